@@ -1,0 +1,466 @@
+//! Bytes to items: detection, PEM blocks, DER structures and containers, each turned into
+//! [`Item`]s with thumbprints and the SPKI pin. Never prints; reports through [`Event`]s.
+
+pub mod cert;
+pub mod crl;
+pub mod csr;
+pub mod key;
+pub mod pkcs12;
+pub mod pkcs7;
+pub mod spki;
+mod x509;
+
+use crate::detect::{self, DerKind, Encoding};
+use crate::fingerprint::{Digests, HashAlg};
+use crate::model::{BagAttributes, Body, Container, FileSource, Item, Kind, Source, Unknown};
+use crate::pem::{self, Block};
+use crate::secret::Secret;
+use crate::tlv;
+
+/// Default cap on PBKDF2 iterations of an encrypted key: far above what real files use
+/// (OpenSSL 2048, Java 10 000, Windows 2000), low enough that a hostile file cannot hang us.
+pub const DEFAULT_MAX_KDF_ITERATIONS: u64 = 10_000_000;
+
+/// What decoding needs besides the bytes.
+#[derive(Debug, Clone)]
+pub struct Options<'a> {
+    /// Digests to compute for each item, besides SHA-1 and SHA-256 (always present).
+    pub hashes: Vec<HashAlg>,
+    /// Password for encrypted keys and PKCS#12.
+    pub password: Option<&'a Secret>,
+    /// Cap on PBKDF2 iterations.
+    pub max_kdf_iterations: u64,
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options {
+            hashes: Vec::new(),
+            password: None,
+            max_kdf_iterations: DEFAULT_MAX_KDF_ITERATIONS,
+        }
+    }
+}
+
+/// What decoding reports, in input order.
+#[derive(Debug)]
+pub enum Event {
+    /// An item (possibly with `error` set).
+    Item(Box<Item>),
+    /// A problem that is not one item's: nothing recognised, trailing data, a container that
+    /// could not be opened.
+    Problem {
+        /// `PATH`, `PATH (line N)`.
+        locator: String,
+        /// What is wrong.
+        message: String,
+    },
+}
+
+/// Decodes every item of one input and hands each to `emit` as soon as it is ready.
+pub fn decode_input(path: &str, data: &[u8], opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
+    let mut ctx = Ctx {
+        path,
+        next_index: 0,
+        opts,
+        emit,
+    };
+    match detect::detect(data) {
+        Encoding::Pem { text, .. } => {
+            let mut any = false;
+            for block in pem::Scanner::new(&text) {
+                any = true;
+                ctx.block(block);
+            }
+            if !any {
+                ctx.problem(None, "no PEM block found".to_string());
+            }
+        }
+        Encoding::Der(der) => ctx.whole_der(&der),
+        Encoding::Unrecognised if data.is_empty() => {
+            ctx.problem(None, "empty input".to_string());
+        }
+        Encoding::Unrecognised => ctx.problem(
+            None,
+            "nothing recognised: not PEM, not DER, not base64 of either".to_string(),
+        ),
+    }
+}
+
+/// Decodes one DER certificate into an item with the given source, as for a file; used by
+/// the PKCS#11 layer so that token certificates are exactly file certificates.
+pub fn certificate_item(der: &[u8], source: Source, hashes: &[HashAlg]) -> Item {
+    let mut item = Item::new(Kind::Certificate, source);
+    fill_certificate(&mut item, der, hashes);
+    item
+}
+
+fn fill_certificate(item: &mut Item, der: &[u8], hashes: &[HashAlg]) {
+    match cert::decode(der) {
+        Ok(d) => {
+            item.body = cert::body(d.cert);
+            item.spki_der = Some(d.spki);
+        }
+        Err(e) => item.add_error(format!("certificate: {e}")),
+    }
+    item.der = Some(der.to_vec());
+    finish(item, hashes);
+}
+
+/// Fills thumbprints, the SPKI pin and the PEM re-encoding from `der`/`spki_der`.
+pub fn finish(item: &mut Item, hashes: &[HashAlg]) {
+    if item.kind != Kind::PrivateKey {
+        if let Some(der) = &item.der {
+            let mut algs = vec![HashAlg::Sha1, HashAlg::Sha256];
+            algs.extend_from_slice(hashes);
+            item.fingerprints = Some(Digests::compute(der, &algs));
+            if let Some(label) = item.kind.pem_label() {
+                item.pem = Some(pem::encode(label, der));
+            }
+        }
+    } else {
+        // Defence in depth: private key DER never travels in the model.
+        item.der = None;
+    }
+    if let Some(spki) = &item.spki_der {
+        item.spki_sha256 = Some(hex::encode(HashAlg::Sha256.digest(spki)));
+    }
+}
+
+struct Ctx<'a, 'o> {
+    path: &'a str,
+    next_index: usize,
+    opts: &'a Options<'o>,
+    emit: &'a mut dyn FnMut(Event),
+}
+
+impl Ctx<'_, '_> {
+    fn source(&self, line: Option<usize>, container: Option<Container>) -> Source {
+        Source::File(FileSource {
+            path: self.path.to_string(),
+            index: self.next_index,
+            line,
+            container,
+        })
+    }
+
+    fn new_item(&self, kind: Kind, line: Option<usize>, container: Option<Container>) -> Item {
+        Item::new(kind, self.source(line, container))
+    }
+
+    fn emit_item(&mut self, mut item: Item) {
+        finish(&mut item, &self.opts.hashes);
+        self.next_index += 1;
+        (self.emit)(Event::Item(Box::new(item)));
+    }
+
+    fn problem(&mut self, line: Option<usize>, message: String) {
+        let locator = match line {
+            Some(n) => format!("{} (line {n})", self.path),
+            None => self.path.to_string(),
+        };
+        (self.emit)(Event::Problem { locator, message });
+    }
+
+    fn block(&mut self, block: Block) {
+        let line = Some(block.line);
+        let label = block.label.as_str();
+        if block.der.is_empty() {
+            let mut item = self.new_item(kind_of_label(label), line, None);
+            item.pem_label = Some(block.label.clone());
+            item.add_error(block.problem.unwrap_or_else(|| "empty block".to_string()));
+            self.emit_item(item);
+            return;
+        }
+        let before = self.next_index;
+        let encrypted = block
+            .header("Proc-Type")
+            .is_some_and(|v| v.contains("ENCRYPTED"));
+        match label {
+            "CERTIFICATE" | "X509 CERTIFICATE" => {
+                self.certificate(&block.der, line, Some(label), None, None)
+            }
+            "TRUSTED CERTIFICATE" => match cert::split_trusted(&block.der) {
+                Ok((der, trust)) => {
+                    let der = der.to_vec();
+                    self.certificate_with(&der, line, Some(label), None, None, trust);
+                }
+                Err(e) => self.failed(Kind::Certificate, line, Some(label), format!("trusted certificate: {e}")),
+            },
+            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
+                self.csr(&block.der, line, Some(label))
+            }
+            "X509 CRL" => self.crl(&block.der, line, Some(label), None),
+            "PRIVATE KEY" => self.key(key::pkcs8_private(&block.der), Kind::PrivateKey, line, Some(label)),
+            "ENCRYPTED PRIVATE KEY" => self.key(
+                key::pkcs8_encrypted(&block.der, self.opts.password, self.opts.max_kdf_iterations),
+                Kind::PrivateKey,
+                line,
+                Some(label),
+            ),
+            "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY" if encrypted => self.key(
+                Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
+                Kind::PrivateKey,
+                line,
+                Some(label),
+            ),
+            "RSA PRIVATE KEY" => self.key(key::pkcs1_private(&block.der), Kind::PrivateKey, line, Some(label)),
+            "EC PRIVATE KEY" => self.key(key::sec1_private(&block.der), Kind::PrivateKey, line, Some(label)),
+            "DSA PRIVATE KEY" => self.key(key::dsa_private(&block.der), Kind::PrivateKey, line, Some(label)),
+            "PUBLIC KEY" => self.key(key::spki_public(&block.der), Kind::PublicKey, line, Some(label)),
+            "RSA PUBLIC KEY" => self.key(key::pkcs1_public(&block.der), Kind::PublicKey, line, Some(label)),
+            "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => self.pkcs7(&block.der, line),
+            "EC PARAMETERS" | "DH PARAMETERS" | "X9.42 DH PARAMETERS" | "DSA PARAMETERS" => {
+                self.parameters(&block.der, line, Some(label))
+            }
+            "PKCS12" => self.pkcs12(&block.der, line),
+            _ => {
+                let mut item = self.new_item(Kind::Unknown, line, None);
+                item.pem_label = Some(block.label.clone());
+                item.body = Body::Unknown(Unknown {
+                    label: Some(block.label.clone()),
+                    size: block.der.len(),
+                });
+                self.emit_item(item);
+            }
+        }
+        if let Some(problem) = block.problem {
+            // The block decoded but had a defect (e.g. mismatched END): say so on its item.
+            if self.next_index > before {
+                self.problem(line, problem);
+            }
+        }
+    }
+
+    fn failed(&mut self, kind: Kind, line: Option<usize>, label: Option<&str>, message: String) {
+        let mut item = self.new_item(kind, line, None);
+        item.pem_label = label.map(str::to_string);
+        item.add_error(message);
+        self.emit_item(item);
+    }
+
+    fn whole_der(&mut self, data: &[u8]) {
+        let (tlv, rest) = match tlv::read(data) {
+            Ok(x) => x,
+            Err(e) => {
+                self.problem(None, format!("malformed DER: {e}"));
+                return;
+            }
+        };
+        let der = tlv.raw;
+        match detect::sniff_der(der) {
+            DerKind::Certificate => self.certificate(der, None, None, None, None),
+            DerKind::Csr => self.csr(der, None, None),
+            DerKind::Crl => self.crl(der, None, None, None),
+            DerKind::Pkcs8 => self.key(key::pkcs8_private(der), Kind::PrivateKey, None, None),
+            DerKind::EncryptedPkcs8 => self.key(
+                key::pkcs8_encrypted(der, self.opts.password, self.opts.max_kdf_iterations),
+                Kind::PrivateKey,
+                None,
+                None,
+            ),
+            DerKind::Spki => self.key(key::spki_public(der), Kind::PublicKey, None, None),
+            DerKind::RsaPrivate => self.key(key::pkcs1_private(der), Kind::PrivateKey, None, None),
+            DerKind::RsaPublic => self.key(key::pkcs1_public(der), Kind::PublicKey, None, None),
+            DerKind::EcPrivate => self.key(key::sec1_private(der), Kind::PrivateKey, None, None),
+            DerKind::DsaPrivate => self.key(key::dsa_private(der), Kind::PrivateKey, None, None),
+            DerKind::Pkcs7 => self.pkcs7(der, None),
+            DerKind::Pkcs12 => self.pkcs12(der, None),
+            DerKind::EcParameters => self.parameters(der, None, None),
+            DerKind::Unknown => self.problem(
+                None,
+                format!(
+                    "DER structure not recognised ({} bytes; not a certificate, CSR, CRL, key, \
+                     PKCS#7 or PKCS#12)",
+                    der.len()
+                ),
+            ),
+        }
+        if !rest.is_empty() {
+            self.problem(
+                None,
+                format!("{} bytes of trailing data after the DER structure", rest.len()),
+            );
+        }
+    }
+
+    fn certificate(
+        &mut self,
+        der: &[u8],
+        line: Option<usize>,
+        label: Option<&str>,
+        container: Option<Container>,
+        bag: Option<BagAttributes>,
+    ) {
+        self.certificate_with(der, line, label, container, bag, None);
+    }
+
+    fn certificate_with(
+        &mut self,
+        der: &[u8],
+        line: Option<usize>,
+        label: Option<&str>,
+        container: Option<Container>,
+        bag: Option<BagAttributes>,
+        trust: Option<crate::model::TrustInfo>,
+    ) {
+        let mut item = self.new_item(Kind::Certificate, line, container);
+        item.pem_label = label.map(str::to_string);
+        item.bag = bag;
+        fill_certificate(&mut item, der, &[]);
+        if let Body::Certificate(c) = &mut item.body {
+            c.trust = trust;
+        }
+        self.emit_item(item);
+    }
+
+    fn csr(&mut self, der: &[u8], line: Option<usize>, label: Option<&str>) {
+        let mut item = self.new_item(Kind::Csr, line, None);
+        item.pem_label = label.map(str::to_string);
+        match csr::decode(der) {
+            Ok((c, spki)) => {
+                item.body = Body::Csr(Box::new(c));
+                item.spki_der = Some(spki);
+            }
+            Err(e) => item.add_error(format!("certificate request: {e}")),
+        }
+        item.der = Some(der.to_vec());
+        self.emit_item(item);
+    }
+
+    fn crl(
+        &mut self,
+        der: &[u8],
+        line: Option<usize>,
+        label: Option<&str>,
+        container: Option<Container>,
+    ) {
+        let mut item = self.new_item(Kind::Crl, line, container);
+        item.pem_label = label.map(str::to_string);
+        match crl::decode(der) {
+            Ok(c) => item.body = Body::Crl(Box::new(c)),
+            Err(e) => item.add_error(format!("CRL: {e}")),
+        }
+        item.der = Some(der.to_vec());
+        self.emit_item(item);
+    }
+
+    fn key(
+        &mut self,
+        decoded: Result<key::DecodedKey, String>,
+        kind: Kind,
+        line: Option<usize>,
+        label: Option<&str>,
+    ) {
+        let item = self.key_item(decoded, kind, line, label, None);
+        self.emit_item(item);
+    }
+
+    fn key_item(
+        &self,
+        decoded: Result<key::DecodedKey, String>,
+        kind: Kind,
+        line: Option<usize>,
+        label: Option<&str>,
+        container: Option<Container>,
+    ) -> Item {
+        let mut item = self.new_item(kind, line, container);
+        item.pem_label = label.map(str::to_string);
+        match decoded {
+            Ok(d) => {
+                if kind == Kind::PublicKey {
+                    // A public key's thumbprint is that of its SPKI, whatever it was wrapped in.
+                    item.der = d.spki.clone();
+                }
+                item.spki_der = d.spki;
+                item.body = Body::Key(Box::new(d.key));
+                if let Some(w) = d.warning {
+                    item.add_error(w);
+                }
+            }
+            Err(e) => item.add_error(format!("{}: {e}", kind.describe())),
+        }
+        item
+    }
+
+    fn parameters(&mut self, der: &[u8], line: Option<usize>, label: Option<&str>) {
+        let mut item = self.new_item(Kind::Parameters, line, None);
+        item.pem_label = label.map(str::to_string);
+        match key::parameters(label, der) {
+            Ok(p) => item.body = Body::Parameters(p),
+            Err(e) => item.add_error(format!("parameters: {e}")),
+        }
+        self.emit_item(item);
+    }
+
+    fn pkcs7(&mut self, der: &[u8], line: Option<usize>) {
+        match pkcs7::decode(der) {
+            Ok(sd) => {
+                if sd.contents.is_empty() {
+                    self.problem(line, "PKCS#7 holds no certificates or CRLs".to_string());
+                }
+                for c in sd.contents {
+                    match c {
+                        pkcs7::Content::Certificate(d) => {
+                            self.certificate(&d, line, None, Some(Container::Pkcs7), None)
+                        }
+                        pkcs7::Content::Crl(d) => self.crl(&d, line, None, Some(Container::Pkcs7)),
+                        pkcs7::Content::Other(what, size) => {
+                            let mut item = self.new_item(Kind::Unknown, line, Some(Container::Pkcs7));
+                            item.body = Body::Unknown(Unknown {
+                                label: Some(what.to_string()),
+                                size,
+                            });
+                            self.emit_item(item);
+                        }
+                    }
+                }
+            }
+            Err(e) => self.problem(line, e),
+        }
+    }
+
+    fn pkcs12(&mut self, der: &[u8], line: Option<usize>) {
+        let bags = match pkcs12::decode(der, self.opts.password) {
+            Ok(b) => b,
+            Err(e) => {
+                self.problem(line, e.to_string());
+                return;
+            }
+        };
+        if bags.is_empty() {
+            self.problem(line, "PKCS#12 holds no certificates or keys".to_string());
+        }
+        for bag in bags {
+            let attrs = BagAttributes {
+                friendly_name: bag.friendly_name.clone(),
+                local_key_id: bag.local_key_id.as_deref().map(hex::encode),
+            };
+            if bag.is_key {
+                let mut item = self.key_item(
+                    key::pkcs8_private(&bag.der),
+                    Kind::PrivateKey,
+                    line,
+                    None,
+                    Some(Container::Pkcs12),
+                );
+                item.bag = Some(attrs);
+                self.emit_item(item);
+            } else {
+                self.certificate(&bag.der, line, None, Some(Container::Pkcs12), Some(attrs));
+            }
+        }
+    }
+}
+
+fn kind_of_label(label: &str) -> Kind {
+    match label {
+        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => Kind::Certificate,
+        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Kind::Csr,
+        "X509 CRL" => Kind::Crl,
+        l if l.ends_with("PRIVATE KEY") => Kind::PrivateKey,
+        l if l.ends_with("PUBLIC KEY") => Kind::PublicKey,
+        l if l.ends_with("PARAMETERS") => Kind::Parameters,
+        _ => Kind::Unknown,
+    }
+}

@@ -1,0 +1,87 @@
+//! PKCS#7 / CMS SignedData (RFC 5652 §5): the certificates and CRLs it carries.
+//!
+//! Apple, Outlook and EJBCA write BER with indefinite lengths, which RustCrypto `cms`
+//! rejects, so the structure is normalised to DER lengths with [`tlv::ber_to_der`] and the
+//! two sets are read with the bounded TLV walker. The certificates inside are DER already and
+//! come out byte-identical, so their thumbprints are the real ones.
+
+use crate::oids;
+use crate::tlv;
+
+/// One thing found inside.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    /// A certificate, DER.
+    Certificate(Vec<u8>),
+    /// A CRL, DER.
+    Crl(Vec<u8>),
+    /// Another CertificateChoices / RevocationInfoChoice alternative (attribute
+    /// certificates, OCSP responses): described by what it is and its size.
+    Other(&'static str, usize),
+}
+
+/// What a PKCS#7 file holds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedData {
+    /// Certificates and CRLs, in file order.
+    pub contents: Vec<Content>,
+    /// Number of SignerInfos (0 for a "certs-only" degenerate bundle).
+    pub signers: usize,
+}
+
+const SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
+
+/// Reads a ContentInfo holding SignedData.
+pub fn decode(der: &[u8]) -> Result<SignedData, String> {
+    let normalised = tlv::ber_to_der(der).map_err(|e| format!("PKCS#7: {e}"))?;
+    let (ci, _) = tlv::read(&normalised).map_err(|e| format!("PKCS#7: {e}"))?;
+    let mut kids = ci.children();
+    let oid = kids
+        .next()
+        .and_then(Result::ok)
+        .filter(|t| t.tag == tlv::OID)
+        .and_then(|t| oids::dotted(t.value))
+        .ok_or("PKCS#7: ContentInfo without a content type")?;
+    if oid != SIGNED_DATA {
+        return Err(format!(
+            "PKCS#7 content type {oid} is not SignedData; only SignedData carries certificates"
+        ));
+    }
+    let explicit = kids
+        .next()
+        .and_then(Result::ok)
+        .filter(|t| t.tag == 0xa0)
+        .ok_or("PKCS#7: SignedData content missing")?;
+    let (sd, _) = tlv::read(explicit.value).map_err(|e| format!("PKCS#7: {e}"))?;
+    let mut contents = Vec::new();
+    let mut signers = 0;
+    for field in sd.children() {
+        let field = field.map_err(|e| format!("PKCS#7 SignedData: {e}"))?;
+        match field.tag {
+            // certificates [0] IMPLICIT CertificateSet
+            0xa0 => {
+                for c in field.children() {
+                    let c = c.map_err(|e| format!("PKCS#7 certificates: {e}"))?;
+                    contents.push(match c.tag {
+                        tlv::SEQUENCE => Content::Certificate(c.raw.to_vec()),
+                        0xa1 | 0xa2 => Content::Other("attribute certificate", c.raw.len()),
+                        _ => Content::Other("other certificate format", c.raw.len()),
+                    });
+                }
+            }
+            // crls [1] IMPLICIT RevocationInfoChoices
+            0xa1 => {
+                for c in field.children() {
+                    let c = c.map_err(|e| format!("PKCS#7 CRLs: {e}"))?;
+                    contents.push(match c.tag {
+                        tlv::SEQUENCE => Content::Crl(c.raw.to_vec()),
+                        _ => Content::Other("other revocation information", c.raw.len()),
+                    });
+                }
+            }
+            tlv::SET => signers = field.children().count(),
+            _ => {}
+        }
+    }
+    Ok(SignedData { contents, signers })
+}

@@ -1,0 +1,383 @@
+//! Conversions from x509-parser's borrowed types to the owned model: names, times,
+//! extensions. The only place (with cert/csr/crl) that names x509-parser types.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use x509_parser::extensions::{
+    DistributionPointName, GeneralName as XName, ParsedExtension, X509Extension,
+};
+use x509_parser::time::ASN1Time;
+
+use crate::dn;
+use crate::model::{
+    AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue,
+    ExtValue, Extension, GeneralName, NameConstraints, Policy, Sct, Timestamp,
+};
+use crate::model::{KeyIdValue, RawValue, TextValue};
+use crate::oids;
+use crate::tlv;
+
+/// An ASN.1 time as a model timestamp.
+pub fn time(t: ASN1Time) -> Timestamp {
+    Timestamp(t.to_datetime())
+}
+
+/// A signature algorithm OID as openssl names it.
+pub fn signature_name(oid: &str) -> String {
+    oids::name_or_oid(oids::signature_algorithm(oid), oid)
+}
+
+/// One GeneralName.
+pub fn general_name(n: &XName<'_>) -> GeneralName {
+    match n {
+        XName::DNSName(s) => GeneralName::new("dns", *s),
+        XName::RFC822Name(s) => GeneralName::new("email", *s),
+        XName::URI(s) => GeneralName::new("uri", *s),
+        XName::IPAddress(b) => GeneralName::new("ip", ip(b)),
+        XName::DirectoryName(name) => GeneralName::new(
+            "dirname",
+            dn::format_name(name.as_raw()).unwrap_or_else(|| hex::encode(name.as_raw())),
+        ),
+        XName::RegisteredID(oid) => GeneralName::new("rid", oid.to_id_string()),
+        XName::OtherName(oid, value) => {
+            let oid = oid.to_id_string();
+            let label = match oid.as_str() {
+                "1.3.6.1.4.1.311.20.2.3" => "UPN".to_string(),
+                "1.3.6.1.5.2.2" => "KRB5PrincipalName".to_string(),
+                "1.3.6.1.5.5.7.8.9" => "SmtpUTF8Mailbox".to_string(),
+                _ => oid,
+            };
+            GeneralName::new("othername", format!("{label}:{}", other_name_value(value)))
+        }
+        XName::X400Address(any) => GeneralName::new("x400", hex::encode(any.data.as_ref())),
+        XName::EDIPartyName(any) => {
+            GeneralName::new("edipartyname", hex::encode(any.data.as_ref()))
+        }
+        XName::Invalid(tag, bytes) => GeneralName::new(
+            "invalid",
+            format!("tag {} value {}", tag.0, hex::encode(bytes)),
+        ),
+    }
+}
+
+/// otherName values are `[0] EXPLICIT ANY`; show strings as text, anything else as hex.
+fn other_name_value(value: &[u8]) -> String {
+    let inner = match tlv::read(value) {
+        Ok((t, _)) if t.tag == 0xa0 => tlv::read(t.value).ok().map(|(i, _)| i),
+        Ok((t, _)) => Some(t),
+        Err(_) => None,
+    };
+    inner
+        .and_then(|t| dn::decode_string(&t))
+        .unwrap_or_else(|| hex::encode(value))
+}
+
+/// An IP address, or address/mask as name constraints carry it.
+pub fn ip(b: &[u8]) -> String {
+    match b.len() {
+        4 => {
+            let a: [u8; 4] = b.try_into().unwrap_or_default();
+            Ipv4Addr::from(a).to_string()
+        }
+        16 => {
+            let a: [u8; 16] = b.try_into().unwrap_or_default();
+            Ipv6Addr::from(a).to_string()
+        }
+        8 => format!("{}/{}", ip(b.get(..4).unwrap_or(&[])), ip(b.get(4..).unwrap_or(&[]))),
+        32 => {
+            let mask = b.get(16..).unwrap_or(&[]);
+            let prefix: u32 = mask.iter().map(|m| m.count_ones()).sum();
+            format!("{}/{prefix}", ip(b.get(..16).unwrap_or(&[])))
+        }
+        _ => format!("invalid address {}", hex::encode(b)),
+    }
+}
+
+fn names(list: &[XName<'_>]) -> Vec<GeneralName> {
+    list.iter().map(general_name).collect()
+}
+
+const KEY_USAGE_BITS: [&str; 9] = [
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+];
+
+const REASON_BITS: [&str; 9] = [
+    "unused",
+    "keyCompromise",
+    "cACompromise",
+    "affiliationChanged",
+    "superseded",
+    "cessationOfOperation",
+    "certificateHold",
+    "privilegeWithdrawn",
+    "aACompromise",
+];
+
+/// CRLReason code names (RFC 5280 §5.3.1).
+pub fn reason_name(code: u8) -> String {
+    match code {
+        0 => "unspecified",
+        1 => "keyCompromise",
+        2 => "cACompromise",
+        3 => "affiliationChanged",
+        4 => "superseded",
+        5 => "cessationOfOperation",
+        6 => "certificateHold",
+        8 => "removeFromCRL",
+        9 => "privilegeWithdrawn",
+        10 => "aACompromise",
+        _ => return format!("unknown ({code})"),
+    }
+    .to_string()
+}
+
+fn flag_names(flags: u16, table: &[&str]) -> Vec<String> {
+    table
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| flags & (1 << i) != 0)
+        .map(|(_, n)| n.to_string())
+        .collect()
+}
+
+/// Every extension of a certificate, CSR or CRL.
+pub fn extensions(exts: &[X509Extension<'_>]) -> Vec<Extension> {
+    exts.iter().map(extension).collect()
+}
+
+fn extension(ext: &X509Extension<'_>) -> Extension {
+    let oid = ext.oid.to_id_string();
+    let name = oids::name_or_oid(oids::extension(&oid), &oid);
+    let raw = || RawValue {
+        hex: hex::encode(ext.value),
+    };
+    let value = match ext.parsed_extension() {
+        ParsedExtension::SubjectAlternativeName(san) => ExtValue::Names(names(&san.general_names)),
+        ParsedExtension::IssuerAlternativeName(ian) => ExtValue::Names(names(&ian.general_names)),
+        ParsedExtension::KeyUsage(ku) => ExtValue::Flags(flag_names(ku.flags, &KEY_USAGE_BITS)),
+        ParsedExtension::ExtendedKeyUsage(_) => ExtValue::Flags(oid_list(ext.value)),
+        ParsedExtension::BasicConstraints(bc) => ExtValue::BasicConstraints(BasicConstraints {
+            ca: bc.ca,
+            path_len: bc.path_len_constraint,
+        }),
+        ParsedExtension::SubjectKeyIdentifier(kid) => ExtValue::KeyId(KeyIdValue {
+            key_id: hex::encode(kid.0),
+        }),
+        ParsedExtension::AuthorityKeyIdentifier(aki) => {
+            ExtValue::AuthorityKeyId(AuthorityKeyId {
+                key_id: aki.key_identifier.as_ref().map(|k| hex::encode(k.0)),
+                issuer: aki
+                    .authority_cert_issuer
+                    .as_deref()
+                    .map(names)
+                    .unwrap_or_default(),
+                serial: aki.authority_cert_serial.map(hex::encode),
+            })
+        }
+        ParsedExtension::CRLDistributionPoints(dps) => ExtValue::DistributionPoints(
+            dps.points
+                .iter()
+                .map(|p| DistributionPoint {
+                    names: match &p.distribution_point {
+                        Some(DistributionPointName::FullName(n)) => names(n),
+                        Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
+                            vec![GeneralName::new("relativename", format!("{rdn:?}"))]
+                        }
+                        None => Vec::new(),
+                    },
+                    reasons: p
+                        .reasons
+                        .as_ref()
+                        .map(|r| flag_names(r.flags, &REASON_BITS))
+                        .unwrap_or_default(),
+                    crl_issuer: p.crl_issuer.as_deref().map(names).unwrap_or_default(),
+                })
+                .collect(),
+        ),
+        ParsedExtension::AuthorityInfoAccess(aia) => ExtValue::Access(access(&aia.accessdescs)),
+        ParsedExtension::SubjectInfoAccess(sia) => ExtValue::Access(access(&sia.accessdescs)),
+        ParsedExtension::CertificatePolicies(policies) => ExtValue::Policies(
+            policies
+                .iter()
+                .map(|p| {
+                    let oid = p.policy_id.to_id_string();
+                    Policy {
+                        name: oids::policy(&oid).map(str::to_string),
+                        qualifiers: p
+                            .policy_qualifiers
+                            .as_deref()
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|q| {
+                                let qoid = q.policy_qualifier_id.to_id_string();
+                                let qname = oids::name_or_oid(oids::policy(&qoid), &qoid);
+                                format!("{qname}: {}", qualifier_text(q.qualifier))
+                            })
+                            .collect(),
+                        oid,
+                    }
+                })
+                .collect(),
+        ),
+        ParsedExtension::NameConstraints(nc) => ExtValue::NameConstraints(NameConstraints {
+            permitted: nc
+                .permitted_subtrees
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|s| general_name(&s.base))
+                .collect(),
+            excluded: nc
+                .excluded_subtrees
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|s| general_name(&s.base))
+                .collect(),
+        }),
+        ParsedExtension::SCT(scts) => ExtValue::Scts(
+            scts.iter()
+                .map(|s| Sct {
+                    version: s.version.0,
+                    log_id: hex::encode(s.id.key_id),
+                    timestamp: sct_time(s.timestamp),
+                    signature_algorithm: tls_signature_name(
+                        s.signature.hash_alg_id,
+                        s.signature.sign_alg_id,
+                    ),
+                })
+                .collect(),
+        ),
+        ParsedExtension::CRLNumber(n) => ExtValue::Text(TextValue {
+            text: n.to_string(),
+        }),
+        ParsedExtension::ReasonCode(code) => ExtValue::Text(TextValue {
+            text: reason_name(code.0),
+        }),
+        ParsedExtension::InvalidityDate(t) => ExtValue::Text(TextValue {
+            text: time(*t).to_string(),
+        }),
+        ParsedExtension::InhibitAnyPolicy(i) => ExtValue::Text(TextValue {
+            text: format!("skip certs: {}", i.skip_certs),
+        }),
+        ParsedExtension::PolicyConstraints(pc) => ExtValue::Text(TextValue {
+            text: format!(
+                "require explicit policy: {}, inhibit policy mapping: {}",
+                opt_num(pc.require_explicit_policy),
+                opt_num(pc.inhibit_policy_mapping)
+            ),
+        }),
+        ParsedExtension::PolicyMappings(pm) => ExtValue::Flags(
+            pm.mappings
+                .iter()
+                .map(|m| {
+                    format!(
+                        "{} -> {}",
+                        m.issuer_domain_policy.to_id_string(),
+                        m.subject_domain_policy.to_id_string()
+                    )
+                })
+                .collect(),
+        ),
+        ParsedExtension::NsCertComment(c) => ExtValue::Text(TextValue {
+            text: (*c).to_string(),
+        }),
+        ParsedExtension::ParseError { error } => ExtValue::Error(ErrorValue {
+            error: error.to_string(),
+            hex: hex::encode(ext.value),
+        }),
+        _ => match oid.as_str() {
+            // CT poison and OCSP no-check carry NULL: their presence is the value.
+            "1.3.6.1.4.1.11129.2.4.3" | "1.3.6.1.5.5.7.48.1.5" => ExtValue::Text(TextValue {
+                text: "present".to_string(),
+            }),
+            _ => ExtValue::Raw(raw()),
+        },
+    };
+    Extension {
+        oid,
+        name,
+        critical: ext.critical,
+        value,
+    }
+}
+
+fn opt_num(n: Option<u32>) -> String {
+    n.map(|n| n.to_string()).unwrap_or_else(|| "-".to_string())
+}
+
+fn access(list: &[x509_parser::extensions::AccessDescription<'_>]) -> Vec<AccessDescription> {
+    list.iter()
+        .map(|a| {
+            let oid = a.access_method.to_id_string();
+            AccessDescription {
+                method: oids::name_or_oid(oids::access_method(&oid), &oid),
+                location: general_name(&a.access_location),
+            }
+        })
+        .collect()
+}
+
+/// A SEQUENCE OF OBJECT IDENTIFIER (EKU) as names.
+fn oid_list(der: &[u8]) -> Vec<String> {
+    let Ok((seq, _)) = tlv::read(der) else {
+        return Vec::new();
+    };
+    seq.children()
+        .filter_map(Result::ok)
+        .filter(|t| t.tag == tlv::OID)
+        .filter_map(|t| oids::dotted(t.value))
+        .map(|o| oids::name_or_oid(oids::extended_key_usage(&o), &o))
+        .collect()
+}
+
+/// CPS qualifiers are an IA5String URI; user notices a SEQUENCE holding explicitText.
+fn qualifier_text(q: &[u8]) -> String {
+    let Ok((t, _)) = tlv::read(q) else {
+        return hex::encode(q);
+    };
+    if let Some(s) = dn::decode_string(&t) {
+        return s;
+    }
+    let texts: Vec<String> = t
+        .children()
+        .filter_map(Result::ok)
+        .filter_map(|c| dn::decode_string(&c))
+        .collect();
+    if texts.is_empty() {
+        hex::encode(q)
+    } else {
+        texts.join(" ")
+    }
+}
+
+fn sct_time(ms: u64) -> String {
+    let secs = i64::try_from(ms / 1000).unwrap_or(i64::MAX);
+    match time::OffsetDateTime::from_unix_timestamp(secs) {
+        Ok(t) => Timestamp(t).to_string(),
+        Err(_) => format!("{ms} ms"),
+    }
+}
+
+fn tls_signature_name(hash: u8, sig: u8) -> String {
+    let h = match hash {
+        2 => "SHA1",
+        4 => "SHA256",
+        5 => "SHA384",
+        6 => "SHA512",
+        _ => "unknown-hash",
+    };
+    match sig {
+        1 => format!("sha{}WithRSAEncryption", h.trim_start_matches("SHA")),
+        3 => format!("ecdsa-with-{h}"),
+        _ => format!("{h}/signature {sig}"),
+    }
+}

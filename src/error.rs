@@ -1,0 +1,20 @@
+//! Errors for a whole input. Problems with one item are data (`Item::error`), not errors.
+
+/// Why an input could not be read at all.
+#[derive(Debug, thiserror::Error)]
+pub enum InputError {
+    /// The file could not be opened or read.
+    #[error("cannot read: {0}")]
+    Io(#[from] std::io::Error),
+    /// A directory given without `-r`.
+    #[error("is a directory; add -r to read the files in it")]
+    Directory,
+    /// Over `--max-input-size`.
+    #[error("input is {size} bytes, over the limit of {limit} (raise it with --max-input-size)")]
+    TooLarge {
+        /// Bytes in the input.
+        size: u64,
+        /// The limit.
+        limit: u64,
+    },
+}

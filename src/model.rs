@@ -1,0 +1,184 @@
+//! The typed model every input decodes to and every renderer reads.
+//!
+//! Owned, `'static` and serde-ready: no parser lifetime leaks in here, so a file, a PKCS#12
+//! bag and a PKCS#11 object all become the same [`Item`]. Field names are the JSON contract
+//! documented in `docs/json.md`; renaming one breaks scripts.
+
+mod cert;
+mod crl;
+mod csr;
+mod ext;
+mod key;
+mod source;
+mod time;
+
+pub use self::cert::{Certificate, PublicKeyInfo, TrustInfo};
+pub use self::crl::{Crl, Revoked};
+pub use self::csr::{Attribute, Csr};
+pub use self::ext::{
+    AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue, ExtValue,
+    Extension, GeneralName, KeyIdValue, NameConstraints, Policy, RawValue, Sct, TextValue,
+};
+pub use self::key::{Key, KeyFormat, Parameters, Unknown};
+pub use self::source::{Container, FileSource, Source, TokenSource};
+pub use self::time::Timestamp;
+
+use serde::Serialize;
+
+use crate::fingerprint::Digests;
+
+/// What an item is; serialized as the JSON `kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// An X.509 certificate.
+    Certificate,
+    /// A PKCS#10 certificate signing request.
+    Csr,
+    /// An X.509 certificate revocation list.
+    Crl,
+    /// A private key, in any format, encrypted or not.
+    PrivateKey,
+    /// A public key (SubjectPublicKeyInfo or PKCS#1).
+    PublicKey,
+    /// Domain parameters (EC or DH).
+    Parameters,
+    /// Anything else: an unknown PEM label, bytes that could not be classified, or a
+    /// PKCS#11 secret key or data object.
+    Unknown,
+}
+
+impl Kind {
+    /// The human name used in text output and error messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Kind::Certificate => "certificate",
+            Kind::Csr => "certificate request",
+            Kind::Crl => "CRL",
+            Kind::PrivateKey => "private key",
+            Kind::PublicKey => "public key",
+            Kind::Parameters => "parameters",
+            Kind::Unknown => "unknown",
+        }
+    }
+
+    /// The PEM label used when the item is re-emitted as PEM, if it can be.
+    pub fn pem_label(self) -> Option<&'static str> {
+        match self {
+            Kind::Certificate => Some("CERTIFICATE"),
+            Kind::Csr => Some("CERTIFICATE REQUEST"),
+            Kind::Crl => Some("X509 CRL"),
+            Kind::PublicKey => Some("PUBLIC KEY"),
+            _ => None,
+        }
+    }
+}
+
+/// The decoded content of an item, by kind. Serialized flat into the item's JSON object.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Body {
+    /// Certificate fields.
+    Certificate(Box<Certificate>),
+    /// CSR fields.
+    Csr(Box<Csr>),
+    /// CRL fields.
+    Crl(Box<Crl>),
+    /// Private or public key fields.
+    Key(Box<Key>),
+    /// EC or DH parameters.
+    Parameters(Parameters),
+    /// An unclassified block.
+    Unknown(Unknown),
+    /// A PKCS#11 object's attributes.
+    TokenObject(Box<crate::model::key::TokenObject>),
+    /// Nothing could be decoded (see `error`).
+    Empty {},
+}
+
+pub use self::key::TokenObject;
+
+/// PKCS#12 bag attributes kept with each item that came out of a PKCS#12 file.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct BagAttributes {
+    /// The bag's friendlyName (PKCS#9), the "alias" Java and Windows show.
+    pub friendly_name: Option<String>,
+    /// The bag's localKeyId, lower hex: links a key to its certificate.
+    pub local_key_id: Option<String>,
+}
+
+/// One thing found in an input: a certificate, CSR, CRL, key, parameters or unknown block.
+#[derive(Debug, Clone, Serialize)]
+pub struct Item {
+    /// What it is.
+    pub kind: Kind,
+    /// Where it came from.
+    pub source: Source,
+    /// The PEM label it had, or `None` for DER and token objects.
+    pub pem_label: Option<String>,
+    /// Digests of the DER encoding; absent for private keys (hashing a secret is no thumbprint).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fingerprints: Option<Digests>,
+    /// SHA-256 of the DER SubjectPublicKeyInfo, lower hex: the pin that links keys,
+    /// CSRs and certificates.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spki_sha256: Option<String>,
+    /// The item re-encoded as PEM (public material only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pem: Option<String>,
+    /// Why this item could not be fully decoded, when it could not.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+    /// PKCS#12 bag attributes, for items from a PKCS#12 file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bag: Option<BagAttributes>,
+    /// The kind-specific fields.
+    #[serde(flatten)]
+    pub body: Body,
+    /// DER of the item for thumbprints and PEM output; never set for private keys.
+    #[serde(skip)]
+    pub der: Option<Vec<u8>>,
+    /// DER of the SubjectPublicKeyInfo, when there is a key.
+    #[serde(skip)]
+    pub spki_der: Option<Vec<u8>>,
+}
+
+impl Item {
+    /// An item with nothing decoded yet.
+    pub fn new(kind: Kind, source: Source) -> Item {
+        Item {
+            kind,
+            source,
+            pem_label: None,
+            fingerprints: None,
+            spki_sha256: None,
+            pem: None,
+            error: None,
+            bag: None,
+            body: Body::Empty {},
+            der: None,
+            spki_der: None,
+        }
+    }
+
+    /// The subject of a certificate or CSR, the issuer of a CRL: the name a person
+    /// recognises the item by.
+    pub fn display_name(&self) -> Option<&str> {
+        match &self.body {
+            Body::Certificate(c) => Some(&c.subject),
+            Body::Csr(c) => Some(&c.subject),
+            Body::Crl(c) => Some(&c.issuer),
+            Body::TokenObject(o) => o.label.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Records a problem with this item; the first one is kept, later ones are appended.
+    pub fn add_error(&mut self, message: impl Into<String>) {
+        let message = message.into();
+        self.error = Some(match self.error.take() {
+            Some(old) => format!("{old}; {message}"),
+            None => message,
+        });
+    }
+}

@@ -1,0 +1,33 @@
+//! PKCS#10 certification requests (RFC 2986).
+
+use serde::Serialize;
+
+use super::{Extension, PublicKeyInfo};
+
+/// A CSR attribute other than the extension request.
+#[derive(Debug, Clone, Serialize)]
+pub struct Attribute {
+    /// Dotted OID.
+    pub oid: String,
+    /// Name (`challengePassword`, ...), or the OID again.
+    pub name: String,
+    /// The values, as text where they are strings, else lower hex of their DER.
+    pub values: Vec<String>,
+}
+
+/// A decoded CSR.
+#[derive(Debug, Clone, Serialize)]
+pub struct Csr {
+    /// Version (0 in every real CSR, shown as 1 by openssl).
+    pub version: u32,
+    /// Subject, RFC 4514.
+    pub subject: String,
+    /// The requested key.
+    pub public_key: PublicKeyInfo,
+    /// Signature algorithm name.
+    pub signature_algorithm: String,
+    /// Requested extensions (the extensionRequest attribute).
+    pub extensions: Vec<Extension>,
+    /// All other attributes.
+    pub attributes: Vec<Attribute>,
+}

@@ -1,0 +1,191 @@
+//! X.509 extensions (RFC 5280 §4.2), decoded into owned values.
+//!
+//! Like x509-parser's `ParsedExtension`, anything not understood is kept as
+//! [`ExtValue::Raw`] (OID + hex) and anything that fails to decode is [`ExtValue::Error`], so
+//! one odd extension never hides the rest of the certificate.
+
+use serde::Serialize;
+
+/// One GeneralName (RFC 5280 §4.2.1.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct GeneralName {
+    /// `dns`, `ip`, `email`, `uri`, `dirname`, `othername`, `rid`, `x400`, `edipartyname`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The value as text: a name, an address, an RFC 4514 DN, `OID:value` for otherName.
+    pub value: String,
+}
+
+impl GeneralName {
+    /// Convenience constructor.
+    pub fn new(kind: &str, value: impl Into<String>) -> GeneralName {
+        GeneralName {
+            kind: kind.to_string(),
+            value: value.into(),
+        }
+    }
+
+    /// The label people know from openssl: `DNS`, `IP Address`, `email`, `URI`, ...
+    pub fn label(&self) -> &str {
+        match self.kind.as_str() {
+            "dns" => "DNS",
+            "ip" => "IP",
+            "email" => "email",
+            "uri" => "URI",
+            "dirname" => "DirName",
+            "othername" => "othername",
+            "rid" => "Registered ID",
+            "x400" => "X400Name",
+            "edipartyname" => "EdiPartyName",
+            other => other,
+        }
+    }
+}
+
+/// Basic constraints (§4.2.1.9).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BasicConstraints {
+    /// cA.
+    pub ca: bool,
+    /// pathLenConstraint.
+    pub path_len: Option<u32>,
+}
+
+/// Authority key identifier (§4.2.1.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorityKeyId {
+    /// keyIdentifier, lower hex.
+    pub key_id: Option<String>,
+    /// authorityCertIssuer.
+    pub issuer: Vec<GeneralName>,
+    /// authorityCertSerialNumber, lower hex.
+    pub serial: Option<String>,
+}
+
+/// One CRL distribution point (§4.2.1.13).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DistributionPoint {
+    /// fullName (or the relative name as a dirname).
+    pub names: Vec<GeneralName>,
+    /// Reason flags, when limited.
+    pub reasons: Vec<String>,
+    /// cRLIssuer.
+    pub crl_issuer: Vec<GeneralName>,
+}
+
+/// One access description of AIA/SIA (§4.2.2.1).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccessDescription {
+    /// `caIssuers`, `OCSP`, ... or the OID.
+    pub method: String,
+    /// Where.
+    pub location: GeneralName,
+}
+
+/// One certificate policy (§4.2.1.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Policy {
+    /// Policy OID.
+    pub oid: String,
+    /// Well-known name (`anyPolicy`, `domain-validated`, ...), when known.
+    pub name: Option<String>,
+    /// Qualifiers as text: `CPS: <uri>`, `User Notice: <text>`.
+    pub qualifiers: Vec<String>,
+}
+
+/// Name constraints (§4.2.1.10).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NameConstraints {
+    /// permittedSubtrees.
+    pub permitted: Vec<GeneralName>,
+    /// excludedSubtrees.
+    pub excluded: Vec<GeneralName>,
+}
+
+/// One signed certificate timestamp (RFC 6962 §3.2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Sct {
+    /// SCT version (0 = v1).
+    pub version: u8,
+    /// The log's id, lower hex.
+    pub log_id: String,
+    /// When the log saw the certificate.
+    pub timestamp: String,
+    /// Signature algorithm (`ecdsa-with-SHA256`, ...).
+    pub signature_algorithm: String,
+}
+
+/// A decoded extension value. Serialized untagged: the shape follows the extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum ExtValue {
+    /// SAN, IAN: a list of names.
+    Names(Vec<GeneralName>),
+    /// Key usage, EKU, TLS features: a list of flag or purpose names.
+    Flags(Vec<String>),
+    /// Basic constraints.
+    BasicConstraints(BasicConstraints),
+    /// SKI or any other plain key id: lower hex.
+    KeyId(KeyIdValue),
+    /// Authority key identifier.
+    AuthorityKeyId(AuthorityKeyId),
+    /// CRL distribution points, freshest CRL.
+    DistributionPoints(Vec<DistributionPoint>),
+    /// AIA, SIA.
+    Access(Vec<AccessDescription>),
+    /// Certificate policies.
+    Policies(Vec<Policy>),
+    /// Name constraints.
+    NameConstraints(NameConstraints),
+    /// Embedded SCTs.
+    Scts(Vec<Sct>),
+    /// A single textual value (CRL number, CRL reason, a comment, a policy mapping...).
+    Text(TextValue),
+    /// Not understood: the extnValue contents, lower hex.
+    Raw(RawValue),
+    /// Understood OID, but the value did not decode.
+    Error(ErrorValue),
+}
+
+/// `{"key_id": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct KeyIdValue {
+    /// Lower hex.
+    pub key_id: String,
+}
+
+/// `{"text": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TextValue {
+    /// The value as text.
+    pub text: String,
+}
+
+/// `{"hex": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RawValue {
+    /// The extnValue OCTET STRING contents, lower hex.
+    pub hex: String,
+}
+
+/// `{"error": "...", "hex": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ErrorValue {
+    /// Why it did not decode.
+    pub error: String,
+    /// The raw contents, lower hex.
+    pub hex: String,
+}
+
+/// One extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Extension {
+    /// Dotted OID.
+    pub oid: String,
+    /// Name (`subjectAltName`, ...) or the OID again.
+    pub name: String,
+    /// Critical flag.
+    pub critical: bool,
+    /// Decoded value.
+    pub value: ExtValue,
+}

@@ -1,0 +1,80 @@
+//! Where an item came from: a file (possibly inside a container) or a PKCS#11 object.
+
+use serde::Serialize;
+
+/// The container an item was unpacked from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Container {
+    /// A PKCS#7 / CMS SignedData bundle.
+    Pkcs7,
+    /// A PKCS#12 (PFX) file.
+    Pkcs12,
+}
+
+/// An item read from a file or stdin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileSource {
+    /// The path as given on the command line (`-` for stdin).
+    pub path: String,
+    /// 0-based item number within that input, containers flattened.
+    pub index: usize,
+    /// 1-based line of the PEM BEGIN line, or `None` for DER.
+    pub line: Option<usize>,
+    /// The container the item was inside, if any.
+    pub container: Option<Container>,
+}
+
+/// An object read from a PKCS#11 token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TokenSource {
+    /// RFC 7512 URI naming this object, to copy into another command.
+    pub uri: String,
+    /// The slot id.
+    pub slot: u64,
+    /// The token label.
+    pub token: String,
+    /// `CKA_LABEL`.
+    pub label: Option<String>,
+    /// `CKA_ID`, lower hex.
+    pub id: Option<String>,
+    /// `CKA_PRIVATE`: visible only after login.
+    pub private: bool,
+}
+
+/// Where an item came from; the two shapes are told apart by their fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Source {
+    /// A file or stdin.
+    File(FileSource),
+    /// A PKCS#11 object.
+    Token(TokenSource),
+}
+
+impl Source {
+    /// The `PATH[#INDEX] (line N)` (or URI) prefix used in error messages and text headers.
+    pub fn locator(&self, show_index: bool) -> String {
+        match self {
+            Source::File(f) => {
+                let mut s = f.path.clone();
+                if show_index {
+                    s.push_str(&format!("#{}", f.index));
+                }
+                if let Some(line) = f.line {
+                    s.push_str(&format!(" (line {line})"));
+                }
+                s
+            }
+            Source::Token(t) => t.uri.clone(),
+        }
+    }
+
+    /// The container, for file sources.
+    pub fn container(&self) -> Option<Container> {
+        match self {
+            Source::File(f) => f.container,
+            Source::Token(_) => None,
+        }
+    }
+}
