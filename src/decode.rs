@@ -374,9 +374,7 @@ impl Ctx<'_, '_> {
                 }
                 item.spki_der = d.spki;
                 item.body = Body::Key(Box::new(d.key));
-                if let Some(w) = d.warning {
-                    item.add_error(w);
-                }
+                item.warnings.extend(d.warning);
             }
             Err(e) => item.add_error(format!("{}: {e}", kind.describe())),
         }
@@ -462,5 +460,15 @@ fn kind_of_label(label: &str) -> Kind {
         l if l.ends_with("PUBLIC KEY") => Kind::PublicKey,
         l if l.ends_with("PARAMETERS") => Kind::Parameters,
         _ => Kind::Unknown,
+    }
+}
+
+/// Whether nothing useful can be shown from `data` without a password (a PKCS#12 file), so
+/// the binary may prompt for one before decoding.
+pub fn needs_password(data: &[u8]) -> bool {
+    match detect::detect(data) {
+        Encoding::Der(der) => detect::sniff_der(&der) == DerKind::Pkcs12,
+        Encoding::Pem { text, .. } => pem::Scanner::new(&text).any(|b| b.label == "PKCS12"),
+        Encoding::Unrecognised => false,
     }
 }

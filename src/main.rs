@@ -1,1 +1,27 @@
-fn main(){}
+//! The `certscope` binary: parse the command line, run, turn the outcome into an exit code.
+
+mod app;
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    match app::run(cli) {
+        Ok(code) => ExitCode::from(code),
+        Err(err) => {
+            // `certscope inspect big.pem | head`: a closed pipe is the reader's choice, not
+            // an error (ripgrep does the same).
+            if err.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("certscope: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -129,6 +129,10 @@ pub struct Item {
     /// Why this item could not be fully decoded, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// Things worth knowing that do not make the item a failure (e.g. no SPKI pin could be
+    /// derived for this key type).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     /// PKCS#12 bag attributes, for items from a PKCS#12 file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bag: Option<BagAttributes>,
@@ -154,6 +158,7 @@ impl Item {
             spki_sha256: None,
             pem: None,
             error: None,
+            warnings: Vec::new(),
             bag: None,
             body: Body::Empty {},
             der: None,

@@ -1,1 +1,398 @@
-//! text
+//! Human text: one section per item, readable on an 80-column terminal.
+
+use std::io::{self, Write};
+
+use base64::Engine as _;
+use time::OffsetDateTime;
+
+use super::sanitize::sanitize;
+use crate::fingerprint::{colon_hex, HashAlg};
+use crate::model::{
+    Body, Certificate, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
+    PublicKeyInfo, Source, Timestamp, TokenObject,
+};
+
+/// Settings for text output, resolved by the binary.
+#[derive(Debug, Clone)]
+pub struct TextOptions {
+    /// "Now", for expiry wording; pinned in tests.
+    pub now: OffsetDateTime,
+    /// ANSI colour on.
+    pub color: bool,
+    /// Digests to show (default SHA-1 and SHA-256).
+    pub hashes: Vec<HashAlg>,
+    /// Show every CRL entry instead of the first 20.
+    pub all: bool,
+}
+
+/// How many CRL entries the text view shows without `--all`.
+pub const CRL_PREVIEW: usize = 20;
+
+const LABEL_WIDTH: usize = 14;
+
+struct Out<'a, W: Write> {
+    w: &'a mut W,
+    o: &'a TextOptions,
+}
+
+impl<W: Write> Out<'_, W> {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.o.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+
+    fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
+        let label = format!("{label}:");
+        let pad = LABEL_WIDTH.saturating_sub(label.len()).max(1);
+        writeln!(
+            self.w,
+            "{:indent$}{}{:pad$}{}",
+            "",
+            self.paint("1", &label),
+            "",
+            value
+        )
+    }
+
+    /// A long digest as colon hex, 16 bytes per line so it fits 80 columns.
+    fn digest(&mut self, indent: usize, label: &str, bytes: &[u8]) -> io::Result<()> {
+        // SHA-1 and MD5 fit on one line; longer digests wrap at 16 bytes.
+        let per_line = if bytes.len() <= 20 { 20 } else { 16 };
+        let mut chunks = bytes.chunks(per_line);
+        let first = chunks.next().map(colon_hex).unwrap_or_default();
+        self.field(indent, label, &first)?;
+        for c in chunks {
+            writeln!(self.w, "{:w$}{}", "", colon_hex(c), w = indent + LABEL_WIDTH)?;
+        }
+        Ok(())
+    }
+}
+
+/// Writes the header line of an item.
+fn header<W: Write>(out: &mut Out<'_, W>, item: &Item, show_index: bool) -> io::Result<()> {
+    let what = match (&item.body, item.kind) {
+        (Body::Unknown(u), _) => format!(
+            "unknown ({}, {} bytes)",
+            u.label.as_deref().map(sanitize).unwrap_or_default(),
+            u.size
+        ),
+        (_, k) => k.describe().to_string(),
+    };
+    let mut where_ = sanitize(&item.source.locator(show_index)).into_owned();
+    if let Some(c) = item.source.container() {
+        where_.push_str(match c {
+            crate::model::Container::Pkcs7 => " [in PKCS#7]",
+            crate::model::Container::Pkcs12 => " [in PKCS#12]",
+        });
+    }
+    let line = format!("{where_}: {what}");
+    writeln!(out.w, "{}", out.paint("1;36", &line))
+}
+
+/// Renders one item.
+pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions) -> io::Result<()> {
+    let mut out = Out { w, o };
+    header(&mut out, item, show_index)?;
+    if let Source::Token(t) = &item.source {
+        if let Some(l) = &t.label {
+            out.field(2, "Label", &sanitize(l))?;
+        }
+        if let Some(id) = &t.id {
+            out.field(2, "ID", id)?;
+        }
+        out.field(2, "Token", &format!("{} (slot {})", sanitize(&t.token), t.slot))?;
+        if t.private {
+            out.field(2, "Private", "yes (visible after login)")?;
+        }
+    }
+    if let Some(bag) = &item.bag {
+        if let Some(n) = &bag.friendly_name {
+            out.field(2, "Friendly name", &sanitize(n))?;
+        }
+        if let Some(k) = &bag.local_key_id {
+            out.field(2, "Local key ID", k)?;
+        }
+    }
+    match &item.body {
+        Body::Certificate(c) => certificate(&mut out, c)?,
+        Body::Csr(c) => csr(&mut out, c)?,
+        Body::Crl(c) => crl(&mut out, c)?,
+        Body::Key(k) => key(&mut out, k, item.kind)?,
+        Body::Parameters(p) => {
+            out.field(2, "Algorithm", &p.algorithm.to_uppercase())?;
+            if let Some(c) = &p.curve {
+                out.field(2, "Curve", c)?;
+            }
+            if let Some(b) = p.bits {
+                out.field(2, "Bits", &b.to_string())?;
+            }
+        }
+        Body::TokenObject(t) => token_object(&mut out, t)?,
+        Body::Unknown(_) | Body::Empty {} => {}
+    }
+    if let Some(d) = &item.fingerprints {
+        for alg in &o.hashes {
+            if let Some(bytes) = d.get(*alg) {
+                out.digest(2, alg.display(), bytes)?;
+            }
+        }
+    }
+    if let Some(pin) = item.spki_der.as_deref() {
+        let digest = HashAlg::Sha256.digest(pin);
+        out.digest(2, "SPKI SHA-256", &digest)?;
+        let b64 = base64::engine::general_purpose::STANDARD.encode(&digest);
+        out.field(2, "Key pin", &format!("sha256//{b64}"))?;
+    }
+    for w in &item.warnings {
+        let painted = out.paint("33", &sanitize(w));
+        out.field(2, "Note", &painted)?;
+    }
+    if let Some(e) = &item.error {
+        let msg = format!("{}", sanitize(e));
+        let painted = out.paint("1;31", &msg);
+        out.field(2, "Error", &painted)?;
+    }
+    writeln!(out.w)
+}
+
+fn validity_note(o: &TextOptions, not_before: Timestamp, not_after: Timestamp) -> (String, bool) {
+    let now = o.now;
+    if now < not_before.0 {
+        let days = (not_before.0 - now).whole_days();
+        (format!("not yet valid: starts in {}", plural(days, "day")), false)
+    } else if now > not_after.0 {
+        let days = (now - not_after.0).whole_days();
+        (format!("expired {} ago", plural(days, "day")), false)
+    } else {
+        let days = (not_after.0 - now).whole_days();
+        (format!("expires in {}", plural(days, "day")), true)
+    }
+}
+
+fn plural(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
+    out.field(2, "Subject", &sanitize(&c.subject))?;
+    out.field(2, "Issuer", &sanitize(&c.issuer))?;
+    out.field(2, "Serial", &format!("{} ({})", c.serial, c.serial_decimal))?;
+    out.field(2, "Version", &c.version.to_string())?;
+    out.field(2, "Not before", &c.not_before.to_string())?;
+    let (note, ok) = validity_note(out.o, c.not_before, c.not_after);
+    let note = out.paint(if ok { "32" } else { "1;31" }, &note);
+    out.field(2, "Not after", &format!("{} ({note})", c.not_after))?;
+    out.field(2, "Signature", &c.signature_algorithm)?;
+    out.field(2, "Public key", &c.public_key.summary())?;
+    out.field(2, "Self-signed", if c.self_signed { "yes" } else { "no" })?;
+    if let Some(t) = &c.trust {
+        if let Some(a) = &t.alias {
+            out.field(2, "Alias", &sanitize(a))?;
+        }
+        if !t.trusted_for.is_empty() {
+            out.field(2, "Trusted for", &t.trusted_for.join(", "))?;
+        }
+        if !t.rejected_for.is_empty() {
+            out.field(2, "Rejected for", &t.rejected_for.join(", "))?;
+        }
+    }
+    extensions(out, &c.extensions)
+}
+
+fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
+    out.field(2, "Subject", &sanitize(&c.subject))?;
+    out.field(2, "Public key", &c.public_key.summary())?;
+    out.field(2, "Signature", &c.signature_algorithm)?;
+    for a in &c.attributes {
+        out.field(2, &a.name, &sanitize(&a.values.join(", ")))?;
+    }
+    extensions(out, &c.extensions)
+}
+
+fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
+    out.field(2, "Issuer", &sanitize(&c.issuer))?;
+    out.field(2, "Version", &c.version.to_string())?;
+    out.field(2, "This update", &c.this_update.to_string())?;
+    match c.next_update {
+        Some(n) => {
+            let note = if out.o.now > n.0 {
+                out.paint("1;31", &format!("overdue by {}", plural((out.o.now - n.0).whole_days(), "day")))
+            } else {
+                format!("in {}", plural((n.0 - out.o.now).whole_days(), "day"))
+            };
+            out.field(2, "Next update", &format!("{n} ({note})"))?;
+        }
+        None => out.field(2, "Next update", "none")?,
+    }
+    if let Some(n) = &c.crl_number {
+        out.field(2, "CRL number", n)?;
+    }
+    out.field(2, "Signature", &c.signature_algorithm)?;
+    extensions(out, &c.extensions)?;
+    out.field(2, "Revoked", &c.revoked_count.to_string())?;
+    let shown = if out.o.all { c.revoked.len() } else { CRL_PREVIEW.min(c.revoked.len()) };
+    for r in c.revoked.iter().take(shown) {
+        let reason = r.reason.as_deref().unwrap_or("-");
+        writeln!(out.w, "    {}  {}  {}", r.serial, r.revocation_date, reason)?;
+    }
+    if shown < c.revoked.len() {
+        writeln!(
+            out.w,
+            "    ... {} more (use --all to list every entry)",
+            c.revoked.len() - shown
+        )?;
+    }
+    Ok(())
+}
+
+fn key<W: Write>(out: &mut Out<'_, W>, k: &Key, kind: Kind) -> io::Result<()> {
+    out.field(2, "Format", k.format.describe())?;
+    if kind == Kind::PrivateKey {
+        let enc = match (&k.encryption, k.encrypted, k.decrypted) {
+            (Some(s), true, true) => format!("yes, {s} (decrypted with the given password)"),
+            (Some(s), true, false) => format!("yes, {s}"),
+            _ => "no".to_string(),
+        };
+        out.field(2, "Encrypted", &enc)?;
+    }
+    if let Some(p) = &k.public_key {
+        out.field(2, "Key", &p.summary())?;
+    }
+    Ok(())
+}
+
+fn token_object<W: Write>(out: &mut Out<'_, W>, t: &TokenObject) -> io::Result<()> {
+    out.field(2, "Class", &t.class)?;
+    if let Some(kt) = &t.key_type {
+        let info = PublicKeyInfo {
+            algorithm: kt.clone(),
+            bits: t.bits,
+            curve: t.curve.clone(),
+        };
+        out.field(2, "Key", &info.summary())?;
+    }
+    if let Some(a) = &t.application {
+        out.field(2, "Application", &sanitize(a))?;
+    }
+    if !t.flags.is_empty() {
+        out.field(2, "Flags", &t.flags.join(", "))?;
+    }
+    Ok(())
+}
+
+fn extensions<W: Write>(out: &mut Out<'_, W>, exts: &[Extension]) -> io::Result<()> {
+    if exts.is_empty() {
+        return Ok(());
+    }
+    writeln!(out.w, "  {}", out.paint("1", "Extensions:"))?;
+    for e in exts {
+        let name = if e.critical {
+            format!("{} (critical)", e.name)
+        } else {
+            e.name.clone()
+        };
+        let lines = ext_lines(&e.value);
+        match lines.as_slice() {
+            [one] if one.len() + name.len() < 70 => {
+                writeln!(out.w, "    {}: {}", out.paint("1", &name), sanitize(one))?
+            }
+            _ => {
+                writeln!(out.w, "    {}:", out.paint("1", &name))?;
+                for l in lines {
+                    writeln!(out.w, "      {}", sanitize(&l))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn gn(n: &GeneralName) -> String {
+    format!("{}: {}", n.label(), n.value)
+}
+
+fn ext_lines(v: &ExtValue) -> Vec<String> {
+    match v {
+        ExtValue::Names(names) => names.iter().map(gn).collect(),
+        ExtValue::Flags(f) => vec![f.join(", ")],
+        ExtValue::BasicConstraints(b) => vec![match (b.ca, b.path_len) {
+            (true, Some(n)) => format!("CA:TRUE, pathlen:{n}"),
+            (true, None) => "CA:TRUE".to_string(),
+            (false, _) => "CA:FALSE".to_string(),
+        }],
+        ExtValue::KeyId(k) => vec![k.key_id.clone()],
+        ExtValue::AuthorityKeyId(a) => {
+            let mut l = Vec::new();
+            if let Some(k) = &a.key_id {
+                l.push(format!("keyid: {k}"));
+            }
+            l.extend(a.issuer.iter().map(|n| format!("issuer: {}", gn(n))));
+            if let Some(s) = &a.serial {
+                l.push(format!("serial: {s}"));
+            }
+            l
+        }
+        ExtValue::DistributionPoints(dps) => dps
+            .iter()
+            .flat_map(|d| {
+                let mut l: Vec<String> = d.names.iter().map(gn).collect();
+                if !d.reasons.is_empty() {
+                    l.push(format!("reasons: {}", d.reasons.join(", ")));
+                }
+                l.extend(d.crl_issuer.iter().map(|n| format!("CRL issuer: {}", gn(n))));
+                l
+            })
+            .collect(),
+        ExtValue::Access(list) => list
+            .iter()
+            .map(|a| format!("{} - {}", a.method, gn(&a.location)))
+            .collect(),
+        ExtValue::Policies(ps) => ps
+            .iter()
+            .flat_map(|p| {
+                let head = match &p.name {
+                    Some(n) => format!("{} ({n})", p.oid),
+                    None => p.oid.clone(),
+                };
+                std::iter::once(head).chain(p.qualifiers.iter().map(|q| format!("  {q}")))
+            })
+            .collect(),
+        ExtValue::NameConstraints(nc) => nc
+            .permitted
+            .iter()
+            .map(|n| format!("permitted {}", gn(n)))
+            .chain(nc.excluded.iter().map(|n| format!("excluded {}", gn(n))))
+            .collect(),
+        ExtValue::Scts(scts) => scts
+            .iter()
+            .flat_map(|s| {
+                [
+                    format!("log {}", s.log_id),
+                    format!("  v{} at {}, {}", u32::from(s.version) + 1, s.timestamp, s.signature_algorithm),
+                ]
+            })
+            .collect(),
+        ExtValue::Text(t) => vec![t.text.clone()],
+        ExtValue::Raw(r) => hex_lines(&r.hex),
+        ExtValue::Error(e) => {
+            let mut l = vec![format!("cannot decode: {}", e.error)];
+            l.extend(hex_lines(&e.hex));
+            l
+        }
+    }
+}
+
+fn hex_lines(hex: &str) -> Vec<String> {
+    let bytes = hex.as_bytes();
+    bytes
+        .chunks(64)
+        .map(|c| String::from_utf8_lossy(c).into_owned())
+        .collect()
+}

@@ -1,0 +1,422 @@
+//! Resolves the command line into settings and runs a command. The only place that reads
+//! the environment, the terminal and the clock; everything below gets them as parameters.
+
+use std::io::{self, IsTerminal, Write};
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use certscope::decode::{self, Event, Options};
+use certscope::fingerprint::{DigestEncoding, HashAlg};
+use certscope::model::{Item, Kind, Source};
+use certscope::render::json::JsonWriter;
+use certscope::render::text::{self, TextOptions};
+use certscope::render::{pem as pem_out, sanitize::sanitize};
+use certscope::secret::{self, Secret};
+use certscope::input;
+
+use crate::cli::{self, Cli, Command, Format, InputArgs};
+
+/// Exit status: everything read and decoded.
+const EXIT_OK: u8 = 0;
+/// Exit status: some input or item failed (the rest was still printed).
+const EXIT_FAILED: u8 = 1;
+
+/// Runs the command; returns the exit status.
+pub fn run(cli: Cli) -> Result<u8> {
+    let color = match cli.color {
+        cli::Color::Always => true,
+        cli::Color::Never => false,
+        cli::Color::Auto => {
+            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    let now = now()?;
+    match cli.command {
+        Command::Inspect {
+            input,
+            format,
+            hash,
+            all,
+        } => {
+            let mut hashes: Vec<HashAlg> = hash.iter().map(|h| hash_alg(*h)).collect();
+            if hashes.is_empty() {
+                hashes = vec![HashAlg::Sha1, HashAlg::Sha256];
+            }
+            let opts = TextOptions {
+                now,
+                color,
+                hashes: hashes.clone(),
+                all,
+            };
+            let stdout = io::stdout().lock();
+            let w = io::BufWriter::with_capacity(64 * 1024, stdout);
+            let out: Box<dyn Output> = match format {
+                Format::Text => Box::new(TextOut { w, opts }),
+                Format::Json => Box::new(JsonOut(JsonWriter::begin(w, "items")?)),
+                Format::Pem => Box::new(PemOut { w }),
+            };
+            drive(&input, &hashes, out)
+        }
+        Command::Fingerprint {
+            input,
+            hash,
+            encoding,
+            spki,
+            format,
+        } => {
+            let mut hashes: Vec<HashAlg> = hash.iter().map(|h| hash_alg(*h)).collect();
+            if hashes.is_empty() {
+                hashes = vec![HashAlg::Sha256];
+            }
+            let stdout = io::stdout().lock();
+            let w = io::BufWriter::with_capacity(64 * 1024, stdout);
+            let fp = FingerprintOpts {
+                hashes: hashes.clone(),
+                encoding: digest_encoding(encoding),
+                spki,
+            };
+            let out: Box<dyn Output> = match format {
+                Format::Text => Box::new(FingerprintText { w, fp }),
+                Format::Json => Box::new(FingerprintJson {
+                    json: JsonWriter::begin(w, "fingerprints")?,
+                    fp,
+                }),
+                Format::Pem => Box::new(PemOut { w }),
+            };
+            drive(&input, &hashes, out)
+        }
+        Command::Completions { shell } => {
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
+            Ok(EXIT_OK)
+        }
+    }
+}
+
+/// `CERTSCOPE_NOW` (RFC 3339) pins "now" for reproducible output in tests and docs.
+fn now() -> Result<OffsetDateTime> {
+    match std::env::var("CERTSCOPE_NOW") {
+        Ok(s) => OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
+            .with_context(|| format!("CERTSCOPE_NOW={s:?} is not an RFC 3339 time")),
+        Err(_) => Ok(OffsetDateTime::now_utc()),
+    }
+}
+
+fn hash_alg(h: cli::Hash) -> HashAlg {
+    match h {
+        cli::Hash::Sha1 => HashAlg::Sha1,
+        cli::Hash::Sha256 => HashAlg::Sha256,
+        cli::Hash::Sha384 => HashAlg::Sha384,
+        cli::Hash::Sha512 => HashAlg::Sha512,
+        cli::Hash::Md5 => HashAlg::Md5,
+    }
+}
+
+fn digest_encoding(e: cli::DigestEncoding) -> DigestEncoding {
+    match e {
+        cli::DigestEncoding::Colon => DigestEncoding::Colon,
+        cli::DigestEncoding::Hex => DigestEncoding::Hex,
+        cli::DigestEncoding::HexUpper => DigestEncoding::HexUpper,
+        cli::DigestEncoding::Base64 => DigestEncoding::Base64,
+        cli::DigestEncoding::Base64url => DigestEncoding::Base64Url,
+    }
+}
+
+/// Where items go.
+trait Output {
+    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()>;
+    fn problem(&mut self, _locator: &str, _message: &str) {}
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+struct TextOut<W: Write> {
+    w: W,
+    opts: TextOptions,
+}
+
+impl<W: Write> Output for TextOut<W> {
+    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+        text::item(&mut self.w, item, show_index, &self.opts)
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+struct JsonOut<W: Write>(JsonWriter<W>);
+
+impl<W: Write> Output for JsonOut<W> {
+    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
+        self.0.item(item)
+    }
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.0.error(locator.to_string(), message.to_string());
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.0.finish().map(|_| ())
+    }
+}
+
+struct PemOut<W: Write> {
+    w: W,
+}
+
+impl<W: Write> Output for PemOut<W> {
+    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
+        pem_out::item(&mut self.w, item).map(|_| ())
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+struct FingerprintOpts {
+    hashes: Vec<HashAlg>,
+    encoding: DigestEncoding,
+    spki: bool,
+}
+
+impl FingerprintOpts {
+    /// (label, digest) pairs for an item; none for private keys unless `--spki`.
+    fn digests(&self, item: &Item) -> Vec<(String, Vec<u8>)> {
+        let (data, prefix) = if self.spki {
+            (item.spki_der.as_deref(), "spki-")
+        } else {
+            (item.der.as_deref(), "")
+        };
+        let Some(data) = data else {
+            return Vec::new();
+        };
+        self.hashes
+            .iter()
+            .map(|h| {
+                let digest = item
+                    .fingerprints
+                    .as_ref()
+                    .filter(|_| !self.spki)
+                    .and_then(|f| f.get(*h).map(<[u8]>::to_vec))
+                    .unwrap_or_else(|| h.digest(data));
+                (format!("{prefix}{}", h.name()), digest)
+            })
+            .collect()
+    }
+}
+
+fn what(item: &Item) -> String {
+    match item.display_name() {
+        Some(n) if !n.is_empty() => n.to_string(),
+        _ => item.kind.describe().to_string(),
+    }
+}
+
+struct FingerprintText<W: Write> {
+    w: W,
+    fp: FingerprintOpts,
+}
+
+impl<W: Write> Output for FingerprintText<W> {
+    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+        let place = match &item.source {
+            Source::File(f) if show_index => format!("{}#{}", f.path, f.index),
+            Source::File(f) => f.path.clone(),
+            Source::Token(t) => t.uri.clone(),
+        };
+        for (label, digest) in self.fp.digests(item) {
+            writeln!(
+                self.w,
+                "{label} {}  {}  {}",
+                self.fp.encoding.encode(&digest),
+                sanitize(&place),
+                sanitize(&what(item))
+            )?;
+        }
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+#[derive(Serialize)]
+struct FingerprintEntry<'a> {
+    source: &'a Source,
+    kind: Kind,
+    name: Option<&'a str>,
+    hash: String,
+    encoding: &'static str,
+    value: String,
+}
+
+struct FingerprintJson<W: Write> {
+    json: JsonWriter<W>,
+    fp: FingerprintOpts,
+}
+
+impl<W: Write> Output for FingerprintJson<W> {
+    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
+        let encoding = match self.fp.encoding {
+            DigestEncoding::Colon => "colon",
+            DigestEncoding::Hex => "hex",
+            DigestEncoding::HexUpper => "hex-upper",
+            DigestEncoding::Base64 => "base64",
+            DigestEncoding::Base64Url => "base64url",
+        };
+        for (label, digest) in self.fp.digests(item) {
+            self.json.element(&FingerprintEntry {
+                source: &item.source,
+                kind: item.kind,
+                name: item.display_name(),
+                hash: label,
+                encoding,
+                value: self.fp.encoding.encode(&digest),
+            })?;
+        }
+        Ok(())
+    }
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.json.error(locator.to_string(), message.to_string());
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.json.finish().map(|_| ())
+    }
+}
+
+/// Holds back an input's first events until its second item shows up, so that `#INDEX` is
+/// printed exactly when the input holds more than one item, while still streaming.
+struct Lookahead {
+    queue: Vec<Event>,
+    items: usize,
+    multi: Option<bool>,
+}
+
+/// Events queued before deciding; past this, assume many items.
+const LOOKAHEAD_LIMIT: usize = 64;
+
+struct Driver {
+    out: Box<dyn Output>,
+    failures: usize,
+    io_error: Option<io::Error>,
+}
+
+impl Driver {
+    fn report(&mut self, locator: &str, message: &str) {
+        self.failures += 1;
+        let _ = writeln!(
+            io::stderr().lock(),
+            "certscope: {}: {}",
+            sanitize(locator),
+            sanitize(message)
+        );
+        self.out.problem(locator, message);
+    }
+
+    fn deliver(&mut self, event: Event, multi: bool) {
+        if self.io_error.is_some() {
+            return;
+        }
+        match event {
+            Event::Item(item) => {
+                if let Some(e) = &item.error {
+                    let locator = item.source.locator(multi);
+                    self.report(&locator, e);
+                }
+                if let Err(e) = self.out.item(&item, multi) {
+                    self.io_error = Some(e);
+                }
+            }
+            Event::Problem { locator, message } => self.report(&locator, &message),
+        }
+    }
+
+    fn push(&mut self, la: &mut Lookahead, event: Event) {
+        if let Some(multi) = la.multi {
+            self.deliver(event, multi);
+            return;
+        }
+        if matches!(event, Event::Item(_)) {
+            la.items += 1;
+        }
+        la.queue.push(event);
+        if la.items >= 2 || la.queue.len() > LOOKAHEAD_LIMIT {
+            self.flush(la, true);
+        }
+    }
+
+    fn flush(&mut self, la: &mut Lookahead, multi: bool) {
+        la.multi = Some(multi);
+        for ev in std::mem::take(&mut la.queue) {
+            self.deliver(ev, multi);
+        }
+    }
+}
+
+fn drive(args: &InputArgs, hashes: &[HashAlg], out: Box<dyn Output>) -> Result<u8> {
+    let mut password: Option<Secret> = match &args.password {
+        Some(spec) => Some(secret::from_spec(spec).context("--password")?),
+        None => None,
+    };
+    let inputs = if args.inputs.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        args.inputs.clone()
+    };
+    let mut driver = Driver {
+        out,
+        failures: 0,
+        io_error: None,
+    };
+    for entry in input::expand(&inputs, args.recursive) {
+        let name = match entry {
+            Ok(n) => n,
+            Err((arg, e)) => {
+                driver.report(&arg, &e.to_string());
+                continue;
+            }
+        };
+        let data = match input::read(&name, args.max_input_size) {
+            Ok(d) => d,
+            Err(e) => {
+                driver.report(&name, &e.to_string());
+                continue;
+            }
+        };
+        if password.is_none() && name != "-" && decode::needs_password(&data) {
+            password = secret::prompt(&format!("Password for {name}: "))
+                .context("password prompt")?;
+        }
+        let opts = Options {
+            hashes: hashes.to_vec(),
+            password: password.as_ref(),
+            max_kdf_iterations: args.max_kdf_iterations,
+        };
+        let mut la = Lookahead {
+            queue: Vec::new(),
+            items: 0,
+            multi: None,
+        };
+        decode::decode_input(&name, &data, &opts, &mut |ev| driver.push(&mut la, ev));
+        let multi = la.items > 1;
+        if la.multi.is_none() {
+            driver.flush(&mut la, multi);
+        }
+        if driver.io_error.is_some() {
+            break;
+        }
+    }
+    if let Some(e) = driver.io_error.take() {
+        return Err(e.into());
+    }
+    driver.out.finish()?;
+    Ok(if driver.failures > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}
