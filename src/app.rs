@@ -10,12 +10,12 @@ use time::OffsetDateTime;
 
 use certscope::decode::{self, Event, Options};
 use certscope::fingerprint::{DigestEncoding, HashAlg};
+use certscope::input;
 use certscope::model::{Item, Kind, Source};
 use certscope::render::json::JsonWriter;
 use certscope::render::text::{self, TextOptions};
 use certscope::render::{pem as pem_out, sanitize::sanitize};
 use certscope::secret::{self, Secret};
-use certscope::input;
 
 use crate::cli::{self, Cli, Command, Format, InputArgs};
 
@@ -388,8 +388,8 @@ fn drive(args: &InputArgs, hashes: &[HashAlg], out: Box<dyn Output>) -> Result<u
             }
         };
         if password.is_none() && name != "-" && decode::needs_password(&data) {
-            password = secret::prompt(&format!("Password for {name}: "))
-                .context("password prompt")?;
+            password =
+                secret::prompt(&format!("Password for {name}: ")).context("password prompt")?;
         }
         let opts = Options {
             hashes: hashes.to_vec(),

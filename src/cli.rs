@@ -90,7 +90,9 @@ pub struct InputArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Show everything inside certificates, keys, CSRs, CRLs, PKCS#7 and PKCS#12 files.
-    #[command(after_help = "Examples:\n  certscope inspect server.pem\n  certscope inspect --format json bundle.p7b | jq '.items[].subject'\n  certscope inspect --password env:P12PASS identity.p12\n  kubectl get secret tls -o jsonpath='{.data.tls\\.crt}' | certscope inspect")]
+    #[command(
+        after_help = "Examples:\n  certscope inspect server.pem\n  certscope inspect --format json bundle.p7b | jq '.items[].subject'\n  certscope inspect --password env:P12PASS identity.p12\n  kubectl get secret tls -o jsonpath='{.data.tls\\.crt}' | certscope inspect"
+    )]
     Inspect {
         /// Inputs.
         #[command(flatten)]
@@ -106,7 +108,9 @@ pub enum Command {
         all: bool,
     },
     /// Print one thumbprint line per item: digest, where it came from, subject.
-    #[command(after_help = "Examples:\n  certscope fingerprint cert.pem\n  certscope fingerprint --hash sha1 --encoding hex-upper *.cer\n  certscope fingerprint --spki --encoding base64 cert.pem   # the pin-sha256 value")]
+    #[command(
+        after_help = "Examples:\n  certscope fingerprint cert.pem\n  certscope fingerprint --hash sha1 --encoding hex-upper *.cer\n  certscope fingerprint --spki --encoding base64 cert.pem   # the pin-sha256 value"
+    )]
     Fingerprint {
         /// Inputs.
         #[command(flatten)]
@@ -125,7 +129,9 @@ pub enum Command {
         format: Format,
     },
     /// Print a shell completion script.
-    #[command(after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope")]
+    #[command(
+        after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope"
+    )]
     Completions {
         /// The shell.
         shell: clap_complete::Shell,

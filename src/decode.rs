@@ -185,13 +185,23 @@ impl Ctx<'_, '_> {
                     let der = der.to_vec();
                     self.certificate_with(&der, line, Some(label), None, None, trust);
                 }
-                Err(e) => self.failed(Kind::Certificate, line, Some(label), format!("trusted certificate: {e}")),
+                Err(e) => self.failed(
+                    Kind::Certificate,
+                    line,
+                    Some(label),
+                    format!("trusted certificate: {e}"),
+                ),
             },
             "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
                 self.csr(&block.der, line, Some(label))
             }
             "X509 CRL" => self.crl(&block.der, line, Some(label), None),
-            "PRIVATE KEY" => self.key(key::pkcs8_private(&block.der), Kind::PrivateKey, line, Some(label)),
+            "PRIVATE KEY" => self.key(
+                key::pkcs8_private(&block.der),
+                Kind::PrivateKey,
+                line,
+                Some(label),
+            ),
             "ENCRYPTED PRIVATE KEY" => self.key(
                 key::pkcs8_encrypted(&block.der, self.opts.password, self.opts.max_kdf_iterations),
                 Kind::PrivateKey,
@@ -204,11 +214,36 @@ impl Ctx<'_, '_> {
                 line,
                 Some(label),
             ),
-            "RSA PRIVATE KEY" => self.key(key::pkcs1_private(&block.der), Kind::PrivateKey, line, Some(label)),
-            "EC PRIVATE KEY" => self.key(key::sec1_private(&block.der), Kind::PrivateKey, line, Some(label)),
-            "DSA PRIVATE KEY" => self.key(key::dsa_private(&block.der), Kind::PrivateKey, line, Some(label)),
-            "PUBLIC KEY" => self.key(key::spki_public(&block.der), Kind::PublicKey, line, Some(label)),
-            "RSA PUBLIC KEY" => self.key(key::pkcs1_public(&block.der), Kind::PublicKey, line, Some(label)),
+            "RSA PRIVATE KEY" => self.key(
+                key::pkcs1_private(&block.der),
+                Kind::PrivateKey,
+                line,
+                Some(label),
+            ),
+            "EC PRIVATE KEY" => self.key(
+                key::sec1_private(&block.der),
+                Kind::PrivateKey,
+                line,
+                Some(label),
+            ),
+            "DSA PRIVATE KEY" => self.key(
+                key::dsa_private(&block.der),
+                Kind::PrivateKey,
+                line,
+                Some(label),
+            ),
+            "PUBLIC KEY" => self.key(
+                key::spki_public(&block.der),
+                Kind::PublicKey,
+                line,
+                Some(label),
+            ),
+            "RSA PUBLIC KEY" => self.key(
+                key::pkcs1_public(&block.der),
+                Kind::PublicKey,
+                line,
+                Some(label),
+            ),
             "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => self.pkcs7(&block.der, line),
             "EC PARAMETERS" | "DH PARAMETERS" | "X9.42 DH PARAMETERS" | "DSA PARAMETERS" => {
                 self.parameters(&block.der, line, Some(label))
@@ -279,7 +314,10 @@ impl Ctx<'_, '_> {
         if !rest.is_empty() {
             self.problem(
                 None,
-                format!("{} bytes of trailing data after the DER structure", rest.len()),
+                format!(
+                    "{} bytes of trailing data after the DER structure",
+                    rest.len()
+                ),
             );
         }
     }
@@ -404,7 +442,8 @@ impl Ctx<'_, '_> {
                         }
                         pkcs7::Content::Crl(d) => self.crl(&d, line, None, Some(Container::Pkcs7)),
                         pkcs7::Content::Other(what, size) => {
-                            let mut item = self.new_item(Kind::Unknown, line, Some(Container::Pkcs7));
+                            let mut item =
+                                self.new_item(Kind::Unknown, line, Some(Container::Pkcs7));
                             item.body = Body::Unknown(Unknown {
                                 label: Some(what.to_string()),
                                 size,

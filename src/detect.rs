@@ -227,7 +227,10 @@ mod tests {
         let b64 = base64::engine::general_purpose::STANDARD.encode(pem);
         assert!(matches!(
             detect(b64.as_bytes()),
-            Encoding::Pem { via: Some("base64 of a PEM file"), .. }
+            Encoding::Pem {
+                via: Some("base64 of a PEM file"),
+                ..
+            }
         ));
     }
 
@@ -240,7 +243,10 @@ mod tests {
     #[test]
     fn sniff_shapes() {
         // SEQUENCE { INTEGER 1, INTEGER 2 }
-        assert_eq!(sniff_der(&[0x30, 0x06, 2, 1, 1, 2, 1, 2]), DerKind::RsaPublic);
+        assert_eq!(
+            sniff_der(&[0x30, 0x06, 2, 1, 1, 2, 1, 2]),
+            DerKind::RsaPublic
+        );
         assert_eq!(sniff_der(&[0x06, 0x01, 0x2a]), DerKind::EcParameters);
         assert_eq!(sniff_der(&[0x30, 0x00]), DerKind::Unknown);
     }

@@ -62,7 +62,7 @@ impl HashAlg {
     }
 
     /// Length of the digest in bytes; lets bare hex pick its algorithm.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             HashAlg::Md5 => 16,
             HashAlg::Sha1 => 20,
@@ -197,11 +197,11 @@ impl std::str::FromStr for Thumbprint {
                 }
             },
         };
-        if bytes.len() != alg.len() {
+        if bytes.len() != alg.digest_len() {
             return Err(format!(
                 "{} thumbprints have {} bytes, this one has {}",
                 alg.display(),
-                alg.len(),
+                alg.digest_len(),
                 bytes.len()
             ));
         }

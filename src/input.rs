@@ -31,7 +31,11 @@ pub fn expand(args: &[String], recursive: bool) -> Vec<Result<String, (String, I
                 out.push(Err((arg.clone(), e)));
                 continue;
             }
-            out.extend(files.into_iter().map(|p| Ok(p.to_string_lossy().into_owned())));
+            out.extend(
+                files
+                    .into_iter()
+                    .map(|p| Ok(p.to_string_lossy().into_owned())),
+            );
         } else {
             out.push(Ok(arg.clone()));
         }

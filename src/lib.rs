@@ -15,11 +15,11 @@
 
 pub mod decode;
 pub mod detect;
+pub mod dn;
 pub mod error;
 pub mod fingerprint;
 pub mod input;
 pub mod model;
-pub mod dn;
 pub mod oids;
 pub mod pem;
 pub mod render;

@@ -277,7 +277,10 @@ mod tests {
 
     #[test]
     fn tables() {
-        assert_eq!(signature_algorithm("1.2.840.10045.4.3.2"), Some("ecdsa-with-SHA256"));
+        assert_eq!(
+            signature_algorithm("1.2.840.10045.4.3.2"),
+            Some("ecdsa-with-SHA256")
+        );
         assert_eq!(curve("1.3.132.0.34"), Some(("P-384", 384)));
         assert_eq!(attribute_type_oid("cn"), Some("2.5.4.3"));
         assert_eq!(attribute_type_oid("commonName"), Some("2.5.4.3"));

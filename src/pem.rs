@@ -225,7 +225,11 @@ fn end_label(line: &[u8]) -> Option<String> {
     }
     let rest = line.get(9..)?;
     let close = find(rest, b"-----").unwrap_or(rest.len());
-    Some(String::from_utf8_lossy(rest.get(..close)?).trim().to_string())
+    Some(
+        String::from_utf8_lossy(rest.get(..close)?)
+            .trim()
+            .to_string(),
+    )
 }
 
 /// Whether `data` contains anything that looks like a PEM BEGIN line.
@@ -266,8 +270,14 @@ mod tests {
         let s = "hello\r\n-----BEGIN A-----\r\nAQID\r\n-----END A-----\r\nsubject=x\n  -----BEGIN B-----\n\tBAU=\n  -----END B-----\ntrailer";
         let b = blocks(s);
         assert_eq!(b.len(), 2);
-        assert_eq!((b[0].line, b[0].label.as_str(), b[0].der.as_slice()), (2, "A", &[1u8, 2, 3][..]));
-        assert_eq!((b[1].line, b[1].label.as_str(), b[1].der.as_slice()), (6, "B", &[4u8, 5][..]));
+        assert_eq!(
+            (b[0].line, b[0].label.as_str(), b[0].der.as_slice()),
+            (2, "A", &[1u8, 2, 3][..])
+        );
+        assert_eq!(
+            (b[1].line, b[1].label.as_str(), b[1].der.as_slice()),
+            (6, "B", &[4u8, 5][..])
+        );
         assert!(b.iter().all(|b| b.problem.is_none()));
     }
 
@@ -276,7 +286,11 @@ mod tests {
         let s = "-----BEGIN X-----\nAQID\n-----BEGIN Y-----\nBAU=\n-----END Y-----\n";
         let b = blocks(s);
         assert_eq!(b.len(), 2);
-        assert!(b[0].problem.as_deref().unwrap().contains("BEGIN without END"));
+        assert!(b[0]
+            .problem
+            .as_deref()
+            .unwrap()
+            .contains("BEGIN without END"));
         assert_eq!(b[1].label, "Y");
         assert_eq!(b[1].line, 3);
         assert_eq!(b[1].der, vec![4, 5]);
@@ -300,7 +314,9 @@ mod tests {
 
     #[test]
     fn bad_base64_is_reported_per_block() {
-        let b = blocks("-----BEGIN A-----\nAQ!!\n-----END A-----\n-----BEGIN B-----\nBAU=\n-----END B-----\n");
+        let b = blocks(
+            "-----BEGIN A-----\nAQ!!\n-----END A-----\n-----BEGIN B-----\nBAU=\n-----END B-----\n",
+        );
         assert!(b[0].problem.as_deref().unwrap().contains("invalid base64"));
         assert_eq!(b[1].der, vec![4, 5]);
     }

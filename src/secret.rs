@@ -61,12 +61,13 @@ pub fn from_spec(spec: &str) -> Result<Secret, SecretError> {
             .map_err(|_| SecretError::MissingEnv(var.to_string()));
     }
     if let Some(path) = spec.strip_prefix("file:") {
-        let content = Zeroizing::new(std::fs::read_to_string(path).map_err(|source| {
-            SecretError::File {
-                path: path.to_string(),
-                source,
-            }
-        })?);
+        let content =
+            Zeroizing::new(
+                std::fs::read_to_string(path).map_err(|source| SecretError::File {
+                    path: path.to_string(),
+                    source,
+                })?,
+            );
         let first = content.lines().next().unwrap_or("");
         return Ok(Secret::new(first.to_string()));
     }
@@ -100,7 +101,9 @@ mod tests {
         let p = dir.path().join("pw");
         std::fs::write(&p, "first\nsecond\n").unwrap();
         assert_eq!(
-            from_spec(&format!("file:{}", p.display())).unwrap().expose(),
+            from_spec(&format!("file:{}", p.display()))
+                .unwrap()
+                .expose(),
             "first"
         );
     }

@@ -323,7 +323,7 @@ mod tests {
     #[test]
     fn reads_long_length() {
         let mut v = vec![0x04, 0x81, 0x80];
-        v.extend(std::iter::repeat(7).take(0x80));
+        v.extend(std::iter::repeat_n(7, 0x80));
         let (t, _) = read(&v).unwrap();
         assert_eq!(t.value.len(), 0x80);
     }

@@ -62,7 +62,10 @@ fn attribute_values(oid: &str, value: &[u8]) -> Vec<String> {
         .map(|t| {
             let text = dn::decode_string(t);
             if oid == "1.2.840.113549.1.9.7" {
-                let n = text.as_ref().map(|s| s.chars().count()).unwrap_or(t.value.len());
+                let n = text
+                    .as_ref()
+                    .map(|s| s.chars().count())
+                    .unwrap_or(t.value.len());
                 format!("(redacted, {n} characters)")
             } else {
                 text.unwrap_or_else(|| hex::encode(t.raw))

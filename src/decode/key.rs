@@ -91,7 +91,10 @@ pub fn spki_public(der: &[u8]) -> Result<DecodedKey, String> {
 }
 
 /// SEC1 ECPrivateKey; `curve` is the curve from an enclosing PKCS#8 when the key omits it.
-fn sec1_spki(der: &[u8], curve: Option<der::asn1::ObjectIdentifier>) -> Result<Option<Vec<u8>>, String> {
+fn sec1_spki(
+    der: &[u8],
+    curve: Option<der::asn1::ObjectIdentifier>,
+) -> Result<Option<Vec<u8>>, String> {
     let key = sec1::EcPrivateKey::from_der(der).map_err(|e| e.to_string())?;
     let curve = key
         .parameters

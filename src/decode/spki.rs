@@ -70,7 +70,10 @@ pub fn describe_parts(
             }
         }
         "dsa" | "dh" => {
-            if let Some(p) = params.and_then(|p| p.children().next()).and_then(Result::ok) {
+            if let Some(p) = params
+                .and_then(|p| p.children().next())
+                .and_then(Result::ok)
+            {
                 info.bits = Some(integer_bits(p.value));
             }
         }
@@ -106,7 +109,9 @@ mod tests {
     #[test]
     fn ed25519() {
         // SEQUENCE { SEQUENCE { OID 1.3.101.112 }, BIT STRING (32 bytes) }
-        let mut spki = vec![0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00];
+        let mut spki = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
         spki.extend([7u8; 32]);
         let info = describe(&spki).unwrap();
         assert_eq!(info.algorithm, "ed25519");

@@ -10,8 +10,8 @@ use x509_parser::time::ASN1Time;
 
 use crate::dn;
 use crate::model::{
-    AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue,
-    ExtValue, Extension, GeneralName, NameConstraints, Policy, Sct, Timestamp,
+    AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue, ExtValue,
+    Extension, GeneralName, NameConstraints, Policy, Sct, Timestamp,
 };
 use crate::model::{KeyIdValue, RawValue, TextValue};
 use crate::oids;
@@ -49,10 +49,8 @@ pub fn general_name(n: &XName<'_>) -> GeneralName {
             };
             GeneralName::new("othername", format!("{label}:{}", other_name_value(value)))
         }
-        XName::X400Address(any) => GeneralName::new("x400", hex::encode(any.data.as_ref())),
-        XName::EDIPartyName(any) => {
-            GeneralName::new("edipartyname", hex::encode(any.data.as_ref()))
-        }
+        XName::X400Address(any) => GeneralName::new("x400", hex::encode(any.data)),
+        XName::EDIPartyName(any) => GeneralName::new("edipartyname", hex::encode(any.data)),
         XName::Invalid(tag, bytes) => GeneralName::new(
             "invalid",
             format!("tag {} value {}", tag.0, hex::encode(bytes)),
@@ -83,7 +81,11 @@ pub fn ip(b: &[u8]) -> String {
             let a: [u8; 16] = b.try_into().unwrap_or_default();
             Ipv6Addr::from(a).to_string()
         }
-        8 => format!("{}/{}", ip(b.get(..4).unwrap_or(&[])), ip(b.get(4..).unwrap_or(&[]))),
+        8 => format!(
+            "{}/{}",
+            ip(b.get(..4).unwrap_or(&[])),
+            ip(b.get(4..).unwrap_or(&[]))
+        ),
         32 => {
             let mask = b.get(16..).unwrap_or(&[]);
             let prefix: u32 = mask.iter().map(|m| m.count_ones()).sum();
@@ -171,17 +173,15 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
         ParsedExtension::SubjectKeyIdentifier(kid) => ExtValue::KeyId(KeyIdValue {
             key_id: hex::encode(kid.0),
         }),
-        ParsedExtension::AuthorityKeyIdentifier(aki) => {
-            ExtValue::AuthorityKeyId(AuthorityKeyId {
-                key_id: aki.key_identifier.as_ref().map(|k| hex::encode(k.0)),
-                issuer: aki
-                    .authority_cert_issuer
-                    .as_deref()
-                    .map(names)
-                    .unwrap_or_default(),
-                serial: aki.authority_cert_serial.map(hex::encode),
-            })
-        }
+        ParsedExtension::AuthorityKeyIdentifier(aki) => ExtValue::AuthorityKeyId(AuthorityKeyId {
+            key_id: aki.key_identifier.as_ref().map(|k| hex::encode(k.0)),
+            issuer: aki
+                .authority_cert_issuer
+                .as_deref()
+                .map(names)
+                .unwrap_or_default(),
+            serial: aki.authority_cert_serial.map(hex::encode),
+        }),
         ParsedExtension::CRLDistributionPoints(dps) => ExtValue::DistributionPoints(
             dps.points
                 .iter()

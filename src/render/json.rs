@@ -96,7 +96,10 @@ mod tests {
         assert_eq!(v["items"].as_array().unwrap().len(), 2);
         assert_eq!(v["items"][0]["kind"], "unknown");
         assert_eq!(v["items"][0]["source"]["line"], 3);
-        assert_eq!(v["items"][0]["source"]["container"], serde_json::Value::Null);
+        assert_eq!(
+            v["items"][0]["source"]["container"],
+            serde_json::Value::Null
+        );
         assert_eq!(v["errors"][0]["message"], "bad");
     }
 

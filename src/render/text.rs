@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use super::sanitize::sanitize;
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
-    Body, Certificate, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
-    PublicKeyInfo, Source, Timestamp, TokenObject,
+    Body, Certificate, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind, PublicKeyInfo,
+    Source, Timestamp, TokenObject,
 };
 
 /// Settings for text output, resolved by the binary.
@@ -65,7 +65,13 @@ impl<W: Write> Out<'_, W> {
         let first = chunks.next().map(colon_hex).unwrap_or_default();
         self.field(indent, label, &first)?;
         for c in chunks {
-            writeln!(self.w, "{:w$}{}", "", colon_hex(c), w = indent + LABEL_WIDTH)?;
+            writeln!(
+                self.w,
+                "{:w$}{}",
+                "",
+                colon_hex(c),
+                w = indent + LABEL_WIDTH
+            )?;
         }
         Ok(())
     }
@@ -103,7 +109,11 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         if let Some(id) = &t.id {
             out.field(2, "ID", id)?;
         }
-        out.field(2, "Token", &format!("{} (slot {})", sanitize(&t.token), t.slot))?;
+        out.field(
+            2,
+            "Token",
+            &format!("{} (slot {})", sanitize(&t.token), t.slot),
+        )?;
         if t.private {
             out.field(2, "Private", "yes (visible after login)")?;
         }
@@ -162,7 +172,10 @@ fn validity_note(o: &TextOptions, not_before: Timestamp, not_after: Timestamp) -
     let now = o.now;
     if now < not_before.0 {
         let days = (not_before.0 - now).whole_days();
-        (format!("not yet valid: starts in {}", plural(days, "day")), false)
+        (
+            format!("not yet valid: starts in {}", plural(days, "day")),
+            false,
+        )
     } else if now > not_after.0 {
         let days = (now - not_after.0).whole_days();
         (format!("expired {} ago", plural(days, "day")), false)
@@ -223,7 +236,13 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     match c.next_update {
         Some(n) => {
             let note = if out.o.now > n.0 {
-                out.paint("1;31", &format!("overdue by {}", plural((out.o.now - n.0).whole_days(), "day")))
+                out.paint(
+                    "1;31",
+                    &format!(
+                        "overdue by {}",
+                        plural((out.o.now - n.0).whole_days(), "day")
+                    ),
+                )
             } else {
                 format!("in {}", plural((n.0 - out.o.now).whole_days(), "day"))
             };
@@ -237,7 +256,11 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     out.field(2, "Signature", &c.signature_algorithm)?;
     extensions(out, &c.extensions)?;
     out.field(2, "Revoked", &c.revoked_count.to_string())?;
-    let shown = if out.o.all { c.revoked.len() } else { CRL_PREVIEW.min(c.revoked.len()) };
+    let shown = if out.o.all {
+        c.revoked.len()
+    } else {
+        CRL_PREVIEW.min(c.revoked.len())
+    };
     for r in c.revoked.iter().take(shown) {
         let reason = r.reason.as_deref().unwrap_or("-");
         writeln!(out.w, "    {}  {}  {}", r.serial, r.revocation_date, reason)?;
@@ -346,7 +369,11 @@ fn ext_lines(v: &ExtValue) -> Vec<String> {
                 if !d.reasons.is_empty() {
                     l.push(format!("reasons: {}", d.reasons.join(", ")));
                 }
-                l.extend(d.crl_issuer.iter().map(|n| format!("CRL issuer: {}", gn(n))));
+                l.extend(
+                    d.crl_issuer
+                        .iter()
+                        .map(|n| format!("CRL issuer: {}", gn(n))),
+                );
                 l
             })
             .collect(),
@@ -375,7 +402,12 @@ fn ext_lines(v: &ExtValue) -> Vec<String> {
             .flat_map(|s| {
                 [
                     format!("log {}", s.log_id),
-                    format!("  v{} at {}, {}", u32::from(s.version) + 1, s.timestamp, s.signature_algorithm),
+                    format!(
+                        "  v{} at {}, {}",
+                        u32::from(s.version) + 1,
+                        s.timestamp,
+                        s.signature_algorithm
+                    ),
                 ]
             })
             .collect(),

@@ -1,0 +1,73 @@
+//! Shared test harness: the real binary with a pinned, scrubbed environment.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// "Now" for every test run, so expiry wording in snapshots never drifts.
+pub const NOW: &str = "2026-01-15T12:00:00Z";
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A command for the certscope binary, run from the repository root with an environment
+/// that cannot leak into the output.
+pub fn certscope() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_certscope"));
+    cmd.current_dir(root());
+    for var in [
+        "NO_COLOR",
+        "CERTSCOPE_PKCS11_MODULE",
+        "SOFTHSM2_CONF",
+        "TZ",
+        "COLUMNS",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd.env("CERTSCOPE_NOW", NOW);
+    cmd
+}
+
+/// Runs and returns the output.
+pub fn run(args: &[&str]) -> Output {
+    certscope().args(args).output().expect("run certscope")
+}
+
+/// stdout as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// stderr as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Every fixture file, relative to the repository root, sorted.
+pub fn fixtures() -> Vec<String> {
+    let mut out = Vec::new();
+    walk(&root().join("fixtures"), &mut out);
+    out.sort();
+    out
+}
+
+fn walk(dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).expect("fixtures dir") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            walk(&path, out);
+        } else {
+            let rel = path.strip_prefix(root()).expect("under root");
+            let name = rel.to_string_lossy().into_owned();
+            if !name.ends_with("README.md")
+                && !name.ends_with(".gitattributes")
+                && !name.ends_with("openssl-fingerprints.txt")
+            {
+                out.push(name);
+            }
+        }
+    }
+}
