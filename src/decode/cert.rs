@@ -184,7 +184,7 @@ mod tests {
     fn serials() {
         assert_eq!(serial_hex(&[0x00, 0x80]), "80");
         assert_eq!(serial_decimal(&[0x00, 0x80]), "128");
-        assert_eq!(serial_hex(&[0xff]), "-1");
+        assert_eq!(serial_hex(&[0xff]), "-01");
         assert_eq!(serial_decimal(&[0xff]), "-1");
         assert_eq!(serial_hex(&[0x00]), "0");
         assert_eq!(serial_decimal(&[0x00]), "0");
