@@ -511,3 +511,163 @@ pub fn needs_password(data: &[u8]) -> bool {
         Encoding::Unrecognised => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn decode_all(data: &[u8], password: Option<&Secret>) -> (Vec<Item>, Vec<String>) {
+        let opts = Options {
+            password,
+            ..Options::default()
+        };
+        let mut items = Vec::new();
+        let mut problems = Vec::new();
+        decode_input("t", data, &opts, &mut |e| match e {
+            Event::Item(i) => items.push(*i),
+            Event::Problem { message, .. } => problems.push(message),
+        });
+        (items, problems)
+    }
+
+    #[test]
+    fn der_and_pem_certificate_are_the_same_item() {
+        let (pem_items, _) = decode_all(include_bytes!("../fixtures/certs/leaf.pem"), None);
+        let (der_items, p) = decode_all(include_bytes!("../fixtures/certs/leaf.der"), None);
+        assert!(p.is_empty());
+        assert_eq!(pem_items[0].fingerprints, der_items[0].fingerprints);
+        assert_eq!(
+            der_items[0].source,
+            Source::File(FileSource {
+                path: "t".into(),
+                index: 0,
+                line: None,
+                container: None
+            })
+        );
+    }
+
+    #[test]
+    fn every_key_format_links_to_its_certificate() {
+        let (cert, _) = decode_all(include_bytes!("../fixtures/certs/leaf.pem"), None);
+        let pin = cert[0].spki_sha256.clone().unwrap();
+        for data in [
+            &include_bytes!("../fixtures/keys/p256.pem")[..],
+            &include_bytes!("../fixtures/keys/p256-sec1.pem")[..],
+            &include_bytes!("../fixtures/keys/p256-sec1.der")[..],
+            &include_bytes!("../fixtures/csr/leaf.csr")[..],
+        ] {
+            let (items, problems) = decode_all(data, None);
+            assert!(problems.is_empty(), "{problems:?}");
+            assert_eq!(items[0].spki_sha256.as_deref(), Some(pin.as_str()));
+        }
+        let (rsa_cert, _) = decode_all(include_bytes!("../fixtures/certs/rsa-self.pem"), None);
+        let rsa_pin = rsa_cert[0].spki_sha256.clone().unwrap();
+        for data in [
+            &include_bytes!("../fixtures/keys/rsa-2048.pem")[..],
+            &include_bytes!("../fixtures/keys/rsa-2048.der")[..],
+            &include_bytes!("../fixtures/keys/rsa-2048-pkcs1.pem")[..],
+            &include_bytes!("../fixtures/keys/rsa-2048-pkcs1.der")[..],
+            &include_bytes!("../fixtures/keys/rsa-2048-pub.pem")[..],
+            &include_bytes!("../fixtures/keys/rsa-2048-pub-pkcs1.pem")[..],
+        ] {
+            let (items, _) = decode_all(data, None);
+            assert_eq!(items[0].spki_sha256.as_deref(), Some(rsa_pin.as_str()));
+        }
+        let (ed_cert, _) = decode_all(include_bytes!("../fixtures/certs/ed25519-self.pem"), None);
+        let (ed_key, _) = decode_all(include_bytes!("../fixtures/keys/ed25519.pem"), None);
+        let (ed_pub, _) = decode_all(include_bytes!("../fixtures/keys/ed25519-pub.pem"), None);
+        assert_eq!(ed_cert[0].spki_sha256, ed_key[0].spki_sha256);
+        assert_eq!(ed_pub[0].spki_sha256, ed_key[0].spki_sha256);
+    }
+
+    #[test]
+    fn encrypted_pkcs8_with_and_without_password() {
+        let data = include_bytes!("../fixtures/keys/p256-pkcs8-aes.der");
+        let (items, _) = decode_all(data, None);
+        assert!(items[0].spki_sha256.is_none());
+        let pw = Secret::new("test".into());
+        let (items, _) = decode_all(data, Some(&pw));
+        assert!(items[0].spki_sha256.is_some());
+        let bad = Secret::new("nope".into());
+        let (items, _) = decode_all(data, Some(&bad));
+        assert!(items[0]
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("wrong password"));
+    }
+
+    #[test]
+    fn kdf_iteration_cap() {
+        let pw = Secret::new("test".into());
+        let opts = Options {
+            password: Some(&pw),
+            max_kdf_iterations: 100,
+            ..Options::default()
+        };
+        let mut errors = Vec::new();
+        decode_input(
+            "t",
+            include_bytes!("../fixtures/keys/p256-pkcs8-aes.pem"),
+            &opts,
+            &mut |e| {
+                if let Event::Item(i) = e {
+                    errors.extend(i.error);
+                }
+            },
+        );
+        assert!(errors[0].contains("over the limit of 100"), "{errors:?}");
+    }
+
+    #[test]
+    fn pkcs7_der_with_crl() {
+        let (items, problems) =
+            decode_all(include_bytes!("../fixtures/pkcs7/chain-crl.p7b.der"), None);
+        assert!(problems.is_empty());
+        let kinds: Vec<Kind> = items.iter().map(|i| i.kind).collect();
+        assert!(kinds.contains(&Kind::Crl));
+        assert!(items
+            .iter()
+            .all(|i| i.source.container() == Some(Container::Pkcs7)));
+        let indexes: Vec<usize> = items
+            .iter()
+            .map(|i| match &i.source {
+                Source::File(f) => f.index,
+                Source::Token(_) => usize::MAX,
+            })
+            .collect();
+        assert_eq!(indexes, (0..items.len()).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn huge_base64_line_and_deep_der_do_not_hurt() {
+        let mut data = b"-----BEGIN CERTIFICATE-----\n".to_vec();
+        data.extend(std::iter::repeat_n(b'A', 8 << 20));
+        data.extend_from_slice(b"\n-----END CERTIFICATE-----\n");
+        let (items, _) = decode_all(&data, None);
+        assert_eq!(items.len(), 1);
+        assert!(items[0].error.is_some());
+        let mut deep = Vec::new();
+        for _ in 0..100_000 {
+            deep.extend_from_slice(&[0x30, 0x80]);
+        }
+        let (items, problems) = decode_all(&deep, None);
+        assert!(items.is_empty());
+        assert_eq!(problems.len(), 1);
+    }
+
+    #[test]
+    fn arbitrary_prefixes_of_real_files_never_panic() {
+        for data in [
+            &include_bytes!("../fixtures/certs/leaf.der")[..],
+            &include_bytes!("../fixtures/pkcs12/leaf-aes.p12")[..],
+            &include_bytes!("../fixtures/pkcs7/signed-ber.p7s")[..],
+            &include_bytes!("../fixtures/crl/intermediate.der")[..],
+        ] {
+            for cut in (0..data.len()).step_by(7) {
+                let _ = decode_all(&data[..cut], None);
+            }
+        }
+    }
+}

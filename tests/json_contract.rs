@@ -1,7 +1,12 @@
 //! The JSON field names promised in docs/json.md, checked by deserializing real output into
 //! structs that carry exactly those names.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing, clippy::panic)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
 
 mod support;
 

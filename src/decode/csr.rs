@@ -19,23 +19,14 @@ pub fn decode(der: &[u8]) -> Result<(Csr, Vec<u8>), String> {
     let spki_der = info.subject_pki.raw.to_vec();
     let public_key = spki::describe(&spki_der).map_err(|e| format!("public key: {e}"))?;
     let mut extensions = Vec::new();
-    let mut attributes = Vec::new();
     for attr in info.attributes() {
-        let oid = attr.oid.to_id_string();
-        if oid == "1.2.840.113549.1.9.14" {
-            if let x509_parser::cri_attributes::ParsedCriAttribute::ExtensionRequest(req) =
-                attr.parsed_attribute()
-            {
-                extensions.extend(x509::extensions(&req.extensions));
-                continue;
-            }
+        if let x509_parser::cri_attributes::ParsedCriAttribute::ExtensionRequest(req) =
+            attr.parsed_attribute()
+        {
+            extensions.extend(x509::extensions(&req.extensions));
         }
-        attributes.push(Attribute {
-            name: oids::name_or_oid(oids::attribute(&oid), &oid),
-            values: attribute_values(&oid, attr.value),
-            oid,
-        });
     }
+    let attributes = other_attributes(info.raw);
     let sig_oid = csr.signature_algorithm.algorithm.to_id_string();
     Ok((
         Csr {
@@ -48,6 +39,31 @@ pub fn decode(der: &[u8]) -> Result<(Csr, Vec<u8>), String> {
         },
         spki_der,
     ))
+}
+
+/// Every attribute but the extension request, read from the raw CertificationRequestInfo:
+/// x509-parser keeps only the SET header of attributes it does not know.
+fn other_attributes(cri: &[u8]) -> Vec<Attribute> {
+    let Ok((seq, _)) = tlv::read(cri) else {
+        return Vec::new();
+    };
+    let Some(Ok(attrs)) = seq.children().find(|c| matches!(c, Ok(t) if t.tag == 0xa0)) else {
+        return Vec::new();
+    };
+    attrs
+        .children()
+        .filter_map(Result::ok)
+        .filter_map(|attr| {
+            let mut kids = attr.children();
+            let oid = oids::dotted(kids.next()?.ok()?.value)?;
+            let values = kids.next()?.ok()?;
+            (oid != "1.2.840.113549.1.9.14").then(|| Attribute {
+                name: oids::name_or_oid(oids::attribute(&oid), &oid),
+                values: attribute_values(&oid, values.raw),
+                oid,
+            })
+        })
+        .collect()
 }
 
 /// Attribute values: text for strings, hex otherwise. A challengePassword is a secret

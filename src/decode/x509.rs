@@ -160,6 +160,10 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
     let name = oids::name_or_oid(oids::extension(&oid), &oid);
     let raw = || RawValue {
         hex: hex::encode(ext.value),
+        text: tlv::read(ext.value)
+            .ok()
+            .filter(|(_, rest)| rest.is_empty())
+            .and_then(|(t, _)| dn::decode_string(&t)),
     };
     let value = match ext.parsed_extension() {
         ParsedExtension::SubjectAlternativeName(san) => ExtValue::Names(names(&san.general_names)),

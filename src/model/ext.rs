@@ -161,11 +161,14 @@ pub struct TextValue {
     pub text: String,
 }
 
-/// `{"hex": "..."}`.
+/// `{"hex": "...", "text": "..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct RawValue {
     /// The extnValue OCTET STRING contents, lower hex.
     pub hex: String,
+    /// The value as text, when it is a single ASN.1 string.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
 }
 
 /// `{"error": "...", "hex": "..."}`.

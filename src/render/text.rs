@@ -412,7 +412,10 @@ fn ext_lines(v: &ExtValue) -> Vec<String> {
             })
             .collect(),
         ExtValue::Text(t) => vec![t.text.clone()],
-        ExtValue::Raw(r) => hex_lines(&r.hex),
+        ExtValue::Raw(r) => match &r.text {
+            Some(t) => vec![format!("{t:?} (hex {})", r.hex)],
+            None => hex_lines(&r.hex),
+        },
         ExtValue::Error(e) => {
             let mut l = vec![format!("cannot decode: {}", e.error)];
             l.extend(hex_lines(&e.hex));

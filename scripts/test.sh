@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Runs every test. Installs what the tests need (SoftHSM2, OpenSC, p11-kit modules) when it
+# is missing, so that a fresh machine passes; SoftHSM tests then fail rather than skip.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need=()
+[ -e /usr/lib/softhsm/libsofthsm2.so ] || need+=(softhsm2)
+command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
+command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
+[ -e /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so ] || [ -e /usr/lib/aarch64-linux-gnu/pkcs11/p11-kit-trust.so ] || need+=(p11-kit-modules)
+command -v p11-kit >/dev/null 2>&1 || need+=(p11-kit)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "scripts/test.sh: installing ${need[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+export CERTSCOPE_REQUIRE_SOFTHSM=1
+# Snapshots are compared, never rewritten, here; review changes with `cargo insta review`.
+export INSTA_UPDATE=no
+cargo test --all-targets "$@"
+cargo test --doc "$@"
