@@ -278,12 +278,18 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
 fn key<W: Write>(out: &mut Out<'_, W>, k: &Key, kind: Kind) -> io::Result<()> {
     out.field(2, "Format", k.format.describe())?;
     if kind == Kind::PrivateKey {
-        let enc = match (&k.encryption, k.encrypted, k.decrypted) {
-            (Some(s), true, true) => format!("yes, {s} (decrypted with the given password)"),
-            (Some(s), true, false) => format!("yes, {s}"),
-            _ => "no".to_string(),
+        let enc = match (k.encrypted, k.decrypted, k.format) {
+            (true, true, _) => "yes (decrypted with the given password)",
+            (true, false, crate::model::KeyFormat::LegacyEncrypted) => {
+                "yes (traditional PEM encryption: `openssl pkcs8 -topk8` converts it)"
+            }
+            (true, false, _) => "yes (give --password to see the key)",
+            (false, _, _) => "no",
         };
-        out.field(2, "Encrypted", &enc)?;
+        out.field(2, "Encrypted", enc)?;
+        if let Some(s) = &k.encryption {
+            out.field(2, "Encryption", s)?;
+        }
     }
     if let Some(p) = &k.public_key {
         out.field(2, "Key", &p.summary())?;
