@@ -53,12 +53,26 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             let stdout = io::stdout().lock();
             let w = io::BufWriter::with_capacity(64 * 1024, stdout);
+            let mut decode_opts = Options {
+                hashes: hashes.clone(),
+                with_pem: false,
+                ..Options::default()
+            };
             let out: Box<dyn Output> = match format {
                 Format::Text => Box::new(TextOut { w, opts }),
-                Format::Json => Box::new(JsonOut(JsonWriter::begin(w, "items")?)),
-                Format::Pem => Box::new(PemOut { w }),
+                Format::Json => {
+                    // The JSON contract always carries SHA-1 and SHA-256, and the PEM.
+                    decode_opts.hashes = with_contract_hashes(&hashes);
+                    decode_opts.with_pem = true;
+                    Box::new(JsonOut(JsonWriter::begin(w, "items")?))
+                }
+                Format::Pem => {
+                    decode_opts.hashes.clear();
+                    decode_opts.with_pem = true;
+                    Box::new(PemOut { w })
+                }
             };
-            drive(&input, &hashes, out)
+            drive(&input, decode_opts, out)
         }
         Command::Fingerprint {
             input,
@@ -78,6 +92,12 @@ pub fn run(cli: Cli) -> Result<u8> {
                 encoding: digest_encoding(encoding),
                 spki,
             };
+            let decode_opts = Options {
+                hashes: if spki { Vec::new() } else { hashes.clone() },
+                with_pem: format == Format::Pem,
+                brief: true,
+                ..Options::default()
+            };
             let out: Box<dyn Output> = match format {
                 Format::Text => Box::new(FingerprintText { w, fp }),
                 Format::Json => Box::new(FingerprintJson {
@@ -86,7 +106,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 }),
                 Format::Pem => Box::new(PemOut { w }),
             };
-            drive(&input, &hashes, out)
+            drive(&input, decode_opts, out)
         }
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
@@ -107,6 +127,19 @@ fn now() -> Result<OffsetDateTime> {
             .with_context(|| format!("CERTSCOPE_NOW={s:?} is not an RFC 3339 time")),
         Err(_) => Ok(OffsetDateTime::now_utc()),
     }
+}
+
+/// SHA-1 and SHA-256 first (the JSON contract), then any other requested digest.
+fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
+    let mut all = vec![HashAlg::Sha1, HashAlg::Sha256];
+    all.extend(
+        requested
+            .iter()
+            .filter(|h| !all.contains(h))
+            .copied()
+            .collect::<Vec<_>>(),
+    );
+    all
 }
 
 fn hash_alg(h: cli::Hash) -> HashAlg {
@@ -331,7 +364,9 @@ impl Driver {
                     self.io_error = Some(e);
                 }
             }
-            Event::Problem { locator, message } => self.report(&locator, &message),
+            Event::Problem { locator, message } | Event::NeedPassword { locator, message } => {
+                self.report(&locator, &message)
+            }
         }
     }
 
@@ -357,7 +392,7 @@ impl Driver {
     }
 }
 
-fn drive(args: &InputArgs, hashes: &[HashAlg], out: Box<dyn Output>) -> Result<u8> {
+fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8> {
     let mut password: Option<Secret> = match &args.password {
         Some(spec) => Some(secret::from_spec(spec).context("--password")?),
         None => None,
@@ -380,31 +415,61 @@ fn drive(args: &InputArgs, hashes: &[HashAlg], out: Box<dyn Output>) -> Result<u
                 continue;
             }
         };
-        let data = match input::read(&name, args.max_input_size) {
-            Ok(d) => d,
-            Err(e) => {
-                driver.report(&name, &e.to_string());
-                continue;
+        // At most two passes: the second after prompting for a PKCS#12 password.
+        for _ in 0..2 {
+            let opts = Options {
+                password: password.as_ref(),
+                max_kdf_iterations: args.max_kdf_iterations,
+                ..opts.clone()
+            };
+            let mut reader = match input::open(&name, args.max_input_size) {
+                Ok(r) => r,
+                Err(e) => {
+                    driver.report(&name, &e.to_string());
+                    break;
+                }
+            };
+            let mut la = Lookahead {
+                queue: Vec::new(),
+                items: 0,
+                multi: None,
+            };
+            let mut need_password: Option<Event> = None;
+            let result =
+                decode::decode_reader(&name, &mut reader, args.max_input_size, &opts, &mut |ev| {
+                    match ev {
+                        Event::NeedPassword { .. } if la.items == 0 => need_password = Some(ev),
+                        ev => driver.push(&mut la, ev),
+                    }
+                });
+            if let Err(e) = result {
+                driver.push(
+                    &mut la,
+                    Event::Problem {
+                        locator: name.clone(),
+                        message: e.to_string(),
+                    },
+                );
             }
-        };
-        if password.is_none() && name != "-" && decode::needs_password(&data) {
-            password =
-                secret::prompt(&format!("Password for {name}: ")).context("password prompt")?;
-        }
-        let opts = Options {
-            hashes: hashes.to_vec(),
-            password: password.as_ref(),
-            max_kdf_iterations: args.max_kdf_iterations,
-        };
-        let mut la = Lookahead {
-            queue: Vec::new(),
-            items: 0,
-            multi: None,
-        };
-        decode::decode_input(&name, &data, &opts, &mut |ev| driver.push(&mut la, ev));
-        let multi = la.items > 1;
-        if la.multi.is_none() {
-            driver.flush(&mut la, multi);
+            let retry = need_password.is_some()
+                && password.is_none()
+                && name != "-"
+                && io::stdin().is_terminal();
+            if retry {
+                password =
+                    secret::prompt(&format!("Password for {name}: ")).context("password prompt")?;
+                if password.is_some() {
+                    continue;
+                }
+            }
+            if let Some(ev) = need_password {
+                driver.push(&mut la, ev);
+            }
+            let multi = la.items > 1;
+            if la.multi.is_none() {
+                driver.flush(&mut la, multi);
+            }
+            break;
         }
         if driver.io_error.is_some() {
             break;

@@ -1,5 +1,9 @@
 //! Bytes to items: detection, PEM blocks, DER structures and containers, each turned into
 //! [`Item`]s with thumbprints and the SPKI pin. Never prints; reports through [`Event`]s.
+//!
+//! PEM input is decoded in parallel (blocks are independent) and streamed: a reader is
+//! scanned window by window, so memory follows the largest block, not the input. Items are
+//! numbered and handed out strictly in input order.
 
 pub mod cert;
 pub mod crl;
@@ -10,10 +14,17 @@ pub mod pkcs7;
 pub mod spki;
 mod x509;
 
+use std::io::Read;
+
+use rayon::prelude::*;
+
 use crate::detect::{self, DerKind, Encoding};
+use crate::error::InputError;
 use crate::fingerprint::{Digests, HashAlg};
-use crate::model::{BagAttributes, Body, Container, FileSource, Item, Kind, Source, Unknown};
-use crate::pem::{self, Block};
+use crate::model::{
+    BagAttributes, Body, Brief, Container, FileSource, Item, Kind, Source, Unknown,
+};
+use crate::pem::{self, Block, RawBlock};
 use crate::secret::Secret;
 use crate::tlv;
 
@@ -21,23 +32,37 @@ use crate::tlv;
 /// (OpenSSL 2048, Java 10 000, Windows 2000), low enough that a hostile file cannot hang us.
 pub const DEFAULT_MAX_KDF_ITERATIONS: u64 = 10_000_000;
 
+/// Bytes read per window of a streamed input.
+const WINDOW: usize = 4 << 20;
+
+/// Blocks decoded per parallel batch: enough to keep both cores busy, few enough that the
+/// decoded items waiting to be printed stay small.
+const BATCH: usize = 256;
+
 /// What decoding needs besides the bytes.
 #[derive(Debug, Clone)]
 pub struct Options<'a> {
-    /// Digests to compute for each item, besides SHA-1 and SHA-256 (always present).
+    /// Digests to compute over each public item's DER (exactly these).
     pub hashes: Vec<HashAlg>,
     /// Password for encrypted keys and PKCS#12.
     pub password: Option<&'a Secret>,
     /// Cap on PBKDF2 iterations.
     pub max_kdf_iterations: u64,
+    /// Fill `Item::pem` (only JSON needs it).
+    pub with_pem: bool,
+    /// Thumbprint mode: certificates are not parsed, only their subject and key are located
+    /// (what `fingerprint` needs, at a fraction of the cost).
+    pub brief: bool,
 }
 
 impl Default for Options<'_> {
     fn default() -> Self {
         Options {
-            hashes: Vec::new(),
+            hashes: vec![HashAlg::Sha1, HashAlg::Sha256],
             password: None,
             max_kdf_iterations: DEFAULT_MAX_KDF_ITERATIONS,
+            with_pem: true,
+            brief: false,
         }
     }
 }
@@ -55,67 +80,254 @@ pub enum Event {
         /// What is wrong.
         message: String,
     },
+    /// A PKCS#12 file whose MAC does not verify with the empty password and no password was
+    /// given: the binary may prompt and decode the input again, or report `message`.
+    NeedPassword {
+        /// `PATH`, `PATH (line N)`.
+        locator: String,
+        /// What to report if no password can be had.
+        message: String,
+    },
 }
 
-/// Decodes every item of one input and hands each to `emit` as soon as it is ready.
+/// Numbers items within one input as they are handed out, in order.
+struct Sequencer<'e> {
+    next_index: usize,
+    emit: &'e mut dyn FnMut(Event),
+}
+
+impl Sequencer<'_> {
+    fn push(&mut self, mut event: Event) {
+        if let Event::Item(item) = &mut event {
+            if let Source::File(f) = &mut item.source {
+                f.index = self.next_index;
+            }
+            self.next_index += 1;
+        }
+        (self.emit)(event);
+    }
+
+    fn push_all(&mut self, events: Vec<Event>) {
+        for e in events {
+            self.push(e);
+        }
+    }
+
+    fn problem(&mut self, path: &str, message: String) {
+        self.push(Event::Problem {
+            locator: path.to_string(),
+            message,
+        });
+    }
+}
+
+/// Decodes every item of one in-memory input and hands each to `emit`, in order.
 pub fn decode_input(path: &str, data: &[u8], opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
-    let mut ctx = Ctx {
-        path,
+    let mut seq = Sequencer {
         next_index: 0,
-        opts,
         emit,
     };
+    decode_whole(path, data, opts, &mut seq);
+}
+
+fn decode_whole(path: &str, data: &[u8], opts: &Options<'_>, seq: &mut Sequencer<'_>) {
     match detect::detect(data) {
         Encoding::Pem { text, .. } => {
+            let mut scanner = pem::Scanner::new(&text);
             let mut any = false;
-            for block in pem::Scanner::new(&text) {
+            loop {
+                let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
+                if raws.is_empty() {
+                    break;
+                }
                 any = true;
-                ctx.block(block);
+                for events in decode_raw_blocks(path, &raws, opts) {
+                    seq.push_all(events);
+                }
             }
             if !any {
-                ctx.problem(None, "no PEM block found".to_string());
+                seq.problem(path, "no PEM block found".to_string());
             }
         }
-        Encoding::Der(der) => ctx.whole_der(&der),
-        Encoding::Unrecognised if data.is_empty() => {
-            ctx.problem(None, "empty input".to_string());
+        Encoding::Der(der) => {
+            let mut out = Vec::new();
+            Ctx {
+                path,
+                opts,
+                out: &mut out,
+            }
+            .whole_der(&der);
+            seq.push_all(out);
         }
-        Encoding::Unrecognised => ctx.problem(
-            None,
+        Encoding::Unrecognised if data.is_empty() => {
+            seq.problem(path, "empty input".to_string());
+        }
+        Encoding::Unrecognised => seq.problem(
+            path,
             "nothing recognised: not PEM, not DER, not base64 of either".to_string(),
         ),
     }
 }
 
+/// Decodes blocks on all cores; the result keeps their order.
+fn decode_raw_blocks(path: &str, raws: &[RawBlock<'_>], opts: &Options<'_>) -> Vec<Vec<Event>> {
+    let one = |raw: &RawBlock<'_>| {
+        let mut out = Vec::new();
+        Ctx {
+            path,
+            opts,
+            out: &mut out,
+        }
+        .block(raw.decode());
+        out
+    };
+    if raws.len() < 4 {
+        raws.iter().map(one).collect()
+    } else {
+        raws.par_iter().map(one).collect()
+    }
+}
+
+/// Decodes an input read from `reader`, streaming PEM window by window so that memory
+/// follows the largest block rather than the input; anything else is read whole (DER must be
+/// parsed in one piece anyway). Refuses inputs over `limit` bytes.
+pub fn decode_reader(
+    path: &str,
+    reader: &mut dyn Read,
+    limit: u64,
+    opts: &Options<'_>,
+    emit: &mut dyn FnMut(Event),
+) -> Result<(), InputError> {
+    let mut seq = Sequencer {
+        next_index: 0,
+        emit,
+    };
+    let mut buf: Vec<u8> =
+        Vec::with_capacity(WINDOW.min(usize::try_from(limit).unwrap_or(WINDOW)) + 1);
+    let mut total: u64 = 0;
+    let mut eof = fill(reader, &mut buf, WINDOW, &mut total, limit)?;
+    let streamable = !eof && matches!(detect::detect(&buf), Encoding::Pem { via: None, .. });
+    if !streamable {
+        while !eof {
+            eof = fill(reader, &mut buf, WINDOW, &mut total, limit)?;
+        }
+        decode_whole(path, &buf, opts, &mut seq);
+        return Ok(());
+    }
+    let mut line_base = 0;
+    let mut any = false;
+    loop {
+        let mut scanner = pem::Scanner::partial(&buf, line_base, eof);
+        loop {
+            let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
+            if raws.is_empty() {
+                break;
+            }
+            any = true;
+            for events in decode_raw_blocks(path, &raws, opts) {
+                seq.push_all(events);
+            }
+        }
+        if eof {
+            break;
+        }
+        let consumed = scanner.consumed();
+        line_base = scanner.newlines_consumed();
+        buf.drain(..consumed);
+        // A block larger than the window: grow the window for it (bounded by `limit`).
+        let want = if consumed == 0 {
+            buf.len().max(WINDOW)
+        } else {
+            WINDOW
+        };
+        eof = fill(reader, &mut buf, want, &mut total, limit)?;
+    }
+    if !any {
+        seq.problem(path, "no PEM block found".to_string());
+    }
+    Ok(())
+}
+
+/// Reads up to `want` more bytes; returns whether the reader is exhausted.
+fn fill(
+    reader: &mut dyn Read,
+    buf: &mut Vec<u8>,
+    want: usize,
+    total: &mut u64,
+    limit: u64,
+) -> Result<bool, InputError> {
+    let start = buf.len();
+    buf.resize(start + want, 0);
+    let mut filled = start;
+    let mut eof = false;
+    while filled < buf.len() {
+        match reader.read(buf.get_mut(filled..).unwrap_or(&mut [])) {
+            Ok(0) => {
+                eof = true;
+                break;
+            }
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                buf.truncate(filled);
+                return Err(e.into());
+            }
+        }
+    }
+    buf.truncate(filled);
+    *total += (filled - start) as u64;
+    if *total > limit {
+        return Err(InputError::TooLarge {
+            size: *total,
+            limit,
+        });
+    }
+    Ok(eof)
+}
+
 /// Decodes one DER certificate into an item with the given source, as for a file; used by
 /// the PKCS#11 layer so that token certificates are exactly file certificates.
-pub fn certificate_item(der: &[u8], source: Source, hashes: &[HashAlg]) -> Item {
+pub fn certificate_item(der: &[u8], source: Source, opts: &Options<'_>) -> Item {
     let mut item = Item::new(Kind::Certificate, source);
-    fill_certificate(&mut item, der, hashes);
+    fill_certificate(&mut item, der, opts);
+    finish(&mut item, opts);
     item
 }
 
-fn fill_certificate(item: &mut Item, der: &[u8], hashes: &[HashAlg]) {
-    match cert::decode(der) {
-        Ok(d) => {
-            item.body = cert::body(d.cert);
-            item.spki_der = Some(d.spki);
+fn fill_certificate(item: &mut Item, der: &[u8], opts: &Options<'_>) {
+    if opts.brief {
+        match cert::brief(der) {
+            Some((subject, spki)) => {
+                item.body = Body::Brief(Brief {
+                    subject: Some(subject),
+                });
+                item.spki_der = Some(spki.to_vec());
+            }
+            None => item.add_error("certificate: malformed DER".to_string()),
         }
-        Err(e) => item.add_error(format!("certificate: {e}")),
+    } else {
+        match cert::decode(der) {
+            Ok(d) => {
+                item.body = cert::body(d.cert);
+                item.spki_der = Some(d.spki);
+            }
+            Err(e) => item.add_error(format!("certificate: {e}")),
+        }
     }
     item.der = Some(der.to_vec());
-    finish(item, hashes);
 }
 
 /// Fills thumbprints, the SPKI pin and the PEM re-encoding from `der`/`spki_der`.
-pub fn finish(item: &mut Item, hashes: &[HashAlg]) {
+pub fn finish(item: &mut Item, opts: &Options<'_>) {
     if item.kind != Kind::PrivateKey {
         if let Some(der) = &item.der {
-            let mut algs = vec![HashAlg::Sha1, HashAlg::Sha256];
-            algs.extend_from_slice(hashes);
-            item.fingerprints = Some(Digests::compute(der, &algs));
-            if let Some(label) = item.kind.pem_label() {
-                item.pem = Some(pem::encode(label, der));
+            if !opts.hashes.is_empty() {
+                item.fingerprints = Some(Digests::compute(der, &opts.hashes));
+            }
+            if opts.with_pem {
+                if let Some(label) = item.kind.pem_label() {
+                    item.pem = Some(pem::encode(label, der));
+                }
             }
         }
     } else {
@@ -127,18 +339,19 @@ pub fn finish(item: &mut Item, hashes: &[HashAlg]) {
     }
 }
 
+/// Decodes one block or DER structure into events with index 0; the [`Sequencer`] numbers
+/// them when they are handed out.
 struct Ctx<'a, 'o> {
     path: &'a str,
-    next_index: usize,
     opts: &'a Options<'o>,
-    emit: &'a mut dyn FnMut(Event),
+    out: &'a mut Vec<Event>,
 }
 
 impl Ctx<'_, '_> {
     fn source(&self, line: Option<usize>, container: Option<Container>) -> Source {
         Source::File(FileSource {
             path: self.path.to_string(),
-            index: self.next_index,
+            index: 0,
             line,
             container,
         })
@@ -149,17 +362,24 @@ impl Ctx<'_, '_> {
     }
 
     fn emit_item(&mut self, mut item: Item) {
-        finish(&mut item, &self.opts.hashes);
-        self.next_index += 1;
-        (self.emit)(Event::Item(Box::new(item)));
+        finish(&mut item, self.opts);
+        self.out.push(Event::Item(Box::new(item)));
+    }
+
+    fn emitted(&self) -> usize {
+        self.out.len()
+    }
+
+    fn locator(&self, line: Option<usize>) -> String {
+        match line {
+            Some(n) => format!("{} (line {n})", self.path),
+            None => self.path.to_string(),
+        }
     }
 
     fn problem(&mut self, line: Option<usize>, message: String) {
-        let locator = match line {
-            Some(n) => format!("{} (line {n})", self.path),
-            None => self.path.to_string(),
-        };
-        (self.emit)(Event::Problem { locator, message });
+        let locator = self.locator(line);
+        self.out.push(Event::Problem { locator, message });
     }
 
     fn block(&mut self, block: Block) {
@@ -172,7 +392,7 @@ impl Ctx<'_, '_> {
             self.emit_item(item);
             return;
         }
-        let before = self.next_index;
+        let before = self.emitted();
         let encrypted = block
             .header("Proc-Type")
             .is_some_and(|v| v.contains("ENCRYPTED"));
@@ -261,7 +481,7 @@ impl Ctx<'_, '_> {
         }
         if let Some(problem) = block.problem {
             // The block decoded but had a defect (e.g. mismatched END): say so on its item.
-            if self.next_index > before {
+            if self.emitted() > before {
                 self.problem(line, problem);
             }
         }
@@ -345,7 +565,7 @@ impl Ctx<'_, '_> {
         let mut item = self.new_item(Kind::Certificate, line, container);
         item.pem_label = label.map(str::to_string);
         item.bag = bag;
-        fill_certificate(&mut item, der, &[]);
+        fill_certificate(&mut item, der, self.opts);
         if let Body::Certificate(c) = &mut item.body {
             c.trust = trust;
         }
@@ -460,6 +680,13 @@ impl Ctx<'_, '_> {
     fn pkcs12(&mut self, der: &[u8], line: Option<usize>) {
         let bags = match pkcs12::decode(der, self.opts.password) {
             Ok(b) => b,
+            Err(e @ pkcs12::Pkcs12Error::WrongPassword { .. }) if self.opts.password.is_none() => {
+                self.out.push(Event::NeedPassword {
+                    locator: self.locator(line),
+                    message: e.to_string(),
+                });
+                return;
+            }
             Err(e) => {
                 self.problem(line, e.to_string());
                 return;
@@ -502,16 +729,6 @@ fn kind_of_label(label: &str) -> Kind {
     }
 }
 
-/// Whether nothing useful can be shown from `data` without a password (a PKCS#12 file), so
-/// the binary may prompt for one before decoding.
-pub fn needs_password(data: &[u8]) -> bool {
-    match detect::detect(data) {
-        Encoding::Der(der) => detect::sniff_der(&der) == DerKind::Pkcs12,
-        Encoding::Pem { text, .. } => pem::Scanner::new(&text).any(|b| b.label == "PKCS12"),
-        Encoding::Unrecognised => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,7 +742,9 @@ mod tests {
         let mut problems = Vec::new();
         decode_input("t", data, &opts, &mut |e| match e {
             Event::Item(i) => items.push(*i),
-            Event::Problem { message, .. } => problems.push(message),
+            Event::Problem { message, .. } | Event::NeedPassword { message, .. } => {
+                problems.push(message)
+            }
         });
         (items, problems)
     }
@@ -669,5 +888,59 @@ mod tests {
                 let _ = decode_all(&data[..cut], None);
             }
         }
+    }
+
+    /// A reader that hands out data in awkward small pieces, to cross window edges anywhere.
+    struct Dribble<'a>(&'a [u8], usize);
+
+    impl Read for Dribble<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            self.1 = (self.1 * 7 + 13) % 4093 + 1;
+            let n = self.1.min(buf.len()).min(self.0.len());
+            buf[..n].copy_from_slice(&self.0[..n]);
+            self.0 = &self.0[n..];
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn streamed_input_equals_whole_input() {
+        let unit = include_bytes!("../fixtures/bundles/chain-crlf.pem");
+        let mut data = Vec::new();
+        while data.len() < 3 * WINDOW {
+            data.extend_from_slice(unit);
+        }
+        let collect = |events: &mut Vec<(usize, Option<usize>, String)>, e: Event| {
+            if let Event::Item(i) = e {
+                if let Source::File(f) = &i.source {
+                    let fp = hex::encode(
+                        i.fingerprints
+                            .as_ref()
+                            .unwrap()
+                            .get(HashAlg::Sha256)
+                            .unwrap(),
+                    );
+                    events.push((f.index, f.line, fp));
+                }
+            }
+        };
+        let opts = Options::default();
+        let mut whole = Vec::new();
+        decode_input("t", &data, &opts, &mut |e| collect(&mut whole, e));
+        let mut streamed = Vec::new();
+        decode_reader("t", &mut Dribble(&data, 0), u64::MAX, &opts, &mut |e| {
+            collect(&mut streamed, e)
+        })
+        .unwrap();
+        assert!(whole.len() > 1000, "{}", whole.len());
+        assert_eq!(whole, streamed);
+    }
+
+    #[test]
+    fn stream_limit_is_enforced() {
+        let data = include_bytes!("../fixtures/bundles/chain.pem");
+        let err =
+            decode_reader("t", &mut &data[..], 100, &Options::default(), &mut |_| {}).unwrap_err();
+        assert!(matches!(err, InputError::TooLarge { .. }));
     }
 }

@@ -66,6 +66,26 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), InputErr
     Ok(())
 }
 
+/// Opens an input (a path or `-`) for streaming; a file over `limit` bytes is refused before
+/// reading (stdin is counted as it is read).
+pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read>, InputError> {
+    if name == "-" {
+        return Ok(Box::new(std::io::stdin().lock()));
+    }
+    let file = std::fs::File::open(name)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(InputError::Directory);
+    }
+    if meta.len() > limit {
+        return Err(InputError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(Box::new(file))
+}
+
 /// Reads a whole input (a path or `-`), refusing more than `limit` bytes.
 pub fn read(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
     let mut data = Vec::new();

@@ -90,6 +90,8 @@ pub enum Body {
     Parameters(Parameters),
     /// An unclassified block.
     Unknown(Unknown),
+    /// Thumbprint mode: only the name, without a full parse.
+    Brief(Brief),
     /// A PKCS#11 object's attributes.
     TokenObject(Box<crate::model::key::TokenObject>),
     /// Nothing could be decoded (see `error`).
@@ -97,6 +99,14 @@ pub enum Body {
 }
 
 pub use self::key::TokenObject;
+
+/// What thumbprint mode keeps of a certificate besides its DER: the subject, read by walking
+/// the DER to that one field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Brief {
+    /// Subject, RFC 4514.
+    pub subject: Option<String>,
+}
 
 /// PKCS#12 bag attributes kept with each item that came out of a PKCS#12 file.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
@@ -174,6 +184,7 @@ impl Item {
             Body::Csr(c) => Some(&c.subject),
             Body::Crl(c) => Some(&c.issuer),
             Body::TokenObject(o) => o.label.as_deref(),
+            Body::Brief(b) => b.subject.as_deref(),
             _ => None,
         }
     }

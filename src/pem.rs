@@ -316,9 +316,26 @@ impl<'a> Scanner<'a> {
         None
     }
 
+    /// Iterates raw blocks, borrowing the scanner (so it can be resumed or queried after).
+    pub fn by_ref_raw(&mut self) -> RawIter<'_, 'a> {
+        RawIter(self)
+    }
+
     /// Whether a partial scan stopped at an incomplete block.
     pub fn stopped_early(&self) -> bool {
         self.stopped
+    }
+}
+
+/// Iterator of [`RawBlock`]s over a borrowed [`Scanner`].
+#[derive(Debug)]
+pub struct RawIter<'s, 'a>(&'s mut Scanner<'a>);
+
+impl<'a> Iterator for RawIter<'_, 'a> {
+    type Item = RawBlock<'a>;
+
+    fn next(&mut self) -> Option<RawBlock<'a>> {
+        self.0.next_raw()
     }
 }
 

@@ -70,6 +70,25 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
     })
 }
 
+/// The subject (RFC 4514) and SubjectPublicKeyInfo DER of a certificate, found by walking
+/// the DER to those two fields: no signature, extension or time is parsed. For thumbprints.
+pub fn brief(der: &[u8]) -> Option<(String, &[u8])> {
+    let (cert, _) = tlv::read(der).ok()?;
+    let tbs = cert.children().next()?.ok()?;
+    let mut fields = tbs.children().filter_map(Result::ok).peekable();
+    // version [0] EXPLICIT is optional (absent in v1 certificates).
+    if fields.peek().is_some_and(|f| f.tag == 0xa0) {
+        fields.next();
+    }
+    // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
+    let subject = fields.nth(4)?;
+    let spki = fields.next()?;
+    if subject.tag != tlv::SEQUENCE || spki.tag != tlv::SEQUENCE {
+        return None;
+    }
+    Some((dn::format_name_tlv(&subject)?, spki.raw))
+}
+
 /// Splits a `TRUSTED CERTIFICATE` payload into the certificate DER and its aux data.
 pub fn split_trusted(der: &[u8]) -> Result<(&[u8], Option<TrustInfo>), String> {
     let (cert, rest) = tlv::read(der).map_err(|e| e.to_string())?;
@@ -179,6 +198,20 @@ pub fn body(c: Certificate) -> Body {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn brief_matches_full_decode() {
+        for der in [
+            &include_bytes!("../../fixtures/certs/leaf.der")[..],
+            &include_bytes!("../../fixtures/certs/root-ca.der")[..],
+        ] {
+            let full = decode(der).unwrap();
+            let (subject, spki) = brief(der).unwrap();
+            assert_eq!(subject, full.cert.subject);
+            assert_eq!(spki, full.spki.as_slice());
+        }
+        assert!(brief(&[0x30, 0x00]).is_none());
+    }
 
     #[test]
     fn serials() {

@@ -141,6 +141,11 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             }
         }
         Body::TokenObject(t) => token_object(&mut out, t)?,
+        Body::Brief(b) => {
+            if let Some(s) = &b.subject {
+                out.field(2, "Subject", &sanitize(s))?;
+            }
+        }
         Body::Unknown(_) | Body::Empty {} => {}
     }
     if let Some(d) = &item.fingerprints {
