@@ -13,7 +13,7 @@ mod source;
 mod time;
 
 pub use self::cert::{Certificate, PublicKeyInfo, TrustInfo};
-pub use self::crl::{Crl, Revoked};
+pub use self::crl::{Crl, Revoked, RevokedList};
 pub use self::csr::{Attribute, Csr};
 pub use self::ext::{
     AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue, ExtValue,

@@ -1,21 +1,63 @@
 //! Certificate revocation lists (RFC 5280 §5).
+//!
+//! CRLs reach a million entries (43 MB of DER). x509-parser materialises every entry, which
+//! costs hundreds of MB there, so the CRL is walked with the bounded TLV reader instead: the
+//! header fields are decoded at once (extensions through x509-parser's extension parser), the
+//! entries are validated and counted in one pass, and their bytes are kept so that renderers
+//! can iterate them lazily ([`RevokedList`]) without ever holding them all decoded.
 
-use x509_parser::prelude::{CertificateRevocationList, FromDer};
+use x509_parser::extensions::X509Extension;
+use x509_parser::prelude::FromDer;
+use x509_parser::time::ASN1Time;
 
 use crate::dn;
-use crate::model::{Crl, ExtValue, Revoked};
-use crate::tlv;
+use crate::model::{Crl, ExtValue, Revoked, RevokedList};
+use crate::oids;
+use crate::tlv::{self, Tlv};
 
 use super::{cert, x509};
 
 /// Decodes a DER CRL.
 pub fn decode(der: &[u8]) -> Result<Crl, String> {
-    let (rest, crl) = CertificateRevocationList::from_der(der).map_err(|e| e.to_string())?;
+    let (list, rest) = tlv::read(der).map_err(|e| e.to_string())?;
     if !rest.is_empty() {
         return Err(format!("{} bytes after the CRL", rest.len()));
     }
-    let tbs = &crl.tbs_cert_list;
-    let extensions = x509::extensions(tbs.extensions());
+    let mut parts = list.children();
+    let tbs = next(&mut parts, tlv::SEQUENCE, "tbsCertList")?;
+    let sig_alg = next(&mut parts, tlv::SEQUENCE, "signatureAlgorithm")?;
+    next(&mut parts, tlv::BIT_STRING, "signature")?;
+    let sig_oid = algorithm_oid(&sig_alg)?;
+
+    let mut fields = tbs.children().peekable();
+    let mut version = 1;
+    if let Some(Ok(v)) = fields.peek() {
+        if v.tag == tlv::INTEGER {
+            version = u32::from(v.value.first().copied().unwrap_or(0)) + 1;
+            fields.next();
+        }
+    }
+    next(&mut fields, tlv::SEQUENCE, "signature")?;
+    let issuer = next(&mut fields, tlv::SEQUENCE, "issuer")?;
+    let this_update = time(&next_any(&mut fields, "thisUpdate")?)?;
+    let mut next_update = None;
+    let mut revoked = RevokedList::default();
+    let mut extensions = Vec::new();
+    for field in fields {
+        let field = field.map_err(|e| e.to_string())?;
+        match field.tag {
+            tlv::UTC_TIME | tlv::GENERALIZED_TIME if next_update.is_none() => {
+                next_update = Some(time(&field)?)
+            }
+            tlv::SEQUENCE => revoked = entries(&field)?,
+            0xa0 => extensions = crl_extensions(&field)?,
+            other => {
+                return Err(format!(
+                    "unexpected field (tag {other:#04x}) in tbsCertList"
+                ))
+            }
+        }
+    }
     let crl_number = extensions.iter().find_map(|e| match &e.value {
         ExtValue::Text(t) if e.oid == "2.5.29.20" => Some(t.text.clone()),
         _ => None,
@@ -24,27 +66,11 @@ pub fn decode(der: &[u8]) -> Result<Crl, String> {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
     });
-    let revoked: Vec<Revoked> = tbs
-        .revoked_certificates
-        .iter()
-        .map(|r| Revoked {
-            serial: cert::serial_hex(r.raw_serial()),
-            revocation_date: x509::time(r.revocation_date),
-            reason: r
-                .extensions()
-                .iter()
-                .find(|e| e.oid.to_id_string() == "2.5.29.21")
-                .and_then(|e| tlv::read(e.value).ok())
-                .and_then(|(t, _)| t.value.first().copied())
-                .map(x509::reason_name),
-        })
-        .collect();
-    let sig_oid = crl.signature_algorithm.algorithm.to_id_string();
     Ok(Crl {
-        version: tbs.version.map(|v| v.0 + 1).unwrap_or(1),
-        issuer: dn::format_name(tbs.issuer.as_raw()).unwrap_or_default(),
-        this_update: x509::time(tbs.this_update),
-        next_update: tbs.next_update.map(x509::time),
+        version,
+        issuer: dn::format_name_tlv(&issuer).ok_or("malformed issuer name")?,
+        this_update,
+        next_update,
         crl_number,
         authority_key_id,
         signature_algorithm: x509::signature_name(&sig_oid),
@@ -52,4 +78,143 @@ pub fn decode(der: &[u8]) -> Result<Crl, String> {
         revoked_count: revoked.len(),
         revoked,
     })
+}
+
+fn next<'a>(
+    it: &mut impl Iterator<Item = Result<Tlv<'a>, tlv::TlvError>>,
+    tag: u8,
+    what: &str,
+) -> Result<Tlv<'a>, String> {
+    match it.next() {
+        Some(Ok(t)) if t.tag == tag => Ok(t),
+        Some(Ok(t)) => Err(format!("{what}: unexpected tag {:#04x}", t.tag)),
+        Some(Err(e)) => Err(format!("{what}: {e}")),
+        None => Err(format!("{what} missing")),
+    }
+}
+
+fn next_any<'a>(
+    it: &mut impl Iterator<Item = Result<Tlv<'a>, tlv::TlvError>>,
+    what: &str,
+) -> Result<Tlv<'a>, String> {
+    match it.next() {
+        Some(Ok(t)) => Ok(t),
+        Some(Err(e)) => Err(format!("{what}: {e}")),
+        None => Err(format!("{what} missing")),
+    }
+}
+
+fn algorithm_oid(alg: &Tlv<'_>) -> Result<String, String> {
+    alg.children()
+        .next()
+        .and_then(Result::ok)
+        .filter(|t| t.tag == tlv::OID)
+        .and_then(|t| oids::dotted(t.value))
+        .ok_or_else(|| "malformed algorithm identifier".to_string())
+}
+
+fn time(t: &Tlv<'_>) -> Result<crate::model::Timestamp, String> {
+    let (_, parsed) = ASN1Time::from_der(t.raw).map_err(|e| format!("time: {e}"))?;
+    Ok(x509::time(parsed))
+}
+
+fn crl_extensions(explicit: &Tlv<'_>) -> Result<Vec<crate::model::Extension>, String> {
+    let (seq, _) = tlv::read(explicit.value).map_err(|e| format!("crlExtensions: {e}"))?;
+    let mut parsed = Vec::new();
+    for ext in seq.children() {
+        let ext = ext.map_err(|e| format!("crlExtensions: {e}"))?;
+        let (_, e) = X509Extension::from_der(ext.raw).map_err(|e| format!("extension: {e}"))?;
+        parsed.push(e);
+    }
+    Ok(x509::extensions(&parsed))
+}
+
+/// Validates every entry once (so iterating later cannot fail) and keeps their bytes.
+fn entries(seq: &Tlv<'_>) -> Result<RevokedList, String> {
+    let mut count = 0;
+    for entry in seq.children() {
+        let entry = entry.map_err(|e| format!("revoked entry {count}: {e}"))?;
+        parse_entry(&entry).map_err(|e| format!("revoked entry {count}: {e}"))?;
+        count += 1;
+    }
+    Ok(RevokedList::new(seq.value.to_vec(), count))
+}
+
+/// Decodes one entry: `SEQUENCE { userCertificate INTEGER, revocationDate Time,
+/// crlEntryExtensions Extensions OPTIONAL }`.
+fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
+    if entry.tag != tlv::SEQUENCE {
+        return Err("not a SEQUENCE".to_string());
+    }
+    let mut kids = entry.children();
+    let serial = next(&mut kids, tlv::INTEGER, "serial")?;
+    let date = time(&next_any(&mut kids, "revocationDate")?)?;
+    let mut reason = None;
+    if let Some(exts) = kids.next() {
+        let exts = exts.map_err(|e| e.to_string())?;
+        for ext in exts.children().filter_map(Result::ok) {
+            let mut f = ext.children().filter_map(Result::ok);
+            let Some(oid) = f.next() else { continue };
+            if oids::dotted(oid.value).as_deref() != Some("2.5.29.21") {
+                continue;
+            }
+            // extnValue (after an optional critical BOOLEAN) wraps an ENUMERATED.
+            let value = f.find(|t| t.tag == tlv::OCTET_STRING);
+            reason = value
+                .and_then(|v| tlv::read(v.value).ok())
+                .and_then(|(e, _)| e.value.first().copied())
+                .map(x509::reason_name);
+        }
+    }
+    Ok(Revoked {
+        serial: cert::serial_hex(serial.value),
+        revocation_date: date,
+        reason,
+    })
+}
+
+/// Iterates the entries of a validated list.
+pub fn iter_entries(bytes: &[u8]) -> impl Iterator<Item = Revoked> + '_ {
+    tlv::iter(bytes)
+        .filter_map(Result::ok)
+        .filter_map(|t| parse_entry(&t).ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matches_x509_parser() {
+        let der = include_bytes!("../../fixtures/crl/intermediate.der");
+        let ours = decode(der).unwrap();
+        let (_, theirs) =
+            x509_parser::revocation_list::CertificateRevocationList::from_der(der).unwrap();
+        assert_eq!(
+            ours.revoked_count,
+            theirs.iter_revoked_certificates().count()
+        );
+        for (a, b) in ours.revoked.iter().zip(theirs.iter_revoked_certificates()) {
+            assert_eq!(a.serial, cert::serial_hex(b.raw_serial()));
+            assert_eq!(a.revocation_date.unix(), b.revocation_date.timestamp());
+            assert_eq!(
+                a.reason,
+                b.reason_code().map(|(_, r)| x509::reason_name(r.0))
+            );
+        }
+        assert_eq!(ours.crl_number.as_deref(), Some("16"));
+        assert_eq!(
+            ours.issuer,
+            dn::format_name(theirs.issuer().as_raw()).unwrap()
+        );
+    }
+
+    #[test]
+    fn malformed_crls_are_errors() {
+        assert!(decode(&[0x30, 0x00]).is_err());
+        let der = include_bytes!("../../fixtures/crl/intermediate.der");
+        for cut in [10, 100, der.len() - 1] {
+            assert!(decode(&der[..cut]).is_err());
+        }
+    }
 }

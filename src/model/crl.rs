@@ -37,6 +37,49 @@ pub struct Crl {
     pub extensions: Vec<Extension>,
     /// Number of revoked entries.
     pub revoked_count: usize,
-    /// Every revoked entry, in CRL order.
-    pub revoked: Vec<Revoked>,
+    /// Every revoked entry, in CRL order (decoded lazily).
+    pub revoked: RevokedList,
+}
+
+/// The revoked entries of a CRL, kept as their validated DER and decoded one at a time when
+/// iterated, so a CRL of a million entries never exists decoded all at once. Serializes as a
+/// JSON array.
+#[derive(Clone, Default)]
+pub struct RevokedList {
+    bytes: Vec<u8>,
+    count: usize,
+}
+
+impl RevokedList {
+    /// Wraps the content octets of a validated `revokedCertificates` SEQUENCE.
+    pub fn new(bytes: Vec<u8>, count: usize) -> RevokedList {
+        RevokedList { bytes, count }
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// No entries.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The entries, decoded one by one.
+    pub fn iter(&self) -> impl Iterator<Item = Revoked> + '_ {
+        crate::decode::crl::iter_entries(&self.bytes)
+    }
+}
+
+impl std::fmt::Debug for RevokedList {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "RevokedList({} entries)", self.count)
+    }
+}
+
+impl Serialize for RevokedList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
