@@ -66,6 +66,11 @@ pub fn run(cli: Cli) -> Result<u8> {
                     decode_opts.with_pem = true;
                     Box::new(JsonOut(JsonWriter::begin(w, "items")?))
                 }
+                Format::Jsonl => {
+                    decode_opts.hashes = with_contract_hashes(&hashes);
+                    decode_opts.with_pem = true;
+                    Box::new(JsonlOut { w })
+                }
                 Format::Pem => {
                     decode_opts.hashes.clear();
                     decode_opts.with_pem = true;
@@ -100,6 +105,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             let out: Box<dyn Output> = match format {
                 Format::Text => Box::new(FingerprintText { w, fp }),
+                Format::Jsonl => Box::new(FingerprintJsonl { w, fp }),
                 Format::Json => Box::new(FingerprintJson {
                     json: JsonWriter::begin(w, "fingerprints")?,
                     fp,
@@ -197,6 +203,20 @@ impl<W: Write> Output for JsonOut<W> {
     }
 }
 
+struct JsonlOut<W: Write> {
+    w: W,
+}
+
+impl<W: Write> Output for JsonlOut<W> {
+    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
+        serde_json::to_writer(&mut self.w, item).map_err(io::Error::other)?;
+        self.w.write_all(b"\n")
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
 struct PemOut<W: Write> {
     w: W,
 }
@@ -237,6 +257,30 @@ impl FingerprintOpts {
                     .and_then(|f| f.get(*h).map(<[u8]>::to_vec))
                     .unwrap_or_else(|| h.digest(data));
                 (format!("{prefix}{}", h.name()), digest)
+            })
+            .collect()
+    }
+}
+
+impl FingerprintOpts {
+    /// The JSON elements for an item: one per requested hash.
+    fn entries<'i>(&self, item: &'i Item) -> Vec<FingerprintEntry<'i>> {
+        let encoding = match self.encoding {
+            DigestEncoding::Colon => "colon",
+            DigestEncoding::Hex => "hex",
+            DigestEncoding::HexUpper => "hex-upper",
+            DigestEncoding::Base64 => "base64",
+            DigestEncoding::Base64Url => "base64url",
+        };
+        self.digests(item)
+            .into_iter()
+            .map(|(label, digest)| FingerprintEntry {
+                source: &item.source,
+                kind: item.kind,
+                name: item.display_name(),
+                hash: label,
+                encoding,
+                value: self.encoding.encode(&digest),
             })
             .collect()
     }
@@ -287,6 +331,24 @@ struct FingerprintEntry<'a> {
     value: String,
 }
 
+struct FingerprintJsonl<W: Write> {
+    w: W,
+    fp: FingerprintOpts,
+}
+
+impl<W: Write> Output for FingerprintJsonl<W> {
+    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
+        for entry in self.fp.entries(item) {
+            serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::other)?;
+            self.w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
 struct FingerprintJson<W: Write> {
     json: JsonWriter<W>,
     fp: FingerprintOpts,
@@ -294,22 +356,8 @@ struct FingerprintJson<W: Write> {
 
 impl<W: Write> Output for FingerprintJson<W> {
     fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
-        let encoding = match self.fp.encoding {
-            DigestEncoding::Colon => "colon",
-            DigestEncoding::Hex => "hex",
-            DigestEncoding::HexUpper => "hex-upper",
-            DigestEncoding::Base64 => "base64",
-            DigestEncoding::Base64Url => "base64url",
-        };
-        for (label, digest) in self.fp.digests(item) {
-            self.json.element(&FingerprintEntry {
-                source: &item.source,
-                kind: item.kind,
-                name: item.display_name(),
-                hash: label,
-                encoding,
-                value: self.fp.encoding.encode(&digest),
-            })?;
+        for entry in self.fp.entries(item) {
+            self.json.element(&entry)?;
         }
         Ok(())
     }

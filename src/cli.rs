@@ -32,6 +32,8 @@ pub enum Format {
     Text,
     /// One JSON document (see docs/json.md).
     Json,
+    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
+    Jsonl,
     /// Every certificate, CSR, CRL and public key as clean PEM.
     Pem,
 }

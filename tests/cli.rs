@@ -387,3 +387,28 @@ fn crl_preview_and_all() {
         2
     );
 }
+
+#[test]
+fn jsonl_is_one_item_per_line() {
+    let o = run(&["inspect", "--format", "jsonl", "fixtures/bundles/chain.pem"]);
+    assert!(o.status.success());
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[2]["kind"], "certificate");
+    assert_eq!(lines[2]["source"]["index"], 2);
+    let o = run(&[
+        "fingerprint",
+        "--format",
+        "jsonl",
+        "--hash",
+        "sha1",
+        "fixtures/bundles/chain.pem",
+    ]);
+    let first: serde_json::Value =
+        serde_json::from_str(stdout(&o).lines().next().unwrap()).unwrap();
+    assert_eq!(first["hash"], "sha1");
+    assert_eq!(first["encoding"], "colon");
+}
