@@ -166,8 +166,9 @@ pub struct Listing<'a, 'o> {
 
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
 /// an item. A token that cannot be read becomes an `Event::Problem` located at its URI and
-/// the others are still listed; only errors that stop everything are returned (a login
-/// with several tokens, a wrong PIN: the token the PIN was for cannot be listed as asked).
+/// the others are still listed; a PIN problem (wrong, locked, missing) is reported the same
+/// way but ends the listing, since what was asked for cannot be shown. The only error
+/// returned is a login asked for with several tokens selected, before anything is read.
 pub fn list(
     module: &Module,
     tokens: &[SelectedToken],
@@ -195,17 +196,22 @@ pub fn list(
         let result = list_one(module, slot, token, listing, login, emit);
         match result {
             Ok(()) => {}
-            // A PIN problem is the user's to fix before anything else is worth doing.
-            Err(
-                e @ (TokenError::PinNeeded { .. }
-                | TokenError::PinLocked { .. }
-                | TokenError::PinFinalTry { .. }),
-            ) => return Err(e),
-            Err(e) if e.rv().is_some_and(is_pin_error) => return Err(e),
-            Err(e) => emit(Event::Problem {
-                locator: token_uri(token),
-                message: e.to_string(),
-            }),
+            Err(e) => {
+                // A PIN problem is the user's to fix before anything else is worth doing.
+                let stop = matches!(
+                    e,
+                    TokenError::PinNeeded { .. }
+                        | TokenError::PinLocked { .. }
+                        | TokenError::PinFinalTry { .. }
+                ) || e.rv().is_some_and(is_pin_error);
+                emit(Event::Problem {
+                    locator: token_uri(token),
+                    message: e.to_string(),
+                });
+                if stop {
+                    return Ok(());
+                }
+            }
         }
     }
     Ok(())
