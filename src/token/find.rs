@@ -217,8 +217,8 @@ fn class_of(t: ObjectType) -> ObjectClass {
     }
 }
 
-/// The objects of `session` matching `filter`, in the token's order. See the module
-/// documentation for the one fallback search.
+/// The objects of `session` matching `filter`, sorted by class, label and ID. See the
+/// module documentation for the one fallback search.
 pub fn search(session: &TokenSession<'_>, filter: &Filter) -> Result<Vec<ObjectInfo>, TokenError> {
     filter.check()?;
     let mut found = session.find_objects(&filter.template())?;
@@ -230,7 +230,24 @@ pub fn search(session: &TokenSession<'_>, filter: &Filter) -> Result<Vec<ObjectI
             .collect();
     }
     found.retain(|o| filter.accepts(o));
+    // Modules return objects in whatever order they store them (SoftHSM's is not even
+    // stable between runs); a listing a person can compare, diff or snapshot is sorted by
+    // class, then label, then ID.
+    found.sort_by(|a, b| {
+        (class_rank(a.class), &a.label, &a.id).cmp(&(class_rank(b.class), &b.label, &b.id))
+    });
     Ok(found)
+}
+
+fn class_rank(k: ObjectKind) -> u8 {
+    match k {
+        ObjectKind::Certificate => 0,
+        ObjectKind::PublicKey => 1,
+        ObjectKind::PrivateKey => 2,
+        ObjectKind::SecretKey => 3,
+        ObjectKind::Data => 4,
+        ObjectKind::Other => 5,
+    }
 }
 
 /// Hex serial → complete DER INTEGER (minimal, positive): `1001` → `02 02 10 01`,
