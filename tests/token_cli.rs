@@ -651,6 +651,7 @@ fn module_from_environment_and_p11_kit_proxy() {
     );
 }
 
+/// Is p11-kit's proxy installed with SoftHSM registered in it (Debian's packages)?
 fn modules_proxy_exists() -> bool {
     [
         "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so",
@@ -658,6 +659,7 @@ fn modules_proxy_exists() -> bool {
     ]
     .iter()
     .any(|p| Path::new(p).is_file())
+        && Path::new("/usr/share/p11-kit/modules/softhsm2.module").is_file()
 }
 
 #[test]
