@@ -418,10 +418,6 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
         };
         if certscope::token::is_uri(&name) {
             // A PKCS#11 object is an input like a file: same output, errors and status.
-            let opts = Options {
-                max_kdf_iterations: args.max_kdf_iterations,
-                ..opts.clone()
-            };
             let mut la = Lookahead {
                 queue: Vec::new(),
                 items: 0,
