@@ -114,6 +114,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             drive(&input, decode_opts, out)
         }
+        Command::Token(args) => crate::token_cmd::run(*args, color, now),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());
@@ -463,6 +464,19 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 continue;
             }
         };
+        if certscope::token::is_uri(&name) {
+            // A PKCS#11 object is an input like a file: same output, errors and status.
+            let mut la = Lookahead {
+                queue: Vec::new(),
+                items: 0,
+                multi: Some(false),
+            };
+            crate::token_cmd::uri_input(&name, &opts, &mut |ev| driver.push(&mut la, ev));
+            if driver.io_error.is_some() {
+                break;
+            }
+            continue;
+        }
         // At most two passes: the second after prompting for a PKCS#12 password.
         for _ in 0..2 {
             let opts = Options {
@@ -532,4 +546,67 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
     } else {
         EXIT_OK
     })
+}
+
+/// What `drive_token_items` calls: decoding options and an event sink in, events out.
+pub(crate) type TokenProducer<'a> = dyn FnMut(&Options<'_>, &mut dyn FnMut(Event)) + 'a;
+
+/// Streams the items of `token list`/`token find` through the same outputs, stderr lines
+/// and exit status as `inspect`: `produce` gets the decoding options the format needs and a
+/// sink for events. Returns the exit status and how many items were delivered.
+pub(crate) fn drive_token_items(
+    format: Format,
+    now: OffsetDateTime,
+    color: bool,
+    produce: &mut TokenProducer<'_>,
+) -> Result<(u8, usize)> {
+    let hashes = vec![HashAlg::Sha1, HashAlg::Sha256];
+    let w = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut opts = Options {
+        hashes: hashes.clone(),
+        with_pem: false,
+        ..Options::default()
+    };
+    let out: Box<dyn Output> = match format {
+        Format::Text => Box::new(TextOut {
+            w,
+            opts: TextOptions {
+                now,
+                color,
+                hashes,
+                all: false,
+            },
+        }),
+        Format::Json => {
+            opts.with_pem = true;
+            Box::new(JsonOut(JsonWriter::begin(w, "items")?))
+        }
+        Format::Pem => {
+            opts.hashes.clear();
+            opts.with_pem = true;
+            Box::new(PemOut { w })
+        }
+    };
+    let mut driver = Driver {
+        out,
+        failures: 0,
+        io_error: None,
+    };
+    let mut items = 0usize;
+    produce(&opts, &mut |ev| {
+        if matches!(ev, Event::Item(_)) {
+            items += 1;
+        }
+        driver.deliver(ev, false);
+    });
+    if let Some(e) = driver.io_error.take() {
+        return Err(e.into());
+    }
+    driver.out.finish()?;
+    let code = if driver.failures > 0 {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    };
+    Ok((code, items))
 }

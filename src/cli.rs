@@ -130,6 +130,11 @@ pub enum Command {
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Look inside smart cards and HSMs through their PKCS#11 module (see docs/pkcs11.md).
+    #[command(
+        after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
+    )]
+    Token(Box<crate::token_cli::TokenArgs>),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope"

@@ -25,3 +25,4 @@ pub mod pem;
 pub mod render;
 pub mod secret;
 pub mod tlv;
+pub mod token;

@@ -2,6 +2,8 @@
 
 mod app;
 mod cli;
+mod token_cli;
+mod token_cmd;
 
 use std::process::ExitCode;
 

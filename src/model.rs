@@ -117,6 +117,17 @@ pub struct BagAttributes {
     pub local_key_id: Option<String>,
 }
 
+/// What a PKCS#11 token says about a certificate besides its DER (`Item::token`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct TokenAttributes {
+    /// `CKA_TRUSTED`, when the token has it (p11-kit's trust module sets it on anchors;
+    /// only a security officer can set it on SoftHSM).
+    pub trusted: Option<bool>,
+    /// `CKA_CERTIFICATE_CATEGORY`: `unspecified`, `token_user`, `authority` or
+    /// `other_entity`, when the token has it.
+    pub category: Option<String>,
+}
+
 /// One thing found in an input: a certificate, CSR, CRL, key, parameters or unknown block.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
@@ -146,6 +157,9 @@ pub struct Item {
     /// PKCS#12 bag attributes, for items from a PKCS#12 file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bag: Option<BagAttributes>,
+    /// Token attributes, for certificates read from a PKCS#11 token.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token: Option<TokenAttributes>,
     /// The kind-specific fields.
     #[serde(flatten)]
     pub body: Body,
@@ -170,6 +184,7 @@ impl Item {
             error: None,
             warnings: Vec::new(),
             bag: None,
+            token: None,
             body: Body::Empty {},
             der: None,
             spki_der: None,

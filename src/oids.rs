@@ -63,6 +63,11 @@ pub fn attribute_type_oid(keyword: &str) -> Option<&'static str> {
             "stateorprovincename" => Some("2.5.4.8"),
             "e" | "email" => Some("1.2.840.113549.1.9.1"),
             "s" => Some("2.5.4.8"),
+            "streetaddress" => Some("2.5.4.9"),
+            "domaincomponent" => Some("0.9.2342.19200300.100.1.25"),
+            "userid" => Some("0.9.2342.19200300.100.1.1"),
+            "surname" => Some("2.5.4.4"),
+            "givenname" => Some("2.5.4.42"),
             _ => None,
         })
 }

@@ -118,6 +118,14 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             out.field(2, "Private", "yes (visible after login)")?;
         }
     }
+    if let Some(t) = &item.token {
+        if let Some(c) = &t.category {
+            out.field(2, "Category", c)?;
+        }
+        if t.trusted == Some(true) {
+            out.field(2, "Trusted", "yes (CKA_TRUSTED)")?;
+        }
+    }
     if let Some(bag) = &item.bag {
         if let Some(n) = &bag.friendly_name {
             out.field(2, "Friendly name", &sanitize(n))?;

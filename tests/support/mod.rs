@@ -5,6 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod softhsm;
+
 /// "Now" for every test run, so expiry wording in snapshots never drifts.
 pub const NOW: &str = "2026-01-15T12:00:00Z";
 

@@ -1,0 +1,292 @@
+//! PKCS#11 tokens: the only module that names `cryptoki`.
+//!
+//! ```text
+//! modules::resolve(--module | CERTSCOPE_PKCS11_MODULE | URI module-path/-name | p11-kit proxy)
+//!   ─► session::Module::load ─ C_Initialize                         (Drop: C_Finalize)
+//!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
+//!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
+//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + one C_GetAttributeValue
+//!                   per object ─► objects::to_item ─► decode::certificate_item / TokenObject
+//! ```
+//!
+//! Nothing here prints: results are [`crate::decode::Event`]s and serde-ready reports,
+//! failures are [`TokenError`]s whose `Display` is a sentence with the `CKR_` name.
+//! Resources are released by `Drop` (sessions before the module, which the borrow checker
+//! enforces), so every error path closes sessions and calls `C_Finalize`.
+
+pub mod find;
+pub mod modules;
+pub mod objects;
+pub mod report;
+pub mod rv;
+pub mod session;
+pub mod uri;
+
+use crate::decode::{Event, Options};
+use crate::secret::Secret;
+
+pub use self::find::Filter;
+pub use self::modules::{ModuleChoice, ModuleOrigin};
+pub use self::rv::TokenError;
+pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
+pub use self::uri::{ObjectType, Pkcs11Uri};
+
+/// Is this command-line INPUT a PKCS#11 URI rather than a file? (The scheme is
+/// case-insensitive, RFC 3986 §3.1.)
+pub fn is_uri(arg: &str) -> bool {
+    arg.get(..7)
+        .is_some_and(|s| s.eq_ignore_ascii_case("pkcs11:"))
+}
+
+/// A token chosen for a command: its slot and `C_GetTokenInfo`.
+pub type SelectedToken = (SlotSummary, TokenSummary);
+
+/// The tokens a selection names. `selection` carries the library, slot and token
+/// attributes (`--token` is `token=`, `--slot` is `slot-id=`, `--token-serial` is
+/// `serial=`). With no slot or token attribute ("every token"), tokens that are not
+/// initialised are left out: SoftHSM always adds an empty one, and a blank card cannot be
+/// read anyway. A selection that names a slot or token gets what it names, so that the user
+/// hears why it cannot be used.
+pub fn select_tokens(
+    module: &Module,
+    selection: &Pkcs11Uri,
+) -> Result<Vec<SelectedToken>, TokenError> {
+    let named = selection.token.is_some()
+        || selection.serial.is_some()
+        || selection.manufacturer.is_some()
+        || selection.model.is_some()
+        || selection.slot_id.is_some()
+        || selection.slot_description.is_some()
+        || selection.slot_manufacturer.is_some();
+    let mut out = Vec::new();
+    for (slot, token) in module.slots_matching(selection)? {
+        let Some(token) = token else { continue };
+        if !named && !token.has_flag("token_initialized") {
+            continue;
+        }
+        out.push((slot, token));
+    }
+    if out.is_empty() && named {
+        let present: Vec<String> = module
+            .slots(true)?
+            .iter()
+            .filter_map(|s| module.token_info(s.slot).ok().map(|t| (s.id, t)))
+            .filter(|(_, t)| t.has_flag("token_initialized"))
+            .map(|(id, t)| format!("\"{}\" (slot {id}, serial {})", t.label, t.serial))
+            .collect();
+        return Err(TokenError::NoMatchingToken {
+            wanted: describe_selection(selection),
+            present: if present.is_empty() {
+                "none".to_string()
+            } else {
+                present.join(", ")
+            },
+        });
+    }
+    Ok(out)
+}
+
+/// The selection in the words of the command line, for error messages.
+fn describe_selection(s: &Pkcs11Uri) -> String {
+    let mut parts = Vec::new();
+    if let Some(t) = &s.token {
+        parts.push(format!("token \"{t}\""));
+    }
+    if let Some(t) = &s.serial {
+        parts.push(format!("serial \"{t}\""));
+    }
+    if let Some(t) = s.slot_id {
+        parts.push(format!("slot {t}"));
+    }
+    if let Some(t) = &s.manufacturer {
+        parts.push(format!("manufacturer \"{t}\""));
+    }
+    if let Some(t) = &s.model {
+        parts.push(format!("model \"{t}\""));
+    }
+    if parts.is_empty() {
+        s.to_string()
+    } else {
+        parts.join(", ")
+    }
+}
+
+/// Where a PIN comes from, when a login is wanted.
+pub enum Login<'a> {
+    /// No login: only public objects are seen.
+    No,
+    /// Log in with this PIN.
+    Pin(Secret),
+    /// Log in, asking for the PIN once the token is known (the binary prompts on a
+    /// terminal); `Ok(None)` means no PIN can be had.
+    Ask(&'a mut dyn FnMut(&TokenSummary) -> Result<Option<Secret>, TokenError>),
+}
+
+impl Login<'_> {
+    /// Is a login wanted at all?
+    pub fn wanted(&self) -> bool {
+        !matches!(self, Login::No)
+    }
+}
+
+impl std::fmt::Debug for Login<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Login::No => "Login::No",
+            Login::Pin(_) => "Login::Pin(redacted)",
+            Login::Ask(_) => "Login::Ask",
+        })
+    }
+}
+
+/// The `pkcs11:` URI naming a token (p11tool's attributes and order), used as the
+/// locator of problems that belong to a token rather than to one object.
+pub fn token_uri(token: &TokenSummary) -> String {
+    Pkcs11Uri {
+        model: Some(token.model.clone()),
+        manufacturer: Some(token.manufacturer.clone()),
+        serial: Some(token.serial.clone()),
+        token: Some(token.label.clone()),
+        ..Pkcs11Uri::default()
+    }
+    .to_string()
+}
+
+/// What a listing needs besides the module and the tokens.
+#[derive(Debug)]
+pub struct Listing<'a, 'o> {
+    /// Which objects.
+    pub filter: &'a Filter,
+    /// Decoding options for certificates (digests, PEM, thumbprint mode).
+    pub options: &'a Options<'o>,
+    /// `module-path` to put into every object URI, so that it can be pasted as it is;
+    /// `None` leaves it out (the p11-kit proxy, which needs none).
+    pub module_path: Option<&'a str>,
+}
+
+/// Lists, token by token, the objects matching the filter, handing each one to `emit` as
+/// an item. A token that cannot be read becomes an `Event::Problem` located at its URI and
+/// the others are still listed; a PIN problem (wrong, locked, missing) is reported the same
+/// way but ends the listing, since what was asked for cannot be shown. The only error
+/// returned is a login asked for with several tokens selected, before anything is read.
+pub fn list(
+    module: &Module,
+    tokens: &[SelectedToken],
+    listing: &Listing<'_, '_>,
+    login: &mut Login<'_>,
+    emit: &mut dyn FnMut(Event),
+) -> Result<(), TokenError> {
+    if login.wanted() {
+        let needing: Vec<&SelectedToken> = tokens
+            .iter()
+            .filter(|(_, t)| t.has_flag("login_required"))
+            .collect();
+        if needing.len() > 1 {
+            return Err(TokenError::LoginNeedsOneToken {
+                count: needing.len(),
+                labels: needing
+                    .iter()
+                    .map(|(_, t)| format!("\"{}\"", t.label))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            });
+        }
+    }
+    for (slot, token) in tokens {
+        let result = list_one(module, slot, token, listing, login, emit);
+        match result {
+            Ok(()) => {}
+            Err(e) => {
+                // A PIN problem is the user's to fix before anything else is worth doing.
+                let stop = matches!(
+                    e,
+                    TokenError::PinNeeded { .. }
+                        | TokenError::PinLocked { .. }
+                        | TokenError::PinFinalTry { .. }
+                ) || e.rv().is_some_and(is_pin_error);
+                emit(Event::Problem {
+                    locator: token_uri(token),
+                    message: e.to_string(),
+                });
+                if stop {
+                    return Ok(());
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+fn is_pin_error(rv: cryptoki::error::RvError) -> bool {
+    use cryptoki::error::RvError as R;
+    matches!(
+        rv,
+        R::PinIncorrect | R::PinInvalid | R::PinLenRange | R::PinExpired | R::PinLocked
+    )
+}
+
+fn list_one(
+    module: &Module,
+    slot: &SlotSummary,
+    token: &TokenSummary,
+    listing: &Listing<'_, '_>,
+    login: &mut Login<'_>,
+    emit: &mut dyn FnMut(Event),
+) -> Result<(), TokenError> {
+    let mut session = module.open_ro_session(slot.slot)?;
+    if token.has_flag("login_required") {
+        let pin = match login {
+            Login::No => None,
+            Login::Pin(p) => Some(p.clone()),
+            Login::Ask(ask) => match ask(token)? {
+                Some(p) => Some(p),
+                None => {
+                    return Err(TokenError::PinNeeded {
+                        label: token.label.clone(),
+                    })
+                }
+            },
+        };
+        if let Some(pin) = pin {
+            session.login(Some(pin.expose()), LoginPolicy::default())?;
+        }
+    }
+    let found = find::search(&session, listing.filter)?;
+    let ctx = objects::TokenContext {
+        slot_id: slot.id,
+        token,
+        module_path: listing.module_path,
+    };
+    for info in found {
+        emit(Event::Item(Box::new(objects::to_item(
+            info,
+            &ctx,
+            listing.options,
+        ))));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uri_inputs_are_recognised() {
+        assert!(is_uri("pkcs11:token=x"));
+        assert!(is_uri("PKCS11:"));
+        assert!(!is_uri("pkcs11"));
+        assert!(!is_uri("./pkcs11:x"));
+        assert!(!is_uri("cert.pem"));
+    }
+
+    #[test]
+    fn selection_is_described_in_command_line_words() {
+        let s = Pkcs11Uri {
+            token: Some("a".into()),
+            slot_id: Some(3),
+            ..Pkcs11Uri::default()
+        };
+        assert_eq!(describe_selection(&s), "token \"a\", slot 3");
+    }
+}

@@ -1,0 +1,677 @@
+//! PKCS#11 errors as sentences a person understands, plus the `CKR_` name for searching.
+//!
+//! cryptoki's own `Display` for [`RvError`] is the spec's paragraph (long, and written for
+//! module authors), and it has no way to get the `CKR_...` name back. This module has
+//! both: [`ckr_name`] for every return value cryptoki 0.12 knows, and [`describe_rv`] for
+//! "what happened, what to do": `wrong PIN (CKR_PIN_INCORRECT); certscope tried once and
+//! will not retry, so the card does not lock`.
+//!
+//! Library loading fails before any `CKR_` exists; [`classify_load_error`] sorts the
+//! `dlopen` message (the only information libloading gives) into the cases a user can act
+//! on: file missing, not a shared library, wrong architecture, a dependency missing, no
+//! `C_GetFunctionList` symbol.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+use cryptoki::context::Function;
+use cryptoki::error::{Error as CkError, RvError};
+use thiserror::Error;
+
+/// The `CKR_...` constant name of a return value. Vendor codes (`CKR_VENDOR_DEFINED` and
+/// above) and codes cryptoki does not know are shown in hex.
+pub fn ckr_name(rv: RvError) -> Cow<'static, str> {
+    let name = match rv {
+        RvError::VendorDefined(code) => {
+            return Cow::Owned(format!(
+                "CKR_VENDOR_DEFINED+0x{:X}",
+                code.wrapping_sub(0x8000_0000)
+            ))
+        }
+        RvError::UnknownErrorCode(code) => return Cow::Owned(format!("CKR 0x{code:08X}")),
+        RvError::Cancel => "CKR_CANCEL",
+        RvError::HostMemory => "CKR_HOST_MEMORY",
+        RvError::SlotIdInvalid => "CKR_SLOT_ID_INVALID",
+        RvError::GeneralError => "CKR_GENERAL_ERROR",
+        RvError::FunctionFailed => "CKR_FUNCTION_FAILED",
+        RvError::ArgumentsBad => "CKR_ARGUMENTS_BAD",
+        RvError::NoEvent => "CKR_NO_EVENT",
+        RvError::NeedToCreateThreads => "CKR_NEED_TO_CREATE_THREADS",
+        RvError::CantLock => "CKR_CANT_LOCK",
+        RvError::AttributeReadOnly => "CKR_ATTRIBUTE_READ_ONLY",
+        RvError::AttributeSensitive => "CKR_ATTRIBUTE_SENSITIVE",
+        RvError::AttributeTypeInvalid => "CKR_ATTRIBUTE_TYPE_INVALID",
+        RvError::AttributeValueInvalid => "CKR_ATTRIBUTE_VALUE_INVALID",
+        RvError::ActionProhibited => "CKR_ACTION_PROHIBITED",
+        RvError::DataInvalid => "CKR_DATA_INVALID",
+        RvError::DataLenRange => "CKR_DATA_LEN_RANGE",
+        RvError::DeviceError => "CKR_DEVICE_ERROR",
+        RvError::DeviceMemory => "CKR_DEVICE_MEMORY",
+        RvError::DeviceRemoved => "CKR_DEVICE_REMOVED",
+        RvError::EncryptedDataInvalid => "CKR_ENCRYPTED_DATA_INVALID",
+        RvError::EncryptedDataLenRange => "CKR_ENCRYPTED_DATA_LEN_RANGE",
+        RvError::FunctionCanceled => "CKR_FUNCTION_CANCELED",
+        RvError::FunctionNotParallel => "CKR_FUNCTION_NOT_PARALLEL",
+        RvError::FunctionNotSupported => "CKR_FUNCTION_NOT_SUPPORTED",
+        RvError::CurveNotSupported => "CKR_CURVE_NOT_SUPPORTED",
+        RvError::KeyHandleInvalid => "CKR_KEY_HANDLE_INVALID",
+        RvError::KeySizeRange => "CKR_KEY_SIZE_RANGE",
+        RvError::KeyTypeInconsistent => "CKR_KEY_TYPE_INCONSISTENT",
+        RvError::KeyNotNeeded => "CKR_KEY_NOT_NEEDED",
+        RvError::KeyChanged => "CKR_KEY_CHANGED",
+        RvError::KeyNeeded => "CKR_KEY_NEEDED",
+        RvError::KeyIndigestible => "CKR_KEY_INDIGESTIBLE",
+        RvError::KeyFunctionNotPermitted => "CKR_KEY_FUNCTION_NOT_PERMITTED",
+        RvError::KeyNotWrappable => "CKR_KEY_NOT_WRAPPABLE",
+        RvError::KeyUnextractable => "CKR_KEY_UNEXTRACTABLE",
+        RvError::MechanismInvalid => "CKR_MECHANISM_INVALID",
+        RvError::MechanismParamInvalid => "CKR_MECHANISM_PARAM_INVALID",
+        RvError::ObjectHandleInvalid => "CKR_OBJECT_HANDLE_INVALID",
+        RvError::OperationActive => "CKR_OPERATION_ACTIVE",
+        RvError::OperationNotInitialized => "CKR_OPERATION_NOT_INITIALIZED",
+        RvError::PinIncorrect => "CKR_PIN_INCORRECT",
+        RvError::PinInvalid => "CKR_PIN_INVALID",
+        RvError::PinLenRange => "CKR_PIN_LEN_RANGE",
+        RvError::PinExpired => "CKR_PIN_EXPIRED",
+        RvError::PinLocked => "CKR_PIN_LOCKED",
+        RvError::SessionClosed => "CKR_SESSION_CLOSED",
+        RvError::SessionCount => "CKR_SESSION_COUNT",
+        RvError::SessionHandleInvalid => "CKR_SESSION_HANDLE_INVALID",
+        RvError::SessionParallelNotSupported => "CKR_SESSION_PARALLEL_NOT_SUPPORTED",
+        RvError::SessionReadOnly => "CKR_SESSION_READ_ONLY",
+        RvError::SessionExists => "CKR_SESSION_EXISTS",
+        RvError::SessionReadOnlyExists => "CKR_SESSION_READ_ONLY_EXISTS",
+        RvError::SessionReadWriteSoExists => "CKR_SESSION_READ_WRITE_SO_EXISTS",
+        RvError::SignatureInvalid => "CKR_SIGNATURE_INVALID",
+        RvError::SignatureLenRange => "CKR_SIGNATURE_LEN_RANGE",
+        RvError::TemplateIncomplete => "CKR_TEMPLATE_INCOMPLETE",
+        RvError::TemplateInconsistent => "CKR_TEMPLATE_INCONSISTENT",
+        RvError::TokenNotPresent => "CKR_TOKEN_NOT_PRESENT",
+        RvError::TokenNotRecognized => "CKR_TOKEN_NOT_RECOGNIZED",
+        RvError::TokenWriteProtected => "CKR_TOKEN_WRITE_PROTECTED",
+        RvError::UnwrappingKeyHandleInvalid => "CKR_UNWRAPPING_KEY_HANDLE_INVALID",
+        RvError::UnwrappingKeySizeRange => "CKR_UNWRAPPING_KEY_SIZE_RANGE",
+        RvError::UserAlreadyLoggedIn => "CKR_USER_ALREADY_LOGGED_IN",
+        RvError::UserNotLoggedIn => "CKR_USER_NOT_LOGGED_IN",
+        RvError::UserPinNotInitialized => "CKR_USER_PIN_NOT_INITIALIZED",
+        RvError::UserTypeInvalid => "CKR_USER_TYPE_INVALID",
+        RvError::UserAnotherAlreadyLoggedIn => "CKR_USER_ANOTHER_ALREADY_LOGGED_IN",
+        RvError::UserTooManyTypes => "CKR_USER_TOO_MANY_TYPES",
+        RvError::WrappedKeyInvalid => "CKR_WRAPPED_KEY_INVALID",
+        RvError::WrappedKeyLenRange => "CKR_WRAPPED_KEY_LEN_RANGE",
+        RvError::WrappingKeyHandleInvalid => "CKR_WRAPPING_KEY_HANDLE_INVALID",
+        RvError::WrappingKeySizeRange => "CKR_WRAPPING_KEY_SIZE_RANGE",
+        RvError::WrappingKeyTypeInconsistent => "CKR_WRAPPING_KEY_TYPE_INCONSISTENT",
+        RvError::RandomSeedNotSupported => "CKR_RANDOM_SEED_NOT_SUPPORTED",
+        RvError::RandomNoRng => "CKR_RANDOM_NO_RNG",
+        RvError::DomainParamsInvalid => "CKR_DOMAIN_PARAMS_INVALID",
+        RvError::BufferTooSmall => "CKR_BUFFER_TOO_SMALL",
+        RvError::SavedStateInvalid => "CKR_SAVED_STATE_INVALID",
+        RvError::InformationSensitive => "CKR_INFORMATION_SENSITIVE",
+        RvError::StateUnsaveable => "CKR_STATE_UNSAVEABLE",
+        RvError::CryptokiNotInitialized => "CKR_CRYPTOKI_NOT_INITIALIZED",
+        RvError::CryptokiAlreadyInitialized => "CKR_CRYPTOKI_ALREADY_INITIALIZED",
+        RvError::MutexBad => "CKR_MUTEX_BAD",
+        RvError::MutexNotLocked => "CKR_MUTEX_NOT_LOCKED",
+        RvError::NewPinMode => "CKR_NEW_PIN_MODE",
+        RvError::NextOtp => "CKR_NEXT_OTP",
+        RvError::ExceededMaxIterations => "CKR_EXCEEDED_MAX_ITERATIONS",
+        RvError::FipsSelfTestFailed => "CKR_FIPS_SELF_TEST_FAILED",
+        RvError::LibraryLoadFailed => "CKR_LIBRARY_LOAD_FAILED",
+        RvError::PinTooWeak => "CKR_PIN_TOO_WEAK",
+        RvError::PublicKeyInvalid => "CKR_PUBLIC_KEY_INVALID",
+        RvError::FunctionRejected => "CKR_FUNCTION_REJECTED",
+        RvError::UnwrappingKeyTypeInconsistent => "CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT",
+    };
+    Cow::Borrowed(name)
+}
+
+/// A short account of a return value and, where there is one, advice. `None` for the
+/// values only a module author could act on; [`describe_rv`] then says so generically.
+fn meaning(rv: RvError) -> Option<(&'static str, Option<&'static str>)> {
+    let m = match rv {
+        RvError::PinIncorrect => (
+            "wrong PIN",
+            Some("certscope tried once and will not retry, so the card does not lock"),
+        ),
+        RvError::PinLocked => (
+            "the PIN is locked after too many wrong tries",
+            Some(
+                "unblock it with the PUK or security officer PIN using the card vendor's tool; \
+                 certscope never tries a PIN on a locked token",
+            ),
+        ),
+        RvError::PinLenRange => (
+            "the PIN is too short or too long for this token",
+            Some("the token info shows the minimum and maximum PIN length"),
+        ),
+        RvError::PinInvalid => (
+            "the PIN contains characters this token does not accept",
+            None,
+        ),
+        RvError::PinExpired => (
+            "the PIN has expired",
+            Some("change it with the card vendor's tool before using the token"),
+        ),
+        RvError::PinTooWeak => ("the token considers the PIN too weak", None),
+        RvError::TokenNotPresent => (
+            "there is no token in the slot (card removed or reader empty)",
+            Some("insert the card or plug in the token and try again"),
+        ),
+        RvError::DeviceRemoved => ("the token was removed while certscope was using it", None),
+        RvError::DeviceError => (
+            "the token or its reader reported a hardware or communication error",
+            None,
+        ),
+        RvError::DeviceMemory => ("the token is out of memory", None),
+        RvError::TokenNotRecognized => (
+            "the module does not recognise the token in this slot",
+            Some("the card may need a different PKCS#11 module"),
+        ),
+        RvError::TokenWriteProtected => ("the token is write-protected", None),
+        RvError::SessionHandleInvalid => (
+            "the session is no longer valid",
+            Some("the token was probably removed or reset; try again"),
+        ),
+        RvError::SessionClosed => ("the session was closed", None),
+        RvError::SessionCount => ("the token has too many open sessions", None),
+        RvError::SessionExists => ("a session is already open with the token", None),
+        RvError::SessionReadOnly => ("the session is read-only", None),
+        RvError::UserNotLoggedIn => (
+            "this needs a login first",
+            Some("give the token's user PIN"),
+        ),
+        RvError::UserAlreadyLoggedIn => ("already logged in to this token", None),
+        RvError::UserAnotherAlreadyLoggedIn => (
+            "another user (the security officer?) is logged in to this token",
+            None,
+        ),
+        RvError::UserPinNotInitialized => (
+            "the token's user PIN has never been set",
+            Some("set it with the token's administration tool"),
+        ),
+        RvError::UserTypeInvalid => ("the token does not know this kind of user", None),
+        RvError::UserTooManyTypes => ("too many different users are logged in to this token", None),
+        RvError::CryptokiNotInitialized => (
+            "the module was used before C_Initialize or after C_Finalize",
+            Some("this is a bug in certscope"),
+        ),
+        RvError::CryptokiAlreadyInitialized => {
+            ("the module was already initialised in this process", None)
+        }
+        RvError::SlotIdInvalid => (
+            "there is no slot with this ID",
+            Some("slot IDs can change when tokens are added or initialised; list the slots again"),
+        ),
+        RvError::ObjectHandleInvalid => ("the object no longer exists on the token", None),
+        RvError::AttributeSensitive => (
+            "the token will not reveal this attribute because it is sensitive",
+            None,
+        ),
+        RvError::AttributeTypeInvalid => ("the object has no such attribute", None),
+        RvError::AttributeValueInvalid => ("the token rejected a value in the template", None),
+        RvError::AttributeReadOnly => ("the attribute is read-only", None),
+        RvError::TemplateIncomplete => ("the object template is incomplete", None),
+        RvError::TemplateInconsistent => ("the object template is inconsistent", None),
+        RvError::FunctionNotSupported => ("the module does not implement this function", None),
+        RvError::FunctionFailed => ("the module could not do it and gave no reason", None),
+        RvError::GeneralError => ("the module reported an unrecoverable internal error", None),
+        RvError::HostMemory => ("the module ran out of memory", None),
+        RvError::ArgumentsBad => (
+            "the module rejected the arguments",
+            Some("this points to an incompatibility between certscope and the module"),
+        ),
+        RvError::CantLock => (
+            "the module cannot provide the thread locking certscope asked for",
+            None,
+        ),
+        RvError::NeedToCreateThreads => (
+            "the module needs to create threads and was not allowed to",
+            None,
+        ),
+        RvError::OperationActive => ("another operation is already active in this session", None),
+        RvError::OperationNotInitialized => ("no operation of this kind was started", None),
+        RvError::MechanismInvalid => ("the token does not support this mechanism", None),
+        RvError::MechanismParamInvalid => ("the token rejected the mechanism's parameters", None),
+        RvError::KeyFunctionNotPermitted => ("the key's attributes do not allow this use", None),
+        RvError::BufferTooSmall => ("the module needed a larger buffer", None),
+        RvError::FipsSelfTestFailed => (
+            "the module failed its FIPS self-test and refuses to work",
+            None,
+        ),
+        RvError::LibraryLoadFailed => ("the module could not load a library it needs", None),
+        RvError::FunctionRejected => (
+            "the request was rejected (by the user on the device, or by policy)",
+            None,
+        ),
+        RvError::ActionProhibited => ("the token's policy forbids this", None),
+        RvError::InformationSensitive => ("the token will not reveal this information", None),
+        RvError::FunctionCanceled => ("the operation was cancelled", None),
+        RvError::VendorDefined(_) => (
+            "the module returned a vendor-specific error",
+            Some("the module's documentation explains the code"),
+        ),
+        RvError::UnknownErrorCode(_) => (
+            "the module returned an error code PKCS#11 does not define",
+            None,
+        ),
+        _ => return None,
+    };
+    Some(m)
+}
+
+/// One sentence for a return value: what happened, the `CKR_` name in parentheses, then
+/// advice after a semicolon when there is some.
+pub fn describe_rv(rv: RvError) -> String {
+    let name = ckr_name(rv);
+    match meaning(rv) {
+        Some((what, Some(advice))) => format!("{what} ({name}); {advice}"),
+        Some((what, None)) => format!("{what} ({name})"),
+        None => format!("the PKCS#11 module reported an error ({name})"),
+    }
+}
+
+/// The C name of a PKCS#11 function (`C_Login`). cryptoki's `Display` gives
+/// `Function::Login`, which is not what a user can look up.
+pub fn function_name(function: Function) -> String {
+    format!("C_{function:?}")
+}
+
+/// What went wrong when loading a module file, sorted into cases a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoadFailure {
+    /// There is no file at the path.
+    NotFound,
+    /// The file exists but is not a shared library (text, a static archive, a directory).
+    NotSharedLibrary,
+    /// A shared library for another architecture or word size.
+    WrongArchitecture,
+    /// The file (or a directory on the way) cannot be read.
+    PermissionDenied,
+    /// The module needs a library that is not installed; the detail names it.
+    MissingDependency,
+    /// The module refers to a symbol no loaded library has.
+    UnresolvedSymbol,
+    /// A shared library without `C_GetFunctionList`: not a PKCS#11 module.
+    NotPkcs11Module,
+    /// Anything else; the dynamic loader's message is kept in the detail.
+    Other,
+}
+
+/// Sorts a dynamic loader message (`dlerror()` text, which is all libloading passes on)
+/// for the module at `path`.
+pub fn classify_load_error(path: &Path, message: &str) -> LoadFailure {
+    let m = message.to_ascii_lowercase();
+    if m.contains("no such file or directory") {
+        // dlopen says this both for the module and for a library it links against; whether
+        // the module file exists tells the two apart.
+        if path.exists() {
+            LoadFailure::MissingDependency
+        } else {
+            LoadFailure::NotFound
+        }
+    } else if m.contains("wrong elf class")
+        || m.contains("elf file's machine")
+        || m.contains("elf file data encoding")
+    {
+        LoadFailure::WrongArchitecture
+    } else if m.contains("invalid elf header")
+        || m.contains("file too short")
+        || m.contains("only et_dyn and et_exec")
+        || m.contains("not a dynamic")
+        || m.contains("is a directory")
+    {
+        LoadFailure::NotSharedLibrary
+    } else if m.contains("permission denied") {
+        LoadFailure::PermissionDenied
+    } else if m.contains("undefined symbol") {
+        LoadFailure::UnresolvedSymbol
+    } else {
+        LoadFailure::Other
+    }
+}
+
+fn load_sentence(kind: &LoadFailure) -> &'static str {
+    match kind {
+        LoadFailure::NotFound => "the file does not exist",
+        LoadFailure::NotSharedLibrary => "the file is not a shared library",
+        LoadFailure::WrongArchitecture => {
+            "the library is built for another architecture (32/64-bit or CPU)"
+        }
+        LoadFailure::PermissionDenied => "permission denied",
+        LoadFailure::MissingDependency => "a library the module needs is not installed",
+        LoadFailure::UnresolvedSymbol => "the module needs a symbol no loaded library provides",
+        LoadFailure::NotPkcs11Module => {
+            "it is a shared library but not a PKCS#11 module (no C_GetFunctionList symbol)"
+        }
+        LoadFailure::Other => "the dynamic loader refused it",
+    }
+}
+
+fn detail_suffix(detail: &Option<String>) -> String {
+    detail
+        .as_ref()
+        .map(|d| format!(" ({d})"))
+        .unwrap_or_default()
+}
+
+/// Errors of the PKCS#11 layer. `Display` is the sentence to show the user.
+#[derive(Debug, Error)]
+pub enum TokenError {
+    /// The module file could not be loaded or is not a PKCS#11 module.
+    #[error("cannot load PKCS#11 module {}: {}{}", path.display(), load_sentence(kind), detail_suffix(detail))]
+    Load {
+        /// The path given.
+        path: PathBuf,
+        /// Which case it is.
+        kind: LoadFailure,
+        /// The dynamic loader's own message, when there is one.
+        detail: Option<String>,
+    },
+    /// A PKCS#11 function returned an error.
+    #[error("{}: {}", function_name(*function), describe_rv(*rv))]
+    Pkcs11 {
+        /// The function that failed.
+        function: Function,
+        /// What it returned.
+        rv: RvError,
+    },
+    /// The token says its user PIN is locked; C_Login was not called.
+    #[error(
+        "the user PIN of token \"{label}\" is locked (CKF_USER_PIN_LOCKED); certscope does not \
+         try a PIN on a locked token"
+    )]
+    PinLocked {
+        /// Token label.
+        label: String,
+    },
+    /// The token says one more wrong PIN locks it, and the caller did not accept that risk.
+    #[error(
+        "token \"{label}\" locks its PIN after one more wrong try (CKF_USER_PIN_FINAL_TRY), so \
+         certscope did not send the PIN"
+    )]
+    PinFinalTry {
+        /// Token label.
+        label: String,
+    },
+    /// The slot has no token, or its token is not initialised.
+    #[error("slot {slot} has no usable token: {reason}")]
+    NoToken {
+        /// Slot ID.
+        slot: u64,
+        /// What is missing.
+        reason: &'static str,
+    },
+    /// `C_Initialize` failed: the module loaded but will not start.
+    #[error("cannot initialise PKCS#11 module {}: {cause}{hint}", path.display())]
+    Initialize {
+        /// The module.
+        path: PathBuf,
+        /// What `C_Initialize` returned.
+        cause: Box<TokenError>,
+        /// Advice for modules whose reasons only go to syslog (SoftHSM's missing
+        /// configuration), or empty.
+        hint: &'static str,
+    },
+    /// No module was named and none could be found.
+    #[error(
+        "no PKCS#11 module: name one with --module PATH, the CERTSCOPE_PKCS11_MODULE environment \
+         variable or a URI's ?module-path=PATH (or ?module-name=NAME of a p11-kit module), or \
+         install p11-kit (its proxy module exposes every registered module)"
+    )]
+    NoModule,
+    /// `module-name=` names no module p11-kit knows.
+    #[error("no PKCS#11 module named \"{name}\" is registered with p11-kit (looked for {name}.module in {searched}); `certscope token modules` lists the registered ones")]
+    UnknownModuleName {
+        /// The name asked for.
+        name: String,
+        /// The directories looked in, comma-separated.
+        searched: String,
+    },
+    /// The token selection matched no token.
+    #[error("no token matches {wanted}; tokens present: {present}")]
+    NoMatchingToken {
+        /// The selection, as the user wrote it.
+        wanted: String,
+        /// Labels of the tokens that are there (`none` when there are none).
+        present: String,
+    },
+    /// A login was asked for with several tokens selected: one PIN must never be tried on
+    /// a token it was not meant for, because every wrong try counts towards locking it.
+    #[error(
+        "a login needs exactly one token, and {count} tokens that require one are selected \
+         ({labels}); choose one with --token, --slot or --token-serial"
+    )]
+    LoginNeedsOneToken {
+        /// How many selected tokens require a login.
+        count: usize,
+        /// Their labels.
+        labels: String,
+    },
+    /// A login is needed but no PIN can be had.
+    #[error(
+        "token \"{label}\" needs its user PIN: give --pin pass:TEXT, env:VAR or file:PATH (or \
+         a URI's pin-value/pin-source), or run certscope on a terminal to be asked"
+    )]
+    PinNeeded {
+        /// Token label.
+        label: String,
+    },
+    /// A URI could not be parsed.
+    #[error(transparent)]
+    Uri(#[from] crate::token::uri::UriError),
+    /// A filter value could not be understood.
+    #[error("{0}")]
+    Filter(String),
+    /// cryptoki could not represent what the module returned, or another non-PKCS#11 error.
+    #[error("{0}")]
+    Other(String),
+}
+
+impl TokenError {
+    /// The PKCS#11 return value behind the error, if there is one.
+    pub fn rv(&self) -> Option<RvError> {
+        match self {
+            TokenError::Pkcs11 { rv, .. } => Some(*rv),
+            TokenError::Initialize { cause, .. } => cause.rv(),
+            _ => None,
+        }
+    }
+
+    /// Converts an error from `Pkcs11::new` for the module at `path`.
+    pub fn from_load(path: &Path, err: CkError) -> TokenError {
+        match err {
+            CkError::LibraryLoading(e) => {
+                let detail = e.to_string();
+                TokenError::Load {
+                    path: path.to_path_buf(),
+                    kind: classify_load_error(path, &detail),
+                    detail: Some(detail),
+                }
+            }
+            CkError::MissingSymbol(_) => TokenError::Load {
+                path: path.to_path_buf(),
+                kind: LoadFailure::NotPkcs11Module,
+                detail: None,
+            },
+            other => TokenError::from(other),
+        }
+    }
+}
+
+impl From<CkError> for TokenError {
+    fn from(err: CkError) -> Self {
+        match err {
+            CkError::Pkcs11(rv, function) => TokenError::Pkcs11 { function, rv },
+            other => TokenError::Other(describe_other(&other)),
+        }
+    }
+}
+
+/// Sentences for the cryptoki errors that are not PKCS#11 return values.
+fn describe_other(err: &CkError) -> String {
+    match err {
+        CkError::LibraryLoading(e) => format!("cannot load the PKCS#11 module: {e}"),
+        CkError::MissingSymbol(sym) => {
+            format!("the library is not a PKCS#11 module (no {sym} symbol)")
+        }
+        CkError::NullFunctionPointer => "the module does not implement a function certscope \
+             needs (NULL entry in its function list)"
+            .to_string(),
+        CkError::NotSupported => {
+            "the module returned a value cryptoki 0.12 cannot represent \
+             (an object class, key type, certificate type, attribute or mechanism it does not know)"
+                .to_string()
+        }
+        CkError::PinNotSet => "no PIN was given".to_string(),
+        CkError::Pkcs11(rv, function) => {
+            format!("{}: {}", function_name(*function), describe_rv(*rv))
+        }
+        other => format!("the module returned malformed data ({other})"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_incorrect_sentence() {
+        assert_eq!(
+            describe_rv(RvError::PinIncorrect),
+            "wrong PIN (CKR_PIN_INCORRECT); certscope tried once and will not retry, so the card \
+             does not lock"
+        );
+        let e = TokenError::from(CkError::Pkcs11(RvError::PinIncorrect, Function::Login));
+        assert_eq!(e.rv(), Some(RvError::PinIncorrect));
+        assert!(
+            e.to_string()
+                .starts_with("C_Login: wrong PIN (CKR_PIN_INCORRECT); "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(ckr_name(RvError::PinLocked), "CKR_PIN_LOCKED");
+        assert_eq!(ckr_name(RvError::PinLenRange), "CKR_PIN_LEN_RANGE");
+        assert_eq!(ckr_name(RvError::TokenNotPresent), "CKR_TOKEN_NOT_PRESENT");
+        assert_eq!(ckr_name(RvError::DeviceRemoved), "CKR_DEVICE_REMOVED");
+        assert_eq!(
+            ckr_name(RvError::SessionHandleInvalid),
+            "CKR_SESSION_HANDLE_INVALID"
+        );
+        assert_eq!(ckr_name(RvError::UserNotLoggedIn), "CKR_USER_NOT_LOGGED_IN");
+        assert_eq!(
+            ckr_name(RvError::TokenNotRecognized),
+            "CKR_TOKEN_NOT_RECOGNIZED"
+        );
+        assert_eq!(
+            ckr_name(RvError::CryptokiNotInitialized),
+            "CKR_CRYPTOKI_NOT_INITIALIZED"
+        );
+        assert_eq!(
+            ckr_name(RvError::AttributeTypeInvalid),
+            "CKR_ATTRIBUTE_TYPE_INVALID"
+        );
+        assert_eq!(
+            ckr_name(RvError::UnwrappingKeyTypeInconsistent),
+            "CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT"
+        );
+        assert_eq!(
+            ckr_name(RvError::VendorDefined(0x8000_0123)),
+            "CKR_VENDOR_DEFINED+0x123"
+        );
+        assert_eq!(
+            ckr_name(RvError::UnknownErrorCode(0x1234)),
+            "CKR 0x00001234"
+        );
+    }
+
+    #[test]
+    fn every_sentence_names_its_code() {
+        for rv in [
+            RvError::PinLocked,
+            RvError::PinLenRange,
+            RvError::TokenNotPresent,
+            RvError::DeviceRemoved,
+            RvError::SessionHandleInvalid,
+            RvError::UserNotLoggedIn,
+            RvError::TokenNotRecognized,
+            RvError::CryptokiNotInitialized,
+            RvError::KeySizeRange,
+            RvError::VendorDefined(0x8000_0001),
+        ] {
+            let s = describe_rv(rv);
+            assert!(s.contains(ckr_name(rv).as_ref()), "{s}");
+        }
+        assert_eq!(
+            describe_rv(RvError::KeySizeRange),
+            "the PKCS#11 module reported an error (CKR_KEY_SIZE_RANGE)"
+        );
+        assert!(describe_rv(RvError::PinLocked).contains("never tries a PIN"));
+    }
+
+    #[test]
+    fn function_names() {
+        assert_eq!(function_name(Function::Login), "C_Login");
+        assert_eq!(
+            function_name(Function::GetAttributeValue),
+            "C_GetAttributeValue"
+        );
+        assert_eq!(function_name(Function::InitPIN), "C_InitPIN");
+    }
+
+    #[test]
+    fn load_messages() {
+        let missing = Path::new("/nonexistent/libnothing.so");
+        assert_eq!(
+            classify_load_error(
+                missing,
+                "/nonexistent/libnothing.so: cannot open shared object file: No such file or directory"
+            ),
+            LoadFailure::NotFound
+        );
+        // The file exists, so "No such file" is about something it links against.
+        let exists = Path::new("/");
+        assert_eq!(
+            classify_load_error(
+                exists,
+                "libfoo.so.1: cannot open shared object file: No such file or directory"
+            ),
+            LoadFailure::MissingDependency
+        );
+        let c = |m: &str| classify_load_error(exists, m);
+        assert_eq!(c("/x: invalid ELF header"), LoadFailure::NotSharedLibrary);
+        assert_eq!(c("/x: file too short"), LoadFailure::NotSharedLibrary);
+        assert_eq!(
+            c("/x: wrong ELF class: ELFCLASS32"),
+            LoadFailure::WrongArchitecture
+        );
+        assert_eq!(
+            c("/x: cannot open shared object file: Permission denied"),
+            LoadFailure::PermissionDenied
+        );
+        assert_eq!(
+            c("/x: undefined symbol: foo"),
+            LoadFailure::UnresolvedSymbol
+        );
+        assert_eq!(c("something new"), LoadFailure::Other);
+    }
+
+    #[test]
+    fn non_rv_errors() {
+        let e = TokenError::from(CkError::NotSupported);
+        assert!(e.to_string().contains("cannot represent"), "{e}");
+        assert_eq!(e.rv(), None);
+        let e = TokenError::from_load(
+            Path::new("/lib/libm.so.6"),
+            CkError::MissingSymbol("C_GetFunctionList"),
+        );
+        assert!(
+            e.to_string()
+                .contains("not a PKCS#11 module (no C_GetFunctionList symbol)"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,1252 @@
+//! Loading a PKCS#11 module and reading what its tokens hold, read-only.
+//!
+//! ```text
+//! Module::load(path) ─ C_Initialize(CKF_OS_LOCKING_OK)          (Drop: C_Finalize)
+//!   ├─ library_info / slots / token_info / mechanisms
+//!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
+//!        ├─ login(pin)            one C_Login, never a retry
+//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (no secret ever requested)
+//! ```
+//!
+//! Facts about cryptoki 0.12.1 this module is built on (read from its source, and checked
+//! against SoftHSM 2.6.1 and p11-kit-trust 0.24.1 by the `tests/token_*.rs` suites and the
+//! prototype's notes in `docs/pkcs11.md`):
+//! - `Pkcs11` has **no** `Drop` that finalizes: without [`Module`]'s guard, `C_Finalize`
+//!   would never be called. `Pkcs11::finalize(self)` consumes one clone; `Session`s hold
+//!   clones too, so [`TokenSession`] borrows the [`Module`] to make "finalize while a
+//!   session is open" a compile error.
+//! - Initialization is `CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)` (there is
+//!   no `CInitializeArgs::OsThreads` in 0.12).
+//! - `Session::get_attributes` makes at most two `C_GetAttributeValue` calls and silently
+//!   drops attributes the object does not have (`CKR_ATTRIBUTE_TYPE_INVALID`) or will not
+//!   reveal (`CKR_ATTRIBUTE_SENSITIVE`): that is what lets one call per object ask for a
+//!   per-class list. But it turns every value back into a typed `Attribute`, and fails the
+//!   **whole** call with `Error::NotSupported` when it cannot: an attribute type it has no
+//!   variant for (`CKA_CERTIFICATE_CATEGORY`, 0x87, even as `AttributeType::VendorDefined`),
+//!   an object class it does not know (p11-kit's `CKO_NSS_TRUST` objects), an unknown
+//!   certificate or key type. Hence:
+//!   - the class is never read with `get_attributes`; objects are sorted into classes with
+//!     one `C_FindObjects` per class (template + `CKA_CLASS`), and the rest are
+//!     [`ObjectKind::Other`];
+//!   - `CKA_CERTIFICATE_CATEGORY` is read the same way: one search per value (0..=3) with
+//!     the raw attribute in the template, which cryptoki passes through untouched;
+//!   - if the batched call still fails on a conversion, the attributes are fetched one by
+//!     one and those cryptoki cannot represent are left out.
+//! - `Pkcs11::get_mechanism_list` silently drops mechanisms cryptoki has no name for
+//!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
+//!   ... ones). Listing them would need raw FFI, which `unsafe_code = "forbid"` rules out.
+
+use std::collections::{HashMap, HashSet};
+use std::ffi::c_ulong;
+use std::ops::Deref;
+use std::path::{Path, PathBuf};
+
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::error::{Error as CkError, RvError};
+use cryptoki::mechanism::MechanismInfo;
+use cryptoki::object::{
+    Attribute, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
+};
+use cryptoki::session::{Session, UserType};
+use cryptoki::slot::{Slot, TokenInfo};
+use cryptoki::types::AuthPin;
+use der::asn1::ObjectIdentifier;
+use der::Decode;
+
+use crate::oids;
+use crate::token::rv::TokenError;
+use crate::token::uri::{ObjectType, Pkcs11Uri};
+
+/// `CKA_CERTIFICATE_CATEGORY` (PKCS#11 2.20+), which cryptoki 0.12 has no variant for.
+pub const CKA_CERTIFICATE_CATEGORY: c_ulong = 0x87;
+/// `CKA_CLASS`, for raw template attributes.
+pub const CKA_CLASS: c_ulong = 0x0;
+
+/// A template attribute with a raw type number and raw value bytes. cryptoki passes
+/// `Attribute::VendorDefined` through to the module unchanged whatever the number, which
+/// is the only safe way to put attributes it does not model into a template.
+pub fn raw_attribute(attribute_type: c_ulong, value: Vec<u8>) -> Attribute {
+    Attribute::VendorDefined((AttributeType::VendorDefined(attribute_type), value))
+}
+
+/// A raw `CK_ULONG`-valued template attribute (native byte order, as PKCS#11 wants).
+pub fn raw_ulong_attribute(attribute_type: c_ulong, value: c_ulong) -> Attribute {
+    raw_attribute(attribute_type, value.to_ne_bytes().to_vec())
+}
+
+/// Library information (`C_GetInfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryInfo {
+    /// PKCS#11 version the module implements.
+    pub cryptoki_version: (u8, u8),
+    /// `manufacturerID`, blank padding removed.
+    pub manufacturer: String,
+    /// `libraryDescription`, blank padding removed.
+    pub description: String,
+    /// `libraryVersion`.
+    pub library_version: (u8, u8),
+}
+
+/// A slot (`C_GetSlotList` + `C_GetSlotInfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SlotSummary {
+    /// The cryptoki handle, for further calls.
+    pub slot: Slot,
+    /// The slot ID as the module numbers it (what `slot-id=` in a URI means).
+    pub id: u64,
+    /// `slotDescription`.
+    pub description: String,
+    /// `manufacturerID`.
+    pub manufacturer: String,
+    /// `CKF_TOKEN_PRESENT`.
+    pub token_present: bool,
+    /// `CKF_REMOVABLE_DEVICE`.
+    pub removable: bool,
+    /// `CKF_HW_SLOT`.
+    pub hardware: bool,
+    /// The `CKF_*` slot flags that are set, lower case (`token_present`,
+    /// `removable_device`, `hw_slot`).
+    pub flags: Vec<String>,
+    /// Hardware version.
+    pub hardware_version: (u8, u8),
+    /// Firmware version.
+    pub firmware_version: (u8, u8),
+}
+
+/// A token (`C_GetTokenInfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TokenSummary {
+    /// `label`, blank padding removed.
+    pub label: String,
+    /// `manufacturerID`.
+    pub manufacturer: String,
+    /// `model`.
+    pub model: String,
+    /// `serialNumber`.
+    pub serial: String,
+    /// The `CKF_*` flags that are set, lower case without prefix (`login_required`,
+    /// `token_initialized`, `user_pin_initialized`, `write_protected`, `user_pin_locked`...).
+    pub flags: Vec<String>,
+    /// Minimum PIN length.
+    pub min_pin_len: usize,
+    /// Maximum PIN length.
+    pub max_pin_len: usize,
+    /// Free memory for public objects, if the token says.
+    pub free_public_memory: Option<usize>,
+    /// Total memory for public objects, if the token says.
+    pub total_public_memory: Option<usize>,
+    /// Free memory for private objects, if the token says.
+    pub free_private_memory: Option<usize>,
+    /// Total memory for private objects, if the token says.
+    pub total_private_memory: Option<usize>,
+    /// Hardware version.
+    pub hardware_version: (u8, u8),
+    /// Firmware version.
+    pub firmware_version: (u8, u8),
+}
+
+impl TokenSummary {
+    /// Is the named flag (as in [`TokenSummary::flags`]) set?
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+}
+
+fn token_flags(info: &TokenInfo) -> Vec<String> {
+    // In CK_TOKEN_INFO bit order, so the list reads like the spec and is stable.
+    let all: [(&str, bool); 19] = [
+        ("rng", info.rng()),
+        ("write_protected", info.write_protected()),
+        ("login_required", info.login_required()),
+        ("user_pin_initialized", info.user_pin_initialized()),
+        ("restore_key_not_needed", info.restore_key_not_needed()),
+        ("clock_on_token", info.clock_on_token()),
+        (
+            "protected_authentication_path",
+            info.protected_authentication_path(),
+        ),
+        ("dual_crypto_operations", info.dual_crypto_operations()),
+        ("token_initialized", info.token_initialized()),
+        ("secondary_authentication", info.secondary_authentication()),
+        ("user_pin_count_low", info.user_pin_count_low()),
+        ("user_pin_final_try", info.user_pin_final_try()),
+        ("user_pin_locked", info.user_pin_locked()),
+        ("user_pin_to_be_changed", info.user_pin_to_be_changed()),
+        ("so_pin_count_low", info.so_pin_count_low()),
+        ("so_pin_final_try", info.so_pin_final_try()),
+        ("so_pin_locked", info.so_pin_locked()),
+        ("so_pin_to_be_changed", info.so_pin_to_be_changed()),
+        ("error_state", info.error_state()),
+    ];
+    all.iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| (*name).to_string())
+        .collect()
+}
+
+/// A mechanism (`C_GetMechanismList` + `C_GetMechanismInfo`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MechanismSummary {
+    /// `CKM_...` name as cryptoki prints it.
+    pub name: String,
+    /// Minimum and maximum key size (bits or bytes, depending on the mechanism), if
+    /// `C_GetMechanismInfo` answered.
+    pub key_sizes: Option<(usize, usize)>,
+    /// The `CKF_*` flags that are set, lower case (`sign`, `verify`, `generate_key_pair`...).
+    pub flags: Vec<String>,
+}
+
+fn mechanism_flags(info: &MechanismInfo) -> Vec<String> {
+    let all: [(&str, bool); 14] = [
+        ("hw", info.hardware()),
+        ("encrypt", info.encrypt()),
+        ("decrypt", info.decrypt()),
+        ("digest", info.digest()),
+        ("sign", info.sign()),
+        ("sign_recover", info.sign_recover()),
+        ("verify", info.verify()),
+        ("verify_recover", info.verify_recover()),
+        ("generate", info.generate()),
+        ("generate_key_pair", info.generate_key_pair()),
+        ("wrap", info.wrap()),
+        ("unwrap", info.unwrap()),
+        ("derive", info.derive()),
+        ("extension", info.extension()),
+    ];
+    all.iter()
+        .filter(|(_, set)| *set)
+        .map(|(name, _)| (*name).to_string())
+        .collect()
+}
+
+/// A loaded and initialised PKCS#11 module. Dropping it calls `C_Finalize` (when this
+/// value did the `C_Initialize`), because cryptoki 0.12 does not.
+#[derive(Debug)]
+pub struct Module {
+    ctx: Pkcs11,
+    path: PathBuf,
+    finalize_on_drop: bool,
+}
+
+impl Module {
+    /// Loads the module file and calls `C_Initialize` with `CKF_OS_LOCKING_OK`.
+    ///
+    /// `CKR_CRYPTOKI_ALREADY_INITIALIZED` (something else in this process initialised the
+    /// same library) is accepted, and then this value will not finalize it. A module that
+    /// answers `CKR_CANT_LOCK` is initialised again without flags, which tells it the
+    /// application will not call it from several threads at once (true of certscope).
+    pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
+        let path = path.as_ref();
+        let ctx = Pkcs11::new(path).map_err(|e| TokenError::from_load(path, e))?;
+        let init_error = |e: CkError| TokenError::Initialize {
+            path: path.to_path_buf(),
+            cause: Box::new(e.into()),
+            hint: init_hint(path),
+        };
+        let finalize_on_drop =
+            match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
+                Ok(()) => true,
+                Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => false,
+                Err(CkError::Pkcs11(RvError::CantLock, _)) => {
+                    ctx.initialize(CInitializeArgs::new(CInitializeFlags::empty()))
+                        .map_err(init_error)?;
+                    true
+                }
+                Err(e) => return Err(init_error(e)),
+            };
+        Ok(Module {
+            ctx,
+            path: path.to_path_buf(),
+            finalize_on_drop,
+        })
+    }
+
+    /// The path the module was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The cryptoki context, for calls this module does not wrap.
+    pub fn context(&self) -> &Pkcs11 {
+        &self.ctx
+    }
+
+    /// Calls `C_Finalize` now and reports its result (dropping does the same silently).
+    pub fn finalize(mut self) -> Result<(), TokenError> {
+        let owned = std::mem::replace(&mut self.finalize_on_drop, false);
+        if owned {
+            self.ctx.clone().finalize()?;
+        }
+        Ok(())
+    }
+
+    /// `C_GetInfo`.
+    pub fn library_info(&self) -> Result<LibraryInfo, TokenError> {
+        let info = self.ctx.get_library_info()?;
+        let v = info.cryptoki_version();
+        let l = info.library_version();
+        Ok(LibraryInfo {
+            cryptoki_version: (v.major(), v.minor()),
+            manufacturer: info.manufacturer_id().to_string(),
+            description: info.library_description().to_string(),
+            library_version: (l.major(), l.minor()),
+        })
+    }
+
+    /// All slots, or only those with a token present.
+    pub fn slots(&self, token_present_only: bool) -> Result<Vec<SlotSummary>, TokenError> {
+        let slots = if token_present_only {
+            self.ctx.get_slots_with_token()?
+        } else {
+            self.ctx.get_all_slots()?
+        };
+        slots
+            .into_iter()
+            .map(|slot| {
+                let info = self.ctx.get_slot_info(slot)?;
+                let hw = info.hardware_version();
+                let fw = info.firmware_version();
+                Ok(SlotSummary {
+                    slot,
+                    id: slot.id(),
+                    description: info.slot_description().to_string(),
+                    manufacturer: info.manufacturer_id().to_string(),
+                    token_present: info.token_present(),
+                    removable: info.removable_device(),
+                    hardware: info.hardware_slot(),
+                    flags: [
+                        ("token_present", info.token_present()),
+                        ("removable_device", info.removable_device()),
+                        ("hw_slot", info.hardware_slot()),
+                    ]
+                    .iter()
+                    .filter(|(_, set)| *set)
+                    .map(|(name, _)| (*name).to_string())
+                    .collect(),
+                    hardware_version: (hw.major(), hw.minor()),
+                    firmware_version: (fw.major(), fw.minor()),
+                })
+            })
+            .collect()
+    }
+
+    /// `C_GetTokenInfo`.
+    pub fn token_info(&self, slot: Slot) -> Result<TokenSummary, TokenError> {
+        let info = self.ctx.get_token_info(slot)?;
+        let hw = info.hardware_version();
+        let fw = info.firmware_version();
+        Ok(TokenSummary {
+            label: info.label().to_string(),
+            manufacturer: info.manufacturer_id().to_string(),
+            model: info.model().to_string(),
+            serial: info.serial_number().to_string(),
+            flags: token_flags(&info),
+            min_pin_len: info.min_pin_length(),
+            max_pin_len: info.max_pin_length(),
+            free_public_memory: info.free_public_memory(),
+            total_public_memory: info.total_public_memory(),
+            free_private_memory: info.free_private_memory(),
+            total_private_memory: info.total_private_memory(),
+            hardware_version: (hw.major(), hw.minor()),
+            firmware_version: (fw.major(), fw.minor()),
+        })
+    }
+
+    /// The slots whose library, slot and token match the URI's library, slot and token
+    /// attributes, with their token info. Slots without a token match only a URI with no
+    /// token attributes.
+    pub fn slots_matching(
+        &self,
+        uri: &Pkcs11Uri,
+    ) -> Result<Vec<(SlotSummary, Option<TokenSummary>)>, TokenError> {
+        let lib = self.library_info()?;
+        if !uri.matches_library(&lib.description, &lib.manufacturer, lib.library_version) {
+            return Ok(Vec::new());
+        }
+        let wants_token = uri.token.is_some()
+            || uri.manufacturer.is_some()
+            || uri.model.is_some()
+            || uri.serial.is_some();
+        let mut out = Vec::new();
+        for slot in self.slots(false)? {
+            if !uri.matches_slot(slot.id, &slot.description, &slot.manufacturer) {
+                continue;
+            }
+            let token = if slot.token_present {
+                Some(self.token_info(slot.slot)?)
+            } else {
+                None
+            };
+            let ok = match &token {
+                Some(t) => uri.matches_token(&t.label, &t.manufacturer, &t.model, &t.serial),
+                None => !wants_token,
+            };
+            if ok {
+                out.push((slot, token));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The mechanisms of a slot with their info. Mechanisms cryptoki 0.12 cannot name are
+    /// missing (see the module docs).
+    pub fn mechanisms(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
+        let list = self.ctx.get_mechanism_list(slot)?;
+        Ok(list
+            .into_iter()
+            .map(|m| {
+                // One mechanism the module lists but will not describe should not hide the rest.
+                let info = self.ctx.get_mechanism_info(slot, m).ok();
+                MechanismSummary {
+                    name: m.to_string(),
+                    key_sizes: info.as_ref().map(|i| (i.min_key_size(), i.max_key_size())),
+                    flags: info.as_ref().map(mechanism_flags).unwrap_or_default(),
+                }
+            })
+            .collect())
+    }
+
+    /// Opens a read-only session. certscope never writes to a token.
+    ///
+    /// A token that is present but not initialised (SoftHSM's free slot, a blank card)
+    /// makes `C_OpenSession` fail with `CKR_TOKEN_NOT_RECOGNIZED`, whose usual advice
+    /// ("wrong module?") would mislead; that case becomes [`TokenError::NoToken`].
+    pub fn open_ro_session(&self, slot: Slot) -> Result<TokenSession<'_>, TokenError> {
+        let session = match self.ctx.open_ro_session(slot) {
+            Ok(session) => session,
+            Err(CkError::Pkcs11(RvError::TokenNotRecognized, function)) => {
+                let blank = self
+                    .token_info(slot)
+                    .is_ok_and(|t| !t.has_flag("token_initialized"));
+                return Err(if blank {
+                    TokenError::NoToken {
+                        slot: slot.id(),
+                        reason: "the token in it is not initialised",
+                    }
+                } else {
+                    TokenError::Pkcs11 {
+                        function,
+                        rv: RvError::TokenNotRecognized,
+                    }
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(TokenSession {
+            module: self,
+            slot,
+            session,
+            logged_in: false,
+        })
+    }
+}
+
+/// Advice for a failed `C_Initialize`. SoftHSM answers `CKR_GENERAL_ERROR` when its
+/// configuration file or token directory is missing and says why only in syslog, so the
+/// message names the usual cause.
+fn init_hint(path: &Path) -> &'static str {
+    if path
+        .to_string_lossy()
+        .to_ascii_lowercase()
+        .contains("softhsm")
+    {
+        "; SoftHSM fails like this when the file named by SOFTHSM2_CONF (default \
+         /etc/softhsm/softhsm2.conf) or the directories.tokendir it names does not exist or \
+         cannot be read"
+    } else {
+        ""
+    }
+}
+
+impl Drop for Module {
+    fn drop(&mut self) {
+        if self.finalize_on_drop {
+            // Nothing useful can be done with an error here; `finalize()` reports it.
+            let _ = self.ctx.clone().finalize();
+        }
+    }
+}
+
+/// What [`TokenSession::login`] may risk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LoginPolicy {
+    /// Send the PIN even when the token says a wrong one would lock it
+    /// (`CKF_USER_PIN_FINAL_TRY`). Off by default: a typo must not lock a card.
+    pub allow_final_try: bool,
+}
+
+/// A read-only session on one slot. Borrows its [`Module`], so the module cannot be
+/// finalized under it. Dropping it closes the session (cryptoki's `Session` does that).
+#[derive(Debug)]
+pub struct TokenSession<'m> {
+    module: &'m Module,
+    slot: Slot,
+    session: Session,
+    logged_in: bool,
+}
+
+impl TokenSession<'_> {
+    /// The slot of this session.
+    pub fn slot(&self) -> Slot {
+        self.slot
+    }
+
+    /// The cryptoki session, for calls this module does not wrap.
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// Did a [`TokenSession::login`] succeed?
+    pub fn is_logged_in(&self) -> bool {
+        self.logged_in
+    }
+
+    /// Logs the user in with exactly one `C_Login`, never retried: a wrong PIN comes back
+    /// as `CKR_PIN_INCORRECT` and the next try is the user's decision, because each wrong
+    /// try counts towards locking the card.
+    ///
+    /// Before sending anything it reads the token flags: a locked PIN is reported without
+    /// calling `C_Login`, and a PIN on its final try is only sent if `policy` allows it.
+    /// `pin: None` logs in through the token's protected authentication path (PIN pad) when
+    /// it has one. `CKR_USER_ALREADY_LOGGED_IN` counts as success (PKCS#11 login state is
+    /// per token, so another session of this process may have logged in).
+    pub fn login(&mut self, pin: Option<&str>, policy: LoginPolicy) -> Result<(), TokenError> {
+        if self.logged_in {
+            return Ok(());
+        }
+        let token = self.module.token_info(self.slot)?;
+        if token.has_flag("user_pin_locked") {
+            return Err(TokenError::PinLocked { label: token.label });
+        }
+        if token.has_flag("user_pin_final_try") && !policy.allow_final_try {
+            return Err(TokenError::PinFinalTry { label: token.label });
+        }
+        let result = match pin {
+            Some(pin) => {
+                // AuthPin (secrecy::SecretString) zeroizes its copy when dropped.
+                let auth = AuthPin::from(pin);
+                self.session.login(UserType::User, Some(&auth))
+            }
+            None if token.has_flag("protected_authentication_path") => {
+                self.session.login(UserType::User, None)
+            }
+            None => return Err(TokenError::from(CkError::PinNotSet)),
+        };
+        match result {
+            Ok(()) | Err(CkError::Pkcs11(RvError::UserAlreadyLoggedIn, _)) => {
+                self.logged_in = true;
+                Ok(())
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// [`find_objects`] on this session.
+    pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
+        find_objects(&self.session, template)
+    }
+}
+
+impl Deref for TokenSession<'_> {
+    type Target = Session;
+    fn deref(&self) -> &Session {
+        &self.session
+    }
+}
+
+/// The class of an object, as found by template search.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ObjectKind {
+    /// CKO_CERTIFICATE.
+    Certificate,
+    /// CKO_PUBLIC_KEY.
+    PublicKey,
+    /// CKO_PRIVATE_KEY.
+    PrivateKey,
+    /// CKO_SECRET_KEY.
+    SecretKey,
+    /// CKO_DATA.
+    Data,
+    /// Any other class (hardware features, domain parameters, vendor classes such as
+    /// p11-kit's trust objects). cryptoki 0.12 cannot name these.
+    Other,
+}
+
+/// The classes searched for, in this order.
+const KNOWN_CLASSES: [(ObjectKind, ObjectClass); 5] = [
+    (ObjectKind::Certificate, ObjectClass::CERTIFICATE),
+    (ObjectKind::PublicKey, ObjectClass::PUBLIC_KEY),
+    (ObjectKind::PrivateKey, ObjectClass::PRIVATE_KEY),
+    (ObjectKind::SecretKey, ObjectClass::SECRET_KEY),
+    (ObjectKind::Data, ObjectClass::DATA),
+];
+
+impl ObjectKind {
+    /// Lower-case class name without `CKO_` (`certificate`, `private_key`, ... `other`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ObjectKind::Certificate => "certificate",
+            ObjectKind::PublicKey => "public_key",
+            ObjectKind::PrivateKey => "private_key",
+            ObjectKind::SecretKey => "secret_key",
+            ObjectKind::Data => "data",
+            ObjectKind::Other => "other",
+        }
+    }
+
+    /// The RFC 7512 `type=` for this class, if there is one.
+    pub fn uri_type(self) -> Option<ObjectType> {
+        match self {
+            ObjectKind::Certificate => Some(ObjectType::Cert),
+            ObjectKind::PublicKey => Some(ObjectType::Public),
+            ObjectKind::PrivateKey => Some(ObjectType::Private),
+            ObjectKind::SecretKey => Some(ObjectType::SecretKey),
+            ObjectKind::Data => Some(ObjectType::Data),
+            ObjectKind::Other => None,
+        }
+    }
+
+    fn from_class(class: ObjectClass) -> ObjectKind {
+        KNOWN_CLASSES
+            .iter()
+            .find(|(_, c)| *c == class)
+            .map_or(ObjectKind::Other, |(k, _)| *k)
+    }
+
+    /// The attributes fetched for this class, in one `get_attributes` call. Never a
+    /// secret: `CKA_VALUE` only for certificates.
+    pub fn attributes(self) -> &'static [AttributeType] {
+        use AttributeType as A;
+        match self {
+            ObjectKind::Certificate => &[
+                A::Class,
+                A::Label,
+                A::Id,
+                A::Value,
+                A::Subject,
+                A::Private,
+                A::Trusted,
+                A::CertificateType,
+                A::Modifiable,
+            ],
+            ObjectKind::PublicKey => &[
+                A::Class,
+                A::Label,
+                A::Id,
+                A::Private,
+                A::Trusted,
+                A::KeyType,
+                A::ModulusBits,
+                A::EcParams,
+                A::Encrypt,
+                A::Verify,
+                A::Wrap,
+                A::Derive,
+                A::Modifiable,
+            ],
+            // CKA_MODULUS is public (it is also in the public key and the certificate);
+            // it gives the size when the token has no CKA_MODULUS_BITS on private keys.
+            ObjectKind::PrivateKey => &[
+                A::Class,
+                A::Label,
+                A::Id,
+                A::Private,
+                A::KeyType,
+                A::ModulusBits,
+                A::Modulus,
+                A::EcParams,
+                A::Sensitive,
+                A::Extractable,
+                A::Sign,
+                A::Decrypt,
+                A::Unwrap,
+                A::Derive,
+                A::Modifiable,
+                A::AlwaysAuthenticate,
+            ],
+            ObjectKind::SecretKey => &[
+                A::Class,
+                A::Label,
+                A::Id,
+                A::Private,
+                A::Trusted,
+                A::KeyType,
+                A::ValueLen,
+                A::Sensitive,
+                A::Extractable,
+                A::Encrypt,
+                A::Decrypt,
+                A::Sign,
+                A::Verify,
+                A::Wrap,
+                A::Unwrap,
+                A::Derive,
+                A::Modifiable,
+            ],
+            // CKA_VALUE of a data object may be anything (a password, say): not read.
+            ObjectKind::Data => &[
+                A::Class,
+                A::Label,
+                A::Private,
+                A::Application,
+                A::Modifiable,
+            ],
+            // No CKA_CLASS: cryptoki would fail converting an unknown class.
+            ObjectKind::Other => &[A::Label, A::Id, A::Private, A::Modifiable],
+        }
+    }
+}
+
+/// `CKA_CERTIFICATE_CATEGORY`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CertificateCategory {
+    /// 0: unspecified.
+    Unspecified,
+    /// 1: the token user's own certificate.
+    TokenUser,
+    /// 2: a CA (trust anchor, in p11-kit-trust).
+    Authority,
+    /// 3: another entity's certificate.
+    OtherEntity,
+}
+
+impl CertificateCategory {
+    const ALL: [(c_ulong, CertificateCategory); 4] = [
+        (0, CertificateCategory::Unspecified),
+        (1, CertificateCategory::TokenUser),
+        (2, CertificateCategory::Authority),
+        (3, CertificateCategory::OtherEntity),
+    ];
+
+    /// Lower-case name (`unspecified`, `token_user`, `authority`, `other_entity`).
+    pub fn name(self) -> &'static str {
+        match self {
+            CertificateCategory::Unspecified => "unspecified",
+            CertificateCategory::TokenUser => "token_user",
+            CertificateCategory::Authority => "authority",
+            CertificateCategory::OtherEntity => "other_entity",
+        }
+    }
+
+    /// The PKCS#11 value.
+    pub fn value(self) -> c_ulong {
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map_or(0, |(v, _)| *v)
+    }
+
+    /// A template attribute matching this category (a raw attribute, see the module docs).
+    pub fn template_attribute(self) -> Attribute {
+        raw_ulong_attribute(CKA_CERTIFICATE_CATEGORY, self.value())
+    }
+}
+
+/// What certscope shows about one object. Plain owned data; never holds a secret.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ObjectInfo {
+    /// `CK_OBJECT_HANDLE`; only meaningful inside the session that found it.
+    pub handle: u64,
+    /// The class.
+    pub class: ObjectKind,
+    /// `CKA_LABEL` (UTF-8 per the spec; invalid bytes replaced).
+    pub label: Option<String>,
+    /// `CKA_ID` (empty when absent, which is also PKCS#11's default).
+    pub id: Vec<u8>,
+    /// `CKA_VALUE` of a certificate (its DER). Always `None` for other classes.
+    pub value: Option<Vec<u8>>,
+    /// `CKA_SUBJECT` of a certificate, as the token stores it.
+    pub subject: Option<Vec<u8>>,
+    /// `CKA_PRIVATE`.
+    pub private: Option<bool>,
+    /// `CKA_TRUSTED`.
+    pub trusted: Option<bool>,
+    /// `CKA_CERTIFICATE_CATEGORY`, for certificates on tokens that have it.
+    pub category: Option<CertificateCategory>,
+    /// `CKA_CERTIFICATE_TYPE`: `x509`, `x509_attr`, `wtls`.
+    pub certificate_type: Option<String>,
+    /// `CKA_KEY_TYPE`, lower case without `CKK_` (`rsa`, `ec`, `ec_edwards`, `aes`...).
+    pub key_type: Option<String>,
+    /// Key size: RSA modulus bits, EC field size for known curves, secret length × 8.
+    pub bits: Option<u32>,
+    /// `CKA_EC_PARAMS` as stored (normally the DER of the curve OID).
+    pub curve_oid_der: Option<Vec<u8>>,
+    /// The boolean attributes that are true, lower case: `sensitive`, `extractable`,
+    /// `sign`, `verify`, `encrypt`, `decrypt`, `wrap`, `unwrap`, `derive`, `modifiable`,
+    /// `always_authenticate`.
+    pub flags: Vec<String>,
+    /// `CKA_APPLICATION` of a data object.
+    pub application: Option<String>,
+}
+
+impl ObjectInfo {
+    fn new(handle: u64, class: ObjectKind) -> ObjectInfo {
+        ObjectInfo {
+            handle,
+            class,
+            label: None,
+            id: Vec::new(),
+            value: None,
+            subject: None,
+            private: None,
+            trusted: None,
+            category: None,
+            certificate_type: None,
+            key_type: None,
+            bits: None,
+            curve_oid_der: None,
+            flags: Vec::new(),
+            application: None,
+        }
+    }
+
+    /// Is the named flag (as in [`ObjectInfo::flags`]) set?
+    pub fn has_flag(&self, flag: &str) -> bool {
+        self.flags.iter().any(|f| f == flag)
+    }
+
+    /// The dotted curve OID from `CKA_EC_PARAMS`, when it holds an OID.
+    pub fn curve_oid(&self) -> Option<String> {
+        let der = self.curve_oid_der.as_deref()?;
+        <ObjectIdentifier>::from_der(der)
+            .ok()
+            .map(|o| o.to_string())
+    }
+
+    /// A curve name: from the OID (`P-256`, `ed25519`...) or, for the PKCS#11 3.0 form
+    /// where `CKA_EC_PARAMS` is a PrintableString, that string (`edwards25519`).
+    pub fn curve_name(&self) -> Option<String> {
+        if let Some(oid) = self.curve_oid() {
+            return Some(curve_by_oid(&oid).map_or(oid, |(name, _)| name.to_string()));
+        }
+        match self.curve_oid_der.as_deref()? {
+            [0x13, len, name @ ..] if usize::from(*len) == name.len() => {
+                Some(String::from_utf8_lossy(name).into_owned())
+            }
+            _ => None,
+        }
+    }
+}
+
+// CK_OBJECT_HANDLE is c_ulong: u32 on Windows, where this conversion is not a no-op.
+#[allow(clippy::useless_conversion)]
+fn handle_number(handle: ObjectHandle) -> u64 {
+    u64::from(handle.handle())
+}
+
+/// Name and field size of a curve OID: the Weierstrass curves from [`crate::oids::curve`],
+/// the Edwards and Montgomery ones (PKCS#11 3.0 `CKK_EC_EDWARDS`/`CKK_EC_MONTGOMERY` keys
+/// carry their OID in `CKA_EC_PARAMS`) by their key algorithm name, without a field size
+/// because their strength is not stated that way.
+fn curve_by_oid(oid: &str) -> Option<(&'static str, Option<u32>)> {
+    if let Some((name, bits)) = oids::curve(oid) {
+        return Some((name, Some(bits)));
+    }
+    match oid {
+        "1.3.101.110" | "1.3.101.111" | "1.3.101.112" | "1.3.101.113" => {
+            oids::key_algorithm(oid).map(|name| (name, None))
+        }
+        _ => None,
+    }
+}
+
+/// Lower-case key type name without `CKK_`.
+fn key_type_name(kt: KeyType) -> String {
+    // cryptoki prints vendor types as the literal "key_type"; show the number instead.
+    #[allow(clippy::useless_conversion)]
+    let raw = u64::from(*kt);
+    if raw >= 0x8000_0000 {
+        return format!("vendor_0x{raw:08x}");
+    }
+    let text = kt.to_string();
+    text.strip_prefix("CKK_")
+        .unwrap_or(&text)
+        .to_ascii_lowercase()
+}
+
+fn certificate_type_name(ct: CertificateType) -> String {
+    if ct == CertificateType::X_509 {
+        "x509".to_string()
+    } else if ct == CertificateType::X_509_ATTR {
+        "x509_attr".to_string()
+    } else if ct == CertificateType::WTLS {
+        "wtls".to_string()
+    } else {
+        ct.to_string().to_ascii_lowercase()
+    }
+}
+
+/// Significant bits of a big-endian unsigned integer.
+fn bit_length(bytes: &[u8]) -> u32 {
+    let mut iter = bytes.iter().skip_while(|b| **b == 0);
+    let Some(first) = iter.next() else {
+        return 0;
+    };
+    let rest = u32::try_from(iter.count()).unwrap_or(u32::MAX / 8);
+    rest.saturating_mul(8)
+        .saturating_add(8 - first.leading_zeros())
+}
+
+/// Fills `info` from the attributes cryptoki returned.
+fn apply(info: &mut ObjectInfo, attrs: Vec<Attribute>) {
+    let mut modulus_bits = None;
+    let mut modulus_len = None;
+    let mut value_len = None;
+    for attr in attrs {
+        match attr {
+            Attribute::Label(v) => info.label = Some(String::from_utf8_lossy(&v).into_owned()),
+            Attribute::Id(v) => info.id = v,
+            Attribute::Value(v) if info.class == ObjectKind::Certificate => info.value = Some(v),
+            Attribute::Subject(v) => info.subject = Some(v),
+            Attribute::Private(b) => info.private = Some(b),
+            Attribute::Trusted(b) => info.trusted = Some(b),
+            Attribute::CertificateType(t) => info.certificate_type = Some(certificate_type_name(t)),
+            Attribute::KeyType(t) => info.key_type = Some(key_type_name(t)),
+            Attribute::ModulusBits(n) => modulus_bits = u32::try_from(usize::from(n)).ok(),
+            Attribute::Modulus(m) => modulus_len = Some(bit_length(&m)),
+            Attribute::ValueLen(n) => {
+                value_len = u32::try_from(usize::from(n))
+                    .ok()
+                    .map(|n| n.saturating_mul(8))
+            }
+            Attribute::EcParams(p) => info.curve_oid_der = Some(p),
+            Attribute::Application(a) => {
+                info.application = Some(String::from_utf8_lossy(&a).into_owned())
+            }
+            Attribute::Sensitive(true) => info.flags.push("sensitive".into()),
+            Attribute::Extractable(true) => info.flags.push("extractable".into()),
+            Attribute::Sign(true) => info.flags.push("sign".into()),
+            Attribute::Verify(true) => info.flags.push("verify".into()),
+            Attribute::Encrypt(true) => info.flags.push("encrypt".into()),
+            Attribute::Decrypt(true) => info.flags.push("decrypt".into()),
+            Attribute::Wrap(true) => info.flags.push("wrap".into()),
+            Attribute::Unwrap(true) => info.flags.push("unwrap".into()),
+            Attribute::Derive(true) => info.flags.push("derive".into()),
+            Attribute::Modifiable(true) => info.flags.push("modifiable".into()),
+            Attribute::AlwaysAuthenticate(true) => info.flags.push("always_authenticate".into()),
+            _ => {}
+        }
+    }
+    let curve_bits = info
+        .curve_oid()
+        .and_then(|oid| curve_by_oid(&oid))
+        .and_then(|(_, bits)| bits);
+    info.bits = modulus_bits.or(modulus_len).or(curve_bits).or(value_len);
+}
+
+/// True for the cryptoki errors that mean "could not convert what the module returned",
+/// as opposed to a PKCS#11 error from the module.
+fn is_conversion_error(e: &CkError) -> bool {
+    matches!(
+        e,
+        CkError::NotSupported
+            | CkError::InvalidValue
+            | CkError::TryFromInt(_)
+            | CkError::TryFromSlice(_)
+            | CkError::Utf8(_)
+            | CkError::ParseInt(_)
+    )
+}
+
+/// Fetches `wanted` for one object: one batched call; if cryptoki cannot convert one of
+/// the values, one call per attribute, leaving out those it cannot represent.
+fn fetch(
+    session: &Session,
+    handle: ObjectHandle,
+    wanted: &[AttributeType],
+) -> Result<Vec<Attribute>, TokenError> {
+    match session.get_attributes(handle, wanted) {
+        Ok(attrs) => Ok(attrs),
+        Err(e) if is_conversion_error(&e) => {
+            let mut out = Vec::new();
+            for t in wanted {
+                match session.get_attributes(handle, std::slice::from_ref(t)) {
+                    Ok(mut a) => out.append(&mut a),
+                    Err(e) if is_conversion_error(&e) => {}
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Ok(out)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `template` with its `CKA_CLASS` replaced by `class`.
+fn with_class(template: &[Attribute], class: ObjectClass) -> Vec<Attribute> {
+    let mut t: Vec<Attribute> = template
+        .iter()
+        .filter(|a| !matches!(a, Attribute::Class(_)))
+        .cloned()
+        .collect();
+    t.push(Attribute::Class(class));
+    t
+}
+
+fn handle_set(handles: Vec<ObjectHandle>) -> HashSet<u64> {
+    handles.into_iter().map(handle_number).collect()
+}
+
+/// The class of each handle: from the template when it names one, else by one search
+/// per known class.
+fn classify(
+    session: &Session,
+    template: &[Attribute],
+    handles: &[ObjectHandle],
+) -> Result<Vec<ObjectKind>, TokenError> {
+    let given = template.iter().find_map(|a| match a {
+        Attribute::Class(c) => Some(*c),
+        _ => None,
+    });
+    if let Some(class) = given {
+        return Ok(vec![ObjectKind::from_class(class); handles.len()]);
+    }
+    let mut kinds: HashMap<u64, ObjectKind> = HashMap::new();
+    for (kind, class) in KNOWN_CLASSES {
+        for h in handle_set(session.find_objects(&with_class(template, class))?) {
+            kinds.entry(h).or_insert(kind);
+        }
+    }
+    Ok(handles
+        .iter()
+        .map(|h| {
+            kinds
+                .get(&handle_number(*h))
+                .copied()
+                .unwrap_or(ObjectKind::Other)
+        })
+        .collect())
+}
+
+/// `CKA_CERTIFICATE_CATEGORY` of the certificates matching `template`, by one search per
+/// value. A module that rejects the attribute in a template just gives no categories.
+fn certificate_categories(
+    session: &Session,
+    template: &[Attribute],
+) -> HashMap<u64, CertificateCategory> {
+    let mut out = HashMap::new();
+    for (_, category) in CertificateCategory::ALL {
+        let mut t = with_class(template, ObjectClass::CERTIFICATE);
+        t.push(category.template_attribute());
+        if let Ok(found) = session.find_objects(&t) {
+            for h in handle_set(found) {
+                out.insert(h, category);
+            }
+        }
+    }
+    out
+}
+
+/// Finds the objects matching `template` and describes each with one batched attribute
+/// read (see the module docs for the searches that find class and category first).
+/// Objects come back in the order the token returned them.
+pub fn find_objects(
+    session: &Session,
+    template: &[Attribute],
+) -> Result<Vec<ObjectInfo>, TokenError> {
+    let handles = session.find_objects(template)?;
+    if handles.is_empty() {
+        return Ok(Vec::new());
+    }
+    let kinds = classify(session, template, &handles)?;
+    let categories = if kinds.contains(&ObjectKind::Certificate) {
+        certificate_categories(session, template)
+    } else {
+        HashMap::new()
+    };
+    handles
+        .iter()
+        .zip(kinds)
+        .map(|(&handle, kind)| {
+            let mut info = ObjectInfo::new(handle_number(handle), kind);
+            apply(&mut info, fetch(session, handle, kind.attributes())?);
+            if kind == ObjectKind::Certificate {
+                info.category = categories.get(&info.handle).copied();
+            }
+            Ok(info)
+        })
+        .collect()
+}
+
+/// The object template an RFC 7512 URI asks for: `type` → `CKA_CLASS`, `object` →
+/// `CKA_LABEL`, `id` → `CKA_ID`. Library, slot and token attributes are matched by
+/// [`Module::slots_matching`] instead.
+pub fn template_from_uri(uri: &Pkcs11Uri) -> Vec<Attribute> {
+    let mut t = Vec::new();
+    if let Some(ty) = uri.object_type {
+        let class = match ty {
+            ObjectType::Cert => ObjectClass::CERTIFICATE,
+            ObjectType::Public => ObjectClass::PUBLIC_KEY,
+            ObjectType::Private => ObjectClass::PRIVATE_KEY,
+            ObjectType::SecretKey => ObjectClass::SECRET_KEY,
+            ObjectType::Data => ObjectClass::DATA,
+        };
+        t.push(Attribute::Class(class));
+    }
+    if let Some(label) = &uri.object {
+        t.push(Attribute::Label(label.as_bytes().to_vec()));
+    }
+    if let Some(id) = &uri.id {
+        t.push(Attribute::Id(id.clone()));
+    }
+    t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_certificates_ask_for_value() {
+        for kind in [
+            ObjectKind::PublicKey,
+            ObjectKind::PrivateKey,
+            ObjectKind::SecretKey,
+            ObjectKind::Data,
+            ObjectKind::Other,
+        ] {
+            let attrs = kind.attributes();
+            for secret in [
+                AttributeType::Value,
+                AttributeType::PrivateExponent,
+                AttributeType::Prime1,
+                AttributeType::Prime2,
+                AttributeType::Exponent1,
+                AttributeType::Exponent2,
+                AttributeType::Coefficient,
+            ] {
+                assert!(!attrs.contains(&secret), "{kind:?} asks for {secret:?}");
+            }
+        }
+        assert!(ObjectKind::Certificate
+            .attributes()
+            .contains(&AttributeType::Value));
+        // Unknown classes must not ask for CKA_CLASS (cryptoki cannot convert them).
+        assert!(!ObjectKind::Other
+            .attributes()
+            .contains(&AttributeType::Class));
+    }
+
+    #[test]
+    fn bits() {
+        assert_eq!(bit_length(&[]), 0);
+        assert_eq!(bit_length(&[0, 0]), 0);
+        assert_eq!(bit_length(&[1]), 1);
+        assert_eq!(bit_length(&[0, 0x80, 0]), 16);
+        let mut modulus = vec![0xc5u8];
+        modulus.extend([0u8; 255]);
+        assert_eq!(bit_length(&modulus), 2048);
+    }
+
+    #[test]
+    fn curves() {
+        let mut o = ObjectInfo::new(1, ObjectKind::PublicKey);
+        o.curve_oid_der = Some(hex::decode("06082a8648ce3d030107").unwrap());
+        assert_eq!(o.curve_oid().as_deref(), Some("1.2.840.10045.3.1.7"));
+        assert_eq!(o.curve_name().as_deref(), Some("P-256"));
+        o.curve_oid_der = Some(b"\x13\x0cedwards25519".to_vec());
+        assert_eq!(o.curve_oid(), None);
+        assert_eq!(o.curve_name().as_deref(), Some("edwards25519"));
+        o.curve_oid_der = Some(hex::decode("06032b6570").unwrap());
+        assert_eq!(o.curve_name().as_deref(), Some("ed25519"));
+        apply(
+            &mut o,
+            vec![Attribute::EcParams(hex::decode("06052b81040022").unwrap())],
+        );
+        assert_eq!(o.bits, Some(384));
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(key_type_name(KeyType::RSA), "rsa");
+        assert_eq!(key_type_name(KeyType::EC), "ec");
+        assert_eq!(key_type_name(KeyType::EC_EDWARDS), "ec_edwards");
+        assert_eq!(key_type_name(KeyType::AES), "aes");
+        assert_eq!(certificate_type_name(CertificateType::X_509), "x509");
+        assert_eq!(CertificateCategory::Authority.value(), 2);
+        assert_eq!(CertificateCategory::OtherEntity.name(), "other_entity");
+        assert_eq!(ObjectKind::PrivateKey.name(), "private_key");
+        assert_eq!(ObjectKind::Certificate.uri_type(), Some(ObjectType::Cert));
+    }
+
+    #[test]
+    fn uri_template() {
+        let uri = Pkcs11Uri::parse("pkcs11:object=leaf;id=%01%02;type=cert").unwrap();
+        let t = template_from_uri(&uri);
+        assert_eq!(
+            t,
+            vec![
+                Attribute::Class(ObjectClass::CERTIFICATE),
+                Attribute::Label(b"leaf".to_vec()),
+                Attribute::Id(vec![1, 2]),
+            ]
+        );
+    }
+
+    #[test]
+    fn load_errors() {
+        let e = Module::load("/nonexistent/libnothing.so").unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TokenError::Load {
+                    kind: crate::token::rv::LoadFailure::NotFound,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        assert!(e.to_string().contains("does not exist"), "{e}");
+        let dir = std::env::temp_dir();
+        let e = Module::load(&dir).unwrap_err();
+        assert!(
+            matches!(
+                e,
+                TokenError::Load {
+                    kind: crate::token::rv::LoadFailure::NotSharedLibrary,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let text = dir.join(format!("certscope-not-a-lib-{}.so", std::process::id()));
+        std::fs::write(
+            &text,
+            b"this is not an ELF file, it is text long enough to read a header from",
+        )
+        .unwrap();
+        let e = Module::load(&text).unwrap_err();
+        let _ = std::fs::remove_file(&text);
+        assert!(
+            matches!(
+                e,
+                TokenError::Load {
+                    kind: crate::token::rv::LoadFailure::NotSharedLibrary,
+                    ..
+                }
+            ),
+            "{e}"
+        );
+        let libm = [
+            "/lib/x86_64-linux-gnu/libm.so.6",
+            "/usr/lib/x86_64-linux-gnu/libm.so.6",
+            "/lib64/libm.so.6",
+        ]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+        if let Some(libm) = libm {
+            let e = Module::load(libm).unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    TokenError::Load {
+                        kind: crate::token::rv::LoadFailure::NotPkcs11Module,
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+            assert!(e.to_string().contains("no C_GetFunctionList symbol"), "{e}");
+        }
+    }
+}

@@ -1,0 +1,221 @@
+//! `certscope token ...`: clap definitions only (resolution happens in `token_cmd`).
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::cli::Format;
+
+/// `certscope token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// What to do with the token.
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+/// Output format of the commands that list no certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoFormat {
+    /// Text for people.
+    Text,
+    /// One JSON document (see docs/json.md).
+    Json,
+}
+
+/// `--type` of `token list` and `token find`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectTypeArg {
+    /// Certificates.
+    Cert,
+    /// Public keys.
+    Pubkey,
+    /// Private keys (visible after login on most tokens).
+    Privkey,
+    /// Secret keys.
+    Secret,
+    /// Data objects.
+    Data,
+    /// Every object, vendor classes included.
+    All,
+}
+
+/// `--module`.
+#[derive(Debug, Args)]
+pub struct ModuleArg {
+    /// The PKCS#11 module (shared library) to load [default: $CERTSCOPE_PKCS11_MODULE,
+    /// else p11-kit's proxy module].
+    #[arg(long, value_name = "PATH")]
+    pub module: Option<String>,
+}
+
+/// TOKEN: which tokens (default: every initialised token present).
+#[derive(Debug, Args)]
+pub struct TokenSelect {
+    /// The token with this label.
+    #[arg(long, value_name = "LABEL")]
+    pub token: Option<String>,
+    /// The token in this slot (decimal, or hex with 0x).
+    #[arg(long, value_name = "ID", value_parser = parse_slot)]
+    pub slot: Option<u64>,
+    /// The token with this serial number.
+    #[arg(long, value_name = "SERIAL")]
+    pub token_serial: Option<String>,
+}
+
+/// Login: only when asked.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Log in to see private objects; asks for the PIN (without echo) on a terminal.
+    #[arg(long)]
+    pub login: bool,
+    /// The user PIN: pass:TEXT, env:VAR or file:PATH (implies --login).
+    #[arg(long, value_name = "SPEC")]
+    pub pin: Option<String>,
+}
+
+/// FILTER: every one given must match.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Objects with this label (CKA_LABEL).
+    #[arg(long, value_name = "L")]
+    pub label: Option<String>,
+    /// Objects with this ID (CKA_ID), hex.
+    #[arg(long, value_name = "HEX")]
+    pub id: Option<String>,
+    /// Certificates with this subject, RFC 4514 (`CN=x,O=Example,C=US`).
+    #[arg(long, value_name = "DN")]
+    pub subject: Option<String>,
+    /// Certificates with this issuer, RFC 4514.
+    #[arg(long, value_name = "DN")]
+    pub issuer: Option<String>,
+    /// Certificates with this serial number, hex.
+    #[arg(long, value_name = "HEX")]
+    pub serial: Option<String>,
+    /// Certificates with this thumbprint: [sha1:|sha256:]HEX (colons and case ignored).
+    #[arg(long, value_name = "DIGEST")]
+    pub thumbprint: Option<String>,
+    /// Certificates whose public key has this SHA-256 pin (hex).
+    #[arg(long, value_name = "HEX")]
+    pub spki_sha256: Option<String>,
+}
+
+/// The `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// List the PKCS#11 modules registered with p11-kit.
+    Modules {
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
+    },
+    /// Show every slot of a module and the token in it.
+    #[command(
+        after_help = "Example:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so"
+    )]
+    Slots {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
+    },
+    /// List the objects on tokens: certificates decoded as from a file, keys by their attributes.
+    #[command(
+        after_help = "Examples:\n  certscope token list --module /usr/lib/softhsm/libsofthsm2.so --token mytoken\n  certscope token list --type all --login --pin env:PIN --format json"
+    )]
+    List {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Token.
+        #[command(flatten)]
+        select: TokenSelect,
+        /// Which objects.
+        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+        object_type: ObjectTypeArg,
+        /// Login.
+        #[command(flatten)]
+        login: LoginArgs,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
+    #[command(
+        after_help = "Examples:\n  certscope token find --subject 'CN=www.example.com,O=Example,C=US'\n  certscope token find --thumbprint sha256:AB:CD:... --format pem\n  certscope token find --label leaf >/dev/null && echo present"
+    )]
+    Find {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Token.
+        #[command(flatten)]
+        select: TokenSelect,
+        /// Filters.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Which objects.
+        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+        object_type: ObjectTypeArg,
+        /// Login.
+        #[command(flatten)]
+        login: LoginArgs,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the matching certificates as PEM; exit 1 when none matches.
+    #[command(
+        after_help = "Example:\n  certscope token export --token mytoken --label leaf -o leaf.pem"
+    )]
+    Export {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Token.
+        #[command(flatten)]
+        select: TokenSelect,
+        /// Filters.
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// Login.
+        #[command(flatten)]
+        login: LoginArgs,
+        /// Where to write, `-` for stdout.
+        #[arg(short, long, value_name = "FILE", default_value = "-")]
+        output: String,
+    },
+    /// List the mechanisms of tokens, like `pkcs11-tool -M`.
+    Mechanisms {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Token.
+        #[command(flatten)]
+        select: TokenSelect,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
+    },
+}
+
+/// A slot ID: decimal, or hex with `0x` (how SoftHSM's slot descriptions print it).
+fn parse_slot(s: &str) -> Result<u64, String> {
+    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => s.parse::<u64>(),
+    };
+    parsed.map_err(|_| format!("{s:?} is not a slot ID (decimal, or hex with 0x)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_ids() {
+        assert_eq!(parse_slot("12"), Ok(12));
+        assert_eq!(parse_slot("0x1c"), Ok(28));
+        assert!(parse_slot("x").is_err());
+    }
+}

@@ -1,0 +1,559 @@
+//! The binary side of PKCS#11: `certscope token ...` and `pkcs11:` URIs given as INPUT.
+//!
+//! Kept out of `app.rs` so that the file commands stay small. Reads the environment
+//! (`CERTSCOPE_PKCS11_MODULE`, `HOME`) and the terminal (PIN prompt), then hands plain
+//! values to `certscope::token`. Certificates and keys go through `app`'s outputs, so a
+//! token object is rendered, counted and reported exactly like an item from a file.
+
+use std::io::{self, Write};
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use certscope::decode::{Event, Options};
+use certscope::model::Item;
+use certscope::render::sanitize::sanitize;
+use certscope::secret::{self, Secret};
+use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
+use certscope::token::report::{self, SlotReport, MECHANISMS_CAVEAT};
+use certscope::token::{
+    self, Filter, Listing, Login, Module, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
+};
+
+use crate::app::TokenProducer;
+use crate::token_cli::{
+    FilterArgs, InfoFormat, LoginArgs, ObjectTypeArg, TokenArgs, TokenCommand, TokenSelect,
+};
+
+/// The environment variable naming the default module.
+const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
+
+fn config_dirs() -> ConfigDirs {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    ConfigDirs::system(home.as_deref())
+}
+
+fn resolve_module(flag: Option<&str>, uri: Option<&Pkcs11Uri>) -> Result<ModuleChoice, TokenError> {
+    let env = std::env::var(MODULE_ENV).ok();
+    modules::resolve(flag, env.as_deref(), uri, &config_dirs())
+}
+
+fn load(flag: Option<&str>) -> Result<(ModuleChoice, Module)> {
+    let choice = resolve_module(flag, None)?;
+    let module = Module::load(&choice.path)?;
+    Ok((choice, module))
+}
+
+/// Runs `certscope token ...`; returns the exit status.
+pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
+    match args.command {
+        TokenCommand::Modules { format } => modules_cmd(format),
+        TokenCommand::Slots { module, format } => slots_cmd(module.module.as_deref(), format),
+        TokenCommand::List {
+            module,
+            select,
+            object_type,
+            login,
+            format,
+        } => {
+            let filter = Filter {
+                class: object_type_of(object_type),
+                ..Filter::default()
+            };
+            let (code, _) = list_cmd(module.module.as_deref(), &select, &filter, &login, |opts| {
+                crate::app::drive_token_items(format, now, color, opts)
+            })?;
+            Ok(code)
+        }
+        TokenCommand::Find {
+            module,
+            select,
+            filter,
+            object_type,
+            login,
+            format,
+        } => {
+            let mut f = filter_of(&filter)?;
+            f.class = object_type_of(object_type);
+            let (code, items) = list_cmd(module.module.as_deref(), &select, &f, &login, |opts| {
+                crate::app::drive_token_items(format, now, color, opts)
+            })?;
+            // Like grep: nothing found is a status, not an error message.
+            Ok(if items == 0 { code.max(1) } else { code })
+        }
+        TokenCommand::Export {
+            module,
+            select,
+            filter,
+            login,
+            output,
+        } => {
+            let mut f = filter_of(&filter)?;
+            f.class = Some(ObjectType::Cert);
+            export_cmd(module.module.as_deref(), &select, &f, &login, &output)
+        }
+        TokenCommand::Mechanisms {
+            module,
+            select,
+            format,
+        } => mechanisms_cmd(module.module.as_deref(), &select, format),
+    }
+}
+
+fn object_type_of(t: ObjectTypeArg) -> Option<ObjectType> {
+    match t {
+        ObjectTypeArg::Cert => Some(ObjectType::Cert),
+        ObjectTypeArg::Pubkey => Some(ObjectType::Public),
+        ObjectTypeArg::Privkey => Some(ObjectType::Private),
+        ObjectTypeArg::Secret => Some(ObjectType::SecretKey),
+        ObjectTypeArg::Data => Some(ObjectType::Data),
+        ObjectTypeArg::All => None,
+    }
+}
+
+fn filter_of(a: &FilterArgs) -> Result<Filter, TokenError> {
+    let mut f = Filter {
+        label: a.label.clone(),
+        ..Filter::default()
+    };
+    if let Some(id) = &a.id {
+        f.id = Some(
+            certscope::fingerprint::parse_hex_lenient(id)
+                .map_err(|e| TokenError::Filter(format!("--id: {e}")))?,
+        );
+    }
+    if let Some(s) = &a.subject {
+        f.subject_from_rfc4514(s)?;
+    }
+    if let Some(s) = &a.issuer {
+        f.issuer_from_rfc4514(s)?;
+    }
+    if let Some(s) = &a.serial {
+        f.serial_from_hex(s)?;
+    }
+    if let Some(s) = &a.thumbprint {
+        f.thumbprint_from_text(s)?;
+    }
+    if let Some(s) = &a.spki_sha256 {
+        f.spki_from_hex(s)?;
+    }
+    Ok(f)
+}
+
+/// The token selection as URI attributes, which is what `token::select_tokens` matches.
+fn selection_of(s: &TokenSelect) -> Pkcs11Uri {
+    Pkcs11Uri {
+        token: s.token.clone(),
+        slot_id: s.slot,
+        serial: s.token_serial.clone(),
+        ..Pkcs11Uri::default()
+    }
+}
+
+/// Asks for a token's PIN on the terminal, without echo.
+fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
+    secret::prompt(&format!("PIN for token \"{}\": ", sanitize(&token.label)))
+        .map_err(|e| TokenError::Other(e.to_string()))
+}
+
+/// Lists through `drive` (which owns the output), with the module loaded, tokens selected
+/// and the PIN source resolved.
+fn list_cmd(
+    module_flag: Option<&str>,
+    select: &TokenSelect,
+    filter: &Filter,
+    login: &LoginArgs,
+    drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
+) -> Result<(u8, usize)> {
+    let pin = match &login.pin {
+        Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
+        None => None,
+    };
+    let (choice, module) = load(module_flag)?;
+    let tokens = token::select_tokens(&module, &selection_of(select))?;
+    let module_path = choice.uri_module_path();
+    let mut ask = prompt_pin;
+    let mut login_mode = match pin {
+        Some(p) => Login::Pin(p),
+        None if login.login => Login::Ask(&mut ask),
+        None => Login::No,
+    };
+    let mut failure: Option<TokenError> = None;
+    let result = drive(&mut |opts, emit| {
+        let listing = Listing {
+            filter,
+            options: opts,
+            module_path: module_path.as_deref(),
+        };
+        if let Err(e) = token::list(&module, &tokens, &listing, &mut login_mode, emit) {
+            failure = Some(e);
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    let out = result?;
+    // Sessions are closed by now; report a failing C_Finalize instead of dropping it.
+    module.finalize()?;
+    Ok(out)
+}
+
+/// Reads a `pkcs11:` INPUT of `inspect`/`fingerprint`: every object the URI names becomes
+/// an item, as if read from a file. Problems are events located at the URI (without its
+/// PIN); a URI that matches nothing is a problem too, like a missing file.
+pub fn uri_input(name: &str, opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
+    // The input as given may hold a pin-value: never use it as the locator.
+    let mut locator = name.split('?').next().unwrap_or("pkcs11:").to_string();
+    let problem = |locator: &str, message: String| Event::Problem {
+        locator: locator.to_string(),
+        message,
+    };
+    let uri = match Pkcs11Uri::parse(name) {
+        Ok(u) => u,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    locator = uri.to_string();
+    let mut login = match uri_pin(&uri) {
+        Ok(Some(pin)) => Login::Pin(pin),
+        Ok(None) => Login::No,
+        Err(message) => return emit(problem(&locator, message)),
+    };
+    let choice = match resolve_module(None, Some(&uri)) {
+        Ok(c) => c,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    let module = match Module::load(&choice.path) {
+        Ok(m) => m,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    let tokens = match token::select_tokens(&module, &uri) {
+        Ok(t) => t,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    let filter = Filter::from_uri(&uri);
+    let module_path = choice.uri_module_path();
+    let listing = Listing {
+        filter: &filter,
+        options: opts,
+        module_path: module_path.as_deref(),
+    };
+    let mut seen = 0usize;
+    let result = token::list(&module, &tokens, &listing, &mut login, &mut |ev| {
+        seen += 1;
+        emit(ev)
+    });
+    if let Err(e) = result {
+        return emit(problem(&locator, e.to_string()));
+    }
+    if seen == 0 {
+        emit(problem(
+            &locator,
+            "no object matches this URI (private objects need the URI's pin-value or \
+             pin-source)"
+                .to_string(),
+        ));
+    }
+    if let Err(e) = module.finalize() {
+        emit(problem(&locator, e.to_string()));
+    }
+}
+
+/// The PIN a URI carries: `pin-value`, or `pin-source` naming a file (`file:/path`, a
+/// plain path) or certscope's `env:VAR`. A `|command` source is refused: certscope does
+/// not run programs named in its input.
+fn uri_pin(uri: &Pkcs11Uri) -> Result<Option<Secret>, String> {
+    if let Some(v) = &uri.pin_value {
+        return Ok(Some(Secret::new(v.as_str().to_string())));
+    }
+    let Some(source) = uri.pin_source.as_deref() else {
+        return Ok(None);
+    };
+    if source.starts_with('|') {
+        return Err(
+            "pin-source commands (\"|program\") are not run by certscope; use \
+                    pin-source=file:/path or --pin with `token list`"
+                .to_string(),
+        );
+    }
+    let spec = if let Some(path) = source.strip_prefix("file://") {
+        format!("file:{path}")
+    } else if source.starts_with("file:") || source.starts_with("env:") {
+        source.to_string()
+    } else {
+        format!("file:{source}")
+    };
+    secret::from_spec(&spec)
+        .map(Some)
+        .map_err(|e| format!("pin-source: {e}"))
+}
+
+#[derive(Serialize)]
+struct ModulesDoc<'a> {
+    certscope: &'static str,
+    modules: &'a [modules::RegisteredModule],
+    proxy: Option<String>,
+}
+
+fn modules_cmd(format: InfoFormat) -> Result<u8> {
+    let found = modules::registered(&config_dirs());
+    let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    match format {
+        InfoFormat::Json => {
+            serde_json::to_writer(
+                &mut w,
+                &ModulesDoc {
+                    certscope: env!("CARGO_PKG_VERSION"),
+                    modules: &found,
+                    proxy,
+                },
+            )?;
+            writeln!(w)?;
+        }
+        InfoFormat::Text => {
+            for m in &found {
+                let mut notes = Vec::new();
+                if !m.exists {
+                    notes.push("library missing".to_string());
+                }
+                if m.trust_policy {
+                    notes.push("trust anchors".to_string());
+                }
+                if let Some(d) = &m.disable_in {
+                    notes.push(format!("disabled in {d}"));
+                }
+                let notes = if notes.is_empty() {
+                    String::new()
+                } else {
+                    format!("  ({})", notes.join(", "))
+                };
+                writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
+            }
+            match proxy {
+                Some(p) => writeln!(w, "(default module when none is named: {p})")?,
+                None => writeln!(w, "(p11-kit's proxy module is not installed)")?,
+            }
+        }
+    }
+    w.flush()?;
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct SlotsDoc<'a> {
+    certscope: &'static str,
+    module: &'a report::ModuleReport,
+    slots: &'a [SlotReport],
+}
+
+const WIDTH: usize = 16;
+
+fn field(w: &mut impl Write, indent: usize, label: &str, value: &str) -> io::Result<()> {
+    let label = format!("{label}:");
+    writeln!(w, "{:indent$}{label:WIDTH$}{}", "", sanitize(value))
+}
+
+fn memory(free: Option<usize>, total: Option<usize>) -> String {
+    match (free, total) {
+        (Some(f), Some(t)) => format!("{f} of {t} bytes free"),
+        (None, Some(t)) => format!("{t} bytes"),
+        (Some(f), None) => format!("{f} bytes free"),
+        (None, None) => "not reported".to_string(),
+    }
+}
+
+fn slots_cmd(module_flag: Option<&str>, format: InfoFormat) -> Result<u8> {
+    let (_, module) = load(module_flag)?;
+    let info = report::module(&module)?;
+    let slots = report::slots(&module)?;
+    module.finalize()?;
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    match format {
+        InfoFormat::Json => {
+            serde_json::to_writer(
+                &mut w,
+                &SlotsDoc {
+                    certscope: env!("CARGO_PKG_VERSION"),
+                    module: &info,
+                    slots: &slots,
+                },
+            )?;
+            writeln!(w)?;
+        }
+        InfoFormat::Text => {
+            writeln!(w, "Module: {}", sanitize(&info.path))?;
+            field(
+                &mut w,
+                2,
+                "Library",
+                &format!(
+                    "{} {} ({}), PKCS#11 {}",
+                    info.description,
+                    info.library_version,
+                    info.manufacturer,
+                    info.cryptoki_version
+                ),
+            )?;
+            for s in &slots {
+                writeln!(w)?;
+                writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
+                field(&mut w, 2, "Manufacturer", &s.manufacturer)?;
+                field(&mut w, 2, "Flags", &s.flags.join(", "))?;
+                let Some(t) = &s.token else {
+                    field(&mut w, 2, "Token", "none")?;
+                    continue;
+                };
+                let label = if t.label.is_empty() {
+                    "(no label)"
+                } else {
+                    t.label.as_str()
+                };
+                field(&mut w, 2, "Token", label)?;
+                field(&mut w, 4, "Manufacturer", &t.manufacturer)?;
+                field(&mut w, 4, "Model", &t.model)?;
+                field(&mut w, 4, "Serial", &t.serial)?;
+                field(&mut w, 4, "Flags", &t.flags.join(", "))?;
+                field(
+                    &mut w,
+                    4,
+                    "PIN length",
+                    &format!("{}-{}", t.min_pin_len, t.max_pin_len),
+                )?;
+                field(
+                    &mut w,
+                    4,
+                    "Public memory",
+                    &memory(t.free_public_memory, t.total_public_memory),
+                )?;
+                field(
+                    &mut w,
+                    4,
+                    "Private memory",
+                    &memory(t.free_private_memory, t.total_private_memory),
+                )?;
+            }
+        }
+    }
+    w.flush()?;
+    Ok(0)
+}
+
+#[derive(Serialize)]
+struct MechanismsDoc<'a> {
+    certscope: &'static str,
+    tokens: &'a [report::MechanismsReport],
+    note: &'static str,
+}
+
+fn mechanisms_cmd(
+    module_flag: Option<&str>,
+    select: &TokenSelect,
+    format: InfoFormat,
+) -> Result<u8> {
+    let (_, module) = load(module_flag)?;
+    let tokens = token::select_tokens(&module, &selection_of(select))?;
+    let reports = tokens
+        .iter()
+        .map(|t| report::mechanisms(&module, t))
+        .collect::<Result<Vec<_>, _>>()?;
+    module.finalize()?;
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    match format {
+        InfoFormat::Json => {
+            serde_json::to_writer(
+                &mut w,
+                &MechanismsDoc {
+                    certscope: env!("CARGO_PKG_VERSION"),
+                    tokens: &reports,
+                    note: MECHANISMS_CAVEAT,
+                },
+            )?;
+            writeln!(w)?;
+        }
+        InfoFormat::Text => {
+            for r in &reports {
+                writeln!(
+                    w,
+                    "Token \"{}\" (slot {}): {} mechanisms",
+                    sanitize(&r.token),
+                    r.slot,
+                    r.mechanisms.len()
+                )?;
+                for m in &r.mechanisms {
+                    let sizes = match (m.min_key_size, m.max_key_size) {
+                        (Some(a), Some(b)) if a != 0 || b != 0 => format!(", keySize={{{a},{b}}}"),
+                        _ => String::new(),
+                    };
+                    let flags = if m.flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!(", {}", m.flags.join(", "))
+                    };
+                    writeln!(w, "  {}{sizes}{flags}", m.name)?;
+                }
+            }
+            writeln!(w, "Note: {MECHANISMS_CAVEAT}.")?;
+        }
+    }
+    w.flush()?;
+    Ok(0)
+}
+
+fn export_cmd(
+    module_flag: Option<&str>,
+    select: &TokenSelect,
+    filter: &Filter,
+    login: &LoginArgs,
+    output: &str,
+) -> Result<u8> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut failures = 0usize;
+    let (code, _) = list_cmd(module_flag, select, filter, login, |produce| {
+        let opts = Options {
+            hashes: Vec::new(),
+            with_pem: true,
+            ..Options::default()
+        };
+        produce(&opts, &mut |ev| match ev {
+            Event::Item(item) => {
+                if let Some(e) = &item.error {
+                    report_problem(&item.source.locator(false), e);
+                    failures += 1;
+                }
+                items.push(*item);
+            }
+            Event::Problem { locator, message } | Event::NeedPassword { locator, message } => {
+                report_problem(&locator, &message);
+                failures += 1;
+            }
+        });
+        Ok((0, 0))
+    })?;
+    let pem: String = items.iter().filter_map(|i| i.pem.as_deref()).collect();
+    if pem.is_empty() {
+        if failures == 0 {
+            report_problem("token export", "no certificate matches");
+        }
+        return Ok(1);
+    }
+    if output == "-" {
+        let mut w = io::stdout().lock();
+        w.write_all(pem.as_bytes())?;
+        w.flush()?;
+    } else {
+        std::fs::write(output, pem).with_context(|| format!("cannot write {output}"))?;
+    }
+    Ok(if failures > 0 { 1 } else { code })
+}
+
+/// A failure line in the contract format `certscope: LOCATOR: message`.
+fn report_problem(locator: &str, message: &str) {
+    let _ = writeln!(
+        io::stderr().lock(),
+        "certscope: {}: {}",
+        sanitize(locator),
+        sanitize(message)
+    );
+}
