@@ -41,42 +41,8 @@ pub fn run(cli: Cli) -> Result<u8> {
             hash,
             all,
         } => {
-            let mut hashes: Vec<HashAlg> = hash.iter().map(|h| hash_alg(*h)).collect();
-            if hashes.is_empty() {
-                hashes = vec![HashAlg::Sha1, HashAlg::Sha256];
-            }
-            let opts = TextOptions {
-                now,
-                color,
-                hashes: hashes.clone(),
-                all,
-            };
-            let stdout = io::stdout().lock();
-            let w = io::BufWriter::with_capacity(64 * 1024, stdout);
-            let mut decode_opts = Options {
-                hashes: hashes.clone(),
-                with_pem: false,
-                ..Options::default()
-            };
-            let out: Box<dyn Output> = match format {
-                Format::Text => Box::new(TextOut { w, opts }),
-                Format::Json => {
-                    // The JSON contract always carries SHA-1 and SHA-256, and the PEM.
-                    decode_opts.hashes = with_contract_hashes(&hashes);
-                    decode_opts.with_pem = true;
-                    Box::new(JsonOut(JsonWriter::begin(w, "items")?))
-                }
-                Format::Jsonl => {
-                    decode_opts.hashes = with_contract_hashes(&hashes);
-                    decode_opts.with_pem = true;
-                    Box::new(JsonlOut { w })
-                }
-                Format::Pem => {
-                    decode_opts.hashes.clear();
-                    decode_opts.with_pem = true;
-                    Box::new(PemOut { w })
-                }
-            };
+            let hashes: Vec<HashAlg> = hash.iter().map(|h| hash_alg(*h)).collect();
+            let (decode_opts, out) = item_output(format, &hashes, now, color, all)?;
             drive(&input, decode_opts, out)
         }
         Command::Fingerprint {
@@ -134,6 +100,55 @@ fn now() -> Result<OffsetDateTime> {
             .with_context(|| format!("CERTSCOPE_NOW={s:?} is not an RFC 3339 time")),
         Err(_) => Ok(OffsetDateTime::now_utc()),
     }
+}
+
+/// The renderer for `format` and the decoding options it needs: text shows the requested
+/// digests (default SHA-1 and SHA-256); JSON always carries SHA-1, SHA-256 and the PEM (the
+/// contract); PEM output needs no digests.
+fn item_output(
+    format: Format,
+    requested: &[HashAlg],
+    now: OffsetDateTime,
+    color: bool,
+    all: bool,
+) -> Result<(Options<'static>, Box<dyn Output>)> {
+    let hashes = if requested.is_empty() {
+        vec![HashAlg::Sha1, HashAlg::Sha256]
+    } else {
+        requested.to_vec()
+    };
+    let w = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
+    let mut opts = Options {
+        hashes: hashes.clone(),
+        with_pem: false,
+        ..Options::default()
+    };
+    let out: Box<dyn Output> = match format {
+        Format::Text => Box::new(TextOut {
+            w,
+            opts: TextOptions {
+                now,
+                color,
+                hashes,
+                all,
+            },
+        }),
+        Format::Json | Format::Jsonl => {
+            opts.hashes = with_contract_hashes(&hashes);
+            opts.with_pem = true;
+            if format == Format::Json {
+                Box::new(JsonOut(JsonWriter::begin(w, "items")?))
+            } else {
+                Box::new(JsonlOut { w })
+            }
+        }
+        Format::Pem => {
+            opts.hashes.clear();
+            opts.with_pem = true;
+            Box::new(PemOut { w })
+        }
+    };
+    Ok((opts, out))
 }
 
 /// SHA-1 and SHA-256 first (the JSON contract), then any other requested digest.
@@ -560,33 +575,7 @@ pub(crate) fn drive_token_items(
     color: bool,
     produce: &mut TokenProducer<'_>,
 ) -> Result<(u8, usize)> {
-    let hashes = vec![HashAlg::Sha1, HashAlg::Sha256];
-    let w = io::BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-    let mut opts = Options {
-        hashes: hashes.clone(),
-        with_pem: false,
-        ..Options::default()
-    };
-    let out: Box<dyn Output> = match format {
-        Format::Text => Box::new(TextOut {
-            w,
-            opts: TextOptions {
-                now,
-                color,
-                hashes,
-                all: false,
-            },
-        }),
-        Format::Json => {
-            opts.with_pem = true;
-            Box::new(JsonOut(JsonWriter::begin(w, "items")?))
-        }
-        Format::Pem => {
-            opts.hashes.clear();
-            opts.with_pem = true;
-            Box::new(PemOut { w })
-        }
-    };
+    let (opts, out) = item_output(format, &[], now, color, false)?;
     let mut driver = Driver {
         out,
         failures: 0,
