@@ -67,6 +67,7 @@ pub fn run(cli: Cli) -> Result<u8> {
                 hashes: if spki { Vec::new() } else { hashes.clone() },
                 with_pem: format == Format::Pem,
                 brief: true,
+                with_spki_pin: false,
                 ..Options::default()
             };
             let out: Box<dyn Output> = match format {
@@ -302,13 +303,6 @@ impl FingerprintOpts {
     }
 }
 
-fn what(item: &Item) -> String {
-    match item.display_name() {
-        Some(n) if !n.is_empty() => n.to_string(),
-        _ => item.kind.describe().to_string(),
-    }
-}
-
 struct FingerprintText<W: Write> {
     w: W,
     fp: FingerprintOpts,
@@ -316,19 +310,20 @@ struct FingerprintText<W: Write> {
 
 impl<W: Write> Output for FingerprintText<W> {
     fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
-        let place = match &item.source {
-            Source::File(f) if show_index => format!("{}#{}", f.path, f.index),
-            Source::File(f) => f.path.clone(),
-            Source::Token(t) => t.uri.clone(),
+        let what = match item.display_name() {
+            Some(n) if !n.is_empty() => sanitize(n),
+            _ => std::borrow::Cow::Borrowed(item.kind.describe()),
         };
         for (label, digest) in self.fp.digests(item) {
-            writeln!(
-                self.w,
-                "{label} {}  {}  {}",
-                self.fp.encoding.encode(&digest),
-                sanitize(&place),
-                sanitize(&what(item))
-            )?;
+            write!(self.w, "{label} {}  ", self.fp.encoding.encode(&digest))?;
+            match &item.source {
+                Source::File(f) if show_index => {
+                    write!(self.w, "{}#{}", sanitize(&f.path), f.index)?
+                }
+                Source::File(f) => self.w.write_all(sanitize(&f.path).as_bytes())?,
+                Source::Token(t) => self.w.write_all(sanitize(&t.uri).as_bytes())?,
+            }
+            writeln!(self.w, "  {what}")?;
         }
         Ok(())
     }

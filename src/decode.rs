@@ -53,6 +53,8 @@ pub struct Options<'a> {
     /// Thumbprint mode: certificates are not parsed, only their subject and key are located
     /// (what `fingerprint` needs, at a fraction of the cost).
     pub brief: bool,
+    /// Fill `Item::spki_sha256` (text and JSON show it; thumbprint lines do not).
+    pub with_spki_pin: bool,
 }
 
 impl Default for Options<'_> {
@@ -63,6 +65,7 @@ impl Default for Options<'_> {
             max_kdf_iterations: DEFAULT_MAX_KDF_ITERATIONS,
             with_pem: true,
             brief: false,
+            with_spki_pin: true,
         }
     }
 }
@@ -134,17 +137,9 @@ fn decode_whole(path: &str, data: &[u8], opts: &Options<'_>, seq: &mut Sequencer
     match detect::detect(data) {
         Encoding::Pem { text, .. } => {
             let mut scanner = pem::Scanner::new(&text);
-            let mut any = false;
-            loop {
-                let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
-                if raws.is_empty() {
-                    break;
-                }
-                any = true;
-                for events in decode_raw_blocks(path, &raws, opts) {
-                    seq.push_all(events);
-                }
-            }
+            let mut pending = Vec::new();
+            let any = pipeline(path, &mut scanner, opts, seq, &mut pending);
+            flush_pending(seq, &mut pending);
             if !any {
                 seq.problem(path, "no PEM block found".to_string());
             }
@@ -216,18 +211,10 @@ pub fn decode_reader(
     }
     let mut line_base = 0;
     let mut any = false;
+    let mut pending = Vec::new();
     loop {
         let mut scanner = pem::Scanner::partial(&buf, line_base, eof);
-        loop {
-            let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
-            if raws.is_empty() {
-                break;
-            }
-            any = true;
-            for events in decode_raw_blocks(path, &raws, opts) {
-                seq.push_all(events);
-            }
-        }
+        any |= pipeline(path, &mut scanner, opts, &mut seq, &mut pending);
         if eof {
             break;
         }
@@ -242,10 +229,54 @@ pub fn decode_reader(
         };
         eof = fill(reader, &mut buf, want, &mut total, limit)?;
     }
+    flush_pending(&mut seq, &mut pending);
     if !any {
         seq.problem(path, "no PEM block found".to_string());
     }
     Ok(())
+}
+
+/// Decodes the scanner's blocks batch by batch on worker threads while the calling thread
+/// hands out the previous batch's events (the printing), so that decoding and printing
+/// overlap. `pending` carries the last decoded batch over to the next call (or to
+/// [`flush_pending`]); returns whether any block was seen.
+fn pipeline(
+    path: &str,
+    scanner: &mut pem::Scanner<'_>,
+    opts: &Options<'_>,
+    seq: &mut Sequencer<'_>,
+    pending: &mut Vec<Vec<Event>>,
+) -> bool {
+    let mut any = false;
+    loop {
+        let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
+        if raws.is_empty() {
+            return any;
+        }
+        any = true;
+        let previous = std::mem::take(pending);
+        let decoded = std::thread::scope(|s| {
+            let worker = s.spawn(|| decode_raw_blocks(path, &raws, opts));
+            for events in previous {
+                seq.push_all(events);
+            }
+            worker.join()
+        });
+        *pending = match decoded {
+            Ok(events) => events,
+            // Decoders do not panic (fuzzed); if one ever does, say so instead of dying.
+            Err(_) => vec![vec![Event::Problem {
+                locator: path.to_string(),
+                message: "internal error while decoding a batch of blocks".to_string(),
+            }]],
+        };
+    }
+}
+
+fn flush_pending(seq: &mut Sequencer<'_>, pending: &mut Vec<Vec<Event>>) {
+    for events in std::mem::take(pending) {
+        seq.push_all(events);
+    }
 }
 
 /// Reads up to `want` more bytes; returns whether the reader is exhausted.
@@ -334,7 +365,7 @@ pub fn finish(item: &mut Item, opts: &Options<'_>) {
         // Defence in depth: private key DER never travels in the model.
         item.der = None;
     }
-    if let Some(spki) = &item.spki_der {
+    if let Some(spki) = item.spki_der.as_ref().filter(|_| opts.with_spki_pin) {
         item.spki_sha256 = Some(hex::encode(HashAlg::Sha256.digest(spki)));
     }
 }

@@ -22,23 +22,31 @@ pub fn format_name_tlv(name: &Tlv<'_>) -> Option<String> {
     if name.tag != tlv::SEQUENCE {
         return None;
     }
-    let mut rdns = Vec::new();
+    // RFC 4514 lists the last RDN first: collect the RDNs, then write them in reverse.
+    let mut rdns: Vec<Tlv<'_>> = Vec::with_capacity(8);
     for rdn in name.children() {
         let rdn = rdn.ok()?;
         if rdn.tag != tlv::SET {
             return None;
         }
-        let mut parts = Vec::new();
-        for atv in rdn.children() {
-            parts.push(format_atv(&atv.ok()?)?);
-        }
-        rdns.push(parts.join("+"));
+        rdns.push(rdn);
     }
-    rdns.reverse();
-    Some(rdns.join(","))
+    let mut out = String::with_capacity(name.value.len());
+    for (i, rdn) in rdns.iter().rev().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        for (j, atv) in rdn.children().enumerate() {
+            if j > 0 {
+                out.push('+');
+            }
+            format_atv(&atv.ok()?, &mut out)?;
+        }
+    }
+    Some(out)
 }
 
-fn format_atv(atv: &Tlv<'_>) -> Option<String> {
+fn format_atv(atv: &Tlv<'_>, out: &mut String) -> Option<()> {
     let mut kids = atv.children();
     let oid = kids.next()?.ok()?;
     let value = kids.next()?.ok()?;
@@ -46,15 +54,30 @@ fn format_atv(atv: &Tlv<'_>) -> Option<String> {
         return None;
     }
     let dotted = oids::dotted(oid.value)?;
-    let key = oids::attribute_type(&dotted).map(str::to_string);
+    let key = oids::attribute_type(&dotted);
     match (key, decode_string(&value)) {
-        (Some(key), Some(text)) => Some(format!("{key}={}", escape_value(&text))),
+        (Some(key), Some(text)) => {
+            out.push_str(key);
+            out.push('=');
+            push_escaped(out, &text);
+        }
         // RFC 4514 §2.4: unknown types, or values that are not strings, as #hex of the DER.
-        (key, _) => Some(format!(
-            "{}=#{}",
-            key.unwrap_or(dotted),
-            hex::encode(value.raw)
-        )),
+        (key, _) => {
+            out.push_str(key.unwrap_or(&dotted));
+            out.push_str("=#");
+            out.push_str(&hex::encode(value.raw));
+        }
+    }
+    Some(())
+}
+
+/// Appends `s` escaped per RFC 4514 §2.4; the common case (nothing to escape) is one copy.
+fn push_escaped(out: &mut String, s: &str) {
+    let special = |c: char| matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '\0');
+    if !s.contains(special) && !s.starts_with(['#', ' ']) && !s.ends_with(' ') {
+        out.push_str(s);
+    } else {
+        out.push_str(&escape_value(s));
     }
 }
 

@@ -116,12 +116,16 @@ impl DigestEncoding {
 
 /// `AB:CD:EF` for `[0xab, 0xcd, 0xef]`.
 pub fn colon_hex(bytes: &[u8]) -> String {
+    fn nibble(n: u8) -> char {
+        char::from(if n < 10 { b'0' + n } else { b'A' + n - 10 })
+    }
     let mut out = String::with_capacity(bytes.len() * 3);
-    for (i, b) in bytes.iter().enumerate() {
+    for (i, &b) in bytes.iter().enumerate() {
         if i > 0 {
             out.push(':');
         }
-        out.push_str(&format!("{b:02X}"));
+        out.push(nibble(b >> 4));
+        out.push(nibble(b & 0x0f));
     }
     out
 }

@@ -85,9 +85,9 @@ impl RawBlock<'_> {
             });
             return block;
         };
-        match base64_simd::forgiving_decode_to_vec(b64) {
-            Ok(der) => block.der = der,
-            Err(_) => {
+        match decode_base64(b64) {
+            Some(der) => block.der = der,
+            None => {
                 block.problem = Some(explain_base64_error(b64, b64_first_line));
                 return block;
             }
@@ -147,6 +147,23 @@ fn split_headers(body: &[u8], first_line: usize) -> (Vec<(String, String)>, &[u8
             None => return (headers, rest, line),
         }
     }
+}
+
+/// Decodes the base64 of a PEM body. The common shape (lines of base64 ending in LF or
+/// CRLF) is joined with one copy per line and decoded strictly with SIMD; anything else
+/// (spaces, tabs, missing padding) takes the forgiving decoder.
+fn decode_base64(b64: &[u8]) -> Option<Vec<u8>> {
+    let mut clean = Vec::with_capacity(b64.len());
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', b64).chain(std::iter::once(b64.len())) {
+        let line = b64.get(start..nl).unwrap_or(&[]);
+        clean.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        start = nl + 1;
+    }
+    base64_simd::STANDARD
+        .decode_to_vec(&clean)
+        .or_else(|_| base64_simd::forgiving_decode_to_vec(&clean))
+        .ok()
 }
 
 /// Names the first character that is not base64, and its line, for an error message.
