@@ -108,6 +108,10 @@ pub enum Command {
         /// Show every CRL entry in text output, not only the first 20.
         #[arg(long)]
         all: bool,
+        /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
+        /// is decoded, in flat memory.
+        #[arg(long)]
+        no_relations: bool,
     },
     /// Print one thumbprint line per item: digest, where it came from, subject.
     #[command(
