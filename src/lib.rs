@@ -13,11 +13,15 @@
 //! ```
 //! Decoders never print and renderers never parse: everything a renderer shows is in the model.
 
+pub mod chain;
+pub mod check;
 pub mod decode;
 pub mod detect;
 pub mod dn;
 pub mod error;
+pub mod filter;
 pub mod fingerprint;
+pub mod hostname;
 pub mod input;
 pub mod model;
 pub mod oids;
