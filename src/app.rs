@@ -19,6 +19,10 @@ use certscope::secret::{self, Secret};
 
 use crate::cli::{self, Cli, Command, Format, InputArgs};
 
+mod chain;
+mod check;
+mod collect;
+mod find;
 mod relations;
 
 /// Exit status: everything read and decoded.
@@ -87,6 +91,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             drive(&input, decode_opts, out)
         }
         Command::Token(args) => crate::token_cmd::run(*args, color, now),
+        Command::Chain(args) => chain::run(&args, now, color),
+        Command::Check(args) => check::run(&args, now, color),
+        Command::Find(args) => find::run(&args, now, color),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());

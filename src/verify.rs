@@ -141,7 +141,27 @@ pub fn verify(signed_der: &[u8], issuer_spki: &[u8]) -> Verdict {
             }
             ring_verify(&rs::ED25519, &key, &signed)
         }
-        _ => Verdict::NotChecked(sig_name),
+        other => match (required_key(other), key.oid.as_str()) {
+            // The algorithm is not implemented, but a key of the wrong type cannot have
+            // made the signature: that much is certain without checking it.
+            (Some(required), actual) if !required.contains(&actual) => Verdict::Invalid,
+            _ => Verdict::NotChecked(sig_name),
+        },
+    }
+}
+
+/// The key algorithms a signature algorithm family needs, for families we do not verify.
+fn required_key(sig_oid: &str) -> Option<&'static [&'static str]> {
+    if sig_oid.starts_with("1.2.840.113549.1.1.") {
+        Some(&[RSA, RSA_PSS])
+    } else if sig_oid.starts_with("1.2.840.10045.4.") {
+        Some(&[EC])
+    } else if sig_oid == "1.2.840.10040.4.3" || sig_oid.starts_with("2.16.840.1.101.3.4.3.") {
+        Some(&["1.2.840.10040.4.1"])
+    } else if sig_oid == "1.3.101.113" {
+        Some(&["1.3.101.113"])
+    } else {
+        None
     }
 }
 
@@ -383,6 +403,54 @@ mod tests {
             Verdict::NotChecked(_)
         ));
         assert!(matches!(verify(&[], &[]), Verdict::NotChecked(_)));
+    }
+
+    #[test]
+    fn unchecked_algorithms_still_need_the_right_key_type() {
+        let (md5, _) = cert_and_spki(include_bytes!("../fixtures/lint/md5-signature.pem"));
+        let (_, ec_spki) = cert_and_spki(include_bytes!("../fixtures/lint/clean.pem"));
+        let (_, rsa_spki) = cert_and_spki(include_bytes!("../fixtures/lint/md5-signature.pem"));
+        assert_eq!(verify(&md5, &ec_spki), Verdict::Invalid);
+        assert_eq!(
+            verify(&md5, &rsa_spki),
+            Verdict::NotChecked("md5WithRSAEncryption".to_string())
+        );
+        let (ed448, ed448_spki) =
+            cert_and_spki(include_bytes!("../fixtures/chains/ed448-root.pem"));
+        assert_eq!(
+            verify(&ed448, &ed448_spki),
+            Verdict::NotChecked("ED448".to_string())
+        );
+    }
+
+    #[test]
+    fn every_signature_family_of_the_chain_fixtures() {
+        for (chain, root) in [
+            (
+                &include_bytes!("../fixtures/chains/rsa-pss.pem")[..],
+                &include_bytes!("../fixtures/chains/rsa-pss-root.pem")[..],
+            ),
+            (
+                include_bytes!("../fixtures/chains/p384.pem"),
+                include_bytes!("../fixtures/chains/p384-root.pem"),
+            ),
+            (
+                include_bytes!("../fixtures/chains/p521.pem"),
+                include_bytes!("../fixtures/chains/p521-root.pem"),
+            ),
+            (
+                include_bytes!("../fixtures/chains/ed25519.pem"),
+                include_bytes!("../fixtures/chains/ed25519-root.pem"),
+            ),
+        ] {
+            let blocks: Vec<Vec<u8>> = crate::pem::Scanner::new(chain).map(|b| b.der).collect();
+            let (root_der, root_spki) = cert_and_spki(root);
+            let inter_spki = crate::decode::cert::decode(&blocks[1]).unwrap().spki;
+            assert_eq!(verify(&blocks[0], &inter_spki), Verdict::Verified);
+            assert_eq!(verify(&blocks[1], &root_spki), Verdict::Verified);
+            assert_eq!(verify(&root_der, &root_spki), Verdict::Verified);
+            assert_eq!(verify(&blocks[0], &root_spki), Verdict::Invalid);
+        }
     }
 
     #[test]
