@@ -597,17 +597,7 @@ impl<'a> Builder<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode_input, Event, Options};
-
-    fn items(data: &[u8]) -> Vec<Item> {
-        let mut out = Vec::new();
-        decode_input("t", data, &Options::default(), &mut |e| {
-            if let Event::Item(i) = e {
-                out.push(*i);
-            }
-        });
-        out
-    }
+    use crate::decode::items_of as items;
 
     fn at(s: &str) -> OffsetDateTime {
         OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()

@@ -77,11 +77,8 @@ const fn requested(
     reference: &'static str,
 ) -> Lint {
     Lint {
-        id,
-        severity,
-        summary,
-        reference,
         on_request: true,
+        ..lint(id, severity, summary, reference)
     }
 }
 
@@ -784,18 +781,12 @@ fn path_length_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode_input, Event, Options as DecodeOptions};
 
     fn items(files: &[&[u8]]) -> Vec<Item> {
-        let mut out = Vec::new();
-        for data in files {
-            decode_input("t", data, &DecodeOptions::default(), &mut |e| {
-                if let Event::Item(i) = e {
-                    out.push(*i);
-                }
-            });
-        }
-        out
+        files
+            .iter()
+            .flat_map(|d| crate::decode::items_of(d))
+            .collect()
     }
 
     fn opts() -> Options {

@@ -189,17 +189,7 @@ fn san_matches(n: &GeneralName, want: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode_input, Event, Options};
-
-    fn items(data: &[u8]) -> Vec<Item> {
-        let mut out = Vec::new();
-        decode_input("t", data, &Options::default(), &mut |e| {
-            if let Event::Item(i) = e {
-                out.push(*i);
-            }
-        });
-        out
-    }
+    use crate::decode::items_of as items;
 
     #[test]
     fn serials_normalise() {

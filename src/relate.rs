@@ -251,18 +251,12 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::decode::{decode_input, Event, Options};
 
     fn items(files: &[&[u8]]) -> Vec<Item> {
-        let mut out = Vec::new();
-        for data in files {
-            decode_input("t", data, &Options::default(), &mut |e| {
-                if let Event::Item(i) = e {
-                    out.push(*i);
-                }
-            });
-        }
-        out
+        files
+            .iter()
+            .flat_map(|d| crate::decode::items_of(d))
+            .collect()
     }
 
     fn kinds(r: &Related) -> Vec<(RelationKind, usize)> {
