@@ -19,6 +19,12 @@ use certscope::secret::{self, Secret};
 
 use crate::cli::{self, Cli, Command, Format, InputArgs};
 
+mod chain;
+mod check;
+mod collect;
+mod find;
+mod relations;
+
 /// Exit status: everything read and decoded.
 const EXIT_OK: u8 = 0;
 /// Exit status: some input or item failed (the rest was still printed).
@@ -40,9 +46,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             format,
             hash,
             all,
+            no_relations,
         } => {
             let hashes: Vec<HashAlg> = hash.iter().map(|h| hash_alg(*h)).collect();
             let (decode_opts, out) = item_output(format, &hashes, now, color, all)?;
+            // JSONL and PEM are for streaming: they never hold items back for relations.
+            let related = matches!(format, Format::Text | Format::Json) && !no_relations;
+            let out = relations::wrap(out, related);
             drive(&input, decode_opts, out)
         }
         Command::Fingerprint {
@@ -82,6 +92,9 @@ pub fn run(cli: Cli) -> Result<u8> {
             drive(&input, decode_opts, out)
         }
         Command::Token(args) => crate::token_cmd::run(*args, color, now),
+        Command::Chain(args) => chain::run(&args, now, color),
+        Command::Check(args) => check::run(&args, now, color),
+        Command::Find(args) => find::run(&args, now, color),
         Command::Completions { shell } => {
             let mut cmd = Cli::command();
             clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());

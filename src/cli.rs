@@ -88,6 +88,73 @@ pub struct InputArgs {
     pub max_kdf_iterations: u64,
 }
 
+/// Output format of reports (`check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Text for people.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warn,
+    /// Fail on any finding.
+    Info,
+}
+
+/// The FILTER options: every one given must match.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// DER thumbprint: [sha1:|sha256:|...]HEX (colons and spaces allowed; bare hex picks
+    /// the hash by its length).
+    #[arg(long, value_name = "[ALG:]HEX")]
+    pub thumbprint: Option<certscope::fingerprint::Thumbprint>,
+    /// SHA-256 of the SubjectPublicKeyInfo: hex, or the base64 pin (sha256//...).
+    #[arg(long, value_name = "PIN", value_parser = pin_arg)]
+    pub spki_sha256: Option<String>,
+    /// Subject DN (RFC 4514 or openssl order; case and spacing do not matter).
+    #[arg(long, value_name = "DN")]
+    pub subject: Option<String>,
+    /// Issuer DN of certificates and CRLs.
+    #[arg(long, value_name = "DN")]
+    pub issuer: Option<String>,
+    /// Certificate serial number in hex.
+    #[arg(long, value_name = "HEX", value_parser = serial_arg)]
+    pub serial: Option<String>,
+    /// A subjectAltName value: DNS name (wildcards in certificates match), IP, email, URI.
+    #[arg(long, value_name = "NAME")]
+    pub san: Option<String>,
+}
+
+fn pin_arg(s: &str) -> Result<String, String> {
+    certscope::filter::parse_spki_pin(s)
+        .map(hex::encode)
+        .map_err(|e| e.to_string())
+}
+
+fn serial_arg(s: &str) -> Result<String, String> {
+    certscope::filter::parse_serial(s).map_err(|e| e.to_string())
+}
+
+fn lint_arg(s: &str) -> Result<String, String> {
+    match certscope::check::find_lint(s) {
+        Some(l) => Ok(l.id.to_string()),
+        None => Err("not a lint id (certscope check --list-lints lists them)".to_string()),
+    }
+}
+
+fn duration_arg(s: &str) -> Result<String, String> {
+    certscope::check::parse_duration(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -108,6 +175,10 @@ pub enum Command {
         /// Show every CRL entry in text output, not only the first 20.
         #[arg(long)]
         all: bool,
+        /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
+        /// is decoded, in flat memory.
+        #[arg(long)]
+        no_relations: bool,
     },
     /// Print one thumbprint line per item: digest, where it came from, subject.
     #[command(
@@ -135,6 +206,24 @@ pub enum Command {
         after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
     )]
     Token(Box<crate::token_cli::TokenArgs>),
+    /// Build certificate chains from the inputs and check them against trust anchors.
+    #[command(
+        after_help = "Exit status: 0 when every chain is complete (reaches a trust anchor, every \
+signature verifies, every certificate is valid at --at, CA flags, keyCertSign and path \
+lengths hold), 1 otherwise. Never uses the network.\n\nExamples:\n  certscope chain --roots ca.pem bundle.pem\n  certscope chain --roots system --at 2026-06-01T00:00:00Z fullchain.pem\n  certscope chain --roots ca.pem --format pem misordered.pem > fixed.pem"
+    )]
+    Chain(ChainArgs),
+    /// Lint every certificate, CRL and CSR: expiry, host names, weak algorithms, RFC 5280.
+    #[command(
+        after_help = "Exit status: 0 when no finding is at or above --fail-on, 1 otherwise (or when \
+an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nExamples:\n  certscope check -r /etc/ssl/private --expires-within 30d\n  certscope check --hostname www.example.com server.pem\n  certscope check --skip-lint validity-too-long --fail-on warn --format json certs/*.pem"
+    )]
+    Check(CheckArgs),
+    /// Print the items that match every FILTER given (exit 1 when none does).
+    #[command(
+        after_help = "Examples:\n  certscope find --thumbprint sha1:A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D -r certs/\n  certscope find --subject 'CN=www.example.com, O=Example' -r /etc/ssl\n  certscope find --san api.example.com --format pem bundle.pem"
+    )]
+    Find(FindArgs),
     /// Print a shell completion script.
     #[command(
         after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope"
@@ -146,6 +235,77 @@ pub enum Command {
     /// Print the man page (roff).
     #[command(after_help = "Example:\n  certscope man > certscope.1 && man ./certscope.1")]
     Man,
+}
+
+/// `certscope chain` options.
+#[derive(Debug, Args)]
+pub struct ChainArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Trust anchors: a file of certificates (any of them may end a chain), or `system`
+    /// for the operating system's store. Without it, a self-signed root among the
+    /// inputs ends a chain.
+    #[arg(long, value_name = "FILE|system")]
+    pub roots: Option<String>,
+    /// Check validity at this time (RFC 3339, e.g. 2026-01-15T12:00:00Z) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Output format; pem writes the chain's certificates leaf first.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `certscope check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Report certificates that expire within this duration (30d, 12h, 2w).
+    #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
+    pub expires_within: Option<String>,
+    /// Report certificates that are not valid yet.
+    #[arg(long)]
+    pub not_yet_valid: bool,
+    /// Check that end-entity certificates are valid for this DNS name (RFC 9525).
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// Check that end-entity certificates are valid for this IP address.
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<std::net::IpAddr>,
+    /// Run only this lint (repeatable).
+    #[arg(long = "lint", value_name = "ID", value_parser = lint_arg)]
+    pub lint: Vec<String>,
+    /// Do not run this lint (repeatable).
+    #[arg(long = "skip-lint", value_name = "ID", value_parser = lint_arg)]
+    pub skip_lint: Vec<String>,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Longest validity, in days, for end-entity certificates (lint validity-too-long).
+    #[arg(long, value_name = "DAYS", default_value_t = certscope::check::DEFAULT_MAX_VALIDITY_DAYS)]
+    pub max_validity: i64,
+    /// List every lint with its severity and source, then exit.
+    #[arg(long)]
+    pub list_lints: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// `certscope find` options.
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// What to look for.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[cfg(test)]

@@ -760,6 +760,19 @@ fn kind_of_label(label: &str) -> Kind {
     }
 }
 
+/// Every item of `data`, decoded with default options: the fixture loader of the unit tests
+/// of modules that work on items (relate, chain, check, filter, verify).
+#[cfg(test)]
+pub(crate) fn items_of(data: &[u8]) -> Vec<Item> {
+    let mut out = Vec::new();
+    decode_input("t", data, &Options::default(), &mut |e| {
+        if let Event::Item(i) = e {
+            out.push(*i);
+        }
+    });
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -132,6 +132,119 @@ pub fn escape_value(s: &str) -> String {
     out
 }
 
+/// A distinguished name reduced for comparison: one string per RDN in RFC 4514 order
+/// (most specific first), each `oid=value` with the value unescaped, lower-cased and its
+/// whitespace collapsed, multi-valued RDNs sorted. Two names are "the same" for certscope
+/// when these are equal: close to RFC 5280 §7.1 (RFC 4518 caseIgnoreMatch with insignificant
+/// space handling) without its Unicode tables.
+pub type NameKey = Vec<String>;
+
+/// Normalises an RFC 4514 string (as [`format_name`] writes it) for comparison.
+pub fn name_key(rfc4514: &str) -> NameKey {
+    split_unescaped(rfc4514, &[',', ';'])
+        .iter()
+        .map(|rdn| rdn_key(rdn))
+        .filter(|r| !r.is_empty())
+        .collect()
+}
+
+/// Whether two RFC 4514 names are the same after normalisation ([`name_key`]).
+pub fn same_name(a: &str, b: &str) -> bool {
+    name_key(a) == name_key(b)
+}
+
+/// Whether a name a person typed matches `name` (an RFC 4514 string). Accepts RFC 4514
+/// order (`CN=x,O=y`), the order `openssl x509 -subject` prints (`C = US, O = y, CN = x`)
+/// and the OpenSSL one-line form (`/C=US/O=y/CN=x`); case and spacing do not matter.
+pub fn query_matches(query: &str, name: &str) -> bool {
+    let want = name_key(name);
+    let q = query.trim();
+    let mut got: NameKey = if q.starts_with('/') {
+        split_unescaped(q, &['/'])
+            .iter()
+            .map(|rdn| rdn_key(rdn))
+            .filter(|r| !r.is_empty())
+            .collect()
+    } else {
+        name_key(q)
+    };
+    if got == want {
+        return true;
+    }
+    got.reverse();
+    got == want
+}
+
+fn rdn_key(rdn: &str) -> String {
+    let mut avas: Vec<String> = split_unescaped(rdn, &['+'])
+        .iter()
+        .filter_map(|ava| {
+            let (t, v) = ava.split_once('=')?;
+            let t = t.trim();
+            let oid = oids::attribute_type_oid(t)
+                .map(str::to_string)
+                .unwrap_or_else(|| t.to_ascii_lowercase());
+            Some(format!("{oid}={}", value_key(v)))
+        })
+        .collect();
+    avas.sort();
+    avas.join("+")
+}
+
+/// Unescapes an RFC 4514 value, then lower-cases it and collapses whitespace.
+fn value_key(v: &str) -> String {
+    let mut bytes = Vec::with_capacity(v.len());
+    let mut chars = v.trim().chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            let mut buf = [0u8; 4];
+            bytes.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            continue;
+        }
+        let Some(next) = chars.next() else { break };
+        let hex_pair = next
+            .to_digit(16)
+            .and_then(|hi| chars.peek().and_then(|c| c.to_digit(16)).map(|lo| (hi, lo)));
+        match hex_pair {
+            Some((hi, lo)) => {
+                chars.next();
+                bytes.push(u8::try_from(hi * 16 + lo).unwrap_or(b'?'));
+            }
+            None => {
+                let mut buf = [0u8; 4];
+                bytes.extend_from_slice(next.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    String::from_utf8_lossy(&bytes)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Splits on any of `seps` where not preceded by a backslash escape.
+fn split_unescaped(s: &str, seps: &[char]) -> Vec<String> {
+    let mut parts = Vec::new();
+    let mut cur = String::new();
+    let mut escaped = false;
+    for c in s.chars() {
+        if escaped {
+            cur.push(c);
+            escaped = false;
+        } else if c == '\\' {
+            cur.push(c);
+            escaped = true;
+        } else if seps.contains(&c) {
+            parts.push(std::mem::take(&mut cur));
+        } else {
+            cur.push(c);
+        }
+    }
+    parts.push(cur);
+    parts
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -163,5 +276,29 @@ mod tests {
     fn escapes() {
         assert_eq!(escape_value("#x"), "\\#x");
         assert_eq!(escape_value(" a "), "\\ a\\ ");
+    }
+
+    #[test]
+    fn names_compare_after_normalisation() {
+        assert!(same_name("CN=Foo  Bar,O=Example", "cn=foo bar, o=EXAMPLE"));
+        assert!(same_name("CN=a\\,b,C=US", "CN=A\\2cB , C=us"));
+        assert!(!same_name("CN=a,O=b", "O=b,CN=a"));
+        assert!(same_name("CN=x+OU=y,O=z", "OU=y+CN=x,O=z"));
+    }
+
+    #[test]
+    fn queries_in_every_usual_form() {
+        let name = "CN=leaf.example,O=Certscope,C=US";
+        assert!(query_matches("CN=leaf.example, O=Certscope, C=US", name));
+        assert!(query_matches(
+            "C = US, O = Certscope, CN = leaf.example",
+            name
+        ));
+        assert!(query_matches("/C=US/O=Certscope/CN=leaf.example", name));
+        assert!(query_matches(
+            "commonName=LEAF.example,o=certscope,countryName=us",
+            name
+        ));
+        assert!(!query_matches("CN=leaf.example", name));
     }
 }

@@ -13,16 +13,22 @@
 //! ```
 //! Decoders never print and renderers never parse: everything a renderer shows is in the model.
 
+pub mod chain;
+pub mod check;
 pub mod decode;
 pub mod detect;
 pub mod dn;
 pub mod error;
+pub mod filter;
 pub mod fingerprint;
+pub mod hostname;
 pub mod input;
 pub mod model;
 pub mod oids;
 pub mod pem;
+pub mod relate;
 pub mod render;
 pub mod secret;
 pub mod tlv;
 pub mod token;
+pub mod verify;

@@ -9,6 +9,7 @@ mod crl;
 mod csr;
 mod ext;
 mod key;
+mod relation;
 mod source;
 mod time;
 
@@ -20,6 +21,7 @@ pub use self::ext::{
     Extension, GeneralName, KeyIdValue, NameConstraints, Policy, RawValue, Sct, TextValue,
 };
 pub use self::key::{Key, KeyFormat, Parameters, Unknown};
+pub use self::relation::{Relation, RelationKind};
 pub use self::source::{Container, FileSource, Source, TokenSource};
 pub use self::time::Timestamp;
 
@@ -28,7 +30,7 @@ use serde::Serialize;
 use crate::fingerprint::Digests;
 
 /// What an item is; serialized as the JSON `kind`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
     /// An X.509 certificate.
@@ -131,6 +133,10 @@ pub struct TokenAttributes {
 /// One thing found in an input: a certificate, CSR, CRL, key, parameters or unknown block.
 #[derive(Debug, Clone, Serialize)]
 pub struct Item {
+    /// Run-wide 0-based number, in output order across every input of the run; what a
+    /// relation's `item` refers to. Set by the binary, `None` where it is not shown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub number: Option<usize>,
     /// What it is.
     pub kind: Kind,
     /// Where it came from.
@@ -160,6 +166,10 @@ pub struct Item {
     /// Token attributes, for certificates read from a PKCS#11 token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<TokenAttributes>,
+    /// How this item relates to other items of the run; `None` when relations were not
+    /// computed (`--no-relations`, `find`, `fingerprint`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub relations: Option<Vec<Relation>>,
     /// The kind-specific fields.
     #[serde(flatten)]
     pub body: Body,
@@ -175,6 +185,7 @@ impl Item {
     /// An item with nothing decoded yet.
     pub fn new(kind: Kind, source: Source) -> Item {
         Item {
+            number: None,
             kind,
             source,
             pem_label: None,
@@ -185,6 +196,7 @@ impl Item {
             warnings: Vec::new(),
             bag: None,
             token: None,
+            relations: None,
             body: Body::Empty {},
             der: None,
             spki_der: None,

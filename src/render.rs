@@ -1,5 +1,7 @@
 //! Renderers: items to text, JSON or PEM. Renderers read only the model.
 
+pub mod chain;
+pub mod check;
 pub mod json;
 pub mod pem;
 pub mod sanitize;

@@ -208,3 +208,56 @@ fn errors_are_listed() {
     assert!(d.errors[0].source.contains("truncated-then-good.pem"));
     assert!(d.errors[0].message.contains("BEGIN without END"));
 }
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RelationEntry {
+    kind: String,
+    item: usize,
+    signature: Option<String>,
+}
+
+/// `number` and `relations` (docs/relations.md): items numbered across the run, relations
+/// naming the other item by that number.
+#[test]
+fn numbers_and_relations() {
+    let d = doc(&[
+        "inspect",
+        "--format",
+        "json",
+        "fixtures/bundles/mixed.pem",
+        "fixtures/certs/intermediate-ca.pem",
+    ]);
+    for (n, it) in d.items.iter().enumerate() {
+        assert_eq!(it.rest["number"], n);
+    }
+    let rels = |n: usize| -> Vec<RelationEntry> {
+        serde_json::from_value(d.items[n].rest["relations"].clone()).unwrap()
+    };
+    let leaf = rels(0);
+    assert_eq!(leaf.len(), 1);
+    assert_eq!((leaf[0].kind.as_str(), leaf[0].item), ("issued_by", 7));
+    assert_eq!(leaf[0].signature.as_deref(), Some("verified"));
+    let key: Vec<(String, usize)> = rels(1).into_iter().map(|r| (r.kind, r.item)).collect();
+    assert_eq!(
+        key,
+        vec![("key_of".to_string(), 0), ("key_of".to_string(), 3)]
+    );
+    assert_eq!(rels(3)[0].kind, "csr_of");
+    assert_eq!(
+        rels(4)[0].kind,
+        "issued_by",
+        "the CRL is issued by the intermediate"
+    );
+    assert!(rels(7).is_empty());
+    let o = run(&[
+        "inspect",
+        "--no-relations",
+        "--format",
+        "json",
+        "fixtures/bundles/mixed.pem",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["items"][0].get("relations").is_none());
+    assert_eq!(v["items"][6]["number"], 6);
+}

@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use super::{Extension, Timestamp};
+use super::{BasicConstraints, ExtValue, Extension, GeneralName, Timestamp};
 
 /// A public key, summarised: what `openssl pkey -text_pub` shows in its first line.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -89,4 +89,66 @@ pub struct Certificate {
     /// OpenSSL trust settings, for `TRUSTED CERTIFICATE` blocks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub trust: Option<TrustInfo>,
+}
+
+impl Certificate {
+    /// The first extension with this dotted OID.
+    pub fn extension(&self, oid: &str) -> Option<&Extension> {
+        self.extensions.iter().find(|e| e.oid == oid)
+    }
+
+    /// basicConstraints (2.5.29.19), when present and decoded.
+    pub fn basic_constraints(&self) -> Option<&BasicConstraints> {
+        match self.extension("2.5.29.19").map(|e| &e.value) {
+            Some(ExtValue::BasicConstraints(b)) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// Whether basicConstraints says cA:TRUE.
+    pub fn is_ca(&self) -> bool {
+        self.basic_constraints().is_some_and(|b| b.ca)
+    }
+
+    /// keyUsage (2.5.29.15) bit names, or `None` when the extension is absent.
+    pub fn key_usage(&self) -> Option<&[String]> {
+        match self.extension("2.5.29.15").map(|e| &e.value) {
+            Some(ExtValue::Flags(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// extendedKeyUsage (2.5.29.37) purpose names, or `None` when absent.
+    pub fn extended_key_usage(&self) -> Option<&[String]> {
+        match self.extension("2.5.29.37").map(|e| &e.value) {
+            Some(ExtValue::Flags(f)) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// subjectAltName (2.5.29.17) entries; empty when absent.
+    pub fn subject_alt_names(&self) -> &[GeneralName] {
+        match self.extension("2.5.29.17").map(|e| &e.value) {
+            Some(ExtValue::Names(n)) => n,
+            _ => &[],
+        }
+    }
+
+    /// caIssuers URIs of the authorityInfoAccess extension (RFC 5280 §4.2.2.1).
+    pub fn ca_issuers(&self) -> Vec<String> {
+        match self.extension("1.3.6.1.5.5.7.1.1").map(|e| &e.value) {
+            Some(ExtValue::Access(list)) => list
+                .iter()
+                .filter(|a| a.method == "caIssuers" && a.location.kind == "uri")
+                .map(|a| a.location.value.clone())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Subject equals issuer (after normalisation): the certificate is self-issued, which
+    /// matters for path length counting (RFC 5280 §6.1.4 (l)).
+    pub fn self_issued(&self) -> bool {
+        crate::dn::same_name(&self.subject, &self.issuer)
+    }
 }

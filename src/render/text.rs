@@ -169,6 +169,13 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         let b64 = base64::engine::general_purpose::STANDARD.encode(&digest);
         out.field(2, "Key pin", &format!("sha256//{b64}"))?;
     }
+    for r in item.relations.iter().flatten() {
+        let mut value = sanitize(&r.target).into_owned();
+        if let Some(sig) = &r.signature {
+            value.push_str(&format!(" (signature {sig})"));
+        }
+        out.field(2, r.kind.describe(), &value)?;
+    }
     for w in &item.warnings {
         let painted = out.paint("33", &sanitize(w));
         out.field(2, "Note", &painted)?;

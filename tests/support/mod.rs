@@ -67,6 +67,7 @@ fn walk(dir: &Path, out: &mut Vec<String>) {
             if !name.ends_with("README.md")
                 && !name.ends_with(".gitattributes")
                 && !name.ends_with("openssl-fingerprints.txt")
+                && !name.ends_with("openssl-verdicts.txt")
             {
                 out.push(name);
             }

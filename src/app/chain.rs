@@ -1,0 +1,129 @@
+//! `certscope chain`: read the inputs and the trust anchors, build, report, exit 0 only for
+//! complete chains.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use certscope::chain::{self, Anchors, Report};
+use certscope::model::Kind;
+use certscope::render::chain as render;
+use certscope::render::json::ErrorEntry;
+
+use super::collect::{collect, more_inputs, Collected};
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::cli::{ChainArgs, Format};
+
+/// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
+/// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
+/// FreeBSD/macOS-style.
+const SYSTEM_BUNDLES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// The system trust store as inputs: `SSL_CERT_FILE`, else the first bundle that exists,
+/// else every file of `SSL_CERT_DIR` or /etc/ssl/certs. Read from the environment here,
+/// in the binary, like every other ambient setting.
+fn system_roots() -> Result<(Vec<String>, bool)> {
+    if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+        return Ok((vec![f.to_string_lossy().into_owned()], false));
+    }
+    if let Some(f) = SYSTEM_BUNDLES.iter().find(|p| Path::new(p).is_file()) {
+        return Ok((vec![(*f).to_string()], false));
+    }
+    let dir = std::env::var_os("SSL_CERT_DIR")
+        .filter(|v| !v.is_empty())
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "/etc/ssl/certs".to_string());
+    if Path::new(&dir).is_dir() {
+        return Ok((vec![dir], true));
+    }
+    bail!("--roots system: no trust store found (set SSL_CERT_FILE or SSL_CERT_DIR)")
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    certscope: &'static str,
+    #[serde(flatten)]
+    report: &'a Report,
+    errors: Vec<ErrorEntry>,
+}
+
+/// Runs `certscope chain`.
+pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<u8> {
+    let at = match &args.at {
+        Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .with_context(|| format!("--at {s:?} is not an RFC 3339 time"))?,
+        None => now,
+    };
+    let (inputs, mut status) = collect(&args.input)?;
+    let (anchors, roots) = match args.roots.as_deref() {
+        None => (Anchors::Input, Collected::default()),
+        Some(spec) => {
+            let (files, recursive, anchors) = if spec == "system" {
+                let (files, recursive) = system_roots()?;
+                (files, recursive, Anchors::System)
+            } else {
+                (vec![spec.to_string()], false, Anchors::Roots)
+            };
+            let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
+            status = status.max(s);
+            (anchors, roots)
+        }
+    };
+    let roots_items: Vec<_> = roots
+        .items
+        .into_iter()
+        .filter(|i| i.kind == Kind::Certificate)
+        .collect();
+    if anchors != Anchors::Input && roots_items.is_empty() {
+        bail!(
+            "--roots {}: no certificate found",
+            args.roots.as_deref().unwrap_or_default()
+        );
+    }
+    let report = chain::build(&inputs.items, &roots_items, anchors, at);
+    // Items numbered as the report numbers them: inputs, then roots.
+    let mut all = inputs.items;
+    let offset = all.len();
+    all.extend(roots_items.into_iter().enumerate().map(|(i, mut item)| {
+        item.number = Some(offset + i);
+        item
+    }));
+    let stdout = io::stdout().lock();
+    let mut w = io::BufWriter::new(stdout);
+    match args.format {
+        Format::Text => render::text(&mut w, &report, &all, color)?,
+        Format::Pem => render::pem(&mut w, &report, &all)?,
+        // The report is one document, on one line: JSONL is the same thing.
+        Format::Json | Format::Jsonl => {
+            let errors = inputs
+                .problems
+                .into_iter()
+                .chain(roots.problems)
+                .map(|(source, message)| ErrorEntry { source, message })
+                .collect();
+            let doc = Doc {
+                certscope: env!("CARGO_PKG_VERSION"),
+                report: &report,
+                errors,
+            };
+            serde_json::to_writer(&mut w, &doc)?;
+            writeln!(w)?;
+        }
+    }
+    w.flush()?;
+    Ok(if report.complete && status == EXIT_OK {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
+}

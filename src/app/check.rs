@@ -1,0 +1,132 @@
+//! `certscope check`: read every item, run the lints, print findings, exit 1 at or above
+//! `--fail-on` (never inverted).
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use certscope::check::{self, Counts, Finding, Options, Severity, LINTS};
+use certscope::model::Source;
+use certscope::render::check as render;
+use certscope::render::json::ErrorEntry;
+
+use super::collect::collect;
+use super::{EXIT_FAILED, EXIT_OK};
+use crate::cli::{CheckArgs, FailOn, ReportFormat};
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    item: usize,
+    lint: &'static str,
+    severity: Severity,
+    message: &'a str,
+    source: Option<&'a Source>,
+    name: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    #[serde(flatten)]
+    counts: &'a Counts,
+    fail_on: Severity,
+    failed: bool,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    certscope: &'static str,
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary<'a>,
+    errors: Vec<ErrorEntry>,
+}
+
+fn threshold(f: FailOn) -> Severity {
+    match f {
+        FailOn::Error => Severity::Error,
+        FailOn::Warn => Severity::Warn,
+        FailOn::Info => Severity::Info,
+    }
+}
+
+/// Runs `certscope check`.
+pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<u8> {
+    let stdout = io::stdout().lock();
+    let mut w = io::BufWriter::new(stdout);
+    if args.list_lints {
+        render::lints(&mut w, LINTS)?;
+        w.flush()?;
+        return Ok(EXIT_OK);
+    }
+    let opts = Options {
+        now,
+        expires_within: args
+            .expires_within
+            .as_deref()
+            .map(check::parse_duration)
+            .transpose()?,
+        not_yet_valid: args.not_yet_valid,
+        hostname: args.hostname.clone(),
+        ip: args.ip,
+        max_validity_days: args.max_validity,
+        only: args.lint.clone(),
+        skip: args.skip_lint.clone(),
+    };
+    opts.validate()?;
+    let (collected, status) = collect(&args.input)?;
+    let (findings, counts) = check::check(&collected.items, &opts);
+    let fail_on = threshold(args.fail_on);
+    let failed = findings.iter().any(|f: &Finding| f.severity >= fail_on);
+    match args.format {
+        ReportFormat::Text => render::text(
+            &mut w,
+            &findings,
+            &counts,
+            &collected.items,
+            &collected.show_index,
+            fail_on,
+            color,
+        )?,
+        ReportFormat::Json => {
+            let doc = Doc {
+                certscope: env!("CARGO_PKG_VERSION"),
+                findings: findings
+                    .iter()
+                    .map(|f| {
+                        let item = collected.items.get(f.item);
+                        JsonFinding {
+                            item: f.item,
+                            lint: f.lint,
+                            severity: f.severity,
+                            message: &f.message,
+                            source: item.map(|i| &i.source),
+                            name: item.and_then(|i| i.display_name()),
+                        }
+                    })
+                    .collect(),
+                summary: Summary {
+                    counts: &counts,
+                    fail_on,
+                    failed,
+                },
+                errors: collected
+                    .problems
+                    .iter()
+                    .map(|(source, message)| ErrorEntry {
+                        source: source.clone(),
+                        message: message.clone(),
+                    })
+                    .collect(),
+            };
+            serde_json::to_writer(&mut w, &doc)?;
+            writeln!(w)?;
+        }
+    }
+    w.flush()?;
+    Ok(if failed || status != EXIT_OK {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}

@@ -1,0 +1,82 @@
+//! `certscope find`: decode every input, print only the items the filter matches (with the
+//! same renderers as `inspect`), exit 1 when none does.
+
+use std::cell::Cell;
+use std::io;
+use std::rc::Rc;
+
+use anyhow::{Context, Result};
+use time::OffsetDateTime;
+
+use certscope::filter::ItemFilter;
+use certscope::model::Item;
+
+use super::{drive, item_output, Output, EXIT_FAILED, EXIT_OK};
+use crate::cli::{FilterArgs, FindArgs};
+
+/// Passes on the items `filter` matches, numbered across the whole run, and counts them.
+struct Matching {
+    inner: Box<dyn Output>,
+    filter: ItemFilter,
+    next: usize,
+    matched: Rc<Cell<usize>>,
+}
+
+impl Output for Matching {
+    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+        let number = self.next;
+        self.next += 1;
+        if !self.filter.matches(item) {
+            return Ok(());
+        }
+        self.matched.set(self.matched.get() + 1);
+        let mut item = item.clone();
+        item.number = Some(number);
+        self.inner.item(&item, show_index)
+    }
+
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.inner.problem(locator, message);
+    }
+
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.inner.finish()
+    }
+}
+
+/// The filter the options describe (values were validated by clap).
+pub(super) fn item_filter(f: &FilterArgs) -> Result<ItemFilter> {
+    Ok(ItemFilter {
+        thumbprint: f.thumbprint.clone(),
+        spki_sha256: f
+            .spki_sha256
+            .as_deref()
+            .map(hex::decode)
+            .transpose()
+            .context("--spki-sha256")?,
+        subject: f.subject.clone(),
+        issuer: f.issuer.clone(),
+        serial: f.serial.clone(),
+        san: f.san.clone(),
+    })
+}
+
+/// Runs `certscope find`.
+pub(super) fn run(args: &FindArgs, now: OffsetDateTime, color: bool) -> Result<u8> {
+    let filter = item_filter(&args.filter)?;
+    // The same renderers and decoding options as `inspect` in that format.
+    let (opts, inner) = item_output(args.format, &[], now, color, false)?;
+    let matched = Rc::new(Cell::new(0));
+    let out = Box::new(Matching {
+        inner,
+        filter,
+        next: 0,
+        matched: Rc::clone(&matched),
+    });
+    let status = drive(&args.input, opts, out)?;
+    Ok(if matched.get() == 0 || status != EXIT_OK {
+        EXIT_FAILED
+    } else {
+        EXIT_OK
+    })
+}

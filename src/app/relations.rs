@@ -1,0 +1,100 @@
+//! `inspect`'s run-wide numbering and relations.
+//!
+//! Every item gets its run-wide `number`. With relations on (the default for text and
+//! JSON), items are held back until the run is over, because a key read first can only be
+//! linked to a certificate read later: each item's `relations` list must be complete when
+//! it is printed. `--no-relations` keeps `inspect` fully streaming. docs/design.md
+//! ("Relations, chains and checks") weighs the two.
+
+use std::io;
+
+use certscope::model::Item;
+use certscope::relate;
+
+use super::Output;
+
+/// Numbers items and, when `relations` is set, relates them before passing them on.
+struct Numbered {
+    inner: Box<dyn Output>,
+    held: Option<Vec<(Item, bool)>>,
+    next: usize,
+}
+
+/// Wraps `inner` so that items are numbered, and related when `relations` is set.
+pub(super) fn wrap(inner: Box<dyn Output>, relations: bool) -> Box<dyn Output> {
+    Box::new(Numbered {
+        inner,
+        held: relations.then(Vec::new),
+        next: 0,
+    })
+}
+
+/// How text output names another item: its locator, kind and name.
+pub(super) fn describe(item: &Item, show_index: bool) -> String {
+    let mut s = format!(
+        "{}: {}",
+        item.source.locator(show_index),
+        item.kind.describe()
+    );
+    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
+        s.push(' ');
+        s.push_str(name);
+    }
+    s
+}
+
+/// Relates `items` (numbered by position) in place: fills `relations` and adds notes.
+pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
+    let related = relate::relate(items);
+    let targets: Vec<String> = items
+        .iter()
+        .zip(show_index)
+        .map(|(i, s)| describe(i, *s))
+        .collect();
+    for (item, r) in items.iter_mut().zip(related) {
+        item.warnings
+            .extend(r.notes.into_iter().map(|n| match n.item {
+                Some(other) => format!(
+                    "item {other} ({}) {}",
+                    targets.get(other).map(String::as_str).unwrap_or("?"),
+                    n.text
+                ),
+                None => n.text,
+            }));
+        let mut rels = r.relations;
+        for rel in &mut rels {
+            rel.target = targets.get(rel.item).cloned().unwrap_or_default();
+        }
+        item.relations = Some(rels);
+    }
+}
+
+impl Output for Numbered {
+    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+        let mut item = item.clone();
+        item.number = Some(self.next);
+        self.next += 1;
+        match &mut self.held {
+            Some(held) => {
+                held.push((item, show_index));
+                Ok(())
+            }
+            None => self.inner.item(&item, show_index),
+        }
+    }
+
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.inner.problem(locator, message);
+    }
+
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        if let Some(held) = self.held.take() {
+            let (mut items, shows): (Vec<Item>, Vec<bool>) = held.into_iter().unzip();
+            attach(&mut items, &shows);
+            for (item, show) in items.iter().zip(shows) {
+                self.inner.item(item, show)?;
+            }
+        }
+        self.inner.finish()
+    }
+}

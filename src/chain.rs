@@ -1,0 +1,716 @@
+//! Chain building and path checking over the certificates of one run plus trust anchors.
+//!
+//! Owns the answer to "is this bundle a complete, valid chain at time T, and what is wrong
+//! with it": it builds the best path from each leaf to an anchor (backtracking through
+//! cross-signed alternatives), checks signatures, validity, CA flags, keyCertSign and path
+//! length (RFC 5280 §6.1, without policy and name-constraint processing), and describes the
+//! bundle (order, duplicates, unneeded certificates, missing issuer). It never reads files,
+//! never uses the network and never prints: the report is data for the renderers.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::dn;
+use crate::fingerprint::HashAlg;
+use crate::model::{Body, Certificate, Item, Source, Timestamp};
+use crate::verify::{self, Verdict};
+
+/// Where the trust anchors came from; serialized as `anchors`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchors {
+    /// `--roots FILE`: every certificate of the file is an anchor (OpenSSL's
+    /// `-partial_chain`: an intermediate there ends the chain too).
+    Roots,
+    /// `--roots system`: the operating system's trust store.
+    System,
+    /// No `--roots`: a self-signed certificate among the inputs ends the chain.
+    Input,
+}
+
+/// Validity of one certificate at the time asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    /// notBefore ≤ time ≤ notAfter.
+    Valid,
+    /// time > notAfter.
+    Expired,
+    /// time < notBefore.
+    NotYetValid,
+}
+
+/// One certificate of a built chain, leaf first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Run-wide number of the certificate (inputs first, then roots).
+    pub item: usize,
+    /// Where it came from.
+    pub source: Source,
+    /// `input` or `roots`.
+    pub from: &'static str,
+    /// Subject, RFC 4514.
+    pub subject: String,
+    /// Issuer, RFC 4514.
+    pub issuer: String,
+    /// Serial, lower hex.
+    pub serial: String,
+    /// Subject key identifier, lower hex.
+    pub subject_key_id: Option<String>,
+    /// Authority key identifier, lower hex.
+    pub authority_key_id: Option<String>,
+    /// Start of validity.
+    pub not_before: Timestamp,
+    /// End of validity.
+    pub not_after: Timestamp,
+    /// Validity at the time asked about.
+    pub validity: Validity,
+    /// basicConstraints cA, `None` when the extension is absent.
+    pub ca: Option<bool>,
+    /// basicConstraints pathLenConstraint.
+    pub path_len: Option<u32>,
+    /// keyUsage bits, `None` when the extension is absent.
+    pub key_usage: Option<Vec<String>>,
+    /// Signature algorithm name.
+    pub signature_algorithm: String,
+    /// Check of this certificate's signature with the next link's key: `verified`,
+    /// `invalid`, `not checked: <what>`; for the last link `trust anchor`, `self-signed`
+    /// (with the self-signature's verdict) or `no issuer`.
+    pub signature: String,
+    /// Whether this certificate is a trust anchor.
+    pub anchor: bool,
+    /// What is wrong with this link; empty when nothing is.
+    pub problems: Vec<String>,
+}
+
+/// The issuer a chain needs and does not have.
+#[derive(Debug, Clone, Serialize)]
+pub struct Missing {
+    /// The issuer name the last certificate names, RFC 4514.
+    pub issuer: String,
+    /// Its authority key identifier, lower hex.
+    pub authority_key_id: Option<String>,
+    /// caIssuers URLs from its AIA extension (never fetched).
+    pub ca_issuers: Vec<String>,
+}
+
+/// Another certificate that also issued one of the chain's certificates (a cross-signed
+/// or re-issued CA certificate).
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    /// Position in `links` of the certificate it also issued.
+    pub position: usize,
+    /// Run-wide number of the alternative issuer.
+    pub item: usize,
+    /// Its subject.
+    pub subject: String,
+    /// Its issuer: what makes it an alternative.
+    pub issuer: String,
+}
+
+/// One chain, from a leaf as far towards an anchor as the certificates allow.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chain {
+    /// Ends at a trust anchor and every link checks out at the time asked about.
+    pub complete: bool,
+    /// Leaf first.
+    pub links: Vec<Link>,
+    /// The top of the chain is a self-signed root that was among the inputs.
+    pub root_included: bool,
+    /// The issuer that is needed and absent.
+    pub missing: Option<Missing>,
+    /// Other issuers that also verify a link.
+    pub alternatives: Vec<Alternative>,
+}
+
+/// An input certificate that is a byte-for-byte copy of an earlier one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    /// The copy.
+    pub item: usize,
+    /// The first occurrence.
+    pub duplicate_of: usize,
+}
+
+/// Order of the input certificates as given and as the chains need them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Order {
+    /// Input certificates (without duplicates) in the order given.
+    pub given: Vec<usize>,
+    /// The input certificates of the chains, leaf first, chain after chain.
+    pub built: Vec<usize>,
+    /// Whether the chain members were given in the built order.
+    pub in_order: bool,
+}
+
+/// Everything `certscope chain` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The time validity was checked at.
+    pub at: Timestamp,
+    /// Where the anchors came from.
+    pub anchors: Anchors,
+    /// Every chain is complete (and there is at least one).
+    pub complete: bool,
+    /// One chain per leaf.
+    pub chains: Vec<Chain>,
+    /// Order as given vs as built.
+    pub order: Order,
+    /// Input certificates that are in no chain.
+    pub unneeded: Vec<usize>,
+    /// Input certificates given more than once.
+    pub duplicates: Vec<Duplicate>,
+}
+
+/// A certificate taking part: its item, decoded fields and where it came from.
+struct Node<'a> {
+    number: usize,
+    item: &'a Item,
+    cert: &'a Certificate,
+    der: &'a [u8],
+    spki: &'a [u8],
+    from_roots: bool,
+    subject: dn::NameKey,
+    issuer: dn::NameKey,
+}
+
+/// How good a path is, compared lexicographically: (complete, ends at an anchor, verified
+/// links, certificates valid at the time, shorter is better).
+type Score = (bool, bool, usize, usize, i64);
+
+/// Cap on the paths tried per leaf; real PKIs need a handful.
+const MAX_PATHS: usize = 256;
+/// Longest chain considered.
+const MAX_DEPTH: usize = 12;
+
+struct Builder<'a> {
+    nodes: Vec<Node<'a>>,
+    anchors: Anchors,
+    anchor_ders: HashSet<&'a [u8]>,
+    at: OffsetDateTime,
+    by_subject: HashMap<dn::NameKey, Vec<usize>>,
+    verdicts: HashMap<(usize, usize), Verdict>,
+}
+
+/// Builds and checks chains. `inputs` and `roots` are numbered consecutively (inputs from 0,
+/// then roots); items that are not decoded certificates are ignored. `anchors` says how
+/// `roots` is to be read (with [`Anchors::Input`], `roots` should be empty).
+pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTime) -> Report {
+    let mut nodes = Vec::new();
+    let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut duplicates = Vec::new();
+    let mut given = Vec::new();
+    let mut anchor_ders: HashSet<&[u8]> = HashSet::new();
+    let all = inputs
+        .iter()
+        .map(|i| (i, false))
+        .chain(roots.iter().map(|i| (i, true)));
+    for (number, (item, from_roots)) in all.enumerate() {
+        let (Body::Certificate(cert), Some(der), Some(spki)) =
+            (&item.body, item.der.as_deref(), item.spki_der.as_deref())
+        else {
+            continue;
+        };
+        if from_roots {
+            anchor_ders.insert(der);
+        }
+        let digest = HashAlg::Sha256.digest(der);
+        if let Some(&first) = seen.get(&digest) {
+            // A root that is also an input is the input's certificate (root included); an
+            // input given twice is a duplicate.
+            if !from_roots {
+                duplicates.push(Duplicate {
+                    item: number,
+                    duplicate_of: first,
+                });
+            }
+            continue;
+        }
+        seen.insert(digest, number);
+        if !from_roots {
+            given.push(number);
+        }
+        nodes.push(Node {
+            number,
+            item,
+            cert,
+            der,
+            spki,
+            from_roots,
+            subject: dn::name_key(&cert.subject),
+            issuer: dn::name_key(&cert.issuer),
+        });
+    }
+    let mut by_subject: HashMap<dn::NameKey, Vec<usize>> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        by_subject.entry(n.subject.clone()).or_default().push(i);
+    }
+    let mut b = Builder {
+        nodes,
+        anchors,
+        anchor_ders,
+        at,
+        by_subject,
+        verdicts: HashMap::new(),
+    };
+    let leaves = b.leaves();
+    let mut chains = Vec::new();
+    let mut used: HashSet<usize> = HashSet::new();
+    for leaf in leaves {
+        let path = b.best_path(leaf);
+        used.extend(path.iter().copied());
+        chains.push(b.describe(&path));
+    }
+    let node_number = |i: usize| b.nodes.get(i).map(|n| n.number);
+    let built: Vec<usize> = chains
+        .iter()
+        .flat_map(|c| c.links.iter().filter(|l| l.from == "input").map(|l| l.item))
+        .collect();
+    let members: HashSet<usize> = built.iter().copied().collect();
+    let given_members: Vec<usize> = given
+        .iter()
+        .copied()
+        .filter(|n| members.contains(n))
+        .collect();
+    let unneeded = b
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| !n.from_roots && !used.contains(i))
+        .filter_map(|(i, _)| node_number(i))
+        .collect();
+    Report {
+        at: Timestamp(at),
+        anchors,
+        complete: !chains.is_empty() && chains.iter().all(|c| c.complete),
+        order: Order {
+            in_order: given_members == built,
+            given,
+            built,
+        },
+        chains,
+        unneeded,
+        duplicates,
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn node(&self, i: usize) -> Option<&Node<'a>> {
+        self.nodes.get(i)
+    }
+
+    fn self_signed(&self, i: usize) -> bool {
+        self.node(i)
+            .is_some_and(|n| n.subject == n.issuer && n.cert.self_signed)
+    }
+
+    fn is_anchor(&self, i: usize) -> bool {
+        let Some(n) = self.node(i) else { return false };
+        match self.anchors {
+            Anchors::Roots | Anchors::System => self.anchor_ders.contains(n.der),
+            Anchors::Input => self.self_signed(i),
+        }
+    }
+
+    /// Certificates whose subject is `i`'s issuer and whose SKI fits `i`'s AKI.
+    fn issuers(&self, i: usize) -> Vec<usize> {
+        let Some(n) = self.node(i) else {
+            return Vec::new();
+        };
+        let aki = n.cert.authority_key_id.as_deref();
+        self.by_subject
+            .get(&n.issuer)
+            .map(|c| {
+                c.iter()
+                    .copied()
+                    .filter(|&p| p != i)
+                    .filter(|&p| {
+                        let ski = self.node(p).and_then(|p| p.cert.subject_key_id.as_deref());
+                        !matches!((aki, ski), (Some(a), Some(s)) if a != s)
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn verdict(&mut self, child: usize, parent: usize) -> Verdict {
+        if let Some(v) = self.verdicts.get(&(child, parent)) {
+            return v.clone();
+        }
+        let v = match (self.node(child), self.node(parent)) {
+            (Some(c), Some(p)) => verify::verify(c.der, p.spki),
+            _ => Verdict::Invalid,
+        };
+        self.verdicts.insert((child, parent), v.clone());
+        v
+    }
+
+    /// The certificates chains start from: input end-entity certificates no other input
+    /// names as issuer; failing that, the first input that issued no other input; failing
+    /// that, the first input.
+    fn leaves(&self) -> Vec<usize> {
+        let inputs: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.node(i).is_some_and(|n| !n.from_roots))
+            .collect();
+        let issued_something: HashSet<usize> =
+            inputs.iter().flat_map(|&i| self.issuers(i)).collect();
+        let ee: Vec<usize> = inputs
+            .iter()
+            .copied()
+            .filter(|i| !issued_something.contains(i))
+            .filter(|&i| self.node(i).is_some_and(|n| !n.cert.is_ca()))
+            .collect();
+        if !ee.is_empty() {
+            return ee;
+        }
+        inputs
+            .iter()
+            .copied()
+            .find(|i| !issued_something.contains(i))
+            .or_else(|| inputs.first().copied())
+            .into_iter()
+            .collect()
+    }
+
+    fn validity(&self, i: usize) -> Validity {
+        match self.node(i) {
+            Some(n) if self.at < n.cert.not_before.0 => Validity::NotYetValid,
+            Some(n) if self.at > n.cert.not_after.0 => Validity::Expired,
+            _ => Validity::Valid,
+        }
+    }
+
+    /// Depth-first search over issuer choices, keeping the best path by [`Self::score`].
+    fn best_path(&mut self, leaf: usize) -> Vec<usize> {
+        let mut best: Option<(Score, Vec<usize>)> = None;
+        let mut path = vec![leaf];
+        let mut budget = MAX_PATHS;
+        self.search(&mut path, &mut best, &mut budget);
+        best.map(|(_, p)| p).unwrap_or_else(|| vec![leaf])
+    }
+
+    fn search(
+        &mut self,
+        path: &mut Vec<usize>,
+        best: &mut Option<(Score, Vec<usize>)>,
+        budget: &mut usize,
+    ) {
+        let Some(&top) = path.last() else { return };
+        if *budget == 0 {
+            return;
+        }
+        let candidates: Vec<usize> = if self.is_anchor(top) || path.len() >= MAX_DEPTH {
+            Vec::new()
+        } else {
+            self.issuers(top)
+                .into_iter()
+                .filter(|c| !path.contains(c))
+                .collect()
+        };
+        if candidates.is_empty() {
+            *budget -= 1;
+            let score = self.score(path);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                *best = Some((score, path.clone()));
+            }
+            return;
+        }
+        for c in candidates {
+            path.push(c);
+            self.search(path, best, budget);
+            path.pop();
+            if best.as_ref().is_some_and(|(s, _)| s.0) {
+                // A complete path is found; alternatives are reported separately.
+                return;
+            }
+        }
+    }
+
+    fn score(&mut self, path: &[usize]) -> Score {
+        let anchored = path.last().is_some_and(|&t| self.is_anchor(t));
+        let mut verified = 0;
+        for pair in path.windows(2) {
+            if let [c, p] = pair {
+                if self.verdict(*c, *p) == Verdict::Verified {
+                    verified += 1;
+                }
+            }
+        }
+        let valid = path
+            .iter()
+            .filter(|&&i| self.validity(i) == Validity::Valid)
+            .count();
+        let problems = self.problems(path).iter().map(Vec::len).sum::<usize>();
+        let len = i64::try_from(path.len()).unwrap_or(i64::MAX);
+        (anchored && problems == 0, anchored, verified, valid, -len)
+    }
+
+    /// Per-link problems of a path (same length as `path`).
+    fn problems(&mut self, path: &[usize]) -> Vec<Vec<String>> {
+        let mut out: Vec<Vec<String>> = vec![Vec::new(); path.len()];
+        for (pos, &i) in path.iter().enumerate() {
+            let Some(n) = self.node(i) else { continue };
+            let cert = n.cert;
+            let mut p = Vec::new();
+            match self.validity(i) {
+                Validity::Valid => {}
+                Validity::Expired => p.push(format!("expired on {}", cert.not_after)),
+                Validity::NotYetValid => p.push(format!("not valid before {}", cert.not_before)),
+            }
+            let anchor = self.is_anchor(i);
+            if pos > 0 {
+                // RFC 5280 §6.1.4 (k): an issuer must be a CA; OpenSSL still accepts a
+                // version 1 certificate as a trust anchor, and so do we.
+                let v1_anchor = anchor && cert.version == 1;
+                if !cert.is_ca() && !v1_anchor {
+                    p.push("not a CA (basicConstraints cA is not set)".to_string());
+                }
+                if let Some(ku) = cert.key_usage() {
+                    if !ku.iter().any(|k| k == "keyCertSign") {
+                        p.push("keyUsage lacks keyCertSign".to_string());
+                    }
+                }
+                if let Some(max) = cert.basic_constraints().and_then(|b| b.path_len) {
+                    // §6.1.4 (l)/(m): non-self-issued intermediates below this CA.
+                    let below = path
+                        .get(1..pos)
+                        .unwrap_or(&[])
+                        .iter()
+                        .filter(|&&j| self.node(j).is_some_and(|n| !n.cert.self_issued()))
+                        .count();
+                    if u32::try_from(below).unwrap_or(u32::MAX) > max {
+                        p.push(format!(
+                            "path length constraint {max} exceeded: {below} CA certificate{} below it",
+                            if below == 1 { "" } else { "s" }
+                        ));
+                    }
+                }
+            }
+            if let Some(&parent) = path.get(pos + 1) {
+                match self.verdict(i, parent) {
+                    Verdict::Verified => {}
+                    Verdict::Invalid => {
+                        p.push("signature does not verify with the issuer's key".to_string())
+                    }
+                    Verdict::NotChecked(what) => p.push(format!("signature not checked: {what}")),
+                }
+            } else if !anchor {
+                if self.self_signed(i) {
+                    p.push(match self.anchors {
+                        Anchors::Input => "self-signed but not trusted".to_string(),
+                        _ => "self-signed root that is not among the trusted roots".to_string(),
+                    });
+                } else {
+                    p.push("issuer not found".to_string());
+                }
+            }
+            if let Some(slot) = out.get_mut(pos) {
+                *slot = p;
+            }
+        }
+        out
+    }
+
+    fn describe(&mut self, path: &[usize]) -> Chain {
+        let problems = self.problems(path);
+        let mut links = Vec::new();
+        let mut alternatives = Vec::new();
+        for (pos, &i) in path.iter().enumerate() {
+            let parent = path.get(pos + 1).copied();
+            let signature = match parent {
+                Some(p) => self.verdict(i, p).describe(),
+                None if self.self_signed(i) => {
+                    let own = self.verdict(i, i).describe();
+                    if self.is_anchor(i) {
+                        format!("trust anchor (self-signed, {own})")
+                    } else {
+                        format!("self-signed ({own})")
+                    }
+                }
+                None if self.is_anchor(i) => "trust anchor".to_string(),
+                None => "no issuer".to_string(),
+            };
+            if let Some(p) = parent {
+                for alt in self.issuers(i) {
+                    if alt != p && self.verdict(i, alt) == Verdict::Verified {
+                        if let Some(a) = self.node(alt) {
+                            alternatives.push(Alternative {
+                                position: pos,
+                                item: a.number,
+                                subject: a.cert.subject.clone(),
+                                issuer: a.cert.issuer.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            let validity = self.validity(i);
+            let anchor = self.is_anchor(i);
+            let Some(n) = self.node(i) else { continue };
+            let c = n.cert;
+            links.push(Link {
+                item: n.number,
+                source: n.item.source.clone(),
+                from: if n.from_roots { "roots" } else { "input" },
+                subject: c.subject.clone(),
+                issuer: c.issuer.clone(),
+                serial: c.serial.clone(),
+                subject_key_id: c.subject_key_id.clone(),
+                authority_key_id: c.authority_key_id.clone(),
+                not_before: c.not_before,
+                not_after: c.not_after,
+                validity,
+                ca: c.basic_constraints().map(|b| b.ca),
+                path_len: c.basic_constraints().and_then(|b| b.path_len),
+                key_usage: c.key_usage().map(<[String]>::to_vec),
+                signature_algorithm: c.signature_algorithm.clone(),
+                signature,
+                anchor,
+                problems: problems.get(pos).cloned().unwrap_or_default(),
+            });
+        }
+        let top = path.last().copied();
+        let anchored = top.is_some_and(|t| self.is_anchor(t));
+        let missing = top
+            .filter(|&t| !anchored && !self.self_signed(t))
+            .and_then(|t| self.node(t))
+            .map(|n| Missing {
+                issuer: n.cert.issuer.clone(),
+                authority_key_id: n.cert.authority_key_id.clone(),
+                ca_issuers: n.cert.ca_issuers(),
+            });
+        let root_included = top
+            .and_then(|t| self.node(t).map(|n| (t, n.from_roots)))
+            .is_some_and(|(t, from_roots)| !from_roots && self.self_signed(t));
+        Chain {
+            complete: anchored && links.iter().all(|l| l.problems.is_empty()),
+            links,
+            root_included,
+            missing,
+            alternatives,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::items_of as items;
+
+    fn at(s: &str) -> OffsetDateTime {
+        OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    const NOW: &str = "2026-01-15T12:00:00Z";
+
+    #[test]
+    fn good_chain_against_its_root() {
+        let inputs = items(include_bytes!("../fixtures/chains/good.pem"));
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete, "{r:#?}");
+        let c = &r.chains[0];
+        assert_eq!(
+            c.links.iter().map(|l| l.item).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        assert!(!c.root_included);
+        assert!(r.order.in_order);
+        assert!(r.unneeded.is_empty() && r.duplicates.is_empty());
+    }
+
+    #[test]
+    fn misordered_is_complete_but_not_in_order() {
+        let inputs = items(include_bytes!("../fixtures/chains/misordered.pem"));
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete);
+        assert_eq!(r.order.given, vec![0, 1]);
+        assert_eq!(r.order.built, vec![1, 0]);
+        assert!(!r.order.in_order);
+    }
+
+    #[test]
+    fn missing_intermediate_names_it() {
+        let inputs = items(include_bytes!(
+            "../fixtures/chains/missing-intermediate.pem"
+        ));
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(!r.complete);
+        let m = r.chains[0].missing.as_ref().unwrap();
+        assert_eq!(
+            m.issuer,
+            "CN=Certscope Chain Intermediate,O=Certscope Chains"
+        );
+        assert_eq!(
+            m.ca_issuers,
+            vec!["http://pki.example/chain-intermediate.crt"]
+        );
+    }
+
+    #[test]
+    fn root_in_the_input_is_enough_without_roots() {
+        let inputs = items(include_bytes!("../fixtures/chains/good-with-root.pem"));
+        let r = build(&inputs, &[], Anchors::Input, at(NOW));
+        assert!(r.complete);
+        assert!(r.chains[0].root_included);
+        let r = build(
+            &items(include_bytes!("../fixtures/chains/good.pem")),
+            &[],
+            Anchors::Input,
+            at(NOW),
+        );
+        assert!(!r.complete);
+    }
+
+    #[test]
+    fn expired_intermediate_and_time_travel() {
+        let inputs = items(include_bytes!(
+            "../fixtures/chains/expired-intermediate.pem"
+        ));
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        assert!(!build(&inputs, &roots, Anchors::Roots, at(NOW)).complete);
+        assert!(build(&inputs, &roots, Anchors::Roots, at("2020-06-01T00:00:00Z")).complete);
+    }
+
+    #[test]
+    fn cross_signed_alternative_and_backtracking() {
+        let inputs = items(include_bytes!("../fixtures/chains/cross-signed.pem"));
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete);
+        assert_eq!(r.chains[0].alternatives.len(), 1);
+        assert_eq!(r.chains[0].alternatives[0].item, 2);
+        let old = items(include_bytes!("../fixtures/chains/old-root.pem"));
+        let r = build(&inputs, &old, Anchors::Roots, at(NOW));
+        assert!(r.complete, "the cross-signed path reaches the old root");
+        assert_eq!(r.chains[0].links[1].item, 2);
+    }
+
+    #[test]
+    fn pathlen_and_bad_signature_fail() {
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        for data in [
+            &include_bytes!("../fixtures/chains/pathlen-exceeded.pem")[..],
+            &include_bytes!("../fixtures/chains/bad-signature.pem")[..],
+        ] {
+            let r = build(&items(data), &roots, Anchors::Roots, at(NOW));
+            assert!(!r.complete);
+            assert!(r.chains[0].links.iter().any(|l| !l.problems.is_empty()));
+        }
+    }
+
+    #[test]
+    fn duplicates_and_unneeded() {
+        let inputs = items(include_bytes!("../fixtures/chains/extra-and-duplicate.pem"));
+        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete);
+        assert_eq!(r.duplicates.len(), 1);
+        assert_eq!((r.duplicates[0].item, r.duplicates[0].duplicate_of), (2, 1));
+        assert_eq!(r.unneeded, vec![3]);
+    }
+}

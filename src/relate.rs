@@ -1,0 +1,335 @@
+//! Relations among the items of one run: keys ↔ certificates ↔ CSRs by SubjectPublicKeyInfo,
+//! issuers by name, key identifier and signature, exact duplicates.
+//!
+//! Works on the finished [`Item`]s (their `der`, `spki_der` and decoded fields) and returns
+//! relations by item position; it never prints and never decides trust. Hash maps keep the
+//! work near-linear; the only quadratic corner (many items sharing one key or one subject
+//! name) is capped per item, see [`MAX_PER_KIND`] and [`MAX_ISSUER_CANDIDATES`].
+
+use std::collections::HashMap;
+
+use crate::dn;
+use crate::fingerprint::HashAlg;
+use crate::model::{Body, Item, Kind, Relation, RelationKind};
+use crate::verify::{self, Verdict};
+
+/// At most this many relations of one kind are listed per item; past it a note says how
+/// many more there are. Keeps a directory of thousands of certificates that share one key
+/// from producing millions of `same_key` links.
+pub const MAX_PER_KIND: usize = 64;
+
+/// At most this many certificates with the right subject name are tried as issuers of one
+/// item (each try is a signature verification).
+pub const MAX_ISSUER_CANDIDATES: usize = 32;
+
+/// The relations of one item, plus notes for its `warnings`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Related {
+    /// Relations, ordered by kind then by the other item's number.
+    pub relations: Vec<Relation>,
+    /// Things found while relating that people should know (a name-matching issuer whose
+    /// key does not verify the signature).
+    pub notes: Vec<Note>,
+}
+
+/// A remark about an item, possibly naming another item of the run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Note {
+    /// The other item the remark is about, if any.
+    pub item: Option<usize>,
+    /// The remark; when `item` is set it reads after the other item's name
+    /// ("item 3 (...) has the issuer's name, but ...").
+    pub text: String,
+}
+
+/// What an item is for relating by key: only items of the same class are `same_key`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Certificate,
+    Csr,
+    Key,
+    Other,
+}
+
+fn class(item: &Item) -> Class {
+    match item.kind {
+        Kind::Certificate => Class::Certificate,
+        Kind::Csr => Class::Csr,
+        Kind::PrivateKey | Kind::PublicKey => Class::Key,
+        _ => Class::Other,
+    }
+}
+
+/// The SHA-256 of the item's DER, for duplicate detection (computed already for
+/// thumbprints, so usually free).
+fn der_sha256(item: &Item) -> Option<Vec<u8>> {
+    if item.kind == Kind::PrivateKey {
+        return None;
+    }
+    if let Some(d) = item
+        .fingerprints
+        .as_ref()
+        .and_then(|f| f.get(HashAlg::Sha256))
+    {
+        return Some(d.to_vec());
+    }
+    item.der.as_deref().map(|d| HashAlg::Sha256.digest(d))
+}
+
+/// Issuer name and authority key id of a certificate or CRL.
+fn issuer_of(item: &Item) -> Option<(&str, Option<&str>)> {
+    match &item.body {
+        Body::Certificate(c) => Some((&c.issuer, c.authority_key_id.as_deref())),
+        Body::Crl(c) => Some((&c.issuer, c.authority_key_id.as_deref())),
+        _ => None,
+    }
+}
+
+/// Computes the relations of every item; `items[i]` is the item numbered `i`.
+pub fn relate(items: &[Item]) -> Vec<Related> {
+    let mut out: Vec<Related> = vec![Related::default(); items.len()];
+    let mut pending: Vec<Vec<(RelationKind, usize, Option<String>)>> =
+        vec![Vec::new(); items.len()];
+
+    // Exact duplicates: the later copy points at the first.
+    let mut first_copy: HashMap<(Kind, Vec<u8>), usize> = HashMap::new();
+    let mut copy_of: Vec<Option<usize>> = vec![None; items.len()];
+    for (i, item) in items.iter().enumerate() {
+        if let Some(h) = der_sha256(item) {
+            match first_copy.get(&(item.kind, h.clone())) {
+                Some(&first) => {
+                    if let (Some(p), Some(slot)) = (pending.get_mut(i), copy_of.get_mut(i)) {
+                        p.push((RelationKind::DuplicateOf, first, None));
+                        *slot = Some(first);
+                    }
+                }
+                None => {
+                    first_copy.insert((item.kind, h), i);
+                }
+            }
+        }
+    }
+    let original = |i: usize| copy_of.get(i).copied().flatten().unwrap_or(i);
+
+    // Same key: group by SPKI pin.
+    let mut by_key: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Some(pin) = item.spki_sha256.as_deref() {
+            by_key.entry(pin).or_default().push(i);
+        }
+    }
+    for group in by_key.values() {
+        for &i in group {
+            let (Some(a), Some(p)) = (items.get(i), pending.get_mut(i)) else {
+                continue;
+            };
+            for &j in group {
+                let Some(b) = items.get(j) else { continue };
+                if i == j || original(i) == original(j) {
+                    continue;
+                }
+                let kind = match (class(a), class(b)) {
+                    (Class::Key, Class::Certificate | Class::Csr) => RelationKind::KeyOf,
+                    (Class::Csr, Class::Certificate) => RelationKind::CsrOf,
+                    (x, y) if x == y && x != Class::Other => RelationKind::SameKey,
+                    _ => continue,
+                };
+                p.push((kind, j, None));
+            }
+        }
+    }
+
+    // Issuers: subject name index of certificates, then name + key id + signature.
+    let mut by_subject: HashMap<dn::NameKey, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Body::Certificate(c) = &item.body {
+            by_subject
+                .entry(dn::name_key(&c.subject))
+                .or_default()
+                .push(i);
+        }
+    }
+    for (i, child) in items.iter().enumerate() {
+        let Some((issuer, aki)) = issuer_of(child) else {
+            continue;
+        };
+        let Some(der) = child.der.as_deref() else {
+            continue;
+        };
+        let Some(candidates) = by_subject.get(&dn::name_key(issuer)) else {
+            continue;
+        };
+        let mut tried = 0;
+        // One verification per distinct issuer key: copies and re-issues of an issuer
+        // certificate share the verdict.
+        let mut verdicts: HashMap<&str, Verdict> = HashMap::new();
+        for &j in candidates {
+            if j == i || original(j) == original(i) {
+                continue;
+            }
+            let Some(parent) = items.get(j) else { continue };
+            let ski = match &parent.body {
+                Body::Certificate(c) => c.subject_key_id.as_deref(),
+                _ => None,
+            };
+            if let (Some(a), Some(s)) = (aki, ski) {
+                if a != s {
+                    continue;
+                }
+            }
+            let (Some(spki), Some(pin)) =
+                (parent.spki_der.as_deref(), parent.spki_sha256.as_deref())
+            else {
+                continue;
+            };
+            if tried >= MAX_ISSUER_CANDIDATES {
+                break;
+            }
+            let verdict = verdicts
+                .entry(pin)
+                .or_insert_with(|| {
+                    tried += 1;
+                    verify::verify(der, spki)
+                })
+                .clone();
+            let (Some(p), Some(o)) = (pending.get_mut(i), out.get_mut(i)) else {
+                continue;
+            };
+            match verdict {
+                Verdict::Invalid => o.notes.push(Note {
+                    item: Some(j),
+                    text: format!(
+                        "has the issuer's name{}, but its key does not verify this signature",
+                        if aki.is_some() && ski.is_some() {
+                            " and key identifier"
+                        } else {
+                            ""
+                        }
+                    ),
+                }),
+                v => p.push((RelationKind::IssuedBy, j, Some(v.describe()))),
+            }
+        }
+    }
+
+    for (rel, list) in out.iter_mut().zip(pending) {
+        let mut list = list;
+        list.sort_by_key(|(k, j, _)| (*k, *j));
+        list.dedup_by_key(|(k, j, _)| (*k, *j));
+        let mut counts: HashMap<RelationKind, usize> = HashMap::new();
+        for (kind, item, signature) in list {
+            let n = counts.entry(kind).or_insert(0);
+            *n += 1;
+            if *n <= MAX_PER_KIND {
+                rel.relations.push(Relation {
+                    kind,
+                    item,
+                    signature,
+                    target: String::new(),
+                });
+            }
+        }
+        let mut over: Vec<(RelationKind, usize)> = counts
+            .into_iter()
+            .filter(|(_, n)| *n > MAX_PER_KIND)
+            .collect();
+        over.sort();
+        for (kind, n) in over {
+            rel.notes.push(Note {
+                item: None,
+                text: format!(
+                    "{} more \"{}\" relations not listed",
+                    n - MAX_PER_KIND,
+                    kind.describe().to_lowercase()
+                ),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn items(files: &[&[u8]]) -> Vec<Item> {
+        files
+            .iter()
+            .flat_map(|d| crate::decode::items_of(d))
+            .collect()
+    }
+
+    fn kinds(r: &Related) -> Vec<(RelationKind, usize)> {
+        r.relations.iter().map(|r| (r.kind, r.item)).collect()
+    }
+
+    #[test]
+    fn key_certificate_csr_and_issuers() {
+        let it = items(&[
+            include_bytes!("../fixtures/certs/leaf.pem"),
+            include_bytes!("../fixtures/certs/intermediate-ca.pem"),
+            include_bytes!("../fixtures/certs/root-ca.pem"),
+            include_bytes!("../fixtures/keys/p256.pem"),
+            include_bytes!("../fixtures/csr/leaf.csr"),
+            include_bytes!("../fixtures/certs/leaf.der"),
+            include_bytes!("../fixtures/crl/intermediate.crl"),
+        ]);
+        let r = relate(&it);
+        assert_eq!(kinds(&r[0]), vec![(RelationKind::IssuedBy, 1)]);
+        assert_eq!(r[0].relations[0].signature.as_deref(), Some("verified"));
+        assert_eq!(kinds(&r[1]), vec![(RelationKind::IssuedBy, 2)]);
+        assert!(kinds(&r[2]).is_empty(), "a root is not its own issuer");
+        assert_eq!(
+            kinds(&r[3]),
+            vec![
+                (RelationKind::KeyOf, 0),
+                (RelationKind::KeyOf, 4),
+                (RelationKind::KeyOf, 5)
+            ]
+        );
+        assert_eq!(
+            kinds(&r[4]),
+            vec![(RelationKind::CsrOf, 0), (RelationKind::CsrOf, 5)]
+        );
+        assert_eq!(
+            kinds(&r[5]),
+            vec![(RelationKind::IssuedBy, 1), (RelationKind::DuplicateOf, 0)]
+        );
+        assert_eq!(kinds(&r[6]), vec![(RelationKind::IssuedBy, 1)]);
+        assert!(r.iter().all(|x| x.notes.is_empty()));
+    }
+
+    #[test]
+    fn private_and_public_key_are_the_same_key() {
+        let it = items(&[
+            include_bytes!("../fixtures/keys/rsa-2048.pem"),
+            include_bytes!("../fixtures/keys/rsa-2048-pub.pem"),
+            include_bytes!("../fixtures/certs/rsa-self.pem"),
+        ]);
+        let r = relate(&it);
+        assert_eq!(
+            kinds(&r[0]),
+            vec![(RelationKind::KeyOf, 2), (RelationKind::SameKey, 1)]
+        );
+        assert_eq!(
+            kinds(&r[1]),
+            vec![(RelationKind::KeyOf, 2), (RelationKind::SameKey, 0)]
+        );
+        assert!(kinds(&r[2]).is_empty());
+    }
+
+    #[test]
+    fn a_broken_signature_is_a_note_not_a_relation() {
+        let mut it = items(&[
+            include_bytes!("../fixtures/certs/leaf.pem"),
+            include_bytes!("../fixtures/certs/intermediate-ca.pem"),
+        ]);
+        if let Some(der) = it[0].der.as_mut() {
+            let last = der.len() - 1;
+            der[last] ^= 1;
+        }
+        let r = relate(&it);
+        assert!(r[0].relations.is_empty());
+        assert_eq!(r[0].notes.len(), 1, "{:?}", r[0].notes);
+    }
+}

@@ -1,0 +1,246 @@
+//! `certscope chain` output: text for people, PEM in built order. (JSON is the serialized
+//! [`Report`], written by the binary.) Reads only the report and the items it refers to.
+
+use std::io::{self, Write};
+
+use super::sanitize::sanitize;
+use crate::chain::{Anchors, Chain, Link, Report, Validity};
+use crate::model::Item;
+
+const LABEL_WIDTH: usize = 14;
+
+fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Result<()> {
+    let label = format!("{label}:");
+    let pad = LABEL_WIDTH.saturating_sub(label.len()).max(1);
+    writeln!(w, "{:indent$}{label}{:pad$}{value}", "", "")
+}
+
+/// How an item is named in chain text: `#N PATH[#INDEX] (line L)`.
+fn locate(items: &[Item], n: usize) -> String {
+    match items.get(n) {
+        Some(item) => format!("#{n} {}", sanitize(&item.source.locator(true))),
+        None => format!("#{n}"),
+    }
+}
+
+fn paint(color: bool, code: &str, s: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+fn anchors_text(a: Anchors) -> &'static str {
+    match a {
+        Anchors::Roots => "the --roots file",
+        Anchors::System => "the system trust store",
+        Anchors::Input => "self-signed roots among the inputs (no --roots given)",
+    }
+}
+
+fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::Result<()> {
+    let mut head = format!("  {pos}. {}", sanitize(&l.subject));
+    if l.anchor {
+        head.push_str("  [trust anchor]");
+    }
+    writeln!(w, "{head}")?;
+    field(
+        w,
+        5,
+        "Item",
+        &format!(
+            "#{} {} ({})",
+            l.item,
+            sanitize(&l.source.locator(true)),
+            l.from
+        ),
+    )?;
+    field(w, 5, "Issuer", &sanitize(&l.issuer))?;
+    field(w, 5, "Serial", &l.serial)?;
+    if let Some(s) = &l.subject_key_id {
+        field(w, 5, "SKI", s)?;
+    }
+    if let Some(a) = &l.authority_key_id {
+        field(w, 5, "AKI", a)?;
+    }
+    let by = next.map(|n| format!(" by #{}", n.item)).unwrap_or_default();
+    field(
+        w,
+        5,
+        "Signature",
+        &format!("{}{by} ({})", l.signature, l.signature_algorithm),
+    )?;
+    let validity = match l.validity {
+        Validity::Valid => "valid",
+        Validity::Expired => "EXPIRED",
+        Validity::NotYetValid => "NOT YET VALID",
+    };
+    field(
+        w,
+        5,
+        "Validity",
+        &format!("{} to {} ({validity})", l.not_before, l.not_after),
+    )?;
+    let ca = match (l.ca, l.path_len) {
+        (Some(true), Some(n)) => format!("yes, path length {n}"),
+        (Some(true), None) => "yes".to_string(),
+        (Some(false), _) => "no".to_string(),
+        (None, _) => "no basicConstraints".to_string(),
+    };
+    field(w, 5, "CA", &ca)?;
+    field(
+        w,
+        5,
+        "Key usage",
+        &l.key_usage
+            .as_ref()
+            .map(|k| k.join(", "))
+            .unwrap_or_else(|| "(no keyUsage extension)".to_string()),
+    )?;
+    for p in &l.problems {
+        field(w, 5, "Problem", &sanitize(p))?;
+    }
+    Ok(())
+}
+
+fn chain<W: Write>(
+    w: &mut W,
+    index: usize,
+    count: usize,
+    c: &Chain,
+    items: &[Item],
+    color: bool,
+) -> io::Result<()> {
+    let verdict = if c.complete {
+        paint(color, "1;32", "complete")
+    } else {
+        paint(color, "1;31", "INCOMPLETE")
+    };
+    writeln!(w, "Chain {} of {count}: {verdict}", index + 1)?;
+    for (pos, l) in c.links.iter().enumerate() {
+        link(w, pos, l, c.links.get(pos + 1))?;
+    }
+    if let Some(m) = &c.missing {
+        let mut s = format!("issuer {}", sanitize(&m.issuer));
+        if let Some(a) = &m.authority_key_id {
+            s.push_str(&format!(" (key id {a})"));
+        }
+        field(w, 2, "Missing", &s)?;
+        for url in &m.ca_issuers {
+            field(
+                w,
+                2,
+                "caIssuers",
+                &format!("{} (not fetched)", sanitize(url)),
+            )?;
+        }
+    }
+    if c.root_included {
+        field(
+            w,
+            2,
+            "Root",
+            "included in the input (clients that trust it already have it)",
+        )?;
+    } else if c
+        .links
+        .last()
+        .is_some_and(|l| l.anchor && l.from == "roots")
+    {
+        field(
+            w,
+            2,
+            "Root",
+            "not in the input; taken from the trust anchors",
+        )?;
+    }
+    for a in &c.alternatives {
+        field(
+            w,
+            2,
+            "Alternative",
+            &format!(
+                "{} also issued link {}: {}, issued by {}",
+                locate(items, a.item),
+                a.position,
+                sanitize(&a.subject),
+                sanitize(&a.issuer)
+            ),
+        )?;
+    }
+    writeln!(w)
+}
+
+/// Renders the report for people.
+pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io::Result<()> {
+    writeln!(w, "At {}, anchors: {}", r.at, anchors_text(r.anchors))?;
+    writeln!(w)?;
+    for (i, c) in r.chains.iter().enumerate() {
+        chain(w, i, r.chains.len(), c, items, color)?;
+    }
+    let list = |v: &[usize]| {
+        v.iter()
+            .map(|n| format!("#{n}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    field(
+        w,
+        0,
+        "Order",
+        &format!(
+            "given {}; built {}{}",
+            list(&r.order.given),
+            list(&r.order.built),
+            if r.order.in_order {
+                " (in order)"
+            } else {
+                " (NOT in order: --format pem writes the built order)"
+            }
+        ),
+    )?;
+    for n in &r.unneeded {
+        let alternative = r
+            .chains
+            .iter()
+            .any(|c| c.alternatives.iter().any(|a| a.item == *n));
+        let note = if alternative {
+            " (an alternative issuer, see above)"
+        } else {
+            ""
+        };
+        field(w, 0, "Unneeded", &format!("{}{note}", locate(items, *n)))?;
+    }
+    for d in &r.duplicates {
+        field(
+            w,
+            0,
+            "Duplicate",
+            &format!("{} is a copy of #{}", locate(items, d.item), d.duplicate_of),
+        )?;
+    }
+    if r.chains.is_empty() {
+        writeln!(w, "No certificate to build a chain from.")?;
+    }
+    let result = if r.complete {
+        paint(color, "1;32", "complete chain, verified")
+    } else {
+        paint(color, "1;31", "no complete chain")
+    };
+    field(w, 0, "Result", &result)
+}
+
+/// Writes the input certificates of every chain as PEM, leaf first: a mis-ordered bundle
+/// comes out in the right order, without duplicates and unneeded certificates. Trust
+/// anchors taken from `--roots` are not written; a root that was in the input is.
+pub fn pem<W: Write>(w: &mut W, r: &Report, items: &[Item]) -> io::Result<()> {
+    for c in &r.chains {
+        for l in c.links.iter().filter(|l| l.from == "input") {
+            if let Some(p) = items.get(l.item).and_then(|i| i.pem.as_deref()) {
+                w.write_all(p.as_bytes())?;
+            }
+        }
+    }
+    Ok(())
+}

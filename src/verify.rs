@@ -1,0 +1,461 @@
+//! Signature checks: does a certificate, CRL or CSR verify with a given public key?
+//!
+//! Owns the table of supported signature algorithms and nothing else; it never decides
+//! whether a certificate is *trusted* (that is `chain`'s job). Everything is read with the
+//! bounded [`crate::tlv`] walker, so no parser lifetime leaks out.
+//!
+//! Implementations: `ring` for RSA PKCS#1 v1.5, RSA-PSS, ECDSA on P-256/P-384 and Ed25519;
+//! RustCrypto `p521` for ECDSA on P-521. Anything else (Ed448, DSA, MD5, SM2, ECDSA with a
+//! hash ring does not pair with the curve, PSS parameters ring does not implement) is
+//! reported as [`Verdict::NotChecked`] with the reason, never as a bad signature. We call
+//! `ring` directly rather than through x509-parser's `verify` feature because that wrapper
+//! maps RSA keys under 2048 bits and PSS parameters it cannot honour to "verification
+//! failed", which would make a weak-but-genuine issuer look like a forgery.
+
+use ring::signature as rs;
+
+use crate::oids;
+use crate::tlv::{self, Tlv};
+
+/// The outcome of checking one signature against one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// The signature verifies with the key.
+    Verified,
+    /// The signature does not verify with the key (or the key cannot have made it).
+    Invalid,
+    /// Not checked; the text says what was not supported (`Ed448`, `RSA-PSS with SHA-1`).
+    NotChecked(String),
+}
+
+impl Verdict {
+    /// `verified`, `invalid`, `not checked: <what>`: the JSON and text wording.
+    pub fn describe(&self) -> String {
+        match self {
+            Verdict::Verified => "verified".to_string(),
+            Verdict::Invalid => "invalid".to_string(),
+            Verdict::NotChecked(what) => format!("not checked: {what}"),
+        }
+    }
+}
+
+/// The three parts of any signed X.509 structure (certificate, CRL, CSR).
+struct Signed<'a> {
+    tbs: &'a [u8],
+    alg_oid: String,
+    alg_params: Option<Tlv<'a>>,
+    signature: &'a [u8],
+}
+
+fn split_signed(der: &[u8]) -> Option<Signed<'_>> {
+    let (outer, _) = tlv::read(der).ok()?;
+    let mut kids = outer.children();
+    let tbs = kids.next()?.ok()?;
+    let alg = kids.next()?.ok()?;
+    let sig = kids.next()?.ok()?;
+    if sig.tag != tlv::BIT_STRING {
+        return None;
+    }
+    let (oid, params) = algorithm(&alg)?;
+    // BIT STRING: the first octet counts unused bits, which must be 0 for a signature.
+    let (unused, signature) = sig.value.split_first()?;
+    if *unused != 0 {
+        return None;
+    }
+    Some(Signed {
+        tbs: tbs.raw,
+        alg_oid: oid,
+        alg_params: params,
+        signature,
+    })
+}
+
+/// An AlgorithmIdentifier's OID and parameters.
+fn algorithm<'a>(alg: &Tlv<'a>) -> Option<(String, Option<Tlv<'a>>)> {
+    let mut kids = alg.children();
+    let oid = kids.next()?.ok()?;
+    if oid.tag != tlv::OID {
+        return None;
+    }
+    let params = kids.next().and_then(Result::ok).filter(|p| p.tag != 0x05);
+    Some((oids::dotted(oid.value)?, params))
+}
+
+/// The issuer's key: algorithm OID, parameters, and the BIT STRING contents.
+struct Key<'a> {
+    oid: String,
+    params: Option<Tlv<'a>>,
+    bits: &'a [u8],
+}
+
+fn split_spki(spki: &[u8]) -> Option<Key<'_>> {
+    let (top, _) = tlv::read(spki).ok()?;
+    let mut kids = top.children();
+    let alg = kids.next()?.ok()?;
+    let key = kids.next()?.ok()?;
+    let (oid, params) = algorithm(&alg)?;
+    let (unused, bits) = key.value.split_first()?;
+    if *unused != 0 {
+        return None;
+    }
+    Some(Key { oid, params, bits })
+}
+
+const RSA: &str = "1.2.840.113549.1.1.1";
+const RSA_PSS: &str = "1.2.840.113549.1.1.10";
+const EC: &str = "1.2.840.10045.2.1";
+const ED25519: &str = "1.3.101.112";
+const P256: &str = "1.2.840.10045.3.1.7";
+const P384: &str = "1.3.132.0.34";
+const P521: &str = "1.3.132.0.35";
+const SHA1: &str = "1.3.14.3.2.26";
+const SHA256: &str = "2.16.840.1.101.3.4.2.1";
+const SHA384: &str = "2.16.840.1.101.3.4.2.2";
+const SHA512: &str = "2.16.840.1.101.3.4.2.3";
+const MGF1: &str = "1.2.840.113549.1.1.8";
+
+/// Checks the signature of `signed_der` (a certificate, CRL or CSR) with the public key in
+/// `issuer_spki` (DER SubjectPublicKeyInfo).
+pub fn verify(signed_der: &[u8], issuer_spki: &[u8]) -> Verdict {
+    let Some(signed) = split_signed(signed_der) else {
+        return Verdict::NotChecked("the signed structure does not parse".to_string());
+    };
+    let Some(key) = split_spki(issuer_spki) else {
+        return Verdict::NotChecked("the issuer's public key does not parse".to_string());
+    };
+    let sig_name = oids::name_or_oid(oids::signature_algorithm(&signed.alg_oid), &signed.alg_oid);
+    match signed.alg_oid.as_str() {
+        // sha1WithRSAEncryption (and the OIW alias), sha256/384/512WithRSAEncryption.
+        "1.2.840.113549.1.1.5"
+        | "1.3.14.3.2.29"
+        | "1.2.840.113549.1.1.11"
+        | "1.2.840.113549.1.1.12"
+        | "1.2.840.113549.1.1.13" => rsa_pkcs1(&signed, &key, &sig_name),
+        "1.2.840.113549.1.1.10" => rsa_pss(&signed, &key),
+        "1.2.840.10045.4.3.2" => ecdsa(&signed, &key, SHA256, &sig_name),
+        "1.2.840.10045.4.3.3" => ecdsa(&signed, &key, SHA384, &sig_name),
+        "1.2.840.10045.4.3.4" => ecdsa(&signed, &key, SHA512, &sig_name),
+        "1.3.101.112" => {
+            if key.oid != ED25519 {
+                return Verdict::Invalid;
+            }
+            ring_verify(&rs::ED25519, &key, &signed)
+        }
+        other => match (required_key(other), key.oid.as_str()) {
+            // The algorithm is not implemented, but a key of the wrong type cannot have
+            // made the signature: that much is certain without checking it.
+            (Some(required), actual) if !required.contains(&actual) => Verdict::Invalid,
+            _ => Verdict::NotChecked(sig_name),
+        },
+    }
+}
+
+/// The key algorithms a signature algorithm family needs, for families we do not verify.
+fn required_key(sig_oid: &str) -> Option<&'static [&'static str]> {
+    if sig_oid.starts_with("1.2.840.113549.1.1.") {
+        Some(&[RSA, RSA_PSS])
+    } else if sig_oid.starts_with("1.2.840.10045.4.") {
+        Some(&[EC])
+    } else if sig_oid == "1.2.840.10040.4.3" || sig_oid.starts_with("2.16.840.1.101.3.4.3.") {
+        Some(&["1.2.840.10040.4.1"])
+    } else if sig_oid == "1.3.101.113" {
+        Some(&["1.3.101.113"])
+    } else {
+        None
+    }
+}
+
+fn ring_verify(
+    alg: &'static dyn rs::VerificationAlgorithm,
+    key: &Key<'_>,
+    s: &Signed<'_>,
+) -> Verdict {
+    match rs::UnparsedPublicKey::new(alg, key.bits).verify(s.tbs, s.signature) {
+        Ok(()) => Verdict::Verified,
+        Err(_) => Verdict::Invalid,
+    }
+}
+
+/// Modulus size of an RSAPublicKey, for picking ring's size-bounded algorithms.
+fn rsa_bits(key: &Key<'_>) -> Option<u32> {
+    let (seq, _) = tlv::read(key.bits).ok()?;
+    let modulus = seq.children().next()?.ok()?;
+    Some(crate::decode::spki::integer_bits(modulus.value))
+}
+
+fn rsa_pkcs1(s: &Signed<'_>, key: &Key<'_>, sig_name: &str) -> Verdict {
+    if key.oid != RSA && key.oid != RSA_PSS {
+        return Verdict::Invalid;
+    }
+    let Some(bits) = rsa_bits(key) else {
+        return Verdict::Invalid;
+    };
+    // ring refuses keys outside 1024..=8192 bits (and 2048 for SHA-384): that is a limit
+    // of the implementation, not evidence of a forgery.
+    let alg: &'static dyn rs::VerificationAlgorithm = match s.alg_oid.as_str() {
+        "1.2.840.113549.1.1.5" | "1.3.14.3.2.29" => {
+            &rs::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
+        }
+        "1.2.840.113549.1.1.11" => &rs::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+        "1.2.840.113549.1.1.12" if bits >= 2048 => &rs::RSA_PKCS1_2048_8192_SHA384,
+        "1.2.840.113549.1.1.13" => &rs::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+        _ => return Verdict::NotChecked(format!("{sig_name} with a {bits}-bit key")),
+    };
+    if !(1024..=8192).contains(&bits) {
+        return Verdict::NotChecked(format!("{sig_name} with a {bits}-bit key"));
+    }
+    ring_verify(alg, key, s)
+}
+
+/// RSASSA-PSS-params (RFC 4055 §3.1): hash, MGF1 hash, salt length, trailer field.
+struct PssParams {
+    hash: String,
+    mgf_hash: String,
+    salt: u64,
+    trailer: u64,
+}
+
+fn pss_params(params: Option<&Tlv<'_>>) -> Option<PssParams> {
+    // Every field has a DEFAULT: SHA-1, MGF1 with SHA-1, 20, 1.
+    let mut p = PssParams {
+        hash: SHA1.to_string(),
+        mgf_hash: SHA1.to_string(),
+        salt: 20,
+        trailer: 1,
+    };
+    let Some(params) = params else {
+        return Some(p);
+    };
+    for field in params.children() {
+        let field = field.ok()?;
+        let (inner, _) = tlv::read(field.value).ok()?;
+        match field.tag {
+            0xa0 => p.hash = algorithm(&inner)?.0,
+            0xa1 => {
+                let (mgf, mgf_params) = algorithm(&inner)?;
+                if mgf != MGF1 {
+                    return None;
+                }
+                p.mgf_hash = algorithm(&mgf_params?)?.0;
+            }
+            0xa2 => p.salt = small_uint(&inner)?,
+            0xa3 => p.trailer = small_uint(&inner)?,
+            _ => return None,
+        }
+    }
+    Some(p)
+}
+
+fn small_uint(t: &Tlv<'_>) -> Option<u64> {
+    if t.tag != tlv::INTEGER || t.value.len() > 8 || t.value.first().is_some_and(|b| b & 0x80 != 0)
+    {
+        return None;
+    }
+    Some(
+        t.value
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)),
+    )
+}
+
+fn hash_name(oid: &str) -> String {
+    match oid {
+        SHA1 => "SHA-1".to_string(),
+        SHA256 => "SHA-256".to_string(),
+        SHA384 => "SHA-384".to_string(),
+        SHA512 => "SHA-512".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn rsa_pss(s: &Signed<'_>, key: &Key<'_>) -> Verdict {
+    if key.oid != RSA && key.oid != RSA_PSS {
+        return Verdict::Invalid;
+    }
+    let Some(p) = pss_params(s.alg_params.as_ref()) else {
+        return Verdict::NotChecked("RSA-PSS with unreadable parameters".to_string());
+    };
+    // ring implements PSS only with MGF1 over the same hash and a salt as long as the
+    // digest (what RFC 8017 recommends and every CA uses); anything else is not checked.
+    let (alg, len): (&'static dyn rs::VerificationAlgorithm, u64) = match p.hash.as_str() {
+        SHA256 => (&rs::RSA_PSS_2048_8192_SHA256, 32),
+        SHA384 => (&rs::RSA_PSS_2048_8192_SHA384, 48),
+        SHA512 => (&rs::RSA_PSS_2048_8192_SHA512, 64),
+        other => return Verdict::NotChecked(format!("RSA-PSS with {}", hash_name(other))),
+    };
+    if p.mgf_hash != p.hash || p.salt != len || p.trailer != 1 {
+        return Verdict::NotChecked(format!(
+            "RSA-PSS with {}, MGF1 {}, salt length {}",
+            hash_name(&p.hash),
+            hash_name(&p.mgf_hash),
+            p.salt
+        ));
+    }
+    match rsa_bits(key) {
+        Some(bits) if (2048..=8192).contains(&bits) => ring_verify(alg, key, s),
+        Some(bits) => Verdict::NotChecked(format!("RSA-PSS with a {bits}-bit key")),
+        None => Verdict::Invalid,
+    }
+}
+
+fn ecdsa(s: &Signed<'_>, key: &Key<'_>, hash: &str, sig_name: &str) -> Verdict {
+    if key.oid != EC {
+        return Verdict::Invalid;
+    }
+    let curve = key
+        .params
+        .as_ref()
+        .filter(|p| p.tag == tlv::OID)
+        .and_then(|p| oids::dotted(p.value))
+        .unwrap_or_default();
+    let alg: &'static dyn rs::VerificationAlgorithm = match (curve.as_str(), hash) {
+        (P256, SHA256) => &rs::ECDSA_P256_SHA256_ASN1,
+        (P256, SHA384) => &rs::ECDSA_P256_SHA384_ASN1,
+        (P384, SHA256) => &rs::ECDSA_P384_SHA256_ASN1,
+        (P384, SHA384) => &rs::ECDSA_P384_SHA384_ASN1,
+        (P521, _) => return p521_verify(s, key, hash),
+        _ => {
+            let curve_name = oids::curve(&curve)
+                .map(|(n, _)| n.to_string())
+                .unwrap_or_else(|| {
+                    if curve.is_empty() {
+                        "explicit curve".to_string()
+                    } else {
+                        curve.clone()
+                    }
+                });
+            return Verdict::NotChecked(format!("{sig_name} on {curve_name}"));
+        }
+    };
+    ring_verify(alg, key, s)
+}
+
+fn p521_verify(s: &Signed<'_>, key: &Key<'_>, hash: &str) -> Verdict {
+    use p521::ecdsa::signature::hazmat::PrehashVerifier;
+    use sha2::Digest as _;
+
+    let Ok(vk) = p521::ecdsa::VerifyingKey::from_sec1_bytes(key.bits) else {
+        return Verdict::Invalid;
+    };
+    let Ok(sig) = p521::ecdsa::Signature::from_der(s.signature) else {
+        return Verdict::Invalid;
+    };
+    let digest = match hash {
+        SHA256 => sha2::Sha256::digest(s.tbs).to_vec(),
+        SHA384 => sha2::Sha384::digest(s.tbs).to_vec(),
+        _ => sha2::Sha512::digest(s.tbs).to_vec(),
+    };
+    match vk.verify_prehash(&digest, &sig) {
+        Ok(()) => Verdict::Verified,
+        Err(_) => Verdict::Invalid,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cert_and_spki(pem: &[u8]) -> (Vec<u8>, Vec<u8>) {
+        let block = crate::pem::Scanner::new(pem).next().unwrap();
+        let d = crate::decode::cert::decode(&block.der).unwrap();
+        (block.der, d.spki)
+    }
+
+    #[test]
+    fn self_signed_fixtures_verify() {
+        for pem in [
+            &include_bytes!("../fixtures/certs/root-ca.pem")[..],
+            &include_bytes!("../fixtures/certs/rsa-self.pem")[..],
+            &include_bytes!("../fixtures/certs/ed25519-self.pem")[..],
+        ] {
+            let (der, spki) = cert_and_spki(pem);
+            assert_eq!(verify(&der, &spki), Verdict::Verified);
+        }
+    }
+
+    #[test]
+    fn issued_certificates_verify_with_their_issuer_only() {
+        let (root, root_spki) = cert_and_spki(include_bytes!("../fixtures/certs/root-ca.pem"));
+        let (inter, inter_spki) =
+            cert_and_spki(include_bytes!("../fixtures/certs/intermediate-ca.pem"));
+        let (leaf, _) = cert_and_spki(include_bytes!("../fixtures/certs/leaf.pem"));
+        assert_eq!(verify(&inter, &root_spki), Verdict::Verified);
+        assert_eq!(verify(&leaf, &inter_spki), Verdict::Verified);
+        assert_eq!(verify(&leaf, &root_spki), Verdict::Invalid);
+        assert_eq!(verify(&root, &inter_spki), Verdict::Invalid);
+    }
+
+    #[test]
+    fn a_changed_byte_is_invalid() {
+        let (mut leaf, _) = cert_and_spki(include_bytes!("../fixtures/certs/leaf.pem"));
+        let (_, inter_spki) =
+            cert_and_spki(include_bytes!("../fixtures/certs/intermediate-ca.pem"));
+        if let Some(b) = leaf.get_mut(40) {
+            *b ^= 1;
+        }
+        assert_eq!(verify(&leaf, &inter_spki), Verdict::Invalid);
+    }
+
+    #[test]
+    fn garbage_is_not_checked_not_a_panic() {
+        assert!(matches!(
+            verify(&[0x30, 0x00], &[0x30]),
+            Verdict::NotChecked(_)
+        ));
+        assert!(matches!(verify(&[], &[]), Verdict::NotChecked(_)));
+    }
+
+    #[test]
+    fn unchecked_algorithms_still_need_the_right_key_type() {
+        let (md5, _) = cert_and_spki(include_bytes!("../fixtures/lint/md5-signature.pem"));
+        let (_, ec_spki) = cert_and_spki(include_bytes!("../fixtures/lint/clean.pem"));
+        let (_, rsa_spki) = cert_and_spki(include_bytes!("../fixtures/lint/md5-signature.pem"));
+        assert_eq!(verify(&md5, &ec_spki), Verdict::Invalid);
+        assert_eq!(
+            verify(&md5, &rsa_spki),
+            Verdict::NotChecked("md5WithRSAEncryption".to_string())
+        );
+        let (ed448, ed448_spki) =
+            cert_and_spki(include_bytes!("../fixtures/chains/ed448-root.pem"));
+        assert_eq!(
+            verify(&ed448, &ed448_spki),
+            Verdict::NotChecked("ED448".to_string())
+        );
+    }
+
+    #[test]
+    fn every_signature_family_of_the_chain_fixtures() {
+        for (chain, root) in [
+            (
+                &include_bytes!("../fixtures/chains/rsa-pss.pem")[..],
+                &include_bytes!("../fixtures/chains/rsa-pss-root.pem")[..],
+            ),
+            (
+                include_bytes!("../fixtures/chains/p384.pem"),
+                include_bytes!("../fixtures/chains/p384-root.pem"),
+            ),
+            (
+                include_bytes!("../fixtures/chains/p521.pem"),
+                include_bytes!("../fixtures/chains/p521-root.pem"),
+            ),
+            (
+                include_bytes!("../fixtures/chains/ed25519.pem"),
+                include_bytes!("../fixtures/chains/ed25519-root.pem"),
+            ),
+        ] {
+            let blocks: Vec<Vec<u8>> = crate::pem::Scanner::new(chain).map(|b| b.der).collect();
+            let (root_der, root_spki) = cert_and_spki(root);
+            let inter_spki = crate::decode::cert::decode(&blocks[1]).unwrap().spki;
+            assert_eq!(verify(&blocks[0], &inter_spki), Verdict::Verified);
+            assert_eq!(verify(&blocks[1], &root_spki), Verdict::Verified);
+            assert_eq!(verify(&root_der, &root_spki), Verdict::Verified);
+            assert_eq!(verify(&blocks[0], &root_spki), Verdict::Invalid);
+        }
+    }
+
+    #[test]
+    fn pss_defaults() {
+        let p = pss_params(None).unwrap();
+        assert_eq!((p.hash.as_str(), p.salt, p.trailer), (SHA1, 20, 1));
+    }
+}

@@ -1,0 +1,204 @@
+//! `certscope chain`: verdicts agree with `openssl verify -partial_chain -attime` on every
+//! chain fixture (fixtures/chains/openssl-verdicts.txt), exit codes, PEM re-ordering.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod support;
+
+use support::{run, stderr, stdout, NOW};
+
+/// Where certscope and openssl are expected to differ, and why.
+const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
+    (
+        "cross-signed.pem",
+        "old-root.pem",
+        "openssl takes the first issuer it finds among -untrusted and does not backtrack to \
+         the cross-signed one; certscope's path search does, and reaches the old root",
+    ),
+    (
+        "ed448.pem",
+        "ed448-root.pem",
+        "no maintained Rust crate verifies Ed448 yet: certscope says \"not checked: ED448\" \
+         and does not call the chain complete",
+    ),
+];
+
+#[test]
+fn verdicts_agree_with_openssl() {
+    let table =
+        std::fs::read_to_string(support::root().join("fixtures/chains/openssl-verdicts.txt"))
+            .expect("fixtures/chains/openssl-verdicts.txt must exist");
+    let mut checked = 0;
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        assert_eq!(cols.len(), 4, "bad line {line:?}");
+        let (input, roots, verdict) = (cols[0], cols[1], cols[2]);
+        let o = run(&[
+            "chain",
+            "--roots",
+            &format!("fixtures/chains/{roots}"),
+            "--at",
+            NOW,
+            &format!("fixtures/chains/{input}"),
+        ]);
+        let certscope_ok = o.status.code() == Some(0);
+        let openssl_ok = verdict == "OK";
+        let known = KNOWN_DIFFERENCES
+            .iter()
+            .any(|(i, r, _)| *i == input && *r == roots);
+        if known {
+            assert_ne!(
+                certscope_ok, openssl_ok,
+                "{input} with {roots}: a known difference no longer differs; update KNOWN_DIFFERENCES"
+            );
+        } else {
+            assert_eq!(
+                certscope_ok,
+                openssl_ok,
+                "{input} with {roots}: openssl says {verdict} ({}), certscope says\n{}{}",
+                cols[3],
+                stdout(&o),
+                stderr(&o)
+            );
+        }
+        checked += 1;
+    }
+    assert!(checked >= 16, "only {checked} verdicts checked");
+}
+
+#[test]
+fn pem_output_fixes_the_order() {
+    let o = run(&[
+        "chain",
+        "--roots",
+        "fixtures/chains/root.pem",
+        "--format",
+        "pem",
+        "fixtures/chains/misordered.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let good = std::fs::read_to_string(support::root().join("fixtures/chains/good.pem")).unwrap();
+    assert_eq!(stdout(&o), good);
+}
+
+#[test]
+fn pem_output_drops_duplicates_and_unneeded() {
+    let o = run(&[
+        "chain",
+        "--roots",
+        "fixtures/chains/root.pem",
+        "-f",
+        "pem",
+        "fixtures/chains/extra-and-duplicate.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let good = std::fs::read_to_string(support::root().join("fixtures/chains/good.pem")).unwrap();
+    assert_eq!(stdout(&o), good);
+}
+
+#[test]
+fn without_roots_a_root_in_the_input_anchors() {
+    let o = run(&["chain", "fixtures/chains/good-with-root.pem"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("Root:         included in the input"));
+    let o = run(&["chain", "fixtures/chains/good.pem"]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn at_moves_the_clock() {
+    let args = |at: &'static str| {
+        run(&[
+            "chain",
+            "--roots",
+            "fixtures/chains/root.pem",
+            "--at",
+            at,
+            "fixtures/chains/expired-intermediate.pem",
+        ])
+    };
+    assert_eq!(args("2020-06-01T00:00:00Z").status.code(), Some(0));
+    assert_eq!(args("2026-01-15T12:00:00Z").status.code(), Some(1));
+    let o = run(&["chain", "--at", "yesterday", "fixtures/chains/good.pem"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("--at \"yesterday\" is not an RFC 3339 time"));
+}
+
+#[test]
+fn roots_that_hold_no_certificate_are_an_error() {
+    let o = run(&[
+        "chain",
+        "--roots",
+        "fixtures/keys/p256.pem",
+        "fixtures/chains/good.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("no certificate found"),
+        "{}",
+        stderr(&o)
+    );
+    let o = run(&[
+        "chain",
+        "--roots",
+        "no-such.pem",
+        "fixtures/chains/good.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn system_roots_are_read_offline() {
+    if !std::path::Path::new("/etc/ssl/certs").exists() {
+        eprintln!("no system trust store here; skipping");
+        return;
+    }
+    let o = support::certscope()
+        .args(["chain", "--roots", "system", "fixtures/chains/good.pem"])
+        .env_remove("SSL_CERT_FILE")
+        .env_remove("SSL_CERT_DIR")
+        .output()
+        .unwrap();
+    // The test PKI is in no system store: an incomplete chain, but a clean run.
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("anchors: the system trust store"));
+    assert!(stdout(&o).contains("Missing:"));
+    // SSL_CERT_FILE points the "system" store at a file, as openssl honours it.
+    let o = support::certscope()
+        .args(["chain", "--roots", "system", "fixtures/chains/good.pem"])
+        .env(
+            "SSL_CERT_FILE",
+            support::root().join("fixtures/chains/root.pem"),
+        )
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+#[test]
+fn json_document() {
+    let o = run(&[
+        "chain",
+        "--roots",
+        "fixtures/chains/root.pem",
+        "-f",
+        "json",
+        "fixtures/chains/cross-signed.pem",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["complete"], true);
+    assert_eq!(v["anchors"], "roots");
+    assert_eq!(v["chains"][0]["links"][0]["signature"], "verified");
+    assert_eq!(v["chains"][0]["alternatives"][0]["item"], 2);
+    assert_eq!(v["order"]["in_order"], true);
+    assert_eq!(v["unneeded"], serde_json::json!([2]));
+    assert_eq!(v["errors"], serde_json::json!([]));
+}

@@ -1,0 +1,192 @@
+//! `certscope check`: exit status by threshold (never inverted), lint selection, JSON shape.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod support;
+
+use support::{run, stderr, stdout};
+
+fn json(args: &[&str]) -> (Option<i32>, serde_json::Value) {
+    let mut all = vec!["check", "--format", "json"];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    (o.status.code(), serde_json::from_slice(&o.stdout).unwrap())
+}
+
+#[test]
+fn clean_certificate_passes() {
+    let o = run(&["check", "fixtures/lint/clean.pem"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert_eq!(
+        stdout(&o),
+        "1 checked (1 certificate, 0 CRLs, 0 CSRs): 0 errors, 0 warnings, 0 info; pass (--fail-on error)\n"
+    );
+}
+
+#[test]
+fn threshold_decides_the_exit_status() {
+    // no-aki-ski.pem has two warnings and no error.
+    let f = "fixtures/lint/no-aki-ski.pem";
+    assert_eq!(run(&["check", f]).status.code(), Some(0));
+    assert_eq!(
+        run(&["check", "--fail-on", "warn", f]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--fail-on", "info", f]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "--fail-on",
+            "warn",
+            "--skip-lint",
+            "aki-missing",
+            "--skip-lint",
+            "ski-missing",
+            f
+        ])
+        .status
+        .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "fixtures/lint/expired.pem"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn json_findings_and_summary() {
+    let (code, v) = json(&["fixtures/lint/expired.pem", "fixtures/lint/no-aki-ski.pem"]);
+    assert_eq!(code, Some(1));
+    let f = &v["findings"][0];
+    assert_eq!(f["item"], 0);
+    assert_eq!(f["lint"], "expired");
+    assert_eq!(f["severity"], "error");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .starts_with("expired on 2025-01-01"));
+    assert_eq!(f["source"]["path"], "fixtures/lint/expired.pem");
+    let s = &v["summary"];
+    assert_eq!(
+        (
+            s["checked"].as_u64(),
+            s["error"].as_u64(),
+            s["warn"].as_u64()
+        ),
+        (Some(2), Some(1), Some(2))
+    );
+    assert_eq!(s["fail_on"], "error");
+    assert_eq!(s["failed"], true);
+}
+
+#[test]
+fn requested_checks_and_durations() {
+    let clean = "fixtures/lint/clean.pem";
+    assert_eq!(
+        run(&["check", "--expires-within", "30d", clean])
+            .status
+            .code(),
+        Some(0)
+    );
+    let o = run(&["check", "--expires-within", "200d", clean]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("expires-soon"));
+    assert_eq!(
+        run(&["check", "--expires-within", "soon", clean])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["check", "--hostname", "lint.example", clean])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["check", "--hostname", "x.lint.example", clean])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "--ip", "192.0.2.1", "fixtures/chains/good.pem"])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "--not-yet-valid",
+            "fixtures/lint/not-yet-valid.pem"
+        ])
+        .status
+        .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["check", "fixtures/lint/not-yet-valid.pem"])
+            .status
+            .code(),
+        Some(0)
+    );
+}
+
+#[test]
+fn lint_selection() {
+    let (_, v) = json(&[
+        "--lint",
+        "serial-zero",
+        "fixtures/lint/serial-zero.pem",
+        "fixtures/lint/expired.pem",
+    ]);
+    let lints: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["lint"].as_str().unwrap())
+        .collect();
+    assert_eq!(lints, vec!["serial-zero"]);
+    let o = run(&["check", "--lint", "no-such-lint", "fixtures/lint/clean.pem"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("--list-lints"));
+}
+
+#[test]
+fn list_lints_names_every_lint_with_its_clause() {
+    let o = run(&["check", "--list-lints"]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    for l in certscope::check::LINTS {
+        assert!(out.contains(l.id) && out.contains(l.reference), "{}", l.id);
+    }
+}
+
+#[test]
+fn unreadable_input_fails_even_without_findings() {
+    let o = run(&["check", "fixtures/lint/clean.pem", "no-such-file.pem"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("no-such-file.pem"));
+}
+
+#[test]
+fn docs_describe_every_lint() {
+    let doc = std::fs::read_to_string(support::root().join("docs/check.md")).unwrap();
+    for l in certscope::check::LINTS {
+        assert!(
+            doc.contains(&format!("`{}`", l.id)),
+            "docs/check.md lacks {}",
+            l.id
+        );
+    }
+}
