@@ -47,12 +47,13 @@ pub fn run(cli: Cli) -> Result<u8> {
             hash,
             all,
             no_relations,
+            relations_limit,
         } => {
             let hashes: Vec<HashAlg> = hash.iter().map(|h| hash_alg(*h)).collect();
             let (decode_opts, out) = item_output(format, &hashes, now, color, all)?;
             // JSONL and PEM are for streaming: they never hold items back for relations.
             let related = matches!(format, Format::Text | Format::Json) && !no_relations;
-            let out = relations::wrap(out, related);
+            let out = relations::wrap(out, related.then_some(relations_limit));
             drive(&input, decode_opts, out)
         }
         Command::Fingerprint {
@@ -200,7 +201,7 @@ fn digest_encoding(e: cli::DigestEncoding) -> DigestEncoding {
 
 /// Where items go.
 trait Output {
-    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()>;
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()>;
     fn problem(&mut self, _locator: &str, _message: &str) {}
     fn finish(self: Box<Self>) -> io::Result<()>;
 }
@@ -211,8 +212,8 @@ struct TextOut<W: Write> {
 }
 
 impl<W: Write> Output for TextOut<W> {
-    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
-        text::item(&mut self.w, item, show_index, &self.opts)
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        text::item(&mut self.w, &item, show_index, &self.opts)
     }
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.w.flush()
@@ -222,8 +223,8 @@ impl<W: Write> Output for TextOut<W> {
 struct JsonOut<W: Write>(JsonWriter<W>);
 
 impl<W: Write> Output for JsonOut<W> {
-    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
-        self.0.item(item)
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        self.0.item(&item)
     }
     fn problem(&mut self, locator: &str, message: &str) {
         self.0.error(locator.to_string(), message.to_string());
@@ -238,8 +239,8 @@ struct JsonlOut<W: Write> {
 }
 
 impl<W: Write> Output for JsonlOut<W> {
-    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
-        serde_json::to_writer(&mut self.w, item).map_err(io::Error::other)?;
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        serde_json::to_writer(&mut self.w, &item).map_err(io::Error::other)?;
         self.w.write_all(b"\n")
     }
     fn finish(mut self: Box<Self>) -> io::Result<()> {
@@ -252,8 +253,8 @@ struct PemOut<W: Write> {
 }
 
 impl<W: Write> Output for PemOut<W> {
-    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
-        pem_out::item(&mut self.w, item).map(|_| ())
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        pem_out::item(&mut self.w, &item).map(|_| ())
     }
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.w.flush()
@@ -322,12 +323,12 @@ struct FingerprintText<W: Write> {
 }
 
 impl<W: Write> Output for FingerprintText<W> {
-    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         let what = match item.display_name() {
             Some(n) if !n.is_empty() => sanitize(n),
             _ => std::borrow::Cow::Borrowed(item.kind.describe()),
         };
-        for (label, digest) in self.fp.digests(item) {
+        for (label, digest) in self.fp.digests(&item) {
             write!(self.w, "{label} {}  ", self.fp.encoding.encode(&digest))?;
             match &item.source {
                 Source::File(f) if show_index => {
@@ -361,8 +362,8 @@ struct FingerprintJsonl<W: Write> {
 }
 
 impl<W: Write> Output for FingerprintJsonl<W> {
-    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
-        for entry in self.fp.entries(item) {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        for entry in self.fp.entries(&item) {
             serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::other)?;
             self.w.write_all(b"\n")?;
         }
@@ -379,8 +380,8 @@ struct FingerprintJson<W: Write> {
 }
 
 impl<W: Write> Output for FingerprintJson<W> {
-    fn item(&mut self, item: &Item, _show_index: bool) -> io::Result<()> {
-        for entry in self.fp.entries(item) {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        for entry in self.fp.entries(&item) {
             self.json.element(&entry)?;
         }
         Ok(())
@@ -432,7 +433,7 @@ impl Driver {
                     let locator = item.source.locator(multi);
                     self.report(&locator, e);
                 }
-                if let Err(e) = self.out.item(&item, multi) {
+                if let Err(e) = self.out.item(item, multi) {
                     self.io_error = Some(e);
                 }
             }

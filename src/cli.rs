@@ -179,6 +179,10 @@ pub enum Command {
         /// is decoded, in flat memory.
         #[arg(long)]
         no_relations: bool,
+        /// Relate items only while the run holds at most this many; past it, items are
+        /// printed as they come, without relations (relations need the whole run in memory).
+        #[arg(long, value_name = "N", default_value_t = 5000)]
+        relations_limit: usize,
     },
     /// Print one thumbprint line per item: digest, where it came from, subject.
     #[command(

@@ -412,3 +412,26 @@ fn jsonl_is_one_item_per_line() {
     assert_eq!(first["hash"], "sha1");
     assert_eq!(first["encoding"], "colon");
 }
+
+#[test]
+fn relations_stop_past_the_limit_and_output_streams() {
+    let o = run(&[
+        "inspect",
+        "--format",
+        "json",
+        "--relations-limit",
+        "2",
+        "fixtures/bundles/chain.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("more than 2 items; relations are not computed"));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let items = v["items"].as_array().unwrap();
+    assert_eq!(items.len(), 3);
+    assert!(items.iter().all(|i| i.get("relations").is_none()));
+    assert_eq!(items[2]["number"], 2);
+    // Under the limit the same run is related.
+    let o = run(&["inspect", "--format", "json", "fixtures/bundles/chain.pem"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["items"][0]["relations"][0]["kind"], "issued_by");
+}

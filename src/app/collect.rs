@@ -29,9 +29,9 @@ pub(super) struct Collected {
 struct Collector(Rc<RefCell<Collected>>);
 
 impl Output for Collector {
-    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         let mut c = self.0.borrow_mut();
-        let mut item = item.clone();
+        let mut item = *item;
         item.number = Some(c.items.len());
         c.items.push(item);
         c.show_index.push(show_index);

@@ -23,16 +23,16 @@ struct Matching {
 }
 
 impl Output for Matching {
-    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         let number = self.next;
         self.next += 1;
-        if !self.filter.matches(item) {
+        if !self.filter.matches(&item) {
             return Ok(());
         }
         self.matched.set(self.matched.get() + 1);
-        let mut item = item.clone();
+        let mut item = item;
         item.number = Some(number);
-        self.inner.item(&item, show_index)
+        self.inner.item(item, show_index)
     }
 
     fn problem(&mut self, locator: &str, message: &str) {

@@ -13,18 +13,23 @@ use certscope::relate;
 
 use super::Output;
 
-/// Numbers items and, when `relations` is set, relates them before passing them on.
+/// Numbers items and, when relating, holds them (up to `limit`) to relate them before
+/// passing them on.
 struct Numbered {
     inner: Box<dyn Output>,
     held: Option<Vec<(Item, bool)>>,
+    limit: usize,
     next: usize,
 }
 
-/// Wraps `inner` so that items are numbered, and related when `relations` is set.
-pub(super) fn wrap(inner: Box<dyn Output>, relations: bool) -> Box<dyn Output> {
+/// Wraps `inner` so that items are numbered, and related when `relations_limit` is set:
+/// a run of more items than the limit is printed as it streams, without relations, so
+/// memory stays flat on bundles of 100,000 certificates (docs/design.md).
+pub(super) fn wrap(inner: Box<dyn Output>, relations_limit: Option<usize>) -> Box<dyn Output> {
     Box::new(Numbered {
         inner,
-        held: relations.then(Vec::new),
+        held: relations_limit.map(|_| Vec::new()),
+        limit: relations_limit.unwrap_or(0),
         next: 0,
     })
 }
@@ -70,16 +75,28 @@ pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
 }
 
 impl Output for Numbered {
-    fn item(&mut self, item: &Item, show_index: bool) -> io::Result<()> {
-        let mut item = item.clone();
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        let mut item = item;
         item.number = Some(self.next);
         self.next += 1;
         match &mut self.held {
-            Some(held) => {
-                held.push((item, show_index));
+            Some(held) if held.len() < self.limit => {
+                held.push((*item, show_index));
                 Ok(())
             }
-            None => self.inner.item(&item, show_index),
+            Some(_) => {
+                // Over the limit: give up relating and stream from here on.
+                eprintln!(
+                    "certscope: note: more than {} items; relations are not computed \
+                     (raise --relations-limit, or silence this with --no-relations)",
+                    self.limit
+                );
+                for (held_item, show) in self.held.take().unwrap_or_default() {
+                    self.inner.item(Box::new(held_item), show)?;
+                }
+                self.inner.item(item, show_index)
+            }
+            None => self.inner.item(item, show_index),
         }
     }
 
@@ -91,8 +108,8 @@ impl Output for Numbered {
         if let Some(held) = self.held.take() {
             let (mut items, shows): (Vec<Item>, Vec<bool>) = held.into_iter().unzip();
             attach(&mut items, &shows);
-            for (item, show) in items.iter().zip(shows) {
-                self.inner.item(item, show)?;
+            for (item, show) in items.into_iter().zip(shows) {
+                self.inner.item(Box::new(item), show)?;
             }
         }
         self.inner.finish()
