@@ -45,16 +45,23 @@ impl<W: Write> Out<'_, W> {
     }
 
     fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
-        let label = format!("{label}:");
-        let pad = LABEL_WIDTH.saturating_sub(label.len()).max(1);
-        writeln!(
-            self.w,
-            "{:indent$}{}{:pad$}{}",
-            "",
-            self.paint("1", &label),
-            "",
-            value
-        )
+        // Hot for large bundles: written piece by piece, no intermediate strings.
+        const SPACES: &str = "                                ";
+        let pad = LABEL_WIDTH.saturating_sub(label.len() + 1).max(1);
+        self.w
+            .write_all(SPACES.get(..indent).unwrap_or(SPACES).as_bytes())?;
+        if self.o.color {
+            self.w.write_all(b"\x1b[1m")?;
+        }
+        self.w.write_all(label.as_bytes())?;
+        self.w.write_all(b":")?;
+        if self.o.color {
+            self.w.write_all(b"\x1b[0m")?;
+        }
+        self.w
+            .write_all(SPACES.get(..pad).unwrap_or(SPACES).as_bytes())?;
+        self.w.write_all(value.as_bytes())?;
+        self.w.write_all(b"\n")
     }
 
     /// A long digest as colon hex, 16 bytes per line so it fits 80 columns.

@@ -1,0 +1,92 @@
+//! Micro-benchmarks of each pipeline stage on fixed inputs built from the fixtures:
+//! `cargo bench`. Whole-process numbers against other tools are `scripts/bench.sh`.
+
+#![allow(missing_docs, clippy::unwrap_used, clippy::expect_used)]
+
+use std::hint::black_box;
+
+use certscope::decode::{self, Options};
+use certscope::fingerprint::HashAlg;
+use certscope::pem::Scanner;
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+
+const CHAIN: &[u8] = include_bytes!("../fixtures/bundles/chain.pem");
+const LEAF_DER: &[u8] = include_bytes!("../fixtures/certs/leaf.der");
+const CRL_DER: &[u8] = include_bytes!("../fixtures/crl/intermediate.der");
+const P12: &[u8] = include_bytes!("../fixtures/pkcs12/leaf-aes.p12");
+const P7_BER: &[u8] = include_bytes!("../fixtures/pkcs7/signed-ber.p7s");
+
+/// About 1,000 certificates with text between blocks, as bundles have.
+fn bundle() -> Vec<u8> {
+    CHAIN.repeat(334)
+}
+
+fn stages(c: &mut Criterion) {
+    let data = bundle();
+    let mut g = c.benchmark_group("bundle-1k");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.bench_function("scan (markers only)", |b| {
+        b.iter(|| Scanner::new(black_box(&data)).by_ref_raw().count())
+    });
+    g.bench_function("scan + base64", |b| {
+        b.iter(|| {
+            Scanner::new(black_box(&data))
+                .map(|bl| bl.der.len())
+                .sum::<usize>()
+        })
+    });
+    let thumb = Options {
+        hashes: vec![HashAlg::Sha256],
+        with_pem: false,
+        brief: true,
+        with_spki_pin: false,
+        ..Options::default()
+    };
+    g.bench_function("decode, thumbprint mode", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            decode::decode_input("b", black_box(&data), &thumb, &mut |_| n += 1);
+            n
+        })
+    });
+    let full = Options {
+        with_pem: false,
+        ..Options::default()
+    };
+    g.bench_function("decode, full", |b| {
+        b.iter(|| {
+            let mut n = 0;
+            decode::decode_input("b", black_box(&data), &full, &mut |_| n += 1);
+            n
+        })
+    });
+    g.finish();
+
+    let mut g = c.benchmark_group("one");
+    g.bench_function("sha256 of a certificate", |b| {
+        b.iter(|| HashAlg::Sha256.digest(black_box(LEAF_DER)))
+    });
+    g.bench_function("sha1 of a certificate", |b| {
+        b.iter(|| HashAlg::Sha1.digest(black_box(LEAF_DER)))
+    });
+    g.bench_function("certificate, full decode", |b| {
+        b.iter(|| decode::cert::decode(black_box(LEAF_DER)).map(|d| d.spki.len()))
+    });
+    g.bench_function("certificate, subject + key only", |b| {
+        b.iter(|| decode::cert::brief(black_box(LEAF_DER)).map(|(s, _)| s.len()))
+    });
+    g.bench_function("CRL decode (7 entries)", |b| {
+        b.iter(|| decode::crl::decode(black_box(CRL_DER)).map(|c| c.revoked.iter().count()))
+    });
+    g.bench_function("PKCS#7 BER walk", |b| {
+        b.iter(|| decode::pkcs7::decode(black_box(P7_BER)).map(|s| s.contents.len()))
+    });
+    let pw = certscope::secret::Secret::new("test".into());
+    g.bench_function("PKCS#12 open (PBES2, 2048 iterations)", |b| {
+        b.iter(|| decode::pkcs12::decode(black_box(P12), Some(&pw)).map(|v| v.len()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, stages);
+criterion_main!(benches);

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""Runs certscope and, where installed, openssl / certtool / pyca / pkcs11-tool on the
+benchmark corpus (scripts/bench-corpus.sh), alternating them, and prints per row the median
+wall time of N runs (after one warm-up), the peak RSS, and certscope's ratio to each peer.
+
+Usage: scripts/bench.sh [--runs N] [--rows a,b,...] [--json FILE]
+Environment: CERTSCOPE (binary, default target/release/certscope), BENCH_CORPUS (default
+bench-corpus), SOFTHSM2_CONF/BENCH_TOKEN_* (set by bench.sh for the token rows).
+"""
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+CS = os.environ.get("CERTSCOPE", "target/release/certscope")
+C = os.environ.get("BENCH_CORPUS", "bench-corpus")
+MODULE = os.environ.get("BENCH_MODULE", "/usr/lib/softhsm/libsofthsm2.so")
+
+PY_FP = """
+import sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+for c in x509.load_pem_x509_certificates(open(sys.argv[1], 'rb').read()):
+    print(c.fingerprint(hashes.SHA256()).hex(), c.subject.rfc4514_string())
+"""
+PY_SUMMARY = """
+import sys
+from cryptography import x509
+for c in x509.load_pem_x509_certificates(open(sys.argv[1], 'rb').read()):
+    print(c.subject.rfc4514_string(), c.issuer.rfc4514_string(), hex(c.serial_number),
+          c.not_valid_before_utc, c.not_valid_after_utc, c.signature_algorithm_oid._name)
+    for e in c.extensions:
+        print(' ', e.oid._name, e.critical, e.value)
+"""
+PY_MIXED = """
+import sys, re
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
+data = open(sys.argv[1], 'rb').read()
+for m in re.finditer(rb'-----BEGIN ([A-Z ]+)-----.*?-----END \\1-----\\n', data, re.S):
+    label, block = m.group(1), m.group(0)
+    if label == b'CERTIFICATE':
+        print(x509.load_pem_x509_certificate(block).subject.rfc4514_string())
+    elif label == b'CERTIFICATE REQUEST':
+        print(x509.load_pem_x509_csr(block).subject.rfc4514_string())
+    elif label == b'PRIVATE KEY':
+        print(type(serialization.load_pem_private_key(block, None, unsafe_skip_rsa_key_validation=True)).__name__)
+    elif label == b'PUBLIC KEY':
+        print(type(serialization.load_pem_public_key(block)).__name__)
+"""
+PY_CRL = """
+import sys
+from cryptography import x509
+crl = x509.load_der_x509_crl(open(sys.argv[1], 'rb').read())
+n = 0
+for r in crl:
+    n += 1
+    if sys.argv[2] == 'print':
+        print(hex(r.serial_number), r.revocation_date_utc)
+print(n)
+"""
+
+
+def have(tool):
+    return shutil.which(tool) is not None
+
+
+def have_pyca():
+    return subprocess.run([sys.executable, "-c", "import cryptography"],
+                          capture_output=True).returncode == 0
+
+
+def token_env():
+    return os.environ.get("SOFTHSM2_CONF") and os.environ.get("BENCH_TOKEN_10K")
+
+
+def rows():
+    out = []
+    big, small, one = f"{C}/bundle-100k.pem", f"{C}/bundle-1k.pem", f"{C}/one.pem"
+    mixed, crl = f"{C}/mixed-10k.pem", f"{C}/crl-1m.der"
+    r = {"id": "fingerprint-100k", "title": "SHA-256 thumbprint of every cert, 100k bundle",
+         "tools": [("certscope", [CS, "fingerprint", big])]}
+    if have_pyca():
+        r["tools"].append(("pyca/cryptography", [sys.executable, "-c", PY_FP, big]))
+    if have("certtool") and os.environ.get("BENCH_SLOW"):
+        r["tools"].append(("certtool --certificate-info",
+                           ["certtool", "--certificate-info", "--infile", big]))
+    out.append(r)
+    r = {"id": "fingerprint-1k-per-process",
+         "title": "thumbprints of 1k certs (openssl: one process per cert)",
+         "tools": [("certscope", [CS, "fingerprint", small])]}
+    if have("openssl"):
+        r["tools"].append(("openssl x509 -fingerprint per cert", ["bash", "-c",
+            f"csplit -s -z -f /tmp/cs-bench-one- -b '%04d.pem' {small} '/-----BEGIN/' '{{*}}' && "
+            "for f in /tmp/cs-bench-one-*.pem; do openssl x509 -noout -fingerprint -sha256 -in $f; done; "
+            "rm -f /tmp/cs-bench-one-*.pem"]))
+    if have("certtool"):
+        r["tools"].append(("certtool --certificate-info",
+                           ["certtool", "--certificate-info", "--infile", small]))
+    out.append(r)
+    r = {"id": "summary-100k", "title": "text summary of every cert, 100k bundle",
+         "tools": [("certscope", [CS, "inspect", big])]}
+    if have("openssl"):
+        r["tools"].append(("openssl storeutl -noout -text -certs",
+                           ["openssl", "storeutl", "-noout", "-text", "-certs", big]))
+    if have_pyca():
+        r["tools"].append(("pyca/cryptography", [sys.executable, "-c", PY_SUMMARY, big]))
+    out.append(r)
+    r = {"id": "mixed-10k", "title": "10k mixed blocks (certs, PKCS#8 keys, public keys, CSRs)",
+         "tools": [("certscope", [CS, "inspect", mixed])]}
+    if have("openssl"):
+        r["tools"].append(("openssl storeutl -noout -text",
+                           ["openssl", "storeutl", "-noout", "-text", mixed]))
+    if have_pyca():
+        r["tools"].append(("pyca/cryptography", [sys.executable, "-c", PY_MIXED, mixed]))
+    out.append(r)
+    if os.path.exists(crl):
+        r = {"id": "crl-1m-json", "title": "CRL with 1M entries: every entry out (JSON)",
+             "tools": [("certscope --format json", [CS, "inspect", "--format", "json", crl])]}
+        if have("openssl"):
+            r["tools"].append(("openssl crl -text",
+                               ["openssl", "crl", "-inform", "DER", "-in", crl, "-noout", "-text"]))
+        if have_pyca():
+            r["tools"].append(("pyca print", [sys.executable, "-c", PY_CRL, crl, "print"]))
+        out.append(r)
+        r = {"id": "crl-1m-summary", "title": "CRL with 1M entries: summary",
+             "tools": [("certscope", [CS, "inspect", crl])]}
+        if have("openssl"):
+            r["tools"].append(("openssl crl -noout (parse only)",
+                               ["openssl", "crl", "-inform", "DER", "-in", crl, "-noout"]))
+        if have_pyca():
+            r["tools"].append(("pyca iterate", [sys.executable, "-c", PY_CRL, crl, "count"]))
+        out.append(r)
+    r = {"id": "one-cert", "title": "one certificate, inspect (whole process)",
+         "tools": [("certscope", [CS, "inspect", one])]}
+    if have("openssl"):
+        r["tools"].append(("openssl x509 -text", ["openssl", "x509", "-in", one, "-noout", "-text"]))
+    out.append(r)
+    if token_env():
+        label = os.environ["BENCH_TOKEN_10K"]
+        r = {"id": "token-list-10k", "title": "list every cert on a SoftHSM token with 10k certs",
+             "tools": [("certscope token list", [CS, "token", "list", "--module", MODULE,
+                                                 "--token", label, "--type", "cert"])]}
+        if have("pkcs11-tool"):
+            r["tools"].append(("pkcs11-tool --list-objects", ["pkcs11-tool", "--module", MODULE,
+                               "--token-label", label, "--list-objects", "--type", "cert"]))
+        out.append(r)
+        tp = os.environ.get("BENCH_TOKEN_THUMBPRINT", "")
+        r = {"id": "token-find-thumbprint", "title": "find one cert by SHA-256 thumbprint (10k token)",
+             "tools": [("certscope token find --thumbprint", [CS, "token", "find", "--module", MODULE,
+                        "--token", label, "--thumbprint", tp])]}
+        out.append(r)
+        r = {"id": "token-find-label", "title": "find one cert by label (10k token)",
+             "tools": [("certscope token find --label", [CS, "token", "find", "--module", MODULE,
+                        "--token", label, "--label", "bench-5000"])]}
+        if have("pkcs11-tool"):
+            r["tools"].append(("pkcs11-tool --read-object", ["pkcs11-tool", "--module", MODULE,
+                               "--token-label", label, "--read-object", "--type", "cert",
+                               "--label", "bench-5000"]))
+        out.append(r)
+    return out
+
+
+def run_once(argv):
+    start = time.perf_counter()
+    with open(os.devnull, "wb") as devnull:
+        p = subprocess.Popen(argv, stdout=devnull, stderr=devnull)
+        _, status, ru = os.wait4(p.pid, 0)
+    wall = time.perf_counter() - start
+    return wall, ru.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--rows", default="")
+    ap.add_argument("--json", default="")
+    a = ap.parse_args()
+    wanted = set(filter(None, a.rows.split(",")))
+    results = []
+    for row in rows():
+        if wanted and row["id"] not in wanted:
+            continue
+        times = {name: [] for name, _ in row["tools"]}
+        peaks = {name: 0.0 for name, _ in row["tools"]}
+        codes = {}
+        for name, argv in row["tools"]:  # warm-up (page cache, first-run effects)
+            codes[name] = run_once(argv)[2]
+        for _ in range(a.runs):
+            for name, argv in row["tools"]:  # alternate tools within each round
+                wall, peak, code = run_once(argv)
+                times[name].append(wall)
+                peaks[name] = max(peaks[name], peak)
+        base = statistics.median(times["%s" % row["tools"][0][0]])
+        print(f"\n{row['title']}  [{row['id']}]")
+        entry = {"id": row["id"], "title": row["title"], "tools": []}
+        for name, _ in row["tools"]:
+            med = statistics.median(times[name])
+            ratio = med / base if base > 0 else float("nan")
+            note = "" if codes[name] == 0 else f"  (exit {codes[name]})"
+            print(f"  {name:45s} {med:9.3f} s  {peaks[name]:8.1f} MiB  x{ratio:7.2f}{note}")
+            entry["tools"].append({"name": name, "median_s": round(med, 4),
+                                   "peak_mib": round(peaks[name], 1), "vs_certscope": round(ratio, 2),
+                                   "exit": codes[name], "runs": [round(t, 4) for t in times[name]]})
+        results.append(entry)
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump({"machine": os.uname().nodename, "cpus": os.cpu_count(),
+                       "results": results}, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Benchmarks (not timed tests): certscope against openssl, certtool, pyca/cryptography and
+# pkcs11-tool on the corpus of scripts/bench-corpus.sh, 5 alternating runs each after a
+# warm-up; prints medians, peak RSS and ratios. See docs/performance.md.
+#   scripts/bench.sh [--runs N] [--rows id,id] [--json results.json]
+# BENCH_SLOW=1 adds certtool on the 100k bundle (about half a minute per run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+corpus=${BENCH_CORPUS:-bench-corpus}
+[ -f "$corpus/bundle-100k.pem" ] || scripts/bench-corpus.sh "$corpus"
+cargo build --release --quiet --bin certscope --example bench_token
+
+# Token rows: a private SoftHSM directory with a token of 10,000 certificates.
+if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null; then
+  tokdir=$(mktemp -d)
+  trap 'rm -rf "$tokdir"' EXIT
+  mkdir -p "$tokdir/tokens"
+  printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$tokdir" > "$tokdir/softhsm2.conf"
+  export SOFTHSM2_CONF="$tokdir/softhsm2.conf"
+  softhsm2-util --init-token --free --label bench10k --so-pin 1234 --pin 1111 >/dev/null
+  target/release/examples/bench_token /usr/lib/softhsm/libsofthsm2.so bench10k 1111 "$corpus/bundle-100k.pem" 10000
+  export BENCH_TOKEN_10K=bench10k
+  # The thumbprint of certificate 5000 (0-based), found by certscope itself.
+  BENCH_TOKEN_THUMBPRINT=$(target/release/certscope fingerprint --encoding hex "$corpus/bundle-100k.pem" | sed -n '5001p' | cut -d' ' -f2)
+  export BENCH_TOKEN_THUMBPRINT
+fi
+python3 scripts/bench.py "$@"
