@@ -21,5 +21,9 @@ fi
 export CERTSCOPE_REQUIRE_SOFTHSM=1
 # Snapshots are compared, never rewritten, here; review changes with `cargo insta review`.
 export INSTA_UPDATE=no
-cargo test --all-targets "$@"
-cargo test --doc "$@"
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+cargo test --doc "$@" 2>&1 | tee "$log"
+cargo test --all-targets "$@" 2>&1 | tee -a "$log"
+# One closing line for the whole run (cargo prints one per test binary).
+awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "certscope: %d passed, %d failed, %d skipped\n", p, f, i }' "$log"
