@@ -7,5 +7,36 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -c 'import cryptography' 2>/dev/null || pip install -q cryptography
-python3 scripts/bench_corpus.py "${1:-bench-corpus}"
-ls -l "${1:-bench-corpus}"
+out=${1:-bench-corpus}
+python3 scripts/bench_corpus.py "$out"
+
+# A CRL with ${CERTSCOPE_BENCH_CRL:-1000000} entries, a third with reasons, via openssl ca.
+n=${CERTSCOPE_BENCH_CRL:-1000000}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+openssl ecparam -name prime256v1 -genkey -noout -out "$work/ca.key" 2>/dev/null
+openssl req -new -x509 -key "$work/ca.key" -subj "/C=US/O=Certscope Bench/CN=Certscope Bench CRL CA" \
+  -days 3650 -out "$work/ca.pem" 2>/dev/null
+awk -v n="$n" 'BEGIN {
+  split("keyCompromise superseded cessationOfOperation", r, " ");
+  for (i = 0; i < n; i++) {
+    reason = (i % 3 == 0) ? "," r[(i % 9) / 3 + 1] : "";
+    printf "R\t340101000000Z\t240101%02d%02d%02dZ%s\t%08X\tunknown\t/CN=revoked %d\n", int(i / 3600) % 24, int(i / 60) % 60, i % 60, reason, 16777216 + i, i
+  }
+}' > "$work/index.txt"
+cat > "$work/ca.cnf" <<CNF
+[ ca ]
+default_ca = bench
+[ bench ]
+database = $work/index.txt
+crlnumber = $work/crlnumber
+certificate = $work/ca.pem
+private_key = $work/ca.key
+default_md = sha256
+default_crl_days = 3650
+unique_subject = no
+CNF
+echo 2A > "$work/crlnumber"
+openssl ca -config "$work/ca.cnf" -gencrl -out "$out/crl-1m.pem" 2>/dev/null
+openssl crl -in "$out/crl-1m.pem" -outform DER -out "$out/crl-1m.der"
+ls -l "$out"

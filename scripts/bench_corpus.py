@@ -84,25 +84,6 @@ with open(os.path.join(out, "mixed-10k.pem"), "wb") as f:
                .sign(leaf_keys[1], hashes.SHA256()))
         f.write(csr.public_bytes(serialization.Encoding.PEM))
 
-# A CRL with 1,000,000 entries (some with reasons).
-m = int(os.environ.get("CERTSCOPE_BENCH_CRL", "1000000"))
-crl = (x509.CertificateRevocationListBuilder()
-       .issuer_name(ca_name)
-       .last_update(start)
-       .next_update(end)
-       .add_extension(x509.CRLNumber(42), critical=False))
-reasons = [x509.ReasonFlags.key_compromise, x509.ReasonFlags.superseded,
-           x509.ReasonFlags.cessation_of_operation]
-for i in range(m):
-    r = (x509.RevokedCertificateBuilder()
-         .serial_number(0x1000000 + i)
-         .revocation_date(start + datetime.timedelta(seconds=i)))
-    if i % 3 == 0:
-        r = r.add_extension(x509.CRLReason(reasons[i % len(reasons)]), critical=False)
-    crl = crl.add_revoked_certificate(r.build())
-crl = crl.sign(ca_key, hashes.SHA256())
-with open(os.path.join(out, "crl-1m.der"), "wb") as f:
-    f.write(crl.public_bytes(serialization.Encoding.DER))
-with open(os.path.join(out, "crl-1m.pem"), "wb") as f:
-    f.write(crl.public_bytes(serialization.Encoding.PEM))
+# The 1,000,000-entry CRL is made by scripts/bench-corpus.sh with `openssl ca -gencrl`:
+# cryptography's CRL builder copies its entry list on every addition (quadratic).
 print(f"corpus written to {out}/")
