@@ -521,13 +521,17 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 multi: None,
             };
             let mut need_password: Option<Event> = None;
-            let result =
-                decode::decode_reader(&name, &mut reader, args.max_input_size, &opts, &mut |ev| {
-                    match ev {
-                        Event::NeedPassword { .. } if la.items == 0 => need_password = Some(ev),
-                        ev => driver.push(&mut la, ev),
-                    }
-                });
+            let result = decode::decode_reader_sized(
+                &name,
+                &mut reader,
+                input::size_of(&name),
+                args.max_input_size,
+                &opts,
+                &mut |ev| match ev {
+                    Event::NeedPassword { .. } if la.items == 0 => need_password = Some(ev),
+                    ev => driver.push(&mut la, ev),
+                },
+            );
             if let Err(e) = result {
                 driver.push(
                     &mut la,

@@ -193,6 +193,19 @@ pub fn decode_reader(
     opts: &Options<'_>,
     emit: &mut dyn FnMut(Event),
 ) -> Result<(), InputError> {
+    decode_reader_sized(path, reader, None, limit, opts, emit)
+}
+
+/// As [`decode_reader`], with the input's size when known (a file), so that an input read
+/// whole (DER: a CRL of tens of MB) is read into one exact allocation, not a doubling one.
+pub fn decode_reader_sized(
+    path: &str,
+    reader: &mut dyn Read,
+    size_hint: Option<u64>,
+    limit: u64,
+    opts: &Options<'_>,
+    emit: &mut dyn FnMut(Event),
+) -> Result<(), InputError> {
     let mut seq = Sequencer {
         next_index: 0,
         emit,
@@ -203,8 +216,13 @@ pub fn decode_reader(
     let mut eof = fill(reader, &mut buf, WINDOW, &mut total, limit)?;
     let streamable = !eof && matches!(detect::detect(&buf), Encoding::Pem { via: None, .. });
     if !streamable {
+        if let Some(size) = size_hint.and_then(|s| usize::try_from(s).ok()) {
+            buf.reserve_exact(size.saturating_sub(buf.len()) + 1);
+        }
         while !eof {
-            eof = fill(reader, &mut buf, WINDOW, &mut total, limit)?;
+            let room = buf.capacity() - buf.len();
+            let want = if room > 0 { room.min(WINDOW) } else { WINDOW };
+            eof = fill(reader, &mut buf, want, &mut total, limit)?;
         }
         decode_whole(path, &buf, opts, &mut seq);
         return Ok(());
@@ -345,7 +363,7 @@ fn fill_certificate(item: &mut Item, der: &[u8], opts: &Options<'_>) {
             Err(e) => item.add_error(format!("certificate: {e}")),
         }
     }
-    item.der = Some(der.to_vec());
+    item.der = Some(der.into());
 }
 
 /// Fills thumbprints, the SPKI pin and the PEM re-encoding from `der`/`spki_der`.
@@ -613,7 +631,7 @@ impl Ctx<'_, '_> {
             }
             Err(e) => item.add_error(format!("certificate request: {e}")),
         }
-        item.der = Some(der.to_vec());
+        item.der = Some(der.into());
         self.emit_item(item);
     }
 
@@ -626,11 +644,13 @@ impl Ctx<'_, '_> {
     ) {
         let mut item = self.new_item(Kind::Crl, line, container);
         item.pem_label = label.map(str::to_string);
-        match crl::decode(der) {
+        // One shared copy: the item's DER and the CRL's lazily decoded entries.
+        let shared: std::sync::Arc<[u8]> = der.into();
+        match crl::decode_shared(&shared) {
             Ok(c) => item.body = Body::Crl(Box::new(c)),
             Err(e) => item.add_error(format!("CRL: {e}")),
         }
-        item.der = Some(der.to_vec());
+        item.der = Some(shared);
         self.emit_item(item);
     }
 
@@ -659,7 +679,7 @@ impl Ctx<'_, '_> {
             Ok(d) => {
                 if kind == Kind::PublicKey {
                     // A public key's thumbprint is that of its SPKI, whatever it was wrapped in.
-                    item.der = d.spki.clone();
+                    item.der = d.spki.as_deref().map(Into::into);
                 }
                 item.spki_der = d.spki;
                 item.body = Body::Key(Box::new(d.key));

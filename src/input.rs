@@ -86,6 +86,17 @@ pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read>, InputError> {
     Ok(Box::new(file))
 }
 
+/// The size of a file input, when it is a regular file (for exact-size reads).
+pub fn size_of(name: &str) -> Option<u64> {
+    if name == "-" {
+        return None;
+    }
+    std::fs::metadata(name)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+}
+
 /// Reads a whole input (a path or `-`), refusing more than `limit` bytes.
 pub fn read(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
     let mut data = Vec::new();

@@ -175,7 +175,7 @@ pub struct Item {
     pub body: Body,
     /// DER of the item for thumbprints and PEM output; never set for private keys.
     #[serde(skip)]
-    pub der: Option<Vec<u8>>,
+    pub der: Option<std::sync::Arc<[u8]>>,
     /// DER of the SubjectPublicKeyInfo, when there is a key.
     #[serde(skip)]
     pub spki_der: Option<Vec<u8>>,

@@ -406,17 +406,16 @@ pub fn has_begin(data: &[u8]) -> bool {
 
 /// Encodes `der` as PEM with LF line endings and 64-column lines.
 pub fn encode(label: &str, der: &[u8]) -> String {
-    let b64 = base64_simd::STANDARD.encode_to_string(der);
-    let mut out = String::with_capacity(b64.len() + b64.len() / 64 + 2 * label.len() + 40);
+    // 48 bytes of input make one 64-column line; encoding line by line into the output
+    // avoids a second copy of the whole base64 text (it matters for CRLs of tens of MB).
+    let lines = der.len().div_ceil(48);
+    let mut out = String::with_capacity(lines * 65 + 2 * label.len() + 40);
     out.push_str("-----BEGIN ");
     out.push_str(label);
     out.push_str("-----\n");
-    let mut rest = b64.as_str();
-    while !rest.is_empty() {
-        let (line, tail) = rest.split_at(rest.len().min(64));
-        out.push_str(line);
+    for chunk in der.chunks(48) {
+        base64_simd::STANDARD.encode_append(chunk, &mut out);
         out.push('\n');
-        rest = tail;
     }
     out.push_str("-----END ");
     out.push_str(label);

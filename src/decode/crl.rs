@@ -17,8 +17,14 @@ use crate::tlv::{self, Tlv};
 
 use super::{cert, x509};
 
-/// Decodes a DER CRL.
+/// Decodes a DER CRL (entries copied out of `der` for lazy decoding).
 pub fn decode(der: &[u8]) -> Result<Crl, String> {
+    decode_shared(&std::sync::Arc::from(der))
+}
+
+/// Decodes a DER CRL whose bytes are shared with the item, so the entries are not copied.
+pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
+    let der: &[u8] = shared;
     let (list, rest) = tlv::read(der).map_err(|e| e.to_string())?;
     if !rest.is_empty() {
         return Err(format!("{} bytes after the CRL", rest.len()));
@@ -49,7 +55,7 @@ pub fn decode(der: &[u8]) -> Result<Crl, String> {
             tlv::UTC_TIME | tlv::GENERALIZED_TIME if next_update.is_none() => {
                 next_update = Some(time(&field)?)
             }
-            tlv::SEQUENCE => revoked = entries(&field)?,
+            tlv::SEQUENCE => revoked = entries(shared, &field)?,
             0xa0 => extensions = crl_extensions(&field)?,
             other => {
                 return Err(format!(
@@ -129,15 +135,21 @@ fn crl_extensions(explicit: &Tlv<'_>) -> Result<Vec<crate::model::Extension>, St
     Ok(x509::extensions(&parsed))
 }
 
-/// Validates every entry once (so iterating later cannot fail) and keeps their bytes.
-fn entries(seq: &Tlv<'_>) -> Result<RevokedList, String> {
+/// Validates every entry once (so iterating later cannot fail) and keeps where they are.
+fn entries(shared: &std::sync::Arc<[u8]>, seq: &Tlv<'_>) -> Result<RevokedList, String> {
     let mut count = 0;
     for entry in seq.children() {
         let entry = entry.map_err(|e| format!("revoked entry {count}: {e}"))?;
         parse_entry(&entry).map_err(|e| format!("revoked entry {count}: {e}"))?;
         count += 1;
     }
-    Ok(RevokedList::new(seq.value.to_vec(), count))
+    // `seq.value` borrows from `shared`: its offset locates the entries in the shared bytes.
+    let start = (seq.value.as_ptr() as usize).saturating_sub(shared.as_ptr() as usize);
+    Ok(RevokedList::new(
+        shared.clone(),
+        start..start + seq.value.len(),
+        count,
+    ))
 }
 
 /// Decodes one entry: `SEQUENCE { userCertificate INTEGER, revocationDate Time,

@@ -46,14 +46,24 @@ pub struct Crl {
 /// JSON array.
 #[derive(Clone, Default)]
 pub struct RevokedList {
-    bytes: Vec<u8>,
+    bytes: std::sync::Arc<[u8]>,
+    range: std::ops::Range<usize>,
     count: usize,
 }
 
 impl RevokedList {
-    /// Wraps the content octets of a validated `revokedCertificates` SEQUENCE.
-    pub fn new(bytes: Vec<u8>, count: usize) -> RevokedList {
-        RevokedList { bytes, count }
+    /// Wraps the content octets of a validated `revokedCertificates` SEQUENCE: `bytes[range]`
+    /// (the CRL's DER, shared with its item, so entries are never copied).
+    pub fn new(
+        bytes: std::sync::Arc<[u8]>,
+        range: std::ops::Range<usize>,
+        count: usize,
+    ) -> RevokedList {
+        RevokedList {
+            bytes,
+            range,
+            count,
+        }
     }
 
     /// Number of entries.
@@ -68,7 +78,7 @@ impl RevokedList {
 
     /// The entries, decoded one by one.
     pub fn iter(&self) -> impl Iterator<Item = Revoked> + '_ {
-        crate::decode::crl::iter_entries(&self.bytes)
+        crate::decode::crl::iter_entries(self.bytes.get(self.range.clone()).unwrap_or(&[]))
     }
 }
 
