@@ -324,9 +324,11 @@ mod tests {
             include_bytes!("../fixtures/certs/leaf.pem"),
             include_bytes!("../fixtures/certs/intermediate-ca.pem"),
         ]);
-        if let Some(der) = it[0].der.as_mut() {
-            let last = der.len() - 1;
-            der[last] ^= 1;
+        if let Some(der) = it[0].der.as_deref() {
+            let mut broken = der.to_vec();
+            let last = broken.len() - 1;
+            broken[last] ^= 1;
+            it[0].der = Some(broken.into());
         }
         let r = relate(&it);
         assert!(r[0].relations.is_empty());
