@@ -1,0 +1,108 @@
+//! PKCS#11 faults: the real certscope binary against a module that misbehaves on purpose.
+//!
+//! `tests/fault-module/` is a PKCS#11 module that forwards to SoftHSM and makes the Nth
+//! call of a chosen function fail (a `CKR_*`, a wrong attribute length, the token pulled
+//! out), logging every call (see `support/fault.rs`). Each run has a timeout, and whatever
+//! the fault, certscope must give a clear error (exit 1, a sentence with the `CKR_` name)
+//! or a result that says what is missing: never a panic, a hang, or a wrong answer
+//! presented as complete; and every session it opened is closed and the module finalized.
+//!
+//! Missing SoftHSM skips these tests with a message, or fails them under
+//! `CERTSCOPE_REQUIRE_SOFTHSM=1` (scripts/test.sh, CI).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod support;
+
+use std::time::Duration;
+
+use serde_json::Value;
+use support::fault::{self, fault_test, Run};
+use support::softhsm::{populate, ChildContext, Contents, USER_PIN};
+
+const TOKEN: &str = "certscope";
+
+/// Two public certificates and a private one (leaf, root-ca, private-leaf): enough for
+/// "the 3rd C_GetAttributeValue" to be in the middle of a listing, and categories to differ.
+const CONTENTS: Contents = Contents {
+    certs: true,
+    only: &["leaf", "root-ca"],
+    private_cert: true,
+    rsa: false,
+    ec: false,
+};
+
+/// Long enough for a loaded machine, short enough that a hang does not stall the suite.
+const TIMEOUT: Duration = Duration::from_secs(30);
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+}
+
+/// `certscope ARGS` through the shim with `fault`, its calls logged to a file in the test
+/// directory.
+fn run(ctx: &ChildContext, args: &[String], fault: Option<&str>) -> Run {
+    let mut cmd = ctx.certscope();
+    cmd.args(args);
+    fault::run(cmd, fault, &ctx.dir.join("calls.log"), TIMEOUT)
+}
+
+fn token_args(ctx: &ChildContext, sub: &str, rest: &[&str]) -> Vec<String> {
+    let mut v = vec!["token".to_string(), sub.to_string(), "--module".to_string()];
+    v.push(ctx.module_str());
+    v.extend(rest.iter().map(|s| s.to_string()));
+    v
+}
+
+/// Sessions opened are closed, `C_Finalize` follows a successful `C_Initialize`, at most
+/// one `C_Login`.
+fn assert_released(r: &Run, what: &str) {
+    assert_eq!(
+        r.count_ok("C_OpenSession"),
+        r.count("C_CloseSession"),
+        "{what}: sessions opened vs closed\n{}",
+        r.describe()
+    );
+    let initialised = r.count_ok("C_Initialize") > 0;
+    assert_eq!(
+        r.count("C_Finalize"),
+        usize::from(initialised),
+        "{what}: C_Finalize calls\n{}",
+        r.describe()
+    );
+    assert!(r.count("C_Login") <= 1, "{what}: C_Login retried");
+}
+
+#[test]
+fn shim_is_transparent() {
+    fault_test("shim_is_transparent", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, CONTENTS);
+        let pin = format!("pass:{USER_PIN}");
+        for rest in [
+            vec!["-f", "json"],
+            vec!["-f", "json", "--pin", pin.as_str()],
+        ] {
+            let through = run(ctx, &token_args(ctx, "list", &rest), None);
+            assert_eq!(through.code, Some(0), "{}", through.describe());
+            let mut direct = ctx.certscope();
+            direct.args(["token", "list", "--module"]).arg(&ctx.softhsm);
+            direct.args(&rest);
+            let direct = direct.output().unwrap();
+            assert_eq!(direct.status.code(), Some(0));
+            // The same listing, but for the module-path in every URI.
+            let direct = String::from_utf8_lossy(&direct.stdout).replace(
+                &ctx.softhsm.to_string_lossy().into_owned(),
+                &ctx.module_str(),
+            );
+            assert_eq!(json(&through.stdout), json(&direct), "{rest:?}");
+            assert_released(&through, "no fault");
+            assert_eq!(through.count_ok("C_OpenSession"), 1);
+            assert!(through.calls.iter().all(|c| !c.injected));
+        }
+    });
+}
