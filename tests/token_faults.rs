@@ -106,3 +106,59 @@ fn shim_is_transparent() {
         }
     });
 }
+
+/// A listing searches once for the objects, once per class and once per certificate
+/// category. A failure in any of those searches — the category ones included, which
+/// certscope used to ignore, showing certificates without their category as if complete
+/// — is an error naming the call, or (for a search whose failure changes nothing, such as
+/// the last `C_FindObjectsFinal`) the complete listing.
+#[test]
+fn every_search_failure_is_reported() {
+    fault_test("every_search_failure_is_reported", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, CONTENTS);
+        let args = token_args(ctx, "list", &["-f", "json"]);
+        let baseline = run(ctx, &args, None);
+        assert_eq!(baseline.code, Some(0), "{}", baseline.describe());
+        let categories: Vec<Value> = json(&baseline.stdout)["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["token"]["category"].clone())
+            .collect();
+        assert!(categories.contains(&"authority".into()), "{categories:?}");
+        assert!(categories.contains(&"token_user".into()), "{categories:?}");
+        for function in ["C_FindObjectsInit", "C_FindObjects", "C_FindObjectsFinal"] {
+            let searches = baseline.count(function);
+            assert_eq!(searches, 10, "1 search, 5 classes, 4 categories");
+            let mut complete = 0;
+            for n in 1..=searches {
+                let spec = format!("{function}:{n}:CKR_DEVICE_ERROR");
+                let r = run(ctx, &args, Some(&spec));
+                assert_released(&r, &spec);
+                if r.code == Some(0) {
+                    assert_eq!(r.stdout, baseline.stdout, "{spec}: exit 0, other result");
+                    complete += 1;
+                    continue;
+                }
+                assert_eq!(r.code, Some(1), "{spec}: {}", r.describe());
+                // A failed C_FindObjectsFinal is discarded by cryptoki (it only logs it);
+                // the module then refuses the next search as still active.
+                let want = if function == "C_FindObjectsFinal" {
+                    "C_FindObjectsInit: another operation is already active in this session \
+                     (CKR_OPERATION_ACTIVE)"
+                        .to_string()
+                } else {
+                    format!(
+                        "{function}: the token or its reader reported a hardware or \
+                         communication error (CKR_DEVICE_ERROR)"
+                    )
+                };
+                assert!(r.stderr.contains(&want), "{spec}: {}", r.describe());
+                assert_eq!(json(&r.stdout)["items"], Value::Array(vec![]), "{spec}");
+            }
+            // Only the last C_FindObjectsFinal may fail without consequence.
+            let want = usize::from(function == "C_FindObjectsFinal");
+            assert_eq!(complete, want, "{function}: runs that completed");
+        }
+    });
+}

@@ -41,7 +41,7 @@ use std::ffi::c_ulong;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Function, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::MechanismInfo;
 use cryptoki::object::{
@@ -1019,22 +1019,42 @@ fn classify(
 }
 
 /// `CKA_CERTIFICATE_CATEGORY` of the certificates matching `template`, by one search per
-/// value. A module that rejects the attribute in a template just gives no categories.
+/// value. A module that rejects the attribute in a template (PKCS#11 before 2.20) just gives
+/// no categories; any other failure (token removed, device error, a failed
+/// `C_FindObjectsFinal` leaving the search active) is an error, because a listing without
+/// the categories the token has would be presented as complete.
 fn certificate_categories(
     session: &Session,
     template: &[Attribute],
-) -> HashMap<u64, CertificateCategory> {
+) -> Result<HashMap<u64, CertificateCategory>, TokenError> {
     let mut out = HashMap::new();
     for (_, category) in CertificateCategory::ALL {
         let mut t = with_class(template, ObjectClass::CERTIFICATE);
         t.push(category.template_attribute());
-        if let Ok(found) = session.find_objects(&t) {
-            for h in handle_set(found) {
-                out.insert(h, category);
+        match session.find_objects(&t) {
+            Ok(found) => {
+                for h in handle_set(found) {
+                    out.insert(h, category);
+                }
             }
+            Err(e) if rejects_template_attribute(&e) => {}
+            Err(e) => return Err(e.into()),
         }
     }
-    out
+    Ok(out)
+}
+
+/// The answers of a module that does not know an attribute used in a search template.
+fn rejects_template_attribute(e: &CkError) -> bool {
+    matches!(
+        e,
+        CkError::Pkcs11(
+            RvError::AttributeTypeInvalid
+                | RvError::AttributeValueInvalid
+                | RvError::TemplateInconsistent,
+            Function::FindObjectsInit
+        )
+    )
 }
 
 /// Finds the objects matching `template` and describes each with one batched attribute
@@ -1050,7 +1070,7 @@ pub fn find_objects(
     }
     let kinds = classify(session, template, &handles)?;
     let categories = if kinds.contains(&ObjectKind::Certificate) {
-        certificate_categories(session, template)
+        certificate_categories(session, template)?
     } else {
         HashMap::new()
     };
