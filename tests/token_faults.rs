@@ -162,3 +162,71 @@ fn every_search_failure_is_reported() {
         }
     });
 }
+
+/// A token pulled out before certscope saw it must not look like a token that holds
+/// nothing: `token list` used to print nothing and exit 0.
+#[test]
+fn removed_token_is_not_an_empty_token() {
+    fault_test("removed_token_is_not_an_empty_token", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, CONTENTS);
+        let removed = Some("C_GetSlotList:1:removed");
+        for format in ["text", "json"] {
+            let r = run(ctx, &token_args(ctx, "list", &["-f", format]), removed);
+            assert_eq!(r.code, Some(1), "{}", r.describe());
+            assert_eq!(
+                r.stderr,
+                "certscope: no initialised token is present: the module has 2 slots, none \
+                 holds a token; insert the card or plug in the token and try again\n"
+            );
+            assert_eq!(r.stdout, "");
+            assert_released(&r, format);
+        }
+        // A URI that names no token says the same; one that names it says it is not there.
+        let uri = |path: &str| format!("pkcs11:{path}?module-path={}", ctx.module_str());
+        let r = run(ctx, &["inspect".into(), uri("type=cert")], removed);
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert!(
+            r.stderr.contains(": no initialised token is present"),
+            "{}",
+            r.stderr
+        );
+        let r = run(
+            ctx,
+            &["inspect".into(), uri(&format!("token={TOKEN}"))],
+            removed,
+        );
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert!(
+            r.stderr.contains(&format!(
+                "no token matches token \"{TOKEN}\"; tokens present: none"
+            )),
+            "{}",
+            r.stderr
+        );
+        // `token slots` reports slots, and an empty slot is what it should show.
+        let r = run(ctx, &token_args(ctx, "slots", &[]), removed);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        assert_eq!(
+            r.stdout.matches("Token:          none").count(),
+            2,
+            "{}",
+            r.stdout
+        );
+    });
+}
+
+/// Without a fault: SoftHSM with only its free slot has nothing to list, and says why.
+#[test]
+fn blank_token_is_explained() {
+    fault_test("blank_token_is_explained", &[], |ctx| {
+        let r = run(ctx, &token_args(ctx, "list", &[]), None);
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(
+            r.stderr,
+            "certscope: no initialised token is present: the module has 1 slot, and the token \
+             in it is not initialised; a blank token must be initialised with its vendor's tool \
+             before it can be read\n"
+        );
+        assert_released(&r, "blank");
+    });
+}

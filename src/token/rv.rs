@@ -348,6 +348,29 @@ fn load_sentence(kind: &LoadFailure) -> &'static str {
     }
 }
 
+fn no_token_detail(slots: usize, blank: usize) -> String {
+    let slots_text = if slots == 1 {
+        "1 slot".to_string()
+    } else {
+        format!("{slots} slots")
+    };
+    if slots == 0 {
+        "the module has no slot".to_string()
+    } else if blank == 0 {
+        format!(
+            "the module has {slots_text}, none holds a token; insert the card or plug in the \
+             token and try again"
+        )
+    } else {
+        format!(
+            "the module has {slots_text}, and the {} in {} not initialised; a blank token \
+             must be initialised with its vendor's tool before it can be read",
+            if blank == 1 { "token" } else { "tokens" },
+            if blank == 1 { "it is" } else { "them are" }
+        )
+    }
+}
+
 fn detail_suffix(detail: &Option<String>) -> String {
     detail
         .as_ref()
@@ -427,6 +450,14 @@ pub enum TokenError {
         name: String,
         /// The directories looked in, comma-separated.
         searched: String,
+    },
+    /// Every token was asked for and no slot holds an initialised one.
+    #[error("no initialised token is present: {}", no_token_detail(*slots, *blank))]
+    NoTokenPresent {
+        /// The module's slots.
+        slots: usize,
+        /// Of those, the slots whose token is not initialised.
+        blank: usize,
     },
     /// The token selection matched no token.
     #[error("no token matches {wanted}; tokens present: {present}")]
@@ -657,6 +688,24 @@ mod tests {
             LoadFailure::UnresolvedSymbol
         );
         assert_eq!(c("something new"), LoadFailure::Other);
+    }
+
+    #[test]
+    fn no_token_sentences() {
+        let e = |slots, blank| TokenError::NoTokenPresent { slots, blank }.to_string();
+        assert_eq!(
+            e(2, 0),
+            "no initialised token is present: the module has 2 slots, none holds a token; \
+             insert the card or plug in the token and try again"
+        );
+        assert_eq!(
+            e(1, 1),
+            "no initialised token is present: the module has 1 slot, and the token in it is \
+             not initialised; a blank token must be initialised with its vendor's tool before \
+             it can be read"
+        );
+        assert!(e(3, 2).contains("the tokens in them are not initialised"));
+        assert!(e(0, 0).ends_with("the module has no slot"));
     }
 
     #[test]
