@@ -5,8 +5,9 @@
 //!   ─► session::Module::load ─ C_Initialize                         (Drop: C_Finalize)
 //!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
 //!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
-//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + one C_GetAttributeValue
-//!                   per object ─► objects::to_item ─► decode::certificate_item / TokenObject
+//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + size queries and one
+//!                   batched C_GetAttributeValue per object ─► objects::to_item
+//!                   ─► decode::certificate_item / TokenObject
 //! ```
 //!
 //! Nothing here prints: results are [`crate::decode::Event`]s and serde-ready reports,
@@ -178,6 +179,9 @@ pub struct Listing<'a, 'o> {
     /// `module-path` to put into every object URI, so that it can be pasted as it is;
     /// `None` leaves it out (the p11-kit proxy, which needs none).
     pub module_path: Option<&'a str>,
+    /// The longest attribute value accepted from the module
+    /// ([`session::DEFAULT_MAX_ATTRIBUTE_SIZE`] unless the user raised it).
+    pub max_attribute_size: usize,
 }
 
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
@@ -250,6 +254,7 @@ fn list_one(
     emit: &mut dyn FnMut(Event),
 ) -> Result<(), TokenError> {
     let mut session = module.open_ro_session(slot.slot)?;
+    session.set_max_attribute_size(listing.max_attribute_size);
     if token.has_flag("login_required") {
         let pin = match login {
             Login::No => None,

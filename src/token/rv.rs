@@ -348,6 +348,14 @@ fn load_sentence(kind: &LoadFailure) -> &'static str {
     }
 }
 
+fn attribute_sizes(sizes: &[(String, usize)]) -> String {
+    sizes
+        .iter()
+        .map(|(name, size)| format!("{name} of {size} bytes"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn no_token_detail(slots: usize, blank: usize) -> String {
     let slots_text = if slots == 1 {
         "1 slot".to_string()
@@ -458,6 +466,21 @@ pub enum TokenError {
         slots: usize,
         /// Of those, the slots whose token is not initialised.
         blank: usize,
+    },
+    /// The module reports attribute values longer than certscope accepts; they were not
+    /// read.
+    #[error(
+        "the module reports {} over the limit of {limit} bytes, so {} not read (raise the \
+         limit with --max-attribute-size or the CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE \
+         environment variable)",
+        attribute_sizes(sizes),
+        if sizes.len() == 1 { "it was" } else { "they were" }
+    )]
+    AttributeTooLarge {
+        /// Each `CKA_...` and the length the module reported for it.
+        sizes: Vec<(String, usize)>,
+        /// The limit in force.
+        limit: usize,
     },
     /// The token selection matched no token.
     #[error("no token matches {wanted}; tokens present: {present}")]
@@ -706,6 +729,28 @@ mod tests {
         );
         assert!(e(3, 2).contains("the tokens in them are not initialised"));
         assert!(e(0, 0).ends_with("the module has no slot"));
+    }
+
+    #[test]
+    fn attribute_size_sentences() {
+        let one = TokenError::AttributeTooLarge {
+            sizes: vec![("CKA_VALUE".into(), 1475)],
+            limit: 1000,
+        };
+        assert_eq!(
+            one.to_string(),
+            "the module reports CKA_VALUE of 1475 bytes over the limit of 1000 bytes, so it was \
+             not read (raise the limit with --max-attribute-size or the \
+             CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE environment variable)"
+        );
+        let two = TokenError::AttributeTooLarge {
+            sizes: vec![("CKA_LABEL".into(), 1 << 40), ("CKA_ID".into(), 1 << 40)],
+            limit: 16,
+        };
+        assert!(two
+            .to_string()
+            .starts_with("the module reports CKA_LABEL of 1099511627776 bytes, CKA_ID of "));
+        assert!(two.to_string().contains("so they were not read"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!   ├─ library_info / slots / token_info / mechanisms
 //!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
 //!        ├─ login(pin)            one C_Login, never a retry
-//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (no secret ever requested)
+//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (no secret ever requested; sizes
+//!                                      checked against max_attribute_size first)
 //! ```
 //!
 //! Facts about cryptoki 0.12.1 this module is built on (read from its source, and checked
@@ -32,6 +33,16 @@
 //!     the raw attribute in the template, which cryptoki passes through untouched;
 //!   - if the batched call still fails on a conversion, the attributes are fetched one by
 //!     one and those cryptoki cannot represent are left out.
+//! - `get_attributes` also trusts the module's lengths: it allocates whatever its size
+//!   query returns (a failed allocation aborts the process) and reads the value with the
+//!   length the module returns. Hence one size query per variable-length attribute
+//!   first ([`DEFAULT_MAX_ATTRIBUTE_SIZE`], `tests/token_faults.rs` shows the abort it
+//!   prevents and the one it cannot).
+//! - The object search iterator discards an error from `C_FindObjectsFinal` (it only
+//!   logs it); the module then answers the next `C_FindObjectsInit` with
+//!   `CKR_OPERATION_ACTIVE`, which is what the user is told.
+//! - `get_all_slots`/`get_slots_with_token` retry `C_GetSlotList` for as long as the module
+//!   answers `CKR_BUFFER_TOO_SMALL`: a module that always does hangs the caller.
 //! - `Pkcs11::get_mechanism_list` silently drops mechanisms cryptoki has no name for
 //!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
 //!   ... ones). Listing them would need raw FFI, which `unsafe_code = "forbid"` rules out.
@@ -45,7 +56,7 @@ use cryptoki::context::{CInitializeArgs, CInitializeFlags, Function, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::MechanismInfo;
 use cryptoki::object::{
-    Attribute, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
+    Attribute, AttributeInfo, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
 };
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::{Slot, TokenInfo};
@@ -56,6 +67,11 @@ use der::Decode;
 use crate::oids;
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
+
+/// The largest attribute value certscope accepts from a module, unless told otherwise:
+/// far above any real certificate (the largest value it reads), far below a length that
+/// would exhaust memory.
+pub const DEFAULT_MAX_ATTRIBUTE_SIZE: usize = 16 * 1024 * 1024;
 
 /// `CKA_CERTIFICATE_CATEGORY` (PKCS#11 2.20+), which cryptoki 0.12 has no variant for.
 pub const CKA_CERTIFICATE_CATEGORY: c_ulong = 0x87;
@@ -437,6 +453,7 @@ impl Module {
             slot,
             session,
             logged_in: false,
+            max_attribute_size: DEFAULT_MAX_ATTRIBUTE_SIZE,
         })
     }
 }
@@ -483,6 +500,7 @@ pub struct TokenSession<'m> {
     slot: Slot,
     session: Session,
     logged_in: bool,
+    max_attribute_size: usize,
 }
 
 impl TokenSession<'_> {
@@ -541,9 +559,15 @@ impl TokenSession<'_> {
         }
     }
 
-    /// [`find_objects`] on this session.
+    /// Sets the largest attribute value [`TokenSession::find_objects`] accepts
+    /// (default [`DEFAULT_MAX_ATTRIBUTE_SIZE`]).
+    pub fn set_max_attribute_size(&mut self, bytes: usize) {
+        self.max_attribute_size = bytes;
+    }
+
+    /// [`find_objects_limited`] on this session, with its attribute size limit.
     pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
-        find_objects(&self.session, template)
+        find_objects_limited(&self.session, template, self.max_attribute_size)
     }
 }
 
@@ -777,6 +801,9 @@ pub struct ObjectInfo {
     pub flags: Vec<String>,
     /// `CKA_APPLICATION` of a data object.
     pub application: Option<String>,
+    /// Why attributes are missing that the token has (one over the size limit): shown as
+    /// the item's error, so that what is missing is said.
+    pub problems: Vec<String>,
 }
 
 impl ObjectInfo {
@@ -797,6 +824,7 @@ impl ObjectInfo {
             curve_oid_der: None,
             flags: Vec::new(),
             application: None,
+            problems: Vec::new(),
         }
     }
 
@@ -948,13 +976,71 @@ fn is_conversion_error(e: &CkError) -> bool {
     )
 }
 
-/// Fetches `wanted` for one object: one batched call; if cryptoki cannot convert one of
-/// the values, one call per attribute, leaving out those it cannot represent.
+/// The variable-length attributes (label, ID, certificate value, subject, modulus,
+/// curve) of `wanted` that the module says are longer than `limit`, with their sizes; they
+/// are then not read.
+///
+/// cryptoki 0.12's `get_attributes` allocates whatever length the module's size query
+/// returns, and a failed allocation aborts the process: a module that answered 2^40 bytes
+/// killed certscope. This asks for the sizes first, one `C_GetAttributeValue` per
+/// variable-length attribute (cryptoki's `get_attribute_info`), which protects against a
+/// module that gets lengths wrong, as buggy ones do, every time. A module whose answer
+/// changes between this query and cryptoki's own cannot be guarded against without FFI.
+fn oversized(
+    session: &Session,
+    handle: ObjectHandle,
+    wanted: &[AttributeType],
+    limit: usize,
+) -> Result<Vec<(AttributeType, usize)>, TokenError> {
+    let variable: Vec<AttributeType> = wanted
+        .iter()
+        .filter(|t| t.fixed_size().is_none())
+        .copied()
+        .collect();
+    if variable.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sizes = session.get_attribute_info(handle, &variable)?;
+    Ok(variable
+        .into_iter()
+        .zip(sizes)
+        .filter_map(|(attribute, info)| match info {
+            AttributeInfo::Available(size) if size > limit => Some((attribute, size)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// Fetches `wanted` for one object, leaving out what [`oversized`] refuses (said in
+/// `info.problems`): one batched call; if cryptoki cannot convert one of the values, one
+/// call per attribute, leaving out those it cannot represent.
 fn fetch(
     session: &Session,
     handle: ObjectHandle,
     wanted: &[AttributeType],
+    limit: usize,
+    info: &mut ObjectInfo,
 ) -> Result<Vec<Attribute>, TokenError> {
+    let refused = oversized(session, handle, wanted, limit)?;
+    let kept: Vec<AttributeType>;
+    let wanted = if refused.is_empty() {
+        wanted
+    } else {
+        kept = wanted
+            .iter()
+            .filter(|t| !refused.iter().any(|(r, _)| r == *t))
+            .copied()
+            .collect();
+        let e = TokenError::AttributeTooLarge {
+            sizes: refused
+                .iter()
+                .map(|(attribute, size)| (attribute.to_string(), *size))
+                .collect(),
+            limit,
+        };
+        info.problems.push(e.to_string());
+        &kept
+    };
     match session.get_attributes(handle, wanted) {
         Ok(attrs) => Ok(attrs),
         Err(e) if is_conversion_error(&e) => {
@@ -1057,12 +1143,24 @@ fn rejects_template_attribute(e: &CkError) -> bool {
     )
 }
 
-/// Finds the objects matching `template` and describes each with one batched attribute
-/// read (see the module docs for the searches that find class and category first).
-/// Objects come back in the order the token returned them.
+/// [`find_objects_limited`] with [`DEFAULT_MAX_ATTRIBUTE_SIZE`].
 pub fn find_objects(
     session: &Session,
     template: &[Attribute],
+) -> Result<Vec<ObjectInfo>, TokenError> {
+    find_objects_limited(session, template, DEFAULT_MAX_ATTRIBUTE_SIZE)
+}
+
+/// Finds the objects matching `template` and describes each with one batched attribute
+/// read, after a size query for its variable-length attributes (see the module docs for
+/// the searches that find class and category first). An attribute the module says is
+/// longer than `max_attribute_size` bytes is not read, and [`ObjectInfo::problems`] says
+/// so ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token
+/// returned them.
+pub fn find_objects_limited(
+    session: &Session,
+    template: &[Attribute],
+    max_attribute_size: usize,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
     let handles = session.find_objects(template)?;
     if handles.is_empty() {
@@ -1079,7 +1177,14 @@ pub fn find_objects(
         .zip(kinds)
         .map(|(&handle, kind)| {
             let mut info = ObjectInfo::new(handle_number(handle), kind);
-            apply(&mut info, fetch(session, handle, kind.attributes())?);
+            let attrs = fetch(
+                session,
+                handle,
+                kind.attributes(),
+                max_attribute_size,
+                &mut info,
+            )?;
+            apply(&mut info, attrs);
             if kind == ObjectKind::Certificate {
                 info.category = categories.get(&info.handle).copied();
             }
