@@ -233,10 +233,11 @@ fn blank_token_is_explained() {
 
 /// A module that reports absurd attribute lengths used to abort certscope (cryptoki
 /// allocates whatever the module says); now every object is still listed, with an error
-/// naming the attributes, their reported sizes and the limit.
+/// naming the attributes, their reported sizes and the limit. A module whose values are
+/// shorter than its own size answers gets a warning on the item.
 #[test]
-fn attribute_sizes_are_capped() {
-    fault_test("attribute_sizes_are_capped", &[TOKEN], |ctx| {
+fn attribute_lengths_are_checked() {
+    fault_test("attribute_lengths_are_checked", &[TOKEN], |ctx| {
         populate(&ctx.softhsm, TOKEN, CONTENTS);
         let args = token_args(ctx, "list", &["-f", "json"]);
         let baseline = run(ctx, &args, None);
@@ -262,6 +263,27 @@ fn attribute_sizes_are_capped() {
             );
         }
         assert_eq!(r.stderr.lines().count(), 2, "{}", r.stderr);
+
+        // A module whose read gives fewer bytes than its size answer said: the 6th call is
+        // cryptoki's read of the first certificate (after 4 size queries and its own).
+        let r = run(ctx, &args, Some("C_GetAttributeValue:6:bad-length"));
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        let items = json(&r.stdout)["items"].as_array().unwrap().clone();
+        let cut = items
+            .iter()
+            .find(|i| !base_items.contains(i))
+            .expect("the damaged item");
+        let warning = cut["warnings"][0].as_str().unwrap();
+        assert!(
+            warning.starts_with("the module gave fewer bytes than it said it has for CKA_LABEL ("),
+            "{warning}"
+        );
+        assert!(
+            warning.ends_with("; the values may be truncated"),
+            "{warning}"
+        );
+        // The truncated DER does not decode either: an error, exit 1.
+        assert!(cut["error"].is_string(), "{cut}");
 
         // A real certificate over a lowered limit: that one is flagged, the other complete.
         let leaf_len = support::softhsm::fixture_certs()

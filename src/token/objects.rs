@@ -52,6 +52,7 @@ pub fn to_item(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -> 
         for p in &info.problems {
             item.add_error(p.clone());
         }
+        item.warnings.extend(info.warnings.iter().cloned());
         item.token = Some(TokenAttributes {
             trusted: info.trusted,
             category: info.category.map(|c| c.name().to_string()),
@@ -79,5 +80,6 @@ pub fn to_item(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -> 
     for p in &info.problems {
         item.add_error(p.clone());
     }
+    item.warnings.extend(info.warnings.iter().cloned());
     item
 }

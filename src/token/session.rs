@@ -804,6 +804,9 @@ pub struct ObjectInfo {
     /// Why attributes are missing that the token has (one over the size limit): shown as
     /// the item's error, so that what is missing is said.
     pub problems: Vec<String>,
+    /// Doubts about values that were read (a module contradicting its own size answer):
+    /// shown as the item's warnings.
+    pub warnings: Vec<String>,
 }
 
 impl ObjectInfo {
@@ -825,6 +828,7 @@ impl ObjectInfo {
             flags: Vec::new(),
             application: None,
             problems: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -976,21 +980,20 @@ fn is_conversion_error(e: &CkError) -> bool {
     )
 }
 
-/// The variable-length attributes (label, ID, certificate value, subject, modulus,
-/// curve) of `wanted` that the module says are longer than `limit`, with their sizes; they
-/// are then not read.
+/// The sizes the module reports for the variable-length attributes (label, ID,
+/// certificate value, subject, modulus, curve) of `wanted`, for those it has.
 ///
 /// cryptoki 0.12's `get_attributes` allocates whatever length the module's size query
 /// returns, and a failed allocation aborts the process: a module that answered 2^40 bytes
-/// killed certscope. This asks for the sizes first, one `C_GetAttributeValue` per
-/// variable-length attribute (cryptoki's `get_attribute_info`), which protects against a
-/// module that gets lengths wrong, as buggy ones do, every time. A module whose answer
-/// changes between this query and cryptoki's own cannot be guarded against without FFI.
-fn oversized(
+/// killed certscope. Asking for the sizes first, one `C_GetAttributeValue` per
+/// variable-length attribute (cryptoki's `get_attribute_info`), lets [`fetch`] refuse them
+/// before anything that size is allocated. That protects against a module that gets
+/// lengths wrong, as buggy ones do, every time; one whose answer changes between this
+/// query and cryptoki's own cannot be guarded against without FFI.
+fn variable_sizes(
     session: &Session,
     handle: ObjectHandle,
     wanted: &[AttributeType],
-    limit: usize,
 ) -> Result<Vec<(AttributeType, usize)>, TokenError> {
     let variable: Vec<AttributeType> = wanted
         .iter()
@@ -1000,20 +1003,38 @@ fn oversized(
     if variable.is_empty() {
         return Ok(Vec::new());
     }
-    let sizes = session.get_attribute_info(handle, &variable)?;
+    let infos = session.get_attribute_info(handle, &variable)?;
     Ok(variable
         .into_iter()
-        .zip(sizes)
+        .zip(infos)
         .filter_map(|(attribute, info)| match info {
-            AttributeInfo::Available(size) if size > limit => Some((attribute, size)),
+            AttributeInfo::Available(size) => Some((attribute, size)),
             _ => None,
         })
         .collect())
 }
 
-/// Fetches `wanted` for one object, leaving out what [`oversized`] refuses (said in
-/// `info.problems`): one batched call; if cryptoki cannot convert one of the values, one
-/// call per attribute, leaving out those it cannot represent.
+/// The byte length of a variable-length attribute value, to compare with what the
+/// module said it would be.
+fn value_len(attribute: &Attribute) -> Option<usize> {
+    match attribute {
+        Attribute::Label(v)
+        | Attribute::Id(v)
+        | Attribute::Value(v)
+        | Attribute::Subject(v)
+        | Attribute::Modulus(v)
+        | Attribute::EcParams(v)
+        | Attribute::Application(v) => Some(v.len()),
+        _ => None,
+    }
+}
+
+/// Fetches `wanted` for one object: the sizes of its variable-length attributes first
+/// ([`variable_sizes`]); those over `limit` are left out and said in `info.problems`.
+/// Then one batched call; if cryptoki cannot convert one of the values, one call per
+/// attribute, leaving out those it cannot represent. A value shorter than the module's
+/// own size answer (a module contradicting itself, maybe truncating) is said in
+/// `info.warnings`.
 fn fetch(
     session: &Session,
     handle: ObjectHandle,
@@ -1021,28 +1042,30 @@ fn fetch(
     limit: usize,
     info: &mut ObjectInfo,
 ) -> Result<Vec<Attribute>, TokenError> {
-    let refused = oversized(session, handle, wanted, limit)?;
+    let sizes = variable_sizes(session, handle, wanted)?;
+    let refused: Vec<(String, usize)> = sizes
+        .iter()
+        .filter(|(_, size)| *size > limit)
+        .map(|(attribute, size)| (attribute.to_string(), *size))
+        .collect();
     let kept: Vec<AttributeType>;
     let wanted = if refused.is_empty() {
         wanted
     } else {
         kept = wanted
             .iter()
-            .filter(|t| !refused.iter().any(|(r, _)| r == *t))
+            .filter(|t| !sizes.iter().any(|(a, size)| a == *t && *size > limit))
             .copied()
             .collect();
         let e = TokenError::AttributeTooLarge {
-            sizes: refused
-                .iter()
-                .map(|(attribute, size)| (attribute.to_string(), *size))
-                .collect(),
+            sizes: refused,
             limit,
         };
         info.problems.push(e.to_string());
         &kept
     };
-    match session.get_attributes(handle, wanted) {
-        Ok(attrs) => Ok(attrs),
+    let attrs = match session.get_attributes(handle, wanted) {
+        Ok(attrs) => attrs,
         Err(e) if is_conversion_error(&e) => {
             let mut out = Vec::new();
             for t in wanted {
@@ -1052,10 +1075,28 @@ fn fetch(
                     Err(e) => return Err(e.into()),
                 }
             }
-            Ok(out)
+            out
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    let short: Vec<String> = attrs
+        .iter()
+        .filter_map(|a| {
+            let got = value_len(a)?;
+            let said = sizes
+                .iter()
+                .find(|(t, _)| *t == a.attribute_type())
+                .map(|(_, size)| *size)?;
+            (got < said).then(|| format!("{} ({got} of {said})", a.attribute_type()))
+        })
+        .collect();
+    if !short.is_empty() {
+        info.warnings.push(format!(
+            "the module gave fewer bytes than it said it has for {}; the values may be truncated",
+            short.join(", ")
+        ));
     }
+    Ok(attrs)
 }
 
 /// `template` with its `CKA_CLASS` replaced by `class`.
