@@ -398,3 +398,165 @@ fn cryptoki_limits() {
         assert!(r.timed_out, "{}", r.describe());
     });
 }
+
+/// ELF header of a shared object (`ET_DYN`) for another machine than this one: 64-bit
+/// little-endian for AArch64 (x86-64 when certscope runs on AArch64), or 32-bit i386.
+/// dlopen reads no further than the header to refuse it.
+fn foreign_elf(bits64: bool) -> Vec<u8> {
+    let machine: u16 = if !bits64 {
+        3
+    } else if cfg!(target_arch = "aarch64") {
+        62
+    } else {
+        183
+    };
+    let mut h = b"\x7fELF".to_vec();
+    h.extend([if bits64 { 2 } else { 1 }, 1, 1, 0]);
+    h.extend([0u8; 8]);
+    h.extend(3u16.to_le_bytes()); // ET_DYN
+    h.extend(machine.to_le_bytes());
+    h.extend(1u32.to_le_bytes()); // EV_CURRENT
+                                  // e_ehsize and e_phentsize where the header has them; no program header follows.
+    let (at, ehsize, phentsize) = if bits64 {
+        (52, 64u16, 56u16)
+    } else {
+        (40, 52, 32)
+    };
+    h.resize(128, 0);
+    h[at..at + 2].copy_from_slice(&ehsize.to_le_bytes());
+    h[at + 2..at + 4].copy_from_slice(&phentsize.to_le_bytes());
+    h
+}
+
+/// `cc`, to build a module whose dependency is missing; `None` (and a note) without one.
+fn c_compiler() -> Option<std::path::PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join("cc"))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        eprintln!("NOTE: no cc on PATH; the missing-dependency case is not run");
+    }
+    found
+}
+
+/// Module files certscope cannot use, beyond those of `token_cli.rs`
+/// (`broken_modules_are_clear_errors`: missing file, text file, directory, a library
+/// without `C_GetFunctionList`): another architecture, an empty file, an ELF file with
+/// nothing loadable, a module whose dependency is missing. Each is a sentence naming the
+/// module and the reason, exit 1, for the token commands and for a URI alike.
+#[test]
+fn module_files_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    let host = if cfg!(target_arch = "x86_64") {
+        "x86-64 (64-bit)"
+    } else {
+        ""
+    };
+    let other64 = if cfg!(target_arch = "aarch64") {
+        "x86-64 (64-bit)"
+    } else {
+        "AArch64 (64-bit)"
+    };
+    let arch = "the library is built for another architecture (32/64-bit or CPU) (it is built for";
+    let mut cases: Vec<(String, String)> = vec![
+        (
+            file("aarch64.so", &foreign_elf(true)),
+            format!("{arch} {other64}; this certscope is for {host}"),
+        ),
+        (
+            file("i386.so", &foreign_elf(false)),
+            format!("{arch} i386 (32-bit); this certscope is for {host}"),
+        ),
+        (
+            file("empty.so", b""),
+            "the file is not a shared library".to_string(),
+        ),
+    ];
+    // A header for this machine and nothing after it.
+    let mut own = foreign_elf(true);
+    let machine: u16 = if cfg!(target_arch = "aarch64") {
+        183
+    } else {
+        62
+    };
+    own[18..20].copy_from_slice(&machine.to_le_bytes());
+    cases.push((
+        file("headless.so", &own),
+        "the file is not a shared library".to_string(),
+    ));
+    // The same with a damaged header (program header entry size 0).
+    own[54..56].copy_from_slice(&[0, 0]);
+    cases.push((
+        file("damaged.so", &own),
+        "the file is not a shared library".to_string(),
+    ));
+    // A real foreign library, where the system happens to have one (valgrind's preloads).
+    let real_i386 = "/usr/libexec/valgrind/vgpreload_core-x86-linux.so";
+    if cfg!(target_arch = "x86_64") && std::path::Path::new(real_i386).is_file() {
+        cases.push((
+            real_i386.to_string(),
+            format!("{arch} i386 (32-bit); this certscope is for {host}"),
+        ));
+    }
+    if let Some(cc) = c_compiler() {
+        // module.so links against libcertscope-gone.so, which is then deleted.
+        let src = dir.path().join("m.c");
+        std::fs::write(&src, "int certscope_test(void) { return 0; }\n").unwrap();
+        let build = |out: &str, extra: &[&str]| {
+            let o = std::process::Command::new(&cc)
+                .args(["-shared", "-fPIC", "-o"])
+                .arg(dir.path().join(out))
+                .arg(&src)
+                .args(extra)
+                .output()
+                .unwrap();
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        };
+        build("libcertscope-gone.so", &[]);
+        let libdir = format!("-L{}", dir.path().display());
+        // --no-as-needed: the dependency is kept although nothing of it is used.
+        build(
+            "needs-gone.so",
+            &[&libdir, "-Wl,--no-as-needed", "-lcertscope-gone"],
+        );
+        std::fs::remove_file(dir.path().join("libcertscope-gone.so")).unwrap();
+        cases.push((
+            dir.path().join("needs-gone.so").display().to_string(),
+            "a library the module needs is not installed (libcertscope-gone.so: cannot open \
+             shared object file: No such file or directory)"
+                .to_string(),
+        ));
+    }
+    for (module, want) in &cases {
+        for sub in ["slots", "list"] {
+            let o = support::run(&["token", sub, "--module", module]);
+            let err = support::stderr(&o);
+            assert_eq!(o.status.code(), Some(1), "{sub} {module}: {err}");
+            assert_eq!(
+                err.lines().count(),
+                1,
+                "{sub} {module}: one line expected: {err}"
+            );
+            assert!(
+                err.starts_with(&format!("certscope: cannot load PKCS#11 module {module}: ")),
+                "{sub} {module}: {err}"
+            );
+            assert!(err.contains(want.as_str()), "{sub} {module}: {err}");
+        }
+        let uri = format!("pkcs11:token=x?module-path={module}");
+        let o = support::run(&["inspect", &uri]);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(
+            support::stderr(&o).contains(want.as_str()),
+            "{}",
+            support::stderr(&o)
+        );
+    }
+}
