@@ -385,6 +385,17 @@ fn cryptoki_limits() {
             "{}",
             r.stderr
         );
+        // A module that hands out a NULL function list with CKR_OK: cryptoki reads through
+        // it (a null-pointer panic that aborts in a debug build, SIGSEGV in a release one).
+        let mut cmd = ctx.certscope();
+        cmd.args(&args).current_dir(&ctx.dir);
+        let r = fault::run(
+            cmd,
+            Some("C_GetFunctionList:1:null-list"),
+            &ctx.dir.join("null.log"),
+            TIMEOUT,
+        );
+        assert!(r.signal.is_some(), "a crash expected: {}", r.describe());
         // A module that answers C_GetSlotList with CKR_BUFFER_TOO_SMALL for ever: cryptoki
         // asks again for ever.
         let mut cmd = ctx.certscope();
@@ -559,4 +570,27 @@ fn module_files_are_clear_errors() {
             support::stderr(&o)
         );
     }
+}
+
+/// `C_GetFunctionList` itself failing: the module and the reason are named.
+#[test]
+fn function_list_failure_is_a_load_error() {
+    fault_test("function_list_failure_is_a_load_error", &[TOKEN], |ctx| {
+        let r = run(
+            ctx,
+            &token_args(ctx, "slots", &[]),
+            Some("C_GetFunctionList:1:CKR_HOST_MEMORY"),
+        );
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(
+            r.stderr,
+            format!(
+                "certscope: cannot load PKCS#11 module {}: the module would not hand out its \
+                 functions (C_GetFunctionList: the module ran out of memory (CKR_HOST_MEMORY))\n",
+                ctx.module_str()
+            )
+        );
+        assert_eq!(r.count("C_Initialize"), 0);
+        assert_eq!(r.count("C_Finalize"), 0);
+    });
 }

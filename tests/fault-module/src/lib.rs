@@ -13,9 +13,10 @@
 //!     returns it), `bad-length` (C_GetAttributeValue only: the call is forwarded, then
 //!     every length in the reply is one byte short of what the module wrote or needs),
 //!     `huge-length` (C_GetAttributeValue only: every size query is answered 2^40 bytes),
-//!     or `removed` (the token is pulled out at that call: from then on slot lists say no
+//!     `removed` (the token is pulled out at that call: from then on slot lists say no
 //!     token is present, token calls answer `CKR_TOKEN_NOT_PRESENT` and session calls
-//!     `CKR_DEVICE_REMOVED`).
+//!     `CKR_DEVICE_REMOVED`), or `null-list` (C_GetFunctionList only: `CKR_OK` with a NULL
+//!     list).
 //! - `CERTSCOPE_FAULT_LOG`: a file to which one line per intercepted call is appended,
 //!   `FUNCTION N RV` plus ` injected` when the shim made the result up, so that tests can
 //!   count `C_OpenSession`/`C_CloseSession`/`C_Finalize` on every error path.
@@ -146,6 +147,7 @@ enum Kind {
 
 /// The intercepted functions: everything certscope calls.
 const WRAPPED: &[(&str, Kind)] = &[
+    ("C_GetFunctionList", Kind::Library),
     ("C_Initialize", Kind::Library),
     ("C_Finalize", Kind::Library),
     ("C_GetInfo", Kind::Library),
@@ -177,6 +179,8 @@ enum Fault {
     HugeLength,
     /// The token is removed from this call on.
     Removed,
+    /// C_GetFunctionList only: answer `CKR_OK` with a NULL list.
+    NullList,
 }
 
 /// Which calls of the function a rule selects.
@@ -235,6 +239,7 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         "bad-length" => Fault::BadLength,
         "huge-length" => Fault::HugeLength,
         "removed" => Fault::Removed,
+        "null-list" => Fault::NullList,
         _ => {
             let rv = if let Some(hex) = fault.strip_prefix("0x") {
                 CK_RV::from_str_radix(hex, 16).map_err(|e| format!("{fault:?}: {e}"))?
@@ -255,6 +260,14 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     if matches!(fault, Fault::BadLength | Fault::HugeLength) && function != "C_GetAttributeValue" {
         return Err(format!(
             "{text:?}: length faults apply to C_GetAttributeValue only"
+        ));
+    }
+    let entry_fault = matches!(fault, Fault::Rv(_) | Fault::NullList);
+    if (fault == Fault::NullList && function != "C_GetFunctionList")
+        || (function == "C_GetFunctionList" && !entry_fault)
+    {
+        return Err(format!(
+            "{text:?}: C_GetFunctionList takes a CKR_* or null-list, and null-list nothing else"
         ));
     }
     Ok(Rule {
@@ -429,9 +442,18 @@ pub unsafe extern "C" fn C_GetFunctionList(list: *mut *mut CK_FUNCTION_LIST) -> 
     }
     match shim() {
         Ok(s) => {
-            // SAFETY: checked non-null; callers only read the list (PKCS#11 says so).
-            unsafe { *list = ptr::from_ref(&s.ours).cast_mut() };
-            CKR_OK
+            let (n, fault) = s.enter("C_GetFunctionList");
+            let (rv, value) = match fault {
+                Some(Fault::Rv(rv)) => (rv, None),
+                Some(_) => (CKR_OK, Some(ptr::null_mut())),
+                None => (CKR_OK, Some(ptr::from_ref(&s.ours).cast_mut())),
+            };
+            if let Some(value) = value {
+                // SAFETY: checked non-null; callers only read the list (PKCS#11 says so).
+                unsafe { *list = value };
+            }
+            s.record("C_GetFunctionList", n, rv, fault.is_some());
+            rv
         }
         Err(message) => {
             eprintln!("certscope-fault-module: {message}");
@@ -694,6 +716,8 @@ mod tests {
             "C_Login:1:CKR_NONSENSE",
             "C_Sign:1:CKR_GENERAL_ERROR",
             "C_Login:1:bad-length",
+            "C_Login:1:null-list",
+            "C_GetFunctionList:1:removed",
             "C_Login:1",
         ] {
             assert!(parse_rule(bad).is_err(), "{bad}");
