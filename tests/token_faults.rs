@@ -7,6 +7,10 @@
 //! or a result that says what is missing: never a panic, a hang, or a wrong answer
 //! presented as complete; and every session it opened is closed and the module finalized.
 //!
+//! `fault_matrix` does that for every call of every function in four commands and keeps
+//! the table in docs/robustness-pkcs11.md in step with what it observes; the other tests
+//! pin the bugs it found, the module-file errors and what only cryptoki could fix.
+//!
 //! Missing SoftHSM skips these tests with a message, or fails them under
 //! `CERTSCOPE_REQUIRE_SOFTHSM=1` (scripts/test.sh, CI).
 
@@ -35,6 +39,13 @@ const CONTENTS: Contents = Contents {
     private_cert: true,
     rsa: false,
     ec: false,
+};
+
+/// The matrix adds an EC key pair (the public key is listed without a login, the private
+/// one with it), so that objects other than certificates meet every fault too.
+const MATRIX_CONTENTS: Contents = Contents {
+    ec: true,
+    ..CONTENTS
 };
 
 /// Long enough for a loaded machine, short enough that a hang does not stall the suite.
@@ -409,6 +420,348 @@ fn cryptoki_limits() {
         assert!(r.timed_out, "{}", r.describe());
     });
 }
+/// The functions certscope calls, in the order a listing first calls them.
+const FUNCTIONS: &[&str] = &[
+    "C_Initialize",
+    "C_GetInfo",
+    "C_GetSlotList",
+    "C_GetSlotInfo",
+    "C_GetTokenInfo",
+    "C_OpenSession",
+    "C_Login",
+    "C_FindObjectsInit",
+    "C_FindObjects",
+    "C_FindObjectsFinal",
+    "C_GetAttributeValue",
+    "C_CloseSession",
+    "C_Finalize",
+];
+
+/// The faults of the matrix. `CKR_GENERAL_ERROR`, `removed` and `bad-length` are injected
+/// at each call number in turn; `huge-length` at every call (a module that gets lengths
+/// wrong does so consistently; one wrong answer is a cryptoki limit, see
+/// `cryptoki_limits`).
+const FAULTS: &[&str] = &["CKR_GENERAL_ERROR", "removed", "bad-length", "huge-length"];
+
+fn applies(function: &str, fault: &str) -> bool {
+    !fault.ends_with("-length") || function == "C_GetAttributeValue"
+}
+
+/// A command of the matrix: its column name and arguments.
+struct Column {
+    name: &'static str,
+    args: Vec<String>,
+}
+
+fn columns(ctx: &ChildContext) -> Vec<Column> {
+    let pin = format!("pass:{USER_PIN}");
+    vec![
+        Column {
+            name: "token slots",
+            args: token_args(ctx, "slots", &["-f", "json"]),
+        },
+        Column {
+            name: "token list",
+            args: token_args(ctx, "list", &["-f", "json"]),
+        },
+        Column {
+            name: "token list --pin",
+            args: token_args(ctx, "list", &["-f", "json", "--pin", &pin]),
+        },
+        Column {
+            name: "inspect pkcs11:",
+            args: vec![
+                "inspect".to_string(),
+                "-f".to_string(),
+                "json".to_string(),
+                format!(
+                    "pkcs11:token={TOKEN};type=cert?module-path={}",
+                    ctx.module_str()
+                ),
+            ],
+        },
+    ]
+}
+
+/// The `CKR_*` name in a message: `... (CKR_DEVICE_ERROR); ...` → `CKR_DEVICE_ERROR`.
+fn ckr_in(text: &str) -> Option<&str> {
+    let start = text.find("(CKR_")? + 1;
+    let len = text[start..].find(')')?;
+    Some(&text[start..start + len])
+}
+
+fn items_of(stdout: &str) -> Vec<Value> {
+    if stdout.trim().is_empty() {
+        return Vec::new();
+    }
+    json(stdout)["items"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+/// Among the items of a run, those that differ from the fault-free run: how many carry an
+/// error, how many only a warning. An item that differs silently is a broken promise.
+fn flagged(stdout: &str, baseline: &str) -> Result<(usize, usize), String> {
+    let base = items_of(baseline);
+    let (mut errors, mut warned) = (0, 0);
+    for item in items_of(stdout) {
+        if base.contains(&item) {
+            continue;
+        }
+        if item.get("error").is_some_and(|e| !e.is_null()) {
+            errors += 1;
+        } else if item
+            .get("warnings")
+            .and_then(Value::as_array)
+            .is_some_and(|w| !w.is_empty())
+        {
+            warned += 1;
+        } else {
+            return Err(format!(
+                "an item differs from the fault-free run without an error or warning: {item}"
+            ));
+        }
+    }
+    Ok((errors, warned))
+}
+
+/// Sorts one run into an outcome of the matrix, or says which promise it broke.
+fn classify(col: &Column, fault: &str, r: &Run, baseline: &Run) -> Result<String, String> {
+    if r.timed_out {
+        return Err("hang (killed after the timeout)".into());
+    }
+    if let Some(sig) = r.signal {
+        return Err(format!("killed by signal {sig}"));
+    }
+    if r.stderr.contains("panicked") {
+        return Err("panic".into());
+    }
+    let released = std::panic::catch_unwind(|| assert_released(r, col.name));
+    if released.is_err() {
+        return Err("a session left open or the module not finalized".into());
+    }
+    match r.code {
+        Some(0) => {
+            if r.stdout == baseline.stdout {
+                return Ok("complete".into());
+            }
+            if col.name != "token slots" {
+                // Items that differ must say why, with a warning at least.
+                let (errors, warned) = flagged(&r.stdout, &baseline.stdout)?;
+                if errors == 0 && warned > 0 {
+                    return Ok(format!("complete, {warned} item(s) with a warning"));
+                }
+            }
+            if col.name == "token slots" && fault == "removed" {
+                // The token was pulled out while certscope read the slots: saying the slot
+                // is empty is the truth, provided nothing else changed.
+                let doc = json(&r.stdout);
+                let ours = doc["slots"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .filter(|s| s["token"].is_null())
+                    .count();
+                if ours > 0 {
+                    return Ok("token shown absent".into());
+                }
+            }
+            Err("exit 0 with a result that differs from the fault-free run".into())
+        }
+        Some(1) => {
+            let lines: Vec<&str> = r.stderr.lines().collect();
+            if lines.is_empty() || !lines.iter().all(|l| l.starts_with("certscope: ")) {
+                return Err("exit 1 without a certscope: message on stderr".into());
+            }
+            let (errors, warned) = flagged(&r.stdout, &baseline.stdout)?;
+            if errors > 0 {
+                let also = if warned > 0 {
+                    format!(", {warned} with a warning")
+                } else {
+                    String::new()
+                };
+                return Ok(format!("{errors} item(s) flagged with an error{also}"));
+            }
+            let base_items = items_of(&baseline.stdout);
+            let items = items_of(&r.stdout);
+            // No token is not an error code: the module answered, there is nothing.
+            for (said, outcome) in [
+                ("no initialised token is present", "error: no token present"),
+                ("no token matches", "error: no token matches"),
+            ] {
+                if fault == "removed" && r.stderr.contains(said) {
+                    return Ok(outcome.to_string());
+                }
+            }
+            let Some(ckr) = ckr_in(&r.stderr) else {
+                return Err("an error message without a CKR_ name".into());
+            };
+            if warned > 0 {
+                return Ok(format!("error {ckr}, {warned} item(s) with a warning"));
+            }
+            if !items.is_empty() && items.len() == base_items.len() {
+                Ok(format!("complete, then error {ckr}"))
+            } else if items.is_empty() {
+                Ok(format!("error {ckr}"))
+            } else {
+                Ok(format!(
+                    "partial ({} of {} items), error {ckr}",
+                    items.len(),
+                    base_items.len()
+                ))
+            }
+        }
+        other => Err(format!("exit status {other:?}")),
+    }
+}
+
+/// The outcomes of the calls of one cell → `complete (1 call); error X (9 calls)`, sorted.
+/// Counts rather than call numbers: which object the Nth `C_GetAttributeValue` reads
+/// depends on SoftHSM's storage order, which can change between tokens, while how many
+/// reads end each way does not.
+fn summarise(outcomes: &[String]) -> String {
+    let mut groups: std::collections::BTreeMap<&str, usize> = Default::default();
+    for o in outcomes {
+        *groups.entry(o.as_str()).or_default() += 1;
+    }
+    groups
+        .iter()
+        .map(|(o, n)| match n {
+            1 if outcomes.len() == 1 => (*o).to_string(),
+            1 => format!("{o} (1 call)"),
+            n => format!("{o} ({n} calls)"),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The document that shows the matrix, and the markers around the generated part.
+const MATRIX_DOC: &str = "docs/robustness-pkcs11.md";
+const BEGIN: &str = "<!-- fault-matrix:begin (generated by tests/token_faults.rs fault_matrix; \
+                     CERTSCOPE_UPDATE_DOCS=1 rewrites it) -->";
+const END: &str = "<!-- fault-matrix:end -->";
+
+/// Checks that the matrix in [`MATRIX_DOC`] is the one just observed; with
+/// `CERTSCOPE_UPDATE_DOCS=1`, writes it there instead.
+fn sync_doc(generated: &str) {
+    let path = support::root().join(MATRIX_DOC);
+    let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{MATRIX_DOC}: {e}"));
+    let (Some(b), Some(e)) = (doc.find(BEGIN), doc.find(END)) else {
+        panic!("{MATRIX_DOC} lacks the markers {BEGIN} ... {END}");
+    };
+    let current = &doc[b + BEGIN.len()..e];
+    let wanted = format!("\n{generated}");
+    if current == wanted {
+        return;
+    }
+    if std::env::var("CERTSCOPE_UPDATE_DOCS").is_ok_and(|v| v == "1") {
+        let updated = format!("{}{BEGIN}{wanted}{}", &doc[..b], &doc[e..]);
+        std::fs::write(&path, updated).unwrap();
+        println!("updated {MATRIX_DOC}");
+        return;
+    }
+    panic!(
+        "the fault matrix in {MATRIX_DOC} differs from what certscope does now; review, then \
+         rerun with CERTSCOPE_UPDATE_DOCS=1 to rewrite it.\n--- observed ---\n{generated}"
+    );
+}
+
+#[test]
+fn fault_matrix() {
+    fault_test("fault_matrix", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, MATRIX_CONTENTS);
+        let columns = columns(ctx);
+        let mut rows: Vec<(String, Vec<String>)> = Vec::new();
+        let mut broken: Vec<String> = Vec::new();
+        let mut runs = 0usize;
+        let started = std::time::Instant::now();
+        let baselines: Vec<Run> = columns
+            .iter()
+            .map(|c| {
+                let b = run(ctx, &c.args, None);
+                assert_eq!(b.code, Some(0), "{}: {}", c.name, b.describe());
+                assert_released(&b, c.name);
+                b
+            })
+            .collect();
+        for function in FUNCTIONS {
+            for fault in FAULTS.iter().copied().filter(|f| applies(function, f)) {
+                let mut cells = Vec::new();
+                for (col, baseline) in columns.iter().zip(&baselines) {
+                    let calls = baseline.count(function) as u64;
+                    let numbers: Vec<String> = if calls == 0 {
+                        Vec::new()
+                    } else if fault == "huge-length" {
+                        vec!["*".to_string()]
+                    } else {
+                        (1..=calls).map(|n| n.to_string()).collect()
+                    };
+                    let mut outcomes = Vec::new();
+                    for n in &numbers {
+                        let spec = format!("{function}:{n}:{fault}");
+                        let r = run(ctx, &col.args, Some(&spec));
+                        runs += 1;
+                        match classify(col, fault, &r, baseline) {
+                            Ok(o) => outcomes.push(o),
+                            Err(why) => {
+                                broken.push(format!(
+                                    "{} with {spec}: {why}\n{}",
+                                    col.name,
+                                    r.describe()
+                                ));
+                                outcomes.push(format!("BROKEN: {why}"));
+                            }
+                        }
+                    }
+                    cells.push(if outcomes.is_empty() {
+                        "—".to_string()
+                    } else {
+                        summarise(&outcomes)
+                    });
+                }
+                rows.push((format!("`{function}` {fault}"), cells));
+            }
+        }
+        let header = |first: &str| {
+            let mut h = format!("| {first} |");
+            for c in &columns {
+                h.push_str(&format!(" `{}` |", c.name));
+            }
+            h.push_str("\n|---|");
+            h.push_str(&"---|".repeat(columns.len()));
+            h.push('\n');
+            h
+        };
+        let mut counts = header("call");
+        for function in std::iter::once(&"C_GetFunctionList").chain(FUNCTIONS) {
+            let cells: Vec<String> = baselines
+                .iter()
+                .map(|b| match b.count(function) {
+                    0 => "—".to_string(),
+                    n => n.to_string(),
+                })
+                .collect();
+            counts.push_str(&format!("| `{function}` | {} |\n", cells.join(" | ")));
+        }
+        let mut table = header("call, fault");
+        for (row, cells) in &rows {
+            table.push_str(&format!("| {row} | {} |\n", cells.join(" | ")));
+        }
+        println!("{runs} runs in {:?}\n{counts}\n{table}", started.elapsed());
+        assert!(
+            broken.is_empty(),
+            "{} broken runs:\n{}",
+            broken.len(),
+            broken.join("\n\n")
+        );
+        let generated = format!(
+            "Calls each command makes without a fault (the shim's log):\n\n{counts}\n\
+             Outcomes ({runs} runs):\n\n{table}"
+        );
+        sync_doc(&generated);
+    });
+}
 
 /// ELF header of a shared object (`ET_DYN`) for another machine than this one: 64-bit
 /// little-endian for AArch64 (x86-64 when certscope runs on AArch64), or 32-bit i386.
@@ -592,5 +945,42 @@ fn function_list_failure_is_a_load_error() {
         );
         assert_eq!(r.count("C_Initialize"), 0);
         assert_eq!(r.count("C_Finalize"), 0);
+    });
+}
+
+/// A token that fails is reported at its URI; the other tokens are still listed, and the
+/// exit status says something is missing.
+#[test]
+fn other_tokens_are_still_listed() {
+    fault_test("other_tokens_are_still_listed", &["alpha", "beta"], |ctx| {
+        populate(&ctx.softhsm, "alpha", CONTENTS);
+        populate(&ctx.softhsm, "beta", CONTENTS);
+        let args = token_args(ctx, "list", &["-f", "json"]);
+        let baseline = run(ctx, &args, None);
+        assert_eq!(baseline.code, Some(0), "{}", baseline.describe());
+        let all = items_of(&baseline.stdout);
+        assert_eq!(all.len(), 4);
+        // The first session opened is the first token's, in slot order.
+        let r = run(ctx, &args, Some("C_OpenSession:1:CKR_DEVICE_ERROR"));
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_released(&r, "one token failing");
+        let listed = items_of(&r.stdout);
+        assert_eq!(listed.len(), 2, "{}", r.describe());
+        let token = listed[0]["source"]["token"].as_str().unwrap().to_string();
+        assert!(listed
+            .iter()
+            .all(|i| all.contains(i) && i["source"]["token"] == token));
+        let failed = if token == "alpha" { "beta" } else { "alpha" };
+        assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!(
+                ";token={failed}: C_OpenSession: the token or its reader \
+                 reported a hardware or communication error (CKR_DEVICE_ERROR)"
+            )),
+            "{}",
+            r.stderr
+        );
+        let doc = json(&r.stdout);
+        assert_eq!(doc["errors"].as_array().unwrap().len(), 1);
     });
 }
