@@ -984,3 +984,43 @@ fn other_tokens_are_still_listed() {
         assert_eq!(doc["errors"].as_array().unwrap().len(), 1);
     });
 }
+
+/// `token mechanisms` used to show a mechanism without its flags and key sizes, exit 0,
+/// whatever `C_GetMechanismInfo` failed with; only "this mechanism cannot be described" is
+/// shown that way now.
+#[test]
+fn mechanism_info_failure_is_reported() {
+    fault_test("mechanism_info_failure_is_reported", &[TOKEN], |ctx| {
+        let args = token_args(ctx, "mechanisms", &["-f", "json"]);
+        let baseline = run(ctx, &args, None);
+        assert_eq!(baseline.code, Some(0), "{}", baseline.describe());
+        let r = run(ctx, &args, Some("C_GetMechanismInfo:3:CKR_DEVICE_ERROR"));
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(
+            r.stderr,
+            "certscope: C_GetMechanismInfo: the token or its reader reported a hardware or \
+             communication error (CKR_DEVICE_ERROR)\n"
+        );
+        assert_eq!(r.stdout, "");
+        assert_released(&r, "mechanism info");
+        let r = run(
+            ctx,
+            &args,
+            Some("C_GetMechanismInfo:3:CKR_MECHANISM_INVALID"),
+        );
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        let want = json(&baseline.stdout)["tokens"][0]["mechanisms"].clone();
+        let got = json(&r.stdout)["tokens"][0]["mechanisms"].clone();
+        let (want, got) = (want.as_array().unwrap(), got.as_array().unwrap());
+        assert_eq!(want.len(), got.len());
+        for (i, (w, g)) in want.iter().zip(got).enumerate() {
+            if i == 2 {
+                assert_eq!(g["name"], w["name"]);
+                assert!(g["min_key_size"].is_null(), "{g}");
+                assert_eq!(g["flags"], Value::Array(vec![]));
+            } else {
+                assert_eq!(g, w);
+            }
+        }
+    });
+}

@@ -406,20 +406,30 @@ impl Module {
 
     /// The mechanisms of a slot with their info. Mechanisms cryptoki 0.12 cannot name are
     /// missing (see the module docs).
+    ///
+    /// A mechanism the module lists but will not describe (`CKR_MECHANISM_INVALID`, or no
+    /// `C_GetMechanismInfo` at all) is shown without key sizes and flags rather than hiding
+    /// the rest; any other failure (token removed, device error) is an error, because a
+    /// list without the flags the token has would be presented as complete.
     pub fn mechanisms(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
         let list = self.ctx.get_mechanism_list(slot)?;
-        Ok(list
-            .into_iter()
+        list.into_iter()
             .map(|m| {
-                // One mechanism the module lists but will not describe should not hide the rest.
-                let info = self.ctx.get_mechanism_info(slot, m).ok();
-                MechanismSummary {
+                let info = match self.ctx.get_mechanism_info(slot, m) {
+                    Ok(info) => Some(info),
+                    Err(CkError::Pkcs11(
+                        RvError::MechanismInvalid | RvError::FunctionNotSupported,
+                        _,
+                    )) => None,
+                    Err(e) => return Err(e.into()),
+                };
+                Ok(MechanismSummary {
                     name: m.to_string(),
                     key_sizes: info.as_ref().map(|i| (i.min_key_size(), i.max_key_size())),
                     flags: info.as_ref().map(mechanism_flags).unwrap_or_default(),
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Opens a read-only session. certscope never writes to a token.
