@@ -7,7 +7,7 @@
 //! or a result that says what is missing: never a panic, a hang, or a wrong answer
 //! presented as complete; and every session it opened is closed and the module finalized.
 //!
-//! `fault_matrix` does that for every call of every function in four commands and keeps
+//! `fault_matrix` does that for every call of every function in five commands and keeps
 //! the table in docs/robustness-pkcs11.md in step with what it observes; the other tests
 //! pin the bugs it found, the module-file errors and what only cryptoki could fix.
 //!
@@ -427,6 +427,8 @@ const FUNCTIONS: &[&str] = &[
     "C_GetSlotList",
     "C_GetSlotInfo",
     "C_GetTokenInfo",
+    "C_GetMechanismList",
+    "C_GetMechanismInfo",
     "C_OpenSession",
     "C_Login",
     "C_FindObjectsInit",
@@ -467,6 +469,10 @@ fn columns(ctx: &ChildContext) -> Vec<Column> {
         Column {
             name: "token list --pin",
             args: token_args(ctx, "list", &["-f", "json", "--pin", &pin]),
+        },
+        Column {
+            name: "token mechanisms",
+            args: token_args(ctx, "mechanisms", &["-f", "json"]),
         },
         Column {
             name: "inspect pkcs11:",
