@@ -72,14 +72,13 @@ pub struct LoginArgs {
     pub pin: Option<String>,
 }
 
-/// FILTER: every one given must match.
 /// Limits on what a module may hand over.
 #[derive(Debug, Args)]
 pub struct ReadArgs {
     /// Largest attribute value (certificate, label, ID...) accepted from the module, in
-    /// bytes; an object with a longer one is an error, so that a module reporting an absurd
-    /// length cannot exhaust memory. Also applies to pkcs11: URIs given to inspect and
-    /// fingerprint, through the environment variable.
+    /// bytes; a longer one is not read and its object is listed with an error, so that a
+    /// module reporting an absurd length cannot exhaust memory. The environment variable
+    /// also applies to pkcs11: URIs given to inspect and fingerprint.
     #[arg(
         long,
         value_name = "BYTES",
@@ -89,6 +88,7 @@ pub struct ReadArgs {
     pub max_attribute_size: usize,
 }
 
+/// FILTER: every one given must match.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
     /// Objects with this label (CKA_LABEL).
