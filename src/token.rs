@@ -5,8 +5,9 @@
 //!   ─► session::Module::load ─ C_Initialize                         (Drop: C_Finalize)
 //!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
 //!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
-//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + one C_GetAttributeValue
-//!                   per object ─► objects::to_item ─► decode::certificate_item / TokenObject
+//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + size queries and one
+//!                   batched C_GetAttributeValue per object ─► objects::to_item
+//!                   ─► decode::certificate_item / TokenObject
 //! ```
 //!
 //! Nothing here prints: results are [`crate::decode::Event`]s and serde-ready reports,
@@ -45,8 +46,8 @@ pub type SelectedToken = (SlotSummary, TokenSummary);
 /// attributes (`--token` is `token=`, `--slot` is `slot-id=`, `--token-serial` is
 /// `serial=`). With no slot or token attribute ("every token"), tokens that are not
 /// initialised are left out: SoftHSM always adds an empty one, and a blank card cannot be
-/// read anyway. A selection that names a slot or token gets what it names, so that the user
-/// hears why it cannot be used.
+/// read anyway; if that leaves none, it is [`TokenError::NoTokenPresent`]. A selection that
+/// names a slot or token gets what it names, so that the user hears why it cannot be used.
 pub fn select_tokens(
     module: &Module,
     selection: &Pkcs11Uri,
@@ -58,13 +59,29 @@ pub fn select_tokens(
         || selection.slot_id.is_some()
         || selection.slot_description.is_some()
         || selection.slot_manufacturer.is_some();
+    let library_named = selection.library_description.is_some()
+        || selection.library_manufacturer.is_some()
+        || selection.library_version.is_some();
+    let slots = module.slots_matching(selection)?;
+    let slot_count = slots.len();
+    let mut blank = 0usize;
     let mut out = Vec::new();
-    for (slot, token) in module.slots_matching(selection)? {
+    for (slot, token) in slots {
         let Some(token) = token else { continue };
         if !named && !token.has_flag("token_initialized") {
+            blank += 1;
             continue;
         }
         out.push((slot, token));
+    }
+    // "Every token" and there is none: an empty listing would look like an empty token,
+    // and a card pulled out must not look like a card that holds nothing. (A URI whose
+    // library attributes name another module matches nothing, which is not this case.)
+    if out.is_empty() && !named && !library_named {
+        return Err(TokenError::NoTokenPresent {
+            slots: slot_count,
+            blank,
+        });
     }
     if out.is_empty() && named {
         let present: Vec<String> = module
@@ -162,6 +179,9 @@ pub struct Listing<'a, 'o> {
     /// `module-path` to put into every object URI, so that it can be pasted as it is;
     /// `None` leaves it out (the p11-kit proxy, which needs none).
     pub module_path: Option<&'a str>,
+    /// The longest attribute value accepted from the module
+    /// ([`session::DEFAULT_MAX_ATTRIBUTE_SIZE`] unless the user raised it).
+    pub max_attribute_size: usize,
 }
 
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
@@ -234,6 +254,7 @@ fn list_one(
     emit: &mut dyn FnMut(Event),
 ) -> Result<(), TokenError> {
     let mut session = module.open_ro_session(slot.slot)?;
+    session.set_max_attribute_size(listing.max_attribute_size);
     if token.has_flag("login_required") {
         let pin = match login {
             Login::No => None,

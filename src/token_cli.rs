@@ -72,6 +72,22 @@ pub struct LoginArgs {
     pub pin: Option<String>,
 }
 
+/// Limits on what a module may hand over.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Largest attribute value (certificate, label, ID...) accepted from the module, in
+    /// bytes; a longer one is not read and its object is listed with an error, so that a
+    /// module reporting an absurd length cannot exhaust memory. The environment variable
+    /// also applies to pkcs11: URIs given to inspect and fingerprint.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        env = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE",
+        default_value_t = certscope::token::session::DEFAULT_MAX_ATTRIBUTE_SIZE
+    )]
+    pub max_attribute_size: usize,
+}
+
 /// FILTER: every one given must match.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
@@ -136,6 +152,9 @@ pub enum TokenCommand {
         /// Login.
         #[command(flatten)]
         login: LoginArgs,
+        /// Limits.
+        #[command(flatten)]
+        read: ReadArgs,
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -160,6 +179,9 @@ pub enum TokenCommand {
         /// Login.
         #[command(flatten)]
         login: LoginArgs,
+        /// Limits.
+        #[command(flatten)]
+        read: ReadArgs,
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -181,6 +203,9 @@ pub enum TokenCommand {
         /// Login.
         #[command(flatten)]
         login: LoginArgs,
+        /// Limits.
+        #[command(flatten)]
+        read: ReadArgs,
         /// Where to write, `-` for stdout.
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: String,

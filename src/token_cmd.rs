@@ -24,11 +24,15 @@ use certscope::token::{
 
 use crate::app::TokenProducer;
 use crate::token_cli::{
-    FilterArgs, InfoFormat, LoginArgs, ObjectTypeArg, TokenArgs, TokenCommand, TokenSelect,
+    FilterArgs, InfoFormat, LoginArgs, ObjectTypeArg, ReadArgs, TokenArgs, TokenCommand,
+    TokenSelect,
 };
 
 /// The environment variable naming the default module.
 const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
+/// The environment variable behind `--max-attribute-size` (clap reads it for the token
+/// commands; URI inputs read it here).
+const MAX_ATTRIBUTE_SIZE_ENV: &str = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE";
 
 fn config_dirs() -> ConfigDirs {
     let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -56,13 +60,20 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             select,
             object_type,
             login,
+            read,
             format,
         } => {
             let filter = Filter {
                 class: object_type_of(object_type),
                 ..Filter::default()
             };
-            let (code, _) = list_cmd(module.module.as_deref(), &select, &filter, &login, |opts| {
+            let reading = Reading {
+                module_flag: module.module.as_deref(),
+                select: &select,
+                login: &login,
+                read: &read,
+            };
+            let (code, _) = list_cmd(&reading, &filter, |opts| {
                 crate::app::drive_token_items(format, now, color, opts)
             })?;
             Ok(code)
@@ -73,11 +84,18 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             filter,
             object_type,
             login,
+            read,
             format,
         } => {
             let mut f = filter_of(&filter)?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(module.module.as_deref(), &select, &f, &login, |opts| {
+            let reading = Reading {
+                module_flag: module.module.as_deref(),
+                select: &select,
+                login: &login,
+                read: &read,
+            };
+            let (code, items) = list_cmd(&reading, &f, |opts| {
                 crate::app::drive_token_items(format, now, color, opts)
             })?;
             // Like grep: nothing found is a status, not an error message.
@@ -88,11 +106,18 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             select,
             filter,
             login,
+            read,
             output,
         } => {
             let mut f = filter_of(&filter)?;
             f.class = Some(ObjectType::Cert);
-            export_cmd(module.module.as_deref(), &select, &f, &login, &output)
+            let reading = Reading {
+                module_flag: module.module.as_deref(),
+                select: &select,
+                login: &login,
+                read: &read,
+            };
+            export_cmd(&reading, &f, &output)
         }
         TokenCommand::Mechanisms {
             module,
@@ -158,21 +183,29 @@ fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
         .map_err(|e| TokenError::Other(e.to_string()))
 }
 
+/// What the object-reading commands (`list`, `find`, `export`) share: module, tokens,
+/// login and limits.
+struct Reading<'a> {
+    module_flag: Option<&'a str>,
+    select: &'a TokenSelect,
+    login: &'a LoginArgs,
+    read: &'a ReadArgs,
+}
+
 /// Lists through `drive` (which owns the output), with the module loaded, tokens selected
 /// and the PIN source resolved.
 fn list_cmd(
-    module_flag: Option<&str>,
-    select: &TokenSelect,
+    reading: &Reading<'_>,
     filter: &Filter,
-    login: &LoginArgs,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
+    let login = reading.login;
     let pin = match &login.pin {
         Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
         None => None,
     };
-    let (choice, module) = load(module_flag)?;
-    let tokens = token::select_tokens(&module, &selection_of(select))?;
+    let (choice, module) = load(reading.module_flag)?;
+    let tokens = token::select_tokens(&module, &selection_of(reading.select))?;
     let module_path = choice.uri_module_path();
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
@@ -186,6 +219,7 @@ fn list_cmd(
             filter,
             options: opts,
             module_path: module_path.as_deref(),
+            max_attribute_size: reading.read.max_attribute_size,
         };
         if let Err(e) = token::list(&module, &tokens, &listing, &mut login_mode, emit) {
             failure = Some(e);
@@ -232,12 +266,17 @@ pub fn uri_input(name: &str, opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
         Ok(t) => t,
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
+    let max_attribute_size = match max_attribute_size_from_env() {
+        Ok(n) => n,
+        Err(message) => return emit(problem(&locator, message)),
+    };
     let filter = Filter::from_uri(&uri);
     let module_path = choice.uri_module_path();
     let listing = Listing {
         filter: &filter,
         options: opts,
         module_path: module_path.as_deref(),
+        max_attribute_size,
     };
     let mut seen = 0usize;
     let result = token::list(&module, &tokens, &listing, &mut login, &mut |ev| {
@@ -257,6 +296,18 @@ pub fn uri_input(name: &str, opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
     }
     if let Err(e) = module.finalize() {
         emit(problem(&locator, e.to_string()));
+    }
+}
+
+/// The attribute size limit for URI inputs, which have no `--max-attribute-size`: the
+/// environment variable the token commands also read, else the default.
+fn max_attribute_size_from_env() -> Result<usize, String> {
+    match std::env::var(MAX_ATTRIBUTE_SIZE_ENV) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{MAX_ATTRIBUTE_SIZE_ENV}={text:?} is not a number of bytes")),
+        Err(_) => Ok(token::session::DEFAULT_MAX_ATTRIBUTE_SIZE),
     }
 }
 
@@ -501,16 +552,10 @@ fn mechanisms_cmd(
     Ok(0)
 }
 
-fn export_cmd(
-    module_flag: Option<&str>,
-    select: &TokenSelect,
-    filter: &Filter,
-    login: &LoginArgs,
-    output: &str,
-) -> Result<u8> {
+fn export_cmd(reading: &Reading<'_>, filter: &Filter, output: &str) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(module_flag, select, filter, login, |produce| {
+    let (code, _) = list_cmd(reading, filter, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,

@@ -42,10 +42,17 @@ pub fn to_item(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -> 
             Some(der) => decode::certificate_item(der, source, opts),
             None => {
                 let mut item = Item::new(Kind::Certificate, source);
-                item.add_error("the token returned no CKA_VALUE for this certificate");
+                // An oversized CKA_VALUE says so below; otherwise the token had none.
+                if info.problems.is_empty() {
+                    item.add_error("the token returned no CKA_VALUE for this certificate");
+                }
                 item
             }
         };
+        for p in &info.problems {
+            item.add_error(p.clone());
+        }
+        item.warnings.extend(info.warnings.iter().cloned());
         item.token = Some(TokenAttributes {
             trusted: info.trusted,
             category: info.category.map(|c| c.name().to_string()),
@@ -70,5 +77,9 @@ pub fn to_item(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -> 
         flags: info.flags,
         application: info.application.clone(),
     }));
+    for p in &info.problems {
+        item.add_error(p.clone());
+    }
+    item.warnings.extend(info.warnings.iter().cloned());
     item
 }

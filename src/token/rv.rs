@@ -294,6 +294,8 @@ pub enum LoadFailure {
     UnresolvedSymbol,
     /// A shared library without `C_GetFunctionList`: not a PKCS#11 module.
     NotPkcs11Module,
+    /// `C_GetFunctionList` is there but failed; the detail has its `CKR_` sentence.
+    FunctionListFailed,
     /// Anything else; the dynamic loader's message is kept in the detail.
     Other,
 }
@@ -303,12 +305,15 @@ pub enum LoadFailure {
 pub fn classify_load_error(path: &Path, message: &str) -> LoadFailure {
     let m = message.to_ascii_lowercase();
     if m.contains("no such file or directory") {
-        // dlopen says this both for the module and for a library it links against; whether
-        // the module file exists tells the two apart.
-        if path.exists() {
-            LoadFailure::MissingDependency
-        } else {
+        // dlopen says this for the module, for a library it links against, and (glibc) for
+        // a module built for another CPU of the same word size, whose e_machine it rejects
+        // with ENOENT. Whether the file exists, and what its ELF header says, tell them apart.
+        if !path.exists() {
             LoadFailure::NotFound
+        } else if elf_target(path).is_some_and(|t| !t.runs_here()) {
+            LoadFailure::WrongArchitecture
+        } else {
+            LoadFailure::MissingDependency
         }
     } else if m.contains("wrong elf class")
         || m.contains("elf file's machine")
@@ -320,6 +325,11 @@ pub fn classify_load_error(path: &Path, message: &str) -> LoadFailure {
         || m.contains("only et_dyn and et_exec")
         || m.contains("not a dynamic")
         || m.contains("is a directory")
+        || m.contains("no loadable segments")
+        || m.contains("elf load command")
+        // The rest of glibc's "ELF file ..." complaints (version, OS ABI, header sizes):
+        // a damaged file rather than one for another machine, which is handled above.
+        || m.contains("elf file")
     {
         LoadFailure::NotSharedLibrary
     } else if m.contains("permission denied") {
@@ -329,6 +339,118 @@ pub fn classify_load_error(path: &Path, message: &str) -> LoadFailure {
     } else {
         LoadFailure::Other
     }
+}
+
+/// What an ELF header says a file was built for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ElfTarget {
+    /// ELFCLASS64 rather than ELFCLASS32.
+    pub bits64: bool,
+    /// ELFDATA2LSB rather than ELFDATA2MSB.
+    pub little_endian: bool,
+    /// `e_machine`.
+    pub machine: u16,
+}
+
+/// `e_machine` of the CPU certscope was built for, where it is one of the usual ones.
+const HOST_MACHINE: Option<u16> = if cfg!(target_arch = "x86_64") {
+    Some(62)
+} else if cfg!(target_arch = "aarch64") {
+    Some(183)
+} else if cfg!(target_arch = "x86") {
+    Some(3)
+} else if cfg!(target_arch = "arm") {
+    Some(40)
+} else if cfg!(target_arch = "riscv64") {
+    Some(243)
+} else if cfg!(target_arch = "powerpc64") {
+    Some(21)
+} else if cfg!(target_arch = "s390x") {
+    Some(22)
+} else {
+    None
+};
+
+impl ElfTarget {
+    /// Could this process load it? (`true` when the host CPU is not one certscope knows:
+    /// then the dynamic loader's word is taken.)
+    pub fn runs_here(&self) -> bool {
+        self.bits64 == cfg!(target_pointer_width = "64")
+            && self.little_endian == cfg!(target_endian = "little")
+            && HOST_MACHINE.is_none_or(|m| m == self.machine)
+    }
+
+    /// `AArch64 (64-bit)`.
+    pub fn describe(&self) -> String {
+        let cpu = match self.machine {
+            3 => "i386".to_string(),
+            8 => "MIPS".to_string(),
+            20 => "PowerPC".to_string(),
+            21 => "PowerPC 64".to_string(),
+            22 => "s390".to_string(),
+            40 => "ARM".to_string(),
+            62 => "x86-64".to_string(),
+            183 => "AArch64".to_string(),
+            243 => "RISC-V".to_string(),
+            258 => "LoongArch".to_string(),
+            m => format!("ELF machine {m}"),
+        };
+        format!(
+            "{cpu} ({}-bit{})",
+            if self.bits64 { 64 } else { 32 },
+            if self.little_endian {
+                ""
+            } else {
+                " big-endian"
+            }
+        )
+    }
+}
+
+/// The target in a file's ELF header; `None` when it is not an ELF file (or unreadable).
+pub fn elf_target(path: &Path) -> Option<ElfTarget> {
+    use std::io::Read;
+    let mut head = [0u8; 20];
+    std::fs::File::open(path).ok()?.read_exact(&mut head).ok()?;
+    let (magic, rest) = head.split_first_chunk::<4>()?;
+    if magic != b"\x7fELF" {
+        return None;
+    }
+    let bits64 = match rest.first()? {
+        1 => false,
+        2 => true,
+        _ => return None,
+    };
+    let little_endian = match rest.get(1)? {
+        1 => true,
+        2 => false,
+        _ => return None,
+    };
+    let machine = [*head.get(18)?, *head.get(19)?];
+    Some(ElfTarget {
+        bits64,
+        little_endian,
+        machine: if little_endian {
+            u16::from_le_bytes(machine)
+        } else {
+            u16::from_be_bytes(machine)
+        },
+    })
+}
+
+/// The host, in [`ElfTarget::describe`]'s words.
+fn host_description() -> String {
+    HOST_MACHINE.map_or_else(
+        || std::env::consts::ARCH.to_string(),
+        |machine| {
+            ElfTarget {
+                bits64: cfg!(target_pointer_width = "64"),
+                little_endian: cfg!(target_endian = "little"),
+                machine,
+            }
+            .describe()
+        },
+    )
 }
 
 fn load_sentence(kind: &LoadFailure) -> &'static str {
@@ -341,10 +463,42 @@ fn load_sentence(kind: &LoadFailure) -> &'static str {
         LoadFailure::PermissionDenied => "permission denied",
         LoadFailure::MissingDependency => "a library the module needs is not installed",
         LoadFailure::UnresolvedSymbol => "the module needs a symbol no loaded library provides",
+        LoadFailure::FunctionListFailed => "the module would not hand out its functions",
         LoadFailure::NotPkcs11Module => {
             "it is a shared library but not a PKCS#11 module (no C_GetFunctionList symbol)"
         }
         LoadFailure::Other => "the dynamic loader refused it",
+    }
+}
+
+fn attribute_sizes(sizes: &[(String, usize)]) -> String {
+    sizes
+        .iter()
+        .map(|(name, size)| format!("{name} of {size} bytes"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn no_token_detail(slots: usize, blank: usize) -> String {
+    let slots_text = if slots == 1 {
+        "1 slot".to_string()
+    } else {
+        format!("{slots} slots")
+    };
+    if slots == 0 {
+        "the module has no slot".to_string()
+    } else if blank == 0 {
+        format!(
+            "the module has {slots_text}, none holds a token; insert the card or plug in the \
+             token and try again"
+        )
+    } else {
+        format!(
+            "the module has {slots_text}, and the {} in {} not initialised; a blank token \
+             must be initialised with its vendor's tool before it can be read",
+            if blank == 1 { "token" } else { "tokens" },
+            if blank == 1 { "it is" } else { "them are" }
+        )
     }
 }
 
@@ -428,6 +582,29 @@ pub enum TokenError {
         /// The directories looked in, comma-separated.
         searched: String,
     },
+    /// Every token was asked for and no slot holds an initialised one.
+    #[error("no initialised token is present: {}", no_token_detail(*slots, *blank))]
+    NoTokenPresent {
+        /// The module's slots.
+        slots: usize,
+        /// Of those, the slots whose token is not initialised.
+        blank: usize,
+    },
+    /// The module reports attribute values longer than certscope accepts; they were not
+    /// read.
+    #[error(
+        "the module reports {} over the limit of {limit} bytes, so {} not read (raise the \
+         limit with --max-attribute-size or the CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE \
+         environment variable)",
+        attribute_sizes(sizes),
+        if sizes.len() == 1 { "it was" } else { "they were" }
+    )]
+    AttributeTooLarge {
+        /// Each `CKA_...` and the length the module reported for it.
+        sizes: Vec<(String, usize)>,
+        /// The limit in force.
+        limit: usize,
+    },
     /// The token selection matched no token.
     #[error("no token matches {wanted}; tokens present: {present}")]
     NoMatchingToken {
@@ -482,10 +659,21 @@ impl TokenError {
     pub fn from_load(path: &Path, err: CkError) -> TokenError {
         match err {
             CkError::LibraryLoading(e) => {
-                let detail = e.to_string();
+                let message = e.to_string();
+                let kind = classify_load_error(path, &message);
+                // The loader's own words for another CPU may be "No such file or
+                // directory"; the ELF header says what the file really is.
+                let detail = match (&kind, elf_target(path)) {
+                    (LoadFailure::WrongArchitecture, Some(t)) => format!(
+                        "it is built for {}; this certscope is for {}",
+                        t.describe(),
+                        host_description()
+                    ),
+                    _ => message,
+                };
                 TokenError::Load {
                     path: path.to_path_buf(),
-                    kind: classify_load_error(path, &detail),
+                    kind,
                     detail: Some(detail),
                 }
             }
@@ -493,6 +681,12 @@ impl TokenError {
                 path: path.to_path_buf(),
                 kind: LoadFailure::NotPkcs11Module,
                 detail: None,
+            },
+            // Without this, the sentence would not say which module or that it was loading.
+            CkError::Pkcs11(rv, Function::GetFunctionList) => TokenError::Load {
+                path: path.to_path_buf(),
+                kind: LoadFailure::FunctionListFailed,
+                detail: Some(format!("C_GetFunctionList: {}", describe_rv(rv))),
             },
             other => TokenError::from(other),
         }
@@ -645,6 +839,14 @@ mod tests {
         assert_eq!(c("/x: invalid ELF header"), LoadFailure::NotSharedLibrary);
         assert_eq!(c("/x: file too short"), LoadFailure::NotSharedLibrary);
         assert_eq!(
+            c("/x: ELF file's phentsize not the expected size"),
+            LoadFailure::NotSharedLibrary
+        );
+        assert_eq!(
+            c("/x: ELF file data encoding not little-endian"),
+            LoadFailure::WrongArchitecture
+        );
+        assert_eq!(
             c("/x: wrong ELF class: ELFCLASS32"),
             LoadFailure::WrongArchitecture
         );
@@ -657,6 +859,111 @@ mod tests {
             LoadFailure::UnresolvedSymbol
         );
         assert_eq!(c("something new"), LoadFailure::Other);
+    }
+
+    #[test]
+    fn no_token_sentences() {
+        let e = |slots, blank| TokenError::NoTokenPresent { slots, blank }.to_string();
+        assert_eq!(
+            e(2, 0),
+            "no initialised token is present: the module has 2 slots, none holds a token; \
+             insert the card or plug in the token and try again"
+        );
+        assert_eq!(
+            e(1, 1),
+            "no initialised token is present: the module has 1 slot, and the token in it is \
+             not initialised; a blank token must be initialised with its vendor's tool before \
+             it can be read"
+        );
+        assert!(e(3, 2).contains("the tokens in them are not initialised"));
+        assert!(e(0, 0).ends_with("the module has no slot"));
+    }
+
+    #[test]
+    fn attribute_size_sentences() {
+        let one = TokenError::AttributeTooLarge {
+            sizes: vec![("CKA_VALUE".into(), 1475)],
+            limit: 1000,
+        };
+        assert_eq!(
+            one.to_string(),
+            "the module reports CKA_VALUE of 1475 bytes over the limit of 1000 bytes, so it was \
+             not read (raise the limit with --max-attribute-size or the \
+             CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE environment variable)"
+        );
+        let two = TokenError::AttributeTooLarge {
+            sizes: vec![("CKA_LABEL".into(), 1 << 40), ("CKA_ID".into(), 1 << 40)],
+            limit: 16,
+        };
+        assert!(two
+            .to_string()
+            .starts_with("the module reports CKA_LABEL of 1099511627776 bytes, CKA_ID of "));
+        assert!(two.to_string().contains("so they were not read"));
+    }
+
+    #[test]
+    fn elf_headers() {
+        let dir = std::env::temp_dir();
+        let write = |name: &str, bytes: &[u8]| {
+            let p = dir.join(format!("certscope-elf-{}-{name}", std::process::id()));
+            std::fs::write(&p, bytes).unwrap();
+            p
+        };
+        // ELF64 LSB, ET_DYN, EM_AARCH64 (183) / ELF32 LSB, EM_386 (3) / ELF64 MSB, EM_S390.
+        let mut aarch64 = b"\x7fELF\x02\x01\x01\x00".to_vec();
+        aarch64.extend([0u8; 8]);
+        aarch64.extend([3, 0, 183, 0]);
+        let mut i386 = b"\x7fELF\x01\x01\x01\x00".to_vec();
+        i386.extend([0u8; 8]);
+        i386.extend([3, 0, 3, 0]);
+        let mut s390 = b"\x7fELF\x02\x02\x01\x00".to_vec();
+        s390.extend([0u8; 8]);
+        s390.extend([0, 3, 0, 22]);
+        let cases = [
+            (write("a", &aarch64), "AArch64 (64-bit)", 183),
+            (write("i", &i386), "i386 (32-bit)", 3),
+            (write("s", &s390), "s390 (64-bit big-endian)", 22),
+        ];
+        for (path, want, machine) in &cases {
+            let t = elf_target(path).unwrap();
+            let _ = std::fs::remove_file(path);
+            assert_eq!(t.describe(), *want);
+            assert_eq!(t.machine, *machine);
+            if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+                assert!(!t.runs_here(), "{want}");
+            }
+        }
+        let text = write("t", b"not an ELF file at all, just text");
+        let target = elf_target(&text);
+        let _ = std::fs::remove_file(&text);
+        assert_eq!(target, None);
+        if cfg!(all(target_arch = "x86_64", target_os = "linux")) {
+            // glibc's words for an AArch64 module on x86-64.
+            let p = write("m", &aarch64);
+            let kind = classify_load_error(
+                &p,
+                &format!(
+                    "{}: cannot open shared object file: No such file or directory",
+                    p.display()
+                ),
+            );
+            let _ = std::fs::remove_file(&p);
+            assert_eq!(kind, LoadFailure::WrongArchitecture);
+            assert_eq!(host_description(), "x86-64 (64-bit)");
+        }
+    }
+
+    #[test]
+    fn function_list_failure_names_the_module() {
+        let e = TokenError::from_load(
+            Path::new("/x/mod.so"),
+            CkError::Pkcs11(RvError::HostMemory, Function::GetFunctionList),
+        );
+        assert_eq!(
+            e.to_string(),
+            "cannot load PKCS#11 module /x/mod.so: the module would not hand out its functions \
+             (C_GetFunctionList: the module ran out of memory (CKR_HOST_MEMORY))"
+        );
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //!   ├─ library_info / slots / token_info / mechanisms
 //!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
 //!        ├─ login(pin)            one C_Login, never a retry
-//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (no secret ever requested)
+//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (no secret ever requested; sizes
+//!                                      checked against max_attribute_size first)
 //! ```
 //!
 //! Facts about cryptoki 0.12.1 this module is built on (read from its source, and checked
@@ -32,6 +33,16 @@
 //!     the raw attribute in the template, which cryptoki passes through untouched;
 //!   - if the batched call still fails on a conversion, the attributes are fetched one by
 //!     one and those cryptoki cannot represent are left out.
+//! - `get_attributes` also trusts the module's lengths: it allocates whatever its size
+//!   query returns (a failed allocation aborts the process) and reads the value with the
+//!   length the module returns. Hence one size query per variable-length attribute
+//!   first ([`DEFAULT_MAX_ATTRIBUTE_SIZE`], `tests/token_faults.rs` shows the abort it
+//!   prevents and the one it cannot).
+//! - The object search iterator discards an error from `C_FindObjectsFinal` (it only
+//!   logs it); the module then answers the next `C_FindObjectsInit` with
+//!   `CKR_OPERATION_ACTIVE`, which is what the user is told.
+//! - `get_all_slots`/`get_slots_with_token` retry `C_GetSlotList` for as long as the module
+//!   answers `CKR_BUFFER_TOO_SMALL`: a module that always does hangs the caller.
 //! - `Pkcs11::get_mechanism_list` silently drops mechanisms cryptoki has no name for
 //!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
 //!   ... ones). Listing them would need raw FFI, which `unsafe_code = "forbid"` rules out.
@@ -41,11 +52,11 @@ use std::ffi::c_ulong;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
-use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
+use cryptoki::context::{CInitializeArgs, CInitializeFlags, Function, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::MechanismInfo;
 use cryptoki::object::{
-    Attribute, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
+    Attribute, AttributeInfo, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
 };
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::{Slot, TokenInfo};
@@ -56,6 +67,11 @@ use der::Decode;
 use crate::oids;
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
+
+/// The largest attribute value certscope accepts from a module, unless told otherwise:
+/// far above any real certificate (the largest value it reads), far below a length that
+/// would exhaust memory.
+pub const DEFAULT_MAX_ATTRIBUTE_SIZE: usize = 16 * 1024 * 1024;
 
 /// `CKA_CERTIFICATE_CATEGORY` (PKCS#11 2.20+), which cryptoki 0.12 has no variant for.
 pub const CKA_CERTIFICATE_CATEGORY: c_ulong = 0x87;
@@ -390,20 +406,30 @@ impl Module {
 
     /// The mechanisms of a slot with their info. Mechanisms cryptoki 0.12 cannot name are
     /// missing (see the module docs).
+    ///
+    /// A mechanism the module lists but will not describe (`CKR_MECHANISM_INVALID`, or no
+    /// `C_GetMechanismInfo` at all) is shown without key sizes and flags rather than hiding
+    /// the rest; any other failure (token removed, device error) is an error, because a
+    /// list without the flags the token has would be presented as complete.
     pub fn mechanisms(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
         let list = self.ctx.get_mechanism_list(slot)?;
-        Ok(list
-            .into_iter()
+        list.into_iter()
             .map(|m| {
-                // One mechanism the module lists but will not describe should not hide the rest.
-                let info = self.ctx.get_mechanism_info(slot, m).ok();
-                MechanismSummary {
+                let info = match self.ctx.get_mechanism_info(slot, m) {
+                    Ok(info) => Some(info),
+                    Err(CkError::Pkcs11(
+                        RvError::MechanismInvalid | RvError::FunctionNotSupported,
+                        _,
+                    )) => None,
+                    Err(e) => return Err(e.into()),
+                };
+                Ok(MechanismSummary {
                     name: m.to_string(),
                     key_sizes: info.as_ref().map(|i| (i.min_key_size(), i.max_key_size())),
                     flags: info.as_ref().map(mechanism_flags).unwrap_or_default(),
-                }
+                })
             })
-            .collect())
+            .collect()
     }
 
     /// Opens a read-only session. certscope never writes to a token.
@@ -437,6 +463,7 @@ impl Module {
             slot,
             session,
             logged_in: false,
+            max_attribute_size: DEFAULT_MAX_ATTRIBUTE_SIZE,
         })
     }
 }
@@ -483,6 +510,7 @@ pub struct TokenSession<'m> {
     slot: Slot,
     session: Session,
     logged_in: bool,
+    max_attribute_size: usize,
 }
 
 impl TokenSession<'_> {
@@ -541,9 +569,15 @@ impl TokenSession<'_> {
         }
     }
 
-    /// [`find_objects`] on this session.
+    /// Sets the largest attribute value [`TokenSession::find_objects`] accepts
+    /// (default [`DEFAULT_MAX_ATTRIBUTE_SIZE`]).
+    pub fn set_max_attribute_size(&mut self, bytes: usize) {
+        self.max_attribute_size = bytes;
+    }
+
+    /// [`find_objects_limited`] on this session, with its attribute size limit.
     pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
-        find_objects(&self.session, template)
+        find_objects_limited(&self.session, template, self.max_attribute_size)
     }
 }
 
@@ -777,6 +811,12 @@ pub struct ObjectInfo {
     pub flags: Vec<String>,
     /// `CKA_APPLICATION` of a data object.
     pub application: Option<String>,
+    /// Why attributes are missing that the token has (one over the size limit): shown as
+    /// the item's error, so that what is missing is said.
+    pub problems: Vec<String>,
+    /// Doubts about values that were read (a module contradicting its own size answer):
+    /// shown as the item's warnings.
+    pub warnings: Vec<String>,
 }
 
 impl ObjectInfo {
@@ -797,6 +837,8 @@ impl ObjectInfo {
             curve_oid_der: None,
             flags: Vec::new(),
             application: None,
+            problems: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -948,15 +990,92 @@ fn is_conversion_error(e: &CkError) -> bool {
     )
 }
 
-/// Fetches `wanted` for one object: one batched call; if cryptoki cannot convert one of
-/// the values, one call per attribute, leaving out those it cannot represent.
+/// The sizes the module reports for the variable-length attributes (label, ID,
+/// certificate value, subject, modulus, curve) of `wanted`, for those it has.
+///
+/// cryptoki 0.12's `get_attributes` allocates whatever length the module's size query
+/// returns, and a failed allocation aborts the process: a module that answered 2^40 bytes
+/// killed certscope. Asking for the sizes first, one `C_GetAttributeValue` per
+/// variable-length attribute (cryptoki's `get_attribute_info`), lets [`fetch`] refuse them
+/// before anything that size is allocated. That protects against a module that gets
+/// lengths wrong, as buggy ones do, every time; one whose answer changes between this
+/// query and cryptoki's own cannot be guarded against without FFI.
+fn variable_sizes(
+    session: &Session,
+    handle: ObjectHandle,
+    wanted: &[AttributeType],
+) -> Result<Vec<(AttributeType, usize)>, TokenError> {
+    let variable: Vec<AttributeType> = wanted
+        .iter()
+        .filter(|t| t.fixed_size().is_none())
+        .copied()
+        .collect();
+    if variable.is_empty() {
+        return Ok(Vec::new());
+    }
+    let infos = session.get_attribute_info(handle, &variable)?;
+    Ok(variable
+        .into_iter()
+        .zip(infos)
+        .filter_map(|(attribute, info)| match info {
+            AttributeInfo::Available(size) => Some((attribute, size)),
+            _ => None,
+        })
+        .collect())
+}
+
+/// The byte length of a variable-length attribute value, to compare with what the
+/// module said it would be.
+fn value_len(attribute: &Attribute) -> Option<usize> {
+    match attribute {
+        Attribute::Label(v)
+        | Attribute::Id(v)
+        | Attribute::Value(v)
+        | Attribute::Subject(v)
+        | Attribute::Modulus(v)
+        | Attribute::EcParams(v)
+        | Attribute::Application(v) => Some(v.len()),
+        _ => None,
+    }
+}
+
+/// Fetches `wanted` for one object: the sizes of its variable-length attributes first
+/// ([`variable_sizes`]); those over `limit` are left out and said in `info.problems`.
+/// Then one batched call; if cryptoki cannot convert one of the values, one call per
+/// attribute, leaving out those it cannot represent. A value shorter than the module's
+/// own size answer (a module contradicting itself, maybe truncating) is said in
+/// `info.warnings`.
 fn fetch(
     session: &Session,
     handle: ObjectHandle,
     wanted: &[AttributeType],
+    limit: usize,
+    info: &mut ObjectInfo,
 ) -> Result<Vec<Attribute>, TokenError> {
-    match session.get_attributes(handle, wanted) {
-        Ok(attrs) => Ok(attrs),
+    let sizes = variable_sizes(session, handle, wanted)?;
+    let refused: Vec<(String, usize)> = sizes
+        .iter()
+        .filter(|(_, size)| *size > limit)
+        .map(|(attribute, size)| (attribute.to_string(), *size))
+        .collect();
+    let kept: Vec<AttributeType>;
+    let wanted = if refused.is_empty() {
+        wanted
+    } else {
+        kept = wanted
+            .iter()
+            .filter(|t| !sizes.iter().any(|(a, size)| a == *t && *size > limit))
+            .copied()
+            .collect();
+        let e = TokenError::AttributeTooLarge {
+            sizes: refused,
+            limit,
+        };
+        info.problems.push(e.to_string());
+        &kept
+    };
+    let attrs = match session.get_attributes(handle, wanted) {
+        Ok(attrs) => attrs,
         Err(e) if is_conversion_error(&e) => {
             let mut out = Vec::new();
             for t in wanted {
@@ -966,10 +1085,28 @@ fn fetch(
                     Err(e) => return Err(e.into()),
                 }
             }
-            Ok(out)
+            out
         }
-        Err(e) => Err(e.into()),
+        Err(e) => return Err(e.into()),
+    };
+    let short: Vec<String> = attrs
+        .iter()
+        .filter_map(|a| {
+            let got = value_len(a)?;
+            let said = sizes
+                .iter()
+                .find(|(t, _)| *t == a.attribute_type())
+                .map(|(_, size)| *size)?;
+            (got < said).then(|| format!("{} ({got} of {said})", a.attribute_type()))
+        })
+        .collect();
+    if !short.is_empty() {
+        info.warnings.push(format!(
+            "the module gave fewer bytes than it said it has for {}; the values may be truncated",
+            short.join(", ")
+        ));
     }
+    Ok(attrs)
 }
 
 /// `template` with its `CKA_CLASS` replaced by `class`.
@@ -1019,30 +1156,62 @@ fn classify(
 }
 
 /// `CKA_CERTIFICATE_CATEGORY` of the certificates matching `template`, by one search per
-/// value. A module that rejects the attribute in a template just gives no categories.
+/// value. A module that rejects the attribute in a template (PKCS#11 before 2.20) just gives
+/// no categories; any other failure (token removed, device error, a failed
+/// `C_FindObjectsFinal` leaving the search active) is an error, because a listing without
+/// the categories the token has would be presented as complete.
 fn certificate_categories(
     session: &Session,
     template: &[Attribute],
-) -> HashMap<u64, CertificateCategory> {
+) -> Result<HashMap<u64, CertificateCategory>, TokenError> {
     let mut out = HashMap::new();
     for (_, category) in CertificateCategory::ALL {
         let mut t = with_class(template, ObjectClass::CERTIFICATE);
         t.push(category.template_attribute());
-        if let Ok(found) = session.find_objects(&t) {
-            for h in handle_set(found) {
-                out.insert(h, category);
+        match session.find_objects(&t) {
+            Ok(found) => {
+                for h in handle_set(found) {
+                    out.insert(h, category);
+                }
             }
+            Err(e) if rejects_template_attribute(&e) => {}
+            Err(e) => return Err(e.into()),
         }
     }
-    out
+    Ok(out)
 }
 
-/// Finds the objects matching `template` and describes each with one batched attribute
-/// read (see the module docs for the searches that find class and category first).
-/// Objects come back in the order the token returned them.
+/// The answers of a module that does not know an attribute used in a search template.
+fn rejects_template_attribute(e: &CkError) -> bool {
+    matches!(
+        e,
+        CkError::Pkcs11(
+            RvError::AttributeTypeInvalid
+                | RvError::AttributeValueInvalid
+                | RvError::TemplateInconsistent,
+            Function::FindObjectsInit
+        )
+    )
+}
+
+/// [`find_objects_limited`] with [`DEFAULT_MAX_ATTRIBUTE_SIZE`].
 pub fn find_objects(
     session: &Session,
     template: &[Attribute],
+) -> Result<Vec<ObjectInfo>, TokenError> {
+    find_objects_limited(session, template, DEFAULT_MAX_ATTRIBUTE_SIZE)
+}
+
+/// Finds the objects matching `template` and describes each with one batched attribute
+/// read, after a size query for its variable-length attributes (see the module docs for
+/// the searches that find class and category first). An attribute the module says is
+/// longer than `max_attribute_size` bytes is not read, and [`ObjectInfo::problems`] says
+/// so ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token
+/// returned them.
+pub fn find_objects_limited(
+    session: &Session,
+    template: &[Attribute],
+    max_attribute_size: usize,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
     let handles = session.find_objects(template)?;
     if handles.is_empty() {
@@ -1050,7 +1219,7 @@ pub fn find_objects(
     }
     let kinds = classify(session, template, &handles)?;
     let categories = if kinds.contains(&ObjectKind::Certificate) {
-        certificate_categories(session, template)
+        certificate_categories(session, template)?
     } else {
         HashMap::new()
     };
@@ -1059,7 +1228,14 @@ pub fn find_objects(
         .zip(kinds)
         .map(|(&handle, kind)| {
             let mut info = ObjectInfo::new(handle_number(handle), kind);
-            apply(&mut info, fetch(session, handle, kind.attributes())?);
+            let attrs = fetch(
+                session,
+                handle,
+                kind.attributes(),
+                max_attribute_size,
+                &mut info,
+            )?;
+            apply(&mut info, attrs);
             if kind == ObjectKind::Certificate {
                 info.category = categories.get(&info.handle).copied();
             }

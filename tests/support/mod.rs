@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+pub mod fault;
 pub mod softhsm;
 
 /// "Now" for every test run, so expiry wording in snapshots never drifts.
