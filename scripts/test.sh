@@ -23,7 +23,9 @@ export CERTSCOPE_REQUIRE_SOFTHSM=1
 export INSTA_UPDATE=no
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --doc "$@" 2>&1 | tee "$log"
+# The test-only fault-injecting PKCS#11 module has its own workspace and unit tests.
+cargo test --manifest-path tests/fault-module/Cargo.toml 2>&1 | tee "$log"
+cargo test --doc "$@" 2>&1 | tee -a "$log"
 cargo test --all-targets "$@" 2>&1 | tee -a "$log"
 # One closing line for the whole run (cargo prints one per test binary).
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "certscope: %d passed, %d failed, %d skipped\n", p, f, i }' "$log"
