@@ -9,12 +9,6 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-/// Decoding a bundle allocates many small strings per item; mimalloc's thread-local free
-/// lists make that markedly cheaper than glibc malloc across the decoding threads
-/// (docs/performance.md).
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     match app::run(cli) {
