@@ -7,7 +7,9 @@
 
 use thiserror::Error;
 
-/// Deepest nesting accepted; real certificate material stays below 20.
+/// Deepest nesting accepted; real certificate material stays below 20. A fixed limit, not a
+/// flag: it bounds the recursion of this reader, so it is what keeps a hostile file from
+/// overflowing the stack.
 pub const MAX_DEPTH: usize = 64;
 
 /// Why a TLV could not be read.
@@ -28,7 +30,10 @@ pub enum TlvError {
         offset: usize,
     },
     /// Nested deeper than [`MAX_DEPTH`].
-    #[error("ASN.1 nested deeper than {MAX_DEPTH} levels")]
+    #[error(
+        "ASN.1 nested deeper than {MAX_DEPTH} levels (the DER nesting limit; real certificate \
+         material stays below 20, and the limit is fixed)"
+    )]
     TooDeep,
     /// An indefinite length on a primitive element.
     #[error("indefinite length on a primitive element at offset {offset}")]
@@ -356,8 +361,27 @@ mod tests {
         for _ in 0..10_000 {
             v.extend_from_slice(&[0x30, 0x80]);
         }
-        assert!(read(&v).is_err());
-        assert!(ber_to_der(&v).is_err());
+        assert_eq!(read(&v), Err(TlvError::TooDeep));
+        assert_eq!(ber_to_der(&v), Err(TlvError::TooDeep));
+        let msg = TlvError::TooDeep.to_string();
+        assert!(msg.contains("nested deeper than 64 levels"), "{msg}");
+        assert!(msg.contains("DER nesting limit"), "{msg}");
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_read() {
+        // MAX_DEPTH indefinite levels inside the outermost element are accepted.
+        let mut v = Vec::new();
+        for _ in 0..=MAX_DEPTH {
+            v.extend_from_slice(&[0x30, 0x80]);
+        }
+        for _ in 0..=MAX_DEPTH {
+            v.extend_from_slice(&[0x00, 0x00]);
+        }
+        assert!(read(&v).is_ok());
+        v.splice(0..0, [0x30, 0x80]);
+        v.extend_from_slice(&[0x00, 0x00]);
+        assert_eq!(read(&v), Err(TlvError::TooDeep));
     }
 
     #[test]
