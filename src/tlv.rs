@@ -227,6 +227,26 @@ fn read_at_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), TlvErro
 /// Appends a DER header for `tag` and `len` to `out`.
 pub fn write_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.push(tag);
+    write_length(out, len);
+}
+
+/// The identifier octets at the start of `raw`: one, or more for tag numbers above 30.
+/// [`Tlv::tag`] keeps only the first, so re-encoding needs the rest from here.
+fn identifier(raw: &[u8]) -> &[u8] {
+    let n = if raw.first().is_some_and(|t| t & 0x1f == 0x1f) {
+        1 + raw
+            .iter()
+            .skip(1)
+            .position(|b| b & 0x80 == 0)
+            .map_or(0, |p| p + 1)
+    } else {
+        1
+    };
+    raw.get(..n).unwrap_or(raw)
+}
+
+/// Appends a DER length.
+fn write_length(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.push(len as u8);
     } else {
@@ -275,7 +295,9 @@ fn normalise(tlv: &Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), TlvEr
     for child in tlv.children() {
         normalise(&child?, &mut body, depth + 1)?;
     }
-    write_header(out, tlv.tag, body.len());
+    // All identifier octets: a multi-byte tag cut to its first octet corrupts the output.
+    out.extend_from_slice(identifier(tlv.raw));
+    write_length(out, body.len());
     out.extend_from_slice(&body);
     Ok(())
 }
@@ -353,6 +375,23 @@ mod tests {
             der,
             [0x30, 0x08, 0x02, 0x01, 0x05, 0x04, 0x03, b'a', b'b', b'c']
         );
+    }
+
+    #[test]
+    fn multi_byte_tags_survive_normalisation() {
+        // SEQUENCE { [APPLICATION 0x80] constructed, indefinite, empty } — found by the
+        // ber_to_der property test: the tag came out as its first octet only.
+        let ber = [0x30, 0x06, 0xbf, 0x81, 0x00, 0x80, 0x00, 0x00];
+        let der = ber_to_der(&ber).unwrap();
+        assert_eq!(der, [0x30, 0x04, 0xbf, 0x81, 0x00, 0x00]);
+        assert_eq!(ber_to_der(&der).unwrap(), der);
+        assert_eq!(identifier(&[0x02, 0x01, 0x00]), &[0x02]);
+        assert_eq!(
+            identifier(&[0x1f, 0x81, 0x82, 0x03, 0x00]),
+            &[0x1f, 0x81, 0x82, 0x03]
+        );
+        // Truncated (the reader refuses these first): no panic.
+        assert_eq!(identifier(&[0x1f, 0x81]), &[0x1f]);
     }
 
     #[test]
