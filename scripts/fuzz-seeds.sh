@@ -45,6 +45,23 @@ printf 'env:' > fuzz/corpus/secret_spec/seed-env-empty
 printf 'hunter2' > fuzz/corpus/secret_spec/seed-bare
 printf 'pass:p\xc3\xa4ss\nword' > fuzz/corpus/secret_spec/seed-utf8
 
+# The URI parser: the URIs the docs and tests use (RFC 7512 shapes, p11-kit's order).
+mkdir -p fuzz/corpus/pkcs11_uri
+i=0
+while IFS= read -r uri; do
+  i=$((i + 1))
+  printf '%s' "$uri" > "fuzz/corpus/pkcs11_uri/seed-$i"
+done <<'URIS'
+pkcs11:
+pkcs11:token=System%20Trust;object=leaf;type=cert
+pkcs11:library-description=PKCS%2311%20Kit%20Trust%20Module;library-manufacturer=PKCS%2311%20Kit;library-version=0.25
+pkcs11:model=SoftHSM%20v2;manufacturer=SoftHSM%20project;serial=d05d657fa86f94e8;token=demo;id=%01;object=leaf;type=cert?module-path=/usr/lib/softhsm/libsofthsm2.so
+pkcs11:slot-id=0;slot-description=x;slot-manufacturer=y;id=%00%FF%80ab;type=private?pin-value=1234&module-name=softhsm2
+pkcs11:object=a;type=public?pin-source=file:/tmp/pin&x-vendor=1
+pkcs11:id=%
+pkcs11:library-version=256
+URIS
+
 # Whatever earlier runs found is a seed too.
 if [ -d fixtures/fuzz ]; then
   for d in fixtures/fuzz/*/; do
@@ -53,6 +70,6 @@ if [ -d fixtures/fuzz ]; then
     seed "$t" "$d"*
   done
 fi
-for t in pem_scanner decode_input pkcs12 pkcs7 secret_spec tlv; do
+for t in pem_scanner decode_input pkcs12 pkcs7 secret_spec tlv pkcs11_uri; do
   printf '%-13s %s seeds\n' "$t" "$(find "fuzz/corpus/$t" -type f | wc -l)"
 done

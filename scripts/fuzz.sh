@@ -14,7 +14,7 @@ seconds=${1:-600}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(pem_scanner decode_input pkcs12 pkcs7 secret_spec tlv)
+  targets=(pem_scanner decode_input pkcs12 pkcs7 secret_spec tlv pkcs11_uri)
 fi
 
 command -v cargo-fuzz >/dev/null 2>&1 || {

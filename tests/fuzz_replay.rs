@@ -46,9 +46,10 @@ fn findings() -> Vec<PathBuf> {
 
 fn replay(data: &[u8]) {
     let test = Secret::new("test".to_string());
-    for password in [None, Some(&test)] {
+    for (password, brief) in [(None, false), (Some(&test), false), (None, true)] {
         let opts = Options {
             password,
+            brief,
             ..Options::default()
         };
         decode::decode_input("replay", data, &opts, &mut |e| {
@@ -69,9 +70,14 @@ fn replay(data: &[u8]) {
             break;
         }
     }
-    if let Ok(spec) = std::str::from_utf8(data) {
-        if !spec.starts_with("file:") {
-            let _ = certscope::secret::from_spec(spec);
+    if let Ok(text) = std::str::from_utf8(data) {
+        if !text.starts_with("file:") {
+            let _ = certscope::secret::from_spec(text);
+        }
+        if let Ok(uri) = certscope::token::uri::Pkcs11Uri::parse(text) {
+            let printed = uri.format(true);
+            let again = certscope::token::uri::Pkcs11Uri::parse(&printed).unwrap();
+            assert!(again == uri, "{printed}");
         }
     }
 }

@@ -8,10 +8,19 @@ use certscope::render::text::{self, TextOptions};
 use certscope::secret::Secret;
 
 pub fn decode_and_render(data: &[u8], password: Option<&Secret>) {
-    let opts = Options {
-        password,
-        ..Options::default()
-    };
+    // Full decoding as `inspect` does it, then thumbprint mode as `fingerprint` does it (a
+    // separate, lighter certificate walk).
+    for brief in [false, true] {
+        let opts = Options {
+            password,
+            brief,
+            ..Options::default()
+        };
+        decode_one(data, &opts);
+    }
+}
+
+fn decode_one(data: &[u8], opts: &Options<'_>) {
     let text_opts = TextOptions {
         // A fixed "now": expiry wording must not make runs differ.
         now: time::OffsetDateTime::UNIX_EPOCH,
@@ -20,7 +29,7 @@ pub fn decode_and_render(data: &[u8], password: Option<&Secret>) {
         all: true,
     };
     let mut sink = Vec::new();
-    decode_input("fuzz", data, &opts, &mut |ev| {
+    decode_input("fuzz", data, opts, &mut |ev| {
         if let Event::Item(item) = ev {
             let _ = text::item(&mut sink, &item, true, &text_opts);
             if let Ok(mut j) = JsonWriter::begin(&mut sink, "items") {
