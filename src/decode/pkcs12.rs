@@ -68,12 +68,23 @@ pub fn decode(
     };
     // Counts inside bags that are themselves encrypted are not visible here; p12-keystore's
     // own cap (READER_MAX_ITERATIONS) still bounds those.
-    let most = highest_iterations(data);
+    let counts = iteration_counts(data);
+    let most = counts.iter().copied().max();
     if let Some(asked) = most.filter(|n| *n > max_iterations) {
         return Err(Pkcs12Error::TooManyIterations {
             asked,
             limit: max_iterations,
             how: "raise it with --max-kdf-iterations",
+        });
+    }
+    // Each derivation is capped, but a file of many bags would add them up: the sum is held
+    // to the same limit (real files stay far below: three derivations of 2048 to 100,000).
+    let total = counts.iter().fold(0u64, |a, n| a.saturating_add(*n));
+    if total > max_iterations {
+        return Err(Pkcs12Error::TooManyIterations {
+            asked: total,
+            limit: max_iterations,
+            how: "in total over its MAC and bags; raise it with --max-kdf-iterations",
         });
     }
     let pass = password.map(|p| p.expose()).unwrap_or("");
@@ -122,13 +133,13 @@ pub fn decode(
 /// The highest iteration count in the parts of a PFX readable without the password: the
 /// MAC (`MacData`) and every PBE parameter block (`PBKDF2-params`, `pkcs-12PbeParams`),
 /// looking inside OCTET STRINGs that hold DER (the authenticated safe and its bags).
-fn highest_iterations(der: &[u8]) -> Option<u64> {
-    let mut most = None;
-    walk_iterations(der, 0, &mut most);
-    most
+fn iteration_counts(der: &[u8]) -> Vec<u64> {
+    let mut counts = Vec::new();
+    walk_iterations(der, 0, &mut counts);
+    counts
 }
 
-fn walk_iterations(data: &[u8], depth: usize, most: &mut Option<u64>) {
+fn walk_iterations(data: &[u8], depth: usize, counts: &mut Vec<u64>) {
     if depth > tlv::MAX_DEPTH {
         return;
     }
@@ -138,14 +149,14 @@ fn walk_iterations(data: &[u8], depth: usize, most: &mut Option<u64>) {
         };
         if element.constructed() {
             if let Some(n) = iteration_count(&element) {
-                *most = Some(most.map_or(n, |m| m.max(n)));
+                counts.push(n);
             }
-            walk_iterations(element.value, depth + 1, most);
+            walk_iterations(element.value, depth + 1, counts);
         } else if element.tag == tlv::OCTET_STRING
             && element.value.first() == Some(&tlv::SEQUENCE)
             && tlv::read(element.value).is_ok_and(|(_, rest)| rest.is_empty())
         {
-            walk_iterations(element.value, depth + 1, most);
+            walk_iterations(element.value, depth + 1, counts);
         }
     }
 }
@@ -237,8 +248,9 @@ mod tests {
 
     #[test]
     fn fixture_iterations_are_found() {
-        assert_eq!(highest_iterations(LEAF_AES), Some(2048));
-        assert_eq!(highest_iterations(&with_iterations(5000)), Some(5000));
+        // MAC, certificate bag, key bag.
+        assert_eq!(iteration_counts(LEAF_AES), [2048, 2048, 2048]);
+        assert_eq!(iteration_counts(&with_iterations(5000)), [5000, 5000, 5000]);
     }
 
     #[test]
@@ -255,6 +267,18 @@ mod tests {
         assert!(err.contains("--max-kdf-iterations"), "{err}");
         let err = decode(LEAF_AES, Some(&pw), 100).unwrap_err().to_string();
         assert!(err.contains("asks for 2048 iterations, over the limit of 100"));
+    }
+
+    #[test]
+    fn iterations_are_summed_over_the_file() {
+        let pw = Secret::new("test".into());
+        // Three derivations of 900,000: each under the reader's cap, 2.7 million together.
+        let err = decode(&with_iterations(900_000), Some(&pw), 2_000_000)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("asks for 2700000 iterations"), "{err}");
+        assert!(err.contains("in total"), "{err}");
+        assert!(decode(LEAF_AES, Some(&pw), 6144).is_ok());
     }
 
     #[test]
