@@ -128,6 +128,29 @@ fn max_block_size_names_the_flag() {
 }
 
 #[test]
+fn max_block_size_on_a_stream_skips_the_block_and_reads_on() {
+    // Over one 4 MiB window, so stdin is streamed: a 9 MiB block, then the leaf.
+    let leaf = std::fs::read(support::root().join("fixtures/certs/leaf.pem")).unwrap();
+    let mut data = b"-----BEGIN CERTIFICATE-----\n".to_vec();
+    for _ in 0..150_000 {
+        data.extend_from_slice(&[b'Q'; 64]);
+        data.push(b'\n');
+    }
+    data.extend_from_slice(b"-----END CERTIFICATE-----\n");
+    data.extend_from_slice(&leaf);
+    let o = run_stdin(&["fingerprint", "--max-block-size", "1000000"], &data);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("-#0 (line 1): PEM block larger than the limit of 1000000 bytes"),
+        "{err}"
+    );
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("-#1"), "{out}");
+}
+
+#[test]
 fn max_kdf_iterations_for_pkcs8_and_pkcs12() {
     for f in [
         "fixtures/keys/p256-pkcs8-aes.pem",
