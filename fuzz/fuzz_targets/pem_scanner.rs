@@ -15,7 +15,11 @@ fuzz_target!(|input: &[u8]| {
     let lines = data.iter().filter(|&&b| b == b'\n').count() + 1;
     let whole: Vec<Block> = Scanner::new(data).collect();
     for block in &whole {
-        assert!(block.line >= 1 && block.line <= lines, "line {} of {lines}", block.line);
+        assert!(
+            block.line >= 1 && block.line <= lines,
+            "line {} of {lines}",
+            block.line
+        );
         let _ = block.header("DEK-Info");
     }
     assert_eq!(streamed(data, window), whole, "window {window}");
@@ -42,6 +46,10 @@ fn streamed(data: &[u8], window: usize) -> Vec<Block> {
         let consumed = scanner.consumed();
         line_base = scanner.newlines_consumed();
         buf.drain(..consumed);
-        want = if consumed == 0 { buf.len().max(window) } else { window };
+        want = if consumed == 0 {
+            buf.len().max(window)
+        } else {
+            window
+        };
     }
 }

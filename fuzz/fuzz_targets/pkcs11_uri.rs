@@ -15,7 +15,11 @@ fuzz_target!(|data: &[u8]| {
     let printed = uri.format(true);
     let again = Pkcs11Uri::parse(&printed)
         .unwrap_or_else(|e| panic!("{printed:?} does not parse back: {e}"));
-    assert!(again == uri, "{text:?} -> {printed:?} -> {:?}", again.format(true));
+    assert!(
+        again == uri,
+        "{text:?} -> {printed:?} -> {:?}",
+        again.format(true)
+    );
     let _ = uri.format(false);
     let _ = uri.selects_objects();
 });
