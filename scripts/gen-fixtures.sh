@@ -628,6 +628,12 @@ by `openssl x509 -fingerprint`) of every single-certificate file in `certs/`.
 | damaged/garbage.bin | 4 KiB AES-128-CTR keystream (zero key/IV): neither PEM nor DER |
 | damaged/empty.txt | prose only, no blocks |
 | damaged/trailing-junk.der | leaf.der followed by 16 junk bytes (`JUNKJUNKJUNKJUNK`) |
+
+Two folders are not made by this script and survive a re-run: `hostile/`
+(names, SANs, PEM headers and labels carrying terminal escapes and bidi
+overrides; `scripts/gen-hostile-fixtures.sh`, signed with `keys/p256.pem`, so
+regenerate it after this script) and `fuzz/` (inputs the fuzzers found, replayed
+by `tests/fuzz_replay.rs`; see docs/robustness.md).
 EOF
 
 echo "fixtures regenerated under $FX"

@@ -506,6 +506,8 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
             let opts = Options {
                 password: password.as_ref(),
                 max_kdf_iterations: args.max_kdf_iterations,
+                max_items: args.max_items,
+                max_block_size: args.max_block_size,
                 ..opts.clone()
             };
             let mut reader = match input::open(&name, args.max_input_size) {

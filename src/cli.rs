@@ -83,9 +83,16 @@ pub struct InputArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = certscope::input::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
-    /// Highest PBKDF2 iteration count accepted from an encrypted key.
+    /// Highest PBKDF2 iteration count accepted from an encrypted key or PKCS#12 file
+    /// (PKCS#12 files are also capped at 1000000 by the PKCS#12 reader).
     #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS)]
     pub max_kdf_iterations: u64,
+    /// Most items (and PEM blocks) read from one input; the rest is reported, not read.
+    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_ITEMS)]
+    pub max_items: usize,
+    /// Largest PEM block accepted: bytes of base64 text and headers.
+    #[arg(long, value_name = "BYTES", default_value_t = certscope::pem::DEFAULT_MAX_BLOCK_SIZE)]
+    pub max_block_size: usize,
 }
 
 /// Output format of reports (`check`).

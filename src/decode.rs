@@ -32,6 +32,11 @@ use crate::tlv;
 /// (OpenSSL 2048, Java 10 000, Windows 2000), low enough that a hostile file cannot hang us.
 pub const DEFAULT_MAX_KDF_ITERATIONS: u64 = 10_000_000;
 
+/// Default cap on items reported from one input (`--max-items`): a CA bundle holds a few
+/// hundred and the largest CRL bundles a few thousand; a million is a runaway or hostile
+/// file, and each item costs memory and output.
+pub const DEFAULT_MAX_ITEMS: usize = 1_000_000;
+
 /// Bytes read per window of a streamed input.
 const WINDOW: usize = 4 << 20;
 
@@ -55,6 +60,10 @@ pub struct Options<'a> {
     pub brief: bool,
     /// Fill `Item::spki_sha256` (text and JSON show it; thumbprint lines do not).
     pub with_spki_pin: bool,
+    /// Cap on items (and PEM blocks) per input; past it decoding stops with a problem.
+    pub max_items: usize,
+    /// Cap on one PEM block's base64 and header bytes.
+    pub max_block_size: usize,
 }
 
 impl Default for Options<'_> {
@@ -66,6 +75,8 @@ impl Default for Options<'_> {
             with_pem: true,
             brief: false,
             with_spki_pin: true,
+            max_items: DEFAULT_MAX_ITEMS,
+            max_block_size: pem::DEFAULT_MAX_BLOCK_SIZE,
         }
     }
 }
@@ -93,14 +104,48 @@ pub enum Event {
     },
 }
 
-/// Numbers items within one input as they are handed out, in order.
+/// Numbers items within one input as they are handed out, in order, and enforces
+/// `--max-items`.
 struct Sequencer<'e> {
     next_index: usize,
     emit: &'e mut dyn FnMut(Event),
+    path: &'e str,
+    max_items: usize,
+    /// PEM blocks seen, against `max_items` (a failing block may yield no item).
+    blocks: usize,
+    /// Set once `max_items` is passed: nothing more is handed out.
+    stopped: bool,
 }
 
 impl Sequencer<'_> {
+    /// Reports the `--max-items` limit once and stops handing out events.
+    fn over_max_items(&mut self) {
+        if !self.stopped {
+            let message = format!(
+                "more than {} items in this input; the rest is not read (raise the limit with \
+                 --max-items)",
+                self.max_items
+            );
+            self.problem(self.path, message);
+            self.stopped = true;
+        }
+    }
+
+    /// Counts a batch of PEM blocks; returns how many of them may still be decoded.
+    fn admit_blocks(&mut self, n: usize) -> usize {
+        let room = self.max_items.saturating_sub(self.blocks);
+        self.blocks = self.blocks.saturating_add(n);
+        n.min(room)
+    }
+
     fn push(&mut self, mut event: Event) {
+        if self.stopped {
+            return;
+        }
+        if matches!(event, Event::Item(_)) && self.next_index >= self.max_items {
+            self.over_max_items();
+            return;
+        }
         if let Event::Item(item) = &mut event {
             if let Source::File(f) = &mut item.source {
                 f.index = self.next_index;
@@ -129,6 +174,10 @@ pub fn decode_input(path: &str, data: &[u8], opts: &Options<'_>, emit: &mut dyn 
     let mut seq = Sequencer {
         next_index: 0,
         emit,
+        path,
+        max_items: opts.max_items,
+        blocks: 0,
+        stopped: false,
     };
     decode_whole(path, data, opts, &mut seq);
 }
@@ -173,7 +222,7 @@ fn decode_raw_blocks(path: &str, raws: &[RawBlock<'_>], opts: &Options<'_>) -> V
             opts,
             out: &mut out,
         }
-        .block(raw.decode());
+        .block(raw.decode_limited(opts.max_block_size));
         out
     };
     if raws.len() < 4 {
@@ -209,6 +258,10 @@ pub fn decode_reader_sized(
     let mut seq = Sequencer {
         next_index: 0,
         emit,
+        path,
+        max_items: opts.max_items,
+        blocks: 0,
+        stopped: false,
     };
     let mut buf: Vec<u8> =
         Vec::with_capacity(WINDOW.min(usize::try_from(limit).unwrap_or(WINDOW)) + 1);
@@ -233,15 +286,40 @@ pub fn decode_reader_sized(
     loop {
         let mut scanner = pem::Scanner::partial(&buf, line_base, eof);
         any |= pipeline(path, &mut scanner, opts, &mut seq, &mut pending);
+        if seq.stopped {
+            // Over --max-items: the rest of the stream is not read.
+            return Ok(());
+        }
         if eof {
             break;
         }
         let consumed = scanner.consumed();
         line_base = scanner.newlines_consumed();
         buf.drain(..consumed);
-        // A block larger than the window: grow the window for it (bounded by `limit`).
+        if consumed == 0 && buf.len() > opts.max_block_size.saturating_add(WINDOW) {
+            // The block on the window's first line outgrew --max-block-size: report it and
+            // skip to the next marker instead of holding the rest of it.
+            any = true;
+            // Events of the blocks before it go out first.
+            flush_pending(&mut seq, &mut pending);
+            let mut stream = Stream {
+                reader: &mut *reader,
+                total: &mut total,
+                limit,
+            };
+            eof = skip_oversized(path, &mut stream, &mut buf, &mut line_base, opts, &mut seq)?;
+            if seq.stopped {
+                return Ok(());
+            }
+            continue;
+        }
+        // A block larger than the window: grow the window for it (bounded by `limit`, and
+        // by --max-block-size, past which the block is skipped above).
+        let cap = opts.max_block_size.saturating_add(WINDOW + 1);
         let want = if consumed == 0 {
-            buf.len().max(WINDOW)
+            buf.len()
+                .max(WINDOW)
+                .min(cap.saturating_sub(buf.len()).max(WINDOW))
         } else {
             WINDOW
         };
@@ -257,7 +335,8 @@ pub fn decode_reader_sized(
 /// Decodes the scanner's blocks batch by batch on worker threads while the calling thread
 /// hands out the previous batch's events (the printing), so that decoding and printing
 /// overlap. `pending` carries the last decoded batch over to the next call (or to
-/// [`flush_pending`]); returns whether any block was seen.
+/// [`flush_pending`]); returns whether any block was seen. Stops at `--max-items` (PEM
+/// blocks count too), with the Sequencer stopped.
 fn pipeline(
     path: &str,
     scanner: &mut pem::Scanner<'_>,
@@ -267,14 +346,20 @@ fn pipeline(
 ) -> bool {
     let mut any = false;
     loop {
+        if seq.stopped {
+            pending.clear();
+            return any;
+        }
         let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
         if raws.is_empty() {
             return any;
         }
         any = true;
+        let admitted = seq.admit_blocks(raws.len());
+        let batch = raws.get(..admitted).unwrap_or(&raws);
         let previous = std::mem::take(pending);
         let decoded = std::thread::scope(|s| {
-            let worker = s.spawn(|| decode_raw_blocks(path, &raws, opts));
+            let worker = s.spawn(|| decode_raw_blocks(path, batch, opts));
             for events in previous {
                 seq.push_all(events);
             }
@@ -288,12 +373,95 @@ fn pipeline(
                 message: "internal error while decoding a batch of blocks".to_string(),
             }]],
         };
+        if admitted < raws.len() {
+            flush_pending(seq, pending);
+            seq.over_max_items();
+        }
     }
 }
 
 fn flush_pending(seq: &mut Sequencer<'_>, pending: &mut Vec<Vec<Event>>) {
     for events in std::mem::take(pending) {
         seq.push_all(events);
+    }
+}
+
+/// The reader of a streamed input with its byte count and `--max-input-size`.
+struct Stream<'r> {
+    reader: &'r mut dyn Read,
+    total: &'r mut u64,
+    limit: u64,
+}
+
+impl Stream<'_> {
+    fn fill(&mut self, buf: &mut Vec<u8>) -> Result<bool, InputError> {
+        fill(self.reader, buf, WINDOW, self.total, self.limit)
+    }
+}
+
+/// Skips a streamed PEM block that outgrew `--max-block-size`; it starts on the first line
+/// of `buf`. The block is reported as an item with that problem, then input is dropped (a
+/// window at a time, never held) up to the next line holding a BEGIN or END marker, where
+/// scanning resumes. Returns whether the reader is exhausted.
+fn skip_oversized(
+    path: &str,
+    stream: &mut Stream<'_>,
+    buf: &mut Vec<u8>,
+    line_base: &mut usize,
+    opts: &Options<'_>,
+    seq: &mut Sequencer<'_>,
+) -> Result<bool, InputError> {
+    let block = Block {
+        line: *line_base + 1,
+        label: pem::first_line_label(buf).unwrap_or_default(),
+        headers: Vec::new(),
+        der: Vec::new(),
+        problem: Some(pem::too_big(opts.max_block_size)),
+    };
+    if seq.admit_blocks(1) == 0 {
+        seq.over_max_items();
+        return Ok(true);
+    }
+    let mut out = Vec::new();
+    Ctx {
+        path,
+        opts,
+        out: &mut out,
+    }
+    .block(block);
+    seq.push_all(out);
+    let newlines = |b: &[u8]| memchr::memchr_iter(b'\n', b).count();
+    let mut eof = false;
+    // The BEGIN line itself, however long.
+    loop {
+        if let Some(n) = memchr::memchr(b'\n', buf) {
+            *line_base += 1;
+            buf.drain(..=n);
+            break;
+        }
+        buf.clear();
+        if eof {
+            return Ok(true);
+        }
+        eof = stream.fill(buf)?;
+    }
+    // Then up to the next marker; the last few bytes stay in case one is split.
+    const KEEP: usize = 10;
+    loop {
+        if let Some(at) = pem::resume_point(buf) {
+            *line_base += newlines(buf.get(..at).unwrap_or(&[]));
+            buf.drain(..at);
+            return Ok(eof);
+        }
+        if eof {
+            *line_base += newlines(buf);
+            buf.clear();
+            return Ok(true);
+        }
+        let cut = buf.len().saturating_sub(KEEP);
+        *line_base += newlines(buf.get(..cut).unwrap_or(&[]));
+        buf.drain(..cut);
+        eof = stream.fill(buf)?;
     }
 }
 
@@ -326,10 +494,8 @@ fn fill(
     buf.truncate(filled);
     *total += (filled - start) as u64;
     if *total > limit {
-        return Err(InputError::TooLarge {
-            size: *total,
-            limit,
-        });
+        // A file's size was checked before reading; this is a stream, read only this far.
+        return Err(InputError::StreamTooLarge { limit });
     }
     Ok(eof)
 }
@@ -707,6 +873,10 @@ impl Ctx<'_, '_> {
                     self.problem(line, "PKCS#7 holds no certificates or CRLs".to_string());
                 }
                 for c in sd.contents {
+                    // One past the limit is enough for the Sequencer to report it.
+                    if self.emitted() > self.opts.max_items {
+                        break;
+                    }
                     match c {
                         pkcs7::Content::Certificate(d) => {
                             self.certificate(&d, line, None, Some(Container::Pkcs7), None)
@@ -729,7 +899,7 @@ impl Ctx<'_, '_> {
     }
 
     fn pkcs12(&mut self, der: &[u8], line: Option<usize>) {
-        let bags = match pkcs12::decode(der, self.opts.password) {
+        let bags = match pkcs12::decode(der, self.opts.password, self.opts.max_kdf_iterations) {
             Ok(b) => b,
             Err(e @ pkcs12::Pkcs12Error::WrongPassword { .. }) if self.opts.password.is_none() => {
                 self.out.push(Event::NeedPassword {
@@ -747,6 +917,9 @@ impl Ctx<'_, '_> {
             self.problem(line, "PKCS#12 holds no certificates or keys".to_string());
         }
         for bag in bags {
+            if self.emitted() > self.opts.max_items {
+                break;
+            }
             let attrs = BagAttributes {
                 friendly_name: bag.friendly_name.clone(),
                 local_key_id: bag.local_key_id.as_deref().map(hex::encode),
@@ -1000,11 +1173,119 @@ mod tests {
         assert_eq!(whole, streamed);
     }
 
+    /// (index, line, error or SHA-256) of every item, and every problem, in order.
+    fn outline(events: &mut Vec<String>, e: Event) {
+        match e {
+            Event::Item(i) => {
+                let Source::File(f) = &i.source else {
+                    return;
+                };
+                let what = match (&i.error, &i.fingerprints) {
+                    (Some(e), _) => e.clone(),
+                    (None, Some(d)) => hex::encode(d.get(HashAlg::Sha256).unwrap()),
+                    (None, None) => String::new(),
+                };
+                events.push(format!("#{} line {:?}: {what}", f.index, f.line));
+            }
+            Event::Problem { locator, message } | Event::NeedPassword { locator, message } => {
+                events.push(format!("{locator}: {message}"))
+            }
+        }
+    }
+
+    #[test]
+    fn max_items_stops_decoding_with_one_problem() {
+        let opts = Options {
+            max_items: 2,
+            ..Options::default()
+        };
+        let data = include_bytes!("../fixtures/bundles/chain.pem");
+        let mut whole = Vec::new();
+        decode_input("t", data, &opts, &mut |e| outline(&mut whole, e));
+        assert_eq!(whole.len(), 3, "{whole:?}");
+        assert!(whole[2].contains("more than 2 items"), "{whole:?}");
+        assert!(whole[2].contains("--max-items"), "{whole:?}");
+        // Streamed (an input over one window), the same, and the rest is not read.
+        let mut big = Vec::new();
+        while big.len() < 2 * WINDOW {
+            big.extend_from_slice(data);
+        }
+        let mut streamed = Vec::new();
+        decode_reader("t", &mut Dribble(&big, 0), u64::MAX, &opts, &mut |e| {
+            outline(&mut streamed, e)
+        })
+        .unwrap();
+        assert_eq!(streamed, whole);
+    }
+
+    #[test]
+    fn max_items_bounds_containers() {
+        let opts = Options {
+            max_items: 1,
+            ..Options::default()
+        };
+        let mut events = Vec::new();
+        decode_input(
+            "t",
+            include_bytes!("../fixtures/pkcs7/chain-crl.p7b.der"),
+            &opts,
+            &mut |e| outline(&mut events, e),
+        );
+        assert_eq!(events.len(), 2, "{events:?}");
+        assert!(events[1].contains("more than 1 items"), "{events:?}");
+    }
+
+    #[test]
+    fn oversized_block_is_skipped_alike_in_memory_and_streamed() {
+        // A good certificate, a 9 MiB block, a good certificate: with a 1 MiB limit the big
+        // block is an error naming the limit and the certificate after it is still read,
+        // at the same line, whether the input is in memory or streamed window by window.
+        let leaf = include_bytes!("../fixtures/certs/leaf.pem");
+        for with_end in [true, false] {
+            let mut data = leaf.to_vec();
+            data.extend_from_slice(b"junk\n-----BEGIN CERTIFICATE-----\n");
+            let line = "QUFB".repeat(16);
+            for _ in 0..150_000 {
+                data.extend_from_slice(line.as_bytes());
+                data.push(b'\n');
+            }
+            if with_end {
+                data.extend_from_slice(b"-----END CERTIFICATE-----\n");
+            }
+            data.extend_from_slice(leaf);
+            let opts = Options {
+                max_block_size: 1 << 20,
+                ..Options::default()
+            };
+            let mut whole = Vec::new();
+            decode_input("t", &data, &opts, &mut |e| outline(&mut whole, e));
+            let mut streamed = Vec::new();
+            decode_reader("t", &mut &data[..], u64::MAX, &opts, &mut |e| {
+                outline(&mut streamed, e)
+            })
+            .unwrap();
+            assert_eq!(streamed, whole, "with END: {with_end}");
+            assert_eq!(whole.len(), 3, "{whole:?}");
+            assert!(whole[1].contains("#1 line Some(35)"), "{whole:?}");
+            assert!(
+                whole[1].contains("limit of 1048576 bytes")
+                    && whole[1].contains("--max-block-size"),
+                "{whole:?}"
+            );
+            assert_eq!(
+                whole[0].split(": ").nth(1),
+                whole[2].split(": ").nth(1),
+                "{whole:?}"
+            );
+        }
+    }
+
     #[test]
     fn stream_limit_is_enforced() {
         let data = include_bytes!("../fixtures/bundles/chain.pem");
         let err =
             decode_reader("t", &mut &data[..], 100, &Options::default(), &mut |_| {}).unwrap_err();
-        assert!(matches!(err, InputError::TooLarge { .. }));
+        assert!(matches!(err, InputError::StreamTooLarge { limit: 100 }));
+        assert!(err.to_string().contains("--max-input-size"));
     }
 }

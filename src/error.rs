@@ -17,4 +17,11 @@ pub enum InputError {
         /// The limit.
         limit: u64,
     },
+    /// A stream (stdin) still going past `--max-input-size`: read only up to the limit, so
+    /// its real size is unknown.
+    #[error("input is over the limit of {limit} bytes (raise it with --max-input-size)")]
+    StreamTooLarge {
+        /// The limit.
+        limit: u64,
+    },
 }

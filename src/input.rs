@@ -105,6 +105,9 @@ pub fn read(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
             .lock()
             .take(limit.saturating_add(1))
             .read_to_end(&mut data)?;
+        if data.len() as u64 > limit {
+            return Err(InputError::StreamTooLarge { limit });
+        }
     } else {
         let file = std::fs::File::open(name)?;
         let meta = file.metadata()?;

@@ -22,7 +22,12 @@ fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("certscope: {err:#}");
+            // Errors can quote a path or setting; keep the terminal safe from them too.
+            let message = format!("{err:#}");
+            eprintln!(
+                "certscope: {}",
+                certscope::render::sanitize::sanitize(&message)
+            );
             ExitCode::from(1)
         }
     }

@@ -22,6 +22,19 @@ const DASHES: &[u8] = b"-----";
 /// Longest label accepted; anything longer is not a PEM marker.
 const MAX_LABEL: usize = 128;
 
+/// Default cap on the size of one block (`--max-block-size`): its base64 text plus headers.
+/// 256 MiB of base64 is a 192 MiB CRL, larger than any published; past it, a block is
+/// almost certainly a runaway file, and holding it costs its whole size in memory.
+pub const DEFAULT_MAX_BLOCK_SIZE: usize = 256 << 20;
+
+/// The problem reported for a block over `max` bytes.
+pub fn too_big(max: usize) -> String {
+    format!(
+        "PEM block larger than the limit of {max} bytes of base64 and headers (raise it with \
+         --max-block-size)"
+    )
+}
+
 /// One PEM block, decoded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Block {
@@ -67,7 +80,22 @@ pub struct RawBlock<'a> {
 impl RawBlock<'_> {
     /// Decodes the body: headers, base64, and any problem.
     pub fn decode(&self) -> Block {
+        self.decode_limited(DEFAULT_MAX_BLOCK_SIZE)
+    }
+
+    /// As [`RawBlock::decode`], but a body (headers and base64) over `max` bytes is not
+    /// decoded: the block carries a problem naming the limit instead.
+    pub fn decode_limited(&self, max: usize) -> Block {
         let label = String::from_utf8_lossy(self.label).trim().to_string();
+        if self.body.len() > max {
+            return Block {
+                line: self.line,
+                label,
+                headers: Vec::new(),
+                der: Vec::new(),
+                problem: Some(too_big(max)),
+            };
+        }
         let (headers, b64, b64_first_line) = split_headers(self.body, self.line + 1);
         let mut block = Block {
             line: self.line,
@@ -278,8 +306,15 @@ impl<'a> Scanner<'a> {
             let line = self.line_of(begin_at);
             let body_start = (line_end + 1).min(self.data.len());
             let tail = self.data.get(body_start..)?;
-            let end = memmem::find(tail, END).map(|n| body_start + n);
             let next_begin = memmem::find(tail, BEGIN).map(|n| body_start + n);
+            // Only an END before the next BEGIN closes this block, so look no further: a
+            // search to the end of the input for every block without an END made a file of
+            // truncated blocks quadratic (100,000 of them took 9 s, a million a quarter hour).
+            // An END marker cannot overlap a BEGIN marker, so the cut is exact.
+            let end_region = tail
+                .get(..next_begin.map_or(tail.len(), |b| b - body_start))
+                .unwrap_or(tail);
+            let end = memmem::find(end_region, END).map(|n| body_start + n);
             match (end, next_begin) {
                 (Some(e), nb) if nb.is_none_or(|b| e < b) => {
                     let end_marker = e + END.len();
@@ -362,6 +397,33 @@ impl Iterator for Scanner<'_> {
     fn next(&mut self) -> Option<Block> {
         self.next_raw().map(|r| r.decode())
     }
+}
+
+/// For a stream whose current block outgrew the block size limit: the BEGIN label of the
+/// block on the first line of `window`, if there is one.
+pub fn first_line_label(window: &[u8]) -> Option<String> {
+    let line = window
+        .get(..memchr::memchr(b'\n', window).unwrap_or(window.len()))
+        .unwrap_or(window);
+    let at = memmem::find(line, BEGIN)?;
+    let label = label_of(line.get(at + BEGIN.len()..)?)?;
+    Some(String::from_utf8_lossy(label).trim().to_string())
+}
+
+/// For a stream skipping an oversized block that starts on the first line of `window`: the
+/// start of the first later line holding an END or BEGIN marker, where scanning can resume
+/// (a lone END line is then skipped as text). `None` when neither is in the window yet.
+pub fn resume_point(window: &[u8]) -> Option<usize> {
+    let first_line_end = memchr::memchr(b'\n', window)? + 1;
+    let rest = window.get(first_line_end..)?;
+    let end = memmem::find(rest, END);
+    let begin = memmem::find(rest, BEGIN);
+    let at = match (end, begin) {
+        (Some(e), Some(b)) => e.min(b),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => return None,
+    };
+    Some(line_start(window, first_line_end + at))
 }
 
 /// Start of the line holding byte `at`.
@@ -541,6 +603,53 @@ mod tests {
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].line, 5);
         assert_eq!(b[0].der, vec![4, 5]);
+    }
+
+    #[test]
+    fn block_size_limit_is_reported_and_the_next_block_still_read() {
+        let mut s = String::from("-----BEGIN A-----\n");
+        for _ in 0..10 {
+            s.push_str("AAAAAAAAAAAAAAAA\n");
+        }
+        s.push_str("-----END A-----\n-----BEGIN B-----\nBAU=\n-----END B-----\n");
+        let mut sc = Scanner::new(s.as_bytes());
+        let b: Vec<Block> =
+            std::iter::from_fn(|| sc.next_raw().map(|r| r.decode_limited(100))).collect();
+        assert_eq!(b.len(), 2);
+        let problem = b[0].problem.as_deref().unwrap();
+        assert!(problem.contains("limit of 100 bytes"), "{problem}");
+        assert!(problem.contains("--max-block-size"), "{problem}");
+        assert!(b[0].der.is_empty());
+        assert_eq!((b[1].line, b[1].der.as_slice()), (13, &[4u8, 5][..]));
+        // At the limit exactly (10 lines of 17 bytes): accepted.
+        let mut sc = Scanner::new(s.as_bytes());
+        let first = sc.next_raw().unwrap().decode_limited(170);
+        assert!(first.problem.is_none(), "{:?}", first.problem);
+        assert_eq!(first.der.len(), 120);
+    }
+
+    #[test]
+    fn stream_helpers_for_oversized_blocks() {
+        let w = b"x -----BEGIN BIG ONE-----\nAAAA\nAAAA\n  -----END BIG ONE-----\n";
+        assert_eq!(first_line_label(w).as_deref(), Some("BIG ONE"));
+        assert_eq!(resume_point(w), Some(w.len() - 24));
+        assert_eq!(resume_point(b"-----BEGIN A-----\nAAAA\nAA"), None);
+        let w = b"-----BEGIN A-----\nAAAA\n-----BEGIN B-----\n";
+        assert_eq!(resume_point(w), Some(23));
+        assert_eq!(first_line_label(b"no marker\n-----BEGIN A-----\n"), None);
+    }
+
+    #[test]
+    fn many_truncated_blocks_scan_in_linear_time() {
+        // Each BEGIN without an END must not send a search to the end of the input.
+        let data = "-----BEGIN X-----\nAAAA\n".repeat(100_000);
+        let start = std::time::Instant::now();
+        assert_eq!(Scanner::new(data.as_bytes()).count(), 100_000);
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
     }
 
     #[test]

@@ -7,7 +7,9 @@
 
 use thiserror::Error;
 
-/// Deepest nesting accepted; real certificate material stays below 20.
+/// Deepest nesting accepted; real certificate material stays below 20. A fixed limit, not a
+/// flag: it bounds the recursion of this reader, so it is what keeps a hostile file from
+/// overflowing the stack.
 pub const MAX_DEPTH: usize = 64;
 
 /// Why a TLV could not be read.
@@ -28,7 +30,10 @@ pub enum TlvError {
         offset: usize,
     },
     /// Nested deeper than [`MAX_DEPTH`].
-    #[error("ASN.1 nested deeper than {MAX_DEPTH} levels")]
+    #[error(
+        "ASN.1 nested deeper than {MAX_DEPTH} levels (the DER nesting limit; real certificate \
+         material stays below 20, and the limit is fixed)"
+    )]
     TooDeep,
     /// An indefinite length on a primitive element.
     #[error("indefinite length on a primitive element at offset {offset}")]
@@ -222,6 +227,26 @@ fn read_at_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), TlvErro
 /// Appends a DER header for `tag` and `len` to `out`.
 pub fn write_header(out: &mut Vec<u8>, tag: u8, len: usize) {
     out.push(tag);
+    write_length(out, len);
+}
+
+/// The identifier octets at the start of `raw`: one, or more for tag numbers above 30.
+/// [`Tlv::tag`] keeps only the first, so re-encoding needs the rest from here.
+fn identifier(raw: &[u8]) -> &[u8] {
+    let n = if raw.first().is_some_and(|t| t & 0x1f == 0x1f) {
+        1 + raw
+            .iter()
+            .skip(1)
+            .position(|b| b & 0x80 == 0)
+            .map_or(0, |p| p + 1)
+    } else {
+        1
+    };
+    raw.get(..n).unwrap_or(raw)
+}
+
+/// Appends a DER length.
+fn write_length(out: &mut Vec<u8>, len: usize) {
     if len < 0x80 {
         out.push(len as u8);
     } else {
@@ -270,7 +295,9 @@ fn normalise(tlv: &Tlv<'_>, out: &mut Vec<u8>, depth: usize) -> Result<(), TlvEr
     for child in tlv.children() {
         normalise(&child?, &mut body, depth + 1)?;
     }
-    write_header(out, tlv.tag, body.len());
+    // All identifier octets: a multi-byte tag cut to its first octet corrupts the output.
+    out.extend_from_slice(identifier(tlv.raw));
+    write_length(out, body.len());
     out.extend_from_slice(&body);
     Ok(())
 }
@@ -351,13 +378,49 @@ mod tests {
     }
 
     #[test]
+    fn multi_byte_tags_survive_normalisation() {
+        // SEQUENCE { [APPLICATION 0x80] constructed, indefinite, empty } — found by the
+        // ber_to_der property test: the tag came out as its first octet only.
+        let ber = [0x30, 0x06, 0xbf, 0x81, 0x00, 0x80, 0x00, 0x00];
+        let der = ber_to_der(&ber).unwrap();
+        assert_eq!(der, [0x30, 0x04, 0xbf, 0x81, 0x00, 0x00]);
+        assert_eq!(ber_to_der(&der).unwrap(), der);
+        assert_eq!(identifier(&[0x02, 0x01, 0x00]), &[0x02]);
+        assert_eq!(
+            identifier(&[0x1f, 0x81, 0x82, 0x03, 0x00]),
+            &[0x1f, 0x81, 0x82, 0x03]
+        );
+        // Truncated (the reader refuses these first): no panic.
+        assert_eq!(identifier(&[0x1f, 0x81]), &[0x1f]);
+    }
+
+    #[test]
     fn deep_nesting_is_refused_not_overflowed() {
         let mut v = Vec::new();
         for _ in 0..10_000 {
             v.extend_from_slice(&[0x30, 0x80]);
         }
-        assert!(read(&v).is_err());
-        assert!(ber_to_der(&v).is_err());
+        assert_eq!(read(&v), Err(TlvError::TooDeep));
+        assert_eq!(ber_to_der(&v), Err(TlvError::TooDeep));
+        let msg = TlvError::TooDeep.to_string();
+        assert!(msg.contains("nested deeper than 64 levels"), "{msg}");
+        assert!(msg.contains("DER nesting limit"), "{msg}");
+    }
+
+    #[test]
+    fn nesting_up_to_the_limit_is_read() {
+        // MAX_DEPTH indefinite levels inside the outermost element are accepted.
+        let mut v = Vec::new();
+        for _ in 0..=MAX_DEPTH {
+            v.extend_from_slice(&[0x30, 0x80]);
+        }
+        for _ in 0..=MAX_DEPTH {
+            v.extend_from_slice(&[0x00, 0x00]);
+        }
+        assert!(read(&v).is_ok());
+        v.splice(0..0, [0x30, 0x80]);
+        v.extend_from_slice(&[0x00, 0x00]);
+        assert_eq!(read(&v), Err(TlvError::TooDeep));
     }
 
     #[test]

@@ -314,8 +314,9 @@ fn key<W: Write>(out: &mut Out<'_, W>, k: &Key, kind: Kind) -> io::Result<()> {
             (false, _, _) => "no",
         };
         out.field(2, "Encrypted", enc)?;
+        // The scheme of a legacy PEM key is its DEK-Info header: text from the file.
         if let Some(s) = &k.encryption {
-            out.field(2, "Encryption", s)?;
+            out.field(2, "Encryption", &sanitize(s))?;
         }
     }
     if let Some(p) = &k.public_key {
