@@ -165,13 +165,28 @@ def rows():
     return out
 
 
+TIME = "/usr/bin/time" if os.path.exists("/usr/bin/time") else None
+
+
 def run_once(argv):
+    """Wall time, peak RSS (MiB) and exit code of one run. Peak RSS comes from GNU time
+    when installed: a child forked from this Python process would otherwise report
+    Python's own RSS as its floor (ru_maxrss survives exec)."""
+    rss_file = "/tmp/certscope-bench-rss"
+    cmd = [TIME, "-f", "%M", "-o", rss_file] + argv if TIME else argv
     start = time.perf_counter()
     with open(os.devnull, "wb") as devnull:
-        p = subprocess.Popen(argv, stdout=devnull, stderr=devnull)
+        p = subprocess.Popen(cmd, stdout=devnull, stderr=devnull)
         _, status, ru = os.wait4(p.pid, 0)
     wall = time.perf_counter() - start
-    return wall, ru.ru_maxrss / 1024.0, os.waitstatus_to_exitcode(status)
+    peak = ru.ru_maxrss / 1024.0
+    if TIME:
+        try:
+            with open(rss_file) as f:
+                peak = int(f.read().split()[-1]) / 1024.0
+        except (OSError, ValueError, IndexError):
+            pass
+    return wall, peak, os.waitstatus_to_exitcode(status)
 
 
 def main():
