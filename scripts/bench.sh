@@ -3,7 +3,8 @@
 # pkcs11-tool on the corpus of scripts/bench-corpus.sh, 5 alternating runs each after a
 # warm-up; prints medians, peak RSS and ratios. See docs/performance.md.
 #   scripts/bench.sh [--runs N] [--rows id,id] [--json results.json]
-# BENCH_SLOW=1 adds certtool on the 100k bundle (about half a minute per run).
+# BENCH_SLOW=1 adds certtool on the 100k bundle (about half a minute per run);
+# BENCH_MEMORY=1 adds the 1 GB flat-memory test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${BENCH_CORPUS:-bench-corpus}
@@ -25,3 +26,7 @@ if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null
   export BENCH_TOKEN_THUMBPRINT
 fi
 python3 scripts/bench.py "$@"
+# Flat memory on a 1 GB bundle generated at test time (tests/memory.rs, ignored by default).
+if [ -n "${BENCH_MEMORY:-}" ]; then
+  cargo test --release --test memory -- --ignored --nocapture
+fi
