@@ -631,54 +631,32 @@ impl Ctx<'_, '_> {
                 self.csr(&block.der, line, Some(label))
             }
             "X509 CRL" => self.crl(&block.der, line, Some(label), None),
-            "PRIVATE KEY" => self.key(
-                key::pkcs8_private(&block.der),
-                Kind::PrivateKey,
-                line,
-                Some(label),
-            ),
-            "ENCRYPTED PRIVATE KEY" => self.key(
-                key::pkcs8_encrypted(&block.der, self.opts.password, self.opts.max_kdf_iterations),
-                Kind::PrivateKey,
-                line,
-                Some(label),
-            ),
-            "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY" if encrypted => self.key(
-                Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
-                Kind::PrivateKey,
-                line,
-                Some(label),
-            ),
-            "RSA PRIVATE KEY" => self.key(
-                key::pkcs1_private(&block.der),
-                Kind::PrivateKey,
-                line,
-                Some(label),
-            ),
-            "EC PRIVATE KEY" => self.key(
-                key::sec1_private(&block.der),
-                Kind::PrivateKey,
-                line,
-                Some(label),
-            ),
-            "DSA PRIVATE KEY" => self.key(
-                key::dsa_private(&block.der),
-                Kind::PrivateKey,
-                line,
-                Some(label),
-            ),
-            "PUBLIC KEY" => self.key(
-                key::spki_public(&block.der),
-                Kind::PublicKey,
-                line,
-                Some(label),
-            ),
-            "RSA PUBLIC KEY" => self.key(
-                key::pkcs1_public(&block.der),
-                Kind::PublicKey,
-                line,
-                Some(label),
-            ),
+            "PRIVATE KEY"
+            | "ENCRYPTED PRIVATE KEY"
+            | "RSA PRIVATE KEY"
+            | "EC PRIVATE KEY"
+            | "DSA PRIVATE KEY"
+            | "PUBLIC KEY"
+            | "RSA PUBLIC KEY" => {
+                let der = &block.der;
+                let (decoded, kind) = match label {
+                    "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY" if encrypted => (
+                        Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
+                        Kind::PrivateKey,
+                    ),
+                    "PRIVATE KEY" => (key::pkcs8_private(der), Kind::PrivateKey),
+                    "ENCRYPTED PRIVATE KEY" => (
+                        key::pkcs8_encrypted(der, self.opts.password, self.opts.max_kdf_iterations),
+                        Kind::PrivateKey,
+                    ),
+                    "RSA PRIVATE KEY" => (key::pkcs1_private(der), Kind::PrivateKey),
+                    "EC PRIVATE KEY" => (key::sec1_private(der), Kind::PrivateKey),
+                    "DSA PRIVATE KEY" => (key::dsa_private(der), Kind::PrivateKey),
+                    "PUBLIC KEY" => (key::spki_public(der), Kind::PublicKey),
+                    _ => (key::pkcs1_public(der), Kind::PublicKey),
+                };
+                self.key(decoded, kind, line, Some(label));
+            }
             "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => self.pkcs7(&block.der, line),
             "EC PARAMETERS" | "DH PARAMETERS" | "X9.42 DH PARAMETERS" | "DSA PARAMETERS" => {
                 self.parameters(&block.der, line, Some(label))
