@@ -96,35 +96,3 @@ pub fn size_of(name: &str) -> Option<u64> {
         .filter(|m| m.is_file())
         .map(|m| m.len())
 }
-
-/// Reads a whole input (a path or `-`), refusing more than `limit` bytes.
-pub fn read(name: &str, limit: u64) -> Result<Vec<u8>, InputError> {
-    let mut data = Vec::new();
-    if name == "-" {
-        std::io::stdin()
-            .lock()
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut data)?;
-        if data.len() as u64 > limit {
-            return Err(InputError::StreamTooLarge { limit });
-        }
-    } else {
-        let file = std::fs::File::open(name)?;
-        let meta = file.metadata()?;
-        if meta.is_dir() {
-            return Err(InputError::Directory);
-        }
-        if meta.len() > limit {
-            return Err(InputError::TooLarge {
-                size: meta.len(),
-                limit,
-            });
-        }
-        file.take(limit.saturating_add(1)).read_to_end(&mut data)?;
-    }
-    let size = data.len() as u64;
-    if size > limit {
-        return Err(InputError::TooLarge { size, limit });
-    }
-    Ok(data)
-}

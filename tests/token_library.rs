@@ -607,29 +607,6 @@ fn several_tokens_in_one_directory() {
     );
 }
 
-/// Parses `pkcs11-tool --list-objects` output into (label, lower-hex ID) pairs.
-fn pkcs11_tool_certs(output: &str) -> BTreeSet<(String, String)> {
-    let mut out = BTreeSet::new();
-    let mut current: Option<(String, String)> = None;
-    for line in output.lines() {
-        if line.starts_with("Certificate Object") {
-            if let Some(c) = current.take() {
-                out.insert(c);
-            }
-            current = Some((String::new(), String::new()));
-        } else if let Some((label, id)) = current.as_mut() {
-            let line = line.trim();
-            if let Some(v) = line.strip_prefix("label:") {
-                *label = v.trim().to_string();
-            } else if let Some(v) = line.strip_prefix("ID:") {
-                *id = v.trim().to_string();
-            }
-        }
-    }
-    out.extend(current);
-    out
-}
-
 #[test]
 fn pkcs11_tool_lists_the_same_certificates() {
     let mut missing = Vec::new();
@@ -659,7 +636,7 @@ fn pkcs11_tool_lists_the_same_certificates() {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        let theirs = pkcs11_tool_certs(&String::from_utf8_lossy(&out.stdout));
+        let theirs = harness::pkcs11_tool_certs(&String::from_utf8_lossy(&out.stdout));
         assert_eq!(ours, theirs);
         assert_eq!(ours.len(), harness::fixture_certs().len());
     });

@@ -670,3 +670,26 @@ pub fn populate(module: &Path, token_label: &str, contents: Contents) -> Vec<Fix
     p11.finalize().expect("C_Finalize");
     certs
 }
+
+/// Parses `pkcs11-tool --list-objects` output into (label, lower-hex ID) pairs.
+pub fn pkcs11_tool_certs(output: &str) -> std::collections::BTreeSet<(String, String)> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut current: Option<(String, String)> = None;
+    for line in output.lines() {
+        if line.starts_with("Certificate Object") {
+            if let Some(c) = current.take() {
+                out.insert(c);
+            }
+            current = Some((String::new(), String::new()));
+        } else if let Some((label, id)) = current.as_mut() {
+            let line = line.trim();
+            if let Some(v) = line.strip_prefix("label:") {
+                *label = v.trim().to_string();
+            } else if let Some(v) = line.strip_prefix("ID:") {
+                *id = v.trim().to_string();
+            }
+        }
+    }
+    out.extend(current);
+    out
+}
