@@ -12,7 +12,7 @@ import sys
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
-from cryptography.x509.oid import NameOID
+from cryptography.x509.oid import AuthorityInformationAccessOID, NameOID
 
 out = sys.argv[1] if len(sys.argv) > 1 else "bench-corpus"
 os.makedirs(out, exist_ok=True)
@@ -44,13 +44,32 @@ def leaf(i):
          .not_valid_after(end)
          .add_extension(x509.SubjectAlternativeName([
              x509.DNSName(host), x509.DNSName(f"www.{host}"),
-             x509.DNSName(f"api{i % 97}.bench.example.com")]), critical=False)
+             x509.DNSName(f"api{i % 97}.bench.example.com"),
+             x509.DNSName(f"mail.{host}"), x509.DNSName(f"static{i % 13}.{host}")]),
+                        critical=False)
          .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
          .add_extension(x509.KeyUsage(True, False, i % 2 == 0, False, False, False, False,
                                       False, False), critical=True)
          .add_extension(x509.ExtendedKeyUsage([x509.oid.ExtendedKeyUsageOID.SERVER_AUTH]),
                         critical=False)
          .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski_ca),
+                        critical=False)
+         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                        critical=False)
+         .add_extension(x509.AuthorityInformationAccess([
+             x509.AccessDescription(AuthorityInformationAccessOID.OCSP,
+                                    x509.UniformResourceIdentifier(
+                                        "http://ocsp.bench.example.com")),
+             x509.AccessDescription(AuthorityInformationAccessOID.CA_ISSUERS,
+                                    x509.UniformResourceIdentifier(
+                                        "http://pki.bench.example.com/ca.der"))]),
+                        critical=False)
+         .add_extension(x509.CRLDistributionPoints([x509.DistributionPoint(
+             [x509.UniformResourceIdentifier(
+                 f"http://crl.bench.example.com/shard{i % 64}.crl")],
+             None, None, None)]), critical=False)
+         .add_extension(x509.CertificatePolicies([
+             x509.PolicyInformation(x509.ObjectIdentifier("2.23.140.1.2.2"), None)]),
                         critical=False))
     return b.sign(ca_key, hashes.SHA256())
 
