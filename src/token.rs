@@ -15,9 +15,11 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
+pub mod compat;
 pub mod find;
 pub mod modules;
 pub mod objects;
+pub mod raw;
 pub mod report;
 pub mod rv;
 pub mod session;

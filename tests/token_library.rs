@@ -28,8 +28,7 @@ use std::time::Instant;
 use certscope::dn;
 use certscope::token::rv::TokenError;
 use certscope::token::session::{
-    find_objects, template_from_uri, CertificateCategory, LoginPolicy, Module, ObjectInfo,
-    ObjectKind,
+    template_from_uri, CertificateCategory, LoginPolicy, Module, ObjectInfo, ObjectKind,
 };
 use certscope::token::uri::{object_uri, Pkcs11Uri};
 use cryptoki::error::{Error as CkError, RvError};
@@ -600,7 +599,7 @@ fn several_tokens_in_one_directory() {
             let matching = module.slots_matching(&uri).unwrap();
             assert_eq!(matching.len(), 1);
             assert_eq!(matching[0].0.id, slot.id);
-            let found = find_objects(&session, &template_from_uri(&uri)).unwrap();
+            let found = session.find_objects(&template_from_uri(&uri)).unwrap();
             assert_eq!(found.len(), 1);
             assert_eq!(found[0].value, leaf.value);
         },

@@ -5,8 +5,9 @@
 //!   ├─ library_info / slots / token_info / mechanisms
 //!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
 //!        ├─ login(pin)            one C_Login, never a retry
-//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (no secret ever requested; sizes
-//!                                      checked against max_attribute_size first)
+//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (one search; per object two
+//!                                      C_GetAttributeValue calls, no secret ever requested,
+//!                                      lengths checked against max_attribute_size)
 //! ```
 //!
 //! Facts about cryptoki 0.12.1 this module is built on (read from its source, and checked
@@ -18,26 +19,15 @@
 //!   session is open" a compile error.
 //! - Initialization is `CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)` (there is
 //!   no `CInitializeArgs::OsThreads` in 0.12).
-//! - `Session::get_attributes` makes at most two `C_GetAttributeValue` calls and silently
-//!   drops attributes the object does not have (`CKR_ATTRIBUTE_TYPE_INVALID`) or will not
-//!   reveal (`CKR_ATTRIBUTE_SENSITIVE`): that is what lets one call per object ask for a
-//!   per-class list. But it turns every value back into a typed `Attribute`, and fails the
-//!   **whole** call with `Error::NotSupported` when it cannot: an attribute type it has no
-//!   variant for (`CKA_CERTIFICATE_CATEGORY`, 0x87, even as `AttributeType::VendorDefined`),
-//!   an object class it does not know (p11-kit's `CKO_NSS_TRUST` objects), an unknown
-//!   certificate or key type. Hence:
-//!   - the class is never read with `get_attributes`; objects are sorted into classes with
-//!     one `C_FindObjects` per class (template + `CKA_CLASS`), and the rest are
-//!     [`ObjectKind::Other`];
-//!   - `CKA_CERTIFICATE_CATEGORY` is read the same way: one search per value (0..=3) with
-//!     the raw attribute in the template, which cryptoki passes through untouched;
-//!   - if the batched call still fails on a conversion, the attributes are fetched one by
-//!     one and those cryptoki cannot represent are left out.
-//! - `get_attributes` also trusts the module's lengths: it allocates whatever its size
-//!   query returns (a failed allocation aborts the process) and reads the value with the
-//!   length the module returns. Hence one size query per variable-length attribute
-//!   first ([`DEFAULT_MAX_ATTRIBUTE_SIZE`], `tests/token_faults.rs` shows the abort it
-//!   prevents and the one it cannot).
+//! - `Session::get_attributes` turns every value back into a typed `Attribute` and fails
+//!   the **whole** call when it cannot (`CKA_CERTIFICATE_CATEGORY`, even as
+//!   `AttributeType::VendorDefined`; an object class or key type it has no name for), and
+//!   it allocates whatever length the module's size answer says (a failed allocation
+//!   aborts the process). So attributes are read with [`AttributeReader`] instead: the
+//!   module's own `C_GetAttributeValue`, two calls per object (lengths, then values), raw
+//!   values, every length checked against [`DEFAULT_MAX_ATTRIBUTE_SIZE`] before anything is
+//!   allocated (`src/token/raw.rs`, the one module with `unsafe` code). The class of an
+//!   object found without a class in the template is one more (single) call.
 //! - The object search iterator discards an error from `C_FindObjectsFinal` (it only
 //!   logs it); the module then answers the next `C_FindObjectsInit` with
 //!   `CKR_OPERATION_ACTIVE`, which is what the user is told.
@@ -45,9 +35,8 @@
 //!   answers `CKR_BUFFER_TOO_SMALL`: a module that always does hangs the caller.
 //! - `Pkcs11::get_mechanism_list` silently drops mechanisms cryptoki has no name for
 //!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
-//!   ... ones). Listing them would need raw FFI, which `unsafe_code = "forbid"` rules out.
+//!   ... ones). Listing them would need the raw `C_GetMechanismList` (not done yet).
 
-use std::collections::{HashMap, HashSet};
 use std::ffi::c_ulong;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
@@ -56,15 +45,23 @@ use cryptoki::context::{CInitializeArgs, CInitializeFlags, Function, Pkcs11};
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::mechanism::MechanismInfo;
 use cryptoki::object::{
-    Attribute, AttributeInfo, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
+    Attribute, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
 };
 use cryptoki::session::{Session, UserType};
 use cryptoki::slot::{Slot, TokenInfo};
 use cryptoki::types::AuthPin;
+use cryptoki_sys::{
+    CKA_ALWAYS_AUTHENTICATE, CKA_APPLICATION, CKA_CERTIFICATE_TYPE, CKA_DECRYPT, CKA_DERIVE,
+    CKA_EC_PARAMS, CKA_ENCRYPT, CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL, CKA_MODIFIABLE,
+    CKA_MODULUS, CKA_MODULUS_BITS, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN, CKA_SUBJECT, CKA_TRUSTED,
+    CKA_UNWRAP, CKA_VALUE, CKA_VALUE_LEN, CKA_VERIFY, CKA_WRAP, CK_ATTRIBUTE_TYPE, CK_ULONG,
+};
 use der::asn1::ObjectIdentifier;
 use der::Decode;
 
 use crate::oids;
+use crate::token::compat;
+use crate::token::raw::{attribute_name, AttributeReader, RawValue};
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
 
@@ -240,6 +237,7 @@ fn mechanism_flags(info: &MechanismInfo) -> Vec<String> {
 #[derive(Debug)]
 pub struct Module {
     ctx: Pkcs11,
+    reader: AttributeReader,
     path: PathBuf,
     finalize_on_drop: bool,
 }
@@ -254,6 +252,7 @@ impl Module {
     pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
         let path = path.as_ref();
         let ctx = Pkcs11::new(path).map_err(|e| TokenError::from_load(path, e))?;
+        let reader = AttributeReader::load(path).map_err(|e| TokenError::from_load(path, e))?;
         let init_error = |e: CkError| TokenError::Initialize {
             path: path.to_path_buf(),
             cause: Box::new(e.into()),
@@ -272,6 +271,7 @@ impl Module {
             };
         Ok(Module {
             ctx,
+            reader,
             path: path.to_path_buf(),
             finalize_on_drop,
         })
@@ -577,7 +577,12 @@ impl TokenSession<'_> {
 
     /// [`find_objects_limited`] on this session, with its attribute size limit.
     pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
-        find_objects_limited(&self.session, template, self.max_attribute_size)
+        find_objects_limited(
+            &self.session,
+            &self.module.reader,
+            template,
+            self.max_attribute_size,
+        )
     }
 }
 
@@ -607,7 +612,7 @@ pub enum ObjectKind {
 }
 
 /// The classes searched for, in this order.
-const KNOWN_CLASSES: [(ObjectKind, ObjectClass); 5] = [
+pub(crate) const KNOWN_CLASSES: [(ObjectKind, ObjectClass); 5] = [
     (ObjectKind::Certificate, ObjectClass::CERTIFICATE),
     (ObjectKind::PublicKey, ObjectClass::PUBLIC_KEY),
     (ObjectKind::PrivateKey, ObjectClass::PRIVATE_KEY),
@@ -640,93 +645,97 @@ impl ObjectKind {
         }
     }
 
-    fn from_class(class: ObjectClass) -> ObjectKind {
+    pub(crate) fn from_class(class: ObjectClass) -> ObjectKind {
         KNOWN_CLASSES
             .iter()
             .find(|(_, c)| *c == class)
             .map_or(ObjectKind::Other, |(k, _)| *k)
     }
 
-    /// The attributes fetched for this class, in one `get_attributes` call. Never a
+    /// The kind of a raw `CKA_CLASS` value; classes cryptoki cannot name are `Other`.
+    fn from_raw(class: CK_ULONG) -> ObjectKind {
+        ObjectClass::try_from(class).map_or(ObjectKind::Other, ObjectKind::from_class)
+    }
+
+    /// The attributes read for this class (one [`AttributeReader::read`]). Never a
     /// secret: `CKA_VALUE` only for certificates.
-    pub fn attributes(self) -> &'static [AttributeType] {
-        use AttributeType as A;
+    pub fn attributes(self) -> &'static [CK_ATTRIBUTE_TYPE] {
         match self {
             ObjectKind::Certificate => &[
-                A::Class,
-                A::Label,
-                A::Id,
-                A::Value,
-                A::Subject,
-                A::Private,
-                A::Trusted,
-                A::CertificateType,
-                A::Modifiable,
+                CKA_CLASS,
+                CKA_LABEL,
+                CKA_ID,
+                CKA_VALUE,
+                CKA_SUBJECT,
+                CKA_PRIVATE,
+                CKA_TRUSTED,
+                CKA_CERTIFICATE_TYPE,
+                CKA_CERTIFICATE_CATEGORY,
+                CKA_MODIFIABLE,
             ],
             ObjectKind::PublicKey => &[
-                A::Class,
-                A::Label,
-                A::Id,
-                A::Private,
-                A::Trusted,
-                A::KeyType,
-                A::ModulusBits,
-                A::EcParams,
-                A::Encrypt,
-                A::Verify,
-                A::Wrap,
-                A::Derive,
-                A::Modifiable,
+                CKA_CLASS,
+                CKA_LABEL,
+                CKA_ID,
+                CKA_PRIVATE,
+                CKA_TRUSTED,
+                CKA_KEY_TYPE,
+                CKA_MODULUS_BITS,
+                CKA_EC_PARAMS,
+                CKA_ENCRYPT,
+                CKA_VERIFY,
+                CKA_WRAP,
+                CKA_DERIVE,
+                CKA_MODIFIABLE,
             ],
             // CKA_MODULUS is public (it is also in the public key and the certificate);
             // it gives the size when the token has no CKA_MODULUS_BITS on private keys.
             ObjectKind::PrivateKey => &[
-                A::Class,
-                A::Label,
-                A::Id,
-                A::Private,
-                A::KeyType,
-                A::ModulusBits,
-                A::Modulus,
-                A::EcParams,
-                A::Sensitive,
-                A::Extractable,
-                A::Sign,
-                A::Decrypt,
-                A::Unwrap,
-                A::Derive,
-                A::Modifiable,
-                A::AlwaysAuthenticate,
+                CKA_CLASS,
+                CKA_LABEL,
+                CKA_ID,
+                CKA_PRIVATE,
+                CKA_KEY_TYPE,
+                CKA_MODULUS_BITS,
+                CKA_MODULUS,
+                CKA_EC_PARAMS,
+                CKA_SENSITIVE,
+                CKA_EXTRACTABLE,
+                CKA_SIGN,
+                CKA_DECRYPT,
+                CKA_UNWRAP,
+                CKA_DERIVE,
+                CKA_MODIFIABLE,
+                CKA_ALWAYS_AUTHENTICATE,
             ],
             ObjectKind::SecretKey => &[
-                A::Class,
-                A::Label,
-                A::Id,
-                A::Private,
-                A::Trusted,
-                A::KeyType,
-                A::ValueLen,
-                A::Sensitive,
-                A::Extractable,
-                A::Encrypt,
-                A::Decrypt,
-                A::Sign,
-                A::Verify,
-                A::Wrap,
-                A::Unwrap,
-                A::Derive,
-                A::Modifiable,
+                CKA_CLASS,
+                CKA_LABEL,
+                CKA_ID,
+                CKA_PRIVATE,
+                CKA_TRUSTED,
+                CKA_KEY_TYPE,
+                CKA_VALUE_LEN,
+                CKA_SENSITIVE,
+                CKA_EXTRACTABLE,
+                CKA_ENCRYPT,
+                CKA_DECRYPT,
+                CKA_SIGN,
+                CKA_VERIFY,
+                CKA_WRAP,
+                CKA_UNWRAP,
+                CKA_DERIVE,
+                CKA_MODIFIABLE,
             ],
             // CKA_VALUE of a data object may be anything (a password, say): not read.
             ObjectKind::Data => &[
-                A::Class,
-                A::Label,
-                A::Private,
-                A::Application,
-                A::Modifiable,
+                CKA_CLASS,
+                CKA_LABEL,
+                CKA_PRIVATE,
+                CKA_APPLICATION,
+                CKA_MODIFIABLE,
             ],
-            // No CKA_CLASS: cryptoki would fail converting an unknown class.
-            ObjectKind::Other => &[A::Label, A::Id, A::Private, A::Modifiable],
+            ObjectKind::Other => &[CKA_LABEL, CKA_ID, CKA_PRIVATE, CKA_MODIFIABLE],
         }
     }
 }
@@ -745,7 +754,7 @@ pub enum CertificateCategory {
 }
 
 impl CertificateCategory {
-    const ALL: [(c_ulong, CertificateCategory); 4] = [
+    pub(crate) const ALL: [(c_ulong, CertificateCategory); 4] = [
         (0, CertificateCategory::Unspecified),
         (1, CertificateCategory::TokenUser),
         (2, CertificateCategory::Authority),
@@ -768,6 +777,11 @@ impl CertificateCategory {
             .iter()
             .find(|(_, c)| *c == self)
             .map_or(0, |(v, _)| *v)
+    }
+
+    /// The category of a raw value; `None` for values PKCS#11 does not define.
+    pub fn from_value(value: c_ulong) -> Option<CertificateCategory> {
+        Self::ALL.iter().find(|(v, _)| *v == value).map(|(_, c)| *c)
     }
 
     /// A template attribute matching this category (a raw attribute, see the module docs).
@@ -872,7 +886,7 @@ impl ObjectInfo {
 
 // CK_OBJECT_HANDLE is c_ulong: u32 on Windows, where this conversion is not a no-op.
 #[allow(clippy::useless_conversion)]
-fn handle_number(handle: ObjectHandle) -> u64 {
+pub(crate) fn handle_number(handle: ObjectHandle) -> u64 {
     u64::from(handle.handle())
 }
 
@@ -892,29 +906,31 @@ fn curve_by_oid(oid: &str) -> Option<(&'static str, Option<u32>)> {
     }
 }
 
-/// Lower-case key type name without `CKK_`.
-fn key_type_name(kt: KeyType) -> String {
+/// Lower-case key type name without `CKK_`, from the raw `CKA_KEY_TYPE`.
+fn key_type_name(raw: CK_ULONG) -> String {
     // cryptoki prints vendor types as the literal "key_type"; show the number instead.
-    #[allow(clippy::useless_conversion)]
-    let raw = u64::from(*kt);
     if raw >= 0x8000_0000 {
         return format!("vendor_0x{raw:08x}");
     }
-    let text = kt.to_string();
-    text.strip_prefix("CKK_")
-        .unwrap_or(&text)
-        .to_ascii_lowercase()
+    match KeyType::try_from(raw) {
+        Ok(kt) => {
+            let text = kt.to_string();
+            text.strip_prefix("CKK_")
+                .unwrap_or(&text)
+                .to_ascii_lowercase()
+        }
+        Err(_) => format!("unknown_0x{raw:x}"),
+    }
 }
 
-fn certificate_type_name(ct: CertificateType) -> String {
-    if ct == CertificateType::X_509 {
-        "x509".to_string()
-    } else if ct == CertificateType::X_509_ATTR {
-        "x509_attr".to_string()
-    } else if ct == CertificateType::WTLS {
-        "wtls".to_string()
-    } else {
-        ct.to_string().to_ascii_lowercase()
+/// `x509`, `x509_attr`, `wtls` from the raw `CKA_CERTIFICATE_TYPE`.
+fn certificate_type_name(raw: CK_ULONG) -> String {
+    match CertificateType::try_from(raw) {
+        Ok(ct) if ct == CertificateType::X_509 => "x509".to_string(),
+        Ok(ct) if ct == CertificateType::X_509_ATTR => "x509_attr".to_string(),
+        Ok(ct) if ct == CertificateType::WTLS => "wtls".to_string(),
+        Ok(ct) => ct.to_string().to_ascii_lowercase(),
+        Err(_) => format!("unknown_0x{raw:x}"),
     }
 }
 
@@ -929,44 +945,108 @@ fn bit_length(bytes: &[u8]) -> u32 {
         .saturating_add(8 - first.leading_zeros())
 }
 
-/// Fills `info` from the attributes cryptoki returned.
-fn apply(info: &mut ObjectInfo, attrs: Vec<Attribute>) {
+/// The name of a boolean attribute shown in [`ObjectInfo::flags`].
+fn flag_name(attribute: CK_ATTRIBUTE_TYPE) -> Option<&'static str> {
+    Some(match attribute {
+        CKA_SENSITIVE => "sensitive",
+        CKA_EXTRACTABLE => "extractable",
+        CKA_SIGN => "sign",
+        CKA_VERIFY => "verify",
+        CKA_ENCRYPT => "encrypt",
+        CKA_DECRYPT => "decrypt",
+        CKA_WRAP => "wrap",
+        CKA_UNWRAP => "unwrap",
+        CKA_DERIVE => "derive",
+        CKA_MODIFIABLE => "modifiable",
+        CKA_ALWAYS_AUTHENTICATE => "always_authenticate",
+        _ => return None,
+    })
+}
+
+/// Fills `info` from the values read, and says in `info.problems` / `info.warnings` which
+/// the module would not give sensibly.
+fn apply(info: &mut ObjectInfo, values: Vec<(CK_ATTRIBUTE_TYPE, RawValue)>, limit: usize) {
+    let names = |wanted: &dyn Fn(&RawValue) -> Option<String>| -> Vec<String> {
+        values
+            .iter()
+            .filter_map(|(t, v)| wanted(v).map(|detail| format!("{}{detail}", attribute_name(*t))))
+            .collect()
+    };
+    let too_large: Vec<(String, usize)> = values
+        .iter()
+        .filter_map(|(t, v)| match v {
+            RawValue::TooLarge(size) => Some((attribute_name(*t), *size)),
+            _ => None,
+        })
+        .collect();
+    if !too_large.is_empty() {
+        let e = TokenError::AttributeTooLarge {
+            sizes: too_large,
+            limit,
+        };
+        info.problems.push(e.to_string());
+    }
+    let short = names(&|v| match v {
+        RawValue::Bytes { bytes, announced } if bytes.len() < *announced => {
+            Some(format!(" ({} of {announced})", bytes.len()))
+        }
+        _ => None,
+    });
+    if !short.is_empty() {
+        info.warnings.push(format!(
+            "the module gave fewer bytes than it said it has for {}; the values may be truncated",
+            short.join(", ")
+        ));
+    }
+    let changed = names(&|v| match v {
+        RawValue::Inconsistent { announced } => Some(format!(" (announced {announced} bytes)")),
+        _ => None,
+    });
+    if !changed.is_empty() {
+        info.warnings.push(format!(
+            "the module's values for {} did not fit the lengths it announced, so they were \
+             not used",
+            changed.join(", ")
+        ));
+    }
+
     let mut modulus_bits = None;
     let mut modulus_len = None;
     let mut value_len = None;
-    for attr in attrs {
-        match attr {
-            Attribute::Label(v) => info.label = Some(String::from_utf8_lossy(&v).into_owned()),
-            Attribute::Id(v) => info.id = v,
-            Attribute::Value(v) if info.class == ObjectKind::Certificate => info.value = Some(v),
-            Attribute::Subject(v) => info.subject = Some(v),
-            Attribute::Private(b) => info.private = Some(b),
-            Attribute::Trusted(b) => info.trusted = Some(b),
-            Attribute::CertificateType(t) => info.certificate_type = Some(certificate_type_name(t)),
-            Attribute::KeyType(t) => info.key_type = Some(key_type_name(t)),
-            Attribute::ModulusBits(n) => modulus_bits = u32::try_from(usize::from(n)).ok(),
-            Attribute::Modulus(m) => modulus_len = Some(bit_length(&m)),
-            Attribute::ValueLen(n) => {
-                value_len = u32::try_from(usize::from(n))
-                    .ok()
+    for (attribute, value) in values {
+        let number = value.ulong();
+        let flag = value.bool();
+        let RawValue::Bytes { bytes, .. } = value else {
+            continue;
+        };
+        match attribute {
+            CKA_LABEL => info.label = Some(String::from_utf8_lossy(&bytes).into_owned()),
+            CKA_ID => info.id = bytes,
+            CKA_VALUE if info.class == ObjectKind::Certificate => info.value = Some(bytes),
+            CKA_SUBJECT => info.subject = Some(bytes),
+            CKA_PRIVATE => info.private = flag,
+            CKA_TRUSTED => info.trusted = flag,
+            CKA_CERTIFICATE_TYPE => info.certificate_type = number.map(certificate_type_name),
+            CKA_CERTIFICATE_CATEGORY => {
+                info.category = number.and_then(CertificateCategory::from_value)
+            }
+            CKA_KEY_TYPE => info.key_type = number.map(key_type_name),
+            CKA_MODULUS_BITS => modulus_bits = number.and_then(|n| u32::try_from(n).ok()),
+            CKA_MODULUS => modulus_len = Some(bit_length(&bytes)),
+            CKA_VALUE_LEN => {
+                value_len = number
+                    .and_then(|n| u32::try_from(n).ok())
                     .map(|n| n.saturating_mul(8))
             }
-            Attribute::EcParams(p) => info.curve_oid_der = Some(p),
-            Attribute::Application(a) => {
-                info.application = Some(String::from_utf8_lossy(&a).into_owned())
+            CKA_EC_PARAMS => info.curve_oid_der = Some(bytes),
+            CKA_APPLICATION => {
+                info.application = Some(String::from_utf8_lossy(&bytes).into_owned())
             }
-            Attribute::Sensitive(true) => info.flags.push("sensitive".into()),
-            Attribute::Extractable(true) => info.flags.push("extractable".into()),
-            Attribute::Sign(true) => info.flags.push("sign".into()),
-            Attribute::Verify(true) => info.flags.push("verify".into()),
-            Attribute::Encrypt(true) => info.flags.push("encrypt".into()),
-            Attribute::Decrypt(true) => info.flags.push("decrypt".into()),
-            Attribute::Wrap(true) => info.flags.push("wrap".into()),
-            Attribute::Unwrap(true) => info.flags.push("unwrap".into()),
-            Attribute::Derive(true) => info.flags.push("derive".into()),
-            Attribute::Modifiable(true) => info.flags.push("modifiable".into()),
-            Attribute::AlwaysAuthenticate(true) => info.flags.push("always_authenticate".into()),
-            _ => {}
+            other => {
+                if let (Some(name), Some(true)) = (flag_name(other), flag) {
+                    info.flags.push(name.to_string());
+                }
+            }
         }
     }
     let curve_bits = info
@@ -976,239 +1056,73 @@ fn apply(info: &mut ObjectInfo, attrs: Vec<Attribute>) {
     info.bits = modulus_bits.or(modulus_len).or(curve_bits).or(value_len);
 }
 
-/// True for the cryptoki errors that mean "could not convert what the module returned",
-/// as opposed to a PKCS#11 error from the module.
-fn is_conversion_error(e: &CkError) -> bool {
-    matches!(
-        e,
-        CkError::NotSupported
-            | CkError::InvalidValue
-            | CkError::TryFromInt(_)
-            | CkError::TryFromSlice(_)
-            | CkError::Utf8(_)
-            | CkError::ParseInt(_)
-    )
-}
-
-/// The sizes the module reports for the variable-length attributes (label, ID,
-/// certificate value, subject, modulus, curve) of `wanted`, for those it has.
-///
-/// cryptoki 0.12's `get_attributes` allocates whatever length the module's size query
-/// returns, and a failed allocation aborts the process: a module that answered 2^40 bytes
-/// killed certscope. Asking for the sizes first, one `C_GetAttributeValue` per
-/// variable-length attribute (cryptoki's `get_attribute_info`), lets [`fetch`] refuse them
-/// before anything that size is allocated. That protects against a module that gets
-/// lengths wrong, as buggy ones do, every time; one whose answer changes between this
-/// query and cryptoki's own cannot be guarded against without FFI.
-fn variable_sizes(
+/// Finds the objects matching `template` (one search) and describes each with one
+/// [`AttributeReader::read`] (two `C_GetAttributeValue` calls; one more for the class when
+/// the template does not give it). An attribute the module says is longer than
+/// `max_attribute_size` bytes is not read, and [`ObjectInfo::problems`] says so
+/// ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token returned
+/// them. For a module whose function list cannot be shared with cryptoki's, the reads go
+/// through cryptoki instead ([`compat`]).
+fn find_objects_limited(
     session: &Session,
-    handle: ObjectHandle,
-    wanted: &[AttributeType],
-) -> Result<Vec<(AttributeType, usize)>, TokenError> {
-    let variable: Vec<AttributeType> = wanted
-        .iter()
-        .filter(|t| t.fixed_size().is_none())
-        .copied()
-        .collect();
-    if variable.is_empty() {
-        return Ok(Vec::new());
-    }
-    let infos = session.get_attribute_info(handle, &variable)?;
-    Ok(variable
-        .into_iter()
-        .zip(infos)
-        .filter_map(|(attribute, info)| match info {
-            AttributeInfo::Available(size) => Some((attribute, size)),
-            _ => None,
-        })
-        .collect())
-}
-
-/// The byte length of a variable-length attribute value, to compare with what the
-/// module said it would be.
-fn value_len(attribute: &Attribute) -> Option<usize> {
-    match attribute {
-        Attribute::Label(v)
-        | Attribute::Id(v)
-        | Attribute::Value(v)
-        | Attribute::Subject(v)
-        | Attribute::Modulus(v)
-        | Attribute::EcParams(v)
-        | Attribute::Application(v) => Some(v.len()),
-        _ => None,
-    }
-}
-
-/// Fetches `wanted` for one object: the sizes of its variable-length attributes first
-/// ([`variable_sizes`]); those over `limit` are left out and said in `info.problems`.
-/// Then one batched call; if cryptoki cannot convert one of the values, one call per
-/// attribute, leaving out those it cannot represent. A value shorter than the module's
-/// own size answer (a module contradicting itself, maybe truncating) is said in
-/// `info.warnings`.
-fn fetch(
-    session: &Session,
-    handle: ObjectHandle,
-    wanted: &[AttributeType],
-    limit: usize,
-    info: &mut ObjectInfo,
-) -> Result<Vec<Attribute>, TokenError> {
-    let sizes = variable_sizes(session, handle, wanted)?;
-    let refused: Vec<(String, usize)> = sizes
-        .iter()
-        .filter(|(_, size)| *size > limit)
-        .map(|(attribute, size)| (attribute.to_string(), *size))
-        .collect();
-    let kept: Vec<AttributeType>;
-    let wanted = if refused.is_empty() {
-        wanted
-    } else {
-        kept = wanted
-            .iter()
-            .filter(|t| !sizes.iter().any(|(a, size)| a == *t && *size > limit))
-            .copied()
-            .collect();
-        let e = TokenError::AttributeTooLarge {
-            sizes: refused,
-            limit,
-        };
-        info.problems.push(e.to_string());
-        &kept
-    };
-    let attrs = match session.get_attributes(handle, wanted) {
-        Ok(attrs) => attrs,
-        Err(e) if is_conversion_error(&e) => {
-            let mut out = Vec::new();
-            for t in wanted {
-                match session.get_attributes(handle, std::slice::from_ref(t)) {
-                    Ok(mut a) => out.append(&mut a),
-                    Err(e) if is_conversion_error(&e) => {}
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            out
-        }
-        Err(e) => return Err(e.into()),
-    };
-    let short: Vec<String> = attrs
-        .iter()
-        .filter_map(|a| {
-            let got = value_len(a)?;
-            let said = sizes
-                .iter()
-                .find(|(t, _)| *t == a.attribute_type())
-                .map(|(_, size)| *size)?;
-            (got < said).then(|| format!("{} ({got} of {said})", a.attribute_type()))
-        })
-        .collect();
-    if !short.is_empty() {
-        info.warnings.push(format!(
-            "the module gave fewer bytes than it said it has for {}; the values may be truncated",
-            short.join(", ")
-        ));
-    }
-    Ok(attrs)
-}
-
-/// `template` with its `CKA_CLASS` replaced by `class`.
-fn with_class(template: &[Attribute], class: ObjectClass) -> Vec<Attribute> {
-    let mut t: Vec<Attribute> = template
-        .iter()
-        .filter(|a| !matches!(a, Attribute::Class(_)))
-        .cloned()
-        .collect();
-    t.push(Attribute::Class(class));
-    t
-}
-
-fn handle_set(handles: Vec<ObjectHandle>) -> HashSet<u64> {
-    handles.into_iter().map(handle_number).collect()
-}
-
-/// The class of each handle: from the template when it names one, else by one search
-/// per known class.
-fn classify(
-    session: &Session,
+    reader: &AttributeReader,
     template: &[Attribute],
-    handles: &[ObjectHandle],
-) -> Result<Vec<ObjectKind>, TokenError> {
-    let given = template.iter().find_map(|a| match a {
-        Attribute::Class(c) => Some(*c),
-        _ => None,
-    });
-    if let Some(class) = given {
-        return Ok(vec![ObjectKind::from_class(class); handles.len()]);
-    }
-    let mut kinds: HashMap<u64, ObjectKind> = HashMap::new();
-    for (kind, class) in KNOWN_CLASSES {
-        for h in handle_set(session.find_objects(&with_class(template, class))?) {
-            kinds.entry(h).or_insert(kind);
-        }
-    }
-    Ok(handles
-        .iter()
-        .map(|h| {
-            kinds
-                .get(&handle_number(*h))
-                .copied()
-                .unwrap_or(ObjectKind::Other)
-        })
-        .collect())
-}
-
-/// `CKA_CERTIFICATE_CATEGORY` of the certificates matching `template`, by one search per
-/// value. A module that rejects the attribute in a template (PKCS#11 before 2.20) just gives
-/// no categories; any other failure (token removed, device error, a failed
-/// `C_FindObjectsFinal` leaving the search active) is an error, because a listing without
-/// the categories the token has would be presented as complete.
-fn certificate_categories(
-    session: &Session,
-    template: &[Attribute],
-) -> Result<HashMap<u64, CertificateCategory>, TokenError> {
-    let mut out = HashMap::new();
-    for (_, category) in CertificateCategory::ALL {
-        let mut t = with_class(template, ObjectClass::CERTIFICATE);
-        t.push(category.template_attribute());
-        match session.find_objects(&t) {
-            Ok(found) => {
-                for h in handle_set(found) {
-                    out.insert(h, category);
-                }
-            }
-            Err(e) if rejects_template_attribute(&e) => {}
-            Err(e) => return Err(e.into()),
-        }
-    }
-    Ok(out)
-}
-
-/// The answers of a module that does not know an attribute used in a search template.
-fn rejects_template_attribute(e: &CkError) -> bool {
-    matches!(
-        e,
-        CkError::Pkcs11(
-            RvError::AttributeTypeInvalid
-                | RvError::AttributeValueInvalid
-                | RvError::TemplateInconsistent,
-            Function::FindObjectsInit
-        )
-    )
-}
-
-/// [`find_objects_limited`] with [`DEFAULT_MAX_ATTRIBUTE_SIZE`].
-pub fn find_objects(
-    session: &Session,
-    template: &[Attribute],
+    max_attribute_size: usize,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
-    find_objects_limited(session, template, DEFAULT_MAX_ATTRIBUTE_SIZE)
+    if !reader.is_separate() {
+        match find_raw(session, reader, template, max_attribute_size) {
+            Err(CkError::Pkcs11(RvError::CryptokiNotInitialized, Function::GetAttributeValue)) => {
+                reader.mark_separate();
+            }
+            other => return Ok(other?),
+        }
+    }
+    find_compat(session, template, max_attribute_size)
 }
 
-/// Finds the objects matching `template` and describes each with one batched attribute
-/// read, after a size query for its variable-length attributes (see the module docs for
-/// the searches that find class and category first). An attribute the module says is
-/// longer than `max_attribute_size` bytes is not read, and [`ObjectInfo::problems`] says
-/// so ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token
-/// returned them.
-pub fn find_objects_limited(
+fn find_raw(
+    session: &Session,
+    reader: &AttributeReader,
+    template: &[Attribute],
+    max_attribute_size: usize,
+) -> Result<Vec<ObjectInfo>, CkError> {
+    let handles = session.find_objects(template)?;
+    // CKA_CLASS read from each object when the template does not give it: one call each;
+    // a class cryptoki cannot name is `Other`.
+    let classes: Vec<Option<RawValue>> = match template_class(template) {
+        Some(_) => vec![None; handles.len()],
+        None => handles
+            .iter()
+            .map(|&h| reader.read_ulong(session, h, CKA_CLASS).map(Some))
+            .collect::<Result<_, CkError>>()?,
+    };
+    handles
+        .iter()
+        .zip(classes)
+        .map(|(&handle, class)| {
+            let kind = match &class {
+                None => template_class(template).unwrap_or(ObjectKind::Other),
+                Some(c) => c.ulong().map_or(ObjectKind::Other, ObjectKind::from_raw),
+            };
+            let mut info = ObjectInfo::new(handle_number(handle), kind);
+            if let Some(c) = class.filter(|c| c.ulong().is_none()) {
+                let said = match c {
+                    RawValue::Inconsistent { announced } => format!("{announced} bytes"),
+                    _ => "none".to_string(),
+                };
+                info.warnings.push(format!(
+                    "the module gave no usable CKA_CLASS ({said}), so the object is shown as \
+                     class other"
+                ));
+            }
+            let values = reader.read(session, handle, kind.attributes(), max_attribute_size)?;
+            apply(&mut info, values, max_attribute_size);
+            Ok(info)
+        })
+        .collect()
+}
+
+fn find_compat(
     session: &Session,
     template: &[Attribute],
     max_attribute_size: usize,
@@ -1217,31 +1131,43 @@ pub fn find_objects_limited(
     if handles.is_empty() {
         return Ok(Vec::new());
     }
-    let kinds = classify(session, template, &handles)?;
+    let kinds = match template_class(template) {
+        Some(kind) => vec![kind; handles.len()],
+        None => compat::classify(session, template, &handles)?,
+    };
     let categories = if kinds.contains(&ObjectKind::Certificate) {
-        certificate_categories(session, template)?
+        compat::categories(session, template)?
     } else {
-        HashMap::new()
+        Default::default()
     };
     handles
         .iter()
         .zip(kinds)
         .map(|(&handle, kind)| {
             let mut info = ObjectInfo::new(handle_number(handle), kind);
-            let attrs = fetch(
-                session,
-                handle,
-                kind.attributes(),
-                max_attribute_size,
-                &mut info,
-            )?;
-            apply(&mut info, attrs);
-            if kind == ObjectKind::Certificate {
-                info.category = categories.get(&info.handle).copied();
+            let mut values = compat::read(session, handle, kind.attributes(), max_attribute_size)?;
+            if let Some(category) = categories.get(&info.handle) {
+                let bytes = category.value().to_ne_bytes().to_vec();
+                values.push((
+                    CKA_CERTIFICATE_CATEGORY,
+                    RawValue::Bytes {
+                        announced: bytes.len(),
+                        bytes,
+                    },
+                ));
             }
+            apply(&mut info, values, max_attribute_size);
             Ok(info)
         })
         .collect()
+}
+
+/// The kind the template's `CKA_CLASS` names, if it names one.
+fn template_class(template: &[Attribute]) -> Option<ObjectKind> {
+    template.iter().find_map(|a| match a {
+        Attribute::Class(c) => Some(ObjectKind::from_class(*c)),
+        _ => None,
+    })
 }
 
 /// The object template an RFC 7512 URI asks for: `type` → `CKA_CLASS`, `object` →
@@ -1283,24 +1209,21 @@ mod tests {
         ] {
             let attrs = kind.attributes();
             for secret in [
-                AttributeType::Value,
-                AttributeType::PrivateExponent,
-                AttributeType::Prime1,
-                AttributeType::Prime2,
-                AttributeType::Exponent1,
-                AttributeType::Exponent2,
-                AttributeType::Coefficient,
+                CKA_VALUE,
+                cryptoki_sys::CKA_PRIVATE_EXPONENT,
+                cryptoki_sys::CKA_PRIME_1,
+                cryptoki_sys::CKA_PRIME_2,
+                cryptoki_sys::CKA_EXPONENT_1,
+                cryptoki_sys::CKA_EXPONENT_2,
+                cryptoki_sys::CKA_COEFFICIENT,
             ] {
                 assert!(!attrs.contains(&secret), "{kind:?} asks for {secret:?}");
             }
         }
+        assert!(ObjectKind::Certificate.attributes().contains(&CKA_VALUE));
         assert!(ObjectKind::Certificate
             .attributes()
-            .contains(&AttributeType::Value));
-        // Unknown classes must not ask for CKA_CLASS (cryptoki cannot convert them).
-        assert!(!ObjectKind::Other
-            .attributes()
-            .contains(&AttributeType::Class));
+            .contains(&CKA_CERTIFICATE_CATEGORY));
     }
 
     #[test]
@@ -1325,20 +1248,37 @@ mod tests {
         assert_eq!(o.curve_name().as_deref(), Some("edwards25519"));
         o.curve_oid_der = Some(hex::decode("06032b6570").unwrap());
         assert_eq!(o.curve_name().as_deref(), Some("ed25519"));
+        let params = hex::decode("06052b81040022").unwrap();
+        let announced = params.len();
         apply(
             &mut o,
-            vec![Attribute::EcParams(hex::decode("06052b81040022").unwrap())],
+            vec![(
+                CKA_EC_PARAMS,
+                RawValue::Bytes {
+                    bytes: params,
+                    announced,
+                },
+            )],
+            100,
         );
         assert_eq!(o.bits, Some(384));
+        assert!(o.warnings.is_empty() && o.problems.is_empty());
     }
 
     #[test]
     fn names() {
-        assert_eq!(key_type_name(KeyType::RSA), "rsa");
-        assert_eq!(key_type_name(KeyType::EC), "ec");
-        assert_eq!(key_type_name(KeyType::EC_EDWARDS), "ec_edwards");
-        assert_eq!(key_type_name(KeyType::AES), "aes");
-        assert_eq!(certificate_type_name(CertificateType::X_509), "x509");
+        assert_eq!(key_type_name(KeyType::RSA.into()), "rsa");
+        assert_eq!(key_type_name(KeyType::EC.into()), "ec");
+        assert_eq!(key_type_name(KeyType::EC_EDWARDS.into()), "ec_edwards");
+        assert_eq!(key_type_name(KeyType::AES.into()), "aes");
+        assert_eq!(key_type_name(0x8000_0001), "vendor_0x80000001");
+        assert_eq!(certificate_type_name(CertificateType::X_509.into()), "x509");
+        assert_eq!(certificate_type_name(2), "wtls");
+        assert_eq!(
+            CertificateCategory::from_value(2),
+            Some(CertificateCategory::Authority)
+        );
+        assert_eq!(CertificateCategory::from_value(9), None);
         assert_eq!(CertificateCategory::Authority.value(), 2);
         assert_eq!(CertificateCategory::OtherEntity.name(), "other_entity");
         assert_eq!(ObjectKind::PrivateKey.name(), "private_key");
