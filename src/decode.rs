@@ -345,12 +345,12 @@ fn pipeline(
     pending: &mut Vec<Vec<Event>>,
 ) -> bool {
     let mut any = false;
+    let mut raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
     loop {
         if seq.stopped {
             pending.clear();
             return any;
         }
-        let raws: Vec<RawBlock<'_>> = scanner.by_ref_raw().take(BATCH).collect();
         if raws.is_empty() {
             return any;
         }
@@ -358,12 +358,19 @@ fn pipeline(
         let admitted = seq.admit_blocks(raws.len());
         let batch = raws.get(..admitted).unwrap_or(&raws);
         let previous = std::mem::take(pending);
-        let decoded = std::thread::scope(|s| {
+        let (decoded, next) = std::thread::scope(|s| {
             let worker = s.spawn(|| decode_raw_blocks(path, batch, opts));
             for events in previous {
                 seq.push_all(events);
             }
-            worker.join()
+            // The next batch is found while this one is decoded: scanning is the one
+            // part of the work that cannot be split, so it must not leave the workers idle.
+            let next: Vec<RawBlock<'_>> = if admitted == raws.len() && !seq.stopped {
+                scanner.by_ref_raw().take(BATCH).collect()
+            } else {
+                Vec::new()
+            };
+            (worker.join(), next)
         });
         *pending = match decoded {
             Ok(events) => events,
@@ -377,6 +384,7 @@ fn pipeline(
             flush_pending(seq, pending);
             seq.over_max_items();
         }
+        raws = next;
     }
 }
 
@@ -473,26 +481,13 @@ fn fill(
     total: &mut u64,
     limit: u64,
 ) -> Result<bool, InputError> {
-    let start = buf.len();
-    buf.resize(start + want, 0);
-    let mut filled = start;
-    let mut eof = false;
-    while filled < buf.len() {
-        match reader.read(buf.get_mut(filled..).unwrap_or(&mut [])) {
-            Ok(0) => {
-                eof = true;
-                break;
-            }
-            Ok(n) => filled += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => {
-                buf.truncate(filled);
-                return Err(e.into());
-            }
-        }
-    }
-    buf.truncate(filled);
-    *total += (filled - start) as u64;
+    buf.reserve(want);
+    // `read_to_end` reads into the spare capacity without zeroing it first (a `resize`
+    // would memset every window: the whole input once more).
+    let want_u64 = u64::try_from(want).unwrap_or(u64::MAX);
+    let read = reader.take(want_u64).read_to_end(buf)?;
+    let eof = read < want;
+    *total += read as u64;
     if *total > limit {
         // A file's size was checked before reading; this is a stream, read only this far.
         return Err(InputError::StreamTooLarge { limit });

@@ -53,8 +53,22 @@ fn format_atv(atv: &Tlv<'_>, out: &mut String) -> Option<()> {
     if oid.tag != tlv::OID {
         return None;
     }
-    let dotted = oids::dotted(oid.value)?;
-    let key = oids::attribute_type(&dotted);
+    // The common attributes are named from the OID's bytes; any other is formatted first.
+    let (key, dotted) = match oids::x520_attribute_type(oid.value) {
+        Some(key) => (Some(key), String::new()),
+        None => {
+            let dotted = oids::dotted(oid.value)?;
+            (oids::attribute_type(&dotted), dotted)
+        }
+    };
+    if let (Some(key), 0x0c | 0x13 | 0x16 | 0x12 | 0x1a) = (key, value.tag) {
+        // UTF8String, PrintableString, IA5String, NumericString, VisibleString: borrowed
+        // when valid UTF-8, as they nearly always are.
+        out.push_str(key);
+        out.push('=');
+        push_escaped(out, &String::from_utf8_lossy(value.value));
+        return Some(());
+    }
     match (key, decode_string(&value)) {
         (Some(key), Some(text)) => {
             out.push_str(key);

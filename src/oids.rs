@@ -48,6 +48,22 @@ pub fn attribute_type(oid: &str) -> Option<&'static str> {
     lookup(ATTRIBUTE_TYPES, oid)
 }
 
+/// [`attribute_type`] for the DER content of an X.520 attribute OID (2.5.4.n, one content
+/// byte per arc), without formatting it: the attributes of nearly every name, looked up on
+/// the hot path of `fingerprint`. `None` for any other OID (use [`attribute_type`]).
+pub fn x520_attribute_type(content: &[u8]) -> Option<&'static str> {
+    let [0x55, 0x04, n] = content else {
+        return None;
+    };
+    if *n >= 0x80 {
+        return None;
+    }
+    ATTRIBUTE_TYPES.iter().find_map(|(oid, name)| {
+        let arc: u8 = oid.strip_prefix("2.5.4.")?.parse().ok()?;
+        (arc == *n).then_some(*name)
+    })
+}
+
 /// The OID of a DN attribute keyword, case-insensitively (for parsing RFC 4514 strings).
 pub fn attribute_type_oid(keyword: &str) -> Option<&'static str> {
     ATTRIBUTE_TYPES
@@ -278,6 +294,17 @@ mod tests {
             Some("1.2.840.113549.1.1.11")
         );
         assert_eq!(dotted(&[0x80]), None);
+    }
+
+    #[test]
+    fn x520_fast_path_agrees_with_the_table() {
+        for n in 0u8..=0xff {
+            let content = [0x55, 0x04, n];
+            let slow = dotted(&content).and_then(|d| attribute_type(&d));
+            assert_eq!(x520_attribute_type(&content), slow, "2.5.4.{n}");
+        }
+        assert_eq!(x520_attribute_type(&[0x55, 0x04, 0x03]), Some("CN"));
+        assert_eq!(x520_attribute_type(&[0x55, 0x1d, 0x0e]), None);
     }
 
     #[test]
