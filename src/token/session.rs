@@ -1089,7 +1089,8 @@ fn find_raw(
     let handles = session.find_objects(template)?;
     // CKA_CLASS read from each object when the template does not give it: one call each;
     // a class cryptoki cannot name is `Other`.
-    let classes: Vec<Option<RawValue>> = match template_class(template) {
+    let given = template_class(template);
+    let classes: Vec<Option<RawValue>> = match given {
         Some(_) => vec![None; handles.len()],
         None => handles
             .iter()
@@ -1101,7 +1102,7 @@ fn find_raw(
         .zip(classes)
         .map(|(&handle, class)| {
             let kind = match &class {
-                None => template_class(template).unwrap_or(ObjectKind::Other),
+                None => given.unwrap_or(ObjectKind::Other),
                 Some(c) => c.ulong().map_or(ObjectKind::Other, ObjectKind::from_raw),
             };
             let mut info = ObjectInfo::new(handle_number(handle), kind);
