@@ -88,6 +88,24 @@ pub struct ReadArgs {
     pub max_attribute_size: usize,
 }
 
+/// What the object-reading commands (`list`, `find`, `export`) share: module, tokens,
+/// login and limits.
+#[derive(Debug, Args)]
+pub struct ReadingArgs {
+    /// Module.
+    #[command(flatten)]
+    pub module: ModuleArg,
+    /// Token.
+    #[command(flatten)]
+    pub select: TokenSelect,
+    /// Login.
+    #[command(flatten)]
+    pub login: LoginArgs,
+    /// Limits.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
 /// FILTER: every one given must match.
 #[derive(Debug, Args)]
 pub struct FilterArgs {
@@ -140,21 +158,12 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token list --module /usr/lib/softhsm/libsofthsm2.so --token mytoken\n  certscope token list --type all --login --pin env:PIN --format json"
     )]
     List {
-        /// Module.
+        /// Module, tokens, login, limits.
         #[command(flatten)]
-        module: ModuleArg,
-        /// Token.
-        #[command(flatten)]
-        select: TokenSelect,
+        reading: ReadingArgs,
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
-        /// Login.
-        #[command(flatten)]
-        login: LoginArgs,
-        /// Limits.
-        #[command(flatten)]
-        read: ReadArgs,
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -164,24 +173,15 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token find --subject 'CN=www.example.com,O=Example,C=US'\n  certscope token find --thumbprint sha256:AB:CD:... --format pem\n  certscope token find --label leaf >/dev/null && echo present"
     )]
     Find {
-        /// Module.
+        /// Module, tokens, login, limits.
         #[command(flatten)]
-        module: ModuleArg,
-        /// Token.
-        #[command(flatten)]
-        select: TokenSelect,
+        reading: ReadingArgs,
         /// Filters.
         #[command(flatten)]
         filter: FilterArgs,
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
-        /// Login.
-        #[command(flatten)]
-        login: LoginArgs,
-        /// Limits.
-        #[command(flatten)]
-        read: ReadArgs,
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
@@ -191,21 +191,12 @@ pub enum TokenCommand {
         after_help = "Example:\n  certscope token export --token mytoken --label leaf -o leaf.pem"
     )]
     Export {
-        /// Module.
+        /// Module, tokens, login, limits.
         #[command(flatten)]
-        module: ModuleArg,
-        /// Token.
-        #[command(flatten)]
-        select: TokenSelect,
+        reading: ReadingArgs,
         /// Filters.
         #[command(flatten)]
         filter: FilterArgs,
-        /// Login.
-        #[command(flatten)]
-        login: LoginArgs,
-        /// Limits.
-        #[command(flatten)]
-        read: ReadArgs,
         /// Where to write, `-` for stdout.
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: String,

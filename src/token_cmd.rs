@@ -24,8 +24,7 @@ use certscope::token::{
 
 use crate::app::TokenProducer;
 use crate::token_cli::{
-    FilterArgs, InfoFormat, LoginArgs, ObjectTypeArg, ReadArgs, TokenArgs, TokenCommand,
-    TokenSelect,
+    FilterArgs, InfoFormat, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
 };
 
 /// The environment variable naming the default module.
@@ -56,22 +55,13 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
         TokenCommand::Modules { format } => modules_cmd(format),
         TokenCommand::Slots { module, format } => slots_cmd(module.module.as_deref(), format),
         TokenCommand::List {
-            module,
-            select,
+            reading,
             object_type,
-            login,
-            read,
             format,
         } => {
             let filter = Filter {
                 class: object_type_of(object_type),
                 ..Filter::default()
-            };
-            let reading = Reading {
-                module_flag: module.module.as_deref(),
-                select: &select,
-                login: &login,
-                read: &read,
             };
             let (code, _) = list_cmd(&reading, &filter, |opts| {
                 crate::app::drive_token_items(format, now, color, opts)
@@ -79,22 +69,13 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             Ok(code)
         }
         TokenCommand::Find {
-            module,
-            select,
+            reading,
             filter,
             object_type,
-            login,
-            read,
             format,
         } => {
             let mut f = filter_of(&filter)?;
             f.class = object_type_of(object_type);
-            let reading = Reading {
-                module_flag: module.module.as_deref(),
-                select: &select,
-                login: &login,
-                read: &read,
-            };
             let (code, items) = list_cmd(&reading, &f, |opts| {
                 crate::app::drive_token_items(format, now, color, opts)
             })?;
@@ -102,21 +83,12 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             Ok(if items == 0 { code.max(1) } else { code })
         }
         TokenCommand::Export {
-            module,
-            select,
+            reading,
             filter,
-            login,
-            read,
             output,
         } => {
             let mut f = filter_of(&filter)?;
             f.class = Some(ObjectType::Cert);
-            let reading = Reading {
-                module_flag: module.module.as_deref(),
-                select: &select,
-                login: &login,
-                read: &read,
-            };
             export_cmd(&reading, &f, &output)
         }
         TokenCommand::Mechanisms {
@@ -183,29 +155,20 @@ fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
         .map_err(|e| TokenError::Other(e.to_string()))
 }
 
-/// What the object-reading commands (`list`, `find`, `export`) share: module, tokens,
-/// login and limits.
-struct Reading<'a> {
-    module_flag: Option<&'a str>,
-    select: &'a TokenSelect,
-    login: &'a LoginArgs,
-    read: &'a ReadArgs,
-}
-
 /// Lists through `drive` (which owns the output), with the module loaded, tokens selected
 /// and the PIN source resolved.
 fn list_cmd(
-    reading: &Reading<'_>,
+    reading: &ReadingArgs,
     filter: &Filter,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
-    let login = reading.login;
+    let login = &reading.login;
     let pin = match &login.pin {
         Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
         None => None,
     };
-    let (choice, module) = load(reading.module_flag)?;
-    let tokens = token::select_tokens(&module, &selection_of(reading.select))?;
+    let (choice, module) = load(reading.module.module.as_deref())?;
+    let tokens = token::select_tokens(&module, &selection_of(&reading.select))?;
     let module_path = choice.uri_module_path();
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
@@ -552,7 +515,7 @@ fn mechanisms_cmd(
     Ok(0)
 }
 
-fn export_cmd(reading: &Reading<'_>, filter: &Filter, output: &str) -> Result<u8> {
+fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
     let (code, _) = list_cmd(reading, filter, |produce| {
