@@ -34,38 +34,8 @@ pub struct SlotReport {
     /// `token_present`, `removable_device`, `hw_slot`: the flags that are set.
     pub flags: Vec<String>,
     /// The token, when one is present.
-    pub token: Option<TokenReport>,
-}
-
-/// A token (`C_GetTokenInfo`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TokenReport {
-    /// `label`.
-    pub label: String,
-    /// `manufacturerID`.
-    pub manufacturer: String,
-    /// `model`.
-    pub model: String,
-    /// `serialNumber`.
-    pub serial: String,
-    /// The `CKF_*` flags that are set, lower case without prefix, in bit order.
-    pub flags: Vec<String>,
-    /// Minimum PIN length.
-    pub min_pin_len: usize,
-    /// Maximum PIN length.
-    pub max_pin_len: usize,
-    /// Free memory for public objects in bytes, or null when the token does not say.
-    pub free_public_memory: Option<usize>,
-    /// Total memory for public objects, or null.
-    pub total_public_memory: Option<usize>,
-    /// Free memory for private objects, or null.
-    pub free_private_memory: Option<usize>,
-    /// Total memory for private objects, or null.
-    pub total_private_memory: Option<usize>,
-    /// Hardware version, `MAJOR.MINOR`.
-    pub hardware_version: String,
-    /// Firmware version, `MAJOR.MINOR`.
-    pub firmware_version: String,
+    /// [`TokenSummary`] serializes as the JSON contract's token object.
+    pub token: Option<TokenSummary>,
 }
 
 /// The mechanisms of one token.
@@ -97,7 +67,7 @@ pub const MECHANISMS_CAVEAT: &str = "cryptoki 0.12, which certscope uses, leaves
      it has no name for (SoftHSM 2.6 reports 70, certscope shows 40: DES, DSA, DH, MD5 and \
      SHA-224 digests among those missing); `pkcs11-tool -M` lists them all";
 
-fn version((major, minor): (u8, u8)) -> String {
+pub(crate) fn version((major, minor): (u8, u8)) -> String {
     format!("{major}.{minor}")
 }
 
@@ -113,32 +83,13 @@ pub fn module(module: &Module) -> Result<ModuleReport, TokenError> {
     })
 }
 
-/// A token's report.
-pub fn token(t: &TokenSummary) -> TokenReport {
-    TokenReport {
-        label: t.label.clone(),
-        manufacturer: t.manufacturer.clone(),
-        model: t.model.clone(),
-        serial: t.serial.clone(),
-        flags: t.flags.clone(),
-        min_pin_len: t.min_pin_len,
-        max_pin_len: t.max_pin_len,
-        free_public_memory: t.free_public_memory,
-        total_public_memory: t.total_public_memory,
-        free_private_memory: t.free_private_memory,
-        total_private_memory: t.total_private_memory,
-        hardware_version: version(t.hardware_version),
-        firmware_version: version(t.firmware_version),
-    }
-}
-
 fn slot(s: &SlotSummary, t: Option<&TokenSummary>) -> SlotReport {
     SlotReport {
         id: s.id,
         description: s.description.clone(),
         manufacturer: s.manufacturer.clone(),
         flags: s.flags.clone(),
-        token: t.map(token),
+        token: t.cloned(),
     }
 }
 

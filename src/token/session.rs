@@ -58,6 +58,7 @@ use cryptoki_sys::{
 };
 use der::asn1::ObjectIdentifier;
 use der::Decode;
+use serde::Serialize;
 
 use crate::oids;
 use crate::token::compat;
@@ -126,8 +127,9 @@ pub struct SlotSummary {
     pub firmware_version: (u8, u8),
 }
 
-/// A token (`C_GetTokenInfo`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A token (`C_GetTokenInfo`). Serializes as the `token` object of `token slots`
+/// (docs/json.md): versions as `MAJOR.MINOR`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TokenSummary {
     /// `label`, blank padding removed.
     pub label: String,
@@ -153,9 +155,16 @@ pub struct TokenSummary {
     /// Total memory for private objects, if the token says.
     pub total_private_memory: Option<usize>,
     /// Hardware version.
+    #[serde(serialize_with = "major_minor")]
     pub hardware_version: (u8, u8),
     /// Firmware version.
+    #[serde(serialize_with = "major_minor")]
     pub firmware_version: (u8, u8),
+}
+
+/// `(3, 1)` as `"3.1"`.
+fn major_minor<S: serde::Serializer>(v: &(u8, u8), serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.collect_str(&crate::token::report::version(*v))
 }
 
 impl TokenSummary {
