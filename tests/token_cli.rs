@@ -15,13 +15,12 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::path::Path;
 use std::process::Output;
 
 use serde_json::Value;
 use support::softhsm::{
-    self as harness, populate, token_test, token_test_via, ChildContext, Contents, Proxy, EC_KEY,
+    self as harness, populate, token_test, token_test_via, Contents, Proxy, EC_KEY,
     PRIVATE_CERT_LABEL, RSA_KEY, USER_PIN,
 };
 use support::{stderr, stdout};
@@ -735,24 +734,6 @@ fn softhsm_without_configuration() {
     assert!(err.contains("SOFTHSM2_CONF"), "{err}");
 }
 
-fn spy_env(dir: &Path, softhsm: &Path) -> Vec<(&'static str, OsString)> {
-    vec![
-        ("PKCS11SPY", softhsm.as_os_str().to_os_string()),
-        ("PKCS11SPY_OUTPUT", dir.join("spy.log").into_os_string()),
-    ]
-}
-
-/// The numbered call lines pkcs11-spy writes (`7: C_Login`).
-fn spy_calls(ctx: &ChildContext, function: &str) -> usize {
-    let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap_or_default();
-    log.lines()
-        .filter(|l| {
-            l.split_once(": ")
-                .is_some_and(|(n, f)| f == function && n.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .count()
-}
-
 #[test]
 fn wrong_pin_is_tried_exactly_once() {
     let spy = Path::new(harness::PKCS11_SPY);
@@ -766,7 +747,7 @@ fn wrong_pin_is_tried_exactly_once() {
     }
     let proxy = Proxy {
         module: spy.to_path_buf(),
-        env: spy_env,
+        env: harness::spy_env,
     };
     token_test_via(
         "wrong_pin_is_tried_exactly_once",
@@ -786,13 +767,17 @@ fn wrong_pin_is_tried_exactly_once() {
             );
             assert!(err.starts_with("certscope: pkcs11:"), "{err}");
             assert!(!err.contains("9999"), "the PIN must not be echoed: {err}");
-            assert_eq!(spy_calls(ctx, "C_Login"), 1, "C_Login count in the spy log");
+            assert_eq!(
+                harness::spy_calls(&ctx.dir, "C_Login"),
+                1,
+                "C_Login count in the spy log"
+            );
             // Every session closed, the module finalized, also on this error path.
             assert_eq!(
-                spy_calls(ctx, "C_OpenSession"),
-                spy_calls(ctx, "C_CloseSession")
+                harness::spy_calls(&ctx.dir, "C_OpenSession"),
+                harness::spy_calls(&ctx.dir, "C_CloseSession")
             );
-            assert_eq!(spy_calls(ctx, "C_Finalize"), 1);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 1);
             // JSON: the failure is in the document's errors too.
             let o = ctx.token("list", &["--pin", "pass:9999", "-f", "json"]);
             assert_eq!(o.status.code(), Some(1));
@@ -801,16 +786,16 @@ fn wrong_pin_is_tried_exactly_once() {
                 .as_str()
                 .unwrap()
                 .contains("CKR_PIN_INCORRECT"));
-            assert_eq!(spy_calls(ctx, "C_Login"), 2);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 2);
             // The token is not locked: the right PIN works.
             let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
             ok(&o);
-            assert_eq!(spy_calls(ctx, "C_Login"), 3);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
             // Without a login, no C_Login at all.
             let o = ctx.token("list", &[]);
             ok(&o);
-            assert_eq!(spy_calls(ctx, "C_Login"), 3);
-            assert_eq!(spy_calls(ctx, "C_Finalize"), 4);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 4);
         },
     );
 }

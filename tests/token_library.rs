@@ -20,7 +20,6 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::ffi::OsString;
 use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
@@ -444,24 +443,6 @@ fn keys_are_described_without_secrets() {
     });
 }
 
-fn spy_env(dir: &Path, softhsm: &Path) -> Vec<(&'static str, OsString)> {
-    vec![
-        ("PKCS11SPY", softhsm.as_os_str().to_os_string()),
-        ("PKCS11SPY_OUTPUT", dir.join("spy.log").into_os_string()),
-    ]
-}
-
-/// The numbered call lines pkcs11-spy writes (`7: C_Login`).
-fn spy_calls(dir: &Path, function: &str) -> usize {
-    let log = std::fs::read_to_string(dir.join("spy.log")).unwrap_or_default();
-    log.lines()
-        .filter(|l| {
-            l.split_once(": ")
-                .is_some_and(|(n, f)| f == function && n.bytes().all(|b| b.is_ascii_digit()))
-        })
-        .count()
-}
-
 #[test]
 fn wrong_pin_is_tried_exactly_once() {
     let spy = Path::new(harness::PKCS11_SPY);
@@ -477,7 +458,7 @@ fn wrong_pin_is_tried_exactly_once() {
     }
     let proxy = Proxy {
         module: spy.to_path_buf(),
-        env: spy_env,
+        env: harness::spy_env,
     };
     token_test_via(
         "wrong_pin_is_tried_exactly_once",
@@ -499,7 +480,7 @@ fn wrong_pin_is_tried_exactly_once() {
             );
             assert!(!session.is_logged_in());
             assert_eq!(
-                spy_calls(&ctx.dir, "C_Login"),
+                harness::spy_calls(&ctx.dir, "C_Login"),
                 1,
                 "C_Login count in the spy log"
             );
@@ -509,7 +490,7 @@ fn wrong_pin_is_tried_exactly_once() {
             session
                 .login(Some(USER_PIN), LoginPolicy::default())
                 .unwrap();
-            assert_eq!(spy_calls(&ctx.dir, "C_Login"), 2);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 2);
             assert!(!module.token_info(slot).unwrap().has_flag("user_pin_locked"));
             // And a PIN shorter than the token's minimum is the token's error, not a retry.
             drop(session);
@@ -520,7 +501,7 @@ fn wrong_pin_is_tried_exactly_once() {
             println!("short PIN: {err}");
             // SoftHSM 2.6 answers CKR_PIN_INCORRECT here, not CKR_PIN_LEN_RANGE.
             assert_eq!(err.rv(), Some(RvError::PinIncorrect), "{err}");
-            assert_eq!(spy_calls(&ctx.dir, "C_Login"), 3);
+            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
         },
     );
 }

@@ -83,6 +83,27 @@ const SOFTHSM_CANDIDATES: &[&str] = &[
 
 /// OpenSC's logging proxy module (Debian path).
 pub const PKCS11_SPY: &str = "/usr/lib/x86_64-linux-gnu/pkcs11/pkcs11-spy.so";
+
+/// The environment that makes OpenSC's pkcs11-spy wrap `softhsm` and log every call to
+/// `dir/spy.log`.
+pub fn spy_env(dir: &Path, softhsm: &Path) -> Vec<(&'static str, OsString)> {
+    vec![
+        ("PKCS11SPY", softhsm.as_os_str().to_os_string()),
+        ("PKCS11SPY_OUTPUT", dir.join("spy.log").into_os_string()),
+    ]
+}
+
+/// How many times pkcs11-spy logged a call to `function` in `dir/spy.log` (its numbered
+/// call lines: `7: C_Login`).
+pub fn spy_calls(dir: &Path, function: &str) -> usize {
+    let log = std::fs::read_to_string(dir.join("spy.log")).unwrap_or_default();
+    log.lines()
+        .filter(|l| {
+            l.split_once(": ")
+                .is_some_and(|(n, f)| f == function && n.bytes().all(|b| b.is_ascii_digit()))
+        })
+        .count()
+}
 /// p11-kit's trust module (Debian path).
 pub const P11KIT_TRUST: &str = "/usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so";
 
