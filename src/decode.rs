@@ -22,7 +22,7 @@ use crate::detect::{self, DerKind, Encoding};
 use crate::error::InputError;
 use crate::fingerprint::{Digests, HashAlg};
 use crate::model::{
-    BagAttributes, Body, Brief, Container, FileSource, Item, Kind, Source, Unknown,
+    BagAttributes, Body, Brief, Container, FileSource, Item, Kind, PemText, Source, Unknown,
 };
 use crate::pem::{self, Block, RawBlock};
 use crate::secret::Secret;
@@ -536,7 +536,7 @@ pub fn finish(item: &mut Item, opts: &Options<'_>) {
             }
             if opts.with_pem {
                 if let Some(label) = item.kind.pem_label() {
-                    item.pem = Some(pem::encode(label, der));
+                    item.pem = Some(PemText::new(label, der.clone()));
                 }
             }
         }

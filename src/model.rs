@@ -9,6 +9,7 @@ mod crl;
 mod csr;
 mod ext;
 mod key;
+mod pem_text;
 mod relation;
 mod source;
 mod time;
@@ -21,6 +22,7 @@ pub use self::ext::{
     Extension, GeneralName, KeyIdValue, NameConstraints, Policy, RawValue, Sct, TextValue,
 };
 pub use self::key::{Key, KeyFormat, Parameters, Unknown};
+pub use self::pem_text::PemText;
 pub use self::relation::{Relation, RelationKind};
 pub use self::source::{Container, FileSource, Source, TokenSource};
 pub use self::time::Timestamp;
@@ -152,7 +154,7 @@ pub struct Item {
     pub spki_sha256: Option<String>,
     /// The item re-encoded as PEM (public material only).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pem: Option<String>,
+    pub pem: Option<PemText>,
     /// Why this item could not be fully decoded, when it could not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,

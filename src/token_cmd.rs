@@ -539,7 +539,10 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
         });
         Ok((0, 0))
     })?;
-    let pem: String = items.iter().filter_map(|i| i.pem.as_deref()).collect();
+    let pem: String = items
+        .iter()
+        .filter_map(|i| i.pem.as_ref().map(ToString::to_string))
+        .collect();
     if pem.is_empty() {
         if failures == 0 {
             report_problem("token export", "no certificate matches");

@@ -237,8 +237,8 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
 pub fn pem<W: Write>(w: &mut W, r: &Report, items: &[Item]) -> io::Result<()> {
     for c in &r.chains {
         for l in c.links.iter().filter(|l| l.from == "input") {
-            if let Some(p) = items.get(l.item).and_then(|i| i.pem.as_deref()) {
-                w.write_all(p.as_bytes())?;
+            if let Some(p) = items.get(l.item).and_then(|i| i.pem.as_ref()) {
+                write!(w, "{p}")?;
             }
         }
     }

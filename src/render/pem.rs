@@ -9,7 +9,7 @@ use crate::model::Item;
 pub fn item<W: Write>(w: &mut W, item: &Item) -> io::Result<bool> {
     match &item.pem {
         Some(p) => {
-            w.write_all(p.as_bytes())?;
+            write!(w, "{p}")?;
             Ok(true)
         }
         None => Ok(false),
