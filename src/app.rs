@@ -82,7 +82,11 @@ pub fn run(cli: Cli) -> Result<u8> {
                 ..Options::default()
             };
             let out: Box<dyn Output> = match format {
-                Format::Text => Box::new(FingerprintText { w, fp }),
+                Format::Text => Box::new(FingerprintText {
+                    w,
+                    fp,
+                    encoded: String::new(),
+                }),
                 Format::Jsonl => Box::new(FingerprintJsonl { w, fp }),
                 Format::Json => Box::new(FingerprintJson {
                     json: JsonWriter::begin(w, "fingerprints")?,
@@ -268,28 +272,44 @@ struct FingerprintOpts {
 }
 
 impl FingerprintOpts {
-    /// (label, digest) pairs for an item; none for private keys unless `--spki`.
-    fn digests(&self, item: &Item) -> Vec<(String, Vec<u8>)> {
+    /// Calls `f` with the label prefix (`""` or `"spki-"`), the algorithm and the digest of
+    /// each requested hash of an item, without collecting them; none for private keys unless
+    /// `--spki`. Stored thumbprints are used when they are of the same data.
+    fn for_each_digest<E>(
+        &self,
+        item: &Item,
+        mut f: impl FnMut(&'static str, HashAlg, &[u8]) -> Result<(), E>,
+    ) -> Result<(), E> {
         let (data, prefix) = if self.spki {
             (item.spki_der.as_deref(), "spki-")
         } else {
             (item.der.as_deref(), "")
         };
         let Some(data) = data else {
-            return Vec::new();
+            return Ok(());
         };
-        self.hashes
-            .iter()
-            .map(|h| {
-                let digest = item
-                    .fingerprints
-                    .as_ref()
-                    .filter(|_| !self.spki)
-                    .and_then(|f| f.get(*h).map(<[u8]>::to_vec))
-                    .unwrap_or_else(|| h.digest(data));
-                (format!("{prefix}{}", h.name()), digest)
-            })
-            .collect()
+        for &h in &self.hashes {
+            let stored = item
+                .fingerprints
+                .as_ref()
+                .filter(|_| !self.spki)
+                .and_then(|d| d.get(h));
+            match stored {
+                Some(digest) => f(prefix, h, digest)?,
+                None => f(prefix, h, &h.digest(data))?,
+            }
+        }
+        Ok(())
+    }
+
+    /// (label, digest) pairs for an item (see [`FingerprintOpts::for_each_digest`]).
+    fn digests(&self, item: &Item) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        let _ = self.for_each_digest(item, |prefix, h, digest| {
+            out.push((format!("{prefix}{}", h.name()), digest.to_vec()));
+            Ok::<(), std::convert::Infallible>(())
+        });
+        out
     }
 }
 
@@ -320,6 +340,8 @@ impl FingerprintOpts {
 struct FingerprintText<W: Write> {
     w: W,
     fp: FingerprintOpts,
+    /// The encoded digest of the line being written, reused for every line.
+    encoded: String,
 }
 
 impl<W: Write> Output for FingerprintText<W> {
@@ -328,18 +350,18 @@ impl<W: Write> Output for FingerprintText<W> {
             Some(n) if !n.is_empty() => sanitize(n),
             _ => std::borrow::Cow::Borrowed(item.kind.describe()),
         };
-        for (label, digest) in self.fp.digests(&item) {
-            write!(self.w, "{label} {}  ", self.fp.encoding.encode(&digest))?;
+        let FingerprintText { w, fp, encoded } = self;
+        fp.for_each_digest(&item, |prefix, h, digest| {
+            encoded.clear();
+            fp.encoding.encode_into(digest, encoded);
+            write!(w, "{prefix}{} {encoded}  ", h.name())?;
             match &item.source {
-                Source::File(f) if show_index => {
-                    write!(self.w, "{}#{}", sanitize(&f.path), f.index)?
-                }
-                Source::File(f) => self.w.write_all(sanitize(&f.path).as_bytes())?,
-                Source::Token(t) => self.w.write_all(sanitize(&t.uri).as_bytes())?,
+                Source::File(f) if show_index => write!(w, "{}#{}", sanitize(&f.path), f.index)?,
+                Source::File(f) => w.write_all(sanitize(&f.path).as_bytes())?,
+                Source::Token(t) => w.write_all(sanitize(&t.uri).as_bytes())?,
             }
-            writeln!(self.w, "  {what}")?;
-        }
-        Ok(())
+            writeln!(w, "  {what}")
+        })
     }
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.w.flush()

@@ -102,13 +102,22 @@ pub enum DigestEncoding {
 impl DigestEncoding {
     /// Encode `bytes`.
     pub fn encode(self, bytes: &[u8]) -> String {
+        let mut out = String::new();
+        self.encode_into(bytes, &mut out);
+        out
+    }
+
+    /// Encode `bytes`, appending to `out` (a printer reuses one buffer for every line).
+    pub fn encode_into(self, bytes: &[u8], out: &mut String) {
         match self {
-            DigestEncoding::Colon => colon_hex(bytes),
-            DigestEncoding::Hex => hex::encode(bytes),
-            DigestEncoding::HexUpper => hex::encode_upper(bytes),
-            DigestEncoding::Base64 => base64::engine::general_purpose::STANDARD.encode(bytes),
+            DigestEncoding::Colon => colon_hex_into(bytes, out),
+            DigestEncoding::Hex => out.push_str(&hex::encode(bytes)),
+            DigestEncoding::HexUpper => out.push_str(&hex::encode_upper(bytes)),
+            DigestEncoding::Base64 => {
+                base64::engine::general_purpose::STANDARD.encode_string(bytes, out)
+            }
             DigestEncoding::Base64Url => {
-                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+                base64::engine::general_purpose::URL_SAFE_NO_PAD.encode_string(bytes, out)
             }
         }
     }
@@ -116,10 +125,16 @@ impl DigestEncoding {
 
 /// `AB:CD:EF` for `[0xab, 0xcd, 0xef]`.
 pub fn colon_hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 3);
+    colon_hex_into(bytes, &mut out);
+    out
+}
+
+fn colon_hex_into(bytes: &[u8], out: &mut String) {
     fn nibble(n: u8) -> char {
         char::from(if n < 10 { b'0' + n } else { b'A' + n - 10 })
     }
-    let mut out = String::with_capacity(bytes.len() * 3);
+    out.reserve(bytes.len() * 3);
     for (i, &b) in bytes.iter().enumerate() {
         if i > 0 {
             out.push(':');
@@ -127,7 +142,6 @@ pub fn colon_hex(bytes: &[u8]) -> String {
         out.push(nibble(b >> 4));
         out.push(nibble(b & 0x0f));
     }
-    out
 }
 
 /// The digests of one DER encoding, in a fixed order; serialized as `{"sha1": hex, ...}`.
