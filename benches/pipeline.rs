@@ -40,6 +40,7 @@ fn stages(c: &mut Criterion) {
         with_pem: false,
         brief: true,
         with_spki_pin: false,
+        keep_spki_der: false,
         ..Options::default()
     };
     g.bench_function("decode, thumbprint mode", |b| {

@@ -62,7 +62,7 @@ fn run() -> Result<(), String> {
                 Attribute::Label(format!("bench-{i}").into_bytes()),
                 Attribute::Id((i as u32).to_be_bytes().to_vec()),
                 Attribute::Subject(subject),
-                Attribute::Value(block.der),
+                Attribute::Value(block.der.to_vec()),
             ])
             .map_err(|e| format!("certificate {i}: {e}"))?;
     }

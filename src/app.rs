@@ -79,13 +79,14 @@ pub fn run(cli: Cli) -> Result<u8> {
                 with_pem: format == Format::Pem,
                 brief: true,
                 with_spki_pin: false,
+                keep_spki_der: spki,
                 ..Options::default()
             };
             let out: Box<dyn Output> = match format {
                 Format::Text => Box::new(FingerprintText {
                     w,
                     fp,
-                    encoded: String::new(),
+                    line: String::new(),
                 }),
                 Format::Jsonl => Box::new(FingerprintJsonl { w, fp }),
                 Format::Json => Box::new(FingerprintJson {
@@ -296,7 +297,7 @@ impl FingerprintOpts {
                 .and_then(|d| d.get(h));
             match stored {
                 Some(digest) => f(prefix, h, digest)?,
-                None => f(prefix, h, &h.digest(data))?,
+                None => f(prefix, h, &h.digest_value(data))?,
             }
         }
         Ok(())
@@ -340,27 +341,39 @@ impl FingerprintOpts {
 struct FingerprintText<W: Write> {
     w: W,
     fp: FingerprintOpts,
-    /// The encoded digest of the line being written, reused for every line.
-    encoded: String,
+    /// The line being written, reused for every line: it is built in memory and written
+    /// whole, without formatting machinery (100,000 lines for a large bundle).
+    line: String,
 }
 
 impl<W: Write> Output for FingerprintText<W> {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        use std::fmt::Write as _;
         let what = match item.display_name() {
             Some(n) if !n.is_empty() => sanitize(n),
             _ => std::borrow::Cow::Borrowed(item.kind.describe()),
         };
-        let FingerprintText { w, fp, encoded } = self;
+        let FingerprintText { w, fp, line } = self;
         fp.for_each_digest(&item, |prefix, h, digest| {
-            encoded.clear();
-            fp.encoding.encode_into(digest, encoded);
-            write!(w, "{prefix}{} {encoded}  ", h.name())?;
+            line.clear();
+            line.push_str(prefix);
+            line.push_str(h.name());
+            line.push(' ');
+            fp.encoding.encode_into(digest, line);
+            line.push_str("  ");
             match &item.source {
-                Source::File(f) if show_index => write!(w, "{}#{}", sanitize(&f.path), f.index)?,
-                Source::File(f) => w.write_all(sanitize(&f.path).as_bytes())?,
-                Source::Token(t) => w.write_all(sanitize(&t.uri).as_bytes())?,
+                Source::File(f) => {
+                    line.push_str(&sanitize(&f.path));
+                    if show_index {
+                        let _ = write!(line, "#{}", f.index);
+                    }
+                }
+                Source::Token(t) => line.push_str(&sanitize(&t.uri)),
             }
-            writeln!(w, "  {what}")
+            line.push_str("  ");
+            line.push_str(&what);
+            line.push('\n');
+            w.write_all(line.as_bytes())
         })
     }
     fn finish(mut self: Box<Self>) -> io::Result<()> {

@@ -72,6 +72,17 @@ impl HashAlg {
         }
     }
 
+    /// Digest `data`, held inline.
+    pub fn digest_value(self, data: &[u8]) -> DigestValue {
+        match self {
+            HashAlg::Md5 => DigestValue::new(&md5::Md5::digest(data)),
+            HashAlg::Sha1 => DigestValue::new(&sha1::Sha1::digest(data)),
+            HashAlg::Sha256 => DigestValue::new(&sha2::Sha256::digest(data)),
+            HashAlg::Sha384 => DigestValue::new(&sha2::Sha384::digest(data)),
+            HashAlg::Sha512 => DigestValue::new(&sha2::Sha512::digest(data)),
+        }
+    }
+
     /// Digest `data`.
     pub fn digest(self, data: &[u8]) -> Vec<u8> {
         match self {
@@ -131,30 +142,83 @@ pub fn colon_hex(bytes: &[u8]) -> String {
 }
 
 fn colon_hex_into(bytes: &[u8], out: &mut String) {
-    fn nibble(n: u8) -> char {
-        char::from(if n < 10 { b'0' + n } else { b'A' + n - 10 })
-    }
-    out.reserve(bytes.len() * 3);
-    for (i, &b) in bytes.iter().enumerate() {
-        if i > 0 {
-            out.push(':');
+    fn nibble(n: u8) -> u8 {
+        if n < 10 {
+            b'0' + n
+        } else {
+            b'A' + n - 10
         }
-        out.push(nibble(b >> 4));
-        out.push(nibble(b & 0x0f));
+    }
+    // Built as bytes a chunk at a time: pushing chars one by one cost more than the digest
+    // in a thumbprint listing.
+    let mut chunk = [0u8; 3 * 64];
+    for (n, part) in bytes.chunks(64).enumerate() {
+        let mut len = 0;
+        for (&b, slot) in part.iter().zip(chunk.chunks_exact_mut(3)) {
+            if let [colon, high, low] = slot {
+                *colon = b':';
+                *high = nibble(b >> 4);
+                *low = nibble(b & 0x0f);
+                len += 3;
+            }
+        }
+        // The first digit pair of the whole value has no colon before it.
+        let from = usize::from(n == 0);
+        if let Ok(text) = std::str::from_utf8(chunk.get(from..len).unwrap_or(&[])) {
+            out.push_str(text);
+        }
+    }
+}
+
+/// The bytes of one digest, held inline (the longest, SHA-512, has 64), so that the
+/// thumbprints of a 100,000-item input cost no allocation per digest.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct DigestValue {
+    bytes: [u8; 64],
+    len: u8,
+}
+
+impl DigestValue {
+    /// Holds `digest` (at most 64 bytes; the rest of a longer one is cut, which no offered
+    /// algorithm produces).
+    fn new(digest: &[u8]) -> DigestValue {
+        let mut bytes = [0u8; 64];
+        let len = digest.len().min(64);
+        for (slot, b) in bytes.iter_mut().zip(digest) {
+            *slot = *b;
+        }
+        DigestValue {
+            bytes,
+            len: len as u8,
+        }
+    }
+}
+
+impl std::ops::Deref for DigestValue {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.bytes.get(..usize::from(self.len)).unwrap_or(&self.bytes)
+    }
+}
+
+impl std::fmt::Debug for DigestValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&hex::encode(&**self))
     }
 }
 
 /// The digests of one DER encoding, in a fixed order; serialized as `{"sha1": hex, ...}`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Digests(pub Vec<(HashAlg, Vec<u8>)>);
+pub struct Digests(pub Vec<(HashAlg, DigestValue)>);
 
 impl Digests {
     /// Digest `der` with every algorithm in `algs` (duplicates ignored, order kept).
     pub fn compute(der: &[u8], algs: &[HashAlg]) -> Digests {
-        let mut out: Vec<(HashAlg, Vec<u8>)> = Vec::with_capacity(algs.len());
+        let mut out: Vec<(HashAlg, DigestValue)> = Vec::with_capacity(algs.len());
         for &alg in algs {
             if !out.iter().any(|(a, _)| *a == alg) {
-                out.push((alg, alg.digest(der)));
+                out.push((alg, alg.digest_value(der)));
             }
         }
         Digests(out)
@@ -162,10 +226,7 @@ impl Digests {
 
     /// The digest for `alg`, if computed.
     pub fn get(&self, alg: HashAlg) -> Option<&[u8]> {
-        self.0
-            .iter()
-            .find(|(a, _)| *a == alg)
-            .map(|(_, d)| d.as_slice())
+        self.0.iter().find(|(a, _)| *a == alg).map(|(_, d)| &**d)
     }
 }
 
@@ -173,7 +234,7 @@ impl Serialize for Digests {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut map = s.serialize_map(Some(self.0.len()))?;
         for (alg, d) in &self.0 {
-            map.serialize_entry(alg.name(), &hex::encode(d))?;
+            map.serialize_entry(alg.name(), &hex::encode(&**d))?;
         }
         map.end()
     }
@@ -244,6 +305,10 @@ mod tests {
     fn colon_matches_openssl_style() {
         assert_eq!(colon_hex(&[0xab, 0x01, 0xff]), "AB:01:FF");
         assert_eq!(colon_hex(&[]), "");
+        // Past one 64-byte chunk the colons continue across the chunk edge.
+        let long: Vec<u8> = (0..=200u8).collect();
+        let expected: Vec<String> = long.iter().map(|b| format!("{b:02X}")).collect();
+        assert_eq!(colon_hex(&long), expected.join(":"));
     }
 
     #[test]

@@ -67,10 +67,11 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), InputErr
 }
 
 /// Opens an input (a path or `-`) for streaming; a file over `limit` bytes is refused before
-/// reading (stdin is counted as it is read).
-pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read>, InputError> {
+/// reading (stdin is counted as it is read). The reader is `Send`: a stream is read on its
+/// own thread (see [`crate::decode::decode_reader`]).
+pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read + Send>, InputError> {
     if name == "-" {
-        return Ok(Box::new(std::io::stdin().lock()));
+        return Ok(Box::new(std::io::stdin()));
     }
     let file = std::fs::File::open(name)?;
     let meta = file.metadata()?;

@@ -144,7 +144,7 @@ pub struct Item {
     /// Where it came from.
     pub source: Source,
     /// The PEM label it had, or `None` for DER and token objects.
-    pub pem_label: Option<String>,
+    pub pem_label: Option<std::borrow::Cow<'static, str>>,
     /// Digests of the DER encoding; absent for private keys (hashing a secret is no thumbprint).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fingerprints: Option<Digests>,

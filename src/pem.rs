@@ -13,11 +13,20 @@
 //! to say which character on which line is wrong. A scanner can also run over a window of a
 //! larger stream ([`Scanner::partial`]) and stop where a block is not complete yet.
 
-use memchr::memmem;
+use std::borrow::Cow;
+use std::ops::Range;
+use std::sync::{Arc, LazyLock};
+
+use memchr::memmem::{self, Finder};
 
 const BEGIN: &[u8] = b"-----BEGIN ";
 const END: &[u8] = b"-----END ";
 const DASHES: &[u8] = b"-----";
+
+// Searchers built once: `memmem::find` builds one per call, which cost as much as the
+// search itself on 1 KB certificate bodies.
+static FIND_BEGIN: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(BEGIN));
+static FIND_DASHES: LazyLock<Finder<'static>> = LazyLock::new(|| Finder::new(DASHES));
 
 /// Longest label accepted; anything longer is not a PEM marker.
 const MAX_LABEL: usize = 128;
@@ -26,6 +35,40 @@ const MAX_LABEL: usize = 128;
 /// 256 MiB of base64 is a 192 MiB CRL, larger than any published; past it, a block is
 /// almost certainly a runaway file, and holding it costs its whole size in memory.
 pub const DEFAULT_MAX_BLOCK_SIZE: usize = 256 << 20;
+
+/// Labels that PEM files hold (RFC 7468 and what OpenSSL writes): a block with one of
+/// them gets a static label, not an allocation (one per block of a large bundle).
+const KNOWN_LABELS: &[&str] = &[
+    "CERTIFICATE",
+    "TRUSTED CERTIFICATE",
+    "X509 CERTIFICATE",
+    "CERTIFICATE REQUEST",
+    "NEW CERTIFICATE REQUEST",
+    "X509 CRL",
+    "PRIVATE KEY",
+    "ENCRYPTED PRIVATE KEY",
+    "RSA PRIVATE KEY",
+    "EC PRIVATE KEY",
+    "DSA PRIVATE KEY",
+    "PUBLIC KEY",
+    "RSA PUBLIC KEY",
+    "EC PARAMETERS",
+    "DH PARAMETERS",
+    "X9.42 DH PARAMETERS",
+    "DSA PARAMETERS",
+    "PKCS7",
+    "CMS",
+    "PKCS #7 SIGNED DATA",
+    "PKCS12",
+];
+
+/// A label as kept in a [`Block`]: static for a known label, else an owned copy.
+pub fn label_text(label: &str) -> Cow<'static, str> {
+    match KNOWN_LABELS.iter().find(|known| **known == label) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(label.to_string()),
+    }
+}
 
 /// The problem reported for a block over `max` bytes.
 pub fn too_big(max: usize) -> String {
@@ -41,11 +84,12 @@ pub struct Block {
     /// 1-based line of the BEGIN line.
     pub line: usize,
     /// The label between `BEGIN ` and `-----`.
-    pub label: String,
+    pub label: Cow<'static, str>,
     /// RFC 1421 headers (`Proc-Type`, `DEK-Info`), in order.
     pub headers: Vec<(String, String)>,
-    /// The decoded bytes; empty when the block could not be decoded.
-    pub der: Vec<u8>,
+    /// The decoded bytes; empty when the block could not be decoded. Shared, so that an
+    /// item keeps them without a copy.
+    pub der: Arc<[u8]>,
     /// What is wrong with the block, if anything. A block with a problem may still have
     /// usable `der` (for example an END label that does not match).
     pub problem: Option<String>,
@@ -77,6 +121,37 @@ pub struct RawBlock<'a> {
     pub next_begin_line: Option<usize>,
 }
 
+/// Where a [`RawBlock`] lies in the buffer it was scanned from: offsets instead of borrows,
+/// so that a batch of blocks can travel to a decoding thread beside the shared window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawSpan {
+    /// 1-based line of the BEGIN line.
+    pub line: usize,
+    /// The BEGIN label.
+    pub label: Range<usize>,
+    /// Everything between the BEGIN line and the END line (headers and base64).
+    pub body: Range<usize>,
+    /// The END label, or `None` when the block has no END (truncated).
+    pub end_label: Option<Range<usize>>,
+    /// For a truncated block: the line of the next BEGIN, if the block ended there.
+    pub next_begin_line: Option<usize>,
+}
+
+impl RawSpan {
+    /// The block in `data`, which must be the buffer the span was scanned from (anything
+    /// else gives empty parts, never a panic).
+    pub fn in_data<'a>(&self, data: &'a [u8]) -> RawBlock<'a> {
+        let part = |r: &Range<usize>| data.get(r.clone()).unwrap_or(&[]);
+        RawBlock {
+            line: self.line,
+            label: part(&self.label),
+            body: part(&self.body),
+            end_label: self.end_label.as_ref().map(part),
+            next_begin_line: self.next_begin_line,
+        }
+    }
+}
+
 impl RawBlock<'_> {
     /// Decodes the body: headers, base64, and any problem.
     pub fn decode(&self) -> Block {
@@ -86,13 +161,13 @@ impl RawBlock<'_> {
     /// As [`RawBlock::decode`], but a body (headers and base64) over `max` bytes is not
     /// decoded: the block carries a problem naming the limit instead.
     pub fn decode_limited(&self, max: usize) -> Block {
-        let label = String::from_utf8_lossy(self.label).trim().to_string();
+        let label = label_text(String::from_utf8_lossy(self.label).trim());
         if self.body.len() > max {
             return Block {
                 line: self.line,
                 label,
                 headers: Vec::new(),
-                der: Vec::new(),
+                der: Arc::default(),
                 problem: Some(too_big(max)),
             };
         }
@@ -101,7 +176,7 @@ impl RawBlock<'_> {
             line: self.line,
             label,
             headers,
-            der: Vec::new(),
+            der: Arc::default(),
             problem: None,
         };
         let Some(end_label) = self.end_label else {
@@ -179,9 +254,10 @@ fn split_headers(body: &[u8], first_line: usize) -> (Vec<(String, String)>, &[u8
 }
 
 /// Decodes the base64 of a PEM body. The common shape (lines of base64 ending in LF or
-/// CRLF) is joined with one copy per line and decoded strictly with SIMD; anything else
-/// (spaces, tabs, missing padding) takes the forgiving decoder.
-fn decode_base64(b64: &[u8]) -> Option<Vec<u8>> {
+/// CRLF) is joined with one copy per line and decoded strictly with SIMD, straight into the
+/// shared buffer an item keeps; anything else (spaces, tabs, missing padding) takes the
+/// forgiving decoder.
+fn decode_base64(b64: &[u8]) -> Option<Arc<[u8]>> {
     thread_local! {
         // The joined lines of one block; kept per decoding thread so that a bundle of
         // 100,000 blocks does not allocate and free it 100,000 times.
@@ -195,16 +271,31 @@ fn decode_base64(b64: &[u8]) -> Option<Vec<u8>> {
             clean.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
             start = nl + 1;
         }
-        let decoded = base64_simd::STANDARD
-            .decode_to_vec(&*clean)
-            .or_else(|_| base64_simd::forgiving_decode_to_vec(&*clean))
-            .ok();
+        let decoded = decode_strict(clean).or_else(|| {
+            base64_simd::forgiving_decode_to_vec(&*clean)
+                .ok()
+                .map(Arc::from)
+        });
         // A huge block's buffer is not kept for the rest of the run.
         if clean.capacity() > 1 << 20 {
             *clean = Vec::new();
         }
         decoded
     })
+}
+
+/// Canonical padded base64 decoded into one exact allocation (no growing vector, no copy
+/// into the item afterwards).
+fn decode_strict(b64: &[u8]) -> Option<Arc<[u8]>> {
+    let engine = base64_simd::STANDARD;
+    let len = engine.decoded_length(b64).ok()?;
+    let mut out: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let dst = Arc::get_mut(&mut out)?;
+    let written = engine
+        .decode(b64, base64_simd::Out::from_slice(dst))
+        .ok()?
+        .len();
+    (written == len).then_some(out)
 }
 
 /// Names the first character that is not base64, and its line, for an error message.
@@ -289,12 +380,18 @@ impl<'a> Scanner<'a> {
 
     /// The next block, not yet base64-decoded.
     pub fn next_raw(&mut self) -> Option<RawBlock<'a>> {
+        let data = self.data;
+        self.next_span().map(|span| span.in_data(data))
+    }
+
+    /// The next block as offsets into the scanned data.
+    pub fn next_span(&mut self) -> Option<RawSpan> {
         if self.stopped {
             return None;
         }
         loop {
             let rest = self.data.get(self.pos..)?;
-            let Some(found) = memmem::find(rest, BEGIN) else {
+            let Some(found) = FIND_BEGIN.find(rest) else {
                 // Keep a possible marker split across windows for the next window.
                 self.pos = if self.at_eof {
                     self.data.len()
@@ -311,23 +408,24 @@ impl<'a> Scanner<'a> {
                 None => return self.stop(begin_at),
             };
             let label_line = self.data.get(after_marker..line_end)?;
-            let Some(label) = label_of(label_line) else {
+            let Some(label_len) = label_of(label_line).map(<[u8]>::len) else {
                 // "-----BEGIN " that is not a marker: look further.
                 self.pos = after_marker;
                 continue;
             };
+            let label = after_marker..after_marker + label_len;
             let line = self.line_of(begin_at);
             let body_start = (line_end + 1).min(self.data.len());
             let tail = self.data.get(body_start..)?;
-            let next_begin = memmem::find(tail, BEGIN).map(|n| body_start + n);
-            // Only an END before the next BEGIN closes this block, so look no further: a
-            // search to the end of the input for every block without an END made a file of
-            // truncated blocks quadratic (100,000 of them took 9 s, a million a quarter hour).
-            // An END marker cannot overlap a BEGIN marker, so the cut is exact.
-            let end_region = tail
-                .get(..next_begin.map_or(tail.len(), |b| b - body_start))
-                .unwrap_or(tail);
-            let end = memmem::find(end_region, END).map(|n| body_start + n);
+            // Only an END before the next BEGIN closes this block, so the search stops at
+            // whichever marker comes first: a search to the end of the input for every block
+            // without an END made a file of truncated blocks quadratic (100,000 of them took
+            // 9 s, a million a quarter hour).
+            let (end, next_begin) = match first_marker(tail) {
+                Some((at, Marker::End)) => (Some(body_start + at), None),
+                Some((at, Marker::Begin)) => (None, Some(body_start + at)),
+                None => (None, None),
+            };
             match (end, next_begin) {
                 (Some(e), nb) if nb.is_none_or(|b| e < b) => {
                     let end_marker = e + END.len();
@@ -337,13 +435,13 @@ impl<'a> Scanner<'a> {
                         None => return self.stop(begin_at),
                     };
                     let end_text = self.data.get(end_marker..end_line_end)?;
-                    let close = memmem::find(end_text, DASHES).unwrap_or(end_text.len());
+                    let close = FIND_DASHES.find(end_text).unwrap_or(end_text.len());
                     self.pos = end_line_end;
-                    return Some(RawBlock {
+                    return Some(RawSpan {
                         line,
                         label,
-                        body: self.data.get(body_start..e)?,
-                        end_label: end_text.get(..close),
+                        body: body_start..e,
+                        end_label: Some(end_marker..end_marker + close),
                         next_begin_line: None,
                     });
                 }
@@ -352,20 +450,20 @@ impl<'a> Scanner<'a> {
                     let next_line_start = line_start(self.data, b);
                     self.pos = next_line_start.max(body_start);
                     let next_begin_line = self.line_of(b);
-                    return Some(RawBlock {
+                    return Some(RawSpan {
                         line,
                         label,
-                        body: self.data.get(body_start..self.pos)?,
+                        body: body_start..self.pos,
                         end_label: None,
                         next_begin_line: Some(next_begin_line),
                     });
                 }
                 (_, None) if self.at_eof => {
                     self.pos = self.data.len();
-                    return Some(RawBlock {
+                    return Some(RawSpan {
                         line,
                         label,
-                        body: tail,
+                        body: body_start..self.data.len(),
                         end_label: None,
                         next_begin_line: None,
                     });
@@ -375,7 +473,7 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    fn stop(&mut self, begin_at: usize) -> Option<RawBlock<'a>> {
+    fn stop<T>(&mut self, begin_at: usize) -> Option<T> {
         self.pos = line_start(self.data, begin_at);
         self.stopped = true;
         None
@@ -384,6 +482,11 @@ impl<'a> Scanner<'a> {
     /// Iterates raw blocks, borrowing the scanner (so it can be resumed or queried after).
     pub fn by_ref_raw(&mut self) -> RawIter<'_, 'a> {
         RawIter(self)
+    }
+
+    /// Iterates block spans, borrowing the scanner (so it can be resumed or queried after).
+    pub fn by_ref_spans(&mut self) -> impl Iterator<Item = RawSpan> + use<'_, 'a> {
+        std::iter::from_fn(move || self.next_span())
     }
 
     /// Whether a partial scan stopped at an incomplete block.
@@ -414,13 +517,13 @@ impl Iterator for Scanner<'_> {
 
 /// For a stream whose current block outgrew the block size limit: the BEGIN label of the
 /// block on the first line of `window`, if there is one.
-pub fn first_line_label(window: &[u8]) -> Option<String> {
+pub fn first_line_label(window: &[u8]) -> Option<Cow<'static, str>> {
     let line = window
         .get(..memchr::memchr(b'\n', window).unwrap_or(window.len()))
         .unwrap_or(window);
     let at = memmem::find(line, BEGIN)?;
     let label = label_of(line.get(at + BEGIN.len()..)?)?;
-    Some(String::from_utf8_lossy(label).trim().to_string())
+    Some(label_text(String::from_utf8_lossy(label).trim()))
 }
 
 /// For a stream skipping an oversized block that starts on the first line of `window`: the
@@ -439,6 +542,29 @@ pub fn resume_point(window: &[u8]) -> Option<usize> {
     Some(line_start(window, first_line_end + at))
 }
 
+/// A marker found by [`first_marker`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Marker {
+    Begin,
+    End,
+}
+
+/// The first BEGIN or END marker in `data`, in one pass: every marker starts with a dash,
+/// which base64 never holds, so a block body is crossed by one `memchr` and its END found
+/// at the first dash. Dashes in text between blocks are each checked, in constant time.
+fn first_marker(data: &[u8]) -> Option<(usize, Marker)> {
+    memchr::memchr_iter(b'-', data).find_map(|at| {
+        let rest = data.get(at..)?;
+        if rest.starts_with(END) {
+            Some((at, Marker::End))
+        } else if rest.starts_with(BEGIN) {
+            Some((at, Marker::Begin))
+        } else {
+            None
+        }
+    })
+}
+
 /// Start of the line holding byte `at`.
 fn line_start(data: &[u8], at: usize) -> usize {
     memchr::memrchr(b'\n', data.get(..at).unwrap_or(&[]))
@@ -448,7 +574,7 @@ fn line_start(data: &[u8], at: usize) -> usize {
 
 /// The label after `-----BEGIN `, closed by five dashes on the same line.
 fn label_of(line: &[u8]) -> Option<&[u8]> {
-    let close = memmem::find(line, DASHES)?;
+    let close = FIND_DASHES.find(line)?;
     let label = line.get(..close)?;
     if label.is_empty() || label.len() > MAX_LABEL || label.contains(&b'\r') {
         return None;
@@ -512,11 +638,11 @@ mod tests {
         let b = blocks(s);
         assert_eq!(b.len(), 2);
         assert_eq!(
-            (b[0].line, b[0].label.as_str(), b[0].der.as_slice()),
+            (b[0].line, &*b[0].label, &*b[0].der),
             (2, "A", &[1u8, 2, 3][..])
         );
         assert_eq!(
-            (b[1].line, b[1].label.as_str(), b[1].der.as_slice()),
+            (b[1].line, &*b[1].label, &*b[1].der),
             (6, "B", &[4u8, 5][..])
         );
         assert!(b.iter().all(|b| b.problem.is_none()), "{b:?}");
@@ -533,7 +659,7 @@ mod tests {
         );
         assert_eq!(b[1].label, "Y");
         assert_eq!(b[1].line, 3);
-        assert_eq!(b[1].der, vec![4, 5]);
+        assert_eq!(&*b[1].der, [4, 5]);
         assert!(b[1].problem.is_none());
     }
 
@@ -549,7 +675,7 @@ mod tests {
         let s = "-----BEGIN RSA PRIVATE KEY-----\nProc-Type: 4,ENCRYPTED\nDEK-Info: AES-128-CBC,00FF\n\nAQID\n-----END RSA PRIVATE KEY-----\n";
         let b = blocks(s);
         assert_eq!(b[0].header("dek-info"), Some("AES-128-CBC,00FF"));
-        assert_eq!(b[0].der, vec![1, 2, 3]);
+        assert_eq!(&*b[0].der, [1, 2, 3]);
         assert!(b[0].problem.is_none());
     }
 
@@ -562,13 +688,13 @@ mod tests {
             b[0].problem.as_deref(),
             Some("invalid base64 character '!' at line 3")
         );
-        assert_eq!(b[1].der, vec![4, 5]);
+        assert_eq!(&*b[1].der, [4, 5]);
     }
 
     #[test]
     fn mismatched_end_label() {
         let b = blocks("-----BEGIN A-----\nAQID\n-----END B-----\n");
-        assert_eq!(b[0].der, vec![1, 2, 3]);
+        assert_eq!(&*b[0].der, [1, 2, 3]);
         assert!(b[0].problem.as_deref().unwrap().contains("does not match"));
     }
 
@@ -585,7 +711,7 @@ mod tests {
     fn marker_after_text_on_the_line() {
         let b = blocks("cert: |\n  key: -----BEGIN A-----\n  AQID\n  -----END A-----\"\n");
         assert_eq!(b.len(), 1);
-        assert_eq!(b[0].der, vec![1, 2, 3]);
+        assert_eq!(&*b[0].der, [1, 2, 3]);
         assert_eq!(b[0].line, 2);
     }
 
@@ -615,7 +741,7 @@ mod tests {
         };
         assert_eq!(b.len(), 1);
         assert_eq!(b[0].line, 5);
-        assert_eq!(b[0].der, vec![4, 5]);
+        assert_eq!(&*b[0].der, [4, 5]);
     }
 
     #[test]
@@ -633,7 +759,7 @@ mod tests {
         assert!(problem.contains("limit of 100 bytes"), "{problem}");
         assert!(problem.contains("--max-block-size"), "{problem}");
         assert!(b[0].der.is_empty());
-        assert_eq!((b[1].line, b[1].der.as_slice()), (13, &[4u8, 5][..]));
+        assert_eq!((b[1].line, &*b[1].der), (13, &[4u8, 5][..]));
         // At the limit exactly (10 lines of 17 bytes): accepted.
         let mut sc = Scanner::new(s.as_bytes());
         let first = sc.next_raw().unwrap().decode_limited(170);
@@ -671,6 +797,6 @@ mod tests {
         let pem = encode("CERTIFICATE", &der);
         assert!(!pem.contains('\r'));
         let b = blocks(&pem);
-        assert_eq!(b[0].der, der);
+        assert_eq!(&*b[0].der, &der[..]);
     }
 }

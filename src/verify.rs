@@ -358,7 +358,7 @@ mod tests {
     fn cert_and_spki(pem: &[u8]) -> (Vec<u8>, Vec<u8>) {
         let block = crate::pem::Scanner::new(pem).next().unwrap();
         let d = crate::decode::cert::decode(&block.der).unwrap();
-        (block.der, d.spki)
+        (block.der.to_vec(), d.spki)
     }
 
     #[test]
@@ -443,7 +443,9 @@ mod tests {
                 include_bytes!("../fixtures/chains/ed25519-root.pem"),
             ),
         ] {
-            let blocks: Vec<Vec<u8>> = crate::pem::Scanner::new(chain).map(|b| b.der).collect();
+            let blocks: Vec<Vec<u8>> = crate::pem::Scanner::new(chain)
+                .map(|b| b.der.to_vec())
+                .collect();
             let (root_der, root_spki) = cert_and_spki(root);
             let inter_spki = crate::decode::cert::decode(&blocks[1]).unwrap().spki;
             assert_eq!(verify(&blocks[0], &inter_spki), Verdict::Verified);

@@ -138,7 +138,7 @@ proptest! {
         for ((_, spec), (block, line)) in parts.iter().zip(found.iter().zip(&begins)) {
             prop_assert_eq!(&block.label, spec.label);
             prop_assert_eq!(block.line, *line);
-            prop_assert_eq!(&block.der, &spec.der);
+            prop_assert_eq!(&*block.der, &spec.der[..]);
             prop_assert!(block.problem.is_none(), "{:?}", block.problem);
         }
     }

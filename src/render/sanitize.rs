@@ -22,7 +22,9 @@ fn is_unsafe(c: char) -> bool {
 
 /// Returns `s` with control, escape and bidi characters written as `\x1b` / `\u{202e}`.
 pub fn sanitize(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(is_unsafe) {
+    // Printable ASCII, nearly every name and path, is checked a byte at a time (it runs for
+    // every line of a 100,000-certificate listing); only other text is decoded to chars.
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b)) || !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
