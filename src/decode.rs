@@ -1219,6 +1219,39 @@ mod tests {
     }
 
     #[test]
+    fn a_panicking_printer_does_not_hang_the_pipeline() {
+        // The panic must reach the caller: the scanning and decoding threads have to end
+        // although nobody takes their batches any more.
+        let unit = include_bytes!("../fixtures/bundles/chain.pem");
+        let mut data = Vec::new();
+        while data.len() < 3 * WINDOW {
+            data.extend_from_slice(unit);
+        }
+        for streamed in [false, true] {
+            let result = std::panic::catch_unwind(|| {
+                let mut n = 0;
+                let mut emit = |_: Event| {
+                    n += 1;
+                    assert!(n < 40, "printer bug");
+                };
+                if streamed {
+                    decode_reader(
+                        "t",
+                        &mut &data[..],
+                        u64::MAX,
+                        &Options::default(),
+                        &mut emit,
+                    )
+                    .unwrap();
+                } else {
+                    decode_input("t", &data, &Options::default(), &mut emit);
+                }
+            });
+            assert!(result.is_err(), "streamed: {streamed}");
+        }
+    }
+
+    #[test]
     fn stream_limit_is_enforced() {
         let data = include_bytes!("../fixtures/bundles/chain.pem");
         let err =

@@ -230,6 +230,10 @@ where
             dispatcher.send(Message::Done(result));
             // Dropping the dispatcher closes the work queue: the decoding threads end.
         });
+        // Owned by this closure, so that if printing panics they are dropped while it
+        // unwinds: the scanning thread then sees the tokens end and stops, and the scope's
+        // join does not wait for it forever.
+        let (printed, give_token) = (printed, give_token);
         print_in_order(&printed, &give_token, seq, &stop)
     })
 }
@@ -251,9 +255,9 @@ fn decode_batches<'a>(
             return;
         };
         let events = decode_batch(path, &batch, opts);
-        if out.send((batch.number, Message::Events(events))).is_err() {
-            return;
-        }
+        // With the printing side gone the queue is still drained, so that a scanning thread
+        // blocked on a full queue gets to see that it must stop.
+        let _ = out.send((batch.number, Message::Events(events)));
     }
 }
 
