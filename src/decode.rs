@@ -39,6 +39,10 @@ pub const DEFAULT_MAX_KDF_ITERATIONS: u64 = 10_000_000;
 /// file, and each item costs memory and output.
 pub const DEFAULT_MAX_ITEMS: usize = 1_000_000;
 
+/// PEM text held in memory up to this size (about 45 certificates) is decoded on the
+/// calling thread, without starting the pipeline's threads.
+const SMALL_INPUT: usize = 64 << 10;
+
 /// Bytes read per window of a streamed input.
 const WINDOW: usize = 1 << 20;
 
@@ -178,7 +182,8 @@ fn decode_whole(path: &str, data: &[u8], opts: &Options<'_>, seq: &mut Sequencer
     match detect::detect(data) {
         Encoding::Pem { text, .. } => {
             let text: &[u8] = &text;
-            let any = batches::run(path, opts, seq, |d| {
+            let small = text.len() <= SMALL_INPUT;
+            let any = batches::run(path, opts, seq, small, |d| {
                 Ok(d.scan(&mut pem::Scanner::new(text), &Window::Borrowed(text)))
             });
             // Nothing is read here, so nothing fails.
@@ -258,7 +263,7 @@ pub fn decode_reader_sized(
         total: &mut total,
         limit,
     };
-    let any = batches::run(path, opts, &mut seq, |d| {
+    let any = batches::run(path, opts, &mut seq, false, |d| {
         stream_windows(buf, eof, &mut stream, d)
     })?;
     if !any && !seq.stopped {

@@ -41,6 +41,11 @@ const FIRST_BATCH: usize = 16;
 /// busy while the printer catches up; more would only hold more decoded items in memory.
 const IN_FLIGHT_PER_THREAD: usize = 2;
 
+/// Most decoding threads. Scanning and printing stay serial (about a fifth of the work in
+/// thumbprint mode), so more threads than this add no speed, only batches in flight and the
+/// windows and items they hold.
+const MAX_THREADS: usize = 8;
+
 /// The bytes a batch's spans point into: borrowed for an input held in memory, shared for
 /// a stream, whose windows are replaced as it is read.
 #[derive(Clone)]
@@ -84,10 +89,13 @@ enum Message {
 pub(super) struct Dispatcher<'a> {
     path: &'a str,
     opts: &'a Options<'a>,
-    work: SyncSender<Batch<'a>>,
+    /// The decoding threads' queue; `None` decodes batches on the scanning thread itself
+    /// (a small input, see [`run`]).
+    work: Option<SyncSender<Batch<'a>>>,
     out: Sender<(u64, Message)>,
-    /// One token per message in flight; the printing thread gives them back.
-    tokens: Receiver<()>,
+    /// One token per message in flight; the printing thread gives them back. `None` when
+    /// nothing is printed before scanning ends (a small input).
+    tokens: Option<Receiver<()>>,
     /// Set by the printing thread when it needs nothing more (items over `--max-items`).
     stop: Arc<AtomicBool>,
     next: u64,
@@ -135,7 +143,14 @@ impl<'a> Dispatcher<'a> {
                     window: window.clone(),
                     spans,
                 };
-                if !self.take_token() || self.work.send(batch).is_err() {
+                let sent = match &self.work {
+                    Some(work) => self.take_token() && work.send(batch).is_ok(),
+                    None => {
+                        let events = decode_batch(self.path, &batch, self.opts);
+                        self.out.send((number, Message::Events(events))).is_ok()
+                    }
+                };
+                if !sent {
                     // The other side is gone; nothing more can be handed out.
                     self.stopped = true;
                     break;
@@ -175,24 +190,49 @@ impl<'a> Dispatcher<'a> {
         }
     }
 
-    fn take_token(&mut self) -> bool {
-        self.tokens.recv().is_ok()
+    fn take_token(&self) -> bool {
+        self.tokens.as_ref().is_none_or(|t| t.recv().is_ok())
     }
 }
 
 /// Runs `scan` on a scanning thread with decoding threads behind it, and hands the events
 /// out through `seq` on the calling thread, in input order. Returns what `scan` returned
 /// (whether any block was seen), after every event before its end was handed out.
+///
+/// A `small` input (one held in memory, a few dozen blocks at most) is scanned and decoded
+/// on the calling thread: starting threads would cost more than decoding it (`inspect` of
+/// one certificate, or each of a directory's files).
 pub(super) fn run<'a, F>(
     path: &'a str,
     opts: &'a Options<'a>,
     seq: &mut Sequencer<'_>,
+    small: bool,
     scan: F,
 ) -> Result<bool, InputError>
 where
     F: FnOnce(&mut Dispatcher<'a>) -> Result<bool, InputError> + Send,
 {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    if small {
+        let (out, printed) = mpsc::channel::<(u64, Message)>();
+        let stop = Arc::new(AtomicBool::new(false));
+        let mut dispatcher = Dispatcher {
+            path,
+            opts,
+            work: None,
+            out,
+            tokens: None,
+            stop: Arc::clone(&stop),
+            next: 0,
+            batch: FIRST_BATCH,
+            blocks: 0,
+            stopped: false,
+        };
+        let result = scan(&mut dispatcher);
+        dispatcher.send(Message::Done(result));
+        drop(dispatcher);
+        return print_in_order(&printed, None, seq, &stop);
+    }
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get().min(MAX_THREADS));
     let in_flight = threads * IN_FLIGHT_PER_THREAD;
     let (work, queue) = mpsc::sync_channel::<Batch<'a>>(threads);
     // One queue for all decoding threads: whichever is free takes the next batch.
@@ -212,9 +252,9 @@ where
         let mut dispatcher = Dispatcher {
             path,
             opts,
-            work,
+            work: Some(work),
             out,
-            tokens,
+            tokens: Some(tokens),
             stop: Arc::clone(&stop),
             next: 0,
             batch: FIRST_BATCH,
@@ -234,7 +274,7 @@ where
         // unwinds: the scanning thread then sees the tokens end and stops, and the scope's
         // join does not wait for it forever.
         let (printed, give_token) = (printed, give_token);
-        print_in_order(&printed, &give_token, seq, &stop)
+        print_in_order(&printed, Some(&give_token), seq, &stop)
     })
 }
 
@@ -264,7 +304,7 @@ fn decode_batches<'a>(
 /// The printing thread's side: puts messages back in order and hands their events out.
 fn print_in_order(
     printed: &Receiver<(u64, Message)>,
-    give_token: &SyncSender<()>,
+    give_token: Option<&SyncSender<()>>,
     seq: &mut Sequencer<'_>,
     stop: &AtomicBool,
 ) -> Result<bool, InputError> {
@@ -278,7 +318,9 @@ fn print_in_order(
         early.insert(number, message);
         while let Some(message) = early.remove(&next) {
             next += 1;
-            let _ = give_token.try_send(());
+            if let Some(give_token) = give_token {
+                let _ = give_token.try_send(());
+            }
             match message {
                 Message::Events(events) => seq.push_all(events),
                 Message::OverMaxItems => seq.over_max_items(),
