@@ -796,6 +796,23 @@ fn wrong_pin_is_tried_exactly_once() {
             ok(&o);
             assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
             assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 4);
+            // Every C_Initialize says one thread calls the module (flags 0), so SoftHSM
+            // takes no lock per object.
+            let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap();
+            let lines: Vec<&str> = log.lines().collect();
+            let init_flags: Vec<&str> = lines
+                .iter()
+                .enumerate()
+                .filter(|(_, l)| l.ends_with(": C_Initialize"))
+                .filter_map(|(i, _)| {
+                    lines
+                        .get(i + 1..i + 5)?
+                        .iter()
+                        .find(|l| l.trim_start().starts_with("flags:"))
+                        .map(|l| l.trim())
+                })
+                .collect();
+            assert_eq!(init_flags, vec!["flags: 0"; 4], "{log}");
         },
     );
 }

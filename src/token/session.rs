@@ -1,7 +1,7 @@
 //! Loading a PKCS#11 module and reading what its tokens hold, read-only.
 //!
 //! ```text
-//! Module::load(path) ─ C_Initialize(CKF_OS_LOCKING_OK)          (Drop: C_Finalize)
+//! Module::load(path) ─ C_Initialize(flags 0: one thread)         (Drop: C_Finalize)
 //!   ├─ library_info / slots / token_info / mechanisms
 //!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
 //!        ├─ login(pin)            one C_Login, never a retry
@@ -17,8 +17,14 @@
 //!   would never be called. `Pkcs11::finalize(self)` consumes one clone; `Session`s hold
 //!   clones too, so [`TokenSession`] borrows the [`Module`] to make "finalize while a
 //!   session is open" a compile error.
-//! - Initialization is `CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)` (there is
-//!   no `CInitializeArgs::OsThreads` in 0.12).
+//! - Initialization is `CInitializeArgs::new(CInitializeFlags::empty())` (there is no
+//!   `CInitializeArgs::NoThreads` in 0.12): a non-NULL argument without
+//!   `CKF_OS_LOCKING_OK` or mutex functions, which tells the module the application will
+//!   not call it from several threads at once. That holds: [`Module`] is not `Sync`, and
+//!   certscope makes every PKCS#11 call on one thread. SoftHSM then takes no lock per object
+//!   (with `CKF_OS_LOCKING_OK` its `C_Initialize` of a 10,000-object token was 2–4 % slower,
+//!   the gap between `token find --label` and `pkcs11-tool --read-object`, which passes
+//!   NULL). p11-kit modules refuse that with `CKR_CANT_LOCK` and get `CKF_OS_LOCKING_OK`.
 //! - `Session::get_attributes` turns every value back into a typed `Attribute` and fails
 //!   the **whole** call when it cannot (`CKA_CERTIFICATE_CATEGORY`, even as
 //!   `AttributeType::VendorDefined`; an object class or key type it has no name for), and
@@ -37,7 +43,9 @@
 //!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
 //!   ... ones). Listing them would need the raw `C_GetMechanismList` (not done yet).
 
+use std::cell::Cell;
 use std::ffi::c_ulong;
+use std::marker::PhantomData;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
 
@@ -249,15 +257,17 @@ pub struct Module {
     reader: AttributeReader,
     path: PathBuf,
     finalize_on_drop: bool,
+    /// Not `Sync`: the module was told it is called from one thread at a time.
+    _one_thread: PhantomData<Cell<()>>,
 }
 
 impl Module {
-    /// Loads the module file and calls `C_Initialize` with `CKF_OS_LOCKING_OK`.
+    /// Loads the module file and calls `C_Initialize` for an application that calls it
+    /// from one thread at a time (flags 0, no mutex functions).
     ///
     /// `CKR_CRYPTOKI_ALREADY_INITIALIZED` (something else in this process initialised the
     /// same library) is accepted, and then this value will not finalize it. A module that
-    /// answers `CKR_CANT_LOCK` is initialised again without flags, which tells it the
-    /// application will not call it from several threads at once (true of certscope).
+    /// answers `CKR_CANT_LOCK` (p11-kit's) is initialised again with `CKF_OS_LOCKING_OK`.
     pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
         let path = path.as_ref();
         let ctx = Pkcs11::new(path).map_err(|e| TokenError::from_load(path, e))?;
@@ -267,22 +277,24 @@ impl Module {
             cause: Box::new(e.into()),
             hint: init_hint(path),
         };
-        let finalize_on_drop =
-            match ctx.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK)) {
-                Ok(()) => true,
-                Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => false,
-                Err(CkError::Pkcs11(RvError::CantLock, _)) => {
-                    ctx.initialize(CInitializeArgs::new(CInitializeFlags::empty()))
-                        .map_err(init_error)?;
-                    true
-                }
-                Err(e) => return Err(init_error(e)),
-            };
+        let initialize = |flags| match ctx.initialize(CInitializeArgs::new(flags)) {
+            Ok(()) => Ok(true),
+            Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(false),
+            Err(e) => Err(e),
+        };
+        let finalize_on_drop = match initialize(CInitializeFlags::empty()) {
+            // p11-kit modules insist on locking of their own.
+            Err(CkError::Pkcs11(RvError::CantLock, _)) => {
+                initialize(CInitializeFlags::OS_LOCKING_OK).map_err(init_error)?
+            }
+            other => other.map_err(init_error)?,
+        };
         Ok(Module {
             ctx,
             reader,
             path: path.to_path_buf(),
             finalize_on_drop,
+            _one_thread: PhantomData,
         })
     }
 
