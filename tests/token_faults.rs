@@ -376,11 +376,11 @@ fn attribute_lengths_are_checked() {
     });
 }
 
-/// What certscope cannot guard against, because it happens inside cryptoki 0.12
-/// (docs/robustness-pkcs11.md), and the one it now can (a huge length in a single size
-/// query, which aborted inside cryptoki's `get_attributes` before attributes were read
-/// with certscope's own reader). Asserted so that a cryptoki release that fixes one fails
-/// this test and the documentation gets updated.
+/// The three faults cryptoki 0.12 cannot survive (docs/robustness-pkcs11.md), which
+/// certscope now guards against with its own calls (src/token/raw.rs): a huge length in a
+/// single size query (aborted inside cryptoki's `get_attributes`), a NULL function list
+/// (read through by cryptoki) and `C_GetSlotList` answering `CKR_BUFFER_TOO_SMALL` for
+/// ever (cryptoki asks for ever).
 #[test]
 fn cryptoki_limits() {
     fault_test("cryptoki_limits", &[TOKEN], |ctx| {
@@ -402,19 +402,21 @@ fn cryptoki_limits() {
             let flagged = items.iter().filter(|i| i["error"].is_string()).count();
             assert_eq!(flagged, 1, "{spec}: {items:?}");
         }
-        // A module that hands out a NULL function list with CKR_OK: cryptoki reads through
-        // it (a null-pointer panic that aborts in a debug build, SIGSEGV in a release one).
+        // A module that hands out a NULL function list with CKR_OK: cryptoki would read
+        // through it (a crash); certscope's reader asks first and refuses it.
         let mut cmd = ctx.certscope();
         cmd.args(&args).current_dir(&ctx.dir);
         let r = fault::run(
             cmd,
-            Some("C_GetFunctionList:1:null-list"),
+            Some("C_GetFunctionList:1+:null-list"),
             &ctx.dir.join("null.log"),
             TIMEOUT,
         );
-        assert!(r.signal.is_some(), "a crash expected: {}", r.describe());
+        assert!(r.signal.is_none() && !r.timed_out, "{}", r.describe());
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert!(r.stderr.contains("C_GetFunctionList"), "{}", r.describe());
         // A module that answers C_GetSlotList with CKR_BUFFER_TOO_SMALL for ever: cryptoki
-        // asks again for ever.
+        // would ask again for ever; certscope's own call gives up.
         let mut cmd = ctx.certscope();
         cmd.args(&args);
         let r = fault::run(
@@ -423,7 +425,13 @@ fn cryptoki_limits() {
             &ctx.dir.join("hang.log"),
             Duration::from_secs(2),
         );
-        assert!(r.timed_out, "{}", r.describe());
+        assert!(!r.timed_out && r.signal.is_none(), "{}", r.describe());
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert!(
+            r.stderr.contains("C_GetSlotList") && r.stderr.contains("CKR_BUFFER_TOO_SMALL"),
+            "{}",
+            r.describe()
+        );
     });
 }
 /// The functions certscope calls, in the order a listing first calls them.

@@ -10,9 +10,12 @@
 //! attribute of every object: six calls and up to nine token scans where PKCS#11 needs two
 //! calls and one scan (docs/performance.md, the token rows).
 //!
-//! Everything else (loading, `C_Initialize`, slots, sessions, login, searches) still goes
-//! through cryptoki. This reader calls the `C_GetAttributeValue` of the function list the
-//! module hands out from `C_GetFunctionList`, with cryptoki's session and object handles.
+//! The slot list is read here too (`C_GetSlotList`, bounded in rounds and in count, where
+//! cryptoki retries for ever and allocates any count), and the function list is checked
+//! here before cryptoki sees it (cryptoki reads through a NULL one). Everything else
+//! (`C_Initialize`, slot and token information, sessions, login, searches) still goes
+//! through cryptoki. This reader calls the functions of the list the module hands out from
+//! `C_GetFunctionList`, with cryptoki's session and object handles.
 //! The module is the one cryptoki loaded: `dlopen` of a library that is already loaded
 //! returns the same instance (glibc matches it by file identity), so there is one module
 //! state, one set of sessions.
@@ -30,16 +33,38 @@ use cryptoki::object::{AttributeType, ObjectHandle};
 use cryptoki::session::Session;
 use cryptoki_sys::{
     CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL, CKR_OK,
-    CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE, CK_FUNCTION_LIST, CK_OBJECT_HANDLE, CK_RV, CK_SESSION_HANDLE,
-    CK_ULONG, CK_UNAVAILABLE_INFORMATION,
+    CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE, CK_BBOOL, CK_FALSE, CK_FUNCTION_LIST, CK_OBJECT_HANDLE, CK_RV,
+    CK_SESSION_HANDLE, CK_SLOT_ID, CK_TRUE, CK_ULONG, CK_UNAVAILABLE_INFORMATION,
 };
 
 type GetAttributeValue =
     unsafe extern "C" fn(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, *mut CK_ATTRIBUTE, CK_ULONG) -> CK_RV;
 
-/// A module's own `C_GetAttributeValue`.
+type GetSlotList = unsafe extern "C" fn(CK_BBOOL, *mut CK_SLOT_ID, *mut CK_ULONG) -> CK_RV;
+
+/// Most slots accepted from a module: real ones have a handful (p11-kit a few dozen); a
+/// count beyond this is an allocation the module would choose for certscope.
+pub const MAX_SLOTS: usize = 4096;
+
+/// Times `C_GetSlotList` may answer `CKR_BUFFER_TOO_SMALL` (slots appeared between the
+/// count and the list) before certscope gives up: cryptoki asks again for ever.
+pub const SLOT_LIST_ROUNDS: usize = 8;
+
+/// Why [`AttributeReader::slot_list`] has no list.
+#[derive(Debug)]
+pub enum SlotListError {
+    /// The module answered with an error.
+    Module(CkError),
+    /// The module reported more than [`MAX_SLOTS`] slots.
+    TooMany(CK_ULONG),
+    /// The list kept growing between the count and the list.
+    KeepsGrowing,
+}
+
+/// A module's own `C_GetAttributeValue` (and `C_GetSlotList`).
 pub struct AttributeReader {
     get: GetAttributeValue,
+    slot_list: Option<GetSlotList>,
     /// Set when the module's instance turned out not to be cryptoki's (see
     /// [`AttributeReader::mark_separate`]).
     separate: AtomicBool,
@@ -113,10 +138,12 @@ fn per_attribute_result(rv: CK_RV) -> bool {
 }
 
 impl AttributeReader {
-    /// The `C_GetAttributeValue` of the module at `path`, which cryptoki has loaded.
+    /// The `C_GetAttributeValue` of the module at `path`, loaded before cryptoki loads
+    /// the same library (which then only adds a reference to it).
     pub fn load(path: &Path) -> Result<AttributeReader, CkError> {
-        // SAFETY: loading a library runs its initialisers; this library is already loaded
-        // and initialised (by cryptoki, from the same path), so this only adds a reference.
+        // SAFETY: loading a library runs its initialisers. This is the PKCS#11 module the
+        // user named, which cryptoki loads from the same path right after; loading a
+        // module is what using one means.
         let library =
             unsafe { cryptoki_sys::Pkcs11::new(path) }.map_err(CkError::LibraryLoading)?;
         if library.C_GetFunctionList.is_err() {
@@ -132,12 +159,53 @@ impl AttributeReader {
         // SAFETY: a non-null list from C_GetFunctionList points to the module's function
         // list, which stays valid while the library is loaded (held by `_library`). Only
         // the 2.x prefix is read, which every version of the list starts with.
-        let get = unsafe { (*list).C_GetAttributeValue }.ok_or(CkError::NullFunctionPointer)?;
+        let (get, slot_list) = unsafe { ((*list).C_GetAttributeValue, (*list).C_GetSlotList) };
+        let get = get.ok_or(CkError::NullFunctionPointer)?;
         Ok(AttributeReader {
             get,
+            slot_list,
             separate: AtomicBool::new(false),
             _library: library,
         })
+    }
+
+    /// The module's slot ids (only those with a token when `token_present`), through its
+    /// own `C_GetSlotList`: the count, then the list, again while the module says the list
+    /// grew in between, at most [`SLOT_LIST_ROUNDS`] times, and never more than
+    /// [`MAX_SLOTS`] ids.
+    pub fn slot_list(&self, token_present: bool) -> Result<Vec<CK_SLOT_ID>, SlotListError> {
+        let call = self
+            .slot_list
+            .ok_or(SlotListError::Module(CkError::NullFunctionPointer))?;
+        let present: CK_BBOOL = if token_present { CK_TRUE } else { CK_FALSE };
+        let check = |rv: CK_RV| {
+            Rv::from(rv)
+                .into_result(Function::GetSlotList)
+                .map_err(SlotListError::Module)
+        };
+        for _ in 0..SLOT_LIST_ROUNDS {
+            let mut count: CK_ULONG = 0;
+            // SAFETY: a NULL list asks for the count; `count` is a valid out-pointer.
+            check(unsafe { call(present, std::ptr::null_mut(), &mut count) })?;
+            let capacity = usize::try_from(count)
+                .ok()
+                .filter(|&n| n <= MAX_SLOTS)
+                .ok_or(SlotListError::TooMany(count))?;
+            let mut ids: Vec<CK_SLOT_ID> = vec![0; capacity];
+            let mut filled = count;
+            // SAFETY: `ids` holds `filled` (= its length) writable slot ids, and the module
+            // may write at most that many.
+            let rv = unsafe { call(present, ids.as_mut_ptr(), &mut filled) };
+            if rv == CKR_BUFFER_TOO_SMALL {
+                continue;
+            }
+            check(rv)?;
+            // A module must not claim more than it was given room for; such a claim is
+            // not trusted beyond the buffer.
+            ids.truncate(usize::try_from(filled).unwrap_or(capacity).min(capacity));
+            return Ok(ids);
+        }
+        Err(SlotListError::KeepsGrowing)
     }
 
     /// Records that this reader's instance of the module is not the one cryptoki

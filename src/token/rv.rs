@@ -688,6 +688,16 @@ impl TokenError {
                 kind: LoadFailure::FunctionListFailed,
                 detail: Some(format!("C_GetFunctionList: {}", describe_rv(rv))),
             },
+            // While loading, only the function list can hold NULL (src/token/raw.rs).
+            CkError::NullFunctionPointer => TokenError::Load {
+                path: path.to_path_buf(),
+                kind: LoadFailure::FunctionListFailed,
+                detail: Some(
+                    "C_GetFunctionList answered CKR_OK with a NULL list (or a NULL \
+                     C_GetAttributeValue in it)"
+                        .to_string(),
+                ),
+            },
             other => TokenError::from(other),
         }
     }

@@ -38,7 +38,9 @@
 //!   logs it); the module then answers the next `C_FindObjectsInit` with
 //!   `CKR_OPERATION_ACTIVE`, which is what the user is told.
 //! - `get_all_slots`/`get_slots_with_token` retry `C_GetSlotList` for as long as the module
-//!   answers `CKR_BUFFER_TOO_SMALL`: a module that always does hangs the caller.
+//!   answers `CKR_BUFFER_TOO_SMALL` (a module that always does hangs the caller) and
+//!   allocate any count: slots are listed by [`AttributeReader::slot_list`] instead,
+//!   bounded, and by cryptoki only through p11-kit-proxy.
 //! - `Pkcs11::get_mechanism_list` silently drops mechanisms cryptoki has no name for
 //!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
 //!   ... ones). Listing them would need the raw `C_GetMechanismList` (not done yet).
@@ -70,7 +72,9 @@ use serde::Serialize;
 
 use crate::oids;
 use crate::token::compat;
-use crate::token::raw::{attribute_name, AttributeReader, RawValue};
+use crate::token::raw::{
+    attribute_name, AttributeReader, RawValue, SlotListError, MAX_SLOTS, SLOT_LIST_ROUNDS,
+};
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
 
@@ -270,8 +274,10 @@ impl Module {
     /// answers `CKR_CANT_LOCK` (p11-kit's) is initialised again with `CKF_OS_LOCKING_OK`.
     pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
         let path = path.as_ref();
-        let ctx = Pkcs11::new(path).map_err(|e| TokenError::from_load(path, e))?;
+        // The reader first: it refuses a NULL function list, which cryptoki would read
+        // through (a crash); cryptoki then gets the same, already loaded, library.
         let reader = AttributeReader::load(path).map_err(|e| TokenError::from_load(path, e))?;
+        let ctx = Pkcs11::new(path).map_err(|e| TokenError::from_load(path, e))?;
         let init_error = |e: CkError| TokenError::Initialize {
             path: path.to_path_buf(),
             cause: Box::new(e.into()),
@@ -330,12 +336,40 @@ impl Module {
         })
     }
 
+    /// Slot ids through the module's own `C_GetSlotList` (bounded: cryptoki retries
+    /// `CKR_BUFFER_TOO_SMALL` for ever and allocates any count); `None` when the reader's
+    /// instance of the module is not cryptoki's (p11-kit-proxy), and cryptoki must ask.
+    fn slot_ids(&self, token_present_only: bool) -> Result<Option<Vec<c_ulong>>, TokenError> {
+        if self.reader.is_separate() {
+            return Ok(None);
+        }
+        let fail = |message: String| TokenError::Other(format!("C_GetSlotList: {message}"));
+        match self.reader.slot_list(token_present_only) {
+            Ok(ids) => Ok(Some(ids)),
+            Err(SlotListError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _))) => {
+                self.reader.mark_separate();
+                Ok(None)
+            }
+            Err(SlotListError::Module(e)) => Err(e.into()),
+            Err(SlotListError::TooMany(n)) => Err(fail(format!(
+                "the module reports {n} slots, more than certscope accepts ({MAX_SLOTS})"
+            ))),
+            Err(SlotListError::KeepsGrowing) => Err(fail(format!(
+                "the module kept answering CKR_BUFFER_TOO_SMALL ({SLOT_LIST_ROUNDS} times); \
+                 certscope stopped asking"
+            ))),
+        }
+    }
+
     /// All slots, or only those with a token present.
     pub fn slots(&self, token_present_only: bool) -> Result<Vec<SlotSummary>, TokenError> {
-        let slots = if token_present_only {
-            self.ctx.get_slots_with_token()?
-        } else {
-            self.ctx.get_all_slots()?
+        let slots = match self.slot_ids(token_present_only)? {
+            Some(ids) => ids
+                .into_iter()
+                .map(Slot::try_from)
+                .collect::<Result<Vec<_>, _>>()?,
+            None if token_present_only => self.ctx.get_slots_with_token()?,
+            None => self.ctx.get_all_slots()?,
         };
         slots
             .into_iter()
@@ -596,7 +630,7 @@ impl TokenSession<'_> {
         self.max_attribute_size = bytes;
     }
 
-    /// [`find_objects_limited`] on this session, with its attribute size limit.
+    /// `find_objects_limited` on this session, with its attribute size limit.
     pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
         find_objects_limited(
             &self.session,
