@@ -264,17 +264,18 @@ fn decode_base64(b64: &[u8]) -> Option<Arc<[u8]>> {
         static JOINED: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
     }
     JOINED.with_borrow_mut(|clean| {
-        clean.clear();
-        let mut start = 0;
-        for nl in memchr::memchr_iter(b'\n', b64).chain(std::iter::once(b64.len())) {
-            let line = b64.get(start..nl).unwrap_or(&[]);
-            clean.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
-            start = nl + 1;
-        }
+        // First as if every full line had 64 columns and LF, what encoders write. If that
+        // guess joined anything but base64 (a line break or CR inside a "line"), the strict
+        // decoder rejects it, and the lines are joined again at their real ends: either
+        // way the decoder sees what the line-by-line join gives.
+        join_lines(b64, clean, true);
         let decoded = decode_strict(clean).or_else(|| {
-            base64_simd::forgiving_decode_to_vec(&*clean)
-                .ok()
-                .map(Arc::from)
+            join_lines(b64, clean, false);
+            decode_strict(clean).or_else(|| {
+                base64_simd::forgiving_decode_to_vec(&*clean)
+                    .ok()
+                    .map(Arc::from)
+            })
         });
         // A huge block's buffer is not kept for the rest of the run.
         if clean.capacity() > 1 << 20 {
@@ -282,6 +283,30 @@ fn decode_base64(b64: &[u8]) -> Option<Arc<[u8]>> {
         }
         decoded
     })
+}
+
+/// Joins the lines of `b64` into `clean`, dropping each line's LF or CRLF. With
+/// `assume_64`, leading 64-byte runs followed by an LF are taken as lines without looking
+/// inside them (the caller checks the result); the rest is split at every LF.
+fn join_lines(b64: &[u8], clean: &mut Vec<u8>, assume_64: bool) {
+    const COLUMNS: usize = 64;
+    clean.clear();
+    let mut start = 0;
+    if assume_64 {
+        while let (Some(line), Some(b'\n')) =
+            (b64.get(start..start + COLUMNS), b64.get(start + COLUMNS))
+        {
+            clean.extend_from_slice(line);
+            start += COLUMNS + 1;
+        }
+    }
+    let rest = b64.get(start..).unwrap_or(&[]);
+    let mut start = 0;
+    for nl in memchr::memchr_iter(b'\n', rest).chain(std::iter::once(rest.len())) {
+        let line = rest.get(start..nl).unwrap_or(&[]);
+        clean.extend_from_slice(line.strip_suffix(b"\r").unwrap_or(line));
+        start = nl + 1;
+    }
 }
 
 /// Canonical padded base64 decoded into one exact allocation (no growing vector, no copy
@@ -798,5 +823,29 @@ mod tests {
         assert!(!pem.contains('\r'));
         let b = blocks(&pem);
         assert_eq!(&*b[0].der, &der[..]);
+    }
+
+    #[test]
+    fn lines_that_only_look_64_columns_wide_are_joined_at_their_ends() {
+        // 64 columns of base64, then lines whose 64th byte is a CR (63 columns + CRLF) or
+        // which hold a line break within 64 bytes: the guess that every line has 64
+        // columns must not let a CR or LF into the base64.
+        let der: Vec<u8> = (0..=255).collect();
+        let b64 = base64_simd::STANDARD.encode_to_string(&der);
+        let mut shapes = Vec::new();
+        for width in [64, 63, 40, 4] {
+            let mut body = String::new();
+            for chunk in b64.as_bytes().chunks(width) {
+                body.push_str(std::str::from_utf8(chunk).unwrap());
+                body.push_str(if width == 63 { "\r\n" } else { "\n" });
+            }
+            shapes.push(body);
+        }
+        for body in shapes {
+            let pem = format!("-----BEGIN X-----\n{body}-----END X-----\n");
+            let b = blocks(&pem);
+            assert_eq!(b[0].problem, None, "{pem}");
+            assert_eq!(&*b[0].der, &der[..], "{pem}");
+        }
     }
 }
