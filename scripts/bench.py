@@ -142,16 +142,20 @@ def rows():
     out.append(r)
     if token_env() and os.environ.get("BENCH_TOKEN_1K"):
         small_label = os.environ["BENCH_TOKEN_1K"]
+        # Its own SoftHSM directory (see bench.sh), given to each tool through env(1).
+        conf = ["env", "SOFTHSM2_CONF=" + os.environ["BENCH_TOKEN_1K_CONF"]]
         r = {"id": "token-list-1k", "title": "list every cert on a SoftHSM token with 1k certs",
-             "tools": [("certscope token list", [CS, "token", "list", "--module", MODULE,
-                                                 "--token", small_label, "--type", "cert"])]}
+             "tools": [("certscope token list", conf + [CS, "token", "list", "--module", MODULE,
+                                                        "--token", small_label, "--type", "cert"])]}
         if have("pkcs11-tool"):
-            r["tools"].append(("pkcs11-tool --list-objects", ["pkcs11-tool", "--module", MODULE,
-                               "--token-label", small_label, "--list-objects", "--type", "cert"]))
+            r["tools"].append(("pkcs11-tool --list-objects", conf + [
+                "pkcs11-tool", "--module", MODULE, "--token-label", small_label,
+                "--list-objects", "--type", "cert"]))
         # p11tool finds every object again per object (quadratic): about 18 s a run here.
         if have("p11tool") and os.environ.get("BENCH_SLOW"):
-            r["tools"].append(("p11tool --list-all-certs", ["p11tool", "--provider", MODULE,
-                               "--list-all-certs", f"pkcs11:token={small_label}"]))
+            r["tools"].append(("p11tool --list-all-certs", conf + [
+                "p11tool", "--provider", MODULE, "--list-all-certs",
+                f"pkcs11:token={small_label}"]))
         out.append(r)
     if token_env():
         label = os.environ["BENCH_TOKEN_10K"]
