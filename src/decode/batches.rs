@@ -106,6 +106,28 @@ pub(super) struct Dispatcher<'a> {
 }
 
 impl<'a> Dispatcher<'a> {
+    fn new(
+        path: &'a str,
+        opts: &'a Options<'a>,
+        work: Option<SyncSender<Batch<'a>>>,
+        out: Sender<(u64, Message)>,
+        tokens: Option<Receiver<()>>,
+        stop: Arc<AtomicBool>,
+    ) -> Self {
+        Dispatcher {
+            path,
+            opts,
+            work,
+            out,
+            tokens,
+            stop,
+            next: 0,
+            batch: FIRST_BATCH,
+            blocks: 0,
+            stopped: false,
+        }
+    }
+
     /// The input's path.
     pub(super) fn path(&self) -> &'a str {
         self.path
@@ -215,18 +237,7 @@ where
     if small {
         let (out, printed) = mpsc::channel::<(u64, Message)>();
         let stop = Arc::new(AtomicBool::new(false));
-        let mut dispatcher = Dispatcher {
-            path,
-            opts,
-            work: None,
-            out,
-            tokens: None,
-            stop: Arc::clone(&stop),
-            next: 0,
-            batch: FIRST_BATCH,
-            blocks: 0,
-            stopped: false,
-        };
+        let mut dispatcher = Dispatcher::new(path, opts, None, out, None, Arc::clone(&stop));
         let result = scan(&mut dispatcher);
         dispatcher.send(Message::Done(result));
         drop(dispatcher);
@@ -249,18 +260,8 @@ where
             let queue = &queue;
             s.spawn(move || decode_batches(path, opts, queue, &out));
         }
-        let mut dispatcher = Dispatcher {
-            path,
-            opts,
-            work: Some(work),
-            out,
-            tokens: Some(tokens),
-            stop: Arc::clone(&stop),
-            next: 0,
-            batch: FIRST_BATCH,
-            blocks: 0,
-            stopped: false,
-        };
+        let mut dispatcher =
+            Dispatcher::new(path, opts, Some(work), out, Some(tokens), Arc::clone(&stop));
         s.spawn(move || {
             let result = panic::catch_unwind(AssertUnwindSafe(|| scan(&mut dispatcher)))
                 .unwrap_or_else(|_| {
