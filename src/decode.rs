@@ -1069,6 +1069,15 @@ mod tests {
         }
     }
 
+    /// `unit` repeated until the result holds at least `len` bytes (inputs over windows).
+    fn repeated(unit: &[u8], len: usize) -> Vec<u8> {
+        let mut data = Vec::with_capacity(len + unit.len());
+        while data.len() < len && !unit.is_empty() {
+            data.extend_from_slice(unit);
+        }
+        data
+    }
+
     /// A reader that hands out data in awkward small pieces, to cross window edges anywhere.
     struct Dribble<'a>(&'a [u8], usize);
 
@@ -1085,10 +1094,7 @@ mod tests {
     #[test]
     fn streamed_input_equals_whole_input() {
         let unit = include_bytes!("../fixtures/bundles/chain-crlf.pem");
-        let mut data = Vec::new();
-        while data.len() < 3 * WINDOW {
-            data.extend_from_slice(unit);
-        }
+        let data = repeated(unit, 3 * WINDOW);
         let collect = |events: &mut Vec<(usize, Option<usize>, String)>, e: Event| {
             if let Event::Item(i) = e {
                 if let Source::File(f) = &i.source {
@@ -1149,10 +1155,7 @@ mod tests {
         assert!(whole[2].contains("more than 2 items"), "{whole:?}");
         assert!(whole[2].contains("--max-items"), "{whole:?}");
         // Streamed (an input over one window), the same, and the rest is not read.
-        let mut big = Vec::new();
-        while big.len() < 2 * WINDOW {
-            big.extend_from_slice(data);
-        }
+        let big = repeated(data, 2 * WINDOW);
         let mut streamed = Vec::new();
         decode_reader("t", &mut Dribble(&big, 0), u64::MAX, &opts, &mut |e| {
             outline(&mut streamed, e)
@@ -1228,10 +1231,7 @@ mod tests {
         // The panic must reach the caller: the scanning and decoding threads have to end
         // although nobody takes their batches any more.
         let unit = include_bytes!("../fixtures/bundles/chain.pem");
-        let mut data = Vec::new();
-        while data.len() < 3 * WINDOW {
-            data.extend_from_slice(unit);
-        }
+        let data = repeated(unit, 3 * WINDOW);
         for streamed in [false, true] {
             let result = std::panic::catch_unwind(|| {
                 let mut n = 0;
