@@ -2,6 +2,7 @@
 //! the environment, the terminal and the clock; everything below gets them as parameters.
 
 use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
@@ -515,6 +516,9 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
         failures: 0,
         io_error: None,
     };
+    // Set once output fails (`certscope inspect big.pem | head`): the rest of a stream is
+    // then neither read nor decoded.
+    let cancel = AtomicBool::new(false);
     for entry in input::expand(&inputs, args.recursive) {
         let name = match entry {
             Ok(n) => n,
@@ -543,6 +547,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 max_kdf_iterations: args.max_kdf_iterations,
                 max_items: args.max_items,
                 max_block_size: args.max_block_size,
+                cancel: Some(&cancel),
                 ..opts.clone()
             };
             let mut reader = match input::open(&name, args.max_input_size) {
@@ -566,7 +571,12 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 &opts,
                 &mut |ev| match ev {
                     Event::NeedPassword { .. } if la.items == 0 => need_password = Some(ev),
-                    ev => driver.push(&mut la, ev),
+                    ev => {
+                        driver.push(&mut la, ev);
+                        if driver.io_error.is_some() {
+                            cancel.store(true, Ordering::Relaxed);
+                        }
+                    }
                 },
             );
             if let Err(e) = result {

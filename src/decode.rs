@@ -16,6 +16,7 @@ pub mod spki;
 mod x509;
 
 use std::io::Read;
+use std::sync::atomic::AtomicBool;
 use std::sync::Arc;
 
 use crate::detect::{self, DerKind, Encoding};
@@ -69,6 +70,9 @@ pub struct Options<'a> {
     pub max_items: usize,
     /// Cap on one PEM block's base64 and header bytes.
     pub max_block_size: usize,
+    /// Set by the caller once it wants nothing more (its output is gone): a stream is then
+    /// not read further, nor its blocks decoded, past the batches already handed out.
+    pub cancel: Option<&'a AtomicBool>,
 }
 
 impl Default for Options<'_> {
@@ -83,6 +87,7 @@ impl Default for Options<'_> {
             keep_spki_der: true,
             max_items: DEFAULT_MAX_ITEMS,
             max_block_size: pem::DEFAULT_MAX_BLOCK_SIZE,
+            cancel: None,
         }
     }
 }

@@ -9,8 +9,9 @@
 
 mod support;
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use support::{certscope, run, stderr, stdout};
 
@@ -319,6 +320,43 @@ fn broken_pipe_is_quiet_success() {
     assert!(!stderr(&o).contains("Broken pipe"), "{}", stderr(&o));
     assert!(!stderr(&o).contains("panicked"));
     assert_eq!(o.status.code(), Some(0));
+}
+
+#[test]
+fn a_closed_stdout_stops_reading_an_endless_stdin() {
+    // `producer | certscope inspect - | head`: once its output is gone, certscope must stop
+    // reading and decoding, not run on to the end of the input. This input never ends, so
+    // without that certscope would run until killed.
+    let cert = std::fs::read(support::root().join("fixtures/certs/leaf.pem")).unwrap();
+    let mut child = certscope()
+        .args(["inspect", "--no-relations", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    // Writes until certscope closes its end of the pipe.
+    let writer = std::thread::spawn(move || while stdin.write_all(&cert).is_ok() {});
+    let mut stdout = child.stdout.take().unwrap();
+    let mut first = [0u8; 4096];
+    stdout.read_exact(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first).starts_with("-#0 (line 1): certificate"));
+    drop(stdout);
+    // Not a timing: a bound, so that a regression fails instead of hanging the suite.
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("certscope still reads stdin two minutes after its stdout closed");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    writer.join().unwrap();
+    assert_eq!(status.code(), Some(0));
 }
 
 #[test]

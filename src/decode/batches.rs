@@ -138,9 +138,12 @@ impl<'a> Dispatcher<'a> {
         self.opts
     }
 
-    /// Whether scanning should end: past `--max-items`, or nothing more is wanted.
+    /// Whether scanning should end: past `--max-items`, or nothing more is wanted (by the
+    /// printing thread, or by the caller: [`Options::cancel`]).
     pub(super) fn stopped(&self) -> bool {
-        self.stopped || self.stop.load(Ordering::Relaxed)
+        self.stopped
+            || self.stop.load(Ordering::Relaxed)
+            || self.opts.cancel.is_some_and(|c| c.load(Ordering::Relaxed))
     }
 
     /// Scans the window's blocks batch by batch and sends each batch to be decoded.
