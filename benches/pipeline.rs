@@ -15,6 +15,12 @@ const LEAF_DER: &[u8] = include_bytes!("../fixtures/certs/leaf.der");
 const CRL_DER: &[u8] = include_bytes!("../fixtures/crl/intermediate.der");
 const P12: &[u8] = include_bytes!("../fixtures/pkcs12/leaf-aes.p12");
 const P7_BER: &[u8] = include_bytes!("../fixtures/pkcs7/signed-ber.p7s");
+const CSR_DER: &[u8] = include_bytes!("../fixtures/csr/leaf-csr.der");
+const RSA_PKCS8: &[u8] = include_bytes!("../fixtures/keys/rsa-2048.der");
+const RSA_PKCS1: &[u8] = include_bytes!("../fixtures/keys/rsa-2048-pkcs1.der");
+const P256_SEC1: &[u8] = include_bytes!("../fixtures/keys/p256-sec1.der");
+const P256_SPKI: &[u8] = include_bytes!("../fixtures/keys/p256-pub.der");
+const P256_PKCS8_AES: &[u8] = include_bytes!("../fixtures/keys/p256-pkcs8-aes.der");
 
 /// About 1,000 certificates with text between blocks, as bundles have.
 fn bundle() -> Vec<u8> {
@@ -82,7 +88,33 @@ fn stages(c: &mut Criterion) {
     g.bench_function("PKCS#7 BER walk", |b| {
         b.iter(|| decode::pkcs7::decode(black_box(P7_BER)).map(|s| s.contents.len()))
     });
+    g.bench_function("CSR decode", |b| {
+        b.iter(|| decode::csr::decode(black_box(CSR_DER)).map(|(_, spki)| spki.len()))
+    });
+    // Keys are parsed only to derive the public half for the SPKI pin.
+    g.bench_function("RSA-2048 PKCS#8 key", |b| {
+        b.iter(|| decode::key::pkcs8_private(black_box(RSA_PKCS8)).map(|k| k.spki.is_some()))
+    });
+    g.bench_function("RSA-2048 PKCS#1 key", |b| {
+        b.iter(|| decode::key::pkcs1_private(black_box(RSA_PKCS1)).map(|k| k.spki.is_some()))
+    });
+    g.bench_function("P-256 SEC1 key", |b| {
+        b.iter(|| decode::key::sec1_private(black_box(P256_SEC1)).map(|k| k.spki.is_some()))
+    });
+    g.bench_function("P-256 public key (SPKI)", |b| {
+        b.iter(|| decode::key::spki_public(black_box(P256_SPKI)).map(|k| k.spki.is_some()))
+    });
     let pw = certscope::secret::Secret::new("test".into());
+    g.bench_function("encrypted PKCS#8, described (no password)", |b| {
+        b.iter(|| {
+            decode::key::pkcs8_encrypted(
+                black_box(P256_PKCS8_AES),
+                None,
+                decode::DEFAULT_MAX_KDF_ITERATIONS,
+            )
+            .map(|k| k.spki.is_some())
+        })
+    });
     g.bench_function("PKCS#12 open (PBES2, 2048 iterations)", |b| {
         b.iter(|| {
             decode::pkcs12::decode(
