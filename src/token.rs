@@ -17,6 +17,7 @@
 
 pub mod compat;
 pub mod find;
+mod mechanism_names;
 pub mod modules;
 pub mod objects;
 pub mod raw;

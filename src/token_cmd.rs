@@ -17,7 +17,7 @@ use certscope::model::Item;
 use certscope::render::sanitize::sanitize;
 use certscope::secret::{self, Secret};
 use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
-use certscope::token::report::{self, SlotReport, MECHANISMS_CAVEAT};
+use certscope::token::report::{self, SlotReport, MECHANISMS_NOTE};
 use certscope::token::{
     self, Filter, Listing, Login, Module, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
 };
@@ -481,7 +481,7 @@ fn mechanisms_cmd(
                 &MechanismsDoc {
                     certscope: env!("CARGO_PKG_VERSION"),
                     tokens: &reports,
-                    note: MECHANISMS_CAVEAT,
+                    note: MECHANISMS_NOTE,
                 },
             )?;
             writeln!(w)?;
@@ -508,7 +508,6 @@ fn mechanisms_cmd(
                     writeln!(w, "  {}{sizes}{flags}", m.name)?;
                 }
             }
-            writeln!(w, "Note: {MECHANISMS_CAVEAT}.")?;
         }
     }
     w.flush()?;

@@ -379,8 +379,8 @@ fn attribute_lengths_are_checked() {
 /// The three faults cryptoki 0.12 cannot survive (docs/robustness-pkcs11.md), which
 /// certscope now guards against with its own calls (src/token/raw.rs): a huge length in a
 /// single size query (aborted inside cryptoki's `get_attributes`), a NULL function list
-/// (read through by cryptoki) and `C_GetSlotList` answering `CKR_BUFFER_TOO_SMALL` for
-/// ever (cryptoki asks for ever).
+/// (read through by cryptoki) and `C_GetSlotList` or `C_GetMechanismList` answering
+/// `CKR_BUFFER_TOO_SMALL` for ever (cryptoki asks for ever).
 #[test]
 fn cryptoki_limits() {
     fault_test("cryptoki_limits", &[TOKEN], |ctx| {
@@ -417,23 +417,37 @@ fn cryptoki_limits() {
         assert!(r.stderr.contains("C_GetFunctionList"), "{}", r.describe());
         // A module that answers C_GetSlotList with CKR_BUFFER_TOO_SMALL for ever: cryptoki
         // would ask again for ever; certscope's own call gives up.
-        let mut cmd = ctx.certscope();
-        cmd.args(&args);
-        let r = fault::run(
-            cmd,
-            Some("C_GetSlotList:2+:CKR_BUFFER_TOO_SMALL"),
-            &ctx.dir.join("hang.log"),
-            Duration::from_secs(2),
-        );
-        assert!(!r.timed_out && r.signal.is_none(), "{}", r.describe());
-        assert_eq!(r.code, Some(1), "{}", r.describe());
-        assert!(
-            r.stderr.contains("C_GetSlotList") && r.stderr.contains("CKR_BUFFER_TOO_SMALL"),
-            "{}",
-            r.describe()
+        gives_up_on_a_growing_list(ctx, &args, "C_GetSlotList");
+        // The same for C_GetMechanismList, which certscope also calls itself (cryptoki's
+        // leaves out the mechanisms it cannot name, and asks for ever too).
+        gives_up_on_a_growing_list(
+            ctx,
+            &token_args(ctx, "mechanisms", &[]),
+            "C_GetMechanismList",
         );
     });
 }
+
+/// Runs `args` with `function` answering `CKR_BUFFER_TOO_SMALL` from its second call on (a
+/// list that grows between every count and read): certscope must stop asking and say so.
+fn gives_up_on_a_growing_list(ctx: &ChildContext, args: &[String], function: &str) {
+    let mut cmd = ctx.certscope();
+    cmd.args(args);
+    let r = fault::run(
+        cmd,
+        Some(&format!("{function}:2+:CKR_BUFFER_TOO_SMALL")),
+        &ctx.dir.join(format!("{function}.log")),
+        Duration::from_secs(2),
+    );
+    assert!(!r.timed_out && r.signal.is_none(), "{}", r.describe());
+    assert_eq!(r.code, Some(1), "{}", r.describe());
+    assert!(
+        r.stderr.contains(function) && r.stderr.contains("CKR_BUFFER_TOO_SMALL"),
+        "{}",
+        r.describe()
+    );
+}
+
 /// The functions certscope calls, in the order a listing first calls them.
 const FUNCTIONS: &[&str] = &[
     "C_Initialize",

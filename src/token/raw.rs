@@ -11,7 +11,9 @@
 //! calls and one scan (docs/performance.md, the token rows).
 //!
 //! The slot list is read here too (`C_GetSlotList`, bounded in rounds and in count, where
-//! cryptoki retries for ever and allocates any count), and the function list is checked
+//! cryptoki retries for ever and allocates any count), and so is the mechanism list
+//! (`C_GetMechanismList` and `C_GetMechanismInfo`: cryptoki drops every mechanism its
+//! `MechanismType` cannot name, 30 of SoftHSM's 70). The function list is checked
 //! here before cryptoki sees it (cryptoki reads through a NULL one). Everything else
 //! (`C_Initialize`, slot and token information, sessions, login, searches) still goes
 //! through cryptoki. This reader calls the functions of the list the module hands out from
@@ -27,14 +29,16 @@ use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use super::mechanism_names::MECHANISM_NAMES;
 use cryptoki::context::Function;
 use cryptoki::error::{Error as CkError, Rv};
 use cryptoki::object::{AttributeType, ObjectHandle};
 use cryptoki::session::Session;
 use cryptoki_sys::{
     CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL, CKR_OK,
-    CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE, CK_BBOOL, CK_FALSE, CK_FUNCTION_LIST, CK_OBJECT_HANDLE, CK_RV,
-    CK_SESSION_HANDLE, CK_SLOT_ID, CK_TRUE, CK_ULONG, CK_UNAVAILABLE_INFORMATION,
+    CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE, CK_BBOOL, CK_FALSE, CK_FUNCTION_LIST, CK_MECHANISM_INFO,
+    CK_MECHANISM_TYPE, CK_OBJECT_HANDLE, CK_RV, CK_SESSION_HANDLE, CK_SLOT_ID, CK_TRUE, CK_ULONG,
+    CK_UNAVAILABLE_INFORMATION,
 };
 
 type GetAttributeValue =
@@ -42,29 +46,43 @@ type GetAttributeValue =
 
 type GetSlotList = unsafe extern "C" fn(CK_BBOOL, *mut CK_SLOT_ID, *mut CK_ULONG) -> CK_RV;
 
+type GetMechanismList =
+    unsafe extern "C" fn(CK_SLOT_ID, *mut CK_MECHANISM_TYPE, *mut CK_ULONG) -> CK_RV;
+
+type GetMechanismInfo =
+    unsafe extern "C" fn(CK_SLOT_ID, CK_MECHANISM_TYPE, *mut CK_MECHANISM_INFO) -> CK_RV;
+
 /// Most slots accepted from a module: real ones have a handful (p11-kit a few dozen); a
 /// count beyond this is an allocation the module would choose for certscope.
 pub const MAX_SLOTS: usize = 4096;
 
-/// Times `C_GetSlotList` may answer `CKR_BUFFER_TOO_SMALL` (slots appeared between the
-/// count and the list) before certscope gives up: cryptoki asks again for ever.
-pub const SLOT_LIST_ROUNDS: usize = 8;
+/// Most mechanisms accepted for one slot: SoftHSM has 70, large HSMs a few hundred.
+pub const MAX_MECHANISMS: usize = 4096;
 
-/// Why [`AttributeReader::slot_list`] has no list.
+/// Times `C_GetSlotList` or `C_GetMechanismList` may answer `CKR_BUFFER_TOO_SMALL` (the
+/// list grew between the count and the list) before certscope gives up: cryptoki asks
+/// again for ever.
+pub const LIST_ROUNDS: usize = 8;
+
+/// Why [`AttributeReader::slot_list`] or [`AttributeReader::mechanism_list`] has no list.
 #[derive(Debug)]
-pub enum SlotListError {
+pub enum ListError {
     /// The module answered with an error.
     Module(CkError),
-    /// The module reported more than [`MAX_SLOTS`] slots.
+    /// The module reported more entries than certscope accepts ([`MAX_SLOTS`],
+    /// [`MAX_MECHANISMS`]).
     TooMany(CK_ULONG),
     /// The list kept growing between the count and the list.
     KeepsGrowing,
 }
 
-/// A module's own `C_GetAttributeValue` (and `C_GetSlotList`).
+/// A module's own `C_GetAttributeValue` (and `C_GetSlotList`, `C_GetMechanismList`,
+/// `C_GetMechanismInfo`).
 pub struct AttributeReader {
     get: GetAttributeValue,
     slot_list: Option<GetSlotList>,
+    mechanism_list: Option<GetMechanismList>,
+    mechanism_info: Option<GetMechanismInfo>,
     /// Set when the module's instance turned out not to be cryptoki's (see
     /// [`AttributeReader::mark_separate`]).
     separate: AtomicBool,
@@ -159,53 +177,72 @@ impl AttributeReader {
         // SAFETY: a non-null list from C_GetFunctionList points to the module's function
         // list, which stays valid while the library is loaded (held by `_library`). Only
         // the 2.x prefix is read, which every version of the list starts with.
-        let (get, slot_list) = unsafe { ((*list).C_GetAttributeValue, (*list).C_GetSlotList) };
+        let (get, slot_list, mechanism_list, mechanism_info) = unsafe {
+            (
+                (*list).C_GetAttributeValue,
+                (*list).C_GetSlotList,
+                (*list).C_GetMechanismList,
+                (*list).C_GetMechanismInfo,
+            )
+        };
         let get = get.ok_or(CkError::NullFunctionPointer)?;
         Ok(AttributeReader {
             get,
             slot_list,
+            mechanism_list,
+            mechanism_info,
             separate: AtomicBool::new(false),
             _library: library,
         })
     }
 
     /// The module's slot ids (only those with a token when `token_present`), through its
-    /// own `C_GetSlotList`: the count, then the list, again while the module says the list
-    /// grew in between, at most [`SLOT_LIST_ROUNDS`] times, and never more than
-    /// [`MAX_SLOTS`] ids.
-    pub fn slot_list(&self, token_present: bool) -> Result<Vec<CK_SLOT_ID>, SlotListError> {
+    /// own `C_GetSlotList`, bounded (see [`bounded_list`]) by [`MAX_SLOTS`].
+    pub fn slot_list(&self, token_present: bool) -> Result<Vec<CK_SLOT_ID>, ListError> {
         let call = self
             .slot_list
-            .ok_or(SlotListError::Module(CkError::NullFunctionPointer))?;
+            .ok_or(ListError::Module(CkError::NullFunctionPointer))?;
         let present: CK_BBOOL = if token_present { CK_TRUE } else { CK_FALSE };
-        let check = |rv: CK_RV| {
-            Rv::from(rv)
-                .into_result(Function::GetSlotList)
-                .map_err(SlotListError::Module)
+        bounded_list(Function::GetSlotList, MAX_SLOTS, |ids, count| {
+            // SAFETY: `bounded_list` passes NULL (a count query) or a buffer of `*count`
+            // writable slot ids, and a valid `count`.
+            unsafe { call(present, ids, count) }
+        })
+    }
+
+    /// Every mechanism type of `slot`, in the module's order, through its own
+    /// `C_GetMechanismList` (cryptoki's leaves out the types it cannot name), bounded by
+    /// [`MAX_MECHANISMS`].
+    pub fn mechanism_list(&self, slot: CK_SLOT_ID) -> Result<Vec<CK_MECHANISM_TYPE>, ListError> {
+        let call = self
+            .mechanism_list
+            .ok_or(ListError::Module(CkError::NullFunctionPointer))?;
+        bounded_list(
+            Function::GetMechanismList,
+            MAX_MECHANISMS,
+            |types, count| {
+                // SAFETY: as in `slot_list`, with mechanism types.
+                unsafe { call(slot, types, count) }
+            },
+        )
+    }
+
+    /// `C_GetMechanismInfo` of one mechanism of `slot`.
+    pub fn mechanism_info(
+        &self,
+        slot: CK_SLOT_ID,
+        mechanism: CK_MECHANISM_TYPE,
+    ) -> Result<CK_MECHANISM_INFO, CkError> {
+        let call = self.mechanism_info.ok_or(CkError::NullFunctionPointer)?;
+        let mut info = CK_MECHANISM_INFO {
+            ulMinKeySize: 0,
+            ulMaxKeySize: 0,
+            flags: 0,
         };
-        for _ in 0..SLOT_LIST_ROUNDS {
-            let mut count: CK_ULONG = 0;
-            // SAFETY: a NULL list asks for the count; `count` is a valid out-pointer.
-            check(unsafe { call(present, std::ptr::null_mut(), &mut count) })?;
-            let capacity = usize::try_from(count)
-                .ok()
-                .filter(|&n| n <= MAX_SLOTS)
-                .ok_or(SlotListError::TooMany(count))?;
-            let mut ids: Vec<CK_SLOT_ID> = vec![0; capacity];
-            let mut filled = count;
-            // SAFETY: `ids` holds `filled` (= its length) writable slot ids, and the module
-            // may write at most that many.
-            let rv = unsafe { call(present, ids.as_mut_ptr(), &mut filled) };
-            if rv == CKR_BUFFER_TOO_SMALL {
-                continue;
-            }
-            check(rv)?;
-            // A module must not claim more than it was given room for; such a claim is
-            // not trusted beyond the buffer.
-            ids.truncate(usize::try_from(filled).unwrap_or(capacity).min(capacity));
-            return Ok(ids);
-        }
-        Err(SlotListError::KeepsGrowing)
+        // SAFETY: `info` is a valid out-pointer to one CK_MECHANISM_INFO.
+        let rv = unsafe { call(slot, mechanism, &mut info) };
+        Rv::from(rv).into_result(Function::GetMechanismInfo)?;
+        Ok(info)
     }
 
     /// Records that this reader's instance of the module is not the one cryptoki
@@ -348,6 +385,57 @@ impl AttributeReader {
     }
 }
 
+/// Reads a PKCS#11 list the way the standard asks: `call(NULL, &count)` for the count,
+/// then `call(buffer, &count)` for the list, again while the module answers
+/// `CKR_BUFFER_TOO_SMALL` (the list grew in between), at most [`LIST_ROUNDS`] times, and
+/// never more than `max` entries.
+fn bounded_list<T: Copy + Default>(
+    function: Function,
+    max: usize,
+    mut call: impl FnMut(*mut T, *mut CK_ULONG) -> CK_RV,
+) -> Result<Vec<T>, ListError> {
+    let check = |rv: CK_RV| {
+        Rv::from(rv)
+            .into_result(function)
+            .map_err(ListError::Module)
+    };
+    for _ in 0..LIST_ROUNDS {
+        let mut count: CK_ULONG = 0;
+        check(call(std::ptr::null_mut(), &mut count))?;
+        let capacity = usize::try_from(count)
+            .ok()
+            .filter(|&n| n <= max)
+            .ok_or(ListError::TooMany(count))?;
+        let mut entries: Vec<T> = vec![T::default(); capacity];
+        let mut filled = count;
+        let rv = call(entries.as_mut_ptr(), &mut filled);
+        if rv == CKR_BUFFER_TOO_SMALL {
+            continue;
+        }
+        check(rv)?;
+        // A module must not claim more than it was given room for; such a claim is not
+        // trusted beyond the buffer.
+        entries.truncate(usize::try_from(filled).unwrap_or(capacity).min(capacity));
+        return Ok(entries);
+    }
+    Err(ListError::KeepsGrowing)
+}
+
+/// `CKM_...` name of a mechanism type: its standard name, `CKM_VENDOR_DEFINED+0x...` for
+/// a vendor's, or the value in hex for one no standard names.
+pub fn mechanism_name(mechanism: CK_MECHANISM_TYPE) -> String {
+    if let Some(offset) = mechanism.checked_sub(cryptoki_sys::CKM_VENDOR_DEFINED) {
+        return format!("CKM_VENDOR_DEFINED+0x{offset:x}");
+    }
+    match MECHANISM_NAMES
+        .iter()
+        .find(|(value, _)| *value == mechanism)
+    {
+        Some((_, name)) => (*name).to_string(),
+        None => format!("CKM_0x{mechanism:08x}"),
+    }
+}
+
 /// `CKA_...` name of an attribute type, for messages.
 pub fn attribute_name(attribute: CK_ATTRIBUTE_TYPE) -> String {
     if attribute == cryptoki_sys::CKA_CERTIFICATE_CATEGORY {
@@ -387,5 +475,56 @@ mod tests {
             attribute_name(0x8000_0001),
             "CKA_VENDOR_DEFINED(0x80000001)"
         );
+        assert_eq!(mechanism_name(cryptoki_sys::CKM_RSA_PKCS), "CKM_RSA_PKCS");
+        // Names cryptoki's MechanismType has no variant for.
+        assert_eq!(mechanism_name(cryptoki_sys::CKM_DES3_CBC), "CKM_DES3_CBC");
+        assert_eq!(mechanism_name(cryptoki_sys::CKM_DSA_SHA1), "CKM_DSA_SHA1");
+        // A value shared with a deprecated alias gets the current name.
+        assert_eq!(mechanism_name(0x1040), "CKM_EC_KEY_PAIR_GEN");
+        assert_eq!(mechanism_name(0x8000_0123), "CKM_VENDOR_DEFINED+0x123");
+        assert_eq!(mechanism_name(0x7fff_fff0), "CKM_0x7ffffff0");
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        // A list that grows between every count and read is given up on.
+        let mut grows: CK_ULONG = 1;
+        let r = bounded_list::<CK_ULONG>(Function::GetSlotList, 16, |buf, count| {
+            // SAFETY: a valid out-pointer from bounded_list.
+            unsafe {
+                if buf.is_null() {
+                    *count = grows;
+                    grows += 1;
+                    CKR_OK
+                } else {
+                    CKR_BUFFER_TOO_SMALL
+                }
+            }
+        });
+        assert!(matches!(r, Err(ListError::KeepsGrowing)), "{r:?}");
+        // A count past the limit is refused before anything is allocated.
+        let r = bounded_list::<CK_ULONG>(Function::GetSlotList, 16, |_, count| {
+            // SAFETY: a valid out-pointer from bounded_list.
+            unsafe { *count = 1 << 40 };
+            CKR_OK
+        });
+        assert!(
+            matches!(r, Err(ListError::TooMany(n)) if n == 1 << 40),
+            "{r:?}"
+        );
+        // A module claiming to have written more than its buffer is cut to the buffer.
+        let r = bounded_list::<CK_ULONG>(Function::GetSlotList, 16, |buf, count| {
+            // SAFETY: writes only within the `*count` entries bounded_list gave.
+            unsafe {
+                if !buf.is_null() {
+                    for i in 0..*count {
+                        *buf.add(i as usize) = i + 7;
+                    }
+                }
+                *count = if buf.is_null() { 2 } else { 9 };
+            }
+            CKR_OK
+        });
+        assert_eq!(r.ok(), Some(vec![7, 8]));
     }
 }

@@ -62,10 +62,11 @@ pub struct MechanismReport {
     pub flags: Vec<String>,
 }
 
-/// Why a mechanism list may be shorter than other tools show, said wherever it is shown.
-pub const MECHANISMS_CAVEAT: &str = "cryptoki 0.12, which certscope uses, leaves out mechanisms \
-     it has no name for (SoftHSM 2.6 reports 70, certscope shows 40: DES, DSA, DH, MD5 and \
-     SHA-224 digests among those missing); `pkcs11-tool -M` lists them all";
+/// How mechanisms are named, and the one case where the list is short: the `note` of
+/// `token mechanisms --format json` (docs/json.md).
+pub const MECHANISMS_NOTE: &str = "names are the PKCS#11 CKM_ constants; a vendor's mechanism is \
+     CKM_VENDOR_DEFINED+0x..., a value with no standard name CKM_0x...; through p11-kit-proxy \
+     the list comes from cryptoki 0.12, which leaves out the mechanisms it cannot name";
 
 pub(crate) fn version((major, minor): (u8, u8)) -> String {
     format!("{major}.{minor}")

@@ -43,7 +43,8 @@
 //!   bounded, and by cryptoki only through p11-kit-proxy.
 //! - `Pkcs11::get_mechanism_list` silently drops mechanisms cryptoki has no name for
 //!   (SoftHSM 2.6.1 reports 70, cryptoki returns 40: the DES, DSA, DH, MD5, SHA-224 digest
-//!   ... ones). Listing them would need the raw `C_GetMechanismList` (not done yet).
+//!   ... ones): mechanisms are listed by [`AttributeReader::mechanism_list`] instead, and
+//!   by cryptoki only through p11-kit-proxy.
 
 use std::cell::Cell;
 use std::ffi::c_ulong;
@@ -64,7 +65,11 @@ use cryptoki_sys::{
     CKA_ALWAYS_AUTHENTICATE, CKA_APPLICATION, CKA_CERTIFICATE_TYPE, CKA_DECRYPT, CKA_DERIVE,
     CKA_EC_PARAMS, CKA_ENCRYPT, CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL, CKA_MODIFIABLE,
     CKA_MODULUS, CKA_MODULUS_BITS, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN, CKA_SUBJECT, CKA_TRUSTED,
-    CKA_UNWRAP, CKA_VALUE, CKA_VALUE_LEN, CKA_VERIFY, CKA_WRAP, CK_ATTRIBUTE_TYPE, CK_ULONG,
+    CKA_UNWRAP, CKA_VALUE, CKA_VALUE_LEN, CKA_VERIFY, CKA_WRAP, CKF_DECRYPT, CKF_DERIVE,
+    CKF_DIGEST, CKF_EC_COMPRESS, CKF_EC_CURVENAME, CKF_EC_ECPARAMETERS, CKF_EC_F_2M, CKF_EC_F_P,
+    CKF_EC_OID, CKF_EC_UNCOMPRESS, CKF_ENCRYPT, CKF_EXTENSION, CKF_GENERATE, CKF_GENERATE_KEY_PAIR,
+    CKF_HW, CKF_SIGN, CKF_SIGN_RECOVER, CKF_UNWRAP, CKF_VERIFY, CKF_VERIFY_RECOVER, CKF_WRAP,
+    CK_ATTRIBUTE_TYPE, CK_FLAGS, CK_ULONG,
 };
 use der::asn1::ObjectIdentifier;
 use der::Decode;
@@ -73,7 +78,8 @@ use serde::Serialize;
 use crate::oids;
 use crate::token::compat;
 use crate::token::raw::{
-    attribute_name, AttributeReader, RawValue, SlotListError, MAX_SLOTS, SLOT_LIST_ROUNDS,
+    attribute_name, mechanism_name, AttributeReader, ListError, RawValue, LIST_ROUNDS,
+    MAX_MECHANISMS, MAX_SLOTS,
 };
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
@@ -230,27 +236,68 @@ pub struct MechanismSummary {
     pub flags: Vec<String>,
 }
 
-fn mechanism_flags(info: &MechanismInfo) -> Vec<String> {
-    let all: [(&str, bool); 14] = [
-        ("hw", info.hardware()),
-        ("encrypt", info.encrypt()),
-        ("decrypt", info.decrypt()),
-        ("digest", info.digest()),
-        ("sign", info.sign()),
-        ("sign_recover", info.sign_recover()),
-        ("verify", info.verify()),
-        ("verify_recover", info.verify_recover()),
-        ("generate", info.generate()),
-        ("generate_key_pair", info.generate_key_pair()),
-        ("wrap", info.wrap()),
-        ("unwrap", info.unwrap()),
-        ("derive", info.derive()),
-        ("extension", info.extension()),
-    ];
-    all.iter()
-        .filter(|(_, set)| *set)
-        .map(|(name, _)| (*name).to_string())
+/// The `CKF_*` flags of `C_GetMechanismInfo` and their names, as pkcs11-tool shows them.
+const MECHANISM_FLAGS: [(CK_FLAGS, &str); 21] = [
+    (CKF_HW, "hw"),
+    (CKF_ENCRYPT, "encrypt"),
+    (CKF_DECRYPT, "decrypt"),
+    (CKF_DIGEST, "digest"),
+    (CKF_SIGN, "sign"),
+    (CKF_SIGN_RECOVER, "sign_recover"),
+    (CKF_VERIFY, "verify"),
+    (CKF_VERIFY_RECOVER, "verify_recover"),
+    (CKF_GENERATE, "generate"),
+    (CKF_GENERATE_KEY_PAIR, "generate_key_pair"),
+    (CKF_WRAP, "wrap"),
+    (CKF_UNWRAP, "unwrap"),
+    (CKF_DERIVE, "derive"),
+    (CKF_EC_F_P, "ec_f_p"),
+    (CKF_EC_F_2M, "ec_f_2m"),
+    (CKF_EC_ECPARAMETERS, "ec_parameters"),
+    (CKF_EC_OID, "ec_oid"),
+    (CKF_EC_UNCOMPRESS, "ec_uncompress"),
+    (CKF_EC_COMPRESS, "ec_compress"),
+    (CKF_EC_CURVENAME, "ec_curvename"),
+    (CKF_EXTENSION, "extension"),
+];
+
+/// The names of the flags set in `flags`.
+fn flag_names(flags: CK_FLAGS) -> Vec<String> {
+    MECHANISM_FLAGS
+        .iter()
+        .filter(|(bit, _)| flags & bit != 0)
+        .map(|(_, name)| (*name).to_string())
         .collect()
+}
+
+/// The raw flags behind cryptoki's `MechanismInfo` (p11-kit-proxy's path), so that both
+/// paths name them with [`MECHANISM_FLAGS`] (cryptoki 0.12 has no `CKF_EC_CURVENAME`).
+fn cryptoki_flags(info: &MechanismInfo) -> CK_FLAGS {
+    [
+        (info.hardware(), CKF_HW),
+        (info.encrypt(), CKF_ENCRYPT),
+        (info.decrypt(), CKF_DECRYPT),
+        (info.digest(), CKF_DIGEST),
+        (info.sign(), CKF_SIGN),
+        (info.sign_recover(), CKF_SIGN_RECOVER),
+        (info.verify(), CKF_VERIFY),
+        (info.verify_recover(), CKF_VERIFY_RECOVER),
+        (info.generate(), CKF_GENERATE),
+        (info.generate_key_pair(), CKF_GENERATE_KEY_PAIR),
+        (info.wrap(), CKF_WRAP),
+        (info.unwrap(), CKF_UNWRAP),
+        (info.derive(), CKF_DERIVE),
+        (info.ec_f_p(), CKF_EC_F_P),
+        (info.ec_f_2m(), CKF_EC_F_2M),
+        (info.ec_from_parameters(), CKF_EC_ECPARAMETERS),
+        (info.ec_from_oid(), CKF_EC_OID),
+        (info.ec_uncompressed(), CKF_EC_UNCOMPRESS),
+        (info.ec_compressed(), CKF_EC_COMPRESS),
+        (info.extension(), CKF_EXTENSION),
+    ]
+    .iter()
+    .filter(|(set, _)| *set)
+    .fold(0, |all, (_, bit)| all | bit)
 }
 
 /// A loaded and initialised PKCS#11 module. Dropping it calls `C_Finalize` (when this
@@ -343,19 +390,36 @@ impl Module {
         if self.reader.is_separate() {
             return Ok(None);
         }
-        let fail = |message: String| TokenError::Other(format!("C_GetSlotList: {message}"));
-        match self.reader.slot_list(token_present_only) {
-            Ok(ids) => Ok(Some(ids)),
-            Err(SlotListError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _))) => {
+        self.raw_list(
+            self.reader.slot_list(token_present_only),
+            "C_GetSlotList",
+            "slots",
+            MAX_SLOTS,
+        )
+    }
+
+    /// A list read raw: `None` when the reader's instance of the module turns out not to
+    /// be cryptoki's (p11-kit-proxy), so that cryptoki must ask; the bounds as errors.
+    fn raw_list<T>(
+        &self,
+        list: Result<Vec<T>, ListError>,
+        function: &str,
+        what: &str,
+        max: usize,
+    ) -> Result<Option<Vec<T>>, TokenError> {
+        let fail = |message: String| TokenError::Other(format!("{function}: {message}"));
+        match list {
+            Ok(list) => Ok(Some(list)),
+            Err(ListError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _))) => {
                 self.reader.mark_separate();
                 Ok(None)
             }
-            Err(SlotListError::Module(e)) => Err(e.into()),
-            Err(SlotListError::TooMany(n)) => Err(fail(format!(
-                "the module reports {n} slots, more than certscope accepts ({MAX_SLOTS})"
+            Err(ListError::Module(e)) => Err(e.into()),
+            Err(ListError::TooMany(n)) => Err(fail(format!(
+                "the module reports {n} {what}, more than certscope accepts ({max})"
             ))),
-            Err(SlotListError::KeepsGrowing) => Err(fail(format!(
-                "the module kept answering CKR_BUFFER_TOO_SMALL ({SLOT_LIST_ROUNDS} times); \
+            Err(ListError::KeepsGrowing) => Err(fail(format!(
+                "the module kept answering CKR_BUFFER_TOO_SMALL ({LIST_ROUNDS} times); \
                  certscope stopped asking"
             ))),
         }
@@ -459,14 +523,53 @@ impl Module {
         Ok(out)
     }
 
-    /// The mechanisms of a slot with their info. Mechanisms cryptoki 0.12 cannot name are
-    /// missing (see the module docs).
+    /// The mechanisms of a slot with their info, in the module's order, through the
+    /// module's own `C_GetMechanismList` and `C_GetMechanismInfo` (cryptoki's list leaves
+    /// out the mechanisms it cannot name); through cryptoki only for p11-kit-proxy.
     ///
     /// A mechanism the module lists but will not describe (`CKR_MECHANISM_INVALID`, or no
     /// `C_GetMechanismInfo` at all) is shown without key sizes and flags rather than hiding
     /// the rest; any other failure (token removed, device error) is an error, because a
     /// list without the flags the token has would be presented as complete.
     pub fn mechanisms(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
+        let raw = if self.reader.is_separate() {
+            None
+        } else {
+            self.raw_list(
+                self.reader.mechanism_list(slot.into()),
+                "C_GetMechanismList",
+                "mechanisms",
+                MAX_MECHANISMS,
+            )?
+        };
+        let Some(list) = raw else {
+            return self.mechanisms_through_cryptoki(slot);
+        };
+        list.into_iter()
+            .map(|m| {
+                let info = match self.reader.mechanism_info(slot.into(), m) {
+                    Ok(info) => Some(info),
+                    Err(
+                        CkError::NullFunctionPointer
+                        | CkError::Pkcs11(
+                            RvError::MechanismInvalid | RvError::FunctionNotSupported,
+                            _,
+                        ),
+                    ) => None,
+                    Err(e) => return Err(e.into()),
+                };
+                let size = |s: CK_ULONG| usize::try_from(s).unwrap_or(usize::MAX);
+                Ok(MechanismSummary {
+                    name: mechanism_name(m),
+                    key_sizes: info.map(|i| (size(i.ulMinKeySize), size(i.ulMaxKeySize))),
+                    flags: info.map(|i| flag_names(i.flags)).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// [`Module::mechanisms`] through cryptoki: only the mechanisms it can name.
+    fn mechanisms_through_cryptoki(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
         let list = self.ctx.get_mechanism_list(slot)?;
         list.into_iter()
             .map(|m| {
@@ -481,7 +584,10 @@ impl Module {
                 Ok(MechanismSummary {
                     name: m.to_string(),
                     key_sizes: info.as_ref().map(|i| (i.min_key_size(), i.max_key_size())),
-                    flags: info.as_ref().map(mechanism_flags).unwrap_or_default(),
+                    flags: info
+                        .as_ref()
+                        .map(|i| flag_names(cryptoki_flags(i)))
+                        .unwrap_or_default(),
                 })
             })
             .collect()
