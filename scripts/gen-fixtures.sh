@@ -11,24 +11,22 @@
 # bytes (and new fingerprints), but the structure, names, serials, dates and
 # extensions are fixed.
 #
+# The scratch directory, key generation and the `openssl ca` setup come from
+# scripts/lib/fixture-ca.sh, shared with gen-chain-fixtures.sh and
+# gen-hostile-fixtures.sh.
+#
 # Every password used by the fixtures is: test
 set -euo pipefail
 
-OPENSSL=${OPENSSL:-openssl}
 PASS=test
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$script_dir/.." && pwd)
 FX="$repo_root/fixtures"
+# shellcheck source=lib/fixture-ca.sh
+. "$script_dir/lib/fixture-ca.sh"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/certscope-fixtures.XXXXXX")
-trap 'rm -rf -- "$work"' EXIT
-
-# Keep distribution-specific openssl.cnf settings out of the picture.
-: >"$work/empty.cnf"
-export OPENSSL_CONF="$work/empty.cnf"
-
-ossl() { "$OPENSSL" "$@"; }
+fixture_workdir certscope-fixtures
 
 # Dates used throughout (UTCTime in the certificates because < 2050).
 NOT_BEFORE=20200101000000Z
@@ -65,19 +63,17 @@ relabel() {
 # ---------------------------------------------------------------------------
 # Keys
 # ---------------------------------------------------------------------------
-ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$K/rsa-2048.pem" 2>/dev/null
+key rsa2048 "$K/rsa-2048.pem"
 ossl rsa -in "$K/rsa-2048.pem" -traditional -out "$K/rsa-2048-pkcs1.pem" 2>/dev/null
 ossl pkcs8 -topk8 -nocrypt -in "$K/rsa-2048.pem" -outform DER -out "$K/rsa-2048.der"
 ossl rsa -in "$K/rsa-2048.pem" -traditional -outform DER -out "$K/rsa-2048-pkcs1.der" 2>/dev/null
 
-ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -pkeyopt ec_param_enc:named_curve \
-    -out "$K/p256.pem"
+key p256 "$K/p256.pem"
 ossl ec -in "$K/p256.pem" -out "$K/p256-sec1.pem" 2>/dev/null
 ossl ec -in "$K/p256.pem" -outform DER -out "$K/p256-sec1.der" 2>/dev/null
 
-ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -pkeyopt ec_param_enc:named_curve \
-    -out "$K/p384.pem"
-ossl genpkey -algorithm ED25519 -out "$K/ed25519.pem"
+key p384 "$K/p384.pem"
+key ed25519 "$K/ed25519.pem"
 
 ossl genpkey -genparam -algorithm DSA -pkeyopt dsa_paramgen_bits:2048 \
     -pkeyopt dsa_paramgen_q_bits:256 -out "$work/dsa-params.pem" 2>/dev/null
@@ -85,7 +81,7 @@ ossl genpkey -paramfile "$work/dsa-params.pem" -out "$work/dsa-pkcs8.pem"
 ossl dsa -in "$work/dsa-pkcs8.pem" -out "$K/dsa-legacy.pem" 2>/dev/null
 
 # Intermediate CA key (RSA-2048).
-ossl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$K/intermediate-rsa.pem" 2>/dev/null
+key rsa2048 "$K/intermediate-rsa.pem"
 
 # Public keys.
 ossl pkey -in "$K/rsa-2048.pem" -pubout -out "$K/rsa-2048-pub.pem"
@@ -105,73 +101,6 @@ ossl ec -in "$K/p256.pem" -des3 -passout "pass:$PASS" -out "$K/p256-legacy-des3.
 # Domain parameters.
 ossl ecparam -name prime256v1 -out "$K/ec-params.pem"
 ossl genpkey -genparam -algorithm DH -pkeyopt group:ffdhe2048 -out "$K/dh-params.pem"
-
-# ---------------------------------------------------------------------------
-# CA machinery (scratch).
-# ---------------------------------------------------------------------------
-cat >"$work/req.cnf" <<'EOF'
-[ req ]
-distinguished_name = req_dn
-prompt = no
-[ req_dn ]
-CN = placeholder
-EOF
-
-# mkcsr KEY SUBJECT OUT
-mkcsr() {
-    ossl req -new -config "$work/req.cnf" -key "$1" -subj "$2" -out "$3"
-}
-
-# setup_ca NAME CERT KEY SERIALHEX: create a CA directory with an openssl ca config.
-setup_ca() {
-    local name=$1 cert=$2 key=$3 serial=$4 dir="$work/ca-$1"
-    mkdir -p "$dir/newcerts"
-    : >"$dir/index.txt"
-    echo "$serial" >"$dir/serial"
-    echo 01 >"$dir/crlnumber"
-    cat >"$dir/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-
-[ CA_default ]
-dir             = $dir
-database        = \$dir/index.txt
-new_certs_dir   = \$dir/newcerts
-serial          = \$dir/serial
-crlnumber       = \$dir/crlnumber
-certificate     = $cert
-private_key     = $key
-default_md      = sha256
-policy          = policy_any
-unique_subject  = no
-email_in_dn     = yes
-copy_extensions = none
-preserve        = yes
-
-[ policy_any ]
-countryName            = optional
-stateOrProvinceName    = optional
-localityName           = optional
-organizationName       = optional
-organizationalUnitName = optional
-commonName             = supplied
-emailAddress           = optional
-
-[ crl_ext ]
-authorityKeyIdentifier = keyid:always
-EOF
-    echo "$dir"
-}
-
-# ca_sign CADIR CSR OUT EXTSECTION STARTDATE ENDDATE [extra ca args...]
-ca_sign() {
-    local dir=$1 csr=$2 out=$3 ext=$4 start=$5 end=$6
-    shift 6
-    ossl ca -batch -config "$dir/ca.cnf" -notext -preserveDN \
-        -startdate "$start" -enddate "$end" \
-        -extfile "$work/ext.cnf" -extensions "$ext" \
-        -in "$csr" -out "$out" "$@" 2>"$work/ca.log" || { cat "$work/ca.log" >&2; return 1; }
-}
 
 # ---------------------------------------------------------------------------
 # Certificate Transparency SCT list (TLS encoding, RFC 6962 section 3.3).
@@ -261,12 +190,12 @@ subjectAltName         = DNS:localhost
 EOF
 
 # ---------------------------------------------------------------------------
-# Certificates
+# Certificates (ca_dir, mkcsr and ca_sign: lib/fixture-ca.sh). These CAs sign
+# with sha256 unless a call says -md.
 # ---------------------------------------------------------------------------
 # Root CA (P-384, self-signed, serial 01).
-ossl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -pkeyopt ec_param_enc:named_curve \
-    -out "$K/root-ca-p384.pem"
-root_dir=$(setup_ca root "$C/root-ca.pem" "$K/root-ca-p384.pem" 01)
+key p384 "$K/root-ca-p384.pem"
+root_dir=$(ca_dir root "$C/root-ca.pem" "$K/root-ca-p384.pem" 01 sha256)
 mkcsr "$K/root-ca-p384.pem" "/C=US/O=Certscope Test/CN=Certscope Test Root CA" "$work/root.csr"
 ca_sign "$root_dir" "$work/root.csr" "$C/root-ca.pem" root_ext "$NOT_BEFORE" "$NOT_AFTER" \
     -selfsign -keyfile "$K/root-ca-p384.pem" -md sha384
@@ -278,7 +207,7 @@ ca_sign "$root_dir" "$work/intermediate.csr" "$C/intermediate-ca.pem" intermedia
     -md sha384
 
 # Leaf (P-256, serial 1000 from the intermediate) and expired leaf (serial 1001).
-int_dir=$(setup_ca intermediate "$C/intermediate-ca.pem" "$K/intermediate-rsa.pem" 1000)
+int_dir=$(ca_dir intermediate "$C/intermediate-ca.pem" "$K/intermediate-rsa.pem" 1000 sha256)
 mkcsr "$K/p256.pem" \
     "/C=US/ST=California/L=San Francisco/O=Certscope Test/OU=Engineering/CN=www.example.com/emailAddress=admin@example.com" \
     "$work/leaf.csr"
@@ -288,13 +217,13 @@ mkcsr "$K/p384.pem" "/C=US/O=Certscope Test/CN=expired.example.com" "$work/expir
 ca_sign "$int_dir" "$work/expired.csr" "$C/expired.pem" expired_ext 20200101000000Z 20210101000000Z
 
 # Self-signed Ed25519 certificate (serial 0a).
-ed_dir=$(setup_ca ed25519 "$C/ed25519-self.pem" "$K/ed25519.pem" 0A)
+ed_dir=$(ca_dir ed25519 "$C/ed25519-self.pem" "$K/ed25519.pem" 0A sha256)
 mkcsr "$K/ed25519.pem" "/C=US/O=Certscope Test/CN=Certscope Test Ed25519" "$work/ed25519.csr"
 ca_sign "$ed_dir" "$work/ed25519.csr" "$C/ed25519-self.pem" selfsigned_ext "$NOT_BEFORE" "$NOT_AFTER" \
     -selfsign -keyfile "$K/ed25519.pem" -md default
 
 # Self-signed RSA certificate with a big (20-byte, positive) serial.
-rsa_dir=$(setup_ca rsaself "$C/rsa-self.pem" "$K/rsa-2048.pem" 5A3C9E1F7B2D4C6E8A0B1D3F5E7C9A2B4D6F8E01)
+rsa_dir=$(ca_dir rsaself "$C/rsa-self.pem" "$K/rsa-2048.pem" 5A3C9E1F7B2D4C6E8A0B1D3F5E7C9A2B4D6F8E01 sha256)
 mkcsr "$K/rsa-2048.pem" "/C=US/O=Certscope Test/CN=Certscope Test RSA Self-Signed" "$work/rsa-self.csr"
 ca_sign "$rsa_dir" "$work/rsa-self.csr" "$C/rsa-self.pem" selfsigned_ext "$NOT_BEFORE" "$NOT_AFTER" \
     -selfsign -keyfile "$K/rsa-2048.pem"
@@ -359,9 +288,7 @@ gen_crl() {
     sed -i -e "s#^database .*#database        = $dir/index.txt#" \
         -e "s#^crlnumber .*#crlnumber       = $dir/crlnumber#" "$dir/ca.cnf"
     echo "$2" >"$dir/crlnumber"
-    ossl ca -batch -config "$dir/ca.cnf" -gencrl -crlexts crl_ext \
-        -crl_lastupdate "$CRL_LAST" -crl_nextupdate "$CRL_NEXT" \
-        -out "$3" 2>"$work/ca.log" || { cat "$work/ca.log" >&2; return 1; }
+    ca_crl "$dir/ca.cnf" "$CRL_LAST" "$CRL_NEXT" "$3"
 }
 
 # index.txt line: R <tab> expiry <tab> revocationDate[,reason] <tab> serial <tab> unknown <tab> subject
