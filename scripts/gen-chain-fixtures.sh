@@ -15,20 +15,19 @@
 # Beside the fixtures it writes fixtures/chains/openssl-verdicts.txt: what
 # `openssl verify -partial_chain -attime` says about every chain, which tests/chain.rs
 # compares with `certscope chain`.
+#
+# Keys, the scratch directory and the `openssl ca` setup come from
+# scripts/lib/fixture-ca.sh, the same recipe gen-fixtures.sh uses.
 set -euo pipefail
-
-OPENSSL=${OPENSSL:-openssl}
-ossl() { "$OPENSSL" "$@"; }
 
 script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
 repo_root=$(cd -- "$script_dir/.." && pwd)
 CH="$repo_root/fixtures/chains"
 LI="$repo_root/fixtures/lint"
+# shellcheck source=lib/fixture-ca.sh
+. "$script_dir/lib/fixture-ca.sh"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/certscope-chain-fixtures.XXXXXX")
-trap 'rm -rf -- "$work"' EXIT
-: >"$work/empty.cnf"
-export OPENSSL_CONF="$work/empty.cnf"
+fixture_workdir certscope-chain-fixtures
 
 rm -rf -- "$CH" "$LI"
 mkdir -p "$CH" "$LI"
@@ -45,74 +44,16 @@ LEAF_START=20250601000000Z
 LEAF_END=20260601000000Z
 
 # ---------------------------------------------------------------------------
-# Helpers (the same openssl-ca recipe as gen-fixtures.sh).
+# Helpers (key, ca_dir, mkcsr, ca_sign and ca_crl: lib/fixture-ca.sh).
 # ---------------------------------------------------------------------------
-cat >"$work/req.cnf" <<'EOF'
-[ req ]
-distinguished_name = req_dn
-prompt = no
-[ req_dn ]
-CN = placeholder
-EOF
-
-# key ALG OUT: fresh private key (rsa2048, rsa1024, p224, p256, p384, p521, ed25519, ed448).
-key() {
-    case $1 in
-        rsa*) ossl genpkey -algorithm RSA -pkeyopt "rsa_keygen_bits:${1#rsa}" -out "$2" 2>/dev/null ;;
-        p224|p256|p384|p521)
-            ossl genpkey -algorithm EC -pkeyopt "ec_paramgen_curve:P-${1#p}" \
-                -pkeyopt ec_param_enc:named_curve -out "$2" ;;
-        ed25519) ossl genpkey -algorithm ED25519 -out "$2" ;;
-        ed448) ossl genpkey -algorithm ED448 -out "$2" ;;
-        *) echo "unknown key type $1" >&2; return 1 ;;
-    esac
-}
-
-# ca_dir NAME CERT KEY: an openssl ca directory signing with CERT/KEY.
-ca_dir() {
-    local dir="$work/ca-$1"
-    mkdir -p "$dir/newcerts"
-    : >"$dir/index.txt"
-    echo 01 >"$dir/serial"
-    echo 01 >"$dir/crlnumber"
-    cat >"$dir/ca.cnf" <<EOF
-[ ca ]
-default_ca = CA_default
-[ CA_default ]
-dir             = $dir
-database        = \$dir/index.txt
-new_certs_dir   = \$dir/newcerts
-serial          = \$dir/serial
-crlnumber       = \$dir/crlnumber
-certificate     = $2
-private_key     = $3
-default_md      = default
-policy          = policy_any
-unique_subject  = no
-copy_extensions = none
-preserve        = yes
-[ policy_any ]
-countryName            = optional
-organizationName       = optional
-commonName             = supplied
-[ crl_ext ]
-authorityKeyIdentifier = keyid:always
-EOF
-    echo "$dir"
-}
-
 # sign CADIR KEY SUBJECT OUT EXT START END SERIALHEX [extra openssl ca args...]
 # Issues a certificate for KEY from CADIR (add -selfsign -keyfile KEY for a root).
 sign() {
     local dir=$1 k=$2 subj=$3 out=$4 ext=$5 start=$6 end=$7 serial=$8
     shift 8
-    ossl req -new -config "$work/req.cnf" -key "$k" -subj "$subj" -out "$work/req.csr"
+    mkcsr "$k" "$subj" "$work/req.csr"
     echo "$serial" >"$dir/serial"
-    ossl ca -batch -config "$dir/ca.cnf" -notext -preserveDN \
-        -startdate "$start" -enddate "$end" \
-        -extfile "$work/ext.cnf" -extensions "$ext" \
-        -in "$work/req.csr" -out "$work/ca-out.pem" "$@" 2>"$work/ca.log" \
-        || { cat "$work/ca.log" >&2; return 1; }
+    ca_sign "$dir" "$work/req.csr" "$work/ca-out.pem" "$ext" "$start" "$end" "$@"
     # One clean PEM block per file.
     ossl x509 -in "$work/ca-out.pem" -out "$out"
 }
@@ -457,9 +398,7 @@ resign "$work/dup.tbs" "$work/clean.der" "$LI/duplicate-extension.pem"
 # Path length violated: the chain fixture pathlen-exceeded.pem covers it (check reads it).
 
 # A CRL whose nextUpdate (2025-01-01) has passed.
-ossl ca -batch -config "$inter_dir/ca.cnf" -gencrl -crlexts crl_ext \
-    -crl_lastupdate 20240101000000Z -crl_nextupdate 20250101000000Z \
-    -out "$LI/crl-next-update-passed.crl" 2>"$work/ca.log" || { cat "$work/ca.log" >&2; exit 1; }
+ca_crl "$inter_dir/ca.cnf" 20240101000000Z 20250101000000Z "$LI/crl-next-update-passed.crl"
 
 # The intermediate these lint certificates chain to, for `check` and `chain` runs.
 cp "$work/inter.pem" "$LI/issuer.pem"
