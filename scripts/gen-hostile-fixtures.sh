@@ -10,18 +10,21 @@
 # certificates (review the snapshot diff, then commit both).
 #
 # Requirements: the `openssl` CLI (3.x), coreutils, printf.
+#
+# The scratch directory comes from scripts/lib/fixture-ca.sh, like the other generators';
+# the CA config stays here: it carries the hostile request and extension sections, with
+# the UTF-8 settings they need, in one file.
 set -euo pipefail
 
-OPENSSL=${OPENSSL:-openssl}
-repo_root=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd)
+script_dir=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd)
+repo_root=$(cd -- "$script_dir/.." && pwd)
 OUT="$repo_root/fixtures/hostile"
 KEY="$repo_root/fixtures/keys/p256.pem"
 LEGACY="$repo_root/fixtures/keys/rsa-legacy-aes.pem"
+# shellcheck source=lib/fixture-ca.sh
+. "$script_dir/lib/fixture-ca.sh"
 
-work=$(mktemp -d "${TMPDIR:-/tmp}/certscope-hostile.XXXXXX")
-trap 'rm -rf -- "$work"' EXIT
-: >"$work/empty.cnf"
-export OPENSSL_CONF="$work/empty.cnf"
+fixture_workdir certscope-hostile
 
 rm -rf -- "$OUT"
 mkdir -p "$OUT"
@@ -77,12 +80,12 @@ otherName.1 = 1.3.6.1.4.1.311.20.2.3;FORMAT:UTF8,UTF8:admin${RLO}moc.evil
 CNF
 
 subject="/CN=evil${ESC}[31mred${ESC}[0m ${RLO}gpj.exe/O=Hostile ${RLO}Names Ltd"
-"$OPENSSL" req -new -config "$work/ca.cnf" -utf8 -key "$KEY" -subj "$subject" \
+ossl req -new -config "$work/ca.cnf" -utf8 -key "$KEY" -subj "$subject" \
     -out "$work/req.csr"
-"$OPENSSL" ca -batch -config "$work/ca.cnf" -selfsign -keyfile "$KEY" -utf8 \
+ossl ca -batch -config "$work/ca.cnf" -selfsign -keyfile "$KEY" -utf8 \
     -startdate 20200101000000Z -enddate 20450101000000Z \
     -in "$work/req.csr" -out "$work/cert.pem" -notext 2>/dev/null
-"$OPENSSL" x509 -in "$work/cert.pem" -out "$OUT/escape-names.pem"
+ossl x509 -in "$work/cert.pem" -out "$OUT/escape-names.pem"
 
 # The same subject in a CSR: names outside certificates take the same path.
 cp "$work/req.csr" "$OUT/escape-names.csr"
