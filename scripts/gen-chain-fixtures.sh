@@ -85,42 +85,56 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName         = DNS:chain-leaf.example,DNS:*.wild.example,IP:192.0.2.1
 authorityInfoAccess    = caIssuers;URI:http://pki.example/chain-intermediate.crt
+EOF
 
-[ lint_leaf ]
-basicConstraints       = critical,CA:FALSE
-keyUsage               = critical,digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName         = DNS:lint.example
+# ext_section NAME KEY=VALUE...: print the extension section NAME, one `KEY = VALUE` line
+# each, in order. A later KEY=VALUE replaces the line of the same KEY where it stands and
+# KEY= drops it, so a section can be written as another one plus what differs.
+ext_section() {
+    local name=$1 kv k i found
+    shift
+    local -a keys=() vals=()
+    for kv in "$@"; do
+        k=${kv%%=*}
+        found=
+        for i in "${!keys[@]}"; do
+            [ "${keys[$i]}" = "$k" ] && { found=$i; break; }
+        done
+        if [ -z "$found" ]; then
+            keys+=("$k")
+            vals+=("${kv#*=}")
+        elif [ "$kv" = "$k=" ]; then
+            unset 'keys[found]' 'vals[found]'
+        else
+            vals[found]=${kv#*=}
+        fi
+    done
+    printf '\n[ %s ]\n' "$name"
+    for i in "${!keys[@]}"; do
+        printf '%-22s = %s\n' "${keys[$i]}" "${vals[$i]}"
+    done
+}
 
-[ lint_self ]
-basicConstraints       = critical,CA:FALSE
-keyUsage               = critical,digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-subjectAltName         = DNS:lint.example
-
-[ lint_ca_no_keycertsign ]
-basicConstraints       = critical,CA:TRUE
-keyUsage               = critical,digitalSignature,cRLSign
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-
-[ lint_leaf_ca_true ]
-basicConstraints       = critical,CA:TRUE
-keyUsage               = critical,digitalSignature,keyCertSign
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName         = DNS:lint.example
-
-[ lint_no_san ]
-basicConstraints       = critical,CA:FALSE
-keyUsage               = critical,digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
+# Lint sections: each one is the clean leaf's with the one thing its lint checks changed.
+lint_leaf=(
+    basicConstraints=critical,CA:FALSE
+    keyUsage=critical,digitalSignature
+    extendedKeyUsage=serverAuth
+    subjectKeyIdentifier=hash
+    authorityKeyIdentifier=keyid:always
+    subjectAltName=DNS:lint.example
+)
+{
+    ext_section lint_leaf "${lint_leaf[@]}"
+    # Self-signed (md5-signature.pem): no issuer key to identify.
+    ext_section lint_self "${lint_leaf[@]}" authorityKeyIdentifier=
+    ext_section lint_ca_no_keycertsign "${lint_leaf[@]}" basicConstraints=critical,CA:TRUE \
+        keyUsage=critical,digitalSignature,cRLSign extendedKeyUsage= subjectAltName=
+    ext_section lint_leaf_ca_true "${lint_leaf[@]}" basicConstraints=critical,CA:TRUE \
+        keyUsage=critical,digitalSignature,keyCertSign
+    ext_section lint_no_san "${lint_leaf[@]}" subjectAltName=
+    # Written out, so that the reason for the explicit "none" stays in the config.
+    cat <<'EOF'
 
 [ lint_no_aki_ski ]
 basicConstraints       = critical,CA:FALSE
@@ -130,16 +144,10 @@ subjectAltName         = DNS:lint.example
 # OpenSSL 3 adds both identifiers unless told not to.
 subjectKeyIdentifier   = none
 authorityKeyIdentifier = none
-
-[ lint_unknown_critical ]
-basicConstraints       = critical,CA:FALSE
-keyUsage               = critical,digitalSignature
-extendedKeyUsage       = serverAuth
-subjectKeyIdentifier   = hash
-authorityKeyIdentifier = keyid:always
-subjectAltName         = DNS:lint.example
-1.3.6.1.4.1.55555.9.1  = critical,ASN1:UTF8String:must be understood
 EOF
+    ext_section lint_unknown_critical "${lint_leaf[@]}" \
+        "1.3.6.1.4.1.55555.9.1=critical,ASN1:UTF8String:must be understood"
+} >>"$work/ext.cnf"
 
 # python3 helper: DER surgery that openssl cannot be asked for.
 #   dup-ext IN.der OUT.tbs   TBS of IN with its subjectAltName extension repeated
