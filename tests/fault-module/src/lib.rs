@@ -464,25 +464,63 @@ pub unsafe extern "C" fn C_GetFunctionList(list: *mut *mut CK_FUNCTION_LIST) -> 
 
 const MISSING: CK_RV = CKR_FUNCTION_NOT_SUPPORTED;
 
-unsafe extern "C" fn initialize(args: *mut c_void) -> CK_RV {
-    call("C_Initialize", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_Initialize.map_or(MISSING, |f| unsafe { f(args) })
-    })
+/// Interceptors that only forward (counting, injecting and logging happen in `call`):
+/// `name => C_Function(arguments);` defines `name`, which passes the arguments unchanged.
+macro_rules! forwarders {
+    ($($name:ident => $function:ident($($arg:ident: $ty:ty),* $(,)?);)*) => {$(
+        unsafe extern "C" fn $name($($arg: $ty),*) -> CK_RV {
+            call(stringify!($function), |real, _, _| {
+                // SAFETY: forwarding the caller's arguments unchanged.
+                real.$function.map_or(MISSING, |f| unsafe { f($($arg),*) })
+            })
+        }
+    )*};
 }
 
-unsafe extern "C" fn finalize(reserved: *mut c_void) -> CK_RV {
-    call("C_Finalize", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_Finalize.map_or(MISSING, |f| unsafe { f(reserved) })
-    })
-}
-
-unsafe extern "C" fn get_info(info: *mut CK_INFO) -> CK_RV {
-    call("C_GetInfo", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_GetInfo.map_or(MISSING, |f| unsafe { f(info) })
-    })
+forwarders! {
+    initialize => C_Initialize(args: *mut c_void);
+    finalize => C_Finalize(reserved: *mut c_void);
+    get_info => C_GetInfo(info: *mut CK_INFO);
+    get_token_info => C_GetTokenInfo(slot: CK_SLOT_ID, info: *mut CK_TOKEN_INFO);
+    get_mechanism_list => C_GetMechanismList(
+        slot: CK_SLOT_ID,
+        list: *mut CK_MECHANISM_TYPE,
+        count: *mut CK_ULONG,
+    );
+    get_mechanism_info => C_GetMechanismInfo(
+        slot: CK_SLOT_ID,
+        mechanism: CK_MECHANISM_TYPE,
+        info: *mut CK_MECHANISM_INFO,
+    );
+    open_session => C_OpenSession(
+        slot: CK_SLOT_ID,
+        flags: CK_FLAGS,
+        application: *mut c_void,
+        notify: CK_NOTIFY,
+        session: *mut CK_SESSION_HANDLE,
+    );
+    close_session => C_CloseSession(session: CK_SESSION_HANDLE);
+    close_all_sessions => C_CloseAllSessions(slot: CK_SLOT_ID);
+    get_session_info => C_GetSessionInfo(session: CK_SESSION_HANDLE, info: *mut CK_SESSION_INFO);
+    login => C_Login(
+        session: CK_SESSION_HANDLE,
+        user: CK_USER_TYPE,
+        pin: *mut CK_UTF8CHAR,
+        pin_len: CK_ULONG,
+    );
+    logout => C_Logout(session: CK_SESSION_HANDLE);
+    find_objects_init => C_FindObjectsInit(
+        session: CK_SESSION_HANDLE,
+        template: *mut CK_ATTRIBUTE,
+        count: CK_ULONG,
+    );
+    find_objects => C_FindObjects(
+        session: CK_SESSION_HANDLE,
+        objects: *mut CK_OBJECT_HANDLE,
+        max: CK_ULONG,
+        count: *mut CK_ULONG,
+    );
+    find_objects_final => C_FindObjectsFinal(session: CK_SESSION_HANDLE);
 }
 
 unsafe extern "C" fn get_slot_list(
@@ -514,133 +552,6 @@ unsafe extern "C" fn get_slot_info(slot: CK_SLOT_ID, info: *mut CK_SLOT_INFO) ->
             unsafe { (*info).flags &= !CKF_TOKEN_PRESENT };
         }
         rv
-    })
-}
-
-unsafe extern "C" fn get_token_info(slot: CK_SLOT_ID, info: *mut CK_TOKEN_INFO) -> CK_RV {
-    call("C_GetTokenInfo", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_GetTokenInfo
-            .map_or(MISSING, |f| unsafe { f(slot, info) })
-    })
-}
-
-unsafe extern "C" fn get_mechanism_list(
-    slot: CK_SLOT_ID,
-    list: *mut CK_MECHANISM_TYPE,
-    count: *mut CK_ULONG,
-) -> CK_RV {
-    call("C_GetMechanismList", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_GetMechanismList
-            .map_or(MISSING, |f| unsafe { f(slot, list, count) })
-    })
-}
-
-unsafe extern "C" fn get_mechanism_info(
-    slot: CK_SLOT_ID,
-    mechanism: CK_MECHANISM_TYPE,
-    info: *mut CK_MECHANISM_INFO,
-) -> CK_RV {
-    call("C_GetMechanismInfo", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_GetMechanismInfo
-            .map_or(MISSING, |f| unsafe { f(slot, mechanism, info) })
-    })
-}
-
-unsafe extern "C" fn open_session(
-    slot: CK_SLOT_ID,
-    flags: CK_FLAGS,
-    application: *mut c_void,
-    notify: CK_NOTIFY,
-    session: *mut CK_SESSION_HANDLE,
-) -> CK_RV {
-    call("C_OpenSession", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_OpenSession.map_or(MISSING, |f| unsafe {
-            f(slot, flags, application, notify, session)
-        })
-    })
-}
-
-unsafe extern "C" fn close_session(session: CK_SESSION_HANDLE) -> CK_RV {
-    call("C_CloseSession", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_CloseSession
-            .map_or(MISSING, |f| unsafe { f(session) })
-    })
-}
-
-unsafe extern "C" fn close_all_sessions(slot: CK_SLOT_ID) -> CK_RV {
-    call("C_CloseAllSessions", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_CloseAllSessions
-            .map_or(MISSING, |f| unsafe { f(slot) })
-    })
-}
-
-unsafe extern "C" fn get_session_info(
-    session: CK_SESSION_HANDLE,
-    info: *mut CK_SESSION_INFO,
-) -> CK_RV {
-    call("C_GetSessionInfo", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_GetSessionInfo
-            .map_or(MISSING, |f| unsafe { f(session, info) })
-    })
-}
-
-unsafe extern "C" fn login(
-    session: CK_SESSION_HANDLE,
-    user: CK_USER_TYPE,
-    pin: *mut CK_UTF8CHAR,
-    pin_len: CK_ULONG,
-) -> CK_RV {
-    call("C_Login", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_Login
-            .map_or(MISSING, |f| unsafe { f(session, user, pin, pin_len) })
-    })
-}
-
-unsafe extern "C" fn logout(session: CK_SESSION_HANDLE) -> CK_RV {
-    call("C_Logout", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_Logout.map_or(MISSING, |f| unsafe { f(session) })
-    })
-}
-
-unsafe extern "C" fn find_objects_init(
-    session: CK_SESSION_HANDLE,
-    template: *mut CK_ATTRIBUTE,
-    count: CK_ULONG,
-) -> CK_RV {
-    call("C_FindObjectsInit", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_FindObjectsInit
-            .map_or(MISSING, |f| unsafe { f(session, template, count) })
-    })
-}
-
-unsafe extern "C" fn find_objects(
-    session: CK_SESSION_HANDLE,
-    objects: *mut CK_OBJECT_HANDLE,
-    max: CK_ULONG,
-    count: *mut CK_ULONG,
-) -> CK_RV {
-    call("C_FindObjects", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_FindObjects
-            .map_or(MISSING, |f| unsafe { f(session, objects, max, count) })
-    })
-}
-
-unsafe extern "C" fn find_objects_final(session: CK_SESSION_HANDLE) -> CK_RV {
-    call("C_FindObjectsFinal", |real, _, _| {
-        // SAFETY: forwarding the caller's arguments unchanged.
-        real.C_FindObjectsFinal
-            .map_or(MISSING, |f| unsafe { f(session) })
     })
 }
 
