@@ -8,15 +8,6 @@
 //! forwards to the SoftHSM module named by `CERTSCOPE_FAULT_TARGET`. See the crate's
 //! documentation for the `CERTSCOPE_FAULT` rules and the log format.
 
-// Each test binary uses a different part of the harness; test code panics with a message.
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::ffi::OsString;
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;

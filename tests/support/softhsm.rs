@@ -35,16 +35,6 @@
 //! Token tests print a message and pass, unless `CERTSCOPE_REQUIRE_SOFTHSM=1`, in which
 //! case they fail: CI sets it so that a missing package cannot hide the whole suite.
 
-// Each test binary uses a different part of the harness; test code panics with a message
-// on a failed expectation (clippy's allow-*-in-tests covers #[test] functions only).
-#![allow(
-    dead_code,
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
-
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::process::Command;
