@@ -16,31 +16,15 @@ mod support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::process::Output;
 
 use serde_json::Value;
 use support::softhsm::{
     self as harness, populate, token_test, token_test_via, Contents, Proxy, EC_KEY,
     PRIVATE_CERT_LABEL, RSA_KEY, USER_PIN,
 };
-use support::{stderr, stdout};
+use support::{json, ok, stderr, stdout};
 
 const TOKEN: &str = "certscope";
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(o), stderr(o)))
-}
-
-fn ok(o: &Output) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
 
 fn items(v: &Value) -> Vec<Value> {
     v["items"].as_array().unwrap().clone()

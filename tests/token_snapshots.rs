@@ -14,21 +14,15 @@
 mod support;
 
 use support::softhsm::{populate, token_test, ChildContext, Contents, USER_PIN};
-use support::{stderr, stdout};
+use support::{json, slot_labelled, stderr, stdout};
 
 const TOKEN: &str = "snapshot";
 
 /// Replaces the run-dependent values with `[SERIAL]`, `[SLOT]` and `[MODULE]`.
 fn stable(ctx: &ChildContext, text: &str) -> String {
     let o = ctx.token("slots", &["--format", "json"]);
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let slot = v["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["token"]["label"] == TOKEN)
-        .unwrap()
-        .clone();
+    let v = json(&o);
+    let slot = slot_labelled(&v, TOKEN);
     let serial = slot["token"]["serial"].as_str().unwrap();
     let id = slot["id"].as_u64().unwrap();
     text.replace(serial, "[SERIAL]")

@@ -19,26 +19,11 @@ use serde_json::Value;
 use support::softhsm::{
     self as harness, populate, token_test, ChildContext, Contents, PRIVATE_CERT_LABEL, USER_PIN,
 };
-use support::{stderr, stdout};
+use support::{json, ok, slot_labelled, stderr, stdout};
 
 /// A label with a space and a '#', so that URIs need percent-encoding.
 const TOKEN: &str = "cert scope#1";
 const TOKEN_ENCODED: &str = "cert%20scope%231";
-
-fn json(o: &Output) -> Value {
-    serde_json::from_slice(&o.stdout)
-        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(o), stderr(o)))
-}
-
-fn ok(o: &Output) {
-    assert_eq!(
-        o.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        stdout(o),
-        stderr(o)
-    );
-}
 
 /// The first digest of each `certscope fingerprint` line.
 fn digests(o: &Output) -> Vec<String> {
@@ -126,13 +111,7 @@ fn inspect_and_fingerprint_read_uris_like_files() {
             ok(&o);
             assert_eq!(digests(&o), digests(&file));
             let slots = json(&ctx.token("slots", &["-f", "json"]));
-            let ours = slots["slots"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .find(|s| s["token"]["label"] == TOKEN)
-                .unwrap()
-                .clone();
+            let ours = slot_labelled(&slots, TOKEN);
             let serial = ours["token"]["serial"].as_str().unwrap();
             let slot = ours["id"].as_u64().unwrap();
             for path in [
@@ -295,13 +274,7 @@ fn p11_kit_trust_matches_the_system_bundle() {
     let o = support::run(&["token", "slots", "--module", module, "-f", "json"]);
     ok(&o);
     let v = json(&o);
-    let system = v["slots"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["token"]["label"] == "System Trust")
-        .expect("a System Trust token")
-        .clone();
+    let system = slot_labelled(&v, "System Trust");
     let flags = system["token"]["flags"].as_array().unwrap();
     assert!(
         !flags.contains(&"login_required".into()),

@@ -58,6 +58,32 @@ pub fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// stdout parsed as JSON; fails the test with both streams when it is not.
+pub fn json(o: &Output) -> serde_json::Value {
+    serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}{}", stdout(o), stderr(o)))
+}
+
+/// Fails the test with both streams unless the exit status is 0.
+pub fn ok(o: &Output) {
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        stdout(o),
+        stderr(o)
+    );
+}
+
+/// The slot holding the token labelled `label` in a `certscope token slots -f json`
+/// document.
+pub fn slot_labelled<'a>(slots: &'a serde_json::Value, label: &str) -> &'a serde_json::Value {
+    slots["slots"]
+        .as_array()
+        .and_then(|all| all.iter().find(|s| s["token"]["label"] == label))
+        .unwrap_or_else(|| panic!("no token labelled {label:?} in {slots}"))
+}
+
 /// Every fixture file, relative to the repository root, sorted.
 pub fn fixtures() -> Vec<String> {
     let mut out = Vec::new();
