@@ -19,8 +19,8 @@ use std::path::Path;
 
 use serde_json::Value;
 use support::softhsm::{
-    self as harness, populate, token_test, token_test_via, Contents, Proxy, EC_KEY,
-    PRIVATE_CERT_LABEL, RSA_KEY, USER_PIN,
+    self as harness, populate, spy_test, token_test, Contents, EC_KEY, PRIVATE_CERT_LABEL, RSA_KEY,
+    USER_PIN,
 };
 use support::{json, ok, stderr, stdout};
 
@@ -761,83 +761,65 @@ fn softhsm_without_configuration() {
 
 #[test]
 fn wrong_pin_is_tried_exactly_once() {
-    let spy = Path::new(harness::PKCS11_SPY);
-    let missing = if spy.is_file() {
-        vec![]
-    } else {
-        vec![harness::PKCS11_SPY.to_string()]
-    };
-    if !harness::check_tools("wrong_pin_is_tried_exactly_once", &missing) {
-        return;
-    }
-    let proxy = Proxy {
-        module: spy.to_path_buf(),
-        env: harness::spy_env,
-    };
-    token_test_via(
-        "wrong_pin_is_tried_exactly_once",
-        &[TOKEN],
-        Some(proxy),
-        |ctx| {
-            populate(&ctx.softhsm, TOKEN, Contents::CERTS);
-            let o = ctx.token("list", &["--pin", "pass:9999"]);
-            assert_eq!(o.status.code(), Some(1));
-            let err = stderr(&o);
-            assert!(
-                err.contains(
-                    "C_Login: wrong PIN (CKR_PIN_INCORRECT); certscope tried once and will not \
+    spy_test("wrong_pin_is_tried_exactly_once", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let o = ctx.token("list", &["--pin", "pass:9999"]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        assert!(
+            err.contains(
+                "C_Login: wrong PIN (CKR_PIN_INCORRECT); certscope tried once and will not \
                      retry, so the card does not lock"
-                ),
-                "{err}"
-            );
-            assert!(err.starts_with("certscope: pkcs11:"), "{err}");
-            assert!(!err.contains("9999"), "the PIN must not be echoed: {err}");
-            assert_eq!(
-                harness::spy_calls(&ctx.dir, "C_Login"),
-                1,
-                "C_Login count in the spy log"
-            );
-            // Every session closed, the module finalized, also on this error path.
-            assert_eq!(
-                harness::spy_calls(&ctx.dir, "C_OpenSession"),
-                harness::spy_calls(&ctx.dir, "C_CloseSession")
-            );
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 1);
-            // JSON: the failure is in the document's errors too.
-            let o = ctx.token("list", &["--pin", "pass:9999", "-f", "json"]);
-            assert_eq!(o.status.code(), Some(1));
-            let v = json(&o);
-            assert!(v["errors"][0]["message"]
-                .as_str()
-                .unwrap()
-                .contains("CKR_PIN_INCORRECT"));
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 2);
-            // The token is not locked: the right PIN works.
-            let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
-            ok(&o);
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
-            // Without a login, no C_Login at all.
-            let o = ctx.token("list", &[]);
-            ok(&o);
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 4);
-            // Every C_Initialize says one thread calls the module (flags 0), so SoftHSM
-            // takes no lock per object.
-            let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap();
-            let lines: Vec<&str> = log.lines().collect();
-            let init_flags: Vec<&str> = lines
-                .iter()
-                .enumerate()
-                .filter(|(_, l)| l.ends_with(": C_Initialize"))
-                .filter_map(|(i, _)| {
-                    lines
-                        .get(i + 1..i + 5)?
-                        .iter()
-                        .find(|l| l.trim_start().starts_with("flags:"))
-                        .map(|l| l.trim())
-                })
-                .collect();
-            assert_eq!(init_flags, vec!["flags: 0"; 4], "{log}");
-        },
-    );
+            ),
+            "{err}"
+        );
+        assert!(err.starts_with("certscope: pkcs11:"), "{err}");
+        assert!(!err.contains("9999"), "the PIN must not be echoed: {err}");
+        assert_eq!(
+            harness::spy_calls(&ctx.dir, "C_Login"),
+            1,
+            "C_Login count in the spy log"
+        );
+        // Every session closed, the module finalized, also on this error path.
+        assert_eq!(
+            harness::spy_calls(&ctx.dir, "C_OpenSession"),
+            harness::spy_calls(&ctx.dir, "C_CloseSession")
+        );
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 1);
+        // JSON: the failure is in the document's errors too.
+        let o = ctx.token("list", &["--pin", "pass:9999", "-f", "json"]);
+        assert_eq!(o.status.code(), Some(1));
+        let v = json(&o);
+        assert!(v["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("CKR_PIN_INCORRECT"));
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 2);
+        // The token is not locked: the right PIN works.
+        let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
+        ok(&o);
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
+        // Without a login, no C_Login at all.
+        let o = ctx.token("list", &[]);
+        ok(&o);
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 4);
+        // Every C_Initialize says one thread calls the module (flags 0), so SoftHSM
+        // takes no lock per object.
+        let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap();
+        let lines: Vec<&str> = log.lines().collect();
+        let init_flags: Vec<&str> = lines
+            .iter()
+            .enumerate()
+            .filter(|(_, l)| l.ends_with(": C_Initialize"))
+            .filter_map(|(i, _)| {
+                lines
+                    .get(i + 1..i + 5)?
+                    .iter()
+                    .find(|l| l.trim_start().starts_with("flags:"))
+                    .map(|l| l.trim())
+            })
+            .collect();
+        assert_eq!(init_flags, vec!["flags: 0"; 4], "{log}");
+    });
 }

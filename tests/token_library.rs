@@ -34,8 +34,8 @@ use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::object::{Attribute, AttributeInfo, AttributeType, ObjectClass};
 use cryptoki::slot::Slot;
 use support::softhsm::{
-    self as harness, populate, token_test, token_test_via, ChildContext, Contents, Proxy, EC_KEY,
-    P256_OID_DER, PRIVATE_CERT_ID, PRIVATE_CERT_LABEL, RSA_KEY, USER_PIN,
+    self as harness, populate, spy_test, token_test, ChildContext, Contents, EC_KEY, P256_OID_DER,
+    PRIVATE_CERT_ID, PRIVATE_CERT_LABEL, RSA_KEY, USER_PIN,
 };
 
 const TOKEN: &str = "certscope";
@@ -446,65 +446,45 @@ fn keys_are_described_without_secrets() {
 
 #[test]
 fn wrong_pin_is_tried_exactly_once() {
-    let spy = Path::new(harness::PKCS11_SPY);
-    if !harness::check_tools(
-        "wrong_pin_is_tried_exactly_once",
-        &if spy.is_file() {
-            vec![]
-        } else {
-            vec![harness::PKCS11_SPY.to_string()]
-        },
-    ) {
-        return;
-    }
-    let proxy = Proxy {
-        module: spy.to_path_buf(),
-        env: harness::spy_env,
-    };
-    token_test_via(
-        "wrong_pin_is_tried_exactly_once",
-        &[TOKEN],
-        Some(proxy),
-        |ctx| {
-            let module = load(ctx);
-            let slot = slot_of(&module, TOKEN);
-            let mut session = module.open_ro_session(slot).unwrap();
-            let err = session
-                .login(Some("9999"), LoginPolicy::default())
-                .unwrap_err();
-            assert_eq!(err.rv(), Some(RvError::PinIncorrect), "{err}");
-            let text = err.to_string();
-            assert_eq!(
-                text,
-                "C_Login: wrong PIN (CKR_PIN_INCORRECT); certscope tried once and will not retry, \
+    spy_test("wrong_pin_is_tried_exactly_once", &[TOKEN], |ctx| {
+        let module = load(ctx);
+        let slot = slot_of(&module, TOKEN);
+        let mut session = module.open_ro_session(slot).unwrap();
+        let err = session
+            .login(Some("9999"), LoginPolicy::default())
+            .unwrap_err();
+        assert_eq!(err.rv(), Some(RvError::PinIncorrect), "{err}");
+        let text = err.to_string();
+        assert_eq!(
+            text,
+            "C_Login: wrong PIN (CKR_PIN_INCORRECT); certscope tried once and will not retry, \
              so the card does not lock"
-            );
-            assert!(!session.is_logged_in());
-            assert_eq!(
-                harness::spy_calls(&ctx.dir, "C_Login"),
-                1,
-                "C_Login count in the spy log"
-            );
-            // The token is not locked: the right PIN works in a new session.
-            drop(session);
-            let mut session = module.open_ro_session(slot).unwrap();
-            session
-                .login(Some(USER_PIN), LoginPolicy::default())
-                .unwrap();
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 2);
-            assert!(!module.token_info(slot).unwrap().has_flag("user_pin_locked"));
-            // And a PIN shorter than the token's minimum is the token's error, not a retry.
-            drop(session);
-            let mut session = module.open_ro_session(slot).unwrap();
-            let err = session
-                .login(Some("1"), LoginPolicy::default())
-                .unwrap_err();
-            println!("short PIN: {err}");
-            // SoftHSM 2.6 answers CKR_PIN_INCORRECT here, not CKR_PIN_LEN_RANGE.
-            assert_eq!(err.rv(), Some(RvError::PinIncorrect), "{err}");
-            assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
-        },
-    );
+        );
+        assert!(!session.is_logged_in());
+        assert_eq!(
+            harness::spy_calls(&ctx.dir, "C_Login"),
+            1,
+            "C_Login count in the spy log"
+        );
+        // The token is not locked: the right PIN works in a new session.
+        drop(session);
+        let mut session = module.open_ro_session(slot).unwrap();
+        session
+            .login(Some(USER_PIN), LoginPolicy::default())
+            .unwrap();
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 2);
+        assert!(!module.token_info(slot).unwrap().has_flag("user_pin_locked"));
+        // And a PIN shorter than the token's minimum is the token's error, not a retry.
+        drop(session);
+        let mut session = module.open_ro_session(slot).unwrap();
+        let err = session
+            .login(Some("1"), LoginPolicy::default())
+            .unwrap_err();
+        println!("short PIN: {err}");
+        // SoftHSM 2.6 answers CKR_PIN_INCORRECT here, not CKR_PIN_LEN_RANGE.
+        assert_eq!(err.rv(), Some(RvError::PinIncorrect), "{err}");
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
+    });
 }
 
 #[test]

@@ -380,6 +380,25 @@ pub fn token_test_via(
     }
 }
 
+/// [`token_test`] with OpenSC's pkcs11-spy in front of SoftHSM, so that the body can count
+/// calls with [`spy_calls`]; a missing pkcs11-spy is handled like a missing SoftHSM.
+pub fn spy_test(test: &str, labels: &[&str], body: impl FnOnce(&ChildContext)) {
+    let spy = Path::new(PKCS11_SPY);
+    let missing = if spy.is_file() {
+        vec![]
+    } else {
+        vec![PKCS11_SPY.to_string()]
+    };
+    if !check_tools(test, &missing) {
+        return;
+    }
+    let proxy = Proxy {
+        module: spy.to_path_buf(),
+        env: spy_env,
+    };
+    token_test_via(test, labels, Some(proxy), body);
+}
+
 /// One fixture certificate as loaded on the token.
 #[derive(Debug, Clone)]
 pub struct FixtureCert {
