@@ -282,20 +282,20 @@ fn p11_kit_trust_matches_the_system_bundle() {
     );
     assert!(flags.contains(&"write_protected".into()));
 
-    let o = support::run(&[
-        "token",
-        "list",
-        "--module",
-        module,
-        "--token",
-        "System Trust",
-        "--type",
-        "cert",
-        "-f",
-        "json",
-    ]);
-    ok(&o);
-    let v = json(&o);
+    let list = |rest: &[&str]| {
+        let token = [
+            "token",
+            "list",
+            "--module",
+            module,
+            "--token",
+            "System Trust",
+        ];
+        let o = support::run(&[&token[..], rest, &["-f", "json"]].concat());
+        ok(&o);
+        json(&o)
+    };
+    let v = list(&["--type", "cert"]);
     let items = v["items"].as_array().unwrap();
     assert!(
         !items.is_empty(),
@@ -316,18 +316,7 @@ fn p11_kit_trust_matches_the_system_bundle() {
     assert_eq!(ours, bundle_digests);
 
     // Everything, vendor classes (NSS trust objects) included, without failing.
-    let o = support::run(&[
-        "token",
-        "list",
-        "--module",
-        module,
-        "--token",
-        "System Trust",
-        "-f",
-        "json",
-    ]);
-    ok(&o);
-    let all = json(&o)["items"].as_array().unwrap().clone();
+    let all = list(&[])["items"].as_array().unwrap().clone();
     assert!(all.len() > items.len());
     assert!(all.iter().any(|i| i["class"] == "other"));
     // And a trust-module certificate by URI.
