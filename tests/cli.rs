@@ -13,7 +13,7 @@ use std::io::{Read, Write};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use support::{certscope, run, stderr, stdout};
+use support::{certscope, run, run_stdin, stderr, stdout};
 
 #[test]
 fn directory_needs_r() {
@@ -52,15 +52,8 @@ fn usage_error_is_exit_2() {
 
 #[test]
 fn stdin_is_the_default_input() {
-    let mut child = certscope()
-        .args(["fingerprint", "--encoding", "hex"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     let pem = std::fs::read(support::root().join("fixtures/certs/leaf.pem")).unwrap();
-    child.stdin.take().unwrap().write_all(&pem).unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(&["fingerprint", "--encoding", "hex"], &pem);
     assert!(o.status.success());
     let line = stdout(&o);
     assert!(line.starts_with("sha256 9415731d"), "{line}");
@@ -177,19 +170,7 @@ fn pem_output_extracts_pkcs12_certificates() {
     assert_eq!(out.matches("-----BEGIN CERTIFICATE-----").count(), 3);
     assert!(!out.contains("PRIVATE KEY"));
     // Round trip: the PEM output reads back as the same three certificates.
-    let mut child = certscope()
-        .args(["fingerprint", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(out.as_bytes())
-        .unwrap();
-    let back = child.wait_with_output().unwrap();
+    let back = run_stdin(&["fingerprint", "-"], out.as_bytes());
     assert_eq!(stdout(&back).lines().count(), 3);
 }
 
@@ -396,19 +377,10 @@ fn colour_only_when_asked() {
 fn hostile_names_are_escaped_in_text() {
     // A certificate whose CN holds an ANSI escape, built from the leaf by hand would need a
     // signature; instead feed an unknown PEM label carrying the escape.
-    let mut child = certscope()
-        .args(["inspect", "-"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(b"-----BEGIN EVIL\x1b[2J LABEL-----\nAQID\n-----END EVIL\x1b[2J LABEL-----\n")
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = run_stdin(
+        &["inspect", "-"],
+        b"-----BEGIN EVIL\x1b[2J LABEL-----\nAQID\n-----END EVIL\x1b[2J LABEL-----\n",
+    );
     let out = stdout(&o);
     assert!(!out.contains('\x1b'), "{out:?}");
     assert!(out.contains("\\x1b[2J"));

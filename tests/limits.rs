@@ -11,25 +11,7 @@
 
 mod support;
 
-use std::io::Write;
-use std::process::{Output, Stdio};
-
-use support::{certscope, run, stderr, stdout};
-
-fn run_stdin(args: &[&str], input: &[u8]) -> Output {
-    let mut child = certscope()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    // Writing may fail with a broken pipe when certscope stops reading at a limit.
-    let _ = stdin.write_all(input);
-    drop(stdin);
-    child.wait_with_output().unwrap()
-}
+use support::{run, run_stdin, stderr, stdout};
 
 #[test]
 fn max_input_size_for_files_and_stdin() {

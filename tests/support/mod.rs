@@ -11,8 +11,9 @@
     clippy::indexing_slicing
 )]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 pub mod fault;
 pub mod softhsm;
@@ -46,6 +47,22 @@ pub fn certscope() -> Command {
 /// Runs and returns the output.
 pub fn run(args: &[&str]) -> Output {
     certscope().args(args).output().expect("run certscope")
+}
+
+/// Runs with `input` on stdin and returns the output.
+pub fn run_stdin(args: &[&str], input: &[u8]) -> Output {
+    let mut child = certscope()
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run certscope");
+    let mut stdin = child.stdin.take().expect("stdin");
+    // Writing may fail with a broken pipe when certscope stops reading at a limit.
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("wait for certscope")
 }
 
 /// stdout as text.
