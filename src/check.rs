@@ -781,13 +781,7 @@ fn path_length_findings(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn items(files: &[&[u8]]) -> Vec<Item> {
-        files
-            .iter()
-            .flat_map(|d| crate::decode::items_of(d))
-            .collect()
-    }
+    use crate::decode::items_of_all as items;
 
     fn opts() -> Options {
         Options {

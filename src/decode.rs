@@ -913,6 +913,12 @@ pub(crate) fn items_of(data: &[u8]) -> Vec<Item> {
     out
 }
 
+/// [`items_of`] of several fixtures, in order, as one input set.
+#[cfg(test)]
+pub(crate) fn items_of_all(files: &[&[u8]]) -> Vec<Item> {
+    files.iter().flat_map(|d| items_of(d)).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

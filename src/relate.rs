@@ -251,13 +251,7 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn items(files: &[&[u8]]) -> Vec<Item> {
-        files
-            .iter()
-            .flat_map(|d| crate::decode::items_of(d))
-            .collect()
-    }
+    use crate::decode::items_of_all as items;
 
     fn kinds(r: &Related) -> Vec<(RelationKind, usize)> {
         r.relations.iter().map(|r| (r.kind, r.item)).collect()
