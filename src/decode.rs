@@ -1153,6 +1153,23 @@ mod tests {
         }
     }
 
+    /// The [`outline`] of `data` decoded in memory.
+    fn outline_input(data: &[u8], opts: &Options) -> Vec<String> {
+        let mut events = Vec::new();
+        decode_input("t", data, opts, &mut |e| outline(&mut events, e));
+        events
+    }
+
+    /// The [`outline`] of `reader` decoded as a stream.
+    fn outline_stream(reader: &mut (dyn Read + Send), opts: &Options) -> Vec<String> {
+        let mut events = Vec::new();
+        decode_reader("t", reader, u64::MAX, opts, &mut |e| {
+            outline(&mut events, e)
+        })
+        .unwrap();
+        events
+    }
+
     #[test]
     fn max_items_stops_decoding_with_one_problem() {
         let opts = Options {
@@ -1160,18 +1177,13 @@ mod tests {
             ..Options::default()
         };
         let data = include_bytes!("../fixtures/bundles/chain.pem");
-        let mut whole = Vec::new();
-        decode_input("t", data, &opts, &mut |e| outline(&mut whole, e));
+        let whole = outline_input(data, &opts);
         assert_eq!(whole.len(), 3, "{whole:?}");
         assert!(whole[2].contains("more than 2 items"), "{whole:?}");
         assert!(whole[2].contains("--max-items"), "{whole:?}");
         // Streamed (an input over one window), the same, and the rest is not read.
         let big = repeated(data, 2 * WINDOW);
-        let mut streamed = Vec::new();
-        decode_reader("t", &mut Dribble(&big, 0), u64::MAX, &opts, &mut |e| {
-            outline(&mut streamed, e)
-        })
-        .unwrap();
+        let streamed = outline_stream(&mut Dribble(&big, 0), &opts);
         assert_eq!(streamed, whole);
     }
 
@@ -1181,13 +1193,7 @@ mod tests {
             max_items: 1,
             ..Options::default()
         };
-        let mut events = Vec::new();
-        decode_input(
-            "t",
-            include_bytes!("../fixtures/pkcs7/chain-crl.p7b.der"),
-            &opts,
-            &mut |e| outline(&mut events, e),
-        );
+        let events = outline_input(include_bytes!("../fixtures/pkcs7/chain-crl.p7b.der"), &opts);
         assert_eq!(events.len(), 2, "{events:?}");
         assert!(events[1].contains("more than 1 items"), "{events:?}");
     }
@@ -1214,13 +1220,8 @@ mod tests {
                 max_block_size: 1 << 20,
                 ..Options::default()
             };
-            let mut whole = Vec::new();
-            decode_input("t", &data, &opts, &mut |e| outline(&mut whole, e));
-            let mut streamed = Vec::new();
-            decode_reader("t", &mut &data[..], u64::MAX, &opts, &mut |e| {
-                outline(&mut streamed, e)
-            })
-            .unwrap();
+            let whole = outline_input(&data, &opts);
+            let streamed = outline_stream(&mut &data[..], &opts);
             assert_eq!(streamed, whole, "with END: {with_end}");
             assert_eq!(whole.len(), 3, "{whole:?}");
             assert!(whole[1].contains("#1 line Some(35)"), "{whole:?}");
