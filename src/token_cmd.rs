@@ -307,49 +307,57 @@ fn uri_pin(uri: &Pkcs11Uri) -> Result<Option<Secret>, String> {
 struct ModulesDoc<'a> {
     certscope: &'static str,
     modules: &'a [modules::RegisteredModule],
-    proxy: Option<String>,
+    proxy: Option<&'a str>,
 }
 
 fn modules_cmd(format: InfoFormat) -> Result<u8> {
     let found = modules::registered(&config_dirs());
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
+    let doc = ModulesDoc {
+        certscope: env!("CARGO_PKG_VERSION"),
+        modules: &found,
+        proxy: proxy.as_deref(),
+    };
+    print_info(format, &doc, |w| {
+        for m in &found {
+            let mut notes = Vec::new();
+            if !m.exists {
+                notes.push("library missing".to_string());
+            }
+            if m.trust_policy {
+                notes.push("trust anchors".to_string());
+            }
+            if let Some(d) = &m.disable_in {
+                notes.push(format!("disabled in {d}"));
+            }
+            let notes = if notes.is_empty() {
+                String::new()
+            } else {
+                format!("  ({})", notes.join(", "))
+            };
+            writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
+        }
+        match &proxy {
+            Some(p) => writeln!(w, "(default module when none is named: {p})"),
+            None => writeln!(w, "(p11-kit's proxy module is not installed)"),
+        }
+    })
+}
+
+/// Prints an information command's answer on stdout, `doc` as one line of JSON or `text`'s
+/// lines, and gives exit status 0.
+fn print_info(
+    format: InfoFormat,
+    doc: &impl Serialize,
+    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<u8> {
     let mut w = io::BufWriter::new(io::stdout().lock());
     match format {
         InfoFormat::Json => {
-            serde_json::to_writer(
-                &mut w,
-                &ModulesDoc {
-                    certscope: env!("CARGO_PKG_VERSION"),
-                    modules: &found,
-                    proxy,
-                },
-            )?;
+            serde_json::to_writer(&mut w, doc)?;
             writeln!(w)?;
         }
-        InfoFormat::Text => {
-            for m in &found {
-                let mut notes = Vec::new();
-                if !m.exists {
-                    notes.push("library missing".to_string());
-                }
-                if m.trust_policy {
-                    notes.push("trust anchors".to_string());
-                }
-                if let Some(d) = &m.disable_in {
-                    notes.push(format!("disabled in {d}"));
-                }
-                let notes = if notes.is_empty() {
-                    String::new()
-                } else {
-                    format!("  ({})", notes.join(", "))
-                };
-                writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
-            }
-            match proxy {
-                Some(p) => writeln!(w, "(default module when none is named: {p})")?,
-                None => writeln!(w, "(p11-kit's proxy module is not installed)")?,
-            }
-        }
+        InfoFormat::Text => text(&mut w)?,
     }
     w.flush()?;
     Ok(0)
@@ -364,7 +372,7 @@ struct SlotsDoc<'a> {
 
 const WIDTH: usize = 16;
 
-fn field(w: &mut impl Write, indent: usize, label: &str, value: &str) -> io::Result<()> {
+fn field(w: &mut dyn Write, indent: usize, label: &str, value: &str) -> io::Result<()> {
     let label = format!("{label}:");
     writeln!(w, "{:indent$}{label:WIDTH$}{}", "", sanitize(value))
 }
@@ -383,75 +391,62 @@ fn slots_cmd(module_flag: Option<&str>, format: InfoFormat) -> Result<u8> {
     let info = report::module(&module)?;
     let slots = report::slots(&module)?;
     module.finalize()?;
-    let mut w = io::BufWriter::new(io::stdout().lock());
-    match format {
-        InfoFormat::Json => {
-            serde_json::to_writer(
-                &mut w,
-                &SlotsDoc {
-                    certscope: env!("CARGO_PKG_VERSION"),
-                    module: &info,
-                    slots: &slots,
-                },
-            )?;
+    let doc = SlotsDoc {
+        certscope: env!("CARGO_PKG_VERSION"),
+        module: &info,
+        slots: &slots,
+    };
+    print_info(format, &doc, |w| {
+        writeln!(w, "Module: {}", sanitize(&info.path))?;
+        field(
+            w,
+            2,
+            "Library",
+            &format!(
+                "{} {} ({}), PKCS#11 {}",
+                info.description, info.library_version, info.manufacturer, info.cryptoki_version
+            ),
+        )?;
+        for s in &slots {
             writeln!(w)?;
-        }
-        InfoFormat::Text => {
-            writeln!(w, "Module: {}", sanitize(&info.path))?;
+            writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
+            field(w, 2, "Manufacturer", &s.manufacturer)?;
+            field(w, 2, "Flags", &s.flags.join(", "))?;
+            let Some(t) = &s.token else {
+                field(w, 2, "Token", "none")?;
+                continue;
+            };
+            let label = if t.label.is_empty() {
+                "(no label)"
+            } else {
+                t.label.as_str()
+            };
+            field(w, 2, "Token", label)?;
+            field(w, 4, "Manufacturer", &t.manufacturer)?;
+            field(w, 4, "Model", &t.model)?;
+            field(w, 4, "Serial", &t.serial)?;
+            field(w, 4, "Flags", &t.flags.join(", "))?;
             field(
-                &mut w,
-                2,
-                "Library",
-                &format!(
-                    "{} {} ({}), PKCS#11 {}",
-                    info.description,
-                    info.library_version,
-                    info.manufacturer,
-                    info.cryptoki_version
-                ),
+                w,
+                4,
+                "PIN length",
+                &format!("{}-{}", t.min_pin_len, t.max_pin_len),
             )?;
-            for s in &slots {
-                writeln!(w)?;
-                writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
-                field(&mut w, 2, "Manufacturer", &s.manufacturer)?;
-                field(&mut w, 2, "Flags", &s.flags.join(", "))?;
-                let Some(t) = &s.token else {
-                    field(&mut w, 2, "Token", "none")?;
-                    continue;
-                };
-                let label = if t.label.is_empty() {
-                    "(no label)"
-                } else {
-                    t.label.as_str()
-                };
-                field(&mut w, 2, "Token", label)?;
-                field(&mut w, 4, "Manufacturer", &t.manufacturer)?;
-                field(&mut w, 4, "Model", &t.model)?;
-                field(&mut w, 4, "Serial", &t.serial)?;
-                field(&mut w, 4, "Flags", &t.flags.join(", "))?;
-                field(
-                    &mut w,
-                    4,
-                    "PIN length",
-                    &format!("{}-{}", t.min_pin_len, t.max_pin_len),
-                )?;
-                field(
-                    &mut w,
-                    4,
-                    "Public memory",
-                    &memory(t.free_public_memory, t.total_public_memory),
-                )?;
-                field(
-                    &mut w,
-                    4,
-                    "Private memory",
-                    &memory(t.free_private_memory, t.total_private_memory),
-                )?;
-            }
+            field(
+                w,
+                4,
+                "Public memory",
+                &memory(t.free_public_memory, t.total_public_memory),
+            )?;
+            field(
+                w,
+                4,
+                "Private memory",
+                &memory(t.free_private_memory, t.total_private_memory),
+            )?;
         }
-    }
-    w.flush()?;
-    Ok(0)
+        Ok(())
+    })
 }
 
 #[derive(Serialize)]
@@ -473,45 +468,35 @@ fn mechanisms_cmd(
         .map(|t| report::mechanisms(&module, t))
         .collect::<Result<Vec<_>, _>>()?;
     module.finalize()?;
-    let mut w = io::BufWriter::new(io::stdout().lock());
-    match format {
-        InfoFormat::Json => {
-            serde_json::to_writer(
-                &mut w,
-                &MechanismsDoc {
-                    certscope: env!("CARGO_PKG_VERSION"),
-                    tokens: &reports,
-                    note: MECHANISMS_NOTE,
-                },
+    let doc = MechanismsDoc {
+        certscope: env!("CARGO_PKG_VERSION"),
+        tokens: &reports,
+        note: MECHANISMS_NOTE,
+    };
+    print_info(format, &doc, |w| {
+        for r in &reports {
+            writeln!(
+                w,
+                "Token \"{}\" (slot {}): {} mechanisms",
+                sanitize(&r.token),
+                r.slot,
+                r.mechanisms.len()
             )?;
-            writeln!(w)?;
-        }
-        InfoFormat::Text => {
-            for r in &reports {
-                writeln!(
-                    w,
-                    "Token \"{}\" (slot {}): {} mechanisms",
-                    sanitize(&r.token),
-                    r.slot,
-                    r.mechanisms.len()
-                )?;
-                for m in &r.mechanisms {
-                    let sizes = match (m.min_key_size, m.max_key_size) {
-                        (Some(a), Some(b)) if a != 0 || b != 0 => format!(", keySize={{{a},{b}}}"),
-                        _ => String::new(),
-                    };
-                    let flags = if m.flags.is_empty() {
-                        String::new()
-                    } else {
-                        format!(", {}", m.flags.join(", "))
-                    };
-                    writeln!(w, "  {}{sizes}{flags}", m.name)?;
-                }
+            for m in &r.mechanisms {
+                let sizes = match (m.min_key_size, m.max_key_size) {
+                    (Some(a), Some(b)) if a != 0 || b != 0 => format!(", keySize={{{a},{b}}}"),
+                    _ => String::new(),
+                };
+                let flags = if m.flags.is_empty() {
+                    String::new()
+                } else {
+                    format!(", {}", m.flags.join(", "))
+                };
+                writeln!(w, "  {}{sizes}{flags}", m.name)?;
             }
         }
-    }
-    w.flush()?;
-    Ok(0)
+        Ok(())
+    })
 }
 
 fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
