@@ -227,7 +227,7 @@ fn token_flags(info: &TokenInfo) -> Vec<String> {
 /// A mechanism (`C_GetMechanismList` + `C_GetMechanismInfo`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MechanismSummary {
-    /// `CKM_...` name as cryptoki prints it.
+    /// `CKM_...` name ([`mechanism_name`]; cryptoki's own through p11-kit-proxy).
     pub name: String,
     /// Minimum and maximum key size (bits or bytes, depending on the mechanism), if
     /// `C_GetMechanismInfo` answered.
