@@ -197,7 +197,8 @@ impl AttributeReader {
     }
 
     /// The module's slot ids (only those with a token when `token_present`), through its
-    /// own `C_GetSlotList`, bounded (see [`bounded_list`]) by [`MAX_SLOTS`].
+    /// own `C_GetSlotList`: the count, then the list, again while the module says the list
+    /// grew in between, at most [`LIST_ROUNDS`] times, and never more than [`MAX_SLOTS`] ids.
     pub fn slot_list(&self, token_present: bool) -> Result<Vec<CK_SLOT_ID>, ListError> {
         let call = self
             .slot_list
