@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Generates the benchmark corpus into bench-corpus/ (ignored by git): a 100,000-certificate
 # PEM bundle (RSA-2048 and P-256 leaves with SANs, AIA, CRL DP and a policy; ~1.3 KB of PEM
-# each, 134 MB in all), its first 1,000, one certificate, 10,000 mixed blocks, and a CRL with
-# 1,000,000 entries (42 MB DER, and PEM). Needs python3 with `cryptography` (pip install
+# each, 134 MB in all), its first 1,000, one certificate, 10,000 mixed blocks, a CRL with
+# 1,000,000 entries (42 MB DER, and PEM), and SoftHSM tokens with 10,000 and 1,000 of the
+# certificates (scripts/bench-tokens.sh, when SoftHSM2 is installed). Needs python3 with `cryptography` (pip install
 # cryptography). Sizes can be scaled down with CERTSCOPE_BENCH_CERTS / CERTSCOPE_BENCH_CRL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,4 +42,5 @@ CNF
 echo 2A > "$work/crlnumber"
 openssl ca -config "$work/ca.cnf" -gencrl -out "$out/crl-1m.pem" 2>/dev/null
 openssl crl -in "$out/crl-1m.pem" -outform DER -out "$out/crl-1m.der"
+scripts/bench-tokens.sh "$out"
 ls -l "$out"

@@ -12,23 +12,13 @@ corpus=${BENCH_CORPUS:-bench-corpus}
 [ -f "$corpus/bundle-100k.pem" ] || scripts/bench-corpus.sh "$corpus"
 cargo build --release --quiet --bin certscope --example bench_token
 
-# Token rows: a private SoftHSM directory with tokens of 10,000 and 1,000 certificates.
+# Token rows: the corpus's SoftHSM tokens (scripts/bench-tokens.sh), made if missing.
 if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null; then
-  tokdir=$(mktemp -d)
-  trap 'rm -rf "$tokdir"' EXIT
-  mkdir -p "$tokdir/tokens"
-  printf 'directories.tokendir = %s/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$tokdir" > "$tokdir/softhsm2.conf"
-  export SOFTHSM2_CONF="$tokdir/softhsm2.conf"
-  softhsm2-util --init-token --free --label bench10k --so-pin 1234 --pin 1111 >/dev/null
-  target/release/examples/bench_token /usr/lib/softhsm/libsofthsm2.so bench10k 1111 "$corpus/bundle-100k.pem" 10000
-  export BENCH_TOKEN_10K=bench10k
-  # The 1k token has a directory of its own: SoftHSM loads every token of its directory
-  # in C_Initialize, and the 10k one would dominate the 1k row.
-  mkdir -p "$tokdir/1k/tokens"
-  printf 'directories.tokendir = %s/1k/tokens\nobjectstore.backend = file\nlog.level = ERROR\n' "$tokdir" > "$tokdir/1k/softhsm2.conf"
-  SOFTHSM2_CONF="$tokdir/1k/softhsm2.conf" softhsm2-util --init-token --free --label bench1k --so-pin 1234 --pin 1111 >/dev/null
-  SOFTHSM2_CONF="$tokdir/1k/softhsm2.conf" target/release/examples/bench_token /usr/lib/softhsm/libsofthsm2.so bench1k 1111 "$corpus/bundle-1k.pem" 1000
-  export BENCH_TOKEN_1K=bench1k BENCH_TOKEN_1K_CONF="$tokdir/1k/softhsm2.conf"
+  [ -f "$corpus/softhsm/1k/softhsm2.conf" ] && [ -f "$corpus/softhsm/10k/softhsm2.conf" ] ||
+    scripts/bench-tokens.sh "$corpus"
+  tokens=$(cd "$corpus/softhsm" && pwd)
+  export SOFTHSM2_CONF="$tokens/10k/softhsm2.conf" BENCH_TOKEN_10K=bench10k
+  export BENCH_TOKEN_1K=bench1k BENCH_TOKEN_1K_CONF="$tokens/1k/softhsm2.conf"
   # The thumbprint of certificate 5000 (0-based), found by certscope itself.
   BENCH_TOKEN_THUMBPRINT=$(target/release/certscope fingerprint --encoding hex "$corpus/bundle-100k.pem" | sed -n '5001p' | cut -d' ' -f2)
   export BENCH_TOKEN_THUMBPRINT
