@@ -261,6 +261,16 @@ const MECHANISM_FLAGS: [(CK_FLAGS, &str); 21] = [
     (CKF_EXTENSION, "extension"),
 ];
 
+/// Whether a `C_GetMechanismInfo` failure means only "this mechanism cannot be described"
+/// (it is then shown bare), not a failing token.
+fn cannot_describe(e: &CkError) -> bool {
+    matches!(
+        e,
+        CkError::NullFunctionPointer
+            | CkError::Pkcs11(RvError::MechanismInvalid | RvError::FunctionNotSupported, _)
+    )
+}
+
 /// The names of the flags set in `flags`.
 fn flag_names(flags: CK_FLAGS) -> Vec<String> {
     MECHANISM_FLAGS
@@ -549,13 +559,7 @@ impl Module {
             .map(|m| {
                 let info = match self.reader.mechanism_info(slot.into(), m) {
                     Ok(info) => Some(info),
-                    Err(
-                        CkError::NullFunctionPointer
-                        | CkError::Pkcs11(
-                            RvError::MechanismInvalid | RvError::FunctionNotSupported,
-                            _,
-                        ),
-                    ) => None,
+                    Err(e) if cannot_describe(&e) => None,
                     Err(e) => return Err(e.into()),
                 };
                 let size = |s: CK_ULONG| usize::try_from(s).unwrap_or(usize::MAX);
@@ -575,10 +579,7 @@ impl Module {
             .map(|m| {
                 let info = match self.ctx.get_mechanism_info(slot, m) {
                     Ok(info) => Some(info),
-                    Err(CkError::Pkcs11(
-                        RvError::MechanismInvalid | RvError::FunctionNotSupported,
-                        _,
-                    )) => None,
+                    Err(e) if cannot_describe(&e) => None,
                     Err(e) => return Err(e.into()),
                 };
                 Ok(MechanismSummary {
