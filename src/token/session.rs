@@ -397,28 +397,29 @@ impl Module {
     /// `CKR_BUFFER_TOO_SMALL` for ever and allocates any count); `None` when the reader's
     /// instance of the module is not cryptoki's (p11-kit-proxy), and cryptoki must ask.
     fn slot_ids(&self, token_present_only: bool) -> Result<Option<Vec<c_ulong>>, TokenError> {
-        if self.reader.is_separate() {
-            return Ok(None);
-        }
         self.raw_list(
-            self.reader.slot_list(token_present_only),
+            || self.reader.slot_list(token_present_only),
             "C_GetSlotList",
             "slots",
             MAX_SLOTS,
         )
     }
 
-    /// A list read raw: `None` when the reader's instance of the module turns out not to
-    /// be cryptoki's (p11-kit-proxy), so that cryptoki must ask; the bounds as errors.
+    /// A list read raw by `read`: `None` when the reader's instance of the module is not
+    /// cryptoki's (p11-kit-proxy; found out by the first raw call), so that cryptoki must
+    /// ask; the bounds as errors.
     fn raw_list<T>(
         &self,
-        list: Result<Vec<T>, ListError>,
+        read: impl FnOnce() -> Result<Vec<T>, ListError>,
         function: &str,
         what: &str,
         max: usize,
     ) -> Result<Option<Vec<T>>, TokenError> {
+        if self.reader.is_separate() {
+            return Ok(None);
+        }
         let fail = |message: String| TokenError::Other(format!("{function}: {message}"));
-        match list {
+        match read() {
             Ok(list) => Ok(Some(list)),
             Err(ListError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _))) => {
                 self.reader.mark_separate();
@@ -542,16 +543,12 @@ impl Module {
     /// the rest; any other failure (token removed, device error) is an error, because a
     /// list without the flags the token has would be presented as complete.
     pub fn mechanisms(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
-        let raw = if self.reader.is_separate() {
-            None
-        } else {
-            self.raw_list(
-                self.reader.mechanism_list(slot.into()),
-                "C_GetMechanismList",
-                "mechanisms",
-                MAX_MECHANISMS,
-            )?
-        };
+        let raw = self.raw_list(
+            || self.reader.mechanism_list(slot.into()),
+            "C_GetMechanismList",
+            "mechanisms",
+            MAX_MECHANISMS,
+        )?;
         let Some(list) = raw else {
             return self.mechanisms_through_cryptoki(slot);
         };
