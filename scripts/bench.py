@@ -142,7 +142,7 @@ def rows():
     out.append(r)
     if token_env() and os.environ.get("BENCH_TOKEN_1K"):
         small_label = os.environ["BENCH_TOKEN_1K"]
-        # Its own SoftHSM directory (see bench.sh), given to each tool through env(1).
+        # Its own SoftHSM directory (see bench-tokens.sh), given to each tool through env(1).
         conf = ["env", "SOFTHSM2_CONF=" + os.environ["BENCH_TOKEN_1K_CONF"]]
         r = {"id": "token-list-1k", "title": "list every cert on a SoftHSM token with 1k certs",
              "tools": [("certscope token list", conf + [CS, "token", "list", "--module", MODULE,
