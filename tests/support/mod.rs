@@ -127,3 +127,99 @@ fn walk(dir: &Path, out: &mut Vec<String>) {
         }
     }
 }
+
+/// What a capped run did: its output, how long it took, and whether the timeout killed it.
+pub struct Capped {
+    /// Exit status and both streams (stdout/stderr as far as they were read).
+    pub output: Output,
+    /// Wall time until exit or kill.
+    pub elapsed: std::time::Duration,
+    /// True when the run was killed at the timeout.
+    pub timed_out: bool,
+}
+
+/// Address-space cap for hostile-input runs (issue 12): out-of-memory must never be how a
+/// limit is found, so every attack runs under `prlimit --as` and must end with a message.
+pub const MEMORY_CAP: u64 = 1 << 30;
+
+/// Runs certscope under `prlimit --as=MEMORY_CAP` with `timeout`, stdin from `input` (or
+/// null), in `dir` (the repository root when None). Output is read on threads so a flood
+/// cannot deadlock the pipe; it is kept whole (tests assert on its size).
+pub fn run_capped(
+    args: &[&std::ffi::OsStr],
+    input: Option<&[u8]>,
+    dir: Option<&Path>,
+    timeout: std::time::Duration,
+) -> Capped {
+    use std::io::Read;
+    let mut cmd = certscope();
+    let program = cmd.get_program().to_owned();
+    let mut capped = Command::new("prlimit");
+    capped
+        .arg(format!("--as={MEMORY_CAP}"))
+        .arg("--")
+        .arg(program)
+        .args(args)
+        .current_dir(dir.map_or_else(root, Path::to_path_buf));
+    for (k, v) in cmd.get_envs() {
+        match v {
+            Some(v) => capped.env(k, v),
+            None => capped.env_remove(k),
+        };
+    }
+    cmd = capped;
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
+    let start = std::time::Instant::now();
+    let mut child = cmd.spawn().expect("run prlimit certscope");
+    let feeder = input.map(|bytes| {
+        let mut stdin = child.stdin.take().expect("stdin");
+        let bytes = bytes.to_vec();
+        std::thread::spawn(move || {
+            let _ = stdin.write_all(&bytes);
+        })
+    });
+    let mut out_pipe = child.stdout.take().expect("stdout");
+    let mut err_pipe = child.stderr.take().expect("stderr");
+    let out_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = out_pipe.read_to_end(&mut v);
+        v
+    });
+    let err_reader = std::thread::spawn(move || {
+        let mut v = Vec::new();
+        let _ = err_pipe.read_to_end(&mut v);
+        v
+    });
+    let mut timed_out = false;
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            break status;
+        }
+        if start.elapsed() > timeout {
+            timed_out = true;
+            let _ = child.kill();
+            break child.wait().expect("wait after kill");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
+    let output = Output {
+        status,
+        stdout: out_reader.join().expect("stdout reader"),
+        stderr: err_reader.join().expect("stderr reader"),
+    };
+    Capped {
+        output,
+        elapsed,
+        timed_out,
+    }
+}

@@ -1,0 +1,4 @@
+//! Hostile inputs: output (see main.rs).
+
+#[allow(unused_imports)]
+use super::support;

@@ -1,0 +1,4 @@
+//! Hostile inputs: token (see main.rs).
+
+#[allow(unused_imports)]
+use super::support;
