@@ -246,7 +246,7 @@ struct JsonlOut<W: Write> {
 
 impl<W: Write> Output for JsonlOut<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        serde_json::to_writer(&mut self.w, &item).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.w, &item).map_err(io::Error::from)?;
         self.w.write_all(b"\n")
     }
     fn finish(mut self: Box<Self>) -> io::Result<()> {
@@ -400,7 +400,7 @@ struct FingerprintJsonl<W: Write> {
 impl<W: Write> Output for FingerprintJsonl<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         for entry in self.fp.entries(&item) {
-            serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::other)?;
+            serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::from)?;
             self.w.write_all(b"\n")?;
         }
         Ok(())
@@ -502,19 +502,26 @@ impl Driver {
 }
 
 fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8> {
-    let mut password: Option<Secret> = match &args.password {
-        Some(spec) => Some(secret::from_spec(spec).context("--password")?),
+    let mut driver = Driver {
+        out,
+        failures: 0,
+        io_error: None,
+    };
+    let mut password: Option<Secret> = match args.password.as_deref().map(secret::from_spec) {
         None => None,
+        Some(Ok(secret)) => Some(secret),
+        // A password that cannot be had is a failure of the run, reported like any other so
+        // a JSON document still closes; no input is read, since each would fail or prompt.
+        Some(Err(e)) => {
+            driver.report("--password", &e.to_string());
+            driver.out.finish()?;
+            return Ok(EXIT_FAILED);
+        }
     };
     let inputs = if args.inputs.is_empty() {
         vec!["-".to_string()]
     } else {
         args.inputs.clone()
-    };
-    let mut driver = Driver {
-        out,
-        failures: 0,
-        io_error: None,
     };
     // Set once output fails (`certscope inspect big.pem | head`): the rest of a stream is
     // then neither read nor decoded.

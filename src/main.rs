@@ -19,15 +19,18 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    if stdout_closed() {
+        // Rust's stdout drops writes to a closed descriptor without an error, and the first
+        // file opened would take descriptor 1: refuse before anything is read.
+        eprintln!("certscope: stdout is closed, so nothing could be written (redirect it, e.g. >/dev/null)");
+        return ExitCode::from(1);
+    }
     match app::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // `certscope inspect big.pem | head`: a closed pipe is the reader's choice, not
             // an error (ripgrep does the same).
-            if err.chain().any(|c| {
-                c.downcast_ref::<std::io::Error>()
-                    .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            }) {
+            if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
             // Errors can quote a path or setting; keep the terminal safe from them too.
@@ -39,4 +42,56 @@ fn main() -> ExitCode {
             ExitCode::from(1)
         }
     }
+}
+
+/// Whether an error comes from writing to a pipe whose reader has gone, whether it reached
+/// here as an I/O error or inside serde_json's error (JSON output).
+fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    err.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == BrokenPipe)
+            || c.downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(BrokenPipe)
+    })
+}
+
+/// Whether descriptor 1 was closed when the process started (`>&-`). Rust's runtime opens
+/// /dev/null on a closed descriptor 0–2 before `main`, so the check must run earlier: an
+/// ELF initialiser (as the `ctor` crate makes), which runs before the runtime's set-up.
+#[cfg(target_os = "linux")]
+mod closed_stdout {
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    static CLOSED: AtomicBool = AtomicBool::new(false);
+
+    // The one item outside the token FFI that the `unsafe_code` lint flags: placing a
+    // function pointer in `.init_array` is how ELF runs code before `main`. The function
+    // itself is safe code.
+    #[allow(unsafe_code)]
+    #[used]
+    #[link_section = ".init_array"]
+    static RECORD: extern "C" fn() = record;
+
+    extern "C" fn record() {
+        use std::os::fd::AsFd;
+        // Duplicating a descriptor fails only when it is not open.
+        let closed = std::io::stdout().as_fd().try_clone_to_owned().is_err();
+        CLOSED.store(closed, Ordering::Relaxed);
+    }
+
+    pub fn get() -> bool {
+        CLOSED.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn stdout_closed() -> bool {
+    closed_stdout::get()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn stdout_closed() -> bool {
+    false
 }

@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -32,7 +32,7 @@ const SYSTEM_BUNDLES: &[&str] = &[
 /// The system trust store as inputs: `SSL_CERT_FILE`, else the first bundle that exists,
 /// else every file of `SSL_CERT_DIR` or /etc/ssl/certs. Read from the environment here,
 /// in the binary, like every other ambient setting.
-fn system_roots() -> Result<(Vec<String>, bool)> {
+fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
     if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
         return Ok((vec![f.to_string_lossy().into_owned()], false));
     }
@@ -46,7 +46,7 @@ fn system_roots() -> Result<(Vec<String>, bool)> {
     if Path::new(&dir).is_dir() {
         return Ok((vec![dir], true));
     }
-    bail!("--roots system: no trust store found (set SSL_CERT_FILE or SSL_CERT_DIR)")
+    Err("no trust store found (set SSL_CERT_FILE or SSL_CERT_DIR)")
 }
 
 #[derive(Serialize)]
@@ -65,30 +65,48 @@ pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<
         None => now,
     };
     let (inputs, mut status) = collect(&args.input)?;
-    let (anchors, roots) = match args.roots.as_deref() {
+    let mut no_store = false;
+    let (anchors, mut roots) = match args.roots.as_deref() {
         None => (Anchors::Input, Collected::default()),
         Some(spec) => {
-            let (files, recursive, anchors) = if spec == "system" {
-                let (files, recursive) = system_roots()?;
-                (files, recursive, Anchors::System)
+            let anchors = if spec == "system" {
+                Anchors::System
             } else {
-                (vec![spec.to_string()], false, Anchors::Roots)
+                Anchors::Roots
             };
-            let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
-            status = status.max(s);
-            (anchors, roots)
+            let found = if spec == "system" {
+                system_roots()
+            } else {
+                Ok((vec![spec.to_string()], false))
+            };
+            match found {
+                Ok((files, recursive)) => {
+                    let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
+                    status = status.max(s);
+                    (anchors, roots)
+                }
+                Err(e) => {
+                    no_store = true;
+                    (
+                        anchors,
+                        Collected::default().with_problem(&format!("--roots {spec}"), e),
+                    )
+                }
+            }
         }
     };
-    let roots_items: Vec<_> = roots
-        .items
+    let roots_items: Vec<_> = std::mem::take(&mut roots.items)
         .into_iter()
         .filter(|i| i.kind == Kind::Certificate)
         .collect();
+    // No anchor is a failed run, not an aborted one: the chains are still built (none can
+    // end at an anchor) and a JSON document still closes, with the reason in `errors`.
     if anchors != Anchors::Input && roots_items.is_empty() {
-        bail!(
-            "--roots {}: no certificate found",
-            args.roots.as_deref().unwrap_or_default()
-        );
+        if !no_store {
+            let locator = format!("--roots {}", args.roots.as_deref().unwrap_or_default());
+            roots = roots.with_problem(&locator, "no certificate found");
+        }
+        status = EXIT_FAILED;
     }
     let report = chain::build(&inputs.items, &roots_items, anchors, at);
     // Items numbered as the report numbers them: inputs, then roots.

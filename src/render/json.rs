@@ -46,7 +46,9 @@ impl<W: Write> JsonWriter<W> {
     pub fn element<T: Serialize>(&mut self, value: &T) -> io::Result<()> {
         self.w.write_all(if self.first { b"\n" } else { b",\n" })?;
         self.first = false;
-        serde_json::to_writer(&mut self.w, value).map_err(io::Error::other)
+        // `From` keeps an I/O failure's kind (a closed pipe stays BrokenPipe, which the
+        // binary treats as the reader's choice); `io::Error::other` would hide it.
+        serde_json::to_writer(&mut self.w, value).map_err(io::Error::from)
     }
 
     /// Appends an item.
@@ -64,7 +66,7 @@ impl<W: Write> JsonWriter<W> {
         let _ = self.array;
         self.w.write_all(if self.first { b"]" } else { b"\n]" })?;
         self.w.write_all(b",\"errors\":")?;
-        serde_json::to_writer(&mut self.w, &self.errors).map_err(io::Error::other)?;
+        serde_json::to_writer(&mut self.w, &self.errors).map_err(io::Error::from)?;
         self.w.write_all(b"}\n")?;
         self.w.flush()?;
         Ok(self.w)
