@@ -519,7 +519,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
         }
     };
     let inputs = if args.inputs.is_empty() {
-        vec!["-".to_string()]
+        vec!["-".into()]
     } else {
         args.inputs.clone()
     };
@@ -527,26 +527,29 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
     // then neither read nor decoded.
     let cancel = AtomicBool::new(false);
     for entry in input::expand(&inputs, args.recursive) {
-        let name = match entry {
-            Ok(n) => n,
-            Err((arg, e)) => {
-                driver.report(&arg, &e.to_string());
+        let input = match entry {
+            Ok(i) => i,
+            Err((locator, e)) => {
+                driver.report(&locator, &e.to_string());
                 continue;
             }
         };
-        if certscope::token::is_uri(&name) {
+        if let input::Input::Uri(uri) = &input {
             // A PKCS#11 object is an input like a file: same output, errors and status.
             let mut la = Lookahead {
                 queue: Vec::new(),
                 items: 0,
                 multi: Some(false),
             };
-            crate::token_cmd::uri_input(&name, &opts, &mut |ev| driver.push(&mut la, ev));
+            crate::token_cmd::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
+                driver.push(&mut la, ev)
+            });
             if driver.io_error.is_some() {
                 break;
             }
             continue;
         }
+        let name = input.locator();
         // At most two passes: the second after prompting for a PKCS#12 password.
         for _ in 0..2 {
             let opts = Options {
@@ -557,7 +560,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 cancel: Some(&cancel),
                 ..opts.clone()
             };
-            let mut reader = match input::open(&name, args.max_input_size) {
+            let mut reader = match input::open(input.open_name(), args.max_input_size) {
                 Ok(r) => r,
                 Err(e) => {
                     driver.report(&name, &e.to_string());
@@ -573,7 +576,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
             let result = decode::decode_reader_sized(
                 &name,
                 &mut reader,
-                input::size_of(&name),
+                input::size_of(input.open_name()),
                 args.max_input_size,
                 &opts,
                 &mut |ev| match ev {
@@ -597,7 +600,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
             }
             let retry = need_password.is_some()
                 && password.is_none()
-                && name != "-"
+                && input != input::Input::Stdin
                 && io::stdin().is_terminal();
             if retry {
                 password =

@@ -71,12 +71,17 @@ pub enum DigestEncoding {
 /// Options shared by the commands that read inputs.
 #[derive(Debug, Args)]
 pub struct InputArgs {
-    /// Files to read, `-` for stdin (the default), or directories with -r.
+    /// Files to read, `-` for stdin (the default), directories with -r, or pkcs11: URIs (an
+    /// INPUT that names an existing file is always that file).
     #[arg(value_name = "INPUT")]
-    pub inputs: Vec<String>,
+    pub inputs: Vec<std::ffi::OsString>,
     /// Read every file below directories given as INPUT.
     #[arg(short, long)]
     pub recursive: bool,
+    /// Load the PKCS#11 module a pkcs11: INPUT names with module-path (ignored otherwise,
+    /// as GnuTLS p11tool does; see docs/pkcs11.md).
+    #[arg(long)]
+    pub allow_uri_module: bool,
     /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH.
     #[arg(long, value_name = "SPEC")]
     pub password: Option<String>,

@@ -9,6 +9,12 @@ pub enum InputError {
     /// A directory given without `-r`.
     #[error("is a directory; add -r to read the files in it")]
     Directory,
+    /// A directory below `-r` nested deeper than [`crate::input::MAX_DIR_DEPTH`]: not read.
+    #[error("directory not read: nested deeper than {limit} levels below the INPUT given")]
+    TooDeep {
+        /// The depth limit.
+        limit: usize,
+    },
     /// Over `--max-input-size`.
     #[error("input is {size} bytes, over the limit of {limit} (raise it with --max-input-size)")]
     TooLarge {

@@ -1,5 +1,6 @@
 //! Inputs named on the command line: files, `-` for stdin, directories with `-r`.
 
+use std::ffi::{OsStr, OsString};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -8,68 +9,166 @@ use crate::error::InputError;
 /// Default `--max-input-size`: real CRLs reach hundreds of MB; beyond 4 GiB is a mistake.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;
 
-/// Deepest directory recursion; deeper trees are almost certainly a symlink loop.
-const MAX_DIR_DEPTH: usize = 64;
+/// Deepest directory recursion; deeper trees are almost certainly a mistake (symlinks to
+/// directories are not followed, so not a loop).
+pub const MAX_DIR_DEPTH: usize = 64;
 
-/// Expands the INPUT arguments: directories become their files (sorted, recursively, when
-/// `recursive`), `-` stays stdin. Errors are per argument, in order.
-pub fn expand(args: &[String], recursive: bool) -> Vec<Result<String, (String, InputError)>> {
-    let mut out = Vec::new();
-    for arg in args {
-        if arg == "-" || arg.starts_with("pkcs11:") {
-            out.push(Ok(arg.clone()));
-            continue;
+/// One input after expansion. Paths stay `PathBuf`s (a name that is not UTF-8 is opened as
+/// it is); [`display_path`] is how they are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `-`.
+    Stdin,
+    /// A `pkcs11:` URI that names no file.
+    Uri(String),
+    /// A file.
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name used in messages and as the item's source: `-`, the URI as given, or the
+    /// escaped path. (A URI may hold a PIN: the token code shows a redacted form instead.)
+    pub fn locator(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::Uri(u) => u.clone(),
+            Input::File(p) => display_path(p),
         }
-        let path = Path::new(arg);
-        if path.is_dir() {
-            if !recursive {
-                out.push(Err((arg.clone(), InputError::Directory)));
-                continue;
-            }
-            let mut files = Vec::new();
-            if let Err(e) = walk(path, 0, &mut files) {
-                out.push(Err((arg.clone(), e)));
-                continue;
-            }
-            out.extend(
-                files
-                    .into_iter()
-                    .map(|p| Ok(p.to_string_lossy().into_owned())),
-            );
-        } else {
-            out.push(Ok(arg.clone()));
+    }
+
+    /// What [`open`] and [`size_of`] take: `-` for stdin, else the path.
+    pub fn open_name(&self) -> &OsStr {
+        match self {
+            Input::Stdin => OsStr::new("-"),
+            Input::Uri(u) => OsStr::new(u.as_str()),
+            Input::File(p) => p.as_os_str(),
+        }
+    }
+}
+
+/// A failed argument or directory entry: its escaped name and why.
+pub type InputFailure = (String, InputError);
+
+/// A path as text: valid UTF-8 as it is, every other byte as `\xNN`, so that two different
+/// names never print the same (a lossy `U+FFFD` would make `bad\xff.pem` and a file really
+/// named `bad\u{fffd}.pem` look alike).
+pub fn display_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        out.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
         }
     }
     out
 }
 
-fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
-    if depth > MAX_DIR_DEPTH {
-        return Ok(());
+/// Is this operand a `pkcs11:` URI? Only when it starts with the scheme (any case) *and*
+/// names nothing in the file system: a file is always read as a file, whatever its name,
+/// so that a file name can never make certscope load a library (issue 12).
+pub fn is_uri_operand(arg: &OsStr) -> bool {
+    let Some(text) = arg.to_str() else {
+        return false;
+    };
+    if !crate::token::is_uri(text) {
+        return false;
     }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .collect();
-    entries.sort();
-    for p in entries {
-        let meta = match std::fs::symlink_metadata(&p) {
-            Ok(m) => m,
-            Err(_) => continue,
-        };
-        if meta.is_dir() {
-            walk(&p, depth + 1, out)?;
-        } else if meta.is_file() || (meta.file_type().is_symlink() && p.is_file()) {
-            out.push(p);
+    match std::fs::symlink_metadata(arg) {
+        Ok(_) => false,
+        // Only "there is no such entry" makes it a URI; any other failure (a directory on
+        // the way that cannot be searched, say) leaves it a path, whose open then fails.
+        Err(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        ),
+    }
+}
+
+/// Expands the INPUT arguments: directories become their files (sorted, recursively, when
+/// `recursive`), `-` stays stdin, a `pkcs11:` URI that names no file stays a URI. Errors are
+/// per argument or per directory entry, in order: one entry that cannot be read never hides
+/// the others.
+pub fn expand(args: &[OsString], recursive: bool) -> Vec<Result<Input, InputFailure>> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            out.push(Ok(Input::Stdin));
+            continue;
+        }
+        if is_uri_operand(arg) {
+            out.push(Ok(Input::Uri(arg.to_string_lossy().into_owned())));
+            continue;
+        }
+        let path = Path::new(arg);
+        if path.is_dir() {
+            if !recursive {
+                out.push(Err((display_path(path), InputError::Directory)));
+                continue;
+            }
+            walk(path, 0, &mut out);
+        } else {
+            out.push(Ok(Input::File(path.to_path_buf())));
         }
     }
-    Ok(())
+    out
+}
+
+/// Adds the files below `dir` (at `depth`) to `out`, and an error for each entry that cannot
+/// be read or is too deep. Symlinks to files are read; symlinks to directories are not
+/// followed (no loops); FIFOs, sockets and devices are left out (they would block or never
+/// end).
+fn walk(dir: &Path, depth: usize, out: &mut Vec<Result<Input, InputFailure>>) {
+    let reader = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) => return out.push(Err((display_path(dir), e.into()))),
+    };
+    let mut entries = Vec::new();
+    for entry in reader {
+        match entry {
+            Ok(e) => entries.push(e),
+            Err(e) => out.push(Err((display_path(dir), e.into()))),
+        }
+    }
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let p = entry.path();
+        // The entry's own type (not followed), from the directory listing where possible.
+        let kind = match entry.file_type() {
+            Ok(k) => k,
+            Err(e) => {
+                out.push(Err((display_path(&p), e.into())));
+                continue;
+            }
+        };
+        if kind.is_dir() {
+            if depth >= MAX_DIR_DEPTH {
+                out.push(Err((
+                    display_path(&p),
+                    InputError::TooDeep {
+                        limit: MAX_DIR_DEPTH,
+                    },
+                )));
+            } else {
+                walk(&p, depth + 1, out);
+            }
+        } else if kind.is_file() {
+            out.push(Ok(Input::File(p)));
+        } else if kind.is_symlink() {
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => out.push(Ok(Input::File(p))),
+                Ok(_) => {}
+                // Dangling, or a target that cannot be reached: an entry that cannot be read.
+                Err(e) => out.push(Err((display_path(&p), e.into()))),
+            }
+        }
+    }
 }
 
 /// Opens an input (a path or `-`) for streaming; a file over `limit` bytes is refused before
 /// reading (stdin is counted as it is read). The reader is `Send`: a stream is read on its
 /// own thread (see [`crate::decode::decode_reader`]).
-pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read + Send>, InputError> {
+pub fn open(name: &OsStr, limit: u64) -> Result<Box<dyn Read + Send>, InputError> {
     if name == "-" {
         return Ok(Box::new(std::io::stdin()));
     }
@@ -88,7 +187,7 @@ pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read + Send>, InputError> 
 }
 
 /// The size of a file input, when it is a regular file (for exact-size reads).
-pub fn size_of(name: &str) -> Option<u64> {
+pub fn size_of(name: &OsStr) -> Option<u64> {
     if name == "-" {
         return None;
     }

@@ -34,7 +34,7 @@ fn main() -> ExitCode {
                 return ExitCode::SUCCESS;
             }
             // Errors can quote a path or setting; keep the terminal safe from them too.
-            let message = format!("{err:#}");
+            let message = error_text(&err);
             eprintln!(
                 "certscope: {}",
                 certscope::render::sanitize::sanitize(&message)
@@ -94,4 +94,21 @@ fn stdout_closed() -> bool {
 #[cfg(not(target_os = "linux"))]
 fn stdout_closed() -> bool {
     false
+}
+
+/// The error and its causes joined by ": ", each cause once: an error whose message already
+/// ends with its cause's text (`cannot read X: No such file`) does not repeat it.
+fn error_text(err: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in err.chain() {
+        let part = cause.to_string();
+        if text.ends_with(&part) {
+            continue;
+        }
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(&part);
+    }
+    text
 }

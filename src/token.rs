@@ -1,7 +1,7 @@
 //! PKCS#11 tokens: the only module that names `cryptoki`.
 //!
 //! ```text
-//! modules::resolve(--module | CERTSCOPE_PKCS11_MODULE | URI module-path/-name | p11-kit proxy)
+//! modules::resolve(--module | CERTSCOPE_PKCS11_MODULE | URI module-path (opt-in) / module-name | p11-kit proxy)
 //!   ─► session::Module::load ─ C_Initialize                         (Drop: C_Finalize)
 //!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
 //!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
@@ -35,8 +35,9 @@ pub use self::rv::TokenError;
 pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
 pub use self::uri::{ObjectType, Pkcs11Uri};
 
-/// Is this command-line INPUT a PKCS#11 URI rather than a file? (The scheme is
-/// case-insensitive, RFC 3986 §3.1.)
+/// Does this text start with the `pkcs11:` scheme (case-insensitive, RFC 3986 §3.1)? The
+/// one test for the scheme; a command-line operand is a URI only if it also names no file
+/// ([`crate::input::is_uri_operand`]).
 pub fn is_uri(arg: &str) -> bool {
     arg.get(..7)
         .is_some_and(|s| s.eq_ignore_ascii_case("pkcs11:"))

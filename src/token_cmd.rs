@@ -38,13 +38,17 @@ fn config_dirs() -> ConfigDirs {
     ConfigDirs::system(home.as_deref())
 }
 
-fn resolve_module(flag: Option<&str>, uri: Option<&Pkcs11Uri>) -> Result<ModuleChoice, TokenError> {
+fn resolve_module(
+    flag: Option<&str>,
+    uri: Option<&Pkcs11Uri>,
+    allow_uri_module: bool,
+) -> Result<ModuleChoice, TokenError> {
     let env = std::env::var(MODULE_ENV).ok();
-    modules::resolve(flag, env.as_deref(), uri, &config_dirs())
+    modules::resolve(flag, env.as_deref(), uri, allow_uri_module, &config_dirs())
 }
 
 fn load(flag: Option<&str>) -> Result<(ModuleChoice, Module)> {
-    let choice = resolve_module(flag, None)?;
+    let choice = resolve_module(flag, None, false)?;
     let module = Module::load(&choice.path)?;
     Ok((choice, module))
 }
@@ -197,12 +201,18 @@ fn list_cmd(
     Ok(out)
 }
 
-/// Reads a `pkcs11:` INPUT of `inspect`/`fingerprint`: every object the URI names becomes
-/// an item, as if read from a file. Problems are events located at the URI (without its
-/// PIN); a URI that matches nothing is a problem too, like a missing file.
-pub fn uri_input(name: &str, opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
-    // The input as given may hold a pin-value: never use it as the locator.
-    let mut locator = name.split('?').next().unwrap_or("pkcs11:").to_string();
+/// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an
+/// item, as if read from a file. Problems are events located at the URI (without its PIN);
+/// a URI that matches nothing is a problem too, like a missing file. Its `module-path` is
+/// loaded only when `allow_uri_module` (`--allow-uri-module`).
+pub fn uri_input(
+    name: &str,
+    opts: &Options<'_>,
+    allow_uri_module: bool,
+    emit: &mut dyn FnMut(Event),
+) {
+    // The input as given may hold a pin-value, anywhere: only its redacted form is shown.
+    let mut locator = token::uri::redact(name);
     let problem = |locator: &str, message: String| Event::Problem {
         locator: locator.to_string(),
         message,
@@ -217,7 +227,7 @@ pub fn uri_input(name: &str, opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
         Ok(None) => Login::No,
         Err(message) => return emit(problem(&locator, message)),
     };
-    let choice = match resolve_module(None, Some(&uri)) {
+    let choice = match resolve_module(None, Some(&uri), allow_uri_module) {
         Ok(c) => c,
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
@@ -276,7 +286,9 @@ fn max_attribute_size_from_env() -> Result<usize, String> {
 
 /// The PIN a URI carries: `pin-value`, or `pin-source` naming a file (`file:/path`, a
 /// plain path) or certscope's `env:VAR`. A `|command` source is refused: certscope does
-/// not run programs named in its input.
+/// not run programs named in its input. A file is read only if it is a regular file of at
+/// most [`MAX_PIN_FILE`] bytes: a URI can come from a file name, and `/dev/zero` or a FIFO
+/// must not make certscope read forever or wait for good.
 fn uri_pin(uri: &Pkcs11Uri) -> Result<Option<Secret>, String> {
     if let Some(v) = &uri.pin_value {
         return Ok(Some(Secret::new(v.as_str().to_string())));
@@ -291,16 +303,62 @@ fn uri_pin(uri: &Pkcs11Uri) -> Result<Option<Secret>, String> {
                 .to_string(),
         );
     }
-    let spec = if let Some(path) = source.strip_prefix("file://") {
-        format!("file:{path}")
-    } else if source.starts_with("file:") || source.starts_with("env:") {
-        source.to_string()
-    } else {
-        format!("file:{source}")
-    };
-    secret::from_spec(&spec)
+    if source.starts_with("env:") {
+        return secret::from_spec(source)
+            .map(Some)
+            .map_err(|e| format!("pin-source: {e}"));
+    }
+    let path = source
+        .strip_prefix("file://")
+        .or_else(|| source.strip_prefix("file:"))
+        .unwrap_or(source);
+    read_pin_file(path)
         .map(Some)
-        .map_err(|e| format!("pin-source: {e}"))
+        .map_err(|e| format!("pin-source {}: {e}", sanitize(path)))
+}
+
+/// The largest `pin-source` file read: a PIN file holds one short line.
+const MAX_PIN_FILE: usize = 4096;
+
+/// Reads the first line of a PIN file: a regular file of at most [`MAX_PIN_FILE`] bytes.
+/// Opened non-blocking, so that a FIFO (which blocks `open` until a writer comes) is refused
+/// by the type check after `open` instead of hanging before it.
+fn read_pin_file(path: &str) -> Result<Secret, String> {
+    use std::io::Read;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot open: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(
+            "not a regular file (a PIN is read only from a regular file, never from a device, \
+             FIFO or socket)"
+                .to_string(),
+        );
+    }
+    // One byte over the limit tells "too long" from "exactly the limit"; a fixed buffer,
+    // wiped on drop, so no copy of the PIN is left behind by a reallocation.
+    let mut buf = zeroize::Zeroizing::new([0u8; MAX_PIN_FILE + 1]);
+    let mut len = 0;
+    while let Some(free) = buf.get_mut(len..).filter(|b| !b.is_empty()) {
+        match file.read(free) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read: {e}")),
+        }
+    }
+    if len > MAX_PIN_FILE {
+        return Err(format!(
+            "over {MAX_PIN_FILE} bytes; a PIN file holds the PIN on its first line"
+        ));
+    }
+    let text = std::str::from_utf8(buf.get(..len).unwrap_or_default())
+        .map_err(|_| "not UTF-8 text".to_string())?;
+    Ok(Secret::new(text.lines().next().unwrap_or("").to_string()))
 }
 
 #[derive(Serialize)]

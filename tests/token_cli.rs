@@ -732,7 +732,12 @@ fn broken_modules_are_clear_errors() {
         }
         // The same module named by a URI input.
         let uri = format!("pkcs11:token=x?module-path={module}");
-        let o = support::run(&["inspect", &uri, "fixtures/certs/leaf.pem"]);
+        let o = support::run(&[
+            "inspect",
+            "--allow-uri-module",
+            &uri,
+            "fixtures/certs/leaf.pem",
+        ]);
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains(want), "{}", stderr(&o));
         // The file after it is still read.

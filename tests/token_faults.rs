@@ -194,7 +194,15 @@ fn removed_token_is_not_an_empty_token() {
         }
         // A URI that names no token says the same; one that names it says it is not there.
         let uri = |path: &str| format!("pkcs11:{path}?module-path={}", ctx.module_str());
-        let r = run(ctx, &["inspect".into(), uri("type=cert")], removed);
+        let r = run(
+            ctx,
+            &[
+                "inspect".into(),
+                "--allow-uri-module".into(),
+                uri("type=cert"),
+            ],
+            removed,
+        );
         assert_eq!(r.code, Some(1), "{}", r.describe());
         assert!(
             r.stderr.contains(": no initialised token is present"),
@@ -203,7 +211,11 @@ fn removed_token_is_not_an_empty_token() {
         );
         let r = run(
             ctx,
-            &["inspect".into(), uri(&format!("token={TOKEN}"))],
+            &[
+                "inspect".into(),
+                "--allow-uri-module".into(),
+                uri(&format!("token={TOKEN}")),
+            ],
             removed,
         );
         assert_eq!(r.code, Some(1), "{}", r.describe());
@@ -346,6 +358,7 @@ fn attribute_lengths_are_checked() {
             token_args(ctx, "list", &["-f", "json"]),
             vec![
                 "inspect".to_string(),
+                "--allow-uri-module".into(),
                 "-f".into(),
                 "json".into(),
                 uri.clone(),
@@ -363,7 +376,7 @@ fn attribute_lengths_are_checked() {
             );
         }
         let mut cmd = ctx.certscope();
-        cmd.args(["inspect", &uri])
+        cmd.args(["inspect", "--allow-uri-module", &uri])
             .env("CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE", "lots");
         let r = fault::run(cmd, None, &ctx.dir.join("env.log"), TIMEOUT);
         assert_eq!(r.code, Some(1));
@@ -506,6 +519,7 @@ fn columns(ctx: &ChildContext) -> Vec<Column> {
             name: "inspect pkcs11:",
             args: vec![
                 "inspect".to_string(),
+                "--allow-uri-module".to_string(),
                 "-f".to_string(),
                 "json".to_string(),
                 format!(
@@ -960,7 +974,7 @@ fn module_files_are_clear_errors() {
             assert!(err.contains(want.as_str()), "{sub} {module}: {err}");
         }
         let uri = format!("pkcs11:token=x?module-path={module}");
-        let o = support::run(&["inspect", &uri]);
+        let o = support::run(&["inspect", "--allow-uri-module", &uri]);
         assert_eq!(o.status.code(), Some(1));
         assert!(
             support::stderr(&o).contains(want.as_str()),

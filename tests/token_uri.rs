@@ -47,7 +47,7 @@ fn inspect_and_fingerprint_read_uris_like_files() {
             let leaf_uri = uri(ctx, &format!("token={TOKEN_ENCODED};object=leaf;type=cert"));
             let file = support::run(&["fingerprint", "fixtures/certs/leaf.pem"]);
             ok(&file);
-            let o = ctx.run(&["fingerprint", &leaf_uri]);
+            let o = ctx.run(&["fingerprint", "--allow-uri-module", &leaf_uri]);
             ok(&o);
             assert_eq!(digests(&o), digests(&file));
             // The line names the object by its own URI, then the subject.
@@ -59,7 +59,13 @@ fn inspect_and_fingerprint_read_uris_like_files() {
             assert!(line.trim_end().ends_with("C=US"), "{line}");
 
             // inspect --format json: the same item as from the file, with a token source.
-            let o = ctx.run(&["inspect", "--format", "json", &leaf_uri]);
+            let o = ctx.run(&[
+                "inspect",
+                "--allow-uri-module",
+                "--format",
+                "json",
+                &leaf_uri,
+            ]);
             ok(&o);
             let v = json(&o);
             let item = &v["items"][0];
@@ -94,7 +100,7 @@ fn inspect_and_fingerprint_read_uris_like_files() {
 
             // The URI an item shows finds that item again.
             let printed = source["uri"].as_str().unwrap();
-            let o = ctx.run(&["fingerprint", printed]);
+            let o = ctx.run(&["fingerprint", "--allow-uri-module", printed]);
             ok(&o);
             assert_eq!(digests(&o), digests(&file));
 
@@ -106,6 +112,7 @@ fn inspect_and_fingerprint_read_uris_like_files() {
                 .collect::<String>();
             let o = ctx.run(&[
                 "fingerprint",
+                "--allow-uri-module",
                 &uri(ctx, &format!("token={TOKEN_ENCODED};id={id}")),
             ]);
             ok(&o);
@@ -118,13 +125,17 @@ fn inspect_and_fingerprint_read_uris_like_files() {
                 format!("serial={serial};object=leaf"),
                 format!("slot-id={slot};object=leaf"),
             ] {
-                let o = ctx.run(&["fingerprint", &uri(ctx, &path)]);
+                let o = ctx.run(&["fingerprint", "--allow-uri-module", &uri(ctx, &path)]);
                 ok(&o);
                 assert_eq!(digests(&o), digests(&file), "{path}");
             }
 
             // A URI for the whole token: every public object, one line each.
-            let o = ctx.run(&["fingerprint", &uri(ctx, &format!("token={TOKEN_ENCODED}"))]);
+            let o = ctx.run(&[
+                "fingerprint",
+                "--allow-uri-module",
+                &uri(ctx, &format!("token={TOKEN_ENCODED}")),
+            ]);
             ok(&o);
             assert_eq!(
                 o.stdout.iter().filter(|b| **b == b'\n').count(),
@@ -134,6 +145,7 @@ fn inspect_and_fingerprint_read_uris_like_files() {
             // Files and URIs mix in one command, in order.
             let o = ctx.run(&[
                 "fingerprint",
+                "--allow-uri-module",
                 "fixtures/certs/root-ca.pem",
                 &leaf_uri,
                 "fixtures/certs/leaf.pem",
@@ -144,7 +156,13 @@ fn inspect_and_fingerprint_read_uris_like_files() {
             assert_eq!(d[1], d[2]);
 
             // --format pem re-emits the certificate.
-            let o = ctx.run(&["inspect", "--format", "pem", &leaf_uri]);
+            let o = ctx.run(&[
+                "inspect",
+                "--allow-uri-module",
+                "--format",
+                "pem",
+                &leaf_uri,
+            ]);
             ok(&o);
             assert_eq!(harness::pem_decode(&stdout(&o)).unwrap(), leaf.der);
         },
@@ -157,7 +175,7 @@ fn uri_pins_and_errors() {
         populate(&ctx.softhsm, TOKEN, Contents::CERTS);
         let private = format!("token={TOKEN_ENCODED};object={PRIVATE_CERT_LABEL}");
         // No PIN in the URI: no login, the private certificate is not there.
-        let o = ctx.run(&["fingerprint", &uri(ctx, &private)]);
+        let o = ctx.run(&["fingerprint", "--allow-uri-module", &uri(ctx, &private)]);
         assert_eq!(o.status.code(), Some(1));
         assert!(
             stderr(&o).contains("no object matches this URI"),
@@ -166,7 +184,7 @@ fn uri_pins_and_errors() {
         );
         // pin-value.
         let with_pin = format!("{}&pin-value={USER_PIN}", uri(ctx, &private));
-        let o = ctx.run(&["fingerprint", &with_pin]);
+        let o = ctx.run(&["fingerprint", "--allow-uri-module", &with_pin]);
         ok(&o);
         assert_eq!(digests(&o).len(), 1);
         // pin-source: a file, as file: URI or path.
@@ -178,17 +196,17 @@ fn uri_pins_and_errors() {
             pin_file.display().to_string(),
         ] {
             let u = format!("{}&pin-source={source}", uri(ctx, &private));
-            let o = ctx.run(&["fingerprint", &u]);
+            let o = ctx.run(&["fingerprint", "--allow-uri-module", &u]);
             ok(&o);
         }
         // A command as pin-source is refused, not run.
         let u = format!("{}&pin-source=%7C/bin/echo%201111", uri(ctx, &private));
-        let o = ctx.run(&["fingerprint", &u]);
+        let o = ctx.run(&["fingerprint", "--allow-uri-module", &u]);
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains("not run"), "{}", stderr(&o));
         // Wrong pin-value: the CKR sentence, located at the token, the PIN never shown.
         let u = format!("{}&pin-value=98765", uri(ctx, &private));
-        let o = ctx.run(&["inspect", &u]);
+        let o = ctx.run(&["inspect", "--allow-uri-module", &u]);
         assert_eq!(o.status.code(), Some(1));
         let err = stderr(&o);
         assert!(err.contains("CKR_PIN_INCORRECT"), "{err}");
@@ -211,7 +229,7 @@ fn uri_pins_and_errors() {
         assert_eq!(o.status.code(), Some(1));
         assert!(!stderr(&o).contains("secret-pin"), "{}", stderr(&o));
         // A token that is not there.
-        let o = ctx.run(&["inspect", &uri(ctx, "token=nope")]);
+        let o = ctx.run(&["inspect", "--allow-uri-module", &uri(ctx, "token=nope")]);
         assert_eq!(o.status.code(), Some(1));
         assert!(
             stderr(&o).contains("no token matches token \"nope\""),
@@ -219,7 +237,13 @@ fn uri_pins_and_errors() {
             stderr(&o)
         );
         // JSON: the failure is in the document's errors.
-        let o = ctx.run(&["inspect", "-f", "json", &uri(ctx, "token=nope")]);
+        let o = ctx.run(&[
+            "inspect",
+            "--allow-uri-module",
+            "-f",
+            "json",
+            &uri(ctx, "token=nope"),
+        ]);
         assert_eq!(o.status.code(), Some(1));
         let v = json(&o);
         assert_eq!(v["items"], Value::Array(vec![]));
@@ -321,7 +345,13 @@ fn p11_kit_trust_matches_the_system_bundle() {
     assert!(all.iter().any(|i| i["class"] == "other"));
     // And a trust-module certificate by URI.
     let first = items[0]["source"]["uri"].as_str().unwrap();
-    let o = support::run(&["fingerprint", "--encoding", "hex", first]);
+    let o = support::run(&[
+        "fingerprint",
+        "--allow-uri-module",
+        "--encoding",
+        "hex",
+        first,
+    ]);
     ok(&o);
     assert_eq!(
         digests(&o)[0],

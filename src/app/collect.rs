@@ -85,8 +85,9 @@ pub(super) fn collect(args: &InputArgs) -> Result<(Collected, u8)> {
 /// An `InputArgs` for reading one more file (roots) with the same limits as `args`.
 pub(super) fn more_inputs(args: &InputArgs, inputs: Vec<String>, recursive: bool) -> InputArgs {
     InputArgs {
-        inputs,
+        inputs: inputs.into_iter().map(Into::into).collect(),
         recursive,
+        allow_uri_module: args.allow_uri_module,
         password: None,
         max_input_size: args.max_input_size,
         max_kdf_iterations: args.max_kdf_iterations,

@@ -1,10 +1,14 @@
 //! Which PKCS#11 module to load, and the modules p11-kit knows about.
 //!
 //! Resolution order (first that applies): `--module PATH`, the `CERTSCOPE_PKCS11_MODULE`
-//! environment variable, a URI's `module-path`, a URI's `module-name` (a p11-kit module
-//! name, looked up in p11-kit's `*.module` files), then p11-kit's proxy module, which
-//! exposes the slots of every registered module. The binary reads the environment and
-//! passes what it found; this module only looks at files.
+//! environment variable, a URI's `module-path` when the user allowed it
+//! (`--allow-uri-module`), a URI's `module-name` (a p11-kit module name, looked up in
+//! p11-kit's `*.module` files), then p11-kit's proxy module, which exposes the slots of
+//! every registered module. A URI's `module-path` without the opt-in is an error when nothing
+//! else names a module, rather than silently ignored: a URI can come from a file name or a
+//! pasted text, and loading a library runs its code (GnuTLS p11tool also ignores it unless
+//! told). The binary reads the environment and passes what it found; this module only looks
+//! at files.
 //!
 //! p11-kit's configuration (pkcs11.conf(5)): `*.module` files in the system directory
 //! (`/usr/share/p11-kit/modules`), the admin directory (`/etc/pkcs11/modules`) and the
@@ -210,11 +214,12 @@ pub fn proxy() -> Option<PathBuf> {
 
 /// Picks the module (see the module documentation for the order). `flag` is `--module`,
 /// `env` the value of `CERTSCOPE_PKCS11_MODULE` (empty counts as unset), `uri` the URI
-/// being read, if any.
+/// being read, if any, and `allow_uri_path` whether its `module-path` may be loaded.
 pub fn resolve(
     flag: Option<&str>,
     env: Option<&str>,
     uri: Option<&Pkcs11Uri>,
+    allow_uri_path: bool,
     dirs: &ConfigDirs,
 ) -> Result<ModuleChoice, TokenError> {
     let given = |path: &str, origin| ModuleChoice {
@@ -228,13 +233,19 @@ pub fn resolve(
         return Ok(given(p, ModuleOrigin::Environment));
     }
     if let Some(uri) = uri {
-        if let Some(p) = uri.module_path.as_deref().filter(|p| !p.is_empty()) {
+        let path = uri.module_path.as_deref().filter(|p| !p.is_empty());
+        if let Some(p) = path.filter(|_| allow_uri_path) {
             return Ok(given(p, ModuleOrigin::UriPath));
         }
         if let Some(name) = uri.module_name.as_deref().filter(|n| !n.is_empty()) {
             return by_name(name, dirs).map(|path| ModuleChoice {
                 path,
                 origin: ModuleOrigin::UriName(name.to_string()),
+            });
+        }
+        if let Some(p) = path {
+            return Err(TokenError::UriModulePathNotAllowed {
+                path: p.to_string(),
             });
         }
     }
@@ -328,7 +339,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let d = dirs(tmp.path());
         let uri = Pkcs11Uri::parse("pkcs11:?module-path=/u.so").unwrap();
-        let r = |f, e, u| resolve(f, e, u, &d).unwrap();
+        let r = |f, e, u| resolve(f, e, u, true, &d).unwrap();
         assert_eq!(
             r(Some("/f.so"), Some("/e.so"), Some(&uri)).origin,
             ModuleOrigin::Flag
@@ -336,7 +347,22 @@ mod tests {
         assert_eq!(r(None, Some("/e.so"), Some(&uri)).path, Path::new("/e.so"));
         assert_eq!(r(None, Some(""), Some(&uri)).origin, ModuleOrigin::UriPath);
         let named = Pkcs11Uri::parse("pkcs11:?module-name=nothing-here").unwrap();
-        assert!(resolve(None, None, Some(&named), &d).is_err());
+        assert!(resolve(None, None, Some(&named), true, &d).is_err());
+        // Without the opt-in, module-path is never loaded: another source wins, and with
+        // none the error names the flag.
+        let e = resolve(None, None, Some(&uri), false, &d).unwrap_err();
+        assert!(
+            matches!(e, TokenError::UriModulePathNotAllowed { .. }),
+            "{e}"
+        );
+        assert!(e.to_string().contains("--allow-uri-module"), "{e}");
+        let env = resolve(None, Some("/e.so"), Some(&uri), false, &d).unwrap();
+        assert_eq!(env.origin, ModuleOrigin::Environment);
+        std::fs::create_dir(tmp.path().join("lib")).unwrap();
+        std::fs::write(tmp.path().join("lib/reg.so"), b"").unwrap();
+        let both = Pkcs11Uri::parse("pkcs11:?module-path=/u.so&module-name=reg").unwrap();
+        let by_registry = resolve(None, None, Some(&both), false, &d).unwrap();
+        assert_eq!(by_registry.path, tmp.path().join("lib/reg.so"));
         let choice = ModuleChoice {
             path: PathBuf::from("/x.so"),
             origin: ModuleOrigin::Flag,

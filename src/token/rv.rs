@@ -570,10 +570,22 @@ pub enum TokenError {
     /// No module was named and none could be found.
     #[error(
         "no PKCS#11 module: name one with --module PATH, the CERTSCOPE_PKCS11_MODULE environment \
-         variable or a URI's ?module-path=PATH (or ?module-name=NAME of a p11-kit module), or \
-         install p11-kit (its proxy module exposes every registered module)"
+         variable, a URI's ?module-name=NAME of a p11-kit module (or ?module-path=PATH with \
+         --allow-uri-module), or install p11-kit (its proxy module exposes every registered \
+         module)"
     )]
     NoModule,
+    /// A URI names its module with `module-path`, which is not loaded without the user's
+    /// opt-in, and nothing else names a module.
+    #[error(
+        "this URI names its module with module-path={path}, which certscope loads only with \
+         --allow-uri-module (a URI can come from a file name or a pasted text, and loading a \
+         library runs its code); or name the module with CERTSCOPE_PKCS11_MODULE"
+    )]
+    UriModulePathNotAllowed {
+        /// The `module-path` value.
+        path: String,
+    },
     /// `module-name=` names no module p11-kit knows.
     #[error("no PKCS#11 module named \"{name}\" is registered with p11-kit (looked for {name}.module in {searched}); `certscope token modules` lists the registered ones")]
     UnknownModuleName {

@@ -529,13 +529,89 @@ fn eq_opt(want: &Option<String>, have: &str) -> bool {
 }
 
 fn split_attr(attr: &str) -> Result<(&str, &str), UriError> {
-    let (name, value) = attr
-        .split_once('=')
-        .ok_or_else(|| UriError::MissingEquals(attr.to_string()))?;
+    let (name, value) = attr.split_once('=').ok_or_else(|| {
+        // The attribute is quoted in the message: never a PIN.
+        let shown = if mentions_pin_value(attr) {
+            "pin-value"
+        } else {
+            attr
+        };
+        UriError::MissingEquals(shown.to_string())
+    })?;
     if name.is_empty() {
         return Err(UriError::EmptyName);
     }
     Ok((name, value))
+}
+
+/// What replaces a PIN in [`redact`]'s output.
+pub const REDACTED: &str = "<redacted>";
+
+/// Does this piece of a URI mention `pin-value` (in any case, percent-encoded or not)?
+fn mentions_pin_value(piece: &str) -> bool {
+    // Lenient decoding: a malformed escape stays as it is, so that it cannot hide the name.
+    let bytes = piece.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        let escaped = (b == b'%')
+            .then(|| {
+                let hi = bytes.get(i + 1).copied().and_then(hex_val)?;
+                let lo = bytes.get(i + 2).copied().and_then(hex_val)?;
+                Some(hi << 4 | lo)
+            })
+            .flatten();
+        match escaped {
+            Some(v) => {
+                decoded.push(v.to_ascii_lowercase());
+                i += 3;
+            }
+            None => {
+                decoded.push(b.to_ascii_lowercase());
+                i += 1;
+            }
+        }
+    }
+    decoded.windows(9).any(|w| w == b"pin-value")
+}
+
+/// `text` (a URI as given, possibly malformed) with every attribute that mentions
+/// `pin-value` replaced by `NAME=<redacted>`, wherever it is (path or query part, with `=`
+/// or not), for error messages and locators: a PIN must never reach stderr or JSON.
+pub fn redact(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    loop {
+        let end = rest.find([';', '?', '&']).unwrap_or(rest.len());
+        let (piece, tail) = rest.split_at(end);
+        if mentions_pin_value(piece) {
+            // Keep a harmless name (`object=` holding "pin-value..."), else say pin-value.
+            let name = piece
+                .split_once('=')
+                .map(|(n, _)| n)
+                .filter(|n| !mentions_pin_value(n))
+                .unwrap_or("pin-value");
+            // The scheme stays visible when the PIN is in the first attribute.
+            if let Some(scheme) = piece.get(..7).filter(|s| s.eq_ignore_ascii_case("pkcs11:")) {
+                if !mentions_pin_value(scheme) && name == "pin-value" {
+                    out.push_str(scheme);
+                }
+            }
+            out.push_str(name);
+            out.push('=');
+            out.push_str(REDACTED);
+        } else {
+            out.push_str(piece);
+        }
+        let mut chars = tail.chars();
+        match chars.next() {
+            Some(delimiter) => {
+                out.push(delimiter);
+                rest = chars.as_str();
+            }
+            None => return out,
+        }
+    }
 }
 
 /// The URI p11tool would print for an object: `model`, `manufacturer`, `serial`, `token`
@@ -796,6 +872,32 @@ mod tests {
             e("pkcs11:x-vendor=x"),
             UriError::UnknownPathAttribute("x-vendor".into())
         );
+    }
+
+    #[test]
+    fn pin_value_is_redacted_anywhere() {
+        for (input, want) in [
+            (
+                "pkcs11:token=x;pin-value=S3CRET",
+                "pkcs11:token=x;pin-value=<redacted>",
+            ),
+            (
+                "pkcs11:token=x?pin-value:S3CRET",
+                "pkcs11:token=x?pin-value=<redacted>",
+            ),
+            (
+                "pkcs11:token=x?a=1&PIN%2Dvalue=S3CRET&b=2",
+                "pkcs11:token=x?a=1&pin-value=<redacted>&b=2",
+            ),
+            ("pkcs11:object=pin-value=S3CRET", "pkcs11:object=<redacted>"),
+            ("pkcs11:pin-value=S3CRET", "pkcs11:pin-value=<redacted>"),
+            ("pkcs11:token=%zz", "pkcs11:token=%zz"),
+            ("pkcs11:token=x;pin-valu%", "pkcs11:token=x;pin-valu%"),
+        ] {
+            assert_eq!(redact(input), want, "{input}");
+        }
+        let e = Pkcs11Uri::parse("pkcs11:token=x?pin-value:S3CRET").unwrap_err();
+        assert!(!e.to_string().contains("S3CRET"), "{e}");
     }
 
     #[test]
