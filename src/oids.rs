@@ -296,6 +296,64 @@ mod tests {
         assert_eq!(dotted(&[0x80]), None);
     }
 
+    /// Issue 14 item 1: arcs of any size, the first subidentifier split right for any size.
+    #[test]
+    fn dotted_arcs_of_any_size() {
+        let cases: &[(&str, &str)] = &[
+            ("00", "0.0"),
+            ("27", "0.39"),
+            ("28", "1.0"),
+            ("4f", "1.39"),
+            ("50", "2.0"),
+            ("77", "2.39"),
+            ("78", "2.40"),
+            ("7f", "2.47"),
+            ("8100", "2.48"),
+            ("883707", "2.999.7"),
+            ("8837", "2.999"),
+            ("8133", "2.99"),
+            ("2a002728", "1.2.0.39.40"),
+            ("2a81ffffffffffffffff7f", "1.2.18446744073709551615"),
+            ("2a82808080808080808000", "1.2.18446744073709551616"),
+            (
+                "2a84808080808080808080808080808080808000",
+                "1.2.340282366920938463463374607431768211456",
+            ),
+            // The first subidentifier is 2^64 - 1, then 2^64, then 2^128 + 80.
+            ("81ffffffffffffffff7f", "2.18446744073709551535"),
+            ("82808080808080808000", "2.18446744073709551536"),
+            (
+                "84808080808080808080808080808080808050",
+                "2.340282366920938463463374607431768211456",
+            ),
+            (
+                "6983f09da7ebcfdee0c7a1a7b2c0948cc8f9d776",
+                "2.25.329800735698586629295641978511506172918",
+            ),
+            ("2b060104018f", "1.3.6.1.4.1.15"),
+        ];
+        for (hex, want) in cases {
+            let der = hex::decode(hex).unwrap();
+            assert_eq!(dotted(&der).as_deref(), Some(*want), "{hex}");
+        }
+    }
+
+    /// Malformed contents are never a plausible OID.
+    #[test]
+    fn dotted_rejects_malformed() {
+        for hex in [
+            "",             // empty
+            "2a8001",       // 0x80 padding: not minimal
+            "8001",         // the same in the first subidentifier
+            "2a86",         // last arc cut short
+            "86",           // only octet cut short
+            "2b06010401ff", // cut short after a long arc
+        ] {
+            let der = hex::decode(hex).unwrap();
+            assert_eq!(dotted(&der), None, "{hex}");
+        }
+    }
+
     #[test]
     fn x520_fast_path_agrees_with_the_table() {
         for n in 0u8..=0xff {
