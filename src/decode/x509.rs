@@ -22,6 +22,13 @@ pub fn time(t: ASN1Time) -> Timestamp {
     Timestamp(t.to_datetime())
 }
 
+/// An OID from x509-parser as certscope shows every OID ([`oids::display`]): exact for arcs
+/// of any size, where asn1-rs's `to_id_string` gives hex for arcs of 2^64 and more and reads
+/// `2.999` as `3.16.55`.
+pub fn oid_text(o: &x509_parser::asn1_rs::Oid<'_>) -> String {
+    oids::display(o.as_bytes())
+}
+
 /// A signature algorithm OID as openssl names it.
 pub fn signature_name(oid: &str) -> String {
     oids::name_or_oid(oids::signature_algorithm(oid), oid)
@@ -38,9 +45,9 @@ pub fn general_name(n: &XName<'_>) -> GeneralName {
             "dirname",
             dn::format_name(name.as_raw()).unwrap_or_else(|| hex::encode(name.as_raw())),
         ),
-        XName::RegisteredID(oid) => GeneralName::new("rid", oid.to_id_string()),
-        XName::OtherName(oid, value) => {
-            let oid = oid.to_id_string();
+        XName::RegisteredID(o) => GeneralName::new("rid", oid_text(o)),
+        XName::OtherName(type_id, value) => {
+            let oid = oid_text(type_id);
             let label = match oid.as_str() {
                 "1.3.6.1.4.1.311.20.2.3" => "UPN".to_string(),
                 "1.3.6.1.5.2.2" => "KRB5PrincipalName".to_string(),
@@ -156,7 +163,7 @@ pub fn extensions(exts: &[X509Extension<'_>]) -> Vec<Extension> {
 }
 
 fn extension(ext: &X509Extension<'_>) -> Extension {
-    let oid = ext.oid.to_id_string();
+    let oid = oid_text(&ext.oid);
     let name = oids::name_or_oid(oids::extension(&oid), &oid);
     let raw = || RawValue {
         hex: hex::encode(ext.value),
@@ -166,10 +173,10 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
             .and_then(|(t, _)| dn::decode_string(&t)),
     };
     let value = match ext.parsed_extension() {
+        _ if oid == "2.5.29.37" => eku(ext.value),
         ParsedExtension::SubjectAlternativeName(san) => ExtValue::Names(names(&san.general_names)),
         ParsedExtension::IssuerAlternativeName(ian) => ExtValue::Names(names(&ian.general_names)),
         ParsedExtension::KeyUsage(ku) => ExtValue::Flags(flag_names(ku.flags, &KEY_USAGE_BITS)),
-        ParsedExtension::ExtendedKeyUsage(_) => ExtValue::Flags(oid_list(ext.value)),
         ParsedExtension::BasicConstraints(bc) => ExtValue::BasicConstraints(BasicConstraints {
             ca: bc.ca,
             path_len: bc.path_len_constraint,
@@ -212,7 +219,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
             policies
                 .iter()
                 .map(|p| {
-                    let oid = p.policy_id.to_id_string();
+                    let oid = oid_text(&p.policy_id);
                     Policy {
                         name: oids::policy(&oid).map(str::to_string),
                         qualifiers: p
@@ -221,7 +228,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                             .unwrap_or_default()
                             .iter()
                             .map(|q| {
-                                let qoid = q.policy_qualifier_id.to_id_string();
+                                let qoid = oid_text(&q.policy_qualifier_id);
                                 let qname = oids::name_or_oid(oids::policy(&qoid), &qoid);
                                 format!("{qname}: {}", qualifier_text(q.qualifier))
                             })
@@ -285,8 +292,8 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .map(|m| {
                     format!(
                         "{} -> {}",
-                        m.issuer_domain_policy.to_id_string(),
-                        m.subject_domain_policy.to_id_string()
+                        oid_text(&m.issuer_domain_policy),
+                        oid_text(&m.subject_domain_policy)
                     )
                 })
                 .collect(),
@@ -321,7 +328,7 @@ fn opt_num(n: Option<u32>) -> String {
 fn access(list: &[x509_parser::extensions::AccessDescription<'_>]) -> Vec<AccessDescription> {
     list.iter()
         .map(|a| {
-            let oid = a.access_method.to_id_string();
+            let oid = oid_text(&a.access_method);
             AccessDescription {
                 method: oids::name_or_oid(oids::access_method(&oid), &oid),
                 location: general_name(&a.access_location),
@@ -330,17 +337,32 @@ fn access(list: &[x509_parser::extensions::AccessDescription<'_>]) -> Vec<Access
         .collect()
 }
 
-/// A SEQUENCE OF OBJECT IDENTIFIER (EKU) as names.
-fn oid_list(der: &[u8]) -> Vec<String> {
-    let Ok((seq, _)) = tlv::read(der) else {
-        return Vec::new();
+/// extendedKeyUsage, read from its DER here rather than by x509-parser, whose OIDs are not
+/// exact: every element is shown, a malformed OID or an element that is not an OID as such
+/// (with its hex), never dropped.
+fn eku(der: &[u8]) -> ExtValue {
+    let error = |error: String| {
+        ExtValue::Error(ErrorValue {
+            error,
+            hex: hex::encode(der),
+        })
     };
-    seq.children()
-        .filter_map(Result::ok)
-        .filter(|t| t.tag == tlv::OID)
-        .filter_map(|t| oids::dotted(t.value))
-        .map(|o| oids::name_or_oid(oids::extended_key_usage(&o), &o))
-        .collect()
+    let seq = match tlv::read(der) {
+        Ok((seq, [])) if seq.tag == tlv::SEQUENCE => seq,
+        Ok(_) => return error("not one SEQUENCE OF OBJECT IDENTIFIER".to_string()),
+        Err(e) => return error(e.to_string()),
+    };
+    let mut purposes = Vec::new();
+    for child in seq.children() {
+        match child {
+            Ok(t) if t.tag == tlv::OID => {
+                purposes.push(oids::display_name(t.value, oids::extended_key_usage));
+            }
+            Ok(t) => purposes.push(format!("<not an OID: {}>", hex::encode(t.raw))),
+            Err(e) => return error(e.to_string()),
+        }
+    }
+    ExtValue::Flags(purposes)
 }
 
 /// CPS qualifiers are an IA5String URI; user notices a SEQUENCE holding explicitText.
