@@ -43,6 +43,7 @@ uuidAttr    = $UUID
 u64maxAttr  = $U64MAX
 exampleAttr = 2.999.7
 gs1Attr     = 2.51.1
+dpAttr      = 2.999.9
 
 [ ca ]
 default_ca = oids
@@ -84,8 +85,16 @@ policyMappings      = 2.999.7:$UUID
 subjectAltName      = RID:2.999.3, otherName:2.999.4;UTF8:other name, otherName:$UUID;UTF8:uuid name, DNS:oids.example
 authorityInfoAccess = 2.999.5;URI:http://oids.example/aia, caIssuers;URI:http://oids.example/ca.crt
 subjectInfoAccess   = $UUID;URI:http://oids.example/sia, 2.40.1;URI:http://oids.example/sia2
+crlDistributionPoints = crldp
 2.999.6             = ASN1:UTF8String:extension 2.999.6
 $U64MAX             = critical,DER:0500
+
+# A distribution point named relative to the CRL issuer, with a 2.999.9 attribute.
+[ crldp ]
+relativename = crldp_rdn
+[ crldp_rdn ]
+CN      = dp
++dpAttr = relative
 
 [ gs1policy ]
 policyIdentifier = 2.51.1

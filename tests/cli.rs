@@ -518,6 +518,11 @@ fn oids_of_any_size_are_printed_exactly() {
             .collect()
     };
     assert_eq!(methods("authorityInfoAccess"), ["2.999.5", "caIssuers"]);
+    // nameRelativeToCRLIssuer: x509-parser drops it; its attribute types are OIDs too.
+    assert_eq!(
+        ext("cRLDistributionPoints")[0]["names"],
+        serde_json::json!([{"type": "relativename", "value": "CN=dp+2.999.9=#0c0872656c6174697665"}])
+    );
     assert_eq!(methods("subjectInfoAccess"), [uuid, "2.40.1"]);
     let ids: Vec<_> = cert["extensions"]
         .as_array()

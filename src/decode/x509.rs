@@ -193,26 +193,33 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .unwrap_or_default(),
             serial: aki.authority_cert_serial.map(hex::encode),
         }),
-        ParsedExtension::CRLDistributionPoints(dps) => ExtValue::DistributionPoints(
-            dps.points
-                .iter()
-                .map(|p| DistributionPoint {
-                    names: match &p.distribution_point {
-                        Some(DistributionPointName::FullName(n)) => names(n),
-                        Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
-                            vec![GeneralName::new("relativename", format!("{rdn:?}"))]
-                        }
-                        None => Vec::new(),
-                    },
-                    reasons: p
-                        .reasons
-                        .as_ref()
-                        .map(|r| flag_names(r.flags, &REASON_BITS))
-                        .unwrap_or_default(),
-                    crl_issuer: p.crl_issuer.as_deref().map(names).unwrap_or_default(),
-                })
-                .collect(),
-        ),
+        ParsedExtension::CRLDistributionPoints(dps) => {
+            let relative = relative_names(ext.value);
+            ExtValue::DistributionPoints(
+                dps.points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| DistributionPoint {
+                        names: match (relative.get(i), &p.distribution_point) {
+                            (Some(Some(rdn)), _) => {
+                                vec![GeneralName::new("relativename", rdn.as_str())]
+                            }
+                            (_, Some(DistributionPointName::FullName(n))) => names(n),
+                            (_, Some(DistributionPointName::NameRelativeToCRLIssuer(_))) => {
+                                vec![GeneralName::new("relativename", "<not decoded>")]
+                            }
+                            (_, None) => Vec::new(),
+                        },
+                        reasons: p
+                            .reasons
+                            .as_ref()
+                            .map(|r| flag_names(r.flags, &REASON_BITS))
+                            .unwrap_or_default(),
+                        crl_issuer: p.crl_issuer.as_deref().map(names).unwrap_or_default(),
+                    })
+                    .collect(),
+            )
+        }
         ParsedExtension::AuthorityInfoAccess(aia) => ExtValue::Access(access(&aia.accessdescs)),
         ParsedExtension::SubjectInfoAccess(sia) => ExtValue::Access(access(&sia.accessdescs)),
         ParsedExtension::CertificatePolicies(policies) => ExtValue::Policies(
@@ -319,6 +326,37 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
         critical: ext.critical,
         value,
     }
+}
+
+/// The nameRelativeToCRLIssuer of each distribution point in a cRLDistributionPoints
+/// value, as RFC 4514 (`CN=dp+2.999.9=#0c...`), read from the DER: x509-parser 0.18 reads
+/// that `[1] IMPLICIT` SET as if it kept its SET tag and drops it. The RDN is formatted as
+/// a one-RDN `Name` by [`dn::format_name`], so its attribute types are exact OIDs.
+fn relative_names(der: &[u8]) -> Vec<Option<String>> {
+    let Ok((seq, _)) = tlv::read(der) else {
+        return Vec::new();
+    };
+    seq.children()
+        .map(|dp| {
+            // DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName
+            // OPTIONAL, ... }; DistributionPointName ::= CHOICE { fullName [0],
+            // nameRelativeToCRLIssuer [1] RelativeDistinguishedName }
+            let dp = dp.ok()?;
+            let name = dp.children().next()?.ok().filter(|t| t.tag == 0xa0)?;
+            let rdn = name.children().next()?.ok().filter(|t| t.tag == 0xa1)?;
+            let mut set = Vec::with_capacity(rdn.value.len() + 4);
+            tlv::write_header(&mut set, tlv::SET, rdn.value.len());
+            set.extend_from_slice(rdn.value);
+            let mut name = Vec::with_capacity(set.len() + 4);
+            tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
+            name.extend_from_slice(&set);
+            Some(
+                dn::format_name(&name).unwrap_or_else(|| {
+                    format!("<malformed relative name {}>", hex::encode(rdn.raw))
+                }),
+            )
+        })
+        .collect()
 }
 
 fn opt_num(n: Option<u32>) -> String {
