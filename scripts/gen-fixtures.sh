@@ -556,11 +556,23 @@ by `openssl x509 -fingerprint`) of every single-certificate file in `certs/`.
 | damaged/empty.txt | prose only, no blocks |
 | damaged/trailing-junk.der | leaf.der followed by 16 junk bytes (`JUNKJUNKJUNKJUNK`) |
 
-Two folders are not made by this script and survive a re-run: `hostile/`
+Three folders are not made by this script and survive a re-run: `hostile/`
 (names, SANs, PEM headers and labels carrying terminal escapes and bidi
 overrides; `scripts/gen-hostile-fixtures.sh`, signed with `keys/p256.pem`, so
-regenerate it after this script) and `fuzz/` (inputs the fuzzers found, replayed
-by `tests/fuzz_replay.rs`; see docs/robustness.md).
+regenerate it after this script), `oids/` (OIDs of every size, below) and `fuzz/`
+(inputs the fuzzers found, replayed by `tests/fuzz_replay.rs`; see
+docs/robustness.md).
+
+`oids/` is made by `scripts/gen-oid-fixtures.sh`, self-signed with
+`keys/ed25519.pem` (deterministic signatures: a re-run with the same key gives
+the same bytes):
+
+| File | What it is / what it tests |
+|------|----------------------------|
+| oids/big-arcs-subject.pem | subject and issuer with attribute types 2.25.<128-bit uuid>, 1.3.6.1.4.1.18446744073709551615, 2.999.7, 2.51.1 (named in an openssl `oid_section`) |
+| oids/big-arcs-subject.csr | the CSR of that subject |
+| oids/big-arcs-extensions.pem | EKU 2.999.1, 1.2.3.18446744073709551616 (2^64), 1.3.6.1.4.1.18446744073709551615; policies 2.25.<uuid>, 2.999.7, 2.51.1 (+CPS); policyMappings 2.999.7 -> 2.25.<uuid>; SAN registeredID 2.999.3 and otherNames 2.999.4 / 2.25.<uuid>; AIA method 2.999.5; SIA methods 2.25.<uuid>, 2.40.1; a CRL DP named relative to the issuer (CN + 2.999.9); extensions 2.999.6 and 1.3.6.1.4.1.18446744073709551615 |
+| oids/malformed-oids.pem | EKU (as `DER:`) with serverAuth, a 0x80-padded arc, a cut-short arc and an empty OID; policies with a cut-short OID, then 2.999.7 |
 EOF
 
 echo "fixtures regenerated under $FX"

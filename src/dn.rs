@@ -53,13 +53,15 @@ fn format_atv(atv: &Tlv<'_>, out: &mut String) -> Option<()> {
     if oid.tag != tlv::OID {
         return None;
     }
-    // The common attributes are named from the OID's bytes; any other is formatted first.
+    // The common attributes are named from the OID's bytes; any other is formatted first,
+    // exactly whatever its arcs (2.25.<uuid>, 2.999.7), or shown as an invalid OID: one bad
+    // attribute type must not cost the whole name.
     let (key, dotted) = match oids::x520_attribute_type(oid.value) {
         Some(key) => (Some(key), String::new()),
-        None => {
-            let dotted = oids::dotted(oid.value)?;
-            (oids::attribute_type(&dotted), dotted)
-        }
+        None => match oids::decode(oid.value) {
+            Ok(dotted) => (oids::attribute_type(&dotted), dotted),
+            Err(e) => (None, oids::invalid(oid.value, e)),
+        },
     };
     if let (Some(key), 0x0c | 0x13 | 0x16 | 0x12 | 0x1a) = (key, value.tag) {
         // UTF8String, PrintableString, IA5String, NumericString, VisibleString: borrowed
@@ -195,14 +197,39 @@ fn rdn_key(rdn: &str) -> String {
         .filter_map(|ava| {
             let (t, v) = ava.split_once('=')?;
             let t = t.trim();
+            // `OID.2.5.4.3` is the dotted form with the prefix some tools print.
+            let t = t
+                .get(..4)
+                .filter(|p| p.eq_ignore_ascii_case("oid."))
+                .and_then(|_| t.get(4..))
+                .unwrap_or(t);
             let oid = oids::attribute_type_oid(t)
                 .map(str::to_string)
                 .unwrap_or_else(|| t.to_ascii_lowercase());
-            Some(format!("{oid}={}", value_key(v)))
+            let value = hex_string_value(v).unwrap_or_else(|| value_key(v));
+            Some(format!("{oid}={value}"))
         })
         .collect();
     avas.sort();
     avas.join("+")
+}
+
+/// A `#hex` value (RFC 4514 §2.4: the DER of the value, as certscope and openssl print
+/// attribute types they have no name for) that holds a string: its text, normalised like
+/// [`value_key`], so that `2.999.7=example` and `2.999.7=#0c076578616d706c65` compare equal.
+fn hex_string_value(v: &str) -> Option<String> {
+    let der = hex::decode(v.trim().strip_prefix('#')?).ok()?;
+    let (t, rest) = tlv::read(&der).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let text = decode_string(&t)?;
+    Some(
+        text.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    )
 }
 
 /// Unescapes an RFC 4514 value, then lower-cases it and collapses whitespace.
@@ -298,6 +325,44 @@ mod tests {
         assert!(same_name("CN=a\\,b,C=US", "CN=A\\2cB , C=us"));
         assert!(!same_name("CN=a,O=b", "O=b,CN=a"));
         assert!(same_name("CN=x+OU=y,O=z", "OU=y+CN=x,O=z"));
+    }
+
+    /// Issue 14 item 1: attribute types of any size, written dotted, with or without `OID.`,
+    /// values as text or as the `#hex` of their DER.
+    #[test]
+    fn big_arc_attribute_types() {
+        // SEQUENCE { SET { SEQ { 2.999.7, UTF8String "ex" } },
+        //            SET { SEQ { 2.25.<uuid>, UTF8String "u" } },
+        //            SET { SEQ { <invalid OID 2a86>, UTF8String "b" } } }
+        let mut name = vec![0x30, 0x36];
+        name.extend([0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x88, 0x37, 0x07]);
+        name.extend([0x0c, 0x02, b'e', b'x']);
+        name.extend([0x31, 0x1b, 0x30, 0x19, 0x06, 0x14]);
+        name.extend(hex::decode("6983f09da7ebcfdee0c7a1a7b2c0948cc8f9d776").unwrap());
+        name.extend([0x0c, 0x01, b'u']);
+        name.extend([
+            0x31, 0x0a, 0x30, 0x08, 0x06, 0x02, 0x2a, 0x86, 0x0c, 0x02, b'b', b'c',
+        ]);
+        let uuid = "2.25.329800735698586629295641978511506172918";
+        let text = format_name(&name).unwrap();
+        assert_eq!(
+            text,
+            format!(
+                "<invalid OID 2a86: last subidentifier cut short>=#0c026263,\
+                 {uuid}=#0c0175,2.999.7=#0c026578"
+            )
+        );
+        let good = format!("{uuid}=#0c0175,2.999.7=#0c026578");
+        assert!(query_matches(&format!("{uuid}=u,2.999.7=ex"), &good));
+        assert!(query_matches(
+            &format!("OID.2.999.7=EX,oid.{uuid}=U"),
+            &good
+        ));
+        assert!(query_matches(
+            &format!("/2.999.7=#0C026578/{uuid}=u"),
+            &good
+        ));
+        assert!(!query_matches(&format!("{uuid}=u,2.999.8=ex"), &good));
     }
 
     #[test]

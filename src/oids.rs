@@ -3,11 +3,269 @@
 //! Tables are small on purpose: an OID that is not here is shown dotted, which is always
 //! correct, never a guess.
 
+use std::fmt::Write as _;
+
+/// The longest subidentifier [`decode`] converts to decimal, in content octets (1792 bits;
+/// UUID arcs take 19). Past it an OID is shown as invalid with its hex, so that a hostile
+/// OID cannot make the quadratic base conversion expensive.
+pub const MAX_ARC_OCTETS: usize = 256;
+
+/// Why the content octets of an OBJECT IDENTIFIER are not a valid encoding (X.690 §8.19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum OidError {
+    /// No content octets at all.
+    #[error("empty")]
+    Empty,
+    /// A subidentifier starting with a 0x80 octet, which DER and BER both forbid.
+    #[error("subidentifier at octet {0} padded with 0x80 (not minimal)")]
+    NotMinimal(usize),
+    /// The last octet has its continuation bit set.
+    #[error("last subidentifier cut short")]
+    Truncated,
+    /// A subidentifier longer than [`MAX_ARC_OCTETS`].
+    #[error("subidentifier at octet {0} longer than {MAX_ARC_OCTETS} octets")]
+    ArcTooLong(usize),
+}
+
+/// Dotted form of the content octets of an OBJECT IDENTIFIER, exact for arcs of any size
+/// (up to [`MAX_ARC_OCTETS`] each): `2.25.<uuid>`, `2.999.7`, arcs of 2^64 and more.
+pub fn decode(content: &[u8]) -> Result<String, OidError> {
+    if content.is_empty() {
+        return Err(OidError::Empty);
+    }
+    let mut out = String::with_capacity(content.len() * 3);
+    let mut start = 0;
+    let mut first = true;
+    while start < content.len() {
+        let rest = content.get(start..).unwrap_or_default();
+        let len = rest
+            .iter()
+            .position(|b| b & 0x80 == 0)
+            .ok_or(OidError::Truncated)?
+            + 1;
+        let arc = rest.get(..len).unwrap_or_default();
+        if arc.first() == Some(&0x80) {
+            return Err(OidError::NotMinimal(start));
+        }
+        if len > MAX_ARC_OCTETS {
+            return Err(OidError::ArcTooLong(start));
+        }
+        if !first {
+            out.push('.');
+        }
+        push_arc(&mut out, arc, first);
+        first = false;
+        start += len;
+    }
+    Ok(out)
+}
+
+/// Appends one subidentifier in decimal; the first one is split into the first two arcs
+/// (X.690 §8.19.4: 40 * X + Y, where only X = 2 lets Y reach 40 and beyond).
+fn push_arc(out: &mut String, arc: &[u8], first: bool) {
+    // The common case: the value fits in a u64 (9 octets or fewer always do).
+    let small = arc.iter().try_fold(0u64, |acc, b| {
+        acc.checked_mul(128).map(|v| v | u64::from(b & 0x7f))
+    });
+    match small {
+        Some(v) if first => {
+            let (x, y) = match v {
+                0..40 => (0, v),
+                40..80 => (1, v - 40),
+                _ => (2, v - 80),
+            };
+            let _ = write!(out, "{x}.{y}");
+        }
+        Some(v) => {
+            let _ = write!(out, "{v}");
+        }
+        None => {
+            let mut big = BigArc::from_base128(arc);
+            if first {
+                // Over 2^64, so the first arc is 2.
+                big.sub_small(80);
+                out.push_str("2.");
+            }
+            big.push_decimal(out);
+        }
+    }
+}
+
+/// An unsigned integer of any size, as little-endian u32 limbs: just what converting a
+/// base-128 subidentifier to decimal needs.
+struct BigArc(Vec<u32>);
+
+impl BigArc {
+    fn from_base128(octets: &[u8]) -> Self {
+        let mut limbs: Vec<u32> = Vec::with_capacity(octets.len() * 7 / 32 + 1);
+        for b in octets {
+            let mut carry = u64::from(b & 0x7f);
+            for limb in &mut limbs {
+                let v = (u64::from(*limb) << 7) | carry;
+                *limb = v as u32; // low 32 bits; the rest carries
+                carry = v >> 32;
+            }
+            if carry != 0 {
+                limbs.push(carry as u32); // under 2^7
+            }
+        }
+        BigArc(limbs)
+    }
+
+    /// Subtracts `n`; the caller knows the value is larger.
+    fn sub_small(&mut self, n: u32) {
+        let mut borrow = u64::from(n);
+        for limb in &mut self.0 {
+            let (v, under) = u64::from(*limb).overflowing_sub(borrow);
+            *limb = v as u32;
+            borrow = u64::from(under);
+            if borrow == 0 {
+                break;
+            }
+        }
+    }
+
+    /// Writes the value in decimal, nine digits per division.
+    fn push_decimal(mut self, out: &mut String) {
+        const CHUNK: u64 = 1_000_000_000;
+        let mut chunks: Vec<u32> = Vec::with_capacity(self.0.len() * 32 / 29 + 1);
+        loop {
+            while self.0.last() == Some(&0) {
+                self.0.pop();
+            }
+            if self.0.is_empty() {
+                break;
+            }
+            let mut rem = 0u64;
+            for limb in self.0.iter_mut().rev() {
+                let cur = (rem << 32) | u64::from(*limb);
+                *limb = (cur / CHUNK) as u32; // under 2^32 since rem < CHUNK
+                rem = cur % CHUNK;
+            }
+            chunks.push(rem as u32);
+        }
+        let mut chunks = chunks.iter().rev();
+        match chunks.next() {
+            Some(top) => {
+                let _ = write!(out, "{top}");
+            }
+            None => out.push('0'),
+        }
+        for c in chunks {
+            let _ = write!(out, "{c:09}");
+        }
+    }
+}
+
 /// Dotted form of the content octets of an OBJECT IDENTIFIER, or `None` if malformed.
 pub fn dotted(content: &[u8]) -> Option<String> {
-    der::asn1::ObjectIdentifier::from_bytes(content)
-        .ok()
-        .map(|oid| oid.to_string())
+    decode(content).ok()
+}
+
+/// The text certscope shows for an OID: its dotted form, or for a malformed encoding an
+/// explicit placeholder with the hex and the reason, which no tool could read as an OID:
+/// `<invalid OID 2a86: last subidentifier cut short>`. Every OID that becomes text goes
+/// through here (or [`dotted`] where a malformed one is an error of its own).
+pub fn display(content: &[u8]) -> String {
+    match decode(content) {
+        Ok(dotted) => dotted,
+        Err(e) => invalid(content, e),
+    }
+}
+
+/// The placeholder [`display`] shows for a malformed OID.
+pub fn invalid(content: &[u8], why: OidError) -> String {
+    if content.is_empty() {
+        format!("<invalid OID: {why}>")
+    } else {
+        format!("<invalid OID {}: {why}>", hex::encode(content))
+    }
+}
+
+/// `name` of an OID from `table` (one of the lookups here) when known, else [`display`].
+pub fn display_name(content: &[u8], table: fn(&str) -> Option<&'static str>) -> String {
+    match decode(content) {
+        Ok(dotted) => name_or_oid(table(&dotted), &dotted),
+        Err(e) => invalid(content, e),
+    }
+}
+
+/// The DER content octets of a dotted OID (`2.25.<uuid>`, `2.999.7`: arcs of any size),
+/// or `None` unless it is at least two arcs, the first 0, 1 or 2, the second under 40
+/// when the first is 0 or 1, and every arc plain decimal digits.
+pub fn encode(dotted: &str) -> Option<Vec<u8>> {
+    let mut arcs = dotted.split('.');
+    let x: u8 = match arcs.next()? {
+        "0" => 0,
+        "1" => 1,
+        "2" => 2,
+        _ => return None,
+    };
+    let mut second = decimal_digits(arcs.next()?)?;
+    if x < 2 && (second.len() > 2 || second.iter().fold(0u32, |a, d| a * 10 + u32::from(*d)) >= 40)
+    {
+        return None;
+    }
+    // 40 * X + Y, added in decimal to the second arc's digits.
+    add_decimal(&mut second, 40 * u32::from(x));
+    let mut out = Vec::with_capacity(dotted.len());
+    push_base128(&mut out, &second);
+    for arc in arcs {
+        push_base128(&mut out, &decimal_digits(arc)?);
+    }
+    Some(out)
+}
+
+/// The digits of a decimal arc, most significant first; no sign, no leading zero.
+fn decimal_digits(arc: &str) -> Option<Vec<u8>> {
+    let ok = !arc.is_empty()
+        && arc.bytes().all(|b| b.is_ascii_digit())
+        && (arc == "0" || !arc.starts_with('0'));
+    ok.then(|| arc.bytes().map(|b| b - b'0').collect())
+}
+
+/// Adds `n` to a decimal digit string in place.
+fn add_decimal(digits: &mut Vec<u8>, mut n: u32) {
+    for d in digits.iter_mut().rev() {
+        if n == 0 {
+            return;
+        }
+        let v = u32::from(*d) + n % 10;
+        n /= 10;
+        *d = (v % 10) as u8;
+        n += v / 10;
+    }
+    while n > 0 {
+        digits.insert(0, (n % 10) as u8);
+        n /= 10;
+    }
+}
+
+/// Appends a decimal number as one base-128 subidentifier, by repeated division by 128.
+fn push_base128(out: &mut Vec<u8>, digits: &[u8]) {
+    let mut num: Vec<u8> = digits.to_vec();
+    let mut groups = Vec::new();
+    loop {
+        let mut rem = 0u32;
+        let mut next = Vec::with_capacity(num.len());
+        for d in &num {
+            let cur = rem * 10 + u32::from(*d);
+            let q = (cur / 128) as u8; // cur < 1280
+            rem = cur % 128;
+            if !(next.is_empty() && q == 0) {
+                next.push(q);
+            }
+        }
+        groups.push(rem as u8);
+        if next.is_empty() {
+            break;
+        }
+        num = next;
+    }
+    let last = groups.len().saturating_sub(1);
+    for (i, g) in groups.iter().rev().enumerate() {
+        out.push(if i == last { *g } else { g | 0x80 });
+    }
 }
 
 fn lookup(table: &[(&str, &'static str)], oid: &str) -> Option<&'static str> {
@@ -294,6 +552,127 @@ mod tests {
             Some("1.2.840.113549.1.1.11")
         );
         assert_eq!(dotted(&[0x80]), None);
+    }
+
+    /// Issue 14 item 1: arcs of any size, the first subidentifier split right for any size.
+    #[test]
+    fn dotted_arcs_of_any_size() {
+        let cases: &[(&str, &str)] = &[
+            ("00", "0.0"),
+            ("27", "0.39"),
+            ("28", "1.0"),
+            ("4f", "1.39"),
+            ("50", "2.0"),
+            ("77", "2.39"),
+            ("78", "2.40"),
+            ("7f", "2.47"),
+            ("8100", "2.48"),
+            ("883707", "2.999.7"),
+            ("8837", "2.999"),
+            ("8133", "2.99"),
+            ("2a002728", "1.2.0.39.40"),
+            ("2a81ffffffffffffffff7f", "1.2.18446744073709551615"),
+            ("2a82808080808080808000", "1.2.18446744073709551616"),
+            (
+                "2a84808080808080808080808080808080808000",
+                "1.2.340282366920938463463374607431768211456",
+            ),
+            // The first subidentifier is 2^64 - 1, then 2^64, then 2^128 + 80.
+            ("81ffffffffffffffff7f", "2.18446744073709551535"),
+            ("82808080808080808000", "2.18446744073709551536"),
+            (
+                "84808080808080808080808080808080808050",
+                "2.340282366920938463463374607431768211456",
+            ),
+            (
+                "6983f09da7ebcfdee0c7a1a7b2c0948cc8f9d776",
+                "2.25.329800735698586629295641978511506172918",
+            ),
+            ("2b060104010f", "1.3.6.1.4.1.15"),
+        ];
+        for (hex, want) in cases {
+            let der = hex::decode(hex).unwrap();
+            assert_eq!(dotted(&der).as_deref(), Some(*want), "{hex}");
+        }
+    }
+
+    /// Malformed contents are never a plausible OID.
+    #[test]
+    fn dotted_rejects_malformed() {
+        for hex in [
+            "",             // empty
+            "2a8001",       // 0x80 padding: not minimal
+            "8001",         // the same in the first subidentifier
+            "2a86",         // last arc cut short
+            "86",           // only octet cut short
+            "2b06010401ff", // cut short after a long arc
+        ] {
+            let der = hex::decode(hex).unwrap();
+            assert_eq!(dotted(&der), None, "{hex}");
+        }
+    }
+
+    #[test]
+    fn malformed_oids_are_shown_as_such_with_their_hex() {
+        assert_eq!(display(&[]), "<invalid OID: empty>");
+        assert_eq!(
+            display(&[0x2a, 0x80, 0x01]),
+            "<invalid OID 2a8001: subidentifier at octet 1 padded with 0x80 (not minimal)>"
+        );
+        assert_eq!(
+            display(&[0x2a, 0x86]),
+            "<invalid OID 2a86: last subidentifier cut short>"
+        );
+        let mut long = vec![0x2a];
+        long.extend(std::iter::repeat_n(0xff, MAX_ARC_OCTETS));
+        long.push(0x7f);
+        assert_eq!(decode(&long), Err(OidError::ArcTooLong(1)));
+        // One octet less is converted, all 1792 bits of it.
+        long.remove(1);
+        let text = display(&long);
+        assert!(text.starts_with("1.2.") && text.len() > 500, "{text}");
+        assert_eq!(display(&[0x88, 0x37, 0x07]), "2.999.7");
+        assert_eq!(
+            display_name(
+                &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01],
+                extended_key_usage
+            ),
+            "serverAuth"
+        );
+    }
+
+    #[test]
+    fn encode_is_the_inverse_of_decode() {
+        for dotted in [
+            "0.0",
+            "0.39",
+            "1.0",
+            "1.39",
+            "2.0",
+            "2.39",
+            "2.40",
+            "2.999.7",
+            "2.51.1",
+            "1.2.840.113549.1.1.11",
+            "1.2.18446744073709551615",
+            "1.2.18446744073709551616",
+            "1.2.340282366920938463463374607431768211456",
+            "2.18446744073709551535",
+            "2.18446744073709551536",
+            "2.340282366920938463463374607431768211456",
+            "2.25.329800735698586629295641978511506172918",
+            "1.3.6.1.4.1.18446744073709551615",
+        ] {
+            let der = encode(dotted).unwrap_or_else(|| panic!("{dotted}"));
+            assert_eq!(decode(&der).as_deref(), Ok(dotted));
+        }
+        assert_eq!(encode("2.999.7"), Some(vec![0x88, 0x37, 0x07]));
+        for bad in [
+            "", "1", "3.1", "0.40", "1.40", "1.100", "1.2.", "1..2", "1.02", "1.2.-3", "1.2.x",
+            "+1.2",
+        ] {
+            assert_eq!(encode(bad), None, "{bad}");
+        }
     }
 
     #[test]

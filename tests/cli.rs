@@ -445,3 +445,136 @@ fn relations_stop_past_the_limit_and_output_streams() {
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["items"][0]["relations"][0]["kind"], "issued_by");
 }
+
+/// Issue 14 item 1: every OID is printed exactly, whatever the size of its arcs, in text and
+/// JSON; a malformed one is shown as such, with its hex, never as a plausible OID.
+#[test]
+fn oids_of_any_size_are_printed_exactly() {
+    let uuid = "2.25.329800735698586629295641978511506172918";
+    let u64max = "1.3.6.1.4.1.18446744073709551615";
+    let inspect = |f: &str| {
+        let o = run(&["inspect", "--format", "json", f]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        v["items"][0].clone()
+    };
+    let subject = format!(
+        "2.51.1=#0c03677331,2.999.7=#0c076578616d706c65,{u64max}=#0c0c7536346d61782076616c7565,\
+         {uuid}=#0c0a757569642076616c7565,CN=big arcs"
+    );
+    let cert = inspect("fixtures/oids/big-arcs-subject.pem");
+    assert_eq!(cert["subject"], subject.as_str());
+    assert_eq!(cert["issuer"], subject.as_str());
+    assert_eq!(
+        inspect("fixtures/oids/big-arcs-subject.csr")["subject"],
+        subject.as_str()
+    );
+
+    let cert = inspect("fixtures/oids/big-arcs-extensions.pem");
+    let ext = |name: &str| {
+        cert["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {cert}"))["value"]
+            .clone()
+    };
+    assert_eq!(
+        ext("extendedKeyUsage"),
+        serde_json::json!([
+            "serverAuth",
+            "2.999.1",
+            "1.2.3.18446744073709551616",
+            u64max
+        ])
+    );
+    let policies: Vec<_> = ext("certificatePolicies")
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["oid"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(policies, [uuid, "2.999.7", "2.51.1"]);
+    assert_eq!(
+        ext("policyMappings"),
+        serde_json::json!([format!("2.999.7 -> {uuid}")])
+    );
+    assert_eq!(
+        ext("subjectAltName"),
+        serde_json::json!([
+            {"type": "rid", "value": "2.999.3"},
+            {"type": "othername", "value": "2.999.4:other name"},
+            {"type": "othername", "value": format!("{uuid}:uuid name")},
+            {"type": "dns", "value": "oids.example"},
+        ])
+    );
+    let methods = |name: &str| -> Vec<String> {
+        ext(name)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["method"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(methods("authorityInfoAccess"), ["2.999.5", "caIssuers"]);
+    // nameRelativeToCRLIssuer: x509-parser drops it; its attribute types are OIDs too.
+    assert_eq!(
+        ext("cRLDistributionPoints")[0]["names"],
+        serde_json::json!([{"type": "relativename", "value": "CN=dp+2.999.9=#0c0872656c6174697665"}])
+    );
+    assert_eq!(methods("subjectInfoAccess"), [uuid, "2.40.1"]);
+    let ids: Vec<_> = cert["extensions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["oid"].as_str().unwrap().to_string())
+        .collect();
+    assert!(ids.iter().any(|o| o == "2.999.6"), "{ids:?}");
+    assert!(ids.iter().any(|o| o == u64max), "{ids:?}");
+    let o = run(&["inspect", "fixtures/oids/big-arcs-extensions.pem"]);
+    let text = stdout(&o);
+    for want in [
+        "2.999.1, 1.2.3.18446744073709551616",
+        uuid,
+        "Registered ID: 2.999.3",
+        "2.40.1 - URI",
+        "2.999.6:",
+    ] {
+        assert!(text.contains(want), "{want} not in\n{text}");
+    }
+    assert!(!text.contains("3.16.55"), "{text}");
+
+    let cert = inspect("fixtures/oids/malformed-oids.pem");
+    let ext = |name: &str| {
+        cert["extensions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["name"] == name)
+            .unwrap()["value"]
+            .clone()
+    };
+    let eku = ext("extendedKeyUsage");
+    let eku: Vec<&str> = eku
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(eku.len(), 4, "{eku:?}");
+    assert_eq!(eku[0], "serverAuth");
+    for (bad, hex) in eku[1..].iter().zip(["2a8001", "2a86", ""]) {
+        assert!(bad.starts_with("<invalid OID"), "{bad}");
+        assert!(bad.contains(hex), "{bad}");
+    }
+    let policies = ext("certificatePolicies");
+    assert!(
+        policies[0]["oid"]
+            .as_str()
+            .unwrap()
+            .starts_with("<invalid OID 2a86"),
+        "{policies}"
+    );
+    assert_eq!(policies[1]["oid"], "2.999.7");
+}

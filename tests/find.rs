@@ -146,3 +146,38 @@ fn bad_filter_values_are_usage_errors() {
         assert_eq!(run(args).status.code(), Some(2), "{args:?}");
     }
 }
+
+/// Issue 14 item 1: a name with big-arc attribute types (2.25.<uuid>, an arc of 2^64 - 1,
+/// 2.999.7, 2.51.1) is found by the name certscope prints, by openssl's RFC 2253 form
+/// (unknown types as `#hex`, upper case) and with the string values written as text.
+#[test]
+fn subject_with_big_arc_attribute_types() {
+    let uuid = "2.25.329800735698586629295641978511506172918";
+    let u64max = "1.3.6.1.4.1.18446744073709551615";
+    let want: Vec<String> = vec![
+        "fixtures/oids/big-arcs-subject.csr#0".into(),
+        "fixtures/oids/big-arcs-subject.pem#0".into(),
+    ];
+    let openssl = format!(
+        "2.51.1=#0C03677331,2.999.7=#0C076578616D706C65,{u64max}=#0C0C7536346D61782076616C7565,\
+         {uuid}=#0C0A757569642076616C7565,CN=big arcs"
+    );
+    let text =
+        format!("2.51.1=gs1,2.999.7=example,{u64max}=u64max value,{uuid}=uuid value,CN=big arcs");
+    let slashes =
+        format!("/CN=big arcs/{uuid}=uuid value/{u64max}=u64max value/2.999.7=example/2.51.1=gs1");
+    for query in [&openssl, &text, &slashes] {
+        let (code, items) = found(&["--subject", query, "-r", "fixtures/oids"]);
+        assert_eq!((code, &items), (Some(0), &want), "{query}");
+    }
+    let (code, items) = found(&["--issuer", &openssl, "-r", "fixtures/oids"]);
+    assert_eq!((code, items), (Some(0), vec![want[1].clone()]));
+    // A different arc is a different attribute: no match.
+    let (code, _) = found(&[
+        "--subject",
+        &text.replace("2.999.7=", "2.999.8="),
+        "-r",
+        "fixtures/oids",
+    ]);
+    assert_eq!(code, Some(1));
+}

@@ -26,7 +26,7 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
     let tbs = &cert.tbs_certificate;
     let spki_der = tbs.subject_pki.raw.to_vec();
     let public_key = spki::describe(&spki_der).unwrap_or_else(|_| crate::model::PublicKeyInfo {
-        algorithm: tbs.subject_pki.algorithm.algorithm.to_id_string(),
+        algorithm: x509::oid_text(&tbs.subject_pki.algorithm.algorithm),
         bits: None,
         curve: None,
     });
@@ -48,7 +48,7 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
             _ => true,
         };
     let raw_serial = tbs.raw_serial();
-    let sig_oid = cert.signature_algorithm.algorithm.to_id_string();
+    let sig_oid = x509::oid_text(&cert.signature_algorithm.algorithm);
     Ok(Decoded {
         cert: Certificate {
             version: tbs.version.0 + 1,
@@ -119,8 +119,10 @@ fn trust_info(aux: &[u8]) -> Result<TrustInfo, String> {
 fn purpose_list(t: &tlv::Tlv<'_>) -> Vec<String> {
     t.children()
         .filter_map(Result::ok)
-        .filter_map(|o| oids::dotted(o.value))
-        .map(|o| oids::name_or_oid(oids::extended_key_usage(&o), &o))
+        .map(|o| match o.tag {
+            tlv::OID => oids::display_name(o.value, oids::extended_key_usage),
+            _ => format!("<not an OID: {}>", hex::encode(o.raw)),
+        })
         .collect()
 }
 

@@ -27,7 +27,7 @@ pub fn decode(der: &[u8]) -> Result<(Csr, Vec<u8>), String> {
         }
     }
     let attributes = other_attributes(info.raw);
-    let sig_oid = csr.signature_algorithm.algorithm.to_id_string();
+    let sig_oid = x509::oid_text(&csr.signature_algorithm.algorithm);
     Ok((
         Csr {
             version: info.version.0 + 1,
@@ -55,7 +55,7 @@ fn other_attributes(cri: &[u8]) -> Vec<Attribute> {
         .filter_map(Result::ok)
         .filter_map(|attr| {
             let mut kids = attr.children();
-            let oid = oids::dotted(kids.next()?.ok()?.value)?;
+            let oid = oids::display(kids.next()?.ok()?.value);
             let values = kids.next()?.ok()?;
             (oid != "1.2.840.113549.1.9.14").then(|| Attribute {
                 name: oids::name_or_oid(oids::attribute(&oid), &oid),

@@ -141,7 +141,7 @@ pub fn dsa_private(der: &[u8]) -> Result<DecodedKey, String> {
 /// PKCS#8 PrivateKeyInfo / OneAsymmetricKey.
 pub fn pkcs8_private(der: &[u8]) -> Result<DecodedKey, String> {
     let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| e.to_string())?;
-    let oid = info.algorithm.oid.to_string();
+    let oid = oids::display(info.algorithm.oid.as_bytes());
     let alg_der = info.algorithm.to_der().map_err(|e| e.to_string())?;
     let private = info.private_key.as_bytes();
     let spki_der = if let Some(public) = &info.public_key {
@@ -345,8 +345,7 @@ fn describe_scheme(s: &pkcs8::pkcs5::EncryptionScheme) -> (String, Option<u64>) 
             }
         }
         pkcs8::pkcs5::EncryptionScheme::Pbes1(alg) => {
-            let oid = alg.oid().to_string();
-            (oids::name_or_oid(oids::pbe(&oid), &oid), None)
+            (oids::display_name(alg.oid().as_bytes(), oids::pbe), None)
         }
         _ => ("unknown scheme".to_string(), None),
     }
@@ -358,11 +357,9 @@ fn describe_unparsed_scheme(der: &[u8]) -> String {
         .ok()
         .and_then(|(seq, _)| seq.children().next()?.ok())
         .and_then(|alg| alg.children().next()?.ok())
-        .and_then(|oid| oids::dotted(oid.value));
-    match oid {
-        Some(o) => oids::name_or_oid(oids::pbe(&o), &o),
-        None => "unknown scheme".to_string(),
-    }
+        .filter(|oid| oid.tag == tlv::OID)
+        .map(|oid| oids::display_name(oid.value, oids::pbe));
+    oid.unwrap_or_else(|| "unknown scheme".to_string())
 }
 
 /// A traditional PEM key with `Proc-Type: 4,ENCRYPTED` and `DEK-Info: CIPHER,IV`.

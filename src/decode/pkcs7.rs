@@ -40,7 +40,7 @@ pub fn decode(der: &[u8]) -> Result<SignedData, String> {
         .next()
         .and_then(Result::ok)
         .filter(|t| t.tag == tlv::OID)
-        .and_then(|t| oids::dotted(t.value))
+        .map(|t| oids::display(t.value))
         .ok_or("PKCS#7: ContentInfo without a content type")?;
     if oid != SIGNED_DATA {
         return Err(format!(

@@ -53,7 +53,7 @@ pub fn describe_parts(
         }
         "ec" => {
             if let Some(p) = params.filter(|p| p.tag == tlv::OID) {
-                let curve_oid = oids::dotted(p.value).unwrap_or_default();
+                let curve_oid = oids::display(p.value);
                 match oids::curve(&curve_oid) {
                     Some((name, bits)) => {
                         info.curve = Some(name.to_string());

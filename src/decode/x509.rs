@@ -22,6 +22,13 @@ pub fn time(t: ASN1Time) -> Timestamp {
     Timestamp(t.to_datetime())
 }
 
+/// An OID from x509-parser as certscope shows every OID ([`oids::display`]): exact for arcs
+/// of any size, where asn1-rs's `to_id_string` gives hex for arcs of 2^64 and more and reads
+/// `2.999` as `3.16.55`.
+pub fn oid_text(o: &x509_parser::asn1_rs::Oid<'_>) -> String {
+    oids::display(o.as_bytes())
+}
+
 /// A signature algorithm OID as openssl names it.
 pub fn signature_name(oid: &str) -> String {
     oids::name_or_oid(oids::signature_algorithm(oid), oid)
@@ -38,9 +45,9 @@ pub fn general_name(n: &XName<'_>) -> GeneralName {
             "dirname",
             dn::format_name(name.as_raw()).unwrap_or_else(|| hex::encode(name.as_raw())),
         ),
-        XName::RegisteredID(oid) => GeneralName::new("rid", oid.to_id_string()),
-        XName::OtherName(oid, value) => {
-            let oid = oid.to_id_string();
+        XName::RegisteredID(o) => GeneralName::new("rid", oid_text(o)),
+        XName::OtherName(type_id, value) => {
+            let oid = oid_text(type_id);
             let label = match oid.as_str() {
                 "1.3.6.1.4.1.311.20.2.3" => "UPN".to_string(),
                 "1.3.6.1.5.2.2" => "KRB5PrincipalName".to_string(),
@@ -156,7 +163,7 @@ pub fn extensions(exts: &[X509Extension<'_>]) -> Vec<Extension> {
 }
 
 fn extension(ext: &X509Extension<'_>) -> Extension {
-    let oid = ext.oid.to_id_string();
+    let oid = oid_text(&ext.oid);
     let name = oids::name_or_oid(oids::extension(&oid), &oid);
     let raw = || RawValue {
         hex: hex::encode(ext.value),
@@ -166,10 +173,10 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
             .and_then(|(t, _)| dn::decode_string(&t)),
     };
     let value = match ext.parsed_extension() {
+        _ if oid == "2.5.29.37" => eku(ext.value),
         ParsedExtension::SubjectAlternativeName(san) => ExtValue::Names(names(&san.general_names)),
         ParsedExtension::IssuerAlternativeName(ian) => ExtValue::Names(names(&ian.general_names)),
         ParsedExtension::KeyUsage(ku) => ExtValue::Flags(flag_names(ku.flags, &KEY_USAGE_BITS)),
-        ParsedExtension::ExtendedKeyUsage(_) => ExtValue::Flags(oid_list(ext.value)),
         ParsedExtension::BasicConstraints(bc) => ExtValue::BasicConstraints(BasicConstraints {
             ca: bc.ca,
             path_len: bc.path_len_constraint,
@@ -186,33 +193,40 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .unwrap_or_default(),
             serial: aki.authority_cert_serial.map(hex::encode),
         }),
-        ParsedExtension::CRLDistributionPoints(dps) => ExtValue::DistributionPoints(
-            dps.points
-                .iter()
-                .map(|p| DistributionPoint {
-                    names: match &p.distribution_point {
-                        Some(DistributionPointName::FullName(n)) => names(n),
-                        Some(DistributionPointName::NameRelativeToCRLIssuer(rdn)) => {
-                            vec![GeneralName::new("relativename", format!("{rdn:?}"))]
-                        }
-                        None => Vec::new(),
-                    },
-                    reasons: p
-                        .reasons
-                        .as_ref()
-                        .map(|r| flag_names(r.flags, &REASON_BITS))
-                        .unwrap_or_default(),
-                    crl_issuer: p.crl_issuer.as_deref().map(names).unwrap_or_default(),
-                })
-                .collect(),
-        ),
+        ParsedExtension::CRLDistributionPoints(dps) => {
+            let relative = relative_names(ext.value);
+            ExtValue::DistributionPoints(
+                dps.points
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| DistributionPoint {
+                        names: match (relative.get(i), &p.distribution_point) {
+                            (Some(Some(rdn)), _) => {
+                                vec![GeneralName::new("relativename", rdn.as_str())]
+                            }
+                            (_, Some(DistributionPointName::FullName(n))) => names(n),
+                            (_, Some(DistributionPointName::NameRelativeToCRLIssuer(_))) => {
+                                vec![GeneralName::new("relativename", "<not decoded>")]
+                            }
+                            (_, None) => Vec::new(),
+                        },
+                        reasons: p
+                            .reasons
+                            .as_ref()
+                            .map(|r| flag_names(r.flags, &REASON_BITS))
+                            .unwrap_or_default(),
+                        crl_issuer: p.crl_issuer.as_deref().map(names).unwrap_or_default(),
+                    })
+                    .collect(),
+            )
+        }
         ParsedExtension::AuthorityInfoAccess(aia) => ExtValue::Access(access(&aia.accessdescs)),
         ParsedExtension::SubjectInfoAccess(sia) => ExtValue::Access(access(&sia.accessdescs)),
         ParsedExtension::CertificatePolicies(policies) => ExtValue::Policies(
             policies
                 .iter()
                 .map(|p| {
-                    let oid = p.policy_id.to_id_string();
+                    let oid = oid_text(&p.policy_id);
                     Policy {
                         name: oids::policy(&oid).map(str::to_string),
                         qualifiers: p
@@ -221,7 +235,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                             .unwrap_or_default()
                             .iter()
                             .map(|q| {
-                                let qoid = q.policy_qualifier_id.to_id_string();
+                                let qoid = oid_text(&q.policy_qualifier_id);
                                 let qname = oids::name_or_oid(oids::policy(&qoid), &qoid);
                                 format!("{qname}: {}", qualifier_text(q.qualifier))
                             })
@@ -285,8 +299,8 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .map(|m| {
                     format!(
                         "{} -> {}",
-                        m.issuer_domain_policy.to_id_string(),
-                        m.subject_domain_policy.to_id_string()
+                        oid_text(&m.issuer_domain_policy),
+                        oid_text(&m.subject_domain_policy)
                     )
                 })
                 .collect(),
@@ -314,6 +328,37 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
     }
 }
 
+/// The nameRelativeToCRLIssuer of each distribution point in a cRLDistributionPoints
+/// value, as RFC 4514 (`CN=dp+2.999.9=#0c...`), read from the DER: x509-parser 0.18 reads
+/// that `[1] IMPLICIT` SET as if it kept its SET tag and drops it. The RDN is formatted as
+/// a one-RDN `Name` by [`dn::format_name`], so its attribute types are exact OIDs.
+fn relative_names(der: &[u8]) -> Vec<Option<String>> {
+    let Ok((seq, _)) = tlv::read(der) else {
+        return Vec::new();
+    };
+    seq.children()
+        .map(|dp| {
+            // DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName
+            // OPTIONAL, ... }; DistributionPointName ::= CHOICE { fullName [0],
+            // nameRelativeToCRLIssuer [1] RelativeDistinguishedName }
+            let dp = dp.ok()?;
+            let name = dp.children().next()?.ok().filter(|t| t.tag == 0xa0)?;
+            let rdn = name.children().next()?.ok().filter(|t| t.tag == 0xa1)?;
+            let mut set = Vec::with_capacity(rdn.value.len() + 4);
+            tlv::write_header(&mut set, tlv::SET, rdn.value.len());
+            set.extend_from_slice(rdn.value);
+            let mut name = Vec::with_capacity(set.len() + 4);
+            tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
+            name.extend_from_slice(&set);
+            Some(
+                dn::format_name(&name).unwrap_or_else(|| {
+                    format!("<malformed relative name {}>", hex::encode(rdn.raw))
+                }),
+            )
+        })
+        .collect()
+}
+
 fn opt_num(n: Option<u32>) -> String {
     n.map(|n| n.to_string()).unwrap_or_else(|| "-".to_string())
 }
@@ -321,7 +366,7 @@ fn opt_num(n: Option<u32>) -> String {
 fn access(list: &[x509_parser::extensions::AccessDescription<'_>]) -> Vec<AccessDescription> {
     list.iter()
         .map(|a| {
-            let oid = a.access_method.to_id_string();
+            let oid = oid_text(&a.access_method);
             AccessDescription {
                 method: oids::name_or_oid(oids::access_method(&oid), &oid),
                 location: general_name(&a.access_location),
@@ -330,17 +375,32 @@ fn access(list: &[x509_parser::extensions::AccessDescription<'_>]) -> Vec<Access
         .collect()
 }
 
-/// A SEQUENCE OF OBJECT IDENTIFIER (EKU) as names.
-fn oid_list(der: &[u8]) -> Vec<String> {
-    let Ok((seq, _)) = tlv::read(der) else {
-        return Vec::new();
+/// extendedKeyUsage, read from its DER here rather than by x509-parser, whose OIDs are not
+/// exact: every element is shown, a malformed OID or an element that is not an OID as such
+/// (with its hex), never dropped.
+fn eku(der: &[u8]) -> ExtValue {
+    let error = |error: String| {
+        ExtValue::Error(ErrorValue {
+            error,
+            hex: hex::encode(der),
+        })
     };
-    seq.children()
-        .filter_map(Result::ok)
-        .filter(|t| t.tag == tlv::OID)
-        .filter_map(|t| oids::dotted(t.value))
-        .map(|o| oids::name_or_oid(oids::extended_key_usage(&o), &o))
-        .collect()
+    let seq = match tlv::read(der) {
+        Ok((seq, [])) if seq.tag == tlv::SEQUENCE => seq,
+        Ok(_) => return error("not one SEQUENCE OF OBJECT IDENTIFIER".to_string()),
+        Err(e) => return error(e.to_string()),
+    };
+    let mut purposes = Vec::new();
+    for child in seq.children() {
+        match child {
+            Ok(t) if t.tag == tlv::OID => {
+                purposes.push(oids::display_name(t.value, oids::extended_key_usage));
+            }
+            Ok(t) => purposes.push(format!("<not an OID: {}>", hex::encode(t.raw))),
+            Err(e) => return error(e.to_string()),
+        }
+    }
+    ExtValue::Flags(purposes)
 }
 
 /// CPS qualifiers are an IA5String URI; user notices a SEQUENCE holding explicitText.

@@ -36,7 +36,7 @@
 //! the reverse of the DER order (RFC 4514 §2.1 lists the last RDN first), so the output
 //! reverses it; inside a multi-valued RDN the values are sorted as DER requires for a SET OF.
 
-use der::asn1::{ObjectIdentifier, SetOfVec};
+use der::asn1::SetOfVec;
 use der::{Any, Encode, Tag};
 use thiserror::Error;
 
@@ -55,7 +55,7 @@ pub enum DnError {
          2.5.4.3, or one of CN L ST O OU C STREET DC UID serialNumber emailAddress SN GN title)"
     )]
     UnknownAttributeType(String),
-    /// A dotted OID that const-oid rejects.
+    /// A dotted OID that is not one (see [`crate::oids::encode`]).
     #[error("\"{0}\" is not a valid object identifier")]
     BadOid(String),
     /// A character RFC 4514 requires to be escaped appears raw.
@@ -133,7 +133,11 @@ fn is_printable_char(c: char) -> bool {
 struct Atv {
     /// The keyword or OID as written, for error messages.
     written: String,
-    oid: ObjectIdentifier,
+    /// The dotted OID, for the string type it takes.
+    oid: String,
+    /// Its DER content octets: [`oids::encode`], exact for arcs of any size (const-oid's
+    /// `ObjectIdentifier` stops at 32-bit arcs, so `2.25.<uuid>` names could not be typed).
+    oid_der: Vec<u8>,
     value: Value,
 }
 
@@ -174,7 +178,7 @@ impl Parser<'_> {
         }
     }
 
-    fn attribute_type(&mut self) -> Result<(String, ObjectIdentifier), DnError> {
+    fn attribute_type(&mut self) -> Result<(String, String, Vec<u8>), DnError> {
         let start = self.offset();
         while let Some(c) = self.peek() {
             if c == '=' || c == ',' || c == '+' {
@@ -203,8 +207,10 @@ impl Parser<'_> {
                 .ok_or_else(|| DnError::UnknownAttributeType(written.clone()))?
                 .to_string()
         };
-        let oid = ObjectIdentifier::new(&oid_text).map_err(|_| DnError::BadOid(oid_text))?;
-        Ok((written, oid))
+        let Some(oid_der) = oids::encode(&oid_text) else {
+            return Err(DnError::BadOid(oid_text));
+        };
+        Ok((written, oid_text, oid_der))
     }
 
     fn hex_value(&mut self, written: &str) -> Result<Vec<u8>, DnError> {
@@ -273,7 +279,7 @@ impl Parser<'_> {
 
     fn atv(&mut self) -> Result<Atv, DnError> {
         self.skip_spaces();
-        let (written, oid) = self.attribute_type()?;
+        let (written, oid, oid_der) = self.attribute_type()?;
         self.skip_spaces();
         let value = if self.peek() == Some('#') {
             Value::Der(self.hex_value(&written)?)
@@ -284,6 +290,7 @@ impl Parser<'_> {
         Ok(Atv {
             written,
             oid,
+            oid_der,
             value,
         })
     }
@@ -299,7 +306,7 @@ fn encode_value(atv: &Atv) -> Result<Vec<u8>, DnError> {
         value: text.clone(),
         reason,
     };
-    let tag = match string_kind(&atv.oid.to_string()) {
+    let tag = match string_kind(&atv.oid) {
         StringKind::Printable { exact_len } => {
             if !text.chars().all(is_printable_char) {
                 return Err(bad(
@@ -358,7 +365,9 @@ pub fn rfc4514_to_der(input: &str) -> Result<Vec<u8>, DnError> {
     for rdn in &rdns {
         let mut set = SetOfVec::new();
         for atv in rdn {
-            let mut body = atv.oid.to_der()?;
+            let mut body = Vec::with_capacity(atv.oid_der.len() + 2);
+            tlv::write_header(&mut body, tlv::OID, atv.oid_der.len());
+            body.extend_from_slice(&atv.oid_der);
             body.extend_from_slice(&encode_value(atv)?);
             // SetOfVec keeps DER order (sorted by encoding) as X.690 §11.6 requires.
             set.insert(Any::new(Tag::Sequence, body)?)?;
@@ -665,6 +674,23 @@ mod tests {
         // Unknown OIDs get UTF8String, as OpenSSL's default mask gives them.
         assert_eq!(der("1.2.3.4=v"), single("06032a0304", 0x0c, b"v"));
         assert_eq!(rfc4514_to_der("3.1=v"), Err(DnError::BadOid("3.1".into())));
+        assert_eq!(
+            rfc4514_to_der("1.40=v"),
+            Err(DnError::BadOid("1.40".into()))
+        );
+        // Issue 14 item 1: arcs of any size, and 2.40 and beyond, round-trip.
+        for dotted in [
+            "2.25.329800735698586629295641978511506172918",
+            "1.3.6.1.4.1.18446744073709551615",
+            "2.999.7",
+            "2.51.1",
+        ] {
+            let name = rfc4514_to_der(&format!("{dotted}=v")).unwrap();
+            assert_eq!(
+                crate::dn::format_name(&name).unwrap(),
+                format!("{dotted}=#0c0176")
+            );
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::{Extension, PublicKeyInfo};
 /// A CSR attribute other than the extension request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Attribute {
-    /// Dotted OID.
+    /// Dotted OID, or the invalid-OID placeholder ([`crate::oids::display`]).
     pub oid: String,
     /// Name (`challengePassword`, ...), or the OID again.
     pub name: String,

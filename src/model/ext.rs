@@ -85,7 +85,7 @@ pub struct AccessDescription {
 /// One certificate policy (§4.2.1.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
-    /// Policy OID.
+    /// Policy OID, dotted or the invalid-OID placeholder ([`crate::oids::display`]).
     pub oid: String,
     /// Well-known name (`anyPolicy`, `domain-validated`, ...), when known.
     pub name: Option<String>,
@@ -183,7 +183,7 @@ pub struct ErrorValue {
 /// One extension.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Extension {
-    /// Dotted OID.
+    /// Dotted OID, or the invalid-OID placeholder ([`crate::oids::display`]).
     pub oid: String,
     /// Name (`subjectAltName`, ...) or the OID again.
     pub name: String,

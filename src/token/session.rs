@@ -71,8 +71,6 @@ use cryptoki_sys::{
     CKF_HW, CKF_SIGN, CKF_SIGN_RECOVER, CKF_UNWRAP, CKF_VERIFY, CKF_VERIFY_RECOVER, CKF_WRAP,
     CK_ATTRIBUTE_TYPE, CK_FLAGS, CK_ULONG,
 };
-use der::asn1::ObjectIdentifier;
-use der::Decode;
 use serde::Serialize;
 
 use crate::oids;
@@ -1023,9 +1021,11 @@ impl ObjectInfo {
     /// The dotted curve OID from `CKA_EC_PARAMS`, when it holds an OID.
     pub fn curve_oid(&self) -> Option<String> {
         let der = self.curve_oid_der.as_deref()?;
-        <ObjectIdentifier>::from_der(der)
-            .ok()
-            .map(|o| o.to_string())
+        // Exact for arcs of any size, a malformed one shown as such (oids::display).
+        match crate::tlv::read(der) {
+            Ok((t, [])) if t.tag == crate::tlv::OID => Some(oids::display(t.value)),
+            _ => None,
+        }
     }
 
     /// A curve name: from the OID (`P-256`, `ed25519`...) or, for the PKCS#11 3.0 form
