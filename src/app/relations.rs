@@ -50,7 +50,14 @@ pub(super) fn describe(item: &Item, show_index: bool) -> String {
 
 /// Relates `items` (numbered by position) in place: fills `relations` and adds notes.
 pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
-    let related = relate::relate(items);
+    let relate::Relations {
+        items: related,
+        notes,
+    } = relate::relate_run(items);
+    // Run-wide limits are said once, like the --relations-limit note.
+    for note in notes {
+        eprintln!("certscope: note: {note}");
+    }
     let targets: Vec<String> = items
         .iter()
         .zip(show_index)
