@@ -42,8 +42,9 @@ pub(super) fn describe(item: &Item, show_index: bool) -> String {
         item.kind.describe()
     );
     if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
+        // Another item's name is repeated in every relation to it: keep it short.
         s.push(' ');
-        s.push_str(name);
+        s.push_str(&certscope::render::check::short_name(name));
     }
     s
 }
