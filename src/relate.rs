@@ -204,15 +204,22 @@ pub fn relate_run(items: &[Item]) -> Relations {
 
     // Issuers: subject name index of certificates, then name + key id + signature.
     let mut cut_short = 0usize;
+    // By name, and by name and SKI: finding an item's candidates costs what they are, not
+    // the number of certificates with the name whose SKI does not fit.
     let mut by_subject: HashMap<dn::NameKey, Vec<usize>> = HashMap::new();
+    let mut by_subject_ski: HashMap<(dn::NameKey, Option<&str>), Vec<usize>> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
         if let Body::Certificate(c) = &item.body {
-            by_subject
-                .entry(dn::name_key(&c.subject))
+            let name = dn::name_key(&c.subject);
+            by_subject_ski
+                .entry((name.clone(), c.subject_key_id.as_deref()))
                 .or_default()
                 .push(i);
+            by_subject.entry(name).or_default().push(i);
         }
     }
+    // Enough of each list for the cap, with room for the item itself and its copies.
+    let window = 4 * MAX_ISSUER_CANDIDATES;
     for (i, child) in items.iter().enumerate() {
         let Some((issuer, aki)) = issuer_of(child) else {
             continue;
@@ -220,14 +227,29 @@ pub fn relate_run(items: &[Item]) -> Relations {
         let Some(der) = child.der.as_deref() else {
             continue;
         };
-        let Some(candidates) = by_subject.get(&dn::name_key(issuer)) else {
-            continue;
+        let name = dn::name_key(issuer);
+        let lists: Vec<&Vec<usize>> = match aki {
+            Some(a) => [
+                by_subject_ski.get(&(name.clone(), Some(a))),
+                by_subject_ski.get(&(name, None)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            None => by_subject.get(&name).into_iter().collect(),
         };
+        let more_than_window = lists.iter().any(|l| l.len() > window);
+        let mut candidates: Vec<usize> = lists
+            .into_iter()
+            .flat_map(|l| l.iter().copied().take(window))
+            .collect();
+        candidates.sort_unstable();
         let mut tried = 0;
         // One verification per distinct issuer key: copies and re-issues of an issuer
         // certificate share the verdict, and a key that does not verify is noted once.
         let mut verdicts: HashMap<&str, Verdict> = HashMap::new();
-        for &j in candidates {
+        let mut stopped = false;
+        for &j in &candidates {
             if j == i || original(j) == original(i) {
                 continue;
             }
@@ -249,7 +271,7 @@ pub fn relate_run(items: &[Item]) -> Relations {
             // Every candidate counts, not only those that cost a verification: a note or
             // a relation per candidate is output too.
             if tried >= MAX_ISSUER_CANDIDATES {
-                cut_short += 1;
+                stopped = true;
                 break;
             }
             tried += 1;
@@ -279,6 +301,9 @@ pub fn relate_run(items: &[Item]) -> Relations {
                 Verdict::Invalid => {}
                 v => p.push((RelationKind::IssuedBy, j, Some(v.describe()))),
             }
+        }
+        if stopped || more_than_window {
+            cut_short += 1;
         }
     }
 

@@ -33,7 +33,7 @@ pub fn short_name(name: &str) -> Cow<'_, str> {
             let (head, rest) = name.split_at(at);
             Cow::Owned(format!(
                 "{head}… ({} more characters)",
-                rest.chars().count()
+                crate::relate::thousands(rest.chars().count())
             ))
         }
     }
