@@ -121,8 +121,17 @@ pub struct Chain {
     pub root_included: bool,
     /// The issuer that is needed and absent.
     pub missing: Option<Missing>,
-    /// Other issuers that also verify a link.
+    /// Other issuers that also verify a link (at most [`MAX_ALTERNATIVES`] per link).
     pub alternatives: Vec<Alternative>,
+    /// Certificates with a link's issuer name that were not looked at as alternatives
+    /// (past [`MAX_ALTERNATIVE_CANDIDATES`] per link or [`MAX_ALTERNATIVES`] found); absent
+    /// from JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub alternatives_not_listed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// An input certificate that is a byte-for-byte copy of an earlier one.
@@ -162,6 +171,10 @@ pub struct Report {
     pub unneeded: Vec<usize>,
     /// Input certificates given more than once.
     pub duplicates: Vec<Duplicate>,
+    /// Limits the run reached, each said once (the signature-check budget); absent from
+    /// JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A certificate taking part: its item, decoded fields and where it came from.
@@ -184,6 +197,20 @@ type Score = (bool, bool, usize, usize, i64);
 const MAX_PATHS: usize = 256;
 /// Longest chain considered.
 const MAX_DEPTH: usize = 12;
+/// Certificates considered as issuers of one certificate (building and alternatives);
+/// the rest of a crowd of same-name CAs is counted as not listed.
+pub const MAX_ISSUERS: usize = 64;
+/// Alternative issuers listed per link; real cross-signing gives one or two.
+pub const MAX_ALTERNATIVES: usize = 4;
+/// Certificates with a link's issuer name looked at as alternatives, per link (each may
+/// cost a signature check).
+pub const MAX_ALTERNATIVE_CANDIDATES: usize = 32;
+/// Signature checks per run: at least this many, or [`CHECKS_PER_CERTIFICATE`] per
+/// certificate when that is more, so the work is linear in the input (1,000 same-name CAs
+/// and 1,000 leaves would otherwise cost a million checks).
+pub const MIN_SIGNATURE_CHECKS: usize = 10_000;
+/// See [`MIN_SIGNATURE_CHECKS`].
+pub const CHECKS_PER_CERTIFICATE: usize = 4;
 
 struct Builder<'a> {
     nodes: Vec<Node<'a>>,
@@ -191,7 +218,13 @@ struct Builder<'a> {
     anchor_ders: HashSet<&'a [u8]>,
     at: OffsetDateTime,
     by_subject: HashMap<dn::NameKey, Vec<usize>>,
-    verdicts: HashMap<(usize, usize), Verdict>,
+    /// By subject and subject key identifier: an issuer lookup costs what it returns, not
+    /// the number of certificates with the name (1,000 same-name CAs).
+    by_subject_ski: HashMap<(dn::NameKey, Option<&'a str>), Vec<usize>>,
+    /// By child and issuer key: copies and re-issues of an issuer share the check.
+    verdicts: HashMap<(usize, &'a [u8]), Verdict>,
+    checks_left: usize,
+    checks_skipped: usize,
 }
 
 /// Builds and checks chains. `inputs` and `roots` are numbered consecutively (inputs from 0,
@@ -244,22 +277,33 @@ pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTi
         });
     }
     let mut by_subject: HashMap<dn::NameKey, Vec<usize>> = HashMap::new();
+    let mut by_subject_ski: HashMap<(dn::NameKey, Option<&str>), Vec<usize>> = HashMap::new();
     for (i, n) in nodes.iter().enumerate() {
         by_subject.entry(n.subject.clone()).or_default().push(i);
+        by_subject_ski
+            .entry((n.subject.clone(), n.cert.subject_key_id.as_deref()))
+            .or_default()
+            .push(i);
     }
+    let checks_left = MIN_SIGNATURE_CHECKS.max(nodes.len().saturating_mul(CHECKS_PER_CERTIFICATE));
     let mut b = Builder {
         nodes,
         anchors,
         anchor_ders,
         at,
         by_subject,
+        by_subject_ski,
         verdicts: HashMap::new(),
+        checks_left,
+        checks_skipped: 0,
     };
     let leaves = b.leaves();
     let mut chains = Vec::new();
     let mut used: HashSet<usize> = HashSet::new();
-    for leaf in leaves {
-        let path = b.best_path(leaf);
+    // Every path first, then their descriptions: looking for alternative issuers must not
+    // spend the signature-check budget that the paths of later leaves need.
+    let paths: Vec<Vec<usize>> = leaves.into_iter().map(|l| b.best_path(l)).collect();
+    for path in paths {
         used.extend(path.iter().copied());
         chains.push(b.describe(&path));
     }
@@ -281,7 +325,18 @@ pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTi
         .filter(|(i, n)| !n.from_roots && !used.contains(i))
         .filter_map(|(i, _)| node_number(i))
         .collect();
+    let mut notes = Vec::new();
+    if b.checks_skipped > 0 {
+        notes.push(format!(
+            "this run's budget of {} signature checks was spent; {} more were not made \
+             (a link that needed one says \"not checked\"; an alternative issuer that \
+             needed one is not listed)",
+            crate::relate::thousands(checks_left),
+            crate::relate::thousands(b.checks_skipped)
+        ));
+    }
     Report {
+        notes,
         at: Timestamp(at),
         anchors,
         complete: !chains.is_empty() && chains.iter().all(|c| c.complete),
@@ -314,36 +369,63 @@ impl<'a> Builder<'a> {
         }
     }
 
-    /// Certificates whose subject is `i`'s issuer and whose SKI fits `i`'s AKI.
+    /// Certificates whose subject is `i`'s issuer and whose SKI fits `i`'s AKI, in input
+    /// order, at most [`MAX_ISSUERS`] of them.
     fn issuers(&self, i: usize) -> Vec<usize> {
+        // Each list is in input order; the first MAX_ISSUERS + 1 of each are enough for
+        // the first MAX_ISSUERS of their union.
+        let mut out: Vec<usize> = self
+            .issuer_lists(i)
+            .into_iter()
+            .flat_map(|l| l.iter().copied().filter(|&p| p != i).take(MAX_ISSUERS))
+            .collect();
+        out.sort_unstable();
+        out.truncate(MAX_ISSUERS);
+        out
+    }
+
+    /// How many certificates [`Self::issuers`] would return without its cap.
+    fn issuer_count(&self, i: usize) -> usize {
+        self.issuer_lists(i)
+            .into_iter()
+            .map(|l| l.len() - usize::from(l.binary_search(&i).is_ok()))
+            .sum()
+    }
+
+    /// The index lists holding `i`'s possible issuers (each sorted, disjoint).
+    fn issuer_lists(&self, i: usize) -> Vec<&Vec<usize>> {
         let Some(n) = self.node(i) else {
             return Vec::new();
         };
-        let aki = n.cert.authority_key_id.as_deref();
-        self.by_subject
-            .get(&n.issuer)
-            .map(|c| {
-                c.iter()
-                    .copied()
-                    .filter(|&p| p != i)
-                    .filter(|&p| {
-                        let ski = self.node(p).and_then(|p| p.cert.subject_key_id.as_deref());
-                        !matches!((aki, ski), (Some(a), Some(s)) if a != s)
-                    })
-                    .collect()
-            })
-            .unwrap_or_default()
+        match n.cert.authority_key_id.as_deref() {
+            // An AKI fits the same SKI, or no SKI at all.
+            Some(aki) => [
+                self.by_subject_ski.get(&(n.issuer.clone(), Some(aki))),
+                self.by_subject_ski.get(&(n.issuer.clone(), None)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            None => self.by_subject.get(&n.issuer).into_iter().collect(),
+        }
     }
 
     fn verdict(&mut self, child: usize, parent: usize) -> Verdict {
-        if let Some(v) = self.verdicts.get(&(child, parent)) {
+        let (Some(c), Some(p)) = (self.node(child), self.node(parent)) else {
+            return Verdict::Invalid;
+        };
+        let (der, spki) = (c.der, p.spki);
+        if let Some(v) = self.verdicts.get(&(child, spki)) {
             return v.clone();
         }
-        let v = match (self.node(child), self.node(parent)) {
-            (Some(c), Some(p)) => verify::verify(c.der, p.spki),
-            _ => Verdict::Invalid,
-        };
-        self.verdicts.insert((child, parent), v.clone());
+        if self.checks_left == 0 {
+            // Not cached: the count of skipped checks is what the note reports.
+            self.checks_skipped += 1;
+            return Verdict::NotChecked("over this run's signature-check budget".to_string());
+        }
+        self.checks_left -= 1;
+        let v = verify::verify(der, spki);
+        self.verdicts.insert((child, spki), v.clone());
         v
     }
 
@@ -517,6 +599,7 @@ impl<'a> Builder<'a> {
         let problems = self.problems(path);
         let mut links = Vec::new();
         let mut alternatives = Vec::new();
+        let mut alternatives_not_listed = 0;
         for (pos, &i) in path.iter().enumerate() {
             let parent = path.get(pos + 1).copied();
             let signature = match parent {
@@ -533,9 +616,18 @@ impl<'a> Builder<'a> {
                 None => "no issuer".to_string(),
             };
             if let Some(p) = parent {
-                for alt in self.issuers(i) {
-                    if alt != p && self.verdict(i, alt) == Verdict::Verified {
+                let candidates: Vec<usize> =
+                    self.issuers(i).into_iter().filter(|&a| a != p).collect();
+                let mut listed = 0;
+                let mut looked = 0;
+                for &alt in &candidates {
+                    if listed >= MAX_ALTERNATIVES || looked >= MAX_ALTERNATIVE_CANDIDATES {
+                        break;
+                    }
+                    looked += 1;
+                    if self.verdict(i, alt) == Verdict::Verified {
                         if let Some(a) = self.node(alt) {
+                            listed += 1;
                             alternatives.push(Alternative {
                                 position: pos,
                                 item: a.number,
@@ -545,6 +637,8 @@ impl<'a> Builder<'a> {
                         }
                     }
                 }
+                // The parent and those looked at are accounted for; the rest is counted.
+                alternatives_not_listed += self.issuer_count(i).saturating_sub(1 + looked);
             }
             let validity = self.validity(i);
             let anchor = self.is_anchor(i);
@@ -590,6 +684,7 @@ impl<'a> Builder<'a> {
             root_included,
             missing,
             alternatives,
+            alternatives_not_listed,
         }
     }
 }

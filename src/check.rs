@@ -355,6 +355,10 @@ pub struct Counts {
     pub info: usize,
 }
 
+/// At most this many findings of one lint are listed per item; one more finding says how
+/// many others there are (they are still counted in [`Counts`]).
+pub const MAX_FINDINGS_PER_LINT: usize = 8;
+
 /// Runs every enabled lint over `items` (numbered by position); findings in item order,
 /// then [`LINTS`] order.
 pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
@@ -395,17 +399,35 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
         }
         counts.checked += 1;
         for lint in LINTS.iter().filter(|l| opts.enabled(l)) {
+            let mut listed = 0;
             for (_, message) in found.iter().filter(|(id, _)| *id == lint.id) {
+                // Counted, all of them; listed up to the cap (each listed finding names
+                // the item, so a certificate of 10,000 names stays linear in output).
                 match lint.severity {
                     Severity::Error => counts.error += 1,
                     Severity::Warn => counts.warn += 1,
                     Severity::Info => counts.info += 1,
                 }
+                listed += 1;
+                if listed <= MAX_FINDINGS_PER_LINT {
+                    findings.push(Finding {
+                        item: n,
+                        lint: lint.id,
+                        severity: lint.severity,
+                        message: message.clone(),
+                    });
+                }
+            }
+            if listed > MAX_FINDINGS_PER_LINT {
                 findings.push(Finding {
                     item: n,
                     lint: lint.id,
                     severity: lint.severity,
-                    message: message.clone(),
+                    message: format!(
+                        "{} more {} findings on this item, not listed",
+                        relate::thousands(listed - MAX_FINDINGS_PER_LINT),
+                        lint.id
+                    ),
                 });
             }
         }
@@ -589,11 +611,14 @@ fn certificate(
                 "serverAuth certificate without a dNSName or iPAddress subjectAltName".to_string(),
             ));
         } else {
+            // A set, not a scan per commonName: 10,000 of each would be 10^8 comparisons.
+            let listed: HashSet<String> = sans
+                .iter()
+                .filter(|n| n.kind == "dns" || n.kind == "ip")
+                .map(|n| n.value.to_ascii_lowercase())
+                .collect();
             for cn in common_names(&c.subject) {
-                let listed = sans.iter().any(|n| {
-                    (n.kind == "dns" || n.kind == "ip") && n.value.to_ascii_lowercase() == cn
-                });
-                if !listed {
+                if !listed.contains(&cn) {
                     found.push((
                         "cn-not-in-san",
                         format!("commonName {cn:?} is not in subjectAltName"),

@@ -3,8 +3,9 @@
 //!
 //! Works on the finished [`Item`]s (their `der`, `spki_der` and decoded fields) and returns
 //! relations by item position; it never prints and never decides trust. Hash maps keep the
-//! work near-linear; the only quadratic corner (many items sharing one key or one subject
-//! name) is capped per item, see [`MAX_PER_KIND`] and [`MAX_ISSUER_CANDIDATES`].
+//! work near-linear; the quadratic corners (many items sharing one key or one subject name)
+//! are capped per item, see [`MAX_KEY_GROUP`] and [`MAX_ISSUER_CANDIDATES`], so that work,
+//! memory and output stay linear in the number of items (issue 12).
 
 use std::collections::HashMap;
 
@@ -19,8 +20,37 @@ use crate::verify::{self, Verdict};
 pub const MAX_PER_KIND: usize = 64;
 
 /// At most this many certificates with the right subject name are tried as issuers of one
-/// item (each try is a signature verification).
+/// item (each distinct key among them costs a signature verification); the rest are not
+/// looked at, and the run's [`Relations::notes`] says how many items were cut short.
 pub const MAX_ISSUER_CANDIDATES: usize = 32;
+
+/// A key shared by more items than this is listed as a group: each item is related to the
+/// first item of each kind with that key, plus a note counting the others, instead of one
+/// relation per pair (5,000 copies of one key would be 25 million pairs).
+pub const MAX_KEY_GROUP: usize = 16;
+
+/// The relations of a run: per item, and notes about the run as a whole (limits reached),
+/// each said once.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Relations {
+    /// `items[i]` belongs to the item numbered `i`.
+    pub items: Vec<Related>,
+    /// Remarks about the whole run, for a `note:` line each.
+    pub notes: Vec<String>,
+}
+
+/// `12345` as `12,345`: counts in notes are read by people.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (pos, c) in digits.chars().enumerate() {
+        if pos > 0 && (digits.len() - pos) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
 
 /// The relations of one item, plus notes for its `warnings`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,6 +117,12 @@ fn issuer_of(item: &Item) -> Option<(&str, Option<&str>)> {
 
 /// Computes the relations of every item; `items[i]` is the item numbered `i`.
 pub fn relate(items: &[Item]) -> Vec<Related> {
+    relate_run(items).items
+}
+
+/// Computes the relations of every item and the run's notes; `items[i]` is the item
+/// numbered `i`.
+pub fn relate_run(items: &[Item]) -> Relations {
     let mut out: Vec<Related> = vec![Related::default(); items.len()];
     let mut pending: Vec<Vec<(RelationKind, usize, Option<String>)>> =
         vec![Vec::new(); items.len()];
@@ -119,11 +155,25 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
         }
     }
     for group in by_key.values() {
+        // A large group is related through its first item of each class only: linear in
+        // the group, where every pair would be quadratic.
+        let large = group.len() > MAX_KEY_GROUP;
+        let mut firsts: Vec<usize> = Vec::new();
+        if large {
+            for &j in group {
+                let c = items.get(j).map(class);
+                if !firsts.iter().any(|&f| items.get(f).map(class) == c) {
+                    firsts.push(j);
+                }
+            }
+        }
+        let partners: &[usize] = if large { &firsts } else { group };
         for &i in group {
             let (Some(a), Some(p)) = (items.get(i), pending.get_mut(i)) else {
                 continue;
             };
-            for &j in group {
+            let mut related_any = false;
+            for &j in partners {
                 let Some(b) = items.get(j) else { continue };
                 if i == j || original(i) == original(j) {
                     continue;
@@ -135,20 +185,41 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
                     _ => continue,
                 };
                 p.push((kind, j, None));
+                related_any = true;
+            }
+            if large && (related_any || firsts.contains(&i)) {
+                if let Some(o) = out.get_mut(i) {
+                    o.notes.push(Note {
+                        item: None,
+                        text: format!(
+                            "{} other items of this run have the same key (only the first \
+                             of each kind is listed)",
+                            thousands(group.len() - 1)
+                        ),
+                    });
+                }
             }
         }
     }
 
     // Issuers: subject name index of certificates, then name + key id + signature.
+    let mut cut_short = 0usize;
+    // By name, and by name and SKI: finding an item's candidates costs what they are, not
+    // the number of certificates with the name whose SKI does not fit.
     let mut by_subject: HashMap<dn::NameKey, Vec<usize>> = HashMap::new();
+    let mut by_subject_ski: HashMap<(dn::NameKey, Option<&str>), Vec<usize>> = HashMap::new();
     for (i, item) in items.iter().enumerate() {
         if let Body::Certificate(c) = &item.body {
-            by_subject
-                .entry(dn::name_key(&c.subject))
+            let name = dn::name_key(&c.subject);
+            by_subject_ski
+                .entry((name.clone(), c.subject_key_id.as_deref()))
                 .or_default()
                 .push(i);
+            by_subject.entry(name).or_default().push(i);
         }
     }
+    // Enough of each list for the cap, with room for the item itself and its copies.
+    let window = 4 * MAX_ISSUER_CANDIDATES;
     for (i, child) in items.iter().enumerate() {
         let Some((issuer, aki)) = issuer_of(child) else {
             continue;
@@ -156,14 +227,29 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
         let Some(der) = child.der.as_deref() else {
             continue;
         };
-        let Some(candidates) = by_subject.get(&dn::name_key(issuer)) else {
-            continue;
+        let name = dn::name_key(issuer);
+        let lists: Vec<&Vec<usize>> = match aki {
+            Some(a) => [
+                by_subject_ski.get(&(name.clone(), Some(a))),
+                by_subject_ski.get(&(name, None)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            None => by_subject.get(&name).into_iter().collect(),
         };
+        let more_than_window = lists.iter().any(|l| l.len() > window);
+        let mut candidates: Vec<usize> = lists
+            .into_iter()
+            .flat_map(|l| l.iter().copied().take(window))
+            .collect();
+        candidates.sort_unstable();
         let mut tried = 0;
         // One verification per distinct issuer key: copies and re-issues of an issuer
-        // certificate share the verdict.
+        // certificate share the verdict, and a key that does not verify is noted once.
         let mut verdicts: HashMap<&str, Verdict> = HashMap::new();
-        for &j in candidates {
+        let mut stopped = false;
+        for &j in &candidates {
             if j == i || original(j) == original(i) {
                 continue;
             }
@@ -182,21 +268,26 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
             else {
                 continue;
             };
+            // Every candidate counts, not only those that cost a verification: a note or
+            // a relation per candidate is output too.
             if tried >= MAX_ISSUER_CANDIDATES {
+                stopped = true;
                 break;
             }
-            let verdict = verdicts
-                .entry(pin)
-                .or_insert_with(|| {
-                    tried += 1;
-                    verify::verify(der, spki)
-                })
-                .clone();
+            tried += 1;
+            let (verdict, first) = match verdicts.get(pin) {
+                Some(v) => (v.clone(), false),
+                None => {
+                    let v = verify::verify(der, spki);
+                    verdicts.insert(pin, v.clone());
+                    (v, true)
+                }
+            };
             let (Some(p), Some(o)) = (pending.get_mut(i), out.get_mut(i)) else {
                 continue;
             };
             match verdict {
-                Verdict::Invalid => o.notes.push(Note {
+                Verdict::Invalid if first => o.notes.push(Note {
                     item: Some(j),
                     text: format!(
                         "has the issuer's name{}, but its key does not verify this signature",
@@ -207,8 +298,12 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
                         }
                     ),
                 }),
+                Verdict::Invalid => {}
                 v => p.push((RelationKind::IssuedBy, j, Some(v.describe()))),
             }
+        }
+        if stopped || more_than_window {
+            cut_short += 1;
         }
     }
 
@@ -245,7 +340,16 @@ pub fn relate(items: &[Item]) -> Vec<Related> {
             });
         }
     }
-    out
+    let mut notes = Vec::new();
+    if cut_short > 0 {
+        notes.push(format!(
+            "{} item{} had more than {MAX_ISSUER_CANDIDATES} certificates with their \
+             issuer's name; only the first {MAX_ISSUER_CANDIDATES} were tried as issuers of each",
+            thousands(cut_short),
+            if cut_short == 1 { "" } else { "s" }
+        ));
+    }
+    Relations { items: out, notes }
 }
 
 #[cfg(test)]
@@ -310,6 +414,71 @@ mod tests {
             vec![(RelationKind::KeyOf, 2), (RelationKind::SameKey, 0)]
         );
         assert!(kinds(&r[2]).is_empty());
+    }
+
+    #[test]
+    fn thousands_separates_groups_of_three() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(4999), "4,999");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_large_same_key_group_is_related_through_its_first_items() {
+        let key: &[u8] = include_bytes!("../fixtures/keys/p256.pem");
+        let cert: &[u8] = include_bytes!("../fixtures/certs/leaf.pem");
+        let mut inputs = vec![key; MAX_KEY_GROUP + 4];
+        inputs.push(cert);
+        let it = items(&inputs);
+        let r = relate(&it);
+        let last = MAX_KEY_GROUP + 4;
+        // The first key is the one the others point at; its note counts them.
+        assert_eq!(kinds(&r[0]), vec![(RelationKind::KeyOf, last)]);
+        assert_eq!(r[0].notes.len(), 1);
+        assert_eq!(
+            kinds(&r[5]),
+            vec![(RelationKind::KeyOf, last), (RelationKind::SameKey, 0)]
+        );
+        assert_eq!(
+            r[5].notes[0].text,
+            "20 other items of this run have the same key (only the first of each kind is listed)"
+        );
+        assert_eq!(kinds(&r[last]), Vec::new());
+    }
+
+    #[test]
+    fn issuer_candidates_are_capped_and_reported_once() {
+        let leaf: &[u8] = include_bytes!("../fixtures/certs/leaf.pem");
+        let ca = include_bytes!("../fixtures/certs/intermediate-ca.pem");
+        let mut it = items(&[leaf]);
+        // Copies of the issuer that differ in one byte of the DER (not duplicates), all
+        // with the issuer's name and key.
+        let template = items(&[ca]).remove(0);
+        for n in 0..(MAX_ISSUER_CANDIDATES + 8) {
+            let mut copy = template.clone();
+            if let Some(der) = copy.der.as_deref() {
+                let mut d = der.to_vec();
+                let last = d.len() - 1;
+                d[last] = u8::try_from(n).unwrap();
+                copy.der = Some(d.into());
+            }
+            copy.fingerprints = None;
+            it.push(copy);
+        }
+        let r = relate_run(&it);
+        let issued_by = r.items[0]
+            .relations
+            .iter()
+            .filter(|x| x.kind == RelationKind::IssuedBy)
+            .count();
+        assert_eq!(issued_by, MAX_ISSUER_CANDIDATES);
+        assert_eq!(r.notes.len(), 1, "{:?}", r.notes);
+        assert!(
+            r.notes[0].starts_with("1 item had more than 32"),
+            "{:?}",
+            r.notes
+        );
     }
 
     #[test]

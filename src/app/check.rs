@@ -23,7 +23,7 @@ struct JsonFinding<'a> {
     severity: Severity,
     message: &'a str,
     source: Option<&'a Source>,
-    name: Option<&'a str>,
+    name: Option<std::borrow::Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -77,7 +77,15 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
     let (collected, status) = collect(&args.input)?;
     let (findings, counts) = check::check(&collected.items, &opts);
     let fail_on = threshold(args.fail_on);
-    let failed = findings.iter().any(|f: &Finding| f.severity >= fail_on);
+    let failed = findings.iter().any(|f: &Finding| f.severity >= fail_on) || counts.checked == 0;
+    if counts.checked == 0 {
+        // Nothing examined must not read as a pass (a directory of dangling links, keys
+        // only): say so with the inputs as the locator.
+        eprintln!(
+            "certscope: {}: nothing was checked (no certificate, CRL or CSR found)",
+            args.input.inputs.join(", ")
+        );
+    }
     match args.format {
         ReportFormat::Text => render::text(
             &mut w,
@@ -101,7 +109,7 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
                             severity: f.severity,
                             message: &f.message,
                             source: item.map(|i| &i.source),
-                            name: item.and_then(|i| i.display_name()),
+                            name: item.and_then(|i| i.display_name()).map(render::short_name),
                         }
                     })
                     .collect(),

@@ -42,15 +42,23 @@ pub(super) fn describe(item: &Item, show_index: bool) -> String {
         item.kind.describe()
     );
     if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
+        // Another item's name is repeated in every relation to it: keep it short.
         s.push(' ');
-        s.push_str(name);
+        s.push_str(&certscope::render::check::short_name(name));
     }
     s
 }
 
 /// Relates `items` (numbered by position) in place: fills `relations` and adds notes.
 pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
-    let related = relate::relate(items);
+    let relate::Relations {
+        items: related,
+        notes,
+    } = relate::relate_run(items);
+    // Run-wide limits are said once, like the --relations-limit note.
+    for note in notes {
+        eprintln!("certscope: note: {note}");
+    }
     let targets: Vec<String> = items
         .iter()
         .zip(show_index)

@@ -169,6 +169,18 @@ fn chain<W: Write>(
             ),
         )?;
     }
+    if c.alternatives_not_listed > 0 {
+        field(
+            w,
+            2,
+            "Alternative",
+            &format!(
+                "{} more alternative issuers not listed (certificates with a link's issuer \
+                 name, not checked)",
+                crate::relate::thousands(c.alternatives_not_listed)
+            ),
+        )?;
+    }
     writeln!(w)
 }
 
@@ -222,6 +234,9 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
     }
     if r.chains.is_empty() {
         writeln!(w, "No certificate to build a chain from.")?;
+    }
+    for n in &r.notes {
+        field(w, 0, "Note", &sanitize(n))?;
     }
     let result = if r.complete {
         paint(color, "1;32", "complete chain, verified")

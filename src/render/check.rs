@@ -1,6 +1,7 @@
 //! `certscope check` output: one text line per finding, then a summary line; and the lint
 //! table for `--list-lints`. (JSON is the serialized findings, written by the binary.)
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::sanitize::sanitize;
@@ -19,12 +20,31 @@ fn paint(color: bool, sev: Severity, s: &str) -> String {
     format!("\x1b[{code}m{s}\x1b[0m")
 }
 
+/// Longest item name a finding or a relation repeats, in characters; a longer one (a
+/// subject of 10,000 names) is cut, with a count of the rest, so output naming an item many
+/// times stays linear in the input.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// `name`, cut after [`MAX_NAME_CHARS`] characters with `… (N more characters)`.
+pub fn short_name(name: &str) -> Cow<'_, str> {
+    match name.char_indices().nth(MAX_NAME_CHARS) {
+        None => Cow::Borrowed(name),
+        Some((at, _)) => {
+            let (head, rest) = name.split_at(at);
+            Cow::Owned(format!(
+                "{head}… ({} more characters)",
+                crate::relate::thousands(rest.chars().count())
+            ))
+        }
+    }
+}
+
 /// How a finding names its item: `PATH[#INDEX] (line N) NAME`.
 pub fn item_label(item: &Item, show_index: bool) -> String {
     let mut s = item.source.locator(show_index);
     if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
         s.push_str(" [");
-        s.push_str(name);
+        s.push_str(&short_name(name));
         s.push(']');
     }
     s
@@ -54,7 +74,8 @@ pub fn text<W: Write>(
             sanitize(&f.message)
         )?;
     }
-    let failed = findings.iter().any(|f| f.severity >= fail_on);
+    // A run that examined nothing has not passed anything.
+    let failed = findings.iter().any(|f| f.severity >= fail_on) || counts.checked == 0;
     writeln!(
         w,
         "{} checked ({} certificate{}, {} CRL{}, {} CSR{}): {} error{}, {} warning{}, {} info; {} (--fail-on {})",
@@ -97,4 +118,21 @@ pub fn lints<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
         writeln!(w, "{:<26}         {}", "", l.reference)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_name_cuts_long_names_on_a_char_boundary() {
+        assert_eq!(short_name("CN=a"), "CN=a");
+        let exact = "é".repeat(MAX_NAME_CHARS);
+        assert_eq!(short_name(&exact), exact.as_str());
+        let long = "é".repeat(MAX_NAME_CHARS + 5);
+        assert_eq!(
+            short_name(&long),
+            format!("{}… (5 more characters)", "é".repeat(MAX_NAME_CHARS))
+        );
+    }
 }
