@@ -271,7 +271,7 @@ fn pkcs12_bags_share_the_input_budget() {
     // MAC 2048 + certificate safe 2048 fit; the key bag's 2048 does not.
     let err = ended_with_error(&c);
     let out = support::stdout(&c.output);
-    assert_eq!(out.matches(": certificate").count(), 3, "{out}");
+    assert_eq!(out.matches("[in PKCS#12]: certificate").count(), 3, "{out}");
     assert!(err.contains("KDF budget"), "{err}");
     assert!(err.contains("--max-kdf-iterations"), "{err}");
 }
@@ -326,8 +326,8 @@ fn null_password_pkcs12_opens_without_a_password() {
         let out = support::stdout(&c.output);
         let err = support::stderr(&c.output);
         assert_eq!(c.output.status.code(), Some(0), "{args:?}: {err}");
-        assert_eq!(out.matches(": certificate").count(), 3, "{out}");
-        assert_eq!(out.matches(": private key").count(), 1, "{out}");
+        assert_eq!(out.matches("[in PKCS#12]: certificate").count(), 3, "{out}");
+        assert_eq!(out.matches("[in PKCS#12]: private key").count(), 1, "{out}");
     }
 }
 
