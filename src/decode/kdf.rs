@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 /// 1 GiB a hostile-input run may use, so a limit is never found by running out of memory.
 pub const DEFAULT_MAX_KDF_MEMORY_MIB: u64 = 256;
 
-/// scrypt parallelism cap (p): fixed, as p12-keystore's and far above real files (p = 1).
+/// scrypt parallelism cap (p): fixed, far above real files (p = 1).
 const MAX_SCRYPT_PARALLELISM: u64 = 16;
 
 /// A derivation using more memory than this waits for any other such derivation to end, so

@@ -306,9 +306,7 @@ impl Reader<'_> {
                 .content_enc_alg
                 .to_der()
                 .map_err(|e| e.to_string())
-                .and_then(|alg| {
-                    self.decrypt(&alg, ciphertext.as_bytes(), "the encrypted SafeContents")
-                });
+                .and_then(|alg| self.decrypt(&alg, ciphertext.as_bytes(), "it"));
             match plain {
                 Ok(p) => self.safe_contents(&p, 0),
                 Err(e) => self.other("encrypted SafeContents", raw.len(), Some(e)),

@@ -114,3 +114,44 @@ pub fn decode(der: &[u8]) -> Result<SignedData, String> {
     }
     Ok(SignedData { contents, signers })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CHAIN_CRL: &[u8] = include_bytes!("../../fixtures/pkcs7/chain-crl.p7b.der");
+
+    /// Offsets of the certificates (SEQUENCE 30 82 directly holding a TBSCertificate).
+    fn certificates(data: &[u8]) -> Vec<usize> {
+        data.windows(13)
+            .enumerate()
+            .filter(|(_, w)| {
+                w[0] == 0x30
+                    && w[1] == 0x82
+                    && w[4] == 0x30
+                    && w[5] == 0x82
+                    && w[8..] == [0xa0, 3, 2, 1, 2]
+            })
+            .map(|(i, _)| i)
+            .collect()
+    }
+
+    #[test]
+    fn an_element_overrunning_its_set_keeps_the_ones_before() {
+        let whole = decode(CHAIN_CRL).unwrap();
+        let at = certificates(CHAIN_CRL);
+        assert!(at.len() >= 2, "{at:?}");
+        // The second certificate's length now runs past the certificates set.
+        let mut data = CHAIN_CRL.to_vec();
+        data[at[1] + 2] = 0x7f;
+        let sd = decode(&data).unwrap();
+        assert_eq!(sd.contents.first(), whole.contents.first());
+        assert!(
+            matches!(sd.contents.get(1), Some(Content::Malformed(e)) if e.contains("certificates")),
+            "{:?}",
+            sd.contents.get(1)
+        );
+        // The CRLs set after it is still read.
+        assert!(sd.contents.iter().any(|c| matches!(c, Content::Crl(_))));
+    }
+}
