@@ -714,6 +714,74 @@ mod tests {
         assert_eq!(Password::text("\u{1F600}").bmp.len(), 6);
     }
 
+    fn der(tag: u8, body: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        tlv::write_header(&mut out, tag, body.len());
+        out.extend_from_slice(body);
+        out
+    }
+
+    /// leaf-nopass.p12's certificates, in one SafeContents encrypted under
+    /// pbeWithSHAAnd3-KeyTripleDES-CBC with the NULL password (no MAC): what old writers
+    /// make for "no password".
+    fn null_password_3des() -> Vec<u8> {
+        use cbc::cipher::{block_padding::Pkcs7, BlockModeEncrypt, KeyIvInit};
+        let pfx = Pfx::from_der(LEAF_NOPASS).unwrap();
+        let content = pfx.auth_safe.content.decode_as::<OctetString>().unwrap();
+        let (auth, _) = tlv::read(content.as_bytes()).unwrap();
+        let first = auth.children().next().unwrap().unwrap();
+        let ci = ContentInfo::from_der(first.raw).unwrap();
+        let plain = ci.content.decode_as::<OctetString>().unwrap();
+        let salt = [7u8; 8];
+        let key = derive_key::<sha1::Sha1>(&[], &salt, Pkcs12KeyType::EncryptionKey, 2048, 24);
+        let iv = derive_key::<sha1::Sha1>(&[], &salt, Pkcs12KeyType::Iv, 2048, 8);
+        let ciphertext = cbc::Encryptor::<des::TdesEde3>::new_from_slices(&key, &iv)
+            .unwrap()
+            .encrypt_padded_vec::<Pkcs7>(plain.as_bytes());
+        let oid = |o: &str| ObjectIdentifier::new_unwrap(o).to_der().unwrap();
+        let params = der(
+            0x30,
+            &[der(0x04, &salt), vec![0x02, 0x02, 0x08, 0x00]].concat(),
+        );
+        let alg = der(0x30, &[oid("1.2.840.113549.1.12.1.3"), params].concat());
+        let eci = der(
+            0x30,
+            &[DATA.to_der().unwrap(), alg, der(0x80, &ciphertext)].concat(),
+        );
+        let ed = der(0x30, &[vec![0x02, 0x01, 0x00], eci].concat());
+        let ci = der(
+            0x30,
+            &[ENCRYPTED_DATA.to_der().unwrap(), der(0xa0, &ed)].concat(),
+        );
+        let auth_safe = der(0x30, &ci);
+        let outer = der(
+            0x30,
+            &[DATA.to_der().unwrap(), der(0xa0, &der(0x04, &auth_safe))].concat(),
+        );
+        der(0x30, &[vec![0x02, 0x01, 0x03], outer].concat())
+    }
+
+    #[test]
+    fn null_password_opens_pkcs12_pbe_bags() {
+        let data = null_password_3des();
+        for pw in [None, Some(Secret::new(String::new()))] {
+            let bags = decode(&data, pw.as_ref(), &budget(10_000_000)).unwrap();
+            assert_eq!(
+                kinds(&bags),
+                [
+                    (BagKind::Certificate, true),
+                    (BagKind::Certificate, true),
+                    (BagKind::Certificate, true)
+                ]
+            );
+        }
+        // Another password fails the bag, not the file, and says so.
+        let bags = decode(&data, Some(&test()), &budget(10_000_000)).unwrap();
+        assert_eq!(bags.len(), 1);
+        let err = bags[0].error.as_deref().unwrap();
+        assert!(err.contains("wrong password"), "{err}");
+    }
+
     #[test]
     fn truncated_files_never_panic() {
         for cut in 0..LEAF_LEGACY.len() {
