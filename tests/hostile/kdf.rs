@@ -251,6 +251,34 @@ fn pbkdf2_work_is_budgeted_per_input() {
     assert_eq!(err.matches("wrong password").count(), 4, "{err}");
 }
 
+/// The budget is the input's, not a thread's: in an input large enough to be decoded on
+/// several threads (over 64 KiB of PEM), keys in different batches still share it.
+#[test]
+fn kdf_budget_is_shared_by_decoding_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = pem(
+        "ENCRYPTED PRIVATE KEY",
+        &encrypted_key(&pbkdf2_alg(9_000_000)),
+    );
+    let cert = std::fs::read_to_string(support::root().join("fixtures/certs/leaf.pem")).unwrap();
+    let mut text = String::new();
+    for _ in 0..4 {
+        // 40 certificates (about 80 KiB) between keys: each key in a later, larger batch.
+        text.push_str(&cert.repeat(40));
+        text.push_str(&key);
+    }
+    assert!(text.len() > 256 << 10);
+    std::fs::write(dir.path().join("mixed.pem"), text).unwrap();
+    let c = run(
+        &["inspect", "--password", "pass:x", "mixed.pem"],
+        dir.path(),
+        Duration::from_secs(120),
+    );
+    let err = ended_with_error(&c);
+    assert_eq!(err.matches("wrong password").count(), 1, "{err}");
+    assert_eq!(err.matches("KDF budget").count(), 3, "{err}");
+}
+
 /// The same budget for PKCS#12: a PFX whose bags together ask for more than the limit opens
 /// what fits and refuses the rest, bag by bag (earlier: the whole file was refused).
 #[test]
