@@ -404,6 +404,59 @@ p12 "$P12/leaf-3des.p12" -passout "pass:$PASS" -certpbe PBE-SHA1-3DES -keypbe PB
 p12 "$P12/leaf-nopass.p12" -passout pass: -keypbe NONE -certpbe NONE -nomac
 ossl pkcs12 -export -nokeys -in "$work/chain-blocks.pem" -passout "pass:$PASS" \
     -out "$P12/certs-only.p12"
+# One bag openssl 3 reads only with -legacy and certscope not at all (RC4 is not supported):
+# the three certificates must still be listed, the key bag is an item with an error.
+p12 "$P12/leaf-rc4-key.p12" -passout "pass:$PASS" -legacy -keypbe PBE-SHA1-RC4-128
+# The NULL password (RFC 7292 B.1: zero bytes, no two-byte terminator), as other writers
+# make it; `openssl pkcs12 -passout pass:` uses the empty password (terminator only). The
+# bags are PBES2 (PBKDF2 sees the same empty octet string for both); the MAC is redone with
+# the NULL password by openssl's PKCS12KDF (hexpass: empty) and HMAC, python3 only
+# splicing the DER.
+p12 "$work/leaf-empty-nomac.p12" -passout pass: -nomac
+python3 - "$OPENSSL" "$work/leaf-empty-nomac.p12" "$P12/leaf-null-password.p12" <<'EOF'
+import os, subprocess, sys
+
+openssl, src, dst = sys.argv[1:4]
+
+def tlv(b, i):
+    """(tag, value start, value end) of the DER element at i."""
+    tag, n = b[i], b[i + 1]
+    i += 2
+    if n & 0x80:
+        k = n & 0x7F
+        n = int.from_bytes(b[i:i + k], "big")
+        i += k
+    return tag, i, i + n
+
+def der(tag, body):
+    n = len(body)
+    if n < 0x80:
+        head = bytes([n])
+    else:
+        ln = n.to_bytes((n.bit_length() + 7) // 8, "big")
+        head = bytes([0x80 | len(ln)]) + ln
+    return bytes([tag]) + head + body
+
+pfx = open(src, "rb").read()
+_, s, e = tlv(pfx, 0)                     # PFX SEQUENCE
+_, vs, ve = tlv(pfx, s)                   # version
+_, cs, ce = tlv(pfx, ve)                  # authSafe ContentInfo
+auth_safe = pfx[ve:ce]
+_, _, oe = tlv(pfx, cs)                   # contentType OID (id-data)
+_, xs, _ = tlv(pfx, oe)                   # [0] EXPLICIT
+_, ds, de = tlv(pfx, xs)                  # OCTET STRING: the MACed data
+data = pfx[ds:de]
+salt = os.urandom(8)
+key = subprocess.run([openssl, "kdf", "-keylen", "32", "-kdfopt", "digest:SHA256",
+                      "-kdfopt", "hexpass:", "-kdfopt", "hexsalt:" + salt.hex(),
+                      "-kdfopt", "iter:2048", "-kdfopt", "id:3", "-binary", "PKCS12KDF"],
+                     check=True, capture_output=True).stdout
+mac = subprocess.run([openssl, "mac", "-digest", "SHA256", "-macopt", "hexkey:" + key.hex(),
+                      "-binary", "HMAC"], input=data, check=True, capture_output=True).stdout
+sha256 = der(0x30, der(0x06, bytes.fromhex("608648016503040201")) + b"\x05\x00")
+mac_data = der(0x30, der(0x30, sha256 + der(0x04, mac)) + der(0x04, salt) + der(0x02, (2048).to_bytes(2, "big")))
+open(dst, "wb").write(der(0x30, pfx[s:ve] + auth_safe + mac_data))
+EOF
 
 # ---------------------------------------------------------------------------
 # Damaged inputs
@@ -548,6 +601,8 @@ by `openssl x509 -fingerprint`) of every single-certificate file in `certs/`.
 | pkcs12/leaf-3des.p12 | same, pbeWithSHAAnd3-KeyTripleDES-CBC for certs and key, SHA-1 MAC |
 | pkcs12/leaf-nopass.p12 | same, no encryption and no MAC (empty password) |
 | pkcs12/certs-only.p12 | leaf, intermediate, root only, no key (password `test`) |
+| pkcs12/leaf-rc4-key.p12 | as leaf-legacy.p12 but the key bag is pbeWithSHAAnd128BitRC4 (`-keypbe PBE-SHA1-RC4-128`), which certscope does not decrypt: certificates listed, key bag an item with an error |
+| pkcs12/leaf-null-password.p12 | as leaf-aes.p12 with the empty password (`-nomac`), then a SHA-256 MAC made with the NULL password (zero bytes, RFC 7292 B.1), as some writers do; openssl `-passin pass:` and pyca `None` open it |
 | damaged/truncated-then-good.pem | a certificate block cut in the middle without END line, then a good certificate |
 | damaged/bad-base64.pem | a certificate block with `!!!` in its base64, then a good certificate |
 | damaged/corrupt-der.pem | the leaf with the TBS version `[0]` length byte changed 03 -> 04 (valid base64, broken DER) |

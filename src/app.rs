@@ -555,6 +555,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
             let opts = Options {
                 password: password.as_ref(),
                 max_kdf_iterations: args.max_kdf_iterations,
+                max_kdf_memory: args.max_kdf_memory.saturating_mul(1 << 20),
                 max_items: args.max_items,
                 max_block_size: args.max_block_size,
                 cancel: Some(&cancel),

@@ -88,10 +88,14 @@ pub struct InputArgs {
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = certscope::input::DEFAULT_MAX_INPUT_SIZE)]
     pub max_input_size: u64,
-    /// Highest PBKDF2 iteration count accepted from an encrypted key or PKCS#12 file
-    /// (PKCS#12 files are also capped at 1000000 by the PKCS#12 reader).
+    /// Key-derivation work allowed per input: PBKDF2 and PKCS#12 iterations and scrypt
+    /// N*r*p, summed over the input's encrypted keys, bags and MAC (default: one maximal key).
     #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS)]
     pub max_kdf_iterations: u64,
+    /// scrypt memory allowed per input, in MiB, summed over its keys (default: one maximal
+    /// key).
+    #[arg(long, value_name = "MIB", default_value_t = certscope::decode::kdf::DEFAULT_MAX_KDF_MEMORY_MIB)]
+    pub max_kdf_memory: u64,
     /// Most items (and PEM blocks) read from one input; the rest is reported, not read.
     #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_ITEMS)]
     pub max_items: usize,

@@ -9,6 +9,7 @@ mod batches;
 pub mod cert;
 pub mod crl;
 pub mod csr;
+pub mod kdf;
 pub mod key;
 pub mod pkcs12;
 pub mod pkcs7;
@@ -54,8 +55,14 @@ pub struct Options<'a> {
     pub hashes: Vec<HashAlg>,
     /// Password for encrypted keys and PKCS#12.
     pub password: Option<&'a Secret>,
-    /// Cap on PBKDF2 iterations.
+    /// KDF work allowed per input (`--max-kdf-iterations`): PBKDF2 and PKCS#12-KDF
+    /// iterations and scrypt N·r·p, summed over the input's derivations (see [`kdf`]).
     pub max_kdf_iterations: u64,
+    /// scrypt memory allowed per input, in bytes (`--max-kdf-memory`), summed likewise.
+    pub max_kdf_memory: u64,
+    /// The KDF budget being spent. [`decode_input`] and [`decode_reader`] give each input a
+    /// fresh one from the two limits above, shared by the threads decoding it; leave `None`.
+    pub kdf_budget: Option<kdf::Budget>,
     /// Fill `Item::pem` (only JSON needs it).
     pub with_pem: bool,
     /// Thumbprint mode: certificates are not parsed, only their subject and key are located
@@ -75,12 +82,34 @@ pub struct Options<'a> {
     pub cancel: Option<&'a AtomicBool>,
 }
 
+impl Options<'_> {
+    /// These options with a fresh KDF budget: one input's.
+    fn for_input(&self) -> Self {
+        Options {
+            kdf_budget: Some(kdf::Budget::new(
+                self.max_kdf_iterations,
+                self.max_kdf_memory,
+            )),
+            ..self.clone()
+        }
+    }
+
+    /// The budget of the input being decoded.
+    fn budget(&self) -> kdf::Budget {
+        self.kdf_budget
+            .clone()
+            .unwrap_or_else(|| kdf::Budget::new(self.max_kdf_iterations, self.max_kdf_memory))
+    }
+}
+
 impl Default for Options<'_> {
     fn default() -> Self {
         Options {
             hashes: vec![HashAlg::Sha1, HashAlg::Sha256],
             password: None,
             max_kdf_iterations: DEFAULT_MAX_KDF_ITERATIONS,
+            max_kdf_memory: kdf::DEFAULT_MAX_KDF_MEMORY_MIB << 20,
+            kdf_budget: None,
             with_pem: true,
             brief: false,
             with_spki_pin: true,
@@ -173,6 +202,7 @@ impl Sequencer<'_> {
 
 /// Decodes every item of one in-memory input and hands each to `emit`, in order.
 pub fn decode_input(path: &str, data: &[u8], opts: &Options<'_>, emit: &mut dyn FnMut(Event)) {
+    let opts = &opts.for_input();
     let mut seq = Sequencer {
         next_index: 0,
         emit,
@@ -239,6 +269,7 @@ pub fn decode_reader_sized(
     opts: &Options<'_>,
     emit: &mut dyn FnMut(Event),
 ) -> Result<(), InputError> {
+    let opts = &opts.for_input();
     let mut seq = Sequencer {
         next_index: 0,
         emit,
@@ -609,7 +640,7 @@ impl Ctx<'_, '_> {
                     ),
                     "PRIVATE KEY" => (key::pkcs8_private(der), Kind::PrivateKey),
                     "ENCRYPTED PRIVATE KEY" => (
-                        key::pkcs8_encrypted(der, self.opts.password, self.opts.max_kdf_iterations),
+                        key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
                         Kind::PrivateKey,
                     ),
                     "RSA PRIVATE KEY" => (key::pkcs1_private(der), Kind::PrivateKey),
@@ -665,7 +696,7 @@ impl Ctx<'_, '_> {
             DerKind::Crl => self.crl(der, None, None, None),
             DerKind::Pkcs8 => self.key(key::pkcs8_private(der), Kind::PrivateKey, None, None),
             DerKind::EncryptedPkcs8 => self.key(
-                key::pkcs8_encrypted(der, self.opts.password, self.opts.max_kdf_iterations),
+                key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
                 Kind::PrivateKey,
                 None,
                 None,
@@ -823,6 +854,12 @@ impl Ctx<'_, '_> {
                             self.certificate(d.into(), line, None, Some(Container::Pkcs7), None)
                         }
                         pkcs7::Content::Crl(d) => self.crl(&d, line, None, Some(Container::Pkcs7)),
+                        pkcs7::Content::Malformed(error) => {
+                            let mut item =
+                                self.new_item(Kind::Unknown, line, Some(Container::Pkcs7));
+                            item.add_error(error);
+                            self.emit_item(item);
+                        }
                         pkcs7::Content::Other(what, size) => {
                             let mut item =
                                 self.new_item(Kind::Unknown, line, Some(Container::Pkcs7));
@@ -840,9 +877,9 @@ impl Ctx<'_, '_> {
     }
 
     fn pkcs12(&mut self, der: &[u8], line: Option<usize>) {
-        let bags = match pkcs12::decode(der, self.opts.password, self.opts.max_kdf_iterations) {
+        let bags = match pkcs12::decode(der, self.opts.password, &self.opts.budget()) {
             Ok(b) => b,
-            Err(e @ pkcs12::Pkcs12Error::WrongPassword { .. }) if self.opts.password.is_none() => {
+            Err(e @ pkcs12::Pkcs12Error::NeedPassword) => {
                 self.out.push(Event::NeedPassword {
                     locator: self.locator(line),
                     message: e.to_string(),
@@ -865,24 +902,43 @@ impl Ctx<'_, '_> {
                 friendly_name: bag.friendly_name.clone(),
                 local_key_id: bag.local_key_id.as_deref().map(hex::encode),
             };
-            if bag.is_key {
-                let mut item = self.key_item(
-                    key::pkcs8_private(&bag.der),
-                    Kind::PrivateKey,
-                    line,
-                    None,
-                    Some(Container::Pkcs12),
-                );
-                item.bag = Some(attrs);
-                self.emit_item(item);
-            } else {
-                self.certificate(
-                    Arc::from(&bag.der[..]),
-                    line,
-                    None,
-                    Some(Container::Pkcs12),
-                    Some(attrs),
-                );
+            let container = Some(Container::Pkcs12);
+            match (&bag.kind, &bag.error) {
+                (pkcs12::BagKind::Key, None) => {
+                    let mut item = self.key_item(
+                        key::pkcs8_private(&bag.der),
+                        Kind::PrivateKey,
+                        line,
+                        None,
+                        container,
+                    );
+                    item.bag = Some(attrs);
+                    self.emit_item(item);
+                }
+                (pkcs12::BagKind::Certificate, None) => {
+                    self.certificate(Arc::from(&bag.der[..]), line, None, container, Some(attrs))
+                }
+                (kind, error) => {
+                    // A bag that could not be read: an item with the error, the others stand.
+                    let (kind, what) = match kind {
+                        pkcs12::BagKind::Key => (Kind::PrivateKey, "private key"),
+                        pkcs12::BagKind::Certificate => (Kind::Certificate, "certificate"),
+                        pkcs12::BagKind::Other(what) => (Kind::Unknown, what.as_str()),
+                    };
+                    let mut item = self.new_item(kind, line, container);
+                    if kind == Kind::Unknown {
+                        item.body = Body::Unknown(Unknown {
+                            label: Some(format!("PKCS#12 {what}")),
+                            size: bag.size,
+                        });
+                    }
+                    item.bag = Some(attrs);
+                    item.add_error(format!(
+                        "{what}: {}",
+                        error.as_deref().unwrap_or("not read")
+                    ));
+                    self.emit_item(item);
+                }
             }
         }
     }

@@ -81,9 +81,18 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
     if counts.checked == 0 {
         // Nothing examined must not read as a pass (a directory of dangling links, keys
         // only): say so with the inputs as the locator.
+        let mut inputs: Vec<String> = args
+            .input
+            .inputs
+            .iter()
+            .map(|i| certscope::input::display_path(std::path::Path::new(i)))
+            .collect();
+        if inputs.is_empty() {
+            inputs.push("-".to_string());
+        }
         eprintln!(
             "certscope: {}: nothing was checked (no certificate, CRL or CSR found)",
-            args.input.inputs.join(", ")
+            certscope::render::sanitize::sanitize(&inputs.join(", "))
         );
     }
     match args.format {

@@ -91,6 +91,7 @@ pub(super) fn more_inputs(args: &InputArgs, inputs: Vec<String>, recursive: bool
         password: None,
         max_input_size: args.max_input_size,
         max_kdf_iterations: args.max_kdf_iterations,
+        max_kdf_memory: args.max_kdf_memory,
         max_items: args.max_items,
         max_block_size: args.max_block_size,
     }

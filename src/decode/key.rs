@@ -12,7 +12,7 @@ use crate::oids;
 use crate::secret::Secret;
 use crate::tlv;
 
-use super::spki;
+use super::{kdf, spki};
 
 /// What decoding a key produced: the model and, when known, the SPKI DER.
 pub struct DecodedKey {
@@ -202,16 +202,17 @@ fn ed25519_public(private: &[u8]) -> Result<Vec<u8>, String> {
     Ok(signing.verifying_key().to_bytes().to_vec())
 }
 
-/// PKCS#8 EncryptedPrivateKeyInfo: described always, decrypted when a password is given.
+/// PKCS#8 EncryptedPrivateKeyInfo: described always, decrypted when a password is given and
+/// the derivation fits the input's KDF `budget` (checked before deriving).
 pub fn pkcs8_encrypted(
     der: &[u8],
     password: Option<&Secret>,
-    max_iterations: u64,
+    budget: &kdf::Budget,
 ) -> Result<DecodedKey, String> {
     let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(der);
-    let (scheme, iterations) = match &info {
-        Ok(i) => describe_scheme(&i.encryption_algorithm),
-        Err(_) => (describe_unparsed_scheme(der), None),
+    let scheme = match &info {
+        Ok(i) => describe_scheme(&i.encryption_algorithm).0,
+        Err(_) => describe_unparsed_scheme(der),
     };
     let encrypted = |warning: Option<String>| DecodedKey {
         key: Key {
@@ -235,17 +236,9 @@ pub fn pkcs8_encrypted(
             ))))
         }
     };
-    if let Some(n) = iterations.filter(|n| *n > max_iterations) {
-        return Err(format!(
-            "the key asks for {n} PBKDF2 iterations, over the limit of {max_iterations} \
-             (raise it with --max-kdf-iterations)"
-        ));
-    }
-    if let Some(problem) = scrypt_over_limits(&info.encryption_algorithm, max_iterations) {
-        return Err(problem);
-    }
-    let doc = info
-        .decrypt(password.expose().as_bytes())
+    let cost = kdf::pkcs5_cost(&info.encryption_algorithm).map_err(|e| format!("the key {e}"))?;
+    budget.charge("the key", cost)?;
+    let doc = kdf::derive(cost, || info.decrypt(password.expose().as_bytes()))
         .map_err(|_| "wrong password, or the key is damaged".to_string())?;
     let mut out = pkcs8_private(doc.as_bytes())?;
     out.key.format = KeyFormat::Pkcs8Encrypted;
@@ -253,52 +246,6 @@ pub fn pkcs8_encrypted(
     out.key.decrypted = true;
     out.key.encryption = Some(scheme);
     Ok(out)
-}
-
-/// scrypt memory cap, 128·N·r bytes: p12-keystore's, so that both readers agree.
-const MAX_SCRYPT_MEMORY: u64 = 1 << 30;
-/// scrypt parallelism cap: p12-keystore's.
-const MAX_SCRYPT_PARALLELISM: u64 = 16;
-
-/// scrypt costs memory (128·N·r bytes) and time (N·r·p block mixes); a hostile key asking
-/// for r = p = 127 took over a minute. Memory and parallelism have fixed caps; the work
-/// counts against `--max-kdf-iterations` as PBKDF2 rounds do (comparable cost per unit).
-fn scrypt_over_limits(s: &pkcs8::pkcs5::EncryptionScheme, max_work: u64) -> Option<String> {
-    use pkcs8::pkcs5::pbes2::Kdf;
-    let pkcs8::pkcs5::EncryptionScheme::Pbes2(params) = s else {
-        return None;
-    };
-    let Kdf::Scrypt(sc) = &params.kdf else {
-        return None;
-    };
-    let (n, r, p) = (
-        sc.cost_parameter,
-        u64::from(sc.block_size),
-        u64::from(sc.parallelization),
-    );
-    let memory = 128u64.saturating_mul(n).saturating_mul(r);
-    if memory > MAX_SCRYPT_MEMORY {
-        return Some(format!(
-            "the key asks scrypt for {} MiB of memory (N={n}, r={r}), over the fixed limit of \
-             {} MiB",
-            memory >> 20,
-            MAX_SCRYPT_MEMORY >> 20
-        ));
-    }
-    if p > MAX_SCRYPT_PARALLELISM {
-        return Some(format!(
-            "the key asks scrypt for parallelism p={p}, over the fixed limit of \
-             {MAX_SCRYPT_PARALLELISM}"
-        ));
-    }
-    let work = n.saturating_mul(r).saturating_mul(p);
-    if work > max_work {
-        return Some(format!(
-            "the key asks scrypt for N*r*p = {work} block mixes, over the limit of {max_work} \
-             (raise it with --max-kdf-iterations)"
-        ));
-    }
-    None
 }
 
 fn describe_scheme(s: &pkcs8::pkcs5::EncryptionScheme) -> (String, Option<u64>) {
@@ -442,11 +389,15 @@ mod tests {
         d
     }
 
+    fn budget(work: u64) -> kdf::Budget {
+        kdf::Budget::new(work, kdf::DEFAULT_MAX_KDF_MEMORY_MIB << 20)
+    }
+
     #[test]
     fn scrypt_parallelism_is_capped_before_deriving() {
         let pw = Secret::new("test".into());
         let start = std::time::Instant::now();
-        let err = pkcs8_encrypted(SCRYPT_R127_P127, Some(&pw), 10_000_000)
+        let err = pkcs8_encrypted(SCRYPT_R127_P127, Some(&pw), &budget(10_000_000))
             .err()
             .unwrap();
         assert!(start.elapsed() < std::time::Duration::from_secs(1));
@@ -459,34 +410,31 @@ mod tests {
     #[test]
     fn scrypt_work_counts_against_max_kdf_iterations() {
         let pw = Secret::new("test".into());
-        let err = pkcs8_encrypted(&with_r_p(1, 1), Some(&pw), 1000)
+        let err = pkcs8_encrypted(&with_r_p(1, 1), Some(&pw), &budget(1000))
             .err()
             .unwrap();
-        assert!(err.contains("N*r*p = 16384"), "{err}");
+        assert!(err.contains("asks for 16384 KDF iterations"), "{err}");
         assert!(err.contains("--max-kdf-iterations"), "{err}");
         // Within the limits the key decrypts.
-        let key = pkcs8_encrypted(&with_r_p(1, 1), Some(&pw), 10_000_000).unwrap();
+        let key = pkcs8_encrypted(&with_r_p(1, 1), Some(&pw), &budget(10_000_000)).unwrap();
         assert!(key.key.decrypted && key.spki.is_some());
     }
 
     #[test]
     fn scrypt_memory_is_capped() {
-        let mut d = with_r_p(1, 1);
-        // N = 0x4000 -> 0x4000 with r = 0x7f is 254 MiB: allowed; memory over 1 GiB needs a
-        // larger N, so check the arithmetic directly.
-        d[49] = 0x7f;
-        let info = pkcs8::EncryptedPrivateKeyInfoRef::from_der(&d).unwrap();
-        assert_eq!(
-            scrypt_over_limits(&info.encryption_algorithm, u64::MAX),
-            None
+        // N = 2^14 with r = 127 is 254 MiB: under the default 256 MiB; r = 128 is not.
+        let pw = Secret::new("test".into());
+        let err = pkcs8_encrypted(
+            &with_r_p(0x7f, 1),
+            Some(&pw),
+            &kdf::Budget::new(u64::MAX, 200 << 20),
+        )
+        .err()
+        .unwrap();
+        assert!(
+            err.contains("254 MiB of memory, over the limit of 200 MiB"),
+            "{err}"
         );
-        let mut huge = info.encryption_algorithm.clone();
-        if let pkcs8::pkcs5::EncryptionScheme::Pbes2(p) = &mut huge {
-            if let pkcs8::pkcs5::pbes2::Kdf::Scrypt(s) = &mut p.kdf {
-                s.cost_parameter = 1 << 20;
-            }
-        }
-        let err = scrypt_over_limits(&huge, u64::MAX).unwrap();
-        assert!(err.contains("16256 MiB of memory"), "{err}");
+        assert!(err.contains("--max-kdf-memory"), "{err}");
     }
 }
