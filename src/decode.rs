@@ -9,6 +9,7 @@ mod batches;
 pub mod cert;
 pub mod crl;
 pub mod csr;
+mod curves;
 pub mod kdf;
 pub mod key;
 pub mod pkcs12;

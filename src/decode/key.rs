@@ -57,14 +57,16 @@ fn build_spki(alg_id_der: &[u8], key: &[u8]) -> Vec<u8> {
     out
 }
 
-fn ec_alg_id(curve_oid: &der::asn1::ObjectIdentifier) -> Result<Vec<u8>, String> {
-    let mut body = Vec::new();
+/// AlgorithmIdentifier { id-ecPublicKey, PARAMS } with the parameters' DER as given
+/// (a named-curve OID or explicit ECParameters).
+fn ec_alg_id(params_der: &[u8]) -> Vec<u8> {
+    let mut body = Vec::with_capacity(params_der.len() + 9);
     body.extend_from_slice(&[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
-    body.extend(curve_oid.to_der().map_err(|e| e.to_string())?);
+    body.extend_from_slice(params_der);
     let mut out = Vec::new();
     tlv::write_header(&mut out, tlv::SEQUENCE, body.len());
     out.extend_from_slice(&body);
-    Ok(out)
+    out
 }
 
 fn rsa_public_spki(private_der: &[u8]) -> Result<Vec<u8>, String> {
@@ -90,18 +92,38 @@ pub fn spki_public(der: &[u8]) -> Result<DecodedKey, String> {
     Ok(plain(KeyFormat::Spki, Some(der.to_vec())))
 }
 
-/// SEC1 ECPrivateKey; `curve` is the curve from an enclosing PKCS#8 when the key omits it.
-fn sec1_spki(
-    der: &[u8],
-    curve: Option<der::asn1::ObjectIdentifier>,
-) -> Result<Option<Vec<u8>>, String> {
-    let key = sec1::EcPrivateKey::from_der(der).map_err(|e| e.to_string())?;
-    let curve = key
-        .parameters
-        .map(|sec1::EcParameters::NamedCurve(oid)| oid)
-        .or(curve);
-    match (key.public_key, curve) {
-        (Some(point), Some(curve)) => Ok(Some(build_spki(&ec_alg_id(&curve)?, point))),
+/// SEC1 ECPrivateKey (RFC 5915): SEQUENCE { version 1, privateKey OCTET STRING,
+/// [0] parameters OPTIONAL, [1] publicKey BIT STRING OPTIONAL }, read with the bounded TLV
+/// walker because the `sec1` crate accepts named curves only, and explicit parameters are
+/// what some HSMs and older OpenSSL write. `outer_params` is the DER of the enclosing
+/// PKCS#8 algorithm's parameters, for a key that omits its own. The SPKI carries the
+/// parameters exactly as the key does (named or explicit), as openssl derives it.
+fn sec1_spki(der: &[u8], outer_params: Option<&[u8]>) -> Result<Option<Vec<u8>>, String> {
+    let (seq, _) = tlv::read(der).map_err(|e| format!("ECPrivateKey: {e}"))?;
+    if seq.tag != tlv::SEQUENCE {
+        return Err("ECPrivateKey: not a SEQUENCE".to_string());
+    }
+    let kids = seq.child_vec().map_err(|e| format!("ECPrivateKey: {e}"))?;
+    match (kids.first(), kids.get(1)) {
+        (Some(v), Some(k))
+            if v.tag == tlv::INTEGER && v.value == [1] && k.tag == tlv::OCTET_STRING => {}
+        _ => return Err("ECPrivateKey: expected version 1 and a private key OCTET STRING".into()),
+    }
+    let tagged = |tag: u8| kids.iter().skip(2).find(|t| t.tag == tag);
+    let own_params = tagged(0xa0).map(|t| t.value);
+    let point = match tagged(0xa1) {
+        Some(t) => {
+            let (bits, _) =
+                tlv::read(t.value).map_err(|e| format!("ECPrivateKey publicKey: {e}"))?;
+            if bits.tag != tlv::BIT_STRING {
+                return Err("ECPrivateKey publicKey: not a BIT STRING".to_string());
+            }
+            bits.value.get(1..)
+        }
+        None => None,
+    };
+    match (point, own_params.or(outer_params)) {
+        (Some(point), Some(params)) => Ok(Some(build_spki(&ec_alg_id(params), point))),
         _ => Ok(None),
     }
 }
@@ -150,11 +172,8 @@ pub fn pkcs8_private(der: &[u8]) -> Result<DecodedKey, String> {
         match oids::key_algorithm(&oid) {
             Some("rsa") | Some("rsa-pss") => Some(rsa_public_spki(private)?),
             Some("ec") => {
-                let curve = info
-                    .algorithm
-                    .parameters
-                    .and_then(|p| p.decode_as::<der::asn1::ObjectIdentifier>().ok());
-                sec1_spki(private, curve)?
+                let params = alg_params(&alg_der);
+                sec1_spki(private, params.as_ref().map(|(_, t)| t.raw))?
             }
             Some("ed25519") => Some(build_spki(&alg_der, &ed25519_public(private)?)),
             _ => None,

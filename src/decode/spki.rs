@@ -4,6 +4,7 @@
 //! algorithms x509-parser reports as unknown still get their names, and so that token
 //! objects and derived key halves use the same code.
 
+use super::curves;
 use crate::model::PublicKeyInfo;
 use crate::oids;
 use crate::tlv::{self, Tlv};
@@ -52,17 +53,23 @@ pub fn describe_parts(
             info.bits = Some(integer_bits(modulus.value));
         }
         "ec" => {
-            if let Some(p) = params.filter(|p| p.tag == tlv::OID) {
-                let curve_oid = oids::display(p.value);
-                match oids::curve(&curve_oid) {
-                    Some((name, bits)) => {
-                        info.curve = Some(name.to_string());
-                        info.bits = Some(bits);
+            match params {
+                Some(p) if p.tag == tlv::OID => {
+                    let curve_oid = oids::display(p.value);
+                    match named_curve(&curve_oid) {
+                        Some((name, bits)) => {
+                            info.curve = Some(name.to_string());
+                            info.bits = Some(bits);
+                        }
+                        None => info.curve = Some(curve_oid),
                     }
-                    None => info.curve = Some(curve_oid),
                 }
-            } else {
-                info.curve = Some("explicit parameters".to_string());
+                Some(p) if p.tag == tlv::SEQUENCE => {
+                    let (curve, bits) = explicit_curve(p);
+                    info.curve = Some(curve);
+                    info.bits = bits;
+                }
+                _ => info.curve = Some("implicitly known curve (no parameters)".to_string()),
             }
             if info.bits.is_none() && key.len() > 1 {
                 // Uncompressed point: 04 || X || Y.
@@ -80,6 +87,54 @@ pub fn describe_parts(
         _ => {}
     }
     Ok(info)
+}
+
+/// A named curve's display name and key size (the bit length of its order): the short
+/// names certscope has always used (`P-256`), else OpenSSL's name from the generated table.
+pub(crate) fn named_curve(oid: &str) -> Option<(&'static str, u32)> {
+    oids::curve(oid).or_else(|| {
+        curves::CURVES
+            .iter()
+            .find(|c| c.oid == oid)
+            .map(|c| (c.name, c.bits))
+    })
+}
+
+/// Explicit ECParameters (RFC 3279 §2.3.5): the named curve they equal when the group
+/// (field, a, b, base point, order) matches one of the table, and the order's bit length,
+/// which is the key size (P-521's field elements take 66 octets, so the point length would
+/// say 528).
+fn explicit_curve(params: &Tlv<'_>) -> (String, Option<u32>) {
+    use sha2::{Digest, Sha256};
+    let unknown = || "explicit parameters (not a known named curve)".to_string();
+    let Ok(kids) = params.child_vec() else {
+        return (unknown(), None);
+    };
+    let (Some(field), Some(curve), Some(base), Some(order)) =
+        (kids.get(1), kids.get(2), kids.get(3), kids.get(4))
+    else {
+        return (unknown(), None);
+    };
+    let bits = (order.tag == tlv::INTEGER).then(|| integer_bits(order.value));
+    let coefficients = curve.child_vec().unwrap_or_default();
+    let (Some(a), Some(b)) = (coefficients.first(), coefficients.get(1)) else {
+        return (unknown(), bits);
+    };
+    let skip = order.value.iter().take_while(|b| **b == 0).count();
+    let mut h = Sha256::new();
+    h.update(field.raw);
+    h.update(a.value);
+    h.update(b.value);
+    h.update(base.value);
+    h.update(order.value.get(skip..).unwrap_or(&[]));
+    let digest: [u8; 32] = h.finalize().into();
+    match curves::CURVES.iter().find(|c| c.params_sha256 == digest) {
+        Some(c) => {
+            let name = oids::curve(c.oid).map_or(c.name, |(n, _)| n);
+            (format!("{name}, explicit parameters"), bits)
+        }
+        None => (unknown(), bits),
+    }
 }
 
 /// Bit length of a non-negative DER INTEGER's content octets.

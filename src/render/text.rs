@@ -379,11 +379,15 @@ fn ext_lines(v: &ExtValue) -> Vec<String> {
     match v {
         ExtValue::Names(names) => names.iter().map(gn).collect(),
         ExtValue::Flags(f) => vec![f.join(", ")],
-        ExtValue::BasicConstraints(b) => vec![match (b.ca, b.path_len) {
-            (true, Some(n)) => format!("CA:TRUE, pathlen:{n}"),
-            (true, None) => "CA:TRUE".to_string(),
-            (false, _) => "CA:FALSE".to_string(),
-        }],
+        // pathlen is shown whenever present, as openssl does: on a non-CA it is a defect
+        // (RFC 5280 §4.2.1.9) the reader should see, and JSON has it too.
+        ExtValue::BasicConstraints(b) => {
+            let ca = if b.ca { "CA:TRUE" } else { "CA:FALSE" };
+            vec![match b.path_len {
+                Some(n) => format!("{ca}, pathlen:{n}"),
+                None => ca.to_string(),
+            }]
+        }
         ExtValue::KeyId(k) => vec![k.key_id.clone()],
         ExtValue::AuthorityKeyId(a) => {
             let mut l = Vec::new();
