@@ -765,6 +765,11 @@ impl Ctx<'_, '_> {
         item.pem_label = label.map(pem::label_text);
         match csr::decode(der) {
             Ok((c, spki)) => {
+                if c.self_signature == "invalid" {
+                    item.warnings.push(
+                        "the request's self-signature does not verify with its own key".into(),
+                    );
+                }
                 item.body = Body::Csr(Box::new(c));
                 item.spki_der = Some(spki);
             }

@@ -28,12 +28,14 @@ pub fn decode(der: &[u8]) -> Result<(Csr, Vec<u8>), String> {
     }
     let attributes = other_attributes(info.raw);
     let sig_oid = x509::oid_text(&csr.signature_algorithm.algorithm);
+    let self_signature = crate::verify::verify(der, &spki_der).describe();
     Ok((
         Csr {
             version: info.version.0 + 1,
             subject: dn::format_name(info.subject.as_raw()).unwrap_or_default(),
             public_key,
             signature_algorithm: x509::signature_name(&sig_oid),
+            self_signature,
             extensions,
             attributes,
         },

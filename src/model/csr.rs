@@ -26,6 +26,9 @@ pub struct Csr {
     pub public_key: PublicKeyInfo,
     /// Signature algorithm name.
     pub signature_algorithm: String,
+    /// The request's signature checked with its own public key (proof of possession):
+    /// `verified`, `invalid` or `not checked: <why>` (`openssl req -verify`).
+    pub self_signature: String,
     /// Requested extensions (the extensionRequest attribute).
     pub extensions: Vec<Extension>,
     /// All other attributes.

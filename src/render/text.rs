@@ -249,7 +249,19 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
     out.field(2, "Subject", &sanitize(&c.subject))?;
     out.field(2, "Public key", &c.public_key.summary())?;
-    out.field(2, "Signature", &c.signature_algorithm)?;
+    let verdict = if c.self_signature == "invalid" {
+        out.paint(
+            "1;31",
+            "self-signature invalid: not made with this request's key",
+        )
+    } else {
+        format!("self-signature {}", c.self_signature)
+    };
+    out.field(
+        2,
+        "Signature",
+        &format!("{} ({verdict})", c.signature_algorithm),
+    )?;
     for a in &c.attributes {
         out.field(2, &a.name, &sanitize(&a.values.join(", ")))?;
     }
