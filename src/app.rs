@@ -288,6 +288,20 @@ impl FingerprintOpts {
             (item.der.as_deref(), "")
         };
         let Some(data) = data else {
+            if item.kind == Kind::PrivateKey && !self.spki {
+                // Silence here read as "nothing there" (issue 14 item 12): say what the
+                // item is and how to get a digest that identifies it.
+                let how = if item.spki_der.is_some() {
+                    "--spki prints its public key's pin, which matches its certificate's"
+                } else {
+                    "its public half is not known either (encrypted without --password, or not derivable)"
+                };
+                let _ = writeln!(
+                    io::stderr().lock(),
+                    "certscope: {}: note: a private key; its bytes are never hashed; {how}",
+                    sanitize(&item.source.locator(false))
+                );
+            }
             return Ok(());
         };
         for &h in &self.hashes {

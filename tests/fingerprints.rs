@@ -10,7 +10,7 @@
 
 mod support;
 
-use support::{run, stdout};
+use support::{run, stderr, stdout};
 
 #[test]
 fn matches_openssl() {
@@ -36,4 +36,24 @@ fn matches_openssl() {
         }
     }
     assert!(checked >= 16, "only {checked} fingerprints checked");
+}
+
+/// A private key is never hashed, but `fingerprint` says so instead of printing nothing
+/// (issue 14 item 12), and `--spki` gives the pin its certificate shares.
+#[test]
+fn private_key_gets_a_note_not_silence() {
+    let o = run(&["fingerprint", "fixtures/keys/p256.pem"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(stdout(&o), "");
+    let err = stderr(&o);
+    assert!(
+        err.contains("fixtures/keys/p256.pem (line 1): note: a private key")
+            && err.contains("--spki"),
+        "{err}"
+    );
+    let key = stdout(&run(&["fingerprint", "--spki", "fixtures/keys/p256.pem"]));
+    let cert = stdout(&run(&["fingerprint", "--spki", "fixtures/certs/leaf.pem"]));
+    let digest = |s: &str| s.split_whitespace().nth(1).unwrap_or_default().to_string();
+    assert!(!digest(&key).is_empty());
+    assert_eq!(digest(&key), digest(&cert));
 }
