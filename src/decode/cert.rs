@@ -53,6 +53,7 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
         cert: Certificate {
             version: tbs.version.0 + 1,
             serial: serial_hex(raw_serial),
+            serial_der_hex: hex::encode(raw_serial),
             serial_decimal: serial_decimal(raw_serial),
             subject,
             issuer,
@@ -126,8 +127,10 @@ fn purpose_list(t: &tlv::Tlv<'_>) -> Vec<String> {
         .collect()
 }
 
-/// Serial content octets as lower hex without separators, `-` prefixed if negative
-/// (two's complement), leading zero octets dropped.
+/// The serial's signed value as lower hex in whole octets, `-` and the magnitude if negative
+/// (two's complement), leading zero octets dropped (`00` for zero). The content octets as
+/// encoded are `serial_der_hex`: the two differ for a padded positive serial (`0080` is `80`)
+/// and for every negative one.
 pub fn serial_hex(raw: &[u8]) -> String {
     if raw.first().is_some_and(|b| b & 0x80 != 0) {
         let mag = twos_complement_magnitude(raw);
@@ -140,7 +143,7 @@ fn strip_hex(raw: &[u8]) -> String {
     let skip = raw.iter().take_while(|b| **b == 0).count();
     let s = hex::encode(raw.get(skip..).unwrap_or(&[]));
     if s.is_empty() {
-        "0".to_string()
+        "00".to_string()
     } else {
         s
     }
@@ -221,7 +224,7 @@ mod tests {
         assert_eq!(serial_decimal(&[0x00, 0x80]), "128");
         assert_eq!(serial_hex(&[0xff]), "-01");
         assert_eq!(serial_decimal(&[0xff]), "-1");
-        assert_eq!(serial_hex(&[0x00]), "0");
+        assert_eq!(serial_hex(&[0x00]), "00");
         assert_eq!(serial_decimal(&[0x00]), "0");
         assert_eq!(serial_decimal(&[0x10, 0x00]), "4096");
         assert_eq!(

@@ -62,6 +62,8 @@ pub struct Certificate {
     pub version: u32,
     /// Serial number, lower hex without separators, `-` prefix if negative.
     pub serial: String,
+    /// The serial's content octets exactly as encoded, lower hex (`0080`, `ff`).
+    pub serial_der_hex: String,
     /// Serial number in decimal.
     pub serial_decimal: String,
     /// Subject, RFC 4514.

@@ -223,7 +223,17 @@ fn plural(n: i64, unit: &str) -> String {
 fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
     out.field(2, "Subject", &sanitize(&c.subject))?;
     out.field(2, "Issuer", &sanitize(&c.issuer))?;
-    out.field(2, "Serial", &format!("{} ({})", c.serial, c.serial_decimal))?;
+    // The encoded octets only when they differ from the value (padded or negative), so
+    // text shows what JSON's serial_der_hex has without repeating the common case.
+    let serial = if c.serial_der_hex == c.serial {
+        format!("{} ({})", c.serial, c.serial_decimal)
+    } else {
+        format!(
+            "{} ({}; encoded {})",
+            c.serial, c.serial_decimal, c.serial_der_hex
+        )
+    };
+    out.field(2, "Serial", &serial)?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Not before", &c.not_before.to_string())?;
     let (note, ok) = validity_note(out.o, c.not_before, c.not_after);
