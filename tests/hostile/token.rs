@@ -204,10 +204,8 @@ fn json_is_complete_when_the_module_cannot_be_loaded() {
         ("slots", &[][..]),
         ("mechanisms", &[][..]),
     ] {
-        let mut args: Vec<&OsStr> = ["token", sub, "-f", "json", "--module", missing]
-            .iter()
-            .map(OsStr::new)
-            .collect();
+        let base = ["token", sub, "-f", "json", "--module", missing];
+        let mut args: Vec<&OsStr> = base.iter().map(OsStr::new).collect();
         args.extend(extra.iter().map(OsStr::new));
         let c = support::run_capped(&args, None, None, Duration::from_secs(30));
         let out = &c.output;
