@@ -25,6 +25,7 @@ pub mod report;
 pub mod rv;
 pub mod session;
 pub mod uri;
+pub mod watchdog;
 
 use crate::decode::{Event, Options};
 use crate::secret::Secret;
@@ -186,6 +187,9 @@ pub struct Listing<'a, 'o> {
     /// The longest attribute value accepted from the module
     /// ([`session::DEFAULT_MAX_ATTRIBUTE_SIZE`] unless the user raised it).
     pub max_attribute_size: usize,
+    /// The most objects one search may return
+    /// ([`raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
+    pub max_objects: usize,
 }
 
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
@@ -259,6 +263,7 @@ fn list_one(
 ) -> Result<(), TokenError> {
     let mut session = module.open_ro_session(slot.slot)?;
     session.set_max_attribute_size(listing.max_attribute_size);
+    session.set_max_objects(listing.max_objects);
     if token.has_flag("login_required") {
         let pin = match login {
             Login::No => None,

@@ -45,7 +45,21 @@ pub struct ModuleArg {
     /// else p11-kit's proxy module].
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
+    /// Seconds one call of the module may take; a call that does not return in time
+    /// (a module blocked on a lock, a reader or the network) ends certscope with exit
+    /// status 1, naming the call. 0 waits for ever.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "CERTSCOPE_PKCS11_MODULE_TIMEOUT",
+        default_value_t = DEFAULT_MODULE_TIMEOUT
+    )]
+    pub module_timeout: u64,
 }
+
+/// `--module-timeout` when not given, in seconds: far longer than any working module
+/// takes for one call (a PIN pad waits for the user inside C_Login, hence not less).
+pub const DEFAULT_MODULE_TIMEOUT: u64 = 30;
 
 /// TOKEN: which tokens (default: every initialised token present).
 #[derive(Debug, Args)]
@@ -86,6 +100,16 @@ pub struct ReadArgs {
         default_value_t = certscope::token::session::DEFAULT_MAX_ATTRIBUTE_SIZE
     )]
     pub max_attribute_size: usize,
+    /// Most objects one search may return; a module whose search goes on past this
+    /// (one that never ends, say) is stopped with an error, so that it cannot exhaust
+    /// memory.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "CERTSCOPE_PKCS11_MAX_OBJECTS",
+        default_value_t = certscope::token::raw::DEFAULT_MAX_OBJECTS
+    )]
+    pub max_objects: usize,
 }
 
 /// What the object-reading commands (`list`, `find`, `export`) share: module, tokens,

@@ -6,7 +6,8 @@
 //! token object is rendered, counted and reported exactly like an item from a file.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -18,13 +19,16 @@ use certscope::render::sanitize::sanitize;
 use certscope::secret::{self, Secret};
 use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
 use certscope::token::report::{self, SlotReport, MECHANISMS_NOTE};
+use certscope::token::watchdog::Watchdog;
 use certscope::token::{
     self, Filter, Listing, Login, Module, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
 };
 
 use crate::app::TokenProducer;
+use crate::cli::Format;
 use crate::token_cli::{
-    FilterArgs, InfoFormat, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
+    FilterArgs, InfoFormat, ModuleArg, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
+    TokenSelect, DEFAULT_MODULE_TIMEOUT,
 };
 
 /// The environment variable naming the default module.
@@ -32,6 +36,10 @@ const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
 /// The environment variable behind `--max-attribute-size` (clap reads it for the token
 /// commands; URI inputs read it here).
 const MAX_ATTRIBUTE_SIZE_ENV: &str = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE";
+/// The environment variable behind `--max-objects` (also read for URI inputs).
+const MAX_OBJECTS_ENV: &str = "CERTSCOPE_PKCS11_MAX_OBJECTS";
+/// The environment variable behind `--module-timeout` (also read for URI inputs).
+const MODULE_TIMEOUT_ENV: &str = "CERTSCOPE_PKCS11_MODULE_TIMEOUT";
 
 fn config_dirs() -> ConfigDirs {
     let home = std::env::var_os("HOME").map(PathBuf::from);
@@ -47,17 +55,83 @@ fn resolve_module(
     modules::resolve(flag, env.as_deref(), uri, allow_uri_module, &config_dirs())
 }
 
-fn load(flag: Option<&str>) -> Result<(ModuleChoice, Module)> {
-    let choice = resolve_module(flag, None, false)?;
-    let module = Module::load(&choice.path)?;
+fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
+    let choice = resolve_module(arg.module.as_deref(), None, false)?;
+    let module = load_watched(&choice.path, arg.module_timeout)?;
     Ok((choice, module))
+}
+
+/// Loads the module with every call under a watchdog of `seconds` (none for 0). A call that
+/// does not return in time cannot be cancelled: the watchdog says which it was and ends the
+/// process with status 1.
+fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
+    let watchdog = if seconds == 0 {
+        None
+    } else {
+        let shown = path.display().to_string();
+        let w = Watchdog::start(Duration::from_secs(seconds), move |stalled| {
+            let _ = writeln!(
+                io::stderr().lock(),
+                "certscope: {}: {} did not return within {} s (raise it with \
+                 --module-timeout)",
+                sanitize(&shown),
+                stalled.call.name(),
+                stalled.timeout.as_secs()
+            );
+            std::process::exit(1);
+        })
+        .context("cannot start the module watchdog")?;
+        Some(w)
+    };
+    Ok(Module::load_watched(path, watchdog)?)
+}
+
+/// Where an error before any output is located in a JSON document's `errors`: the module,
+/// when one was named.
+fn setup_source(module: Option<&str>) -> String {
+    module.map_or_else(|| "pkcs11".to_string(), str::to_string)
+}
+
+/// Prints `{"certscope": ..., <empty fields>, "errors": [{"source", "message"}]}` for a
+/// JSON command that failed before it had anything to show, so that the document is still
+/// one complete document (fields in the order of the command's own document); the caller
+/// reports the error on stderr as usual.
+fn print_error_doc(empty: Vec<(&str, serde_json::Value)>, source: &str, error: &anyhow::Error) {
+    let text = |v: &str| serde_json::Value::from(v).to_string();
+    let errors = format!(
+        "[{{\"source\":{},\"message\":{}}}]",
+        text(source),
+        text(&format!("{error:#}"))
+    );
+    let fields = std::iter::once(("certscope", text(env!("CARGO_PKG_VERSION"))))
+        .chain(empty.into_iter().map(|(k, v)| (k, v.to_string())))
+        .chain(std::iter::once(("errors", errors)))
+        .map(|(k, v)| format!("{}:{v}", text(k)))
+        .collect::<Vec<_>>();
+    let mut w = io::stdout().lock();
+    // A failed write changes nothing: the caller's report on stderr follows anyway.
+    let _ = writeln!(w, "{{{}}}", fields.join(","));
+    let _ = w.flush();
+}
+
+/// `result`, and when it failed before any output of a JSON command, the error document.
+fn json_on_error<T>(
+    json: bool,
+    empty: impl FnOnce() -> Vec<(&'static str, serde_json::Value)>,
+    source: &str,
+    result: Result<T>,
+) -> Result<T> {
+    if let (true, Err(e)) = (json, &result) {
+        print_error_doc(empty(), source, e);
+    }
+    result
 }
 
 /// Runs `certscope token ...`; returns the exit status.
 pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
     match args.command {
         TokenCommand::Modules { format } => modules_cmd(format),
-        TokenCommand::Slots { module, format } => slots_cmd(module.module.as_deref(), format),
+        TokenCommand::Slots { module, format } => slots_cmd(&module, format),
         TokenCommand::List {
             reading,
             object_type,
@@ -67,7 +141,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
                 class: object_type_of(object_type),
                 ..Filter::default()
             };
-            let (code, _) = list_cmd(&reading, &filter, |opts| {
+            let (code, _) = list_cmd(&reading, &filter, format == Format::Json, |opts| {
                 crate::app::drive_token_items(format, now, color, opts)
             })?;
             Ok(code)
@@ -78,9 +152,16 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             object_type,
             format,
         } => {
-            let mut f = filter_of(&filter)?;
+            let json = format == Format::Json;
+            let source = setup_source(reading.module.module.as_deref());
+            let mut f = json_on_error(
+                json,
+                empty_items,
+                &source,
+                filter_of(&filter).map_err(Into::into),
+            )?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(&reading, &f, |opts| {
+            let (code, items) = list_cmd(&reading, &f, json, |opts| {
                 crate::app::drive_token_items(format, now, color, opts)
             })?;
             // Like grep: nothing found is a status, not an error message.
@@ -99,7 +180,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             module,
             select,
             format,
-        } => mechanisms_cmd(module.module.as_deref(), &select, format),
+        } => mechanisms_cmd(&module, &select, format),
     }
 }
 
@@ -164,15 +245,21 @@ fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
 fn list_cmd(
     reading: &ReadingArgs,
     filter: &Filter,
+    json: bool,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
-    let pin = match &login.pin {
-        Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
-        None => None,
+    let source = setup_source(reading.module.module.as_deref());
+    let setup = || -> Result<_> {
+        let pin = match &login.pin {
+            Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
+            None => None,
+        };
+        let (choice, module) = load(&reading.module)?;
+        let tokens = token::select_tokens(&module, &selection_of(&reading.select))?;
+        Ok((pin, choice, module, tokens))
     };
-    let (choice, module) = load(reading.module.module.as_deref())?;
-    let tokens = token::select_tokens(&module, &selection_of(&reading.select))?;
+    let (pin, choice, module, tokens) = json_on_error(json, empty_items, &source, setup())?;
     let module_path = choice.uri_module_path();
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
@@ -187,6 +274,7 @@ fn list_cmd(
             options: opts,
             module_path: module_path.as_deref(),
             max_attribute_size: reading.read.max_attribute_size,
+            max_objects: reading.read.max_objects,
         };
         if let Err(e) = token::list(&module, &tokens, &listing, &mut login_mode, emit) {
             failure = Some(e);
@@ -231,9 +319,13 @@ pub fn uri_input(
         Ok(c) => c,
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
-    let module = match Module::load(&choice.path) {
+    let (timeout, max_objects) = match (module_timeout_from_env(), max_objects_from_env()) {
+        (Ok(t), Ok(m)) => (t, m),
+        (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
+    };
+    let module = match load_watched(&choice.path, timeout) {
         Ok(m) => m,
-        Err(e) => return emit(problem(&locator, e.to_string())),
+        Err(e) => return emit(problem(&locator, format!("{e:#}"))),
     };
     let tokens = match token::select_tokens(&module, &uri) {
         Ok(t) => t,
@@ -250,6 +342,7 @@ pub fn uri_input(
         options: opts,
         module_path: module_path.as_deref(),
         max_attribute_size,
+        max_objects,
     };
     let mut seen = 0usize;
     let result = token::list(&module, &tokens, &listing, &mut login, &mut |ev| {
@@ -282,6 +375,33 @@ fn max_attribute_size_from_env() -> Result<usize, String> {
             .map_err(|_| format!("{MAX_ATTRIBUTE_SIZE_ENV}={text:?} is not a number of bytes")),
         Err(_) => Ok(token::session::DEFAULT_MAX_ATTRIBUTE_SIZE),
     }
+}
+
+/// `--module-timeout` for URI inputs: the environment variable, else the default.
+fn module_timeout_from_env() -> Result<u64, String> {
+    match std::env::var(MODULE_TIMEOUT_ENV) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{MODULE_TIMEOUT_ENV}={text:?} is not a number of seconds")),
+        Err(_) => Ok(DEFAULT_MODULE_TIMEOUT),
+    }
+}
+
+/// `--max-objects` for URI inputs: the environment variable, else the default.
+fn max_objects_from_env() -> Result<usize, String> {
+    match std::env::var(MAX_OBJECTS_ENV) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{MAX_OBJECTS_ENV}={text:?} is not a number of objects")),
+        Err(_) => Ok(token::raw::DEFAULT_MAX_OBJECTS),
+    }
+}
+
+/// The empty part of a `token list`/`token find` document.
+fn empty_items() -> Vec<(&'static str, serde_json::Value)> {
+    vec![("items", serde_json::json!([]))]
 }
 
 /// The PIN a URI carries: `pin-value`, or `pin-source` naming a file (`file:/path`, a
@@ -444,11 +564,25 @@ fn memory(free: Option<usize>, total: Option<usize>) -> String {
     }
 }
 
-fn slots_cmd(module_flag: Option<&str>, format: InfoFormat) -> Result<u8> {
-    let (_, module) = load(module_flag)?;
-    let info = report::module(&module)?;
-    let slots = report::slots(&module)?;
-    module.finalize()?;
+fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+    let gather = || -> Result<_> {
+        let (_, module) = load(module_arg)?;
+        let info = report::module(&module)?;
+        let slots = report::slots(&module)?;
+        module.finalize()?;
+        Ok((info, slots))
+    };
+    let (info, slots) = json_on_error(
+        format == InfoFormat::Json,
+        || {
+            vec![
+                ("module", serde_json::Value::Null),
+                ("slots", serde_json::json!([])),
+            ]
+        },
+        &setup_source(module_arg.module.as_deref()),
+        gather(),
+    )?;
     let doc = SlotsDoc {
         certscope: env!("CARGO_PKG_VERSION"),
         module: &info,
@@ -514,18 +648,28 @@ struct MechanismsDoc<'a> {
     note: &'static str,
 }
 
-fn mechanisms_cmd(
-    module_flag: Option<&str>,
-    select: &TokenSelect,
-    format: InfoFormat,
-) -> Result<u8> {
-    let (_, module) = load(module_flag)?;
-    let tokens = token::select_tokens(&module, &selection_of(select))?;
-    let reports = tokens
-        .iter()
-        .map(|t| report::mechanisms(&module, t))
-        .collect::<Result<Vec<_>, _>>()?;
-    module.finalize()?;
+fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
+    let gather = || -> Result<_> {
+        let (_, module) = load(module_arg)?;
+        let tokens = token::select_tokens(&module, &selection_of(select))?;
+        let reports = tokens
+            .iter()
+            .map(|t| report::mechanisms(&module, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        module.finalize()?;
+        Ok(reports)
+    };
+    let reports = json_on_error(
+        format == InfoFormat::Json,
+        || {
+            vec![
+                ("tokens", serde_json::json!([])),
+                ("note", serde_json::json!(MECHANISMS_NOTE)),
+            ]
+        },
+        &setup_source(module_arg.module.as_deref()),
+        gather(),
+    )?;
     let doc = MechanismsDoc {
         certscope: env!("CARGO_PKG_VERSION"),
         tokens: &reports,
@@ -560,7 +704,7 @@ fn mechanisms_cmd(
 fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(reading, filter, |produce| {
+    let (code, _) = list_cmd(reading, filter, false, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,

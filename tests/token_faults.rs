@@ -189,7 +189,18 @@ fn removed_token_is_not_an_empty_token() {
                 "certscope: no initialised token is present: the module has 2 slots, none \
                  holds a token; insert the card or plug in the token and try again\n"
             );
-            assert_eq!(r.stdout, "");
+            // JSON: one complete document with the failure in `errors` (issue 12).
+            if format == "json" {
+                let doc = json(&r.stdout);
+                assert_eq!(doc["items"], serde_json::json!([]), "{doc}");
+                let message = doc["errors"][0]["message"].as_str().unwrap();
+                assert!(
+                    message.starts_with("no initialised token is present"),
+                    "{doc}"
+                );
+            } else {
+                assert_eq!(r.stdout, "");
+            }
             assert_released(&r, format);
         }
         // A URI that names no token says the same; one that names it says it is not there.
@@ -1060,7 +1071,16 @@ fn mechanism_info_failure_is_reported() {
             "certscope: C_GetMechanismInfo: the token or its reader reported a hardware or \
              communication error (CKR_DEVICE_ERROR)\n"
         );
-        assert_eq!(r.stdout, "");
+        // One complete document, with the failure in `errors` (issue 12).
+        let doc = json(&r.stdout);
+        assert_eq!(doc["tokens"], serde_json::json!([]), "{doc}");
+        assert!(
+            doc["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("(CKR_DEVICE_ERROR)"),
+            "{doc}"
+        );
         assert_released(&r, "mechanism info");
         let r = run(
             ctx,

@@ -21,6 +21,7 @@ use cryptoki::session::Session;
 use cryptoki_sys::{CK_ATTRIBUTE_TYPE, CK_ULONG};
 
 use crate::token::raw::RawValue;
+use crate::token::rv::TokenError;
 use crate::token::session::{
     handle_number, CertificateCategory, ObjectKind, CKA_CERTIFICATE_CATEGORY, KNOWN_CLASSES,
 };
@@ -40,15 +41,33 @@ fn handle_set(handles: Vec<ObjectHandle>) -> HashSet<u64> {
     handles.into_iter().map(handle_number).collect()
 }
 
+/// The objects matching `template`, through cryptoki's search, stopped after `max`
+/// ([`TokenError::TooManyObjects`]) so that a search that never ends cannot exhaust memory.
+pub fn find_bounded(
+    session: &Session,
+    template: &[Attribute],
+    max: usize,
+) -> Result<Vec<ObjectHandle>, TokenError> {
+    let mut out = Vec::new();
+    for handle in session.iter_objects(template)? {
+        if out.len() >= max {
+            return Err(TokenError::TooManyObjects { limit: max });
+        }
+        out.push(handle?);
+    }
+    Ok(out)
+}
+
 /// The class of each handle, by one search per known class (template + `CKA_CLASS`).
 pub fn classify(
     session: &Session,
     template: &[Attribute],
     handles: &[ObjectHandle],
-) -> Result<Vec<ObjectKind>, CkError> {
+    max: usize,
+) -> Result<Vec<ObjectKind>, TokenError> {
     let mut kinds: HashMap<u64, ObjectKind> = HashMap::new();
     for (kind, class) in KNOWN_CLASSES {
-        for h in handle_set(session.find_objects(&with_class(template, class))?) {
+        for h in handle_set(find_bounded(session, &with_class(template, class), max)?) {
             kinds.entry(h).or_insert(kind);
         }
     }
@@ -70,18 +89,20 @@ pub fn classify(
 pub fn categories(
     session: &Session,
     template: &[Attribute],
-) -> Result<HashMap<u64, CertificateCategory>, CkError> {
+    max: usize,
+) -> Result<HashMap<u64, CertificateCategory>, TokenError> {
     let mut out = HashMap::new();
     for category in CertificateCategory::ALL.map(|(_, c)| c) {
         let mut t = with_class(template, ObjectClass::CERTIFICATE);
         t.push(category.template_attribute());
-        match session.find_objects(&t) {
+        match find_bounded(session, &t, max) {
             Ok(found) => {
                 for h in handle_set(found) {
                     out.insert(h, category);
                 }
             }
-            Err(e) if rejects_template_attribute(&e) => {}
+            Err(TokenError::Pkcs11 { function, rv })
+                if rejects_template_attribute(function, rv) => {}
             Err(e) => return Err(e),
         }
     }
@@ -89,14 +110,14 @@ pub fn categories(
 }
 
 /// The answers of a module that does not know an attribute used in a search template.
-fn rejects_template_attribute(e: &CkError) -> bool {
+fn rejects_template_attribute(function: Function, rv: RvError) -> bool {
     matches!(
-        e,
-        CkError::Pkcs11(
+        (function, rv),
+        (
+            Function::FindObjectsInit,
             RvError::AttributeTypeInvalid
                 | RvError::AttributeValueInvalid
-                | RvError::TemplateInconsistent,
-            Function::FindObjectsInit
+                | RvError::TemplateInconsistent
         )
     )
 }

@@ -14,9 +14,12 @@
 //! cryptoki retries for ever and allocates any count), and so is the mechanism list
 //! (`C_GetMechanismList` and `C_GetMechanismInfo`: cryptoki drops every mechanism its
 //! `MechanismType` cannot name, 30 of SoftHSM's 70). The function list is checked
-//! here before cryptoki sees it (cryptoki reads through a NULL one). Everything else
-//! (`C_Initialize`, slot and token information, sessions, login, searches) still goes
-//! through cryptoki. This reader calls the functions of the list the module hands out from
+//! here before cryptoki sees it (cryptoki reads through a NULL one). Object searches are
+//! made here too ([`AttributeReader::find_objects`]): cryptoki 0.12's iterator indexes its
+//! buffer with the count the module reports (a count above the buffer panicked) and
+//! collects a search that never ends until memory runs out. Everything else
+//! (`C_Initialize`, slot and token information, sessions, login) still goes through
+//! cryptoki. Every call here runs under the [`Watchdog`], when there is one. This reader calls the functions of the list the module hands out from
 //! `C_GetFunctionList`, with cryptoki's session and object handles.
 //! The module is the one cryptoki loaded: `dlopen` of a library that is already loaded
 //! returns the same instance (glibc matches it by file identity), so there is one module
@@ -30,9 +33,10 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use super::mechanism_names::MECHANISM_NAMES;
+use super::watchdog::{guard, ModuleCall, Watchdog};
 use cryptoki::context::Function;
 use cryptoki::error::{Error as CkError, Rv};
-use cryptoki::object::{AttributeType, ObjectHandle};
+use cryptoki::object::{Attribute, AttributeType};
 use cryptoki::session::Session;
 use cryptoki_sys::{
     CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL, CKR_OK,
@@ -43,6 +47,18 @@ use cryptoki_sys::{
 
 type GetAttributeValue =
     unsafe extern "C" fn(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, *mut CK_ATTRIBUTE, CK_ULONG) -> CK_RV;
+
+type FindObjectsInit =
+    unsafe extern "C" fn(CK_SESSION_HANDLE, *mut CK_ATTRIBUTE, CK_ULONG) -> CK_RV;
+
+type FindObjects = unsafe extern "C" fn(
+    CK_SESSION_HANDLE,
+    *mut CK_OBJECT_HANDLE,
+    CK_ULONG,
+    *mut CK_ULONG,
+) -> CK_RV;
+
+type FindObjectsFinal = unsafe extern "C" fn(CK_SESSION_HANDLE) -> CK_RV;
 
 type GetSlotList = unsafe extern "C" fn(CK_BBOOL, *mut CK_SLOT_ID, *mut CK_ULONG) -> CK_RV;
 
@@ -64,6 +80,37 @@ pub const MAX_MECHANISMS: usize = 4096;
 /// again for ever.
 pub const LIST_ROUNDS: usize = 8;
 
+/// Handles asked for per `C_FindObjects` call: one call for most tokens, a few thousand for
+/// a million objects.
+pub const FIND_BATCH: usize = 1024;
+
+/// The most objects one search may return, unless told otherwise: far above any real
+/// token (p11-kit-trust's system store has a few hundred), far below a memory problem
+/// (8 MB of handles).
+pub const DEFAULT_MAX_OBJECTS: usize = 1_000_000;
+
+/// Why [`AttributeReader::find_objects`] has no handles.
+#[derive(Debug)]
+pub enum FindError {
+    /// The module answered with an error.
+    Module(CkError),
+    /// `C_FindObjects` reported more handles than it was given room for.
+    Overcount {
+        /// Room given.
+        asked: CK_ULONG,
+        /// Handles it claimed to have written.
+        reported: CK_ULONG,
+    },
+    /// The search went on past the limit on objects.
+    TooMany(usize),
+}
+
+impl From<CkError> for FindError {
+    fn from(e: CkError) -> FindError {
+        FindError::Module(e)
+    }
+}
+
 /// Why [`AttributeReader::slot_list`] or [`AttributeReader::mechanism_list`] has no list.
 #[derive(Debug)]
 pub enum ListError {
@@ -83,6 +130,12 @@ pub struct AttributeReader {
     slot_list: Option<GetSlotList>,
     mechanism_list: Option<GetMechanismList>,
     mechanism_info: Option<GetMechanismInfo>,
+    find_init: Option<FindObjectsInit>,
+    find: Option<FindObjects>,
+    find_final: Option<FindObjectsFinal>,
+    /// Guards every module call made here and, through [`AttributeReader::guard`], the
+    /// module's calls through cryptoki.
+    watchdog: Option<Watchdog>,
     /// Set when the module's instance turned out not to be cryptoki's (see
     /// [`AttributeReader::mark_separate`]).
     separate: AtomicBool,
@@ -185,15 +238,106 @@ impl AttributeReader {
                 (*list).C_GetMechanismInfo,
             )
         };
+        // SAFETY: as above.
+        let (find_init, find, find_final) = unsafe {
+            (
+                (*list).C_FindObjectsInit,
+                (*list).C_FindObjects,
+                (*list).C_FindObjectsFinal,
+            )
+        };
         let get = get.ok_or(CkError::NullFunctionPointer)?;
         Ok(AttributeReader {
             get,
             slot_list,
             mechanism_list,
             mechanism_info,
+            find_init,
+            find,
+            find_final,
+            watchdog: None,
             separate: AtomicBool::new(false),
             _library: library,
         })
+    }
+
+    /// Puts this reader's calls, and those made through [`AttributeReader::guard`], under
+    /// `watchdog`.
+    pub fn set_watchdog(&mut self, watchdog: Watchdog) {
+        self.watchdog = Some(watchdog);
+    }
+
+    /// Runs `f`, one call of the module, under the watchdog if there is one.
+    pub fn guard<T>(&self, call: ModuleCall, f: impl FnOnce() -> T) -> T {
+        guard(self.watchdog.as_ref(), call, f)
+    }
+
+    /// The handles of the objects matching `template`: `C_FindObjectsInit`, then
+    /// `C_FindObjects` for [`FIND_BATCH`] handles at a time until it gives fewer (as
+    /// cryptoki does), then `C_FindObjectsFinal`, whose failure changes nothing found and
+    /// is ignored (as cryptoki does; the module then refuses the next search with
+    /// `CKR_OPERATION_ACTIVE`). A count above the room given is
+    /// [`FindError::Overcount`], more than `max` handles [`FindError::TooMany`]; the search
+    /// is finished either way.
+    pub fn find_objects(
+        &self,
+        session: &Session,
+        template: &[Attribute],
+        max: usize,
+    ) -> Result<Vec<CK_OBJECT_HANDLE>, FindError> {
+        let (Some(init), Some(find), Some(finish)) = (self.find_init, self.find, self.find_final)
+        else {
+            return Err(CkError::NullFunctionPointer.into());
+        };
+        let mut raw: Vec<CK_ATTRIBUTE> = template.iter().map(CK_ATTRIBUTE::from).collect();
+        let count = CK_ULONG::try_from(raw.len()).map_err(CkError::from)?;
+        let handle = session.handle();
+        // SAFETY: `raw` points into `template`'s values, alive for the call; the module
+        // only reads a search template.
+        let rv = self.guard(ModuleCall::FindObjectsInit, || unsafe {
+            init(handle, raw.as_mut_ptr(), count)
+        });
+        Rv::from(rv).into_result(Function::FindObjectsInit)?;
+        let found = self.collect_found(handle, find, max);
+        // SAFETY: ends the search begun above, on the same session.
+        let _ = self.guard(ModuleCall::FindObjectsFinal, || unsafe { finish(handle) });
+        found
+    }
+
+    /// The `C_FindObjects` loop of [`AttributeReader::find_objects`].
+    fn collect_found(
+        &self,
+        session: CK_SESSION_HANDLE,
+        find: FindObjects,
+        max: usize,
+    ) -> Result<Vec<CK_OBJECT_HANDLE>, FindError> {
+        let mut handles: Vec<CK_OBJECT_HANDLE> = Vec::new();
+        let mut batch: Vec<CK_OBJECT_HANDLE> = vec![0; FIND_BATCH];
+        let asked = CK_ULONG::try_from(FIND_BATCH).map_err(CkError::from)?;
+        loop {
+            let mut got: CK_ULONG = 0;
+            // SAFETY: `batch` has room for `asked` handles; `got` is a valid out-pointer.
+            let rv = self.guard(ModuleCall::FindObjects, || unsafe {
+                find(session, batch.as_mut_ptr(), asked, &mut got)
+            });
+            Rv::from(rv).into_result(Function::FindObjects)?;
+            let n = match usize::try_from(got) {
+                Ok(n) if got <= asked => n,
+                _ => {
+                    return Err(FindError::Overcount {
+                        asked,
+                        reported: got,
+                    })
+                }
+            };
+            if handles.len().saturating_add(n) > max {
+                return Err(FindError::TooMany(max));
+            }
+            handles.extend(batch.iter().take(n));
+            if got < asked {
+                return Ok(handles);
+            }
+        }
     }
 
     /// The module's slot ids (only those with a token when `token_present`), through its
@@ -207,7 +351,9 @@ impl AttributeReader {
         bounded_list(Function::GetSlotList, MAX_SLOTS, |ids, count| {
             // SAFETY: `bounded_list` passes NULL (a count query) or a buffer of `*count`
             // writable slot ids, and a valid `count`.
-            unsafe { call(present, ids, count) }
+            self.guard(ModuleCall::GetSlotList, || unsafe {
+                call(present, ids, count)
+            })
         })
     }
 
@@ -223,7 +369,9 @@ impl AttributeReader {
             MAX_MECHANISMS,
             |types, count| {
                 // SAFETY: as in `slot_list`, with mechanism types.
-                unsafe { call(slot, types, count) }
+                self.guard(ModuleCall::GetMechanismList, || unsafe {
+                    call(slot, types, count)
+                })
             },
         )
     }
@@ -241,7 +389,9 @@ impl AttributeReader {
             flags: 0,
         };
         // SAFETY: `info` is a valid out-pointer to one CK_MECHANISM_INFO.
-        let rv = unsafe { call(slot, mechanism, &mut info) };
+        let rv = self.guard(ModuleCall::GetMechanismInfo, || unsafe {
+            call(slot, mechanism, &mut info)
+        });
         Rv::from(rv).into_result(Function::GetMechanismInfo)?;
         Ok(info)
     }
@@ -261,21 +411,17 @@ impl AttributeReader {
     fn call(
         &self,
         session: &Session,
-        object: ObjectHandle,
+        object: CK_OBJECT_HANDLE,
         template: &mut [CK_ATTRIBUTE],
     ) -> Result<CK_RV, CkError> {
         let count = CK_ULONG::try_from(template.len())?;
+        let get = self.get;
         // SAFETY: the handles are the session's and an object it found; every pValue in
         // `template` is NULL or points to a live buffer of ulValueLen bytes owned by the
         // caller for the duration of the call.
-        let rv = unsafe {
-            (self.get)(
-                session.handle(),
-                object.handle(),
-                template.as_mut_ptr(),
-                count,
-            )
-        };
+        let rv = self.guard(ModuleCall::GetAttributeValue, || unsafe {
+            get(session.handle(), object, template.as_mut_ptr(), count)
+        });
         if per_attribute_result(rv) {
             Ok(rv)
         } else {
@@ -290,7 +436,7 @@ impl AttributeReader {
     pub fn read_ulong(
         &self,
         session: &Session,
-        object: ObjectHandle,
+        object: CK_OBJECT_HANDLE,
         attribute: CK_ATTRIBUTE_TYPE,
     ) -> Result<RawValue, CkError> {
         let mut value: CK_ULONG = 0;
@@ -318,7 +464,7 @@ impl AttributeReader {
     pub fn read(
         &self,
         session: &Session,
-        object: ObjectHandle,
+        object: CK_OBJECT_HANDLE,
         types: &[CK_ATTRIBUTE_TYPE],
         limit: usize,
     ) -> Result<Vec<(CK_ATTRIBUTE_TYPE, RawValue)>, CkError> {

@@ -617,6 +617,29 @@ pub enum TokenError {
         /// The limit in force.
         limit: usize,
     },
+    /// `C_FindObjects` said it wrote more handles than it was given room for: nothing it
+    /// returned can be trusted, and the search was ended.
+    #[error(
+        "C_FindObjects: the module reported {reported} objects, more than the {asked} it was \
+         asked for; certscope ended the search (a module bug)"
+    )]
+    FindOvercount {
+        /// Room given.
+        asked: u64,
+        /// Handles the module claimed.
+        reported: u64,
+    },
+    /// A search returned more objects than certscope accepts (a module whose search never
+    /// ends, or a token far larger than any real one).
+    #[error(
+        "C_FindObjects: the search found more than {limit} objects, more than certscope \
+         accepts, and was ended (raise the limit with --max-objects or the \
+         CERTSCOPE_PKCS11_MAX_OBJECTS environment variable)"
+    )]
+    TooManyObjects {
+        /// The limit in force.
+        limit: usize,
+    },
     /// The token selection matched no token.
     #[error("no token matches {wanted}; tokens present: {present}")]
     NoMatchingToken {

@@ -76,11 +76,12 @@ use serde::Serialize;
 use crate::oids;
 use crate::token::compat;
 use crate::token::raw::{
-    attribute_name, mechanism_name, AttributeReader, ListError, RawValue, LIST_ROUNDS,
-    MAX_MECHANISMS, MAX_SLOTS,
+    attribute_name, mechanism_name, AttributeReader, FindError, ListError, RawValue,
+    DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS, MAX_SLOTS,
 };
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
+use crate::token::watchdog::{ModuleCall, Watchdog};
 
 /// The largest attribute value certscope accepts from a module, unless told otherwise:
 /// far above any real certificate (the largest value it reads), far below a length that
@@ -328,17 +329,32 @@ impl Module {
     /// same library) is accepted, and then this value will not finalize it. A module that
     /// answers `CKR_CANT_LOCK` (p11-kit's) is initialised again with `CKF_OS_LOCKING_OK`.
     pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
+        Module::load_watched(path, None)
+    }
+
+    /// [`Module::load`], with every call to the module that could block (from
+    /// `C_Initialize` on) made under `watchdog`, which reports a call that does not return
+    /// in time (it cannot be cancelled).
+    pub fn load_watched(
+        path: impl AsRef<Path>,
+        watchdog: Option<Watchdog>,
+    ) -> Result<Module, TokenError> {
         let path = path.as_ref();
         // The reader first: it refuses a NULL function list, which cryptoki would read
         // through (a crash); cryptoki then gets the same, already loaded, library.
-        let reader = AttributeReader::load(path).map_err(|e| TokenError::from_load(path, e))?;
+        let mut reader = AttributeReader::load(path).map_err(|e| TokenError::from_load(path, e))?;
+        if let Some(w) = watchdog {
+            reader.set_watchdog(w);
+        }
         let ctx = Pkcs11::new(path).map_err(|e| TokenError::from_load(path, e))?;
         let init_error = |e: CkError| TokenError::Initialize {
             path: path.to_path_buf(),
             cause: Box::new(e.into()),
             hint: init_hint(path),
         };
-        let initialize = |flags| match ctx.initialize(CInitializeArgs::new(flags)) {
+        let initialize = |flags| match reader.guard(ModuleCall::Initialize, || {
+            ctx.initialize(CInitializeArgs::new(flags))
+        }) {
             Ok(()) => Ok(true),
             Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(false),
             Err(e) => Err(e),
@@ -373,14 +389,17 @@ impl Module {
     pub fn finalize(mut self) -> Result<(), TokenError> {
         let owned = std::mem::replace(&mut self.finalize_on_drop, false);
         if owned {
-            self.ctx.clone().finalize()?;
+            let ctx = self.ctx.clone();
+            self.reader.guard(ModuleCall::Finalize, || ctx.finalize())?;
         }
         Ok(())
     }
 
     /// `C_GetInfo`.
     pub fn library_info(&self) -> Result<LibraryInfo, TokenError> {
-        let info = self.ctx.get_library_info()?;
+        let info = self
+            .reader
+            .guard(ModuleCall::GetInfo, || self.ctx.get_library_info())?;
         let v = info.cryptoki_version();
         let l = info.library_version();
         Ok(LibraryInfo {
@@ -441,13 +460,19 @@ impl Module {
                 .into_iter()
                 .map(Slot::try_from)
                 .collect::<Result<Vec<_>, _>>()?,
-            None if token_present_only => self.ctx.get_slots_with_token()?,
-            None => self.ctx.get_all_slots()?,
+            None if token_present_only => self
+                .reader
+                .guard(ModuleCall::GetSlotList, || self.ctx.get_slots_with_token())?,
+            None => self
+                .reader
+                .guard(ModuleCall::GetSlotList, || self.ctx.get_all_slots())?,
         };
         slots
             .into_iter()
             .map(|slot| {
-                let info = self.ctx.get_slot_info(slot)?;
+                let info = self
+                    .reader
+                    .guard(ModuleCall::GetSlotInfo, || self.ctx.get_slot_info(slot))?;
                 let hw = info.hardware_version();
                 let fw = info.firmware_version();
                 Ok(SlotSummary {
@@ -476,7 +501,9 @@ impl Module {
 
     /// `C_GetTokenInfo`.
     pub fn token_info(&self, slot: Slot) -> Result<TokenSummary, TokenError> {
-        let info = self.ctx.get_token_info(slot)?;
+        let info = self
+            .reader
+            .guard(ModuleCall::GetTokenInfo, || self.ctx.get_token_info(slot))?;
         let hw = info.hardware_version();
         let fw = info.firmware_version();
         Ok(TokenSummary {
@@ -569,10 +596,14 @@ impl Module {
 
     /// [`Module::mechanisms`] through cryptoki: only the mechanisms it can name.
     fn mechanisms_through_cryptoki(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
-        let list = self.ctx.get_mechanism_list(slot)?;
+        let list = self.reader.guard(ModuleCall::GetMechanismList, || {
+            self.ctx.get_mechanism_list(slot)
+        })?;
         list.into_iter()
             .map(|m| {
-                let info = match self.ctx.get_mechanism_info(slot, m) {
+                let info = match self.reader.guard(ModuleCall::GetMechanismInfo, || {
+                    self.ctx.get_mechanism_info(slot, m)
+                }) {
                     Ok(info) => Some(info),
                     Err(e) if cannot_describe(&e) => None,
                     Err(e) => return Err(e.into()),
@@ -595,7 +626,10 @@ impl Module {
     /// makes `C_OpenSession` fail with `CKR_TOKEN_NOT_RECOGNIZED`, whose usual advice
     /// ("wrong module?") would mislead; that case becomes [`TokenError::NoToken`].
     pub fn open_ro_session(&self, slot: Slot) -> Result<TokenSession<'_>, TokenError> {
-        let session = match self.ctx.open_ro_session(slot) {
+        let session = match self
+            .reader
+            .guard(ModuleCall::OpenSession, || self.ctx.open_ro_session(slot))
+        {
             Ok(session) => session,
             Err(CkError::Pkcs11(RvError::TokenNotRecognized, function)) => {
                 let blank = self
@@ -621,6 +655,7 @@ impl Module {
             session,
             logged_in: false,
             max_attribute_size: DEFAULT_MAX_ATTRIBUTE_SIZE,
+            max_objects: DEFAULT_MAX_OBJECTS,
         })
     }
 }
@@ -646,7 +681,8 @@ impl Drop for Module {
     fn drop(&mut self) {
         if self.finalize_on_drop {
             // Nothing useful can be done with an error here; `finalize()` reports it.
-            let _ = self.ctx.clone().finalize();
+            let ctx = self.ctx.clone();
+            let _ = self.reader.guard(ModuleCall::Finalize, || ctx.finalize());
         }
     }
 }
@@ -668,6 +704,7 @@ pub struct TokenSession<'m> {
     session: Session,
     logged_in: bool,
     max_attribute_size: usize,
+    max_objects: usize,
 }
 
 impl TokenSession<'_> {
@@ -710,10 +747,14 @@ impl TokenSession<'_> {
             Some(pin) => {
                 // AuthPin (secrecy::SecretString) zeroizes its copy when dropped.
                 let auth = AuthPin::from(pin);
-                self.session.login(UserType::User, Some(&auth))
+                self.module.reader.guard(ModuleCall::Login, || {
+                    self.session.login(UserType::User, Some(&auth))
+                })
             }
             None if token.has_flag("protected_authentication_path") => {
-                self.session.login(UserType::User, None)
+                self.module.reader.guard(ModuleCall::Login, || {
+                    self.session.login(UserType::User, None)
+                })
             }
             None => return Err(TokenError::from(CkError::PinNotSet)),
         };
@@ -732,13 +773,22 @@ impl TokenSession<'_> {
         self.max_attribute_size = bytes;
     }
 
-    /// `find_objects_limited` on this session, with its attribute size limit.
+    /// Sets the most objects one search of [`TokenSession::find_objects`] accepts
+    /// (default [`DEFAULT_MAX_OBJECTS`]): a module whose search never ends is stopped there.
+    pub fn set_max_objects(&mut self, objects: usize) {
+        self.max_objects = objects;
+    }
+
+    /// `find_objects_limited` on this session, with its attribute size and object limits.
     pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
         find_objects_limited(
             &self.session,
             &self.module.reader,
             template,
-            self.max_attribute_size,
+            Limits {
+                attribute_size: self.max_attribute_size,
+                objects: self.max_objects,
+            },
         )
     }
 }
@@ -1046,7 +1096,13 @@ impl ObjectInfo {
 // CK_OBJECT_HANDLE is c_ulong: u32 on Windows, where this conversion is not a no-op.
 #[allow(clippy::useless_conversion)]
 pub(crate) fn handle_number(handle: ObjectHandle) -> u64 {
-    u64::from(handle.handle())
+    raw_handle_number(handle.handle())
+}
+
+/// [`handle_number`] of a raw handle.
+#[allow(clippy::useless_conversion)]
+fn raw_handle_number(handle: cryptoki_sys::CK_OBJECT_HANDLE) -> u64 {
+    u64::from(handle)
 }
 
 /// Name and field size of a curve OID: the Weierstrass curves from [`crate::oids::curve`],
@@ -1215,37 +1271,64 @@ fn apply(info: &mut ObjectInfo, values: Vec<(CK_ATTRIBUTE_TYPE, RawValue)>, limi
     info.bits = modulus_bits.or(modulus_len).or(curve_bits).or(value_len);
 }
 
-/// Finds the objects matching `template` (one search) and describes each with one
+/// The limits of one [`find_objects_limited`].
+#[derive(Debug, Clone, Copy)]
+struct Limits {
+    /// Longest attribute value read.
+    attribute_size: usize,
+    /// Most objects one search may return.
+    objects: usize,
+}
+
+/// Finds the objects matching `template` (one search, at most `limits.objects` objects, the
+/// module's count checked: [`AttributeReader::find_objects`]) and describes each with one
 /// [`AttributeReader::read`] (two `C_GetAttributeValue` calls; one more for the class when
 /// the template does not give it). An attribute the module says is longer than
-/// `max_attribute_size` bytes is not read, and [`ObjectInfo::problems`] says so
+/// `limits.attribute_size` bytes is not read, and [`ObjectInfo::problems`] says so
 /// ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token returned
-/// them. For a module whose function list cannot be shared with cryptoki's, the reads go
-/// through cryptoki instead ([`compat`]).
+/// them. For a module whose function list cannot be shared with cryptoki's, the search and
+/// the reads go through cryptoki instead ([`compat`]).
 fn find_objects_limited(
     session: &Session,
     reader: &AttributeReader,
     template: &[Attribute],
-    max_attribute_size: usize,
+    limits: Limits,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
     if !reader.is_separate() {
-        match find_raw(session, reader, template, max_attribute_size) {
-            Err(CkError::Pkcs11(RvError::CryptokiNotInitialized, Function::GetAttributeValue)) => {
+        match find_raw(session, reader, template, limits) {
+            Err(FindError::Module(CkError::Pkcs11(
+                RvError::CryptokiNotInitialized,
+                Function::FindObjectsInit | Function::GetAttributeValue,
+            ))) => {
                 reader.mark_separate();
             }
-            other => return Ok(other?),
+            other => return other.map_err(|e| find_error(e, limits.objects)),
         }
     }
-    find_compat(session, template, max_attribute_size)
+    find_compat(session, reader, template, limits)
+}
+
+/// A failed search as the error the user reads.
+// CK_ULONG is u32 on Windows, where these conversions are not no-ops.
+#[allow(clippy::useless_conversion)]
+fn find_error(e: FindError, limit: usize) -> TokenError {
+    match e {
+        FindError::Module(e) => e.into(),
+        FindError::Overcount { asked, reported } => TokenError::FindOvercount {
+            asked: u64::from(asked),
+            reported: u64::from(reported),
+        },
+        FindError::TooMany(_) => TokenError::TooManyObjects { limit },
+    }
 }
 
 fn find_raw(
     session: &Session,
     reader: &AttributeReader,
     template: &[Attribute],
-    max_attribute_size: usize,
-) -> Result<Vec<ObjectInfo>, CkError> {
-    let handles = session.find_objects(template)?;
+    limits: Limits,
+) -> Result<Vec<ObjectInfo>, FindError> {
+    let handles = reader.find_objects(session, template, limits.objects)?;
     // CKA_CLASS read from each object when the template does not give it: one call each;
     // a class cryptoki cannot name is `Other`.
     let given = template_class(template);
@@ -1264,7 +1347,7 @@ fn find_raw(
                 None => given.unwrap_or(ObjectKind::Other),
                 Some(c) => c.ulong().map_or(ObjectKind::Other, ObjectKind::from_raw),
             };
-            let mut info = ObjectInfo::new(handle_number(handle), kind);
+            let mut info = ObjectInfo::new(raw_handle_number(handle), kind);
             if let Some(c) = class.filter(|c| c.ulong().is_none()) {
                 let said = match c {
                     RawValue::Inconsistent { announced } => format!("{announced} bytes"),
@@ -1275,8 +1358,8 @@ fn find_raw(
                      class other"
                 ));
             }
-            let values = reader.read(session, handle, kind.attributes(), max_attribute_size)?;
-            apply(&mut info, values, max_attribute_size);
+            let values = reader.read(session, handle, kind.attributes(), limits.attribute_size)?;
+            apply(&mut info, values, limits.attribute_size);
             Ok(info)
         })
         .collect()
@@ -1284,19 +1367,28 @@ fn find_raw(
 
 fn find_compat(
     session: &Session,
+    reader: &AttributeReader,
     template: &[Attribute],
-    max_attribute_size: usize,
+    limits: Limits,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
-    let handles = session.find_objects(template)?;
+    // One guard for each of cryptoki's multi-call operations: the search (init, finds,
+    // final) and the reads.
+    let handles = reader.guard(ModuleCall::FindObjects, || {
+        compat::find_bounded(session, template, limits.objects)
+    })?;
     if handles.is_empty() {
         return Ok(Vec::new());
     }
     let kinds = match template_class(template) {
         Some(kind) => vec![kind; handles.len()],
-        None => compat::classify(session, template, &handles)?,
+        None => reader.guard(ModuleCall::FindObjects, || {
+            compat::classify(session, template, &handles, limits.objects)
+        })?,
     };
     let categories = if kinds.contains(&ObjectKind::Certificate) {
-        compat::categories(session, template)?
+        reader.guard(ModuleCall::FindObjects, || {
+            compat::categories(session, template, limits.objects)
+        })?
     } else {
         Default::default()
     };
@@ -1305,7 +1397,9 @@ fn find_compat(
         .zip(kinds)
         .map(|(&handle, kind)| {
             let mut info = ObjectInfo::new(handle_number(handle), kind);
-            let mut values = compat::read(session, handle, kind.attributes(), max_attribute_size)?;
+            let mut values = reader.guard(ModuleCall::GetAttributeValue, || {
+                compat::read(session, handle, kind.attributes(), limits.attribute_size)
+            })?;
             if let Some(category) = categories.get(&info.handle) {
                 let bytes = category.value().to_ne_bytes().to_vec();
                 values.push((
@@ -1316,7 +1410,7 @@ fn find_compat(
                     },
                 ));
             }
-            apply(&mut info, values, max_attribute_size);
+            apply(&mut info, values, limits.attribute_size);
             Ok(info)
         })
         .collect()

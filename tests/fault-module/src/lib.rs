@@ -15,11 +15,15 @@
 //!     `huge-length` (C_GetAttributeValue only: every size query is answered 2^40 bytes),
 //!     `removed` (the token is pulled out at that call: from then on slot lists say no
 //!     token is present, token calls answer `CKR_TOKEN_NOT_PRESENT` and session calls
-//!     `CKR_DEVICE_REMOVED`), or `null-list` (C_GetFunctionList only: `CKR_OK` with a NULL
-//!     list).
+//!     `CKR_DEVICE_REMOVED`), `null-list` (C_GetFunctionList only: `CKR_OK` with a NULL
+//!     list), `overcount` (C_FindObjects only: the call is forwarded, then the count says one
+//!     handle more than the caller asked for), `endless` (C_FindObjects only: a full buffer of
+//!     made-up handles on every call, so the search never ends) or `hang` (any function but
+//!     C_GetFunctionList: the call never returns).
 //! - `CERTSCOPE_FAULT_LOG`: a file to which one line per intercepted call is appended,
 //!   `FUNCTION N RV` plus ` injected` when the shim made the result up, so that tests can
-//!   count `C_OpenSession`/`C_CloseSession`/`C_Finalize` on every error path.
+//!   count `C_OpenSession`/`C_CloseSession`/`C_Finalize` on every error path (an `endless`
+//!   search only for its first 1000 calls, and a `hang` as `FUNCTION N hang injected`).
 //!
 //! The functions certscope calls are intercepted (see [`WRAPPED`]); every other entry of
 //! the function list is the real module's own pointer. Nothing here may panic: a panic in
@@ -181,6 +185,12 @@ enum Fault {
     Removed,
     /// C_GetFunctionList only: answer `CKR_OK` with a NULL list.
     NullList,
+    /// C_FindObjects only: forward, then report one handle more than the caller's maximum.
+    Overcount,
+    /// C_FindObjects only: fill the caller's buffer with made-up handles, every time.
+    Endless,
+    /// Never return (a module blocked on a lock, a reader or a network token).
+    Hang,
 }
 
 /// Which calls of the function a rule selects.
@@ -240,6 +250,9 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         "huge-length" => Fault::HugeLength,
         "removed" => Fault::Removed,
         "null-list" => Fault::NullList,
+        "overcount" => Fault::Overcount,
+        "endless" => Fault::Endless,
+        "hang" => Fault::Hang,
         _ => {
             let rv = if let Some(hex) = fault.strip_prefix("0x") {
                 CK_RV::from_str_radix(hex, 16).map_err(|e| format!("{fault:?}: {e}"))?
@@ -260,6 +273,11 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     if matches!(fault, Fault::BadLength | Fault::HugeLength) && function != "C_GetAttributeValue" {
         return Err(format!(
             "{text:?}: length faults apply to C_GetAttributeValue only"
+        ));
+    }
+    if matches!(fault, Fault::Overcount | Fault::Endless) && function != "C_FindObjects" {
+        return Err(format!(
+            "{text:?}: search faults apply to C_FindObjects only"
         ));
     }
     let entry_fault = matches!(fault, Fault::Rv(_) | Fault::NullList);
@@ -392,6 +410,16 @@ impl Shim {
     }
 }
 
+impl Shim {
+    /// Logs `FUNCTION N hang injected` before a call that will not return.
+    fn record_hang(&self, function: &str, n: u64) {
+        let mut log = self.log.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(file) = log.as_mut() {
+            let _ = writeln!(file, "{function} {n} hang injected");
+        }
+    }
+}
+
 /// The common path of every intercepted function: count, inject or forward, log.
 /// `forward` gets the real function list, the fault of this call (length faults are
 /// applied by the caller after forwarding) and whether the token is gone.
@@ -417,6 +445,13 @@ fn call(
         (_, Kind::Session) if removed => Some(CKR_DEVICE_REMOVED),
         _ => None,
     };
+    if fault == Some(Fault::Hang) {
+        shim.record_hang(function, n);
+        // The caller's watchdog (or the test's timeout) ends the process.
+        loop {
+            std::thread::sleep(std::time::Duration::from_secs(3600));
+        }
+    }
     if let Some(rv) = injected {
         shim.record(function, n, rv, true);
         return rv;
@@ -427,9 +462,15 @@ fn call(
     } else {
         rv
     };
-    shim.record(function, n, rv, fault.is_some() || removed);
+    // A search that never ends would fill the disk with its log: its first calls are enough.
+    if fault != Some(Fault::Endless) || n <= ENDLESS_LOGGED {
+        shim.record(function, n, rv, fault.is_some() || removed);
+    }
     rv
 }
+
+/// How many calls of an `endless` search are logged.
+const ENDLESS_LOGGED: u64 = 1000;
 
 /// Exported entry point: the shim's function list.
 ///
@@ -514,12 +555,6 @@ forwarders! {
         template: *mut CK_ATTRIBUTE,
         count: CK_ULONG,
     );
-    find_objects => C_FindObjects(
-        session: CK_SESSION_HANDLE,
-        objects: *mut CK_OBJECT_HANDLE,
-        max: CK_ULONG,
-        count: *mut CK_ULONG,
-    );
     find_objects_final => C_FindObjectsFinal(session: CK_SESSION_HANDLE);
 }
 
@@ -538,6 +573,48 @@ unsafe extern "C" fn get_slot_list(
         // SAFETY: forwarding the caller's arguments unchanged.
         real.C_GetSlotList
             .map_or(MISSING, |f| unsafe { f(token_present, slots, count) })
+    })
+}
+
+/// The first handle `endless` makes up: far from SoftHSM's own, so that a made-up handle
+/// is recognisable in a log.
+const ENDLESS_FIRST: CK_OBJECT_HANDLE = 0x4000_0000;
+
+unsafe extern "C" fn find_objects(
+    session: CK_SESSION_HANDLE,
+    objects: *mut CK_OBJECT_HANDLE,
+    max: CK_ULONG,
+    count: *mut CK_ULONG,
+) -> CK_RV {
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    call("C_FindObjects", |real, fault, _| {
+        if fault == Some(Fault::Endless) {
+            if objects.is_null() || count.is_null() {
+                return CKR_ARGUMENTS_BAD;
+            }
+            let Ok(len) = usize::try_from(max) else {
+                return CKR_ARGUMENTS_BAD;
+            };
+            // SAFETY: the caller passed room for `max` handles at `objects`.
+            let buffer = unsafe { std::slice::from_raw_parts_mut(objects, len) };
+            for h in buffer {
+                let n = NEXT.fetch_add(1, Ordering::Relaxed);
+                *h = ENDLESS_FIRST.wrapping_add(CK_OBJECT_HANDLE::try_from(n).unwrap_or(0));
+            }
+            // SAFETY: checked non-null; the caller's out-parameter.
+            unsafe { *count = max };
+            return CKR_OK;
+        }
+        // SAFETY: forwarding the caller's arguments unchanged.
+        let rv = real
+            .C_FindObjects
+            .map_or(MISSING, |f| unsafe { f(session, objects, max, count) });
+        if rv == CKR_OK && fault == Some(Fault::Overcount) && !count.is_null() {
+            // Only the count lies: nothing is written past the caller's buffer.
+            // SAFETY: checked non-null; the caller's out-parameter.
+            unsafe { *count = max.saturating_add(1) };
+        }
+        rv
     })
 }
 
@@ -621,6 +698,14 @@ mod tests {
             Calls::From(2)
         );
         assert!(parse_rules("").unwrap().is_empty());
+        for (good, fault) in [
+            ("C_FindObjects:1:overcount", Fault::Overcount),
+            ("C_FindObjects:*:endless", Fault::Endless),
+            ("C_Initialize:1:hang", Fault::Hang),
+            ("C_GetAttributeValue:2+:hang", Fault::Hang),
+        ] {
+            assert_eq!(parse_rule(good).unwrap().fault, fault, "{good}");
+        }
         for bad in [
             "C_Login:0:CKR_GENERAL_ERROR",
             "C_Login:1:CKR_OK",
@@ -629,6 +714,9 @@ mod tests {
             "C_Login:1:bad-length",
             "C_Login:1:null-list",
             "C_GetFunctionList:1:removed",
+            "C_GetFunctionList:1:hang",
+            "C_FindObjectsInit:1:overcount",
+            "C_GetAttributeValue:*:endless",
             "C_Login:1",
         ] {
             assert!(parse_rule(bad).is_err(), "{bad}");

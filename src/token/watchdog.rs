@@ -1,0 +1,249 @@
+//! A watchdog for module calls: a PKCS#11 call that never returns (a module blocked on a
+//! lock, a reader, a network HSM) cannot be cancelled, so the most certscope can do is
+//! notice and say which call it was.
+//!
+//! One thread per [`Watchdog`], started once. Arming a call is two atomic stores (the call
+//! and its deadline) and disarming one more: no thread, lock or system call per module
+//! call, so the hot path (two `C_GetAttributeValue` per object) does not notice it. The
+//! thread sleeps until the deadline of the call in progress (or one timeout when none is),
+//! and calls the `on_stall` callback once for a call still running at its deadline. The
+//! library never prints or exits: the callback decides (certscope's binary prints the
+//! message and exits with status 1).
+
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// A module function certscope guards, by its PKCS#11 name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ModuleCall {
+    /// `C_Initialize`.
+    Initialize,
+    /// `C_Finalize`.
+    Finalize,
+    /// `C_GetInfo`.
+    GetInfo,
+    /// `C_GetSlotList`.
+    GetSlotList,
+    /// `C_GetSlotInfo`.
+    GetSlotInfo,
+    /// `C_GetTokenInfo`.
+    GetTokenInfo,
+    /// `C_GetMechanismList`.
+    GetMechanismList,
+    /// `C_GetMechanismInfo`.
+    GetMechanismInfo,
+    /// `C_OpenSession`.
+    OpenSession,
+    /// `C_CloseSession`.
+    CloseSession,
+    /// `C_Login`.
+    Login,
+    /// `C_FindObjectsInit`.
+    FindObjectsInit,
+    /// `C_FindObjects`.
+    FindObjects,
+    /// `C_FindObjectsFinal`.
+    FindObjectsFinal,
+    /// `C_GetAttributeValue`.
+    GetAttributeValue,
+}
+
+impl ModuleCall {
+    const ALL: [ModuleCall; 15] = [
+        ModuleCall::Initialize,
+        ModuleCall::Finalize,
+        ModuleCall::GetInfo,
+        ModuleCall::GetSlotList,
+        ModuleCall::GetSlotInfo,
+        ModuleCall::GetTokenInfo,
+        ModuleCall::GetMechanismList,
+        ModuleCall::GetMechanismInfo,
+        ModuleCall::OpenSession,
+        ModuleCall::CloseSession,
+        ModuleCall::Login,
+        ModuleCall::FindObjectsInit,
+        ModuleCall::FindObjects,
+        ModuleCall::FindObjectsFinal,
+        ModuleCall::GetAttributeValue,
+    ];
+
+    /// The function's name, `C_Initialize` ...
+    pub fn name(self) -> &'static str {
+        match self {
+            ModuleCall::Initialize => "C_Initialize",
+            ModuleCall::Finalize => "C_Finalize",
+            ModuleCall::GetInfo => "C_GetInfo",
+            ModuleCall::GetSlotList => "C_GetSlotList",
+            ModuleCall::GetSlotInfo => "C_GetSlotInfo",
+            ModuleCall::GetTokenInfo => "C_GetTokenInfo",
+            ModuleCall::GetMechanismList => "C_GetMechanismList",
+            ModuleCall::GetMechanismInfo => "C_GetMechanismInfo",
+            ModuleCall::OpenSession => "C_OpenSession",
+            ModuleCall::CloseSession => "C_CloseSession",
+            ModuleCall::Login => "C_Login",
+            ModuleCall::FindObjectsInit => "C_FindObjectsInit",
+            ModuleCall::FindObjects => "C_FindObjects",
+            ModuleCall::FindObjectsFinal => "C_FindObjectsFinal",
+            ModuleCall::GetAttributeValue => "C_GetAttributeValue",
+        }
+    }
+
+    fn from_u8(n: u8) -> ModuleCall {
+        Self::ALL
+            .get(usize::from(n))
+            .copied()
+            .unwrap_or(ModuleCall::Initialize)
+    }
+}
+
+/// A call that did not return in time, as handed to the `on_stall` callback.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stalled {
+    /// The call still running.
+    pub call: ModuleCall,
+    /// The time it was given.
+    pub timeout: Duration,
+}
+
+/// State shared by the calling thread and the watchdog thread.
+#[derive(Debug)]
+struct Shared {
+    epoch: Instant,
+    timeout: Duration,
+    /// Nanoseconds since `epoch` at which the call in progress is late; 0 when none is.
+    deadline: AtomicU64,
+    call: AtomicU8,
+    stop: AtomicBool,
+}
+
+impl Shared {
+    fn now(&self) -> u64 {
+        u64::try_from(self.epoch.elapsed().as_nanos()).unwrap_or(u64::MAX)
+    }
+}
+
+/// Watches the module calls made through [`Watchdog::guard`]; see the module documentation.
+#[derive(Debug)]
+pub struct Watchdog {
+    shared: Arc<Shared>,
+    thread: thread::Thread,
+}
+
+impl Watchdog {
+    /// Starts the watchdog thread. `on_stall` runs on that thread, once per call that is
+    /// still running `timeout` after it started.
+    pub fn start(
+        timeout: Duration,
+        on_stall: impl Fn(Stalled) + Send + 'static,
+    ) -> std::io::Result<Watchdog> {
+        let shared = Arc::new(Shared {
+            epoch: Instant::now(),
+            timeout,
+            deadline: AtomicU64::new(0),
+            call: AtomicU8::new(0),
+            stop: AtomicBool::new(false),
+        });
+        let watched = Arc::clone(&shared);
+        let handle = thread::Builder::new()
+            .name("certscope-watchdog".to_string())
+            .spawn(move || watch(&watched, &on_stall))?;
+        Ok(Watchdog {
+            shared,
+            thread: handle.thread().clone(),
+        })
+    }
+
+    /// The time each call is given.
+    pub fn timeout(&self) -> Duration {
+        self.shared.timeout
+    }
+
+    /// Runs `f` (one module call, never a nested [`Watchdog::guard`]) under the watchdog.
+    pub fn guard<T>(&self, call: ModuleCall, f: impl FnOnce() -> T) -> T {
+        let s = &self.shared;
+        let budget = u64::try_from(s.timeout.as_nanos()).unwrap_or(u64::MAX);
+        s.call.store(call as u8, Ordering::Relaxed);
+        s.deadline
+            .store(s.now().saturating_add(budget).max(1), Ordering::Release);
+        let result = f();
+        s.deadline.store(0, Ordering::Release);
+        result
+    }
+}
+
+impl Drop for Watchdog {
+    fn drop(&mut self) {
+        self.shared.stop.store(true, Ordering::Release);
+        self.thread.unpark();
+    }
+}
+
+/// The watchdog thread: sleeps until the deadline of the call in progress, or for one
+/// timeout when none is (a call armed meanwhile has a later deadline than that wake-up).
+fn watch(s: &Shared, on_stall: &dyn Fn(Stalled)) {
+    let mut reported = 0u64;
+    while !s.stop.load(Ordering::Acquire) {
+        let deadline = s.deadline.load(Ordering::Acquire);
+        let now = s.now();
+        if deadline == 0 || deadline == reported {
+            thread::park_timeout(s.timeout.max(Duration::from_millis(1)));
+        } else if now < deadline {
+            thread::park_timeout(Duration::from_nanos(deadline - now));
+        } else {
+            let call = ModuleCall::from_u8(s.call.load(Ordering::Relaxed));
+            // Still the same call (not one that ended and another that began)?
+            if s.deadline.load(Ordering::Acquire) == deadline {
+                reported = deadline;
+                on_stall(Stalled {
+                    call,
+                    timeout: s.timeout,
+                });
+            }
+        }
+    }
+}
+
+/// [`Watchdog::guard`] when there is a watchdog, else just the call.
+pub fn guard<T>(watchdog: Option<&Watchdog>, call: ModuleCall, f: impl FnOnce() -> T) -> T {
+    match watchdog {
+        Some(w) => w.guard(call, f),
+        None => f(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc;
+
+    #[test]
+    fn names_round_trip() {
+        for c in ModuleCall::ALL {
+            assert_eq!(ModuleCall::from_u8(c as u8), c);
+            assert!(c.name().starts_with("C_"));
+        }
+    }
+
+    #[test]
+    fn reports_a_late_call_once_and_not_a_quick_one() {
+        let (tx, rx) = mpsc::channel();
+        let w = Watchdog::start(Duration::from_millis(50), move |s| {
+            let _ = tx.send(s);
+        })
+        .unwrap();
+        for _ in 0..1000 {
+            w.guard(ModuleCall::GetAttributeValue, || ());
+        }
+        assert!(rx.recv_timeout(Duration::from_millis(200)).is_err());
+        w.guard(ModuleCall::FindObjects, || {
+            thread::sleep(Duration::from_millis(400));
+        });
+        let s = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(s.call, ModuleCall::FindObjects);
+        assert_eq!(s.timeout, Duration::from_millis(50));
+        assert!(rx.try_recv().is_err(), "reported once");
+    }
+}
