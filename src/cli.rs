@@ -80,9 +80,10 @@ pub struct InputArgs {
     /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH.
     #[arg(long, value_name = "SPEC")]
     pub password: Option<String>,
-    /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = certscope::input::DEFAULT_MAX_INPUT_SIZE)]
-    pub max_input_size: u64,
+    /// Largest input accepted, in bytes [default: 4294967296 for a file, 268435456 for
+    /// stdin, a pipe or a device]
+    #[arg(long, value_name = "BYTES")]
+    pub max_input_size: Option<u64>,
     /// Highest PBKDF2 iteration count accepted from an encrypted key or PKCS#12 file
     /// (PKCS#12 files are also capped at 1000000 by the PKCS#12 reader).
     #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS)]

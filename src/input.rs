@@ -66,25 +66,60 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<PathBuf>) -> Result<(), InputErr
     Ok(())
 }
 
-/// Opens an input (a path or `-`) for streaming; a file over `limit` bytes is refused before
-/// reading (stdin is counted as it is read). The reader is `Send`: a stream is read on its
-/// own thread (see [`crate::decode::decode_reader`]).
-pub fn open(name: &str, limit: u64) -> Result<Box<dyn Read + Send>, InputError> {
+/// Default `--max-input-size` for inputs that are not regular files (stdin, pipes, devices,
+/// `/proc` files): their size is unknown until they end, and `/dev/zero` never does, so they
+/// stop far below the file default, whatever they hold.
+pub const DEFAULT_MAX_STREAM_SIZE: u64 = 256 << 20;
+
+/// An opened input.
+pub struct Opened {
+    /// The bytes, `Send`: a stream is read on its own thread (see
+    /// [`crate::decode::decode_reader`]).
+    pub reader: Box<dyn Read + Send>,
+    /// The size of a regular file (for an exact-size read).
+    pub size: Option<u64>,
+    /// The limit that applies to this input: `--max-input-size` when given, else
+    /// [`DEFAULT_MAX_INPUT_SIZE`] for a regular file, [`DEFAULT_MAX_STREAM_SIZE`] for anything
+    /// else.
+    pub limit: u64,
+}
+
+/// Opens an input (a path or `-`) for streaming. `max_input_size` is `--max-input-size` if
+/// given. A regular file over the limit is refused before reading; anything else is counted
+/// as it is read.
+pub fn open(name: &str, max_input_size: Option<u64>) -> Result<Opened, InputError> {
+    let stream_limit = max_input_size.unwrap_or(DEFAULT_MAX_STREAM_SIZE);
     if name == "-" {
-        return Ok(Box::new(std::io::stdin()));
+        return Ok(Opened {
+            reader: Box::new(std::io::stdin()),
+            size: None,
+            limit: stream_limit,
+        });
     }
     let file = std::fs::File::open(name)?;
     let meta = file.metadata()?;
     if meta.is_dir() {
         return Err(InputError::Directory);
     }
+    if !meta.is_file() {
+        return Ok(Opened {
+            reader: Box::new(file),
+            size: None,
+            limit: stream_limit,
+        });
+    }
+    let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
     if meta.len() > limit {
         return Err(InputError::TooLarge {
             size: meta.len(),
             limit,
         });
     }
-    Ok(Box::new(file))
+    Ok(Opened {
+        reader: Box::new(file),
+        size: Some(meta.len()),
+        limit,
+    })
 }
 
 /// The size of a file input, when it is a regular file (for exact-size reads).
