@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use base64::Engine as _;
 use time::OffsetDateTime;
 
-use super::sanitize::sanitize;
+use super::sanitize::{sanitize, sanitize_dn};
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
     Body, Certificate, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind, PublicKeyInfo,
@@ -158,7 +158,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         Body::TokenObject(t) => token_object(&mut out, t)?,
         Body::Brief(b) => {
             if let Some(s) = &b.subject {
-                out.field(2, "Subject", &sanitize(s))?;
+                out.field(2, "Subject", &sanitize_dn(s))?;
             }
         }
         Body::Unknown(_) | Body::Empty {} => {}
@@ -221,8 +221,8 @@ fn plural(n: i64, unit: &str) -> String {
 }
 
 fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
-    out.field(2, "Subject", &sanitize(&c.subject))?;
-    out.field(2, "Issuer", &sanitize(&c.issuer))?;
+    out.field(2, "Subject", &sanitize_dn(&c.subject))?;
+    out.field(2, "Issuer", &sanitize_dn(&c.issuer))?;
     out.field(2, "Serial", &format!("{} ({})", c.serial, c.serial_decimal))?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Not before", &c.not_before.to_string())?;
@@ -247,7 +247,7 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
 }
 
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
-    out.field(2, "Subject", &sanitize(&c.subject))?;
+    out.field(2, "Subject", &sanitize_dn(&c.subject))?;
     out.field(2, "Public key", &c.public_key.summary())?;
     out.field(2, "Signature", &c.signature_algorithm)?;
     for a in &c.attributes {
@@ -257,7 +257,7 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
 }
 
 fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
-    out.field(2, "Issuer", &sanitize(&c.issuer))?;
+    out.field(2, "Issuer", &sanitize_dn(&c.issuer))?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "This update", &c.this_update.to_string())?;
     match c.next_update {
