@@ -12,10 +12,13 @@ use time::OffsetDateTime;
 use certscope::decode::{self, Event, Options};
 use certscope::fingerprint::{DigestEncoding, HashAlg};
 use certscope::input;
-use certscope::model::{Item, Kind, Source};
+use certscope::model::{Body, Item, Kind, Source};
 use certscope::render::json::JsonWriter;
 use certscope::render::text::{self, TextOptions};
-use certscope::render::{pem as pem_out, sanitize::sanitize};
+use certscope::render::{
+    pem as pem_out,
+    sanitize::{sanitize, sanitize_dn, sanitize_escaped},
+};
 use certscope::secret::{self, Secret};
 
 use crate::cli::{self, Cli, Command, Format, InputArgs};
@@ -299,7 +302,7 @@ impl FingerprintOpts {
                 let _ = writeln!(
                     io::stderr().lock(),
                     "certscope: {}: note: a private key; its bytes are never hashed; {how}",
-                    sanitize(&item.source.locator(false))
+                    sanitize_escaped(&item.source.locator(false))
                 );
             }
             return Ok(());
@@ -365,7 +368,9 @@ impl<W: Write> Output for FingerprintText<W> {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         use std::fmt::Write as _;
         let what = match item.display_name() {
-            Some(n) if !n.is_empty() => sanitize(n),
+            // A token object's label is text; every other name is a DN.
+            Some(n) if !n.is_empty() && matches!(item.body, Body::TokenObject(_)) => sanitize(n),
+            Some(n) if !n.is_empty() => sanitize_dn(n),
             _ => std::borrow::Cow::Borrowed(item.kind.describe()),
         };
         let FingerprintText { w, fp, line } = self;
@@ -378,7 +383,7 @@ impl<W: Write> Output for FingerprintText<W> {
             line.push_str("  ");
             match &item.source {
                 Source::File(f) => {
-                    line.push_str(&sanitize(&f.path));
+                    line.push_str(&sanitize_escaped(&f.path));
                     if show_index {
                         let _ = write!(line, "#{}", f.index);
                     }
@@ -467,7 +472,7 @@ impl Driver {
         let _ = writeln!(
             io::stderr().lock(),
             "certscope: {}: {}",
-            sanitize(locator),
+            sanitize_escaped(locator),
             sanitize(message)
         );
         self.out.problem(locator, message);
@@ -575,8 +580,8 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 cancel: Some(&cancel),
                 ..opts.clone()
             };
-            let mut reader = match input::open(input.open_name(), args.max_input_size) {
-                Ok(r) => r,
+            let mut opened = match input::open(input.open_name(), args.max_input_size) {
+                Ok(o) => o,
                 Err(e) => {
                     driver.report(&name, &e.to_string());
                     break;
@@ -590,9 +595,9 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
             let mut need_password: Option<Event> = None;
             let result = decode::decode_reader_sized(
                 &name,
-                &mut reader,
-                input::size_of(input.open_name()),
-                args.max_input_size,
+                &mut opened.reader,
+                opened.size,
+                opened.limit,
                 &opts,
                 &mut |ev| match ev {
                     Event::NeedPassword { .. } if la.items == 0 => need_password = Some(ev),

@@ -85,9 +85,10 @@ pub struct InputArgs {
     /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH.
     #[arg(long, value_name = "SPEC")]
     pub password: Option<String>,
-    /// Largest input accepted, in bytes.
-    #[arg(long, value_name = "BYTES", default_value_t = certscope::input::DEFAULT_MAX_INPUT_SIZE)]
-    pub max_input_size: u64,
+    /// Largest input accepted, in bytes [default: 4294967296 for a file, 268435456 for
+    /// stdin, a pipe or a device]
+    #[arg(long, value_name = "BYTES")]
+    pub max_input_size: Option<u64>,
     /// Key-derivation work allowed per input: PBKDF2 and PKCS#12 iterations and scrypt
     /// N*r*p, summed over the input's encrypted keys, bags and MAC (default: one maximal key).
     #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS)]

@@ -49,14 +49,21 @@ impl Input {
 /// A failed argument or directory entry: its escaped name and why.
 pub type InputFailure = (String, InputError);
 
-/// A path as text: valid UTF-8 as it is, every other byte as `\xNN`, so that two different
-/// names never print the same (a lossy `U+FFFD` would make `bad\xff.pem` and a file really
-/// named `bad\u{fffd}.pem` look alike).
+/// A path as text: valid UTF-8 as it is, every other byte as `\xNN` and a literal backslash
+/// as `\\`, so that two different names never print the same (a lossy `U+FFFD` would make
+/// `bad\xff.pem` and a file really named `bad\u{fffd}.pem` look alike, and an unescaped
+/// backslash would make a file named `bad\xff.pem` look like the byte). The result is
+/// already escaped: text output shows it through `sanitize_escaped`, which keeps backslashes.
 pub fn display_path(path: &Path) -> String {
     use std::os::unix::ffi::OsStrExt;
     let mut out = String::new();
     for chunk in path.as_os_str().as_bytes().utf8_chunks() {
-        out.push_str(chunk.valid());
+        let valid = chunk.valid();
+        if valid.contains('\\') {
+            out.push_str(&valid.replace('\\', "\\\\"));
+        } else {
+            out.push_str(valid);
+        }
         for b in chunk.invalid() {
             out.push_str(&format!("\\x{b:02x}"));
         }
@@ -165,25 +172,60 @@ fn walk(dir: &Path, depth: usize, out: &mut Vec<Result<Input, InputFailure>>) {
     }
 }
 
-/// Opens an input (a path or `-`) for streaming; a file over `limit` bytes is refused before
-/// reading (stdin is counted as it is read). The reader is `Send`: a stream is read on its
-/// own thread (see [`crate::decode::decode_reader`]).
-pub fn open(name: &OsStr, limit: u64) -> Result<Box<dyn Read + Send>, InputError> {
+/// Default `--max-input-size` for inputs that are not regular files (stdin, pipes, devices,
+/// `/proc` files): their size is unknown until they end, and `/dev/zero` never does, so they
+/// stop far below the file default, whatever they hold.
+pub const DEFAULT_MAX_STREAM_SIZE: u64 = 256 << 20;
+
+/// An opened input.
+pub struct Opened {
+    /// The bytes, `Send`: a stream is read on its own thread (see
+    /// [`crate::decode::decode_reader`]).
+    pub reader: Box<dyn Read + Send>,
+    /// The size of a regular file (for an exact-size read).
+    pub size: Option<u64>,
+    /// The limit that applies to this input: `--max-input-size` when given, else
+    /// [`DEFAULT_MAX_INPUT_SIZE`] for a regular file, [`DEFAULT_MAX_STREAM_SIZE`] for anything
+    /// else.
+    pub limit: u64,
+}
+
+/// Opens an input (a path or `-`) for streaming. `max_input_size` is `--max-input-size` if
+/// given. A regular file over the limit is refused before reading; anything else is counted
+/// as it is read.
+pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputError> {
+    let stream_limit = max_input_size.unwrap_or(DEFAULT_MAX_STREAM_SIZE);
     if name == "-" {
-        return Ok(Box::new(std::io::stdin()));
+        return Ok(Opened {
+            reader: Box::new(std::io::stdin()),
+            size: None,
+            limit: stream_limit,
+        });
     }
     let file = std::fs::File::open(name)?;
     let meta = file.metadata()?;
     if meta.is_dir() {
         return Err(InputError::Directory);
     }
+    if !meta.is_file() {
+        return Ok(Opened {
+            reader: Box::new(file),
+            size: None,
+            limit: stream_limit,
+        });
+    }
+    let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
     if meta.len() > limit {
         return Err(InputError::TooLarge {
             size: meta.len(),
             limit,
         });
     }
-    Ok(Box::new(file))
+    Ok(Opened {
+        reader: Box::new(file),
+        size: Some(meta.len()),
+        limit,
+    })
 }
 
 /// The size of a file input, when it is a regular file (for exact-size reads).
@@ -195,4 +237,21 @@ pub fn size_of(name: &OsStr) -> Option<u64> {
         .ok()
         .filter(|m| m.is_file())
         .map(|m| m.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn display_path_never_makes_two_names_alike() {
+        let byte = display_path(Path::new(OsStr::from_bytes(b"bad\xff.pem")));
+        let text = display_path(Path::new("bad\\xff.pem"));
+        let lossy = display_path(Path::new("bad\u{fffd}.pem"));
+        assert_eq!(byte, "bad\\xff.pem");
+        assert_eq!(text, "bad\\\\xff.pem");
+        assert_eq!(lossy, "bad\u{fffd}.pem");
+        assert!(byte != text && byte != lossy && text != lossy);
+    }
 }

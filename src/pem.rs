@@ -171,7 +171,18 @@ impl RawBlock<'_> {
                 problem: Some(too_big(max)),
             };
         }
-        let (headers, b64, b64_first_line) = split_headers(self.body, self.line + 1);
+        let (headers, b64, b64_first_line) = match split_headers(self.body, self.line + 1) {
+            Ok(split) => split,
+            Err(problem) => {
+                return Block {
+                    line: self.line,
+                    label,
+                    headers: Vec::new(),
+                    der: Arc::default(),
+                    problem: Some(problem),
+                }
+            }
+        };
         let mut block = Block {
             line: self.line,
             label,
@@ -209,12 +220,24 @@ impl RawBlock<'_> {
     }
 }
 
+/// Most RFC 1421 header lines kept from one block: real blocks have two (`Proc-Type`,
+/// `DEK-Info`); each kept line costs two strings, so 20 MB of `a:b` lines cost 650 MB.
+pub const MAX_HEADERS: usize = 64;
+
+/// Most bytes of RFC 1421 header lines in one block (see [`MAX_HEADERS`]).
+pub const MAX_HEADER_BYTES: usize = 8 << 10;
+
+/// Header lines, their base64 part and the line number it starts on.
+type Split<'a> = (Vec<(String, String)>, &'a [u8], usize);
+
 /// Splits leading `Name: value` header lines (RFC 1421) from the base64 text. Returns the
-/// headers, the base64 part and the line number the base64 part starts on.
-fn split_headers(body: &[u8], first_line: usize) -> (Vec<(String, String)>, &[u8], usize) {
+/// headers, the base64 part and the line number the base64 part starts on, or the problem
+/// when the headers are over [`MAX_HEADERS`] lines or [`MAX_HEADER_BYTES`] bytes.
+fn split_headers(body: &[u8], first_line: usize) -> Result<Split<'_>, String> {
     let mut headers = Vec::new();
     let mut rest = body;
     let mut line = first_line;
+    let mut bytes = 0usize;
     loop {
         let (text, after) = match memchr::memchr(b'\n', rest) {
             Some(n) => (
@@ -232,12 +255,19 @@ fn split_headers(body: &[u8], first_line: usize) -> (Vec<(String, String)>, &[u8
                     line += 1;
                     continue;
                 }
-                return (headers, after, line + 1);
+                return Ok((headers, after, line + 1));
             }
-            return (headers, after, line + 1);
+            return Ok((headers, after, line + 1));
         }
         match memchr::memchr(b':', trimmed) {
             Some(colon) => {
+                bytes = bytes.saturating_add(text.len() + 1);
+                if headers.len() >= MAX_HEADERS || bytes > MAX_HEADER_BYTES {
+                    return Err(format!(
+                        "more than {MAX_HEADERS} PEM header lines or {MAX_HEADER_BYTES} bytes of \
+                         them (at line {line}): not an RFC 1421 block"
+                    ));
+                }
                 let (k, v) = trimmed.split_at(colon);
                 headers.push((
                     String::from_utf8_lossy(k).trim().to_string(),
@@ -248,7 +278,7 @@ fn split_headers(body: &[u8], first_line: usize) -> (Vec<(String, String)>, &[u8
                 rest = after;
                 line += 1;
             }
-            None => return (headers, rest, line),
+            None => return Ok((headers, rest, line)),
         }
     }
 }
@@ -427,16 +457,30 @@ impl<'a> Scanner<'a> {
             };
             let begin_at = self.pos + found;
             let after_marker = begin_at + BEGIN.len();
-            let line_end = match memchr::memchr(b'\n', self.data.get(after_marker..)?) {
-                Some(n) => after_marker + n,
-                None if self.at_eof => self.data.len(),
-                None => return self.stop(begin_at),
+            // The label and its closing dashes lie within MAX_LABEL + 5 bytes of the marker:
+            // only that much is looked at before the BEGIN is known to be a marker. Looking
+            // to the end of the line for every candidate made a line of 727,000 bare
+            // `-----BEGIN ` quadratic (146 s for 8 MB).
+            let probe_end = after_marker
+                .saturating_add(MAX_LABEL + DASHES.len())
+                .min(self.data.len());
+            let probe = self.data.get(after_marker..probe_end)?;
+            let probe = match memchr::memchr(b'\n', probe) {
+                Some(n) => probe.get(..n)?,
+                // The label may go on in the next window.
+                None if !self.at_eof && probe_end == self.data.len() => return self.stop(begin_at),
+                None => probe,
             };
-            let label_line = self.data.get(after_marker..line_end)?;
-            let Some(label_len) = label_of(label_line).map(<[u8]>::len) else {
+            let Some(label_len) = label_of(probe).map(<[u8]>::len) else {
                 // "-----BEGIN " that is not a marker: look further.
                 self.pos = after_marker;
                 continue;
+            };
+            let label_close = after_marker + label_len + DASHES.len();
+            let line_end = match memchr::memchr(b'\n', self.data.get(label_close..)?) {
+                Some(n) => label_close + n,
+                None if self.at_eof => self.data.len(),
+                None => return self.stop(begin_at),
             };
             let label = after_marker..after_marker + label_len;
             let line = self.line_of(begin_at);
@@ -499,7 +543,10 @@ impl<'a> Scanner<'a> {
     }
 
     fn stop<T>(&mut self, begin_at: usize) -> Option<T> {
-        self.pos = line_start(self.data, begin_at);
+        // The next window starts at the marker itself, not at its line: text before it on
+        // the line is no part of the block, and a line of megabytes of candidates would
+        // otherwise be carried (and scanned again) from window to window.
+        self.pos = begin_at;
         self.stopped = true;
         None
     }

@@ -15,7 +15,7 @@ use time::OffsetDateTime;
 
 use certscope::decode::{Event, Options};
 use certscope::model::Item;
-use certscope::render::sanitize::sanitize;
+use certscope::render::sanitize::{sanitize, sanitize_escaped};
 use certscope::secret::{self, Secret};
 use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
 use certscope::token::report::{self, SlotReport, MECHANISMS_NOTE};
@@ -750,7 +750,7 @@ fn report_problem(locator: &str, message: &str) {
     let _ = writeln!(
         io::stderr().lock(),
         "certscope: {}: {}",
-        sanitize(locator),
+        sanitize_escaped(locator),
         sanitize(message)
     );
 }

@@ -92,7 +92,7 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
         }
         eprintln!(
             "certscope: {}: nothing was checked (no certificate, CRL or CSR found)",
-            certscope::render::sanitize::sanitize(&inputs.join(", "))
+            certscope::render::sanitize::sanitize_escaped(&inputs.join(", "))
         );
     }
     match args.format {

@@ -11,7 +11,7 @@ use anyhow::Result;
 use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
-use certscope::render::sanitize::sanitize;
+use certscope::render::sanitize::{sanitize, sanitize_escaped};
 
 use super::{drive, Output};
 use crate::cli::InputArgs;
@@ -34,7 +34,7 @@ impl Collected {
         let _ = writeln!(
             io::stderr().lock(),
             "certscope: {}: {}",
-            sanitize(locator),
+            sanitize_escaped(locator),
             sanitize(message)
         );
         self.problems

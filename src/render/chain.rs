@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::sanitize::sanitize;
+use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use crate::chain::{Anchors, Chain, Link, Report, Validity};
 use crate::model::Item;
 
@@ -18,7 +18,7 @@ fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Re
 /// How an item is named in chain text: `#N PATH[#INDEX] (line L)`.
 fn locate(items: &[Item], n: usize) -> String {
     match items.get(n) {
-        Some(item) => format!("#{n} {}", sanitize(&item.source.locator(true))),
+        Some(item) => format!("#{n} {}", sanitize_escaped(&item.source.locator(true))),
         None => format!("#{n}"),
     }
 }
@@ -40,7 +40,7 @@ fn anchors_text(a: Anchors) -> &'static str {
 }
 
 fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::Result<()> {
-    let mut head = format!("  {pos}. {}", sanitize(&l.subject));
+    let mut head = format!("  {pos}. {}", sanitize_dn(&l.subject));
     if l.anchor {
         head.push_str("  [trust anchor]");
     }
@@ -52,11 +52,11 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
         &format!(
             "#{} {} ({})",
             l.item,
-            sanitize(&l.source.locator(true)),
+            sanitize_escaped(&l.source.locator(true)),
             l.from
         ),
     )?;
-    field(w, 5, "Issuer", &sanitize(&l.issuer))?;
+    field(w, 5, "Issuer", &sanitize_dn(&l.issuer))?;
     field(w, 5, "Serial", &l.serial)?;
     if let Some(s) = &l.subject_key_id {
         field(w, 5, "SKI", s)?;
@@ -122,7 +122,7 @@ fn chain<W: Write>(
         link(w, pos, l, c.links.get(pos + 1))?;
     }
     if let Some(m) = &c.missing {
-        let mut s = format!("issuer {}", sanitize(&m.issuer));
+        let mut s = format!("issuer {}", sanitize_dn(&m.issuer));
         if let Some(a) = &m.authority_key_id {
             s.push_str(&format!(" (key id {a})"));
         }
@@ -164,8 +164,8 @@ fn chain<W: Write>(
                 "{} also issued link {}: {}, issued by {}",
                 locate(items, a.item),
                 a.position,
-                sanitize(&a.subject),
-                sanitize(&a.issuer)
+                sanitize_dn(&a.subject),
+                sanitize_dn(&a.issuer)
             ),
         )?;
     }

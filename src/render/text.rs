@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use base64::Engine as _;
 use time::OffsetDateTime;
 
-use super::sanitize::sanitize;
+use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
     Body, Certificate, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind, PublicKeyInfo,
@@ -94,7 +94,7 @@ fn header<W: Write>(out: &mut Out<'_, W>, item: &Item, show_index: bool) -> io::
         ),
         (_, k) => k.describe().to_string(),
     };
-    let mut where_ = sanitize(&item.source.locator(show_index)).into_owned();
+    let mut where_ = sanitize_escaped(&item.source.locator(show_index)).into_owned();
     if let Some(c) = item.source.container() {
         where_.push_str(match c {
             crate::model::Container::Pkcs7 => " [in PKCS#7]",
@@ -158,7 +158,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         Body::TokenObject(t) => token_object(&mut out, t)?,
         Body::Brief(b) => {
             if let Some(s) = &b.subject {
-                out.field(2, "Subject", &sanitize(s))?;
+                out.field(2, "Subject", &sanitize_dn(s))?;
             }
         }
         Body::Unknown(_) | Body::Empty {} => {}
@@ -221,8 +221,8 @@ fn plural(n: i64, unit: &str) -> String {
 }
 
 fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
-    out.field(2, "Subject", &sanitize(&c.subject))?;
-    out.field(2, "Issuer", &sanitize(&c.issuer))?;
+    out.field(2, "Subject", &sanitize_dn(&c.subject))?;
+    out.field(2, "Issuer", &sanitize_dn(&c.issuer))?;
     // The encoded octets only when they differ from the value (padded or negative), so
     // text shows what JSON's serial_der_hex has without repeating the common case.
     let serial = if c.serial_der_hex == c.serial {
@@ -257,7 +257,7 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
 }
 
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
-    out.field(2, "Subject", &sanitize(&c.subject))?;
+    out.field(2, "Subject", &sanitize_dn(&c.subject))?;
     out.field(2, "Public key", &c.public_key.summary())?;
     let verdict = if c.self_signature == "invalid" {
         out.paint(
@@ -279,7 +279,7 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
 }
 
 fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
-    out.field(2, "Issuer", &sanitize(&c.issuer))?;
+    out.field(2, "Issuer", &sanitize_dn(&c.issuer))?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "This update", &c.this_update.to_string())?;
     match c.next_update {
