@@ -221,6 +221,96 @@ mod tests {
         );
     }
 
+    /// The DER of a one-block PEM fixture.
+    fn pem_der(pem: &str) -> Vec<u8> {
+        use base64::Engine as _;
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap()
+    }
+
+    fn json(pem: &str) -> serde_json::Value {
+        serde_json::to_value(decode(&pem_der(pem)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn indirect_crl_entries_keep_their_extensions() {
+        let v = json(include_str!("../../fixtures/extensions/indirect.crl"));
+        let e = &v["revoked"];
+        // 01: the CRL issuer's, with its reason and invalidity date.
+        assert_eq!(e[0]["certificate_issuer"], serde_json::Value::Null);
+        assert_eq!(e[0]["reason"], "keyCompromise");
+        assert_eq!(e[0]["invalidity_date"], "2023-12-01T00:00:00Z");
+        assert_eq!(e[0]["extensions"][0]["name"], "cRLReason");
+        assert_eq!(e[0]["extensions"][1]["name"], "invalidityDate");
+        // 02: certificateIssuer switches to Other CA (critical, kept as an extension too).
+        assert_eq!(e[1]["certificate_issuer"], "CN=Other CA,O=Example");
+        assert_eq!(e[1]["extensions"][0]["name"], "certificateIssuer");
+        assert_eq!(e[1]["extensions"][0]["critical"], true);
+        assert_eq!(
+            e[1]["extensions"][0]["value"][0]["value"],
+            "CN=Other CA,O=Example"
+        );
+        assert_eq!(e[1]["invalidity_date"], serde_json::Value::Null);
+        // 03: no extension of its own, still Other CA's (RFC 5280 §5.3.3).
+        assert_eq!(e[2]["certificate_issuer"], "CN=Other CA,O=Example");
+        assert_eq!(e[2]["extensions"], serde_json::json!([]));
+        // 04: back to the CRL issuer, with an unknown critical extension kept.
+        assert_eq!(
+            e[3]["certificate_issuer"],
+            "CN=certscope extensions CA,O=certscope"
+        );
+        assert_eq!(e[3]["extensions"][1]["oid"], "2.999.20");
+        assert_eq!(e[3]["extensions"][1]["critical"], true);
+        assert_eq!(e[3]["extensions"][1]["value"]["text"], "entry extension");
+    }
+
+    #[test]
+    fn issuing_distribution_point() {
+        let v = json(include_str!("../../fixtures/extensions/indirect.crl"));
+        assert_eq!(v["base_crl_number"], serde_json::Value::Null);
+        assert_eq!(
+            v["extensions"][1]["value"],
+            serde_json::json!({
+                "names": [{"type": "uri", "value": "http://crl.example/indirect.crl"}],
+                "only_contains_user_certs": false,
+                "only_contains_ca_certs": false,
+                "only_contains_attribute_certs": false,
+                "only_some_reasons": ["keyCompromise", "cACompromise"],
+                "indirect_crl": true,
+            })
+        );
+        let v = json(include_str!("../../fixtures/extensions/ca-only.crl"));
+        assert_eq!(v["extensions"][1]["value"]["only_contains_ca_certs"], true);
+        assert_eq!(v["extensions"][1]["value"]["names"], serde_json::json!([]));
+        let v = json(include_str!("../../fixtures/extensions/attribute-only.crl"));
+        assert_eq!(
+            v["extensions"][1]["value"]["only_contains_attribute_certs"],
+            true
+        );
+    }
+
+    #[test]
+    fn delta_crl_is_labelled() {
+        let v = json(include_str!("../../fixtures/extensions/delta.crl"));
+        assert_eq!(v["base_crl_number"], "7");
+        assert_eq!(v["extensions"][1]["name"], "deltaCRLIndicator");
+        assert_eq!(
+            v["extensions"][1]["value"],
+            serde_json::json!({"text": "7"})
+        );
+        assert_eq!(
+            v["extensions"][2]["value"]["names"],
+            serde_json::json!([{"type": "relativename", "value": "CN=dp1"}])
+        );
+        assert_eq!(
+            v["extensions"][2]["value"]["only_contains_user_certs"],
+            true
+        );
+        assert_eq!(v["revoked"][0]["reason"], "removeFromCRL");
+    }
+
     #[test]
     fn malformed_crls_are_errors() {
         assert!(decode(&[0x30, 0x00]).is_err());

@@ -445,3 +445,97 @@ fn tls_signature_name(hash: u8, sig: u8) -> String {
         _ => format!("{h}/signature {sig}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    /// The extension values of a one-certificate PEM fixture, by extension name.
+    fn exts(pem: &str) -> std::collections::BTreeMap<String, Value> {
+        use base64::Engine as _;
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let cert = super::super::cert::decode(&der).unwrap().cert;
+        cert.extensions
+            .iter()
+            .map(|e| (e.name.clone(), serde_json::to_value(&e.value).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn misc_extensions_are_decoded() {
+        let e = exts(include_str!("../../fixtures/extensions/misc.pem"));
+        assert_eq!(
+            e["freshestCRL"],
+            json!([{"names": [{"type": "uri", "value": "http://crl.example/delta.crl"}],
+                    "reasons": [], "crl_issuer": []}])
+        );
+        assert_eq!(
+            e["privateKeyUsagePeriod"],
+            json!({"not_before": "2020-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z"})
+        );
+        assert_eq!(
+            e["subjectDirectoryAttributes"],
+            json!([
+                {"oid": "1.3.6.1.5.5.7.9.1", "name": "dateOfBirth",
+                 "values": ["1970-01-01T12:00:00Z"]},
+                {"oid": "1.3.6.1.5.5.7.9.4", "name": "countryOfCitizenship",
+                 "values": ["DE", "FR"]},
+                {"oid": "2.999.21", "name": "2.999.21", "values": ["02012a"]},
+            ])
+        );
+        assert_eq!(e["msCertificateTemplateName"], json!({"text": "WebServer"}));
+        assert_eq!(
+            e["msCertificateTemplate"],
+            json!({"template": "1.3.6.1.4.1.311.21.8.1.2.3", "major_version": 100,
+                   "minor_version": 3})
+        );
+        assert_eq!(
+            e["msApplicationPolicies"],
+            json!([{"oid": "1.3.6.1.5.5.7.3.2", "name": "clientAuth", "qualifiers": []},
+                   {"oid": "1.3.6.1.4.1.311.20.2.2", "name": "msSmartcardLogin",
+                    "qualifiers": []}])
+        );
+    }
+
+    #[test]
+    fn ct_extensions_are_decoded() {
+        let e = exts(include_str!("../../fixtures/extensions/ct.pem"));
+        assert_eq!(e["tlsFeature"], json!(["status_request"]));
+        let scts = &e["ctPrecertificateSCTs"];
+        assert_eq!(scts[0]["log"], "Google 'Argon2024' log");
+        assert_eq!(
+            scts[0]["log_id"],
+            "eecdd064d5db1acec55cb79db4cd13a23287467cbcecdec351485946711fb59b"
+        );
+        assert_eq!(scts[1]["log"], Value::Null);
+        let e = exts(include_str!("../../fixtures/extensions/precert.pem"));
+        assert_eq!(e["ctPrecertificatePoison"], json!({"text": "present"}));
+    }
+
+    #[test]
+    fn policy_controls_are_decoded() {
+        let e = exts(include_str!("../../fixtures/extensions/policies.pem"));
+        assert_eq!(
+            e["policyMappings"],
+            json!([
+                "1.3.6.1.4.1.55555.2.1 -> 2.23.140.1.2.1",
+                "1.3.6.1.4.1.55555.2.2 -> 2.23.140.1.2.2"
+            ])
+        );
+        assert_eq!(
+            e["policyConstraints"],
+            json!({"text": "require explicit policy: 0, inhibit policy mapping: 1"})
+        );
+        assert_eq!(e["inhibitAnyPolicy"], json!({"text": "skip certs: 2"}));
+        assert_eq!(
+            e["subjectInfoAccess"],
+            json!([{"method": "caRepository",
+                    "location": {"type": "uri", "value": "http://repo.example/"}},
+                   {"method": "timeStamping",
+                    "location": {"type": "uri", "value": "http://tsa.example/"}}])
+        );
+    }
+}
