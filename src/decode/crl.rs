@@ -68,6 +68,10 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         ExtValue::Text(t) if e.oid == "2.5.29.20" => Some(t.text.clone()),
         _ => None,
     });
+    let base_crl_number = extensions.iter().find_map(|e| match &e.value {
+        ExtValue::Text(t) if e.oid == "2.5.29.27" => Some(t.text.clone()),
+        _ => None,
+    });
     let authority_key_id = extensions.iter().find_map(|e| match &e.value {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
@@ -78,6 +82,7 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         this_update,
         next_update,
         crl_number,
+        base_crl_number,
         authority_key_id,
         signature_algorithm: x509::signature_name(&sig_oid),
         extensions,
@@ -153,7 +158,8 @@ fn entries(shared: &std::sync::Arc<[u8]>, seq: &Tlv<'_>) -> Result<RevokedList, 
 }
 
 /// Decodes one entry: `SEQUENCE { userCertificate INTEGER, revocationDate Time,
-/// crlEntryExtensions Extensions OPTIONAL }`.
+/// crlEntryExtensions Extensions OPTIONAL }`. `certificate_issuer` is the entry's own
+/// certificateIssuer only; [`iter_entries`] carries it to the entries that follow.
 fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
     if entry.tag != tlv::SEQUENCE {
         return Err("not a SEQUENCE".to_string());
@@ -161,35 +167,102 @@ fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
     let mut kids = entry.children();
     let serial = next(&mut kids, tlv::INTEGER, "serial")?;
     let date = time(&next_any(&mut kids, "revocationDate")?)?;
-    let mut reason = None;
-    if let Some(exts) = kids.next() {
-        let exts = exts.map_err(|e| e.to_string())?;
-        for ext in exts.children().filter_map(Result::ok) {
-            let mut f = ext.children().filter_map(Result::ok);
-            let Some(oid) = f.next() else { continue };
-            if oids::dotted(oid.value).as_deref() != Some("2.5.29.21") {
-                continue;
-            }
-            // extnValue (after an optional critical BOOLEAN) wraps an ENUMERATED.
-            let value = f.find(|t| t.tag == tlv::OCTET_STRING);
-            reason = value
-                .and_then(|v| tlv::read(v.value).ok())
-                .and_then(|(e, _)| e.value.first().copied())
-                .map(x509::reason_name);
-        }
-    }
-    Ok(Revoked {
+    let mut revoked = Revoked {
         serial: cert::serial_hex(serial.value),
         revocation_date: date,
-        reason,
-    })
+        reason: None,
+        certificate_issuer: None,
+        invalidity_date: None,
+        extensions: Vec::new(),
+    };
+    if let Some(exts) = kids.next() {
+        let exts = exts.map_err(|e| e.to_string())?;
+        for ext in exts.children() {
+            let ext = ext.map_err(|e| format!("entry extension: {e}"))?;
+            let decoded = entry_extension(&ext, &mut revoked);
+            revoked.extensions.push(decoded);
+        }
+    }
+    Ok(revoked)
 }
 
-/// Iterates the entries of a validated list.
+/// One entry extension as the model has it; reasonCode, invalidityDate and
+/// certificateIssuer also fill their fields of `revoked`. An extension x509-parser cannot
+/// read is kept as an error value with its DER, never dropped.
+fn entry_extension(ext: &Tlv<'_>, revoked: &mut Revoked) -> crate::model::Extension {
+    use x509_parser::extensions::ParsedExtension;
+    let parsed = match X509Extension::from_der(ext.raw) {
+        Ok((_, parsed)) => parsed,
+        Err(e) => {
+            let oid = ext
+                .children()
+                .next()
+                .and_then(Result::ok)
+                .filter(|t| t.tag == tlv::OID)
+                .map(|t| oids::display(t.value))
+                .unwrap_or_else(|| "<no OID>".to_string());
+            return crate::model::Extension {
+                name: oids::name_or_oid(oids::extension(&oid), &oid),
+                oid,
+                critical: false,
+                value: ExtValue::Error(crate::model::ErrorValue {
+                    error: format!("malformed extension: {e}"),
+                    hex: hex::encode(ext.raw),
+                }),
+            };
+        }
+    };
+    match parsed.parsed_extension() {
+        ParsedExtension::ReasonCode(code) => revoked.reason = Some(x509::reason_name(code.0)),
+        ParsedExtension::InvalidityDate(t) => revoked.invalidity_date = Some(x509::time(*t)),
+        _ => {}
+    }
+    let decoded = x509::extensions(std::slice::from_ref(&parsed))
+        .pop()
+        .unwrap_or_else(|| crate::model::Extension {
+            oid: String::new(),
+            name: String::new(),
+            critical: parsed.critical,
+            value: ExtValue::Error(crate::model::ErrorValue {
+                error: "not decoded".to_string(),
+                hex: hex::encode(parsed.value),
+            }),
+        });
+    if decoded.oid == "2.5.29.29" {
+        if let ExtValue::Names(names) = &decoded.value {
+            revoked.certificate_issuer = Some(issuer_text(names));
+        }
+    }
+    decoded
+}
+
+/// certificateIssuer as one string: its directory name(s) in RFC 4514 (what it nearly
+/// always is), any other name as `TYPE:value`.
+fn issuer_text(names: &[crate::model::GeneralName]) -> String {
+    names
+        .iter()
+        .map(|n| match n.kind.as_str() {
+            "dirname" => n.value.clone(),
+            _ => format!("{}:{}", n.label(), n.value),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Iterates the entries of a validated list. Each entry without a certificateIssuer of its
+/// own gets the one in force (RFC 5280 §5.3.3: the last one before it in the list).
 pub fn iter_entries(bytes: &[u8]) -> impl Iterator<Item = Revoked> + '_ {
+    let mut issuer: Option<String> = None;
     tlv::iter(bytes)
         .filter_map(Result::ok)
         .filter_map(|t| parse_entry(&t).ok())
+        .map(move |mut r| {
+            match &r.certificate_issuer {
+                Some(own) => issuer = Some(own.clone()),
+                None => r.certificate_issuer.clone_from(&issuer),
+            }
+            r
+        })
 }
 
 #[cfg(test)]
