@@ -178,12 +178,39 @@ fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
     if let Some(exts) = kids.next() {
         let exts = exts.map_err(|e| e.to_string())?;
         for ext in exts.children() {
-            let ext = ext.map_err(|e| format!("entry extension: {e}"))?;
-            let decoded = entry_extension(&ext, &mut revoked);
-            revoked.extensions.push(decoded);
+            match ext {
+                Ok(ext) => {
+                    let decoded = entry_extension(&ext, &mut revoked);
+                    revoked.extensions.push(decoded);
+                }
+                // The entry is kept; what cannot be walked is shown, not dropped.
+                Err(e) => {
+                    revoked.extensions.push(unreadable(
+                        None,
+                        format!("malformed crlEntryExtensions: {e}"),
+                        exts.raw,
+                    ));
+                    break;
+                }
+            }
         }
     }
     Ok(revoked)
+}
+
+/// An entry extension that could not be decoded, with the DER it came from.
+fn unreadable(oid: Option<&[u8]>, error: String, der: &[u8]) -> crate::model::Extension {
+    // No readable OID shows as the empty-OID placeholder, never as a plausible OID.
+    let oid = oids::display(oid.unwrap_or(&[]));
+    crate::model::Extension {
+        name: oids::name_or_oid(oids::extension(&oid), &oid),
+        oid,
+        critical: false,
+        value: ExtValue::Error(crate::model::ErrorValue {
+            error,
+            hex: hex::encode(der),
+        }),
+    }
 }
 
 /// One entry extension as the model has it; reasonCode, invalidityDate and
@@ -198,18 +225,12 @@ fn entry_extension(ext: &Tlv<'_>, revoked: &mut Revoked) -> crate::model::Extens
                 .children()
                 .next()
                 .and_then(Result::ok)
-                .filter(|t| t.tag == tlv::OID)
-                .map(|t| oids::display(t.value))
-                .unwrap_or_else(|| "<no OID>".to_string());
-            return crate::model::Extension {
-                name: oids::name_or_oid(oids::extension(&oid), &oid),
-                oid,
-                critical: false,
-                value: ExtValue::Error(crate::model::ErrorValue {
-                    error: format!("malformed extension: {e}"),
-                    hex: hex::encode(ext.raw),
-                }),
-            };
+                .filter(|t| t.tag == tlv::OID);
+            return unreadable(
+                oid.map(|t| t.value),
+                format!("malformed extension: {e}"),
+                ext.raw,
+            );
         }
     };
     match parsed.parsed_extension() {
@@ -382,6 +403,60 @@ mod tests {
             true
         );
         assert_eq!(v["revoked"][0]["reason"], "removeFromCRL");
+    }
+
+    /// A CRL (unsigned: decoding does not verify) with one entry whose
+    /// crlEntryExtensions content is `exts`.
+    fn crl_with_entry_extensions(exts: &[u8]) -> Vec<u8> {
+        fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = Vec::new();
+            tlv::write_header(&mut out, tag, content.len());
+            out.extend_from_slice(content);
+            out
+        }
+        let alg = tlv(0x30, &[0x06, 0x03, 0x2b, 0x65, 0x70]);
+        let name = tlv(
+            0x30,
+            &tlv(
+                0x31,
+                &tlv(0x30, &[0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, b'x']),
+            ),
+        );
+        let date = tlv(0x17, b"240101000000Z");
+        let entry = tlv(
+            0x30,
+            &[&[0x02, 0x01, 0x05][..], &date, &tlv(0x30, exts)].concat(),
+        );
+        let tbs = tlv(
+            0x30,
+            &[
+                &[0x02, 0x01, 0x01][..],
+                &alg,
+                &name,
+                &date,
+                &tlv(0x30, &entry),
+            ]
+            .concat(),
+        );
+        tlv(0x30, &[&tbs[..], &alg, &[0x03, 0x01, 0x00]].concat())
+    }
+
+    #[test]
+    fn a_bad_entry_extension_is_shown_not_fatal() {
+        // An Extension without its extnValue: the OID is kept, the value is an error.
+        let der = crl_with_entry_extensions(&[0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x15]);
+        let crl = decode(&der).unwrap();
+        let e = crl.revoked.iter().next().unwrap();
+        assert_eq!(e.serial, "05");
+        assert_eq!(e.extensions.len(), 1);
+        assert_eq!(e.extensions[0].oid, "2.5.29.21");
+        assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
+        // crlEntryExtensions cut short inside: the entry stays, with an error extension.
+        let der = crl_with_entry_extensions(&[0x30, 0x09, 0x06, 0x03]);
+        let crl = decode(&der).unwrap();
+        let e = crl.revoked.iter().next().unwrap();
+        assert_eq!(e.extensions[0].oid, "<invalid OID: empty>");
+        assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
     }
 
     #[test]
