@@ -611,10 +611,10 @@ by `openssl x509 -fingerprint`) of every single-certificate file in `certs/`.
 | damaged/empty.txt | prose only, no blocks |
 | damaged/trailing-junk.der | leaf.der followed by 16 junk bytes (`JUNKJUNKJUNKJUNK`) |
 
-Three folders are not made by this script and survive a re-run: `hostile/`
+Four folders are not made by this script and survive a re-run: `hostile/`
 (names, SANs, PEM headers and labels carrying terminal escapes and bidi
 overrides; `scripts/gen-hostile-fixtures.sh`, signed with `keys/p256.pem`, so
-regenerate it after this script), `oids/` (OIDs of every size, below) and `fuzz/`
+regenerate it after this script), `oids/` (OIDs of every size, below), `extensions/` (below) and `fuzz/`
 (inputs the fuzzers found, replayed by `tests/fuzz_replay.rs`; see
 docs/robustness.md).
 
@@ -628,6 +628,21 @@ the same bytes):
 | oids/big-arcs-subject.csr | the CSR of that subject |
 | oids/big-arcs-extensions.pem | EKU 2.999.1, 1.2.3.18446744073709551616 (2^64), 1.3.6.1.4.1.18446744073709551615; policies 2.25.<uuid>, 2.999.7, 2.51.1 (+CPS); policyMappings 2.999.7 -> 2.25.<uuid>; SAN registeredID 2.999.3 and otherNames 2.999.4 / 2.25.<uuid>; AIA method 2.999.5; SIA methods 2.25.<uuid>, 2.40.1; a CRL DP named relative to the issuer (CN + 2.999.9); extensions 2.999.6 and 1.3.6.1.4.1.18446744073709551615 |
 | oids/malformed-oids.pem | EKU (as `DER:`) with serverAuth, a 0x80-padded arc, a cut-short arc and an empty OID; policies with a cut-short OID, then 2.999.7 |
+
+`extensions/` is made by `scripts/gen-ext-fixtures.sh`, signed with
+`keys/ed25519.pem` like `oids/`, so regenerate it after this script (the CRLs are written by its small DER writer, since
+`openssl ca` cannot write their entry extensions or a delta indicator):
+
+| File | What it is / what it tests |
+|------|----------------------------|
+| extensions/indirect.crl | indirect CRL: IDP (critical) with a fullName URI, onlySomeReasons keyCompromise+cACompromise, indirectCRL; entries 01 keyCompromise + invalidityDate, 02 certificateIssuer CN=Other CA (critical) + cACompromise, 03 no extensions (still Other CA's), 04 certificateIssuer back to the CRL issuer + unknown critical 2.999.20 |
+| extensions/delta.crl | delta CRL: deltaCRLIndicator 7 (critical), IDP with a relative name CN=dp1 and onlyContainsUserCerts; one removeFromCRL entry |
+| extensions/ca-only.crl | IDP onlyContainsCACerts, no entries |
+| extensions/attribute-only.crl | IDP onlyContainsAttributeCerts, no entries |
+| extensions/ct.pem | SCTs from Google 'Argon2024' and from an unknown log (fake signatures), TLS feature status_request (must-staple) |
+| extensions/precert.pem | CT poison, critical |
+| extensions/policies.pem | CA with certificatePolicies, policyMappings, policyConstraints, inhibitAnyPolicy, subjectInfoAccess |
+| extensions/misc.pem | freshestCRL, privateKeyUsagePeriod, subjectDirectoryAttributes (dateOfBirth, countryOfCitizenship, 2.999.21), MS certificate template, template name and application policies |
 EOF
 
 echo "fixtures regenerated under $FX"

@@ -15,6 +15,7 @@
 
 pub mod chain;
 pub mod check;
+pub mod ctlogs;
 pub mod decode;
 pub mod detect;
 pub mod dn;

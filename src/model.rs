@@ -18,8 +18,9 @@ pub use self::cert::{Certificate, PublicKeyInfo, TrustInfo};
 pub use self::crl::{Crl, Revoked, RevokedList};
 pub use self::csr::{Attribute, Csr};
 pub use self::ext::{
-    AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue, ExtValue,
-    Extension, GeneralName, KeyIdValue, NameConstraints, Policy, RawValue, Sct, TextValue,
+    AccessDescription, AuthorityKeyId, BasicConstraints, CertificateTemplate, DirectoryAttribute,
+    DistributionPoint, ErrorValue, ExtValue, Extension, GeneralName, IssuingDistributionPoint,
+    KeyIdValue, NameConstraints, Policy, PrivateKeyUsagePeriod, RawValue, Sct, TextValue,
 };
 pub use self::key::{Key, KeyFormat, Parameters, Unknown};
 pub use self::pem_text::PemText;

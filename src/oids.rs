@@ -413,6 +413,7 @@ pub fn curve(oid: &str) -> Option<(&'static str, u32)> {
 const EXTENSIONS: &[(&str, &str)] = &[
     ("2.5.29.14", "subjectKeyIdentifier"),
     ("2.5.29.15", "keyUsage"),
+    ("2.5.29.9", "subjectDirectoryAttributes"),
     ("2.5.29.16", "privateKeyUsagePeriod"),
     ("2.5.29.17", "subjectAltName"),
     ("2.5.29.18", "issuerAltName"),
@@ -501,6 +502,20 @@ const POLICIES: &[(&str, &str)] = &[
 /// Name of a certificate policy or policy qualifier.
 pub fn policy(oid: &str) -> Option<&'static str> {
     lookup(POLICIES, oid)
+}
+
+const DIRECTORY_ATTRIBUTES: &[(&str, &str)] = &[
+    ("1.3.6.1.5.5.7.9.1", "dateOfBirth"),
+    ("1.3.6.1.5.5.7.9.2", "placeOfBirth"),
+    ("1.3.6.1.5.5.7.9.3", "gender"),
+    ("1.3.6.1.5.5.7.9.4", "countryOfCitizenship"),
+    ("1.3.6.1.5.5.7.9.5", "countryOfResidence"),
+];
+
+/// Name of a subjectDirectoryAttributes attribute (RFC 3739 §3.2.2), or of a name
+/// attribute type.
+pub fn directory_attribute(oid: &str) -> Option<&'static str> {
+    lookup(DIRECTORY_ATTRIBUTES, oid).or_else(|| attribute_type(oid))
 }
 
 const ATTRIBUTES: &[(&str, &str)] = &[

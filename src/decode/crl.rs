@@ -68,6 +68,10 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         ExtValue::Text(t) if e.oid == "2.5.29.20" => Some(t.text.clone()),
         _ => None,
     });
+    let base_crl_number = extensions.iter().find_map(|e| match &e.value {
+        ExtValue::Text(t) if e.oid == "2.5.29.27" => Some(t.text.clone()),
+        _ => None,
+    });
     let authority_key_id = extensions.iter().find_map(|e| match &e.value {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
@@ -78,6 +82,7 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         this_update,
         next_update,
         crl_number,
+        base_crl_number,
         authority_key_id,
         signature_algorithm: x509::signature_name(&sig_oid),
         extensions,
@@ -153,7 +158,8 @@ fn entries(shared: &std::sync::Arc<[u8]>, seq: &Tlv<'_>) -> Result<RevokedList, 
 }
 
 /// Decodes one entry: `SEQUENCE { userCertificate INTEGER, revocationDate Time,
-/// crlEntryExtensions Extensions OPTIONAL }`.
+/// crlEntryExtensions Extensions OPTIONAL }`. `certificate_issuer` is the entry's own
+/// certificateIssuer only; [`iter_entries`] carries it to the entries that follow.
 fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
     if entry.tag != tlv::SEQUENCE {
         return Err("not a SEQUENCE".to_string());
@@ -161,35 +167,123 @@ fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
     let mut kids = entry.children();
     let serial = next(&mut kids, tlv::INTEGER, "serial")?;
     let date = time(&next_any(&mut kids, "revocationDate")?)?;
-    let mut reason = None;
-    if let Some(exts) = kids.next() {
-        let exts = exts.map_err(|e| e.to_string())?;
-        for ext in exts.children().filter_map(Result::ok) {
-            let mut f = ext.children().filter_map(Result::ok);
-            let Some(oid) = f.next() else { continue };
-            if oids::dotted(oid.value).as_deref() != Some("2.5.29.21") {
-                continue;
-            }
-            // extnValue (after an optional critical BOOLEAN) wraps an ENUMERATED.
-            let value = f.find(|t| t.tag == tlv::OCTET_STRING);
-            reason = value
-                .and_then(|v| tlv::read(v.value).ok())
-                .and_then(|(e, _)| e.value.first().copied())
-                .map(x509::reason_name);
-        }
-    }
-    Ok(Revoked {
+    let mut revoked = Revoked {
         serial: cert::serial_hex(serial.value),
         revocation_date: date,
-        reason,
-    })
+        reason: None,
+        certificate_issuer: None,
+        invalidity_date: None,
+        extensions: Vec::new(),
+    };
+    if let Some(exts) = kids.next() {
+        let exts = exts.map_err(|e| e.to_string())?;
+        for ext in exts.children() {
+            match ext {
+                Ok(ext) => {
+                    let decoded = entry_extension(&ext, &mut revoked);
+                    revoked.extensions.push(decoded);
+                }
+                // The entry is kept; what cannot be walked is shown, not dropped.
+                Err(e) => {
+                    revoked.extensions.push(unreadable(
+                        None,
+                        format!("malformed crlEntryExtensions: {e}"),
+                        exts.raw,
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+    Ok(revoked)
 }
 
-/// Iterates the entries of a validated list.
+/// An entry extension that could not be decoded, with the DER it came from.
+fn unreadable(oid: Option<&[u8]>, error: String, der: &[u8]) -> crate::model::Extension {
+    // No readable OID shows as the empty-OID placeholder, never as a plausible OID.
+    let oid = oids::display(oid.unwrap_or(&[]));
+    crate::model::Extension {
+        name: oids::name_or_oid(oids::extension(&oid), &oid),
+        oid,
+        critical: false,
+        value: ExtValue::Error(crate::model::ErrorValue {
+            error,
+            hex: hex::encode(der),
+        }),
+    }
+}
+
+/// One entry extension as the model has it; reasonCode, invalidityDate and
+/// certificateIssuer also fill their fields of `revoked`. An extension x509-parser cannot
+/// read is kept as an error value with its DER, never dropped.
+fn entry_extension(ext: &Tlv<'_>, revoked: &mut Revoked) -> crate::model::Extension {
+    use x509_parser::extensions::ParsedExtension;
+    let parsed = match X509Extension::from_der(ext.raw) {
+        Ok((_, parsed)) => parsed,
+        Err(e) => {
+            let oid = ext
+                .children()
+                .next()
+                .and_then(Result::ok)
+                .filter(|t| t.tag == tlv::OID);
+            return unreadable(
+                oid.map(|t| t.value),
+                format!("malformed extension: {e}"),
+                ext.raw,
+            );
+        }
+    };
+    match parsed.parsed_extension() {
+        ParsedExtension::ReasonCode(code) => revoked.reason = Some(x509::reason_name(code.0)),
+        ParsedExtension::InvalidityDate(t) => revoked.invalidity_date = Some(x509::time(*t)),
+        _ => {}
+    }
+    let decoded = x509::extensions(std::slice::from_ref(&parsed))
+        .pop()
+        .unwrap_or_else(|| crate::model::Extension {
+            oid: String::new(),
+            name: String::new(),
+            critical: parsed.critical,
+            value: ExtValue::Error(crate::model::ErrorValue {
+                error: "not decoded".to_string(),
+                hex: hex::encode(parsed.value),
+            }),
+        });
+    if decoded.oid == "2.5.29.29" {
+        if let ExtValue::Names(names) = &decoded.value {
+            revoked.certificate_issuer = Some(issuer_text(names));
+        }
+    }
+    decoded
+}
+
+/// certificateIssuer as one string: its directory name(s) in RFC 4514 (what it nearly
+/// always is), any other name as `TYPE:value`.
+fn issuer_text(names: &[crate::model::GeneralName]) -> String {
+    names
+        .iter()
+        .map(|n| match n.kind.as_str() {
+            "dirname" => n.value.clone(),
+            _ => format!("{}:{}", n.label(), n.value),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Iterates the entries of a validated list. Each entry without a certificateIssuer of its
+/// own gets the one in force (RFC 5280 §5.3.3: the last one before it in the list).
 pub fn iter_entries(bytes: &[u8]) -> impl Iterator<Item = Revoked> + '_ {
+    let mut issuer: Option<String> = None;
     tlv::iter(bytes)
         .filter_map(Result::ok)
         .filter_map(|t| parse_entry(&t).ok())
+        .map(move |mut r| {
+            match &r.certificate_issuer {
+                Some(own) => issuer = Some(own.clone()),
+                None => r.certificate_issuer.clone_from(&issuer),
+            }
+            r
+        })
 }
 
 #[cfg(test)]
@@ -219,6 +313,150 @@ mod tests {
             ours.issuer,
             dn::format_name(theirs.issuer().as_raw()).unwrap()
         );
+    }
+
+    /// The DER of a one-block PEM fixture.
+    fn pem_der(pem: &str) -> Vec<u8> {
+        use base64::Engine as _;
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap()
+    }
+
+    fn json(pem: &str) -> serde_json::Value {
+        serde_json::to_value(decode(&pem_der(pem)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn indirect_crl_entries_keep_their_extensions() {
+        let v = json(include_str!("../../fixtures/extensions/indirect.crl"));
+        let e = &v["revoked"];
+        // 01: the CRL issuer's, with its reason and invalidity date.
+        assert_eq!(e[0]["certificate_issuer"], serde_json::Value::Null);
+        assert_eq!(e[0]["reason"], "keyCompromise");
+        assert_eq!(e[0]["invalidity_date"], "2023-12-01T00:00:00Z");
+        assert_eq!(e[0]["extensions"][0]["name"], "cRLReason");
+        assert_eq!(e[0]["extensions"][1]["name"], "invalidityDate");
+        // 02: certificateIssuer switches to Other CA (critical, kept as an extension too).
+        assert_eq!(e[1]["certificate_issuer"], "CN=Other CA,O=Example");
+        assert_eq!(e[1]["extensions"][0]["name"], "certificateIssuer");
+        assert_eq!(e[1]["extensions"][0]["critical"], true);
+        assert_eq!(
+            e[1]["extensions"][0]["value"][0]["value"],
+            "CN=Other CA,O=Example"
+        );
+        assert_eq!(e[1]["invalidity_date"], serde_json::Value::Null);
+        // 03: no extension of its own, still Other CA's (RFC 5280 §5.3.3).
+        assert_eq!(e[2]["certificate_issuer"], "CN=Other CA,O=Example");
+        assert_eq!(e[2]["extensions"], serde_json::json!([]));
+        // 04: back to the CRL issuer, with an unknown critical extension kept.
+        assert_eq!(
+            e[3]["certificate_issuer"],
+            "CN=certscope extensions CA,O=certscope"
+        );
+        assert_eq!(e[3]["extensions"][1]["oid"], "2.999.20");
+        assert_eq!(e[3]["extensions"][1]["critical"], true);
+        assert_eq!(e[3]["extensions"][1]["value"]["text"], "entry extension");
+    }
+
+    #[test]
+    fn issuing_distribution_point() {
+        let v = json(include_str!("../../fixtures/extensions/indirect.crl"));
+        assert_eq!(v["base_crl_number"], serde_json::Value::Null);
+        assert_eq!(
+            v["extensions"][1]["value"],
+            serde_json::json!({
+                "names": [{"type": "uri", "value": "http://crl.example/indirect.crl"}],
+                "only_contains_user_certs": false,
+                "only_contains_ca_certs": false,
+                "only_contains_attribute_certs": false,
+                "only_some_reasons": ["keyCompromise", "cACompromise"],
+                "indirect_crl": true,
+            })
+        );
+        let v = json(include_str!("../../fixtures/extensions/ca-only.crl"));
+        assert_eq!(v["extensions"][1]["value"]["only_contains_ca_certs"], true);
+        assert_eq!(v["extensions"][1]["value"]["names"], serde_json::json!([]));
+        let v = json(include_str!("../../fixtures/extensions/attribute-only.crl"));
+        assert_eq!(
+            v["extensions"][1]["value"]["only_contains_attribute_certs"],
+            true
+        );
+    }
+
+    #[test]
+    fn delta_crl_is_labelled() {
+        let v = json(include_str!("../../fixtures/extensions/delta.crl"));
+        assert_eq!(v["base_crl_number"], "7");
+        assert_eq!(v["extensions"][1]["name"], "deltaCRLIndicator");
+        assert_eq!(
+            v["extensions"][1]["value"],
+            serde_json::json!({"text": "7"})
+        );
+        assert_eq!(
+            v["extensions"][2]["value"]["names"],
+            serde_json::json!([{"type": "relativename", "value": "CN=dp1"}])
+        );
+        assert_eq!(
+            v["extensions"][2]["value"]["only_contains_user_certs"],
+            true
+        );
+        assert_eq!(v["revoked"][0]["reason"], "removeFromCRL");
+    }
+
+    /// A CRL (unsigned: decoding does not verify) with one entry whose
+    /// crlEntryExtensions content is `exts`.
+    fn crl_with_entry_extensions(exts: &[u8]) -> Vec<u8> {
+        fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = Vec::new();
+            tlv::write_header(&mut out, tag, content.len());
+            out.extend_from_slice(content);
+            out
+        }
+        let alg = tlv(0x30, &[0x06, 0x03, 0x2b, 0x65, 0x70]);
+        let name = tlv(
+            0x30,
+            &tlv(
+                0x31,
+                &tlv(0x30, &[0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, b'x']),
+            ),
+        );
+        let date = tlv(0x17, b"240101000000Z");
+        let entry = tlv(
+            0x30,
+            &[&[0x02, 0x01, 0x05][..], &date, &tlv(0x30, exts)].concat(),
+        );
+        let tbs = tlv(
+            0x30,
+            &[
+                &[0x02, 0x01, 0x01][..],
+                &alg,
+                &name,
+                &date,
+                &tlv(0x30, &entry),
+            ]
+            .concat(),
+        );
+        tlv(0x30, &[&tbs[..], &alg, &[0x03, 0x01, 0x00]].concat())
+    }
+
+    #[test]
+    fn a_bad_entry_extension_is_shown_not_fatal() {
+        // An Extension without its extnValue: the OID is kept, the value is an error.
+        let der = crl_with_entry_extensions(&[0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x15]);
+        let crl = decode(&der).unwrap();
+        let e = crl.revoked.iter().next().unwrap();
+        assert_eq!(e.serial, "05");
+        assert_eq!(e.extensions.len(), 1);
+        assert_eq!(e.extensions[0].oid, "2.5.29.21");
+        assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
+        // crlEntryExtensions cut short inside: the entry stays, with an error extension.
+        let der = crl_with_entry_extensions(&[0x30, 0x09, 0x06, 0x03]);
+        let crl = decode(&der).unwrap();
+        let e = crl.revoked.iter().next().unwrap();
+        assert_eq!(e.extensions[0].oid, "<invalid OID: empty>");
+        assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
     }
 
     #[test]

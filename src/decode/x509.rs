@@ -6,12 +6,14 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use x509_parser::extensions::{
     DistributionPointName, GeneralName as XName, ParsedExtension, X509Extension,
 };
+use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 
 use crate::dn;
 use crate::model::{
-    AccessDescription, AuthorityKeyId, BasicConstraints, DistributionPoint, ErrorValue, ExtValue,
-    Extension, GeneralName, NameConstraints, Policy, Sct, Timestamp,
+    AccessDescription, AuthorityKeyId, BasicConstraints, CertificateTemplate, DirectoryAttribute,
+    DistributionPoint, ErrorValue, ExtValue, Extension, GeneralName, IssuingDistributionPoint,
+    NameConstraints, Policy, PrivateKeyUsagePeriod, Sct, Timestamp,
 };
 use crate::model::{KeyIdValue, RawValue, TextValue};
 use crate::oids;
@@ -174,6 +176,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
     };
     let value = match ext.parsed_extension() {
         _ if oid == "2.5.29.37" => eku(ext.value),
+        _ if own_decoder(&oid) => decode_own(&oid, ext),
         ParsedExtension::SubjectAlternativeName(san) => ExtValue::Names(names(&san.general_names)),
         ParsedExtension::IssuerAlternativeName(ian) => ExtValue::Names(names(&ian.general_names)),
         ParsedExtension::KeyUsage(ku) => ExtValue::Flags(flag_names(ku.flags, &KEY_USAGE_BITS)),
@@ -266,6 +269,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .map(|s| Sct {
                     version: s.version.0,
                     log_id: hex::encode(s.id.key_id),
+                    log: crate::ctlogs::name(s.id.key_id).map(str::to_string),
                     timestamp: sct_time(s.timestamp),
                     signature_algorithm: tls_signature_name(
                         s.signature.hash_alg_id,
@@ -328,6 +332,300 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
     }
 }
 
+/// Extensions decoded here from their DER rather than by x509-parser, which does not know
+/// them (or, for the IDP, drops a relative name).
+fn own_decoder(oid: &str) -> bool {
+    matches!(
+        oid,
+        "2.5.29.9"
+            | "2.5.29.16"
+            | "2.5.29.27"
+            | "2.5.29.28"
+            | "2.5.29.29"
+            | "2.5.29.46"
+            | "1.3.6.1.5.5.7.1.24"
+            | "1.3.6.1.4.1.311.20.2"
+            | "1.3.6.1.4.1.311.21.7"
+            | "1.3.6.1.4.1.311.21.10"
+    )
+}
+
+/// The value of an extension [`own_decoder`] names; a value that does not decode is an
+/// [`ExtValue::Error`] with its hex.
+fn decode_own(oid: &str, ext: &X509Extension<'_>) -> ExtValue {
+    let der = ext.value;
+    let decoded = match oid {
+        "2.5.29.9" => directory_attributes(der),
+        "2.5.29.16" => private_key_usage_period(der),
+        "2.5.29.27" => integer_text(der),
+        "2.5.29.28" => issuing_distribution_point(der),
+        // certificateIssuer is GeneralNames (as SAN); freshestCRL is CRLDistributionPoints;
+        // MS application policies are certificatePolicies whose ids are EKU purposes.
+        "2.5.29.29" => as_other("2.5.29.17", ext),
+        "2.5.29.46" => as_other("2.5.29.31", ext),
+        "1.3.6.1.4.1.311.21.10" => as_other("2.5.29.32", ext).map(|v| match v {
+            ExtValue::Policies(ps) => ExtValue::Policies(
+                ps.into_iter()
+                    .map(|p| Policy {
+                        name: oids::extended_key_usage(&p.oid).map(str::to_string),
+                        ..p
+                    })
+                    .collect(),
+            ),
+            other => other,
+        }),
+        "1.3.6.1.5.5.7.1.24" => tls_features(der),
+        "1.3.6.1.4.1.311.20.2" => one(der)
+            .and_then(|t| dn::decode_string(&t).ok_or_else(|| "not a string".to_string()))
+            .map(|text| ExtValue::Text(TextValue { text })),
+        "1.3.6.1.4.1.311.21.7" => certificate_template(der),
+        _ => Err("no decoder".to_string()),
+    };
+    decoded.unwrap_or_else(|error| {
+        ExtValue::Error(ErrorValue {
+            error,
+            hex: hex::encode(der),
+        })
+    })
+}
+
+/// Exactly one TLV, nothing after it.
+fn one(der: &[u8]) -> Result<tlv::Tlv<'_>, String> {
+    match tlv::read(der) {
+        Ok((t, [])) => Ok(t),
+        Ok(_) => Err("bytes after the value".to_string()),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+/// The children of a SEQUENCE, each well formed.
+fn sequence<'a>(t: &tlv::Tlv<'a>) -> Result<Vec<tlv::Tlv<'a>>, String> {
+    if t.tag != tlv::SEQUENCE {
+        return Err(format!("expected a SEQUENCE, found tag {:#04x}", t.tag));
+    }
+    t.child_vec().map_err(|e| e.to_string())
+}
+
+/// The value decoded as if it were the extension `as_oid` (same syntax, which x509-parser
+/// knows by that OID only): the extension is re-encoded under that OID and parsed.
+fn as_other(as_oid: &str, ext: &X509Extension<'_>) -> Result<ExtValue, String> {
+    let oid = oids::encode(as_oid).ok_or("bad OID")?;
+    let mut body = Vec::with_capacity(ext.value.len() + oid.len() + 16);
+    tlv::write_header(&mut body, tlv::OID, oid.len());
+    body.extend_from_slice(&oid);
+    tlv::write_header(&mut body, tlv::OCTET_STRING, ext.value.len());
+    body.extend_from_slice(ext.value);
+    let mut der = Vec::with_capacity(body.len() + 6);
+    tlv::write_header(&mut der, tlv::SEQUENCE, body.len());
+    der.extend_from_slice(&body);
+    let (_, parsed) = X509Extension::from_der(&der).map_err(|e| e.to_string())?;
+    Ok(extension(&parsed).value)
+}
+
+/// An INTEGER as decimal (deltaCRLIndicator's base CRL number).
+fn integer_text(der: &[u8]) -> Result<ExtValue, String> {
+    let t = one(der)?;
+    if t.tag != tlv::INTEGER || t.value.is_empty() {
+        return Err("not an INTEGER".to_string());
+    }
+    Ok(ExtValue::Text(TextValue {
+        text: super::cert::serial_decimal(t.value),
+    }))
+}
+
+/// A non-negative INTEGER that fits 64 bits.
+fn small_uint(t: &tlv::Tlv<'_>) -> Result<u64, String> {
+    let too_big = || "INTEGER out of range".to_string();
+    if t.tag != tlv::INTEGER || t.value.is_empty() {
+        return Err("not an INTEGER".to_string());
+    }
+    if t.value.first().is_some_and(|b| b & 0x80 != 0) {
+        return Err("negative INTEGER".to_string());
+    }
+    let digits = match t.value {
+        [0, rest @ ..] => rest,
+        all => all,
+    };
+    if digits.len() > 8 {
+        return Err(too_big());
+    }
+    Ok(digits.iter().fold(0u64, |n, b| (n << 8) | u64::from(*b)))
+}
+
+/// issuingDistributionPoint (RFC 5280 §5.2.5): `SEQUENCE { distributionPoint [0]
+/// DistributionPointName OPTIONAL, onlyContainsUserCerts [1] BOOLEAN DEFAULT FALSE,
+/// onlyContainsCACerts [2], onlySomeReasons [3] ReasonFlags OPTIONAL, indirectCRL [4],
+/// onlyContainsAttributeCerts [5] }`, every tag IMPLICIT.
+fn issuing_distribution_point(der: &[u8]) -> Result<ExtValue, String> {
+    let mut idp = IssuingDistributionPoint {
+        names: Vec::new(),
+        only_contains_user_certs: false,
+        only_contains_ca_certs: false,
+        only_contains_attribute_certs: false,
+        only_some_reasons: Vec::new(),
+        indirect_crl: false,
+    };
+    let flag = |t: &tlv::Tlv<'_>| match t.value {
+        [b] => Ok(*b != 0),
+        _ => Err(format!("[{}] is not a BOOLEAN", t.tag & 0x1f)),
+    };
+    for field in sequence(&one(der)?)? {
+        match field.tag {
+            0xa0 => idp.names = distribution_point_name(&field)?,
+            0x81 => idp.only_contains_user_certs = flag(&field)?,
+            0x82 => idp.only_contains_ca_certs = flag(&field)?,
+            0x83 => idp.only_some_reasons = flag_names(bit_string_flags(&field)?, &REASON_BITS),
+            0x84 => idp.indirect_crl = flag(&field)?,
+            0x85 => idp.only_contains_attribute_certs = flag(&field)?,
+            other => return Err(format!("unexpected field (tag {other:#04x})")),
+        }
+    }
+    Ok(ExtValue::IssuingDistributionPoint(idp))
+}
+
+/// DistributionPointName inside its `[0]`: fullName `[0] GeneralNames` or
+/// nameRelativeToCRLIssuer `[1] RelativeDistinguishedName` (as a `relativename`, RFC 4514).
+fn distribution_point_name(explicit: &tlv::Tlv<'_>) -> Result<Vec<GeneralName>, String> {
+    let choice = one(explicit.value)?;
+    match choice.tag {
+        0xa0 => choice
+            .children()
+            .map(|n| {
+                let n = n.map_err(|e| e.to_string())?;
+                let (_, name) = XName::from_der(n.raw).map_err(|e| e.to_string())?;
+                Ok(general_name(&name))
+            })
+            .collect(),
+        0xa1 => Ok(vec![GeneralName::new("relativename", rdn_text(&choice))]),
+        other => Err(format!(
+            "unexpected DistributionPointName (tag {other:#04x})"
+        )),
+    }
+}
+
+/// A `[1] IMPLICIT` RelativeDistinguishedName as RFC 4514, formatted as a one-RDN Name.
+fn rdn_text(rdn: &tlv::Tlv<'_>) -> String {
+    let mut set = Vec::with_capacity(rdn.value.len() + 4);
+    tlv::write_header(&mut set, tlv::SET, rdn.value.len());
+    set.extend_from_slice(rdn.value);
+    let mut name = Vec::with_capacity(set.len() + 4);
+    tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
+    name.extend_from_slice(&set);
+    dn::format_name(&name)
+        .unwrap_or_else(|| format!("<malformed relative name {}>", hex::encode(rdn.raw)))
+}
+
+/// The named bits of a (possibly IMPLICIT-tagged) BIT STRING, bit 0 first, as flags.
+fn bit_string_flags(t: &tlv::Tlv<'_>) -> Result<u16, String> {
+    let Some((_unused, bytes)) = t.value.split_first() else {
+        return Err("empty BIT STRING".to_string());
+    };
+    let mut flags = 0u16;
+    for (i, b) in bytes.iter().take(2).enumerate() {
+        for bit in 0..8 {
+            if b & (0x80 >> bit) != 0 {
+                flags |= 1 << (i * 8 + bit);
+            }
+        }
+    }
+    Ok(flags)
+}
+
+/// privateKeyUsagePeriod: `SEQUENCE { notBefore [0] IMPLICIT GeneralizedTime OPTIONAL,
+/// notAfter [1] IMPLICIT GeneralizedTime OPTIONAL }`.
+fn private_key_usage_period(der: &[u8]) -> Result<ExtValue, String> {
+    let mut period = PrivateKeyUsagePeriod {
+        not_before: None,
+        not_after: None,
+    };
+    for field in sequence(&one(der)?)? {
+        let text = generalized_time(field.value)?;
+        match field.tag {
+            0x80 => period.not_before = Some(text),
+            0x81 => period.not_after = Some(text),
+            other => return Err(format!("unexpected field (tag {other:#04x})")),
+        }
+    }
+    Ok(ExtValue::PrivateKeyUsagePeriod(period))
+}
+
+/// The content octets of a GeneralizedTime as RFC 3339.
+fn generalized_time(content: &[u8]) -> Result<String, String> {
+    let mut der = Vec::with_capacity(content.len() + 2);
+    tlv::write_header(&mut der, tlv::GENERALIZED_TIME, content.len());
+    der.extend_from_slice(content);
+    let (_, t) = ASN1Time::from_der(&der).map_err(|e| format!("time: {e}"))?;
+    Ok(time(t).to_string())
+}
+
+/// subjectDirectoryAttributes: `SEQUENCE OF Attribute { type OID, values SET OF ANY }`.
+fn directory_attributes(der: &[u8]) -> Result<ExtValue, String> {
+    sequence(&one(der)?)?
+        .iter()
+        .map(|attr| {
+            let fields = sequence(attr)?;
+            let (Some(oid), Some(set)) = (fields.first(), fields.get(1)) else {
+                return Err("attribute without type and values".to_string());
+            };
+            if oid.tag != tlv::OID || set.tag != tlv::SET {
+                return Err("attribute is not { OID, SET }".to_string());
+            }
+            let values = set
+                .children()
+                .map(|v| {
+                    let v = v.map_err(|e| e.to_string())?;
+                    Ok(match v.tag {
+                        tlv::GENERALIZED_TIME => generalized_time(v.value)?,
+                        _ => dn::decode_string(&v).unwrap_or_else(|| hex::encode(v.raw)),
+                    })
+                })
+                .collect::<Result<Vec<String>, String>>()?;
+            Ok(DirectoryAttribute {
+                oid: oids::display(oid.value),
+                name: oids::display_name(oid.value, oids::directory_attribute),
+                values,
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(ExtValue::Attributes)
+}
+
+/// TLS feature (RFC 7633): `SEQUENCE OF INTEGER`, TLS extension numbers.
+fn tls_features(der: &[u8]) -> Result<ExtValue, String> {
+    sequence(&one(der)?)?
+        .iter()
+        .map(|t| {
+            Ok(match small_uint(t)? {
+                5 => "status_request".to_string(),
+                17 => "status_request_v2".to_string(),
+                n => n.to_string(),
+            })
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .map(ExtValue::Flags)
+}
+
+/// Microsoft certificate template: `SEQUENCE { templateID OID, templateMajorVersion INTEGER
+/// OPTIONAL, templateMinorVersion INTEGER OPTIONAL }`.
+fn certificate_template(der: &[u8]) -> Result<ExtValue, String> {
+    let fields = sequence(&one(der)?)?;
+    let mut it = fields.iter();
+    let id = it
+        .next()
+        .filter(|t| t.tag == tlv::OID)
+        .ok_or("no templateID")?;
+    let major = it.next().map(small_uint).transpose()?;
+    let minor = it.next().map(small_uint).transpose()?;
+    if it.next().is_some() {
+        return Err("fields after templateMinorVersion".to_string());
+    }
+    Ok(ExtValue::CertificateTemplate(CertificateTemplate {
+        template: oids::display(id.value),
+        major_version: major,
+        minor_version: minor,
+    }))
+}
+
 /// The nameRelativeToCRLIssuer of each distribution point in a cRLDistributionPoints
 /// value, as RFC 4514 (`CN=dp+2.999.9=#0c...`), read from the DER: x509-parser 0.18 reads
 /// that `[1] IMPLICIT` SET as if it kept its SET tag and drops it. The RDN is formatted as
@@ -344,17 +642,7 @@ fn relative_names(der: &[u8]) -> Vec<Option<String>> {
             let dp = dp.ok()?;
             let name = dp.children().next()?.ok().filter(|t| t.tag == 0xa0)?;
             let rdn = name.children().next()?.ok().filter(|t| t.tag == 0xa1)?;
-            let mut set = Vec::with_capacity(rdn.value.len() + 4);
-            tlv::write_header(&mut set, tlv::SET, rdn.value.len());
-            set.extend_from_slice(rdn.value);
-            let mut name = Vec::with_capacity(set.len() + 4);
-            tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
-            name.extend_from_slice(&set);
-            Some(
-                dn::format_name(&name).unwrap_or_else(|| {
-                    format!("<malformed relative name {}>", hex::encode(rdn.raw))
-                }),
-            )
+            Some(rdn_text(&rdn))
         })
         .collect()
 }
@@ -443,5 +731,99 @@ fn tls_signature_name(hash: u8, sig: u8) -> String {
         1 => format!("sha{}WithRSAEncryption", h.trim_start_matches("SHA")),
         3 => format!("ecdsa-with-{h}"),
         _ => format!("{h}/signature {sig}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::{json, Value};
+
+    /// The extension values of a one-certificate PEM fixture, by extension name.
+    fn exts(pem: &str) -> std::collections::BTreeMap<String, Value> {
+        use base64::Engine as _;
+        let b64: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
+        let der = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .unwrap();
+        let cert = super::super::cert::decode(&der).unwrap().cert;
+        cert.extensions
+            .iter()
+            .map(|e| (e.name.clone(), serde_json::to_value(&e.value).unwrap()))
+            .collect()
+    }
+
+    #[test]
+    fn misc_extensions_are_decoded() {
+        let e = exts(include_str!("../../fixtures/extensions/misc.pem"));
+        assert_eq!(
+            e["freshestCRL"],
+            json!([{"names": [{"type": "uri", "value": "http://crl.example/delta.crl"}],
+                    "reasons": [], "crl_issuer": []}])
+        );
+        assert_eq!(
+            e["privateKeyUsagePeriod"],
+            json!({"not_before": "2020-01-01T00:00:00Z", "not_after": "2030-01-01T00:00:00Z"})
+        );
+        assert_eq!(
+            e["subjectDirectoryAttributes"],
+            json!([
+                {"oid": "1.3.6.1.5.5.7.9.1", "name": "dateOfBirth",
+                 "values": ["1970-01-01T12:00:00Z"]},
+                {"oid": "1.3.6.1.5.5.7.9.4", "name": "countryOfCitizenship",
+                 "values": ["DE", "FR"]},
+                {"oid": "2.999.21", "name": "2.999.21", "values": ["02012a"]},
+            ])
+        );
+        assert_eq!(e["msCertificateTemplateName"], json!({"text": "WebServer"}));
+        assert_eq!(
+            e["msCertificateTemplate"],
+            json!({"template": "1.3.6.1.4.1.311.21.8.1.2.3", "major_version": 100,
+                   "minor_version": 3})
+        );
+        assert_eq!(
+            e["msApplicationPolicies"],
+            json!([{"oid": "1.3.6.1.5.5.7.3.2", "name": "clientAuth", "qualifiers": []},
+                   {"oid": "1.3.6.1.4.1.311.20.2.2", "name": "msSmartcardLogin",
+                    "qualifiers": []}])
+        );
+    }
+
+    #[test]
+    fn ct_extensions_are_decoded() {
+        let e = exts(include_str!("../../fixtures/extensions/ct.pem"));
+        assert_eq!(e["tlsFeature"], json!(["status_request"]));
+        let scts = &e["ctPrecertificateSCTs"];
+        assert_eq!(scts[0]["log"], "Google 'Argon2024' log");
+        assert_eq!(
+            scts[0]["log_id"],
+            "eecdd064d5db1acec55cb79db4cd13a23287467cbcecdec351485946711fb59b"
+        );
+        assert_eq!(scts[1]["log"], Value::Null);
+        let e = exts(include_str!("../../fixtures/extensions/precert.pem"));
+        assert_eq!(e["ctPrecertificatePoison"], json!({"text": "present"}));
+    }
+
+    #[test]
+    fn policy_controls_are_decoded() {
+        let e = exts(include_str!("../../fixtures/extensions/policies.pem"));
+        assert_eq!(
+            e["policyMappings"],
+            json!([
+                "1.3.6.1.4.1.55555.2.1 -> 2.23.140.1.2.1",
+                "1.3.6.1.4.1.55555.2.2 -> 2.23.140.1.2.2"
+            ])
+        );
+        assert_eq!(
+            e["policyConstraints"],
+            json!({"text": "require explicit policy: 0, inhibit policy mapping: 1"})
+        );
+        assert_eq!(e["inhibitAnyPolicy"], json!({"text": "skip certs: 2"}));
+        assert_eq!(
+            e["subjectInfoAccess"],
+            json!([{"method": "caRepository",
+                    "location": {"type": "uri", "value": "http://repo.example/"}},
+                   {"method": "timeStamping",
+                    "location": {"type": "uri", "value": "http://tsa.example/"}}])
+        );
     }
 }

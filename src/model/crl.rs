@@ -13,6 +13,15 @@ pub struct Revoked {
     pub revocation_date: Timestamp,
     /// CRLReason (`keyCompromise`, ...), when given.
     pub reason: Option<String>,
+    /// The issuer of the revoked certificate when it is not the CRL issuer (indirect CRLs,
+    /// RFC 5280 §5.3.3): the name of the last certificateIssuer entry extension at or
+    /// before this entry, RFC 4514; `None` while no entry has had one (the CRL issuer).
+    pub certificate_issuer: Option<String>,
+    /// invalidityDate entry extension.
+    pub invalidity_date: Option<Timestamp>,
+    /// Every entry extension, in entry order (reasonCode, invalidityDate and
+    /// certificateIssuer included).
+    pub extensions: Vec<Extension>,
 }
 
 /// A decoded CRL.
@@ -28,6 +37,9 @@ pub struct Crl {
     pub next_update: Option<Timestamp>,
     /// The CRL number extension, in decimal.
     pub crl_number: Option<String>,
+    /// For a delta CRL, the number of its base CRL (deltaCRLIndicator, §5.2.4), decimal;
+    /// `None` for a complete CRL.
+    pub base_crl_number: Option<String>,
     /// Authority key identifier, lower hex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub authority_key_id: Option<String>,

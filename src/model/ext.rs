@@ -109,10 +109,61 @@ pub struct Sct {
     pub version: u8,
     /// The log's id, lower hex.
     pub log_id: String,
+    /// The log's description from the bundled CT log list (`Google 'Argon2024' log`),
+    /// when the id is in it ([`crate::ctlogs`]).
+    pub log: Option<String>,
     /// When the log saw the certificate.
     pub timestamp: String,
     /// Signature algorithm (`ecdsa-with-SHA256`, ...).
     pub signature_algorithm: String,
+}
+
+/// Issuing distribution point of a CRL (§5.2.5).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct IssuingDistributionPoint {
+    /// distributionPoint: fullName, or the nameRelativeToCRLIssuer as a `relativename`.
+    pub names: Vec<GeneralName>,
+    /// onlyContainsUserCerts.
+    pub only_contains_user_certs: bool,
+    /// onlyContainsCACerts.
+    pub only_contains_ca_certs: bool,
+    /// onlyContainsAttributeCerts.
+    pub only_contains_attribute_certs: bool,
+    /// onlySomeReasons (empty: every reason).
+    pub only_some_reasons: Vec<String>,
+    /// indirectCRL.
+    pub indirect_crl: bool,
+}
+
+/// Private key usage period (RFC 3280 §4.2.1.4).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PrivateKeyUsagePeriod {
+    /// notBefore, RFC 3339.
+    pub not_before: Option<String>,
+    /// notAfter, RFC 3339.
+    pub not_after: Option<String>,
+}
+
+/// One attribute of subjectDirectoryAttributes (§4.2.1.8).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DirectoryAttribute {
+    /// Attribute type, dotted ([`crate::oids::display`]).
+    pub oid: String,
+    /// Its name (`dateOfBirth`, ...) or the OID again.
+    pub name: String,
+    /// Values: strings as text, times as RFC 3339, anything else as DER hex.
+    pub values: Vec<String>,
+}
+
+/// Microsoft certificate template (1.3.6.1.4.1.311.21.7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CertificateTemplate {
+    /// templateID, dotted.
+    pub template: String,
+    /// templateMajorVersion.
+    pub major_version: Option<u64>,
+    /// templateMinorVersion.
+    pub minor_version: Option<u64>,
 }
 
 /// A decoded extension value. Serialized untagged: the shape follows the extension.
@@ -133,12 +184,20 @@ pub enum ExtValue {
     DistributionPoints(Vec<DistributionPoint>),
     /// AIA, SIA.
     Access(Vec<AccessDescription>),
-    /// Certificate policies.
+    /// Certificate policies, Microsoft application policies.
     Policies(Vec<Policy>),
     /// Name constraints.
     NameConstraints(NameConstraints),
     /// Embedded SCTs.
     Scts(Vec<Sct>),
+    /// Issuing distribution point.
+    IssuingDistributionPoint(IssuingDistributionPoint),
+    /// Private key usage period.
+    PrivateKeyUsagePeriod(PrivateKeyUsagePeriod),
+    /// Subject directory attributes.
+    Attributes(Vec<DirectoryAttribute>),
+    /// Microsoft certificate template.
+    CertificateTemplate(CertificateTemplate),
     /// A single textual value (CRL number, CRL reason, a comment, a policy mapping...).
     Text(TextValue),
     /// Not understood: the extnValue contents, lower hex.

@@ -252,12 +252,16 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
         if !t.rejected_for.is_empty() {
             out.field(2, "Rejected for", &t.rejected_for.join(", "))?;
         }
+        if let Some(k) = &t.key_id {
+            out.field(2, "Trust key ID", k)?;
+        }
     }
     extensions(out, &c.extensions)
 }
 
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
     out.field(2, "Subject", &sanitize_dn(&c.subject))?;
+    out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Public key", &c.public_key.summary())?;
     let verdict = if c.self_signature == "invalid" {
         out.paint(
@@ -302,6 +306,9 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     if let Some(n) = &c.crl_number {
         out.field(2, "CRL number", n)?;
     }
+    if let Some(base) = &c.base_crl_number {
+        out.field(2, "Delta CRL", &format!("yes, of base CRL number {base}"))?;
+    }
     out.field(2, "Signature", &c.signature_algorithm)?;
     extensions(out, &c.extensions)?;
     out.field(2, "Revoked", &c.revoked_count.to_string())?;
@@ -313,6 +320,17 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     for r in c.revoked.iter().take(shown) {
         let reason = r.reason.as_deref().unwrap_or("-");
         writeln!(out.w, "    {}  {}  {}", r.serial, r.revocation_date, reason)?;
+        // The reason is on the line already; every other entry extension (a critical or
+        // undecodable reason too) below it. A certificateIssuer shows where the issuer
+        // changes, as openssl prints it; the entries after it are that issuer's too.
+        let rest: Vec<&Extension> = r
+            .extensions
+            .iter()
+            .filter(|e| {
+                !(e.oid == "2.5.29.21" && !e.critical && matches!(e.value, ExtValue::Text(_)))
+            })
+            .collect();
+        extension_lines(out, 6, &rest)?;
     }
     if shown < c.revoked.len() {
         writeln!(
@@ -371,6 +389,16 @@ fn extensions<W: Write>(out: &mut Out<'_, W>, exts: &[Extension]) -> io::Result<
         return Ok(());
     }
     writeln!(out.w, "  {}", out.paint("1", "Extensions:"))?;
+    extension_lines(out, 4, &exts.iter().collect::<Vec<_>>())
+}
+
+/// Each extension at `indent`: `name (critical): value` on one line when it fits, else the
+/// name and its value lines two columns deeper.
+fn extension_lines<W: Write>(
+    out: &mut Out<'_, W>,
+    indent: usize,
+    exts: &[&Extension],
+) -> io::Result<()> {
     for e in exts {
         let name = if e.critical {
             format!("{} (critical)", e.name)
@@ -379,13 +407,17 @@ fn extensions<W: Write>(out: &mut Out<'_, W>, exts: &[Extension]) -> io::Result<
         };
         let lines = ext_lines(&e.value);
         match lines.as_slice() {
-            [one] if one.len() + name.len() < 70 => {
-                writeln!(out.w, "    {}: {}", out.paint("1", &name), sanitize(one))?
-            }
+            [one] if one.len() + name.len() + indent < 74 => writeln!(
+                out.w,
+                "{:indent$}{}: {}",
+                "",
+                out.paint("1", &name),
+                sanitize(one)
+            )?,
             _ => {
-                writeln!(out.w, "    {}:", out.paint("1", &name))?;
+                writeln!(out.w, "{:indent$}{}:", "", out.paint("1", &name))?;
                 for l in lines {
-                    writeln!(out.w, "      {}", sanitize(&l))?;
+                    writeln!(out.w, "{:w$}{}", "", sanitize(&l), w = indent + 2)?;
                 }
             }
         }
@@ -460,17 +492,67 @@ fn ext_lines(v: &ExtValue) -> Vec<String> {
         ExtValue::Scts(scts) => scts
             .iter()
             .flat_map(|s| {
-                [
-                    format!("log {}", s.log_id),
-                    format!(
-                        "  v{} at {}, {}",
-                        u32::from(s.version) + 1,
-                        s.timestamp,
-                        s.signature_algorithm
-                    ),
-                ]
+                let mut l = vec![format!("log {}", s.log_id)];
+                if let Some(name) = &s.log {
+                    l.push(format!("  {name}"));
+                }
+                l.push(format!(
+                    "  v{} at {}, {}",
+                    u32::from(s.version) + 1,
+                    s.timestamp,
+                    s.signature_algorithm
+                ));
+                l
             })
             .collect(),
+        ExtValue::IssuingDistributionPoint(idp) => {
+            let mut l: Vec<String> = idp.names.iter().map(gn).collect();
+            for (set, what) in [
+                (idp.only_contains_user_certs, "only user certificates"),
+                (idp.only_contains_ca_certs, "only CA certificates"),
+                (
+                    idp.only_contains_attribute_certs,
+                    "only attribute certificates",
+                ),
+            ] {
+                if set {
+                    l.push(what.to_string());
+                }
+            }
+            if !idp.only_some_reasons.is_empty() {
+                l.push(format!(
+                    "only some reasons: {}",
+                    idp.only_some_reasons.join(", ")
+                ));
+            }
+            if idp.indirect_crl {
+                l.push("indirect CRL".to_string());
+            }
+            if l.is_empty() {
+                l.push("(no fields: every certificate, every reason)".to_string());
+            }
+            l
+        }
+        ExtValue::PrivateKeyUsagePeriod(p) => vec![format!(
+            "not before {}, not after {}",
+            p.not_before.as_deref().unwrap_or("-"),
+            p.not_after.as_deref().unwrap_or("-")
+        )],
+        ExtValue::Attributes(attrs) => attrs
+            .iter()
+            .map(|a| format!("{}: {}", a.name, a.values.join(", ")))
+            .collect(),
+        ExtValue::CertificateTemplate(t) => {
+            let mut line = t.template.clone();
+            match (t.major_version, t.minor_version) {
+                (Some(major), Some(minor)) => {
+                    line.push_str(&format!(" (major version {major}, minor version {minor})"))
+                }
+                (Some(major), None) => line.push_str(&format!(" (major version {major})")),
+                (None, _) => {}
+            }
+            vec![line]
+        }
         ExtValue::Text(t) => vec![t.text.clone()],
         ExtValue::Raw(r) => match &r.text {
             Some(t) => vec![format!("{t:?} (hex {})", r.hex)],
