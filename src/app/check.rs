@@ -83,7 +83,12 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
         // only): say so with the inputs as the locator.
         eprintln!(
             "certscope: {}: nothing was checked (no certificate, CRL or CSR found)",
-            args.input.inputs.join(", ")
+            args.input
+                .inputs
+                .iter()
+                .map(|i| i.to_string_lossy())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     match args.format {
