@@ -270,6 +270,53 @@ pub struct ChainArgs {
     /// Output format; pem writes the chain's certificates leaf first.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Rules: rfc5280 (RFC 5280 §6.1) or webpki (plus CA/B Forum Baseline Requirements and
+    /// root-program rules).
+    #[arg(long, value_enum, default_value_t = ChainProfile::Rfc5280)]
+    pub profile: ChainProfile,
+    /// The leaf of every path must be valid for this DNS name (RFC 9525; SAN only).
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// The leaf of every path must carry this IP address in its SAN.
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<std::net::IpAddr>,
+    /// The leaf of every path must carry this email address (rfc822Name) in its SAN.
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// The leaf's extendedKeyUsage must allow this purpose.
+    #[arg(long, value_enum, value_name = "PURPOSE")]
+    pub purpose: Option<ChainPurpose>,
+    /// At most this many intermediate certificates between a leaf and its anchor.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+}
+
+/// `chain --profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainProfile {
+    /// RFC 5280 §6.1.
+    Rfc5280,
+    /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
+    Webpki,
+}
+
+/// `chain --purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainPurpose {
+    /// TLS server (serverAuth).
+    Server,
+    /// TLS client (clientAuth).
+    Client,
+    /// Code signing (codeSigning).
+    CodeSigning,
+    /// S/MIME (emailProtection).
+    Email,
+    /// Time stamping (timeStamping, critical and alone).
+    TimeStamping,
+    /// OCSP responses (OCSPSigning).
+    OcspSigning,
+    /// Any purpose (EKU not looked at).
+    Any,
 }
 
 /// `certscope check` options.

@@ -99,7 +99,12 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
             .unwrap_or_else(|| "(no keyUsage extension)".to_string()),
     )?;
     for p in &l.problems {
-        field(w, 5, "Problem", &sanitize(p))?;
+        field(
+            w,
+            5,
+            "Problem",
+            &format!("{} [{}; {}]", sanitize(&p.message), p.code, p.clause),
+        )?;
     }
     Ok(())
 }
