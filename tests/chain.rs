@@ -27,12 +27,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
          that issued no other input a path (issue 15), and the unrelated old root in this \
          bundle is self-signed and not trusted",
     ),
-    (
-        "ed448.pem",
-        "ed448-root.pem",
-        "no maintained Rust crate verifies Ed448 yet: certscope says \"not checked: ED448\" \
-         and does not call the chain complete",
-    ),
 ];
 
 #[test]

@@ -34,11 +34,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
          purpose does not accept it (the webpki profile does not either)",
     ),
     (
-        "dsa.pem",
-        "-",
-        "DSA signatures are not checked yet (docs/chain.md)",
-    ),
-    (
         "rsa-pss-salt20.pem",
         "-",
         "ring verifies RSA-PSS only with a salt as long as the digest",
