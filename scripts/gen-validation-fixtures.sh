@@ -180,6 +180,60 @@ subjectKeyIdentifier   = hash
 authorityKeyIdentifier = keyid:always
 subjectAltName         = DNS:valid.example
 
+[ ca_pol_ext ]
+basicConstraints       = critical,CA:TRUE
+keyUsage               = critical,keyCertSign,cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 1.3.6.1.4.1.55555.1.1,1.3.6.1.4.1.55555.1.2
+
+[ ca_pol_require_ext ]
+basicConstraints       = critical,CA:TRUE
+keyUsage               = critical,keyCertSign,cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 1.3.6.1.4.1.55555.1.1
+policyConstraints      = critical,requireExplicitPolicy:0
+
+[ ca_pol_map_ext ]
+basicConstraints       = critical,CA:TRUE
+keyUsage               = critical,keyCertSign,cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 1.3.6.1.4.1.55555.1.1
+policyMappings         = critical,1.3.6.1.4.1.55555.1.1:1.3.6.1.4.1.55555.1.9
+
+[ ca_pol_any_ext ]
+basicConstraints       = critical,CA:TRUE
+keyUsage               = critical,keyCertSign,cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 2.5.29.32.0
+
+[ ca_pol_any_inhibit_ext ]
+basicConstraints       = critical,CA:TRUE
+keyUsage               = critical,keyCertSign,cRLSign
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+certificatePolicies    = 2.5.29.32.0
+inhibitAnyPolicy       = critical,0
+
+[ leaf_pol1_ext ]
+basicConstraints       = critical,CA:FALSE
+keyUsage               = critical,digitalSignature
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName         = DNS:valid.example
+certificatePolicies    = 1.3.6.1.4.1.55555.1.1
+
+[ leaf_pol9_ext ]
+basicConstraints       = critical,CA:FALSE
+keyUsage               = critical,digitalSignature
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+subjectAltName         = DNS:valid.example
+certificatePolicies    = 1.3.6.1.4.1.55555.1.9
+
 [ leaf_no_san_ext ]
 basicConstraints       = critical,CA:FALSE
 keyUsage               = critical,digitalSignature
@@ -452,6 +506,38 @@ cat "$W/eku-others.pem" "$W/ca.pem" >"$V/eku-others.pem"
 leaf eku-time-stamping leaf_eku_ts_ext 1014
 cat "$W/eku-time-stamping.pem" "$W/ca.pem" >"$V/eku-time-stamping.pem"
 
+# Certificate policies (RFC 5280 §6.1.2-§6.1.5). P1 = 1.3.6.1.4.1.55555.1.1, P9 = ...1.9.
+# pol_chain NAME: leaf (LEAFEXT) <- NAME CA (CAEXT) <- root; or with a second CA between.
+pol_ca() { # pol_ca NAME EXT SERIAL ISSUERDIR
+    key p256 "$K/$1.pem"
+    sign "$4" "$K/$1.pem" "$O/CN=Certscope $1" "$W/$1.pem" "$2" "$3"
+}
+pol_leaf() { # pol_leaf NAME EXT SERIAL ISSUERDIR
+    key p256 "$K/$1.pem"
+    sign "$4" "$K/$1.pem" "$O/CN=valid.example" "$W/$1.pem" "$2" "$3"
+}
+pol_ca policy-ca ca_pol_ext 10 "$root_dir"
+pol_leaf policy-leaf leaf_pol1_ext 1030 "$(ca_dir policy-ca "$W/policy-ca.pem" "$K/policy-ca.pem")"
+cat "$W/policy-leaf.pem" "$W/policy-ca.pem" >"$V/policy.pem"
+pol_ca policy-req-ca ca_pol_require_ext 11 "$root_dir"
+pol_leaf policy-req-leaf leaf_ext 1031 "$(ca_dir policy-req-ca "$W/policy-req-ca.pem" "$K/policy-req-ca.pem")"
+cat "$W/policy-req-leaf.pem" "$W/policy-req-ca.pem" >"$V/policy-required.pem"
+pol_ca policy-map-ca ca_pol_map_ext 12 "$root_dir"
+pol_leaf policy-map-leaf leaf_pol9_ext 1032 "$(ca_dir policy-map-ca "$W/policy-map-ca.pem" "$K/policy-map-ca.pem")"
+cat "$W/policy-map-leaf.pem" "$W/policy-map-ca.pem" >"$V/policy-mapped.pem"
+# anyPolicy twice: CA1 (anyPolicy) <- CA2 (anyPolicy) <- leaf (P1); with inhibitAnyPolicy 0
+# in CA1, CA2's anyPolicy no longer counts.
+serial=13
+for v in any any-inhibit; do
+    ext=ca_pol_any_ext
+    [ "$v" = any-inhibit ] && ext=ca_pol_any_inhibit_ext
+    pol_ca "policy-$v-ca1" "$ext" "$serial" "$root_dir"
+    serial=15
+    pol_ca "policy-$v-ca2" ca_pol_any_ext 14 "$(ca_dir "policy-$v-ca1" "$W/policy-$v-ca1.pem" "$K/policy-$v-ca1.pem")"
+    pol_leaf "policy-$v-leaf" leaf_pol1_ext 1033 "$(ca_dir "policy-$v-ca2" "$W/policy-$v-ca2.pem" "$K/policy-$v-ca2.pem")"
+    cat "$W/policy-$v-leaf.pem" "$W/policy-$v-ca2.pem" "$W/policy-$v-ca1.pem" >"$V/policy-$v.pem"
+done
+
 # The webpki profile (CA/B Forum Baseline Requirements): one rule broken each.
 leaf webpki-rsa1024 leaf_ext 1020 "$O/CN=valid.example" rsa1024
 cat "$W/webpki-rsa1024.pem" "$W/ca.pem" >"$V/webpki-rsa1024.pem"
@@ -569,6 +655,22 @@ verdict() {
     verdict webpki-rsa1024.pem root.pem - "" "$W/webpki-rsa1024.pem"
     verdict webpki-rsa1024.pem root.pem "--profile webpki" "-auth_level 2" "$W/webpki-rsa1024.pem"
     verdict webpki-rsa2048.pem root.pem "--profile webpki" "-auth_level 2" "$W/webpki-rsa2048.pem"
+    P1=1.3.6.1.4.1.55555.1.1
+    P3=1.3.6.1.4.1.55555.1.3
+    verdict policy.pem root.pem - "-policy_check" "$W/policy-leaf.pem"
+    verdict policy.pem root.pem "--policy $P1 --require-explicit-policy" "-policy $P1 -explicit_policy" "$W/policy-leaf.pem"
+    verdict policy.pem root.pem "--policy $P3 --require-explicit-policy" "-policy $P3 -explicit_policy" "$W/policy-leaf.pem"
+    verdict policy.pem root.pem "--policy $P3" "-policy $P3" "$W/policy-leaf.pem"
+    verdict policy-required.pem root.pem - "-policy_check" "$W/policy-req-leaf.pem"
+    verdict policy-mapped.pem root.pem "--policy $P1 --require-explicit-policy" "-policy $P1 -explicit_policy" "$W/policy-map-leaf.pem"
+    verdict policy-mapped.pem root.pem "--policy $P1 --require-explicit-policy --inhibit-policy-mapping" "-policy $P1 -explicit_policy -inhibit_map" "$W/policy-map-leaf.pem"
+    # With -explicit_policy, OpenSSL fails every path when no -policy is given (its user
+    # policy set is then empty rather than {anyPolicy}): these rows name anyPolicy.
+    ANY=2.5.29.32.0
+    verdict policy-any.pem root.pem "--policy $ANY --require-explicit-policy" "-policy $ANY -explicit_policy" "$W/policy-any-leaf.pem"
+    verdict policy-any.pem root.pem "--policy $ANY --require-explicit-policy --inhibit-any-policy" "-policy $ANY -explicit_policy -inhibit_any" "$W/policy-any-leaf.pem"
+    verdict policy-any-inhibit.pem root.pem "--policy $ANY --require-explicit-policy" "-policy $ANY -explicit_policy" "$W/policy-any-inhibit-leaf.pem"
+    verdict policy-any-inhibit.pem root.pem - "-policy_check" "$W/policy-any-inhibit-leaf.pem"
     for f in dsa rsa-pss-sha384 rsa-pss-salt20; do
         verdict "$f.pem" "$f-root.pem" - "" "$W/$f-leaf.pem"
     done
@@ -616,6 +718,11 @@ docs/chain.md). Every chain is under `root.pem` (Certscope Validation Root) unle
 | eku-none.pem | leaf without EKU |
 | eku-others.pem | leaf with EKU codeSigning, emailProtection, timeStamping, OCSPSigning |
 | eku-time-stamping.pem | leaf with a critical EKU of timeStamping alone |
+| policy.pem | leaf (policy P1 = 1.3.6.1.4.1.55555.1.1), CA (P1, P2) |
+| policy-required.pem | leaf without policies, CA with requireExplicitPolicy 0 |
+| policy-mapped.pem | leaf (P9), CA (P1, policyMappings P1 to P9) |
+| policy-any.pem | leaf (P1), CA2 (anyPolicy), CA1 (anyPolicy) |
+| policy-any-inhibit.pem | the same with inhibitAnyPolicy 0 in CA1 |
 | webpki-rsa1024.pem, webpki-rsa2048.pem | leaf with an RSA-1024 / RSA-2048 key |
 | webpki-p521.pem | leaf with a P-521 key |
 | webpki-no-san.pem | leaf without subjectAltName |

@@ -4,7 +4,7 @@
 //! with it": it builds the best path from each leaf to an anchor (backtracking through
 //! cross-signed alternatives) from every input certificate that issued no other input, and
 //! checks each path as RFC 5280 §6.1 says (signatures, validity, CA flags, keyCertSign,
-//! path length, critical extensions, name constraints; not the policy tree), plus what the
+//! path length, critical extensions, name constraints, the policy tree), plus what the
 //! run asks of the leaf ([`Options`]: host name, purpose, depth, the webpki profile). Each
 //! failure is a [`Problem`] with a stable code and its clause. It describes the bundle
 //! (order, duplicates, unneeded certificates, missing issuer). It never reads files, never
@@ -19,6 +19,7 @@ use crate::dn;
 use crate::fingerprint::HashAlg;
 use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
 use crate::name_constraints::{self, Violation};
+use crate::policy;
 use crate::validation::{self, Profile};
 use crate::verify::{self, Verdict};
 
@@ -130,6 +131,11 @@ pub struct Chain {
     pub root_included: bool,
     /// The issuer that is needed and absent.
     pub missing: Option<Missing>,
+    /// The user-constrained policy set of RFC 5280 §6.1.6 (dotted OIDs, `2.5.29.32.0` for
+    /// anyPolicy); absent when no certificate of the path has a policy extension and no
+    /// policy option was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<String>>,
     /// Other issuers that also verify a link (at most [`MAX_ALTERNATIVES`] per link).
     pub alternatives: Vec<Alternative>,
     /// Certificates with a link's issuer name that were not looked at as alternatives
@@ -664,7 +670,45 @@ impl<'a> Builder<'a> {
                 self.name_constraint_problems(path, pos, &mut out);
             }
         }
+        if let Some((_, problems)) = self.policy(path) {
+            for (pos, p) in problems {
+                if let Some(slot) = out.get_mut(pos) {
+                    slot.push(p);
+                }
+            }
+        }
         out
+    }
+
+    /// Policy processing over the path without its anchor (RFC 5280 §6.1.2–§6.1.5), with
+    /// the problems by position in `path`; `None` when no certificate has a policy
+    /// extension and no policy option was given (nothing to say).
+    fn policy(&self, path: &[usize]) -> Option<(policy::PolicyResult, Vec<(usize, Problem)>)> {
+        let anchored = path.last().is_some_and(|&t| self.is_anchor(t));
+        let end = path.len().saturating_sub(usize::from(anchored));
+        // The certificate next to the anchor first, the leaf last.
+        let positions: Vec<usize> = (0..end).rev().collect();
+        let certs: Vec<&Certificate> = positions
+            .iter()
+            .filter_map(|&pos| path.get(pos).and_then(|&i| self.node(i)).map(|n| n.cert))
+            .collect();
+        let o = &self.opts.policy;
+        let asked =
+            !o.initial.is_empty() || o.require_explicit || o.inhibit_mapping || o.inhibit_any;
+        let present = certs.iter().any(|c| {
+            ["2.5.29.32", "2.5.29.33", "2.5.29.36", "2.5.29.54"]
+                .iter()
+                .any(|oid| c.extension(oid).is_some())
+        });
+        if !asked && !present {
+            return None;
+        }
+        let (result, problems) = policy::process(&certs, o);
+        let problems = problems
+            .into_iter()
+            .filter_map(|(idx, p)| positions.get(idx).map(|&pos| (pos, p)))
+            .collect();
+        Some((result, problems))
     }
 
     /// What RFC 5280 §6.1.4 requires of the issuer at `pos` (> 0) of `path`.
@@ -848,9 +892,11 @@ impl<'a> Builder<'a> {
             .and_then(|t| self.node(t).map(|n| (t, n.from_roots)))
             .is_some_and(|(t, from_roots)| !from_roots && self.self_signed(t));
         let complete = anchored && links.iter().all(|l| l.problems.is_empty());
+        let policies = self.policy(path).map(|(r, _)| r.policies);
         Chain {
             complete,
             valid: complete,
+            policies,
             links,
             root_included,
             missing,

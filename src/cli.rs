@@ -289,6 +289,39 @@ pub struct ChainArgs {
     /// At most this many intermediate certificates between a leaf and its anchor.
     #[arg(long, value_name = "N")]
     pub max_depth: Option<usize>,
+    /// An acceptable certificate policy (dotted OID or anyPolicy; repeatable): the
+    /// user-initial-policy-set of RFC 5280 §6.1.1 (default: any policy).
+    #[arg(long = "policy", value_name = "OID", value_parser = policy_arg)]
+    pub policy: Vec<String>,
+    /// Every path must have a valid policy (initial-explicit-policy).
+    #[arg(long)]
+    pub require_explicit_policy: bool,
+    /// Policy mappings are not allowed (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    pub inhibit_policy_mapping: bool,
+    /// anyPolicy in a certificate does not stand for other policies
+    /// (initial-any-policy-inhibit).
+    #[arg(long)]
+    pub inhibit_any_policy: bool,
+}
+
+/// A policy OID: dotted decimal (at least two arcs), or `anyPolicy`.
+fn policy_arg(s: &str) -> Result<String, String> {
+    if s.eq_ignore_ascii_case("anypolicy") {
+        return Ok("2.5.29.32.0".to_string());
+    }
+    let arcs: Vec<&str> = s.split('.').collect();
+    if arcs.len() >= 2
+        && arcs
+            .iter()
+            .all(|a| !a.is_empty() && a.len() <= 20 && a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a dotted OID (e.g. 2.23.140.1.2.1) nor anyPolicy"
+        ))
+    }
 }
 
 /// `chain --profile`.

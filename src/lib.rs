@@ -27,6 +27,7 @@ pub mod model;
 pub mod name_constraints;
 pub mod oids;
 pub mod pem;
+pub mod policy;
 pub mod relate;
 pub mod render;
 pub mod secret;

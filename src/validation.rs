@@ -92,6 +92,21 @@ pub const CODES: &[(&str, &str, &str)] = &[
         "a name within an excluded subtree",
     ),
     (
+        "no-valid-policy",
+        "RFC 5280 §6.1.3 (f), §6.1.5 (g)",
+        "an explicit policy is required and the valid policy tree is empty",
+    ),
+    (
+        "any-policy-mapped",
+        "RFC 5280 §6.1.4 (a)",
+        "policyMappings maps to or from anyPolicy",
+    ),
+    (
+        "policy-tree-too-large",
+        "RFC 5280 §6.1.3 (d)",
+        "the valid policy tree would exceed 1,000 nodes (certscope's cap)",
+    ),
+    (
         "hostname-mismatch",
         "RFC 9525 §6.3",
         "no dNSName (or iPAddress) of the leaf matches --hostname",
@@ -229,13 +244,15 @@ pub struct Options {
     pub purpose: Option<Purpose>,
     /// `--max-depth`: intermediates allowed between the leaf and the anchor.
     pub max_depth: Option<usize>,
+    /// `--policy`, `--require-explicit-policy`, `--inhibit-policy-mapping`,
+    /// `--inhibit-any-policy`.
+    pub policy: crate::policy::PolicyOptions,
 }
 
 /// Extensions certscope processes (so they may be critical): keyUsage, subjectAltName,
 /// basicConstraints, nameConstraints, certificatePolicies, policyMappings,
 /// authorityKeyIdentifier, policyConstraints, extendedKeyUsage, inhibitAnyPolicy and
-/// subjectKeyIdentifier. Policy extensions are accepted without the policy tree
-/// (docs/chain.md says so).
+/// subjectKeyIdentifier (the policy extensions through [`crate::policy`]).
 const PROCESSED: &[&str] = &[
     "2.5.29.14",
     "2.5.29.15",

@@ -137,6 +137,38 @@ fn verdicts_agree_with_openssl() {
 /// given).
 const FAILURES: &[Failure] = &[
     (
+        "policy-required.pem",
+        &[],
+        "no-valid-policy",
+        0,
+        "policy.pem",
+        &[],
+    ),
+    (
+        "policy.pem",
+        &[
+            "--policy",
+            "1.3.6.1.4.1.55555.1.3",
+            "--require-explicit-policy",
+        ],
+        "no-valid-policy",
+        0,
+        "policy.pem",
+        &[
+            "--policy",
+            "1.3.6.1.4.1.55555.1.1",
+            "--require-explicit-policy",
+        ],
+    ),
+    (
+        "policy-any-inhibit.pem",
+        &["--policy", "anyPolicy", "--require-explicit-policy"],
+        "no-valid-policy",
+        1,
+        "policy-any.pem",
+        &["--policy", "anyPolicy", "--require-explicit-policy"],
+    ),
+    (
         "two-intermediates.pem",
         &[],
         "expired",
@@ -459,6 +491,9 @@ fn every_code_is_documented_and_exercised() {
         );
         // Codes the chain fixtures (tests/chain.rs, snapshots) exercise instead.
         let elsewhere = [
+            // src/policy.rs unit tests (openssl cannot be asked for these certificates).
+            "any-policy-mapped",
+            "policy-tree-too-large",
             "signature-invalid",
             "signature-not-checked",
             "not-yet-valid",
@@ -604,6 +639,40 @@ fn options_for_the_leaf_pass_when_met() {
 }
 
 #[test]
+fn the_policy_set_is_shown() {
+    let (status, v) = json_run(
+        "policy-mapped.pem",
+        &[
+            "--policy",
+            "1.3.6.1.4.1.55555.1.1",
+            "--require-explicit-policy",
+        ],
+    );
+    assert_eq!(status, Some(0), "{v}");
+    assert_eq!(
+        v["chains"][0]["policies"],
+        serde_json::json!(["1.3.6.1.4.1.55555.1.9"])
+    );
+    // No policy extension and no policy option: nothing to say.
+    let (_, v) = json_run("good.pem", &[]);
+    assert!(v["chains"][0].get("policies").is_none());
+    let o = run(&[
+        "chain",
+        "--roots",
+        "fixtures/validation/root.pem",
+        "--policy",
+        "1.3.6.1.4.1.55555.1.3",
+        "fixtures/validation/policy.pem",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "not required: an empty set is not a failure"
+    );
+    assert!(stdout(&o).contains("Policies:     none (the valid policy tree is empty)"));
+}
+
+#[test]
 fn bad_option_values_are_usage_errors() {
     for args in [
         &[
@@ -620,6 +689,7 @@ fn bad_option_values_are_usage_errors() {
         ],
         &["chain", "--ip", "not-an-ip", "fixtures/validation/good.pem"],
         &["chain", "--max-depth", "-1", "fixtures/validation/good.pem"],
+        &["chain", "--policy", "1.2.x", "fixtures/validation/good.pem"],
     ] {
         assert_eq!(run(args).status.code(), Some(2), "{args:?}");
     }

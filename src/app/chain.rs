@@ -10,6 +10,7 @@ use time::OffsetDateTime;
 
 use certscope::chain::{self, Anchors, Report};
 use certscope::model::Kind;
+use certscope::policy::PolicyOptions;
 use certscope::render::chain as render;
 use certscope::render::json::ErrorEntry;
 use certscope::validation::{Profile, Purpose};
@@ -127,6 +128,12 @@ pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<
             ChainPurpose::Any => Purpose::Any,
         }),
         max_depth: args.max_depth,
+        policy: PolicyOptions {
+            initial: args.policy.clone(),
+            require_explicit: args.require_explicit_policy,
+            inhibit_mapping: args.inhibit_policy_mapping,
+            inhibit_any: args.inhibit_any_policy,
+        },
     };
     let report = chain::build_with(&inputs.items, &roots_items, anchors, at, &opts);
     // Items numbered as the report numbers them: inputs, then roots.

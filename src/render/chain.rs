@@ -126,6 +126,18 @@ fn chain<W: Write>(
     for (pos, l) in c.links.iter().enumerate() {
         link(w, pos, l, c.links.get(pos + 1))?;
     }
+    if let Some(p) = &c.policies {
+        let names: Vec<String> = p
+            .iter()
+            .map(|o| crate::oids::name_or_oid(crate::oids::policy(o), o))
+            .collect();
+        let text = if names.is_empty() {
+            "none (the valid policy tree is empty)".to_string()
+        } else {
+            names.join(", ")
+        };
+        field(w, 2, "Policies", &sanitize(&text))?;
+    }
     if let Some(m) = &c.missing {
         let mut s = format!("issuer {}", sanitize(&m.issuer));
         if let Some(a) = &m.authority_key_id {
