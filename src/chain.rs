@@ -245,6 +245,9 @@ struct Builder<'a> {
     checks_left: usize,
     checks_skipped: usize,
     opts: &'a Options,
+    /// Name-constraint problems by (constraining CA, certificate below, is the leaf): a
+    /// pair costs names × subtrees once, however many candidate paths share it.
+    nc_cache: HashMap<(usize, usize, bool), Vec<Problem>>,
 }
 
 /// Builds and checks chains with the default [`Options`] (RFC 5280, no leaf requirements).
@@ -329,6 +332,7 @@ pub fn build_with(
         checks_left,
         checks_skipped: 0,
         opts,
+        nc_cache: HashMap::new(),
     };
     let leaves = b.leaves();
     let mut chains = Vec::new();
@@ -761,51 +765,70 @@ impl<'a> Builder<'a> {
 
     /// Applies the name constraints of the CA at `pos` to the certificates below it
     /// (§6.1.3 (b), (c)); a self-issued certificate that is not the leaf is exempt.
-    fn name_constraint_problems(&self, path: &[usize], pos: usize, out: &mut [Vec<Problem>]) {
-        let Some(ca) = path.get(pos).and_then(|&i| self.node(i)) else {
+    fn name_constraint_problems(&mut self, path: &[usize], pos: usize, out: &mut [Vec<Problem>]) {
+        let Some(&ca_index) = path.get(pos) else {
             return;
+        };
+        for (j, &below) in path.iter().enumerate().take(pos) {
+            let key = (ca_index, below, j == 0);
+            let found = match self.nc_cache.get(&key) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = self.name_constraint_pair(ca_index, below, j == 0);
+                    self.nc_cache.insert(key, p.clone());
+                    p
+                }
+            };
+            if let Some(slot) = out.get_mut(j) {
+                slot.extend(found);
+            }
+        }
+    }
+
+    /// The problems the name constraints of `ca` give `below` (the leaf when `leaf`).
+    fn name_constraint_pair(&self, ca: usize, below: usize, leaf: bool) -> Vec<Problem> {
+        let mut found = Vec::new();
+        let (Some(ca), Some(n)) = (self.node(ca), self.node(below)) else {
+            return found;
         };
         let Some(ExtValue::NameConstraints(nc)) = ca.cert.extension("2.5.29.30").map(|e| &e.value)
         else {
-            return;
+            return found;
         };
-        let cn_as_dns = self.opts.profile == Profile::Webpki;
-        for (j, &below) in path.iter().enumerate().take(pos) {
-            let Some(n) = self.node(below) else { continue };
-            if j > 0 && n.cert.self_issued() {
-                continue;
-            }
-            let names = name_constraints::subject_names(
-                &n.cert.subject,
-                n.cert.subject_alt_names(),
-                cn_as_dns && j == 0,
-            );
-            let Some(slot) = out.get_mut(j) else { continue };
-            for v in name_constraints::check(nc, &names) {
-                slot.push(match v {
-                    Violation::NotPermitted(name) => Problem::new(
-                        "name-not-permitted",
-                        format!(
-                            "{} {} is outside the permitted {} subtrees of {}",
-                            form(name.kind),
-                            name.value,
-                            form(name.kind),
-                            ca.cert.subject
-                        ),
-                    ),
-                    Violation::Excluded(name, base) => Problem::new(
-                        "name-excluded",
-                        format!(
-                            "{} {} is within the excluded subtree {} of {}",
-                            form(name.kind),
-                            name.value,
-                            base.value,
-                            ca.cert.subject
-                        ),
-                    ),
-                });
-            }
+        if !leaf && n.cert.self_issued() {
+            return found;
         }
+        let cn_as_dns = self.opts.profile == Profile::Webpki;
+        let names = name_constraints::subject_names(
+            &n.cert.subject,
+            n.cert.subject_alt_names(),
+            cn_as_dns && leaf,
+        );
+        for v in name_constraints::check(nc, &names) {
+            found.push(match v {
+                Violation::NotPermitted(name) => Problem::new(
+                    "name-not-permitted",
+                    format!(
+                        "{} {} is outside the permitted {} subtrees of {}",
+                        form(name.kind),
+                        name.value,
+                        form(name.kind),
+                        ca.cert.subject
+                    ),
+                ),
+                Violation::Excluded(name, base) => Problem::new(
+                    "name-excluded",
+                    format!(
+                        "{} {} is within the excluded subtree {} of {}",
+                        form(name.kind),
+                        name.value,
+                        base.value,
+                        ca.cert.subject
+                    ),
+                ),
+            });
+        }
+        found
     }
 
     fn describe(&mut self, path: &[usize]) -> Chain {
