@@ -274,6 +274,15 @@ EOF
     nc_leaf nc_email_excluded "email:bad@allowed.example"
     nc_leaf nc_uri_outside "URI:https://www.other.example/x"
     nc_leaf nc_dirname_ok "DNS:www.allowed.example"
+    cat <<'EOF2'
+
+[ nc_no_san ]
+basicConstraints       = critical,CA:FALSE
+keyUsage               = critical,digitalSignature
+extendedKeyUsage       = serverAuth
+subjectKeyIdentifier   = hash
+authorityKeyIdentifier = keyid:always
+EOF2
 } >>"$work/ext.cnf"
 
 # DER surgery on a certificate's TBS, then re-signing with the issuer's key.
@@ -485,6 +494,12 @@ key p256 "$K/nc-dirname-outside.pem"
 sign "$nc" "$K/nc-dirname-outside.pem" "/O=Other Org/CN=www.allowed.example" \
     "$W/nc-dirname-outside.pem" nc_dirname_ok 2100
 cat "$W/nc-dirname-outside.pem" "$W/nc.pem" >"$V/nc-dirname-outside.pem"
+# No SAN, and a CN outside the permitted dNSName subtree: the webpki profile (and OpenSSL)
+# check the CN as a host name, RFC 5280 does not.
+key p256 "$K/nc-cn-outside.pem"
+sign "$nc" "$K/nc-cn-outside.pem" "$O/OU=Leaves/CN=www.other.example" "$W/nc-cn-outside.pem" \
+    nc_no_san 2102
+cat "$W/nc-cn-outside.pem" "$W/nc.pem" >"$V/nc-cn-outside.pem"
 # A self-issued CA below the NC CA (its name is outside the permitted dirName, which the
 # exemption of RFC 5280 §6.1.3 (b) allows) and a good leaf under it.
 key p256 "$K/ncsi.pem"
@@ -636,6 +651,7 @@ verdict() {
         verdict "$f.pem" root.pem - "" "$W/$f.pem"
     done
     verdict nc-self-issued.pem root.pem - "" "$W/ncsi-leaf.pem"
+    verdict nc-cn-outside.pem root.pem - "" "$W/nc-cn-outside.pem"
     verdict good.pem root.pem "--hostname valid.example" "-verify_hostname valid.example" "$W/good.pem"
     verdict good.pem root.pem "--hostname a.wild.valid.example" "-verify_hostname a.wild.valid.example" "$W/good.pem"
     verdict good.pem root.pem "--hostname other.example" "-verify_hostname other.example" "$W/good.pem"
@@ -712,6 +728,7 @@ docs/chain.md). Every chain is under `root.pem` (Certscope Validation Root) unle
 | nc-email-outside.pem, nc-email-excluded.pem | rfc822Name outside / excluded |
 | nc-uri-outside.pem | URI host outside |
 | nc-dirname-outside.pem | subject O=Other Org |
+| nc-cn-outside.pem | no SAN, CN www.other.example (outside the dNSName subtree) |
 | nc-self-issued.pem | good leaf, a self-issued NC CA (its name outside the dirName constraint), NC CA |
 | eku-server.pem | leaf with EKU serverAuth only |
 | eku-any.pem | leaf with EKU anyExtendedKeyUsage |

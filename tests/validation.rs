@@ -28,6 +28,12 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
          them, and issue 15 asks that …120000.999Z be valid at …120000Z",
     ),
     (
+        "nc-cn-outside.pem",
+        "-",
+        "OpenSSL applies dNSName constraints to a CN that looks like a host name when there is \
+         no SAN; RFC 5280 §4.2.1.10 does not, and certscope does so only with --profile webpki",
+    ),
+    (
         "eku-any.pem",
         "--purpose server",
         "RFC 5280 §4.2.1.12: anyExtendedKeyUsage allows any purpose; OpenSSL's sslserver \
@@ -240,6 +246,14 @@ const FAILURES: &[Failure] = &[
         0,
         "fraction-valid.pem",
         &[],
+    ),
+    (
+        "nc-cn-outside.pem",
+        &["--profile", "webpki"],
+        "name-not-permitted",
+        0,
+        "nc-ok.pem",
+        &["--profile", "webpki"],
     ),
     (
         "nc-dns-outside.pem",
