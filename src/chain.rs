@@ -630,7 +630,7 @@ impl<'a> Builder<'a> {
             }
             if let Some(max) = opts.max_depth {
                 // Intermediates are the certificates between the leaf and the top.
-                if pos == max + 1 && pos + 1 < path.len() {
+                if max.checked_add(1) == Some(pos) && pos + 1 < path.len() {
                     let count = path.len() - 2;
                     p.push(Problem::new(
                         "max-depth-exceeded",
