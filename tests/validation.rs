@@ -626,6 +626,7 @@ fn options_for_the_leaf_pass_when_met() {
         &["--purpose", "client"],
         &["--purpose", "any"],
         &["--max-depth", "1"],
+        &["--max-depth", "18446744073709551615"],
         &["--profile", "webpki", "--hostname", "valid.example"],
     ] {
         let (status, v) = json_run("good.pem", options);
