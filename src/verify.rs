@@ -376,12 +376,10 @@ fn magnitude<'a>(t: &Tlv<'a>) -> Option<&'a [u8]> {
     t.value.get(start..)
 }
 
-/// A `BoxedUint` of a magnitude, with the precision the `dsa` crate compares key sizes by
-/// (the bit length rounded up to 64-bit limbs).
+/// A `BoxedUint` of a magnitude, made as the `dsa` crate's own SPKI decoder makes it (its
+/// precision is what the crate compares key sizes by).
 fn boxed(m: &[u8]) -> Option<dsa::BoxedUint> {
-    let bits = u32::try_from(m.len().checked_mul(8)?).ok()?;
-    let precision = bits.div_ceil(64).max(1) * 64;
-    dsa::BoxedUint::from_be_slice(m, precision).ok()
+    Some(dsa::BoxedUint::from_be_slice_vartime(m))
 }
 
 fn dsa(s: &Signed<'_>, key: &Key<'_>, hash: &str, sig_name: &str) -> Verdict {
@@ -408,16 +406,22 @@ fn dsa(s: &Signed<'_>, key: &Key<'_>, hash: &str, sig_name: &str) -> Verdict {
     };
     // The sizes FIPS 186-4 allows (and the crate accepts); anything bigger is not
     // worked on, so a hostile key cannot ask for a huge modular exponentiation.
+    if g.len() > p.len() {
+        // g < p: this is no DSA key.
+        return Verdict::Invalid;
+    }
     if p.len() > 384 || q.len() > 32 {
         return Verdict::NotChecked(format!(
             "{sig_name} with a {}-bit key",
             p.len().saturating_mul(8)
         ));
     }
+    // y < p: a longer y cannot belong to this key (and is not worked on).
     let y = tlv::read(key.bits)
         .ok()
         .filter(|(_, rest)| rest.is_empty())
-        .and_then(|(t, _)| magnitude(&t).map(<[u8]>::to_vec));
+        .and_then(|(t, _)| magnitude(&t).map(<[u8]>::to_vec))
+        .filter(|y| y.len() <= p.len());
     let (Some(p), Some(q), Some(g), Some(y)) =
         (boxed(p), boxed(q), boxed(g), y.as_deref().and_then(boxed))
     else {
