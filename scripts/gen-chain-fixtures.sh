@@ -437,7 +437,7 @@ says about each chain with the roots file beside it; tests/chain.rs checks that
 | p384.pem, p384-root.pem | P-384 chain, ecdsa-with-SHA384 |
 | p521.pem, p521-root.pem | P-521 chain, ecdsa-with-SHA512 |
 | ed25519.pem, ed25519-root.pem | Ed25519 chain |
-| ed448.pem, ed448-root.pem | Ed448 chain (certscope reports "not checked: ED448") |
+| ed448.pem, ed448-root.pem | Ed448 chain |
 EOF
 
 cat >"$LI/README.md" <<'EOF'

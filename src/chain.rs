@@ -2,10 +2,13 @@
 //!
 //! Owns the answer to "is this bundle a complete, valid chain at time T, and what is wrong
 //! with it": it builds the best path from each leaf to an anchor (backtracking through
-//! cross-signed alternatives), checks signatures, validity, CA flags, keyCertSign and path
-//! length (RFC 5280 §6.1, without policy and name-constraint processing), and describes the
-//! bundle (order, duplicates, unneeded certificates, missing issuer). It never reads files,
-//! never uses the network and never prints: the report is data for the renderers.
+//! cross-signed alternatives) from every input certificate that issued no other input, and
+//! checks each path as RFC 5280 §6.1 says (signatures, validity, CA flags, keyCertSign,
+//! path length, critical extensions, name constraints, the policy tree), plus what the
+//! run asks of the leaf ([`Options`]: host name, purpose, depth, the webpki profile). Each
+//! failure is a [`Problem`] with a stable code and its clause. It describes the bundle
+//! (order, duplicates, unneeded certificates, missing issuer). It never reads files, never
+//! uses the network and never prints: the report is data for the renderers.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,8 +17,13 @@ use time::OffsetDateTime;
 
 use crate::dn;
 use crate::fingerprint::HashAlg;
-use crate::model::{Body, Certificate, Item, Source, Timestamp};
+use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
+use crate::name_constraints::{self, Violation};
+use crate::policy;
+use crate::validation::{self, Profile};
 use crate::verify::{self, Verdict};
+
+pub use crate::validation::{Options, Problem};
 
 /// Where the trust anchors came from; serialized as `anchors`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,8 +89,8 @@ pub struct Link {
     pub signature: String,
     /// Whether this certificate is a trust anchor.
     pub anchor: bool,
-    /// What is wrong with this link; empty when nothing is.
-    pub problems: Vec<String>,
+    /// What is wrong with this link (code, words, clause); empty when nothing is.
+    pub problems: Vec<Problem>,
 }
 
 /// The issuer a chain needs and does not have.
@@ -115,12 +123,19 @@ pub struct Alternative {
 pub struct Chain {
     /// Ends at a trust anchor and every link checks out at the time asked about.
     pub complete: bool,
+    /// The path is valid: the same as `complete` (the name the validation JSON uses).
+    pub valid: bool,
     /// Leaf first.
     pub links: Vec<Link>,
     /// The top of the chain is a self-signed root that was among the inputs.
     pub root_included: bool,
     /// The issuer that is needed and absent.
     pub missing: Option<Missing>,
+    /// The user-constrained policy set of RFC 5280 §6.1.6 (dotted OIDs, `2.5.29.32.0` for
+    /// anyPolicy); absent when no certificate of the path has a policy extension and no
+    /// policy option was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<String>>,
     /// Other issuers that also verify a link (at most [`MAX_ALTERNATIVES`] per link).
     pub alternatives: Vec<Alternative>,
     /// Certificates with a link's issuer name that were not looked at as alternatives
@@ -163,6 +178,10 @@ pub struct Report {
     pub anchors: Anchors,
     /// Every chain is complete (and there is at least one).
     pub complete: bool,
+    /// The same as `complete`: every path is valid.
+    pub valid: bool,
+    /// The rules applied (`rfc5280` or `webpki`).
+    pub profile: Profile,
     /// One chain per leaf.
     pub chains: Vec<Chain>,
     /// Order as given vs as built.
@@ -225,12 +244,28 @@ struct Builder<'a> {
     verdicts: HashMap<(usize, &'a [u8]), Verdict>,
     checks_left: usize,
     checks_skipped: usize,
+    opts: &'a Options,
+    /// Name-constraint problems by (constraining CA, certificate below, is the leaf): a
+    /// pair costs names × subtrees once, however many candidate paths share it.
+    nc_cache: HashMap<(usize, usize, bool), Vec<Problem>>,
 }
 
-/// Builds and checks chains. `inputs` and `roots` are numbered consecutively (inputs from 0,
-/// then roots); items that are not decoded certificates are ignored. `anchors` says how
-/// `roots` is to be read (with [`Anchors::Input`], `roots` should be empty).
+/// Builds and checks chains with the default [`Options`] (RFC 5280, no leaf requirements).
+/// `inputs` and `roots` are numbered consecutively (inputs from 0, then roots); items that
+/// are not decoded certificates are ignored. `anchors` says how `roots` is to be read (with
+/// [`Anchors::Input`], `roots` should be empty).
 pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTime) -> Report {
+    build_with(inputs, roots, anchors, at, &Options::default())
+}
+
+/// [`build`] with the requirements of `opts` checked on every path.
+pub fn build_with(
+    inputs: &[Item],
+    roots: &[Item],
+    anchors: Anchors,
+    at: OffsetDateTime,
+    opts: &Options,
+) -> Report {
     let mut nodes = Vec::new();
     let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut duplicates = Vec::new();
@@ -296,6 +331,8 @@ pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTi
         verdicts: HashMap::new(),
         checks_left,
         checks_skipped: 0,
+        opts,
+        nc_cache: HashMap::new(),
     };
     let leaves = b.leaves();
     let mut chains = Vec::new();
@@ -335,11 +372,14 @@ pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTi
             crate::relate::thousands(b.checks_skipped)
         ));
     }
+    let complete = !chains.is_empty() && chains.iter().all(|c| c.complete);
     Report {
         notes,
         at: Timestamp(at),
         anchors,
-        complete: !chains.is_empty() && chains.iter().all(|c| c.complete),
+        complete,
+        valid: complete,
+        profile: opts.profile,
         order: Order {
             in_order: given_members == built,
             given,
@@ -429,31 +469,55 @@ impl<'a> Builder<'a> {
         v
     }
 
-    /// The certificates chains start from: input end-entity certificates no other input
-    /// names as issuer; failing that, the first input that issued no other input; failing
-    /// that, the first input.
+    /// The certificates paths start from: every input certificate that no other input
+    /// names as its issuer (by name, and by key identifier where both have one), in input
+    /// order; the verdict of each is then independent of the input order. When every input
+    /// issued another (a ring of cross-signs), every input starts a path.
+    ///
+    /// Counted without [`MAX_ISSUERS`]: a crowd of same-name CAs past the cap must not
+    /// turn into a crowd of paths. Linear in the inputs.
     fn leaves(&self) -> Vec<usize> {
         let inputs: Vec<usize> = (0..self.nodes.len())
             .filter(|&i| self.node(i).is_some_and(|n| !n.from_roots))
             .collect();
-        let issued_something: HashSet<usize> =
-            inputs.iter().flat_map(|&i| self.issuers(i)).collect();
-        let ee: Vec<usize> = inputs
-            .iter()
-            .copied()
-            .filter(|i| !issued_something.contains(i))
-            .filter(|&i| self.node(i).is_some_and(|n| !n.cert.is_ca()))
-            .collect();
-        if !ee.is_empty() {
-            return ee;
+        // Children by the issuer name they give, and by (issuer name, AKI).
+        let mut by_name: HashMap<&dn::NameKey, usize> = HashMap::new();
+        let mut by_name_no_aki: HashMap<&dn::NameKey, usize> = HashMap::new();
+        let mut by_name_aki: HashMap<(&dn::NameKey, &str), usize> = HashMap::new();
+        for n in inputs.iter().filter_map(|&i| self.node(i)) {
+            *by_name.entry(&n.issuer).or_default() += 1;
+            match n.cert.authority_key_id.as_deref() {
+                Some(aki) => *by_name_aki.entry((&n.issuer, aki)).or_default() += 1,
+                None => *by_name_no_aki.entry(&n.issuer).or_default() += 1,
+            }
         }
-        inputs
+        let issued_another = |n: &Node<'_>| {
+            let ski = n.cert.subject_key_id.as_deref();
+            let children = match ski {
+                None => by_name.get(&n.subject).copied().unwrap_or(0),
+                Some(ski) => {
+                    by_name_no_aki.get(&n.subject).copied().unwrap_or(0)
+                        + by_name_aki.get(&(&n.subject, ski)).copied().unwrap_or(0)
+                }
+            };
+            // A certificate that names itself as issuer is one of the children counted.
+            let itself = n.issuer == n.subject
+                && match (ski, n.cert.authority_key_id.as_deref()) {
+                    (Some(s), Some(a)) => s == a,
+                    _ => true,
+                };
+            children > usize::from(itself)
+        };
+        let starts: Vec<usize> = inputs
             .iter()
             .copied()
-            .find(|i| !issued_something.contains(i))
-            .or_else(|| inputs.first().copied())
-            .into_iter()
-            .collect()
+            .filter(|&i| self.node(i).is_some_and(|n| !issued_another(n)))
+            .collect();
+        if starts.is_empty() {
+            inputs
+        } else {
+            starts
+        }
     }
 
     fn validity(&self, i: usize) -> Validity {
@@ -529,70 +593,242 @@ impl<'a> Builder<'a> {
         (anchored && problems == 0, anchored, verified, valid, -len)
     }
 
-    /// Per-link problems of a path (same length as `path`).
-    fn problems(&mut self, path: &[usize]) -> Vec<Vec<String>> {
-        let mut out: Vec<Vec<String>> = vec![Vec::new(); path.len()];
+    /// Per-link problems of a path (same length as `path`), leaf first.
+    fn problems(&mut self, path: &[usize]) -> Vec<Vec<Problem>> {
+        let mut out: Vec<Vec<Problem>> = vec![Vec::new(); path.len()];
+        let opts = self.opts;
+        let webpki = opts.profile == Profile::Webpki;
         for (pos, &i) in path.iter().enumerate() {
             let Some(n) = self.node(i) else { continue };
             let cert = n.cert;
             let mut p = Vec::new();
             match self.validity(i) {
                 Validity::Valid => {}
-                Validity::Expired => p.push(format!("expired on {}", cert.not_after)),
-                Validity::NotYetValid => p.push(format!("not valid before {}", cert.not_before)),
+                Validity::Expired => p.push(Problem::new(
+                    "expired",
+                    format!("expired on {}", cert.not_after),
+                )),
+                Validity::NotYetValid => p.push(Problem::new(
+                    "not-yet-valid",
+                    format!("not valid before {}", cert.not_before),
+                )),
             }
             let anchor = self.is_anchor(i);
+            // A trust anchor is input to the algorithm, not a certificate of the path
+            // (§6.1.1 (d)): its extensions are not processed.
+            if !anchor {
+                p.extend(validation::unknown_critical(cert, pos == 0));
+                if webpki {
+                    p.extend(validation::webpki(cert, pos == 0));
+                }
+            }
+            if pos == 0 {
+                p.extend(validation::leaf(cert, opts));
+            }
             if pos > 0 {
-                // RFC 5280 §6.1.4 (k): an issuer must be a CA; OpenSSL still accepts a
-                // version 1 certificate as a trust anchor, and so do we.
-                let v1_anchor = anchor && cert.version == 1;
-                if !cert.is_ca() && !v1_anchor {
-                    p.push("not a CA (basicConstraints cA is not set)".to_string());
-                }
-                if let Some(ku) = cert.key_usage() {
-                    if !ku.iter().any(|k| k == "keyCertSign") {
-                        p.push("keyUsage lacks keyCertSign".to_string());
-                    }
-                }
-                if let Some(max) = cert.basic_constraints().and_then(|b| b.path_len) {
-                    // §6.1.4 (l)/(m): non-self-issued intermediates below this CA.
-                    let below = path
-                        .get(1..pos)
-                        .unwrap_or(&[])
-                        .iter()
-                        .filter(|&&j| self.node(j).is_some_and(|n| !n.cert.self_issued()))
-                        .count();
-                    if u32::try_from(below).unwrap_or(u32::MAX) > max {
-                        p.push(format!(
-                            "path length constraint {max} exceeded: {below} CA certificate{} below it",
-                            if below == 1 { "" } else { "s" }
-                        ));
-                    }
+                p.extend(self.ca_problems(path, pos));
+            }
+            if let Some(max) = opts.max_depth {
+                // Intermediates are the certificates between the leaf and the top.
+                if max.checked_add(1) == Some(pos) && pos + 1 < path.len() {
+                    let count = path.len() - 2;
+                    p.push(Problem::new(
+                        "max-depth-exceeded",
+                        format!(
+                            "{count} intermediate certificates; --max-depth allows {max} \
+                             (this is the first one too many)"
+                        ),
+                    ));
                 }
             }
             if let Some(&parent) = path.get(pos + 1) {
                 match self.verdict(i, parent) {
                     Verdict::Verified => {}
-                    Verdict::Invalid => {
-                        p.push("signature does not verify with the issuer's key".to_string())
-                    }
-                    Verdict::NotChecked(what) => p.push(format!("signature not checked: {what}")),
+                    Verdict::Invalid => p.push(Problem::new(
+                        "signature-invalid",
+                        "signature does not verify with the issuer's key",
+                    )),
+                    Verdict::NotChecked(what) => p.push(Problem::new(
+                        "signature-not-checked",
+                        format!("signature not checked: {what}"),
+                    )),
                 }
             } else if !anchor {
                 if self.self_signed(i) {
-                    p.push(match self.anchors {
-                        Anchors::Input => "self-signed but not trusted".to_string(),
-                        _ => "self-signed root that is not among the trusted roots".to_string(),
-                    });
+                    p.push(Problem::new(
+                        "untrusted-root",
+                        match self.anchors {
+                            Anchors::Input => "self-signed but not trusted",
+                            _ => "self-signed root that is not among the trusted roots",
+                        },
+                    ));
                 } else {
-                    p.push("issuer not found".to_string());
+                    p.push(Problem::new("issuer-not-found", "issuer not found"));
                 }
             }
             if let Some(slot) = out.get_mut(pos) {
-                *slot = p;
+                slot.extend(p);
+            }
+            // This CA's name constraints bind every certificate below it.
+            if pos > 0 {
+                self.name_constraint_problems(path, pos, &mut out);
+            }
+        }
+        if let Some((_, problems)) = self.policy(path) {
+            for (pos, p) in problems {
+                if let Some(slot) = out.get_mut(pos) {
+                    slot.push(p);
+                }
             }
         }
         out
+    }
+
+    /// Policy processing over the path without its anchor (RFC 5280 §6.1.2–§6.1.5), with
+    /// the problems by position in `path`; `None` when no certificate has a policy
+    /// extension and no policy option was given (nothing to say).
+    fn policy(&self, path: &[usize]) -> Option<(policy::PolicyResult, Vec<(usize, Problem)>)> {
+        let anchored = path.last().is_some_and(|&t| self.is_anchor(t));
+        let end = path.len().saturating_sub(usize::from(anchored));
+        // The certificate next to the anchor first, the leaf last.
+        let positions: Vec<usize> = (0..end).rev().collect();
+        let certs: Vec<&Certificate> = positions
+            .iter()
+            .filter_map(|&pos| path.get(pos).and_then(|&i| self.node(i)).map(|n| n.cert))
+            .collect();
+        let o = &self.opts.policy;
+        let asked =
+            !o.initial.is_empty() || o.require_explicit || o.inhibit_mapping || o.inhibit_any;
+        let present = certs.iter().any(|c| {
+            ["2.5.29.32", "2.5.29.33", "2.5.29.36", "2.5.29.54"]
+                .iter()
+                .any(|oid| c.extension(oid).is_some())
+        });
+        if !asked && !present {
+            return None;
+        }
+        let (result, problems) = policy::process(&certs, o);
+        let problems = problems
+            .into_iter()
+            .filter_map(|(idx, p)| positions.get(idx).map(|&pos| (pos, p)))
+            .collect();
+        Some((result, problems))
+    }
+
+    /// What RFC 5280 §6.1.4 requires of the issuer at `pos` (> 0) of `path`.
+    fn ca_problems(&self, path: &[usize], pos: usize) -> Vec<Problem> {
+        let mut p = Vec::new();
+        let Some(&i) = path.get(pos) else { return p };
+        let Some(cert) = self.node(i).map(|n| n.cert) else {
+            return p;
+        };
+        // §6.1.4 (k): an issuer must be a CA; OpenSSL still accepts a version 1
+        // certificate as a trust anchor, and so do we.
+        let v1_anchor = self.is_anchor(i) && cert.version == 1;
+        if !cert.is_ca() && !v1_anchor {
+            p.push(Problem::new(
+                "not-a-ca",
+                match cert.basic_constraints() {
+                    Some(_) => "not a CA (basicConstraints cA is not set)",
+                    None => "not a CA (no basicConstraints extension)",
+                },
+            ));
+        }
+        if let Some(ku) = cert.key_usage() {
+            if !ku.iter().any(|k| k == "keyCertSign") {
+                p.push(Problem::new(
+                    "no-key-cert-sign",
+                    "keyUsage lacks keyCertSign",
+                ));
+            }
+        }
+        if let Some(max) = cert.basic_constraints().and_then(|b| b.path_len) {
+            // §6.1.4 (l)/(m): non-self-issued intermediates below this CA.
+            let below = path
+                .get(1..pos)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|&&j| self.node(j).is_some_and(|n| !n.cert.self_issued()))
+                .count();
+            if u32::try_from(below).unwrap_or(u32::MAX) > max {
+                p.push(Problem::new(
+                    "path-length-exceeded",
+                    format!(
+                        "path length constraint {max} exceeded: {below} CA certificate{} below it",
+                        if below == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+        }
+        p
+    }
+
+    /// Applies the name constraints of the CA at `pos` to the certificates below it
+    /// (§6.1.3 (b), (c)); a self-issued certificate that is not the leaf is exempt.
+    fn name_constraint_problems(&mut self, path: &[usize], pos: usize, out: &mut [Vec<Problem>]) {
+        let Some(&ca_index) = path.get(pos) else {
+            return;
+        };
+        for (j, &below) in path.iter().enumerate().take(pos) {
+            let key = (ca_index, below, j == 0);
+            let found = match self.nc_cache.get(&key) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = self.name_constraint_pair(ca_index, below, j == 0);
+                    self.nc_cache.insert(key, p.clone());
+                    p
+                }
+            };
+            if let Some(slot) = out.get_mut(j) {
+                slot.extend(found);
+            }
+        }
+    }
+
+    /// The problems the name constraints of `ca` give `below` (the leaf when `leaf`).
+    fn name_constraint_pair(&self, ca: usize, below: usize, leaf: bool) -> Vec<Problem> {
+        let mut found = Vec::new();
+        let (Some(ca), Some(n)) = (self.node(ca), self.node(below)) else {
+            return found;
+        };
+        let Some(ExtValue::NameConstraints(nc)) = ca.cert.extension("2.5.29.30").map(|e| &e.value)
+        else {
+            return found;
+        };
+        if !leaf && n.cert.self_issued() {
+            return found;
+        }
+        let cn_as_dns = self.opts.profile == Profile::Webpki;
+        let names = name_constraints::subject_names(
+            &n.cert.subject,
+            n.cert.subject_alt_names(),
+            cn_as_dns && leaf,
+        );
+        for v in name_constraints::check(nc, &names) {
+            found.push(match v {
+                Violation::NotPermitted(name) => Problem::new(
+                    "name-not-permitted",
+                    format!(
+                        "{} {} is outside the permitted {} subtrees of {}",
+                        form(name.kind),
+                        name.value,
+                        form(name.kind),
+                        ca.cert.subject
+                    ),
+                ),
+                Violation::Excluded(name, base) => Problem::new(
+                    "name-excluded",
+                    format!(
+                        "{} {} is within the excluded subtree {} of {}",
+                        form(name.kind),
+                        name.value,
+                        base.value,
+                        ca.cert.subject
+                    ),
+                ),
+            });
+        }
+        found
     }
 
     fn describe(&mut self, path: &[usize]) -> Chain {
@@ -678,14 +914,29 @@ impl<'a> Builder<'a> {
         let root_included = top
             .and_then(|t| self.node(t).map(|n| (t, n.from_roots)))
             .is_some_and(|(t, from_roots)| !from_roots && self.self_signed(t));
+        let complete = anchored && links.iter().all(|l| l.problems.is_empty());
+        let policies = self.policy(path).map(|(r, _)| r.policies);
         Chain {
-            complete: anchored && links.iter().all(|l| l.problems.is_empty()),
+            complete,
+            valid: complete,
+            policies,
             links,
             root_included,
             missing,
             alternatives,
             alternatives_not_listed,
         }
+    }
+}
+
+/// The RFC 5280 name of a name form, for problem messages.
+fn form(kind: &str) -> &'static str {
+    match kind {
+        "dns" => "dNSName",
+        "ip" => "iPAddress",
+        "email" => "rfc822Name",
+        "uri" => "URI",
+        _ => "directoryName",
     }
 }
 
@@ -803,9 +1054,33 @@ mod tests {
         let inputs = items(include_bytes!("../fixtures/chains/extra-and-duplicate.pem"));
         let roots = items(include_bytes!("../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
-        assert!(r.complete);
         assert_eq!(r.duplicates.len(), 1);
         assert_eq!((r.duplicates[0].item, r.duplicates[0].duplicate_of), (2, 1));
-        assert_eq!(r.unneeded, vec![3]);
+        // The unrelated old root issued no other input: it starts a path of its own, which
+        // fails (it is not a trusted root), so the run is not complete (issue 15).
+        assert!(r.chains[0].complete);
+        assert_eq!(r.chains[1].links[0].item, 3);
+        assert_eq!(r.chains[1].links[0].problems[0].code, "untrusted-root");
+        assert!(!r.complete);
+        assert!(r.unneeded.is_empty());
+    }
+
+    #[test]
+    fn every_certificate_that_issued_nothing_starts_a_path() {
+        let roots = items(include_bytes!("../fixtures/validation/root.pem"));
+        let given = items(include_bytes!(
+            "../fixtures/validation/two-intermediates.pem"
+        ));
+        let mut reversed = given.clone();
+        reversed.reverse();
+        for (order, inputs) in [("given", given), ("reversed", reversed)] {
+            let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+            assert_eq!(r.chains.len(), 2, "{order:?}");
+            assert!(
+                !r.complete,
+                "{order:?}: the expired CA fails in every order"
+            );
+            assert!(r.unneeded.is_empty());
+        }
     }
 }

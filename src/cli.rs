@@ -275,6 +275,86 @@ pub struct ChainArgs {
     /// Output format; pem writes the chain's certificates leaf first.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// Rules: rfc5280 (RFC 5280 §6.1) or webpki (plus CA/B Forum Baseline Requirements and
+    /// root-program rules).
+    #[arg(long, value_enum, default_value_t = ChainProfile::Rfc5280)]
+    pub profile: ChainProfile,
+    /// The leaf of every path must be valid for this DNS name (RFC 9525; SAN only).
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// The leaf of every path must carry this IP address in its SAN.
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<std::net::IpAddr>,
+    /// The leaf of every path must carry this email address (rfc822Name) in its SAN.
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// The leaf's extendedKeyUsage must allow this purpose.
+    #[arg(long, value_enum, value_name = "PURPOSE")]
+    pub purpose: Option<ChainPurpose>,
+    /// At most this many intermediate certificates between a leaf and its anchor.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// An acceptable certificate policy (dotted OID or anyPolicy; repeatable): the
+    /// user-initial-policy-set of RFC 5280 §6.1.1 (default: any policy).
+    #[arg(long = "policy", value_name = "OID", value_parser = policy_arg)]
+    pub policy: Vec<String>,
+    /// Every path must have a valid policy (initial-explicit-policy).
+    #[arg(long)]
+    pub require_explicit_policy: bool,
+    /// Policy mappings are not allowed (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    pub inhibit_policy_mapping: bool,
+    /// anyPolicy in a certificate does not stand for other policies
+    /// (initial-any-policy-inhibit).
+    #[arg(long)]
+    pub inhibit_any_policy: bool,
+}
+
+/// A policy OID: dotted decimal (at least two arcs), or `anyPolicy`.
+fn policy_arg(s: &str) -> Result<String, String> {
+    if s.eq_ignore_ascii_case("anypolicy") {
+        return Ok("2.5.29.32.0".to_string());
+    }
+    let arcs: Vec<&str> = s.split('.').collect();
+    if arcs.len() >= 2
+        && arcs
+            .iter()
+            .all(|a| !a.is_empty() && a.len() <= 20 && a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a dotted OID (e.g. 2.23.140.1.2.1) nor anyPolicy"
+        ))
+    }
+}
+
+/// `chain --profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainProfile {
+    /// RFC 5280 §6.1.
+    Rfc5280,
+    /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
+    Webpki,
+}
+
+/// `chain --purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainPurpose {
+    /// TLS server (serverAuth).
+    Server,
+    /// TLS client (clientAuth).
+    Client,
+    /// Code signing (codeSigning).
+    CodeSigning,
+    /// S/MIME (emailProtection).
+    Email,
+    /// Time stamping (timeStamping, critical and alone).
+    TimeStamping,
+    /// OCSP responses (OCSPSigning).
+    OcspSigning,
+    /// Any purpose (EKU not looked at).
+    Any,
 }
 
 /// `certscope check` options.

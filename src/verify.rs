@@ -5,8 +5,10 @@
 //! bounded [`crate::tlv`] walker, so no parser lifetime leaks out.
 //!
 //! Implementations: `ring` for RSA PKCS#1 v1.5, RSA-PSS, ECDSA on P-256/P-384 and Ed25519;
-//! RustCrypto `p521` for ECDSA on P-521. Anything else (Ed448, DSA, MD5, SM2, ECDSA with a
-//! hash ring does not pair with the curve, PSS parameters ring does not implement) is
+//! RustCrypto `p521` for ECDSA on P-521, `ed448-goldilocks` for Ed448 and `dsa` for DSA
+//! (1024/160, 2048/224, 2048/256, 3072/256 with SHA-1 or SHA-2; docs/design.md says why
+//! these crates). Anything else (MD5, SM2, ECDSA with a hash ring does not pair with the
+//! curve, DSA keys that inherit their parameters, PSS parameters ring does not implement) is
 //! reported as [`Verdict::NotChecked`] with the reason, never as a bad signature. We call
 //! `ring` directly rather than through x509-parser's `verify` feature because that wrapper
 //! maps RSA keys under 2048 bits and PSS parameters it cannot honour to "verification
@@ -105,6 +107,9 @@ const RSA: &str = "1.2.840.113549.1.1.1";
 const RSA_PSS: &str = "1.2.840.113549.1.1.10";
 const EC: &str = "1.2.840.10045.2.1";
 const ED25519: &str = "1.3.101.112";
+const ED448: &str = "1.3.101.113";
+const DSA: &str = "1.2.840.10040.4.1";
+const SHA224: &str = "2.16.840.1.101.3.4.2.4";
 const P256: &str = "1.2.840.10045.3.1.7";
 const P384: &str = "1.3.132.0.34";
 const P521: &str = "1.3.132.0.35";
@@ -141,6 +146,13 @@ pub fn verify(signed_der: &[u8], issuer_spki: &[u8]) -> Verdict {
             }
             ring_verify(&rs::ED25519, &key, &signed)
         }
+        ED448 => ed448(&signed, &key),
+        // dsa-with-sha1, dsa_with_SHA224, dsa_with_SHA256, dsa_with_SHA384, dsa_with_SHA512.
+        "1.2.840.10040.4.3" => dsa(&signed, &key, SHA1, &sig_name),
+        "2.16.840.1.101.3.4.3.1" => dsa(&signed, &key, SHA224, &sig_name),
+        "2.16.840.1.101.3.4.3.2" => dsa(&signed, &key, SHA256, &sig_name),
+        "2.16.840.1.101.3.4.3.3" => dsa(&signed, &key, SHA384, &sig_name),
+        "2.16.840.1.101.3.4.3.4" => dsa(&signed, &key, SHA512, &sig_name),
         other => match (required_key(other), key.oid.as_str()) {
             // The algorithm is not implemented, but a key of the wrong type cannot have
             // made the signature: that much is certain without checking it.
@@ -330,6 +342,116 @@ fn ecdsa(s: &Signed<'_>, key: &Key<'_>, hash: &str, sig_name: &str) -> Verdict {
     ring_verify(alg, key, s)
 }
 
+fn ed448(s: &Signed<'_>, key: &Key<'_>) -> Verdict {
+    use ed448_goldilocks::signature::Verifier as _;
+
+    if key.oid != ED448 {
+        return Verdict::Invalid;
+    }
+    let Ok(bytes) = <[u8; 57]>::try_from(key.bits) else {
+        return Verdict::Invalid;
+    };
+    let Ok(vk) = ed448_goldilocks::VerifyingKey::from_bytes(&bytes) else {
+        return Verdict::Invalid;
+    };
+    let Ok(sig) = ed448_goldilocks::Signature::from_slice(s.signature) else {
+        return Verdict::Invalid;
+    };
+    match vk.verify(s.tbs, &sig) {
+        Ok(()) => Verdict::Verified,
+        Err(_) => Verdict::Invalid,
+    }
+}
+
+/// An unsigned INTEGER's magnitude (leading zero octets dropped), `None` when negative.
+fn magnitude<'a>(t: &Tlv<'a>) -> Option<&'a [u8]> {
+    if t.tag != tlv::INTEGER || t.value.first().is_some_and(|b| b & 0x80 != 0) {
+        return None;
+    }
+    let start = t
+        .value
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(t.value.len());
+    t.value.get(start..)
+}
+
+/// A `BoxedUint` of a magnitude, made as the `dsa` crate's own SPKI decoder makes it (its
+/// precision is what the crate compares key sizes by).
+fn boxed(m: &[u8]) -> Option<dsa::BoxedUint> {
+    Some(dsa::BoxedUint::from_be_slice_vartime(m))
+}
+
+fn dsa(s: &Signed<'_>, key: &Key<'_>, hash: &str, sig_name: &str) -> Verdict {
+    use dsa::signature::hazmat::PrehashVerifier;
+    use sha2::Digest as _;
+
+    if key.oid != DSA {
+        return Verdict::Invalid;
+    }
+    // RFC 3279 §2.3.2: a key without Dss-Parms inherits them from its issuer's key,
+    // which this function does not see.
+    let Some(params) = key.params.as_ref().filter(|p| p.tag == tlv::SEQUENCE) else {
+        return Verdict::NotChecked(format!("{sig_name} with inherited DSA parameters"));
+    };
+    let parts: Vec<&[u8]> = params
+        .children()
+        .take(4)
+        .filter_map(|c| c.ok().as_ref().and_then(magnitude))
+        .collect();
+    let (Some(p), Some(q), Some(g), None) =
+        (parts.first(), parts.get(1), parts.get(2), parts.get(3))
+    else {
+        return Verdict::Invalid;
+    };
+    // The sizes FIPS 186-4 allows (and the crate accepts); anything bigger is not
+    // worked on, so a hostile key cannot ask for a huge modular exponentiation.
+    if g.len() > p.len() {
+        // g < p: this is no DSA key.
+        return Verdict::Invalid;
+    }
+    if p.len() > 384 || q.len() > 32 {
+        return Verdict::NotChecked(format!(
+            "{sig_name} with a {}-bit key",
+            p.len().saturating_mul(8)
+        ));
+    }
+    // y < p: a longer y cannot belong to this key (and is not worked on).
+    let y = tlv::read(key.bits)
+        .ok()
+        .filter(|(_, rest)| rest.is_empty())
+        .and_then(|(t, _)| magnitude(&t).map(<[u8]>::to_vec))
+        .filter(|y| y.len() <= p.len());
+    let (Some(p), Some(q), Some(g), Some(y)) =
+        (boxed(p), boxed(q), boxed(g), y.as_deref().and_then(boxed))
+    else {
+        return Verdict::Invalid;
+    };
+    let Ok(components) = dsa::Components::from_components(p, q, g) else {
+        return Verdict::NotChecked(format!(
+            "{sig_name} with DSA domain parameters of an unsupported size"
+        ));
+    };
+    let Ok(vk) = dsa::VerifyingKey::from_components(components, y) else {
+        return Verdict::Invalid;
+    };
+    // r and s must be below q; anything longer cannot be a signature by this key.
+    let Ok(sig) = dsa::Signature::try_from(s.signature) else {
+        return Verdict::Invalid;
+    };
+    let digest = match hash {
+        SHA1 => sha1::Sha1::digest(s.tbs).to_vec(),
+        SHA224 => sha2::Sha224::digest(s.tbs).to_vec(),
+        SHA256 => sha2::Sha256::digest(s.tbs).to_vec(),
+        SHA384 => sha2::Sha384::digest(s.tbs).to_vec(),
+        _ => sha2::Sha512::digest(s.tbs).to_vec(),
+    };
+    match vk.verify_prehash(&digest, &sig) {
+        Ok(()) => Verdict::Verified,
+        Err(_) => Verdict::Invalid,
+    }
+}
+
 fn p521_verify(s: &Signed<'_>, key: &Key<'_>, hash: &str) -> Verdict {
     use p521::ecdsa::signature::hazmat::PrehashVerifier;
     use sha2::Digest as _;
@@ -415,12 +537,53 @@ mod tests {
             verify(&md5, &rsa_spki),
             Verdict::NotChecked("md5WithRSAEncryption".to_string())
         );
-        let (ed448, ed448_spki) =
-            cert_and_spki(include_bytes!("../fixtures/chains/ed448-root.pem"));
-        assert_eq!(
-            verify(&ed448, &ed448_spki),
-            Verdict::NotChecked("ED448".to_string())
-        );
+        let (ed448, _) = cert_and_spki(include_bytes!("../fixtures/chains/ed448-root.pem"));
+        assert_eq!(verify(&ed448, &ec_spki), Verdict::Invalid);
+    }
+
+    #[test]
+    fn dsa_and_ed448_verify_and_a_changed_byte_does_not() {
+        for (chain, root) in [
+            (
+                &include_bytes!("../fixtures/validation/dsa.pem")[..],
+                &include_bytes!("../fixtures/validation/dsa-root.pem")[..],
+            ),
+            (
+                include_bytes!("../fixtures/chains/ed448.pem"),
+                include_bytes!("../fixtures/chains/ed448-root.pem"),
+            ),
+        ] {
+            let blocks: Vec<Vec<u8>> = crate::pem::Scanner::new(chain)
+                .map(|b| b.der.to_vec())
+                .collect();
+            let (root_der, root_spki) = cert_and_spki(root);
+            let inter_spki = crate::decode::cert::decode(&blocks[1]).unwrap().spki;
+            assert_eq!(verify(&blocks[0], &inter_spki), Verdict::Verified);
+            assert_eq!(verify(&blocks[1], &root_spki), Verdict::Verified);
+            assert_eq!(verify(&root_der, &root_spki), Verdict::Verified);
+            assert_eq!(verify(&blocks[0], &root_spki), Verdict::Invalid);
+            let mut changed = blocks[0].clone();
+            changed[40] ^= 1;
+            assert_eq!(verify(&changed, &inter_spki), Verdict::Invalid);
+        }
+    }
+
+    #[test]
+    fn dsa_keys_without_parameters_are_not_checked() {
+        // RFC 3279 §2.3.2 parameter inheritance: the key alone cannot be used.
+        let (leaf, _) = cert_and_spki(include_bytes!("../fixtures/validation/dsa.pem"));
+        let (_, spki) = cert_and_spki(include_bytes!("../fixtures/validation/dsa-root.pem"));
+        let (top, _) = tlv::read(&spki).unwrap();
+        let mut kids = top.children();
+        let alg = kids.next().unwrap().unwrap();
+        let key = kids.next().unwrap().unwrap();
+        let oid = alg.children().next().unwrap().unwrap();
+        let alg = [&[0x30, oid.raw.len() as u8][..], oid.raw].concat();
+        let body = [alg.as_slice(), key.raw].concat();
+        let mut bare = vec![0x30, 0x82];
+        bare.extend_from_slice(&(body.len() as u16).to_be_bytes());
+        bare.extend_from_slice(&body);
+        assert!(matches!(verify(&leaf, &bare), Verdict::NotChecked(w) if w.contains("inherited")));
     }
 
     #[test]

@@ -79,6 +79,33 @@ fn chain_reports() {
 }
 
 #[test]
+fn validation_reports() {
+    for (name, options, input) in [
+        ("two-intermediates", &[][..], "two-intermediates.pem"),
+        ("unknown-critical", &[], "unknown-critical.pem"),
+        ("nc-dns-excluded", &[], "nc-dns-excluded.pem"),
+        ("nc-self-issued", &[], "nc-self-issued.pem"),
+        ("pathlen0-exceeded", &[], "pathlen0-exceeded.pem"),
+        (
+            "purpose-client",
+            &["--purpose", "client", "--hostname", "valid.example"],
+            "eku-server.pem",
+        ),
+        (
+            "webpki-no-san",
+            &["--profile", "webpki"],
+            "webpki-no-san.pem",
+        ),
+    ] {
+        let input = format!("fixtures/validation/{input}");
+        let mut args = vec!["chain", "--roots", "fixtures/validation/root.pem"];
+        args.extend_from_slice(options);
+        args.push(&input);
+        both(&format!("validation_{name}"), &args);
+    }
+}
+
+#[test]
 fn check_reports() {
     both("check_lint_fixtures", &["check", "-r", "fixtures/lint"]);
     both(

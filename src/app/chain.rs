@@ -10,12 +10,14 @@ use time::OffsetDateTime;
 
 use certscope::chain::{self, Anchors, Report};
 use certscope::model::Kind;
+use certscope::policy::PolicyOptions;
 use certscope::render::chain as render;
 use certscope::render::json::ErrorEntry;
+use certscope::validation::{Profile, Purpose};
 
 use super::collect::{collect, more_inputs, Collected};
 use super::{EXIT_FAILED, EXIT_OK};
-use crate::cli::{ChainArgs, Format};
+use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, Format};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
 /// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
@@ -108,7 +110,32 @@ pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<
         }
         status = EXIT_FAILED;
     }
-    let report = chain::build(&inputs.items, &roots_items, anchors, at);
+    let opts = chain::Options {
+        profile: match args.profile {
+            ChainProfile::Rfc5280 => Profile::Rfc5280,
+            ChainProfile::Webpki => Profile::Webpki,
+        },
+        hostname: args.hostname.clone(),
+        ip: args.ip,
+        email: args.email.clone(),
+        purpose: args.purpose.map(|p| match p {
+            ChainPurpose::Server => Purpose::Server,
+            ChainPurpose::Client => Purpose::Client,
+            ChainPurpose::CodeSigning => Purpose::CodeSigning,
+            ChainPurpose::Email => Purpose::Email,
+            ChainPurpose::TimeStamping => Purpose::TimeStamping,
+            ChainPurpose::OcspSigning => Purpose::OcspSigning,
+            ChainPurpose::Any => Purpose::Any,
+        }),
+        max_depth: args.max_depth,
+        policy: PolicyOptions {
+            initial: args.policy.clone(),
+            require_explicit: args.require_explicit_policy,
+            inhibit_mapping: args.inhibit_policy_mapping,
+            inhibit_any: args.inhibit_any_policy,
+        },
+    };
+    let report = chain::build_with(&inputs.items, &roots_items, anchors, at, &opts);
     // Items numbered as the report numbers them: inputs, then roots.
     let mut all = inputs.items;
     let offset = all.len();

@@ -99,7 +99,12 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
             .unwrap_or_else(|| "(no keyUsage extension)".to_string()),
     )?;
     for p in &l.problems {
-        field(w, 5, "Problem", &sanitize(p))?;
+        field(
+            w,
+            5,
+            "Problem",
+            &format!("{} [{}; {}]", sanitize(&p.message), p.code, p.clause),
+        )?;
     }
     Ok(())
 }
@@ -120,6 +125,18 @@ fn chain<W: Write>(
     writeln!(w, "Chain {} of {count}: {verdict}", index + 1)?;
     for (pos, l) in c.links.iter().enumerate() {
         link(w, pos, l, c.links.get(pos + 1))?;
+    }
+    if let Some(p) = &c.policies {
+        let names: Vec<String> = p
+            .iter()
+            .map(|o| crate::oids::name_or_oid(crate::oids::policy(o), o))
+            .collect();
+        let text = if names.is_empty() {
+            "none (the valid policy tree is empty)".to_string()
+        } else {
+            names.join(", ")
+        };
+        field(w, 2, "Policies", &sanitize(&text))?;
     }
     if let Some(m) = &c.missing {
         let mut s = format!("issuer {}", sanitize_dn(&m.issuer));
