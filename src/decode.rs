@@ -847,7 +847,7 @@ impl Ctx<'_, '_> {
     fn pkcs7(&mut self, der: &[u8], line: Option<usize>) {
         match pkcs7::decode(der) {
             Ok(sd) => {
-                if sd.contents.is_empty() {
+                if sd.contents.is_empty() && sd.message.is_none() {
                     self.problem(line, "PKCS#7 holds no certificates or CRLs".to_string());
                 }
                 for c in sd.contents {
@@ -875,6 +875,19 @@ impl Ctx<'_, '_> {
                             });
                             self.emit_item(item);
                         }
+                    }
+                }
+                // The message itself, after what it carries (which keeps the certificates'
+                // positions those of a certs-only bundle).
+                if let Some(m) = sd.message {
+                    if self.emitted() <= self.opts.max_items {
+                        let mut item = self.new_item(Kind::Cms, line, None);
+                        item.body = Body::Cms(Box::new(m));
+                        for p in sd.problems {
+                            item.add_error(p);
+                        }
+                        item.der = Some(der.into());
+                        self.emit_item(item);
                     }
                 }
             }

@@ -445,3 +445,105 @@ fn tls_signature_name(hash: u8, sig: u8) -> String {
         _ => format!("{h}/signature {sig}"),
     }
 }
+
+/// Reads a UTCTime (`YYMMDDHHMMSSZ`, RFC 5280 years 1950-2049) or GeneralizedTime
+/// (`YYYYMMDDHHMMSSZ`) as DER requires them, saying in words what is wrong when it cannot:
+/// the field-by-field fallbacks and CMS signing times use it where x509-parser would only
+/// say `InvalidDate`.
+pub fn parse_time(tag: u8, value: &[u8]) -> Result<Timestamp, String> {
+    let text = std::str::from_utf8(value).map_err(|_| "not ASCII text".to_string())?;
+    let (year, rest) = match tag {
+        tlv::UTC_TIME => {
+            let yy = two_digits(text.get(0..2), "year")?;
+            (if yy < 50 { 2000 + yy } else { 1900 + yy }, text.get(2..))
+        }
+        tlv::GENERALIZED_TIME => {
+            let hi = two_digits(text.get(0..2), "year")?;
+            let lo = two_digits(text.get(2..4), "year")?;
+            (hi * 100 + lo, text.get(4..))
+        }
+        other => {
+            return Err(format!(
+                "tag 0x{other:02x} is not UTCTime or GeneralizedTime"
+            ))
+        }
+    };
+    let rest = rest.unwrap_or("");
+    let kind = if tag == tlv::UTC_TIME {
+        "UTCTime"
+    } else {
+        "GeneralizedTime"
+    };
+    if rest.len() != 11 || !rest.ends_with('Z') {
+        return Err(format!(
+            "{kind} `{}` is not in the form {}",
+            text.escape_debug(),
+            if tag == tlv::UTC_TIME {
+                "YYMMDDHHMMSSZ"
+            } else {
+                "YYYYMMDDHHMMSSZ"
+            }
+        ));
+    }
+    let month = two_digits(rest.get(0..2), "month")?;
+    let day = two_digits(rest.get(2..4), "day")?;
+    let hour = two_digits(rest.get(4..6), "hour")?;
+    let minute = two_digits(rest.get(6..8), "minute")?;
+    let second = two_digits(rest.get(8..10), "second")?;
+    let month = u8::try_from(month)
+        .ok()
+        .and_then(|m| time::Month::try_from(m).ok())
+        .ok_or_else(|| format!("{kind} `{text}`: month {month} is out of range"))?;
+    let date = time::Date::from_calendar_date(year as i32, month, day as u8)
+        .map_err(|_| format!("{kind} `{text}`: day {day} is out of range"))?;
+    let t = time::Time::from_hms(hour as u8, minute as u8, second as u8).map_err(|_| {
+        format!("{kind} `{text}`: time of day {hour:02}:{minute:02}:{second:02} is out of range")
+    })?;
+    Ok(Timestamp(date.with_time(t).assume_utc()))
+}
+
+/// Two ASCII digits, or what they were meant to be in words.
+fn two_digits(s: Option<&str>, what: &str) -> Result<u32, String> {
+    let s = s.ok_or_else(|| format!("the {what} is missing"))?;
+    if s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()) {
+        s.parse()
+            .map_err(|_| format!("the {what} `{s}` is not a number"))
+    } else {
+        Err(format!("the {what} `{}` is not a number", s.escape_debug()))
+    }
+}
+
+#[cfg(test)]
+mod time_tests {
+    use super::*;
+
+    #[test]
+    fn times_parse_or_say_what_is_wrong() {
+        assert_eq!(
+            parse_time(tlv::UTC_TIME, b"250101000000Z")
+                .unwrap()
+                .to_string(),
+            "2025-01-01T00:00:00Z"
+        );
+        assert_eq!(
+            parse_time(tlv::UTC_TIME, b"491231235959Z")
+                .unwrap()
+                .to_string(),
+            "2049-12-31T23:59:59Z"
+        );
+        assert_eq!(
+            parse_time(tlv::GENERALIZED_TIME, b"19500101000000Z")
+                .unwrap()
+                .to_string(),
+            "1950-01-01T00:00:00Z"
+        );
+        let e = parse_time(tlv::UTC_TIME, b"351301000000Z").unwrap_err();
+        assert!(e.contains("month 13 is out of range"), "{e}");
+        let e = parse_time(tlv::GENERALIZED_TIME, b"2025xx01000000Z").unwrap_err();
+        assert!(e.contains("month `xx` is not a number"), "{e}");
+        let e = parse_time(tlv::UTC_TIME, b"250230000000Z").unwrap_err();
+        assert!(e.contains("day 30"), "{e}");
+        assert!(parse_time(tlv::UTC_TIME, b"2501010000Z").is_err());
+        assert!(parse_time(tlv::UTC_TIME, b"\xff\xfe").is_err());
+    }
+}
