@@ -520,6 +520,9 @@ fn fill_certificate(item: &mut Item, der: Arc<[u8]>, opts: &Options<'_>) {
             Ok(d) => {
                 item.body = cert::body(d.cert);
                 item.spki_der = Some(d.spki);
+                for e in d.field_errors {
+                    item.add_error(format!("certificate: {e}"));
+                }
             }
             Err(e) => item.add_error(format!("certificate: {e}")),
         }
@@ -764,7 +767,10 @@ impl Ctx<'_, '_> {
         let mut item = self.new_item(Kind::Csr, line, None);
         item.pem_label = label.map(pem::label_text);
         match csr::decode(der) {
-            Ok((c, spki)) => {
+            Ok((c, spki, field_errors)) => {
+                for e in field_errors {
+                    item.add_error(format!("certificate request: {e}"));
+                }
                 if c.self_signature == "invalid" {
                     item.warnings.push(
                         "the request's self-signature does not verify with its own key".into(),

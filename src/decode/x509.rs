@@ -446,20 +446,63 @@ fn tls_signature_name(hash: u8, sig: u8) -> String {
     }
 }
 
+/// Byte offset of `part` inside `whole` (both from the same input), for error messages.
+pub fn offset(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// x509-parser's error in words: never its internal names (`NomError(Eof)`,
+/// `InvalidDate`), which say nothing to a person.
+pub fn parser_error(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
+    use x509_parser::error::X509Error as E;
+    let inner = match e {
+        x509_parser::nom::Err::Incomplete(_) => return "the DER ends early".to_string(),
+        x509_parser::nom::Err::Error(e) | x509_parser::nom::Err::Failure(e) => e,
+    };
+    match inner {
+        E::InvalidVersion => "the version is not valid",
+        E::InvalidSerial => "the serial number is not a valid INTEGER",
+        E::InvalidAlgorithmIdentifier => "an algorithm identifier does not parse",
+        E::InvalidX509Name => "a name does not parse",
+        E::InvalidDate => "a time value is not a valid date",
+        E::InvalidSPKI => "the public key (SubjectPublicKeyInfo) does not parse",
+        E::InvalidSubjectUID => "the subjectUniqueID does not parse",
+        E::InvalidIssuerUID => "the issuerUniqueID does not parse",
+        E::InvalidExtensions => "the extensions do not parse",
+        E::InvalidAttributes => "the attributes do not parse",
+        E::DuplicateExtensions => "an extension appears twice",
+        E::DuplicateAttributes => "an attribute appears twice",
+        E::InvalidSignatureValue => "the signature value does not parse",
+        E::InvalidTbsCertificate => "the to-be-signed part does not parse",
+        E::InvalidUserCertificate => "a revoked entry does not parse",
+        E::InvalidCertificate => "the certificate structure does not parse",
+        E::InvalidNumber => "a number does not parse",
+        E::NomError(_) => "the DER structure is malformed (a length, tag or value does not fit)",
+        _ => "the structure does not parse",
+    }
+    .to_string()
+}
+
 /// Reads a UTCTime (`YYMMDDHHMMSSZ`, RFC 5280 years 1950-2049) or GeneralizedTime
 /// (`YYYYMMDDHHMMSSZ`) as DER requires them, saying in words what is wrong when it cannot:
 /// the field-by-field fallbacks and CMS signing times use it where x509-parser would only
 /// say `InvalidDate`.
 pub fn parse_time(tag: u8, value: &[u8]) -> Result<Timestamp, String> {
     let text = std::str::from_utf8(value).map_err(|_| "not ASCII text".to_string())?;
+    let kind = if tag == tlv::UTC_TIME {
+        "UTCTime"
+    } else {
+        "GeneralizedTime"
+    };
+    let in_words = |e: String| format!("{kind} `{}`: {e}", text.escape_debug());
     let (year, rest) = match tag {
         tlv::UTC_TIME => {
-            let yy = two_digits(text.get(0..2), "year")?;
+            let yy = two_digits(text.get(0..2), "year").map_err(in_words)?;
             (if yy < 50 { 2000 + yy } else { 1900 + yy }, text.get(2..))
         }
         tlv::GENERALIZED_TIME => {
-            let hi = two_digits(text.get(0..2), "year")?;
-            let lo = two_digits(text.get(2..4), "year")?;
+            let hi = two_digits(text.get(0..2), "year").map_err(in_words)?;
+            let lo = two_digits(text.get(2..4), "year").map_err(in_words)?;
             (hi * 100 + lo, text.get(4..))
         }
         other => {
@@ -469,11 +512,6 @@ pub fn parse_time(tag: u8, value: &[u8]) -> Result<Timestamp, String> {
         }
     };
     let rest = rest.unwrap_or("");
-    let kind = if tag == tlv::UTC_TIME {
-        "UTCTime"
-    } else {
-        "GeneralizedTime"
-    };
     if rest.len() != 11 || !rest.ends_with('Z') {
         return Err(format!(
             "{kind} `{}` is not in the form {}",
@@ -485,11 +523,17 @@ pub fn parse_time(tag: u8, value: &[u8]) -> Result<Timestamp, String> {
             }
         ));
     }
-    let month = two_digits(rest.get(0..2), "month")?;
-    let day = two_digits(rest.get(2..4), "day")?;
-    let hour = two_digits(rest.get(4..6), "hour")?;
-    let minute = two_digits(rest.get(6..8), "minute")?;
-    let second = two_digits(rest.get(8..10), "second")?;
+    let fields = || -> Result<[u32; 5], String> {
+        Ok([
+            two_digits(rest.get(0..2), "month")?,
+            two_digits(rest.get(2..4), "day")?,
+            two_digits(rest.get(4..6), "hour")?,
+            two_digits(rest.get(6..8), "minute")?,
+            two_digits(rest.get(8..10), "second")?,
+        ])
+    };
+    let [month, day, hour, minute, second] =
+        fields().map_err(|e| format!("{kind} `{}`: {e}", text.escape_debug()))?;
     let month = u8::try_from(month)
         .ok()
         .and_then(|m| time::Month::try_from(m).ok())

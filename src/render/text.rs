@@ -198,6 +198,12 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
 
 fn validity_note(o: &TextOptions, not_before: Timestamp, not_after: Timestamp) -> (String, bool) {
     let now = o.now;
+    if not_before.is_invalid() || not_after.is_invalid() {
+        return (
+            "validity unknown: a time value is invalid".to_string(),
+            false,
+        );
+    }
     if now < not_before.0 {
         let days = (not_before.0 - now).whole_days();
         (
@@ -274,7 +280,12 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
         &format!("{} ({verdict})", c.signature_algorithm),
     )?;
     for a in &c.attributes {
-        out.field(2, &a.name, &sanitize(&a.values.join(", ")))?;
+        let values = if a.values.is_empty() {
+            "(no value)".to_string()
+        } else {
+            sanitize(&a.values.join(", ")).into_owned()
+        };
+        out.field(2, &a.name, &values)?;
     }
     extensions(out, &c.extensions)
 }
