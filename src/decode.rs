@@ -851,6 +851,7 @@ impl Ctx<'_, '_> {
     }
 
     fn pkcs7(&mut self, der: &[u8], line: Option<usize>) {
+        let before = self.emitted();
         match pkcs7::decode(der) {
             Ok(sd) => {
                 if sd.contents.is_empty() && sd.message.is_none() {
@@ -884,9 +885,11 @@ impl Ctx<'_, '_> {
                     }
                 }
                 // The message itself, after what it carries (which keeps the certificates'
-                // positions those of a certs-only bundle).
+                // positions those of a certs-only bundle). Thumbprint mode lists what a
+                // SignedData carries, and the message only when it carries nothing.
+                let carries = self.emitted() > before;
                 if let Some(m) = sd.message {
-                    if self.emitted() <= self.opts.max_items {
+                    if self.emitted() <= self.opts.max_items && !(self.opts.brief && carries) {
                         let mut item = self.new_item(Kind::Cms, line, None);
                         item.body = Body::Cms(Box::new(m));
                         for p in sd.problems {
