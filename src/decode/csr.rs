@@ -22,6 +22,9 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
     }
 }
 
+/// Real requests have a handful of attributes; see [`field_by_field`].
+const MAX_TRIED_ATTRIBUTES: usize = 64;
+
 /// A request whose attributes do not all parse, read without the bad ones (each named in
 /// an error); `None` when the failure is elsewhere.
 fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
@@ -45,6 +48,9 @@ fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
             "attributes (at byte {}): the required [0] attributes field is missing",
             x509::offset(der, cri.raw) + cri.raw.len()
         )),
+        // Each attribute is tried alone (a copy of the request per attribute): a request
+        // with more than this many is not read attribute by attribute.
+        Some(a) if a.children().count() > MAX_TRIED_ATTRIBUTES => return None,
         Some(a) => {
             for (n, attr) in a.children().enumerate() {
                 let attr = attr.ok()?;

@@ -7,6 +7,9 @@
 //! two sets are read with the bounded TLV walker. The certificates inside are DER already and
 //! come out byte-identical, so their thumbprints are the real ones.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
+
 use sha2::Digest as _;
 
 use crate::model::{Cms, Recipient, Signer};
@@ -153,17 +156,19 @@ pub fn decode(der: &[u8]) -> Result<SignedData, String> {
         message.content_size = e.content.as_ref().map(Vec::len);
     }
     if let Some(set) = signer_infos {
-        let certs: Vec<CertIds<'_>> = contents
-            .iter()
-            .filter_map(|c| match c {
-                Content::Certificate(d) => Some(d.as_slice()),
-                _ => None,
-            })
-            .filter_map(cert_ids)
-            .collect();
+        let known = Known::new(
+            contents
+                .iter()
+                .filter_map(|c| match c {
+                    Content::Certificate(d) => Some(d.as_slice()),
+                    _ => None,
+                })
+                .filter_map(cert_ids)
+                .collect(),
+        );
         for (n, si) in set.children().enumerate() {
             match si {
-                Ok(si) => match signer(&si, &certs, encap.as_ref()) {
+                Ok(si) => match signer(&si, &known, encap.as_ref()) {
                     Ok(s) => message.signers.push(s),
                     Err(e) => problems.push(format!("signer {}: {e}", n + 1)),
                 },
@@ -289,6 +294,46 @@ fn cert_ids(der: &[u8]) -> Option<CertIds<'_>> {
     })
 }
 
+/// The included certificates indexed by what a signer identifier names, and the content's
+/// digests computed so far: many signers cost a lookup and a digest each at most once, not
+/// a scan of every certificate and a hash of the whole content per signer.
+struct Known<'a> {
+    certs: Vec<CertIds<'a>>,
+    by_issuer_serial: HashMap<(&'a [u8], &'a [u8]), usize>,
+    by_key_id: HashMap<&'a [u8], usize>,
+    digests: RefCell<Vec<(String, Option<Vec<u8>>)>>,
+}
+
+impl<'a> Known<'a> {
+    fn new(certs: Vec<CertIds<'a>>) -> Self {
+        let mut by_issuer_serial = HashMap::new();
+        let mut by_key_id = HashMap::new();
+        for (i, c) in certs.iter().enumerate() {
+            by_issuer_serial.entry((c.issuer, c.serial)).or_insert(i);
+            if let Some(k) = c.subject_key_id {
+                by_key_id.entry(k).or_insert(i);
+            }
+        }
+        Known {
+            certs,
+            by_issuer_serial,
+            by_key_id,
+            digests: RefCell::new(Vec::new()),
+        }
+    }
+
+    /// The digest of `content` with `oid`, computed once per algorithm.
+    fn digest(&self, oid: &str, content: &[u8]) -> Option<Vec<u8>> {
+        let mut cache = self.digests.borrow_mut();
+        if let Some((_, d)) = cache.iter().find(|(o, _)| o == oid) {
+            return d.clone();
+        }
+        let d = digest(Some(oid), content);
+        cache.push((oid.to_string(), d.clone()));
+        d
+    }
+}
+
 /// 2.5.29.14, subjectKeyIdentifier.
 const SKI_OID: &[u8] = &[0x55, 0x1d, 0x0e];
 const ATTR_CONTENT_TYPE: &str = "1.2.840.113549.1.9.3";
@@ -298,7 +343,7 @@ const ATTR_SIGNING_TIME: &str = "1.2.840.113549.1.9.5";
 /// One SignerInfo (RFC 5652 §5.3), its certificate found among `certs`.
 fn signer(
     si: &Tlv<'_>,
-    certs: &[CertIds<'_>],
+    known: &Known<'_>,
     encap: Option<&Encapsulated<'_>>,
 ) -> Result<Signer, String> {
     let mut kids = si.children();
@@ -322,16 +367,18 @@ fn signer(
             let serial = ias.next().ok_or("issuerAndSerialNumber without a serial")?;
             out.issuer = crate::dn::format_name_tlv(&issuer);
             out.serial = Some(super::cert::serial_hex(serial.value));
-            certs
-                .iter()
-                .find(|c| c.issuer == issuer.raw && c.serial == serial.value)
+            known
+                .by_issuer_serial
+                .get(&(issuer.raw, serial.value))
+                .copied()
         }
         0x80 => {
             out.subject_key_id = Some(hex::encode(sid.value));
-            certs.iter().find(|c| c.subject_key_id == Some(sid.value))
+            known.by_key_id.get(sid.value).copied()
         }
         other => return Err(format!("signer identifier has tag 0x{other:02x}")),
     };
+    let cert = cert.and_then(|i| known.certs.get(i));
     if let Some(c) = cert {
         out.certificate = Some(c.subject.clone());
         out.certificate_sha256 = Some(hex::encode(sha2::Sha256::digest(c.der)));
@@ -383,11 +430,13 @@ fn signer(
         (None, _) if signed_attrs.is_none() => "not checked: no signed attributes".to_string(),
         (None, _) => "not checked: no messageDigest attribute".to_string(),
         (Some(_), None) => "not checked: the content is detached (not in the file)".to_string(),
-        (Some(md), Some(content)) => match digest(digest_oid.as_deref(), content) {
-            Some(d) if hex::encode(&d) == *md => "matches".to_string(),
-            Some(_) => "does not match".to_string(),
-            None => format!("not checked: digest {}", out.digest_algorithm),
-        },
+        (Some(md), Some(content)) => {
+            match digest_oid.as_deref().and_then(|o| known.digest(o, content)) {
+                Some(d) if hex::encode(&d) == *md => "matches".to_string(),
+                Some(_) => "does not match".to_string(),
+                None => format!("not checked: digest {}", out.digest_algorithm),
+            }
+        }
     };
     // The signature: over the signed attributes re-tagged as SET OF (§5.4), else over the
     // content itself.
