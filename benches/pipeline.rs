@@ -89,7 +89,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| decode::pkcs7::decode(black_box(P7_BER)).map(|s| s.contents.len()))
     });
     g.bench_function("CSR decode", |b| {
-        b.iter(|| decode::csr::decode(black_box(CSR_DER)).map(|(_, spki)| spki.len()))
+        b.iter(|| decode::csr::decode(black_box(CSR_DER)).map(|(_, spki, _)| spki.len()))
     });
     // Keys are parsed only to derive the public half for the SPKI pin.
     g.bench_function("RSA-2048 PKCS#8 key", |b| {

@@ -570,6 +570,9 @@ fn fill_certificate(item: &mut Item, der: Arc<[u8]>, opts: &Options<'_>) {
             Ok(d) => {
                 item.body = cert::body(d.cert);
                 item.spki_der = Some(d.spki);
+                for e in d.field_errors {
+                    item.add_error(format!("certificate: {e}"));
+                }
             }
             Err(e) => item.add_error(format!("certificate: {e}")),
         }
@@ -816,7 +819,10 @@ impl Ctx<'_, '_> {
         let mut item = self.new_item(Kind::Csr, line, None);
         item.pem_label = label.map(pem::label_text);
         match csr::decode(der) {
-            Ok((c, spki)) => {
+            Ok((c, spki, field_errors)) => {
+                for e in field_errors {
+                    item.add_error(format!("certificate request: {e}"));
+                }
                 if c.self_signature == "invalid" {
                     item.warnings.push(
                         "the request's self-signature does not verify with its own key".into(),
@@ -897,9 +903,10 @@ impl Ctx<'_, '_> {
     }
 
     fn pkcs7(&mut self, der: &[u8], line: Option<usize>) {
+        let before = self.emitted();
         match pkcs7::decode(der) {
             Ok(sd) => {
-                if sd.contents.is_empty() {
+                if sd.contents.is_empty() && sd.message.is_none() {
                     self.problem(line, "PKCS#7 holds no certificates or CRLs".to_string());
                 }
                 for c in sd.contents {
@@ -927,6 +934,21 @@ impl Ctx<'_, '_> {
                             });
                             self.emit_item(item);
                         }
+                    }
+                }
+                // The message itself, after what it carries (which keeps the certificates'
+                // positions those of a certs-only bundle). Thumbprint mode lists what a
+                // SignedData carries, and the message only when it carries nothing.
+                let carries = self.emitted() > before;
+                if let Some(m) = sd.message {
+                    if self.emitted() <= self.opts.max_items && !(self.opts.brief && carries) {
+                        let mut item = self.new_item(Kind::Cms, line, None);
+                        item.body = Body::Cms(Box::new(m));
+                        for p in sd.problems {
+                            item.add_error(p);
+                        }
+                        item.der = Some(der.into());
+                        self.emit_item(item);
                     }
                 }
             }

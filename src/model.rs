@@ -5,6 +5,7 @@
 //! documented in `docs/json.md`; renaming one breaks scripts.
 
 mod cert;
+mod cms;
 mod crl;
 mod csr;
 mod ext;
@@ -15,6 +16,7 @@ mod source;
 mod time;
 
 pub use self::cert::{Certificate, PublicKeyInfo, TrustInfo};
+pub use self::cms::{Cms, Recipient, Signer};
 pub use self::crl::{Crl, Revoked, RevokedList};
 pub use self::csr::{Attribute, Csr};
 pub use self::ext::{
@@ -48,6 +50,8 @@ pub enum Kind {
     PublicKey,
     /// Domain parameters (EC or DH).
     Parameters,
+    /// A CMS / PKCS#7 message: signed, enveloped, encrypted or authenticated data.
+    Cms,
     /// Anything else: an unknown PEM label, bytes that could not be classified, or a
     /// PKCS#11 secret key or data object.
     Unknown,
@@ -63,6 +67,7 @@ impl Kind {
             Kind::PrivateKey => "private key",
             Kind::PublicKey => "public key",
             Kind::Parameters => "parameters",
+            Kind::Cms => "CMS message",
             Kind::Unknown => "unknown",
         }
     }
@@ -93,6 +98,8 @@ pub enum Body {
     Key(Box<Key>),
     /// EC or DH parameters.
     Parameters(Parameters),
+    /// A CMS message.
+    Cms(Box<Cms>),
     /// An unclassified block.
     Unknown(Unknown),
     /// Thumbprint mode: only the name, without a full parse.

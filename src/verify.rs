@@ -128,6 +128,52 @@ pub fn verify(signed_der: &[u8], issuer_spki: &[u8]) -> Verdict {
     let Some(key) = split_spki(issuer_spki) else {
         return Verdict::NotChecked("the issuer's public key does not parse".to_string());
     };
+    check(&signed, &key)
+}
+
+/// Checks `signature` over `message` with the key in `spki` (DER SubjectPublicKeyInfo),
+/// for signatures that are not part of an X.509 structure: a CMS SignerInfo's, over its
+/// signed attributes (RFC 5652 §5.4). `signature_algorithm` is the DER AlgorithmIdentifier;
+/// CMS may name only the key type there (`rsaEncryption`, `id-ecPublicKey`) and the hash in
+/// `digest_oid`, which together are the usual signature algorithm.
+pub fn verify_message(
+    message: &[u8],
+    signature: &[u8],
+    signature_algorithm: &[u8],
+    digest_oid: &str,
+    spki: &[u8],
+) -> Verdict {
+    let Some((oid, alg_params)) = tlv::read(signature_algorithm)
+        .ok()
+        .and_then(|(alg, _)| algorithm(&alg))
+    else {
+        return Verdict::NotChecked("the signature algorithm does not parse".to_string());
+    };
+    let Some(key) = split_spki(spki) else {
+        return Verdict::NotChecked("the signer's public key does not parse".to_string());
+    };
+    let alg_oid = match (oid.as_str(), digest_oid) {
+        (RSA, SHA1) => "1.2.840.113549.1.1.5",
+        (RSA, SHA256) => "1.2.840.113549.1.1.11",
+        (RSA, SHA384) => "1.2.840.113549.1.1.12",
+        (RSA, SHA512) => "1.2.840.113549.1.1.13",
+        (EC, SHA256) => "1.2.840.10045.4.3.2",
+        (EC, SHA384) => "1.2.840.10045.4.3.3",
+        (EC, SHA512) => "1.2.840.10045.4.3.4",
+        (other, _) => other,
+    }
+    .to_string();
+    let signed = Signed {
+        tbs: message,
+        alg_oid,
+        alg_params,
+        signature,
+    };
+    check(&signed, &key)
+}
+
+/// The signature of `signed` checked with `key`, by signature algorithm.
+fn check(signed: &Signed<'_>, key: &Key<'_>) -> Verdict {
     let sig_name = oids::name_or_oid(oids::signature_algorithm(&signed.alg_oid), &signed.alg_oid);
     match signed.alg_oid.as_str() {
         // sha1WithRSAEncryption (and the OIW alias), sha256/384/512WithRSAEncryption.
@@ -135,16 +181,16 @@ pub fn verify(signed_der: &[u8], issuer_spki: &[u8]) -> Verdict {
         | "1.3.14.3.2.29"
         | "1.2.840.113549.1.1.11"
         | "1.2.840.113549.1.1.12"
-        | "1.2.840.113549.1.1.13" => rsa_pkcs1(&signed, &key, &sig_name),
-        "1.2.840.113549.1.1.10" => rsa_pss(&signed, &key),
-        "1.2.840.10045.4.3.2" => ecdsa(&signed, &key, SHA256, &sig_name),
-        "1.2.840.10045.4.3.3" => ecdsa(&signed, &key, SHA384, &sig_name),
-        "1.2.840.10045.4.3.4" => ecdsa(&signed, &key, SHA512, &sig_name),
+        | "1.2.840.113549.1.1.13" => rsa_pkcs1(signed, key, &sig_name),
+        "1.2.840.113549.1.1.10" => rsa_pss(signed, key),
+        "1.2.840.10045.4.3.2" => ecdsa(signed, key, SHA256, &sig_name),
+        "1.2.840.10045.4.3.3" => ecdsa(signed, key, SHA384, &sig_name),
+        "1.2.840.10045.4.3.4" => ecdsa(signed, key, SHA512, &sig_name),
         "1.3.101.112" => {
             if key.oid != ED25519 {
                 return Verdict::Invalid;
             }
-            ring_verify(&rs::ED25519, &key, &signed)
+            ring_verify(&rs::ED25519, key, signed)
         }
         ED448 => ed448(&signed, &key),
         // dsa-with-sha1, dsa_with_SHA224, dsa_with_SHA256, dsa_with_SHA384, dsa_with_SHA512.

@@ -3,7 +3,7 @@
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::dn;
-use crate::model::{Body, Certificate, ExtValue, TrustInfo};
+use crate::model::{Body, Certificate, ExtValue, Timestamp, TrustInfo};
 use crate::oids;
 use crate::tlv;
 
@@ -15,11 +15,116 @@ pub struct Decoded {
     pub cert: Certificate,
     /// The SubjectPublicKeyInfo DER.
     pub spki: Vec<u8>,
+    /// Fields that could not be read, each in words with its byte offset; the model holds
+    /// everything else (and stand-ins that say `invalid` for these).
+    pub field_errors: Vec<String>,
 }
 
 /// Decodes one DER certificate; `der` must hold exactly the certificate.
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| e.to_string())?;
+    match X509Certificate::from_der(der) {
+        Ok(_) => parse(der),
+        // One bad field costs only itself: find it, read the rest around it.
+        Err(e) => field_by_field(der).unwrap_or_else(|| Err(x509::parser_error(&e))),
+    }
+}
+
+/// A certificate whose time values do not parse, read with each bad time replaced by a
+/// stand-in; `None` when the failure is elsewhere.
+fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
+    let (cert, _) = tlv::read(der).ok()?;
+    let mut parts = cert.children();
+    let tbs = parts.next()?.ok()?;
+    let validity = tbs.children().filter_map(Result::ok).find(|t| {
+        t.tag == tlv::SEQUENCE
+            && t.children().next().is_some_and(|c| {
+                c.is_ok_and(|c| c.tag == tlv::UTC_TIME || c.tag == tlv::GENERALIZED_TIME)
+            })
+    })?;
+    let mut errors = Vec::new();
+    let mut bad = [false; 2];
+    let mut times = Vec::new();
+    for (n, t) in validity.children().take(2).enumerate() {
+        let t = t.ok()?;
+        let name = if n == 0 { "notBefore" } else { "notAfter" };
+        match x509::parse_time(t.tag, t.value) {
+            Ok(_) => times.push(t.raw.to_vec()),
+            Err(e) => {
+                errors.push(format!(
+                    "validity {name} (at byte {}): {e}",
+                    x509::offset(der, t.raw)
+                ));
+                if let Some(b) = bad.get_mut(n) {
+                    *b = true;
+                }
+                // A stand-in the parser accepts; the model gets the `invalid` marker.
+                times.push(vec![
+                    tlv::UTC_TIME,
+                    13,
+                    b'7',
+                    b'0',
+                    b'0',
+                    b'1',
+                    b'0',
+                    b'1',
+                    b'0',
+                    b'0',
+                    b'0',
+                    b'0',
+                    b'0',
+                    b'0',
+                    b'Z',
+                ]);
+            }
+        }
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    // Rebuild validity, TBS and certificate with the stand-ins (signature left as it was:
+    // the item's DER and thumbprints stay those of the input).
+    let mut new_validity = Vec::new();
+    tlv::write_header(
+        &mut new_validity,
+        tlv::SEQUENCE,
+        times.iter().map(Vec::len).sum(),
+    );
+    new_validity.extend(times.concat());
+    let mut tbs_body = Vec::new();
+    for t in tbs.children() {
+        let t = t.ok()?;
+        if std::ptr::eq(t.raw.as_ptr(), validity.raw.as_ptr()) {
+            tbs_body.extend_from_slice(&new_validity);
+        } else {
+            tbs_body.extend_from_slice(t.raw);
+        }
+    }
+    let mut body = Vec::new();
+    tlv::write_header(&mut body, tlv::SEQUENCE, tbs_body.len());
+    body.extend(tbs_body);
+    for rest in parts {
+        body.extend_from_slice(rest.ok()?.raw);
+    }
+    let mut repaired = Vec::new();
+    tlv::write_header(&mut repaired, tlv::SEQUENCE, body.len());
+    repaired.extend(body);
+    let mut d = match parse(&repaired) {
+        Ok(d) => d,
+        Err(_) => return None,
+    };
+    if bad[0] {
+        d.cert.not_before = Timestamp::INVALID_START;
+    }
+    if bad[1] {
+        d.cert.not_after = Timestamp::INVALID_END;
+    }
+    d.field_errors = errors;
+    Some(Ok(d))
+}
+
+/// Decodes a certificate x509-parser accepts.
+fn parse(der: &[u8]) -> Result<Decoded, String> {
+    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| x509::parser_error(&e))?;
     if !rest.is_empty() {
         return Err(format!("{} bytes after the certificate", rest.len()));
     }
@@ -68,6 +173,7 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
             trust: None,
         },
         spki: spki_der,
+        field_errors: Vec::new(),
     })
 }
 
@@ -230,6 +336,45 @@ mod tests {
         assert_eq!(
             serial_decimal(&[0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
             "18446744073709551616"
+        );
+    }
+}
+
+#[cfg(test)]
+mod field_error_tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_time_costs_only_itself() {
+        let d = decode(include_bytes!(
+            "../../fixtures/field-errors/cert-notafter-month13.der"
+        ))
+        .unwrap();
+        assert_eq!(d.cert.subject, "CN=CMS EC signer");
+        assert_eq!(d.cert.serial, "2a");
+        assert_eq!(d.cert.not_before.to_string(), "2025-01-01T00:00:00Z");
+        assert!(d.cert.not_after.is_invalid());
+        assert_eq!(d.cert.extensions.len(), 2);
+        let e = d.field_errors.join("; ");
+        assert!(
+            e.contains("notAfter (at byte 70)") && e.contains("month 13"),
+            "{e}"
+        );
+        let d = decode(include_bytes!(
+            "../../fixtures/field-errors/cert-notbefore-garbage.der"
+        ))
+        .unwrap();
+        assert!(d.cert.not_before.is_invalid());
+        assert_eq!(d.cert.not_after.to_string(), "2035-01-01T00:00:00Z");
+        assert!(d.field_errors[0].contains("GeneralizedTime `2025xx01000000Z`"));
+    }
+
+    #[test]
+    fn an_unreadable_certificate_is_described_in_words() {
+        let e = decode(&[0x30, 0x03, 0x02, 0x01]).err().unwrap();
+        assert!(
+            !e.contains("NomError") && !e.contains("Parsing Error"),
+            "{e}"
         );
     }
 }

@@ -9,9 +9,121 @@ use crate::tlv;
 
 use super::{spki, x509};
 
-/// Decodes a DER CSR; returns the model and the SPKI DER.
-pub fn decode(der: &[u8]) -> Result<(Csr, Vec<u8>), String> {
-    let (rest, csr) = X509CertificationRequest::from_der(der).map_err(|e| e.to_string())?;
+/// A decoded request: the model, the SPKI DER, and the fields that could not be read.
+pub type Decoded = (Csr, Vec<u8>, Vec<String>);
+
+/// Decodes a DER CSR; returns the model, the SPKI DER, and the fields that could not be
+/// read (each in words with its byte offset; the model holds everything else).
+pub fn decode(der: &[u8]) -> Result<Decoded, String> {
+    match X509CertificationRequest::from_der(der) {
+        Ok(_) => parse(der, der).map(|(c, s)| (c, s, Vec::new())),
+        // One bad attribute costs only itself: read the request without it.
+        Err(e) => field_by_field(der).unwrap_or_else(|| Err(x509::parser_error(&e))),
+    }
+}
+
+/// Real requests have a handful of attributes; see [`field_by_field`].
+const MAX_TRIED_ATTRIBUTES: usize = 64;
+
+/// A request whose attributes do not all parse, read without the bad ones (each named in
+/// an error); `None` when the failure is elsewhere.
+fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
+    let (outer, _) = tlv::read(der).ok()?;
+    let mut parts = outer.children();
+    let cri = parts.next()?.ok()?;
+    let rest: Vec<&[u8]> = parts
+        .map(|p| p.map(|p| p.raw))
+        .collect::<Result<_, _>>()
+        .ok()?;
+    let fields: Vec<tlv::Tlv<'_>> = cri.children().collect::<Result<_, _>>().ok()?;
+    let (head, attrs) = match fields.as_slice() {
+        [v, s, k] => ([v.raw, s.raw, k.raw], None),
+        [v, s, k, a] if a.tag == 0xa0 => ([v.raw, s.raw, k.raw], Some(a)),
+        _ => return None,
+    };
+    let mut errors = Vec::new();
+    let mut good: Vec<&[u8]> = Vec::new();
+    match attrs {
+        None => errors.push(format!(
+            "attributes (at byte {}): the required [0] attributes field is missing",
+            x509::offset(der, cri.raw) + cri.raw.len()
+        )),
+        // Each attribute is tried alone (a copy of the request per attribute): a request
+        // with more than this many is not read attribute by attribute.
+        Some(a) if a.children().count() > MAX_TRIED_ATTRIBUTES => return None,
+        Some(a) => {
+            for (n, attr) in a.children().enumerate() {
+                let attr = attr.ok()?;
+                let alone = rebuild(&head, &[attr.raw], &rest);
+                match X509CertificationRequest::from_der(&alone) {
+                    Ok(_) => good.push(attr.raw),
+                    Err(e) => errors.push(format!(
+                        "attribute {} (at byte {}): {}",
+                        n + 1,
+                        x509::offset(der, attr.raw),
+                        attribute_problem(&attr).unwrap_or_else(|| x509::parser_error(&e))
+                    )),
+                }
+            }
+        }
+    }
+    if errors.is_empty() {
+        return None;
+    }
+    let repaired = rebuild(&head, &good, &rest);
+    X509CertificationRequest::from_der(&repaired).ok()?;
+    Some(parse(&repaired, der).map(|(mut c, spki)| {
+        // Every attribute as written, the bad ones included, values as far as they read.
+        c.attributes = attrs.map(|a| other_attributes_of(a)).unwrap_or_default();
+        (c, spki, errors)
+    }))
+}
+
+/// A CertificationRequest with these CertificationRequestInfo fields and attributes.
+fn rebuild(head: &[&[u8]; 3], attrs: &[&[u8]], rest: &[&[u8]]) -> Vec<u8> {
+    let mut set = Vec::new();
+    tlv::write_header(&mut set, 0xa0, attrs.iter().map(|a| a.len()).sum());
+    set.extend(attrs.concat());
+    let mut cri_body = head.concat();
+    cri_body.extend(set);
+    let mut body = Vec::new();
+    tlv::write_header(&mut body, tlv::SEQUENCE, cri_body.len());
+    body.extend(cri_body);
+    body.extend(rest.concat());
+    let mut out = Vec::new();
+    tlv::write_header(&mut out, tlv::SEQUENCE, body.len());
+    out.extend(body);
+    out
+}
+
+/// What is wrong with an attribute, where it can be said better than the parser does.
+fn attribute_problem(attr: &tlv::Tlv<'_>) -> Option<String> {
+    let mut kids = attr.children().filter_map(Result::ok);
+    let oid = oids::display(kids.next()?.value);
+    let name = oids::name_or_oid(oids::attribute(&oid), &oid);
+    let values = kids.next()?;
+    if values.tag != tlv::SET {
+        return Some(format!("{name}: the values are not a SET"));
+    }
+    let Some(first) = values.children().find_map(Result::ok) else {
+        return Some(format!(
+            "{name}: its value SET is empty (an attribute has at least one value)"
+        ));
+    };
+    if oid == "1.2.840.113549.1.9.7" && dn::decode_string(&first).is_none() {
+        return Some(format!(
+            "{name}: the value (tag 0x{:02x}) is not a DirectoryString",
+            first.tag
+        ));
+    }
+    None
+}
+
+/// Decodes `der` (a request x509-parser accepts); the self-signature is checked over
+/// `original`, the request as it was given.
+fn parse(der: &[u8], original: &[u8]) -> Result<(Csr, Vec<u8>), String> {
+    let (rest, csr) =
+        X509CertificationRequest::from_der(der).map_err(|e| x509::parser_error(&e))?;
     if !rest.is_empty() {
         return Err(format!("{} bytes after the request", rest.len()));
     }
@@ -28,7 +140,7 @@ pub fn decode(der: &[u8]) -> Result<(Csr, Vec<u8>), String> {
     }
     let attributes = other_attributes(info.raw);
     let sig_oid = x509::oid_text(&csr.signature_algorithm.algorithm);
-    let self_signature = crate::verify::verify(der, &spki_der).describe();
+    let self_signature = crate::verify::verify(original, &spki_der).describe();
     Ok((
         Csr {
             version: info.version.0 + 1,
@@ -52,6 +164,11 @@ fn other_attributes(cri: &[u8]) -> Vec<Attribute> {
     let Some(Ok(attrs)) = seq.children().find(|c| matches!(c, Ok(t) if t.tag == 0xa0)) else {
         return Vec::new();
     };
+    other_attributes_of(&attrs)
+}
+
+/// [`other_attributes`] of an attributes `[0]` element.
+fn other_attributes_of(attrs: &tlv::Tlv<'_>) -> Vec<Attribute> {
     attrs
         .children()
         .filter_map(Result::ok)
@@ -90,4 +207,67 @@ fn attribute_values(oid: &str, value: &[u8]) -> Vec<String> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The request's error text, and that it names no parser internals.
+    fn field_errors(der: &[u8]) -> (Csr, String) {
+        let (c, _, errors) = decode(der).unwrap();
+        let text = errors.join("; ");
+        assert!(
+            !text.contains("NomError") && !text.contains("Invalid"),
+            "{text}"
+        );
+        (c, text)
+    }
+
+    #[test]
+    fn one_bad_attribute_costs_only_itself() {
+        let (c, e) = field_errors(include_bytes!(
+            "../../fixtures/field-errors/csr-empty-attribute-set.der"
+        ));
+        assert_eq!(c.subject, "CN=field errors,O=certscope,C=US");
+        assert_eq!(c.public_key.curve.as_deref(), Some("P-256"));
+        assert_eq!(c.attributes.len(), 1);
+        assert!(
+            e.contains("attribute 1 (at byte 161)") && e.contains("SET is empty"),
+            "{e}"
+        );
+        let (_, e) = field_errors(include_bytes!(
+            "../../fixtures/field-errors/csr-empty-extension-request.der"
+        ));
+        assert!(e.contains("extensionRequest"), "{e}");
+        let (c, e) = field_errors(include_bytes!(
+            "../../fixtures/field-errors/csr-challenge-invalid.der"
+        ));
+        assert_eq!(c.attributes[0].name, "challengePassword");
+        assert!(e.contains("not a DirectoryString"), "{e}");
+        let (c, e) = field_errors(include_bytes!(
+            "../../fixtures/field-errors/csr-no-attributes.der"
+        ));
+        assert!(c.attributes.is_empty());
+        assert!(e.contains("attributes field is missing"), "{e}");
+    }
+
+    #[test]
+    fn long_form_lengths_are_read_as_written() {
+        let (c, _, errors) = decode(include_bytes!(
+            "../../fixtures/field-errors/csr-long-form-lengths.der"
+        ))
+        .unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(c.attributes[0].values, ["long form"]);
+    }
+
+    #[test]
+    fn an_unreadable_request_is_described_in_words() {
+        let e = decode(&[0x30, 0x03, 0x02, 0x01]).unwrap_err();
+        assert!(
+            !e.contains("NomError") && !e.contains("Parsing Error"),
+            "{e}"
+        );
+    }
 }

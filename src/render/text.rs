@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
-    Body, Certificate, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind, PublicKeyInfo,
-    Source, Timestamp, TokenObject,
+    Body, Certificate, Cms, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
+    PublicKeyInfo, Source, Timestamp, TokenObject,
 };
 
 /// Settings for text output, resolved by the binary.
@@ -145,6 +145,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         Body::Certificate(c) => certificate(&mut out, c)?,
         Body::Csr(c) => csr(&mut out, c)?,
         Body::Crl(c) => crl(&mut out, c)?,
+        Body::Cms(c) => cms(&mut out, c)?,
         Body::Key(k) => key(&mut out, k, item.kind)?,
         Body::Parameters(p) => {
             out.field(2, "Algorithm", &p.algorithm.to_uppercase())?;
@@ -197,6 +198,12 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
 
 fn validity_note(o: &TextOptions, not_before: Timestamp, not_after: Timestamp) -> (String, bool) {
     let now = o.now;
+    if not_before.is_invalid() || not_after.is_invalid() {
+        return (
+            "validity unknown: a time value is invalid".to_string(),
+            false,
+        );
+    }
     if now < not_before.0 {
         let days = (not_before.0 - now).whole_days();
         (
@@ -277,9 +284,111 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
         &format!("{} ({verdict})", c.signature_algorithm),
     )?;
     for a in &c.attributes {
-        out.field(2, &a.name, &sanitize(&a.values.join(", ")))?;
+        let values = if a.values.is_empty() {
+            "(no value)".to_string()
+        } else {
+            sanitize(&a.values.join(", ")).into_owned()
+        };
+        out.field(2, &a.name, &values)?;
     }
     extensions(out, &c.extensions)
+}
+
+/// A CMS message: what it is, its signers (each checked) or its recipients.
+fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
+    let mut what = sanitize(&c.content_type).into_owned();
+    if let Some(v) = c.version {
+        what.push_str(&format!(" (version {v})"));
+    }
+    out.field(2, "Content type", &what)?;
+    let inner = c.inner_content_type.as_deref().map(sanitize);
+    let content = match (inner, c.content_size) {
+        (Some(t), Some(n)) => format!("{t}, {}", plural(n as i64, "byte")),
+        (Some(t), None) => format!("{t}, detached (not in the file)"),
+        (None, Some(n)) => plural(n as i64, "byte"),
+        (None, None) => "none".to_string(),
+    };
+    out.field(2, "Content", &content)?;
+    if !c.digest_algorithms.is_empty() {
+        out.field(2, "Digests", &sanitize(&c.digest_algorithms.join(", ")))?;
+    }
+    if let Some(a) = &c.content_encryption_algorithm {
+        out.field(2, "Encryption", &sanitize(a))?;
+    }
+    if let Some(a) = &c.mac_algorithm {
+        out.field(2, "MAC", &sanitize(a))?;
+    }
+    for (n, s) in c.signers.iter().enumerate() {
+        let id = match (&s.issuer, &s.serial, &s.subject_key_id) {
+            (_, _, Some(k)) => format!("key id {k}"),
+            (Some(i), Some(ser), _) => format!("issuer {}, serial {ser}", sanitize(i)),
+            _ => "(no identifier)".to_string(),
+        };
+        out.field(2, &format!("Signer {}", n + 1), &id)?;
+        let cert = match &s.certificate {
+            Some(subject) => sanitize(subject).into_owned(),
+            None => "not in the file".to_string(),
+        };
+        out.field(4, "Certificate", &cert)?;
+        out.field(
+            4,
+            "Algorithms",
+            &format!(
+                "{} with {}",
+                sanitize(&s.signature_algorithm),
+                sanitize(&s.digest_algorithm)
+            ),
+        )?;
+        if let Some(t) = &s.content_type {
+            out.field(4, "Content type", &sanitize(t))?;
+        }
+        if let Some(t) = s.signing_time {
+            out.field(4, "Signing time", &t.to_string())?;
+        }
+        if let Some(d) = s
+            .message_digest
+            .as_deref()
+            .and_then(|d| hex::decode(d).ok())
+        {
+            out.digest(4, "Digest", &d)?;
+        }
+        let check = if s.message_digest_check == "does not match" {
+            out.paint("1;31", &s.message_digest_check)
+        } else {
+            sanitize(&s.message_digest_check).into_owned()
+        };
+        out.field(4, "Digest check", &check)?;
+        let sig = if s.signature == "invalid" {
+            out.paint("1;31", "invalid")
+        } else {
+            sanitize(&s.signature).into_owned()
+        };
+        out.field(4, "Signature", &sig)?;
+        if !s.other_signed_attributes.is_empty() {
+            out.field(
+                4,
+                "Signed attrs",
+                &sanitize(&s.other_signed_attributes.join(", ")),
+            )?;
+        }
+        if !s.unsigned_attributes.is_empty() {
+            out.field(4, "Unsigned", &sanitize(&s.unsigned_attributes.join(", ")))?;
+        }
+    }
+    for (n, r) in c.recipients.iter().enumerate() {
+        let mut id = r.kind.replace('_', " ");
+        if let (Some(i), Some(ser)) = (&r.issuer, &r.serial) {
+            id.push_str(&format!(", issuer {}, serial {ser}", sanitize(i)));
+        }
+        if let Some(k) = &r.key_id {
+            id.push_str(&format!(", key id {k}"));
+        }
+        out.field(2, &format!("Recipient {}", n + 1), &id)?;
+        if let Some(a) = &r.key_encryption_algorithm {
+            out.field(4, "Key algorithm", &sanitize(a))?;
+        }
+    }
+    Ok(())
 }
 
 fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
