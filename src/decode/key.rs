@@ -217,8 +217,13 @@ fn ed25519_public(private: &[u8]) -> Result<Vec<u8>, String> {
             .try_into()
             .map_err(|_| "an Ed25519 seed has 32 bytes".to_string())?,
     );
-    let signing = ed25519_dalek::SigningKey::from_bytes(&seed);
-    Ok(signing.verifying_key().to_bytes().to_vec())
+    // ring, already the signature verifier, derives the public key: no second Ed25519
+    // implementation in the tree (issue 19).
+    let pair = ring::signature::Ed25519KeyPair::from_seed_unchecked(seed.as_slice())
+        .map_err(|e| format!("Ed25519 seed rejected: {e}"))?;
+    Ok(ring::signature::KeyPair::public_key(&pair)
+        .as_ref()
+        .to_vec())
 }
 
 /// PKCS#8 EncryptedPrivateKeyInfo: described always, decrypted when a password is given and
