@@ -689,20 +689,42 @@ impl Ctx<'_, '_> {
             | "PUBLIC KEY"
             | "RSA PUBLIC KEY" => {
                 let der = &block.der;
-                let (decoded, kind) = match label {
-                    "RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY" if encrypted => (
+                let content = detect::sniff_der(der);
+                // Read by content when the content is clearly another key format (issue 14
+                // item 8: pyca and openssl's decoders do the same), and say so.
+                let by_content = if content != label_key_kind(label) && !encrypted {
+                    key_by_content(der, content)
+                } else {
+                    None
+                };
+                let (decoded, kind) = match (label, by_content) {
+                    (_, Some((decoded, kind))) => {
+                        let decoded = decoded.map(|mut d| {
+                            d.warnings.insert(
+                                0,
+                                format!(
+                                    "the PEM label says {label} but the content is {}; read by \
+                                     its content",
+                                    der_kind_name(content)
+                                ),
+                            );
+                            d
+                        });
+                        (decoded, kind)
+                    }
+                    ("RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY", _) if encrypted => (
                         Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
                         Kind::PrivateKey,
                     ),
-                    "PRIVATE KEY" => (key::pkcs8_private(der), Kind::PrivateKey),
-                    "ENCRYPTED PRIVATE KEY" => (
+                    ("PRIVATE KEY", None) => (key::pkcs8_private(der), Kind::PrivateKey),
+                    ("ENCRYPTED PRIVATE KEY", None) => (
                         key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
                         Kind::PrivateKey,
                     ),
-                    "RSA PRIVATE KEY" => (key::pkcs1_private(der), Kind::PrivateKey),
-                    "EC PRIVATE KEY" => (key::sec1_private(der), Kind::PrivateKey),
-                    "DSA PRIVATE KEY" => (key::dsa_private(der), Kind::PrivateKey),
-                    "PUBLIC KEY" => (key::spki_public(der), Kind::PublicKey),
+                    ("RSA PRIVATE KEY", None) => (key::pkcs1_private(der), Kind::PrivateKey),
+                    ("EC PRIVATE KEY", None) => (key::sec1_private(der), Kind::PrivateKey),
+                    ("DSA PRIVATE KEY", None) => (key::dsa_private(der), Kind::PrivateKey),
+                    ("PUBLIC KEY", None) => (key::spki_public(der), Kind::PublicKey),
                     _ => (key::pkcs1_public(der), Kind::PublicKey),
                 };
                 self.key(decoded, kind, line, Some(label));
@@ -885,7 +907,7 @@ impl Ctx<'_, '_> {
                 }
                 item.spki_der = d.spki;
                 item.body = Body::Key(Box::new(d.key));
-                item.warnings.extend(d.warning);
+                item.warnings.extend(d.warnings);
             }
             Err(e) => item.add_error(format!("{}: {e}", kind.describe())),
         }
@@ -1053,6 +1075,48 @@ pub(crate) fn items_of(data: &[u8]) -> Vec<Item> {
 #[cfg(test)]
 pub(crate) fn items_of_all(files: &[&[u8]]) -> Vec<Item> {
     files.iter().flat_map(|d| items_of(d)).collect()
+}
+
+/// The key format a PEM label promises.
+fn label_key_kind(label: &str) -> DerKind {
+    match label {
+        "PRIVATE KEY" => DerKind::Pkcs8,
+        "ENCRYPTED PRIVATE KEY" => DerKind::EncryptedPkcs8,
+        "RSA PRIVATE KEY" => DerKind::RsaPrivate,
+        "EC PRIVATE KEY" => DerKind::EcPrivate,
+        "DSA PRIVATE KEY" => DerKind::DsaPrivate,
+        "PUBLIC KEY" => DerKind::Spki,
+        "RSA PUBLIC KEY" => DerKind::RsaPublic,
+        _ => DerKind::Unknown,
+    }
+}
+
+/// A plaintext key decoded by its sniffed content; `None` when the content is not a key
+/// format that needs no password.
+fn key_by_content(der: &[u8], content: DerKind) -> Option<(Result<key::DecodedKey, String>, Kind)> {
+    Some(match content {
+        DerKind::Pkcs8 => (key::pkcs8_private(der), Kind::PrivateKey),
+        DerKind::RsaPrivate => (key::pkcs1_private(der), Kind::PrivateKey),
+        DerKind::EcPrivate => (key::sec1_private(der), Kind::PrivateKey),
+        DerKind::DsaPrivate => (key::dsa_private(der), Kind::PrivateKey),
+        DerKind::Spki => (key::spki_public(der), Kind::PublicKey),
+        DerKind::RsaPublic => (key::pkcs1_public(der), Kind::PublicKey),
+        _ => return None,
+    })
+}
+
+/// What a key format is called in a warning.
+fn der_kind_name(kind: DerKind) -> &'static str {
+    match kind {
+        DerKind::Pkcs8 => "a PKCS#8 private key",
+        DerKind::EncryptedPkcs8 => "an encrypted PKCS#8 private key",
+        DerKind::RsaPrivate => "a PKCS#1 RSA private key",
+        DerKind::EcPrivate => "a SEC1 EC private key",
+        DerKind::DsaPrivate => "an OpenSSL DSA private key",
+        DerKind::Spki => "a SubjectPublicKeyInfo",
+        DerKind::RsaPublic => "a PKCS#1 RSA public key",
+        _ => "something else",
+    }
 }
 
 #[cfg(test)]

@@ -20,8 +20,8 @@ pub struct DecodedKey {
     pub key: Key,
     /// The DER SubjectPublicKeyInfo of the key (derived for private keys).
     pub spki: Option<Vec<u8>>,
-    /// A problem that still left a usable result (the key is reported, the pin is not).
-    pub warning: Option<String>,
+    /// Problems that still left a usable result (a missing pin, a mislabelled block).
+    pub warnings: Vec<String>,
 }
 
 fn plain(format: KeyFormat, spki_der: Option<Vec<u8>>) -> DecodedKey {
@@ -35,7 +35,7 @@ fn plain(format: KeyFormat, spki_der: Option<Vec<u8>>) -> DecodedKey {
             public_key,
         },
         spki: spki_der,
-        warning: None,
+        warnings: Vec::new(),
     }
 }
 
@@ -70,9 +70,15 @@ fn ec_alg_id(params_der: &[u8]) -> Vec<u8> {
 }
 
 fn rsa_public_spki(private_der: &[u8]) -> Result<Vec<u8>, String> {
+    rsa_public_spki_with(RSA_ALG_ID, private_der)
+}
+
+/// The SPKI of an RSA private key under `alg_id_der`: rsaEncryption, or a PKCS#8 key's own
+/// rsassaPss identifier with its restrictions (as `openssl pkey -pubout` keeps them).
+fn rsa_public_spki_with(alg_id_der: &[u8], private_der: &[u8]) -> Result<Vec<u8>, String> {
     let key = pkcs1::RsaPrivateKeyRef::from_der(private_der).map_err(|e| e.to_string())?;
     let public = key.public_key().to_der().map_err(|e| e.to_string())?;
-    Ok(build_spki(RSA_ALG_ID, &public))
+    Ok(build_spki(alg_id_der, &public))
 }
 
 /// PKCS#1 RSAPrivateKey.
@@ -89,7 +95,16 @@ pub fn pkcs1_public(der: &[u8]) -> Result<DecodedKey, String> {
 /// SubjectPublicKeyInfo.
 pub fn spki_public(der: &[u8]) -> Result<DecodedKey, String> {
     spki::describe(der)?;
-    Ok(plain(KeyFormat::Spki, Some(der.to_vec())))
+    let mut out = plain(KeyFormat::Spki, Some(der.to_vec()));
+    // pyca reads such a key (issue 14 item 8); say that the encoding is off, and that the
+    // pin is of these bytes, which a certificate's correctly encoded SPKI will not match.
+    if let Some(n) = spki::unused_bits(der).filter(|n| *n != 0) {
+        out.warnings.push(format!(
+            "the public key BIT STRING declares {n} unused bits (DER keys have 0); read as if 0, \
+             and the pin is of the bytes as they are"
+        ));
+    }
+    Ok(out)
 }
 
 /// SEC1 ECPrivateKey (RFC 5915): SEQUENCE { version 1, privateKey OCTET STRING,
@@ -122,10 +137,60 @@ fn sec1_spki(der: &[u8], outer_params: Option<&[u8]>) -> Result<Option<Vec<u8>>,
         }
         None => None,
     };
-    match (point, own_params.or(outer_params)) {
+    let params = own_params.or(outer_params);
+    match (point, params) {
         (Some(point), Some(params)) => Ok(Some(build_spki(&ec_alg_id(params), point))),
+        (None, Some(params)) => {
+            // No public point: derive it when the curve is one we have arithmetic for,
+            // named or given explicitly (the SPKI keeps the parameters as the key has them).
+            let private = kids.get(1).map(|k| k.value).unwrap_or_default();
+            Ok(derive_ec_point(params, private)?.map(|p| build_spki(&ec_alg_id(params), &p)))
+        }
         _ => Ok(None),
     }
+}
+
+const P256: &str = "1.2.840.10045.3.1.7";
+const P384: &str = "1.3.132.0.34";
+const P521: &str = "1.3.132.0.35";
+
+/// The uncompressed public point d·G of an EC private key, for P-256/P-384/P-521 (named, or
+/// explicit parameters equal to them); `None` for other curves.
+fn derive_ec_point(params_der: &[u8], private: &[u8]) -> Result<Option<Vec<u8>>, String> {
+    use p256::elliptic_curve::sec1::ToSec1Point;
+    let (params, _) = tlv::read(params_der).map_err(|e| format!("EC parameters: {e}"))?;
+    let curve_oid = if params.tag == tlv::OID {
+        oids::display(params.value)
+    } else {
+        match spki::explicit_curve_oid(&params) {
+            Some(oid) => oid.to_string(),
+            None => return Ok(None),
+        }
+    };
+    let bad = |_| "the EC private value is not a valid scalar for its curve".to_string();
+    // SEC1 keys store the scalar left-padded to the field size; from_slice takes it as is.
+    let point = match curve_oid.as_str() {
+        P256 => p256::SecretKey::from_slice(private)
+            .map_err(bad)?
+            .public_key()
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec(),
+        P384 => p384::SecretKey::from_slice(private)
+            .map_err(bad)?
+            .public_key()
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec(),
+        P521 => p521::SecretKey::from_slice(private)
+            .map_err(bad)?
+            .public_key()
+            .to_sec1_point(false)
+            .as_bytes()
+            .to_vec(),
+        _ => return Ok(None),
+    };
+    Ok(Some(point))
 }
 
 /// SEC1 ECPrivateKey on its own.
@@ -133,7 +198,11 @@ pub fn sec1_private(der: &[u8]) -> Result<DecodedKey, String> {
     let spki_der = sec1_spki(der, None)?;
     let mut out = plain(KeyFormat::Sec1, spki_der);
     if out.spki.is_none() {
-        out.warning = Some("the key holds no public point or curve; no SPKI pin".to_string());
+        out.warnings.push(
+            "the key holds no public point, and its curve is not one certscope can derive it \
+             on (P-256, P-384, P-521); no SPKI pin"
+                .to_string(),
+        );
     }
     Ok(out)
 }
@@ -170,12 +239,21 @@ pub fn pkcs8_private(der: &[u8]) -> Result<DecodedKey, String> {
         Some(build_spki(&alg_der, public.raw_bytes()))
     } else {
         match oids::key_algorithm(&oid) {
-            Some("rsa") | Some("rsa-pss") => Some(rsa_public_spki(private)?),
+            Some("rsa") => Some(rsa_public_spki(private)?),
+            Some("rsa-pss") => Some(rsa_public_spki_with(&alg_der, private)?),
             Some("ec") => {
                 let params = alg_params(&alg_der);
                 sec1_spki(private, params.as_ref().map(|(_, t)| t.raw))?
             }
             Some("ed25519") => Some(build_spki(&alg_der, &ed25519_public(private)?)),
+            Some("ed448") => Some(build_spki(&alg_der, &ed448_public(private)?)),
+            Some("x25519") => Some(build_spki(&alg_der, &x25519_public(private)?)),
+            Some("x448") => Some(build_spki(&alg_der, &x448_public(private)?)),
+            Some("dsa") => match alg_params(&alg_der) {
+                Some((_, params)) => Some(build_spki(&alg_der, &dsa_public(&params, private)?)),
+                // Parameters inherited from a CA certificate: y cannot be computed alone.
+                None => None,
+            },
             _ => None,
         }
     };
@@ -191,7 +269,7 @@ pub fn pkcs8_private(der: &[u8]) -> Result<DecodedKey, String> {
                 }
                 k
             });
-        out.warning = Some(format!(
+        out.warnings.push(format!(
             "cannot derive the public key for {}; no SPKI pin",
             out.key
                 .public_key
@@ -226,6 +304,108 @@ fn ed25519_public(private: &[u8]) -> Result<Vec<u8>, String> {
         .to_vec())
 }
 
+/// The content of a PKCS#8 privateKey that is `OCTET STRING (N raw bytes)` (RFC 8410 §7:
+/// Ed25519, Ed448, X25519, X448), zeroized when dropped.
+fn curve_private<const N: usize>(private: &[u8], what: &str) -> Result<Zeroizing<[u8; N]>, String> {
+    let (t, _) = tlv::read(private).map_err(|e| format!("{what} private key: {e}"))?;
+    if t.tag != tlv::OCTET_STRING {
+        return Err(format!("{what} private key: not an OCTET STRING"));
+    }
+    let raw: [u8; N] = t
+        .value
+        .try_into()
+        .map_err(|_| format!("an {what} private key has {N} bytes, not {}", t.value.len()))?;
+    Ok(Zeroizing::new(raw))
+}
+
+/// Ed448 (RFC 8032 §5.2.5): the 57-byte secret to the 57-byte public key.
+fn ed448_public(private: &[u8]) -> Result<Vec<u8>, String> {
+    let secret = curve_private::<57>(private, "Ed448")?;
+    let key = ed448_goldilocks::SigningKey::try_from(secret.as_slice())
+        .map_err(|e| format!("Ed448 private key rejected: {e}"))?;
+    Ok(key.verifying_key().to_bytes().to_vec())
+}
+
+/// X25519 (RFC 7748 §6.1): the public key is X25519(k, 9).
+fn x25519_public(private: &[u8]) -> Result<Vec<u8>, String> {
+    let secret = curve_private::<32>(private, "X25519")?;
+    let secret = x25519_dalek::StaticSecret::from(*secret);
+    Ok(x25519_dalek::PublicKey::from(&secret).as_bytes().to_vec())
+}
+
+/// X448 (RFC 7748 §6.2): the public key is X448(k, 5) with k clamped (two low bits cleared,
+/// top bit set). The clamped k is below 2^448 and the base point has the prime order q, so
+/// k mod q gives the same point. It is computed on the Edwards curve and mapped to its u
+/// coordinate: the pinned goldilocks pre-release's Montgomery ladder is wrong (1·G is not
+/// u = 5), its Edwards arithmetic is the one Ed448 signing uses; the RFC vector checks it.
+fn x448_public(private: &[u8]) -> Result<Vec<u8>, String> {
+    use ed448_goldilocks::{EdwardsPoint, EdwardsScalar, WideEdwardsScalarBytes};
+    let secret = curve_private::<56>(private, "X448")?;
+    let mut wide = Zeroizing::new(WideEdwardsScalarBytes::default());
+    for (w, s) in wide.iter_mut().zip(secret.iter()) {
+        *w = *s;
+    }
+    if let Some(first) = wide.first_mut() {
+        *first &= 0xfc;
+    }
+    if let Some(last) = wide.get_mut(55) {
+        *last |= 0x80;
+    }
+    let scalar = EdwardsScalar::from_bytes_mod_order_wide(&wide);
+    Ok((EdwardsPoint::GENERATOR * scalar)
+        .to_montgomery()
+        .0
+        .to_vec())
+}
+
+/// Largest DSA prime accepted for deriving y (FIPS 186-4 stops at 3072 bits; OpenSSL reads
+/// up to 10000): bounds the exponentiation's cost on hostile input.
+const DSA_MAX_P_BITS: usize = 10_000;
+
+/// DSA (FIPS 186-4 §4.1): y = g^x mod p, as the DER INTEGER an SPKI carries. `params` is
+/// Dss-Parms SEQUENCE { p, q, g }; `private` the PKCS#8 privateKey, `INTEGER x`.
+fn dsa_public(params: &tlv::Tlv<'_>, private: &[u8]) -> Result<Vec<u8>, String> {
+    use crypto_bigint::modular::{BoxedMontyForm, BoxedMontyParams};
+    use crypto_bigint::{BoxedUint, Odd};
+    let ints = params
+        .child_vec()
+        .map_err(|e| format!("DSA parameters: {e}"))?;
+    let (Some(p), Some(g)) = (ints.first(), ints.get(2)) else {
+        return Err("DSA parameters need p, q and g".to_string());
+    };
+    let (x, _) = tlv::read(private).map_err(|e| format!("DSA private key: {e}"))?;
+    if [p.tag, g.tag, x.tag].iter().any(|t| *t != tlv::INTEGER) {
+        return Err("DSA parameters and private key are INTEGERs".to_string());
+    }
+    if p.value.len() * 8 > DSA_MAX_P_BITS + 8 || x.value.len() > p.value.len() {
+        return Err(format!(
+            "DSA prime or private value over {DSA_MAX_P_BITS} bits; public key not derived"
+        ));
+    }
+    let p = BoxedUint::from_be_slice_vartime(p.value);
+    let p = Option::<Odd<BoxedUint>>::from(Odd::new(p))
+        .ok_or("DSA prime p is even: not a DSA group")?;
+    let g = BoxedUint::from_be_slice(g.value, p.bits_precision())
+        .map_err(|_| "DSA generator g is larger than p".to_string())?;
+    if g >= *p.as_ref() {
+        return Err("DSA generator g is not below p".to_string());
+    }
+    let x = Zeroizing::new(BoxedUint::from_be_slice_vartime(x.value));
+    let params = BoxedMontyParams::new_vartime(p);
+    let y = BoxedMontyForm::new(g, &params).pow(&x).retrieve();
+    let y = y.to_be_bytes_trimmed_vartime();
+    // DER INTEGER: positive, so a leading 0x00 when the top bit is set.
+    let mut content = Vec::with_capacity(y.len() + 1);
+    if y.first().is_none_or(|b| b & 0x80 != 0) {
+        content.push(0);
+    }
+    content.extend_from_slice(&y);
+    let mut out = Vec::with_capacity(content.len() + 4);
+    tlv::write_header(&mut out, tlv::INTEGER, content.len());
+    out.extend_from_slice(&content);
+    Ok(out)
+}
+
 /// PKCS#8 EncryptedPrivateKeyInfo: described always, decrypted when a password is given and
 /// the derivation fits the input's KDF `budget` (checked before deriving).
 pub fn pkcs8_encrypted(
@@ -247,7 +427,7 @@ pub fn pkcs8_encrypted(
             public_key: None,
         },
         spki: None,
-        warning,
+        warnings: warning.into_iter().collect(),
     };
     let Some(password) = password else {
         return Ok(encrypted(None));
@@ -358,7 +538,7 @@ pub fn legacy_encrypted(label: &str, dek_info: Option<&str>) -> DecodedKey {
             }),
         },
         spki: None,
-        warning: None,
+        warnings: Vec::new(),
     }
 }
 
@@ -460,5 +640,64 @@ mod tests {
             "{err}"
         );
         assert!(err.contains("--max-kdf-memory"), "{err}");
+    }
+
+    /// RFC 7748 §6.2 (Alice) and §6.1 (Alice), RFC 8032 §7.4 (blank): the private value as
+    /// PKCS#8 carries it (`OCTET STRING`), the public key as the RFC gives it.
+    #[test]
+    fn rfc_vectors_derive_their_public_keys() {
+        let wrap = |hex_key: &str| {
+            let k = hex::decode(hex_key).unwrap();
+            let mut der = vec![0x04, k.len() as u8];
+            der.extend(k);
+            der
+        };
+        let x448 = x448_public(&wrap(
+            "9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf5\
+             74a9419744897391006382a6f127ab1d9ac2d8c0a598726b",
+        ))
+        .unwrap();
+        assert_eq!(
+            hex::encode(x448),
+            "9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bb\
+             c836647241d953d40c5b12da88120d53177f80e532c41fa0"
+        );
+        let x25519 = x25519_public(&wrap(
+            "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+        ))
+        .unwrap();
+        assert_eq!(
+            hex::encode(x25519),
+            "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
+        );
+        let ed448 = ed448_public(&wrap(
+            "6c82a562cb808d10d632be89c8513ebf6c929f34ddfa8c9f63c9960ef6e348a3\
+             528c8a3fcc2f044e39a3fc5b94492f8f032e7549a20098f95b",
+        ))
+        .unwrap();
+        assert_eq!(
+            hex::encode(ed448),
+            "5fd7449b59b461fd2ce787ec616ad46a1da1342485a70e1f8a0ea75d80e96778\
+             edf124769b46c7061bd6783df1e50f6cd1fa1abeafe8256180"
+        );
+    }
+
+    #[test]
+    fn wrong_sizes_are_errors_not_panics() {
+        assert!(x448_public(&[0x04, 1, 0]).is_err());
+        assert!(x25519_public(&[0x04, 0]).is_err());
+        assert!(ed448_public(&[0x02, 1, 1]).is_err());
+    }
+
+    /// y = g^x mod p on a toy group (p = 23, q = 11, g = 4): 4^3 mod 23 = 18.
+    #[test]
+    fn dsa_y_is_g_to_the_x() {
+        let params = [0x30, 9, 0x02, 1, 23, 0x02, 1, 11, 0x02, 1, 4];
+        let (params, _) = tlv::read(&params).unwrap();
+        assert_eq!(dsa_public(&params, &[0x02, 1, 3]).unwrap(), [0x02, 1, 18]);
+        // An even "prime" is refused, not a panic.
+        let even = [0x30, 9, 0x02, 1, 22, 0x02, 1, 11, 0x02, 1, 4];
+        let (even, _) = tlv::read(&even).unwrap();
+        assert!(dsa_public(&even, &[0x02, 1, 3]).is_err());
     }
 }

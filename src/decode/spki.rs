@@ -105,7 +105,6 @@ pub(crate) fn named_curve(oid: &str) -> Option<(&'static str, u32)> {
 /// which is the key size (P-521's field elements take 66 octets, so the point length would
 /// say 528).
 fn explicit_curve(params: &Tlv<'_>) -> (String, Option<u32>) {
-    use sha2::{Digest, Sha256};
     let unknown = || "explicit parameters (not a known named curve)".to_string();
     let Ok(kids) = params.child_vec() else {
         return (unknown(), None);
@@ -120,6 +119,33 @@ fn explicit_curve(params: &Tlv<'_>) -> (String, Option<u32>) {
     let (Some(a), Some(b)) = (coefficients.first(), coefficients.get(1)) else {
         return (unknown(), bits);
     };
+    match explicit_match(field, a, b, base, order) {
+        Some(c) => {
+            let name = oids::curve(c.oid).map_or(c.name, |(n, _)| n);
+            (format!("{name}, explicit parameters"), bits)
+        }
+        None => (unknown(), bits),
+    }
+}
+
+/// The named curve whose group explicit ECParameters describe, by its OID (for deriving a
+/// public point on it); `None` when the parameters are unreadable or name no known curve.
+pub(crate) fn explicit_curve_oid(params: &Tlv<'_>) -> Option<&'static str> {
+    let kids = params.child_vec().ok()?;
+    let (field, curve, base, order) = (kids.get(1)?, kids.get(2)?, kids.get(3)?, kids.get(4)?);
+    let coefficients = curve.child_vec().ok()?;
+    let (a, b) = (coefficients.first()?, coefficients.get(1)?);
+    explicit_match(field, a, b, base, order).map(|c| c.oid)
+}
+
+fn explicit_match(
+    field: &Tlv<'_>,
+    a: &Tlv<'_>,
+    b: &Tlv<'_>,
+    base: &Tlv<'_>,
+    order: &Tlv<'_>,
+) -> Option<&'static curves::Curve> {
+    use sha2::{Digest, Sha256};
     let skip = order.value.iter().take_while(|b| **b == 0).count();
     let mut h = Sha256::new();
     h.update(field.raw);
@@ -128,13 +154,15 @@ fn explicit_curve(params: &Tlv<'_>) -> (String, Option<u32>) {
     h.update(base.value);
     h.update(order.value.get(skip..).unwrap_or(&[]));
     let digest: [u8; 32] = h.finalize().into();
-    match curves::CURVES.iter().find(|c| c.params_sha256 == digest) {
-        Some(c) => {
-            let name = oids::curve(c.oid).map_or(c.name, |(n, _)| n);
-            (format!("{name}, explicit parameters"), bits)
-        }
-        None => (unknown(), bits),
-    }
+    curves::CURVES.iter().find(|c| c.params_sha256 == digest)
+}
+
+/// The unused-bits count of an SPKI's key BIT STRING (DER requires 0 for every key
+/// algorithm); `None` when the SPKI cannot be walked.
+pub fn unused_bits(spki: &[u8]) -> Option<u8> {
+    let (top, _) = tlv::read(spki).ok()?;
+    let key = top.children().nth(1)?.ok()?;
+    (key.tag == tlv::BIT_STRING).then(|| key.value.first().copied())?
 }
 
 /// Bit length of a non-negative DER INTEGER's content octets.
