@@ -568,6 +568,10 @@ fn fill_certificate(item: &mut Item, der: Arc<[u8]>, opts: &Options<'_>) {
     } else {
         match cert::decode(&der) {
             Ok(d) => {
+                if let Some(inner) = &d.cert.inner_signature_algorithm {
+                    let w = x509::mismatch_warning(inner, &d.cert.signature_algorithm);
+                    item.warnings.push(w);
+                }
                 item.body = cert::body(d.cert);
                 item.spki_der = Some(d.spki);
                 for e in d.field_errors {
@@ -871,7 +875,13 @@ impl Ctx<'_, '_> {
         // One shared copy: the item's DER and the CRL's lazily decoded entries.
         let shared: std::sync::Arc<[u8]> = der.into();
         match crl::decode_shared(&shared) {
-            Ok(c) => item.body = Body::Crl(Box::new(c)),
+            Ok(c) => {
+                if let Some(inner) = &c.inner_signature_algorithm {
+                    let w = x509::mismatch_warning(inner, &c.signature_algorithm);
+                    item.warnings.push(w);
+                }
+                item.body = Body::Crl(Box::new(c))
+            }
             Err(e) => item.add_error(format!("CRL: {e}")),
         }
         item.der = Some(shared);

@@ -15,7 +15,7 @@ mod relation;
 mod source;
 mod time;
 
-pub use self::cert::{Certificate, PublicKeyInfo, TrustInfo};
+pub use self::cert::{Certificate, PssParameters, PublicKeyInfo, TrustInfo};
 pub use self::cms::{Cms, Recipient, Signer};
 pub use self::crl::{Crl, Revoked, RevokedList};
 pub use self::csr::{Attribute, Csr};

@@ -118,7 +118,7 @@ fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
     if bad[1] {
         d.cert.not_after = Timestamp::INVALID_END;
     }
-    d.field_errors = errors;
+    d.field_errors.extend(errors);
     Some(Ok(d))
 }
 
@@ -134,6 +134,7 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
         algorithm: x509::oid_text(&tbs.subject_pki.algorithm.algorithm),
         bits: None,
         curve: None,
+        pss: None,
     });
     let extensions = x509::extensions(tbs.extensions());
     let ski = extensions.iter().find_map(|e| match &e.value {
@@ -154,6 +155,7 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
         };
     let raw_serial = tbs.raw_serial();
     let sig_oid = x509::oid_text(&cert.signature_algorithm.algorithm);
+    let sig = x509::signature_info(der);
     Ok(Decoded {
         cert: Certificate {
             version: tbs.version.0 + 1,
@@ -167,13 +169,15 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
             not_before: x509::time(tbs.validity.not_before),
             not_after: x509::time(tbs.validity.not_after),
             signature_algorithm: x509::signature_name(&sig_oid),
+            signature_pss: sig.pss,
+            inner_signature_algorithm: sig.inner,
             public_key,
             extensions,
             self_signed,
             trust: None,
         },
         spki: spki_der,
-        field_errors: Vec::new(),
+        field_errors: sig.problem.into_iter().collect(),
     })
 }
 

@@ -34,6 +34,7 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
     let sig_alg = next(&mut parts, tlv::SEQUENCE, "signatureAlgorithm")?;
     next(&mut parts, tlv::BIT_STRING, "signature")?;
     let sig_oid = algorithm_oid(&sig_alg)?;
+    let sig = x509::signature_info(der);
 
     let mut fields = tbs.children().peekable();
     let mut version = 1;
@@ -85,6 +86,8 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         base_crl_number,
         authority_key_id,
         signature_algorithm: x509::signature_name(&sig_oid),
+        signature_pss: sig.pss,
+        inner_signature_algorithm: sig.inner,
         extensions,
         revoked_count: revoked.len(),
         revoked,

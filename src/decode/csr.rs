@@ -147,6 +147,7 @@ fn parse(der: &[u8], original: &[u8]) -> Result<(Csr, Vec<u8>), String> {
             subject: dn::format_name(info.subject.as_raw()).unwrap_or_default(),
             public_key,
             signature_algorithm: x509::signature_name(&sig_oid),
+            signature_pss: x509::signature_info(der).pss,
             self_signature,
             extensions,
             attributes,

@@ -535,6 +535,7 @@ pub fn legacy_encrypted(label: &str, dek_info: Option<&str>) -> DecodedKey {
                 algorithm: a.to_string(),
                 bits: None,
                 curve: None,
+                pss: None,
             }),
         },
         spki: None,

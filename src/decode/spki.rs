@@ -41,7 +41,14 @@ pub fn describe_parts(
         algorithm,
         bits: None,
         curve: None,
+        pss: None,
     };
+    if info.algorithm == "rsa-pss" {
+        // Parameters present restrict the key (RFC 4055 §3.1); absent, it is unrestricted.
+        if let Some(p) = params.filter(|p| p.tag == tlv::SEQUENCE) {
+            info.pss = Some(super::x509::pss_parameters(Some(p))?);
+        }
+    }
     match info.algorithm.as_str() {
         "rsa" | "rsa-pss" => {
             let (seq, _) = tlv::read(key).map_err(|e| format!("RSA key: {e}"))?;

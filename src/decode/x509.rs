@@ -13,7 +13,7 @@ use crate::dn;
 use crate::model::{
     AccessDescription, AuthorityKeyId, BasicConstraints, CertificateTemplate, DirectoryAttribute,
     DistributionPoint, ErrorValue, ExtValue, Extension, GeneralName, IssuingDistributionPoint,
-    NameConstraints, Policy, PrivateKeyUsagePeriod, Sct, Timestamp,
+    NameConstraints, Policy, PrivateKeyUsagePeriod, PssParameters, Sct, Timestamp,
 };
 use crate::model::{KeyIdValue, RawValue, TextValue};
 use crate::oids;
@@ -34,6 +34,177 @@ pub fn oid_text(o: &x509_parser::asn1_rs::Oid<'_>) -> String {
 /// A signature algorithm OID as openssl names it.
 pub fn signature_name(oid: &str) -> String {
     oids::name_or_oid(oids::signature_algorithm(oid), oid)
+}
+
+/// The signature algorithms of a signed structure (certificate, CRL, CSR):
+/// `SEQUENCE { tbs SEQUENCE, signatureAlgorithm, signature }`. Returns the outer
+/// AlgorithmIdentifier and, for certificates and CRLs, the one inside the signed part (its
+/// first SEQUENCE: after `[0] version` and the serial, or the CRL's optional version).
+pub fn signature_algorithms(der: &[u8]) -> Option<(tlv::Tlv<'_>, Option<tlv::Tlv<'_>>)> {
+    let (top, _) = tlv::read(der).ok()?;
+    let mut kids = top.children();
+    let tbs = kids.next()?.ok()?;
+    let outer = kids.next()?.ok()?;
+    if outer.tag != tlv::SEQUENCE {
+        return None;
+    }
+    let inner = tbs
+        .children()
+        .take(3)
+        .filter_map(Result::ok)
+        .find(|t| t.tag == tlv::SEQUENCE)
+        // A CSR's first SEQUENCE is its subject, not an algorithm.
+        .filter(|t| {
+            t.children()
+                .next()
+                .and_then(Result::ok)
+                .is_some_and(|o| o.tag == tlv::OID)
+        });
+    Some((outer, inner))
+}
+
+/// What a signed structure says about its signature beyond the algorithm's name.
+#[derive(Debug, Default)]
+pub struct SignatureInfo {
+    /// RSA-PSS parameters, for rsassaPss.
+    pub pss: Option<PssParameters>,
+    /// The inner algorithm's name when its encoding differs from the outer one.
+    pub inner: Option<String>,
+    /// Parameters that could not be read, in words.
+    pub problem: Option<String>,
+}
+
+/// [`SignatureInfo`] of a DER certificate, CRL or CSR.
+pub fn signature_info(der: &[u8]) -> SignatureInfo {
+    let mut out = SignatureInfo::default();
+    let Some((outer, inner)) = signature_algorithms(der) else {
+        return out;
+    };
+    match signature_details(&outer).1 {
+        Some(Ok(p)) => out.pss = Some(p),
+        Some(Err(e)) => out.problem = Some(format!("signature algorithm: {e}")),
+        None => {}
+    }
+    if let Some(inner) = inner.filter(|i| i.raw != outer.raw) {
+        let name = signature_details(&inner).0;
+        out.inner = Some(name.unwrap_or_else(|| "an unreadable algorithm".to_string()));
+    }
+    out
+}
+
+/// The warning for a certificate or CRL whose two signature algorithms differ.
+pub fn mismatch_warning(inner: &str, outer: &str) -> String {
+    let same = if inner == outer {
+        " (same algorithm, different parameters or encoding)"
+    } else {
+        ""
+    };
+    format!(
+        "the signature algorithm inside the signed part ({inner}) differs from the outer one \
+         ({outer}){same}; RFC 5280 requires them to be identical"
+    )
+}
+
+/// The name of an AlgorithmIdentifier's algorithm, and its RSA-PSS parameters when it is
+/// rsassaPss (unreadable parameters are an error in words).
+pub fn signature_details(
+    alg: &tlv::Tlv<'_>,
+) -> (Option<String>, Option<Result<PssParameters, String>>) {
+    let mut kids = alg.children().filter_map(Result::ok);
+    let Some(oid) = kids.next().filter(|o| o.tag == tlv::OID) else {
+        return (None, None);
+    };
+    let name = signature_name(&oids::display(oid.value));
+    let pss = (oid.value == RSASSA_PSS).then(|| pss_parameters(kids.next().as_ref()));
+    (Some(name), pss)
+}
+
+/// 1.2.840.113549.1.1.10 (id-RSASSA-PSS) content octets.
+const RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
+/// 1.2.840.113549.1.1.8 (id-mgf1) content octets.
+const MGF1: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x08];
+
+/// RSASSA-PSS-params (RFC 4055 §3.1): `SEQUENCE { [0] hashAlgorithm DEFAULT sha1,
+/// [1] maskGenAlgorithm DEFAULT mgf1SHA1, [2] saltLength DEFAULT 20, [3] trailerField
+/// DEFAULT 1 }`; absent parameters (or NULL, as some encoders write) mean every default.
+pub fn pss_parameters(params: Option<&tlv::Tlv<'_>>) -> Result<PssParameters, String> {
+    let mut p = PssParameters {
+        hash: "SHA-1".to_string(),
+        mask_generation: "MGF1 with SHA-1".to_string(),
+        salt_length: 20,
+        trailer_field: 1,
+    };
+    let Some(params) = params.filter(|t| t.tag != 0x05) else {
+        return Ok(p);
+    };
+    if params.tag != tlv::SEQUENCE {
+        return Err("RSA-PSS parameters are not a SEQUENCE".to_string());
+    }
+    let alg_oid = |t: &tlv::Tlv<'_>| -> Result<(String, Option<Vec<u8>>), String> {
+        let mut kids = t.children().filter_map(Result::ok);
+        let oid = kids
+            .next()
+            .filter(|o| o.tag == tlv::OID)
+            .ok_or("RSA-PSS parameter without an algorithm OID")?;
+        Ok((
+            oids::display(oid.value),
+            kids.next().map(|k| k.raw.to_vec()),
+        ))
+    };
+    for field in params.children() {
+        let field = field.map_err(|e| format!("RSA-PSS parameters: {e}"))?;
+        let (inner, _) = tlv::read(field.value).map_err(|e| format!("RSA-PSS parameters: {e}"))?;
+        match field.tag {
+            0xa0 => p.hash = hash_name(&alg_oid(&inner)?.0),
+            0xa1 => {
+                let mgf = inner
+                    .children()
+                    .next()
+                    .and_then(Result::ok)
+                    .filter(|o| o.tag == tlv::OID)
+                    .ok_or("RSA-PSS mask generation without an OID")?;
+                let (_, mgf_params) = alg_oid(&inner)?;
+                p.mask_generation = if mgf.value == MGF1 {
+                    let hash = mgf_params
+                        .as_deref()
+                        .and_then(|d| tlv::read(d).ok())
+                        .map(|(t, _)| alg_oid(&t))
+                        .transpose()?
+                        .map_or("SHA-1".to_string(), |(h, _)| hash_name(&h));
+                    format!("MGF1 with {hash}")
+                } else {
+                    oids::display(mgf.value)
+                };
+            }
+            0xa2 => p.salt_length = small_uint(&inner)?,
+            0xa3 => p.trailer_field = small_uint(&inner)?,
+            t => {
+                return Err(format!(
+                    "RSA-PSS parameters: unexpected field tag 0x{t:02x}"
+                ))
+            }
+        }
+    }
+    Ok(p)
+}
+
+/// A digest OID as RFC and openssl texts name it.
+fn hash_name(oid: &str) -> String {
+    match oid {
+        "1.3.14.3.2.26" => "SHA-1",
+        "2.16.840.1.101.3.4.2.4" => "SHA-224",
+        "2.16.840.1.101.3.4.2.1" => "SHA-256",
+        "2.16.840.1.101.3.4.2.2" => "SHA-384",
+        "2.16.840.1.101.3.4.2.3" => "SHA-512",
+        "2.16.840.1.101.3.4.2.5" => "SHA-512/224",
+        "2.16.840.1.101.3.4.2.6" => "SHA-512/256",
+        "2.16.840.1.101.3.4.2.7" => "SHA3-224",
+        "2.16.840.1.101.3.4.2.8" => "SHA3-256",
+        "2.16.840.1.101.3.4.2.9" => "SHA3-384",
+        "2.16.840.1.101.3.4.2.10" => "SHA3-512",
+        other => return other.to_string(),
+    }
+    .to_string()
 }
 
 /// One GeneralName.

@@ -14,6 +14,38 @@ pub struct PublicKeyInfo {
     pub bits: Option<u32>,
     /// Named curve for EC keys (`P-256`, `secp256k1`, ...), or its OID.
     pub curve: Option<String>,
+    /// For an `rsa-pss` key with parameters (RFC 4055 §3.1), the restrictions it carries
+    /// (the salt length is a minimum); absent for keys without restrictions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pss: Option<PssParameters>,
+}
+
+/// RSASSA-PSS-params (RFC 4055 §3.1), every DEFAULT filled in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PssParameters {
+    /// The message digest (`SHA-256`), or its OID.
+    pub hash: String,
+    /// The mask generation function (`MGF1 with SHA-256`), or its OID.
+    pub mask_generation: String,
+    /// The salt length in octets.
+    pub salt_length: u64,
+    /// The trailer field (1 is the only one defined: the 0xBC octet).
+    pub trailer_field: u64,
+}
+
+impl PssParameters {
+    /// One line for people: `SHA-256, MGF1 with SHA-256, salt 32, trailer 0xBC`.
+    pub fn summary(&self) -> String {
+        let trailer = if self.trailer_field == 1 {
+            "0xBC".to_string()
+        } else {
+            format!("{} (not 1: undefined)", self.trailer_field)
+        };
+        format!(
+            "{}, {}, salt {}, trailer {trailer}",
+            self.hash, self.mask_generation, self.salt_length
+        )
+    }
 }
 
 impl PublicKeyInfo {
@@ -31,13 +63,20 @@ impl PublicKeyInfo {
             "x448" => "X448".to_string(),
             other => other.to_string(),
         };
-        match (&self.curve, self.bits) {
+        let base = match (&self.curve, self.bits) {
             (Some(curve), Some(bits)) => format!("{name} {curve} ({bits} bits)"),
             (Some(curve), None) => format!("{name} {curve}"),
             (None, Some(bits)) if !matches!(self.algorithm.as_str(), "ed25519" | "ed448") => {
                 format!("{name} {bits} bits")
             }
             _ => name,
+        };
+        match &self.pss {
+            Some(p) => format!(
+                "{base} (restricted to {}, {}, salt at least {})",
+                p.hash, p.mask_generation, p.salt_length
+            ),
+            None => base,
         }
     }
 }
@@ -82,6 +121,13 @@ pub struct Certificate {
     pub not_after: Timestamp,
     /// Signature algorithm name (`sha256WithRSAEncryption`, `ecdsa-with-SHA256`, ...).
     pub signature_algorithm: String,
+    /// RSA-PSS parameters of the signature, when it is `rsassaPss`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_pss: Option<PssParameters>,
+    /// The signature algorithm inside the signed part, only when it differs from the outer
+    /// one (RFC 5280 §4.1.1.2 requires them equal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner_signature_algorithm: Option<String>,
     /// The subject's public key.
     pub public_key: PublicKeyInfo,
     /// Every extension, in certificate order.

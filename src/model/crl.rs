@@ -45,6 +45,13 @@ pub struct Crl {
     pub authority_key_id: Option<String>,
     /// Signature algorithm name.
     pub signature_algorithm: String,
+    /// RSA-PSS parameters of the signature, when it is `rsassaPss`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature_pss: Option<super::PssParameters>,
+    /// The signature algorithm inside the signed part, only when it differs from the outer
+    /// one (RFC 5280 §5.1.1.2 requires them equal).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub inner_signature_algorithm: Option<String>,
     /// CRL extensions.
     pub extensions: Vec<Extension>,
     /// Number of revoked entries.

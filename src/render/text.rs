@@ -246,7 +246,10 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
     let (note, ok) = validity_note(out.o, c.not_before, c.not_after);
     let note = out.paint(if ok { "32" } else { "1;31" }, &note);
     out.field(2, "Not after", &format!("{} ({note})", c.not_after))?;
-    out.field(2, "Signature", &c.signature_algorithm)?;
+    signature_line(out, &c.signature_algorithm, c.signature_pss.as_ref())?;
+    if let Some(inner) = &c.inner_signature_algorithm {
+        out.field(2, "Inner signature", inner)?;
+    }
     out.field(2, "Public key", &c.public_key.summary())?;
     out.field(2, "Self-signed", if c.self_signed { "yes" } else { "no" })?;
     if let Some(t) = &c.trust {
@@ -281,7 +284,10 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
     out.field(
         2,
         "Signature",
-        &format!("{} ({verdict})", c.signature_algorithm),
+        &match &c.signature_pss {
+            Some(p) => format!("{} ({}; {verdict})", c.signature_algorithm, p.summary()),
+            None => format!("{} ({verdict})", c.signature_algorithm),
+        },
     )?;
     for a in &c.attributes {
         let values = if a.values.is_empty() {
@@ -418,7 +424,10 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     if let Some(base) = &c.base_crl_number {
         out.field(2, "Delta CRL", &format!("yes, of base CRL number {base}"))?;
     }
-    out.field(2, "Signature", &c.signature_algorithm)?;
+    signature_line(out, &c.signature_algorithm, c.signature_pss.as_ref())?;
+    if let Some(inner) = &c.inner_signature_algorithm {
+        out.field(2, "Inner signature", inner)?;
+    }
     extensions(out, &c.extensions)?;
     out.field(2, "Revoked", &c.revoked_count.to_string())?;
     let shown = if out.o.all {
@@ -451,6 +460,18 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     Ok(())
 }
 
+/// `Signature:` with RSA-PSS parameters when there are any (SHA-1-PSS is not SHA-256-PSS).
+fn signature_line<W: Write>(
+    out: &mut Out<'_, W>,
+    name: &str,
+    pss: Option<&crate::model::PssParameters>,
+) -> io::Result<()> {
+    match pss {
+        Some(p) => out.field(2, "Signature", &format!("{name} ({})", p.summary())),
+        None => out.field(2, "Signature", name),
+    }
+}
+
 fn key<W: Write>(out: &mut Out<'_, W>, k: &Key, kind: Kind) -> io::Result<()> {
     out.field(2, "Format", k.format.describe())?;
     if kind == Kind::PrivateKey {
@@ -481,6 +502,7 @@ fn token_object<W: Write>(out: &mut Out<'_, W>, t: &TokenObject) -> io::Result<(
             algorithm: kt.clone(),
             bits: t.bits,
             curve: t.curve.clone(),
+            pss: None,
         };
         out.field(2, "Key", &info.summary())?;
     }
