@@ -10,6 +10,8 @@ command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so ] || [ -e /usr/lib/aarch64-linux-gnu/pkcs11/p11-kit-trust.so ] || need+=(p11-kit-modules)
 command -v p11-kit >/dev/null 2>&1 || need+=(p11-kit)
+# The differential test (tests/compare_openssl.rs) compares with openssl's own decoding.
+command -v openssl >/dev/null 2>&1 || need+=(openssl)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""
@@ -19,6 +21,7 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 
 export CERTSCOPE_REQUIRE_SOFTHSM=1
+export CERTSCOPE_REQUIRE_OPENSSL=1
 # Snapshots are compared, never rewritten, here; review changes with `cargo insta review`.
 export INSTA_UPDATE=no
 log=$(mktemp)
