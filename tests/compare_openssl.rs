@@ -1,6 +1,7 @@
 //! Differential test (issue 14, "Must show"): every certificate, CRL and CSR certscope
 //! decodes from the fixtures is given to `openssl x509/crl/req` as well, and serial, dates,
-//! names, key size, signature algorithm and extensions are compared: the list of extensions
+//! names, key size, signature algorithm (with RSA-PSS hash, MGF and salt) and extensions
+//! are compared: the list of extensions
 //! with their criticality, and the values of basicConstraints, keyUsage, extendedKeyUsage,
 //! subjectAltName (DNS, IP, email, URI), subject and authority key identifiers and the CRL
 //! number. Any difference fails unless it is in ALLOWED below, with its reason (the same
@@ -465,6 +466,38 @@ fn signature_algorithms(c: &mut Cmp<'_>, item: &Value, text: &str) {
             inner,
             all.first().copied().unwrap_or(""),
         );
+    }
+    // RSA-PSS parameters: openssl prints the outer signature's last (a PSS-restricted key's
+    // come earlier, more indented, as `Minimum Salt Length`).
+    let last = |prefix: &str| {
+        text.lines()
+            .filter(|l| l.len() - l.trim_start().len() <= 9)
+            .filter_map(|l| l.trim().strip_prefix(prefix))
+            .next_back()
+            .map(|v| v.trim().trim_end_matches(" (default)").to_string())
+    };
+    if let Some(pss) = item.get("signature_pss") {
+        let hash = |s: &str| s.replace('-', "").to_ascii_lowercase();
+        c.eq(
+            "signature_pss hash",
+            hash(pss["hash"].as_str().unwrap_or("")),
+            last("Hash Algorithm:").unwrap_or_default(),
+        );
+        c.eq(
+            "signature_pss mask_generation",
+            hash(pss["mask_generation"].as_str().unwrap_or("")),
+            last("Mask Algorithm:").unwrap_or_default(),
+        );
+        let salt = last("Salt Length:")
+            .and_then(|v| u64::from_str_radix(v.trim_start_matches("0x"), 16).ok());
+        c.eq(
+            "signature_pss salt_length",
+            pss["salt_length"].to_string(),
+            salt.map_or("?".into(), |n| n.to_string()),
+        );
+    } else {
+        let openssl = last("Salt Length:").map_or("absent", |_| "present");
+        c.eq("signature_pss", "absent", openssl);
     }
 }
 
