@@ -853,81 +853,81 @@ mod tests {
     fn each_lint_fixture_trips_its_lint() {
         let o = opts();
         assert_eq!(
-            lints_of(include_bytes!("../fixtures/lint/clean.pem"), &o),
+            lints_of(include_bytes!("../../../fixtures/lint/clean.pem"), &o),
             Vec::<&str>::new()
         );
         for (data, want) in [
             (
-                &include_bytes!("../fixtures/lint/expired.pem")[..],
+                &include_bytes!("../../../fixtures/lint/expired.pem")[..],
                 "expired",
             ),
             (
-                include_bytes!("../fixtures/lint/sha1-signature.pem"),
+                include_bytes!("../../../fixtures/lint/sha1-signature.pem"),
                 "sha1-signature",
             ),
             (
-                include_bytes!("../fixtures/lint/md5-signature.pem"),
+                include_bytes!("../../../fixtures/lint/md5-signature.pem"),
                 "md5-signature",
             ),
             (
-                include_bytes!("../fixtures/lint/rsa-1024.pem"),
+                include_bytes!("../../../fixtures/lint/rsa-1024.pem"),
                 "rsa-key-too-small",
             ),
             (
-                include_bytes!("../fixtures/lint/ec-p224.pem"),
+                include_bytes!("../../../fixtures/lint/ec-p224.pem"),
                 "ec-key-too-small",
             ),
             (
-                include_bytes!("../fixtures/lint/ca-without-keycertsign.pem"),
+                include_bytes!("../../../fixtures/lint/ca-without-keycertsign.pem"),
                 "ca-without-keycertsign",
             ),
             (
-                include_bytes!("../fixtures/lint/leaf-ca-true.pem"),
+                include_bytes!("../../../fixtures/lint/leaf-ca-true.pem"),
                 "leaf-is-ca",
             ),
-            (include_bytes!("../fixtures/lint/no-san.pem"), "san-missing"),
+            (include_bytes!("../../../fixtures/lint/no-san.pem"), "san-missing"),
             (
-                include_bytes!("../fixtures/lint/cn-not-in-san.pem"),
+                include_bytes!("../../../fixtures/lint/cn-not-in-san.pem"),
                 "cn-not-in-san",
             ),
             (
-                include_bytes!("../fixtures/lint/no-aki-ski.pem"),
+                include_bytes!("../../../fixtures/lint/no-aki-ski.pem"),
                 "aki-missing",
             ),
             (
-                include_bytes!("../fixtures/lint/no-aki-ski.pem"),
+                include_bytes!("../../../fixtures/lint/no-aki-ski.pem"),
                 "ski-missing",
             ),
             (
-                include_bytes!("../fixtures/lint/duplicate-extension.pem"),
+                include_bytes!("../../../fixtures/lint/duplicate-extension.pem"),
                 "duplicate-extension",
             ),
             (
-                include_bytes!("../fixtures/lint/unknown-critical.pem"),
+                include_bytes!("../../../fixtures/lint/unknown-critical.pem"),
                 "unknown-critical-extension",
             ),
             (
-                include_bytes!("../fixtures/lint/serial-negative.pem"),
+                include_bytes!("../../../fixtures/lint/serial-negative.pem"),
                 "serial-negative",
             ),
             (
-                include_bytes!("../fixtures/lint/serial-zero.pem"),
+                include_bytes!("../../../fixtures/lint/serial-zero.pem"),
                 "serial-zero",
             ),
             (
-                include_bytes!("../fixtures/lint/serial-too-long.pem"),
+                include_bytes!("../../../fixtures/lint/serial-too-long.pem"),
                 "serial-too-long",
             ),
             (
-                include_bytes!("../fixtures/lint/utctime-after-2049.pem"),
+                include_bytes!("../../../fixtures/lint/utctime-after-2049.pem"),
                 "utctime-after-2049",
             ),
             (
-                include_bytes!("../fixtures/lint/long-validity.pem"),
+                include_bytes!("../../../fixtures/lint/long-validity.pem"),
                 "validity-too-long",
             ),
             (
-                include_bytes!("../fixtures/lint/crl-next-update-passed.crl"),
+                include_bytes!("../../../fixtures/lint/crl-next-update-passed.crl"),
                 "crl-next-update-passed",
             ),
         ] {
@@ -939,11 +939,11 @@ mod tests {
     #[test]
     fn requested_checks() {
         let mut o = opts();
-        let nyv = include_bytes!("../fixtures/lint/not-yet-valid.pem");
+        let nyv = include_bytes!("../../../fixtures/lint/not-yet-valid.pem");
         assert!(lints_of(nyv, &o).is_empty());
         o.not_yet_valid = true;
         assert_eq!(lints_of(nyv, &o), vec!["not-yet-valid"]);
-        let clean = include_bytes!("../fixtures/lint/clean.pem");
+        let clean = include_bytes!("../../../fixtures/lint/clean.pem");
         o.expires_within = Some(Duration::days(30));
         assert!(lints_of(clean, &o).is_empty());
         o.expires_within = Some(Duration::days(200));
@@ -961,8 +961,8 @@ mod tests {
     #[test]
     fn path_length_over_the_run() {
         let it = items(&[
-            include_bytes!("../fixtures/chains/pathlen-exceeded.pem"),
-            include_bytes!("../fixtures/chains/root.pem"),
+            include_bytes!("../../../fixtures/chains/pathlen-exceeded.pem"),
+            include_bytes!("../../../fixtures/chains/root.pem"),
         ]);
         let (f, _) = check(&it, &opts());
         let pl: Vec<&Finding> = f
@@ -976,7 +976,7 @@ mod tests {
     #[test]
     fn select_and_skip() {
         let mut o = opts();
-        let data = include_bytes!("../fixtures/lint/no-aki-ski.pem");
+        let data = include_bytes!("../../../fixtures/lint/no-aki-ski.pem");
         o.skip = vec!["aki-missing".into()];
         assert_eq!(lints_of(data, &o), vec!["ski-missing"]);
         o.skip.clear();

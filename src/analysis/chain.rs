@@ -702,8 +702,8 @@ mod tests {
 
     #[test]
     fn good_chain_against_its_root() {
-        let inputs = items(include_bytes!("../fixtures/chains/good.pem"));
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let inputs = items(include_bytes!("../../fixtures/chains/good.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
         assert!(r.complete, "{r:#?}");
         let c = &r.chains[0];
@@ -718,8 +718,8 @@ mod tests {
 
     #[test]
     fn misordered_is_complete_but_not_in_order() {
-        let inputs = items(include_bytes!("../fixtures/chains/misordered.pem"));
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let inputs = items(include_bytes!("../../fixtures/chains/misordered.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
         assert!(r.complete);
         assert_eq!(r.order.given, vec![0, 1]);
@@ -730,9 +730,9 @@ mod tests {
     #[test]
     fn missing_intermediate_names_it() {
         let inputs = items(include_bytes!(
-            "../fixtures/chains/missing-intermediate.pem"
+            "../../fixtures/chains/missing-intermediate.pem"
         ));
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
         assert!(!r.complete);
         let m = r.chains[0].missing.as_ref().unwrap();
@@ -748,12 +748,12 @@ mod tests {
 
     #[test]
     fn root_in_the_input_is_enough_without_roots() {
-        let inputs = items(include_bytes!("../fixtures/chains/good-with-root.pem"));
+        let inputs = items(include_bytes!("../../fixtures/chains/good-with-root.pem"));
         let r = build(&inputs, &[], Anchors::Input, at(NOW));
         assert!(r.complete);
         assert!(r.chains[0].root_included);
         let r = build(
-            &items(include_bytes!("../fixtures/chains/good.pem")),
+            &items(include_bytes!("../../fixtures/chains/good.pem")),
             &[],
             Anchors::Input,
             at(NOW),
@@ -764,22 +764,22 @@ mod tests {
     #[test]
     fn expired_intermediate_and_time_travel() {
         let inputs = items(include_bytes!(
-            "../fixtures/chains/expired-intermediate.pem"
+            "../../fixtures/chains/expired-intermediate.pem"
         ));
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         assert!(!build(&inputs, &roots, Anchors::Roots, at(NOW)).complete);
         assert!(build(&inputs, &roots, Anchors::Roots, at("2020-06-01T00:00:00Z")).complete);
     }
 
     #[test]
     fn cross_signed_alternative_and_backtracking() {
-        let inputs = items(include_bytes!("../fixtures/chains/cross-signed.pem"));
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let inputs = items(include_bytes!("../../fixtures/chains/cross-signed.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
         assert!(r.complete);
         assert_eq!(r.chains[0].alternatives.len(), 1);
         assert_eq!(r.chains[0].alternatives[0].item, 2);
-        let old = items(include_bytes!("../fixtures/chains/old-root.pem"));
+        let old = items(include_bytes!("../../fixtures/chains/old-root.pem"));
         let r = build(&inputs, &old, Anchors::Roots, at(NOW));
         assert!(r.complete, "the cross-signed path reaches the old root");
         assert_eq!(r.chains[0].links[1].item, 2);
@@ -787,10 +787,10 @@ mod tests {
 
     #[test]
     fn pathlen_and_bad_signature_fail() {
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         for data in [
-            &include_bytes!("../fixtures/chains/pathlen-exceeded.pem")[..],
-            &include_bytes!("../fixtures/chains/bad-signature.pem")[..],
+            &include_bytes!("../../fixtures/chains/pathlen-exceeded.pem")[..],
+            &include_bytes!("../../fixtures/chains/bad-signature.pem")[..],
         ] {
             let r = build(&items(data), &roots, Anchors::Roots, at(NOW));
             assert!(!r.complete);
@@ -800,8 +800,8 @@ mod tests {
 
     #[test]
     fn duplicates_and_unneeded() {
-        let inputs = items(include_bytes!("../fixtures/chains/extra-and-duplicate.pem"));
-        let roots = items(include_bytes!("../fixtures/chains/root.pem"));
+        let inputs = items(include_bytes!("../../fixtures/chains/extra-and-duplicate.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
         assert!(r.complete);
         assert_eq!(r.duplicates.len(), 1);

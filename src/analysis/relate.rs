@@ -364,13 +364,13 @@ mod tests {
     #[test]
     fn key_certificate_csr_and_issuers() {
         let it = items(&[
-            include_bytes!("../fixtures/certs/leaf.pem"),
-            include_bytes!("../fixtures/certs/intermediate-ca.pem"),
-            include_bytes!("../fixtures/certs/root-ca.pem"),
-            include_bytes!("../fixtures/keys/p256.pem"),
-            include_bytes!("../fixtures/csr/leaf.csr"),
-            include_bytes!("../fixtures/certs/leaf.der"),
-            include_bytes!("../fixtures/crl/intermediate.crl"),
+            include_bytes!("../../fixtures/certs/leaf.pem"),
+            include_bytes!("../../fixtures/certs/intermediate-ca.pem"),
+            include_bytes!("../../fixtures/certs/root-ca.pem"),
+            include_bytes!("../../fixtures/keys/p256.pem"),
+            include_bytes!("../../fixtures/csr/leaf.csr"),
+            include_bytes!("../../fixtures/certs/leaf.der"),
+            include_bytes!("../../fixtures/crl/intermediate.crl"),
         ]);
         let r = relate(&it);
         assert_eq!(kinds(&r[0]), vec![(RelationKind::IssuedBy, 1)]);
@@ -400,9 +400,9 @@ mod tests {
     #[test]
     fn private_and_public_key_are_the_same_key() {
         let it = items(&[
-            include_bytes!("../fixtures/keys/rsa-2048.pem"),
-            include_bytes!("../fixtures/keys/rsa-2048-pub.pem"),
-            include_bytes!("../fixtures/certs/rsa-self.pem"),
+            include_bytes!("../../fixtures/keys/rsa-2048.pem"),
+            include_bytes!("../../fixtures/keys/rsa-2048-pub.pem"),
+            include_bytes!("../../fixtures/certs/rsa-self.pem"),
         ]);
         let r = relate(&it);
         assert_eq!(
@@ -426,8 +426,8 @@ mod tests {
 
     #[test]
     fn a_large_same_key_group_is_related_through_its_first_items() {
-        let key: &[u8] = include_bytes!("../fixtures/keys/p256.pem");
-        let cert: &[u8] = include_bytes!("../fixtures/certs/leaf.pem");
+        let key: &[u8] = include_bytes!("../../fixtures/keys/p256.pem");
+        let cert: &[u8] = include_bytes!("../../fixtures/certs/leaf.pem");
         let mut inputs = vec![key; MAX_KEY_GROUP + 4];
         inputs.push(cert);
         let it = items(&inputs);
@@ -449,8 +449,8 @@ mod tests {
 
     #[test]
     fn issuer_candidates_are_capped_and_reported_once() {
-        let leaf: &[u8] = include_bytes!("../fixtures/certs/leaf.pem");
-        let ca = include_bytes!("../fixtures/certs/intermediate-ca.pem");
+        let leaf: &[u8] = include_bytes!("../../fixtures/certs/leaf.pem");
+        let ca = include_bytes!("../../fixtures/certs/intermediate-ca.pem");
         let mut it = items(&[leaf]);
         // Copies of the issuer that differ in one byte of the DER (not duplicates), all
         // with the issuer's name and key.
@@ -484,8 +484,8 @@ mod tests {
     #[test]
     fn a_broken_signature_is_a_note_not_a_relation() {
         let mut it = items(&[
-            include_bytes!("../fixtures/certs/leaf.pem"),
-            include_bytes!("../fixtures/certs/intermediate-ca.pem"),
+            include_bytes!("../../fixtures/certs/leaf.pem"),
+            include_bytes!("../../fixtures/certs/intermediate-ca.pem"),
         ]);
         if let Some(der) = it[0].der.as_deref() {
             let mut broken = der.to_vec();

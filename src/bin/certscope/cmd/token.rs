@@ -24,9 +24,9 @@ use certscope::token::{
     self, Filter, Listing, Login, Module, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
 };
 
-use crate::app::TokenProducer;
+use crate::cmd::TokenProducer;
 use crate::cli::Format;
-use crate::token_cli::{
+use crate::cli::token::{
     FilterArgs, InfoFormat, ModuleArg, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
     TokenSelect, DEFAULT_MODULE_TIMEOUT,
 };
@@ -142,7 +142,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
                 ..Filter::default()
             };
             let (code, _) = list_cmd(&reading, &filter, format == Format::Json, |opts| {
-                crate::app::drive_token_items(format, now, color, opts)
+                crate::cmd::drive_token_items(format, now, color, opts)
             })?;
             Ok(code)
         }
@@ -162,7 +162,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             )?;
             f.class = object_type_of(object_type);
             let (code, items) = list_cmd(&reading, &f, json, |opts| {
-                crate::app::drive_token_items(format, now, color, opts)
+                crate::cmd::drive_token_items(format, now, color, opts)
             })?;
             // Like grep: nothing found is a status, not an error message.
             Ok(if items == 0 { code.max(1) } else { code })

@@ -1,9 +1,7 @@
 //! The `certscope` binary: parse the command line, run, turn the outcome into an exit code.
 
-mod app;
 mod cli;
-mod token_cli;
-mod token_cmd;
+mod cmd;
 
 use std::process::ExitCode;
 
@@ -25,7 +23,7 @@ fn main() -> ExitCode {
         eprintln!("certscope: stdout is closed, so nothing could be written (redirect it, e.g. >/dev/null)");
         return ExitCode::from(1);
     }
-    match app::run(cli) {
+    match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) => {
             // `certscope inspect big.pem | head`: a closed pipe is the reader's choice, not

@@ -215,9 +215,9 @@ mod tests {
 
     #[test]
     fn every_criterion_on_the_leaf() {
-        let leaf = &items(include_bytes!("../fixtures/certs/leaf.pem"))[0];
-        let root = &items(include_bytes!("../fixtures/certs/root-ca.pem"))[0];
-        let key = &items(include_bytes!("../fixtures/keys/p256.pem"))[0];
+        let leaf = &items(include_bytes!("../../fixtures/certs/leaf.pem"))[0];
+        let root = &items(include_bytes!("../../fixtures/certs/root-ca.pem"))[0];
+        let key = &items(include_bytes!("../../fixtures/keys/p256.pem"))[0];
         let sha1 = hex::encode(
             leaf.fingerprints
                 .as_ref()

@@ -1,5 +1,7 @@
 //! The command line, as clap definitions only. Resolution into settings happens in `app`.
 
+pub mod token;
+
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// Tells exactly what is inside certificate material and security tokens.
@@ -225,7 +227,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
     )]
-    Token(Box<crate::token_cli::TokenArgs>),
+    Token(Box<token::TokenArgs>),
     /// Build certificate chains from the inputs and check them against trust anchors.
     #[command(
         after_help = "Exit status: 0 when every chain is complete (reaches a trust anchor, every \

@@ -25,6 +25,7 @@ mod check;
 mod collect;
 mod find;
 mod relations;
+mod token;
 
 /// Exit status: everything read and decoded.
 const EXIT_OK: u8 = 0;
@@ -98,7 +99,7 @@ pub fn run(cli: Cli) -> Result<u8> {
             };
             drive(&input, decode_opts, out)
         }
-        Command::Token(args) => crate::token_cmd::run(*args, color, now),
+        Command::Token(args) => token::run(*args, color, now),
         Command::Chain(args) => chain::run(&args, now, color),
         Command::Check(args) => check::run(&args, now, color),
         Command::Find(args) => find::run(&args, now, color),
@@ -555,7 +556,7 @@ fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8
                 items: 0,
                 multi: Some(false),
             };
-            crate::token_cmd::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
+            token::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
                 driver.push(&mut la, ev)
             });
             if driver.io_error.is_some() {

@@ -1,0 +1,8 @@
+//! Run-wide questions over decoded items: how they relate, which chains they build, which
+//! lints they fail, which match a filter, which names a host matches.
+
+pub mod chain;
+pub mod check;
+pub mod filter;
+pub mod hostname;
+pub mod relate;
