@@ -15,15 +15,15 @@
 
 // The layers, lowest first; a module uses only those above it in this list
 // (scripts/check-layers.sh enforces it, docs/design.md draws it).
+pub mod analysis;
 pub mod asn1;
+pub mod decode;
 pub mod fingerprint;
-pub mod verify;
 pub mod input;
 pub mod model;
-pub mod decode;
-pub mod analysis;
-pub mod token;
 pub mod render;
+pub mod token;
+pub mod verify;
 
 // Short paths from before the layered tree, kept so that code written against them (and
 // branches in flight) still compiles; new code names the layer.

@@ -15,12 +15,11 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
-pub mod compat;
 pub mod find;
 mod mechanism_names;
 pub mod modules;
 pub mod objects;
-pub mod raw;
+pub mod read;
 pub mod report;
 pub mod rv;
 pub mod session;
@@ -188,7 +187,7 @@ pub struct Listing<'a, 'o> {
     /// ([`session::DEFAULT_MAX_ATTRIBUTE_SIZE`] unless the user raised it).
     pub max_attribute_size: usize,
     /// The most objects one search may return
-    /// ([`raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
+    /// ([`read::raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
     pub max_objects: usize,
 }
 

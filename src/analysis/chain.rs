@@ -800,7 +800,9 @@ mod tests {
 
     #[test]
     fn duplicates_and_unneeded() {
-        let inputs = items(include_bytes!("../../fixtures/chains/extra-and-duplicate.pem"));
+        let inputs = items(include_bytes!(
+            "../../fixtures/chains/extra-and-duplicate.pem"
+        ));
         let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
         let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
         assert!(r.complete);

@@ -74,11 +74,11 @@ use cryptoki_sys::{
 use serde::Serialize;
 
 use crate::oids;
-use crate::token::compat;
-use crate::token::raw::{
+use crate::token::read::raw::{
     attribute_name, mechanism_name, AttributeReader, FindError, ListError, RawValue,
     DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS, MAX_SLOTS,
 };
+use crate::token::read::via_cryptoki as compat;
 use crate::token::rv::TokenError;
 use crate::token::uri::{ObjectType, Pkcs11Uri};
 use crate::token::watchdog::{ModuleCall, Watchdog};

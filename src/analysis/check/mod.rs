@@ -885,7 +885,10 @@ mod tests {
                 include_bytes!("../../../fixtures/lint/leaf-ca-true.pem"),
                 "leaf-is-ca",
             ),
-            (include_bytes!("../../../fixtures/lint/no-san.pem"), "san-missing"),
+            (
+                include_bytes!("../../../fixtures/lint/no-san.pem"),
+                "san-missing",
+            ),
             (
                 include_bytes!("../../../fixtures/lint/cn-not-in-san.pem"),
                 "cn-not-in-san",

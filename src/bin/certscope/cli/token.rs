@@ -107,7 +107,7 @@ pub struct ReadArgs {
         long,
         value_name = "N",
         env = "CERTSCOPE_PKCS11_MAX_OBJECTS",
-        default_value_t = certscope::token::raw::DEFAULT_MAX_OBJECTS
+        default_value_t = certscope::token::read::raw::DEFAULT_MAX_OBJECTS
     )]
     pub max_objects: usize,
 }

@@ -24,12 +24,12 @@ use certscope::token::{
     self, Filter, Listing, Login, Module, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
 };
 
-use crate::cmd::TokenProducer;
-use crate::cli::Format;
 use crate::cli::token::{
     FilterArgs, InfoFormat, ModuleArg, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
     TokenSelect, DEFAULT_MODULE_TIMEOUT,
 };
+use crate::cli::Format;
+use crate::cmd::TokenProducer;
 
 /// The environment variable naming the default module.
 const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
@@ -395,7 +395,7 @@ fn max_objects_from_env() -> Result<usize, String> {
             .trim()
             .parse()
             .map_err(|_| format!("{MAX_OBJECTS_ENV}={text:?} is not a number of objects")),
-        Err(_) => Ok(token::raw::DEFAULT_MAX_OBJECTS),
+        Err(_) => Ok(token::read::raw::DEFAULT_MAX_OBJECTS),
     }
 }
 

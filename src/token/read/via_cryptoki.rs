@@ -1,9 +1,9 @@
 //! Attribute reads through cryptoki alone, for modules whose function list cannot be shared
 //! with cryptoki's: p11-kit-proxy hands out a new, uninitialised instance on every
-//! `C_GetFunctionList`, so [`crate::token::raw::AttributeReader`] gets
+//! `C_GetFunctionList`, so [`crate::token::read::raw::AttributeReader`] gets
 //! `CKR_CRYPTOKI_NOT_INITIALIZED` there. Slower (see `src/token/raw.rs` for why), same
 //! results: the values come back as the same [`RawValue`]s and go through the same
-//! [`super::session`] code.
+//! [`crate::token::session`] code.
 //!
 //! - The class of each object is found with one search per known class (cryptoki fails a
 //!   read of a class it cannot name).
@@ -20,7 +20,7 @@ use cryptoki::object::{Attribute, AttributeInfo, AttributeType, ObjectClass, Obj
 use cryptoki::session::Session;
 use cryptoki_sys::{CK_ATTRIBUTE_TYPE, CK_ULONG};
 
-use crate::token::raw::RawValue;
+use crate::token::read::raw::RawValue;
 use crate::token::rv::TokenError;
 use crate::token::session::{
     handle_number, CertificateCategory, ObjectKind, CKA_CERTIFICATE_CATEGORY, KNOWN_CLASSES,

@@ -32,8 +32,8 @@ use std::fmt;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::mechanism_names::MECHANISM_NAMES;
-use super::watchdog::{guard, ModuleCall, Watchdog};
+use crate::token::mechanism_names::MECHANISM_NAMES;
+use crate::token::watchdog::{guard, ModuleCall, Watchdog};
 use cryptoki::context::Function;
 use cryptoki::error::{Error as CkError, Rv};
 use cryptoki::object::{Attribute, AttributeType};
