@@ -10,10 +10,11 @@ use std::net::IpAddr;
 
 use base64::Engine as _;
 
+use crate::decode;
 use crate::dn;
 use crate::fingerprint::{parse_hex_lenient, HashAlg, Thumbprint};
 use crate::hostname;
-use crate::model::{Body, ExtValue, GeneralName, Item};
+use crate::model::{Body, ExtValue, FileSource, GeneralName, Item, Source};
 
 /// A filter value that does not parse.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -96,6 +97,22 @@ impl ItemFilter {
     /// Whether no criterion is set (then everything matches).
     pub fn is_empty(&self) -> bool {
         *self == ItemFilter::default()
+    }
+
+    /// Whether a certificate given as DER (a token's `CKA_VALUE`) meets every criterion:
+    /// it is decoded as a file's certificate would be, so both sources match alike.
+    pub fn matches_certificate(&self, der: &[u8]) -> bool {
+        let source = Source::File(FileSource {
+            path: String::new(),
+            index: 0,
+            line: None,
+            container: None,
+        });
+        let opts = decode::Options {
+            hashes: Vec::new(),
+            ..decode::Options::default()
+        };
+        self.matches(&decode::certificate_item(der, source, &opts))
     }
 
     /// Whether `item` meets every criterion that is set.

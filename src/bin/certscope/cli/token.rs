@@ -130,30 +130,26 @@ pub struct ReadingArgs {
     pub read: ReadArgs,
 }
 
-/// FILTER: every one given must match.
+/// FILTER: every one given must match. The certificate criteria are `find`'s own, parsed
+/// by the same value parsers, so a value means the same in both commands.
 #[derive(Debug, Args)]
-pub struct FilterArgs {
+pub struct ObjectFilterArgs {
     /// Objects with this label (CKA_LABEL).
     #[arg(long, value_name = "L")]
     pub label: Option<String>,
     /// Objects with this ID (CKA_ID), hex.
-    #[arg(long, value_name = "HEX")]
+    #[arg(long, value_name = "HEX", value_parser = id_arg)]
     pub id: Option<String>,
-    /// Certificates with this subject, RFC 4514 (`CN=x,O=Example,C=US`).
-    #[arg(long, value_name = "DN")]
-    pub subject: Option<String>,
-    /// Certificates with this issuer, RFC 4514.
-    #[arg(long, value_name = "DN")]
-    pub issuer: Option<String>,
-    /// Certificates with this serial number, hex.
-    #[arg(long, value_name = "HEX")]
-    pub serial: Option<String>,
-    /// Certificates with this thumbprint: [sha1:|sha256:]HEX (colons and case ignored).
-    #[arg(long, value_name = "DIGEST")]
-    pub thumbprint: Option<String>,
-    /// Certificates whose public key has this SHA-256 pin (hex).
-    #[arg(long, value_name = "HEX")]
-    pub spki_sha256: Option<String>,
+    /// Certificates matching `find`'s criteria.
+    #[command(flatten)]
+    pub item: crate::cli::FilterArgs,
+}
+
+/// `--id`: hex as `parse_hex_lenient` reads it, normalised to plain lower hex.
+fn id_arg(s: &str) -> Result<String, String> {
+    certscope::fingerprint::parse_hex_lenient(s)
+        .map(hex::encode)
+        .map_err(|e| e.to_string())
 }
 
 /// The `token` subcommands.
@@ -202,7 +198,7 @@ pub enum TokenCommand {
         reading: ReadingArgs,
         /// Filters.
         #[command(flatten)]
-        filter: FilterArgs,
+        filter: ObjectFilterArgs,
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
@@ -220,7 +216,7 @@ pub enum TokenCommand {
         reading: ReadingArgs,
         /// Filters.
         #[command(flatten)]
-        filter: FilterArgs,
+        filter: ObjectFilterArgs,
         /// Where to write, `-` for stdout.
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: String,

@@ -45,7 +45,7 @@ impl Output for Matching {
 }
 
 /// The filter the options describe (values were validated by clap).
-pub(super) fn item_filter(f: &FilterArgs) -> Result<ItemFilter> {
+pub(crate) fn item_filter(f: &FilterArgs) -> Result<ItemFilter> {
     Ok(ItemFilter {
         thumbprint: f.thumbprint.clone(),
         spki_sha256: f

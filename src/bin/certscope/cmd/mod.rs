@@ -23,7 +23,7 @@ use crate::cli::{self, Cli, Command, Format, InputArgs};
 mod chain;
 mod check;
 mod collect;
-mod find;
+pub(crate) mod find;
 mod relations;
 mod token;
 

@@ -25,7 +25,7 @@ use certscope::token::{
 };
 
 use crate::cli::token::{
-    FilterArgs, InfoFormat, ModuleArg, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
+    InfoFormat, ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
     TokenSelect, DEFAULT_MODULE_TIMEOUT,
 };
 use crate::cli::Format;
@@ -154,12 +154,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
         } => {
             let json = format == Format::Json;
             let source = setup_source(reading.module.module.as_deref());
-            let mut f = json_on_error(
-                json,
-                empty_items,
-                &source,
-                filter_of(&filter).map_err(Into::into),
-            )?;
+            let mut f = json_on_error(json, empty_items, &source, filter_of(&filter))?;
             f.class = object_type_of(object_type);
             let (code, items) = list_cmd(&reading, &f, json, |opts| {
                 crate::cmd::drive_token_items(format, now, color, opts)
@@ -195,33 +190,18 @@ fn object_type_of(t: ObjectTypeArg) -> Option<ObjectType> {
     }
 }
 
-fn filter_of(a: &FilterArgs) -> Result<Filter, TokenError> {
-    let mut f = Filter {
+fn filter_of(a: &ObjectFilterArgs) -> Result<Filter> {
+    Ok(Filter {
         label: a.label.clone(),
+        id: a
+            .id
+            .as_deref()
+            .map(hex::decode)
+            .transpose()
+            .context("--id")?,
+        item: crate::cmd::find::item_filter(&a.item)?,
         ..Filter::default()
-    };
-    if let Some(id) = &a.id {
-        f.id = Some(
-            certscope::fingerprint::parse_hex_lenient(id)
-                .map_err(|e| TokenError::Filter(format!("--id: {e}")))?,
-        );
-    }
-    if let Some(s) = &a.subject {
-        f.subject_from_rfc4514(s)?;
-    }
-    if let Some(s) = &a.issuer {
-        f.issuer_from_rfc4514(s)?;
-    }
-    if let Some(s) = &a.serial {
-        f.serial_from_hex(s)?;
-    }
-    if let Some(s) = &a.thumbprint {
-        f.thumbprint_from_text(s)?;
-    }
-    if let Some(s) = &a.spki_sha256 {
-        f.spki_from_hex(s)?;
-    }
-    Ok(f)
+    })
 }
 
 /// The token selection as URI attributes, which is what `token::select_tokens` matches.
