@@ -16,8 +16,10 @@
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
 pub mod find;
+pub mod info;
 mod mechanism_names;
 pub mod modules;
+pub mod object;
 pub mod objects;
 pub mod read;
 pub mod report;
@@ -35,13 +37,7 @@ pub use self::rv::TokenError;
 pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
 pub use self::uri::{ObjectType, Pkcs11Uri};
 
-/// Does this text start with the `pkcs11:` scheme (case-insensitive, RFC 3986 §3.1)? The
-/// one test for the scheme; a command-line operand is a URI only if it also names no file
-/// ([`crate::input::is_uri_operand`]).
-pub fn is_uri(arg: &str) -> bool {
-    arg.get(..7)
-        .is_some_and(|s| s.eq_ignore_ascii_case("pkcs11:"))
-}
+pub use crate::input::is_pkcs11_uri as is_uri;
 
 /// A token chosen for a command: its slot and `C_GetTokenInfo`.
 pub type SelectedToken = (SlotSummary, TokenSummary);

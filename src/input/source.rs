@@ -71,7 +71,7 @@ pub fn is_uri_operand(arg: &OsStr) -> bool {
     let Some(text) = arg.to_str() else {
         return false;
     };
-    if !crate::token::is_uri(text) {
+    if !super::is_pkcs11_uri(text) {
         return false;
     }
     match std::fs::symlink_metadata(arg) {
