@@ -20,8 +20,10 @@ fn main() -> ExitCode {
     if stdout_closed() {
         // Rust's stdout drops writes to a closed descriptor without an error, and the first
         // file opened would take descriptor 1: refuse before anything is read.
-        eprintln!("certscope: stdout is closed, so nothing could be written (redirect it, e.g. >/dev/null)");
-        return ExitCode::from(1);
+        cmd::messages::general(
+            "stdout is closed, so nothing could be written (redirect it, e.g. >/dev/null)",
+        );
+        return ExitCode::from(cmd::messages::EXIT_FAILED);
     }
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -31,13 +33,10 @@ fn main() -> ExitCode {
             if is_broken_pipe(&err) {
                 return ExitCode::SUCCESS;
             }
-            // Errors can quote a path or setting; keep the terminal safe from them too.
+            // Errors can quote a path or setting; `general` keeps the terminal safe from them.
             let message = error_text(&err);
-            eprintln!(
-                "certscope: {}",
-                certscope::render::sanitize::sanitize(&message)
-            );
-            ExitCode::from(1)
+            cmd::messages::general(&message);
+            ExitCode::from(cmd::messages::EXIT_FAILED)
         }
     }
 }

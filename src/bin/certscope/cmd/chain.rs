@@ -14,7 +14,7 @@ use certscope::render::chain as render;
 use certscope::render::json::ErrorEntry;
 
 use super::collect::{collect, more_inputs, Collected};
-use super::{EXIT_FAILED, EXIT_OK};
+use super::messages::{EXIT_FAILED, EXIT_OK};
 use crate::cli::{ChainArgs, Format};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so

@@ -13,7 +13,7 @@ use certscope::render::check as render;
 use certscope::render::json::ErrorEntry;
 
 use super::collect::collect;
-use super::{EXIT_FAILED, EXIT_OK};
+use super::messages::{self, EXIT_FAILED, EXIT_OK};
 use crate::cli::{CheckArgs, FailOn, ReportFormat};
 
 #[derive(Serialize)]
@@ -90,9 +90,9 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
         if inputs.is_empty() {
             inputs.push("-".to_string());
         }
-        eprintln!(
-            "certscope: {}: nothing was checked (no certificate, CRL or CSR found)",
-            certscope::render::sanitize::sanitize(&inputs.join(", "))
+        messages::problem(
+            &inputs.join(", "),
+            "nothing was checked (no certificate, CRL or CSR found)",
         );
     }
     match args.format {

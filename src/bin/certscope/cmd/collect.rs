@@ -3,7 +3,7 @@
 //! an [`Output`] that keeps the items instead of printing them.
 
 use std::cell::RefCell;
-use std::io::{self, Write};
+use std::io;
 use std::rc::Rc;
 
 use anyhow::Result;
@@ -11,7 +11,6 @@ use anyhow::Result;
 use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
-use certscope::render::sanitize::sanitize;
 
 use super::{drive, Output};
 use crate::cli::InputArgs;
@@ -31,12 +30,7 @@ impl Collected {
     /// Adds a run-level failure (not tied to one input, e.g. `--roots FILE` naming nothing
     /// usable): on stderr now, as every other failure is, and in JSON's `errors`.
     pub fn with_problem(mut self, locator: &str, message: &str) -> Collected {
-        let _ = writeln!(
-            io::stderr().lock(),
-            "certscope: {}: {}",
-            sanitize(locator),
-            sanitize(message)
-        );
+        super::messages::problem(locator, message);
         self.problems
             .push((locator.to_string(), message.to_string()));
         self

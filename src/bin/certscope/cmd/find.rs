@@ -11,7 +11,8 @@ use time::OffsetDateTime;
 use certscope::filter::ItemFilter;
 use certscope::model::Item;
 
-use super::{drive, item_output, Output, EXIT_FAILED, EXIT_OK};
+use super::messages::{EXIT_FAILED, EXIT_OK};
+use super::{drive, item_output, Output};
 use crate::cli::{FilterArgs, FindArgs};
 
 /// Passes on the items `filter` matches, numbered across the whole run, and counts them.

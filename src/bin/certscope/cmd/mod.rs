@@ -24,13 +24,11 @@ mod chain;
 mod check;
 mod collect;
 pub(crate) mod find;
+pub(crate) mod messages;
 mod relations;
 mod token;
 
-/// Exit status: everything read and decoded.
-const EXIT_OK: u8 = 0;
-/// Exit status: some input or item failed (the rest was still printed).
-const EXIT_FAILED: u8 = 1;
+use messages::{EXIT_FAILED, EXIT_OK};
 
 /// Runs the command; returns the exit status.
 pub fn run(cli: Cli) -> Result<u8> {
@@ -297,10 +295,9 @@ impl FingerprintOpts {
                 } else {
                     "its public half is not known either (encrypted without --password, or not derivable)"
                 };
-                let _ = writeln!(
-                    io::stderr().lock(),
-                    "certscope: {}: note: a private key; its bytes are never hashed; {how}",
-                    sanitize(&item.source.locator(false))
+                messages::problem(
+                    &item.source.locator(false),
+                    &format!("note: a private key; its bytes are never hashed; {how}"),
                 );
             }
             return Ok(());
@@ -465,12 +462,7 @@ struct Driver {
 impl Driver {
     fn report(&mut self, locator: &str, message: &str) {
         self.failures += 1;
-        let _ = writeln!(
-            io::stderr().lock(),
-            "certscope: {}: {}",
-            sanitize(locator),
-            sanitize(message)
-        );
+        messages::problem(locator, message);
         self.out.problem(locator, message);
     }
 

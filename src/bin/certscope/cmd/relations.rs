@@ -11,7 +11,7 @@ use std::io;
 use certscope::model::Item;
 use certscope::relate;
 
-use super::Output;
+use super::{messages, Output};
 
 /// Numbers items and, when relating, holds them (up to `limit`) to relate them before
 /// passing them on.
@@ -57,7 +57,7 @@ pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
     } = relate::relate_run(items);
     // Run-wide limits are said once, like the --relations-limit note.
     for note in notes {
-        eprintln!("certscope: note: {note}");
+        messages::general(&format!("note: {note}"));
     }
     let targets: Vec<String> = items
         .iter()
@@ -94,11 +94,11 @@ impl Output for Numbered {
             }
             Some(_) => {
                 // Over the limit: give up relating and stream from here on.
-                eprintln!(
-                    "certscope: note: more than {} items; relations are not computed \
+                messages::general(&format!(
+                    "note: more than {} items; relations are not computed \
                      (raise --relations-limit, or silence this with --no-relations)",
                     self.limit
-                );
+                ));
                 for (held_item, show) in self.held.take().unwrap_or_default() {
                     self.inner.item(Box::new(held_item), show)?;
                 }

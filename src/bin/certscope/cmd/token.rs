@@ -29,6 +29,7 @@ use crate::cli::token::{
     TokenSelect, DEFAULT_MODULE_TIMEOUT,
 };
 use crate::cli::Format;
+use crate::cmd::messages::{self, EXIT_FAILED, EXIT_OK};
 use crate::cmd::TokenProducer;
 
 /// The environment variable naming the default module.
@@ -70,13 +71,13 @@ fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
     } else {
         let shown = path.display().to_string();
         let w = Watchdog::start(Duration::from_secs(seconds), move |stalled| {
-            let _ = writeln!(
-                io::stderr().lock(),
-                "certscope: {}: {} did not return within {} s (raise it with \
-                 --module-timeout)",
-                sanitize(&shown),
-                stalled.call.name(),
-                stalled.timeout.as_secs()
+            messages::problem(
+                &shown,
+                &format!(
+                    "{} did not return within {} s (raise it with --module-timeout)",
+                    stalled.call.name(),
+                    stalled.timeout.as_secs()
+                ),
             );
             std::process::exit(1);
         })
@@ -160,7 +161,11 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
                 crate::cmd::drive_token_items(format, now, color, opts)
             })?;
             // Like grep: nothing found is a status, not an error message.
-            Ok(if items == 0 { code.max(1) } else { code })
+            Ok(if items == 0 {
+                code.max(EXIT_FAILED)
+            } else {
+                code
+            })
         }
         TokenCommand::Export {
             reading,
@@ -518,7 +523,7 @@ fn print_info(
         InfoFormat::Text => text(&mut w)?,
     }
     w.flush()?;
-    Ok(0)
+    Ok(EXIT_OK)
 }
 
 #[derive(Serialize)]
@@ -693,13 +698,13 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
         produce(&opts, &mut |ev| match ev {
             Event::Item(item) => {
                 if let Some(e) = &item.error {
-                    report_problem(&item.source.locator(false), e);
+                    messages::problem(&item.source.locator(false), e);
                     failures += 1;
                 }
                 items.push(*item);
             }
             Event::Problem { locator, message } | Event::NeedPassword { locator, message } => {
-                report_problem(&locator, &message);
+                messages::problem(&locator, &message);
                 failures += 1;
             }
         });
@@ -711,9 +716,9 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
         .collect();
     if pem.is_empty() {
         if failures == 0 {
-            report_problem("token export", "no certificate matches");
+            messages::problem("token export", "no certificate matches");
         }
-        return Ok(1);
+        return Ok(EXIT_FAILED);
     }
     if output == "-" {
         let mut w = io::stdout().lock();
@@ -722,15 +727,5 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
     } else {
         std::fs::write(output, pem).with_context(|| format!("cannot write {output}"))?;
     }
-    Ok(if failures > 0 { 1 } else { code })
-}
-
-/// A failure line in the contract format `certscope: LOCATOR: message`.
-fn report_problem(locator: &str, message: &str) {
-    let _ = writeln!(
-        io::stderr().lock(),
-        "certscope: {}: {}",
-        sanitize(locator),
-        sanitize(message)
-    );
+    Ok(if failures > 0 { EXIT_FAILED } else { code })
 }
