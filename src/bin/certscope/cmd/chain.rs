@@ -11,7 +11,7 @@ use time::OffsetDateTime;
 use certscope::chain::{self, Anchors, Report};
 use certscope::model::Kind;
 use certscope::render::chain as render;
-use certscope::render::json::ErrorEntry;
+use certscope::render::json::{Document, ErrorEntry};
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{EXIT_FAILED, EXIT_OK};
@@ -51,7 +51,6 @@ fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
 
 #[derive(Serialize)]
 struct Doc<'a> {
-    certscope: &'static str,
     #[serde(flatten)]
     report: &'a Report,
     errors: Vec<ErrorEntry>,
@@ -130,12 +129,10 @@ pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<
                 .map(|(source, message)| ErrorEntry { source, message })
                 .collect();
             let doc = Doc {
-                certscope: env!("CARGO_PKG_VERSION"),
                 report: &report,
                 errors,
             };
-            serde_json::to_writer(&mut w, &doc)?;
-            writeln!(w)?;
+            Document::new(doc).write_to(&mut w)?;
         }
     }
     w.flush()?;

@@ -10,7 +10,7 @@ use time::OffsetDateTime;
 use certscope::check::{self, Counts, Finding, Options, Severity, LINTS};
 use certscope::model::Source;
 use certscope::render::check as render;
-use certscope::render::json::ErrorEntry;
+use certscope::render::json::{Document, ErrorEntry};
 
 use super::collect::collect;
 use super::messages::{self, EXIT_FAILED, EXIT_OK};
@@ -36,7 +36,6 @@ struct Summary<'a> {
 
 #[derive(Serialize)]
 struct Doc<'a> {
-    certscope: &'static str,
     findings: Vec<JsonFinding<'a>>,
     summary: Summary<'a>,
     errors: Vec<ErrorEntry>,
@@ -107,7 +106,6 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
         )?,
         ReportFormat::Json => {
             let doc = Doc {
-                certscope: env!("CARGO_PKG_VERSION"),
                 findings: findings
                     .iter()
                     .map(|f| {
@@ -136,8 +134,7 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
                     })
                     .collect(),
             };
-            serde_json::to_writer(&mut w, &doc)?;
-            writeln!(w)?;
+            Document::new(doc).write_to(&mut w)?;
         }
     }
     w.flush()?;

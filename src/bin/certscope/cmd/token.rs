@@ -15,6 +15,7 @@ use time::OffsetDateTime;
 
 use certscope::decode::{Event, Options};
 use certscope::model::Item;
+use certscope::render::json::Document;
 use certscope::render::sanitize::sanitize;
 use certscope::secret::{self, Secret};
 use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
@@ -104,7 +105,7 @@ fn print_error_doc(empty: Vec<(&str, serde_json::Value)>, source: &str, error: &
         text(source),
         text(&format!("{error:#}"))
     );
-    let fields = std::iter::once(("certscope", text(env!("CARGO_PKG_VERSION"))))
+    let fields = std::iter::once(("certscope", text(certscope::render::json::VERSION)))
         .chain(empty.into_iter().map(|(k, v)| (k, v.to_string())))
         .chain(std::iter::once(("errors", errors)))
         .map(|(k, v)| format!("{}:{v}", text(k)))
@@ -468,7 +469,6 @@ fn read_pin_file(path: &str) -> Result<Secret, String> {
 
 #[derive(Serialize)]
 struct ModulesDoc<'a> {
-    certscope: &'static str,
     modules: &'a [modules::RegisteredModule],
     proxy: Option<&'a str>,
 }
@@ -477,7 +477,6 @@ fn modules_cmd(format: InfoFormat) -> Result<u8> {
     let found = modules::registered(&config_dirs());
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
     let doc = ModulesDoc {
-        certscope: env!("CARGO_PKG_VERSION"),
         modules: &found,
         proxy: proxy.as_deref(),
     };
@@ -517,8 +516,7 @@ fn print_info(
     let mut w = io::BufWriter::new(io::stdout().lock());
     match format {
         InfoFormat::Json => {
-            serde_json::to_writer(&mut w, doc)?;
-            writeln!(w)?;
+            Document::new(doc).write_to(&mut w)?;
         }
         InfoFormat::Text => text(&mut w)?,
     }
@@ -528,7 +526,6 @@ fn print_info(
 
 #[derive(Serialize)]
 struct SlotsDoc<'a> {
-    certscope: &'static str,
     module: &'a report::ModuleReport,
     slots: &'a [SlotReport],
 }
@@ -569,7 +566,6 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
         gather(),
     )?;
     let doc = SlotsDoc {
-        certscope: env!("CARGO_PKG_VERSION"),
         module: &info,
         slots: &slots,
     };
@@ -628,7 +624,6 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
 
 #[derive(Serialize)]
 struct MechanismsDoc<'a> {
-    certscope: &'static str,
     tokens: &'a [report::MechanismsReport],
     note: &'static str,
 }
@@ -656,7 +651,6 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
         gather(),
     )?;
     let doc = MechanismsDoc {
-        certscope: env!("CARGO_PKG_VERSION"),
         tokens: &reports,
         note: MECHANISMS_NOTE,
     };
