@@ -332,6 +332,20 @@ fn contains_indefinite(value: &[u8], depth: usize) -> Result<bool, TlvError> {
     Ok(false)
 }
 
+/// The fields of a certificate's TBSCertificate, after the optional `[0]` version (absent
+/// in v1 certificates): serialNumber, signature, issuer, validity, subject,
+/// subjectPublicKeyInfo, then the optional ones. The one walker for code that needs a field
+/// or two without decoding the certificate.
+pub fn tbs_fields(cert_der: &[u8]) -> Option<impl Iterator<Item = Tlv<'_>>> {
+    let (cert, _) = read(cert_der).ok()?;
+    let tbs = cert.children().next()?.ok()?;
+    let mut fields = tbs.children().filter_map(Result::ok).peekable();
+    if fields.peek().is_some_and(|f| f.tag == 0xa0) {
+        fields.next();
+    }
+    Some(fields)
+}
+
 /// Bit length of a non-negative DER INTEGER's content octets.
 pub fn integer_bits(value: &[u8]) -> u32 {
     let skip = value.iter().take_while(|b| **b == 0).count();

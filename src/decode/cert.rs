@@ -74,13 +74,7 @@ pub fn decode(der: &[u8]) -> Result<Decoded, String> {
 /// The subject (RFC 4514) and SubjectPublicKeyInfo DER of a certificate, found by walking
 /// the DER to those two fields: no signature, extension or time is parsed. For thumbprints.
 pub fn brief(der: &[u8]) -> Option<(String, &[u8])> {
-    let (cert, _) = tlv::read(der).ok()?;
-    let tbs = cert.children().next()?.ok()?;
-    let mut fields = tbs.children().filter_map(Result::ok).peekable();
-    // version [0] EXPLICIT is optional (absent in v1 certificates).
-    if fields.peek().is_some_and(|f| f.tag == 0xa0) {
-        fields.next();
-    }
+    let mut fields = tlv::tbs_fields(der)?;
     // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
     let subject = fields.nth(4)?;
     let spki = fields.next()?;

@@ -1,241 +1,27 @@
 //! Offline checks over every certificate, CRL and CSR of a run: validity windows, host
 //! names, and a lint set for internal PKIs and the WebPKI.
 //!
-//! Each lint is a row of [`LINTS`] (id, severity, one-line explanation, the RFC or CA/Browser
-//! Forum Baseline Requirements clause it comes from) and a few lines in [`check`]. Findings
+//! Each lint is a constant in [`lints`] (id, severity, one-line explanation, the RFC or
+//! CA/Browser Forum Baseline Requirements clause it comes from), a row of [`LINTS`], and a
+//! few lines in `cert.rs` (per certificate), `path_len.rs` or [`check`]. Findings
 //! are data; the binary renders them and turns them into an exit status.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::net::IpAddr;
 
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
-use crate::hostname;
-use crate::model::{Body, Certificate, ExtValue, Item, RelationKind};
+use crate::model::{Body, Item, RelationKind};
 use crate::relate::{self, Related};
-use crate::tlv;
 
-/// How bad a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    /// Worth knowing.
-    Info,
-    /// Likely a problem.
-    Warn,
-    /// A violation or a failure that relying parties will hit.
-    Error,
-}
+mod cert;
+pub mod lints;
+mod path_len;
 
-impl Severity {
-    /// `error`, `warn`, `info`.
-    pub fn name(self) -> &'static str {
-        match self {
-            Severity::Info => "info",
-            Severity::Warn => "warn",
-            Severity::Error => "error",
-        }
-    }
-}
-
-/// One lint: what it checks and where the rule comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Lint {
-    /// Stable id, for `--lint`/`--skip-lint` and the JSON `lint` field.
-    pub id: &'static str,
-    /// Severity of its findings.
-    pub severity: Severity,
-    /// One line: what it means.
-    pub summary: &'static str,
-    /// The clause it comes from.
-    pub reference: &'static str,
-    /// Only run when its option is given (`--expires-within`, `--not-yet-valid`,
-    /// `--hostname`, `--ip`).
-    pub on_request: bool,
-}
-
-const fn lint(
-    id: &'static str,
-    severity: Severity,
-    summary: &'static str,
-    reference: &'static str,
-) -> Lint {
-    Lint {
-        id,
-        severity,
-        summary,
-        reference,
-        on_request: false,
-    }
-}
-
-const fn requested(
-    id: &'static str,
-    severity: Severity,
-    summary: &'static str,
-    reference: &'static str,
-) -> Lint {
-    Lint {
-        on_request: true,
-        ..lint(id, severity, summary, reference)
-    }
-}
-
-use Severity::{Error, Warn};
-
-/// Every lint, in the order findings are listed per item.
-pub const LINTS: &[Lint] = &[
-    lint(
-        "expired",
-        Error,
-        "the certificate's notAfter has passed",
-        "RFC 5280 §4.1.2.5",
-    ),
-    requested(
-        "not-yet-valid",
-        Error,
-        "the certificate's notBefore is still in the future (with --not-yet-valid)",
-        "RFC 5280 §4.1.2.5",
-    ),
-    requested(
-        "expires-soon",
-        Error,
-        "the certificate expires within the --expires-within duration",
-        "operational check (certscope)",
-    ),
-    lint(
-        "crl-next-update-passed",
-        Error,
-        "the CRL's nextUpdate has passed: relying parties treat it as stale",
-        "RFC 5280 §5.1.2.5",
-    ),
-    requested(
-        "hostname-mismatch",
-        Error,
-        "no subjectAltName dNSName of the end-entity certificate matches --hostname",
-        "RFC 9525 §6.3 (RFC 6125 §6.4)",
-    ),
-    requested(
-        "ip-mismatch",
-        Error,
-        "no subjectAltName iPAddress of the end-entity certificate is --ip",
-        "RFC 9525 §6.3, RFC 5280 §4.2.1.6",
-    ),
-    lint(
-        "md5-signature",
-        Error,
-        "signed with MD5, which is broken for signatures",
-        "RFC 6151 §2; CA/B Forum BR §7.1.3.2",
-    ),
-    lint(
-        "sha1-signature",
-        Error,
-        "signed with SHA-1, which is no longer collision resistant",
-        "CA/B Forum BR §7.1.3.2",
-    ),
-    lint(
-        "rsa-key-too-small",
-        Error,
-        "RSA key under 2048 bits",
-        "CA/B Forum BR §6.1.5; NIST SP 800-131A",
-    ),
-    lint(
-        "ec-key-too-small",
-        Error,
-        "elliptic-curve key under 256 bits",
-        "CA/B Forum BR §6.1.5; NIST SP 800-131A",
-    ),
-    lint(
-        "ca-without-keycertsign",
-        Error,
-        "CA:TRUE, but keyUsage is absent or lacks keyCertSign",
-        "RFC 5280 §4.2.1.3, §4.2.1.9",
-    ),
-    lint(
-        "leaf-is-ca",
-        Warn,
-        "an end-entity certificate (server/client names or purposes, issued nothing) has CA:TRUE",
-        "RFC 5280 §4.2.1.9; CA/B Forum BR §7.1.2.7.8",
-    ),
-    lint(
-        "path-length-violated",
-        Error,
-        "more CA certificates follow a CA in a chain than its pathLenConstraint allows",
-        "RFC 5280 §4.2.1.9, §6.1.4 (l)",
-    ),
-    lint(
-        "san-missing",
-        Error,
-        "TLS server certificate without a subjectAltName dNSName or iPAddress",
-        "CA/B Forum BR §7.1.2.7.12; RFC 9525 §6.3",
-    ),
-    lint(
-        "cn-not-in-san",
-        Warn,
-        "TLS server certificate whose commonName is not one of its subjectAltName entries",
-        "CA/B Forum BR §7.1.4.3",
-    ),
-    lint(
-        "aki-missing",
-        Warn,
-        "certificate (not self-signed) without an authorityKeyIdentifier",
-        "RFC 5280 §4.2.1.1",
-    ),
-    lint(
-        "ski-missing",
-        Warn,
-        "certificate without a subjectKeyIdentifier (MUST for CAs, SHOULD otherwise)",
-        "RFC 5280 §4.2.1.2",
-    ),
-    lint(
-        "duplicate-extension",
-        Error,
-        "the same extension appears more than once",
-        "RFC 5280 §4.2",
-    ),
-    lint(
-        "unknown-critical-extension",
-        Error,
-        "a critical extension certscope does not recognise: relying parties must reject it",
-        "RFC 5280 §4.2",
-    ),
-    lint(
-        "serial-negative",
-        Error,
-        "negative serial number",
-        "RFC 5280 §4.1.2.2",
-    ),
-    lint(
-        "serial-zero",
-        Error,
-        "serial number zero",
-        "RFC 5280 §4.1.2.2",
-    ),
-    lint(
-        "serial-too-long",
-        Error,
-        "serial number longer than 20 octets",
-        "RFC 5280 §4.1.2.2",
-    ),
-    lint(
-        "utctime-after-2049",
-        Error,
-        "a validity date meant after 2049 encoded as UTCTime (reads as 19xx)",
-        "RFC 5280 §4.1.2.5, §4.1.2.5.1",
-    ),
-    lint(
-        "validity-too-long",
-        Warn,
-        "end-entity certificate valid longer than --max-validity days (default 398)",
-        "CA/B Forum BR §6.3.2",
-    ),
-];
-
-/// The lint with this id.
-pub fn find_lint(id: &str) -> Option<&'static Lint> {
-    LINTS.iter().find(|l| l.id == id)
-}
+use self::cert::{certificate, key_size, weak_signature};
+pub use self::lints::{find_lint, Lint, Request, Severity, LINTS};
+use self::path_len::path_length_findings;
 
 /// Something wrong with the options of a check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -310,12 +96,12 @@ impl Options {
     }
 
     fn enabled(&self, lint: &Lint) -> bool {
-        let requested = match lint.id {
-            "not-yet-valid" => self.not_yet_valid,
-            "expires-soon" => self.expires_within.is_some(),
-            "hostname-mismatch" => self.hostname.is_some(),
-            "ip-mismatch" => self.ip.is_some(),
-            _ => true,
+        let requested = match lint.requested_by {
+            None => true,
+            Some(Request::NotYetValid) => self.not_yet_valid,
+            Some(Request::ExpiresWithin) => self.expires_within.is_some(),
+            Some(Request::Hostname) => self.hostname.is_some(),
+            Some(Request::Ip) => self.ip.is_some(),
         };
         requested
             && (self.only.is_empty() || self.only.iter().any(|i| i == lint.id))
@@ -368,7 +154,7 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
     let issuers = issued_anything(&related);
     let path_len = path_length_findings(items, &related);
     for (n, item) in items.iter().enumerate() {
-        let mut found: Vec<(&'static str, String)> = Vec::new();
+        let mut found: Vec<(&'static Lint, String)> = Vec::new();
         match &item.body {
             Body::Certificate(c) => {
                 counts.certificates += 1;
@@ -380,7 +166,7 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
                 if let Some(next) = c.next_update {
                     if next.0 < opts.now {
                         found.push((
-                            "crl-next-update-passed",
+                            &lints::CRL_NEXT_UPDATE_PASSED,
                             format!(
                                 "nextUpdate {next} has passed ({} ago)",
                                 ago(opts.now - next.0)
@@ -400,7 +186,7 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
         counts.checked += 1;
         for lint in LINTS.iter().filter(|l| opts.enabled(l)) {
             let mut listed = 0;
-            for (_, message) in found.iter().filter(|(id, _)| *id == lint.id) {
+            for (_, message) in found.iter().filter(|(l, _)| l.id == lint.id) {
                 // Counted, all of them; listed up to the cap (each listed finding names
                 // the item, so a certificate of 10,000 names stays linear in output).
                 match lint.severity {
@@ -435,7 +221,7 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
     (findings, counts)
 }
 
-fn ago(d: Duration) -> String {
+pub(super) fn ago(d: Duration) -> String {
     let days = d.whole_days();
     if days >= 1 {
         format!("{days} day{}", if days == 1 { "" } else { "s" })
@@ -453,354 +239,6 @@ fn issued_anything(related: &[Related]) -> HashSet<usize> {
         .filter(|r| r.kind == RelationKind::IssuedBy)
         .map(|r| r.item)
         .collect()
-}
-
-fn weak_signature(alg: &str, self_signed_ca: bool, found: &mut Vec<(&'static str, String)>) {
-    // A root's self-signature is never checked by relying parties, so a SHA-1 root is not
-    // a weakness (CA/B Forum BR §7.1.3.2 exempts it as well).
-    if self_signed_ca {
-        return;
-    }
-    let lower = alg.to_ascii_lowercase();
-    if lower.starts_with("md5") || lower.starts_with("md2") {
-        found.push(("md5-signature", format!("signature algorithm {alg}")));
-    } else if lower.starts_with("sha1") || lower == "ecdsa-with-sha1" || lower == "dsa-with-sha1" {
-        found.push(("sha1-signature", format!("signature algorithm {alg}")));
-    }
-}
-
-fn key_size(k: &crate::model::PublicKeyInfo, found: &mut Vec<(&'static str, String)>) {
-    match (k.algorithm.as_str(), k.bits) {
-        ("rsa" | "rsa-pss", Some(bits)) if bits < 2048 => {
-            found.push(("rsa-key-too-small", format!("RSA key of {bits} bits")))
-        }
-        ("ec", Some(bits)) if bits < 256 => found.push((
-            "ec-key-too-small",
-            format!(
-                "EC key on {} ({bits} bits)",
-                k.curve.as_deref().unwrap_or("an unnamed curve")
-            ),
-        )),
-        _ => {}
-    }
-}
-
-/// End-entity TLS server certificate: not a CA, and serverAuth (or anyExtendedKeyUsage) in
-/// its EKU.
-fn tls_server(c: &Certificate) -> bool {
-    !c.is_ca()
-        && c.extended_key_usage().is_some_and(|eku| {
-            eku.iter().any(|p| {
-                p == "serverAuth"
-                    || p == "anyExtendedKeyUsage"
-                    || p == "TLS Web Server Authentication"
-            })
-        })
-}
-
-fn common_names(subject: &str) -> Vec<String> {
-    crate::dn::name_key(subject)
-        .iter()
-        .flat_map(|rdn| rdn.split('+').map(str::to_string).collect::<Vec<_>>())
-        .filter_map(|ava| ava.strip_prefix("2.5.4.3=").map(str::to_string))
-        .collect()
-}
-
-fn certificate(
-    item: &Item,
-    c: &Certificate,
-    opts: &Options,
-    issued_something: bool,
-    found: &mut Vec<(&'static str, String)>,
-) {
-    let now = opts.now;
-    if now > c.not_after.0 {
-        found.push((
-            "expired",
-            format!(
-                "expired on {} ({} ago)",
-                c.not_after,
-                ago(now - c.not_after.0)
-            ),
-        ));
-    }
-    if now < c.not_before.0 {
-        found.push((
-            "not-yet-valid",
-            format!(
-                "not valid before {} (in {})",
-                c.not_before,
-                ago(c.not_before.0 - now)
-            ),
-        ));
-    }
-    if let Some(within) = opts.expires_within {
-        if now <= c.not_after.0 && c.not_after.0 <= now + within {
-            found.push((
-                "expires-soon",
-                format!(
-                    "expires on {} (in {})",
-                    c.not_after,
-                    ago(c.not_after.0 - now)
-                ),
-            ));
-        }
-    }
-    let ee = !c.is_ca();
-    if let (Some(host), true) = (&opts.hostname, ee) {
-        if !hostname::names_match_host(c.subject_alt_names(), host) {
-            found.push((
-                "hostname-mismatch",
-                format!("no subjectAltName matches {host}"),
-            ));
-        }
-    }
-    if let (Some(ip), true) = (opts.ip, ee) {
-        if !hostname::names_match_ip(c.subject_alt_names(), ip) {
-            found.push((
-                "ip-mismatch",
-                format!("no subjectAltName iPAddress is {ip}"),
-            ));
-        }
-    }
-    weak_signature(&c.signature_algorithm, c.self_signed && c.is_ca(), found);
-    key_size(&c.public_key, found);
-    if c.is_ca() {
-        match c.key_usage() {
-            None => found.push((
-                "ca-without-keycertsign",
-                "CA:TRUE without a keyUsage extension".to_string(),
-            )),
-            Some(ku) if !ku.iter().any(|k| k == "keyCertSign") => found.push((
-                "ca-without-keycertsign",
-                format!("CA:TRUE, keyUsage is {}", ku.join(", ")),
-            )),
-            Some(_) => {}
-        }
-        let end_entity_purpose = c.extended_key_usage().is_some_and(|eku| {
-            eku.iter().any(|p| {
-                matches!(
-                    p.as_str(),
-                    "serverAuth" | "clientAuth" | "emailProtection" | "codeSigning"
-                )
-            })
-        });
-        let host_names = c
-            .subject_alt_names()
-            .iter()
-            .any(|n| matches!(n.kind.as_str(), "dns" | "ip" | "email"));
-        if !issued_something && (end_entity_purpose || host_names) {
-            found.push((
-                "leaf-is-ca",
-                format!(
-                    "CA:TRUE on a certificate with {} that issued nothing in this run",
-                    if end_entity_purpose {
-                        "end-entity purposes (extendedKeyUsage)"
-                    } else {
-                        "host or email names"
-                    }
-                ),
-            ));
-        }
-    }
-    if tls_server(c) {
-        let sans = c.subject_alt_names();
-        if !sans.iter().any(|n| n.kind == "dns" || n.kind == "ip") {
-            found.push((
-                "san-missing",
-                "serverAuth certificate without a dNSName or iPAddress subjectAltName".to_string(),
-            ));
-        } else {
-            // A set, not a scan per commonName: 10,000 of each would be 10^8 comparisons.
-            let listed: HashSet<String> = sans
-                .iter()
-                .filter(|n| n.kind == "dns" || n.kind == "ip")
-                .map(|n| n.value.to_ascii_lowercase())
-                .collect();
-            for cn in common_names(&c.subject) {
-                if !listed.contains(&cn) {
-                    found.push((
-                        "cn-not-in-san",
-                        format!("commonName {cn:?} is not in subjectAltName"),
-                    ));
-                }
-            }
-        }
-    }
-    if c.authority_key_id.is_none() && !c.self_signed {
-        found.push(("aki-missing", "no authorityKeyIdentifier".to_string()));
-    }
-    if c.subject_key_id.is_none() {
-        found.push((
-            "ski-missing",
-            if c.is_ca() {
-                "CA certificate without subjectKeyIdentifier".to_string()
-            } else {
-                "no subjectKeyIdentifier".to_string()
-            },
-        ));
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for e in &c.extensions {
-        *seen.entry(e.oid.as_str()).or_insert(0) += 1;
-    }
-    let mut dups: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
-    dups.sort();
-    for (oid, n) in dups {
-        let name = c
-            .extensions
-            .iter()
-            .find(|e| e.oid == oid)
-            .map(|e| e.name.as_str())
-            .unwrap_or(oid);
-        found.push(("duplicate-extension", format!("{name} appears {n} times")));
-    }
-    for e in c.extensions.iter().filter(|e| e.critical) {
-        if matches!(e.value, ExtValue::Raw(_)) {
-            found.push((
-                "unknown-critical-extension",
-                format!("critical extension {} is not recognised", e.oid),
-            ));
-        }
-    }
-    if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
-        if serial.len() > 20 {
-            found.push((
-                "serial-too-long",
-                format!("serial is {} octets long", serial.len()),
-            ));
-        }
-        if serial.first().is_some_and(|b| b & 0x80 != 0) {
-            found.push(("serial-negative", format!("serial is {}", c.serial)));
-        } else if serial.iter().all(|b| *b == 0) {
-            found.push(("serial-zero", "serial is 0".to_string()));
-        }
-    }
-    // UTCTime holds years 1950-2049: a notAfter that decodes to the 1950s-1990s while
-    // notBefore is in this century was meant as 20YY and should have been GeneralizedTime.
-    let after_year = c.not_after.0.year();
-    if (1950..2000).contains(&after_year) && c.not_before.0.year() >= 2000 {
-        found.push((
-            "utctime-after-2049",
-            format!(
-                "notAfter reads as {} (UTCTime year {}), before notBefore {}",
-                c.not_after,
-                after_year % 100,
-                c.not_before
-            ),
-        ));
-    }
-    if ee {
-        let days = (c.not_after.0 - c.not_before.0).whole_days();
-        if days > opts.max_validity_days {
-            found.push((
-                "validity-too-long",
-                format!("valid for {days} days (maximum {})", opts.max_validity_days),
-            ));
-        }
-    }
-}
-
-/// Content octets of a certificate's serialNumber INTEGER, read from the DER (the model keeps
-/// the value, not its encoded length).
-fn serial_octets(der: &[u8]) -> Option<Vec<u8>> {
-    let (cert, _) = tlv::read(der).ok()?;
-    let tbs = cert.children().next()?.ok()?;
-    let mut fields = tbs.children();
-    let mut first = fields.next()?.ok()?;
-    if first.tag == 0xa0 {
-        first = fields.next()?.ok()?;
-    }
-    (first.tag == tlv::INTEGER).then(|| first.value.to_vec())
-}
-
-/// RFC 5280 §6.1.4 (l)/(m) over the issued_by graph of the run: for each CA with a
-/// pathLenConstraint, the longest run of non-self-issued CA certificates below it that
-/// themselves issued something (the lowest certificate of a path is its target, not an
-/// intermediate).
-fn path_length_findings(
-    items: &[Item],
-    related: &[Related],
-) -> HashMap<usize, Vec<(&'static str, String)>> {
-    let mut children: HashMap<usize, Vec<usize>> = HashMap::new();
-    for (child, r) in related.iter().enumerate() {
-        for rel in r
-            .relations
-            .iter()
-            .filter(|r| r.kind == RelationKind::IssuedBy)
-        {
-            if rel.item != child
-                && matches!(
-                    items.get(child).map(|i| &i.body),
-                    Some(Body::Certificate(_))
-                )
-            {
-                children.entry(rel.item).or_default().push(child);
-            }
-        }
-    }
-    let cert = |i: usize| match items.get(i).map(|i| &i.body) {
-        Some(Body::Certificate(c)) => Some(c.as_ref()),
-        _ => None,
-    };
-    // depth(x): intermediates at and below x, x counted when it issued something.
-    fn depth<'c>(
-        x: usize,
-        children: &HashMap<usize, Vec<usize>>,
-        cert: &dyn Fn(usize) -> Option<&'c Certificate>,
-        on_path: &mut Vec<usize>,
-        memo: &mut HashMap<usize, usize>,
-    ) -> usize {
-        if let Some(d) = memo.get(&x) {
-            return *d;
-        }
-        let Some(kids) = children.get(&x) else {
-            return 0;
-        };
-        if on_path.contains(&x) || on_path.len() > 32 {
-            return 0;
-        }
-        on_path.push(x);
-        let below = kids
-            .iter()
-            .map(|&k| depth(k, children, cert, on_path, memo))
-            .max()
-            .unwrap_or(0);
-        on_path.pop();
-        let me = usize::from(cert(x).is_some_and(|c| c.is_ca() && !c.self_issued()));
-        memo.insert(x, below + me);
-        below + me
-    }
-    let mut memo = HashMap::new();
-    let mut out: HashMap<usize, Vec<(&'static str, String)>> = HashMap::new();
-    for (i, _) in items.iter().enumerate() {
-        let Some(max) = cert(i)
-            .and_then(|c| c.basic_constraints())
-            .and_then(|b| b.path_len)
-        else {
-            continue;
-        };
-        let below = children
-            .get(&i)
-            .map(|kids| {
-                kids.iter()
-                    .map(|&k| depth(k, &children, &cert, &mut vec![i], &mut memo))
-                    .max()
-                    .unwrap_or(0)
-            })
-            .unwrap_or(0);
-        if u32::try_from(below).unwrap_or(u32::MAX) > max {
-            out.entry(i).or_default().push((
-                "path-length-violated",
-                format!(
-                    "pathLenConstraint {max}, but {below} CA certificate{} follow{} it in a chain of this run",
-                    if below == 1 { "" } else { "s" },
-                    if below == 1 { "s" } else { "" }
-                ),
-            ));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
