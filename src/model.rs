@@ -30,6 +30,7 @@ pub use self::time::Timestamp;
 use serde::Serialize;
 
 use crate::fingerprint::Digests;
+use crate::input::labels;
 
 /// What an item is; serialized as the JSON `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -69,10 +70,10 @@ impl Kind {
     /// The PEM label used when the item is re-emitted as PEM, if it can be.
     pub fn pem_label(self) -> Option<&'static str> {
         match self {
-            Kind::Certificate => Some("CERTIFICATE"),
-            Kind::Csr => Some("CERTIFICATE REQUEST"),
-            Kind::Crl => Some("X509 CRL"),
-            Kind::PublicKey => Some("PUBLIC KEY"),
+            Kind::Certificate => Some(labels::CERTIFICATE),
+            Kind::Csr => Some(labels::CERTIFICATE_REQUEST),
+            Kind::Crl => Some(labels::X509_CRL),
+            Kind::PublicKey => Some(labels::PUBLIC_KEY),
             _ => None,
         }
     }

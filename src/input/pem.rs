@@ -36,36 +36,10 @@ const MAX_LABEL: usize = 128;
 /// almost certainly a runaway file, and holding it costs its whole size in memory.
 pub const DEFAULT_MAX_BLOCK_SIZE: usize = 256 << 20;
 
-/// Labels that PEM files hold (RFC 7468 and what OpenSSL writes): a block with one of
-/// them gets a static label, not an allocation (one per block of a large bundle).
-const KNOWN_LABELS: &[&str] = &[
-    "CERTIFICATE",
-    "TRUSTED CERTIFICATE",
-    "X509 CERTIFICATE",
-    "CERTIFICATE REQUEST",
-    "NEW CERTIFICATE REQUEST",
-    "X509 CRL",
-    "PRIVATE KEY",
-    "ENCRYPTED PRIVATE KEY",
-    "RSA PRIVATE KEY",
-    "EC PRIVATE KEY",
-    "DSA PRIVATE KEY",
-    "PUBLIC KEY",
-    "RSA PUBLIC KEY",
-    "EC PARAMETERS",
-    "DH PARAMETERS",
-    "X9.42 DH PARAMETERS",
-    "DSA PARAMETERS",
-    "PKCS7",
-    "CMS",
-    "PKCS #7 SIGNED DATA",
-    "PKCS12",
-];
-
 /// A label as kept in a [`Block`]: static for a known label, else an owned copy.
 pub fn label_text(label: &str) -> Cow<'static, str> {
-    match KNOWN_LABELS.iter().find(|known| **known == label) {
-        Some(known) => Cow::Borrowed(known),
+    match super::labels::known(label) {
+        Some((known, _)) => Cow::Borrowed(known),
         None => Cow::Owned(label.to_string()),
     }
 }
