@@ -15,8 +15,10 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
+pub mod error;
 pub mod find;
 pub mod info;
+pub mod load_diagnosis;
 mod mechanism_names;
 pub mod modules;
 pub mod object;
@@ -31,9 +33,9 @@ pub mod watchdog;
 use crate::decode::{Event, Options};
 use crate::secret::Secret;
 
+pub use self::error::TokenError;
 pub use self::find::Filter;
 pub use self::modules::{ModuleChoice, ModuleOrigin};
-pub use self::rv::TokenError;
 pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
 pub use self::uri::{ObjectType, Pkcs11Uri};
 

@@ -26,10 +26,10 @@ use std::time::Instant;
 
 use certscope::dn;
 use certscope::token::object::{CertificateCategory, ObjectInfo, ObjectKind};
-use certscope::token::rv::TokenError;
 use certscope::token::session::{LoginPolicy, Module};
 use certscope::token::uri::{object_uri, Pkcs11Uri};
 use certscope::token::Filter;
+use certscope::token::TokenError;
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::object::{Attribute, AttributeInfo, AttributeType, ObjectClass};
 use cryptoki::slot::Slot;

@@ -18,7 +18,7 @@ use cryptoki::object::{Attribute, CertificateType, ObjectClass};
 
 use crate::analysis::filter::ItemFilter;
 use crate::asn1::{dn, tlv};
-use crate::token::rv::TokenError;
+use crate::token::error::TokenError;
 use crate::token::session::{ObjectInfo, ObjectKind, TokenSession};
 use crate::token::uri::{ObjectType, Pkcs11Uri};
 

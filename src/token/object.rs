@@ -14,8 +14,8 @@ use cryptoki_sys::{
 };
 
 use crate::oids;
+use crate::token::error::TokenError;
 use crate::token::read::raw::{attribute_name, RawValue};
-use crate::token::rv::TokenError;
 use crate::token::uri::ObjectType;
 
 /// `CKA_CERTIFICATE_CATEGORY` (PKCS#11 2.20+), which cryptoki 0.12 has no variant for.

@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
+use crate::token::error::TokenError;
 use crate::token::info::version;
-use crate::token::rv::TokenError;
 use crate::token::session::{Module, SlotSummary, TokenSummary};
 use crate::token::SelectedToken;
 

@@ -29,13 +29,13 @@ use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 use cryptoki_sys::CK_ULONG;
 
+use crate::token::error::TokenError;
 use crate::token::info::{cannot_describe, cryptoki_flags, flag_names, token_flags};
 use crate::token::read::raw::{
     mechanism_name, AttributeReader, ListError, DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS,
     MAX_SLOTS,
 };
 use crate::token::read::{find_objects_limited, Limits};
-use crate::token::rv::TokenError;
 use crate::token::uri::Pkcs11Uri;
 use crate::token::watchdog::{ModuleCall, Watchdog};
 
@@ -539,7 +539,7 @@ mod tests {
     use super::*;
     /// Loads `path`, which must fail with `TokenError::Load`, and gives that case with the
     /// error's sentence (for the assertion messages and the wording checks).
-    fn load_failure(path: impl AsRef<Path>) -> (crate::token::rv::LoadFailure, String) {
+    fn load_failure(path: impl AsRef<Path>) -> (crate::token::load_diagnosis::LoadFailure, String) {
         let e = Module::load(path).unwrap_err();
         let TokenError::Load { kind, .. } = &e else {
             panic!("not a load error: {e}");
@@ -549,7 +549,7 @@ mod tests {
 
     #[test]
     fn load_errors() {
-        use crate::token::rv::LoadFailure;
+        use crate::token::load_diagnosis::LoadFailure;
         let (kind, e) = load_failure("/nonexistent/libnothing.so");
         assert_eq!(kind, LoadFailure::NotFound, "{e}");
         assert!(e.contains("does not exist"), "{e}");

@@ -11,13 +11,13 @@ use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::object::Attribute;
 use cryptoki::session::Session;
 
+use crate::token::error::TokenError;
 use crate::token::object::{
     apply, handle_number, raw_handle_number, ObjectInfo, ObjectKind, CKA_CERTIFICATE_CATEGORY,
     CKA_CLASS,
 };
 use crate::token::read::raw::{AttributeReader, FindError, RawValue};
 use crate::token::read::via_cryptoki as compat;
-use crate::token::rv::TokenError;
 use crate::token::watchdog::ModuleCall;
 
 /// The largest attribute value certscope accepts from a module, unless told otherwise:

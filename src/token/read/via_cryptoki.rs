@@ -20,11 +20,11 @@ use cryptoki::object::{Attribute, AttributeInfo, AttributeType, ObjectClass, Obj
 use cryptoki::session::Session;
 use cryptoki_sys::{CK_ATTRIBUTE_TYPE, CK_ULONG};
 
+use crate::token::error::TokenError;
 use crate::token::object::{
     handle_number, CertificateCategory, ObjectKind, CKA_CERTIFICATE_CATEGORY, KNOWN_CLASSES,
 };
 use crate::token::read::raw::RawValue;
-use crate::token::rv::TokenError;
 
 /// `template` with its `CKA_CLASS` replaced by `class`.
 fn with_class(template: &[Attribute], class: ObjectClass) -> Vec<Attribute> {
