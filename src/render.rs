@@ -5,4 +5,6 @@ pub mod check;
 pub mod json;
 pub mod pem;
 pub mod sanitize;
+pub mod style;
 pub mod text;
+pub mod token;

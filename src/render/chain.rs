@@ -4,31 +4,12 @@
 use std::io::{self, Write};
 
 use super::sanitize::sanitize;
+use super::style::{self, paint, LABEL_WIDTH};
 use crate::chain::{Anchors, Chain, Link, Report, Validity};
 use crate::model::Item;
 
-const LABEL_WIDTH: usize = 14;
-
 fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Result<()> {
-    let label = format!("{label}:");
-    let pad = LABEL_WIDTH.saturating_sub(label.len()).max(1);
-    writeln!(w, "{:indent$}{label}{:pad$}{value}", "", "")
-}
-
-/// How an item is named in chain text: `#N PATH[#INDEX] (line L)`.
-fn locate(items: &[Item], n: usize) -> String {
-    match items.get(n) {
-        Some(item) => format!("#{n} {}", sanitize(&item.source.locator(true))),
-        None => format!("#{n}"),
-    }
-}
-
-fn paint(color: bool, code: &str, s: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
+    style::field(w, indent, &format!("{label}:"), LABEL_WIDTH, value)
 }
 
 fn anchors_text(a: Anchors) -> &'static str {
@@ -162,7 +143,7 @@ fn chain<W: Write>(
             "Alternative",
             &format!(
                 "{} also issued link {}: {}, issued by {}",
-                locate(items, a.item),
+                style::item_numbered(items, a.item),
                 a.position,
                 sanitize(&a.subject),
                 sanitize(&a.issuer)
@@ -222,14 +203,23 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
         } else {
             ""
         };
-        field(w, 0, "Unneeded", &format!("{}{note}", locate(items, *n)))?;
+        field(
+            w,
+            0,
+            "Unneeded",
+            &format!("{}{note}", style::item_numbered(items, *n)),
+        )?;
     }
     for d in &r.duplicates {
         field(
             w,
             0,
             "Duplicate",
-            &format!("{} is a copy of #{}", locate(items, d.item), d.duplicate_of),
+            &format!(
+                "{} is a copy of #{}",
+                style::item_numbered(items, d.item),
+                d.duplicate_of
+            ),
         )?;
     }
     if r.chains.is_empty() {

@@ -1,54 +1,23 @@
 //! `certscope check` output: one text line per finding, then a summary line; and the lint
 //! table for `--list-lints`. (JSON is the serialized findings, written by the binary.)
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::sanitize::sanitize;
+use super::style::{self, plural};
 use crate::check::{Counts, Finding, Lint, Severity};
 use crate::model::Item;
 
 fn paint(color: bool, sev: Severity, s: &str) -> String {
-    if !color {
-        return s.to_string();
-    }
     let code = match sev {
         Severity::Error => "1;31",
         Severity::Warn => "33",
         Severity::Info => "36",
     };
-    format!("\x1b[{code}m{s}\x1b[0m")
+    style::paint(color, code, s)
 }
 
-/// Longest item name a finding or a relation repeats, in characters; a longer one (a
-/// subject of 10,000 names) is cut, with a count of the rest, so output naming an item many
-/// times stays linear in the input.
-pub const MAX_NAME_CHARS: usize = 256;
-
-/// `name`, cut after [`MAX_NAME_CHARS`] characters with `… (N more characters)`.
-pub fn short_name(name: &str) -> Cow<'_, str> {
-    match name.char_indices().nth(MAX_NAME_CHARS) {
-        None => Cow::Borrowed(name),
-        Some((at, _)) => {
-            let (head, rest) = name.split_at(at);
-            Cow::Owned(format!(
-                "{head}… ({} more characters)",
-                crate::relate::thousands(rest.chars().count())
-            ))
-        }
-    }
-}
-
-/// How a finding names its item: `PATH[#INDEX] (line N) NAME`.
-pub fn item_label(item: &Item, show_index: bool) -> String {
-    let mut s = item.source.locator(show_index);
-    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
-        s.push_str(" [");
-        s.push_str(&short_name(name));
-        s.push(']');
-    }
-    s
-}
+pub use super::style::{short_name, MAX_NAME_CHARS};
 
 /// One line per finding (`error  expired  PATH [NAME]: message`), then the summary.
 pub fn text<W: Write>(
@@ -63,7 +32,7 @@ pub fn text<W: Write>(
     for f in findings {
         let label = items
             .get(f.item)
-            .map(|i| item_label(i, show_index.get(f.item).copied().unwrap_or(true)))
+            .map(|i| style::item_with_name(i, show_index.get(f.item).copied().unwrap_or(true)))
             .unwrap_or_else(|| format!("item {}", f.item));
         writeln!(
             w,
@@ -94,14 +63,6 @@ pub fn text<W: Write>(
         if failed { "FAIL" } else { "pass" },
         fail_on.name()
     )
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
 }
 
 /// The lint table: id, severity, what it means, where it comes from.

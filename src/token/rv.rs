@@ -11,7 +11,6 @@ use std::borrow::Cow;
 use cryptoki::context::Function;
 use cryptoki::error::RvError;
 
-
 /// The `CKR_...` constant name of a return value. Vendor codes (`CKR_VENDOR_DEFINED` and
 /// above) and codes cryptoki does not know are shown in hex.
 pub fn ckr_name(rv: RvError) -> Cow<'static, str> {

@@ -10,6 +10,7 @@ use std::io;
 
 use certscope::model::Item;
 use certscope::relate;
+use certscope::render::style;
 
 use super::{messages, Output};
 
@@ -34,21 +35,6 @@ pub(super) fn wrap(inner: Box<dyn Output>, relations_limit: Option<usize>) -> Bo
     })
 }
 
-/// How text output names another item: its locator, kind and name.
-pub(super) fn describe(item: &Item, show_index: bool) -> String {
-    let mut s = format!(
-        "{}: {}",
-        item.source.locator(show_index),
-        item.kind.describe()
-    );
-    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
-        // Another item's name is repeated in every relation to it: keep it short.
-        s.push(' ');
-        s.push_str(&certscope::render::check::short_name(name));
-    }
-    s
-}
-
 /// Relates `items` (numbered by position) in place: fills `relations` and adds notes.
 pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
     let relate::Relations {
@@ -62,7 +48,7 @@ pub(super) fn attach(items: &mut [Item], show_index: &[bool]) {
     let targets: Vec<String> = items
         .iter()
         .zip(show_index)
-        .map(|(i, s)| describe(i, *s))
+        .map(|(i, s)| style::item_with_kind(i, *s))
         .collect();
     for (item, r) in items.iter_mut().zip(related) {
         item.warnings

@@ -17,9 +17,10 @@ use certscope::decode::{Event, Options};
 use certscope::model::Item;
 use certscope::render::json::Document;
 use certscope::render::sanitize::sanitize;
+use certscope::render::token::{self as render, MechanismsDoc, ModulesDoc, SlotsDoc};
 use certscope::secret::{self, Secret};
 use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
-use certscope::token::report::{self, SlotReport, MECHANISMS_NOTE};
+use certscope::token::report::{self, MECHANISMS_NOTE};
 use certscope::token::watchdog::Watchdog;
 use certscope::token::{
     self, Filter, Listing, Login, Module, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
@@ -467,12 +468,6 @@ fn read_pin_file(path: &str) -> Result<Secret, String> {
     Ok(Secret::new(text.lines().next().unwrap_or("").to_string()))
 }
 
-#[derive(Serialize)]
-struct ModulesDoc<'a> {
-    modules: &'a [modules::RegisteredModule],
-    proxy: Option<&'a str>,
-}
-
 fn modules_cmd(format: InfoFormat) -> Result<u8> {
     let found = modules::registered(&config_dirs());
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
@@ -481,28 +476,7 @@ fn modules_cmd(format: InfoFormat) -> Result<u8> {
         proxy: proxy.as_deref(),
     };
     print_info(format, &doc, |w| {
-        for m in &found {
-            let mut notes = Vec::new();
-            if !m.exists {
-                notes.push("library missing".to_string());
-            }
-            if m.trust_policy {
-                notes.push("trust anchors".to_string());
-            }
-            if let Some(d) = &m.disable_in {
-                notes.push(format!("disabled in {d}"));
-            }
-            let notes = if notes.is_empty() {
-                String::new()
-            } else {
-                format!("  ({})", notes.join(", "))
-            };
-            writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
-        }
-        match &proxy {
-            Some(p) => writeln!(w, "(default module when none is named: {p})"),
-            None => writeln!(w, "(p11-kit's proxy module is not installed)"),
-        }
+        render::modules(w, &found, proxy.as_deref())
     })
 }
 
@@ -522,28 +496,6 @@ fn print_info(
     }
     w.flush()?;
     Ok(EXIT_OK)
-}
-
-#[derive(Serialize)]
-struct SlotsDoc<'a> {
-    module: &'a report::ModuleReport,
-    slots: &'a [SlotReport],
-}
-
-const WIDTH: usize = 16;
-
-fn field(w: &mut dyn Write, indent: usize, label: &str, value: &str) -> io::Result<()> {
-    let label = format!("{label}:");
-    writeln!(w, "{:indent$}{label:WIDTH$}{}", "", sanitize(value))
-}
-
-fn memory(free: Option<usize>, total: Option<usize>) -> String {
-    match (free, total) {
-        (Some(f), Some(t)) => format!("{f} of {t} bytes free"),
-        (None, Some(t)) => format!("{t} bytes"),
-        (Some(f), None) => format!("{f} bytes free"),
-        (None, None) => "not reported".to_string(),
-    }
 }
 
 fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
@@ -569,63 +521,7 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
         module: &info,
         slots: &slots,
     };
-    print_info(format, &doc, |w| {
-        writeln!(w, "Module: {}", sanitize(&info.path))?;
-        field(
-            w,
-            2,
-            "Library",
-            &format!(
-                "{} {} ({}), PKCS#11 {}",
-                info.description, info.library_version, info.manufacturer, info.cryptoki_version
-            ),
-        )?;
-        for s in &slots {
-            writeln!(w)?;
-            writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
-            field(w, 2, "Manufacturer", &s.manufacturer)?;
-            field(w, 2, "Flags", &s.flags.join(", "))?;
-            let Some(t) = &s.token else {
-                field(w, 2, "Token", "none")?;
-                continue;
-            };
-            let label = if t.label.is_empty() {
-                "(no label)"
-            } else {
-                t.label.as_str()
-            };
-            field(w, 2, "Token", label)?;
-            field(w, 4, "Manufacturer", &t.manufacturer)?;
-            field(w, 4, "Model", &t.model)?;
-            field(w, 4, "Serial", &t.serial)?;
-            field(w, 4, "Flags", &t.flags.join(", "))?;
-            field(
-                w,
-                4,
-                "PIN length",
-                &format!("{}-{}", t.min_pin_len, t.max_pin_len),
-            )?;
-            field(
-                w,
-                4,
-                "Public memory",
-                &memory(t.free_public_memory, t.total_public_memory),
-            )?;
-            field(
-                w,
-                4,
-                "Private memory",
-                &memory(t.free_private_memory, t.total_private_memory),
-            )?;
-        }
-        Ok(())
-    })
-}
-
-#[derive(Serialize)]
-struct MechanismsDoc<'a> {
-    tokens: &'a [report::MechanismsReport],
-    note: &'static str,
+    print_info(format, &doc, |w| render::slots(w, &info, &slots))
 }
 
 fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
@@ -654,30 +550,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
         tokens: &reports,
         note: MECHANISMS_NOTE,
     };
-    print_info(format, &doc, |w| {
-        for r in &reports {
-            writeln!(
-                w,
-                "Token \"{}\" (slot {}): {} mechanisms",
-                sanitize(&r.token),
-                r.slot,
-                r.mechanisms.len()
-            )?;
-            for m in &r.mechanisms {
-                let sizes = match (m.min_key_size, m.max_key_size) {
-                    (Some(a), Some(b)) if a != 0 || b != 0 => format!(", keySize={{{a},{b}}}"),
-                    _ => String::new(),
-                };
-                let flags = if m.flags.is_empty() {
-                    String::new()
-                } else {
-                    format!(", {}", m.flags.join(", "))
-                };
-                writeln!(w, "  {}{sizes}{flags}", m.name)?;
-            }
-        }
-        Ok(())
-    })
+    print_info(format, &doc, |w| render::mechanisms(w, &reports))
 }
 
 fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
