@@ -2,6 +2,7 @@
 
 pub mod chain;
 pub mod check;
+pub mod fingerprint;
 pub mod json;
 pub mod pem;
 pub mod sanitize;

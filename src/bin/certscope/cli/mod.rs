@@ -1,8 +1,11 @@
 //! The command line, as clap definitions only. Resolution into settings happens in `app`.
 
+pub mod formats;
 pub mod token;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+pub use formats::*;
+
+use clap::{Args, Parser, Subcommand};
 
 /// Tells exactly what is inside certificate material and security tokens.
 #[derive(Debug, Parser)]
@@ -14,60 +17,6 @@ pub struct Cli {
     /// What to do.
     #[command(subcommand)]
     pub command: Command,
-}
-
-/// Colour choice.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
-    /// Colour when stdout is a terminal and NO_COLOR is unset.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
-}
-
-/// Output format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// Text for people.
-    Text,
-    /// One JSON document (see docs/json.md).
-    Json,
-    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
-    Jsonl,
-    /// Every certificate, CSR, CRL and public key as clean PEM.
-    Pem,
-}
-
-/// Digest algorithms for `--hash`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Hash {
-    /// SHA-1.
-    Sha1,
-    /// SHA-256.
-    Sha256,
-    /// SHA-384.
-    Sha384,
-    /// SHA-512.
-    Sha512,
-    /// MD5 (legacy inventories only).
-    Md5,
-}
-
-/// Digest encodings for `--encoding`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum DigestEncoding {
-    /// Upper-case hex with colons, as `openssl x509 -fingerprint` prints it.
-    Colon,
-    /// Lower-case hex.
-    Hex,
-    /// Upper-case hex, as Windows shows a thumbprint.
-    HexUpper,
-    /// Standard base64 (with --spki: the HPKP/curl pin-sha256 value).
-    Base64,
-    /// URL-safe base64 without padding.
-    Base64url,
 }
 
 /// Options shared by the commands that read inputs.
@@ -104,26 +53,6 @@ pub struct InputArgs {
     /// Largest PEM block accepted: bytes of base64 text and headers.
     #[arg(long, value_name = "BYTES", default_value_t = certscope::pem::DEFAULT_MAX_BLOCK_SIZE)]
     pub max_block_size: usize,
-}
-
-/// Output format of reports (`check`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Text for people.
-    Text,
-    /// One JSON document.
-    Json,
-}
-
-/// `--fail-on` threshold.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FailOn {
-    /// Fail on errors only.
-    Error,
-    /// Fail on warnings and errors.
-    Warn,
-    /// Fail on any finding.
-    Info,
 }
 
 /// The FILTER options: every one given must match.
@@ -180,49 +109,12 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  certscope inspect server.pem\n  certscope inspect --format json bundle.p7b | jq '.items[].subject'\n  certscope inspect --password env:P12PASS identity.p12\n  kubectl get secret tls -o jsonpath='{.data.tls\\.crt}' | certscope inspect"
     )]
-    Inspect {
-        /// Inputs.
-        #[command(flatten)]
-        input: InputArgs,
-        /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// Digests to show in text output (repeatable; default sha1 and sha256).
-        #[arg(long, value_enum)]
-        hash: Vec<Hash>,
-        /// Show every CRL entry in text output, not only the first 20.
-        #[arg(long)]
-        all: bool,
-        /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
-        /// is decoded, in flat memory.
-        #[arg(long)]
-        no_relations: bool,
-        /// Relate items only while the run holds at most this many; past it, items are
-        /// printed as they come, without relations (relations need the whole run in memory).
-        #[arg(long, value_name = "N", default_value_t = 5000)]
-        relations_limit: usize,
-    },
+    Inspect(InspectArgs),
     /// Print one thumbprint line per item: digest, where it came from, subject.
     #[command(
         after_help = "Examples:\n  certscope fingerprint cert.pem\n  certscope fingerprint --hash sha1 --encoding hex-upper *.cer\n  certscope fingerprint --spki --encoding base64 cert.pem   # the pin-sha256 value"
     )]
-    Fingerprint {
-        /// Inputs.
-        #[command(flatten)]
-        input: InputArgs,
-        /// Digest algorithm (repeatable; default sha256).
-        #[arg(long, value_enum)]
-        hash: Vec<Hash>,
-        /// How to write the digest.
-        #[arg(long, value_enum, default_value_t = DigestEncoding::Colon)]
-        encoding: DigestEncoding,
-        /// Digest the SubjectPublicKeyInfo instead of the whole DER (key pins).
-        #[arg(long)]
-        spki: bool,
-        /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-        format: Format,
-    },
+    Fingerprint(FingerprintArgs),
     /// Look inside smart cards and HSMs through their PKCS#11 module (see docs/pkcs11.md).
     #[command(
         after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
@@ -257,6 +149,51 @@ an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nE
     /// Print the man page (roff).
     #[command(after_help = "Example:\n  certscope man > certscope.1 && man ./certscope.1")]
     Man,
+}
+
+/// `certscope inspect` options.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Digests to show in text output (repeatable; default sha1 and sha256).
+    #[arg(long, value_enum)]
+    pub hash: Vec<Hash>,
+    /// Show every CRL entry in text output, not only the first 20.
+    #[arg(long)]
+    pub all: bool,
+    /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
+    /// is decoded, in flat memory.
+    #[arg(long)]
+    pub no_relations: bool,
+    /// Relate items only while the run holds at most this many; past it, items are
+    /// printed as they come, without relations (relations need the whole run in memory).
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    pub relations_limit: usize,
+}
+
+/// `certscope fingerprint` options.
+#[derive(Debug, Args)]
+pub struct FingerprintArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Digest algorithm (repeatable; default sha256).
+    #[arg(long, value_enum)]
+    pub hash: Vec<Hash>,
+    /// How to write the digest.
+    #[arg(long, value_enum, default_value_t = DigestEncoding::Colon)]
+    pub encoding: DigestEncoding,
+    /// Digest the SubjectPublicKeyInfo instead of the whole DER (key pins).
+    #[arg(long)]
+    pub spki: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 /// `certscope chain` options.

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::Format;
+use crate::cli::{Format, InfoFormat};
 
 /// `certscope token`.
 #[derive(Debug, Args)]
@@ -10,15 +10,6 @@ pub struct TokenArgs {
     /// What to do with the token.
     #[command(subcommand)]
     pub command: TokenCommand,
-}
-
-/// Output format of the commands that list no certificates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InfoFormat {
-    /// Text for people.
-    Text,
-    /// One JSON document (see docs/json.md).
-    Json,
 }
 
 /// `--type` of `token list` and `token find`.

@@ -15,6 +15,7 @@ use certscope::render::json::{Document, ErrorEntry};
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{EXIT_FAILED, EXIT_OK};
+use super::Ambient;
 use crate::cli::{ChainArgs, Format};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
@@ -57,7 +58,8 @@ struct Doc<'a> {
 }
 
 /// Runs `certscope chain`.
-pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<u8> {
+pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
+    let (now, color) = (ambient.now, ambient.color);
     let at = match &args.at {
         Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
             .with_context(|| format!("--at {s:?} is not an RFC 3339 time"))?,

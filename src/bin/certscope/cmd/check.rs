@@ -5,7 +5,6 @@ use std::io::{self, Write};
 
 use anyhow::Result;
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use certscope::check::{self, Counts, Finding, Options, Severity, LINTS};
 use certscope::model::Source;
@@ -14,7 +13,8 @@ use certscope::render::json::{Document, ErrorEntry};
 
 use super::collect::collect;
 use super::messages::{self, EXIT_FAILED, EXIT_OK};
-use crate::cli::{CheckArgs, FailOn, ReportFormat};
+use super::Ambient;
+use crate::cli::{CheckArgs, ReportFormat};
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
@@ -41,16 +41,9 @@ struct Doc<'a> {
     errors: Vec<ErrorEntry>,
 }
 
-fn threshold(f: FailOn) -> Severity {
-    match f {
-        FailOn::Error => Severity::Error,
-        FailOn::Warn => Severity::Warn,
-        FailOn::Info => Severity::Info,
-    }
-}
-
 /// Runs `certscope check`.
-pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<u8> {
+pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
+    let (now, color) = (ambient.now, ambient.color);
     let stdout = io::stdout().lock();
     let mut w = io::BufWriter::new(stdout);
     if args.list_lints {
@@ -75,7 +68,7 @@ pub(super) fn run(args: &CheckArgs, now: OffsetDateTime, color: bool) -> Result<
     opts.validate()?;
     let (collected, status) = collect(&args.input)?;
     let (findings, counts) = check::check(&collected.items, &opts);
-    let fail_on = threshold(args.fail_on);
+    let fail_on = Severity::from(args.fail_on);
     let failed = findings.iter().any(|f: &Finding| f.severity >= fail_on) || counts.checked == 0;
     if counts.checked == 0 {
         // Nothing examined must not read as a pass (a directory of dangling links, keys

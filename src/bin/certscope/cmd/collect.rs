@@ -12,7 +12,8 @@ use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
 
-use super::{drive, Output};
+use super::drive::drive;
+use super::output::Output;
 use crate::cli::InputArgs;
 
 /// Every item of a run, numbered by position, with how its locator is shown.

@@ -6,13 +6,14 @@ use std::io;
 use std::rc::Rc;
 
 use anyhow::{Context, Result};
-use time::OffsetDateTime;
 
 use certscope::filter::ItemFilter;
 use certscope::model::Item;
 
+use super::drive::drive;
 use super::messages::{EXIT_FAILED, EXIT_OK};
-use super::{drive, item_output, Output};
+use super::output::{item_output, Output};
+use super::Ambient;
 use crate::cli::{FilterArgs, FindArgs};
 
 /// Passes on the items `filter` matches, numbered across the whole run, and counts them.
@@ -63,7 +64,8 @@ pub(crate) fn item_filter(f: &FilterArgs) -> Result<ItemFilter> {
 }
 
 /// Runs `certscope find`.
-pub(super) fn run(args: &FindArgs, now: OffsetDateTime, color: bool) -> Result<u8> {
+pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
+    let (now, color) = (ambient.now, ambient.color);
     let filter = item_filter(&args.filter)?;
     // The same renderers and decoding options as `inspect` in that format.
     let (opts, inner) = item_output(args.format, &[], now, color, false)?;

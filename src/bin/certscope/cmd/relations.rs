@@ -12,7 +12,8 @@ use certscope::model::Item;
 use certscope::relate;
 use certscope::render::style;
 
-use super::{messages, Output};
+use super::messages;
+use super::output::Output;
 
 /// Numbers items and, when relating, holds them (up to `limit`) to relate them before
 /// passing them on.

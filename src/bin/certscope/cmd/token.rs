@@ -11,7 +11,6 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use certscope::decode::{Event, Options};
 use certscope::model::Item;
@@ -27,12 +26,12 @@ use certscope::token::{
 };
 
 use crate::cli::token::{
-    InfoFormat, ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
-    TokenSelect, DEFAULT_MODULE_TIMEOUT,
+    ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
+    DEFAULT_MODULE_TIMEOUT,
 };
-use crate::cli::Format;
+use crate::cli::{Format, InfoFormat};
+use crate::cmd::drive::{drive_token_items, TokenProducer};
 use crate::cmd::messages::{self, EXIT_FAILED, EXIT_OK};
-use crate::cmd::TokenProducer;
 
 /// The environment variable naming the default module.
 const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
@@ -131,7 +130,8 @@ fn json_on_error<T>(
 }
 
 /// Runs `certscope token ...`; returns the exit status.
-pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
+pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
+    let (now, color) = (ambient.now, ambient.color);
     match args.command {
         TokenCommand::Modules { format } => modules_cmd(format),
         TokenCommand::Slots { module, format } => slots_cmd(&module, format),
@@ -145,7 +145,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
                 ..Filter::default()
             };
             let (code, _) = list_cmd(&reading, &filter, format == Format::Json, |opts| {
-                crate::cmd::drive_token_items(format, now, color, opts)
+                drive_token_items(format, now, color, opts)
             })?;
             Ok(code)
         }
@@ -160,7 +160,7 @@ pub fn run(args: TokenArgs, color: bool, now: OffsetDateTime) -> Result<u8> {
             let mut f = json_on_error(json, empty_items, &source, filter_of(&filter))?;
             f.class = object_type_of(object_type);
             let (code, items) = list_cmd(&reading, &f, json, |opts| {
-                crate::cmd::drive_token_items(format, now, color, opts)
+                drive_token_items(format, now, color, opts)
             })?;
             // Like grep: nothing found is a status, not an error message.
             Ok(if items == 0 {
