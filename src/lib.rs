@@ -6,7 +6,7 @@
 //! ```text
 //! file | stdin | dir (-r) ─► input ─► bytes + path
 //!   bytes ─► detect ─┬► PEM  ─► pem::Scanner ─► Block {line, label, headers, der}
-//!                    └► DER  ─► one Block (no label)
+//!                    └► DER  ─► detect::sniff_der ─► which structure
 //!   Block ─► decode ─► model::Item (thumbprints, spki pin, error if partly decoded)
 //! pkcs11: URI | --module ─► token ─► CKA_VALUE ─► decode (the same functions) ─► model::Item
 //!   Item ─► render (text | json | pem) ─► stdout

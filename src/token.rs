@@ -5,9 +5,9 @@
 //!   ─► session::Module::load ─ C_Initialize                         (Drop: C_Finalize)
 //!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
 //!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
-//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + size queries and one
-//!                   batched C_GetAttributeValue per object ─► objects::to_item
-//!                   ─► decode::certificate_item / TokenObject
+//!              └─ find::search(Filter) ─ C_FindObjectsInit(template), then per object two
+//!                   C_GetAttributeValue calls (read::raw; read::via_cryptoki for p11-kit's
+//!                   proxy) ─► objects::to_item ─► decode::certificate_item / TokenObject
 //! ```
 //!
 //! Nothing here prints: results are [`crate::decode::Event`]s and serde-ready reports,

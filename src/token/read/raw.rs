@@ -1,14 +1,8 @@
 //! One object's attributes read raw, in two `C_GetAttributeValue` calls, with every length
 //! checked before anything is allocated. The only `unsafe` code in certscope.
 //!
-//! Why not cryptoki's `Session::get_attributes` (which also makes two calls): it turns
-//! each value back into a typed `Attribute` and fails the **whole** call when it cannot
-//! (`CKA_CERTIFICATE_CATEGORY`, an object class or key type it has no name for), and it
-//! allocates whatever length the module's size answer says (a module answering 2^40 bytes
-//! aborted the process). Working around both through cryptoki took one search of the whole
-//! token per certificate category and per class, and one size query per variable-length
-//! attribute of every object: six calls and up to nine token scans where PKCS#11 needs two
-//! calls and one scan (docs/performance.md, the token rows).
+//! Why not cryptoki's `Session::get_attributes`, and why this is sound: docs/design.md,
+//! "PKCS#11".
 //!
 //! The slot list is read here too (`C_GetSlotList`, bounded in rounds and in count, where
 //! cryptoki retries for ever and allocates any count), and so is the mechanism list

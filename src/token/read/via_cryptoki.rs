@@ -1,7 +1,7 @@
 //! Attribute reads through cryptoki alone, for modules whose function list cannot be shared
 //! with cryptoki's: p11-kit-proxy hands out a new, uninitialised instance on every
 //! `C_GetFunctionList`, so [`crate::token::read::raw::AttributeReader`] gets
-//! `CKR_CRYPTOKI_NOT_INITIALIZED` there. Slower (see `src/token/raw.rs` for why), same
+//! `CKR_CRYPTOKI_NOT_INITIALIZED` there. Slower (docs/design.md, "PKCS#11"), same
 //! results: the values come back as the same [`RawValue`]s and go through the same
 //! [`crate::token::session`] code.
 //!
