@@ -64,8 +64,7 @@ def cycles(mods: dict, alias: dict) -> list:
     by_file = {f: p for p, f in mods.items()}
     edges = {p: set() for p in mods}
     for f, me in by_file.items():
-        is_root = f.name == "mod.rs" or f == mods[()] or (f.with_suffix("").is_dir())
-        here = me if is_root else me[:-1]
+        here = me
         for m in PATH.finditer(code(f.read_text())):
             head, rest = m.group(1), m.group(2)
             if head == "crate":

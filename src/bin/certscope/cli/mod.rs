@@ -79,6 +79,25 @@ pub struct FilterArgs {
     pub san: Option<String>,
 }
 
+impl FilterArgs {
+    pub fn item_filter(&self) -> anyhow::Result<certscope::filter::ItemFilter> {
+        let f = self;
+        Ok(certscope::filter::ItemFilter {
+            thumbprint: f.thumbprint.clone(),
+            spki_sha256: f
+                .spki_sha256
+                .as_deref()
+                .map(hex::decode)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--spki-sha256: {e}"))?,
+            subject: f.subject.clone(),
+            issuer: f.issuer.clone(),
+            serial: f.serial.clone(),
+            san: f.san.clone(),
+        })
+    }
+}
+
 fn pin_arg(s: &str) -> Result<String, String> {
     certscope::filter::parse_spki_pin(s)
         .map(hex::encode)

@@ -13,7 +13,7 @@ use certscope::secret::{self, Secret};
 
 use super::messages::{self, EXIT_FAILED, EXIT_OK};
 use super::output::{item_output, Output};
-use super::token;
+use super::pkcs11;
 use crate::cli::{Format, InputArgs};
 
 /// Holds back an input's first events until its second item shows up, so that `#INDEX` is
@@ -122,7 +122,7 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
                 items: 0,
                 multi: Some(false),
             };
-            token::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
+            pkcs11::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
                 driver.push(&mut la, ev)
             });
             if driver.io_error.is_some() {

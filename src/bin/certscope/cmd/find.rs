@@ -5,7 +5,7 @@ use std::cell::Cell;
 use std::io;
 use std::rc::Rc;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use certscope::filter::ItemFilter;
 use certscope::model::Item;
@@ -14,7 +14,7 @@ use super::drive::drive;
 use super::messages::{EXIT_FAILED, EXIT_OK};
 use super::output::{item_output, Output};
 use super::Ambient;
-use crate::cli::{FilterArgs, FindArgs};
+use crate::cli::FindArgs;
 
 /// Passes on the items `filter` matches, numbered across the whole run, and counts them.
 struct Matching {
@@ -46,27 +46,10 @@ impl Output for Matching {
     }
 }
 
-/// The filter the options describe (values were validated by clap).
-pub(crate) fn item_filter(f: &FilterArgs) -> Result<ItemFilter> {
-    Ok(ItemFilter {
-        thumbprint: f.thumbprint.clone(),
-        spki_sha256: f
-            .spki_sha256
-            .as_deref()
-            .map(hex::decode)
-            .transpose()
-            .context("--spki-sha256")?,
-        subject: f.subject.clone(),
-        issuer: f.issuer.clone(),
-        serial: f.serial.clone(),
-        san: f.san.clone(),
-    })
-}
-
 /// Runs `certscope find`.
 pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
     let (now, color) = (ambient.now, ambient.color);
-    let filter = item_filter(&args.filter)?;
+    let filter = args.filter.item_filter()?;
     // The same renderers and decoding options as `inspect` in that format.
     let (opts, inner) = item_output(args.format, &[], now, color, false)?;
     let matched = Rc::new(Cell::new(0));

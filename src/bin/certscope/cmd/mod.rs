@@ -13,11 +13,12 @@ mod chain;
 mod check;
 mod collect;
 pub(crate) mod drive;
-pub(crate) mod find;
+mod find;
 mod fingerprint;
 mod inspect;
 pub(crate) mod messages;
 pub(crate) mod output;
+mod pkcs11;
 mod relations;
 mod token;
 
