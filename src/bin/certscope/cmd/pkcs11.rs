@@ -155,35 +155,25 @@ pub(super) fn uri_input(
 /// The attribute size limit for URI inputs, which have no `--max-attribute-size`: the
 /// environment variable the token commands also read, else the default.
 pub(super) fn max_attribute_size_from_env() -> Result<usize, String> {
-    match std::env::var(MAX_ATTRIBUTE_SIZE_ENV) {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| format!("{MAX_ATTRIBUTE_SIZE_ENV}={text:?} is not a number of bytes")),
-        Err(_) => Ok(token::session::DEFAULT_MAX_ATTRIBUTE_SIZE),
-    }
+    env_number(
+        MAX_ATTRIBUTE_SIZE_ENV,
+        "bytes",
+        token::session::DEFAULT_MAX_ATTRIBUTE_SIZE,
+    )
 }
 
 /// `--module-timeout` for URI inputs: the environment variable, else the default.
 pub(super) fn module_timeout_from_env() -> Result<u64, String> {
-    match std::env::var(MODULE_TIMEOUT_ENV) {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| format!("{MODULE_TIMEOUT_ENV}={text:?} is not a number of seconds")),
-        Err(_) => Ok(DEFAULT_MODULE_TIMEOUT),
-    }
+    env_number(MODULE_TIMEOUT_ENV, "seconds", DEFAULT_MODULE_TIMEOUT)
 }
 
 /// `--max-objects` for URI inputs: the environment variable, else the default.
 pub(super) fn max_objects_from_env() -> Result<usize, String> {
-    match std::env::var(MAX_OBJECTS_ENV) {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .map_err(|_| format!("{MAX_OBJECTS_ENV}={text:?} is not a number of objects")),
-        Err(_) => Ok(token::read::raw::DEFAULT_MAX_OBJECTS),
-    }
+    env_number(
+        MAX_OBJECTS_ENV,
+        "objects",
+        token::read::raw::DEFAULT_MAX_OBJECTS,
+    )
 }
 
 /// The PIN a URI carries: `pin-value`, or `pin-source` naming a file (`file:/path`, a
@@ -261,4 +251,16 @@ pub(super) fn read_pin_file(path: &str) -> Result<Secret, String> {
     let text = std::str::from_utf8(buf.get(..len).unwrap_or_default())
         .map_err(|_| "not UTF-8 text".to_string())?;
     Ok(Secret::new(text.lines().next().unwrap_or("").to_string()))
+}
+
+/// A number from the environment variable `name`, else `default`; an unreadable value is an
+/// error that names the variable and the unit.
+fn env_number<T: std::str::FromStr>(name: &str, unit: &str, default: T) -> Result<T, String> {
+    match std::env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={text:?} is not a number of {unit}")),
+        Err(_) => Ok(default),
+    }
 }
