@@ -7,8 +7,8 @@
 
 use std::process::ExitCode;
 
-use certscope::pem::Scanner;
-use certscope::tlv;
+use certscope::asn1::tlv;
+use certscope::input::pem::Scanner;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::object::{Attribute, CertificateType, ObjectClass};
 use cryptoki::session::UserType;

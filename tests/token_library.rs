@@ -24,7 +24,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use certscope::dn;
+use certscope::asn1::dn;
 use certscope::token::object::{CertificateCategory, ObjectInfo, ObjectKind};
 use certscope::token::session::{LoginPolicy, Module};
 use certscope::token::uri::{object_uri, Pkcs11Uri};

@@ -4,7 +4,7 @@
 
 use clap::ValueEnum;
 
-use certscope::check::Severity;
+use certscope::analysis::check::Severity;
 use certscope::fingerprint::HashAlg;
 
 /// Colour choice.

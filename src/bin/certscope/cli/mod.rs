@@ -51,7 +51,7 @@ pub struct InputArgs {
     #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_ITEMS)]
     pub max_items: usize,
     /// Largest PEM block accepted: bytes of base64 text and headers.
-    #[arg(long, value_name = "BYTES", default_value_t = certscope::pem::DEFAULT_MAX_BLOCK_SIZE)]
+    #[arg(long, value_name = "BYTES", default_value_t = certscope::input::pem::DEFAULT_MAX_BLOCK_SIZE)]
     pub max_block_size: usize,
 }
 
@@ -80,9 +80,9 @@ pub struct FilterArgs {
 }
 
 impl FilterArgs {
-    pub fn item_filter(&self) -> anyhow::Result<certscope::filter::ItemFilter> {
+    pub fn item_filter(&self) -> anyhow::Result<certscope::analysis::filter::ItemFilter> {
         let f = self;
-        Ok(certscope::filter::ItemFilter {
+        Ok(certscope::analysis::filter::ItemFilter {
             thumbprint: f.thumbprint.clone(),
             spki_sha256: f
                 .spki_sha256
@@ -99,24 +99,24 @@ impl FilterArgs {
 }
 
 fn pin_arg(s: &str) -> Result<String, String> {
-    certscope::filter::parse_spki_pin(s)
+    certscope::analysis::filter::parse_spki_pin(s)
         .map(hex::encode)
         .map_err(|e| e.to_string())
 }
 
 fn serial_arg(s: &str) -> Result<String, String> {
-    certscope::filter::parse_serial(s).map_err(|e| e.to_string())
+    certscope::analysis::filter::parse_serial(s).map_err(|e| e.to_string())
 }
 
 fn lint_arg(s: &str) -> Result<String, String> {
-    match certscope::check::find_lint(s) {
+    match certscope::analysis::check::find_lint(s) {
         Some(l) => Ok(l.id.to_string()),
         None => Err("not a lint id (certscope check --list-lints lists them)".to_string()),
     }
 }
 
 fn duration_arg(s: &str) -> Result<String, String> {
-    certscope::check::parse_duration(s)
+    certscope::analysis::check::parse_duration(s)
         .map(|_| s.to_string())
         .map_err(|e| e.to_string())
 }
@@ -262,7 +262,7 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
     /// Longest validity, in days, for end-entity certificates (lint validity-too-long).
-    #[arg(long, value_name = "DAYS", default_value_t = certscope::check::DEFAULT_MAX_VALIDITY_DAYS)]
+    #[arg(long, value_name = "DAYS", default_value_t = certscope::analysis::check::DEFAULT_MAX_VALIDITY_DAYS)]
     pub max_validity: i64,
     /// List every lint with its severity and source, then exit.
     #[arg(long)]

@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use certscope::chain::{self, Anchors, Report};
+use certscope::analysis::chain::{self, Anchors, Report};
 use certscope::model::Kind;
 use certscope::render::chain as render;
 use certscope::render::json::{Document, ErrorEntry};

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use anyhow::Result;
 use serde::Serialize;
 
-use certscope::check::{self, Counts, Finding, Options, Severity, LINTS};
+use certscope::analysis::check::{self, Counts, Finding, Options, Severity, LINTS};
 use certscope::model::Source;
 use certscope::render::check as render;
 use certscope::render::json::{Document, ErrorEntry};

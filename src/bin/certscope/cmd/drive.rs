@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use certscope::decode::{self, Event, Options};
 use certscope::input;
-use certscope::secret::{self, Secret};
+use certscope::input::secret::{self, Secret};
 
 use super::messages::{self, EXIT_FAILED, EXIT_OK};
 use super::output::{item_output, Output};

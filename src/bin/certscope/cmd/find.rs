@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
-use certscope::filter::ItemFilter;
+use certscope::analysis::filter::ItemFilter;
 use certscope::model::Item;
 
 use super::drive::drive;

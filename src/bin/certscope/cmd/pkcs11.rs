@@ -9,8 +9,8 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 
 use certscope::decode::{Event, Options};
+use certscope::input::secret::{self, Secret};
 use certscope::render::sanitize::sanitize;
-use certscope::secret::{self, Secret};
 use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
 use certscope::token::watchdog::Watchdog;
 use certscope::token::{self, Filter, Listing, Login, Module, Pkcs11Uri, TokenError};

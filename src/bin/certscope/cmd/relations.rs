@@ -8,8 +8,8 @@
 
 use std::io;
 
+use certscope::analysis::relate;
 use certscope::model::Item;
-use certscope::relate;
 use certscope::render::style;
 
 use super::messages;

@@ -11,11 +11,11 @@ use anyhow::{Context, Result};
 use serde::Serialize;
 
 use certscope::decode::{Event, Options};
+use certscope::input::secret::{self, Secret};
 use certscope::model::Item;
 use certscope::render::json::Document;
 use certscope::render::sanitize::sanitize;
 use certscope::render::token::{self as render, MechanismsDoc, ModulesDoc, SlotsDoc};
-use certscope::secret::{self, Secret};
 use certscope::token::modules::{self};
 use certscope::token::report::{self, MECHANISMS_NOTE};
 use certscope::token::{
