@@ -1,8 +1,12 @@
-//! `certscope chain` output: text for people, PEM in built order. (JSON is the serialized
-//! [`Report`], written by the binary.) Reads only the report and the items it refers to.
+//! `certscope chain` output: text for people, PEM in built order, and the JSON document (the
+//! serialized [`Report`] and the run's failures). Reads only the report and the items it
+//! refers to.
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use super::json::{Document, ErrorEntry};
 use super::sanitize::sanitize;
 use super::style::{self, paint, LABEL_WIDTH};
 use crate::chain::{Anchors, Chain, Link, Report, Validity};
@@ -248,4 +252,15 @@ pub fn pem<W: Write>(w: &mut W, r: &Report, items: &[Item]) -> io::Result<()> {
         }
     }
     Ok(())
+}
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    errors: Vec<ErrorEntry>,
+}
+
+/// The JSON document: the report's fields, then `errors`.
+pub fn json<W: Write>(w: &mut W, report: &Report, errors: Vec<ErrorEntry>) -> io::Result<()> {
+    Document::new(Doc { report, errors }).write_to(w)
 }

@@ -1,12 +1,15 @@
-//! `certscope check` output: one text line per finding, then a summary line; and the lint
-//! table for `--list-lints`. (JSON is the serialized findings, written by the binary.)
+//! `certscope check` output: one text line per finding, then a summary line; the JSON
+//! document; and the lint table for `--list-lints`.
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use super::json::{Document, ErrorEntry};
 use super::sanitize::sanitize;
 use super::style::{self, plural};
 use crate::check::{Counts, Finding, Lint, Severity};
-use crate::model::Item;
+use crate::model::{Item, Source};
 
 fn paint(color: bool, sev: Severity, s: &str) -> String {
     let code = match sev {
@@ -79,6 +82,73 @@ pub fn lints<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
         writeln!(w, "{:<26}         {}", "", l.reference)?;
     }
     Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    item: usize,
+    lint: &'static str,
+    severity: Severity,
+    message: &'a str,
+    source: Option<&'a Source>,
+    name: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    #[serde(flatten)]
+    counts: &'a Counts,
+    fail_on: Severity,
+    failed: bool,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary<'a>,
+    errors: Vec<ErrorEntry>,
+}
+
+/// The JSON document: each finding with its item's source and (short) name, the summary,
+/// and the run's failures as `errors`.
+pub fn json<W: Write>(
+    w: &mut W,
+    findings: &[Finding],
+    counts: &Counts,
+    items: &[Item],
+    problems: &[(String, String)],
+    fail_on: Severity,
+    failed: bool,
+) -> io::Result<()> {
+    let doc = Doc {
+        findings: findings
+            .iter()
+            .map(|f| {
+                let item = items.get(f.item);
+                JsonFinding {
+                    item: f.item,
+                    lint: f.lint,
+                    severity: f.severity,
+                    message: &f.message,
+                    source: item.map(|i| &i.source),
+                    name: item.and_then(|i| i.display_name()).map(short_name),
+                }
+            })
+            .collect(),
+        summary: Summary {
+            counts,
+            fail_on,
+            failed,
+        },
+        errors: problems
+            .iter()
+            .map(|(source, message)| ErrorEntry {
+                source: source.clone(),
+                message: message.clone(),
+            })
+            .collect(),
+    };
+    Document::new(doc).write_to(w)
 }
 
 #[cfg(test)]

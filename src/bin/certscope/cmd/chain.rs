@@ -5,13 +5,12 @@ use std::io::{self, Write};
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use serde::Serialize;
 use time::OffsetDateTime;
 
-use certscope::analysis::chain::{self, Anchors, Report};
+use certscope::analysis::chain::{self, Anchors};
 use certscope::model::Kind;
 use certscope::render::chain as render;
-use certscope::render::json::{Document, ErrorEntry};
+use certscope::render::json::ErrorEntry;
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{EXIT_FAILED, EXIT_OK};
@@ -48,13 +47,6 @@ fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
         return Ok((vec![dir], true));
     }
     Err("no trust store found (set SSL_CERT_FILE or SSL_CERT_DIR)")
-}
-
-#[derive(Serialize)]
-struct Doc<'a> {
-    #[serde(flatten)]
-    report: &'a Report,
-    errors: Vec<ErrorEntry>,
 }
 
 /// Runs `certscope chain`.
@@ -130,11 +122,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
                 .chain(roots.problems)
                 .map(|(source, message)| ErrorEntry { source, message })
                 .collect();
-            let doc = Doc {
-                report: &report,
-                errors,
-            };
-            Document::new(doc).write_to(&mut w)?;
+            render::json(&mut w, &report, errors)?;
         }
     }
     w.flush()?;

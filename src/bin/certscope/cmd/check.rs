@@ -4,42 +4,14 @@
 use std::io::{self, Write};
 
 use anyhow::Result;
-use serde::Serialize;
 
-use certscope::analysis::check::{self, Counts, Finding, Options, Severity, LINTS};
-use certscope::model::Source;
+use certscope::analysis::check::{self, Finding, Options, Severity, LINTS};
 use certscope::render::check as render;
-use certscope::render::json::{Document, ErrorEntry};
 
 use super::collect::collect;
 use super::messages::{self, EXIT_FAILED, EXIT_OK};
 use super::Ambient;
 use crate::cli::{CheckArgs, ReportFormat};
-
-#[derive(Serialize)]
-struct JsonFinding<'a> {
-    item: usize,
-    lint: &'static str,
-    severity: Severity,
-    message: &'a str,
-    source: Option<&'a Source>,
-    name: Option<std::borrow::Cow<'a, str>>,
-}
-
-#[derive(Serialize)]
-struct Summary<'a> {
-    #[serde(flatten)]
-    counts: &'a Counts,
-    fail_on: Severity,
-    failed: bool,
-}
-
-#[derive(Serialize)]
-struct Doc<'a> {
-    findings: Vec<JsonFinding<'a>>,
-    summary: Summary<'a>,
-    errors: Vec<ErrorEntry>,
-}
 
 /// Runs `certscope check`.
 pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
@@ -98,36 +70,15 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
             color,
         )?,
         ReportFormat::Json => {
-            let doc = Doc {
-                findings: findings
-                    .iter()
-                    .map(|f| {
-                        let item = collected.items.get(f.item);
-                        JsonFinding {
-                            item: f.item,
-                            lint: f.lint,
-                            severity: f.severity,
-                            message: &f.message,
-                            source: item.map(|i| &i.source),
-                            name: item.and_then(|i| i.display_name()).map(render::short_name),
-                        }
-                    })
-                    .collect(),
-                summary: Summary {
-                    counts: &counts,
-                    fail_on,
-                    failed,
-                },
-                errors: collected
-                    .problems
-                    .iter()
-                    .map(|(source, message)| ErrorEntry {
-                        source: source.clone(),
-                        message: message.clone(),
-                    })
-                    .collect(),
-            };
-            Document::new(doc).write_to(&mut w)?;
+            render::json(
+                &mut w,
+                &findings,
+                &counts,
+                &collected.items,
+                &collected.problems,
+                fail_on,
+                failed,
+            )?;
         }
     }
     w.flush()?;

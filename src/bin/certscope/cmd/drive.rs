@@ -34,6 +34,28 @@ struct Driver {
 }
 
 impl Driver {
+    fn new(out: Box<dyn Output>) -> Driver {
+        Driver {
+            out,
+            failures: 0,
+            io_error: None,
+        }
+    }
+
+    /// Ends the run: a failed write is the run's error, else the output is closed and the
+    /// status says whether anything failed.
+    fn finish(mut self) -> Result<u8> {
+        if let Some(e) = self.io_error.take() {
+            return Err(e.into());
+        }
+        self.out.finish()?;
+        Ok(if self.failures > 0 {
+            EXIT_FAILED
+        } else {
+            EXIT_OK
+        })
+    }
+
     fn report(&mut self, locator: &str, message: &str) {
         self.failures += 1;
         messages::problem(locator, message);
@@ -83,11 +105,7 @@ impl Driver {
 }
 
 pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8> {
-    let mut driver = Driver {
-        out,
-        failures: 0,
-        io_error: None,
-    };
+    let mut driver = Driver::new(out);
     let mut password: Option<Secret> = match args.password.as_deref().map(secret::from_spec) {
         None => None,
         Some(Ok(secret)) => Some(secret),
@@ -204,15 +222,7 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
             break;
         }
     }
-    if let Some(e) = driver.io_error.take() {
-        return Err(e.into());
-    }
-    driver.out.finish()?;
-    Ok(if driver.failures > 0 {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    })
+    driver.finish()
 }
 
 /// What `drive_token_items` calls: decoding options and an event sink in, events out.
@@ -228,11 +238,7 @@ pub(crate) fn drive_token_items(
     produce: &mut TokenProducer<'_>,
 ) -> Result<(u8, usize)> {
     let (opts, out) = item_output(format, &[], now, color, false)?;
-    let mut driver = Driver {
-        out,
-        failures: 0,
-        io_error: None,
-    };
+    let mut driver = Driver::new(out);
     let mut items = 0usize;
     produce(&opts, &mut |ev| {
         if matches!(ev, Event::Item(_)) {
@@ -240,14 +246,5 @@ pub(crate) fn drive_token_items(
         }
         driver.deliver(ev, false);
     });
-    if let Some(e) = driver.io_error.take() {
-        return Err(e.into());
-    }
-    driver.out.finish()?;
-    let code = if driver.failures > 0 {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    };
-    Ok((code, items))
+    Ok((driver.finish()?, items))
 }
