@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Keeps the library's dependency direction true (docs/design.md, "Layers"): a module may name
-# (`crate::…`) only modules in its own layer or a lower one. Comments and `#[cfg(test)]`
-# modules are not checked (a test may build its input with a higher layer). Then checks that
+# Keeps the library's dependency direction true (docs/design.md, "Layout"): a module may name
+# (`crate::…`) only modules in its own layer or a lower one. Comments and the `#[cfg(test)]`
+# test module are not checked (a test may build its input with a higher layer). Then checks that
 # no two files import each other through a longer loop (scripts/lib/import_cycles.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -35,7 +35,10 @@ while IFS= read -r file; do
   own=$(rank "$top")
   [ -n "$own" ] || continue
   # Code lines only: stop at the first test module, drop comment lines.
-  names=$(awk '/^#\[cfg\(test\)\]/ { exit } { sub(/^[ \t]+/, "") } !/^\/\// { print }' "$file" |
+  names=$(awk '
+      test && /^mod / { exit }
+      { test = /^#\[cfg\(test\)\]/ }
+      { sub(/^[ \t]+/, "") } !/^\/\// { print }' "$file" |
     grep -oE 'crate::(\{[^}]*|[a-z_0-9]+)' | sed -E 's/^crate:://; s/^\{//' | tr ', ' '\n\n' |
     sed -E 's/::.*//' | grep -E '^[a-z_0-9]+$' | sort -u || true)
   for name in $names; do

@@ -34,9 +34,12 @@ def module_files(root: Path, crate_root: Path) -> dict:
 
 def code(text: str) -> str:
     out = []
+    test = False
     for line in text.splitlines():
-        if line.startswith("#[cfg(test)]"):
+        # The test module (`#[cfg(test)]` then `mod …`) ends the code that counts.
+        if test and line.startswith("mod "):
             break
+        test = line.startswith("#[cfg(test)]")
         if line.lstrip().startswith("//"):
             continue
         out.append(line)
