@@ -13,6 +13,7 @@ mod pem_text;
 mod relation;
 mod source;
 mod time;
+mod token;
 
 pub use self::cert::{Certificate, PublicKeyInfo, TrustInfo};
 pub use self::crl::{Crl, Revoked, RevokedList};
@@ -98,12 +99,12 @@ pub enum Body {
     /// Thumbprint mode: only the name, without a full parse.
     Brief(Brief),
     /// A PKCS#11 object's attributes.
-    TokenObject(Box<crate::model::key::TokenObject>),
+    TokenObject(Box<TokenObject>),
     /// Nothing could be decoded (see `error`).
     Empty {},
 }
 
-pub use self::key::TokenObject;
+pub use self::token::TokenObject;
 
 /// What thumbprint mode keeps of a certificate besides its DER: the subject, read by walking
 /// the DER to that one field.

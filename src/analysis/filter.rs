@@ -108,8 +108,12 @@ impl ItemFilter {
             line: None,
             container: None,
         });
+        // Only what the criteria read: the body and the SPKI DER (thumbprints are computed
+        // on demand), no PEM text.
         let opts = decode::Options {
             hashes: Vec::new(),
+            with_pem: false,
+            with_spki_pin: false,
             ..decode::Options::default()
         };
         self.matches(&decode::certificate_item(der, source, &opts))
