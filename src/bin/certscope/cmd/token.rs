@@ -13,7 +13,7 @@ use serde::Serialize;
 use certscope::decode::{Event, Options};
 use certscope::input::secret::{self, Secret};
 use certscope::model::Item;
-use certscope::render::json::Document;
+use certscope::render::json::{Document, ErrorEntry};
 use certscope::render::sanitize::sanitize;
 use certscope::render::token::{self as render, MechanismsDoc, ModulesDoc, SlotsDoc};
 use certscope::token::modules::{self};
@@ -41,21 +41,30 @@ fn setup_source(module: Option<&str>) -> String {
 /// one complete document (fields in the order of the command's own document); the caller
 /// reports the error on stderr as usual.
 fn print_error_doc(empty: Vec<(&str, serde_json::Value)>, source: &str, error: &anyhow::Error) {
-    let text = |v: &str| serde_json::Value::from(v).to_string();
-    let errors = format!(
-        "[{{\"source\":{},\"message\":{}}}]",
-        text(source),
-        text(&format!("{error:#}"))
-    );
-    let fields = std::iter::once(("certscope", text(certscope::render::json::VERSION)))
-        .chain(empty.into_iter().map(|(k, v)| (k, v.to_string())))
-        .chain(std::iter::once(("errors", errors)))
-        .map(|(k, v)| format!("{}:{v}", text(k)))
-        .collect::<Vec<_>>();
+    let errors = vec![ErrorEntry {
+        source: source.to_string(),
+        message: format!("{error:#}"),
+    }];
+    let mut fields: Vec<(&str, serde_json::Value)> = empty;
+    fields.push(("errors", serde_json::json!(errors)));
     let mut w = io::stdout().lock();
     // A failed write changes nothing: the caller's report on stderr follows anyway.
-    let _ = writeln!(w, "{{{}}}", fields.join(","));
+    let _ = Document::new(InOrder(fields)).write_to(&mut w);
     let _ = w.flush();
+}
+
+/// Fields serialised as a JSON object in the order given.
+struct InOrder<'a>(Vec<(&'a str, serde_json::Value)>);
+
+impl Serialize for InOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
 }
 
 /// `result`, and when it failed before any output of a JSON command, the error document.
