@@ -7,7 +7,7 @@ use std::hint::black_box;
 
 use certscope::decode::{self, Options};
 use certscope::fingerprint::HashAlg;
-use certscope::pem::Scanner;
+use certscope::input::pem::Scanner;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 const CHAIN: &[u8] = include_bytes!("../fixtures/bundles/chain.pem");
@@ -104,7 +104,7 @@ fn stages(c: &mut Criterion) {
     g.bench_function("P-256 public key (SPKI)", |b| {
         b.iter(|| decode::key::spki_public(black_box(P256_SPKI)).map(|k| k.spki.is_some()))
     });
-    let pw = certscope::secret::Secret::new("test".into());
+    let pw = certscope::input::secret::Secret::new("test".into());
     // A fresh KDF budget per run, as each input gets.
     let budget = || {
         decode::kdf::Budget::new(

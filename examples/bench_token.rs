@@ -7,8 +7,8 @@
 
 use std::process::ExitCode;
 
-use certscope::pem::Scanner;
-use certscope::tlv;
+use certscope::asn1::tlv;
+use certscope::input::pem::Scanner;
 use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::object::{Attribute, CertificateType, ObjectClass};
 use cryptoki::session::UserType;
@@ -16,13 +16,7 @@ use cryptoki::types::AuthPin;
 
 /// The subject Name DER of a certificate (CKA_SUBJECT is required on X.509 objects).
 fn subject(der: &[u8]) -> Option<Vec<u8>> {
-    let (cert, _) = tlv::read(der).ok()?;
-    let tbs = cert.children().next()?.ok()?;
-    let mut fields = tbs.children().filter_map(Result::ok).peekable();
-    if fields.peek().is_some_and(|f| f.tag == 0xa0) {
-        fields.next();
-    }
-    Some(fields.nth(4)?.raw.to_vec())
+    Some(tlv::tbs_fields(der)?.nth(4)?.raw.to_vec())
 }
 
 fn run() -> Result<(), String> {

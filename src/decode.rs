@@ -24,6 +24,7 @@ use std::sync::Arc;
 use crate::detect::{self, DerKind, Encoding};
 use crate::error::InputError;
 use crate::fingerprint::{Digests, HashAlg};
+use crate::input::labels::LabelKind;
 use crate::model::{
     BagAttributes, Body, Brief, Container, FileSource, Item, Kind, PemText, Source, Unknown,
 };
@@ -1057,14 +1058,14 @@ impl Ctx<'_, '_> {
 }
 
 fn kind_of_label(label: &str) -> Kind {
-    match label {
-        "CERTIFICATE" | "X509 CERTIFICATE" | "TRUSTED CERTIFICATE" => Kind::Certificate,
-        "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => Kind::Csr,
-        "X509 CRL" => Kind::Crl,
-        l if l.ends_with("PRIVATE KEY") => Kind::PrivateKey,
-        l if l.ends_with("PUBLIC KEY") => Kind::PublicKey,
-        l if l.ends_with("PARAMETERS") => Kind::Parameters,
-        _ => Kind::Unknown,
+    match crate::input::labels::kind(label) {
+        Some(LabelKind::Certificate) => Kind::Certificate,
+        Some(LabelKind::Csr) => Kind::Csr,
+        Some(LabelKind::Crl) => Kind::Crl,
+        Some(LabelKind::PrivateKey) => Kind::PrivateKey,
+        Some(LabelKind::PublicKey) => Kind::PublicKey,
+        Some(LabelKind::Parameters) => Kind::Parameters,
+        Some(LabelKind::Pkcs7 | LabelKind::Pkcs12) | None => Kind::Unknown,
     }
 }
 

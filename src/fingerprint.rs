@@ -111,6 +111,17 @@ pub enum DigestEncoding {
 }
 
 impl DigestEncoding {
+    /// The name `--encoding` and the JSON `encoding` field use.
+    pub fn name(self) -> &'static str {
+        match self {
+            DigestEncoding::Colon => "colon",
+            DigestEncoding::Hex => "hex",
+            DigestEncoding::HexUpper => "hex-upper",
+            DigestEncoding::Base64 => "base64",
+            DigestEncoding::Base64Url => "base64url",
+        }
+    }
+
     /// Encode `bytes`.
     pub fn encode(self, bytes: &[u8]) -> String {
         let mut out = String::new();

@@ -14,6 +14,7 @@ mod pem_text;
 mod relation;
 mod source;
 mod time;
+mod token;
 
 pub use self::cert::{Certificate, PssParameters, PublicKeyInfo, TrustInfo};
 pub use self::cms::{Cms, Recipient, Signer};
@@ -33,6 +34,7 @@ pub use self::time::Timestamp;
 use serde::Serialize;
 
 use crate::fingerprint::Digests;
+use crate::input::labels;
 
 /// What an item is; serialized as the JSON `kind`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -75,10 +77,10 @@ impl Kind {
     /// The PEM label used when the item is re-emitted as PEM, if it can be.
     pub fn pem_label(self) -> Option<&'static str> {
         match self {
-            Kind::Certificate => Some("CERTIFICATE"),
-            Kind::Csr => Some("CERTIFICATE REQUEST"),
-            Kind::Crl => Some("X509 CRL"),
-            Kind::PublicKey => Some("PUBLIC KEY"),
+            Kind::Certificate => Some(labels::CERTIFICATE),
+            Kind::Csr => Some(labels::CERTIFICATE_REQUEST),
+            Kind::Crl => Some(labels::X509_CRL),
+            Kind::PublicKey => Some(labels::PUBLIC_KEY),
             _ => None,
         }
     }
@@ -105,12 +107,12 @@ pub enum Body {
     /// Thumbprint mode: only the name, without a full parse.
     Brief(Brief),
     /// A PKCS#11 object's attributes.
-    TokenObject(Box<crate::model::key::TokenObject>),
+    TokenObject(Box<TokenObject>),
     /// Nothing could be decoded (see `error`).
     Empty {},
 }
 
-pub use self::key::TokenObject;
+pub use self::token::TokenObject;
 
 /// What thumbprint mode keeps of a certificate besides its DER: the subject, read by walking
 /// the DER to that one field.

@@ -2,7 +2,10 @@
 
 pub mod chain;
 pub mod check;
+pub mod fingerprint;
 pub mod json;
 pub mod pem;
 pub mod sanitize;
+pub mod style;
 pub mod text;
+pub mod token;

@@ -5,9 +5,9 @@
 //!   ─► session::Module::load ─ C_Initialize                         (Drop: C_Finalize)
 //!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
 //!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
-//!              └─ find::search(Filter) ─ C_FindObjectsInit(template) + size queries and one
-//!                   batched C_GetAttributeValue per object ─► objects::to_item
-//!                   ─► decode::certificate_item / TokenObject
+//!              └─ find::search(Filter) ─ C_FindObjectsInit(template), then per object two
+//!                   C_GetAttributeValue calls (read::raw; read::via_cryptoki for p11-kit's
+//!                   proxy) ─► objects::to_item ─► decode::certificate_item / TokenObject
 //! ```
 //!
 //! Nothing here prints: results are [`crate::decode::Event`]s and serde-ready reports,
@@ -15,12 +15,15 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
-pub mod compat;
+pub mod error;
 pub mod find;
+pub mod info;
+pub mod load_diagnosis;
 mod mechanism_names;
 pub mod modules;
+pub mod object;
 pub mod objects;
-pub mod raw;
+pub mod read;
 pub mod report;
 pub mod rv;
 pub mod session;
@@ -30,19 +33,13 @@ pub mod watchdog;
 use crate::decode::{Event, Options};
 use crate::secret::Secret;
 
+pub use self::error::TokenError;
 pub use self::find::Filter;
 pub use self::modules::{ModuleChoice, ModuleOrigin};
-pub use self::rv::TokenError;
 pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
 pub use self::uri::{ObjectType, Pkcs11Uri};
 
-/// Does this text start with the `pkcs11:` scheme (case-insensitive, RFC 3986 §3.1)? The
-/// one test for the scheme; a command-line operand is a URI only if it also names no file
-/// ([`crate::input::is_uri_operand`]).
-pub fn is_uri(arg: &str) -> bool {
-    arg.get(..7)
-        .is_some_and(|s| s.eq_ignore_ascii_case("pkcs11:"))
-}
+pub use crate::input::is_pkcs11_uri as is_uri;
 
 /// A token chosen for a command: its slot and `C_GetTokenInfo`.
 pub type SelectedToken = (SlotSummary, TokenSummary);
@@ -188,7 +185,7 @@ pub struct Listing<'a, 'o> {
     /// ([`session::DEFAULT_MAX_ATTRIBUTE_SIZE`] unless the user raised it).
     pub max_attribute_size: usize,
     /// The most objects one search may return
-    /// ([`raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
+    /// ([`read::raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
     pub max_objects: usize,
 }
 

@@ -238,7 +238,7 @@ fn ring_verify(
 fn rsa_bits(key: &Key<'_>) -> Option<u32> {
     let (seq, _) = tlv::read(key.bits).ok()?;
     let modulus = seq.children().next()?.ok()?;
-    Some(crate::decode::spki::integer_bits(modulus.value))
+    Some(crate::tlv::integer_bits(modulus.value))
 }
 
 fn rsa_pkcs1(s: &Signed<'_>, key: &Key<'_>, sig_name: &str) -> Verdict {

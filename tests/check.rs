@@ -167,7 +167,7 @@ fn list_lints_names_every_lint_with_its_clause() {
     let o = run(&["check", "--list-lints"]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    for l in certscope::check::LINTS {
+    for l in certscope::analysis::check::LINTS {
         assert!(out.contains(l.id) && out.contains(l.reference), "{}", l.id);
     }
 }
@@ -182,7 +182,7 @@ fn unreadable_input_fails_even_without_findings() {
 #[test]
 fn docs_describe_every_lint() {
     let doc = std::fs::read_to_string(support::root().join("docs/check.md")).unwrap();
-    for l in certscope::check::LINTS {
+    for l in certscope::analysis::check::LINTS {
         assert!(
             doc.contains(&format!("`{}`", l.id)),
             "docs/check.md lacks {}",

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use certscope::decode::{self, Event, Options};
-use certscope::secret::Secret;
+use certscope::input::secret::Secret;
 
 /// A replay taking longer than this (debug build) is a hang that came back.
 const SLOW: Duration = Duration::from_secs(60);
@@ -58,21 +58,21 @@ fn replay(data: &[u8]) {
             }
         });
     }
-    for block in certscope::pem::Scanner::new(data) {
+    for block in certscope::input::pem::Scanner::new(data) {
         let _ = block.header("DEK-Info");
     }
     let _ = decode::pkcs7::decode(data);
-    if let Ok(der) = certscope::tlv::ber_to_der(data) {
-        assert_eq!(certscope::tlv::ber_to_der(&der).unwrap(), der);
+    if let Ok(der) = certscope::asn1::tlv::ber_to_der(data) {
+        assert_eq!(certscope::asn1::tlv::ber_to_der(&der).unwrap(), der);
     }
-    for element in certscope::tlv::iter(data).take(1000) {
+    for element in certscope::asn1::tlv::iter(data).take(1000) {
         if element.is_err() {
             break;
         }
     }
     if let Ok(text) = std::str::from_utf8(data) {
         if !text.starts_with("file:") {
-            let _ = certscope::secret::from_spec(text);
+            let _ = certscope::input::secret::from_spec(text);
         }
         if let Ok(mut uri) = certscope::token::uri::Pkcs11Uri::parse(text) {
             // Ignored unknown query attributes are not printed back, by design.

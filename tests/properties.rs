@@ -12,9 +12,9 @@
 use base64::Engine as _;
 use proptest::prelude::*;
 
+use certscope::asn1::tlv;
 use certscope::decode::{self, Event, Options};
-use certscope::pem::Scanner;
-use certscope::tlv;
+use certscope::input::pem::Scanner;
 
 const LABELS: &[&str] = &[
     "CERTIFICATE",

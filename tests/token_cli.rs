@@ -376,20 +376,168 @@ fn find_filters() {
         ok(&o);
         assert!(stdout(&o).contains("Private:      yes"), "{}", stdout(&o));
 
-        // Bad filter values are usage problems with a reason, not panics.
+        // Bad filter values are usage errors (exit 2) with a reason, as in `find`
+        // (tests/token_cli.rs `find_accepts_every_find_filter_form` compares the messages).
         for (args, want) in [
-            (["--subject", "C=USA"], "--subject"),
             (["--thumbprint", "abcd"], "--thumbprint"),
             (["--serial", "xyz"], "--serial"),
             (["--spki-sha256", "abcd"], "--spki-sha256"),
+            (["--id", "xyz"], "--id"),
         ] {
             let o = ctx.token("find", &args);
-            assert_eq!(o.status.code(), Some(1), "{args:?}");
+            assert_eq!(o.status.code(), Some(2), "{args:?}");
             assert!(stderr(&o).contains(want), "{args:?}: {}", stderr(&o));
         }
+        // A subject is a query, as in `find`: one no certificate has matches nothing.
+        let o = ctx.token("find", &["--subject", "C=USA"]);
+        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(stderr(&o), "");
         let o = ctx.token("find", &["--type", "privkey", "--serial", "1001"]);
         assert_eq!(o.status.code(), Some(1));
         assert!(stderr(&o).contains("select certificates"), "{}", stderr(&o));
+    });
+}
+
+/// The sha256 thumbprints of a find/token find JSON document's items.
+fn thumbprints(v: &Value) -> BTreeSet<String> {
+    items(v)
+        .iter()
+        .map(|i| i["fingerprints"]["sha256"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `token find` takes `find`'s FILTER grammar: every form `find` accepts selects the same
+/// certificates on a token as in the fixture files the token was filled from, and a
+/// malformed value is the same usage error (exit 2) in both.
+#[test]
+fn find_accepts_every_find_filter_form() {
+    token_test("find_accepts_every_find_filter_form", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let files: Vec<String> = {
+            let dir = support::root().join("fixtures/certs");
+            let mut v: Vec<String> = std::fs::read_dir(&dir)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "pem"))
+                .map(|p| p.to_str().unwrap().to_string())
+                .collect();
+            v.sort();
+            v
+        };
+        let on_token = |args: &[&str]| -> (Option<i32>, BTreeSet<String>) {
+            let mut all = vec!["--format", "json"];
+            all.extend_from_slice(args);
+            let o = ctx.token("find", &all);
+            (o.status.code(), thumbprints(&json(&o)))
+        };
+        let in_files = |args: &[&str]| -> (Option<i32>, BTreeSet<String>) {
+            let mut all = vec!["find", "--format", "json"];
+            all.extend_from_slice(args);
+            all.extend(files.iter().map(String::as_str));
+            let o = support::run(&all);
+            (o.status.code(), thumbprints(&json(&o)))
+        };
+        let fp = |args: &[&str]| {
+            let o = support::run(args);
+            stdout(&o).split_whitespace().nth(1).unwrap().to_string()
+        };
+        let leaf = "fixtures/certs/leaf.pem";
+        let sha256 = fp(&["fingerprint", "--encoding", "hex", leaf]);
+        let sha256_colon = fp(&["fingerprint", "--encoding", "colon", leaf]);
+        let sha1 = fp(&["fingerprint", "--hash", "sha1", "--encoding", "hex", leaf]);
+        let pin_hex = fp(&["fingerprint", "--spki", "--encoding", "hex", leaf]);
+        let pin_b64 = fp(&["fingerprint", "--spki", "--encoding", "base64", leaf]);
+        let leaf_rfc = "emailAddress=admin@example.com,CN=www.example.com,OU=Engineering,\
+                        O=Certscope Test,L=San Francisco,ST=California,C=US";
+        let leaf_reversed = "C=US,ST=California,L=San Francisco,O=Certscope Test,\
+                             OU=Engineering,CN=www.example.com,emailAddress=admin@example.com";
+        let leaf_openssl = "/C=US/ST=California/L=San Francisco/O=Certscope Test\
+                            /OU=Engineering/CN=www.example.com/emailAddress=admin@example.com";
+        let forms: Vec<Vec<String>> = [
+            vec!["--thumbprint", &sha256],
+            vec!["--thumbprint", &format!("sha256:{sha256_colon}")],
+            vec!["--thumbprint", &sha256.to_uppercase()],
+            vec!["--thumbprint", &format!("sha1:{sha1}")],
+            vec!["--thumbprint", &sha1],
+            vec!["--spki-sha256", &pin_hex],
+            vec!["--spki-sha256", &format!("sha256//{pin_b64}")],
+            vec!["--spki-sha256", &pin_b64],
+            vec!["--subject", leaf_rfc],
+            vec!["--subject", leaf_reversed],
+            vec!["--subject", leaf_openssl],
+            vec![
+                "--subject",
+                "cn=certscope  test root ca, o=CERTSCOPE TEST, c=US",
+            ],
+            vec![
+                "--subject",
+                "/C=US/O=Certscope Test/CN=Certscope Test Root CA",
+            ],
+            vec![
+                "--issuer",
+                "CN=Certscope Test Intermediate CA,O=Certscope Test,C=US",
+            ],
+            vec![
+                "--issuer",
+                "C=US,O=Certscope Test,CN=Certscope Test Intermediate CA",
+            ],
+            vec![
+                "--issuer",
+                "/C=US/O=Certscope Test/CN=Certscope Test Intermediate CA",
+            ],
+            vec!["--serial", "1000"],
+            vec!["--serial", "0x1001"],
+            vec!["--serial", "0X10:01"],
+            vec!["--serial", "01001"],
+            vec!["--serial", "00:10:00"],
+            vec!["--san", "www.example.com"],
+            vec!["--san", "foo.example.com"],
+            vec!["--san", "WWW.EXAMPLE.COM"],
+            vec!["--san", "192.0.2.10"],
+            vec!["--san", "2001:DB8:0:0::10"],
+            vec!["--san", "admin@example.com"],
+            vec!["--san", "https://www.example.com/"],
+            vec!["--san", "nowhere.invalid"],
+            vec!["--subject", "CN=nobody"],
+            vec!["--san", "www.example.com", "--serial", "1000"],
+            vec!["--san", "www.example.com", "--serial", "1001"],
+            vec!["--issuer", leaf_openssl, "--spki-sha256", &pin_hex],
+        ]
+        .into_iter()
+        .map(|v| v.into_iter().map(str::to_string).collect())
+        .collect();
+        let mut matched_some = 0;
+        for form in &forms {
+            let args: Vec<&str> = form.iter().map(String::as_str).collect();
+            let want = in_files(&args);
+            let got = on_token(&args);
+            assert_eq!(got, want, "{args:?}");
+            if !want.1.is_empty() {
+                matched_some += 1;
+            }
+        }
+        // The comparison means something only if most forms find certificates.
+        assert!(matched_some >= forms.len() - 4, "{matched_some}");
+
+        // Malformed values: the same usage error in both commands.
+        for args in [
+            ["--serial", "xyz"],
+            ["--serial", "0x"],
+            ["--thumbprint", "abcd"],
+            ["--thumbprint", "md4:abcd"],
+            ["--spki-sha256", "abcd"],
+            ["--spki-sha256", "sha256//AAAA"],
+        ] {
+            let mut file_args = vec!["find"];
+            file_args.extend_from_slice(&args);
+            file_args.push(leaf);
+            let f = support::run(&file_args);
+            let t = ctx.token("find", &args);
+            assert_eq!(f.status.code(), Some(2), "{args:?}");
+            assert_eq!(t.status.code(), Some(2), "{args:?}");
+            let first = |s: String| s.lines().next().unwrap_or_default().to_string();
+            assert_eq!(first(stderr(&t)), first(stderr(&f)), "{args:?}");
+        }
     });
 }
 

@@ -24,12 +24,12 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use certscope::dn;
-use certscope::token::rv::TokenError;
-use certscope::token::session::{
-    template_from_uri, CertificateCategory, LoginPolicy, Module, ObjectInfo, ObjectKind,
-};
+use certscope::asn1::dn;
+use certscope::token::object::{CertificateCategory, ObjectInfo, ObjectKind};
+use certscope::token::session::{LoginPolicy, Module};
 use certscope::token::uri::{object_uri, Pkcs11Uri};
+use certscope::token::Filter;
+use certscope::token::TokenError;
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::object::{Attribute, AttributeInfo, AttributeType, ObjectClass};
 use cryptoki::slot::Slot;
@@ -561,7 +561,9 @@ fn several_tokens_in_one_directory() {
             let matching = module.slots_matching(&uri).unwrap();
             assert_eq!(matching.len(), 1);
             assert_eq!(matching[0].0.id, slot.id);
-            let found = session.find_objects(&template_from_uri(&uri)).unwrap();
+            let found = session
+                .find_objects(&Filter::from_uri(&uri).template())
+                .unwrap();
             assert_eq!(found.len(), 1);
             assert_eq!(found[0].value, leaf.value);
         },

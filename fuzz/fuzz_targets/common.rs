@@ -5,7 +5,7 @@ use certscope::decode::{decode_input, Event, Options};
 use certscope::fingerprint::HashAlg;
 use certscope::render::json::JsonWriter;
 use certscope::render::text::{self, TextOptions};
-use certscope::secret::Secret;
+use certscope::input::secret::Secret;
 
 pub fn decode_and_render(data: &[u8], password: Option<&Secret>) {
     // Full decoding as `inspect` does it, then thumbprint mode as `fingerprint` does it (a

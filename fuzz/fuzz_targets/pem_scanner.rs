@@ -3,7 +3,7 @@
 //! exactly the blocks of scanning it whole.
 #![no_main]
 
-use certscope::pem::{Block, Scanner};
+use certscope::input::pem::{Block, Scanner};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|input: &[u8]| {

@@ -4,7 +4,7 @@
 
 use std::sync::OnceLock;
 
-use certscope::secret::Secret;
+use certscope::input::secret::Secret;
 use libfuzzer_sys::fuzz_target;
 
 #[path = "common.rs"]

@@ -10,7 +10,7 @@ fuzz_target!(|data: &[u8]| {
             if let certscope::decode::pkcs7::Content::Certificate(der)
             | certscope::decode::pkcs7::Content::Crl(der) = c
             {
-                let (tlv, rest) = certscope::tlv::read(&der).expect("a complete element");
+                let (tlv, rest) = certscope::asn1::tlv::read(&der).expect("a complete element");
                 assert!(rest.is_empty() && tlv.raw.len() == der.len());
             }
         }

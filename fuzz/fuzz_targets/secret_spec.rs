@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
     if spec.starts_with("file:") {
         return;
     }
-    match certscope::secret::from_spec(spec) {
+    match certscope::input::secret::from_spec(spec) {
         Ok(secret) => {
             if let Some(text) = spec.strip_prefix("pass:") {
                 assert_eq!(secret.expose(), text);
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             // A spec without a known prefix may be a password typed bare: the message must
             // not depend on it, so it cannot echo it.
             if !spec.starts_with("env:") && !spec.starts_with("pass:") {
-                let reference = certscope::secret::from_spec("").map(|_| ()).unwrap_err();
+                let reference = certscope::input::secret::from_spec("").map(|_| ()).unwrap_err();
                 assert_eq!(e.to_string(), reference.to_string());
             }
         }

@@ -184,13 +184,7 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
 /// The subject (RFC 4514) and SubjectPublicKeyInfo DER of a certificate, found by walking
 /// the DER to those two fields: no signature, extension or time is parsed. For thumbprints.
 pub fn brief(der: &[u8]) -> Option<(String, &[u8])> {
-    let (cert, _) = tlv::read(der).ok()?;
-    let tbs = cert.children().next()?.ok()?;
-    let mut fields = tbs.children().filter_map(Result::ok).peekable();
-    // version [0] EXPLICIT is optional (absent in v1 certificates).
-    if fields.peek().is_some_and(|f| f.tag == 0xa0) {
-        fields.next();
-    }
+    let mut fields = tlv::tbs_fields(der)?;
     // serialNumber, signature, issuer, validity, subject, subjectPublicKeyInfo
     let subject = fields.nth(4)?;
     let spki = fields.next()?;
@@ -237,73 +231,8 @@ fn purpose_list(t: &tlv::Tlv<'_>) -> Vec<String> {
         .collect()
 }
 
-/// The serial's signed value as lower hex in whole octets, `-` and the magnitude if negative
-/// (two's complement), leading zero octets dropped (`00` for zero). The content octets as
-/// encoded are `serial_der_hex`: the two differ for a padded positive serial (`0080` is `80`)
-/// and for every negative one.
-pub fn serial_hex(raw: &[u8]) -> String {
-    if raw.first().is_some_and(|b| b & 0x80 != 0) {
-        let mag = twos_complement_magnitude(raw);
-        return format!("-{}", strip_hex(&mag));
-    }
-    strip_hex(raw)
-}
-
-fn strip_hex(raw: &[u8]) -> String {
-    let skip = raw.iter().take_while(|b| **b == 0).count();
-    let s = hex::encode(raw.get(skip..).unwrap_or(&[]));
-    if s.is_empty() {
-        "00".to_string()
-    } else {
-        s
-    }
-}
-
-fn twos_complement_magnitude(raw: &[u8]) -> Vec<u8> {
-    let mut v: Vec<u8> = raw.iter().map(|b| !b).collect();
-    for b in v.iter_mut().rev() {
-        let (sum, carry) = b.overflowing_add(1);
-        *b = sum;
-        if !carry {
-            break;
-        }
-    }
-    v
-}
-
-/// Serial in decimal (arbitrary length), `-` prefixed if negative.
-pub fn serial_decimal(raw: &[u8]) -> String {
-    let negative = raw.first().is_some_and(|b| b & 0x80 != 0);
-    let mag = if negative {
-        twos_complement_magnitude(raw)
-    } else {
-        raw.to_vec()
-    };
-    // Repeated division by 10 of a big-endian byte string.
-    let mut digits = Vec::new();
-    let mut num: Vec<u8> = mag.into_iter().skip_while(|b| *b == 0).collect();
-    while !num.is_empty() {
-        let mut rem: u32 = 0;
-        let mut next = Vec::with_capacity(num.len());
-        for b in &num {
-            let cur = (rem << 8) | u32::from(*b);
-            let q = cur / 10;
-            rem = cur % 10;
-            if !(next.is_empty() && q == 0) {
-                next.push(q as u8);
-            }
-        }
-        digits.push(char::from(b'0' + rem as u8));
-        num = next;
-    }
-    if digits.is_empty() {
-        digits.push('0');
-    }
-    if negative {
-        digits.push('-');
-    }
-    digits.iter().rev().collect()
-}
+// The serial forms live with the other field decoders, which use them too.
+pub use super::x509::{serial_decimal, serial_hex};
 
 /// Body for a decoded certificate.
 pub fn body(c: Certificate) -> Body {

@@ -172,18 +172,7 @@ pub fn unused_bits(spki: &[u8]) -> Option<u8> {
     (key.tag == tlv::BIT_STRING).then(|| key.value.first().copied())?
 }
 
-/// Bit length of a non-negative DER INTEGER's content octets.
-pub fn integer_bits(value: &[u8]) -> u32 {
-    let skip = value.iter().take_while(|b| **b == 0).count();
-    let rest = value.get(skip..).unwrap_or(&[]);
-    match rest.first() {
-        None => 0,
-        Some(first) => {
-            let len = u32::try_from(rest.len()).unwrap_or(u32::MAX / 8);
-            (len - 1).saturating_mul(8) + (8 - first.leading_zeros())
-        }
-    }
-}
+pub use crate::asn1::tlv::integer_bits;
 
 #[cfg(test)]
 mod tests {

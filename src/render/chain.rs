@@ -1,34 +1,19 @@
-//! `certscope chain` output: text for people, PEM in built order. (JSON is the serialized
-//! [`Report`], written by the binary.) Reads only the report and the items it refers to.
+//! `certscope chain` output: text for people, PEM in built order, and the JSON document (the
+//! serialized [`Report`] and the run's failures). Reads only the report and the items it
+//! refers to.
 
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use super::json::{Document, ErrorEntry};
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
+use super::style::{self, paint, LABEL_WIDTH};
 use crate::chain::{Anchors, Chain, Link, Report, Validity};
 use crate::model::Item;
 
-const LABEL_WIDTH: usize = 14;
-
 fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Result<()> {
-    let label = format!("{label}:");
-    let pad = LABEL_WIDTH.saturating_sub(label.len()).max(1);
-    writeln!(w, "{:indent$}{label}{:pad$}{value}", "", "")
-}
-
-/// How an item is named in chain text: `#N PATH[#INDEX] (line L)`.
-fn locate(items: &[Item], n: usize) -> String {
-    match items.get(n) {
-        Some(item) => format!("#{n} {}", sanitize_escaped(&item.source.locator(true))),
-        None => format!("#{n}"),
-    }
-}
-
-fn paint(color: bool, code: &str, s: &str) -> String {
-    if color {
-        format!("\x1b[{code}m{s}\x1b[0m")
-    } else {
-        s.to_string()
-    }
+    style::field(w, indent, &format!("{label}:"), LABEL_WIDTH, value)
 }
 
 fn anchors_text(a: Anchors) -> &'static str {
@@ -179,7 +164,7 @@ fn chain<W: Write>(
             "Alternative",
             &format!(
                 "{} also issued link {}: {}, issued by {}",
-                locate(items, a.item),
+                style::item_numbered(items, a.item),
                 a.position,
                 sanitize_dn(&a.subject),
                 sanitize_dn(&a.issuer)
@@ -239,14 +224,23 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
         } else {
             ""
         };
-        field(w, 0, "Unneeded", &format!("{}{note}", locate(items, *n)))?;
+        field(
+            w,
+            0,
+            "Unneeded",
+            &format!("{}{note}", style::item_numbered(items, *n)),
+        )?;
     }
     for d in &r.duplicates {
         field(
             w,
             0,
             "Duplicate",
-            &format!("{} is a copy of #{}", locate(items, d.item), d.duplicate_of),
+            &format!(
+                "{} is a copy of #{}",
+                style::item_numbered(items, d.item),
+                d.duplicate_of
+            ),
         )?;
     }
     if r.chains.is_empty() {
@@ -275,4 +269,15 @@ pub fn pem<W: Write>(w: &mut W, r: &Report, items: &[Item]) -> io::Result<()> {
         }
     }
     Ok(())
+}
+#[derive(Serialize)]
+struct Doc<'a> {
+    #[serde(flatten)]
+    report: &'a Report,
+    errors: Vec<ErrorEntry>,
+}
+
+/// The JSON document: the report's fields, then `errors`.
+pub fn json<W: Write>(w: &mut W, report: &Report, errors: Vec<ErrorEntry>) -> io::Result<()> {
+    Document::new(Doc { report, errors }).write_to(w)
 }

@@ -1,54 +1,26 @@
-//! `certscope check` output: one text line per finding, then a summary line; and the lint
-//! table for `--list-lints`. (JSON is the serialized findings, written by the binary.)
+//! `certscope check` output: one text line per finding, then a summary line; the JSON
+//! document; and the lint table for `--list-lints`.
 
-use std::borrow::Cow;
 use std::io::{self, Write};
 
+use serde::Serialize;
+
+use super::json::{Document, ErrorEntry};
 use super::sanitize::sanitize;
+use super::style::{self, plural};
 use crate::check::{Counts, Finding, Lint, Severity};
-use crate::model::Item;
+use crate::model::{Item, Source};
 
 fn paint(color: bool, sev: Severity, s: &str) -> String {
-    if !color {
-        return s.to_string();
-    }
     let code = match sev {
         Severity::Error => "1;31",
         Severity::Warn => "33",
         Severity::Info => "36",
     };
-    format!("\x1b[{code}m{s}\x1b[0m")
+    style::paint(color, code, s)
 }
 
-/// Longest item name a finding or a relation repeats, in characters; a longer one (a
-/// subject of 10,000 names) is cut, with a count of the rest, so output naming an item many
-/// times stays linear in the input.
-pub const MAX_NAME_CHARS: usize = 256;
-
-/// `name`, cut after [`MAX_NAME_CHARS`] characters with `… (N more characters)`.
-pub fn short_name(name: &str) -> Cow<'_, str> {
-    match name.char_indices().nth(MAX_NAME_CHARS) {
-        None => Cow::Borrowed(name),
-        Some((at, _)) => {
-            let (head, rest) = name.split_at(at);
-            Cow::Owned(format!(
-                "{head}… ({} more characters)",
-                crate::relate::thousands(rest.chars().count())
-            ))
-        }
-    }
-}
-
-/// How a finding names its item: `PATH[#INDEX] (line N) NAME`.
-pub fn item_label(item: &Item, show_index: bool) -> String {
-    let mut s = item.source.locator(show_index);
-    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
-        s.push_str(" [");
-        s.push_str(&short_name(name));
-        s.push(']');
-    }
-    s
-}
+pub use super::style::{short_name, MAX_NAME_CHARS};
 
 /// One line per finding (`error  expired  PATH [NAME]: message`), then the summary.
 pub fn text<W: Write>(
@@ -63,7 +35,7 @@ pub fn text<W: Write>(
     for f in findings {
         let label = items
             .get(f.item)
-            .map(|i| item_label(i, show_index.get(f.item).copied().unwrap_or(true)))
+            .map(|i| style::item_with_name(i, show_index.get(f.item).copied().unwrap_or(true)))
             .unwrap_or_else(|| format!("item {}", f.item));
         writeln!(
             w,
@@ -96,14 +68,6 @@ pub fn text<W: Write>(
     )
 }
 
-fn plural(n: usize) -> &'static str {
-    if n == 1 {
-        ""
-    } else {
-        "s"
-    }
-}
-
 /// The lint table: id, severity, what it means, where it comes from.
 pub fn lints<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
     for l in lints {
@@ -118,6 +82,73 @@ pub fn lints<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
         writeln!(w, "{:<26}         {}", "", l.reference)?;
     }
     Ok(())
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    item: usize,
+    lint: &'static str,
+    severity: Severity,
+    message: &'a str,
+    source: Option<&'a Source>,
+    name: Option<std::borrow::Cow<'a, str>>,
+}
+
+#[derive(Serialize)]
+struct Summary<'a> {
+    #[serde(flatten)]
+    counts: &'a Counts,
+    fail_on: Severity,
+    failed: bool,
+}
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    findings: Vec<JsonFinding<'a>>,
+    summary: Summary<'a>,
+    errors: Vec<ErrorEntry>,
+}
+
+/// The JSON document: each finding with its item's source and (short) name, the summary,
+/// and the run's failures as `errors`.
+pub fn json<W: Write>(
+    w: &mut W,
+    findings: &[Finding],
+    counts: &Counts,
+    items: &[Item],
+    problems: &[(String, String)],
+    fail_on: Severity,
+    failed: bool,
+) -> io::Result<()> {
+    let doc = Doc {
+        findings: findings
+            .iter()
+            .map(|f| {
+                let item = items.get(f.item);
+                JsonFinding {
+                    item: f.item,
+                    lint: f.lint,
+                    severity: f.severity,
+                    message: &f.message,
+                    source: item.map(|i| &i.source),
+                    name: item.and_then(|i| i.display_name()).map(short_name),
+                }
+            })
+            .collect(),
+        summary: Summary {
+            counts,
+            fail_on,
+            failed,
+        },
+        errors: problems
+            .iter()
+            .map(|(source, message)| ErrorEntry {
+                source: source.clone(),
+                message: message.clone(),
+            })
+            .collect(),
+    };
+    Document::new(doc).write_to(w)
 }
 
 #[cfg(test)]

@@ -7,6 +7,34 @@ use serde::Serialize;
 
 use crate::model::Item;
 
+/// The version every JSON document names first (`"certscope": "<version>"`).
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// A whole JSON document: `{"certscope": VERSION, <the body's fields>}`. Every document
+/// certscope writes, streamed ([`JsonWriter`]) or not, opens with that header.
+#[derive(Debug, Serialize)]
+pub struct Document<T: Serialize> {
+    certscope: &'static str,
+    #[serde(flatten)]
+    body: T,
+}
+
+impl<T: Serialize> Document<T> {
+    /// The document whose fields after the header are `body`'s.
+    pub fn new(body: T) -> Document<T> {
+        Document {
+            certscope: VERSION,
+            body,
+        }
+    }
+
+    /// Writes the document and a newline.
+    pub fn write_to<W: Write>(&self, mut w: W) -> io::Result<()> {
+        serde_json::to_writer(&mut w, self).map_err(io::Error::from)?;
+        writeln!(w)
+    }
+}
+
 /// One failure, as listed in the document's `errors` array.
 #[derive(Debug, Clone, Serialize)]
 pub struct ErrorEntry {
@@ -32,7 +60,7 @@ impl<W: Write> JsonWriter<W> {
         write!(
             w,
             "{{\"certscope\":{},\"{array}\":[",
-            serde_json::to_string(env!("CARGO_PKG_VERSION")).map_err(io::Error::other)?
+            serde_json::to_string(VERSION).map_err(io::Error::other)?
         )?;
         Ok(JsonWriter {
             w,

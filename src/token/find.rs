@@ -1,25 +1,24 @@
 //! Which objects a command wants: [`Filter`], turned into one `C_FindObjectsInit` template
 //! for what the token can match itself, plus the checks only certscope can make.
 //!
-//! - Label, ID, subject, issuer, serial, class and certificate type go into the template,
-//!   so a token with thousands of objects is searched on the token side.
-//! - Subject and issuer are RFC 4514 strings encoded to DER the way OpenSSL writes them
+//! - Label, ID, class and certificate type go into the template, and so do subject, issuer
+//!   and serial when they can be encoded, so a token with thousands of objects is searched
+//!   on the token side.
+//! - The certificate criteria are `find`'s own ([`ItemFilter`], the one FILTER grammar):
+//!   every certificate the template returns is decoded and must pass
+//!   [`ItemFilter::matches`], exactly as a certificate read from a file.
+//! - Subject and issuer are encoded the way OpenSSL writes them
 //!   ([`crate::dn::rfc4514_to_der`]). A token compares bytes, so a certificate issued with
-//!   other string types (a PrintableString where OpenSSL writes UTF8String, say) is not
-//!   found by the template. When the template finds nothing, the search is repeated
-//!   without subject, issuer and serial, and those are compared with the certificate's own
-//!   fields from `CKA_VALUE`: names with [`crate::dn::names_equivalent`] (case, spacing and
-//!   string type ignored), the serial by value. This costs one more search, only when the
+//!   other string types, or a name written in openssl order, is not found by the template.
+//!   When the template finds nothing, the search is repeated without subject, issuer and
+//!   serial and the item filter alone decides. This costs one more search, only when the
 //!   first found nothing.
-//! - Thumbprints and SPKI pins are computed on `CKA_VALUE`, which every certificate read
-//!   fetches anyway.
 
 use cryptoki::object::{Attribute, CertificateType, ObjectClass};
 
-use crate::dn;
-use crate::fingerprint::{parse_hex_lenient, HashAlg, Thumbprint};
-use crate::tlv;
-use crate::token::rv::TokenError;
+use crate::analysis::filter::ItemFilter;
+use crate::asn1::{dn, tlv};
+use crate::token::error::TokenError;
 use crate::token::session::{ObjectInfo, ObjectKind, TokenSession};
 use crate::token::uri::{ObjectType, Pkcs11Uri};
 
@@ -33,16 +32,9 @@ pub struct Filter {
     pub label: Option<String>,
     /// `CKA_ID`, exactly.
     pub id: Option<Vec<u8>>,
-    /// Subject `Name` DER (from [`Filter::subject_from_rfc4514`]).
-    pub subject: Option<Vec<u8>>,
-    /// Issuer `Name` DER.
-    pub issuer: Option<Vec<u8>>,
-    /// The serial number as a complete DER INTEGER, as `CKA_SERIAL_NUMBER` holds it.
-    pub serial: Option<Vec<u8>>,
-    /// A thumbprint of the certificate DER.
-    pub thumbprint: Option<Thumbprint>,
-    /// SHA-256 of the certificate's SubjectPublicKeyInfo.
-    pub spki_sha256: Option<Vec<u8>>,
+    /// What a certificate must be, in `find`'s terms; any criterion set selects
+    /// certificates only.
+    pub item: ItemFilter,
 }
 
 impl Filter {
@@ -56,71 +48,17 @@ impl Filter {
         }
     }
 
-    /// Sets the subject from an RFC 4514 string.
-    pub fn subject_from_rfc4514(&mut self, dn_text: &str) -> Result<(), TokenError> {
-        self.subject = Some(
-            dn::rfc4514_to_der(dn_text)
-                .map_err(|e| TokenError::Filter(format!("--subject: {e}")))?,
-        );
-        Ok(())
-    }
-
-    /// Sets the issuer from an RFC 4514 string.
-    pub fn issuer_from_rfc4514(&mut self, dn_text: &str) -> Result<(), TokenError> {
-        self.issuer = Some(
-            dn::rfc4514_to_der(dn_text)
-                .map_err(|e| TokenError::Filter(format!("--issuer: {e}")))?,
-        );
-        Ok(())
-    }
-
-    /// Sets the serial from hex as certscope and openssl print it (colons, spaces and case
-    /// ignored; a leading `00` may be there or not).
-    pub fn serial_from_hex(&mut self, hex_text: &str) -> Result<(), TokenError> {
-        self.serial = Some(serial_integer(hex_text)?);
-        Ok(())
-    }
-
-    /// Sets the thumbprint from `[sha1:|sha256:]HEX`.
-    pub fn thumbprint_from_text(&mut self, text: &str) -> Result<(), TokenError> {
-        self.thumbprint = Some(
-            text.parse::<Thumbprint>()
-                .map_err(|e| TokenError::Filter(format!("--thumbprint: {e}")))?,
-        );
-        Ok(())
-    }
-
-    /// Sets the SPKI pin from hex (64 digits).
-    pub fn spki_from_hex(&mut self, text: &str) -> Result<(), TokenError> {
-        let bytes = parse_hex_lenient(text)
-            .map_err(|e| TokenError::Filter(format!("--spki-sha256: {e}")))?;
-        if bytes.len() != 32 {
-            return Err(TokenError::Filter(format!(
-                "--spki-sha256: a SHA-256 pin has 32 bytes (64 hex digits), this one has {}",
-                bytes.len()
-            )));
-        }
-        self.spki_sha256 = Some(bytes);
-        Ok(())
-    }
-
-    /// Do the filters only make sense for certificates? (Issuer, serial, thumbprint and
-    /// SPKI pin are certificate fields; a subject filter is read as "certificates with
-    /// this subject", which is what the fallback can check.)
+    /// Do the filters only make sense for certificates? (Every [`ItemFilter`] criterion is
+    /// a certificate field; a subject filter is read as "certificates with this subject".)
     pub fn certificates_only(&self) -> bool {
-        self.class == Some(ObjectType::Cert)
-            || self.subject.is_some()
-            || self.issuer.is_some()
-            || self.serial.is_some()
-            || self.thumbprint.is_some()
-            || self.spki_sha256.is_some()
+        self.class == Some(ObjectType::Cert) || !self.item.is_empty()
     }
 
     /// A filter that selects certificates but another class too is a contradiction.
     fn check(&self) -> Result<(), TokenError> {
         if self.certificates_only() && self.class.is_some_and(|c| c != ObjectType::Cert) {
             return Err(TokenError::Filter(format!(
-                "--subject, --issuer, --serial, --thumbprint and --spki-sha256 select \
+                "--subject, --issuer, --serial, --san, --thumbprint and --spki-sha256 select \
                  certificates, but the object type asked for is {}",
                 self.class.map_or("", |c| c.as_str())
             )));
@@ -128,17 +66,33 @@ impl Filter {
         Ok(())
     }
 
+    /// Subject DER for the template, when the query is an RFC 4514 name.
+    fn subject_der(&self) -> Option<Vec<u8>> {
+        self.item
+            .subject
+            .as_deref()
+            .and_then(|q| dn::rfc4514_to_der(q).ok())
+    }
+
+    /// Issuer DER for the template, when the query is an RFC 4514 name.
+    fn issuer_der(&self) -> Option<Vec<u8>> {
+        self.item
+            .issuer
+            .as_deref()
+            .and_then(|q| dn::rfc4514_to_der(q).ok())
+    }
+
     /// The `C_FindObjectsInit` template: everything the token can match itself.
     pub fn template(&self) -> Vec<Attribute> {
         let mut t = self.loose_template();
-        if let Some(s) = &self.subject {
-            t.push(Attribute::Subject(s.clone()));
+        if let Some(s) = self.subject_der() {
+            t.push(Attribute::Subject(s));
         }
-        if let Some(s) = &self.issuer {
-            t.push(Attribute::Issuer(s.clone()));
+        if let Some(s) = self.issuer_der() {
+            t.push(Attribute::Issuer(s));
         }
-        if let Some(s) = &self.serial {
-            t.push(Attribute::SerialNumber(s.clone()));
+        if let Some(s) = self.item.serial.as_deref().and_then(serial_integer) {
+            t.push(Attribute::SerialNumber(s));
         }
         t
     }
@@ -163,47 +117,17 @@ impl Filter {
     }
 
     fn has_encoded_fields(&self) -> bool {
-        self.subject.is_some() || self.issuer.is_some() || self.serial.is_some()
+        self.item.subject.is_some() || self.item.issuer.is_some() || self.item.serial.is_some()
     }
 
-    /// The checks computed on `CKA_VALUE`.
+    /// The certificate criteria, checked on the decoded `CKA_VALUE`.
     fn accepts(&self, info: &ObjectInfo) -> bool {
-        if self.thumbprint.is_none() && self.spki_sha256.is_none() {
+        if self.item.is_empty() {
             return true;
         }
-        let Some(der) = info.value.as_deref() else {
-            return false;
-        };
-        if let Some(t) = &self.thumbprint {
-            if t.alg.digest(der) != t.bytes {
-                return false;
-            }
-        }
-        if let Some(pin) = &self.spki_sha256 {
-            let spki = crate::decode::cert::brief(der).map(|(_, spki)| spki);
-            if spki.is_none_or(|s| HashAlg::Sha256.digest(s) != *pin) {
-                return false;
-            }
-        }
-        true
-    }
-
-    /// Subject, issuer and serial compared with the certificate's own fields: names as
-    /// equivalent names, the serial by value. Used when the template found nothing.
-    fn accepts_loosely(&self, info: &ObjectInfo) -> bool {
-        let Some(parts) = info.value.as_deref().and_then(cert_fields) else {
-            return false;
-        };
-        let name_ok = |want: &Option<Vec<u8>>, have: &[u8]| {
-            want.as_deref()
-                .is_none_or(|w| dn::names_equivalent(w, have))
-        };
-        name_ok(&self.subject, parts.subject)
-            && name_ok(&self.issuer, parts.issuer)
-            && self
-                .serial
-                .as_deref()
-                .is_none_or(|w| integer_value(w) == integer_value(parts.serial))
+        info.value
+            .as_deref()
+            .is_some_and(|der| self.item.matches_certificate(der))
     }
 }
 
@@ -226,7 +150,7 @@ pub fn search(session: &TokenSession<'_>, filter: &Filter) -> Result<Vec<ObjectI
         found = session
             .find_objects(&filter.loose_template())?
             .into_iter()
-            .filter(|o| o.class == ObjectKind::Certificate && filter.accepts_loosely(o))
+            .filter(|o| o.class == ObjectKind::Certificate)
             .collect();
     }
     found.retain(|o| filter.accepts(o));
@@ -250,95 +174,46 @@ fn class_rank(k: ObjectKind) -> u8 {
     }
 }
 
-/// Hex serial → complete DER INTEGER (minimal, positive): `1001` → `02 02 10 01`,
-/// `8001` and `008001` → `02 03 00 80 01`. Serial numbers are positive (RFC 5280 §4.1.2.2),
-/// so a high first bit means the `00` was left out, as openssl's colon form often does.
-pub fn serial_integer(hex_text: &str) -> Result<Vec<u8>, TokenError> {
-    let mut bytes =
-        parse_hex_lenient(hex_text).map_err(|e| TokenError::Filter(format!("--serial: {e}")))?;
-    if bytes.is_empty() {
-        return Err(TokenError::Filter("--serial: empty".to_string()));
+/// A serial as [`crate::analysis::filter::parse_serial`] normalises it (lower hex, no
+/// leading zeros) → the complete DER INTEGER a token stores: `1001` → `02 02 10 01`, `8001`
+/// → `02 03 00 80 01` (serial numbers are positive, RFC 5280 §4.1.2.2, so a high first bit
+/// takes a `00`). A negative serial gets no template attribute: the item filter checks it.
+fn serial_integer(normalised: &str) -> Option<Vec<u8>> {
+    if normalised.starts_with('-') {
+        return None;
     }
-    let zeros = bytes
-        .iter()
-        .take(bytes.len().saturating_sub(1))
-        .take_while(|b| **b == 0)
-        .count();
-    bytes.drain(..zeros);
-    if bytes.first().is_some_and(|b| b & 0x80 != 0) {
+    let even = if normalised.len() % 2 == 1 {
+        format!("0{normalised}")
+    } else {
+        normalised.to_string()
+    };
+    let mut bytes = hex::decode(even).ok()?;
+    if bytes.first().is_none_or(|b| b & 0x80 != 0) {
         bytes.insert(0, 0);
     }
     let mut der = Vec::with_capacity(bytes.len() + 4);
     tlv::write_header(&mut der, tlv::INTEGER, bytes.len());
     der.extend_from_slice(&bytes);
-    Ok(der)
-}
-
-/// The value octets of an INTEGER given as a whole element or as bare content, without
-/// redundant leading zeros: what "the same serial" means.
-fn integer_value(bytes: &[u8]) -> &[u8] {
-    let content = match tlv::read(bytes) {
-        Ok((t, [])) if t.tag == tlv::INTEGER => t.value,
-        _ => bytes,
-    };
-    let zeros = content
-        .iter()
-        .take(content.len().saturating_sub(1))
-        .take_while(|b| **b == 0)
-        .count();
-    content.get(zeros..).unwrap_or(content)
-}
-
-/// The three certificate fields a token also stores as attributes.
-struct CertFields<'a> {
-    serial: &'a [u8],
-    issuer: &'a [u8],
-    subject: &'a [u8],
-}
-
-/// Serial (whole INTEGER), issuer and subject (whole `Name`s) of a certificate's DER.
-fn cert_fields(der: &[u8]) -> Option<CertFields<'_>> {
-    let (cert, _) = tlv::read(der).ok()?;
-    let tbs = cert.children().next()?.ok()?;
-    let mut fields = tbs.children().filter_map(Result::ok).peekable();
-    // version [0] EXPLICIT is optional (absent in v1 certificates).
-    if fields.peek().is_some_and(|f| f.tag == 0xa0) {
-        fields.next();
-    }
-    let serial = fields.next()?;
-    let _signature = fields.next()?;
-    let issuer = fields.next()?;
-    let _validity = fields.next()?;
-    let subject = fields.next()?;
-    Some(CertFields {
-        serial: serial.raw,
-        issuer: issuer.raw,
-        subject: subject.raw,
-    })
+    Some(der)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::filter::parse_serial;
 
     #[test]
     fn serials_become_der_integers() {
-        let h = |s: &str| hex::encode(serial_integer(s).unwrap());
+        let h = |s: &str| hex::encode(serial_integer(&parse_serial(s).unwrap()).unwrap());
         assert_eq!(h("1001"), "02021001");
         assert_eq!(h("10:01"), "02021001");
         assert_eq!(h("8001"), "0203008001");
         assert_eq!(h("00:80:01"), "0203008001");
+        assert_eq!(h("0x10"), "020110");
+        assert_eq!(h("801"), "02020801");
         assert_eq!(h("0000"), "020100");
         assert_eq!(h("02"), "020102");
-        assert!(serial_integer("").is_err());
-        assert!(serial_integer("xyz").is_err());
-    }
-
-    #[test]
-    fn integer_values_compare_by_value() {
-        assert_eq!(integer_value(&[2, 2, 0x10, 1]), &[0x10, 1]);
-        assert_eq!(integer_value(&[0, 0x10, 1]), &[0x10, 1]);
-        assert_eq!(integer_value(&[2, 3, 0, 0x80, 1]), &[0x80, 1]);
+        assert_eq!(serial_integer("-1"), None);
     }
 
     #[test]
@@ -349,7 +224,7 @@ mod tests {
         };
         assert_eq!(f.template(), vec![Attribute::Label(b"x".to_vec())]);
         assert!(!f.certificates_only());
-        f.serial_from_hex("1001").unwrap();
+        f.item.serial = Some(parse_serial("1001").unwrap());
         assert_eq!(
             f.template(),
             vec![
@@ -364,11 +239,12 @@ mod tests {
     }
 
     #[test]
-    fn filter_values_are_checked() {
+    fn names_the_template_cannot_hold_are_left_to_the_item_filter() {
         let mut f = Filter::default();
-        assert!(f.spki_from_hex("abcd").is_err());
-        assert!(f.thumbprint_from_text("sha1:abcd").is_err());
-        assert!(f.subject_from_rfc4514("C=USA").is_err());
-        assert!(f.subject_from_rfc4514("CN=x,C=US").is_ok());
+        f.item.subject = Some("/CN=x/O=Example".into());
+        assert!(f.certificates_only());
+        assert_eq!(f.subject_der(), None);
+        f.item.subject = Some("CN=x,C=US".into());
+        assert!(f.subject_der().is_some());
     }
 }

@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::token::rv::TokenError;
+use crate::token::error::TokenError;
 use crate::token::uri::Pkcs11Uri;
 
 /// Where p11-kit's configuration lives. [`ConfigDirs::system`] gives the standard places;

@@ -3,7 +3,8 @@
 
 use serde::Serialize;
 
-use crate::token::rv::TokenError;
+use crate::token::error::TokenError;
+use crate::token::info::version;
 use crate::token::session::{Module, SlotSummary, TokenSummary};
 use crate::token::SelectedToken;
 
@@ -67,10 +68,6 @@ pub struct MechanismReport {
 pub const MECHANISMS_NOTE: &str = "names are the PKCS#11 CKM_ constants; a vendor's mechanism is \
      CKM_VENDOR_DEFINED+0x..., a value with no standard name CKM_0x...; through p11-kit-proxy \
      the list comes from cryptoki 0.12, which leaves out the mechanisms it cannot name";
-
-pub(crate) fn version((major, minor): (u8, u8)) -> String {
-    format!("{major}.{minor}")
-}
 
 /// `C_GetInfo` of a loaded module.
 pub fn module(module: &Module) -> Result<ModuleReport, TokenError> {

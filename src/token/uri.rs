@@ -296,10 +296,9 @@ fn parse_library_version(raw: &str) -> Result<(u8, u8), UriError> {
 impl Pkcs11Uri {
     /// Parses a `pkcs11:` URI. See the module documentation for the rules.
     pub fn parse(input: &str) -> Result<Pkcs11Uri, UriError> {
-        let rest = input
-            .get(..7)
-            .filter(|scheme| scheme.eq_ignore_ascii_case("pkcs11:"))
-            .and_then(|_| input.get(7..))
+        let rest = Some(input)
+            .filter(|i| crate::input::is_pkcs11_uri(i))
+            .and_then(|i| i.get(7..))
             .ok_or(UriError::NotPkcs11)?;
         // '?' cannot appear unencoded in the path, so the first one starts the query.
         let (path, query) = match rest.split_once('?') {
@@ -592,7 +591,10 @@ pub fn redact(text: &str) -> String {
                 .filter(|n| !mentions_pin_value(n))
                 .unwrap_or("pin-value");
             // The scheme stays visible when the PIN is in the first attribute.
-            if let Some(scheme) = piece.get(..7).filter(|s| s.eq_ignore_ascii_case("pkcs11:")) {
+            if let Some(scheme) = piece
+                .get(..7)
+                .filter(|_| crate::input::is_pkcs11_uri(piece))
+            {
                 if !mentions_pin_value(scheme) && name == "pin-value" {
                     out.push_str(scheme);
                 }

@@ -1,0 +1,1088 @@
+//! Chain building and path checking over the certificates of one run plus trust anchors.
+//!
+//! Owns the answer to "is this bundle a complete, valid chain at time T, and what is wrong
+//! with it": it builds the best path from each leaf to an anchor (backtracking through
+//! cross-signed alternatives) from every input certificate that issued no other input, and
+//! checks each path as RFC 5280 §6.1 says (signatures, validity, CA flags, keyCertSign,
+//! path length, critical extensions, name constraints, the policy tree), plus what the
+//! run asks of the leaf ([`Options`]: host name, purpose, depth, the webpki profile). Each
+//! failure is a [`Problem`] with a stable code and its clause. It describes the bundle
+//! (order, duplicates, unneeded certificates, missing issuer). It never reads files, never
+//! uses the network and never prints: the report is data for the renderers.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use crate::dn;
+use crate::fingerprint::HashAlg;
+use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
+use crate::name_constraints::{self, Violation};
+use crate::policy;
+use crate::validation::{self, Profile};
+use crate::verify::{self, Verdict};
+
+pub use crate::validation::{Options, Problem};
+
+/// Where the trust anchors came from; serialized as `anchors`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Anchors {
+    /// `--roots FILE`: every certificate of the file is an anchor (OpenSSL's
+    /// `-partial_chain`: an intermediate there ends the chain too).
+    Roots,
+    /// `--roots system`: the operating system's trust store.
+    System,
+    /// No `--roots`: a self-signed certificate among the inputs ends the chain.
+    Input,
+}
+
+/// Validity of one certificate at the time asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Validity {
+    /// notBefore ≤ time ≤ notAfter.
+    Valid,
+    /// time > notAfter.
+    Expired,
+    /// time < notBefore.
+    NotYetValid,
+}
+
+/// One certificate of a built chain, leaf first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    /// Run-wide number of the certificate (inputs first, then roots).
+    pub item: usize,
+    /// Where it came from.
+    pub source: Source,
+    /// `input` or `roots`.
+    pub from: &'static str,
+    /// Subject, RFC 4514.
+    pub subject: String,
+    /// Issuer, RFC 4514.
+    pub issuer: String,
+    /// Serial, lower hex.
+    pub serial: String,
+    /// Subject key identifier, lower hex.
+    pub subject_key_id: Option<String>,
+    /// Authority key identifier, lower hex.
+    pub authority_key_id: Option<String>,
+    /// Start of validity.
+    pub not_before: Timestamp,
+    /// End of validity.
+    pub not_after: Timestamp,
+    /// Validity at the time asked about.
+    pub validity: Validity,
+    /// basicConstraints cA, `None` when the extension is absent.
+    pub ca: Option<bool>,
+    /// basicConstraints pathLenConstraint.
+    pub path_len: Option<u32>,
+    /// keyUsage bits, `None` when the extension is absent.
+    pub key_usage: Option<Vec<String>>,
+    /// Signature algorithm name.
+    pub signature_algorithm: String,
+    /// Check of this certificate's signature with the next link's key: `verified`,
+    /// `invalid`, `not checked: <what>`; for the last link `trust anchor`, `self-signed`
+    /// (with the self-signature's verdict) or `no issuer`.
+    pub signature: String,
+    /// Whether this certificate is a trust anchor.
+    pub anchor: bool,
+    /// What is wrong with this link (code, words, clause); empty when nothing is.
+    pub problems: Vec<Problem>,
+}
+
+/// The issuer a chain needs and does not have.
+#[derive(Debug, Clone, Serialize)]
+pub struct Missing {
+    /// The issuer name the last certificate names, RFC 4514.
+    pub issuer: String,
+    /// Its authority key identifier, lower hex.
+    pub authority_key_id: Option<String>,
+    /// caIssuers URLs from its AIA extension (never fetched).
+    pub ca_issuers: Vec<String>,
+}
+
+/// Another certificate that also issued one of the chain's certificates (a cross-signed
+/// or re-issued CA certificate).
+#[derive(Debug, Clone, Serialize)]
+pub struct Alternative {
+    /// Position in `links` of the certificate it also issued.
+    pub position: usize,
+    /// Run-wide number of the alternative issuer.
+    pub item: usize,
+    /// Its subject.
+    pub subject: String,
+    /// Its issuer: what makes it an alternative.
+    pub issuer: String,
+}
+
+/// One chain, from a leaf as far towards an anchor as the certificates allow.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chain {
+    /// Ends at a trust anchor and every link checks out at the time asked about.
+    pub complete: bool,
+    /// The path is valid: the same as `complete` (the name the validation JSON uses).
+    pub valid: bool,
+    /// Leaf first.
+    pub links: Vec<Link>,
+    /// The top of the chain is a self-signed root that was among the inputs.
+    pub root_included: bool,
+    /// The issuer that is needed and absent.
+    pub missing: Option<Missing>,
+    /// The user-constrained policy set of RFC 5280 §6.1.6 (dotted OIDs, `2.5.29.32.0` for
+    /// anyPolicy); absent when no certificate of the path has a policy extension and no
+    /// policy option was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policies: Option<Vec<String>>,
+    /// Other issuers that also verify a link (at most [`MAX_ALTERNATIVES`] per link).
+    pub alternatives: Vec<Alternative>,
+    /// Certificates with a link's issuer name that were not looked at as alternatives
+    /// (past [`MAX_ALTERNATIVE_CANDIDATES`] per link or [`MAX_ALTERNATIVES`] found); absent
+    /// from JSON when 0.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub alternatives_not_listed: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
+/// An input certificate that is a byte-for-byte copy of an earlier one.
+#[derive(Debug, Clone, Serialize)]
+pub struct Duplicate {
+    /// The copy.
+    pub item: usize,
+    /// The first occurrence.
+    pub duplicate_of: usize,
+}
+
+/// Order of the input certificates as given and as the chains need them.
+#[derive(Debug, Clone, Serialize)]
+pub struct Order {
+    /// Input certificates (without duplicates) in the order given.
+    pub given: Vec<usize>,
+    /// The input certificates of the chains, leaf first, chain after chain.
+    pub built: Vec<usize>,
+    /// Whether the chain members were given in the built order.
+    pub in_order: bool,
+}
+
+/// Everything `certscope chain` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// The time validity was checked at.
+    pub at: Timestamp,
+    /// Where the anchors came from.
+    pub anchors: Anchors,
+    /// Every chain is complete (and there is at least one).
+    pub complete: bool,
+    /// The same as `complete`: every path is valid.
+    pub valid: bool,
+    /// The rules applied (`rfc5280` or `webpki`).
+    pub profile: Profile,
+    /// One chain per leaf.
+    pub chains: Vec<Chain>,
+    /// Order as given vs as built.
+    pub order: Order,
+    /// Input certificates that are in no chain.
+    pub unneeded: Vec<usize>,
+    /// Input certificates given more than once.
+    pub duplicates: Vec<Duplicate>,
+    /// Limits the run reached, each said once (the signature-check budget); absent from
+    /// JSON when empty.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
+}
+
+/// A certificate taking part: its item, decoded fields and where it came from.
+struct Node<'a> {
+    number: usize,
+    item: &'a Item,
+    cert: &'a Certificate,
+    der: &'a [u8],
+    spki: &'a [u8],
+    from_roots: bool,
+    subject: dn::NameKey,
+    issuer: dn::NameKey,
+}
+
+/// How good a path is, compared lexicographically: (complete, ends at an anchor, verified
+/// links, certificates valid at the time, shorter is better).
+type Score = (bool, bool, usize, usize, i64);
+
+/// Cap on the paths tried per leaf; real PKIs need a handful.
+const MAX_PATHS: usize = 256;
+/// Longest chain considered.
+const MAX_DEPTH: usize = 12;
+/// Certificates considered as issuers of one certificate (building and alternatives);
+/// the rest of a crowd of same-name CAs is counted as not listed.
+pub const MAX_ISSUERS: usize = 64;
+/// Alternative issuers listed per link; real cross-signing gives one or two.
+pub const MAX_ALTERNATIVES: usize = 4;
+/// Certificates with a link's issuer name looked at as alternatives, per link (each may
+/// cost a signature check).
+pub const MAX_ALTERNATIVE_CANDIDATES: usize = 32;
+/// Signature checks per run: at least this many, or [`CHECKS_PER_CERTIFICATE`] per
+/// certificate when that is more, so the work is linear in the input (1,000 same-name CAs
+/// and 1,000 leaves would otherwise cost a million checks).
+pub const MIN_SIGNATURE_CHECKS: usize = 10_000;
+/// See [`MIN_SIGNATURE_CHECKS`].
+pub const CHECKS_PER_CERTIFICATE: usize = 4;
+
+struct Builder<'a> {
+    nodes: Vec<Node<'a>>,
+    anchors: Anchors,
+    anchor_ders: HashSet<&'a [u8]>,
+    at: OffsetDateTime,
+    by_subject: HashMap<dn::NameKey, Vec<usize>>,
+    /// By subject and subject key identifier: an issuer lookup costs what it returns, not
+    /// the number of certificates with the name (1,000 same-name CAs).
+    by_subject_ski: HashMap<(dn::NameKey, Option<&'a str>), Vec<usize>>,
+    /// By child and issuer key: copies and re-issues of an issuer share the check.
+    verdicts: HashMap<(usize, &'a [u8]), Verdict>,
+    checks_left: usize,
+    checks_skipped: usize,
+    opts: &'a Options,
+    /// Name-constraint problems by (constraining CA, certificate below, is the leaf): a
+    /// pair costs names × subtrees once, however many candidate paths share it.
+    nc_cache: HashMap<(usize, usize, bool), Vec<Problem>>,
+}
+
+/// Builds and checks chains with the default [`Options`] (RFC 5280, no leaf requirements).
+/// `inputs` and `roots` are numbered consecutively (inputs from 0, then roots); items that
+/// are not decoded certificates are ignored. `anchors` says how `roots` is to be read (with
+/// [`Anchors::Input`], `roots` should be empty).
+pub fn build(inputs: &[Item], roots: &[Item], anchors: Anchors, at: OffsetDateTime) -> Report {
+    build_with(inputs, roots, anchors, at, &Options::default())
+}
+
+/// [`build`] with the requirements of `opts` checked on every path.
+pub fn build_with(
+    inputs: &[Item],
+    roots: &[Item],
+    anchors: Anchors,
+    at: OffsetDateTime,
+    opts: &Options,
+) -> Report {
+    let mut nodes = Vec::new();
+    let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
+    let mut duplicates = Vec::new();
+    let mut given = Vec::new();
+    let mut anchor_ders: HashSet<&[u8]> = HashSet::new();
+    let all = inputs
+        .iter()
+        .map(|i| (i, false))
+        .chain(roots.iter().map(|i| (i, true)));
+    for (number, (item, from_roots)) in all.enumerate() {
+        let (Body::Certificate(cert), Some(der), Some(spki)) =
+            (&item.body, item.der.as_deref(), item.spki_der.as_deref())
+        else {
+            continue;
+        };
+        if from_roots {
+            anchor_ders.insert(der);
+        }
+        let digest = HashAlg::Sha256.digest(der);
+        if let Some(&first) = seen.get(&digest) {
+            // A root that is also an input is the input's certificate (root included); an
+            // input given twice is a duplicate.
+            if !from_roots {
+                duplicates.push(Duplicate {
+                    item: number,
+                    duplicate_of: first,
+                });
+            }
+            continue;
+        }
+        seen.insert(digest, number);
+        if !from_roots {
+            given.push(number);
+        }
+        nodes.push(Node {
+            number,
+            item,
+            cert,
+            der,
+            spki,
+            from_roots,
+            subject: dn::name_key(&cert.subject),
+            issuer: dn::name_key(&cert.issuer),
+        });
+    }
+    let mut by_subject: HashMap<dn::NameKey, Vec<usize>> = HashMap::new();
+    let mut by_subject_ski: HashMap<(dn::NameKey, Option<&str>), Vec<usize>> = HashMap::new();
+    for (i, n) in nodes.iter().enumerate() {
+        by_subject.entry(n.subject.clone()).or_default().push(i);
+        by_subject_ski
+            .entry((n.subject.clone(), n.cert.subject_key_id.as_deref()))
+            .or_default()
+            .push(i);
+    }
+    let checks_left = MIN_SIGNATURE_CHECKS.max(nodes.len().saturating_mul(CHECKS_PER_CERTIFICATE));
+    let mut b = Builder {
+        nodes,
+        anchors,
+        anchor_ders,
+        at,
+        by_subject,
+        by_subject_ski,
+        verdicts: HashMap::new(),
+        checks_left,
+        checks_skipped: 0,
+        opts,
+        nc_cache: HashMap::new(),
+    };
+    let leaves = b.leaves();
+    let mut chains = Vec::new();
+    let mut used: HashSet<usize> = HashSet::new();
+    // Every path first, then their descriptions: looking for alternative issuers must not
+    // spend the signature-check budget that the paths of later leaves need.
+    let paths: Vec<Vec<usize>> = leaves.into_iter().map(|l| b.best_path(l)).collect();
+    for path in paths {
+        used.extend(path.iter().copied());
+        chains.push(b.describe(&path));
+    }
+    let node_number = |i: usize| b.nodes.get(i).map(|n| n.number);
+    let built: Vec<usize> = chains
+        .iter()
+        .flat_map(|c| c.links.iter().filter(|l| l.from == "input").map(|l| l.item))
+        .collect();
+    let members: HashSet<usize> = built.iter().copied().collect();
+    let given_members: Vec<usize> = given
+        .iter()
+        .copied()
+        .filter(|n| members.contains(n))
+        .collect();
+    let unneeded = b
+        .nodes
+        .iter()
+        .enumerate()
+        .filter(|(i, n)| !n.from_roots && !used.contains(i))
+        .filter_map(|(i, _)| node_number(i))
+        .collect();
+    let mut notes = Vec::new();
+    if b.checks_skipped > 0 {
+        notes.push(format!(
+            "this run's budget of {} signature checks was spent; {} more were not made \
+             (a link that needed one says \"not checked\"; an alternative issuer that \
+             needed one is not listed)",
+            crate::relate::thousands(checks_left),
+            crate::relate::thousands(b.checks_skipped)
+        ));
+    }
+    let complete = !chains.is_empty() && chains.iter().all(|c| c.complete);
+    Report {
+        notes,
+        at: Timestamp(at),
+        anchors,
+        complete,
+        valid: complete,
+        profile: opts.profile,
+        order: Order {
+            in_order: given_members == built,
+            given,
+            built,
+        },
+        chains,
+        unneeded,
+        duplicates,
+    }
+}
+
+impl<'a> Builder<'a> {
+    fn node(&self, i: usize) -> Option<&Node<'a>> {
+        self.nodes.get(i)
+    }
+
+    fn self_signed(&self, i: usize) -> bool {
+        self.node(i)
+            .is_some_and(|n| n.subject == n.issuer && n.cert.self_signed)
+    }
+
+    fn is_anchor(&self, i: usize) -> bool {
+        let Some(n) = self.node(i) else { return false };
+        match self.anchors {
+            Anchors::Roots | Anchors::System => self.anchor_ders.contains(n.der),
+            Anchors::Input => self.self_signed(i),
+        }
+    }
+
+    /// Certificates whose subject is `i`'s issuer and whose SKI fits `i`'s AKI, in input
+    /// order, at most [`MAX_ISSUERS`] of them.
+    fn issuers(&self, i: usize) -> Vec<usize> {
+        // Each list is in input order; the first MAX_ISSUERS + 1 of each are enough for
+        // the first MAX_ISSUERS of their union.
+        let mut out: Vec<usize> = self
+            .issuer_lists(i)
+            .into_iter()
+            .flat_map(|l| l.iter().copied().filter(|&p| p != i).take(MAX_ISSUERS))
+            .collect();
+        out.sort_unstable();
+        out.truncate(MAX_ISSUERS);
+        out
+    }
+
+    /// How many certificates [`Self::issuers`] would return without its cap.
+    fn issuer_count(&self, i: usize) -> usize {
+        self.issuer_lists(i)
+            .into_iter()
+            .map(|l| l.len() - usize::from(l.binary_search(&i).is_ok()))
+            .sum()
+    }
+
+    /// The index lists holding `i`'s possible issuers (each sorted, disjoint).
+    fn issuer_lists(&self, i: usize) -> Vec<&Vec<usize>> {
+        let Some(n) = self.node(i) else {
+            return Vec::new();
+        };
+        match n.cert.authority_key_id.as_deref() {
+            // An AKI fits the same SKI, or no SKI at all.
+            Some(aki) => [
+                self.by_subject_ski.get(&(n.issuer.clone(), Some(aki))),
+                self.by_subject_ski.get(&(n.issuer.clone(), None)),
+            ]
+            .into_iter()
+            .flatten()
+            .collect(),
+            None => self.by_subject.get(&n.issuer).into_iter().collect(),
+        }
+    }
+
+    fn verdict(&mut self, child: usize, parent: usize) -> Verdict {
+        let (Some(c), Some(p)) = (self.node(child), self.node(parent)) else {
+            return Verdict::Invalid;
+        };
+        let (der, spki) = (c.der, p.spki);
+        if let Some(v) = self.verdicts.get(&(child, spki)) {
+            return v.clone();
+        }
+        if self.checks_left == 0 {
+            // Not cached: the count of skipped checks is what the note reports.
+            self.checks_skipped += 1;
+            return Verdict::NotChecked("over this run's signature-check budget".to_string());
+        }
+        self.checks_left -= 1;
+        let v = verify::verify(der, spki);
+        self.verdicts.insert((child, spki), v.clone());
+        v
+    }
+
+    /// The certificates paths start from: every input certificate that no other input
+    /// names as its issuer (by name, and by key identifier where both have one), in input
+    /// order; the verdict of each is then independent of the input order. When every input
+    /// issued another (a ring of cross-signs), every input starts a path.
+    ///
+    /// Counted without [`MAX_ISSUERS`]: a crowd of same-name CAs past the cap must not
+    /// turn into a crowd of paths. Linear in the inputs.
+    fn leaves(&self) -> Vec<usize> {
+        let inputs: Vec<usize> = (0..self.nodes.len())
+            .filter(|&i| self.node(i).is_some_and(|n| !n.from_roots))
+            .collect();
+        // Children by the issuer name they give, and by (issuer name, AKI).
+        let mut by_name: HashMap<&dn::NameKey, usize> = HashMap::new();
+        let mut by_name_no_aki: HashMap<&dn::NameKey, usize> = HashMap::new();
+        let mut by_name_aki: HashMap<(&dn::NameKey, &str), usize> = HashMap::new();
+        for n in inputs.iter().filter_map(|&i| self.node(i)) {
+            *by_name.entry(&n.issuer).or_default() += 1;
+            match n.cert.authority_key_id.as_deref() {
+                Some(aki) => *by_name_aki.entry((&n.issuer, aki)).or_default() += 1,
+                None => *by_name_no_aki.entry(&n.issuer).or_default() += 1,
+            }
+        }
+        let issued_another = |n: &Node<'_>| {
+            let ski = n.cert.subject_key_id.as_deref();
+            let children = match ski {
+                None => by_name.get(&n.subject).copied().unwrap_or(0),
+                Some(ski) => {
+                    by_name_no_aki.get(&n.subject).copied().unwrap_or(0)
+                        + by_name_aki.get(&(&n.subject, ski)).copied().unwrap_or(0)
+                }
+            };
+            // A certificate that names itself as issuer is one of the children counted.
+            let itself = n.issuer == n.subject
+                && match (ski, n.cert.authority_key_id.as_deref()) {
+                    (Some(s), Some(a)) => s == a,
+                    _ => true,
+                };
+            children > usize::from(itself)
+        };
+        let starts: Vec<usize> = inputs
+            .iter()
+            .copied()
+            .filter(|&i| self.node(i).is_some_and(|n| !issued_another(n)))
+            .collect();
+        if starts.is_empty() {
+            inputs
+        } else {
+            starts
+        }
+    }
+
+    fn validity(&self, i: usize) -> Validity {
+        match self.node(i) {
+            Some(n) if self.at < n.cert.not_before.0 => Validity::NotYetValid,
+            Some(n) if self.at > n.cert.not_after.0 => Validity::Expired,
+            _ => Validity::Valid,
+        }
+    }
+
+    /// Depth-first search over issuer choices, keeping the best path by [`Self::score`].
+    fn best_path(&mut self, leaf: usize) -> Vec<usize> {
+        let mut best: Option<(Score, Vec<usize>)> = None;
+        let mut path = vec![leaf];
+        let mut budget = MAX_PATHS;
+        self.search(&mut path, &mut best, &mut budget);
+        best.map(|(_, p)| p).unwrap_or_else(|| vec![leaf])
+    }
+
+    fn search(
+        &mut self,
+        path: &mut Vec<usize>,
+        best: &mut Option<(Score, Vec<usize>)>,
+        budget: &mut usize,
+    ) {
+        let Some(&top) = path.last() else { return };
+        if *budget == 0 {
+            return;
+        }
+        let candidates: Vec<usize> = if self.is_anchor(top) || path.len() >= MAX_DEPTH {
+            Vec::new()
+        } else {
+            self.issuers(top)
+                .into_iter()
+                .filter(|c| !path.contains(c))
+                .collect()
+        };
+        if candidates.is_empty() {
+            *budget -= 1;
+            let score = self.score(path);
+            if best.as_ref().is_none_or(|(s, _)| score > *s) {
+                *best = Some((score, path.clone()));
+            }
+            return;
+        }
+        for c in candidates {
+            path.push(c);
+            self.search(path, best, budget);
+            path.pop();
+            if best.as_ref().is_some_and(|(s, _)| s.0) {
+                // A complete path is found; alternatives are reported separately.
+                return;
+            }
+        }
+    }
+
+    fn score(&mut self, path: &[usize]) -> Score {
+        let anchored = path.last().is_some_and(|&t| self.is_anchor(t));
+        let mut verified = 0;
+        for pair in path.windows(2) {
+            if let [c, p] = pair {
+                if self.verdict(*c, *p) == Verdict::Verified {
+                    verified += 1;
+                }
+            }
+        }
+        let valid = path
+            .iter()
+            .filter(|&&i| self.validity(i) == Validity::Valid)
+            .count();
+        let problems = self.problems(path).iter().map(Vec::len).sum::<usize>();
+        let len = i64::try_from(path.len()).unwrap_or(i64::MAX);
+        (anchored && problems == 0, anchored, verified, valid, -len)
+    }
+
+    /// Per-link problems of a path (same length as `path`), leaf first.
+    fn problems(&mut self, path: &[usize]) -> Vec<Vec<Problem>> {
+        let mut out: Vec<Vec<Problem>> = vec![Vec::new(); path.len()];
+        let opts = self.opts;
+        let webpki = opts.profile == Profile::Webpki;
+        for (pos, &i) in path.iter().enumerate() {
+            let Some(n) = self.node(i) else { continue };
+            let cert = n.cert;
+            let mut p = Vec::new();
+            match self.validity(i) {
+                Validity::Valid => {}
+                Validity::Expired => p.push(Problem::new(
+                    "expired",
+                    format!("expired on {}", cert.not_after),
+                )),
+                Validity::NotYetValid => p.push(Problem::new(
+                    "not-yet-valid",
+                    format!("not valid before {}", cert.not_before),
+                )),
+            }
+            let anchor = self.is_anchor(i);
+            // A trust anchor is input to the algorithm, not a certificate of the path
+            // (§6.1.1 (d)): its extensions are not processed.
+            if !anchor {
+                p.extend(validation::unknown_critical(cert, pos == 0));
+                if webpki {
+                    p.extend(validation::webpki(cert, pos == 0));
+                }
+            }
+            if pos == 0 {
+                p.extend(validation::leaf(cert, opts));
+            }
+            if pos > 0 {
+                p.extend(self.ca_problems(path, pos));
+            }
+            if let Some(max) = opts.max_depth {
+                // Intermediates are the certificates between the leaf and the top.
+                if max.checked_add(1) == Some(pos) && pos + 1 < path.len() {
+                    let count = path.len() - 2;
+                    p.push(Problem::new(
+                        "max-depth-exceeded",
+                        format!(
+                            "{count} intermediate certificates; --max-depth allows {max} \
+                             (this is the first one too many)"
+                        ),
+                    ));
+                }
+            }
+            if let Some(&parent) = path.get(pos + 1) {
+                match self.verdict(i, parent) {
+                    Verdict::Verified => {}
+                    Verdict::Invalid => p.push(Problem::new(
+                        "signature-invalid",
+                        "signature does not verify with the issuer's key",
+                    )),
+                    Verdict::NotChecked(what) => p.push(Problem::new(
+                        "signature-not-checked",
+                        format!("signature not checked: {what}"),
+                    )),
+                }
+            } else if !anchor {
+                if self.self_signed(i) {
+                    p.push(Problem::new(
+                        "untrusted-root",
+                        match self.anchors {
+                            Anchors::Input => "self-signed but not trusted",
+                            _ => "self-signed root that is not among the trusted roots",
+                        },
+                    ));
+                } else {
+                    p.push(Problem::new("issuer-not-found", "issuer not found"));
+                }
+            }
+            if let Some(slot) = out.get_mut(pos) {
+                slot.extend(p);
+            }
+            // This CA's name constraints bind every certificate below it.
+            if pos > 0 {
+                self.name_constraint_problems(path, pos, &mut out);
+            }
+        }
+        if let Some((_, problems)) = self.policy(path) {
+            for (pos, p) in problems {
+                if let Some(slot) = out.get_mut(pos) {
+                    slot.push(p);
+                }
+            }
+        }
+        out
+    }
+
+    /// Policy processing over the path without its anchor (RFC 5280 §6.1.2–§6.1.5), with
+    /// the problems by position in `path`; `None` when no certificate has a policy
+    /// extension and no policy option was given (nothing to say).
+    fn policy(&self, path: &[usize]) -> Option<(policy::PolicyResult, Vec<(usize, Problem)>)> {
+        let anchored = path.last().is_some_and(|&t| self.is_anchor(t));
+        let end = path.len().saturating_sub(usize::from(anchored));
+        // The certificate next to the anchor first, the leaf last.
+        let positions: Vec<usize> = (0..end).rev().collect();
+        let certs: Vec<&Certificate> = positions
+            .iter()
+            .filter_map(|&pos| path.get(pos).and_then(|&i| self.node(i)).map(|n| n.cert))
+            .collect();
+        let o = &self.opts.policy;
+        let asked =
+            !o.initial.is_empty() || o.require_explicit || o.inhibit_mapping || o.inhibit_any;
+        let present = certs.iter().any(|c| {
+            ["2.5.29.32", "2.5.29.33", "2.5.29.36", "2.5.29.54"]
+                .iter()
+                .any(|oid| c.extension(oid).is_some())
+        });
+        if !asked && !present {
+            return None;
+        }
+        let (result, problems) = policy::process(&certs, o);
+        let problems = problems
+            .into_iter()
+            .filter_map(|(idx, p)| positions.get(idx).map(|&pos| (pos, p)))
+            .collect();
+        Some((result, problems))
+    }
+
+    /// What RFC 5280 §6.1.4 requires of the issuer at `pos` (> 0) of `path`.
+    fn ca_problems(&self, path: &[usize], pos: usize) -> Vec<Problem> {
+        let mut p = Vec::new();
+        let Some(&i) = path.get(pos) else { return p };
+        let Some(cert) = self.node(i).map(|n| n.cert) else {
+            return p;
+        };
+        // §6.1.4 (k): an issuer must be a CA; OpenSSL still accepts a version 1
+        // certificate as a trust anchor, and so do we.
+        let v1_anchor = self.is_anchor(i) && cert.version == 1;
+        if !cert.is_ca() && !v1_anchor {
+            p.push(Problem::new(
+                "not-a-ca",
+                match cert.basic_constraints() {
+                    Some(_) => "not a CA (basicConstraints cA is not set)",
+                    None => "not a CA (no basicConstraints extension)",
+                },
+            ));
+        }
+        if let Some(ku) = cert.key_usage() {
+            if !ku.iter().any(|k| k == "keyCertSign") {
+                p.push(Problem::new(
+                    "no-key-cert-sign",
+                    "keyUsage lacks keyCertSign",
+                ));
+            }
+        }
+        if let Some(max) = cert.basic_constraints().and_then(|b| b.path_len) {
+            // §6.1.4 (l)/(m): non-self-issued intermediates below this CA.
+            let below = path
+                .get(1..pos)
+                .unwrap_or(&[])
+                .iter()
+                .filter(|&&j| self.node(j).is_some_and(|n| !n.cert.self_issued()))
+                .count();
+            if u32::try_from(below).unwrap_or(u32::MAX) > max {
+                p.push(Problem::new(
+                    "path-length-exceeded",
+                    format!(
+                        "path length constraint {max} exceeded: {below} CA certificate{} below it",
+                        if below == 1 { "" } else { "s" }
+                    ),
+                ));
+            }
+        }
+        p
+    }
+
+    /// Applies the name constraints of the CA at `pos` to the certificates below it
+    /// (§6.1.3 (b), (c)); a self-issued certificate that is not the leaf is exempt.
+    fn name_constraint_problems(&mut self, path: &[usize], pos: usize, out: &mut [Vec<Problem>]) {
+        let Some(&ca_index) = path.get(pos) else {
+            return;
+        };
+        for (j, &below) in path.iter().enumerate().take(pos) {
+            let key = (ca_index, below, j == 0);
+            let found = match self.nc_cache.get(&key) {
+                Some(p) => p.clone(),
+                None => {
+                    let p = self.name_constraint_pair(ca_index, below, j == 0);
+                    self.nc_cache.insert(key, p.clone());
+                    p
+                }
+            };
+            if let Some(slot) = out.get_mut(j) {
+                slot.extend(found);
+            }
+        }
+    }
+
+    /// The problems the name constraints of `ca` give `below` (the leaf when `leaf`).
+    fn name_constraint_pair(&self, ca: usize, below: usize, leaf: bool) -> Vec<Problem> {
+        let mut found = Vec::new();
+        let (Some(ca), Some(n)) = (self.node(ca), self.node(below)) else {
+            return found;
+        };
+        let Some(ExtValue::NameConstraints(nc)) = ca.cert.extension("2.5.29.30").map(|e| &e.value)
+        else {
+            return found;
+        };
+        if !leaf && n.cert.self_issued() {
+            return found;
+        }
+        let cn_as_dns = self.opts.profile == Profile::Webpki;
+        let names = name_constraints::subject_names(
+            &n.cert.subject,
+            n.cert.subject_alt_names(),
+            cn_as_dns && leaf,
+        );
+        for v in name_constraints::check(nc, &names) {
+            found.push(match v {
+                Violation::NotPermitted(name) => Problem::new(
+                    "name-not-permitted",
+                    format!(
+                        "{} {} is outside the permitted {} subtrees of {}",
+                        form(name.kind),
+                        name.value,
+                        form(name.kind),
+                        ca.cert.subject
+                    ),
+                ),
+                Violation::Excluded(name, base) => Problem::new(
+                    "name-excluded",
+                    format!(
+                        "{} {} is within the excluded subtree {} of {}",
+                        form(name.kind),
+                        name.value,
+                        base.value,
+                        ca.cert.subject
+                    ),
+                ),
+            });
+        }
+        found
+    }
+
+    fn describe(&mut self, path: &[usize]) -> Chain {
+        let problems = self.problems(path);
+        let mut links = Vec::new();
+        let mut alternatives = Vec::new();
+        let mut alternatives_not_listed = 0;
+        for (pos, &i) in path.iter().enumerate() {
+            let parent = path.get(pos + 1).copied();
+            let signature = match parent {
+                Some(p) => self.verdict(i, p).describe(),
+                None if self.self_signed(i) => {
+                    let own = self.verdict(i, i).describe();
+                    if self.is_anchor(i) {
+                        format!("trust anchor (self-signed, {own})")
+                    } else {
+                        format!("self-signed ({own})")
+                    }
+                }
+                None if self.is_anchor(i) => "trust anchor".to_string(),
+                None => "no issuer".to_string(),
+            };
+            if let Some(p) = parent {
+                let candidates: Vec<usize> =
+                    self.issuers(i).into_iter().filter(|&a| a != p).collect();
+                let mut listed = 0;
+                let mut looked = 0;
+                for &alt in &candidates {
+                    if listed >= MAX_ALTERNATIVES || looked >= MAX_ALTERNATIVE_CANDIDATES {
+                        break;
+                    }
+                    looked += 1;
+                    if self.verdict(i, alt) == Verdict::Verified {
+                        if let Some(a) = self.node(alt) {
+                            listed += 1;
+                            alternatives.push(Alternative {
+                                position: pos,
+                                item: a.number,
+                                subject: a.cert.subject.clone(),
+                                issuer: a.cert.issuer.clone(),
+                            });
+                        }
+                    }
+                }
+                // The parent and those looked at are accounted for; the rest is counted.
+                alternatives_not_listed += self.issuer_count(i).saturating_sub(1 + looked);
+            }
+            let validity = self.validity(i);
+            let anchor = self.is_anchor(i);
+            let Some(n) = self.node(i) else { continue };
+            let c = n.cert;
+            links.push(Link {
+                item: n.number,
+                source: n.item.source.clone(),
+                from: if n.from_roots { "roots" } else { "input" },
+                subject: c.subject.clone(),
+                issuer: c.issuer.clone(),
+                serial: c.serial.clone(),
+                subject_key_id: c.subject_key_id.clone(),
+                authority_key_id: c.authority_key_id.clone(),
+                not_before: c.not_before,
+                not_after: c.not_after,
+                validity,
+                ca: c.basic_constraints().map(|b| b.ca),
+                path_len: c.basic_constraints().and_then(|b| b.path_len),
+                key_usage: c.key_usage().map(<[String]>::to_vec),
+                signature_algorithm: c.signature_algorithm.clone(),
+                signature,
+                anchor,
+                problems: problems.get(pos).cloned().unwrap_or_default(),
+            });
+        }
+        let top = path.last().copied();
+        let anchored = top.is_some_and(|t| self.is_anchor(t));
+        let missing = top
+            .filter(|&t| !anchored && !self.self_signed(t))
+            .and_then(|t| self.node(t))
+            .map(|n| Missing {
+                issuer: n.cert.issuer.clone(),
+                authority_key_id: n.cert.authority_key_id.clone(),
+                ca_issuers: n.cert.ca_issuers(),
+            });
+        let root_included = top
+            .and_then(|t| self.node(t).map(|n| (t, n.from_roots)))
+            .is_some_and(|(t, from_roots)| !from_roots && self.self_signed(t));
+        let complete = anchored && links.iter().all(|l| l.problems.is_empty());
+        let policies = self.policy(path).map(|(r, _)| r.policies);
+        Chain {
+            complete,
+            valid: complete,
+            policies,
+            links,
+            root_included,
+            missing,
+            alternatives,
+            alternatives_not_listed,
+        }
+    }
+}
+
+/// The RFC 5280 name of a name form, for problem messages.
+fn form(kind: &str) -> &'static str {
+    match kind {
+        "dns" => "dNSName",
+        "ip" => "iPAddress",
+        "email" => "rfc822Name",
+        "uri" => "URI",
+        _ => "directoryName",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::items_of as items;
+
+    fn at(s: &str) -> OffsetDateTime {
+        OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+    }
+
+    const NOW: &str = "2026-01-15T12:00:00Z";
+
+    #[test]
+    fn good_chain_against_its_root() {
+        let inputs = items(include_bytes!("../../fixtures/chains/good.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete, "{r:#?}");
+        let c = &r.chains[0];
+        assert_eq!(
+            c.links.iter().map(|l| l.item).collect::<Vec<_>>(),
+            vec![0, 1, 2]
+        );
+        assert!(!c.root_included);
+        assert!(r.order.in_order);
+        assert!(r.unneeded.is_empty() && r.duplicates.is_empty());
+    }
+
+    #[test]
+    fn misordered_is_complete_but_not_in_order() {
+        let inputs = items(include_bytes!("../../fixtures/chains/misordered.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete);
+        assert_eq!(r.order.given, vec![0, 1]);
+        assert_eq!(r.order.built, vec![1, 0]);
+        assert!(!r.order.in_order);
+    }
+
+    #[test]
+    fn missing_intermediate_names_it() {
+        let inputs = items(include_bytes!(
+            "../../fixtures/chains/missing-intermediate.pem"
+        ));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(!r.complete);
+        let m = r.chains[0].missing.as_ref().unwrap();
+        assert_eq!(
+            m.issuer,
+            "CN=Certscope Chain Intermediate,O=Certscope Chains"
+        );
+        assert_eq!(
+            m.ca_issuers,
+            vec!["http://pki.example/chain-intermediate.crt"]
+        );
+    }
+
+    #[test]
+    fn root_in_the_input_is_enough_without_roots() {
+        let inputs = items(include_bytes!("../../fixtures/chains/good-with-root.pem"));
+        let r = build(&inputs, &[], Anchors::Input, at(NOW));
+        assert!(r.complete);
+        assert!(r.chains[0].root_included);
+        let r = build(
+            &items(include_bytes!("../../fixtures/chains/good.pem")),
+            &[],
+            Anchors::Input,
+            at(NOW),
+        );
+        assert!(!r.complete);
+    }
+
+    #[test]
+    fn expired_intermediate_and_time_travel() {
+        let inputs = items(include_bytes!(
+            "../../fixtures/chains/expired-intermediate.pem"
+        ));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        assert!(!build(&inputs, &roots, Anchors::Roots, at(NOW)).complete);
+        assert!(build(&inputs, &roots, Anchors::Roots, at("2020-06-01T00:00:00Z")).complete);
+    }
+
+    #[test]
+    fn cross_signed_alternative_and_backtracking() {
+        let inputs = items(include_bytes!("../../fixtures/chains/cross-signed.pem"));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert!(r.complete);
+        assert_eq!(r.chains[0].alternatives.len(), 1);
+        assert_eq!(r.chains[0].alternatives[0].item, 2);
+        let old = items(include_bytes!("../../fixtures/chains/old-root.pem"));
+        let r = build(&inputs, &old, Anchors::Roots, at(NOW));
+        assert!(r.complete, "the cross-signed path reaches the old root");
+        assert_eq!(r.chains[0].links[1].item, 2);
+    }
+
+    #[test]
+    fn pathlen_and_bad_signature_fail() {
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        for data in [
+            &include_bytes!("../../fixtures/chains/pathlen-exceeded.pem")[..],
+            &include_bytes!("../../fixtures/chains/bad-signature.pem")[..],
+        ] {
+            let r = build(&items(data), &roots, Anchors::Roots, at(NOW));
+            assert!(!r.complete);
+            assert!(r.chains[0].links.iter().any(|l| !l.problems.is_empty()));
+        }
+    }
+
+    #[test]
+    fn duplicates_and_unneeded() {
+        let inputs = items(include_bytes!(
+            "../../fixtures/chains/extra-and-duplicate.pem"
+        ));
+        let roots = items(include_bytes!("../../fixtures/chains/root.pem"));
+        let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+        assert_eq!(r.duplicates.len(), 1);
+        assert_eq!((r.duplicates[0].item, r.duplicates[0].duplicate_of), (2, 1));
+        // The unrelated old root issued no other input: it starts a path of its own, which
+        // fails (it is not a trusted root), so the run is not complete (issue 15).
+        assert!(r.chains[0].complete);
+        assert_eq!(r.chains[1].links[0].item, 3);
+        assert_eq!(r.chains[1].links[0].problems[0].code, "untrusted-root");
+        assert!(!r.complete);
+        assert!(r.unneeded.is_empty());
+    }
+
+    #[test]
+    fn every_certificate_that_issued_nothing_starts_a_path() {
+        let roots = items(include_bytes!("../../fixtures/validation/root.pem"));
+        let given = items(include_bytes!(
+            "../../fixtures/validation/two-intermediates.pem"
+        ));
+        let mut reversed = given.clone();
+        reversed.reverse();
+        for (order, inputs) in [("given", given), ("reversed", reversed)] {
+            let r = build(&inputs, &roots, Anchors::Roots, at(NOW));
+            assert_eq!(r.chains.len(), 2, "{order:?}");
+            assert!(
+                !r.complete,
+                "{order:?}: the expired CA fails in every order"
+            );
+            assert!(r.unneeded.is_empty());
+        }
+    }
+}

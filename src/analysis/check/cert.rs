@@ -1,0 +1,270 @@
+//! The lints of one certificate.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::hostname;
+use crate::model::{Certificate, ExtValue, Item};
+use crate::tlv;
+
+use super::lints::{self, Lint};
+use super::{ago, Options};
+
+pub(super) fn weak_signature(
+    alg: &str,
+    self_signed_ca: bool,
+    found: &mut Vec<(&'static Lint, String)>,
+) {
+    // A root's self-signature is never checked by relying parties, so a SHA-1 root is not
+    // a weakness (CA/B Forum BR §7.1.3.2 exempts it as well).
+    if self_signed_ca {
+        return;
+    }
+    let lower = alg.to_ascii_lowercase();
+    if lower.starts_with("md5") || lower.starts_with("md2") {
+        found.push((&lints::MD5_SIGNATURE, format!("signature algorithm {alg}")));
+    } else if lower.starts_with("sha1") || lower == "ecdsa-with-sha1" || lower == "dsa-with-sha1" {
+        found.push((&lints::SHA1_SIGNATURE, format!("signature algorithm {alg}")));
+    }
+}
+
+pub(super) fn key_size(k: &crate::model::PublicKeyInfo, found: &mut Vec<(&'static Lint, String)>) {
+    match (k.algorithm.as_str(), k.bits) {
+        ("rsa" | "rsa-pss", Some(bits)) if bits < 2048 => {
+            found.push((&lints::RSA_KEY_TOO_SMALL, format!("RSA key of {bits} bits")))
+        }
+        ("ec", Some(bits)) if bits < 256 => found.push((
+            &lints::EC_KEY_TOO_SMALL,
+            format!(
+                "EC key on {} ({bits} bits)",
+                k.curve.as_deref().unwrap_or("an unnamed curve")
+            ),
+        )),
+        _ => {}
+    }
+}
+
+/// End-entity TLS server certificate: not a CA, and serverAuth (or anyExtendedKeyUsage) in
+/// its EKU.
+pub(super) fn tls_server(c: &Certificate) -> bool {
+    !c.is_ca()
+        && c.extended_key_usage().is_some_and(|eku| {
+            eku.iter().any(|p| {
+                p == "serverAuth"
+                    || p == "anyExtendedKeyUsage"
+                    || p == "TLS Web Server Authentication"
+            })
+        })
+}
+
+pub(super) fn common_names(subject: &str) -> Vec<String> {
+    crate::dn::name_key(subject)
+        .iter()
+        .flat_map(|rdn| rdn.split('+').map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|ava| ava.strip_prefix("2.5.4.3=").map(str::to_string))
+        .collect()
+}
+
+pub(super) fn certificate(
+    item: &Item,
+    c: &Certificate,
+    opts: &Options,
+    issued_something: bool,
+    found: &mut Vec<(&'static Lint, String)>,
+) {
+    let now = opts.now;
+    if now > c.not_after.0 {
+        found.push((
+            &lints::EXPIRED,
+            format!(
+                "expired on {} ({} ago)",
+                c.not_after,
+                ago(now - c.not_after.0)
+            ),
+        ));
+    }
+    if now < c.not_before.0 {
+        found.push((
+            &lints::NOT_YET_VALID,
+            format!(
+                "not valid before {} (in {})",
+                c.not_before,
+                ago(c.not_before.0 - now)
+            ),
+        ));
+    }
+    if let Some(within) = opts.expires_within {
+        if now <= c.not_after.0 && c.not_after.0 <= now + within {
+            found.push((
+                &lints::EXPIRES_SOON,
+                format!(
+                    "expires on {} (in {})",
+                    c.not_after,
+                    ago(c.not_after.0 - now)
+                ),
+            ));
+        }
+    }
+    let ee = !c.is_ca();
+    if let (Some(host), true) = (&opts.hostname, ee) {
+        if !hostname::names_match_host(c.subject_alt_names(), host) {
+            found.push((
+                &lints::HOSTNAME_MISMATCH,
+                format!("no subjectAltName matches {host}"),
+            ));
+        }
+    }
+    if let (Some(ip), true) = (opts.ip, ee) {
+        if !hostname::names_match_ip(c.subject_alt_names(), ip) {
+            found.push((
+                &lints::IP_MISMATCH,
+                format!("no subjectAltName iPAddress is {ip}"),
+            ));
+        }
+    }
+    weak_signature(&c.signature_algorithm, c.self_signed && c.is_ca(), found);
+    key_size(&c.public_key, found);
+    if c.is_ca() {
+        match c.key_usage() {
+            None => found.push((
+                &lints::CA_WITHOUT_KEYCERTSIGN,
+                "CA:TRUE without a keyUsage extension".to_string(),
+            )),
+            Some(ku) if !ku.iter().any(|k| k == "keyCertSign") => found.push((
+                &lints::CA_WITHOUT_KEYCERTSIGN,
+                format!("CA:TRUE, keyUsage is {}", ku.join(", ")),
+            )),
+            Some(_) => {}
+        }
+        let end_entity_purpose = c.extended_key_usage().is_some_and(|eku| {
+            eku.iter().any(|p| {
+                matches!(
+                    p.as_str(),
+                    "serverAuth" | "clientAuth" | "emailProtection" | "codeSigning"
+                )
+            })
+        });
+        let host_names = c
+            .subject_alt_names()
+            .iter()
+            .any(|n| matches!(n.kind.as_str(), "dns" | "ip" | "email"));
+        if !issued_something && (end_entity_purpose || host_names) {
+            found.push((
+                &lints::LEAF_IS_CA,
+                format!(
+                    "CA:TRUE on a certificate with {} that issued nothing in this run",
+                    if end_entity_purpose {
+                        "end-entity purposes (extendedKeyUsage)"
+                    } else {
+                        "host or email names"
+                    }
+                ),
+            ));
+        }
+    }
+    if tls_server(c) {
+        let sans = c.subject_alt_names();
+        if !sans.iter().any(|n| n.kind == "dns" || n.kind == "ip") {
+            found.push((
+                &lints::SAN_MISSING,
+                "serverAuth certificate without a dNSName or iPAddress subjectAltName".to_string(),
+            ));
+        } else {
+            // A set, not a scan per commonName: 10,000 of each would be 10^8 comparisons.
+            let listed: HashSet<String> = sans
+                .iter()
+                .filter(|n| n.kind == "dns" || n.kind == "ip")
+                .map(|n| n.value.to_ascii_lowercase())
+                .collect();
+            for cn in common_names(&c.subject) {
+                if !listed.contains(&cn) {
+                    found.push((
+                        &lints::CN_NOT_IN_SAN,
+                        format!("commonName {cn:?} is not in subjectAltName"),
+                    ));
+                }
+            }
+        }
+    }
+    if c.authority_key_id.is_none() && !c.self_signed {
+        found.push((&lints::AKI_MISSING, "no authorityKeyIdentifier".to_string()));
+    }
+    if c.subject_key_id.is_none() {
+        found.push((
+            &lints::SKI_MISSING,
+            if c.is_ca() {
+                "CA certificate without subjectKeyIdentifier".to_string()
+            } else {
+                "no subjectKeyIdentifier".to_string()
+            },
+        ));
+    }
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for e in &c.extensions {
+        *seen.entry(e.oid.as_str()).or_insert(0) += 1;
+    }
+    let mut dups: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
+    dups.sort();
+    for (oid, n) in dups {
+        let name = c
+            .extensions
+            .iter()
+            .find(|e| e.oid == oid)
+            .map(|e| e.name.as_str())
+            .unwrap_or(oid);
+        found.push((
+            &lints::DUPLICATE_EXTENSION,
+            format!("{name} appears {n} times"),
+        ));
+    }
+    for e in c.extensions.iter().filter(|e| e.critical) {
+        if matches!(e.value, ExtValue::Raw(_)) {
+            found.push((
+                &lints::UNKNOWN_CRITICAL_EXTENSION,
+                format!("critical extension {} is not recognised", e.oid),
+            ));
+        }
+    }
+    if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
+        if serial.len() > 20 {
+            found.push((
+                &lints::SERIAL_TOO_LONG,
+                format!("serial is {} octets long", serial.len()),
+            ));
+        }
+        if serial.first().is_some_and(|b| b & 0x80 != 0) {
+            found.push((&lints::SERIAL_NEGATIVE, format!("serial is {}", c.serial)));
+        } else if serial.iter().all(|b| *b == 0) {
+            found.push((&lints::SERIAL_ZERO, "serial is 0".to_string()));
+        }
+    }
+    // UTCTime holds years 1950-2049: a notAfter that decodes to the 1950s-1990s while
+    // notBefore is in this century was meant as 20YY and should have been GeneralizedTime.
+    let after_year = c.not_after.0.year();
+    if (1950..2000).contains(&after_year) && c.not_before.0.year() >= 2000 {
+        found.push((
+            &lints::UTCTIME_AFTER_2049,
+            format!(
+                "notAfter reads as {} (UTCTime year {}), before notBefore {}",
+                c.not_after,
+                after_year % 100,
+                c.not_before
+            ),
+        ));
+    }
+    if ee {
+        let days = (c.not_after.0 - c.not_before.0).whole_days();
+        if days > opts.max_validity_days {
+            found.push((
+                &lints::VALIDITY_TOO_LONG,
+                format!("valid for {days} days (maximum {})", opts.max_validity_days),
+            ));
+        }
+    }
+}
+
+/// Content octets of a certificate's serialNumber INTEGER, read from the DER (the model keeps
+/// the value, not its encoded length).
+pub(super) fn serial_octets(der: &[u8]) -> Option<Vec<u8>> {
+    let first = tlv::tbs_fields(der)?.next()?;
+    (first.tag == tlv::INTEGER).then(|| first.value.to_vec())
+}

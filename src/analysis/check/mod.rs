@@ -1,0 +1,427 @@
+//! Offline checks over every certificate, CRL and CSR of a run: validity windows, host
+//! names, and a lint set for internal PKIs and the WebPKI.
+//!
+//! Each lint is a constant in [`lints`] (id, severity, one-line explanation, the RFC or
+//! CA/Browser Forum Baseline Requirements clause it comes from), a row of [`LINTS`], and a
+//! few lines in `cert.rs` (per certificate), `path_len.rs` or [`check`]. Findings
+//! are data; the binary renders them and turns them into an exit status.
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+
+use serde::Serialize;
+use time::{Duration, OffsetDateTime};
+
+use crate::model::{Body, Item, RelationKind};
+use crate::relate::{self, Related};
+
+mod cert;
+pub mod lints;
+mod path_len;
+
+use self::cert::{certificate, key_size, weak_signature};
+pub use self::lints::{find_lint, Lint, Request, Severity, LINTS};
+use self::path_len::path_length_findings;
+
+/// Something wrong with the options of a check.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CheckError {
+    /// `--lint`/`--skip-lint` named no lint.
+    #[error("unknown lint id {id:?} (known: {known})")]
+    UnknownLint {
+        /// The id given.
+        id: String,
+        /// Every id, comma separated.
+        known: String,
+    },
+    /// A duration that is not `<number><s|m|h|d|w>`.
+    #[error("{0:?} is not a duration: use a number and s, m, h, d or w (30d, 12h, 2w)")]
+    BadDuration(String),
+}
+
+/// Parses `30d`, `12h`, `2w`, `90m`, `45s`.
+pub fn parse_duration(s: &str) -> Result<Duration, CheckError> {
+    let bad = || CheckError::BadDuration(s.to_string());
+    let t = s.trim();
+    let unit_at = t.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
+    let (num, unit) = t.split_at(unit_at);
+    let n: i64 = num.parse().map_err(|_| bad())?;
+    let secs = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        "d" => 86_400,
+        "w" => 604_800,
+        _ => return Err(bad()),
+    };
+    n.checked_mul(secs).map(Duration::seconds).ok_or_else(bad)
+}
+
+/// What to check.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// "Now".
+    pub now: OffsetDateTime,
+    /// `--expires-within`.
+    pub expires_within: Option<Duration>,
+    /// `--not-yet-valid`.
+    pub not_yet_valid: bool,
+    /// `--hostname`.
+    pub hostname: Option<String>,
+    /// `--ip`.
+    pub ip: Option<IpAddr>,
+    /// `--max-validity` in days.
+    pub max_validity_days: i64,
+    /// `--lint`: only these (empty: every lint).
+    pub only: Vec<String>,
+    /// `--skip-lint`.
+    pub skip: Vec<String>,
+}
+
+/// Default for `--max-validity`: the WebPKI's limit for TLS server certificates.
+pub const DEFAULT_MAX_VALIDITY_DAYS: i64 = 398;
+
+impl Options {
+    /// Fails on unknown lint ids.
+    pub fn validate(&self) -> Result<(), CheckError> {
+        for id in self.only.iter().chain(&self.skip) {
+            if find_lint(id).is_none() {
+                return Err(CheckError::UnknownLint {
+                    id: id.clone(),
+                    known: LINTS.iter().map(|l| l.id).collect::<Vec<_>>().join(", "),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn enabled(&self, lint: &Lint) -> bool {
+        let requested = match lint.requested_by {
+            None => true,
+            Some(Request::NotYetValid) => self.not_yet_valid,
+            Some(Request::ExpiresWithin) => self.expires_within.is_some(),
+            Some(Request::Hostname) => self.hostname.is_some(),
+            Some(Request::Ip) => self.ip.is_some(),
+        };
+        requested
+            && (self.only.is_empty() || self.only.iter().any(|i| i == lint.id))
+            && !self.skip.iter().any(|i| i == lint.id)
+    }
+}
+
+/// One finding.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Run-wide number of the item.
+    pub item: usize,
+    /// The lint id.
+    pub lint: &'static str,
+    /// Its severity.
+    pub severity: Severity,
+    /// What exactly is wrong with this item.
+    pub message: String,
+}
+
+/// Counts for the summary.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Items checked (certificates, CRLs, CSRs).
+    pub checked: usize,
+    /// Certificates among them.
+    pub certificates: usize,
+    /// CRLs among them.
+    pub crls: usize,
+    /// CSRs among them.
+    pub csrs: usize,
+    /// Findings of severity error.
+    pub error: usize,
+    /// Findings of severity warn.
+    pub warn: usize,
+    /// Findings of severity info.
+    pub info: usize,
+}
+
+/// At most this many findings of one lint are listed per item; one more finding says how
+/// many others there are (they are still counted in [`Counts`]).
+pub const MAX_FINDINGS_PER_LINT: usize = 8;
+
+/// Runs every enabled lint over `items` (numbered by position); findings in item order,
+/// then [`LINTS`] order.
+pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
+    let related = relate::relate(items);
+    let mut findings = Vec::new();
+    let mut counts = Counts::default();
+    let issuers = issued_anything(&related);
+    let path_len = path_length_findings(items, &related);
+    for (n, item) in items.iter().enumerate() {
+        let mut found: Vec<(&'static Lint, String)> = Vec::new();
+        match &item.body {
+            Body::Certificate(c) => {
+                counts.certificates += 1;
+                certificate(item, c, opts, issuers.contains(&n), &mut found);
+                found.extend(path_len.get(&n).cloned().unwrap_or_default());
+            }
+            Body::Crl(c) => {
+                counts.crls += 1;
+                if let Some(next) = c.next_update {
+                    if next.0 < opts.now {
+                        found.push((
+                            &lints::CRL_NEXT_UPDATE_PASSED,
+                            format!(
+                                "nextUpdate {next} has passed ({} ago)",
+                                ago(opts.now - next.0)
+                            ),
+                        ));
+                    }
+                }
+                weak_signature(&c.signature_algorithm, false, &mut found);
+            }
+            Body::Csr(c) => {
+                counts.csrs += 1;
+                weak_signature(&c.signature_algorithm, false, &mut found);
+                key_size(&c.public_key, &mut found);
+            }
+            _ => continue,
+        }
+        counts.checked += 1;
+        for lint in LINTS.iter().filter(|l| opts.enabled(l)) {
+            let mut listed = 0;
+            for (_, message) in found.iter().filter(|(l, _)| l.id == lint.id) {
+                // Counted, all of them; listed up to the cap (each listed finding names
+                // the item, so a certificate of 10,000 names stays linear in output).
+                match lint.severity {
+                    Severity::Error => counts.error += 1,
+                    Severity::Warn => counts.warn += 1,
+                    Severity::Info => counts.info += 1,
+                }
+                listed += 1;
+                if listed <= MAX_FINDINGS_PER_LINT {
+                    findings.push(Finding {
+                        item: n,
+                        lint: lint.id,
+                        severity: lint.severity,
+                        message: message.clone(),
+                    });
+                }
+            }
+            if listed > MAX_FINDINGS_PER_LINT {
+                findings.push(Finding {
+                    item: n,
+                    lint: lint.id,
+                    severity: lint.severity,
+                    message: format!(
+                        "{} more {} findings on this item, not listed",
+                        relate::thousands(listed - MAX_FINDINGS_PER_LINT),
+                        lint.id
+                    ),
+                });
+            }
+        }
+    }
+    (findings, counts)
+}
+
+pub(super) fn ago(d: Duration) -> String {
+    let days = d.whole_days();
+    if days >= 1 {
+        format!("{days} day{}", if days == 1 { "" } else { "s" })
+    } else {
+        let hours = d.whole_hours();
+        format!("{hours} hour{}", if hours == 1 { "" } else { "s" })
+    }
+}
+
+/// Items that issued (with a verified or uncheckable signature) another item of the run.
+fn issued_anything(related: &[Related]) -> HashSet<usize> {
+    related
+        .iter()
+        .flat_map(|r| r.relations.iter())
+        .filter(|r| r.kind == RelationKind::IssuedBy)
+        .map(|r| r.item)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::items_of_all as items;
+
+    fn opts() -> Options {
+        Options {
+            now: OffsetDateTime::parse(
+                "2026-01-15T12:00:00Z",
+                &time::format_description::well_known::Rfc3339,
+            )
+            .unwrap(),
+            expires_within: None,
+            not_yet_valid: false,
+            hostname: None,
+            ip: None,
+            max_validity_days: DEFAULT_MAX_VALIDITY_DAYS,
+            only: Vec::new(),
+            skip: Vec::new(),
+        }
+    }
+
+    fn lints_of(data: &[u8], o: &Options) -> Vec<&'static str> {
+        let it = items(&[data]);
+        check(&it, o).0.iter().map(|f| f.lint).collect()
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
+        assert_eq!(parse_duration("12h").unwrap(), Duration::hours(12));
+        assert_eq!(parse_duration("2w").unwrap(), Duration::weeks(2));
+        assert!(parse_duration("30").is_err());
+        assert!(parse_duration("d").is_err());
+        assert!(parse_duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn unknown_lint_ids_are_refused() {
+        let mut o = opts();
+        o.skip = vec!["no-such-lint".into()];
+        assert!(o.validate().is_err());
+        o.skip = LINTS.iter().map(|l| l.id.to_string()).collect();
+        assert!(o.validate().is_ok());
+    }
+
+    #[test]
+    fn each_lint_fixture_trips_its_lint() {
+        let o = opts();
+        assert_eq!(
+            lints_of(include_bytes!("../../../fixtures/lint/clean.pem"), &o),
+            Vec::<&str>::new()
+        );
+        for (data, want) in [
+            (
+                &include_bytes!("../../../fixtures/lint/expired.pem")[..],
+                "expired",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/sha1-signature.pem"),
+                "sha1-signature",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/md5-signature.pem"),
+                "md5-signature",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/rsa-1024.pem"),
+                "rsa-key-too-small",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/ec-p224.pem"),
+                "ec-key-too-small",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/ca-without-keycertsign.pem"),
+                "ca-without-keycertsign",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/leaf-ca-true.pem"),
+                "leaf-is-ca",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/no-san.pem"),
+                "san-missing",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/cn-not-in-san.pem"),
+                "cn-not-in-san",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/no-aki-ski.pem"),
+                "aki-missing",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/no-aki-ski.pem"),
+                "ski-missing",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/duplicate-extension.pem"),
+                "duplicate-extension",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/unknown-critical.pem"),
+                "unknown-critical-extension",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/serial-negative.pem"),
+                "serial-negative",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/serial-zero.pem"),
+                "serial-zero",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/serial-too-long.pem"),
+                "serial-too-long",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/utctime-after-2049.pem"),
+                "utctime-after-2049",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/long-validity.pem"),
+                "validity-too-long",
+            ),
+            (
+                include_bytes!("../../../fixtures/lint/crl-next-update-passed.crl"),
+                "crl-next-update-passed",
+            ),
+        ] {
+            let got = lints_of(data, &o);
+            assert!(got.contains(&want), "{want}: got {got:?}");
+        }
+    }
+
+    #[test]
+    fn requested_checks() {
+        let mut o = opts();
+        let nyv = include_bytes!("../../../fixtures/lint/not-yet-valid.pem");
+        assert!(lints_of(nyv, &o).is_empty());
+        o.not_yet_valid = true;
+        assert_eq!(lints_of(nyv, &o), vec!["not-yet-valid"]);
+        let clean = include_bytes!("../../../fixtures/lint/clean.pem");
+        o.expires_within = Some(Duration::days(30));
+        assert!(lints_of(clean, &o).is_empty());
+        o.expires_within = Some(Duration::days(200));
+        assert_eq!(lints_of(clean, &o), vec!["expires-soon"]);
+        o.expires_within = None;
+        o.hostname = Some("lint.example".into());
+        assert!(lints_of(clean, &o).is_empty());
+        o.hostname = Some("other.example".into());
+        assert_eq!(lints_of(clean, &o), vec!["hostname-mismatch"]);
+        o.hostname = None;
+        o.ip = Some("192.0.2.1".parse().unwrap());
+        assert_eq!(lints_of(clean, &o), vec!["ip-mismatch"]);
+    }
+
+    #[test]
+    fn path_length_over_the_run() {
+        let it = items(&[
+            include_bytes!("../../../fixtures/chains/pathlen-exceeded.pem"),
+            include_bytes!("../../../fixtures/chains/root.pem"),
+        ]);
+        let (f, _) = check(&it, &opts());
+        let pl: Vec<&Finding> = f
+            .iter()
+            .filter(|f| f.lint == "path-length-violated")
+            .collect();
+        assert_eq!(pl.len(), 1, "{f:?}");
+        assert_eq!(pl[0].item, 2, "the pathlen:0 CA is the third certificate");
+    }
+
+    #[test]
+    fn select_and_skip() {
+        let mut o = opts();
+        let data = include_bytes!("../../../fixtures/lint/no-aki-ski.pem");
+        o.skip = vec!["aki-missing".into()];
+        assert_eq!(lints_of(data, &o), vec!["ski-missing"]);
+        o.skip.clear();
+        o.only = vec!["aki-missing".into()];
+        assert_eq!(lints_of(data, &o), vec!["aki-missing"]);
+    }
+}

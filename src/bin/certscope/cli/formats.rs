@@ -1,0 +1,126 @@
+//! The value enums of the command line (formats, digests, colour, thresholds), shared by
+//! every command, and their mapping onto the library's types. They mirror library enums so
+//! that clap stays out of the library.
+
+use clap::ValueEnum;
+
+use certscope::analysis::check::Severity;
+use certscope::fingerprint::HashAlg;
+
+/// Colour choice.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
+/// Output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Text for people.
+    Text,
+    /// One JSON document (see docs/json.md).
+    Json,
+    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
+    Jsonl,
+    /// Every certificate, CSR, CRL and public key as clean PEM.
+    Pem,
+}
+
+/// Digest algorithms for `--hash`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Hash {
+    /// SHA-1.
+    Sha1,
+    /// SHA-256.
+    Sha256,
+    /// SHA-384.
+    Sha384,
+    /// SHA-512.
+    Sha512,
+    /// MD5 (legacy inventories only).
+    Md5,
+}
+
+/// Digest encodings for `--encoding`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DigestEncoding {
+    /// Upper-case hex with colons, as `openssl x509 -fingerprint` prints it.
+    Colon,
+    /// Lower-case hex.
+    Hex,
+    /// Upper-case hex, as Windows shows a thumbprint.
+    HexUpper,
+    /// Standard base64 (with --spki: the HPKP/curl pin-sha256 value).
+    Base64,
+    /// URL-safe base64 without padding.
+    Base64url,
+}
+
+/// Output format of reports (`check`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Text for people.
+    Text,
+    /// One JSON document.
+    Json,
+}
+
+/// `--fail-on` threshold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// Fail on errors only.
+    Error,
+    /// Fail on warnings and errors.
+    Warn,
+    /// Fail on any finding.
+    Info,
+}
+
+/// Output format of the commands that list no certificates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InfoFormat {
+    /// Text for people.
+    Text,
+    /// One JSON document (see docs/json.md).
+    Json,
+}
+
+impl From<Hash> for HashAlg {
+    fn from(h: Hash) -> HashAlg {
+        match h {
+            Hash::Sha1 => HashAlg::Sha1,
+            Hash::Sha256 => HashAlg::Sha256,
+            Hash::Sha384 => HashAlg::Sha384,
+            Hash::Sha512 => HashAlg::Sha512,
+            Hash::Md5 => HashAlg::Md5,
+        }
+    }
+}
+
+impl From<DigestEncoding> for certscope::fingerprint::DigestEncoding {
+    fn from(e: DigestEncoding) -> Self {
+        use certscope::fingerprint::DigestEncoding as D;
+        match e {
+            DigestEncoding::Colon => D::Colon,
+            DigestEncoding::Hex => D::Hex,
+            DigestEncoding::HexUpper => D::HexUpper,
+            DigestEncoding::Base64 => D::Base64,
+            DigestEncoding::Base64url => D::Base64Url,
+        }
+    }
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warn => Severity::Warn,
+            FailOn::Info => Severity::Info,
+        }
+    }
+}

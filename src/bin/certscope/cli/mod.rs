@@ -1,0 +1,379 @@
+//! The command line, as clap definitions only. Resolution into settings happens in `app`.
+
+pub mod formats;
+pub mod token;
+
+pub use formats::*;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Tells exactly what is inside certificate material and security tokens.
+#[derive(Debug, Parser)]
+#[command(name = "certscope", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// When to use colour in text output (never when NO_COLOR is set, unless `always`).
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    pub color: Color,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options shared by the commands that read inputs.
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files to read, `-` for stdin (the default), directories with -r, or pkcs11: URIs (an
+    /// INPUT that names an existing file is always that file).
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<std::ffi::OsString>,
+    /// Read every file below directories given as INPUT.
+    #[arg(short, long)]
+    pub recursive: bool,
+    /// Load the PKCS#11 module a pkcs11: INPUT names with module-path (ignored otherwise,
+    /// as GnuTLS p11tool does; see docs/pkcs11.md).
+    #[arg(long)]
+    pub allow_uri_module: bool,
+    /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH.
+    #[arg(long, value_name = "SPEC")]
+    pub password: Option<String>,
+    /// Largest input accepted, in bytes [default: 4294967296 for a file, 268435456 for
+    /// stdin, a pipe or a device]
+    #[arg(long, value_name = "BYTES")]
+    pub max_input_size: Option<u64>,
+    /// Key-derivation work allowed per input: PBKDF2 and PKCS#12 iterations and scrypt
+    /// N*r*p, summed over the input's encrypted keys, bags and MAC (default: one maximal key).
+    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS)]
+    pub max_kdf_iterations: u64,
+    /// scrypt memory allowed per input, in MiB, summed over its keys (default: one maximal
+    /// key).
+    #[arg(long, value_name = "MIB", default_value_t = certscope::decode::kdf::DEFAULT_MAX_KDF_MEMORY_MIB)]
+    pub max_kdf_memory: u64,
+    /// Most items (and PEM blocks) read from one input; the rest is reported, not read.
+    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_ITEMS)]
+    pub max_items: usize,
+    /// Largest PEM block accepted: bytes of base64 text and headers.
+    #[arg(long, value_name = "BYTES", default_value_t = certscope::input::pem::DEFAULT_MAX_BLOCK_SIZE)]
+    pub max_block_size: usize,
+}
+
+/// The FILTER options: every one given must match.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// DER thumbprint: [sha1:|sha256:|...]HEX (colons and spaces allowed; bare hex picks
+    /// the hash by its length).
+    #[arg(long, value_name = "[ALG:]HEX")]
+    pub thumbprint: Option<certscope::fingerprint::Thumbprint>,
+    /// SHA-256 of the SubjectPublicKeyInfo: hex, or the base64 pin (sha256//...).
+    #[arg(long, value_name = "PIN", value_parser = pin_arg)]
+    pub spki_sha256: Option<String>,
+    /// Subject DN (RFC 4514 or openssl order; case and spacing do not matter).
+    #[arg(long, value_name = "DN")]
+    pub subject: Option<String>,
+    /// Issuer DN of certificates and CRLs.
+    #[arg(long, value_name = "DN")]
+    pub issuer: Option<String>,
+    /// Certificate serial number in hex.
+    #[arg(long, value_name = "HEX", value_parser = serial_arg)]
+    pub serial: Option<String>,
+    /// A subjectAltName value: DNS name (wildcards in certificates match), IP, email, URI.
+    #[arg(long, value_name = "NAME")]
+    pub san: Option<String>,
+}
+
+impl FilterArgs {
+    pub fn item_filter(&self) -> anyhow::Result<certscope::analysis::filter::ItemFilter> {
+        let f = self;
+        Ok(certscope::analysis::filter::ItemFilter {
+            thumbprint: f.thumbprint.clone(),
+            spki_sha256: f
+                .spki_sha256
+                .as_deref()
+                .map(hex::decode)
+                .transpose()
+                .map_err(|e| anyhow::anyhow!("--spki-sha256: {e}"))?,
+            subject: f.subject.clone(),
+            issuer: f.issuer.clone(),
+            serial: f.serial.clone(),
+            san: f.san.clone(),
+        })
+    }
+}
+
+fn pin_arg(s: &str) -> Result<String, String> {
+    certscope::analysis::filter::parse_spki_pin(s)
+        .map(hex::encode)
+        .map_err(|e| e.to_string())
+}
+
+fn serial_arg(s: &str) -> Result<String, String> {
+    certscope::analysis::filter::parse_serial(s).map_err(|e| e.to_string())
+}
+
+fn lint_arg(s: &str) -> Result<String, String> {
+    match certscope::analysis::check::find_lint(s) {
+        Some(l) => Ok(l.id.to_string()),
+        None => Err("not a lint id (certscope check --list-lints lists them)".to_string()),
+    }
+}
+
+fn duration_arg(s: &str) -> Result<String, String> {
+    certscope::analysis::check::parse_duration(s)
+        .map(|_| s.to_string())
+        .map_err(|e| e.to_string())
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Show everything inside certificates, keys, CSRs, CRLs, PKCS#7 and PKCS#12 files.
+    #[command(
+        after_help = "Examples:\n  certscope inspect server.pem\n  certscope inspect --format json bundle.p7b | jq '.items[].subject'\n  certscope inspect --password env:P12PASS identity.p12\n  kubectl get secret tls -o jsonpath='{.data.tls\\.crt}' | certscope inspect"
+    )]
+    Inspect(InspectArgs),
+    /// Print one thumbprint line per item: digest, where it came from, subject.
+    #[command(
+        after_help = "Examples:\n  certscope fingerprint cert.pem\n  certscope fingerprint --hash sha1 --encoding hex-upper *.cer\n  certscope fingerprint --spki --encoding base64 cert.pem   # the pin-sha256 value"
+    )]
+    Fingerprint(FingerprintArgs),
+    /// Look inside smart cards and HSMs through their PKCS#11 module (see docs/pkcs11.md).
+    #[command(
+        after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
+    )]
+    Token(Box<token::TokenArgs>),
+    /// Build certificate chains from the inputs and check them against trust anchors.
+    #[command(
+        after_help = "Exit status: 0 when every chain is complete (reaches a trust anchor, every \
+signature verifies, every certificate is valid at --at, CA flags, keyCertSign and path \
+lengths hold), 1 otherwise. Never uses the network.\n\nExamples:\n  certscope chain --roots ca.pem bundle.pem\n  certscope chain --roots system --at 2026-06-01T00:00:00Z fullchain.pem\n  certscope chain --roots ca.pem --format pem misordered.pem > fixed.pem"
+    )]
+    Chain(ChainArgs),
+    /// Lint every certificate, CRL and CSR: expiry, host names, weak algorithms, RFC 5280.
+    #[command(
+        after_help = "Exit status: 0 when no finding is at or above --fail-on, 1 otherwise (or when \
+an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nExamples:\n  certscope check -r /etc/ssl/private --expires-within 30d\n  certscope check --hostname www.example.com server.pem\n  certscope check --skip-lint validity-too-long --fail-on warn --format json certs/*.pem"
+    )]
+    Check(CheckArgs),
+    /// Print the items that match every FILTER given (exit 1 when none does).
+    #[command(
+        after_help = "Examples:\n  certscope find --thumbprint sha1:A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D -r certs/\n  certscope find --subject 'CN=www.example.com, O=Example' -r /etc/ssl\n  certscope find --san api.example.com --format pem bundle.pem"
+    )]
+    Find(FindArgs),
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff).
+    #[command(after_help = "Example:\n  certscope man > certscope.1 && man ./certscope.1")]
+    Man,
+}
+
+/// `certscope inspect` options.
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Digests to show in text output (repeatable; default sha1 and sha256).
+    #[arg(long, value_enum)]
+    pub hash: Vec<Hash>,
+    /// Show every CRL entry in text output, not only the first 20.
+    #[arg(long)]
+    pub all: bool,
+    /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
+    /// is decoded, in flat memory.
+    #[arg(long)]
+    pub no_relations: bool,
+    /// Relate items only while the run holds at most this many; past it, items are
+    /// printed as they come, without relations (relations need the whole run in memory).
+    #[arg(long, value_name = "N", default_value_t = 5000)]
+    pub relations_limit: usize,
+}
+
+/// `certscope fingerprint` options.
+#[derive(Debug, Args)]
+pub struct FingerprintArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Digest algorithm (repeatable; default sha256).
+    #[arg(long, value_enum)]
+    pub hash: Vec<Hash>,
+    /// How to write the digest.
+    #[arg(long, value_enum, default_value_t = DigestEncoding::Colon)]
+    pub encoding: DigestEncoding,
+    /// Digest the SubjectPublicKeyInfo instead of the whole DER (key pins).
+    #[arg(long)]
+    pub spki: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// `certscope chain` options.
+#[derive(Debug, Args)]
+pub struct ChainArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Trust anchors: a file of certificates (any of them may end a chain), or `system`
+    /// for the operating system's store. Without it, a self-signed root among the
+    /// inputs ends a chain.
+    #[arg(long, value_name = "FILE|system")]
+    pub roots: Option<String>,
+    /// Check validity at this time (RFC 3339, e.g. 2026-01-15T12:00:00Z) instead of now.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+    /// Output format; pem writes the chain's certificates leaf first.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Rules: rfc5280 (RFC 5280 §6.1) or webpki (plus CA/B Forum Baseline Requirements and
+    /// root-program rules).
+    #[arg(long, value_enum, default_value_t = ChainProfile::Rfc5280)]
+    pub profile: ChainProfile,
+    /// The leaf of every path must be valid for this DNS name (RFC 9525; SAN only).
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// The leaf of every path must carry this IP address in its SAN.
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<std::net::IpAddr>,
+    /// The leaf of every path must carry this email address (rfc822Name) in its SAN.
+    #[arg(long, value_name = "ADDR")]
+    pub email: Option<String>,
+    /// The leaf's extendedKeyUsage must allow this purpose.
+    #[arg(long, value_enum, value_name = "PURPOSE")]
+    pub purpose: Option<ChainPurpose>,
+    /// At most this many intermediate certificates between a leaf and its anchor.
+    #[arg(long, value_name = "N")]
+    pub max_depth: Option<usize>,
+    /// An acceptable certificate policy (dotted OID or anyPolicy; repeatable): the
+    /// user-initial-policy-set of RFC 5280 §6.1.1 (default: any policy).
+    #[arg(long = "policy", value_name = "OID", value_parser = policy_arg)]
+    pub policy: Vec<String>,
+    /// Every path must have a valid policy (initial-explicit-policy).
+    #[arg(long)]
+    pub require_explicit_policy: bool,
+    /// Policy mappings are not allowed (initial-policy-mapping-inhibit).
+    #[arg(long)]
+    pub inhibit_policy_mapping: bool,
+    /// anyPolicy in a certificate does not stand for other policies
+    /// (initial-any-policy-inhibit).
+    #[arg(long)]
+    pub inhibit_any_policy: bool,
+}
+
+/// A policy OID: dotted decimal (at least two arcs), or `anyPolicy`.
+fn policy_arg(s: &str) -> Result<String, String> {
+    if s.eq_ignore_ascii_case("anypolicy") {
+        return Ok("2.5.29.32.0".to_string());
+    }
+    let arcs: Vec<&str> = s.split('.').collect();
+    if arcs.len() >= 2
+        && arcs
+            .iter()
+            .all(|a| !a.is_empty() && a.len() <= 20 && a.bytes().all(|b| b.is_ascii_digit()))
+    {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "{s:?} is not a dotted OID (e.g. 2.23.140.1.2.1) nor anyPolicy"
+        ))
+    }
+}
+
+/// `chain --profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainProfile {
+    /// RFC 5280 §6.1.
+    Rfc5280,
+    /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
+    Webpki,
+}
+
+/// `chain --purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainPurpose {
+    /// TLS server (serverAuth).
+    Server,
+    /// TLS client (clientAuth).
+    Client,
+    /// Code signing (codeSigning).
+    CodeSigning,
+    /// S/MIME (emailProtection).
+    Email,
+    /// Time stamping (timeStamping, critical and alone).
+    TimeStamping,
+    /// OCSP responses (OCSPSigning).
+    OcspSigning,
+    /// Any purpose (EKU not looked at).
+    Any,
+}
+
+/// `certscope check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Report certificates that expire within this duration (30d, 12h, 2w).
+    #[arg(long, value_name = "DURATION", value_parser = duration_arg)]
+    pub expires_within: Option<String>,
+    /// Report certificates that are not valid yet.
+    #[arg(long)]
+    pub not_yet_valid: bool,
+    /// Check that end-entity certificates are valid for this DNS name (RFC 9525).
+    #[arg(long, value_name = "NAME")]
+    pub hostname: Option<String>,
+    /// Check that end-entity certificates are valid for this IP address.
+    #[arg(long, value_name = "ADDR")]
+    pub ip: Option<std::net::IpAddr>,
+    /// Run only this lint (repeatable).
+    #[arg(long = "lint", value_name = "ID", value_parser = lint_arg)]
+    pub lint: Vec<String>,
+    /// Do not run this lint (repeatable).
+    #[arg(long = "skip-lint", value_name = "ID", value_parser = lint_arg)]
+    pub skip_lint: Vec<String>,
+    /// Lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Longest validity, in days, for end-entity certificates (lint validity-too-long).
+    #[arg(long, value_name = "DAYS", default_value_t = certscope::analysis::check::DEFAULT_MAX_VALIDITY_DAYS)]
+    pub max_validity: i64,
+    /// List every lint with its severity and source, then exit.
+    #[arg(long)]
+    pub list_lints: bool,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+/// `certscope find` options.
+#[derive(Debug, Args)]
+pub struct FindArgs {
+    /// What to look for.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Inputs.
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,248 @@
+//! `certscope token ...`: clap definitions only (resolution happens in `token_cmd`).
+
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::cli::{Format, InfoFormat};
+
+/// `certscope token`.
+#[derive(Debug, Args)]
+pub struct TokenArgs {
+    /// What to do with the token.
+    #[command(subcommand)]
+    pub command: TokenCommand,
+}
+
+/// `--type` of `token list` and `token find`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ObjectTypeArg {
+    /// Certificates.
+    Cert,
+    /// Public keys.
+    Pubkey,
+    /// Private keys (visible after login on most tokens).
+    Privkey,
+    /// Secret keys.
+    Secret,
+    /// Data objects.
+    Data,
+    /// Every object, vendor classes included.
+    All,
+}
+
+/// `--module`.
+#[derive(Debug, Args)]
+pub struct ModuleArg {
+    /// The PKCS#11 module (shared library) to load [default: $CERTSCOPE_PKCS11_MODULE,
+    /// else p11-kit's proxy module].
+    #[arg(long, value_name = "PATH")]
+    pub module: Option<String>,
+    /// Seconds one call of the module may take; a call that does not return in time
+    /// (a module blocked on a lock, a reader or the network) ends certscope with exit
+    /// status 1, naming the call. 0 waits for ever.
+    #[arg(
+        long,
+        value_name = "SECONDS",
+        env = "CERTSCOPE_PKCS11_MODULE_TIMEOUT",
+        default_value_t = DEFAULT_MODULE_TIMEOUT
+    )]
+    pub module_timeout: u64,
+}
+
+/// `--module-timeout` when not given, in seconds: far longer than any working module
+/// takes for one call (a PIN pad waits for the user inside C_Login, hence not less).
+pub const DEFAULT_MODULE_TIMEOUT: u64 = 30;
+
+/// TOKEN: which tokens (default: every initialised token present).
+#[derive(Debug, Args)]
+pub struct TokenSelect {
+    /// The token with this label.
+    #[arg(long, value_name = "LABEL")]
+    pub token: Option<String>,
+    /// The token in this slot (decimal, or hex with 0x).
+    #[arg(long, value_name = "ID", value_parser = parse_slot)]
+    pub slot: Option<u64>,
+    /// The token with this serial number.
+    #[arg(long, value_name = "SERIAL")]
+    pub token_serial: Option<String>,
+}
+
+/// Login: only when asked.
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Log in to see private objects; asks for the PIN (without echo) on a terminal.
+    #[arg(long)]
+    pub login: bool,
+    /// The user PIN: pass:TEXT, env:VAR or file:PATH (implies --login).
+    #[arg(long, value_name = "SPEC")]
+    pub pin: Option<String>,
+}
+
+/// Limits on what a module may hand over.
+#[derive(Debug, Args)]
+pub struct ReadArgs {
+    /// Largest attribute value (certificate, label, ID...) accepted from the module, in
+    /// bytes; a longer one is not read and its object is listed with an error, so that a
+    /// module reporting an absurd length cannot exhaust memory. The environment variable
+    /// also applies to pkcs11: URIs given to inspect and fingerprint.
+    #[arg(
+        long,
+        value_name = "BYTES",
+        env = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE",
+        default_value_t = certscope::token::session::DEFAULT_MAX_ATTRIBUTE_SIZE
+    )]
+    pub max_attribute_size: usize,
+    /// Most objects one search may return; a module whose search goes on past this
+    /// (one that never ends, say) is stopped with an error, so that it cannot exhaust
+    /// memory.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "CERTSCOPE_PKCS11_MAX_OBJECTS",
+        default_value_t = certscope::token::read::raw::DEFAULT_MAX_OBJECTS
+    )]
+    pub max_objects: usize,
+}
+
+/// What the object-reading commands (`list`, `find`, `export`) share: module, tokens,
+/// login and limits.
+#[derive(Debug, Args)]
+pub struct ReadingArgs {
+    /// Module.
+    #[command(flatten)]
+    pub module: ModuleArg,
+    /// Token.
+    #[command(flatten)]
+    pub select: TokenSelect,
+    /// Login.
+    #[command(flatten)]
+    pub login: LoginArgs,
+    /// Limits.
+    #[command(flatten)]
+    pub read: ReadArgs,
+}
+
+/// FILTER: every one given must match. The certificate criteria are `find`'s own, parsed
+/// by the same value parsers, so a value means the same in both commands.
+#[derive(Debug, Args)]
+pub struct ObjectFilterArgs {
+    /// Objects with this label (CKA_LABEL).
+    #[arg(long, value_name = "L")]
+    pub label: Option<String>,
+    /// Objects with this ID (CKA_ID), hex.
+    #[arg(long, value_name = "HEX", value_parser = id_arg)]
+    pub id: Option<String>,
+    /// Certificates matching `find`'s criteria.
+    #[command(flatten)]
+    pub item: crate::cli::FilterArgs,
+}
+
+/// `--id`: hex as `parse_hex_lenient` reads it, normalised to plain lower hex.
+fn id_arg(s: &str) -> Result<String, String> {
+    certscope::fingerprint::parse_hex_lenient(s)
+        .map(hex::encode)
+        .map_err(|e| e.to_string())
+}
+
+/// The `token` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum TokenCommand {
+    /// List the PKCS#11 modules registered with p11-kit.
+    Modules {
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
+    },
+    /// Show every slot of a module and the token in it.
+    #[command(
+        after_help = "Example:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so"
+    )]
+    Slots {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
+    },
+    /// List the objects on tokens: certificates decoded as from a file, keys by their attributes.
+    #[command(
+        after_help = "Examples:\n  certscope token list --module /usr/lib/softhsm/libsofthsm2.so --token mytoken\n  certscope token list --type all --login --pin env:PIN --format json"
+    )]
+    List {
+        /// Module, tokens, login, limits.
+        #[command(flatten)]
+        reading: ReadingArgs,
+        /// Which objects.
+        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+        object_type: ObjectTypeArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
+    #[command(
+        after_help = "Examples:\n  certscope token find --subject 'CN=www.example.com,O=Example,C=US'\n  certscope token find --thumbprint sha256:AB:CD:... --format pem\n  certscope token find --label leaf >/dev/null && echo present"
+    )]
+    Find {
+        /// Module, tokens, login, limits.
+        #[command(flatten)]
+        reading: ReadingArgs,
+        /// Filters.
+        #[command(flatten)]
+        filter: ObjectFilterArgs,
+        /// Which objects.
+        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+        object_type: ObjectTypeArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write the matching certificates as PEM; exit 1 when none matches.
+    #[command(
+        after_help = "Example:\n  certscope token export --token mytoken --label leaf -o leaf.pem"
+    )]
+    Export {
+        /// Module, tokens, login, limits.
+        #[command(flatten)]
+        reading: ReadingArgs,
+        /// Filters.
+        #[command(flatten)]
+        filter: ObjectFilterArgs,
+        /// Where to write, `-` for stdout.
+        #[arg(short, long, value_name = "FILE", default_value = "-")]
+        output: String,
+    },
+    /// List the mechanisms of tokens, like `pkcs11-tool -M`.
+    Mechanisms {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Token.
+        #[command(flatten)]
+        select: TokenSelect,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
+    },
+}
+
+/// A slot ID: decimal, or hex with `0x` (how SoftHSM's slot descriptions print it).
+fn parse_slot(s: &str) -> Result<u64, String> {
+    let parsed = match s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        Some(hex) => u64::from_str_radix(hex, 16),
+        None => s.parse::<u64>(),
+    };
+    parsed.map_err(|_| format!("{s:?} is not a slot ID (decimal, or hex with 0x)"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slot_ids() {
+        assert_eq!(parse_slot("12"), Ok(12));
+        assert_eq!(parse_slot("0x1c"), Ok(28));
+        assert!(parse_slot("x").is_err());
+    }
+}

@@ -1,0 +1,161 @@
+//! `certscope chain`: read the inputs and the trust anchors, build, report, exit 0 only for
+//! complete chains.
+
+use std::io::{self, Write};
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use time::OffsetDateTime;
+
+use certscope::analysis::chain::{self, Anchors};
+use certscope::model::Kind;
+use certscope::policy::PolicyOptions;
+use certscope::render::chain as render;
+use certscope::render::json::ErrorEntry;
+use certscope::validation::{Profile, Purpose};
+
+use super::collect::{collect, more_inputs, Collected};
+use super::messages::{EXIT_FAILED, EXIT_OK};
+use super::Ambient;
+use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, Format};
+
+/// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
+/// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
+/// FreeBSD/macOS-style.
+const SYSTEM_BUNDLES: &[&str] = &[
+    "/etc/ssl/certs/ca-certificates.crt",
+    "/etc/pki/tls/certs/ca-bundle.crt",
+    "/etc/ssl/ca-bundle.pem",
+    "/etc/pki/tls/cacert.pem",
+    "/etc/pki/ca-trust/extracted/pem/tls-ca-bundle.pem",
+    "/etc/ssl/cert.pem",
+];
+
+/// The system trust store as inputs: `SSL_CERT_FILE`, else the first bundle that exists,
+/// else every file of `SSL_CERT_DIR` or /etc/ssl/certs. Read from the environment here,
+/// in the binary, like every other ambient setting.
+fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
+    if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+        return Ok((vec![f.to_string_lossy().into_owned()], false));
+    }
+    if let Some(f) = SYSTEM_BUNDLES.iter().find(|p| Path::new(p).is_file()) {
+        return Ok((vec![(*f).to_string()], false));
+    }
+    let dir = std::env::var_os("SSL_CERT_DIR")
+        .filter(|v| !v.is_empty())
+        .map(|d| d.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "/etc/ssl/certs".to_string());
+    if Path::new(&dir).is_dir() {
+        return Ok((vec![dir], true));
+    }
+    Err("no trust store found (set SSL_CERT_FILE or SSL_CERT_DIR)")
+}
+
+/// Runs `certscope chain`.
+pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
+    let (now, color) = (ambient.now, ambient.color);
+    let at = match &args.at {
+        Some(s) => OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+            .with_context(|| format!("--at {s:?} is not an RFC 3339 time"))?,
+        None => now,
+    };
+    let (inputs, mut status) = collect(&args.input)?;
+    let mut no_store = false;
+    let (anchors, mut roots) = match args.roots.as_deref() {
+        None => (Anchors::Input, Collected::default()),
+        Some(spec) => {
+            let anchors = if spec == "system" {
+                Anchors::System
+            } else {
+                Anchors::Roots
+            };
+            let found = if spec == "system" {
+                system_roots()
+            } else {
+                Ok((vec![spec.to_string()], false))
+            };
+            match found {
+                Ok((files, recursive)) => {
+                    let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
+                    status = status.max(s);
+                    (anchors, roots)
+                }
+                Err(e) => {
+                    no_store = true;
+                    (
+                        anchors,
+                        Collected::default().with_problem(&format!("--roots {spec}"), e),
+                    )
+                }
+            }
+        }
+    };
+    let roots_items: Vec<_> = std::mem::take(&mut roots.items)
+        .into_iter()
+        .filter(|i| i.kind == Kind::Certificate)
+        .collect();
+    // No anchor is a failed run, not an aborted one: the chains are still built (none can
+    // end at an anchor) and a JSON document still closes, with the reason in `errors`.
+    if anchors != Anchors::Input && roots_items.is_empty() {
+        if !no_store {
+            let locator = format!("--roots {}", args.roots.as_deref().unwrap_or_default());
+            roots = roots.with_problem(&locator, "no certificate found");
+        }
+        status = EXIT_FAILED;
+    }
+    let opts = chain::Options {
+        profile: match args.profile {
+            ChainProfile::Rfc5280 => Profile::Rfc5280,
+            ChainProfile::Webpki => Profile::Webpki,
+        },
+        hostname: args.hostname.clone(),
+        ip: args.ip,
+        email: args.email.clone(),
+        purpose: args.purpose.map(|p| match p {
+            ChainPurpose::Server => Purpose::Server,
+            ChainPurpose::Client => Purpose::Client,
+            ChainPurpose::CodeSigning => Purpose::CodeSigning,
+            ChainPurpose::Email => Purpose::Email,
+            ChainPurpose::TimeStamping => Purpose::TimeStamping,
+            ChainPurpose::OcspSigning => Purpose::OcspSigning,
+            ChainPurpose::Any => Purpose::Any,
+        }),
+        max_depth: args.max_depth,
+        policy: PolicyOptions {
+            initial: args.policy.clone(),
+            require_explicit: args.require_explicit_policy,
+            inhibit_mapping: args.inhibit_policy_mapping,
+            inhibit_any: args.inhibit_any_policy,
+        },
+    };
+    let report = chain::build_with(&inputs.items, &roots_items, anchors, at, &opts);
+    // Items numbered as the report numbers them: inputs, then roots.
+    let mut all = inputs.items;
+    let offset = all.len();
+    all.extend(roots_items.into_iter().enumerate().map(|(i, mut item)| {
+        item.number = Some(offset + i);
+        item
+    }));
+    let stdout = io::stdout().lock();
+    let mut w = io::BufWriter::new(stdout);
+    match args.format {
+        Format::Text => render::text(&mut w, &report, &all, color)?,
+        Format::Pem => render::pem(&mut w, &report, &all)?,
+        // The report is one document, on one line: JSONL is the same thing.
+        Format::Json | Format::Jsonl => {
+            let errors = inputs
+                .problems
+                .into_iter()
+                .chain(roots.problems)
+                .map(|(source, message)| ErrorEntry { source, message })
+                .collect();
+            render::json(&mut w, &report, errors)?;
+        }
+    }
+    w.flush()?;
+    Ok(if report.complete && status == EXIT_OK {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
+}

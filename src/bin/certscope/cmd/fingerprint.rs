@@ -1,0 +1,127 @@
+//! `certscope fingerprint`: thumbprints of every item, one line (or JSON entry) per digest.
+
+use std::io::{self, Write};
+
+use anyhow::Result;
+
+use certscope::decode::Options;
+use certscope::fingerprint::HashAlg;
+use certscope::model::Item;
+use certscope::render::fingerprint::Thumbprints;
+use certscope::render::json::JsonWriter;
+
+use super::drive::drive;
+use super::messages;
+use super::output::{Output, PemOut};
+use crate::cli::{FingerprintArgs, Format};
+
+/// Runs `certscope fingerprint`.
+pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
+    let FingerprintArgs {
+        input,
+        hash,
+        encoding,
+        spki,
+        format,
+    } = args;
+    let (encoding, spki, format) = (*encoding, *spki, *format);
+    let mut hashes: Vec<HashAlg> = hash.iter().map(|h| HashAlg::from(*h)).collect();
+    if hashes.is_empty() {
+        hashes = vec![HashAlg::Sha256];
+    }
+    let stdout = io::stdout().lock();
+    let w = io::BufWriter::with_capacity(64 * 1024, stdout);
+    let fp = Thumbprints {
+        hashes: hashes.clone(),
+        encoding: encoding.into(),
+        spki,
+    };
+    let decode_opts = Options {
+        hashes: if spki { Vec::new() } else { hashes.clone() },
+        with_pem: format == Format::Pem,
+        brief: true,
+        with_spki_pin: false,
+        keep_spki_der: spki,
+        ..Options::default()
+    };
+    let out: Box<dyn Output> = match format {
+        Format::Text => Box::new(FingerprintText {
+            w,
+            fp,
+            line: String::new(),
+        }),
+        Format::Jsonl => Box::new(FingerprintJsonl { w, fp }),
+        Format::Json => Box::new(FingerprintJson {
+            json: JsonWriter::begin(w, "fingerprints")?,
+            fp,
+        }),
+        Format::Pem => Box::new(PemOut { w }),
+    };
+    drive(input, decode_opts, out)
+}
+
+/// Says why a private key gets no line (see [`Thumbprints::unhashed_note`]).
+fn note_unhashed(fp: &Thumbprints, item: &Item) {
+    if let Some(note) = fp.unhashed_note(item) {
+        messages::problem(&item.source.locator(false), &note);
+    }
+}
+
+struct FingerprintText<W: Write> {
+    w: W,
+    fp: Thumbprints,
+    /// The line being written, reused for every line: it is built in memory and written
+    /// whole, without formatting machinery (100,000 lines for a large bundle).
+    line: String,
+}
+
+impl<W: Write> Output for FingerprintText<W> {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        note_unhashed(&self.fp, &item);
+        let FingerprintText { w, fp, line } = self;
+        fp.write_lines(w, &item, show_index, line)
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+struct FingerprintJsonl<W: Write> {
+    w: W,
+    fp: Thumbprints,
+}
+
+impl<W: Write> Output for FingerprintJsonl<W> {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        note_unhashed(&self.fp, &item);
+        for entry in self.fp.entries(&item) {
+            serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::from)?;
+            self.w.write_all(b"\n")?;
+        }
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
+    }
+}
+
+struct FingerprintJson<W: Write> {
+    json: JsonWriter<W>,
+    fp: Thumbprints,
+}
+
+impl<W: Write> Output for FingerprintJson<W> {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        note_unhashed(&self.fp, &item);
+        for entry in self.fp.entries(&item) {
+            self.json.element(&entry)?;
+        }
+        Ok(())
+    }
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.json.error(locator.to_string(), message.to_string());
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.json.finish().map(|_| ())
+    }
+}

@@ -1,0 +1,266 @@
+//! Loading a PKCS#11 module and reading a `pkcs11:` input: what the `token` commands and
+//! every command that reads inputs share. The token settings from the environment are read
+//! here, where their errors are reported.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use certscope::decode::{Event, Options};
+use certscope::input::secret::{self, Secret};
+use certscope::render::sanitize::sanitize;
+use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
+use certscope::token::watchdog::Watchdog;
+use certscope::token::{self, Filter, Listing, Login, Module, Pkcs11Uri, TokenError};
+
+use super::messages;
+use crate::cli::token::{ModuleArg, DEFAULT_MODULE_TIMEOUT};
+
+/// The environment variable naming the default module.
+pub(super) const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
+
+/// The environment variable behind `--max-attribute-size` (clap reads it for the token
+/// commands; URI inputs read it here).
+pub(super) const MAX_ATTRIBUTE_SIZE_ENV: &str = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE";
+
+/// The environment variable behind `--max-objects` (also read for URI inputs).
+pub(super) const MAX_OBJECTS_ENV: &str = "CERTSCOPE_PKCS11_MAX_OBJECTS";
+
+/// The environment variable behind `--module-timeout` (also read for URI inputs).
+pub(super) const MODULE_TIMEOUT_ENV: &str = "CERTSCOPE_PKCS11_MODULE_TIMEOUT";
+
+pub(super) fn config_dirs() -> ConfigDirs {
+    let home = std::env::var_os("HOME").map(PathBuf::from);
+    ConfigDirs::system(home.as_deref())
+}
+
+pub(super) fn resolve_module(
+    flag: Option<&str>,
+    uri: Option<&Pkcs11Uri>,
+    allow_uri_module: bool,
+) -> Result<ModuleChoice, TokenError> {
+    let env = std::env::var(MODULE_ENV).ok();
+    modules::resolve(flag, env.as_deref(), uri, allow_uri_module, &config_dirs())
+}
+
+pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
+    let choice = resolve_module(arg.module.as_deref(), None, false)?;
+    let module = load_watched(&choice.path, arg.module_timeout)?;
+    Ok((choice, module))
+}
+
+/// Loads the module with every call under a watchdog of `seconds` (none for 0). A call that
+/// does not return in time cannot be cancelled: the watchdog says which it was and ends the
+/// process with status 1.
+pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
+    let watchdog = if seconds == 0 {
+        None
+    } else {
+        let shown = path.display().to_string();
+        let w = Watchdog::start(Duration::from_secs(seconds), move |stalled| {
+            messages::problem(
+                &shown,
+                &format!(
+                    "{} did not return within {} s (raise it with --module-timeout)",
+                    stalled.call.name(),
+                    stalled.timeout.as_secs()
+                ),
+            );
+            std::process::exit(1);
+        })
+        .context("cannot start the module watchdog")?;
+        Some(w)
+    };
+    Ok(Module::load_watched(path, watchdog)?)
+}
+
+/// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an
+/// item, as if read from a file. Problems are events located at the URI (without its PIN);
+/// a URI that matches nothing is a problem too, like a missing file. Its `module-path` is
+/// loaded only when `allow_uri_module` (`--allow-uri-module`).
+pub(super) fn uri_input(
+    name: &str,
+    opts: &Options<'_>,
+    allow_uri_module: bool,
+    emit: &mut dyn FnMut(Event),
+) {
+    // The input as given may hold a pin-value, anywhere: only its redacted form is shown.
+    let mut locator = token::uri::redact(name);
+    let problem = |locator: &str, message: String| Event::Problem {
+        locator: locator.to_string(),
+        message,
+    };
+    let uri = match Pkcs11Uri::parse(name) {
+        Ok(u) => u,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    locator = uri.to_string();
+    let mut login = match uri_pin(&uri) {
+        Ok(Some(pin)) => Login::Pin(pin),
+        Ok(None) => Login::No,
+        Err(message) => return emit(problem(&locator, message)),
+    };
+    let choice = match resolve_module(None, Some(&uri), allow_uri_module) {
+        Ok(c) => c,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    let (timeout, max_objects) = match (module_timeout_from_env(), max_objects_from_env()) {
+        (Ok(t), Ok(m)) => (t, m),
+        (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
+    };
+    let module = match load_watched(&choice.path, timeout) {
+        Ok(m) => m,
+        Err(e) => return emit(problem(&locator, format!("{e:#}"))),
+    };
+    let tokens = match token::select_tokens(&module, &uri) {
+        Ok(t) => t,
+        Err(e) => return emit(problem(&locator, e.to_string())),
+    };
+    let max_attribute_size = match max_attribute_size_from_env() {
+        Ok(n) => n,
+        Err(message) => return emit(problem(&locator, message)),
+    };
+    let filter = Filter::from_uri(&uri);
+    let module_path = choice.uri_module_path();
+    let listing = Listing {
+        filter: &filter,
+        options: opts,
+        module_path: module_path.as_deref(),
+        max_attribute_size,
+        max_objects,
+    };
+    let mut seen = 0usize;
+    let result = token::list(&module, &tokens, &listing, &mut login, &mut |ev| {
+        seen += 1;
+        emit(ev)
+    });
+    if let Err(e) = result {
+        return emit(problem(&locator, e.to_string()));
+    }
+    if seen == 0 {
+        emit(problem(
+            &locator,
+            "no object matches this URI (private objects need the URI's pin-value or \
+             pin-source)"
+                .to_string(),
+        ));
+    }
+    if let Err(e) = module.finalize() {
+        emit(problem(&locator, e.to_string()));
+    }
+}
+
+/// The attribute size limit for URI inputs, which have no `--max-attribute-size`: the
+/// environment variable the token commands also read, else the default.
+pub(super) fn max_attribute_size_from_env() -> Result<usize, String> {
+    env_number(
+        MAX_ATTRIBUTE_SIZE_ENV,
+        "bytes",
+        token::session::DEFAULT_MAX_ATTRIBUTE_SIZE,
+    )
+}
+
+/// `--module-timeout` for URI inputs: the environment variable, else the default.
+pub(super) fn module_timeout_from_env() -> Result<u64, String> {
+    env_number(MODULE_TIMEOUT_ENV, "seconds", DEFAULT_MODULE_TIMEOUT)
+}
+
+/// `--max-objects` for URI inputs: the environment variable, else the default.
+pub(super) fn max_objects_from_env() -> Result<usize, String> {
+    env_number(
+        MAX_OBJECTS_ENV,
+        "objects",
+        token::read::raw::DEFAULT_MAX_OBJECTS,
+    )
+}
+
+/// The PIN a URI carries: `pin-value`, or `pin-source` naming a file (`file:/path`, a
+/// plain path) or certscope's `env:VAR`. A `|command` source is refused: certscope does
+/// not run programs named in its input. A file is read only if it is a regular file of at
+/// most [`MAX_PIN_FILE`] bytes: a URI can come from a file name, and `/dev/zero` or a FIFO
+/// must not make certscope read forever or wait for good.
+pub(super) fn uri_pin(uri: &Pkcs11Uri) -> Result<Option<Secret>, String> {
+    if let Some(v) = &uri.pin_value {
+        return Ok(Some(Secret::new(v.as_str().to_string())));
+    }
+    let Some(source) = uri.pin_source.as_deref() else {
+        return Ok(None);
+    };
+    if source.starts_with('|') {
+        return Err(
+            "pin-source commands (\"|program\") are not run by certscope; use \
+                    pin-source=file:/path or --pin with `token list`"
+                .to_string(),
+        );
+    }
+    if source.starts_with("env:") {
+        return secret::from_spec(source)
+            .map(Some)
+            .map_err(|e| format!("pin-source: {e}"));
+    }
+    let path = source
+        .strip_prefix("file://")
+        .or_else(|| source.strip_prefix("file:"))
+        .unwrap_or(source);
+    read_pin_file(path)
+        .map(Some)
+        .map_err(|e| format!("pin-source {}: {e}", sanitize(path)))
+}
+
+/// The largest `pin-source` file read: a PIN file holds one short line.
+pub(super) const MAX_PIN_FILE: usize = 4096;
+
+/// Reads the first line of a PIN file: a regular file of at most [`MAX_PIN_FILE`] bytes.
+/// Opened non-blocking, so that a FIFO (which blocks `open` until a writer comes) is refused
+/// by the type check after `open` instead of hanging before it.
+pub(super) fn read_pin_file(path: &str) -> Result<Secret, String> {
+    use std::io;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK)
+        .open(path)
+        .map_err(|e| format!("cannot open: {e}"))?;
+    let meta = file.metadata().map_err(|e| format!("cannot read: {e}"))?;
+    if !meta.is_file() {
+        return Err(
+            "not a regular file (a PIN is read only from a regular file, never from a device, \
+             FIFO or socket)"
+                .to_string(),
+        );
+    }
+    // One byte over the limit tells "too long" from "exactly the limit"; a fixed buffer,
+    // wiped on drop, so no copy of the PIN is left behind by a reallocation.
+    let mut buf = zeroize::Zeroizing::new([0u8; MAX_PIN_FILE + 1]);
+    let mut len = 0;
+    while let Some(free) = buf.get_mut(len..).filter(|b| !b.is_empty()) {
+        match file.read(free) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(format!("cannot read: {e}")),
+        }
+    }
+    if len > MAX_PIN_FILE {
+        return Err(format!(
+            "over {MAX_PIN_FILE} bytes; a PIN file holds the PIN on its first line"
+        ));
+    }
+    let text = std::str::from_utf8(buf.get(..len).unwrap_or_default())
+        .map_err(|_| "not UTF-8 text".to_string())?;
+    Ok(Secret::new(text.lines().next().unwrap_or("").to_string()))
+}
+
+/// A number from the environment variable `name`, else `default`; an unreadable value is an
+/// error that names the variable and the unit.
+fn env_number<T: std::str::FromStr>(name: &str, unit: &str, default: T) -> Result<T, String> {
+    match std::env::var(name) {
+        Ok(text) => text
+            .trim()
+            .parse()
+            .map_err(|_| format!("{name}={text:?} is not a number of {unit}")),
+        Err(_) => Ok(default),
+    }
+}

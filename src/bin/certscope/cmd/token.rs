@@ -1,0 +1,362 @@
+//! The binary side of PKCS#11: `certscope token ...` and `pkcs11:` URIs given as INPUT.
+//!
+//! Kept out of `app.rs` so that the file commands stay small. Reads the environment
+//! (`CERTSCOPE_PKCS11_MODULE`, `HOME`) and the terminal (PIN prompt), then hands plain
+//! values to `certscope::token`. Certificates and keys go through `app`'s outputs, so a
+//! token object is rendered, counted and reported exactly like an item from a file.
+
+use std::io::{self, Write};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+
+use certscope::decode::{Event, Options};
+use certscope::input::secret::{self, Secret};
+use certscope::model::Item;
+use certscope::render::json::{Document, ErrorEntry};
+use certscope::render::sanitize::sanitize;
+use certscope::render::token::{self as render, MechanismsDoc, ModulesDoc, SlotsDoc};
+use certscope::token::modules::{self};
+use certscope::token::report::{self, MECHANISMS_NOTE};
+use certscope::token::{
+    self, Filter, Listing, Login, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
+};
+
+use crate::cli::token::{
+    ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
+};
+use crate::cli::{Format, InfoFormat};
+use crate::cmd::drive::{drive_token_items, TokenProducer};
+use crate::cmd::messages::{self, EXIT_FAILED, EXIT_OK};
+use crate::cmd::pkcs11::{config_dirs, load};
+
+/// Where an error before any output is located in a JSON document's `errors`: the module,
+/// when one was named.
+fn setup_source(module: Option<&str>) -> String {
+    module.map_or_else(|| "pkcs11".to_string(), str::to_string)
+}
+
+/// Prints `{"certscope": ..., <empty fields>, "errors": [{"source", "message"}]}` for a
+/// JSON command that failed before it had anything to show, so that the document is still
+/// one complete document (fields in the order of the command's own document); the caller
+/// reports the error on stderr as usual.
+fn print_error_doc(empty: Vec<(&str, serde_json::Value)>, source: &str, error: &anyhow::Error) {
+    let errors = vec![ErrorEntry {
+        source: source.to_string(),
+        message: format!("{error:#}"),
+    }];
+    let mut fields: Vec<(&str, serde_json::Value)> = empty;
+    fields.push(("errors", serde_json::json!(errors)));
+    let mut w = io::stdout().lock();
+    // A failed write changes nothing: the caller's report on stderr follows anyway.
+    let _ = Document::new(InOrder(fields)).write_to(&mut w);
+    let _ = w.flush();
+}
+
+/// Fields serialised as a JSON object in the order given.
+struct InOrder<'a>(Vec<(&'a str, serde_json::Value)>);
+
+impl Serialize for InOrder<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (k, v) in &self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// `result`, and when it failed before any output of a JSON command, the error document.
+fn json_on_error<T>(
+    json: bool,
+    empty: impl FnOnce() -> Vec<(&'static str, serde_json::Value)>,
+    source: &str,
+    result: Result<T>,
+) -> Result<T> {
+    if let (true, Err(e)) = (json, &result) {
+        print_error_doc(empty(), source, e);
+    }
+    result
+}
+
+/// Runs `certscope token ...`; returns the exit status.
+pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
+    let (now, color) = (ambient.now, ambient.color);
+    match args.command {
+        TokenCommand::Modules { format } => modules_cmd(format),
+        TokenCommand::Slots { module, format } => slots_cmd(&module, format),
+        TokenCommand::List {
+            reading,
+            object_type,
+            format,
+        } => {
+            let filter = Filter {
+                class: object_type_of(object_type),
+                ..Filter::default()
+            };
+            let (code, _) = list_cmd(&reading, &filter, format == Format::Json, |opts| {
+                drive_token_items(format, now, color, opts)
+            })?;
+            Ok(code)
+        }
+        TokenCommand::Find {
+            reading,
+            filter,
+            object_type,
+            format,
+        } => {
+            let json = format == Format::Json;
+            let source = setup_source(reading.module.module.as_deref());
+            let mut f = json_on_error(json, empty_items, &source, filter_of(&filter))?;
+            f.class = object_type_of(object_type);
+            let (code, items) = list_cmd(&reading, &f, json, |opts| {
+                drive_token_items(format, now, color, opts)
+            })?;
+            // Like grep: nothing found is a status, not an error message.
+            Ok(if items == 0 {
+                code.max(EXIT_FAILED)
+            } else {
+                code
+            })
+        }
+        TokenCommand::Export {
+            reading,
+            filter,
+            output,
+        } => {
+            let mut f = filter_of(&filter)?;
+            f.class = Some(ObjectType::Cert);
+            export_cmd(&reading, &f, &output)
+        }
+        TokenCommand::Mechanisms {
+            module,
+            select,
+            format,
+        } => mechanisms_cmd(&module, &select, format),
+    }
+}
+
+fn object_type_of(t: ObjectTypeArg) -> Option<ObjectType> {
+    match t {
+        ObjectTypeArg::Cert => Some(ObjectType::Cert),
+        ObjectTypeArg::Pubkey => Some(ObjectType::Public),
+        ObjectTypeArg::Privkey => Some(ObjectType::Private),
+        ObjectTypeArg::Secret => Some(ObjectType::SecretKey),
+        ObjectTypeArg::Data => Some(ObjectType::Data),
+        ObjectTypeArg::All => None,
+    }
+}
+
+fn filter_of(a: &ObjectFilterArgs) -> Result<Filter> {
+    Ok(Filter {
+        label: a.label.clone(),
+        id: a
+            .id
+            .as_deref()
+            .map(hex::decode)
+            .transpose()
+            .context("--id")?,
+        item: a.item.item_filter()?,
+        ..Filter::default()
+    })
+}
+
+/// The token selection as URI attributes, which is what `token::select_tokens` matches.
+fn selection_of(s: &TokenSelect) -> Pkcs11Uri {
+    Pkcs11Uri {
+        token: s.token.clone(),
+        slot_id: s.slot,
+        serial: s.token_serial.clone(),
+        ..Pkcs11Uri::default()
+    }
+}
+
+/// Asks for a token's PIN on the terminal, without echo.
+fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
+    secret::prompt(&format!("PIN for token \"{}\": ", sanitize(&token.label)))
+        .map_err(|e| TokenError::Other(e.to_string()))
+}
+
+/// Lists through `drive` (which owns the output), with the module loaded, tokens selected
+/// and the PIN source resolved.
+fn list_cmd(
+    reading: &ReadingArgs,
+    filter: &Filter,
+    json: bool,
+    drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
+) -> Result<(u8, usize)> {
+    let login = &reading.login;
+    let source = setup_source(reading.module.module.as_deref());
+    let setup = || -> Result<_> {
+        let pin = match &login.pin {
+            Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
+            None => None,
+        };
+        let (choice, module) = load(&reading.module)?;
+        let tokens = token::select_tokens(&module, &selection_of(&reading.select))?;
+        Ok((pin, choice, module, tokens))
+    };
+    let (pin, choice, module, tokens) = json_on_error(json, empty_items, &source, setup())?;
+    let module_path = choice.uri_module_path();
+    let mut ask = prompt_pin;
+    let mut login_mode = match pin {
+        Some(p) => Login::Pin(p),
+        None if login.login => Login::Ask(&mut ask),
+        None => Login::No,
+    };
+    let mut failure: Option<TokenError> = None;
+    let result = drive(&mut |opts, emit| {
+        let listing = Listing {
+            filter,
+            options: opts,
+            module_path: module_path.as_deref(),
+            max_attribute_size: reading.read.max_attribute_size,
+            max_objects: reading.read.max_objects,
+        };
+        if let Err(e) = token::list(&module, &tokens, &listing, &mut login_mode, emit) {
+            failure = Some(e);
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e.into());
+    }
+    let out = result?;
+    // Sessions are closed by now; report a failing C_Finalize instead of dropping it.
+    module.finalize()?;
+    Ok(out)
+}
+
+/// The empty part of a `token list`/`token find` document.
+fn empty_items() -> Vec<(&'static str, serde_json::Value)> {
+    vec![("items", serde_json::json!([]))]
+}
+
+fn modules_cmd(format: InfoFormat) -> Result<u8> {
+    let found = modules::registered(&config_dirs());
+    let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
+    let doc = ModulesDoc {
+        modules: &found,
+        proxy: proxy.as_deref(),
+    };
+    print_info(format, &doc, |w| {
+        render::modules(w, &found, proxy.as_deref())
+    })
+}
+
+/// Prints an information command's answer on stdout, `doc` as one line of JSON or `text`'s
+/// lines, and gives exit status 0.
+fn print_info(
+    format: InfoFormat,
+    doc: &impl Serialize,
+    text: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> Result<u8> {
+    let mut w = io::BufWriter::new(io::stdout().lock());
+    match format {
+        InfoFormat::Json => {
+            Document::new(doc).write_to(&mut w)?;
+        }
+        InfoFormat::Text => text(&mut w)?,
+    }
+    w.flush()?;
+    Ok(EXIT_OK)
+}
+
+fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+    let gather = || -> Result<_> {
+        let (_, module) = load(module_arg)?;
+        let info = report::module(&module)?;
+        let slots = report::slots(&module)?;
+        module.finalize()?;
+        Ok((info, slots))
+    };
+    let (info, slots) = json_on_error(
+        format == InfoFormat::Json,
+        || {
+            vec![
+                ("module", serde_json::Value::Null),
+                ("slots", serde_json::json!([])),
+            ]
+        },
+        &setup_source(module_arg.module.as_deref()),
+        gather(),
+    )?;
+    let doc = SlotsDoc {
+        module: &info,
+        slots: &slots,
+    };
+    print_info(format, &doc, |w| render::slots(w, &info, &slots))
+}
+
+fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
+    let gather = || -> Result<_> {
+        let (_, module) = load(module_arg)?;
+        let tokens = token::select_tokens(&module, &selection_of(select))?;
+        let reports = tokens
+            .iter()
+            .map(|t| report::mechanisms(&module, t))
+            .collect::<Result<Vec<_>, _>>()?;
+        module.finalize()?;
+        Ok(reports)
+    };
+    let reports = json_on_error(
+        format == InfoFormat::Json,
+        || {
+            vec![
+                ("tokens", serde_json::json!([])),
+                ("note", serde_json::json!(MECHANISMS_NOTE)),
+            ]
+        },
+        &setup_source(module_arg.module.as_deref()),
+        gather(),
+    )?;
+    let doc = MechanismsDoc {
+        tokens: &reports,
+        note: MECHANISMS_NOTE,
+    };
+    print_info(format, &doc, |w| render::mechanisms(w, &reports))
+}
+
+fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
+    let mut items: Vec<Item> = Vec::new();
+    let mut failures = 0usize;
+    let (code, _) = list_cmd(reading, filter, false, |produce| {
+        let opts = Options {
+            hashes: Vec::new(),
+            with_pem: true,
+            ..Options::default()
+        };
+        produce(&opts, &mut |ev| match ev {
+            Event::Item(item) => {
+                if let Some(e) = &item.error {
+                    messages::problem(&item.source.locator(false), e);
+                    failures += 1;
+                }
+                items.push(*item);
+            }
+            Event::Problem { locator, message } | Event::NeedPassword { locator, message } => {
+                messages::problem(&locator, &message);
+                failures += 1;
+            }
+        });
+        Ok((0, 0))
+    })?;
+    let pem: String = items
+        .iter()
+        .filter_map(|i| i.pem.as_ref().map(ToString::to_string))
+        .collect();
+    if pem.is_empty() {
+        if failures == 0 {
+            messages::problem("token export", "no certificate matches");
+        }
+        return Ok(EXIT_FAILED);
+    }
+    if output == "-" {
+        let mut w = io::stdout().lock();
+        w.write_all(pem.as_bytes())?;
+        w.flush()?;
+    } else {
+        std::fs::write(output, pem).with_context(|| format!("cannot write {output}"))?;
+    }
+    Ok(if failures > 0 { EXIT_FAILED } else { code })
+}

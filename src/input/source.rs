@@ -1,0 +1,257 @@
+//! Inputs named on the command line: files, `-` for stdin, directories with `-r`.
+
+use std::ffi::{OsStr, OsString};
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::error::InputError;
+
+/// Default `--max-input-size`: real CRLs reach hundreds of MB; beyond 4 GiB is a mistake.
+pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;
+
+/// Deepest directory recursion; deeper trees are almost certainly a mistake (symlinks to
+/// directories are not followed, so not a loop).
+pub const MAX_DIR_DEPTH: usize = 64;
+
+/// One input after expansion. Paths stay `PathBuf`s (a name that is not UTF-8 is opened as
+/// it is); [`display_path`] is how they are shown.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    /// `-`.
+    Stdin,
+    /// A `pkcs11:` URI that names no file.
+    Uri(String),
+    /// A file.
+    File(PathBuf),
+}
+
+impl Input {
+    /// The name used in messages and as the item's source: `-`, the URI as given, or the
+    /// escaped path. (A URI may hold a PIN: the token code shows a redacted form instead.)
+    pub fn locator(&self) -> String {
+        match self {
+            Input::Stdin => "-".to_string(),
+            Input::Uri(u) => u.clone(),
+            Input::File(p) => display_path(p),
+        }
+    }
+
+    /// What [`open`] and [`size_of`] take: `-` for stdin, else the path.
+    pub fn open_name(&self) -> &OsStr {
+        match self {
+            Input::Stdin => OsStr::new("-"),
+            Input::Uri(u) => OsStr::new(u.as_str()),
+            Input::File(p) => p.as_os_str(),
+        }
+    }
+}
+
+/// A failed argument or directory entry: its escaped name and why.
+pub type InputFailure = (String, InputError);
+
+/// A path as text: valid UTF-8 as it is, every other byte as `\xNN` and a literal backslash
+/// as `\\`, so that two different names never print the same (a lossy `U+FFFD` would make
+/// `bad\xff.pem` and a file really named `bad\u{fffd}.pem` look alike, and an unescaped
+/// backslash would make a file named `bad\xff.pem` look like the byte). The result is
+/// already escaped: text output shows it through `sanitize_escaped`, which keeps backslashes.
+pub fn display_path(path: &Path) -> String {
+    use std::os::unix::ffi::OsStrExt;
+    let mut out = String::new();
+    for chunk in path.as_os_str().as_bytes().utf8_chunks() {
+        let valid = chunk.valid();
+        if valid.contains('\\') {
+            out.push_str(&valid.replace('\\', "\\\\"));
+        } else {
+            out.push_str(valid);
+        }
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+    out
+}
+
+/// Is this operand a `pkcs11:` URI? Only when it starts with the scheme (any case) *and*
+/// names nothing in the file system: a file is always read as a file, whatever its name,
+/// so that a file name can never make certscope load a library (issue 12).
+pub fn is_uri_operand(arg: &OsStr) -> bool {
+    let Some(text) = arg.to_str() else {
+        return false;
+    };
+    if !super::is_pkcs11_uri(text) {
+        return false;
+    }
+    match std::fs::symlink_metadata(arg) {
+        Ok(_) => false,
+        // Only "there is no such entry" makes it a URI; any other failure (a directory on
+        // the way that cannot be searched, say) leaves it a path, whose open then fails.
+        Err(e) => matches!(
+            e.kind(),
+            std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+        ),
+    }
+}
+
+/// Expands the INPUT arguments: directories become their files (sorted, recursively, when
+/// `recursive`), `-` stays stdin, a `pkcs11:` URI that names no file stays a URI. Errors are
+/// per argument or per directory entry, in order: one entry that cannot be read never hides
+/// the others.
+pub fn expand(args: &[OsString], recursive: bool) -> Vec<Result<Input, InputFailure>> {
+    let mut out = Vec::new();
+    for arg in args {
+        if arg == "-" {
+            out.push(Ok(Input::Stdin));
+            continue;
+        }
+        if is_uri_operand(arg) {
+            out.push(Ok(Input::Uri(arg.to_string_lossy().into_owned())));
+            continue;
+        }
+        let path = Path::new(arg);
+        if path.is_dir() {
+            if !recursive {
+                out.push(Err((display_path(path), InputError::Directory)));
+                continue;
+            }
+            walk(path, 0, &mut out);
+        } else {
+            out.push(Ok(Input::File(path.to_path_buf())));
+        }
+    }
+    out
+}
+
+/// Adds the files below `dir` (at `depth`) to `out`, and an error for each entry that cannot
+/// be read or is too deep. Symlinks to files are read; symlinks to directories are not
+/// followed (no loops); FIFOs, sockets and devices are left out (they would block or never
+/// end).
+fn walk(dir: &Path, depth: usize, out: &mut Vec<Result<Input, InputFailure>>) {
+    let reader = match std::fs::read_dir(dir) {
+        Ok(r) => r,
+        Err(e) => return out.push(Err((display_path(dir), e.into()))),
+    };
+    let mut entries = Vec::new();
+    for entry in reader {
+        match entry {
+            Ok(e) => entries.push(e),
+            Err(e) => out.push(Err((display_path(dir), e.into()))),
+        }
+    }
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for entry in entries {
+        let p = entry.path();
+        // The entry's own type (not followed), from the directory listing where possible.
+        let kind = match entry.file_type() {
+            Ok(k) => k,
+            Err(e) => {
+                out.push(Err((display_path(&p), e.into())));
+                continue;
+            }
+        };
+        if kind.is_dir() {
+            if depth >= MAX_DIR_DEPTH {
+                out.push(Err((
+                    display_path(&p),
+                    InputError::TooDeep {
+                        limit: MAX_DIR_DEPTH,
+                    },
+                )));
+            } else {
+                walk(&p, depth + 1, out);
+            }
+        } else if kind.is_file() {
+            out.push(Ok(Input::File(p)));
+        } else if kind.is_symlink() {
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => out.push(Ok(Input::File(p))),
+                Ok(_) => {}
+                // Dangling, or a target that cannot be reached: an entry that cannot be read.
+                Err(e) => out.push(Err((display_path(&p), e.into()))),
+            }
+        }
+    }
+}
+
+/// Default `--max-input-size` for inputs that are not regular files (stdin, pipes, devices,
+/// `/proc` files): their size is unknown until they end, and `/dev/zero` never does, so they
+/// stop far below the file default, whatever they hold.
+pub const DEFAULT_MAX_STREAM_SIZE: u64 = 256 << 20;
+
+/// An opened input.
+pub struct Opened {
+    /// The bytes, `Send`: a stream is read on its own thread (see
+    /// [`crate::decode::decode_reader`]).
+    pub reader: Box<dyn Read + Send>,
+    /// The size of a regular file (for an exact-size read).
+    pub size: Option<u64>,
+    /// The limit that applies to this input: `--max-input-size` when given, else
+    /// [`DEFAULT_MAX_INPUT_SIZE`] for a regular file, [`DEFAULT_MAX_STREAM_SIZE`] for anything
+    /// else.
+    pub limit: u64,
+}
+
+/// Opens an input (a path or `-`) for streaming. `max_input_size` is `--max-input-size` if
+/// given. A regular file over the limit is refused before reading; anything else is counted
+/// as it is read.
+pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputError> {
+    let stream_limit = max_input_size.unwrap_or(DEFAULT_MAX_STREAM_SIZE);
+    if name == "-" {
+        return Ok(Opened {
+            reader: Box::new(std::io::stdin()),
+            size: None,
+            limit: stream_limit,
+        });
+    }
+    let file = std::fs::File::open(name)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(InputError::Directory);
+    }
+    if !meta.is_file() {
+        return Ok(Opened {
+            reader: Box::new(file),
+            size: None,
+            limit: stream_limit,
+        });
+    }
+    let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
+    if meta.len() > limit {
+        return Err(InputError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    Ok(Opened {
+        reader: Box::new(file),
+        size: Some(meta.len()),
+        limit,
+    })
+}
+
+/// The size of a file input, when it is a regular file (for exact-size reads).
+pub fn size_of(name: &OsStr) -> Option<u64> {
+    if name == "-" {
+        return None;
+    }
+    std::fs::metadata(name)
+        .ok()
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn display_path_never_makes_two_names_alike() {
+        let byte = display_path(Path::new(OsStr::from_bytes(b"bad\xff.pem")));
+        let text = display_path(Path::new("bad\\xff.pem"));
+        let lossy = display_path(Path::new("bad\u{fffd}.pem"));
+        assert_eq!(byte, "bad\\xff.pem");
+        assert_eq!(text, "bad\\\\xff.pem");
+        assert_eq!(lossy, "bad\u{fffd}.pem");
+        assert!(byte != text && byte != lossy && text != lossy);
+    }
+}

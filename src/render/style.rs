@@ -1,0 +1,96 @@
+//! How text output looks, in one place: colour, aligned label/value fields, plurals, and
+//! the three ways text names an item. (`text.rs` keeps its own allocation-free `field` for
+//! the item listing, the hot path of large bundles.)
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use super::sanitize::sanitize_escaped;
+use crate::model::Item;
+
+/// Width of the label column (label and colon) in item and chain text.
+pub const LABEL_WIDTH: usize = 14;
+
+/// `s` in the ANSI style `code` (`1`, `31`, `1;31` …) when `color`, else `s` as it is.
+pub fn paint(color: bool, code: &str, s: &str) -> String {
+    if color {
+        format!("\x1b[{code}m{s}\x1b[0m")
+    } else {
+        s.to_string()
+    }
+}
+
+/// One `label value` line: `label` as given, padded to `width` (at least one space), after
+/// `indent` spaces.
+pub fn field<W: Write + ?Sized>(
+    w: &mut W,
+    indent: usize,
+    label: &str,
+    width: usize,
+    value: &str,
+) -> io::Result<()> {
+    let pad = width.saturating_sub(label.len()).max(1);
+    writeln!(w, "{:indent$}{label}{:pad$}{value}", "", "")
+}
+
+/// The plural `s` for a count: `""` for one, `"s"` otherwise.
+pub fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+/// Longest item name a finding or a relation repeats, in characters; a longer one (a
+/// subject of 10,000 names) is cut, with a count of the rest, so output naming an item many
+/// times stays linear in the input.
+pub const MAX_NAME_CHARS: usize = 256;
+
+/// `name`, cut after [`MAX_NAME_CHARS`] characters with `… (N more characters)`.
+pub fn short_name(name: &str) -> Cow<'_, str> {
+    match name.char_indices().nth(MAX_NAME_CHARS) {
+        None => Cow::Borrowed(name),
+        Some((at, _)) => {
+            let (head, rest) = name.split_at(at);
+            Cow::Owned(format!(
+                "{head}… ({} more characters)",
+                crate::relate::thousands(rest.chars().count())
+            ))
+        }
+    }
+}
+
+/// A finding's item: `PATH[#INDEX] (line N) [NAME]`.
+pub fn item_with_name(item: &Item, show_index: bool) -> String {
+    let mut s = item.source.locator(show_index);
+    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
+        s.push_str(" [");
+        s.push_str(&short_name(name));
+        s.push(']');
+    }
+    s
+}
+
+/// A relation's other item: `PATH[#INDEX] (line N): KIND NAME`.
+pub fn item_with_kind(item: &Item, show_index: bool) -> String {
+    let mut s = format!(
+        "{}: {}",
+        item.source.locator(show_index),
+        item.kind.describe()
+    );
+    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
+        // Another item's name is repeated in every relation to it: keep it short.
+        s.push(' ');
+        s.push_str(&short_name(name));
+    }
+    s
+}
+
+/// A chain link's item: `#N PATH[#INDEX] (line L)`, sanitised.
+pub fn item_numbered(items: &[Item], n: usize) -> String {
+    match items.get(n) {
+        Some(item) => format!("#{n} {}", sanitize_escaped(&item.source.locator(true))),
+        None => format!("#{n}"),
+    }
+}

@@ -1,0 +1,169 @@
+//! Text of the token information commands (`token modules`, `token slots`, `token
+//! mechanisms`) and the fields of their JSON documents (written in a [`super::json::Document`]).
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::sanitize::sanitize;
+use super::style;
+use crate::token::modules::RegisteredModule;
+use crate::token::report::{MechanismsReport, ModuleReport, SlotReport};
+
+/// Width of the label column (label and colon) in slot text.
+pub const LABEL_WIDTH: usize = 16;
+
+/// The fields of the JSON document.
+#[derive(Serialize)]
+pub struct ModulesDoc<'a> {
+    /// `modules`.
+    pub modules: &'a [RegisteredModule],
+    /// `proxy`.
+    pub proxy: Option<&'a str>,
+}
+
+/// The fields of the JSON document.
+#[derive(Serialize)]
+pub struct SlotsDoc<'a> {
+    /// `module`.
+    pub module: &'a ModuleReport,
+    /// `slots`.
+    pub slots: &'a [SlotReport],
+}
+
+/// The fields of the JSON document.
+#[derive(Serialize)]
+pub struct MechanismsDoc<'a> {
+    /// `tokens`.
+    pub tokens: &'a [MechanismsReport],
+    /// `note`.
+    pub note: &'static str,
+}
+
+fn field(w: &mut dyn Write, indent: usize, label: &str, value: &str) -> io::Result<()> {
+    style::field(
+        w,
+        indent,
+        &format!("{label}:"),
+        LABEL_WIDTH,
+        &sanitize(value),
+    )
+}
+
+fn memory(free: Option<usize>, total: Option<usize>) -> String {
+    match (free, total) {
+        (Some(f), Some(t)) => format!("{f} of {t} bytes free"),
+        (None, Some(t)) => format!("{t} bytes"),
+        (Some(f), None) => format!("{f} bytes free"),
+        (None, None) => "not reported".to_string(),
+    }
+}
+
+/// `token modules`: one line per registered module, then the default.
+pub fn modules(
+    w: &mut dyn Write,
+    found: &[RegisteredModule],
+    proxy: Option<&str>,
+) -> io::Result<()> {
+    for m in found {
+        let mut notes = Vec::new();
+        if !m.exists {
+            notes.push("library missing".to_string());
+        }
+        if m.trust_policy {
+            notes.push("trust anchors".to_string());
+        }
+        if let Some(d) = &m.disable_in {
+            notes.push(format!("disabled in {d}"));
+        }
+        let notes = if notes.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", notes.join(", "))
+        };
+        writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
+    }
+    match proxy {
+        Some(p) => writeln!(w, "(default module when none is named: {p})"),
+        None => writeln!(w, "(p11-kit's proxy module is not installed)"),
+    }
+}
+
+/// `token slots`: the module, then each slot and its token.
+pub fn slots(w: &mut dyn Write, info: &ModuleReport, slots: &[SlotReport]) -> io::Result<()> {
+    writeln!(w, "Module: {}", sanitize(&info.path))?;
+    field(
+        w,
+        2,
+        "Library",
+        &format!(
+            "{} {} ({}), PKCS#11 {}",
+            info.description, info.library_version, info.manufacturer, info.cryptoki_version
+        ),
+    )?;
+    for s in slots {
+        writeln!(w)?;
+        writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
+        field(w, 2, "Manufacturer", &s.manufacturer)?;
+        field(w, 2, "Flags", &s.flags.join(", "))?;
+        let Some(t) = &s.token else {
+            field(w, 2, "Token", "none")?;
+            continue;
+        };
+        let label = if t.label.is_empty() {
+            "(no label)"
+        } else {
+            t.label.as_str()
+        };
+        field(w, 2, "Token", label)?;
+        field(w, 4, "Manufacturer", &t.manufacturer)?;
+        field(w, 4, "Model", &t.model)?;
+        field(w, 4, "Serial", &t.serial)?;
+        field(w, 4, "Flags", &t.flags.join(", "))?;
+        field(
+            w,
+            4,
+            "PIN length",
+            &format!("{}-{}", t.min_pin_len, t.max_pin_len),
+        )?;
+        field(
+            w,
+            4,
+            "Public memory",
+            &memory(t.free_public_memory, t.total_public_memory),
+        )?;
+        field(
+            w,
+            4,
+            "Private memory",
+            &memory(t.free_private_memory, t.total_private_memory),
+        )?;
+    }
+    Ok(())
+}
+
+/// `token mechanisms`: per token, one line per mechanism, like `pkcs11-tool -M`.
+pub fn mechanisms(w: &mut dyn Write, reports: &[MechanismsReport]) -> io::Result<()> {
+    for r in reports {
+        writeln!(
+            w,
+            "Token \"{}\" (slot {}): {} mechanisms",
+            sanitize(&r.token),
+            r.slot,
+            r.mechanisms.len()
+        )?;
+        for m in &r.mechanisms {
+            let sizes = match (m.min_key_size, m.max_key_size) {
+                (Some(a), Some(b)) if a != 0 || b != 0 => format!(", keySize={{{a},{b}}}"),
+                _ => String::new(),
+            };
+            let flags = if m.flags.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", m.flags.join(", "))
+            };
+            writeln!(w, "  {}{sizes}{flags}", m.name)?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,671 @@
+//! One object's attributes read raw, in two `C_GetAttributeValue` calls, with every length
+//! checked before anything is allocated. The only `unsafe` code in certscope.
+//!
+//! Why not cryptoki's `Session::get_attributes`, and why this is sound: docs/design.md,
+//! "PKCS#11".
+//!
+//! The slot list is read here too (`C_GetSlotList`, bounded in rounds and in count, where
+//! cryptoki retries for ever and allocates any count), and so is the mechanism list
+//! (`C_GetMechanismList` and `C_GetMechanismInfo`: cryptoki drops every mechanism its
+//! `MechanismType` cannot name, 30 of SoftHSM's 70). The function list is checked
+//! here before cryptoki sees it (cryptoki reads through a NULL one). Object searches are
+//! made here too ([`AttributeReader::find_objects`]): cryptoki 0.12's iterator indexes its
+//! buffer with the count the module reports (a count above the buffer panicked) and
+//! collects a search that never ends until memory runs out. Everything else
+//! (`C_Initialize`, slot and token information, sessions, login) still goes through
+//! cryptoki. Every call here runs under the [`Watchdog`], when there is one. This reader calls the functions of the list the module hands out from
+//! `C_GetFunctionList`, with cryptoki's session and object handles.
+//! The module is the one cryptoki loaded: `dlopen` of a library that is already loaded
+//! returns the same instance (glibc matches it by file identity), so there is one module
+//! state, one set of sessions.
+
+#![allow(unsafe_code)]
+
+use std::ffi::c_void;
+use std::fmt;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::token::mechanism_names::MECHANISM_NAMES;
+use crate::token::watchdog::{guard, ModuleCall, Watchdog};
+use cryptoki::context::Function;
+use cryptoki::error::{Error as CkError, Rv};
+use cryptoki::object::{Attribute, AttributeType};
+use cryptoki::session::Session;
+use cryptoki_sys::{
+    CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL, CKR_OK,
+    CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE, CK_BBOOL, CK_FALSE, CK_FUNCTION_LIST, CK_MECHANISM_INFO,
+    CK_MECHANISM_TYPE, CK_OBJECT_HANDLE, CK_RV, CK_SESSION_HANDLE, CK_SLOT_ID, CK_TRUE, CK_ULONG,
+    CK_UNAVAILABLE_INFORMATION,
+};
+
+type GetAttributeValue =
+    unsafe extern "C" fn(CK_SESSION_HANDLE, CK_OBJECT_HANDLE, *mut CK_ATTRIBUTE, CK_ULONG) -> CK_RV;
+
+type FindObjectsInit =
+    unsafe extern "C" fn(CK_SESSION_HANDLE, *mut CK_ATTRIBUTE, CK_ULONG) -> CK_RV;
+
+type FindObjects = unsafe extern "C" fn(
+    CK_SESSION_HANDLE,
+    *mut CK_OBJECT_HANDLE,
+    CK_ULONG,
+    *mut CK_ULONG,
+) -> CK_RV;
+
+type FindObjectsFinal = unsafe extern "C" fn(CK_SESSION_HANDLE) -> CK_RV;
+
+type GetSlotList = unsafe extern "C" fn(CK_BBOOL, *mut CK_SLOT_ID, *mut CK_ULONG) -> CK_RV;
+
+type GetMechanismList =
+    unsafe extern "C" fn(CK_SLOT_ID, *mut CK_MECHANISM_TYPE, *mut CK_ULONG) -> CK_RV;
+
+type GetMechanismInfo =
+    unsafe extern "C" fn(CK_SLOT_ID, CK_MECHANISM_TYPE, *mut CK_MECHANISM_INFO) -> CK_RV;
+
+/// Most slots accepted from a module: real ones have a handful (p11-kit a few dozen); a
+/// count beyond this is an allocation the module would choose for certscope.
+pub const MAX_SLOTS: usize = 4096;
+
+/// Most mechanisms accepted for one slot: SoftHSM has 70, large HSMs a few hundred.
+pub const MAX_MECHANISMS: usize = 4096;
+
+/// Times `C_GetSlotList` or `C_GetMechanismList` may answer `CKR_BUFFER_TOO_SMALL` (the
+/// list grew between the count and the list) before certscope gives up: cryptoki asks
+/// again for ever.
+pub const LIST_ROUNDS: usize = 8;
+
+/// Handles asked for per `C_FindObjects` call: one call for most tokens, a few thousand for
+/// a million objects.
+pub const FIND_BATCH: usize = 1024;
+
+/// The most objects one search may return, unless told otherwise: far above any real
+/// token (p11-kit-trust's system store has a few hundred), far below a memory problem
+/// (8 MB of handles).
+pub const DEFAULT_MAX_OBJECTS: usize = 1_000_000;
+
+/// Why [`AttributeReader::find_objects`] has no handles.
+#[derive(Debug)]
+pub enum FindError {
+    /// The module answered with an error.
+    Module(CkError),
+    /// `C_FindObjects` reported more handles than it was given room for.
+    Overcount {
+        /// Room given.
+        asked: CK_ULONG,
+        /// Handles it claimed to have written.
+        reported: CK_ULONG,
+    },
+    /// The search went on past the limit on objects.
+    TooMany(usize),
+}
+
+impl From<CkError> for FindError {
+    fn from(e: CkError) -> FindError {
+        FindError::Module(e)
+    }
+}
+
+/// Why [`AttributeReader::slot_list`] or [`AttributeReader::mechanism_list`] has no list.
+#[derive(Debug)]
+pub enum ListError {
+    /// The module answered with an error.
+    Module(CkError),
+    /// The module reported more entries than certscope accepts ([`MAX_SLOTS`],
+    /// [`MAX_MECHANISMS`]).
+    TooMany(CK_ULONG),
+    /// The list kept growing between the count and the list.
+    KeepsGrowing,
+}
+
+/// A module's own `C_GetAttributeValue` (and `C_GetSlotList`, `C_GetMechanismList`,
+/// `C_GetMechanismInfo`).
+pub struct AttributeReader {
+    get: GetAttributeValue,
+    slot_list: Option<GetSlotList>,
+    mechanism_list: Option<GetMechanismList>,
+    mechanism_info: Option<GetMechanismInfo>,
+    find_init: Option<FindObjectsInit>,
+    find: Option<FindObjects>,
+    find_final: Option<FindObjectsFinal>,
+    /// Guards every module call made here and, through [`AttributeReader::guard`], the
+    /// module's calls through cryptoki.
+    watchdog: Option<Watchdog>,
+    /// Set when the module's instance turned out not to be cryptoki's (see
+    /// [`AttributeReader::mark_separate`]).
+    separate: AtomicBool,
+    /// Keeps the library mapped for as long as `get` may be called (cryptoki holds its own
+    /// reference; this one makes the reader sound on its own).
+    _library: cryptoki_sys::Pkcs11,
+}
+
+impl fmt::Debug for AttributeReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AttributeReader").finish_non_exhaustive()
+    }
+}
+
+/// What the module gave for one attribute.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawValue {
+    /// The object has no such attribute, or will not reveal it (sensitive).
+    Missing,
+    /// The module announced more bytes than the limit: not read.
+    TooLarge(usize),
+    /// The module's value did not fit the length it had announced (it grew between the
+    /// size query and the read, or the module claims to have written more than it was
+    /// given room for): not trusted, not used.
+    Inconsistent {
+        /// The length of the size answer.
+        announced: usize,
+    },
+    /// The value.
+    Bytes {
+        /// The bytes.
+        bytes: Vec<u8>,
+        /// The length of the size answer (larger than `bytes.len()` when the module gave
+        /// less than it said it had).
+        announced: usize,
+    },
+}
+
+impl RawValue {
+    /// The bytes, when the value was read.
+    pub fn bytes(&self) -> Option<&[u8]> {
+        match self {
+            RawValue::Bytes { bytes, .. } => Some(bytes),
+            _ => None,
+        }
+    }
+
+    /// A `CK_ULONG` value (class, key type, category...), when it is one.
+    pub fn ulong(&self) -> Option<CK_ULONG> {
+        let bytes: [u8; size_of::<CK_ULONG>()] = self.bytes()?.try_into().ok()?;
+        Some(CK_ULONG::from_ne_bytes(bytes))
+    }
+
+    /// A `CK_BBOOL` value, when it is one.
+    pub fn bool(&self) -> Option<bool> {
+        match self.bytes()? {
+            [b] => Some(*b != 0),
+            _ => None,
+        }
+    }
+}
+
+/// The acceptable results of `C_GetAttributeValue` for a template that may name
+/// attributes the object lacks or hides, or that a size grew under: the per-attribute
+/// lengths say which (PKCS#11 2.40 §5.7.5).
+fn per_attribute_result(rv: CK_RV) -> bool {
+    matches!(
+        rv,
+        CKR_OK | CKR_ATTRIBUTE_SENSITIVE | CKR_ATTRIBUTE_TYPE_INVALID | CKR_BUFFER_TOO_SMALL
+    )
+}
+
+impl AttributeReader {
+    /// The `C_GetAttributeValue` of the module at `path`, loaded before cryptoki loads
+    /// the same library (which then only adds a reference to it).
+    pub fn load(path: &Path) -> Result<AttributeReader, CkError> {
+        // SAFETY: loading a library runs its initialisers. This is the PKCS#11 module the
+        // user named, which cryptoki loads from the same path right after; loading a
+        // module is what using one means.
+        let library =
+            unsafe { cryptoki_sys::Pkcs11::new(path) }.map_err(CkError::LibraryLoading)?;
+        if library.C_GetFunctionList.is_err() {
+            return Err(CkError::MissingSymbol("C_GetFunctionList"));
+        }
+        let mut list: *mut CK_FUNCTION_LIST = std::ptr::null_mut();
+        // SAFETY: the symbol exists (checked above); the argument is a valid out-pointer.
+        let rv = unsafe { library.C_GetFunctionList(&mut list) };
+        Rv::from(rv).into_result(Function::GetFunctionList)?;
+        if list.is_null() {
+            return Err(CkError::NullFunctionPointer);
+        }
+        // SAFETY: a non-null list from C_GetFunctionList points to the module's function
+        // list, which stays valid while the library is loaded (held by `_library`). Only
+        // the 2.x prefix is read, which every version of the list starts with.
+        let (get, slot_list, mechanism_list, mechanism_info) = unsafe {
+            (
+                (*list).C_GetAttributeValue,
+                (*list).C_GetSlotList,
+                (*list).C_GetMechanismList,
+                (*list).C_GetMechanismInfo,
+            )
+        };
+        // SAFETY: as above.
+        let (find_init, find, find_final) = unsafe {
+            (
+                (*list).C_FindObjectsInit,
+                (*list).C_FindObjects,
+                (*list).C_FindObjectsFinal,
+            )
+        };
+        let get = get.ok_or(CkError::NullFunctionPointer)?;
+        Ok(AttributeReader {
+            get,
+            slot_list,
+            mechanism_list,
+            mechanism_info,
+            find_init,
+            find,
+            find_final,
+            watchdog: None,
+            separate: AtomicBool::new(false),
+            _library: library,
+        })
+    }
+
+    /// Puts this reader's calls, and those made through [`AttributeReader::guard`], under
+    /// `watchdog`.
+    pub fn set_watchdog(&mut self, watchdog: Watchdog) {
+        self.watchdog = Some(watchdog);
+    }
+
+    /// Runs `f`, one call of the module, under the watchdog if there is one.
+    pub fn guard<T>(&self, call: ModuleCall, f: impl FnOnce() -> T) -> T {
+        guard(self.watchdog.as_ref(), call, f)
+    }
+
+    /// The handles of the objects matching `template`: `C_FindObjectsInit`, then
+    /// `C_FindObjects` for [`FIND_BATCH`] handles at a time until it gives fewer (as
+    /// cryptoki does), then `C_FindObjectsFinal`, whose failure changes nothing found and
+    /// is ignored (as cryptoki does; the module then refuses the next search with
+    /// `CKR_OPERATION_ACTIVE`). A count above the room given is
+    /// [`FindError::Overcount`], more than `max` handles [`FindError::TooMany`]; the search
+    /// is finished either way.
+    pub fn find_objects(
+        &self,
+        session: &Session,
+        template: &[Attribute],
+        max: usize,
+    ) -> Result<Vec<CK_OBJECT_HANDLE>, FindError> {
+        let (Some(init), Some(find), Some(finish)) = (self.find_init, self.find, self.find_final)
+        else {
+            return Err(CkError::NullFunctionPointer.into());
+        };
+        let mut raw: Vec<CK_ATTRIBUTE> = template.iter().map(CK_ATTRIBUTE::from).collect();
+        let count = CK_ULONG::try_from(raw.len()).map_err(CkError::from)?;
+        let handle = session.handle();
+        // SAFETY: `raw` points into `template`'s values, alive for the call; the module
+        // only reads a search template.
+        let rv = self.guard(ModuleCall::FindObjectsInit, || unsafe {
+            init(handle, raw.as_mut_ptr(), count)
+        });
+        Rv::from(rv).into_result(Function::FindObjectsInit)?;
+        let found = self.collect_found(handle, find, max);
+        // SAFETY: ends the search begun above, on the same session.
+        let _ = self.guard(ModuleCall::FindObjectsFinal, || unsafe { finish(handle) });
+        found
+    }
+
+    /// The `C_FindObjects` loop of [`AttributeReader::find_objects`].
+    fn collect_found(
+        &self,
+        session: CK_SESSION_HANDLE,
+        find: FindObjects,
+        max: usize,
+    ) -> Result<Vec<CK_OBJECT_HANDLE>, FindError> {
+        let mut handles: Vec<CK_OBJECT_HANDLE> = Vec::new();
+        let mut batch: Vec<CK_OBJECT_HANDLE> = vec![0; FIND_BATCH];
+        let asked = CK_ULONG::try_from(FIND_BATCH).map_err(CkError::from)?;
+        loop {
+            let mut got: CK_ULONG = 0;
+            // SAFETY: `batch` has room for `asked` handles; `got` is a valid out-pointer.
+            let rv = self.guard(ModuleCall::FindObjects, || unsafe {
+                find(session, batch.as_mut_ptr(), asked, &mut got)
+            });
+            Rv::from(rv).into_result(Function::FindObjects)?;
+            let n = match usize::try_from(got) {
+                Ok(n) if got <= asked => n,
+                _ => {
+                    return Err(FindError::Overcount {
+                        asked,
+                        reported: got,
+                    })
+                }
+            };
+            if handles.len().saturating_add(n) > max {
+                return Err(FindError::TooMany(max));
+            }
+            handles.extend(batch.iter().take(n));
+            if got < asked {
+                return Ok(handles);
+            }
+        }
+    }
+
+    /// The module's slot ids (only those with a token when `token_present`), through its
+    /// own `C_GetSlotList`: the count, then the list, again while the module says the list
+    /// grew in between, at most [`LIST_ROUNDS`] times, and never more than [`MAX_SLOTS`] ids.
+    pub fn slot_list(&self, token_present: bool) -> Result<Vec<CK_SLOT_ID>, ListError> {
+        let call = self
+            .slot_list
+            .ok_or(ListError::Module(CkError::NullFunctionPointer))?;
+        let present: CK_BBOOL = if token_present { CK_TRUE } else { CK_FALSE };
+        bounded_list(Function::GetSlotList, MAX_SLOTS, |ids, count| {
+            // SAFETY: `bounded_list` passes NULL (a count query) or a buffer of `*count`
+            // writable slot ids, and a valid `count`.
+            self.guard(ModuleCall::GetSlotList, || unsafe {
+                call(present, ids, count)
+            })
+        })
+    }
+
+    /// Every mechanism type of `slot`, in the module's order, through its own
+    /// `C_GetMechanismList` (cryptoki's leaves out the types it cannot name), bounded by
+    /// [`MAX_MECHANISMS`].
+    pub fn mechanism_list(&self, slot: CK_SLOT_ID) -> Result<Vec<CK_MECHANISM_TYPE>, ListError> {
+        let call = self
+            .mechanism_list
+            .ok_or(ListError::Module(CkError::NullFunctionPointer))?;
+        bounded_list(
+            Function::GetMechanismList,
+            MAX_MECHANISMS,
+            |types, count| {
+                // SAFETY: as in `slot_list`, with mechanism types.
+                self.guard(ModuleCall::GetMechanismList, || unsafe {
+                    call(slot, types, count)
+                })
+            },
+        )
+    }
+
+    /// `C_GetMechanismInfo` of one mechanism of `slot`.
+    pub fn mechanism_info(
+        &self,
+        slot: CK_SLOT_ID,
+        mechanism: CK_MECHANISM_TYPE,
+    ) -> Result<CK_MECHANISM_INFO, CkError> {
+        let call = self.mechanism_info.ok_or(CkError::NullFunctionPointer)?;
+        let mut info = CK_MECHANISM_INFO {
+            ulMinKeySize: 0,
+            ulMaxKeySize: 0,
+            flags: 0,
+        };
+        // SAFETY: `info` is a valid out-pointer to one CK_MECHANISM_INFO.
+        let rv = self.guard(ModuleCall::GetMechanismInfo, || unsafe {
+            call(slot, mechanism, &mut info)
+        });
+        Rv::from(rv).into_result(Function::GetMechanismInfo)?;
+        Ok(info)
+    }
+
+    /// Records that this reader's instance of the module is not the one cryptoki
+    /// initialised (its calls answer `CKR_CRYPTOKI_NOT_INITIALIZED`): p11-kit-proxy creates
+    /// a new instance for every `C_GetFunctionList`. Reads then go through cryptoki.
+    pub fn mark_separate(&self) {
+        self.separate.store(true, Ordering::Relaxed);
+    }
+
+    /// See [`AttributeReader::mark_separate`].
+    pub fn is_separate(&self) -> bool {
+        self.separate.load(Ordering::Relaxed)
+    }
+
+    fn call(
+        &self,
+        session: &Session,
+        object: CK_OBJECT_HANDLE,
+        template: &mut [CK_ATTRIBUTE],
+    ) -> Result<CK_RV, CkError> {
+        let count = CK_ULONG::try_from(template.len())?;
+        let get = self.get;
+        // SAFETY: the handles are the session's and an object it found; every pValue in
+        // `template` is NULL or points to a live buffer of ulValueLen bytes owned by the
+        // caller for the duration of the call.
+        let rv = self.guard(ModuleCall::GetAttributeValue, || unsafe {
+            get(session.handle(), object, template.as_mut_ptr(), count)
+        });
+        if per_attribute_result(rv) {
+            Ok(rv)
+        } else {
+            Rv::from(rv).into_result(Function::GetAttributeValue)?;
+            Ok(rv)
+        }
+    }
+
+    /// One `CK_ULONG` attribute in a single call (a buffer of the right size is given
+    /// straight away): [`RawValue::Bytes`] of exactly that size, [`RawValue::Missing`], or
+    /// [`RawValue::Inconsistent`] when the module answers another length.
+    pub fn read_ulong(
+        &self,
+        session: &Session,
+        object: CK_OBJECT_HANDLE,
+        attribute: CK_ATTRIBUTE_TYPE,
+    ) -> Result<RawValue, CkError> {
+        let mut value: CK_ULONG = 0;
+        let exact = CK_ULONG::try_from(size_of::<CK_ULONG>())?;
+        let mut template = [CK_ATTRIBUTE {
+            type_: attribute,
+            pValue: (&raw mut value).cast::<c_void>(),
+            ulValueLen: exact,
+        }];
+        self.call(session, object, &mut template)?;
+        Ok(match template[0].ulValueLen {
+            CK_UNAVAILABLE_INFORMATION => RawValue::Missing,
+            len if len == exact => RawValue::Bytes {
+                bytes: value.to_ne_bytes().to_vec(),
+                announced: size_of::<CK_ULONG>(),
+            },
+            len => RawValue::Inconsistent {
+                announced: usize::try_from(len).unwrap_or(usize::MAX),
+            },
+        })
+    }
+
+    /// The attributes `types` of `object`: one call for their lengths, one for the values
+    /// of those present and at most `limit` bytes long. The result is in `types` order.
+    pub fn read(
+        &self,
+        session: &Session,
+        object: CK_OBJECT_HANDLE,
+        types: &[CK_ATTRIBUTE_TYPE],
+        limit: usize,
+    ) -> Result<Vec<(CK_ATTRIBUTE_TYPE, RawValue)>, CkError> {
+        let mut sizes: Vec<CK_ATTRIBUTE> = types
+            .iter()
+            .map(|&type_| CK_ATTRIBUTE {
+                type_,
+                pValue: std::ptr::null_mut(),
+                ulValueLen: 0,
+            })
+            .collect();
+        self.call(session, object, &mut sizes)?;
+        let mut out: Vec<(CK_ATTRIBUTE_TYPE, RawValue)> = Vec::with_capacity(types.len());
+        let mut wanted: Vec<(usize, CK_ATTRIBUTE_TYPE, Vec<u8>)> = Vec::new();
+        for (i, a) in sizes.iter().enumerate() {
+            let value = if a.ulValueLen == CK_UNAVAILABLE_INFORMATION {
+                RawValue::Missing
+            } else {
+                match usize::try_from(a.ulValueLen) {
+                    Ok(len) if len <= limit => {
+                        wanted.push((i, a.type_, vec![0u8; len]));
+                        // Filled in after the second call.
+                        RawValue::Missing
+                    }
+                    Ok(len) => RawValue::TooLarge(len),
+                    Err(_) => RawValue::TooLarge(usize::MAX),
+                }
+            };
+            out.push((a.type_, value));
+        }
+        if wanted.is_empty() {
+            return Ok(out);
+        }
+        let mut template: Vec<CK_ATTRIBUTE> = Vec::with_capacity(wanted.len());
+        for (_, type_, buffer) in &mut wanted {
+            template.push(CK_ATTRIBUTE {
+                type_: *type_,
+                pValue: buffer.as_mut_ptr().cast::<c_void>(),
+                ulValueLen: CK_ULONG::try_from(buffer.len())?,
+            });
+        }
+        self.call(session, object, &mut template)?;
+        for (a, (i, _, mut buffer)) in template.iter().zip(wanted) {
+            let announced = buffer.len();
+            let Some((_, slot)) = out.get_mut(i) else {
+                continue;
+            };
+            *slot = if a.ulValueLen == CK_UNAVAILABLE_INFORMATION {
+                // Gone since the size query, or grown past the buffer (CKR_BUFFER_TOO_SMALL).
+                RawValue::Inconsistent { announced }
+            } else {
+                match usize::try_from(a.ulValueLen) {
+                    Ok(got) if got <= announced => {
+                        buffer.truncate(got);
+                        RawValue::Bytes {
+                            bytes: buffer,
+                            announced,
+                        }
+                    }
+                    _ => RawValue::Inconsistent { announced },
+                }
+            };
+        }
+        Ok(out)
+    }
+}
+
+/// Reads a PKCS#11 list the way the standard asks: `call(NULL, &count)` for the count,
+/// then `call(buffer, &count)` for the list, again while the module answers
+/// `CKR_BUFFER_TOO_SMALL` (the list grew in between), at most [`LIST_ROUNDS`] times, and
+/// never more than `max` entries.
+fn bounded_list<T: Copy + Default>(
+    function: Function,
+    max: usize,
+    mut call: impl FnMut(*mut T, *mut CK_ULONG) -> CK_RV,
+) -> Result<Vec<T>, ListError> {
+    let check = |rv: CK_RV| {
+        Rv::from(rv)
+            .into_result(function)
+            .map_err(ListError::Module)
+    };
+    for _ in 0..LIST_ROUNDS {
+        let mut count: CK_ULONG = 0;
+        check(call(std::ptr::null_mut(), &mut count))?;
+        let capacity = usize::try_from(count)
+            .ok()
+            .filter(|&n| n <= max)
+            .ok_or(ListError::TooMany(count))?;
+        let mut entries: Vec<T> = vec![T::default(); capacity];
+        let mut filled = count;
+        let rv = call(entries.as_mut_ptr(), &mut filled);
+        if rv == CKR_BUFFER_TOO_SMALL {
+            continue;
+        }
+        check(rv)?;
+        // A module must not claim more than it was given room for; such a claim is not
+        // trusted beyond the buffer.
+        entries.truncate(usize::try_from(filled).unwrap_or(capacity).min(capacity));
+        return Ok(entries);
+    }
+    Err(ListError::KeepsGrowing)
+}
+
+/// `CKM_...` name of a mechanism type: its standard name, `CKM_VENDOR_DEFINED+0x...` for
+/// a vendor's, or the value in hex for one no standard names.
+pub fn mechanism_name(mechanism: CK_MECHANISM_TYPE) -> String {
+    if let Some(offset) = mechanism.checked_sub(cryptoki_sys::CKM_VENDOR_DEFINED) {
+        return format!("CKM_VENDOR_DEFINED+0x{offset:x}");
+    }
+    match MECHANISM_NAMES
+        .iter()
+        .find(|(value, _)| *value == mechanism)
+    {
+        Some((_, name)) => (*name).to_string(),
+        None => format!("CKM_0x{mechanism:08x}"),
+    }
+}
+
+/// `CKA_...` name of an attribute type, for messages.
+pub fn attribute_name(attribute: CK_ATTRIBUTE_TYPE) -> String {
+    if attribute == cryptoki_sys::CKA_CERTIFICATE_CATEGORY {
+        return "CKA_CERTIFICATE_CATEGORY".to_string();
+    }
+    match AttributeType::try_from(attribute) {
+        Ok(AttributeType::VendorDefined(t)) => format!("CKA_VENDOR_DEFINED(0x{t:x})"),
+        Ok(t) => t.to_string(),
+        Err(_) => format!("attribute 0x{attribute:x}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values() {
+        let v = |bytes: &[u8]| RawValue::Bytes {
+            bytes: bytes.to_vec(),
+            announced: bytes.len(),
+        };
+        assert_eq!(v(&[1]).bool(), Some(true));
+        assert_eq!(v(&[0]).bool(), Some(false));
+        assert_eq!(v(&[0, 0]).bool(), None);
+        assert_eq!(v(&2u64.to_ne_bytes()).ulong(), Some(2));
+        assert_eq!(v(&[2]).ulong(), None);
+        assert_eq!(RawValue::Missing.bytes(), None);
+        assert_eq!(RawValue::TooLarge(9).ulong(), None);
+    }
+
+    #[test]
+    fn names() {
+        assert_eq!(attribute_name(cryptoki_sys::CKA_VALUE), "CKA_VALUE");
+        assert_eq!(attribute_name(0x87), "CKA_CERTIFICATE_CATEGORY");
+        assert_eq!(
+            attribute_name(0x8000_0001),
+            "CKA_VENDOR_DEFINED(0x80000001)"
+        );
+        assert_eq!(mechanism_name(cryptoki_sys::CKM_RSA_PKCS), "CKM_RSA_PKCS");
+        // Names cryptoki's MechanismType has no variant for.
+        assert_eq!(mechanism_name(cryptoki_sys::CKM_DES3_CBC), "CKM_DES3_CBC");
+        assert_eq!(mechanism_name(cryptoki_sys::CKM_DSA_SHA1), "CKM_DSA_SHA1");
+        // A value shared with a deprecated alias gets the current name.
+        assert_eq!(mechanism_name(0x1040), "CKM_EC_KEY_PAIR_GEN");
+        assert_eq!(mechanism_name(0x8000_0123), "CKM_VENDOR_DEFINED+0x123");
+        assert_eq!(mechanism_name(0x7fff_fff0), "CKM_0x7ffffff0");
+    }
+
+    #[test]
+    fn lists_are_bounded() {
+        // A list that grows between every count and read is given up on.
+        let mut grows: CK_ULONG = 1;
+        let r = bounded_list::<CK_ULONG>(Function::GetSlotList, 16, |buf, count| {
+            // SAFETY: a valid out-pointer from bounded_list.
+            unsafe {
+                if buf.is_null() {
+                    *count = grows;
+                    grows += 1;
+                    CKR_OK
+                } else {
+                    CKR_BUFFER_TOO_SMALL
+                }
+            }
+        });
+        assert!(matches!(r, Err(ListError::KeepsGrowing)), "{r:?}");
+        // A count past the limit is refused before anything is allocated.
+        let r = bounded_list::<CK_ULONG>(Function::GetSlotList, 16, |_, count| {
+            // SAFETY: a valid out-pointer from bounded_list.
+            unsafe { *count = 1 << 40 };
+            CKR_OK
+        });
+        assert!(
+            matches!(r, Err(ListError::TooMany(n)) if n == 1 << 40),
+            "{r:?}"
+        );
+        // A module claiming to have written more than its buffer is cut to the buffer.
+        let r = bounded_list::<CK_ULONG>(Function::GetSlotList, 16, |buf, count| {
+            // SAFETY: writes only within the `*count` entries bounded_list gave.
+            unsafe {
+                if !buf.is_null() {
+                    for i in 0..*count {
+                        *buf.add(i as usize) = i + 7;
+                    }
+                }
+                *count = if buf.is_null() { 2 } else { 9 };
+            }
+            CKR_OK
+        });
+        assert_eq!(r.ok(), Some(vec![7, 8]));
+    }
+}
