@@ -31,6 +31,7 @@ pub mod pem;
 pub mod policy;
 pub mod relate;
 pub mod render;
+pub mod revocation;
 pub mod secret;
 pub mod tlv;
 pub mod token;

@@ -192,13 +192,13 @@ fn check(signed: &Signed<'_>, key: &Key<'_>) -> Verdict {
             }
             ring_verify(&rs::ED25519, key, signed)
         }
-        ED448 => ed448(&signed, &key),
+        ED448 => ed448(signed, key),
         // dsa-with-sha1, dsa_with_SHA224, dsa_with_SHA256, dsa_with_SHA384, dsa_with_SHA512.
-        "1.2.840.10040.4.3" => dsa(&signed, &key, SHA1, &sig_name),
-        "2.16.840.1.101.3.4.3.1" => dsa(&signed, &key, SHA224, &sig_name),
-        "2.16.840.1.101.3.4.3.2" => dsa(&signed, &key, SHA256, &sig_name),
-        "2.16.840.1.101.3.4.3.3" => dsa(&signed, &key, SHA384, &sig_name),
-        "2.16.840.1.101.3.4.3.4" => dsa(&signed, &key, SHA512, &sig_name),
+        "1.2.840.10040.4.3" => dsa(signed, key, SHA1, &sig_name),
+        "2.16.840.1.101.3.4.3.1" => dsa(signed, key, SHA224, &sig_name),
+        "2.16.840.1.101.3.4.3.2" => dsa(signed, key, SHA256, &sig_name),
+        "2.16.840.1.101.3.4.3.3" => dsa(signed, key, SHA384, &sig_name),
+        "2.16.840.1.101.3.4.3.4" => dsa(signed, key, SHA512, &sig_name),
         other => match (required_key(other), key.oid.as_str()) {
             // The algorithm is not implemented, but a key of the wrong type cannot have
             // made the signature: that much is certain without checking it.
