@@ -355,7 +355,14 @@ pub fn build_with_evidence(
             .or_default()
             .push(i);
     }
-    let crls = if opts.revocation == RevocationMode::Off {
+    let any_crl = inputs
+        .iter()
+        .chain(evidence)
+        .any(|i| matches!(i.body, Body::Crl(_)));
+    let crls = if opts.revocation == RevocationMode::Off
+        || (!any_crl && opts.revocation != RevocationMode::Require)
+    {
+        // Nothing to look at: the run costs what it did before revocation existed.
         None
     } else {
         // Only the entries of the certificates taking part are kept.

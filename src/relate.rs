@@ -115,6 +115,43 @@ fn issuer_of(item: &Item) -> Option<(&str, Option<&str>)> {
     }
 }
 
+/// Adds `revoked_by` to every certificate a CRL of the run lists: one pass over each CRL's
+/// entries against an index of the certificates by (issuer, serial) (see
+/// [`crate::revocation::Crls`]); entries that take a certificate off hold are not revocations.
+fn revoked_by(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<String>)>]) {
+    if !items.iter().any(|i| matches!(i.body, Body::Crl(_))) {
+        return;
+    }
+    let certs: Vec<(usize, dn::NameKey, &str)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match &item.body {
+            Body::Certificate(c) => Some((i, dn::name_key(&c.issuer), c.serial.as_str())),
+            _ => None,
+        })
+        .collect();
+    let wanted = certs
+        .iter()
+        .map(|(_, k, s)| (k.clone(), (*s).to_string()))
+        .collect();
+    let crls = crate::revocation::Crls::new(items.iter().enumerate(), &wanted);
+    for (i, issuer, serial) in &certs {
+        for (k, entry) in crls.entries(issuer, serial) {
+            if entry.reason.as_deref() == Some("removeFromCRL") {
+                continue;
+            }
+            let (Some(crl), Some(p)) = (crls.get(*k), pending.get_mut(*i)) else {
+                continue;
+            };
+            let mut detail = entry.revocation_date.to_string();
+            if let Some(r) = &entry.reason {
+                detail.push_str(&format!(", {r}"));
+            }
+            p.push((RelationKind::RevokedBy, crl.number, Some(detail)));
+        }
+    }
+}
+
 /// Computes the relations of every item; `items[i]` is the item numbered `i`.
 pub fn relate(items: &[Item]) -> Vec<Related> {
     relate_run(items).items
@@ -307,6 +344,8 @@ pub fn relate_run(items: &[Item]) -> Relations {
         }
     }
 
+    revoked_by(items, &mut pending);
+
     for (rel, list) in out.iter_mut().zip(pending) {
         let mut list = list;
         list.sort_by_key(|(k, j, _)| (*k, *j));
@@ -316,10 +355,16 @@ pub fn relate_run(items: &[Item]) -> Relations {
             let n = counts.entry(kind).or_insert(0);
             *n += 1;
             if *n <= MAX_PER_KIND {
+                // The third field is the signature verdict, or a revocation's date and reason.
+                let (signature, detail) = match kind {
+                    RelationKind::RevokedBy => (None, signature),
+                    _ => (signature, None),
+                };
                 rel.relations.push(Relation {
                     kind,
                     item,
                     signature,
+                    detail,
                     target: String::new(),
                 });
             }

@@ -302,3 +302,60 @@ fn text_report() {
     assert_eq!(code, Some(1));
     insta::assert_snapshot!("revocation_revoked_text", text);
 }
+
+#[test]
+fn inspect_relates_a_crl_to_the_certificates_it_revokes() {
+    let files: Vec<String> = [
+        "revoked.pem",
+        "ca.crl.pem",
+        "indirect.pem",
+        "indirect.crl.pem",
+        "hold.pem",
+        "ca-delta.crl.pem",
+    ]
+    .iter()
+    .map(|f| format!("{R}/{f}"))
+    .collect();
+    let mut args = vec!["inspect", "-f", "json"];
+    args.extend(files.iter().map(String::as_str));
+    let v = json(&run(&args));
+    let revoked_by = |n: usize| -> Vec<(u64, String)> {
+        v["items"][n]["relations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["kind"] == "revoked_by")
+            .map(|r| {
+                (
+                    r["item"].as_u64().unwrap(),
+                    r["detail"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    // Items: 0 revoked leaf, 1 CA, 2 ca.crl, 3 indirect leaf, 4 CA, 5 indirect.crl,
+    // 6 hold leaf, 7 CA, 8 delta.
+    assert_eq!(
+        revoked_by(0),
+        vec![(2, "2025-12-15T00:00:00Z, keyCompromise".to_string())]
+    );
+    assert_eq!(
+        revoked_by(3),
+        vec![(5, "2025-12-15T00:00:00Z, affiliationChanged".to_string())]
+    );
+    // On hold in the base CRL; the delta's removeFromCRL is not a revocation.
+    assert_eq!(
+        revoked_by(6),
+        vec![(2, "2025-12-15T00:00:00Z, certificateHold".to_string())]
+    );
+    assert!(revoked_by(1).is_empty());
+    let text = stdout(&run(&[
+        "inspect",
+        &format!("{R}/revoked.pem"),
+        &format!("{R}/ca.crl.pem"),
+    ]));
+    assert!(
+        text.contains("Revoked by:   fixtures/revocation/ca.crl.pem (line 1): CRL CN=Certscope Revocation CA,O=Certscope Revocation (2025-12-15T00:00:00Z, keyCompromise)"),
+        "{text}"
+    );
+}

@@ -182,6 +182,9 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         if let Some(sig) = &r.signature {
             value.push_str(&format!(" (signature {sig})"));
         }
+        if let Some(detail) = &r.detail {
+            value.push_str(&format!(" ({})", sanitize(detail)));
+        }
         out.field(2, r.kind.describe(), &value)?;
     }
     for w in &item.warnings {
