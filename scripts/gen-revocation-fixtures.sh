@@ -282,6 +282,10 @@ ossl ocsp -issuer "$W/ca.pem" -cert "$W/good.pem" -no_nonce \
 ossl ocsp -reqin "$R/ocsp-request-good.der" -index "$ca/index.txt" -CA "$W/ca.pem" \
     -rsigner "$W/ca.pem" -rkey "$K/ca.pem" -ndays 3650 -resp_key_id \
     -respout "$R/ocsp-response-good.der" 2>/dev/null
+# Signed by a certificate of the CA without id-kp-OCSPSigning: not an authorised responder.
+ossl ocsp -reqin "$R/ocsp-request.der" -index "$ca/index.txt" -CA "$W/ca.pem" \
+    -rsigner "$W/crl-signer.pem" -rkey "$K/crlsigner.pem" -ndays 3650 \
+    -respout "$R/ocsp-response-no-eku.der" 2>/dev/null
 {
     echo "-----BEGIN OCSP RESPONSE-----"
     base64 -w 64 "$R/ocsp-response.der"

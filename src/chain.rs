@@ -15,6 +15,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::decode::ocsp;
 use crate::dn;
 use crate::fingerprint::HashAlg;
 use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
@@ -267,6 +268,10 @@ struct Builder<'a> {
     revocations: HashMap<(usize, Option<usize>), Revocation>,
     /// CRL signature checks by (CRL index, signer).
     crl_verdicts: HashMap<(usize, usize), Verdict>,
+    /// The run's OCSP responses (number, parsed) and their SingleResponses by serial:
+    /// (response index, SingleResponse index).
+    ocsp: Vec<(usize, ocsp::Parsed<'a>)>,
+    ocsp_by_serial: HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// Builds and checks chains with the default [`Options`] (RFC 5280, no leaf requirements).
@@ -355,10 +360,30 @@ pub fn build_with_evidence(
             .or_default()
             .push(i);
     }
+    let evidence_from = inputs.len() + roots.len();
+    let numbered = || {
+        inputs.iter().enumerate().chain(
+            evidence
+                .iter()
+                .enumerate()
+                .map(move |(i, item)| (evidence_from + i, item)),
+        )
+    };
+    let mut ocsp_responses = Vec::new();
+    if opts.revocation != RevocationMode::Off {
+        for (number, item) in numbered() {
+            if let (Body::OcspResponse(_), Some(der)) = (&item.body, item.der.as_deref()) {
+                if let Ok(p) = ocsp::parse_response(der) {
+                    ocsp_responses.push((number, p));
+                }
+            }
+        }
+    }
     let any_crl = inputs
         .iter()
         .chain(evidence)
-        .any(|i| matches!(i.body, Body::Crl(_)));
+        .any(|i| matches!(i.body, Body::Crl(_)))
+        || !ocsp_responses.is_empty();
     let crls = if opts.revocation == RevocationMode::Off
         || (!any_crl && opts.revocation != RevocationMode::Require)
     {
@@ -370,15 +395,8 @@ pub fn build_with_evidence(
             .iter()
             .map(|n| (n.issuer.clone(), n.cert.serial.clone()))
             .collect();
-        let evidence_from = inputs.len() + roots.len();
-        let items = inputs.iter().enumerate().chain(
-            evidence
-                .iter()
-                .enumerate()
-                .map(|(i, item)| (evidence_from + i, item)),
-        );
-        let crls = Crls::new(items, &wanted);
-        (!crls.is_empty() || opts.revocation == RevocationMode::Require).then_some(crls)
+        let crls = Crls::new(numbered(), &wanted);
+        Some(crls)
     };
     let checks_left = MIN_SIGNATURE_CHECKS.max(nodes.len().saturating_mul(CHECKS_PER_CERTIFICATE));
     let mut b = Builder {
@@ -396,7 +414,18 @@ pub fn build_with_evidence(
         crls,
         revocations: HashMap::new(),
         crl_verdicts: HashMap::new(),
+        ocsp: Vec::new(),
+        ocsp_by_serial: HashMap::new(),
     };
+    for (r, (number, p)) in ocsp_responses.into_iter().enumerate() {
+        for (s, single) in p.response.responses.iter().enumerate() {
+            b.ocsp_by_serial
+                .entry(single.cert_id.serial.clone())
+                .or_default()
+                .push((r, s));
+        }
+        b.ocsp.push((number, p));
+    }
     let leaves = b.leaves();
     let mut chains = Vec::new();
     let mut used: HashSet<usize> = HashSet::new();
@@ -834,8 +863,164 @@ impl<'a> Builder<'a> {
             skipped.push(format!("{unsaid} more CRLs not used"));
         }
         let r = revocation::verdict(self.crls.as_ref()?, cert, &issuer, &usable, &skipped);
+        let r = match self.ocsp_status(i, parent) {
+            None => r,
+            Some(Ok(o)) if o.status == Status::Revoked => o,
+            Some(_) if r.status == Status::Revoked => r,
+            Some(Ok(o)) if o.status == Status::Good => o,
+            Some(Ok(o)) => revocation::Revocation {
+                message: format!("{}; {}", r.message, o.message),
+                ..r
+            },
+            Some(Err(why)) => revocation::Revocation {
+                message: format!("{}; {why}", r.message),
+                ..r
+            },
+        };
         self.revocations.insert((i, parent), r.clone());
         Some(r)
+    }
+
+    /// What the run's OCSP responses say about certificate `i` issued by `parent`
+    /// (RFC 6960 §3.2): a SingleResponse whose CertID is `i`'s serial and `parent`'s name
+    /// and key hashes, in a successful response current at `--at`, signed by `parent` or
+    /// by a responder certificate the response carries that `parent` issued with
+    /// id-kp-OCSPSigning (§4.2.2.2). `None` when no response is about it; `Err` with the
+    /// words when none could be used.
+    fn ocsp_status(
+        &mut self,
+        i: usize,
+        parent: Option<usize>,
+    ) -> Option<Result<Revocation, String>> {
+        let serial = self.node(i)?.cert.serial.clone();
+        let found = self.ocsp_by_serial.get(&serial)?.clone();
+        let p = parent.and_then(|p| self.node(p))?;
+        let (parent_der, parent_spki) = (p.der, p.spki);
+        let (name, key) = ocsp::name_and_key(parent_der)?;
+        let mut why = String::new();
+        for (r, s) in found {
+            let Some((number, parsed)) = self.ocsp.get(r) else {
+                continue;
+            };
+            let number = *number;
+            let Some(single) = parsed.response.responses.get(s) else {
+                continue;
+            };
+            let id = &single.cert_id;
+            let Some(h) = ocsp::hash_alg(&id.hash_algorithm) else {
+                why = format!(
+                    "OCSP response #{number}: CertID hash {} not supported",
+                    id.hash_algorithm
+                );
+                continue;
+            };
+            if hex::encode(h.digest(name)) != id.issuer_name_hash
+                || hex::encode(h.digest(key)) != id.issuer_key_hash
+            {
+                // About a certificate of the same serial from another issuer.
+                continue;
+            }
+            if parsed.response.response_status != "successful" {
+                why = format!(
+                    "OCSP response #{number}: status {}",
+                    parsed.response.response_status
+                );
+                continue;
+            }
+            if self.at < single.this_update.0 {
+                why = format!(
+                    "OCSP response #{number} is not yet valid (thisUpdate {})",
+                    single.this_update
+                );
+                continue;
+            }
+            if single.next_update.is_some_and(|n| self.at > n.0) {
+                why = format!(
+                    "OCSP response #{number} is stale (nextUpdate {})",
+                    single
+                        .next_update
+                        .map(|t| t.to_string())
+                        .unwrap_or_default()
+                );
+                continue;
+            }
+            // Who signed it: the issuer itself, or a delegated responder it certified.
+            let Some(basic) = parsed.basic else { continue };
+            let by_issuer = ocsp::names_responder(parsed, parent_der);
+            let delegated = parsed
+                .responder
+                .and_then(|k| parsed.certs.get(k).copied())
+                .filter(|_| !by_issuer);
+            let signature_ok = if by_issuer {
+                verify::verify(basic, parent_spki) == Verdict::Verified
+            } else if let Some(responder) = delegated {
+                let role_ok = parsed
+                    .response
+                    .responder
+                    .as_ref()
+                    .is_some_and(|r| r.ocsp_signing);
+                if !role_ok {
+                    why = format!("OCSP response #{number}: its responder lacks id-kp-OCSPSigning");
+                    continue;
+                }
+                if verify::verify(responder, parent_spki) != Verdict::Verified {
+                    why = format!(
+                        "OCSP response #{number}: its responder was not issued by the certificate's issuer"
+                    );
+                    continue;
+                }
+                parsed.response.signature == "verified"
+            } else {
+                why = format!(
+                    "OCSP response #{number}: signed neither by the issuer nor by a responder certificate it carries"
+                );
+                continue;
+            };
+            if !signature_ok {
+                why = format!("OCSP response #{number}: its signature does not verify");
+                continue;
+            }
+            let (status, message) = match single.cert_status.as_str() {
+                "good" => (
+                    Status::Good,
+                    format!("not revoked (OCSP response #{number})"),
+                ),
+                "revoked" => (
+                    Status::Revoked,
+                    format!(
+                        "on {}{} (OCSP response #{number})",
+                        single
+                            .revocation_time
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                        single
+                            .revocation_reason
+                            .as_deref()
+                            .map(|r| format!(", {r}"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                _ => (
+                    Status::Unknown,
+                    format!("OCSP response #{number}: the responder does not know it"),
+                ),
+            };
+            return Some(Ok(Revocation {
+                status,
+                reason: single
+                    .revocation_reason
+                    .clone()
+                    .filter(|_| status == Status::Revoked),
+                revocation_date: single.revocation_time.filter(|_| status == Status::Revoked),
+                by: vec![number],
+                message,
+            }));
+        }
+        if why.is_empty() {
+            None
+        } else {
+            Some(Err(why))
+        }
     }
 
     /// Whether CRL `k` is signed by a certificate entitled to sign it for a certificate

@@ -312,6 +312,10 @@ pub struct ChainArgs {
     /// among the inputs count too). Certificates in these files may sign CRLs.
     #[arg(long = "crl", value_name = "FILE")]
     pub crl: Vec<String>,
+    /// OCSP responses to check every link against (repeatable; DER or PEM; OCSP responses
+    /// among the inputs count too).
+    #[arg(long = "ocsp-response", value_name = "FILE")]
+    pub ocsp_response: Vec<String>,
     /// Revocation: check (a revoked certificate fails), require (a certificate no CRL
     /// covers fails too), off (CRLs are ignored).
     #[arg(long, value_enum, default_value_t = ChainRevocation::Check)]

@@ -363,7 +363,7 @@ pub fn verdict(
         .collect();
     let why_not = || {
         if skipped.is_empty() {
-            "no CRL covers it".to_string()
+            "no CRL or OCSP response covers it".to_string()
         } else {
             skipped.join("; ")
         }

@@ -359,3 +359,222 @@ fn inspect_relates_a_crl_to_the_certificates_it_revokes() {
         "{text}"
     );
 }
+
+/// thisUpdate of the OCSP fixtures (the time they were generated): the `--at` of the OCSP
+/// tests, read from the response so that regenerating the fixtures keeps the tests valid.
+fn ocsp_at() -> String {
+    let v = json(&run(&[
+        "inspect",
+        "-f",
+        "json",
+        &format!("{R}/ocsp-response.der"),
+    ]));
+    v["items"][0]["responses"][0]["this_update"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn chain_at(at: &str, args: &[String]) -> (Option<i32>, serde_json::Value) {
+    let root = format!("{R}/root.pem");
+    let mut all = vec![
+        "chain".to_string(),
+        "--roots".to_string(),
+        root,
+        "--at".to_string(),
+        at.to_string(),
+        "-f".to_string(),
+        "json".to_string(),
+    ];
+    all.extend(args.iter().cloned());
+    let refs: Vec<&str> = all.iter().map(String::as_str).collect();
+    let o = run(&refs);
+    (o.status.code(), serde_json::from_slice(&o.stdout).unwrap())
+}
+
+fn fx(names: &[&str]) -> Vec<String> {
+    names
+        .iter()
+        .map(|n| {
+            if n.starts_with('-') || !(n.ends_with(".pem") || n.ends_with(".der")) {
+                (*n).to_string()
+            } else {
+                format!("{R}/{n}")
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn inspect_decodes_ocsp_requests_and_responses() {
+    let v = json(&run(&[
+        "inspect",
+        "-f",
+        "json",
+        &format!("{R}/ocsp-request.der"),
+        &format!("{R}/ocsp-response.der"),
+        &format!("{R}/ocsp-response.pem"),
+        &format!("{R}/ocsp-response-good.der"),
+        &format!("{R}/good.pem"),
+    ]));
+    let items = v["items"].as_array().unwrap();
+    let req = &items[0];
+    assert_eq!(req["kind"], "ocsp_request");
+    assert_eq!(req["requests"].as_array().unwrap().len(), 2);
+    assert_eq!(req["requests"][1]["serial"], "1002");
+    assert_eq!(req["requests"][0]["hash_algorithm"], "sha1");
+    let nonce = req["nonce"].as_str().unwrap();
+    for resp in [&items[1], &items[2]] {
+        assert_eq!(resp["kind"], "ocsp_response");
+        assert_eq!(resp["response_status"], "successful");
+        assert_eq!(resp["response_type"], "basic");
+        assert_eq!(
+            resp["responder_id"],
+            "name: CN=Certscope Revocation OCSP Responder,O=Certscope Revocation"
+        );
+        assert_eq!(
+            resp["nonce"], nonce,
+            "the response echoes the request's nonce"
+        );
+        assert_eq!(resp["responses"][0]["cert_status"], "good");
+        assert_eq!(resp["responses"][1]["cert_status"], "revoked");
+        assert_eq!(resp["responses"][1]["revocation_reason"], "keyCompromise");
+        assert_eq!(
+            resp["responses"][1]["revocation_time"],
+            "2025-12-15T00:00:00Z"
+        );
+        assert!(resp["produced_at"].is_string());
+        assert!(resp["responses"][0]["next_update"].is_string());
+        assert_eq!(resp["signature"], "verified");
+        let r = &resp["responder"];
+        assert_eq!(r["role"], "delegated");
+        assert_eq!(r["ocsp_signing"], true);
+        assert_eq!(r["nocheck"], true);
+    }
+    // Signed by the CA itself, responderID by key, no nonce.
+    let own = &items[3];
+    assert!(own["responder_id"].as_str().unwrap().starts_with("key: "));
+    assert_eq!(own["responder"]["role"], "ca");
+    assert_eq!(own["signature"], "verified");
+    assert!(own["nonce"].is_null());
+    // The response's CertID names the certificate of the run it is about.
+    let rel: Vec<(String, u64)> = items[1]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["kind"].as_str().unwrap().to_string(),
+                r["item"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert!(rel.contains(&("status_of".to_string(), 4)), "{rel:?}");
+    let text = stdout(&run(&["inspect", &format!("{R}/ocsp-response.der")]));
+    assert!(text.contains("Status:       revoked on 2025-12-15T00:00:00Z, keyCompromise"));
+    assert!(
+        text.contains("(delegated, OCSPSigning, ocsp-nocheck)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn inspect_reports_a_tampered_ocsp_response() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut der = std::fs::read(format!("{R}/ocsp-response-good.der")).unwrap();
+    // The producedAt year's last digit: inside the signed data.
+    let at = der
+        .windows(4)
+        .position(|w| w == b"2026" || w == b"2027" || w == b"2028")
+        .unwrap();
+    der[at + 3] ^= 0x01;
+    let path = dir.path().join("tampered.der");
+    std::fs::write(&path, &der).unwrap();
+    let v = json(&run(&["inspect", "-f", "json", path.to_str().unwrap()]));
+    assert_eq!(v["items"][0]["signature"], "invalid");
+    let (code, v) = chain_at(
+        &ocsp_at(),
+        &[
+            fx(&["--ocsp-response"]),
+            vec![path.to_str().unwrap().to_string()],
+            fx(&["good.pem"]),
+        ]
+        .concat(),
+    );
+    assert_eq!(code, Some(0));
+    assert_eq!(rev(&v, 0)["status"], "unknown");
+    assert!(rev(&v, 0)["message"]
+        .as_str()
+        .unwrap()
+        .contains("its signature does not verify"));
+}
+
+#[test]
+fn chain_uses_ocsp_responses() {
+    let at = ocsp_at();
+    // Delegated responder (carried in the response, issued by the CA, OCSPSigning).
+    let (code, v) = chain_at(
+        &at,
+        &fx(&["--ocsp-response", "ocsp-response.der", "good.pem"]),
+    );
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(rev(&v, 0)["status"], "good");
+    assert_eq!(rev(&v, 0)["by"], serde_json::json!([3]));
+    let (code, v) = chain_at(
+        &at,
+        &fx(&["--ocsp-response", "ocsp-response.pem", "revoked.pem"]),
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(rev(&v, 0)["status"], "revoked");
+    assert_eq!(rev(&v, 0)["reason"], "keyCompromise");
+    assert_eq!(codes(&v, 0), vec!["revoked"]);
+    // Signed by the CA itself; an OCSP response among the inputs counts.
+    let (code, v) = chain_at(&at, &fx(&["good.pem", "ocsp-response-good.der"]));
+    assert_eq!(code, Some(0));
+    assert_eq!(rev(&v, 0)["status"], "good");
+    assert_eq!(rev(&v, 0)["by"], serde_json::json!([2]));
+    // A response about other certificates says nothing.
+    let (_, v) = chain_at(
+        &at,
+        &fx(&["--ocsp-response", "ocsp-response-good.der", "hold.pem"]),
+    );
+    assert_eq!(rev(&v, 0)["status"], "unknown");
+    // Not yet valid at the CRL tests' time.
+    let (_, v) = chain_at(
+        NOW,
+        &fx(&["--ocsp-response", "ocsp-response.der", "good.pem"]),
+    );
+    assert_eq!(rev(&v, 0)["status"], "unknown");
+    assert!(rev(&v, 0)["message"]
+        .as_str()
+        .unwrap()
+        .contains("is not yet valid"));
+    // --revocation require: the CA's link has no evidence.
+    let (code, v) = chain_at(
+        &at,
+        &fx(&[
+            "--revocation",
+            "require",
+            "--ocsp-response",
+            "ocsp-response.der",
+            "good.pem",
+        ]),
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(codes(&v, 1), vec!["revocation-unknown"]);
+}
+
+#[test]
+fn ocsp_responder_without_ocsp_signing_is_not_authorised() {
+    let (code, v) = chain_at(
+        &ocsp_at(),
+        &fx(&["--ocsp-response", "ocsp-response-no-eku.der", "revoked.pem"]),
+    );
+    // The response says revoked, but its signer may not speak for the CA.
+    assert_eq!(code, Some(0));
+    assert_eq!(rev(&v, 0)["status"], "unknown");
+    assert!(rev(&v, 0)["message"]
+        .as_str()
+        .unwrap()
+        .contains("lacks id-kp-OCSPSigning"));
+}

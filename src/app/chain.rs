@@ -140,10 +140,16 @@ pub(super) fn run(args: &ChainArgs, now: OffsetDateTime, color: bool) -> Result<
             ChainRevocation::Off => RevocationMode::Off,
         },
     };
-    // `--crl` files: read as inputs are; numbered after the roots.
+    // `--crl` and `--ocsp-response` files: read as inputs are; numbered after the roots.
     let mut evidence = Collected::default();
-    if !args.crl.is_empty() {
-        let (e, s) = collect(&more_inputs(&args.input, args.crl.clone(), false))?;
+    let files: Vec<String> = args
+        .crl
+        .iter()
+        .chain(&args.ocsp_response)
+        .cloned()
+        .collect();
+    if !files.is_empty() {
+        let (e, s) = collect(&more_inputs(&args.input, files, false))?;
         status = status.max(s);
         evidence = e;
     }

@@ -222,6 +222,27 @@ pub fn name_and_key(cert_der: &[u8]) -> Option<(&[u8], &[u8])> {
     Some((subject.raw, bits.value.get(1..)?))
 }
 
+/// The issuer name DER of a certificate.
+pub fn issuer_name(cert_der: &[u8]) -> Option<&[u8]> {
+    let (t, _) = tlv::read(cert_der).ok()?;
+    let tbs = t.children().next()?.ok()?;
+    let mut f: Vec<Tlv<'_>> = tbs.children().take(8).filter_map(Result::ok).collect();
+    if f.first().is_some_and(|x| x.tag == 0xa0) {
+        f.remove(0);
+    }
+    // serialNumber, signature, issuer
+    f.get(2).map(|n| n.raw)
+}
+
+/// Whether `id` is about the certificate `cert_der` (serial, and the hash of its issuer's
+/// name; the key hash needs the issuer's certificate and is checked by `chain`).
+pub fn is_about(id: &CertId, serial: &str, cert_der: &[u8]) -> bool {
+    id.serial == serial
+        && hash_alg(&id.hash_algorithm).is_some_and(|h| {
+            issuer_name(cert_der).is_some_and(|n| hex::encode(h.digest(n)) == id.issuer_name_hash)
+        })
+}
+
 /// Whether a certificate (DER) is the one a responderID names.
 pub fn names_responder(p: &Parsed<'_>, cert_der: &[u8]) -> bool {
     let Some((name, key)) = name_and_key(cert_der) else {
@@ -426,16 +447,7 @@ fn responder(der: &[u8], responses: &[SingleResponse]) -> Option<Responder> {
     });
     let nocheck = c.extension(NOCHECK).is_some();
     let (own_name, own_key) = name_and_key(der)?;
-    let issuer_name = {
-        // The issuer name's DER: the field before validity.
-        let (t, _) = tlv::read(der).ok()?;
-        let tbs = t.children().next()?.ok()?;
-        let mut f: Vec<Tlv<'_>> = tbs.children().take(8).filter_map(Result::ok).collect();
-        if f.first().is_some_and(|x| x.tag == 0xa0) {
-            f.remove(0);
-        }
-        f.get(2)?.raw
-    };
+    let issuer_name = issuer_name(der)?;
     let matches = |id: &CertId, name: &[u8], key: Option<&[u8]>| {
         hash_alg(&id.hash_algorithm).is_some_and(|h| {
             hex::encode(h.digest(name)) == id.issuer_name_hash
