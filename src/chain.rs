@@ -963,6 +963,14 @@ impl<'a> Builder<'a> {
                     why = format!("OCSP response #{number}: its responder lacks id-kp-OCSPSigning");
                     continue;
                 }
+                let valid = crate::decode::cert::decode(responder)
+                    .is_ok_and(|d| d.cert.not_before.0 <= self.at && self.at <= d.cert.not_after.0);
+                if !valid {
+                    why = format!(
+                        "OCSP response #{number}: its responder's certificate is not valid at --at"
+                    );
+                    continue;
+                }
                 if verify::verify(responder, parent_spki) != Verdict::Verified {
                     why = format!(
                         "OCSP response #{number}: its responder was not issued by the certificate's issuer"

@@ -349,4 +349,23 @@ mod tests {
         assert_eq!(sniff_der(&[0x06, 0x01, 0x2a]), DerKind::EcParameters);
         assert_eq!(sniff_der(&[0x30, 0x00]), DerKind::Unknown);
     }
+
+    #[test]
+    fn sniff_ocsp() {
+        assert_eq!(
+            sniff_der(include_bytes!("../fixtures/revocation/ocsp-request.der")),
+            DerKind::OcspRequest
+        );
+        assert_eq!(
+            sniff_der(include_bytes!("../fixtures/revocation/ocsp-response.der")),
+            DerKind::OcspResponse
+        );
+        // An unsuccessful response is only its status.
+        assert_eq!(
+            sniff_der(&[0x30, 0x03, 0x0a, 0x01, 0x03]),
+            DerKind::OcspResponse
+        );
+        // SEQUENCE { SEQUENCE {} } is not a request.
+        assert_eq!(sniff_der(&[0x30, 0x02, 0x30, 0x00]), DerKind::Unknown);
+    }
 }

@@ -489,6 +489,36 @@ mod tests {
     }
 
     #[test]
+    fn scope_of_the_fixture_crls() {
+        use crate::decode::items_of as items;
+        let leaf = items(include_bytes!("../fixtures/revocation/good.pem"));
+        let Body::Certificate(cert) = &leaf[0].body else {
+            panic!()
+        };
+        let ca_issuer = dn::name_key(&cert.issuer);
+        let crl_items = [
+            items(include_bytes!("../fixtures/revocation/ca.crl.pem")),
+            items(include_bytes!("../fixtures/revocation/ca-ca-only.crl.pem")),
+            items(include_bytes!(
+                "../fixtures/revocation/ca-some-reasons.crl.pem"
+            )),
+        ]
+        .concat();
+        let wanted = HashSet::from([(ca_issuer.clone(), "1002".to_string())]);
+        let crls = Crls::new(crl_items.iter().enumerate(), &wanted);
+        assert_eq!(crls.list.len(), 3);
+        assert_eq!(
+            crls.get(0).unwrap().scope(cert, &ca_issuer),
+            Ok(ALL_REASONS)
+        );
+        assert!(crls.get(1).unwrap().scope(cert, &ca_issuer).is_err());
+        assert_eq!(crls.get(2).unwrap().scope(cert, &ca_issuer), Ok(1));
+        // Only the wanted entry is indexed, from each CRL that lists it.
+        assert_eq!(crls.entries(&ca_issuer, "1002").len(), 3);
+        assert!(crls.entries(&ca_issuer, "1003").is_empty());
+    }
+
+    #[test]
     fn reasons() {
         assert_eq!(reason_mask(&[]), ALL_REASONS);
         let kc = reason_mask(&["keyCompromise".to_string()]);

@@ -481,3 +481,46 @@ fn responder(der: &[u8], responses: &[SingleResponse]) -> Option<Responder> {
 pub fn verified(v: &Verdict) -> bool {
     *v == Verdict::Verified
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_and_response() {
+        let req =
+            decode_request(include_bytes!("../../fixtures/revocation/ocsp-request.der")).unwrap();
+        assert_eq!(req.requests.len(), 2);
+        assert!(req.nonce.is_some());
+        let p = parse_response(include_bytes!(
+            "../../fixtures/revocation/ocsp-response.der"
+        ))
+        .unwrap();
+        assert_eq!(p.response.nonce, req.nonce);
+        assert_eq!(p.response.responses.len(), 2);
+        assert_eq!(p.response.signature, "verified");
+        assert_eq!(p.responder, Some(0));
+        let r = p.response.responder.as_ref().unwrap();
+        assert_eq!(r.role, "delegated");
+        assert!(r.ocsp_signing && r.nocheck);
+    }
+
+    #[test]
+    fn try_later_has_no_body() {
+        let r = decode_response(&[0x30, 0x03, 0x0a, 0x01, 0x03]).unwrap();
+        assert_eq!(r.response_status, "tryLater");
+        assert!(r.responses.is_empty() && r.responder_id.is_none());
+    }
+
+    #[test]
+    fn truncated_inputs_are_errors_not_panics() {
+        let der = include_bytes!("../../fixtures/revocation/ocsp-response.der");
+        for n in 0..der.len() {
+            let _ = parse_response(der.get(..n).unwrap());
+        }
+        let der = include_bytes!("../../fixtures/revocation/ocsp-request.der");
+        for n in 0..der.len() {
+            let _ = decode_request(der.get(..n).unwrap());
+        }
+    }
+}
