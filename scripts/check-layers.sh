@@ -13,7 +13,7 @@ rank() {
     verify | input | pem | detect | secret | error) echo 1 ;;
     model) echo 2 ;;
     decode) echo 3 ;;
-    analysis | chain | check | filter | hostname | name_constraints | policy | relate | validation) echo 4 ;;
+    analysis | chain | check | filter | hostname | name_constraints | policy | relate | revocation | validation) echo 4 ;;
     token) echo 5 ;;
     render) echo 6 ;;
     *) echo "" ;;

@@ -12,6 +12,7 @@ pub mod csr;
 mod curves;
 pub mod kdf;
 pub mod key;
+pub mod ocsp;
 pub mod pkcs12;
 pub mod pkcs7;
 pub mod spki;
@@ -686,6 +687,8 @@ impl Ctx<'_, '_> {
                 self.csr(&block.der, line, Some(label))
             }
             "X509 CRL" => self.crl(&block.der, line, Some(label), None),
+            "OCSP REQUEST" => self.ocsp(&block.der, line, Some(label), Kind::OcspRequest),
+            "OCSP RESPONSE" => self.ocsp(&block.der, line, Some(label), Kind::OcspResponse),
             "PRIVATE KEY"
             | "ENCRYPTED PRIVATE KEY"
             | "RSA PRIVATE KEY"
@@ -777,6 +780,8 @@ impl Ctx<'_, '_> {
             DerKind::Certificate => self.certificate(der.into(), None, None, None, None),
             DerKind::Csr => self.csr(der, None, None),
             DerKind::Crl => self.crl(der, None, None, None),
+            DerKind::OcspRequest => self.ocsp(der, None, None, Kind::OcspRequest),
+            DerKind::OcspResponse => self.ocsp(der, None, None, Kind::OcspResponse),
             DerKind::Pkcs8 => self.key(key::pkcs8_private(der), Kind::PrivateKey, None, None),
             DerKind::EncryptedPkcs8 => self.key(
                 key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
@@ -886,6 +891,22 @@ impl Ctx<'_, '_> {
             Err(e) => item.add_error(format!("CRL: {e}")),
         }
         item.der = Some(shared);
+        self.emit_item(item);
+    }
+
+    fn ocsp(&mut self, der: &[u8], line: Option<usize>, label: Option<&str>, kind: Kind) {
+        let mut item = self.new_item(kind, line, None);
+        item.pem_label = label.map(pem::label_text);
+        let decoded = if kind == Kind::OcspRequest {
+            ocsp::decode_request(der).map(|r| Body::OcspRequest(Box::new(r)))
+        } else {
+            ocsp::decode_response(der).map(|r| Body::OcspResponse(Box::new(r)))
+        };
+        match decoded {
+            Ok(body) => item.body = body,
+            Err(e) => item.add_error(format!("OCSP: {e}")),
+        }
+        item.der = Some(der.into());
         self.emit_item(item);
     }
 
@@ -1065,6 +1086,8 @@ fn kind_of_label(label: &str) -> Kind {
         Some(LabelKind::PrivateKey) => Kind::PrivateKey,
         Some(LabelKind::PublicKey) => Kind::PublicKey,
         Some(LabelKind::Parameters) => Kind::Parameters,
+        Some(LabelKind::OcspRequest) => Kind::OcspRequest,
+        Some(LabelKind::OcspResponse) => Kind::OcspResponse,
         Some(LabelKind::Pkcs7 | LabelKind::Pkcs12) | None => Kind::Unknown,
     }
 }

@@ -26,6 +26,8 @@ pub mod verify;
 
 // Short paths from before the layered tree, kept so that code written against them (and
 // branches in flight) still compiles; new code names the layer.
-pub use analysis::{chain, check, filter, hostname, name_constraints, policy, relate, validation};
+pub use analysis::{
+    chain, check, filter, hostname, name_constraints, policy, relate, revocation, validation,
+};
 pub use asn1::{ctlogs, dn, oids, tlv};
 pub use input::{detect, error, pem, secret};

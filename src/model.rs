@@ -10,6 +10,7 @@ mod crl;
 mod csr;
 mod ext;
 mod key;
+mod ocsp;
 mod pem_text;
 mod relation;
 mod source;
@@ -26,6 +27,7 @@ pub use self::ext::{
     KeyIdValue, NameConstraints, Policy, PrivateKeyUsagePeriod, RawValue, Sct, TextValue,
 };
 pub use self::key::{Key, KeyFormat, Parameters, Unknown};
+pub use self::ocsp::{CertId, OcspRequest, OcspResponse, Responder, SingleResponse};
 pub use self::pem_text::PemText;
 pub use self::relation::{Relation, RelationKind};
 pub use self::source::{Container, FileSource, Source, TokenSource};
@@ -54,6 +56,10 @@ pub enum Kind {
     Parameters,
     /// A CMS / PKCS#7 message: signed, enveloped, encrypted or authenticated data.
     Cms,
+    /// An OCSP request (RFC 6960 §4.1).
+    OcspRequest,
+    /// An OCSP response (RFC 6960 §4.2).
+    OcspResponse,
     /// Anything else: an unknown PEM label, bytes that could not be classified, or a
     /// PKCS#11 secret key or data object.
     Unknown,
@@ -70,6 +76,8 @@ impl Kind {
             Kind::PublicKey => "public key",
             Kind::Parameters => "parameters",
             Kind::Cms => "CMS message",
+            Kind::OcspRequest => "OCSP request",
+            Kind::OcspResponse => "OCSP response",
             Kind::Unknown => "unknown",
         }
     }
@@ -80,6 +88,8 @@ impl Kind {
             Kind::Certificate => Some(labels::CERTIFICATE),
             Kind::Csr => Some(labels::CERTIFICATE_REQUEST),
             Kind::Crl => Some(labels::X509_CRL),
+            Kind::OcspRequest => Some(labels::OCSP_REQUEST),
+            Kind::OcspResponse => Some(labels::OCSP_RESPONSE),
             Kind::PublicKey => Some(labels::PUBLIC_KEY),
             _ => None,
         }
@@ -102,6 +112,10 @@ pub enum Body {
     Parameters(Parameters),
     /// A CMS message.
     Cms(Box<Cms>),
+    /// An OCSP request.
+    OcspRequest(Box<OcspRequest>),
+    /// An OCSP response.
+    OcspResponse(Box<OcspResponse>),
     /// An unclassified block.
     Unknown(Unknown),
     /// Thumbprint mode: only the name, without a full parse.

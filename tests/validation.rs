@@ -512,6 +512,9 @@ fn every_code_is_documented_and_exercised() {
             "signature-not-checked",
             "not-yet-valid",
             "untrusted-root",
+            // tests/revocation.rs (fixtures/revocation).
+            "revoked",
+            "revocation-unknown",
         ];
         assert!(
             exercised.contains(code) || elsewhere.contains(code),

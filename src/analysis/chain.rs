@@ -15,12 +15,14 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::decode::ocsp;
 use crate::dn;
 use crate::fingerprint::HashAlg;
 use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
 use crate::name_constraints::{self, Violation};
 use crate::policy;
-use crate::validation::{self, Profile};
+use crate::revocation::{self, Crls, Revocation, Status};
+use crate::validation::{self, Profile, RevocationMode};
 use crate::verify::{self, Verdict};
 
 pub use crate::validation::{Options, Problem};
@@ -57,7 +59,7 @@ pub struct Link {
     pub item: usize,
     /// Where it came from.
     pub source: Source,
-    /// `input` or `roots`.
+    /// `input`, `roots`, or `evidence` (a certificate of a `--crl` file).
     pub from: &'static str,
     /// Subject, RFC 4514.
     pub subject: String,
@@ -91,6 +93,10 @@ pub struct Link {
     pub anchor: bool,
     /// What is wrong with this link (code, words, clause); empty when nothing is.
     pub problems: Vec<Problem>,
+    /// What the run's CRLs say about it; absent when revocation is not checked (no CRL in
+    /// the run, `--revocation off`) and for a trust anchor.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revocation: Option<Revocation>,
 }
 
 /// The issuer a chain needs and does not have.
@@ -190,6 +196,10 @@ pub struct Report {
     pub unneeded: Vec<usize>,
     /// Input certificates given more than once.
     pub duplicates: Vec<Duplicate>,
+    /// The CRLs the run checked against (inputs and `--crl` files); absent from JSON when
+    /// revocation is not checked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub crls: Option<Vec<revocation::CrlSummary>>,
     /// Limits the run reached, each said once (the signature-check budget); absent from
     /// JSON when empty.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -204,6 +214,8 @@ struct Node<'a> {
     der: &'a [u8],
     spki: &'a [u8],
     from_roots: bool,
+    /// From a `--crl` file: may sign a CRL, never starts a path nor is unneeded.
+    from_evidence: bool,
     subject: dn::NameKey,
     issuer: dn::NameKey,
 }
@@ -214,6 +226,8 @@ type Score = (bool, bool, usize, usize, i64);
 
 /// Cap on the paths tried per leaf; real PKIs need a handful.
 const MAX_PATHS: usize = 256;
+/// Reasons for unused CRLs said per link; the rest are counted.
+const MAX_CRL_REASONS: usize = 4;
 /// Longest chain considered.
 const MAX_DEPTH: usize = 12;
 /// Certificates considered as issuers of one certificate (building and alternatives);
@@ -248,6 +262,16 @@ struct Builder<'a> {
     /// Name-constraint problems by (constraining CA, certificate below, is the leaf): a
     /// pair costs names × subtrees once, however many candidate paths share it.
     nc_cache: HashMap<(usize, usize, bool), Vec<Problem>>,
+    /// The run's CRLs; `None` when revocation is not checked.
+    crls: Option<Crls<'a>>,
+    /// Verdicts by (certificate, its issuer in the path).
+    revocations: HashMap<(usize, Option<usize>), Revocation>,
+    /// CRL signature checks by (CRL index, signer).
+    crl_verdicts: HashMap<(usize, usize), Verdict>,
+    /// The run's OCSP responses (number, parsed) and their SingleResponses by serial:
+    /// (response index, SingleResponse index).
+    ocsp: Vec<(usize, ocsp::Parsed<'a>)>,
+    ocsp_by_serial: HashMap<String, Vec<(usize, usize)>>,
 }
 
 /// Builds and checks chains with the default [`Options`] (RFC 5280, no leaf requirements).
@@ -266,6 +290,20 @@ pub fn build_with(
     at: OffsetDateTime,
     opts: &Options,
 ) -> Report {
+    build_with_evidence(inputs, roots, &[], anchors, at, opts)
+}
+
+/// [`build_with`] plus revocation evidence: `evidence` (the items of `--crl` files, numbered
+/// after the roots) and the CRLs among `inputs`. Certificates among `evidence` may sign
+/// CRLs; they never start a path.
+pub fn build_with_evidence(
+    inputs: &[Item],
+    roots: &[Item],
+    evidence: &[Item],
+    anchors: Anchors,
+    at: OffsetDateTime,
+    opts: &Options,
+) -> Report {
     let mut nodes = Vec::new();
     let mut seen: HashMap<Vec<u8>, usize> = HashMap::new();
     let mut duplicates = Vec::new();
@@ -273,9 +311,10 @@ pub fn build_with(
     let mut anchor_ders: HashSet<&[u8]> = HashSet::new();
     let all = inputs
         .iter()
-        .map(|i| (i, false))
-        .chain(roots.iter().map(|i| (i, true)));
-    for (number, (item, from_roots)) in all.enumerate() {
+        .map(|i| (i, false, false))
+        .chain(roots.iter().map(|i| (i, true, false)))
+        .chain(evidence.iter().map(|i| (i, false, true)));
+    for (number, (item, from_roots, from_evidence)) in all.enumerate() {
         let (Body::Certificate(cert), Some(der), Some(spki)) =
             (&item.body, item.der.as_deref(), item.spki_der.as_deref())
         else {
@@ -288,7 +327,7 @@ pub fn build_with(
         if let Some(&first) = seen.get(&digest) {
             // A root that is also an input is the input's certificate (root included); an
             // input given twice is a duplicate.
-            if !from_roots {
+            if !from_roots && !from_evidence {
                 duplicates.push(Duplicate {
                     item: number,
                     duplicate_of: first,
@@ -297,7 +336,7 @@ pub fn build_with(
             continue;
         }
         seen.insert(digest, number);
-        if !from_roots {
+        if !from_roots && !from_evidence {
             given.push(number);
         }
         nodes.push(Node {
@@ -307,6 +346,7 @@ pub fn build_with(
             der,
             spki,
             from_roots,
+            from_evidence,
             subject: dn::name_key(&cert.subject),
             issuer: dn::name_key(&cert.issuer),
         });
@@ -320,6 +360,44 @@ pub fn build_with(
             .or_default()
             .push(i);
     }
+    let evidence_from = inputs.len() + roots.len();
+    let numbered = || {
+        inputs.iter().enumerate().chain(
+            evidence
+                .iter()
+                .enumerate()
+                .map(move |(i, item)| (evidence_from + i, item)),
+        )
+    };
+    let mut ocsp_responses = Vec::new();
+    if opts.revocation != RevocationMode::Off {
+        for (number, item) in numbered() {
+            if let (Body::OcspResponse(_), Some(der)) = (&item.body, item.der.as_deref()) {
+                if let Ok(p) = ocsp::parse_response(der) {
+                    ocsp_responses.push((number, p));
+                }
+            }
+        }
+    }
+    let any_crl = inputs
+        .iter()
+        .chain(evidence)
+        .any(|i| matches!(i.body, Body::Crl(_)))
+        || !ocsp_responses.is_empty();
+    let crls = if opts.revocation == RevocationMode::Off
+        || (!any_crl && opts.revocation != RevocationMode::Require)
+    {
+        // Nothing to look at: the run costs what it did before revocation existed.
+        None
+    } else {
+        // Only the entries of the certificates taking part are kept.
+        let wanted: HashSet<(dn::NameKey, String)> = nodes
+            .iter()
+            .map(|n| (n.issuer.clone(), n.cert.serial.clone()))
+            .collect();
+        let crls = Crls::new(numbered(), &wanted);
+        Some(crls)
+    };
     let checks_left = MIN_SIGNATURE_CHECKS.max(nodes.len().saturating_mul(CHECKS_PER_CERTIFICATE));
     let mut b = Builder {
         nodes,
@@ -333,7 +411,21 @@ pub fn build_with(
         checks_skipped: 0,
         opts,
         nc_cache: HashMap::new(),
+        crls,
+        revocations: HashMap::new(),
+        crl_verdicts: HashMap::new(),
+        ocsp: Vec::new(),
+        ocsp_by_serial: HashMap::new(),
     };
+    for (r, (number, p)) in ocsp_responses.into_iter().enumerate() {
+        for (s, single) in p.response.responses.iter().enumerate() {
+            b.ocsp_by_serial
+                .entry(single.cert_id.serial.clone())
+                .or_default()
+                .push((r, s));
+        }
+        b.ocsp.push((number, p));
+    }
     let leaves = b.leaves();
     let mut chains = Vec::new();
     let mut used: HashSet<usize> = HashSet::new();
@@ -359,7 +451,7 @@ pub fn build_with(
         .nodes
         .iter()
         .enumerate()
-        .filter(|(i, n)| !n.from_roots && !used.contains(i))
+        .filter(|(i, n)| !n.from_roots && !n.from_evidence && !used.contains(i))
         .filter_map(|(i, _)| node_number(i))
         .collect();
     let mut notes = Vec::new();
@@ -374,6 +466,7 @@ pub fn build_with(
     }
     let complete = !chains.is_empty() && chains.iter().all(|c| c.complete);
     Report {
+        crls: b.crls.as_ref().map(Crls::summaries),
         notes,
         at: Timestamp(at),
         anchors,
@@ -478,7 +571,10 @@ impl<'a> Builder<'a> {
     /// turn into a crowd of paths. Linear in the inputs.
     fn leaves(&self) -> Vec<usize> {
         let inputs: Vec<usize> = (0..self.nodes.len())
-            .filter(|&i| self.node(i).is_some_and(|n| !n.from_roots))
+            .filter(|&i| {
+                self.node(i)
+                    .is_some_and(|n| !n.from_roots && !n.from_evidence)
+            })
             .collect();
         // Children by the issuer name they give, and by (issuer name, AKI).
         let mut by_name: HashMap<&dn::NameKey, usize> = HashMap::new();
@@ -666,6 +762,21 @@ impl<'a> Builder<'a> {
                     p.push(Problem::new("issuer-not-found", "issuer not found"));
                 }
             }
+            if let Some(r) = self.revocation(path, pos) {
+                match r.status {
+                    Status::Good => {}
+                    Status::Revoked => {
+                        p.push(Problem::new("revoked", format!("revoked {}", r.message)));
+                    }
+                    Status::Unknown if opts.revocation == RevocationMode::Require => {
+                        p.push(Problem::new(
+                            "revocation-unknown",
+                            format!("revocation status unknown: {}", r.message),
+                        ));
+                    }
+                    Status::Unknown => {}
+                }
+            }
             if let Some(slot) = out.get_mut(pos) {
                 slot.extend(p);
             }
@@ -713,6 +824,303 @@ impl<'a> Builder<'a> {
             .filter_map(|(idx, p)| positions.get(idx).map(|&pos| (pos, p)))
             .collect();
         Some((result, problems))
+    }
+
+    /// What the run's CRLs say about the certificate at `pos` of `path`, whose issuer is
+    /// the next certificate of the path (RFC 5280 §6.3.3); `None` when revocation is not
+    /// checked or the certificate is the trust anchor (input to the algorithm, §6.1.1 (d)).
+    fn revocation(&mut self, path: &[usize], pos: usize) -> Option<Revocation> {
+        let &i = path.get(pos)?;
+        if self.crls.is_none() || self.is_anchor(i) {
+            return None;
+        }
+        let parent = path.get(pos + 1).copied();
+        if let Some(r) = self.revocations.get(&(i, parent)) {
+            return Some(r.clone());
+        }
+        let n = self.node(i)?;
+        let cert: &'a Certificate = n.cert;
+        let issuer = n.issuer.clone();
+        let candidates = self.crls.as_ref()?.candidates(&issuer);
+        let mut usable = Vec::new();
+        let mut skipped = Vec::new();
+        let mut unsaid = 0usize;
+        for k in candidates {
+            let checked = {
+                let c = self.crls.as_ref()?.get(k)?;
+                c.scope(cert, &issuer)
+                    .and_then(|mask| c.current(self.at).map(|()| mask))
+            };
+            let checked = checked.and_then(|mask| self.crl_signer(k, parent).map(|()| mask));
+            match checked {
+                Ok(mask) => usable.push((k, mask)),
+                // A crowd of CRLs that do not apply is counted, not listed.
+                Err(why) if skipped.len() < MAX_CRL_REASONS => skipped.push(why),
+                Err(_) => unsaid += 1,
+            }
+        }
+        if unsaid > 0 {
+            skipped.push(format!("{unsaid} more CRLs not used"));
+        }
+        let r = revocation::verdict(self.crls.as_ref()?, cert, &issuer, &usable, &skipped);
+        let r = match self.ocsp_status(i, parent) {
+            None => r,
+            Some(Ok(o)) if o.status == Status::Revoked => o,
+            Some(_) if r.status == Status::Revoked => r,
+            Some(Ok(o)) if o.status == Status::Good => o,
+            Some(Ok(o)) => revocation::Revocation {
+                message: format!("{}; {}", r.message, o.message),
+                ..r
+            },
+            Some(Err(why)) => revocation::Revocation {
+                message: format!("{}; {why}", r.message),
+                ..r
+            },
+        };
+        self.revocations.insert((i, parent), r.clone());
+        Some(r)
+    }
+
+    /// What the run's OCSP responses say about certificate `i` issued by `parent`
+    /// (RFC 6960 §3.2): a SingleResponse whose CertID is `i`'s serial and `parent`'s name
+    /// and key hashes, in a successful response current at `--at`, signed by `parent` or
+    /// by a responder certificate the response carries that `parent` issued with
+    /// id-kp-OCSPSigning (§4.2.2.2). `None` when no response is about it; `Err` with the
+    /// words when none could be used.
+    fn ocsp_status(
+        &mut self,
+        i: usize,
+        parent: Option<usize>,
+    ) -> Option<Result<Revocation, String>> {
+        let serial = self.node(i)?.cert.serial.clone();
+        let found = self.ocsp_by_serial.get(&serial)?.clone();
+        let p = parent.and_then(|p| self.node(p))?;
+        let (parent_der, parent_spki) = (p.der, p.spki);
+        let (name, key) = ocsp::name_and_key(parent_der)?;
+        let mut why = String::new();
+        for (r, s) in found {
+            let Some((number, parsed)) = self.ocsp.get(r) else {
+                continue;
+            };
+            let number = *number;
+            let Some(single) = parsed.response.responses.get(s) else {
+                continue;
+            };
+            let id = &single.cert_id;
+            let Some(h) = ocsp::hash_alg(&id.hash_algorithm) else {
+                why = format!(
+                    "OCSP response #{number}: CertID hash {} not supported",
+                    id.hash_algorithm
+                );
+                continue;
+            };
+            if hex::encode(h.digest(name)) != id.issuer_name_hash
+                || hex::encode(h.digest(key)) != id.issuer_key_hash
+            {
+                // About a certificate of the same serial from another issuer.
+                continue;
+            }
+            if parsed.response.response_status != "successful" {
+                why = format!(
+                    "OCSP response #{number}: status {}",
+                    parsed.response.response_status
+                );
+                continue;
+            }
+            if self.at < single.this_update.0 {
+                why = format!(
+                    "OCSP response #{number} is not yet valid (thisUpdate {})",
+                    single.this_update
+                );
+                continue;
+            }
+            if single.next_update.is_some_and(|n| self.at > n.0) {
+                why = format!(
+                    "OCSP response #{number} is stale (nextUpdate {})",
+                    single
+                        .next_update
+                        .map(|t| t.to_string())
+                        .unwrap_or_default()
+                );
+                continue;
+            }
+            // Who signed it: the issuer itself, or a delegated responder it certified.
+            let Some(basic) = parsed.basic else { continue };
+            let by_issuer = ocsp::names_responder(parsed, parent_der);
+            let delegated = parsed
+                .responder
+                .and_then(|k| parsed.certs.get(k).copied())
+                .filter(|_| !by_issuer);
+            let signature_ok = if by_issuer {
+                verify::verify(basic, parent_spki) == Verdict::Verified
+            } else if let Some(responder) = delegated {
+                let role_ok = parsed
+                    .response
+                    .responder
+                    .as_ref()
+                    .is_some_and(|r| r.ocsp_signing);
+                if !role_ok {
+                    why = format!("OCSP response #{number}: its responder lacks id-kp-OCSPSigning");
+                    continue;
+                }
+                let valid = crate::decode::cert::decode(responder)
+                    .is_ok_and(|d| d.cert.not_before.0 <= self.at && self.at <= d.cert.not_after.0);
+                if !valid {
+                    why = format!(
+                        "OCSP response #{number}: its responder's certificate is not valid at --at"
+                    );
+                    continue;
+                }
+                if verify::verify(responder, parent_spki) != Verdict::Verified {
+                    why = format!(
+                        "OCSP response #{number}: its responder was not issued by the certificate's issuer"
+                    );
+                    continue;
+                }
+                parsed.response.signature == "verified"
+            } else {
+                why = format!(
+                    "OCSP response #{number}: signed neither by the issuer nor by a responder certificate it carries"
+                );
+                continue;
+            };
+            if !signature_ok {
+                why = format!("OCSP response #{number}: its signature does not verify");
+                continue;
+            }
+            let (status, message) = match single.cert_status.as_str() {
+                "good" => (
+                    Status::Good,
+                    format!("not revoked (OCSP response #{number})"),
+                ),
+                "revoked" => (
+                    Status::Revoked,
+                    format!(
+                        "on {}{} (OCSP response #{number})",
+                        single
+                            .revocation_time
+                            .map(|t| t.to_string())
+                            .unwrap_or_default(),
+                        single
+                            .revocation_reason
+                            .as_deref()
+                            .map(|r| format!(", {r}"))
+                            .unwrap_or_default()
+                    ),
+                ),
+                _ => (
+                    Status::Unknown,
+                    format!("OCSP response #{number}: the responder does not know it"),
+                ),
+            };
+            return Some(Ok(Revocation {
+                status,
+                reason: single
+                    .revocation_reason
+                    .clone()
+                    .filter(|_| status == Status::Revoked),
+                revocation_date: single.revocation_time.filter(|_| status == Status::Revoked),
+                by: vec![number],
+                message,
+            }));
+        }
+        if why.is_empty() {
+            None
+        } else {
+            Some(Err(why))
+        }
+    }
+
+    /// Whether CRL `k` is signed by a certificate entitled to sign it for a certificate
+    /// issued by `parent`: the issuer itself, a trust anchor, or a certificate that the
+    /// issuer issued (a CRL signer of the CA, or the signer of an indirect CRL); with
+    /// keyUsage, that certificate must have cRLSign (RFC 5280 §6.3.3 (f)). The words say why
+    /// not.
+    fn crl_signer(&mut self, k: usize, parent: Option<usize>) -> Result<(), String> {
+        let (number, issuer, aki, der) = {
+            let c = self
+                .crls
+                .as_ref()
+                .and_then(|c| c.get(k))
+                .ok_or_else(String::new)?;
+            (
+                c.number,
+                c.issuer.clone(),
+                c.crl.authority_key_id.clone(),
+                c.der,
+            )
+        };
+        let mut candidates: Vec<usize> = self
+            .by_subject
+            .get(&issuer)
+            .into_iter()
+            .flatten()
+            .copied()
+            .filter(|&s| {
+                let ski = self.node(s).and_then(|n| n.cert.subject_key_id.as_deref());
+                match (ski, aki.as_deref()) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => true,
+                }
+            })
+            .take(MAX_ISSUERS)
+            .collect();
+        // The certificate's own issuer first: the usual case costs one check.
+        if let Some(p) = parent {
+            if let Some(at) = candidates.iter().position(|&s| s == p) {
+                candidates.remove(at);
+                candidates.insert(0, p);
+            }
+        }
+        let mut why = format!("CRL #{number}: no certificate of the run is its issuer");
+        for s in candidates {
+            let entitled = Some(s) == parent
+                || self.is_anchor(s)
+                || parent.is_some_and(|p| self.verdict(s, p) == Verdict::Verified);
+            if !entitled {
+                why = format!(
+                    "CRL #{number}: its issuer #{} is neither the certificate's issuer, \
+                     a trust anchor nor issued by the certificate's issuer",
+                    self.node(s).map_or(0, |n| n.number)
+                );
+                continue;
+            }
+            let Some(signer) = self.node(s) else { continue };
+            let (signer_number, spki) = (signer.number, signer.spki);
+            if signer
+                .cert
+                .key_usage()
+                .is_some_and(|ku| !ku.iter().any(|u| u == "cRLSign"))
+            {
+                why = format!("CRL #{number}: its issuer #{signer_number} lacks keyUsage cRLSign");
+                continue;
+            }
+            let v = match self.crl_verdicts.get(&(k, s)) {
+                Some(v) => v.clone(),
+                None if self.checks_left == 0 => {
+                    self.checks_skipped += 1;
+                    Verdict::NotChecked("over this run's signature-check budget".to_string())
+                }
+                None => {
+                    self.checks_left -= 1;
+                    let v = verify::verify(der, spki);
+                    self.crl_verdicts.insert((k, s), v.clone());
+                    v
+                }
+            };
+            match v {
+                Verdict::Verified => return Ok(()),
+                Verdict::Invalid => {
+                    why = format!(
+                        "CRL #{number}: its signature does not verify with the key of #{signer_number}"
+                    );
+                }
+                Verdict::NotChecked(what) => {
+                    why = format!("CRL #{number}: signature not checked: {what}");
+                }
+            }
+        }
+        Err(why)
     }
 
     /// What RFC 5280 §6.1.4 requires of the issuer at `pos` (> 0) of `path`.
@@ -878,12 +1286,19 @@ impl<'a> Builder<'a> {
             }
             let validity = self.validity(i);
             let anchor = self.is_anchor(i);
+            let revocation = self.revocation(path, pos);
             let Some(n) = self.node(i) else { continue };
             let c = n.cert;
             links.push(Link {
                 item: n.number,
                 source: n.item.source.clone(),
-                from: if n.from_roots { "roots" } else { "input" },
+                from: if n.from_roots {
+                    "roots"
+                } else if n.from_evidence {
+                    "evidence"
+                } else {
+                    "input"
+                },
                 subject: c.subject.clone(),
                 issuer: c.issuer.clone(),
                 serial: c.serial.clone(),
@@ -899,6 +1314,7 @@ impl<'a> Builder<'a> {
                 signature,
                 anchor,
                 problems: problems.get(pos).cloned().unwrap_or_default(),
+                revocation,
             });
         }
         let top = path.last().copied();

@@ -8,4 +8,5 @@ pub mod hostname;
 pub mod name_constraints;
 pub mod policy;
 pub mod relate;
+pub mod revocation;
 pub mod validation;

@@ -115,6 +115,96 @@ fn issuer_of(item: &Item) -> Option<(&str, Option<&str>)> {
     }
 }
 
+/// Adds `revoked_by` to every certificate a CRL of the run lists: one pass over each CRL's
+/// entries against an index of the certificates by (issuer, serial) (see
+/// [`crate::revocation::Crls`]); entries that take a certificate off hold are not revocations.
+fn revoked_by(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<String>)>]) {
+    if !items.iter().any(|i| matches!(i.body, Body::Crl(_))) {
+        return;
+    }
+    let certs: Vec<(usize, dn::NameKey, &str)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match &item.body {
+            Body::Certificate(c) => Some((i, dn::name_key(&c.issuer), c.serial.as_str())),
+            _ => None,
+        })
+        .collect();
+    let wanted = certs
+        .iter()
+        .map(|(_, k, s)| (k.clone(), (*s).to_string()))
+        .collect();
+    let crls = crate::revocation::Crls::new(items.iter().enumerate(), &wanted);
+    for (i, issuer, serial) in &certs {
+        for (k, entry) in crls.entries(issuer, serial) {
+            if entry.reason.as_deref() == Some("removeFromCRL") {
+                continue;
+            }
+            let (Some(crl), Some(p)) = (crls.get(*k), pending.get_mut(*i)) else {
+                continue;
+            };
+            let mut detail = entry.revocation_date.to_string();
+            if let Some(r) = &entry.reason {
+                detail.push_str(&format!(", {r}"));
+            }
+            p.push((RelationKind::RevokedBy, crl.number, Some(detail)));
+        }
+    }
+}
+
+/// Adds `status_of` to every OCSP response and `asks_about` to every OCSP request for the
+/// certificates of the run their CertIDs name (looked up by serial).
+fn ocsp_about(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<String>)>]) {
+    if !items
+        .iter()
+        .any(|i| matches!(i.body, Body::OcspResponse(_) | Body::OcspRequest(_)))
+    {
+        return;
+    }
+    let mut by_serial: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        if let Body::Certificate(c) = &item.body {
+            by_serial.entry(c.serial.as_str()).or_default().push(i);
+        }
+    }
+    for (i, item) in items.iter().enumerate() {
+        let found: Vec<(RelationKind, &crate::model::CertId, Option<String>)> = match &item.body {
+            Body::OcspResponse(r) => r
+                .responses
+                .iter()
+                .map(|s| {
+                    let mut status = s.cert_status.clone();
+                    if let Some(t) = &s.revocation_time {
+                        status.push_str(&format!(", {t}"));
+                    }
+                    if let Some(reason) = &s.revocation_reason {
+                        status.push_str(&format!(", {reason}"));
+                    }
+                    (RelationKind::StatusOf, &s.cert_id, Some(status))
+                })
+                .collect(),
+            Body::OcspRequest(r) => r
+                .requests
+                .iter()
+                .map(|id| (RelationKind::AsksAbout, id, None))
+                .collect(),
+            _ => continue,
+        };
+        for (kind, id, detail) in found {
+            for &c in by_serial.get(id.serial.as_str()).into_iter().flatten() {
+                let Some(der) = items.get(c).and_then(|x| x.der.as_deref()) else {
+                    continue;
+                };
+                if crate::decode::ocsp::is_about(id, &id.serial, der) {
+                    if let Some(p) = pending.get_mut(i) {
+                        p.push((kind, c, detail.clone()));
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Computes the relations of every item; `items[i]` is the item numbered `i`.
 pub fn relate(items: &[Item]) -> Vec<Related> {
     relate_run(items).items
@@ -307,6 +397,9 @@ pub fn relate_run(items: &[Item]) -> Relations {
         }
     }
 
+    revoked_by(items, &mut pending);
+    ocsp_about(items, &mut pending);
+
     for (rel, list) in out.iter_mut().zip(pending) {
         let mut list = list;
         list.sort_by_key(|(k, j, _)| (*k, *j));
@@ -316,10 +409,16 @@ pub fn relate_run(items: &[Item]) -> Relations {
             let n = counts.entry(kind).or_insert(0);
             *n += 1;
             if *n <= MAX_PER_KIND {
+                // The third field is the signature verdict, or a revocation's date and reason.
+                let (signature, detail) = match kind {
+                    RelationKind::RevokedBy | RelationKind::StatusOf => (None, signature),
+                    _ => (signature, None),
+                };
                 rel.relations.push(Relation {
                     kind,
                     item,
                     signature,
+                    detail,
                     target: String::new(),
                 });
             }

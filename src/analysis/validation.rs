@@ -107,6 +107,16 @@ pub const CODES: &[(&str, &str, &str)] = &[
         "the valid policy tree would exceed 1,000 nodes (certscope's cap)",
     ),
     (
+        "revoked",
+        "RFC 5280 §6.1.3 (a)(3)",
+        "a current, verified CRL lists the certificate",
+    ),
+    (
+        "revocation-unknown",
+        "RFC 5280 §6.1.3 (a)(3)",
+        "--revocation require: no current, verified CRL covers the certificate for every reason",
+    ),
+    (
         "hostname-mismatch",
         "RFC 9525 §6.3",
         "no dNSName (or iPAddress) of the leaf matches --hostname",
@@ -247,6 +257,22 @@ pub struct Options {
     /// `--policy`, `--require-explicit-policy`, `--inhibit-policy-mapping`,
     /// `--inhibit-any-policy`.
     pub policy: PolicyOptions,
+    /// Revocation checking (`--revocation`, RFC 5280 §6.1.3 (a)(3)).
+    pub revocation: RevocationMode,
+}
+
+/// How `chain` uses revocation evidence (`--revocation`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevocationMode {
+    /// Check every link against the CRLs of the run when there are any; a revoked
+    /// certificate fails, an unknown one does not.
+    #[default]
+    Check,
+    /// As `Check`, and a certificate no CRL covers fails too (`revocation-unknown`).
+    Require,
+    /// Ignore revocation evidence.
+    Off,
 }
 
 /// Extensions certscope processes (so they may be critical): keyUsage, subjectAltName,

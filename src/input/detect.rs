@@ -200,6 +200,10 @@ pub enum DerKind {
     Pkcs12,
     /// EC named-curve parameters (a bare OID).
     EcParameters,
+    /// OCSPRequest (RFC 6960 §4.1.1).
+    OcspRequest,
+    /// OCSPResponse (RFC 6960 §4.2.1).
+    OcspResponse,
     /// DH parameters (SEQUENCE of two or three INTEGERs, told apart by the PEM label only).
     Unknown,
 }
@@ -222,6 +226,11 @@ pub fn sniff_der(der: &[u8]) -> DerKind {
             kids.first().map(sniff_tbs).unwrap_or(DerKind::Unknown)
         }
         [tlv::SEQUENCE, tlv::BIT_STRING] => DerKind::Spki,
+        // responseStatus ENUMERATED, responseBytes [0].
+        [0x0a] | [0x0a, 0xa0] => DerKind::OcspResponse,
+        [tlv::SEQUENCE] | [tlv::SEQUENCE, 0xa0] if kids.first().is_some_and(is_tbs_request) => {
+            DerKind::OcspRequest
+        }
         [tlv::SEQUENCE, tlv::OCTET_STRING] => DerKind::EncryptedPkcs8,
         [tlv::OID, ..] if kids.first().is_some_and(|k| k.value.starts_with(PKCS7_ARC)) => {
             DerKind::Pkcs7
@@ -238,6 +247,38 @@ pub fn sniff_der(der: &[u8]) -> DerKind {
 
 /// 1.2.840.113549.1.7 (pkcs-7) content octets prefix.
 const PKCS7_ARC: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07];
+
+/// TBSRequest: optional [0] version and [1] requestorName, then a SEQUENCE of Requests
+/// whose first CertID is { AlgorithmIdentifier, OCTET STRING, OCTET STRING, INTEGER }.
+fn is_tbs_request(tbs: &Tlv<'_>) -> bool {
+    let Some(list) = tbs
+        .children()
+        .take(3)
+        .filter_map(Result::ok)
+        .find(|t| t.tag == tlv::SEQUENCE)
+    else {
+        return false;
+    };
+    let cert_id = list
+        .children()
+        .next()
+        .and_then(Result::ok)
+        .and_then(|req| req.children().next().and_then(Result::ok));
+    cert_id.is_some_and(|id| {
+        let tags: Vec<u8> = id
+            .children()
+            .take(5)
+            .filter_map(Result::ok)
+            .map(|t| t.tag)
+            .collect();
+        tags == [
+            tlv::SEQUENCE,
+            tlv::OCTET_STRING,
+            tlv::OCTET_STRING,
+            tlv::INTEGER,
+        ]
+    })
+}
 
 fn int_is(t: Option<&Tlv<'_>>, v: u8) -> bool {
     t.is_some_and(|t| t.value == [v])
@@ -307,5 +348,24 @@ mod tests {
         );
         assert_eq!(sniff_der(&[0x06, 0x01, 0x2a]), DerKind::EcParameters);
         assert_eq!(sniff_der(&[0x30, 0x00]), DerKind::Unknown);
+    }
+
+    #[test]
+    fn sniff_ocsp() {
+        assert_eq!(
+            sniff_der(include_bytes!("../../fixtures/revocation/ocsp-request.der")),
+            DerKind::OcspRequest
+        );
+        assert_eq!(
+            sniff_der(include_bytes!("../../fixtures/revocation/ocsp-response.der")),
+            DerKind::OcspResponse
+        );
+        // An unsuccessful response is only its status.
+        assert_eq!(
+            sniff_der(&[0x30, 0x03, 0x0a, 0x01, 0x03]),
+            DerKind::OcspResponse
+        );
+        // SEQUENCE { SEQUENCE {} } is not a request.
+        assert_eq!(sniff_der(&[0x30, 0x02, 0x30, 0x00]), DerKind::Unknown);
     }
 }

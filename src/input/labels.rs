@@ -21,6 +21,10 @@ pub enum LabelKind {
     Pkcs7,
     /// A PKCS#12 file.
     Pkcs12,
+    /// An OCSP request (RFC 6960).
+    OcspRequest,
+    /// An OCSP response (RFC 6960).
+    OcspResponse,
 }
 
 /// The label certscope writes for a certificate.
@@ -31,6 +35,10 @@ pub const CERTIFICATE_REQUEST: &str = "CERTIFICATE REQUEST";
 pub const X509_CRL: &str = "X509 CRL";
 /// The label certscope writes for a public key.
 pub const PUBLIC_KEY: &str = "PUBLIC KEY";
+/// The label certscope writes for an OCSP request.
+pub const OCSP_REQUEST: &str = "OCSP REQUEST";
+/// The label certscope writes for an OCSP response.
+pub const OCSP_RESPONSE: &str = "OCSP RESPONSE";
 
 /// Every known label and what it holds.
 pub const LABELS: &[(&str, LabelKind)] = &[
@@ -55,6 +63,8 @@ pub const LABELS: &[(&str, LabelKind)] = &[
     ("CMS", LabelKind::Pkcs7),
     ("PKCS #7 SIGNED DATA", LabelKind::Pkcs7),
     ("PKCS12", LabelKind::Pkcs12),
+    (OCSP_REQUEST, LabelKind::OcspRequest),
+    (OCSP_RESPONSE, LabelKind::OcspResponse),
 ];
 
 /// The table's entry for `label`, as a static string.

@@ -22,6 +22,14 @@ pub enum RelationKind {
     CsrOf,
     /// This item is byte for byte the same DER as the earlier item `item`.
     DuplicateOf,
+    /// This certificate is listed by CRL `item` (same issuer, same serial; an indirect
+    /// CRL's certificateIssuer counts).
+    RevokedBy,
+    /// This OCSP response gives the status of certificate `item` (a SingleResponse's
+    /// CertID: its serial and issuer name hash).
+    StatusOf,
+    /// This OCSP request asks about certificate `item`.
+    AsksAbout,
 }
 
 impl RelationKind {
@@ -33,6 +41,9 @@ impl RelationKind {
             RelationKind::SameKey => "Same key as",
             RelationKind::CsrOf => "CSR of",
             RelationKind::DuplicateOf => "Duplicate of",
+            RelationKind::RevokedBy => "Revoked by",
+            RelationKind::StatusOf => "Status of",
+            RelationKind::AsksAbout => "Asks about",
         }
     }
 }
@@ -48,6 +59,11 @@ pub struct Relation {
     /// implementation of the signature algorithm is available.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signature: Option<String>,
+    /// For `revoked_by`: the entry's revocation date and reason
+    /// (`2025-12-15T00:00:00Z, keyCompromise`); for `status_of`: the certStatus (`good`,
+    /// `revoked, 2025-12-15T00:00:00Z, keyCompromise`, `unknown`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
     /// The other item as text output names it (`PATH#INDEX (line N): certificate CN=...`);
     /// filled in by the binary, which knows how each item's locator is shown.
     #[serde(skip)]

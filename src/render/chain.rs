@@ -11,6 +11,7 @@ use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use super::style::{self, paint, LABEL_WIDTH};
 use crate::chain::{Anchors, Chain, Link, Report, Validity};
 use crate::model::Item;
+use crate::revocation::Status;
 
 fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Result<()> {
     style::field(w, indent, &format!("{label}:"), LABEL_WIDTH, value)
@@ -83,6 +84,22 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
             .map(|k| k.join(", "))
             .unwrap_or_else(|| "(no keyUsage extension)".to_string()),
     )?;
+    if let Some(r) = &l.revocation {
+        let status = match r.status {
+            Status::Good => "good",
+            Status::Revoked => "REVOKED,",
+            Status::Unknown => "unknown",
+        };
+        field(
+            w,
+            5,
+            "Revocation",
+            &match r.status {
+                Status::Revoked => format!("{status} {}", sanitize(&r.message)),
+                _ => format!("{status}: {}", sanitize(&r.message)),
+            },
+        )?;
+    }
     for p in &l.problems {
         field(
             w,
@@ -229,6 +246,29 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
             0,
             "Unneeded",
             &format!("{}{note}", style::item_numbered(items, *n)),
+        )?;
+    }
+    for c in r.crls.iter().flatten() {
+        let number = match (&c.crl_number, &c.base_crl_number) {
+            (Some(n), Some(b)) => format!(", delta CRL number {n} on base {b}"),
+            (Some(n), None) => format!(", CRL number {n}"),
+            _ => String::new(),
+        };
+        let next = c
+            .next_update
+            .map(|t| format!(" to {t}"))
+            .unwrap_or_default();
+        field(
+            w,
+            0,
+            "CRL",
+            &format!(
+                "{}: {}{number}, {}{next}, {} revoked",
+                style::item_numbered(items, c.item),
+                sanitize_dn(&c.issuer),
+                c.this_update,
+                c.revoked_count
+            ),
         )?;
     }
     for d in &r.duplicates {

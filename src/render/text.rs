@@ -8,8 +8,8 @@ use time::OffsetDateTime;
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
-    Body, Certificate, Cms, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
-    PublicKeyInfo, Source, Timestamp, TokenObject,
+    Body, CertId, Certificate, Cms, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
+    OcspRequest, OcspResponse, PublicKeyInfo, Source, Timestamp, TokenObject,
 };
 
 /// Settings for text output, resolved by the binary.
@@ -146,6 +146,8 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         Body::Csr(c) => csr(&mut out, c)?,
         Body::Crl(c) => crl(&mut out, c)?,
         Body::Cms(c) => cms(&mut out, c)?,
+        Body::OcspRequest(r) => ocsp_request(&mut out, r)?,
+        Body::OcspResponse(r) => ocsp_response(&mut out, r)?,
         Body::Key(k) => key(&mut out, k, item.kind)?,
         Body::Parameters(p) => {
             out.field(2, "Algorithm", &p.algorithm.to_uppercase())?;
@@ -181,6 +183,9 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         let mut value = sanitize(&r.target).into_owned();
         if let Some(sig) = &r.signature {
             value.push_str(&format!(" (signature {sig})"));
+        }
+        if let Some(detail) = &r.detail {
+            value.push_str(&format!(" ({})", sanitize(detail)));
         }
         out.field(2, r.kind.describe(), &value)?;
     }
@@ -301,6 +306,95 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
 }
 
 /// A CMS message: what it is, its signers (each checked) or its recipients.
+fn cert_id<W: Write>(out: &mut Out<'_, W>, label: &str, id: &CertId) -> io::Result<()> {
+    out.field(
+        2,
+        label,
+        &format!(
+            "serial {}, issuer name hash {}, issuer key hash {} ({})",
+            id.serial,
+            id.issuer_name_hash,
+            id.issuer_key_hash,
+            sanitize(&id.hash_algorithm)
+        ),
+    )
+}
+
+fn ocsp_request<W: Write>(out: &mut Out<'_, W>, r: &OcspRequest) -> io::Result<()> {
+    out.field(2, "Version", &r.version.to_string())?;
+    if let Some(n) = &r.requestor_name {
+        out.field(2, "Requestor", &sanitize(n))?;
+    }
+    for (n, id) in r.requests.iter().enumerate() {
+        cert_id(out, &format!("Request {}", n + 1), id)?;
+    }
+    if let Some(n) = &r.nonce {
+        out.field(2, "Nonce", n)?;
+    }
+    if !r.extensions.is_empty() {
+        out.field(2, "Extensions", &sanitize(&r.extensions.join(", ")))?;
+    }
+    out.field(
+        2,
+        "Signed",
+        if r.signed { "yes (not verified)" } else { "no" },
+    )
+}
+
+fn ocsp_response<W: Write>(out: &mut Out<'_, W>, r: &OcspResponse) -> io::Result<()> {
+    out.field(2, "Status", &sanitize(&r.response_status))?;
+    if let Some(t) = &r.response_type {
+        out.field(2, "Type", &sanitize(t))?;
+    }
+    if let Some(id) = &r.responder_id {
+        out.field(2, "Responder ID", &sanitize(id))?;
+    }
+    if let Some(t) = &r.produced_at {
+        out.field(2, "Produced at", &t.to_string())?;
+    }
+    for (n, s) in r.responses.iter().enumerate() {
+        cert_id(out, &format!("Response {}", n + 1), &s.cert_id)?;
+        let mut status = s.cert_status.clone();
+        if let Some(t) = &s.revocation_time {
+            status.push_str(&format!(" on {t}"));
+        }
+        if let Some(reason) = &s.revocation_reason {
+            status.push_str(&format!(", {reason}"));
+        }
+        out.field(4, "Status", &sanitize(&status))?;
+        let next = s
+            .next_update
+            .map(|t| format!(" to {t}"))
+            .unwrap_or_else(|| " (no nextUpdate)".to_string());
+        out.field(4, "Valid", &format!("{}{next}", s.this_update))?;
+    }
+    if let Some(n) = &r.nonce {
+        out.field(2, "Nonce", n)?;
+    }
+    if !r.extensions.is_empty() {
+        out.field(2, "Extensions", &sanitize(&r.extensions.join(", ")))?;
+    }
+    for c in &r.certificates {
+        out.field(2, "Certificate", &sanitize_dn(c))?;
+    }
+    if let Some(p) = &r.responder {
+        let mut what = format!("{} ({}", sanitize_dn(&p.subject), p.role);
+        if p.ocsp_signing {
+            what.push_str(", OCSPSigning");
+        }
+        if p.nocheck {
+            what.push_str(", ocsp-nocheck");
+        }
+        what.push(')');
+        out.field(2, "Responder", &what)?;
+    }
+    let sig = match &r.signature_algorithm {
+        Some(a) => format!("{} ({})", sanitize(&r.signature), sanitize(a)),
+        None => sanitize(&r.signature).into_owned(),
+    };
+    out.field(2, "Signature", &sig)
+}
+
 fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
     let mut what = sanitize(&c.content_type).into_owned();
     if let Some(v) = c.version {

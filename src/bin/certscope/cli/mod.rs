@@ -266,6 +266,29 @@ pub struct ChainArgs {
     /// (initial-any-policy-inhibit).
     #[arg(long)]
     pub inhibit_any_policy: bool,
+    /// CRLs to check every link against (repeatable; any format certscope reads; CRLs
+    /// among the inputs count too). Certificates in these files may sign CRLs.
+    #[arg(long = "crl", value_name = "FILE")]
+    pub crl: Vec<String>,
+    /// OCSP responses to check every link against (repeatable; DER or PEM; OCSP responses
+    /// among the inputs count too).
+    #[arg(long = "ocsp-response", value_name = "FILE")]
+    pub ocsp_response: Vec<String>,
+    /// Revocation: check (a revoked certificate fails), require (a certificate no CRL
+    /// covers fails too), off (CRLs are ignored).
+    #[arg(long, value_enum, default_value_t = ChainRevocation::Check)]
+    pub revocation: ChainRevocation,
+}
+
+/// `chain --revocation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainRevocation {
+    /// Revoked fails; unknown is reported.
+    Check,
+    /// Revoked and unknown fail.
+    Require,
+    /// CRLs are ignored.
+    Off,
 }
 
 /// A policy OID: dotted decimal (at least two arcs), or `anyPolicy`.

@@ -12,12 +12,12 @@ use certscope::model::Kind;
 use certscope::policy::PolicyOptions;
 use certscope::render::chain as render;
 use certscope::render::json::ErrorEntry;
-use certscope::validation::{Profile, Purpose};
+use certscope::validation::{Profile, Purpose, RevocationMode};
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{EXIT_FAILED, EXIT_OK};
 use super::Ambient;
-use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, Format};
+use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, Format};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
 /// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
@@ -127,12 +127,43 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             inhibit_mapping: args.inhibit_policy_mapping,
             inhibit_any: args.inhibit_any_policy,
         },
+        revocation: match args.revocation {
+            ChainRevocation::Check => RevocationMode::Check,
+            ChainRevocation::Require => RevocationMode::Require,
+            ChainRevocation::Off => RevocationMode::Off,
+        },
     };
-    let report = chain::build_with(&inputs.items, &roots_items, anchors, at, &opts);
+    // `--crl` and `--ocsp-response` files: read as inputs are; numbered after the roots.
+    let mut evidence = Collected::default();
+    let files: Vec<String> = args
+        .crl
+        .iter()
+        .chain(&args.ocsp_response)
+        .cloned()
+        .collect();
+    if !files.is_empty() {
+        let (e, s) = collect(&more_inputs(&args.input, files, false))?;
+        status = status.max(s);
+        evidence = e;
+    }
+    let evidence_items = std::mem::take(&mut evidence.items);
+    let report = chain::build_with_evidence(
+        &inputs.items,
+        &roots_items,
+        &evidence_items,
+        anchors,
+        at,
+        &opts,
+    );
     // Items numbered as the report numbers them: inputs, then roots.
     let mut all = inputs.items;
     let offset = all.len();
     all.extend(roots_items.into_iter().enumerate().map(|(i, mut item)| {
+        item.number = Some(offset + i);
+        item
+    }));
+    let offset = all.len();
+    all.extend(evidence_items.into_iter().enumerate().map(|(i, mut item)| {
         item.number = Some(offset + i);
         item
     }));
@@ -147,6 +178,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
                 .problems
                 .into_iter()
                 .chain(roots.problems)
+                .chain(evidence.problems)
                 .map(|(source, message)| ErrorEntry { source, message })
                 .collect();
             render::json(&mut w, &report, errors)?;
