@@ -299,6 +299,12 @@ const ATTRIBUTE_TYPES: &[(&str, &str)] = &[
     ("1.3.6.1.4.1.311.60.2.1.3", "jurisdictionC"),
     ("1.3.6.1.4.1.311.60.2.1.2", "jurisdictionST"),
     ("1.3.6.1.4.1.311.60.2.1.1", "jurisdictionL"),
+    // Russian name attributes (GOST/FNS profiles; OpenSSL's short names).
+    ("1.2.643.3.131.1.1", "INN"),
+    ("1.2.643.100.1", "OGRN"),
+    ("1.2.643.100.3", "SNILS"),
+    ("1.2.643.100.4", "INNLE"),
+    ("1.2.643.100.5", "OGRNIP"),
 ];
 
 /// Short name of a DN attribute type (`CN`, `O`, ...).
@@ -347,6 +353,8 @@ pub fn attribute_type_oid(keyword: &str) -> Option<&'static str> {
 }
 
 const SIGNATURE_ALGORITHMS: &[(&str, &str)] = &[
+    ("1.2.840.113549.1.1.2", "md2WithRSAEncryption"),
+    ("1.2.840.113549.1.1.3", "md4WithRSAEncryption"),
     ("1.2.840.113549.1.1.4", "md5WithRSAEncryption"),
     ("1.2.840.113549.1.1.5", "sha1WithRSAEncryption"),
     ("1.2.840.113549.1.1.11", "sha256WithRSAEncryption"),
@@ -364,6 +372,32 @@ const SIGNATURE_ALGORITHMS: &[(&str, &str)] = &[
     ("1.3.101.112", "ED25519"),
     ("1.3.101.113", "ED448"),
     ("1.2.156.10197.1.501", "SM2-with-SM3"),
+    // GOST (RFC 4491, RFC 9215), as OpenSSL's gost engine names them.
+    ("1.2.643.2.2.3", "GOST R 34.11-94 with GOST R 34.10-2001"),
+    (
+        "1.2.643.7.1.1.3.2",
+        "GOST R 34.10-2012 with GOST R 34.11-2012 (256 bit)",
+    ),
+    (
+        "1.2.643.7.1.1.3.3",
+        "GOST R 34.10-2012 with GOST R 34.11-2012 (512 bit)",
+    ),
+    // FIPS 204 and FIPS 205 (NIST CSOR arcs; RFC 9881 / draft-ietf-lamps-x509-slhdsa).
+    ("2.16.840.1.101.3.4.3.17", "ML-DSA-44"),
+    ("2.16.840.1.101.3.4.3.18", "ML-DSA-65"),
+    ("2.16.840.1.101.3.4.3.19", "ML-DSA-87"),
+    ("2.16.840.1.101.3.4.3.20", "SLH-DSA-SHA2-128s"),
+    ("2.16.840.1.101.3.4.3.21", "SLH-DSA-SHA2-128f"),
+    ("2.16.840.1.101.3.4.3.22", "SLH-DSA-SHA2-192s"),
+    ("2.16.840.1.101.3.4.3.23", "SLH-DSA-SHA2-192f"),
+    ("2.16.840.1.101.3.4.3.24", "SLH-DSA-SHA2-256s"),
+    ("2.16.840.1.101.3.4.3.25", "SLH-DSA-SHA2-256f"),
+    ("2.16.840.1.101.3.4.3.26", "SLH-DSA-SHAKE-128s"),
+    ("2.16.840.1.101.3.4.3.27", "SLH-DSA-SHAKE-128f"),
+    ("2.16.840.1.101.3.4.3.28", "SLH-DSA-SHAKE-192s"),
+    ("2.16.840.1.101.3.4.3.29", "SLH-DSA-SHAKE-192f"),
+    ("2.16.840.1.101.3.4.3.30", "SLH-DSA-SHAKE-256s"),
+    ("2.16.840.1.101.3.4.3.31", "SLH-DSA-SHAKE-256f"),
 ];
 
 /// Name of a signature algorithm, as openssl prints it.
@@ -382,6 +416,27 @@ const KEY_ALGORITHMS: &[(&str, &str)] = &[
     ("1.3.101.111", "x448"),
     ("1.3.101.112", "ed25519"),
     ("1.3.101.113", "ed448"),
+    ("1.2.643.2.2.19", "gost2001"),
+    ("1.2.643.7.1.1.1.1", "gost2012_256"),
+    ("1.2.643.7.1.1.1.2", "gost2012_512"),
+    ("2.16.840.1.101.3.4.3.17", "ml-dsa-44"),
+    ("2.16.840.1.101.3.4.3.18", "ml-dsa-65"),
+    ("2.16.840.1.101.3.4.3.19", "ml-dsa-87"),
+    ("2.16.840.1.101.3.4.4.1", "ml-kem-512"),
+    ("2.16.840.1.101.3.4.4.2", "ml-kem-768"),
+    ("2.16.840.1.101.3.4.4.3", "ml-kem-1024"),
+    ("2.16.840.1.101.3.4.3.20", "slh-dsa-sha2-128s"),
+    ("2.16.840.1.101.3.4.3.21", "slh-dsa-sha2-128f"),
+    ("2.16.840.1.101.3.4.3.22", "slh-dsa-sha2-192s"),
+    ("2.16.840.1.101.3.4.3.23", "slh-dsa-sha2-192f"),
+    ("2.16.840.1.101.3.4.3.24", "slh-dsa-sha2-256s"),
+    ("2.16.840.1.101.3.4.3.25", "slh-dsa-sha2-256f"),
+    ("2.16.840.1.101.3.4.3.26", "slh-dsa-shake-128s"),
+    ("2.16.840.1.101.3.4.3.27", "slh-dsa-shake-128f"),
+    ("2.16.840.1.101.3.4.3.28", "slh-dsa-shake-192s"),
+    ("2.16.840.1.101.3.4.3.29", "slh-dsa-shake-192f"),
+    ("2.16.840.1.101.3.4.3.30", "slh-dsa-shake-256s"),
+    ("2.16.840.1.101.3.4.3.31", "slh-dsa-shake-256f"),
 ];
 
 /// The contract name of a public key algorithm (`rsa`, `ec`, ...).
@@ -470,6 +525,30 @@ const EXTENDED_KEY_USAGES: &[(&str, &str)] = &[
     ("1.3.6.1.4.1.311.10.3.12", "msDocumentSigning"),
     ("1.3.6.1.5.2.3.5", "pkInitKDC"),
     ("1.3.6.1.5.2.3.4", "pkInitClientAuth"),
+    // Microsoft and Netscape purposes, with OpenSSL's short names where it has one.
+    ("1.3.6.1.4.1.311.2.1.21", "msCodeInd"),
+    ("1.3.6.1.4.1.311.2.1.22", "msCodeCom"),
+    ("1.3.6.1.4.1.311.10.3.1", "msCTLSign"),
+    ("1.3.6.1.4.1.311.10.3.3", "msSGC"),
+    ("1.3.6.1.4.1.311.10.3.5", "msWHQLCrypto"),
+    ("1.3.6.1.4.1.311.10.3.13", "msLifetimeSigning"),
+    ("1.3.6.1.4.1.311.20.2.1", "msEnrollmentAgent"),
+    ("1.3.6.1.4.1.311.21.5", "msCAExchange"),
+    ("1.3.6.1.4.1.311.21.6", "msKeyRecoveryAgent"),
+    ("1.3.6.1.4.1.311.10.3.4.1", "msEFSRecovery"),
+    ("1.3.6.1.4.1.311.61.1.1", "msKernelModeCodeSigning"),
+    ("2.16.840.1.113730.4.1", "nsSGC"),
+    ("1.3.6.1.5.5.7.3.10", "DVCS"),
+    ("1.3.6.1.5.5.7.3.13", "eapOverPPP"),
+    ("1.3.6.1.5.5.7.3.14", "eapOverLAN"),
+    ("1.3.6.1.5.5.7.3.19", "cmcCA"),
+    ("1.3.6.1.5.5.7.3.20", "cmcRA"),
+    ("1.3.6.1.5.5.7.3.21", "secureShellClient"),
+    ("1.3.6.1.5.5.7.3.22", "secureShellServer"),
+    ("1.3.6.1.5.5.7.3.23", "sendRouter"),
+    ("1.3.6.1.5.5.7.3.27", "cmcArchive"),
+    ("1.3.6.1.5.5.7.3.28", "bgpsecRouter"),
+    ("1.3.6.1.5.5.7.3.36", "documentSigning"),
 ];
 
 /// Name of an extended key usage purpose.
@@ -559,6 +638,42 @@ pub fn name_or_oid(name: Option<&'static str>, oid: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn algorithms_and_attributes_issue_14_names() {
+        assert_eq!(
+            signature_algorithm("1.2.840.113549.1.1.2"),
+            Some("md2WithRSAEncryption")
+        );
+        assert_eq!(
+            signature_algorithm("1.2.840.113549.1.1.3"),
+            Some("md4WithRSAEncryption")
+        );
+        assert_eq!(
+            signature_algorithm("2.16.840.1.101.3.4.3.18"),
+            Some("ML-DSA-65")
+        );
+        assert_eq!(key_algorithm("2.16.840.1.101.3.4.4.2"), Some("ml-kem-768"));
+        assert_eq!(key_algorithm("1.2.643.7.1.1.1.1"), Some("gost2012_256"));
+        assert_eq!(attribute_type("1.2.643.100.3"), Some("SNILS"));
+        assert_eq!(
+            extended_key_usage("1.3.6.1.4.1.311.2.1.21"),
+            Some("msCodeInd")
+        );
+        // Every table is one OID per row: a second row for an OID would never be reached.
+        for table in [
+            ATTRIBUTE_TYPES,
+            SIGNATURE_ALGORITHMS,
+            KEY_ALGORITHMS,
+            EXTENDED_KEY_USAGES,
+        ] {
+            let mut oids: Vec<&str> = table.iter().map(|(o, _)| *o).collect();
+            oids.sort_unstable();
+            let n = oids.len();
+            oids.dedup();
+            assert_eq!(oids.len(), n);
+        }
+    }
 
     #[test]
     fn dotted_oid() {
