@@ -44,7 +44,7 @@ pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (pos, c) in digits.chars().enumerate() {
-        if pos > 0 && (digits.len() - pos) % 3 == 0 {
+        if pos > 0 && (digits.len() - pos).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -62,7 +62,7 @@ pub fn detect_in_place(data: &mut Vec<u8>) -> Encoding<'_> {
         return Encoding::Unrecognised;
     }
     // What `decode_whole_base64` accepts: padded when the length allows, else unpadded.
-    let engine = if data.len() % 4 == 0 {
+    let engine = if data.len().is_multiple_of(4) {
         base64_simd::STANDARD
     } else {
         base64_simd::STANDARD_NO_PAD

@@ -434,7 +434,7 @@ fn string_text(value: Tlv<'_>) -> Option<String> {
         0x14 => Some(bytes.iter().map(|&b| char::from(b)).collect()),
         // BMPString: UTF-16BE.
         0x1e => {
-            if bytes.len() % 2 != 0 {
+            if !bytes.len().is_multiple_of(2) {
                 return None;
             }
             let units: Vec<u16> = bytes
@@ -445,7 +445,7 @@ fn string_text(value: Tlv<'_>) -> Option<String> {
         }
         // UniversalString: UTF-32BE.
         0x1c => {
-            if bytes.len() % 4 != 0 {
+            if !bytes.len().is_multiple_of(4) {
                 return None;
             }
             bytes
