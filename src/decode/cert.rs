@@ -164,6 +164,8 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
             serial_decimal: serial_decimal(raw_serial),
             subject,
             issuer,
+            subject_rdns: dn::name_rdns(tbs.subject.as_raw()).unwrap_or_default(),
+            issuer_rdns: dn::name_rdns(tbs.issuer.as_raw()).unwrap_or_default(),
             subject_key_id: ski,
             authority_key_id: aki,
             not_before: x509::time(tbs.validity.not_before),

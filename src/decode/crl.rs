@@ -80,6 +80,7 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
     Ok(Crl {
         version,
         issuer: dn::format_name_tlv(&issuer).ok_or("malformed issuer name")?,
+        issuer_rdns: dn::name_rdns(issuer.raw).unwrap_or_default(),
         this_update,
         next_update,
         crl_number,

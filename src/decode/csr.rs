@@ -145,6 +145,7 @@ fn parse(der: &[u8], original: &[u8]) -> Result<(Csr, Vec<u8>), String> {
         Csr {
             version: info.version.0 + 1,
             subject: dn::format_name(info.subject.as_raw()).unwrap_or_default(),
+            subject_rdns: dn::name_rdns(info.subject.as_raw()).unwrap_or_default(),
             public_key,
             signature_algorithm: x509::signature_name(&sig_oid),
             signature_pss: x509::signature_info(der).pss,

@@ -109,6 +109,10 @@ pub struct Certificate {
     pub subject: String,
     /// Issuer, RFC 4514.
     pub issuer: String,
+    /// The subject's RDNs in DER order, each attribute typed (JSON `subject_rdns`).
+    pub subject_rdns: Vec<Vec<crate::dn::NameAttribute>>,
+    /// The issuer's RDNs in DER order (JSON `issuer_rdns`).
+    pub issuer_rdns: Vec<Vec<crate::dn::NameAttribute>>,
     /// Subject key identifier, lower hex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_key_id: Option<String>,

@@ -31,6 +31,8 @@ pub struct Crl {
     pub version: u32,
     /// Issuer, RFC 4514.
     pub issuer: String,
+    /// The issuer's RDNs in DER order, each attribute typed (JSON `issuer_rdns`).
+    pub issuer_rdns: Vec<Vec<crate::dn::NameAttribute>>,
     /// thisUpdate.
     pub this_update: Timestamp,
     /// nextUpdate, when present.

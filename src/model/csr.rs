@@ -22,6 +22,8 @@ pub struct Csr {
     pub version: u32,
     /// Subject, RFC 4514.
     pub subject: String,
+    /// The subject's RDNs in DER order, each attribute typed (JSON `subject_rdns`).
+    pub subject_rdns: Vec<Vec<crate::dn::NameAttribute>>,
     /// The requested key.
     pub public_key: PublicKeyInfo,
     /// Signature algorithm name.

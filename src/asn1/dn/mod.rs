@@ -87,6 +87,79 @@ fn format_atv(atv: &Tlv<'_>, out: &mut String) -> Option<()> {
     Some(())
 }
 
+/// One attribute of a name, for scripts that should not parse RFC 4514: its type's short
+/// name (or the dotted OID), the OID, the value as text (`#` and the DER in hex when it is
+/// not a string, as RFC 4514 §2.4 writes it) and the ASN.1 string type.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct NameAttribute {
+    /// `CN`, `O`, … or the dotted OID.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The attribute type's OID, dotted (or an invalid-OID placeholder with its hex).
+    pub oid: String,
+    /// The value's text, or `#` + hex of its DER when it is not a string.
+    pub value: String,
+    /// `UTF8String`, `PrintableString`, … or `tag 0xNN` for any other element.
+    pub string_type: String,
+}
+
+/// The RDNs of a DER `Name` in DER order (an RFC 4514 string lists them the other way
+/// round), each with its attributes; `None` when the element is not a Name.
+pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
+    let (name, _) = tlv::read(der).ok()?;
+    if name.tag != tlv::SEQUENCE {
+        return None;
+    }
+    let mut out = Vec::new();
+    for rdn in name.children() {
+        let rdn = rdn.ok()?;
+        if rdn.tag != tlv::SET {
+            return None;
+        }
+        let mut attrs = Vec::new();
+        for atv in rdn.children() {
+            let atv = atv.ok()?;
+            let mut kids = atv.children();
+            let (oid, value) = (kids.next()?.ok()?, kids.next()?.ok()?);
+            if oid.tag != tlv::OID {
+                return None;
+            }
+            let dotted = oids::display(oid.value);
+            let kind = oids::attribute_type(&dotted).map_or_else(|| dotted.clone(), str::to_string);
+            let (value_text, string_type) = match (decode_string(&value), string_type(value.tag)) {
+                (Some(text), Some(t)) => (text, t.to_string()),
+                _ => (
+                    format!("#{}", hex::encode(value.raw)),
+                    format!("tag 0x{:02x}", value.tag),
+                ),
+            };
+            attrs.push(NameAttribute {
+                kind,
+                oid: dotted,
+                value: value_text,
+                string_type,
+            });
+        }
+        out.push(attrs);
+    }
+    Some(out)
+}
+
+/// The name of an ASN.1 string type that [`decode_string`] reads.
+fn string_type(tag: u8) -> Option<&'static str> {
+    Some(match tag {
+        0x0c => "UTF8String",
+        0x12 => "NumericString",
+        0x13 => "PrintableString",
+        0x14 => "T61String",
+        0x16 => "IA5String",
+        0x1a => "VisibleString",
+        0x1c => "UniversalString",
+        0x1e => "BMPString",
+        _ => return None,
+    })
+}
+
 /// Appends `s` escaped per RFC 4514 §2.4; the common case (nothing to escape) is one copy.
 fn push_escaped(out: &mut String, s: &str) {
     let special = |c: char| matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '\0');
@@ -289,6 +362,26 @@ fn split_unescaped(s: &str, seps: &[char]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rdns_in_der_order_with_types() {
+        // SEQUENCE { SET { C=US (PrintableString) }, SET { CN=a (UTF8String) + 2.999.7=INTEGER 5 } }
+        let der = [
+            0x30, 0x25, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, b'U',
+            b'S', 0x31, 0x16, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x03, b'a', b'+',
+            b'b', 0x30, 0x08, 0x06, 0x03, 0x88, 0x37, 0x07, 0x02, 0x01, 0x05,
+        ];
+        let rdns = name_rdns(&der).unwrap();
+        assert_eq!(rdns.len(), 2);
+        assert_eq!(rdns[0][0].kind, "C");
+        assert_eq!(rdns[0][0].string_type, "PrintableString");
+        assert_eq!(rdns[1][0].value, "a+b");
+        assert_eq!(rdns[1][1].kind, "2.999.7");
+        assert_eq!(rdns[1][1].value, "#020105");
+        assert_eq!(rdns[1][1].string_type, "tag 0x02");
+        assert_eq!(format_name(&der).unwrap(), "CN=a\\+b+2.999.7=#020105,C=US");
+        assert!(name_rdns(&[0x31, 0x00]).is_none());
+    }
 
     // SEQUENCE { SET { SEQ { 2.5.4.6, PrintableString "US" } },
     //            SET { SEQ { 2.5.4.3, UTF8String "a,b" } } }
