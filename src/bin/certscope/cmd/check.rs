@@ -15,11 +15,14 @@ use crate::cli::{CheckArgs, ReportFormat};
 
 /// Runs `certscope check`.
 pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
-    let (now, color) = (ambient.now, ambient.color);
+    let (now, color) = (args.at.unwrap_or(ambient.now), ambient.color);
     let stdout = io::stdout().lock();
     let mut w = io::BufWriter::new(stdout);
     if args.list_lints {
-        render::lints(&mut w, LINTS)?;
+        match args.format {
+            ReportFormat::Text => render::lints(&mut w, LINTS)?,
+            ReportFormat::Json => render::lints_json(&mut w, LINTS)?,
+        }
         w.flush()?;
         return Ok(EXIT_OK);
     }
