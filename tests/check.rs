@@ -296,3 +296,150 @@ fn at_pins_the_clock() {
         Some(2)
     );
 }
+
+/// The lints of one file, as of the tests' pinned date.
+fn lints_of(file: &str) -> Vec<String> {
+    let (_, v) = json(&["--at", "2026-01-15T12:00:00Z", file]);
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["lint"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// Each new lint: a fixture that trips it (and only it) and one that does not.
+#[test]
+fn each_new_lint_has_a_tripping_and_a_clean_fixture() {
+    let l2 = |f: &str| format!("fixtures/lint2/{f}");
+    for (lint, trips, clean) in [
+        (
+            "md2-md4-signature",
+            l2("md2-signature.pem"),
+            l2("rsa-sha256.pem"),
+        ),
+        (
+            "md2-md4-signature",
+            l2("md4-signature.pem"),
+            l2("rsa-sha256.pem"),
+        ),
+        (
+            "rsa-pss-sha1",
+            l2("rsa-pss-sha1.pem"),
+            l2("rsa-pss-sha256.pem"),
+        ),
+        (
+            "signature-algorithm-mismatch",
+            l2("signature-algorithm-mismatch.pem"),
+            l2("rsa-sha256.pem"),
+        ),
+        ("version-invalid", l2("version-8.pem"), l2("clean-leaf.pem")),
+        (
+            "extensions-before-v3",
+            l2("v2-with-extensions.pem"),
+            l2("v1-leaf.pem"),
+        ),
+        ("eku-empty", l2("eku-empty.pem"), l2("clean-leaf.pem")),
+        (
+            "pathlen-without-ca",
+            "fixtures/fidelity/ca-false-pathlen0.pem".to_string(),
+            l2("clean-leaf.pem"),
+        ),
+        (
+            "csr-bad-signature",
+            "fixtures/fidelity/csr-bad-signature.pem".to_string(),
+            "fixtures/fidelity/csr-good-signature.pem".to_string(),
+        ),
+        (
+            "ca-basic-constraints-not-critical",
+            l2("ca-basic-constraints-not-critical.pem"),
+            l2("ca-good.pem"),
+        ),
+        (
+            "ca-ski-missing",
+            l2("ca-ski-missing.pem"),
+            l2("ca-good.pem"),
+        ),
+        (
+            "ca-subject-empty",
+            l2("ca-subject-empty.pem"),
+            l2("ca-good.pem"),
+        ),
+        (
+            "rsa-exponent-invalid",
+            l2("rsa-exponent-2.pem"),
+            l2("rsa-exponent-3.pem"),
+        ),
+        (
+            "rsa-exponent-small",
+            l2("rsa-exponent-3.pem"),
+            l2("rsa-sha256.pem"),
+        ),
+    ] {
+        assert_eq!(lints_of(&trips), vec![lint.to_string()], "{trips}");
+        assert!(!lints_of(&clean).iter().any(|l| l == lint), "{clean}");
+    }
+}
+
+/// CA/B validity by notBefore (Ballot SC-081): a leaf on each side of each boundary.
+#[test]
+fn validity_limit_follows_the_cab_schedule() {
+    for (file, too_long) in [
+        ("validity-2026-03-14-398d.pem", false),
+        ("validity-2026-03-15-398d.pem", true),
+        ("validity-2026-03-15-200d.pem", false),
+        ("validity-2027-03-14-200d.pem", false),
+        ("validity-2027-03-15-200d.pem", true),
+        ("validity-2027-03-15-100d.pem", false),
+        ("validity-2029-03-14-100d.pem", false),
+        ("validity-2029-03-15-100d.pem", true),
+        ("validity-2029-03-15-47d.pem", false),
+    ] {
+        let got = lints_of(&format!("fixtures/lint2/{file}"));
+        let want: Vec<String> = if too_long {
+            vec!["validity-too-long".into()]
+        } else {
+            Vec::new()
+        };
+        assert_eq!(got, want, "{file}");
+    }
+    // --max-validity overrides the schedule.
+    let f = "fixtures/lint2/validity-2026-03-14-398d.pem";
+    let o = run(&["check", "--fail-on", "warn", "--max-validity", "90", f]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+}
+
+/// Trust anchors and v1 certificates: what used to be noise.
+#[test]
+fn anchors_and_v1_certificates_are_not_noise() {
+    // A v1 certificate cannot carry extensions: no AKI/SKI/SAN findings.
+    assert!(lints_of("fixtures/lint2/v1-leaf.pem").is_empty());
+    // The fixture CA set: clean roots and CAs.
+    assert!(lints_of("fixtures/lint2/ca.pem").is_empty());
+    assert!(lints_of("fixtures/lint2/ca-good.pem").is_empty());
+}
+
+/// The summary over the lint2 fixture set, pinned.
+#[test]
+fn lint2_fixture_set_summary() {
+    let mut files: Vec<String> = std::fs::read_dir(support::root().join("fixtures/lint2"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".pem"))
+        .map(|n| format!("fixtures/lint2/{n}"))
+        .collect();
+    files.sort();
+    let mut args = vec!["--at", "2026-01-15T12:00:00Z"];
+    args.extend(files.iter().map(String::as_str));
+    let (_, v) = json(&args);
+    let s = &v["summary"];
+    assert_eq!(
+        (
+            s["certificates"].as_u64(),
+            s["error"].as_u64(),
+            s["warn"].as_u64(),
+            s["info"].as_u64()
+        ),
+        (Some(27), Some(11), Some(4), Some(0))
+    );
+}
