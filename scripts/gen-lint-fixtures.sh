@@ -180,6 +180,55 @@ patch "$FX/rsa-sha256.pem" "$FX/signature-algorithm-mismatch.pem" $SHA256RSA \
 patch "$FX/clean-leaf.pem" "$FX/version-8.pem" a003020102 a003020107 first
 patch "$FX/clean-leaf.pem" "$FX/v2-with-extensions.pem" a003020102 a003020101 first
 
+# CRLs of the root revoking clean-leaf.pem (keyCompromise): as made (the reasonCode entry
+# extension, known and not critical), and with that extension made critical and its OID
+# changed to an unknown one (2.5.29.127), the encoding re-built around it.
+ca_batch -config "$root_dir/ca.cnf" -revoke "$FX/clean-leaf.pem" -crl_reason keyCompromise
+ca_crl "$root_dir/ca.cnf" 20260101000000Z 20260201000000Z "$work/crl.pem"
+ossl crl -in "$work/crl.pem" -out "$FX/crl-entry-reason.crl"
+ossl crl -in "$work/crl.pem" -outform DER -out "$work/crl.der"
+python3 - "$work/crl.der" "$work/crl-patched.der" <<'PY2'
+import sys
+
+def parse(b):
+    """DER to a list of (tag, children-or-bytes); definite lengths only."""
+    out, i = [], 0
+    while i < len(b):
+        tag, n = b[i], b[i + 1]
+        i += 2
+        if n & 0x80:
+            k = n & 0x7F
+            n = int.from_bytes(b[i:i + k], "big")
+            i += k
+        v = b[i:i + n]
+        i += n
+        out.append((tag, parse(v) if tag & 0x20 else v))
+    return out
+
+def enc(nodes):
+    out = b""
+    for tag, v in nodes:
+        body = enc(v) if isinstance(v, list) else v
+        n = len(body)
+        hdr = bytes([n]) if n < 0x80 else bytes([0x80 | ((n.bit_length() + 7) // 8)]) + n.to_bytes((n.bit_length() + 7) // 8, "big")
+        out += bytes([tag]) + hdr + body
+    return out
+
+REASON = bytes.fromhex("551d15")
+def walk(nodes):
+    for idx, (tag, v) in enumerate(nodes):
+        if isinstance(v, list):
+            if tag == 0x30 and len(v) == 2 and v[0] == (0x06, REASON):
+                nodes[idx] = (0x30, [(0x06, bytes.fromhex("551d7f")), (0x01, b"\xff"), v[1]])
+            else:
+                walk(v)
+
+tree = parse(open(sys.argv[1], "rb").read())
+walk(tree)
+open(sys.argv[2], "wb").write(enc(tree))
+PY2
+ossl crl -inform DER -in "$work/crl-patched.der" -out "$FX/crl-entry-unknown-critical.crl"
+
 cat >"$FX/README.md" <<'MD'
 # lint2 fixtures
 
@@ -214,4 +263,6 @@ no longer verify; the lints they are for do not look at the signature.
 | signature-algorithm-mismatch.pem | signature-algorithm-mismatch (outer sha384, inner sha256) | |
 | version-8.pem | version-invalid (patched) | |
 | v2-with-extensions.pem | extensions-before-v3 (patched) | |
+| crl-entry-reason.crl | nothing (a reasonCode entry extension) | crl-entry-unknown-critical-extension |
+| crl-entry-unknown-critical.crl | crl-entry-unknown-critical-extension (patched, re-encoded) | |
 MD

@@ -366,6 +366,11 @@ fn each_new_lint_has_a_tripping_and_a_clean_fixture() {
             l2("ca-good.pem"),
         ),
         (
+            "crl-entry-unknown-critical-extension",
+            l2("crl-entry-unknown-critical.crl"),
+            l2("crl-entry-reason.crl"),
+        ),
+        (
             "rsa-exponent-invalid",
             l2("rsa-exponent-2.pem"),
             l2("rsa-exponent-3.pem"),
