@@ -182,7 +182,9 @@ pub(super) fn certificate(
         }
     }
     weak_signature(&c.signature_algorithm, c.self_signed && c.is_ca(), found);
-    pss_sha1(c.signature_pss.as_ref(), found);
+    if !(c.self_signed && c.is_ca()) {
+        pss_sha1(c.signature_pss.as_ref(), found);
+    }
     if let Some(inner) = &c.inner_signature_algorithm {
         found.push((
             &lints::SIGNATURE_ALGORITHM_MISMATCH,

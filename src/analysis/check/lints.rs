@@ -353,7 +353,7 @@ pub const MD2_MD4_SIGNATURE: Lint = lint(
     "signed with MD2 or MD4, which are broken",
     "RFC 6149; RFC 6150; RFC 5280 §4.1.1.2",
 )
-.to("certificates, CRLs, CSRs");
+.to("certificates (not self-signed CAs), CRLs, CSRs");
 
 /// `rsa-pss-sha1`.
 pub const RSA_PSS_SHA1: Lint = lint(
@@ -362,7 +362,7 @@ pub const RSA_PSS_SHA1: Lint = lint(
     "an RSASSA-PSS signature whose hash or MGF1 hash is SHA-1",
     "CA/B Forum BR §7.1.3.2; RFC 4055 §3.1",
 )
-.to("certificates, CRLs, CSRs");
+.to("certificates (not self-signed CAs), CRLs, CSRs");
 
 /// `signature-algorithm-mismatch`.
 pub const SIGNATURE_ALGORITHM_MISMATCH: Lint = lint(
