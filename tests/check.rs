@@ -273,6 +273,19 @@ fn system_bundle_has_no_noise_errors() {
             "{f}"
         );
     }
+    // --roots system: the store is context, not checked.
+    let (code, v) = json(&[
+        "--at",
+        "2026-01-15T12:00:00Z",
+        "--roots",
+        "system",
+        "fixtures/lint/clean.pem",
+    ]);
+    assert_eq!(
+        (code, v["summary"]["checked"].as_u64()),
+        (Some(0), Some(1)),
+        "{v}"
+    );
 }
 
 #[test]
@@ -447,4 +460,41 @@ fn lint2_fixture_set_summary() {
         ),
         (Some(27), Some(11), Some(4), Some(0))
     );
+}
+
+/// `--roots FILE`: issuers seen but not checked, so a constrained CA among them is seen.
+#[test]
+fn roots_are_context_for_path_length() {
+    let pem = std::fs::read_to_string(support::root().join("fixtures/chains/pathlen-exceeded.pem"))
+        .unwrap();
+    let certs: Vec<String> = pem
+        .split_inclusive("-----END CERTIFICATE-----\n")
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        certs.len(),
+        3,
+        "leaf, CA below the pathlen:0 CA, the pathlen:0 CA"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let (inputs, roots) = (dir.path().join("in.pem"), dir.path().join("roots.pem"));
+    std::fs::write(&inputs, format!("{}{}", certs[0], certs[1])).unwrap();
+    std::fs::write(&roots, &certs[2]).unwrap();
+    let (inputs, roots) = (inputs.to_str().unwrap(), roots.to_str().unwrap());
+    let pl = |v: &serde_json::Value| -> Vec<u64> {
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["lint"] == "path-length-violated")
+            .map(|f| f["item"].as_u64().unwrap())
+            .collect()
+    };
+    let (_, without) = json(&["--at", "2026-01-15T12:00:00Z", inputs]);
+    assert!(pl(&without).is_empty());
+    let (code, with) = json(&["--at", "2026-01-15T12:00:00Z", "--roots", roots, inputs]);
+    assert_eq!(code, Some(1));
+    assert_eq!(pl(&with), vec![1], "{with}");
+    // The roots are not checked themselves.
+    assert_eq!(with["summary"]["checked"], 2);
 }

@@ -167,12 +167,43 @@ pub const MAX_FINDINGS_PER_LINT: usize = 8;
 /// Runs every enabled lint over `items` (numbered by position); findings in item order,
 /// then [`LINTS`] order.
 pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
+    check_first(items, items.len(), opts)
+}
+
+/// Like [`check`], but only the first `checked` items are checked: the rest (`--roots`) are
+/// context, issuers that the relations and `path-length-violated` see. A context CA's
+/// path-length violation is reported on its checked children.
+pub fn check_first(items: &[Item], checked: usize, opts: &Options) -> (Vec<Finding>, Counts) {
     let related = relate::relate(items);
     let mut findings = Vec::new();
     let mut counts = Counts::default();
     let issuers = issued_anything(&related);
-    let path_len = path_length_findings(items, &related);
-    for (n, item) in items.iter().enumerate() {
+    let mut path_len = path_length_findings(items, &related);
+    let context_violations: Vec<(usize, Vec<(&'static Lint, String)>)> = path_len
+        .iter()
+        .filter(|(i, _)| **i >= checked)
+        .map(|(i, f)| (*i, f.clone()))
+        .collect();
+    for (ca, found) in context_violations {
+        let name = match items.get(ca).map(|i| &i.body) {
+            Some(Body::Certificate(c)) => c.subject.clone(),
+            _ => continue,
+        };
+        for (child, r) in related.iter().enumerate().take(checked) {
+            if r.relations
+                .iter()
+                .any(|rel| rel.kind == RelationKind::IssuedBy && rel.item == ca)
+            {
+                for (lint, message) in &found {
+                    path_len
+                        .entry(child)
+                        .or_default()
+                        .push((lint, format!("issuer {name}: {message}")));
+                }
+            }
+        }
+    }
+    for (n, item) in items.iter().enumerate().take(checked) {
         let mut found: Vec<(&'static Lint, String)> = Vec::new();
         // A trust anchor: profile rules it is exempt from report as info.
         let anchor = matches!(&item.body, Body::Certificate(c) if c.self_signed && c.is_ca());

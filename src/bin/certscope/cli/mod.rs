@@ -377,6 +377,10 @@ pub struct CheckArgs {
     /// Check as of this time (RFC 3339, `2026-01-15T12:00:00Z`) instead of now.
     #[arg(long, value_name = "TIME", value_parser = rfc3339_arg)]
     pub at: Option<time::OffsetDateTime>,
+    /// Issuers to see but not check: a file of certificates, or `system` for the operating
+    /// system's store (so path-length and issuer lints see the whole path).
+    #[arg(long, value_name = "FILE|system")]
+    pub roots: Option<String>,
     /// List every lint with its severity and source, then exit.
     #[arg(long)]
     pub list_lints: bool,
