@@ -368,6 +368,31 @@ mod tests {
     }
 
     #[test]
+    fn cab_validity_schedule() {
+        let at = |s: &str| {
+            OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+        };
+        for (nb, days) in [
+            ("2026-03-14T23:59:59Z", 398),
+            ("2026-03-15T00:00:00Z", 200),
+            ("2027-03-14T23:59:59Z", 200),
+            ("2027-03-15T00:00:00Z", 100),
+            ("2029-03-14T23:59:59Z", 100),
+            ("2029-03-15T00:00:00Z", 47),
+        ] {
+            assert_eq!(max_validity_for(at(nb)), days, "{nb}");
+        }
+    }
+
+    #[test]
+    fn anchor_exempt_lints_are_info_on_anchors() {
+        assert_eq!(lints::SERIAL_ZERO.severity_on(true), Severity::Info);
+        assert_eq!(lints::SERIAL_ZERO.severity_on(false), Severity::Error);
+        assert_eq!(lints::EXPIRED.severity_on(true), Severity::Error);
+        assert_eq!(lints::EXPIRES_SOON.severity, Severity::Warn);
+    }
+
+    #[test]
     fn unknown_lint_ids_are_refused() {
         let mut o = opts();
         o.skip = vec!["no-such-lint".into()];
