@@ -347,6 +347,8 @@ pub fn attribute_type_oid(keyword: &str) -> Option<&'static str> {
 }
 
 const SIGNATURE_ALGORITHMS: &[(&str, &str)] = &[
+    ("1.2.840.113549.1.1.2", "md2WithRSAEncryption"),
+    ("1.2.840.113549.1.1.3", "md4WithRSAEncryption"),
     ("1.2.840.113549.1.1.4", "md5WithRSAEncryption"),
     ("1.2.840.113549.1.1.5", "sha1WithRSAEncryption"),
     ("1.2.840.113549.1.1.11", "sha256WithRSAEncryption"),
