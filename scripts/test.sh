@@ -12,6 +12,8 @@ command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
 command -v p11-kit >/dev/null 2>&1 || need+=(p11-kit)
 # The differential test (tests/compare_openssl.rs) compares with openssl's own decoding.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# tests/check.rs lints the system trust store.
+[ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""

@@ -85,6 +85,60 @@ pub fn lints<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
 }
 
 #[derive(Serialize)]
+struct JsonLint {
+    id: &'static str,
+    severity: Severity,
+    applies_to: &'static str,
+    clause: &'static str,
+    summary: &'static str,
+    on_request: bool,
+    anchor_exempt: bool,
+}
+
+#[derive(Serialize)]
+struct LintsDoc {
+    lints: Vec<JsonLint>,
+}
+
+/// `--list-lints --format json`: every lint with its id, severity, scope and clause.
+pub fn lints_json<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
+    let doc = LintsDoc {
+        lints: lints
+            .iter()
+            .map(|l| JsonLint {
+                id: l.id,
+                severity: l.severity,
+                applies_to: l.applies_to,
+                clause: l.reference,
+                summary: l.summary,
+                on_request: l.on_request,
+                anchor_exempt: l.anchor_exempt,
+            })
+            .collect(),
+    };
+    Document::new(doc).write_to(w)
+}
+
+/// The lint table of docs/check.md, as Markdown (a test compares the page with it).
+pub fn lints_markdown(lints: &[Lint]) -> String {
+    let mut out = String::from(
+        "| id | severity | applies to | what it means | from |\n|---|---|---|---|---|\n",
+    );
+    for l in lints {
+        let mut sev = l.severity.name().to_string();
+        if l.anchor_exempt {
+            sev.push_str(" (info on self-signed CAs)");
+        }
+        let when = if l.on_request { " (*on request*)" } else { "" };
+        out.push_str(&format!(
+            "| `{}` | {sev} | {} | {}{when} | {} |\n",
+            l.id, l.applies_to, l.summary, l.reference
+        ));
+    }
+    out
+}
+
+#[derive(Serialize)]
 struct JsonFinding<'a> {
     item: usize,
     lint: &'static str,

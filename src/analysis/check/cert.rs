@@ -3,7 +3,7 @@
 use std::collections::{HashMap, HashSet};
 
 use crate::hostname;
-use crate::model::{Certificate, ExtValue, Item};
+use crate::model::{Certificate, ExtValue, Extension, Item};
 use crate::tlv;
 
 use super::lints::{self, Lint};
@@ -20,10 +20,68 @@ pub(super) fn weak_signature(
         return;
     }
     let lower = alg.to_ascii_lowercase();
-    if lower.starts_with("md5") || lower.starts_with("md2") {
+    // md2WithRSAEncryption, md4WithRSAEncryption (named, or shown by OID).
+    if lower.starts_with("md2")
+        || lower.starts_with("md4")
+        || lower == "1.2.840.113549.1.1.2"
+        || lower == "1.2.840.113549.1.1.3"
+    {
+        found.push((
+            &lints::MD2_MD4_SIGNATURE,
+            format!("signature algorithm {alg}"),
+        ));
+    } else if lower.starts_with("md5") {
         found.push((&lints::MD5_SIGNATURE, format!("signature algorithm {alg}")));
     } else if lower.starts_with("sha1") || lower == "ecdsa-with-sha1" || lower == "dsa-with-sha1" {
         found.push((&lints::SHA1_SIGNATURE, format!("signature algorithm {alg}")));
+    }
+}
+
+/// `rsa-pss-sha1`: RSASSA-PSS parameters naming SHA-1 (the DEFAULT, when absent).
+pub(super) fn pss_sha1(
+    pss: Option<&crate::model::PssParameters>,
+    found: &mut Vec<(&'static Lint, String)>,
+) {
+    if let Some(p) = pss {
+        let sha1 = |s: &str| {
+            // `SHA-1`, `MGF1 with SHA-1`.
+            s.to_ascii_lowercase().replace('-', "").ends_with("sha1")
+        };
+        if sha1(&p.hash) || sha1(&p.mask_generation) {
+            found.push((
+                &lints::RSA_PSS_SHA1,
+                format!("RSASSA-PSS with {}", p.summary()),
+            ));
+        }
+    }
+}
+
+/// Lints over any extension list: duplicates and unrecognised critical ones.
+pub(super) fn extension_lints(exts: &[Extension], found: &mut Vec<(&'static Lint, String)>) {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for e in exts {
+        *seen.entry(e.oid.as_str()).or_insert(0) += 1;
+    }
+    let mut dups: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
+    dups.sort();
+    for (oid, n) in dups {
+        let name = exts
+            .iter()
+            .find(|e| e.oid == oid)
+            .map(|e| e.name.as_str())
+            .unwrap_or(oid);
+        found.push((
+            &lints::DUPLICATE_EXTENSION,
+            format!("{name} appears {n} times"),
+        ));
+    }
+    for e in exts.iter().filter(|e| e.critical) {
+        if matches!(e.value, ExtValue::Raw(_)) {
+            found.push((
+                &lints::UNKNOWN_CRITICAL_EXTENSION,
+                format!("critical extension {} is not recognised", e.oid),
+            ));
+        }
     }
 }
 
@@ -43,11 +101,13 @@ pub(super) fn key_size(k: &crate::model::PublicKeyInfo, found: &mut Vec<(&'stati
     }
 }
 
-/// End-entity TLS server certificate: not a CA, and serverAuth (or anyExtendedKeyUsage) in
-/// its EKU.
+/// A TLS server certificate: v3, not a CA, not self-signed (a root, whatever its
+/// constraints say), with serverAuth or anyExtendedKeyUsage in its EKU, or no EKU.
 pub(super) fn tls_server(c: &Certificate) -> bool {
-    !c.is_ca()
-        && c.extended_key_usage().is_some_and(|eku| {
+    c.version >= 3
+        && !c.is_ca()
+        && !c.self_signed
+        && c.extended_key_usage().is_none_or(|eku| {
             eku.iter().any(|p| {
                 p == "serverAuth"
                     || p == "anyExtendedKeyUsage"
@@ -122,7 +182,63 @@ pub(super) fn certificate(
         }
     }
     weak_signature(&c.signature_algorithm, c.self_signed && c.is_ca(), found);
+    if !(c.self_signed && c.is_ca()) {
+        pss_sha1(c.signature_pss.as_ref(), found);
+    }
+    if let Some(inner) = &c.inner_signature_algorithm {
+        found.push((
+            &lints::SIGNATURE_ALGORITHM_MISMATCH,
+            format!("outer {}, inner {inner}", c.signature_algorithm),
+        ));
+    }
+    if !(1..=3).contains(&c.version) {
+        found.push((
+            &lints::VERSION_INVALID,
+            format!("certificate version {}", c.version),
+        ));
+    } else if c.version < 3 && !c.extensions.is_empty() {
+        found.push((
+            &lints::EXTENSIONS_BEFORE_V3,
+            format!(
+                "version {} with {} extension{}",
+                c.version,
+                c.extensions.len(),
+                if c.extensions.len() == 1 { "" } else { "s" }
+            ),
+        ));
+    }
     key_size(&c.public_key, found);
+    if let Some(der) = item.der.as_deref() {
+        rsa_exponent(c, der, found);
+    }
+    if c.extended_key_usage().is_some_and(|e| e.is_empty()) {
+        found.push((
+            &lints::EKU_EMPTY,
+            "extendedKeyUsage lists no purpose".to_string(),
+        ));
+    }
+    if let Some(bc) = c.basic_constraints() {
+        if let (false, Some(n)) = (bc.ca, bc.path_len) {
+            found.push((
+                &lints::PATHLEN_WITHOUT_CA,
+                format!("pathLenConstraint {n} with cA:FALSE"),
+            ));
+        }
+    }
+    if c.is_ca() {
+        if c.extension("2.5.29.19").is_some_and(|e| !e.critical) {
+            found.push((
+                &lints::CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+                "cA:TRUE in a non-critical basicConstraints".to_string(),
+            ));
+        }
+        if c.subject.trim().is_empty() {
+            found.push((
+                &lints::CA_SUBJECT_EMPTY,
+                "CA certificate with an empty subject".to_string(),
+            ));
+        }
+    }
     if c.is_ca() {
         match c.key_usage() {
             None => found.push((
@@ -147,7 +263,9 @@ pub(super) fn certificate(
             .subject_alt_names()
             .iter()
             .any(|n| matches!(n.kind.as_str(), "dns" | "ip" | "email"));
-        if !issued_something && (end_entity_purpose || host_names) {
+        // A self-signed root issues in other runs; its names and purposes do not make it a
+        // leaf.
+        if !issued_something && !c.self_signed && (end_entity_purpose || host_names) {
             found.push((
                 &lints::LEAF_IS_CA,
                 format!(
@@ -185,45 +303,22 @@ pub(super) fn certificate(
             }
         }
     }
-    if c.authority_key_id.is_none() && !c.self_signed {
+    // v1 and v2 certificates cannot carry extensions: no extension lint applies.
+    let v3 = c.version >= 3;
+    if v3 && c.authority_key_id.is_none() && !c.self_signed {
         found.push((&lints::AKI_MISSING, "no authorityKeyIdentifier".to_string()));
     }
-    if c.subject_key_id.is_none() {
-        found.push((
-            &lints::SKI_MISSING,
-            if c.is_ca() {
-                "CA certificate without subjectKeyIdentifier".to_string()
-            } else {
-                "no subjectKeyIdentifier".to_string()
-            },
-        ));
-    }
-    let mut seen: HashMap<&str, usize> = HashMap::new();
-    for e in &c.extensions {
-        *seen.entry(e.oid.as_str()).or_insert(0) += 1;
-    }
-    let mut dups: Vec<(&str, usize)> = seen.into_iter().filter(|(_, n)| *n > 1).collect();
-    dups.sort();
-    for (oid, n) in dups {
-        let name = c
-            .extensions
-            .iter()
-            .find(|e| e.oid == oid)
-            .map(|e| e.name.as_str())
-            .unwrap_or(oid);
-        found.push((
-            &lints::DUPLICATE_EXTENSION,
-            format!("{name} appears {n} times"),
-        ));
-    }
-    for e in c.extensions.iter().filter(|e| e.critical) {
-        if matches!(e.value, ExtValue::Raw(_)) {
+    if v3 && c.subject_key_id.is_none() {
+        if c.is_ca() {
             found.push((
-                &lints::UNKNOWN_CRITICAL_EXTENSION,
-                format!("critical extension {} is not recognised", e.oid),
+                &lints::CA_SKI_MISSING,
+                "CA certificate without subjectKeyIdentifier".to_string(),
             ));
+        } else {
+            found.push((&lints::SKI_MISSING, "no subjectKeyIdentifier".to_string()));
         }
     }
+    extension_lints(&c.extensions, found);
     if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
         if serial.len() > 20 {
             found.push((
@@ -251,12 +346,19 @@ pub(super) fn certificate(
             ),
         ));
     }
-    if ee {
+    if tls_server(c) {
         let days = (c.not_after.0 - c.not_before.0).whole_days();
-        if days > opts.max_validity_days {
+        let (max, why) = match opts.max_validity_days {
+            Some(m) => (m, "--max-validity".to_string()),
+            None => (
+                super::max_validity_for(c.not_before.0),
+                format!("CA/B limit for notBefore {}", c.not_before),
+            ),
+        };
+        if days > max {
             found.push((
                 &lints::VALIDITY_TOO_LONG,
-                format!("valid for {days} days (maximum {})", opts.max_validity_days),
+                format!("valid for {days} days (maximum {max}, {why})"),
             ));
         }
     }
@@ -267,4 +369,48 @@ pub(super) fn certificate(
 pub(super) fn serial_octets(der: &[u8]) -> Option<Vec<u8>> {
     let first = tlv::tbs_fields(der)?.next()?;
     (first.tag == tlv::INTEGER).then(|| first.value.to_vec())
+}
+
+/// `rsa-exponent-invalid` / `rsa-exponent-small`: the public exponent of an RSA key, read
+/// from the certificate's subjectPublicKeyInfo (the model keeps only the size).
+fn rsa_exponent(c: &Certificate, der: &[u8], found: &mut Vec<(&'static Lint, String)>) {
+    if c.public_key.algorithm != "rsa" {
+        return;
+    }
+    let Some(e) = rsa_exponent_octets(der) else {
+        return;
+    };
+    let significant: Vec<u8> = e.iter().copied().skip_while(|b| *b == 0).collect();
+    // Exponents wider than 8 octets are large, so fine for this lint.
+    let value = (significant.len() <= 8).then(|| {
+        significant
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b))
+    });
+    let even = significant.last().is_none_or(|b| b & 1 == 0);
+    match value {
+        Some(v) if v < 3 || even => found.push((
+            &lints::RSA_EXPONENT_INVALID,
+            format!("RSA public exponent {v}"),
+        )),
+        None if even => found.push((
+            &lints::RSA_EXPONENT_INVALID,
+            "even RSA public exponent".to_string(),
+        )),
+        Some(v) if v < 65_537 => found.push((
+            &lints::RSA_EXPONENT_SMALL,
+            format!("RSA public exponent {v}"),
+        )),
+        _ => {}
+    }
+}
+
+/// The publicExponent INTEGER's content octets of an RSA subjectPublicKeyInfo.
+fn rsa_exponent_octets(der: &[u8]) -> Option<Vec<u8>> {
+    let spki = tlv::tbs_fields(der)?.nth(5)?;
+    let bits = spki.children().nth(1)?.ok()?;
+    let key = bits.value.get(1..)?;
+    let (seq, _) = tlv::read(key).ok()?;
+    let e = seq.children().nth(1)?.ok()?;
+    (e.tag == tlv::INTEGER).then(|| e.value.to_vec())
 }

@@ -43,6 +43,36 @@ pub struct Lint {
     /// The option that turns it on, for an on-request lint.
     #[serde(skip)]
     pub requested_by: Option<Request>,
+    /// Which items it applies to, for people (`certificates`, `CA certificates`, ...).
+    pub applies_to: &'static str,
+    /// A profile rule a trust anchor is exempt from (RFC 5280 §6.1 uses only an anchor's
+    /// name and key): its findings on a self-signed CA certificate are `info`.
+    pub anchor_exempt: bool,
+}
+
+impl Lint {
+    /// The same lint, applying to `applies_to`.
+    const fn to(self, applies_to: &'static str) -> Lint {
+        Lint { applies_to, ..self }
+    }
+
+    /// The same lint, `info` on self-signed CA certificates.
+    const fn exempt_anchor(self) -> Lint {
+        Lint {
+            anchor_exempt: true,
+            ..self
+        }
+    }
+
+    /// The severity of a finding of this lint on an item that is (or is not) a
+    /// self-signed CA certificate.
+    pub fn severity_on(&self, anchor: bool) -> Severity {
+        if anchor && self.anchor_exempt {
+            Severity::Info
+        } else {
+            self.severity
+        }
+    }
 }
 
 /// The option an on-request lint needs.
@@ -71,6 +101,8 @@ const fn lint(
         reference,
         on_request: false,
         requested_by: None,
+        applies_to: "certificates",
+        anchor_exempt: false,
     }
 }
 
@@ -96,7 +128,8 @@ pub const EXPIRED: Lint = lint(
     Error,
     "the certificate's notAfter has passed",
     "RFC 5280 §4.1.2.5",
-);
+)
+.to("certificates");
 
 /// `not-yet-valid`, only with its option.
 pub const NOT_YET_VALID: Lint = requested(
@@ -105,16 +138,18 @@ pub const NOT_YET_VALID: Lint = requested(
     Error,
     "the certificate's notBefore is still in the future (with --not-yet-valid)",
     "RFC 5280 §4.1.2.5",
-);
+)
+.to("certificates");
 
 /// `expires-soon`, only with its option.
 pub const EXPIRES_SOON: Lint = requested(
     "expires-soon",
     Request::ExpiresWithin,
-    Error,
+    Warn,
     "the certificate expires within the --expires-within duration",
     "operational check (certscope)",
-);
+)
+.to("certificates");
 
 /// `crl-next-update-passed`.
 pub const CRL_NEXT_UPDATE_PASSED: Lint = lint(
@@ -122,7 +157,8 @@ pub const CRL_NEXT_UPDATE_PASSED: Lint = lint(
     Error,
     "the CRL's nextUpdate has passed: relying parties treat it as stale",
     "RFC 5280 §5.1.2.5",
-);
+)
+.to("CRLs");
 
 /// `hostname-mismatch`, only with its option.
 pub const HOSTNAME_MISMATCH: Lint = requested(
@@ -131,7 +167,8 @@ pub const HOSTNAME_MISMATCH: Lint = requested(
     Error,
     "no subjectAltName dNSName of the end-entity certificate matches --hostname",
     "RFC 9525 §6.3 (RFC 6125 §6.4)",
-);
+)
+.to("end-entity certificates");
 
 /// `ip-mismatch`, only with its option.
 pub const IP_MISMATCH: Lint = requested(
@@ -140,7 +177,8 @@ pub const IP_MISMATCH: Lint = requested(
     Error,
     "no subjectAltName iPAddress of the end-entity certificate is --ip",
     "RFC 9525 §6.3, RFC 5280 §4.2.1.6",
-);
+)
+.to("end-entity certificates");
 
 /// `md5-signature`.
 pub const MD5_SIGNATURE: Lint = lint(
@@ -148,7 +186,8 @@ pub const MD5_SIGNATURE: Lint = lint(
     Error,
     "signed with MD5, which is broken for signatures",
     "RFC 6151 §2; CA/B Forum BR §7.1.3.2",
-);
+)
+.to("certificates (not self-signed CAs), CRLs, CSRs");
 
 /// `sha1-signature`.
 pub const SHA1_SIGNATURE: Lint = lint(
@@ -156,7 +195,8 @@ pub const SHA1_SIGNATURE: Lint = lint(
     Error,
     "signed with SHA-1, which is no longer collision resistant",
     "CA/B Forum BR §7.1.3.2",
-);
+)
+.to("certificates (not self-signed CAs), CRLs, CSRs");
 
 /// `rsa-key-too-small`.
 pub const RSA_KEY_TOO_SMALL: Lint = lint(
@@ -164,7 +204,8 @@ pub const RSA_KEY_TOO_SMALL: Lint = lint(
     Error,
     "RSA key under 2048 bits",
     "CA/B Forum BR §6.1.5; NIST SP 800-131A",
-);
+)
+.to("certificates, CSRs");
 
 /// `ec-key-too-small`.
 pub const EC_KEY_TOO_SMALL: Lint = lint(
@@ -172,7 +213,8 @@ pub const EC_KEY_TOO_SMALL: Lint = lint(
     Error,
     "elliptic-curve key under 256 bits",
     "CA/B Forum BR §6.1.5; NIST SP 800-131A",
-);
+)
+.to("certificates, CSRs");
 
 /// `ca-without-keycertsign`.
 pub const CA_WITHOUT_KEYCERTSIGN: Lint = lint(
@@ -180,7 +222,9 @@ pub const CA_WITHOUT_KEYCERTSIGN: Lint = lint(
     Error,
     "CA:TRUE, but keyUsage is absent or lacks keyCertSign",
     "RFC 5280 §4.2.1.3, §4.2.1.9",
-);
+)
+.to("CA certificates")
+.exempt_anchor();
 
 /// `leaf-is-ca`.
 pub const LEAF_IS_CA: Lint = lint(
@@ -188,7 +232,8 @@ pub const LEAF_IS_CA: Lint = lint(
     Warn,
     "an end-entity certificate (server/client names or purposes, issued nothing) has CA:TRUE",
     "RFC 5280 §4.2.1.9; CA/B Forum BR §7.1.2.7.8",
-);
+)
+.to("CA certificates, not self-signed");
 
 /// `path-length-violated`.
 pub const PATH_LENGTH_VIOLATED: Lint = lint(
@@ -196,7 +241,8 @@ pub const PATH_LENGTH_VIOLATED: Lint = lint(
     Error,
     "more CA certificates follow a CA in a chain than its pathLenConstraint allows",
     "RFC 5280 §4.2.1.9, §6.1.4 (l)",
-);
+)
+.to("CA certificates with pathLenConstraint");
 
 /// `san-missing`.
 pub const SAN_MISSING: Lint = lint(
@@ -204,7 +250,8 @@ pub const SAN_MISSING: Lint = lint(
     Error,
     "TLS server certificate without a subjectAltName dNSName or iPAddress",
     "CA/B Forum BR §7.1.2.7.12; RFC 9525 §6.3",
-);
+)
+.to("TLS server certificates");
 
 /// `cn-not-in-san`.
 pub const CN_NOT_IN_SAN: Lint = lint(
@@ -212,7 +259,8 @@ pub const CN_NOT_IN_SAN: Lint = lint(
     Warn,
     "TLS server certificate whose commonName is not one of its subjectAltName entries",
     "CA/B Forum BR §7.1.4.3",
-);
+)
+.to("TLS server certificates");
 
 /// `aki-missing`.
 pub const AKI_MISSING: Lint = lint(
@@ -220,15 +268,17 @@ pub const AKI_MISSING: Lint = lint(
     Warn,
     "certificate (not self-signed) without an authorityKeyIdentifier",
     "RFC 5280 §4.2.1.1",
-);
+)
+.to("v3 certificates, not self-signed");
 
 /// `ski-missing`.
 pub const SKI_MISSING: Lint = lint(
     "ski-missing",
     Warn,
-    "certificate without a subjectKeyIdentifier (MUST for CAs, SHOULD otherwise)",
+    "end-entity certificate without a subjectKeyIdentifier (a SHOULD)",
     "RFC 5280 §4.2.1.2",
-);
+)
+.to("v3 end-entity certificates");
 
 /// `duplicate-extension`.
 pub const DUPLICATE_EXTENSION: Lint = lint(
@@ -236,7 +286,8 @@ pub const DUPLICATE_EXTENSION: Lint = lint(
     Error,
     "the same extension appears more than once",
     "RFC 5280 §4.2",
-);
+)
+.to("certificates, CRLs, CSRs");
 
 /// `unknown-critical-extension`.
 pub const UNKNOWN_CRITICAL_EXTENSION: Lint = lint(
@@ -244,7 +295,8 @@ pub const UNKNOWN_CRITICAL_EXTENSION: Lint = lint(
     Error,
     "a critical extension certscope does not recognise: relying parties must reject it",
     "RFC 5280 §4.2",
-);
+)
+.to("certificates, CRLs, CSRs");
 
 /// `serial-negative`.
 pub const SERIAL_NEGATIVE: Lint = lint(
@@ -252,7 +304,9 @@ pub const SERIAL_NEGATIVE: Lint = lint(
     Error,
     "negative serial number",
     "RFC 5280 §4.1.2.2",
-);
+)
+.to("certificates")
+.exempt_anchor();
 
 /// `serial-zero`.
 pub const SERIAL_ZERO: Lint = lint(
@@ -260,7 +314,9 @@ pub const SERIAL_ZERO: Lint = lint(
     Error,
     "serial number zero",
     "RFC 5280 §4.1.2.2",
-);
+)
+.to("certificates")
+.exempt_anchor();
 
 /// `serial-too-long`.
 pub const SERIAL_TOO_LONG: Lint = lint(
@@ -268,7 +324,9 @@ pub const SERIAL_TOO_LONG: Lint = lint(
     Error,
     "serial number longer than 20 octets",
     "RFC 5280 §4.1.2.2",
-);
+)
+.to("certificates")
+.exempt_anchor();
 
 /// `utctime-after-2049`.
 pub const UTCTIME_AFTER_2049: Lint = lint(
@@ -276,15 +334,145 @@ pub const UTCTIME_AFTER_2049: Lint = lint(
     Error,
     "a validity date meant after 2049 encoded as UTCTime (reads as 19xx)",
     "RFC 5280 §4.1.2.5, §4.1.2.5.1",
-);
+)
+.to("certificates");
 
 /// `validity-too-long`.
 pub const VALIDITY_TOO_LONG: Lint = lint(
     "validity-too-long",
     Warn,
-    "end-entity certificate valid longer than --max-validity days (default 398)",
-    "CA/B Forum BR §6.3.2",
-);
+    "TLS server certificate valid longer than the CA/B limit for its notBefore (398, 200, 100, 47 days) or --max-validity",
+    "CA/B Forum BR §6.3.2 (Ballot SC-081)",
+)
+.to("TLS server certificates");
+
+/// `md2-md4-signature`.
+pub const MD2_MD4_SIGNATURE: Lint = lint(
+    "md2-md4-signature",
+    Error,
+    "signed with MD2 or MD4, which are broken",
+    "RFC 6149; RFC 6150; RFC 5280 §4.1.1.2",
+)
+.to("certificates (not self-signed CAs), CRLs, CSRs");
+
+/// `rsa-pss-sha1`.
+pub const RSA_PSS_SHA1: Lint = lint(
+    "rsa-pss-sha1",
+    Error,
+    "an RSASSA-PSS signature whose hash or MGF1 hash is SHA-1",
+    "CA/B Forum BR §7.1.3.2; RFC 4055 §3.1",
+)
+.to("certificates (not self-signed CAs), CRLs, CSRs");
+
+/// `signature-algorithm-mismatch`.
+pub const SIGNATURE_ALGORITHM_MISMATCH: Lint = lint(
+    "signature-algorithm-mismatch",
+    Error,
+    "the signature algorithm inside the signed part differs from the outer one",
+    "RFC 5280 §4.1.1.2, §5.1.1.2",
+)
+.to("certificates, CRLs");
+
+/// `version-invalid`.
+pub const VERSION_INVALID: Lint = lint(
+    "version-invalid",
+    Error,
+    "a version that is not 1-3 (certificates) or 1-2 (CRLs)",
+    "RFC 5280 §4.1.2.1, §5.1.2.1",
+)
+.to("certificates, CRLs");
+
+/// `extensions-before-v3`.
+pub const EXTENSIONS_BEFORE_V3: Lint = lint(
+    "extensions-before-v3",
+    Error,
+    "a v1 or v2 certificate carries extensions",
+    "RFC 5280 §4.1.2.9",
+)
+.to("v1/v2 certificates");
+
+/// `eku-empty`.
+pub const EKU_EMPTY: Lint = lint(
+    "eku-empty",
+    Error,
+    "an extendedKeyUsage extension with no purpose",
+    "RFC 5280 §4.2.1.12 (SIZE (1..MAX))",
+)
+.to("certificates");
+
+/// `pathlen-without-ca`.
+pub const PATHLEN_WITHOUT_CA: Lint = lint(
+    "pathlen-without-ca",
+    Error,
+    "basicConstraints has a pathLenConstraint but not cA:TRUE",
+    "RFC 5280 §4.2.1.9",
+)
+.to("certificates");
+
+/// `crl-entry-unknown-critical-extension`.
+pub const CRL_ENTRY_UNKNOWN_CRITICAL_EXTENSION: Lint = lint(
+    "crl-entry-unknown-critical-extension",
+    Error,
+    "a revoked entry carries a critical extension certscope does not recognise",
+    "RFC 5280 §5.3",
+)
+.to("CRL entries");
+
+/// `csr-bad-signature`.
+pub const CSR_BAD_SIGNATURE: Lint = lint(
+    "csr-bad-signature",
+    Error,
+    "the CSR's self-signature does not verify with its own key",
+    "RFC 2986 §3, §4.2",
+)
+.to("CSRs");
+
+/// `ca-basic-constraints-not-critical`.
+pub const CA_BASIC_CONSTRAINTS_NOT_CRITICAL: Lint = lint(
+    "ca-basic-constraints-not-critical",
+    Error,
+    "a CA certificate whose basicConstraints is not critical",
+    "RFC 5280 §4.2.1.9",
+)
+.to("CA certificates")
+.exempt_anchor();
+
+/// `ca-ski-missing`.
+pub const CA_SKI_MISSING: Lint = lint(
+    "ca-ski-missing",
+    Error,
+    "a CA certificate without a subjectKeyIdentifier",
+    "RFC 5280 §4.2.1.2",
+)
+.to("v3 CA certificates")
+.exempt_anchor();
+
+/// `ca-subject-empty`.
+pub const CA_SUBJECT_EMPTY: Lint = lint(
+    "ca-subject-empty",
+    Error,
+    "a CA certificate with an empty subject",
+    "RFC 5280 §4.1.2.6",
+)
+.to("CA certificates");
+
+/// `rsa-exponent-invalid`.
+pub const RSA_EXPONENT_INVALID: Lint = lint(
+    "rsa-exponent-invalid",
+    Error,
+    "an RSA public exponent that is even or under 3",
+    "CA/B Forum BR §6.1.6; NIST SP 800-89 §5.3.3",
+)
+.to("certificates");
+
+/// `rsa-exponent-small`.
+pub const RSA_EXPONENT_SMALL: Lint = lint(
+    "rsa-exponent-small",
+    Warn,
+    "an RSA public exponent under 65537",
+    "CA/B Forum BR §6.1.6",
+)
+.to("certificates");
 
 /// Every lint, in the order findings are listed per item.
 pub const LINTS: &[Lint] = &[
@@ -312,6 +500,20 @@ pub const LINTS: &[Lint] = &[
     SERIAL_TOO_LONG,
     UTCTIME_AFTER_2049,
     VALIDITY_TOO_LONG,
+    MD2_MD4_SIGNATURE,
+    RSA_PSS_SHA1,
+    SIGNATURE_ALGORITHM_MISMATCH,
+    VERSION_INVALID,
+    EXTENSIONS_BEFORE_V3,
+    EKU_EMPTY,
+    PATHLEN_WITHOUT_CA,
+    CRL_ENTRY_UNKNOWN_CRITICAL_EXTENSION,
+    CSR_BAD_SIGNATURE,
+    CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
+    CA_SKI_MISSING,
+    CA_SUBJECT_EMPTY,
+    RSA_EXPONENT_INVALID,
+    RSA_EXPONENT_SMALL,
 ];
 
 /// The lint with this id.

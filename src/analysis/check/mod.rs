@@ -19,7 +19,7 @@ mod cert;
 pub mod lints;
 mod path_len;
 
-use self::cert::{certificate, key_size, weak_signature};
+use self::cert::{certificate, extension_lints, key_size, pss_sha1, weak_signature};
 pub use self::lints::{find_lint, Lint, Request, Severity, LINTS};
 use self::path_len::path_length_findings;
 
@@ -35,11 +35,11 @@ pub enum CheckError {
         known: String,
     },
     /// A duration that is not `<number><s|m|h|d|w>`.
-    #[error("{0:?} is not a duration: use a number and s, m, h, d or w (30d, 12h, 2w)")]
+    #[error("{0:?} is not a duration: use a number and s, m, h, d, w or y (30d, 12h, 2w, 1y)")]
     BadDuration(String),
 }
 
-/// Parses `30d`, `12h`, `2w`, `90m`, `45s`.
+/// Parses `30d`, `12h`, `2w`, `90m`, `45s`, `1y` (365 days).
 pub fn parse_duration(s: &str) -> Result<Duration, CheckError> {
     let bad = || CheckError::BadDuration(s.to_string());
     let t = s.trim();
@@ -52,6 +52,8 @@ pub fn parse_duration(s: &str) -> Result<Duration, CheckError> {
         "h" => 3600,
         "d" => 86_400,
         "w" => 604_800,
+        // A year of 365 days, as certificate lifetimes are counted.
+        "y" => 31_536_000,
         _ => return Err(bad()),
     };
     n.checked_mul(secs).map(Duration::seconds).ok_or_else(bad)
@@ -70,16 +72,33 @@ pub struct Options {
     pub hostname: Option<String>,
     /// `--ip`.
     pub ip: Option<IpAddr>,
-    /// `--max-validity` in days.
-    pub max_validity_days: i64,
+    /// `--max-validity` in days; `None`: the CA/B limit for each certificate's notBefore
+    /// ([`max_validity_for`]).
+    pub max_validity_days: Option<i64>,
     /// `--lint`: only these (empty: every lint).
     pub only: Vec<String>,
     /// `--skip-lint`.
     pub skip: Vec<String>,
 }
 
-/// Default for `--max-validity`: the WebPKI's limit for TLS server certificates.
-pub const DEFAULT_MAX_VALIDITY_DAYS: i64 = 398;
+/// The CA/B Forum limit, in days, on the validity of a TLS server certificate issued at
+/// `not_before` (BR §6.3.2 as amended by Ballot SC-081): 398 until 2026-03-14, 200 from
+/// 2026-03-15, 100 from 2027-03-15, 47 from 2029-03-15.
+pub fn max_validity_for(not_before: OffsetDateTime) -> i64 {
+    let d = not_before.date();
+    let from = |y: i32| {
+        time::Date::from_calendar_date(y, time::Month::March, 15).unwrap_or(time::Date::MAX)
+    };
+    if d >= from(2029) {
+        47
+    } else if d >= from(2027) {
+        100
+    } else if d >= from(2026) {
+        200
+    } else {
+        398
+    }
+}
 
 impl Options {
     /// Fails on unknown lint ids.
@@ -148,13 +167,46 @@ pub const MAX_FINDINGS_PER_LINT: usize = 8;
 /// Runs every enabled lint over `items` (numbered by position); findings in item order,
 /// then [`LINTS`] order.
 pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
+    check_first(items, items.len(), opts)
+}
+
+/// Like [`check`], but only the first `checked` items are checked: the rest (`--roots`) are
+/// context, issuers that the relations and `path-length-violated` see. A context CA's
+/// path-length violation is reported on its checked children.
+pub fn check_first(items: &[Item], checked: usize, opts: &Options) -> (Vec<Finding>, Counts) {
     let related = relate::relate(items);
     let mut findings = Vec::new();
     let mut counts = Counts::default();
     let issuers = issued_anything(&related);
-    let path_len = path_length_findings(items, &related);
-    for (n, item) in items.iter().enumerate() {
+    let mut path_len = path_length_findings(items, &related);
+    let context_violations: Vec<(usize, Vec<(&'static Lint, String)>)> = path_len
+        .iter()
+        .filter(|(i, _)| **i >= checked)
+        .map(|(i, f)| (*i, f.clone()))
+        .collect();
+    for (ca, found) in context_violations {
+        let name = match items.get(ca).map(|i| &i.body) {
+            Some(Body::Certificate(c)) => c.subject.clone(),
+            _ => continue,
+        };
+        for (child, r) in related.iter().enumerate().take(checked) {
+            if r.relations
+                .iter()
+                .any(|rel| rel.kind == RelationKind::IssuedBy && rel.item == ca)
+            {
+                for (lint, message) in &found {
+                    path_len
+                        .entry(child)
+                        .or_default()
+                        .push((lint, format!("issuer {name}: {message}")));
+                }
+            }
+        }
+    }
+    for (n, item) in items.iter().enumerate().take(checked) {
         let mut found: Vec<(&'static Lint, String)> = Vec::new();
+        // A trust anchor: profile rules it is exempt from report as info.
+        let anchor = matches!(&item.body, Body::Certificate(c) if c.self_signed && c.is_ca());
         match &item.body {
             Body::Certificate(c) => {
                 counts.certificates += 1;
@@ -175,21 +227,57 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
                     }
                 }
                 weak_signature(&c.signature_algorithm, false, &mut found);
+                pss_sha1(c.signature_pss.as_ref(), &mut found);
+                if let Some(inner) = &c.inner_signature_algorithm {
+                    found.push((
+                        &lints::SIGNATURE_ALGORITHM_MISMATCH,
+                        format!("outer {}, inner {inner}", c.signature_algorithm),
+                    ));
+                }
+                if !(1..=2).contains(&c.version) {
+                    found.push((
+                        &lints::VERSION_INVALID,
+                        format!("CRL version {}", c.version),
+                    ));
+                }
+                extension_lints(&c.extensions, &mut found);
+                for entry in c.revoked.iter() {
+                    for e in entry.extensions.iter().filter(|e| e.critical) {
+                        if matches!(e.value, crate::model::ExtValue::Raw(_)) {
+                            found.push((
+                                &lints::CRL_ENTRY_UNKNOWN_CRITICAL_EXTENSION,
+                                format!(
+                                    "entry for serial {}: critical extension {} is not recognised",
+                                    entry.serial, e.oid
+                                ),
+                            ));
+                        }
+                    }
+                }
             }
             Body::Csr(c) => {
                 counts.csrs += 1;
                 weak_signature(&c.signature_algorithm, false, &mut found);
+                pss_sha1(c.signature_pss.as_ref(), &mut found);
                 key_size(&c.public_key, &mut found);
+                extension_lints(&c.extensions, &mut found);
+                if c.self_signature == "invalid" {
+                    found.push((
+                        &lints::CSR_BAD_SIGNATURE,
+                        "the self-signature does not verify with the requested key".to_string(),
+                    ));
+                }
             }
             _ => continue,
         }
         counts.checked += 1;
         for lint in LINTS.iter().filter(|l| opts.enabled(l)) {
             let mut listed = 0;
+            let severity = lint.severity_on(anchor);
             for (_, message) in found.iter().filter(|(l, _)| l.id == lint.id) {
                 // Counted, all of them; listed up to the cap (each listed finding names
                 // the item, so a certificate of 10,000 names stays linear in output).
-                match lint.severity {
+                match severity {
                     Severity::Error => counts.error += 1,
                     Severity::Warn => counts.warn += 1,
                     Severity::Info => counts.info += 1,
@@ -199,7 +287,7 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
                     findings.push(Finding {
                         item: n,
                         lint: lint.id,
-                        severity: lint.severity,
+                        severity,
                         message: message.clone(),
                     });
                 }
@@ -208,7 +296,7 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
                 findings.push(Finding {
                     item: n,
                     lint: lint.id,
-                    severity: lint.severity,
+                    severity,
                     message: format!(
                         "{} more {} findings on this item, not listed",
                         relate::thousands(listed - MAX_FINDINGS_PER_LINT),
@@ -257,7 +345,7 @@ mod tests {
             not_yet_valid: false,
             hostname: None,
             ip: None,
-            max_validity_days: DEFAULT_MAX_VALIDITY_DAYS,
+            max_validity_days: None,
             only: Vec::new(),
             skip: Vec::new(),
         }
@@ -273,9 +361,35 @@ mod tests {
         assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
         assert_eq!(parse_duration("12h").unwrap(), Duration::hours(12));
         assert_eq!(parse_duration("2w").unwrap(), Duration::weeks(2));
+        assert_eq!(parse_duration("1y").unwrap(), Duration::days(365));
         assert!(parse_duration("30").is_err());
         assert!(parse_duration("d").is_err());
         assert!(parse_duration("99999999999999999999d").is_err());
+    }
+
+    #[test]
+    fn cab_validity_schedule() {
+        let at = |s: &str| {
+            OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).unwrap()
+        };
+        for (nb, days) in [
+            ("2026-03-14T23:59:59Z", 398),
+            ("2026-03-15T00:00:00Z", 200),
+            ("2027-03-14T23:59:59Z", 200),
+            ("2027-03-15T00:00:00Z", 100),
+            ("2029-03-14T23:59:59Z", 100),
+            ("2029-03-15T00:00:00Z", 47),
+        ] {
+            assert_eq!(max_validity_for(at(nb)), days, "{nb}");
+        }
+    }
+
+    #[test]
+    fn anchor_exempt_lints_are_info_on_anchors() {
+        assert_eq!(lints::SERIAL_ZERO.severity_on(true), Severity::Info);
+        assert_eq!(lints::SERIAL_ZERO.severity_on(false), Severity::Error);
+        assert_eq!(lints::EXPIRED.severity_on(true), Severity::Error);
+        assert_eq!(lints::EXPIRES_SOON.severity, Severity::Warn);
     }
 
     #[test]
@@ -381,9 +495,14 @@ mod tests {
     fn requested_checks() {
         let mut o = opts();
         let nyv = include_bytes!("../../../fixtures/lint/not-yet-valid.pem");
-        assert!(lints_of(nyv, &o).is_empty());
+        // Also over the 200-day CA/B limit of its notBefore (2027).
+        assert_eq!(lints_of(nyv, &o), vec!["validity-too-long"]);
         o.not_yet_valid = true;
-        assert_eq!(lints_of(nyv, &o), vec!["not-yet-valid"]);
+        assert_eq!(
+            lints_of(nyv, &o),
+            vec!["not-yet-valid", "validity-too-long"]
+        );
+        o.not_yet_valid = false;
         let clean = include_bytes!("../../../fixtures/lint/clean.pem");
         o.expires_within = Some(Duration::days(30));
         assert!(lints_of(clean, &o).is_empty());

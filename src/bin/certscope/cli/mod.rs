@@ -116,6 +116,11 @@ fn lint_arg(s: &str) -> Result<String, String> {
     }
 }
 
+fn rfc3339_arg(s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("{s:?} is not an RFC 3339 time (2026-01-15T12:00:00Z): {e}"))
+}
+
 fn duration_arg(s: &str) -> Result<String, String> {
     certscope::analysis::check::parse_duration(s)
         .map(|_| s.to_string())
@@ -365,9 +370,17 @@ pub struct CheckArgs {
     /// Lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Longest validity, in days, for end-entity certificates (lint validity-too-long).
-    #[arg(long, value_name = "DAYS", default_value_t = certscope::analysis::check::DEFAULT_MAX_VALIDITY_DAYS)]
-    pub max_validity: i64,
+    /// Longest validity, in days, for TLS server certificates (lint validity-too-long);
+    /// default: the CA/B limit for each certificate's notBefore (398, 200, 100, 47).
+    #[arg(long, value_name = "DAYS")]
+    pub max_validity: Option<i64>,
+    /// Check as of this time (RFC 3339, `2026-01-15T12:00:00Z`) instead of now.
+    #[arg(long, value_name = "TIME", value_parser = rfc3339_arg)]
+    pub at: Option<time::OffsetDateTime>,
+    /// Issuers to see but not check: a file of certificates, or `system` for the operating
+    /// system's store (so path-length and issuer lints see the whole path).
+    #[arg(long, value_name = "FILE|system")]
+    pub roots: Option<String>,
     /// List every lint with its severity and source, then exit.
     #[arg(long)]
     pub list_lints: bool,

@@ -34,7 +34,7 @@ const SYSTEM_BUNDLES: &[&str] = &[
 /// The system trust store as inputs: `SSL_CERT_FILE`, else the first bundle that exists,
 /// else every file of `SSL_CERT_DIR` or /etc/ssl/certs. Read from the environment here,
 /// in the binary, like every other ambient setting.
-fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
+pub(super) fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
     if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
         return Ok((vec![f.to_string_lossy().into_owned()], false));
     }

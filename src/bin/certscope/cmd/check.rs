@@ -8,18 +8,21 @@ use anyhow::Result;
 use certscope::analysis::check::{self, Finding, Options, Severity, LINTS};
 use certscope::render::check as render;
 
-use super::collect::collect;
+use super::collect::{collect, more_inputs};
 use super::messages::{self, EXIT_FAILED, EXIT_OK};
 use super::Ambient;
 use crate::cli::{CheckArgs, ReportFormat};
 
 /// Runs `certscope check`.
 pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
-    let (now, color) = (ambient.now, ambient.color);
+    let (now, color) = (args.at.unwrap_or(ambient.now), ambient.color);
     let stdout = io::stdout().lock();
     let mut w = io::BufWriter::new(stdout);
     if args.list_lints {
-        render::lints(&mut w, LINTS)?;
+        match args.format {
+            ReportFormat::Text => render::lints(&mut w, LINTS)?,
+            ReportFormat::Json => render::lints_json(&mut w, LINTS)?,
+        }
         w.flush()?;
         return Ok(EXIT_OK);
     }
@@ -38,8 +41,26 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         skip: args.skip_lint.clone(),
     };
     opts.validate()?;
-    let (collected, status) = collect(&args.input)?;
-    let (findings, counts) = check::check(&collected.items, &opts);
+    let (mut collected, mut status) = collect(&args.input)?;
+    let checked = collected.items.len();
+    if let Some(spec) = args.roots.as_deref() {
+        let (files, recursive) = if spec == "system" {
+            super::chain::system_roots().map_err(|e| anyhow::anyhow!("--roots system: {e}"))?
+        } else {
+            (vec![spec.to_string()], false)
+        };
+        let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
+        status = status.max(s);
+        // Context only: certificates, appended after the inputs so item numbers stay.
+        collected.items.extend(
+            roots
+                .items
+                .into_iter()
+                .filter(|i| matches!(i.body, certscope::model::Body::Certificate(_))),
+        );
+        collected.problems.extend(roots.problems);
+    }
+    let (findings, counts) = check::check_first(&collected.items, checked, &opts);
     let fail_on = Severity::from(args.fail_on);
     let failed = findings.iter().any(|f: &Finding| f.severity >= fail_on) || counts.checked == 0;
     if counts.checked == 0 {
