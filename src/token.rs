@@ -192,8 +192,9 @@ pub struct Listing<'a, 'o> {
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
 /// an item. A token that cannot be read becomes an `Event::Problem` located at its URI and
 /// the others are still listed; a PIN problem (wrong, locked, missing) is reported the same
-/// way but ends the listing, since what was asked for cannot be shown. The only error
-/// returned is a login asked for with several tokens selected, before anything is read.
+/// way but ends the listing, since what was asked for cannot be shown. The only errors
+/// returned are a login asked for with several tokens selected, before anything is read,
+/// and a PIN refused before `C_Login` ([`TokenError::is_refused_input`]).
 pub fn list(
     module: &Module,
     tokens: &[SelectedToken],
@@ -221,6 +222,8 @@ pub fn list(
         let result = list_one(module, slot, token, listing, login, emit);
         match result {
             Ok(()) => {}
+            // A PIN refused before C_Login is the user's input, refused like a bad option.
+            Err(e) if e.is_refused_input() => return Err(e),
             Err(e) => {
                 // A PIN problem is the user's to fix before anything else is worth doing.
                 let stop = matches!(

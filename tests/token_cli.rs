@@ -976,3 +976,75 @@ fn wrong_pin_is_tried_exactly_once() {
         assert_eq!(init_flags, vec!["flags: 0"; 4], "{log}");
     });
 }
+
+#[test]
+fn empty_or_out_of_range_pin_is_never_sent() {
+    spy_test("empty_or_out_of_range_pin_is_never_sent", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let empty_file = ctx.dir.join("empty-pin");
+        std::fs::write(&empty_file, "").unwrap();
+        let empty_line = ctx.dir.join("empty-line-pin");
+        std::fs::write(&empty_line, format!("\n{USER_PIN}\n")).unwrap();
+        let long = format!("pass:{}", "1".repeat(256));
+        let specs = [
+            ("pass:".to_string(), "the PIN is empty"),
+            (
+                "env:CERTSCOPE_TEST_EMPTY_PIN".to_string(),
+                "the PIN is empty",
+            ),
+            (format!("file:{}", empty_file.display()), "the PIN is empty"),
+            (format!("file:{}", empty_line.display()), "the PIN is empty"),
+            // SoftHSM accepts 4 to 255 bytes.
+            ("pass:123".to_string(), "ulMinPinLen"),
+            (long, "ulMaxPinLen"),
+        ];
+        for (spec, reason) in &specs {
+            for format in ["text", "json"] {
+                let o = ctx
+                    .certscope()
+                    .env("CERTSCOPE_TEST_EMPTY_PIN", "")
+                    .args(["token", "list", "--module"])
+                    .arg(&ctx.module)
+                    .args(["--pin", spec, "-f", format])
+                    .output()
+                    .unwrap();
+                let err = stderr(&o);
+                assert_eq!(o.status.code(), Some(2), "{spec} {format}: {err}");
+                assert!(err.contains(reason), "{spec}: {err}");
+                assert!(err.contains("did not send it to C_Login"), "{spec}: {err}");
+                if format == "json" {
+                    let v = json(&o);
+                    let message = v["errors"][0]["message"].as_str().unwrap_or_default();
+                    assert!(message.contains(reason), "{spec}: {v}");
+                }
+            }
+        }
+        // A URI's empty pin-value or empty pin-source file, and a too short pin-value.
+        let base = format!(
+            "pkcs11:token={TOKEN};object={PRIVATE_CERT_LABEL}?module-path={}",
+            ctx.module_str()
+        );
+        for (query, reason) in [
+            ("&pin-value=".to_string(), "pin-value: the PIN is empty"),
+            (
+                format!("&pin-source=file:{}", empty_file.display()),
+                "pin-source: the PIN is empty",
+            ),
+            ("&pin-value=12".to_string(), "ulMinPinLen"),
+        ] {
+            let o = ctx.run(&["inspect", "--allow-uri-module", &format!("{base}{query}")]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{query}: {err}");
+            assert!(err.contains(reason), "{query}: {err}");
+        }
+        assert_eq!(
+            harness::spy_calls(&ctx.dir, "C_Login"),
+            0,
+            "no refused PIN reaches C_Login"
+        );
+        // The right PIN still logs in, once.
+        let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
+        ok(&o);
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 1);
+    });
+}

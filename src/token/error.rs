@@ -210,6 +210,18 @@ pub enum TokenError {
         /// Token label.
         label: String,
     },
+    /// A PIN the token cannot accept (empty, or outside its `ulMinPinLen..ulMaxPinLen`) was
+    /// refused before `C_Login`: sending it would only cost one of the token's tries.
+    #[error(
+        "{source_name}: {reason}; certscope did not send it to C_Login, since a wrong try \
+         counts towards locking the token"
+    )]
+    PinRefused {
+        /// Where the PIN came from (`--pin`, `pin-value`, the token label).
+        source_name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A URI could not be parsed.
     #[error(transparent)]
     Uri(#[from] crate::token::uri::UriError),
@@ -229,6 +241,12 @@ impl TokenError {
             TokenError::Initialize { cause, .. } => cause.rv(),
             _ => None,
         }
+    }
+
+    /// Whether the error is the user's input refused before any use (exit status 2, like a
+    /// usage error), rather than a failure of the module or the token.
+    pub fn is_refused_input(&self) -> bool {
+        matches!(self, TokenError::PinRefused { .. })
     }
 
     /// Converts an error from `Pkcs11::new` for the module at `path`.

@@ -421,6 +421,31 @@ impl Drop for Module {
     }
 }
 
+/// `ulMinPinLen`/`ulMaxPinLen` the module could not tell (`CK_UNAVAILABLE_INFORMATION`).
+const UNAVAILABLE: usize = usize::MAX;
+
+/// Why `pin` must not be sent to a token whose PIN length is `min..=max` bytes, or `None`
+/// when it may be. Empty is never sent, whatever the token says: a module that counts
+/// failures (kryoptic) counts an empty PIN too. A bound of 0 or `CK_UNAVAILABLE_INFORMATION`
+/// is not known and not checked (0 as a maximum is what some modules report for "none").
+pub fn pin_length_problem(pin: &str, min: usize, max: usize) -> Option<String> {
+    let len = pin.len();
+    if len == 0 {
+        return Some("the PIN is empty".to_string());
+    }
+    if min != UNAVAILABLE && len < min {
+        return Some(format!(
+            "the PIN has {len} bytes, fewer than the {min} the token accepts (ulMinPinLen)"
+        ));
+    }
+    if max != UNAVAILABLE && max != 0 && len > max {
+        return Some(format!(
+            "the PIN has {len} bytes, more than the {max} the token accepts (ulMaxPinLen)"
+        ));
+    }
+    None
+}
+
 /// What [`TokenSession::login`] may risk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoginPolicy {
@@ -476,6 +501,14 @@ impl TokenSession<'_> {
         }
         if token.has_flag("user_pin_final_try") && !policy.allow_final_try {
             return Err(TokenError::PinFinalTry { label: token.label });
+        }
+        if let Some(pin) = pin {
+            if let Some(reason) = pin_length_problem(pin, token.min_pin_len, token.max_pin_len) {
+                return Err(TokenError::PinRefused {
+                    source_name: format!("the PIN for token \"{}\"", token.label),
+                    reason,
+                });
+            }
         }
         let result = match pin {
             Some(pin) => {
@@ -545,6 +578,17 @@ mod tests {
             panic!("not a load error: {e}");
         };
         (kind.clone(), e.to_string())
+    }
+
+    #[test]
+    fn pin_lengths() {
+        assert!(pin_length_problem("", 0, 0).unwrap().contains("empty"));
+        assert!(pin_length_problem("", UNAVAILABLE, UNAVAILABLE).is_some());
+        assert!(pin_length_problem("123", 4, 255).unwrap().contains("fewer"));
+        assert!(pin_length_problem("12345", 4, 4).unwrap().contains("more"));
+        assert_eq!(pin_length_problem("1234", 4, 255), None);
+        assert_eq!(pin_length_problem("1", UNAVAILABLE, UNAVAILABLE), None);
+        assert_eq!(pin_length_problem("123456789", 0, 0), None);
     }
 
     #[test]

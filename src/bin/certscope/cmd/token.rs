@@ -193,6 +193,17 @@ fn list_cmd(
             Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
             None => None,
         };
+        // Refused before the module is even loaded: an empty PIN would cost a real try.
+        if let Some(reason) = pin
+            .as_ref()
+            .and_then(|p| token::session::pin_length_problem(p.expose(), 0, 0))
+        {
+            return Err(TokenError::PinRefused {
+                source_name: "--pin".to_string(),
+                reason,
+            }
+            .into());
+        }
         let (choice, module) = load(&reading.module)?;
         let tokens = token::select_tokens(&module, &selection_of(&reading.select))?;
         Ok((pin, choice, module, tokens))
@@ -206,6 +217,7 @@ fn list_cmd(
         None => Login::No,
     };
     let mut failure: Option<TokenError> = None;
+    let mut refused = false;
     let result = drive(&mut |opts, emit| {
         let listing = Listing {
             filter,
@@ -214,14 +226,27 @@ fn list_cmd(
             max_attribute_size: reading.read.max_attribute_size,
             max_objects: reading.read.max_objects,
         };
-        if let Err(e) = token::list(&module, &tokens, &listing, &mut login_mode, emit) {
-            failure = Some(e);
+        match token::list(&module, &tokens, &listing, &mut login_mode, emit) {
+            // A refused PIN is reported like any problem (so a JSON document holds it) and
+            // makes the status 2.
+            Err(e) if e.is_refused_input() => {
+                refused = true;
+                emit(Event::Problem {
+                    locator: "--pin".to_string(),
+                    message: e.to_string(),
+                });
+            }
+            Err(e) => failure = Some(e),
+            Ok(()) => {}
         }
     });
     if let Some(e) = failure {
         return Err(e.into());
     }
-    let out = result?;
+    let mut out = result?;
+    if refused {
+        out.0 = messages::EXIT_USAGE;
+    }
     // Sessions are closed by now; report a failing C_Finalize instead of dropping it.
     module.finalize()?;
     Ok(out)
