@@ -44,6 +44,9 @@ pub use crate::input::is_pkcs11_uri as is_uri;
 /// A token chosen for a command: its slot and `C_GetTokenInfo`.
 pub type SelectedToken = (SlotSummary, TokenSummary);
 
+/// A slot whose token could not be read, with `C_GetTokenInfo`'s error.
+pub type UnreadableSlot = (SlotSummary, TokenError);
+
 /// The tokens a selection names. `selection` carries the library, slot and token
 /// attributes (`--token` is `token=`, `--slot` is `slot-id=`, `--token-serial` is
 /// `serial=`). With no slot or token attribute ("every token"), tokens that are not
@@ -54,6 +57,25 @@ pub fn select_tokens(
     module: &Module,
     selection: &Pkcs11Uri,
 ) -> Result<Vec<SelectedToken>, TokenError> {
+    Ok(select_tokens_skipping(module, selection)?.0)
+}
+
+/// `; slot N cannot be read: ...` for each unreadable slot, for error messages.
+fn unreadable_detail(unreadable: &[UnreadableSlot]) -> String {
+    unreadable
+        .iter()
+        .map(|(s, e)| format!("; slot {} cannot be read: {e}", s.id))
+        .collect()
+}
+
+/// [`select_tokens`], and the slots it skipped because their token cannot be read
+/// (`C_GetTokenInfo` failed: an unrecognised card, a reader error), each with its error,
+/// so that the caller can say so. One bad slot does not hide the others; a selection that
+/// names only unreadable slots is [`TokenError::SelectedSlotUnreadable`].
+pub fn select_tokens_skipping(
+    module: &Module,
+    selection: &Pkcs11Uri,
+) -> Result<(Vec<SelectedToken>, Vec<UnreadableSlot>), TokenError> {
     let named = selection.token.is_some()
         || selection.serial.is_some()
         || selection.manufacturer.is_some()
@@ -64,8 +86,11 @@ pub fn select_tokens(
     let library_named = selection.library_description.is_some()
         || selection.library_manufacturer.is_some()
         || selection.library_version.is_some();
-    let slots = module.slots_matching(selection)?;
-    let slot_count = slots.len();
+    let session::SlotScan {
+        matching: slots,
+        unreadable,
+    } = module.scan_slots(selection)?;
+    let slot_count = slots.len() + unreadable.len();
     let mut blank = 0usize;
     let mut out = Vec::new();
     for (slot, token) in slots {
@@ -83,26 +108,52 @@ pub fn select_tokens(
         return Err(TokenError::NoTokenPresent {
             slots: slot_count,
             blank,
+            unreadable: unreadable_detail(&unreadable),
+        });
+    }
+    // Named by slot alone (a token attribute cannot match a token that cannot be read):
+    // the user asked for exactly what is broken.
+    let by_token = selection.token.is_some()
+        || selection.serial.is_some()
+        || selection.manufacturer.is_some()
+        || selection.model.is_some();
+    if out.is_empty() && named && !by_token {
+        if let Some((slot, e)) = unreadable.into_iter().next() {
+            return Err(TokenError::SelectedSlotUnreadable {
+                slot: slot.id,
+                cause: Box::new(e),
+            });
+        }
+        return Err(TokenError::NoMatchingToken {
+            wanted: describe_selection(selection),
+            present: present_tokens(module)?,
+            unreadable: String::new(),
         });
     }
     if out.is_empty() && named {
-        let present: Vec<String> = module
-            .slots(true)?
-            .iter()
-            .filter_map(|s| module.token_info(s.slot).ok().map(|t| (s.id, t)))
-            .filter(|(_, t)| t.has_flag("token_initialized"))
-            .map(|(id, t)| format!("\"{}\" (slot {id}, serial {})", t.label, t.serial))
-            .collect();
         return Err(TokenError::NoMatchingToken {
             wanted: describe_selection(selection),
-            present: if present.is_empty() {
-                "none".to_string()
-            } else {
-                present.join(", ")
-            },
+            present: present_tokens(module)?,
+            unreadable: unreadable_detail(&unreadable),
         });
     }
-    Ok(out)
+    Ok((out, unreadable))
+}
+
+/// The initialised tokens of the module, for "no token matches" (`none` when none).
+fn present_tokens(module: &Module) -> Result<String, TokenError> {
+    let present: Vec<String> = module
+        .slots(true)?
+        .iter()
+        .filter_map(|s| module.token_info(s.slot).ok().map(|t| (s.id, t)))
+        .filter(|(_, t)| t.has_flag("token_initialized"))
+        .map(|(id, t)| format!("\"{}\" (slot {id}, serial {})", t.label, t.serial))
+        .collect();
+    Ok(if present.is_empty() {
+        "none".to_string()
+    } else {
+        present.join(", ")
+    })
 }
 
 /// The selection in the words of the command line, for error messages.

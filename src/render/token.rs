@@ -106,6 +106,10 @@ pub fn slots(w: &mut dyn Write, info: &ModuleReport, slots: &[SlotReport]) -> io
         writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
         field(w, 2, "Manufacturer", &s.manufacturer)?;
         field(w, 2, "Flags", &s.flags.join(", "))?;
+        if let Some(e) = &s.error {
+            field(w, 2, "Token", &format!("cannot be read: {e}"))?;
+            continue;
+        }
         let Some(t) = &s.token else {
             field(w, 2, "Token", "none")?;
             continue;

@@ -260,25 +260,41 @@ impl Module {
     /// The slots whose library, slot and token match the URI's library, slot and token
     /// attributes, with their token info. Slots without a token match only a URI with no
     /// token attributes.
+    /// A slot whose token cannot be read is left out ([`Module::scan_slots`] keeps it).
     pub fn slots_matching(
         &self,
         uri: &Pkcs11Uri,
     ) -> Result<Vec<(SlotSummary, Option<TokenSummary>)>, TokenError> {
+        Ok(self.scan_slots(uri)?.matching)
+    }
+
+    /// [`Module::slots_matching`], and apart the slots whose library and slot attributes
+    /// match but whose `C_GetTokenInfo` fails (an unrecognised card in one reader answers
+    /// `CKR_TOKEN_NOT_RECOGNIZED`): one bad slot must not hide the tokens of the others.
+    pub fn scan_slots(&self, uri: &Pkcs11Uri) -> Result<SlotScan, TokenError> {
+        let mut scan = SlotScan::default();
         let lib = self.library_info()?;
         if !uri.matches_library(&lib.description, &lib.manufacturer, lib.library_version) {
-            return Ok(Vec::new());
+            return Ok(scan);
         }
         let wants_token = uri.token.is_some()
             || uri.manufacturer.is_some()
             || uri.model.is_some()
             || uri.serial.is_some();
-        let mut out = Vec::new();
         for slot in self.slots(false)? {
             if !uri.matches_slot(slot.id, &slot.description, &slot.manufacturer) {
                 continue;
             }
             let token = if slot.token_present {
-                Some(self.token_info(slot.slot)?)
+                match self.token_info(slot.slot) {
+                    Ok(t) => Some(t),
+                    // The module answered for this slot only; the others may be fine.
+                    Err(e @ TokenError::Pkcs11 { .. }) => {
+                        scan.unreadable.push((slot, e));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             } else {
                 None
             };
@@ -287,10 +303,10 @@ impl Module {
                 None => !wants_token,
             };
             if ok {
-                out.push((slot, token));
+                scan.matching.push((slot, token));
             }
         }
-        Ok(out)
+        Ok(scan)
     }
 
     /// The mechanisms of a slot with their info, in the module's order, through the
@@ -444,6 +460,16 @@ pub fn pin_length_problem(pin: &str, min: usize, max: usize) -> Option<String> {
         ));
     }
     None
+}
+
+/// What [`Module::scan_slots`] found.
+#[derive(Debug, Default)]
+pub struct SlotScan {
+    /// The slots that match, with their token (none for an empty slot).
+    pub matching: Vec<(SlotSummary, Option<TokenSummary>)>,
+    /// The slots whose library and slot attributes match but whose token could not be
+    /// read, with the error (`C_GetTokenInfo`'s).
+    pub unreadable: Vec<(SlotSummary, TokenError)>,
 }
 
 /// What [`TokenSession::login`] may risk.

@@ -146,9 +146,24 @@ fn uri_input_inner(
         Ok(m) => m,
         Err(e) => return emit(problem(&locator, format!("{e:#}"))),
     };
-    let tokens = match token::select_tokens(&module, &uri) {
-        Ok(t) => t,
-        Err(e) => return emit(problem(&locator, e.to_string())),
+    let tokens = match token::select_tokens_skipping(&module, &uri) {
+        Ok((t, skipped)) => {
+            // The other slots are still read; the status does not change.
+            for (slot, e) in skipped {
+                messages::problem(
+                    &locator,
+                    &format!(
+                        "note: slot {} skipped, its token cannot be read: {e}",
+                        slot.id
+                    ),
+                );
+            }
+            t
+        }
+        Err(e) => {
+            *refused = e.is_refused_input();
+            return emit(problem(&locator, e.to_string()));
+        }
     };
     let max_attribute_size = match max_attribute_size_from_env() {
         Ok(n) => n,
