@@ -51,7 +51,8 @@ pub type UnreadableSlot = (SlotSummary, TokenError);
 /// attributes (`--token` is `token=`, `--slot` is `slot-id=`, `--token-serial` is
 /// `serial=`). With no slot or token attribute ("every token"), tokens that are not
 /// initialised are left out: SoftHSM always adds an empty one, and a blank card cannot be
-/// read anyway; if that leaves none, it is [`TokenError::NoTokenPresent`]. A selection that
+/// read anyway (a write-protected one that holds objects, such as NSS's built-in roots,
+/// is not blank and is used); if that leaves none, it is [`TokenError::NoTokenPresent`]. A selection that
 /// names a slot or token gets what it names, so that the user hears why it cannot be used.
 pub fn select_tokens(
     module: &Module,
@@ -95,7 +96,14 @@ pub fn select_tokens_skipping(
     let mut out = Vec::new();
     for (slot, token) in slots {
         let Some(token) = token else { continue };
-        if !named && !token.has_flag("token_initialized") {
+        // Not initialised is blank, unless it is a read-only token whose contents come with
+        // the module (NSS's built-in roots lack the flag): those are used if they hold
+        // objects. A token that cannot be searched counts as blank.
+        let usable = named
+            || token.has_flag("token_initialized")
+            || (token.has_flag("write_protected")
+                && module.has_public_objects(slot.slot).unwrap_or(false));
+        if !usable {
             blank += 1;
             continue;
         }

@@ -1048,3 +1048,37 @@ fn empty_or_out_of_range_pin_is_never_sent() {
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 1);
     });
 }
+
+/// NSS's built-in roots (`libnssckbi.so`, Debian's libnss3): a read-only token without
+/// CKF_TOKEN_INITIALIZED that holds objects is selected by default, and its
+/// CK_UNAVAILABLE_INFORMATION PIN lengths are "not available" / null, never 2^64-1.
+#[test]
+fn nss_builtins_without_initialised_flag_are_read() {
+    const NSSCKBI: &str = "/usr/lib/x86_64-linux-gnu/libnssckbi.so";
+    let missing = if Path::new(NSSCKBI).is_file() {
+        vec![]
+    } else {
+        vec![NSSCKBI.to_string()]
+    };
+    if !harness::check_tools("nss_builtins_without_initialised_flag_are_read", &missing) {
+        return;
+    }
+    let o = support::run(&["token", "list", "--module", NSSCKBI, "-f", "json"]);
+    ok(&o);
+    let v = json(&o);
+    assert!(items(&v).len() > 50, "{} items", items(&v).len());
+    let o = support::run(&["token", "mechanisms", "--module", NSSCKBI]);
+    ok(&o);
+    let o = support::run(&["token", "slots", "--module", NSSCKBI]);
+    ok(&o);
+    let text = stdout(&o);
+    assert!(text.contains("PIN length:     not available"), "{text}");
+    assert!(!text.contains("18446744073709551615"), "{text}");
+    let o = support::run(&["token", "slots", "--module", NSSCKBI, "-f", "json"]);
+    ok(&o);
+    let v = json(&o);
+    let token = &v["slots"][0]["token"];
+    assert!(token["min_pin_len"].is_null(), "{token}");
+    assert!(token["max_pin_len"].is_null(), "{token}");
+    assert!(!stdout(&o).contains("18446744073709551615"));
+}

@@ -102,7 +102,7 @@ fn list_slots_and_token_info() {
                 }
                 assert!(!token.has_flag("write_protected"));
                 assert!(!token.has_flag("user_pin_locked"));
-                assert_eq!((token.min_pin_len, token.max_pin_len), (4, 255));
+                assert_eq!((token.min_pin_len, token.max_pin_len), (Some(4), Some(255)));
                 // SoftHSM reports no memory figures (CK_UNAVAILABLE_INFORMATION).
                 assert_eq!(token.free_public_memory, None);
                 assert_eq!(token.total_private_memory, None);

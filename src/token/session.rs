@@ -246,8 +246,8 @@ impl Module {
             model: info.model().to_string(),
             serial: info.serial_number().to_string(),
             flags: token_flags(&info),
-            min_pin_len: info.min_pin_length(),
-            max_pin_len: info.max_pin_length(),
+            min_pin_len: available(info.min_pin_length()),
+            max_pin_len: available(info.max_pin_length()),
             free_public_memory: info.free_public_memory(),
             total_public_memory: info.total_public_memory(),
             free_private_memory: info.free_private_memory(),
@@ -255,6 +255,21 @@ impl Module {
             hardware_version: (hw.major(), hw.minor()),
             firmware_version: (fw.major(), fw.minor()),
         })
+    }
+
+    /// Whether the token in `slot` holds at least one object a session without login sees:
+    /// one `C_FindObjects` for one handle. For tokens without `CKF_TOKEN_INITIALIZED` whose
+    /// contents come with the module (NSS's built-in roots), which are not blank.
+    pub fn has_public_objects(&self, slot: Slot) -> Result<bool, TokenError> {
+        let session = self.open_ro_session(slot)?;
+        let first = self.reader.guard(ModuleCall::FindObjects, || {
+            session
+                .session()
+                .iter_objects_with_cache_size(&[], std::num::NonZeroUsize::MIN)?
+                .next()
+                .transpose()
+        })?;
+        Ok(first.is_some())
     }
 
     /// The slots whose library, slot and token match the URI's library, slot and token
@@ -440,6 +455,12 @@ impl Drop for Module {
 /// `ulMinPinLen`/`ulMaxPinLen` the module could not tell (`CK_UNAVAILABLE_INFORMATION`).
 const UNAVAILABLE: usize = usize::MAX;
 
+/// `None` for `CK_UNAVAILABLE_INFORMATION` (all ones, which cryptoki passes through as
+/// `usize::MAX`), so that it is never shown as 18446744073709551615.
+fn available(value: usize) -> Option<usize> {
+    (value != UNAVAILABLE).then_some(value)
+}
+
 /// Why `pin` must not be sent to a token whose PIN length is `min..=max` bytes, or `None`
 /// when it may be. Empty is never sent, whatever the token says: a module that counts
 /// failures (kryoptic) counts an empty PIN too. A bound of 0 or `CK_UNAVAILABLE_INFORMATION`
@@ -529,7 +550,11 @@ impl TokenSession<'_> {
             return Err(TokenError::PinFinalTry { label: token.label });
         }
         if let Some(pin) = pin {
-            if let Some(reason) = pin_length_problem(pin, token.min_pin_len, token.max_pin_len) {
+            if let Some(reason) = pin_length_problem(
+                pin,
+                token.min_pin_len.unwrap_or(UNAVAILABLE),
+                token.max_pin_len.unwrap_or(UNAVAILABLE),
+            ) {
                 return Err(TokenError::PinRefused {
                     source_name: format!("the PIN for token \"{}\"", token.label),
                     reason,
