@@ -957,8 +957,8 @@ fn wrong_pin_is_tried_exactly_once() {
         ok(&o);
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 4);
-        // Every C_Initialize says one thread calls the module (flags 0), so SoftHSM
-        // takes no lock per object.
+        // Every C_Initialize passes CKF_OS_LOCKING_OK (0x2), as p11-kit does: modules that
+        // insist on locking (gnome-keyring's) neither refuse nor complain.
         let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap();
         let lines: Vec<&str> = log.lines().collect();
         let init_flags: Vec<&str> = lines
@@ -973,7 +973,7 @@ fn wrong_pin_is_tried_exactly_once() {
                     .map(|l| l.trim())
             })
             .collect();
-        assert_eq!(init_flags, vec!["flags: 0"; 4], "{log}");
+        assert_eq!(init_flags, vec!["flags: 2"; 4], "{log}");
     });
 }
 
@@ -1081,4 +1081,26 @@ fn nss_builtins_without_initialised_flag_are_read() {
     assert!(token["min_pin_len"].is_null(), "{token}");
     assert!(token["max_pin_len"].is_null(), "{token}");
     assert!(!stdout(&o).contains("18446744073709551615"));
+}
+
+/// `--id` takes hex with a `0x` prefix too (pkcs11-tool's users write `--id 0x01`).
+#[test]
+fn id_accepts_0x_prefix() {
+    token_test("id_accepts_0x_prefix", &[TOKEN], |ctx| {
+        let fixtures = populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let leaf = fixtures.iter().find(|c| c.label == "leaf").unwrap();
+        let id = hex::encode(&leaf.id);
+        for arg in [
+            format!("0x{id}"),
+            format!("0X{}", id.to_uppercase()),
+            id.clone(),
+        ] {
+            let o = ctx.token("find", &["--id", &arg, "-f", "json"]);
+            ok(&o);
+            let v = json(&o);
+            assert!(labels(&items(&v)).contains("leaf"), "{arg}: {v}");
+        }
+        let o = ctx.token("find", &["--id", "0xzz"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    });
 }

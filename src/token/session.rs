@@ -93,10 +93,12 @@ impl Module {
             Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(false),
             Err(e) => Err(e),
         };
-        let finalize_on_drop = match initialize(CInitializeFlags::empty()) {
-            // p11-kit modules insist on locking of their own.
+        // CKF_OS_LOCKING_OK, as p11-kit initialises every module: modules that insist on
+        // locking (gnome-keyring's, p11-kit's own) otherwise complain or refuse. A module
+        // that cannot use OS locking says CKR_CANT_LOCK, and gets no flags.
+        let finalize_on_drop = match initialize(CInitializeFlags::OS_LOCKING_OK) {
             Err(CkError::Pkcs11(RvError::CantLock, _)) => {
-                initialize(CInitializeFlags::OS_LOCKING_OK).map_err(init_error)?
+                initialize(CInitializeFlags::empty()).map_err(init_error)?
             }
             other => other.map_err(init_error)?,
         };
