@@ -1104,3 +1104,46 @@ fn id_accepts_0x_prefix() {
         assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     });
 }
+
+/// An object with neither CKA_LABEL nor CKA_ID (a data object written by pkcs11-tool
+/// without `--label`/`--id`) gets a URI naming only token and type: a warning says so.
+#[test]
+fn object_without_label_and_id_is_flagged() {
+    token_test("object_without_label_and_id_is_flagged", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let data = ctx.dir.join("data.bin");
+        std::fs::write(&data, b"hello").unwrap();
+        let o = std::process::Command::new("pkcs11-tool")
+            .env("SOFTHSM2_CONF", ctx.conf())
+            .arg("--module")
+            .arg(&ctx.softhsm)
+            .args(["--token-label", TOKEN, "--login", "--pin", USER_PIN])
+            .arg("--write-object")
+            .arg(&data)
+            .args(["--type", "data"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = ctx.token("list", &["--type", "all", "-f", "json"]);
+        ok(&o);
+        let v = json(&o);
+        let all = items(&v);
+        let flagged: Vec<&Value> = all
+            .iter()
+            .filter(|i| {
+                i["warnings"].as_array().is_some_and(|w| {
+                    w.iter()
+                        .any(|w| w.as_str().unwrap().contains("neither CKA_LABEL nor CKA_ID"))
+                })
+            })
+            .collect();
+        assert_eq!(flagged.len(), 1, "{v}");
+        assert!(
+            flagged[0]["source"]["uri"]
+                .as_str()
+                .unwrap()
+                .contains("type=data"),
+            "{v}"
+        );
+    });
+}
