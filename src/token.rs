@@ -44,16 +44,39 @@ pub use crate::input::is_pkcs11_uri as is_uri;
 /// A token chosen for a command: its slot and `C_GetTokenInfo`.
 pub type SelectedToken = (SlotSummary, TokenSummary);
 
+/// A slot whose token could not be read, with `C_GetTokenInfo`'s error.
+pub type UnreadableSlot = (SlotSummary, TokenError);
+
 /// The tokens a selection names. `selection` carries the library, slot and token
 /// attributes (`--token` is `token=`, `--slot` is `slot-id=`, `--token-serial` is
 /// `serial=`). With no slot or token attribute ("every token"), tokens that are not
 /// initialised are left out: SoftHSM always adds an empty one, and a blank card cannot be
-/// read anyway; if that leaves none, it is [`TokenError::NoTokenPresent`]. A selection that
+/// read anyway (a write-protected one that holds objects, such as NSS's built-in roots,
+/// is not blank and is used); if that leaves none, it is [`TokenError::NoTokenPresent`]. A selection that
 /// names a slot or token gets what it names, so that the user hears why it cannot be used.
 pub fn select_tokens(
     module: &Module,
     selection: &Pkcs11Uri,
 ) -> Result<Vec<SelectedToken>, TokenError> {
+    Ok(select_tokens_skipping(module, selection)?.0)
+}
+
+/// `; slot N cannot be read: ...` for each unreadable slot, for error messages.
+fn unreadable_detail(unreadable: &[UnreadableSlot]) -> String {
+    unreadable
+        .iter()
+        .map(|(s, e)| format!("; slot {} cannot be read: {e}", s.id))
+        .collect()
+}
+
+/// [`select_tokens`], and the slots it skipped because their token cannot be read
+/// (`C_GetTokenInfo` failed: an unrecognised card, a reader error), each with its error,
+/// so that the caller can say so. One bad slot does not hide the others; a selection that
+/// names only unreadable slots is [`TokenError::SelectedSlotUnreadable`].
+pub fn select_tokens_skipping(
+    module: &Module,
+    selection: &Pkcs11Uri,
+) -> Result<(Vec<SelectedToken>, Vec<UnreadableSlot>), TokenError> {
     let named = selection.token.is_some()
         || selection.serial.is_some()
         || selection.manufacturer.is_some()
@@ -64,13 +87,23 @@ pub fn select_tokens(
     let library_named = selection.library_description.is_some()
         || selection.library_manufacturer.is_some()
         || selection.library_version.is_some();
-    let slots = module.slots_matching(selection)?;
-    let slot_count = slots.len();
+    let session::SlotScan {
+        matching: slots,
+        unreadable,
+    } = module.scan_slots(selection)?;
+    let slot_count = slots.len() + unreadable.len();
     let mut blank = 0usize;
     let mut out = Vec::new();
     for (slot, token) in slots {
         let Some(token) = token else { continue };
-        if !named && !token.has_flag("token_initialized") {
+        // Not initialised is blank, unless it is a read-only token whose contents come with
+        // the module (NSS's built-in roots lack the flag): those are used if they hold
+        // objects. A token that cannot be searched counts as blank.
+        let usable = named
+            || token.has_flag("token_initialized")
+            || (token.has_flag("write_protected")
+                && module.has_public_objects(slot.slot).unwrap_or(false));
+        if !usable {
             blank += 1;
             continue;
         }
@@ -83,26 +116,52 @@ pub fn select_tokens(
         return Err(TokenError::NoTokenPresent {
             slots: slot_count,
             blank,
+            unreadable: unreadable_detail(&unreadable),
+        });
+    }
+    // Named by slot alone (a token attribute cannot match a token that cannot be read):
+    // the user asked for exactly what is broken.
+    let by_token = selection.token.is_some()
+        || selection.serial.is_some()
+        || selection.manufacturer.is_some()
+        || selection.model.is_some();
+    if out.is_empty() && named && !by_token {
+        if let Some((slot, e)) = unreadable.into_iter().next() {
+            return Err(TokenError::SelectedSlotUnreadable {
+                slot: slot.id,
+                cause: Box::new(e),
+            });
+        }
+        return Err(TokenError::NoMatchingToken {
+            wanted: describe_selection(selection),
+            present: present_tokens(module)?,
+            unreadable: String::new(),
         });
     }
     if out.is_empty() && named {
-        let present: Vec<String> = module
-            .slots(true)?
-            .iter()
-            .filter_map(|s| module.token_info(s.slot).ok().map(|t| (s.id, t)))
-            .filter(|(_, t)| t.has_flag("token_initialized"))
-            .map(|(id, t)| format!("\"{}\" (slot {id}, serial {})", t.label, t.serial))
-            .collect();
         return Err(TokenError::NoMatchingToken {
             wanted: describe_selection(selection),
-            present: if present.is_empty() {
-                "none".to_string()
-            } else {
-                present.join(", ")
-            },
+            present: present_tokens(module)?,
+            unreadable: unreadable_detail(&unreadable),
         });
     }
-    Ok(out)
+    Ok((out, unreadable))
+}
+
+/// The initialised tokens of the module, for "no token matches" (`none` when none).
+fn present_tokens(module: &Module) -> Result<String, TokenError> {
+    let present: Vec<String> = module
+        .slots(true)?
+        .iter()
+        .filter_map(|s| module.token_info(s.slot).ok().map(|t| (s.id, t)))
+        .filter(|(_, t)| t.has_flag("token_initialized"))
+        .map(|(id, t)| format!("\"{}\" (slot {id}, serial {})", t.label, t.serial))
+        .collect();
+    Ok(if present.is_empty() {
+        "none".to_string()
+    } else {
+        present.join(", ")
+    })
 }
 
 /// The selection in the words of the command line, for error messages.
@@ -192,8 +251,9 @@ pub struct Listing<'a, 'o> {
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
 /// an item. A token that cannot be read becomes an `Event::Problem` located at its URI and
 /// the others are still listed; a PIN problem (wrong, locked, missing) is reported the same
-/// way but ends the listing, since what was asked for cannot be shown. The only error
-/// returned is a login asked for with several tokens selected, before anything is read.
+/// way but ends the listing, since what was asked for cannot be shown. The only errors
+/// returned are a login asked for with several tokens selected, before anything is read,
+/// and a PIN refused before `C_Login` ([`TokenError::is_refused_input`]).
 pub fn list(
     module: &Module,
     tokens: &[SelectedToken],
@@ -221,6 +281,8 @@ pub fn list(
         let result = list_one(module, slot, token, listing, login, emit);
         match result {
             Ok(()) => {}
+            // A PIN refused before C_Login is the user's input, refused like a bad option.
+            Err(e) if e.is_refused_input() => return Err(e),
             Err(e) => {
                 // A PIN problem is the user's to fix before anything else is worth doing.
                 let stop = matches!(

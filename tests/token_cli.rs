@@ -957,8 +957,8 @@ fn wrong_pin_is_tried_exactly_once() {
         ok(&o);
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 3);
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 4);
-        // Every C_Initialize says one thread calls the module (flags 0), so SoftHSM
-        // takes no lock per object.
+        // Every C_Initialize passes CKF_OS_LOCKING_OK (0x2), as p11-kit does: modules that
+        // insist on locking (gnome-keyring's) neither refuse nor complain.
         let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap();
         let lines: Vec<&str> = log.lines().collect();
         let init_flags: Vec<&str> = lines
@@ -973,6 +973,177 @@ fn wrong_pin_is_tried_exactly_once() {
                     .map(|l| l.trim())
             })
             .collect();
-        assert_eq!(init_flags, vec!["flags: 0"; 4], "{log}");
+        assert_eq!(init_flags, vec!["flags: 2"; 4], "{log}");
+    });
+}
+
+#[test]
+fn empty_or_out_of_range_pin_is_never_sent() {
+    spy_test("empty_or_out_of_range_pin_is_never_sent", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let empty_file = ctx.dir.join("empty-pin");
+        std::fs::write(&empty_file, "").unwrap();
+        let empty_line = ctx.dir.join("empty-line-pin");
+        std::fs::write(&empty_line, format!("\n{USER_PIN}\n")).unwrap();
+        let long = format!("pass:{}", "1".repeat(256));
+        let specs = [
+            ("pass:".to_string(), "the PIN is empty"),
+            (
+                "env:CERTSCOPE_TEST_EMPTY_PIN".to_string(),
+                "the PIN is empty",
+            ),
+            (format!("file:{}", empty_file.display()), "the PIN is empty"),
+            (format!("file:{}", empty_line.display()), "the PIN is empty"),
+            // SoftHSM accepts 4 to 255 bytes.
+            ("pass:123".to_string(), "ulMinPinLen"),
+            (long, "ulMaxPinLen"),
+        ];
+        for (spec, reason) in &specs {
+            for format in ["text", "json"] {
+                let o = ctx
+                    .certscope()
+                    .env("CERTSCOPE_TEST_EMPTY_PIN", "")
+                    .args(["token", "list", "--module"])
+                    .arg(&ctx.module)
+                    .args(["--pin", spec, "-f", format])
+                    .output()
+                    .unwrap();
+                let err = stderr(&o);
+                assert_eq!(o.status.code(), Some(2), "{spec} {format}: {err}");
+                assert!(err.contains(reason), "{spec}: {err}");
+                assert!(err.contains("did not send it to C_Login"), "{spec}: {err}");
+                if format == "json" {
+                    let v = json(&o);
+                    let message = v["errors"][0]["message"].as_str().unwrap_or_default();
+                    assert!(message.contains(reason), "{spec}: {v}");
+                }
+            }
+        }
+        // A URI's empty pin-value or empty pin-source file, and a too short pin-value.
+        let base = format!(
+            "pkcs11:token={TOKEN};object={PRIVATE_CERT_LABEL}?module-path={}",
+            ctx.module_str()
+        );
+        for (query, reason) in [
+            ("&pin-value=".to_string(), "pin-value: the PIN is empty"),
+            (
+                format!("&pin-source=file:{}", empty_file.display()),
+                "pin-source: the PIN is empty",
+            ),
+            ("&pin-value=12".to_string(), "ulMinPinLen"),
+        ] {
+            let o = ctx.run(&["inspect", "--allow-uri-module", &format!("{base}{query}")]);
+            let err = stderr(&o);
+            assert_eq!(o.status.code(), Some(2), "{query}: {err}");
+            assert!(err.contains(reason), "{query}: {err}");
+        }
+        assert_eq!(
+            harness::spy_calls(&ctx.dir, "C_Login"),
+            0,
+            "no refused PIN reaches C_Login"
+        );
+        // The right PIN still logs in, once.
+        let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
+        ok(&o);
+        assert_eq!(harness::spy_calls(&ctx.dir, "C_Login"), 1);
+    });
+}
+
+/// NSS's built-in roots (`libnssckbi.so`, Debian's libnss3): a read-only token without
+/// CKF_TOKEN_INITIALIZED that holds objects is selected by default, and its
+/// CK_UNAVAILABLE_INFORMATION PIN lengths are "not available" / null, never 2^64-1.
+#[test]
+fn nss_builtins_without_initialised_flag_are_read() {
+    const NSSCKBI: &str = "/usr/lib/x86_64-linux-gnu/libnssckbi.so";
+    let missing = if Path::new(NSSCKBI).is_file() {
+        vec![]
+    } else {
+        vec![NSSCKBI.to_string()]
+    };
+    if !harness::check_tools("nss_builtins_without_initialised_flag_are_read", &missing) {
+        return;
+    }
+    let o = support::run(&["token", "list", "--module", NSSCKBI, "-f", "json"]);
+    ok(&o);
+    let v = json(&o);
+    assert!(items(&v).len() > 50, "{} items", items(&v).len());
+    let o = support::run(&["token", "mechanisms", "--module", NSSCKBI]);
+    ok(&o);
+    let o = support::run(&["token", "slots", "--module", NSSCKBI]);
+    ok(&o);
+    let text = stdout(&o);
+    assert!(text.contains("PIN length:     not available"), "{text}");
+    assert!(!text.contains("18446744073709551615"), "{text}");
+    let o = support::run(&["token", "slots", "--module", NSSCKBI, "-f", "json"]);
+    ok(&o);
+    let v = json(&o);
+    let token = &v["slots"][0]["token"];
+    assert!(token["min_pin_len"].is_null(), "{token}");
+    assert!(token["max_pin_len"].is_null(), "{token}");
+    assert!(!stdout(&o).contains("18446744073709551615"));
+}
+
+/// `--id` takes hex with a `0x` prefix too (pkcs11-tool's users write `--id 0x01`).
+#[test]
+fn id_accepts_0x_prefix() {
+    token_test("id_accepts_0x_prefix", &[TOKEN], |ctx| {
+        let fixtures = populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let leaf = fixtures.iter().find(|c| c.label == "leaf").unwrap();
+        let id = hex::encode(&leaf.id);
+        for arg in [
+            format!("0x{id}"),
+            format!("0X{}", id.to_uppercase()),
+            id.clone(),
+        ] {
+            let o = ctx.token("find", &["--id", &arg, "-f", "json"]);
+            ok(&o);
+            let v = json(&o);
+            assert!(labels(&items(&v)).contains("leaf"), "{arg}: {v}");
+        }
+        let o = ctx.token("find", &["--id", "0xzz"]);
+        assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    });
+}
+
+/// An object with neither CKA_LABEL nor CKA_ID (a data object written by pkcs11-tool
+/// without `--label`/`--id`) gets a URI naming only token and type: a warning says so.
+#[test]
+fn object_without_label_and_id_is_flagged() {
+    token_test("object_without_label_and_id_is_flagged", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+        let data = ctx.dir.join("data.bin");
+        std::fs::write(&data, b"hello").unwrap();
+        let o = std::process::Command::new("pkcs11-tool")
+            .env("SOFTHSM2_CONF", ctx.conf())
+            .arg("--module")
+            .arg(&ctx.softhsm)
+            .args(["--token-label", TOKEN, "--login", "--pin", USER_PIN])
+            .arg("--write-object")
+            .arg(&data)
+            .args(["--type", "data"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let o = ctx.token("list", &["--type", "all", "-f", "json"]);
+        ok(&o);
+        let v = json(&o);
+        let all = items(&v);
+        let flagged: Vec<&Value> = all
+            .iter()
+            .filter(|i| {
+                i["warnings"].as_array().is_some_and(|w| {
+                    w.iter()
+                        .any(|w| w.as_str().unwrap().contains("neither CKA_LABEL nor CKA_ID"))
+                })
+            })
+            .collect();
+        assert_eq!(flagged.len(), 1, "{v}");
+        assert!(
+            flagged[0]["source"]["uri"]
+                .as_str()
+                .unwrap()
+                .contains("type=data"),
+            "{v}"
+        );
     });
 }

@@ -1103,3 +1103,100 @@ fn mechanism_info_failure_is_reported() {
         }
     });
 }
+
+/// One slot whose token cannot be read (an unrecognised card in one reader answers
+/// `CKR_TOKEN_NOT_RECOGNIZED` to `C_GetTokenInfo`) hides no other token: `token slots`
+/// lists every slot, the bad one with its error; selection skips it with a note; only a
+/// selection naming that slot fails, with exit 2.
+#[test]
+fn one_bad_slot_hides_no_token() {
+    fault_test("one_bad_slot_hides_no_token", &["good", "bad"], |ctx| {
+        populate(&ctx.softhsm, "good", CONTENTS);
+        let slots = run(ctx, &token_args(ctx, "slots", &["-f", "json"]), None);
+        assert_eq!(slots.code, Some(0), "{}", slots.describe());
+        let doc = json(&slots.stdout);
+        let bad_id = doc["slots"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["token"]["label"] == "bad")
+            .and_then(|s| s["id"].as_u64())
+            .expect("the bad token's slot");
+        let fault = format!("C_GetTokenInfo:slot={bad_id}:CKR_TOKEN_NOT_RECOGNIZED");
+        let fault = Some(fault.as_str());
+
+        let r = run(ctx, &token_args(ctx, "slots", &["-f", "json"]), fault);
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        let doc = json(&r.stdout);
+        let slots = doc["slots"].as_array().unwrap();
+        let bad = slots.iter().find(|s| s["id"] == bad_id).unwrap();
+        assert!(
+            bad["error"]
+                .as_str()
+                .unwrap()
+                .contains("CKR_TOKEN_NOT_RECOGNIZED"),
+            "{bad}"
+        );
+        assert!(slots.iter().any(|s| s["token"]["label"] == "good"), "{doc}");
+        assert!(
+            r.stderr.starts_with(&format!("certscope: slot {bad_id}: ")),
+            "{}",
+            r.stderr
+        );
+        let r = run(ctx, &token_args(ctx, "slots", &[]), fault);
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert!(r.stdout.contains("Token:"), "{}", r.stdout);
+        assert!(
+            r.stdout.contains("cannot be read: C_GetTokenInfo"),
+            "{}",
+            r.stdout
+        );
+        assert!(r.stdout.contains("good"), "{}", r.stdout);
+
+        // Every token: the good one is listed, the bad slot gets a note, exit 0.
+        let r = run(ctx, &token_args(ctx, "list", &["-f", "json"]), fault);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        assert_eq!(json(&r.stdout)["items"].as_array().unwrap().len(), 2);
+        assert!(
+            r.stderr.contains(&format!("slot {bad_id}: note: skipped"))
+                && r.stderr.contains("CKR_TOKEN_NOT_RECOGNIZED"),
+            "{}",
+            r.stderr
+        );
+        let r = run(ctx, &token_args(ctx, "mechanisms", &["-f", "json"]), fault);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        let uri = format!(
+            "pkcs11:token=good;type=cert?module-path={}",
+            ctx.module_str()
+        );
+        let args = ["inspect", "--allow-uri-module", "-f", "json", &uri].map(String::from);
+        let r = run(ctx, &args, fault);
+        assert_eq!(r.code, Some(0), "{}", r.describe());
+        assert_eq!(json(&r.stdout)["items"].as_array().unwrap().len(), 2);
+
+        // The bad slot named: exit 2 with the module's answer.
+        let slot = bad_id.to_string();
+        let r = run(ctx, &token_args(ctx, "list", &["--slot", &slot]), fault);
+        assert_eq!(r.code, Some(2), "{}", r.describe());
+        assert!(
+            r.stderr.contains(&format!("selected slot {bad_id}"))
+                && r.stderr.contains("CKR_TOKEN_NOT_RECOGNIZED"),
+            "{}",
+            r.stderr
+        );
+        let uri = format!("pkcs11:slot-id={bad_id}?module-path={}", ctx.module_str());
+        let args = ["inspect", "--allow-uri-module", &uri].map(String::from);
+        let r = run(ctx, &args, fault);
+        assert_eq!(r.code, Some(2), "{}", r.describe());
+        // Named by label, it cannot be recognised: no match, and the bad slot is named.
+        let r = run(ctx, &token_args(ctx, "list", &["--token", "bad"]), fault);
+        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert!(
+            r.stderr.contains(&format!("slot {bad_id} cannot be read"))
+                && r.stderr.contains("CKR_TOKEN_NOT_RECOGNIZED"),
+            "{}",
+            r.stderr
+        );
+        assert_released(&r, "bad slot");
+    });
+}

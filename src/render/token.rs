@@ -50,6 +50,16 @@ fn field(w: &mut dyn Write, indent: usize, label: &str, value: &str) -> io::Resu
     )
 }
 
+/// `4-255`; a bound the module does not know (`CK_UNAVAILABLE_INFORMATION`) is "not
+/// available".
+fn pin_lengths(min: Option<usize>, max: Option<usize>) -> String {
+    let bound = |b: Option<usize>| b.map_or_else(|| "not available".to_string(), |b| b.to_string());
+    match (min, max) {
+        (None, None) => "not available".to_string(),
+        _ => format!("{}-{}", bound(min), bound(max)),
+    }
+}
+
 fn memory(free: Option<usize>, total: Option<usize>) -> String {
     match (free, total) {
         (Some(f), Some(t)) => format!("{f} of {t} bytes free"),
@@ -106,6 +116,10 @@ pub fn slots(w: &mut dyn Write, info: &ModuleReport, slots: &[SlotReport]) -> io
         writeln!(w, "Slot {}: {}", s.id, sanitize(&s.description))?;
         field(w, 2, "Manufacturer", &s.manufacturer)?;
         field(w, 2, "Flags", &s.flags.join(", "))?;
+        if let Some(e) = &s.error {
+            field(w, 2, "Token", &format!("cannot be read: {e}"))?;
+            continue;
+        }
         let Some(t) = &s.token else {
             field(w, 2, "Token", "none")?;
             continue;
@@ -124,7 +138,7 @@ pub fn slots(w: &mut dyn Write, info: &ModuleReport, slots: &[SlotReport]) -> io
             w,
             4,
             "PIN length",
-            &format!("{}-{}", t.min_pin_len, t.max_pin_len),
+            &pin_lengths(t.min_pin_len, t.max_pin_len),
         )?;
         field(
             w,

@@ -136,8 +136,11 @@ pub enum TokenError {
         searched: String,
     },
     /// Every token was asked for and no slot holds an initialised one.
-    #[error("no initialised token is present: {}", no_token_detail(*slots, *blank))]
+    #[error("no initialised token is present: {}{unreadable}", no_token_detail(*slots, *blank))]
     NoTokenPresent {
+        /// `; slot N cannot be read: ...` for each slot whose token could not be read, or
+        /// empty.
+        unreadable: String,
         /// The module's slots.
         slots: usize,
         /// Of those, the slots whose token is not initialised.
@@ -182,8 +185,11 @@ pub enum TokenError {
         limit: usize,
     },
     /// The token selection matched no token.
-    #[error("no token matches {wanted}; tokens present: {present}")]
+    #[error("no token matches {wanted}; tokens present: {present}{unreadable}")]
     NoMatchingToken {
+        /// `; slot N cannot be read: ...` for each slot whose token could not be read, or
+        /// empty.
+        unreadable: String,
         /// The selection, as the user wrote it.
         wanted: String,
         /// Labels of the tokens that are there (`none` when there are none).
@@ -210,6 +216,27 @@ pub enum TokenError {
         /// Token label.
         label: String,
     },
+    /// A PIN the token cannot accept (empty, or outside its `ulMinPinLen..ulMaxPinLen`) was
+    /// refused before `C_Login`: sending it would only cost one of the token's tries.
+    #[error(
+        "{source_name}: {reason}; certscope did not send it to C_Login, since a wrong try \
+         counts towards locking the token"
+    )]
+    PinRefused {
+        /// Where the PIN came from (`--pin`, `pin-value`, the token label).
+        source_name: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The selection names only slots whose token cannot be read (`C_GetTokenInfo`
+    /// failed on them, an unrecognised card say).
+    #[error("the selected slot {slot} holds a token that cannot be read: {cause}")]
+    SelectedSlotUnreadable {
+        /// Slot ID.
+        slot: u64,
+        /// What `C_GetTokenInfo` returned.
+        cause: Box<TokenError>,
+    },
     /// A URI could not be parsed.
     #[error(transparent)]
     Uri(#[from] crate::token::uri::UriError),
@@ -227,8 +254,19 @@ impl TokenError {
         match self {
             TokenError::Pkcs11 { rv, .. } => Some(*rv),
             TokenError::Initialize { cause, .. } => cause.rv(),
+            TokenError::SelectedSlotUnreadable { cause, .. } => cause.rv(),
             _ => None,
         }
+    }
+
+    /// Whether the error is the user's input refused before any use (exit status 2, like a
+    /// usage error), rather than a failure of the module or the token: a PIN that cannot
+    /// be right, or a selection that names only a token that cannot be read.
+    pub fn is_refused_input(&self) -> bool {
+        matches!(
+            self,
+            TokenError::PinRefused { .. } | TokenError::SelectedSlotUnreadable { .. }
+        )
     }
 
     /// Converts an error from `Pkcs11::new` for the module at `path`.
@@ -333,7 +371,14 @@ mod tests {
 
     #[test]
     fn no_token_sentences() {
-        let e = |slots, blank| TokenError::NoTokenPresent { slots, blank }.to_string();
+        let e = |slots, blank| {
+            TokenError::NoTokenPresent {
+                slots,
+                blank,
+                unreadable: String::new(),
+            }
+            .to_string()
+        };
         assert_eq!(
             e(2, 0),
             "no initialised token is present: the module has 2 slots, none holds a token; \

@@ -66,10 +66,11 @@ pub struct TokenSummary {
     /// The `CKF_*` flags that are set, lower case without prefix (`login_required`,
     /// `token_initialized`, `user_pin_initialized`, `write_protected`, `user_pin_locked`...).
     pub flags: Vec<String>,
-    /// Minimum PIN length.
-    pub min_pin_len: usize,
-    /// Maximum PIN length.
-    pub max_pin_len: usize,
+    /// Minimum PIN length in bytes; `None` when the module says
+    /// `CK_UNAVAILABLE_INFORMATION` (NSS's built-in roots), shown as "not available".
+    pub min_pin_len: Option<usize>,
+    /// Maximum PIN length in bytes; `None` for `CK_UNAVAILABLE_INFORMATION`.
+    pub max_pin_len: Option<usize>,
     /// Free memory for public objects, if the token says.
     pub free_public_memory: Option<usize>,
     /// Total memory for public objects, if the token says.

@@ -17,8 +17,22 @@ pub struct TokenContext<'a> {
     pub module_path: Option<&'a str>,
 }
 
+/// The warning for an object with neither `CKA_LABEL` nor `CKA_ID`: its URI can name it
+/// only by token and type.
+pub const AMBIGUOUS_URI_WARNING: &str = "this object has neither CKA_LABEL nor CKA_ID, so its \
+     URI names only its token and type and matches every such object there";
+
 /// The item for one object.
 pub fn to_item(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -> Item {
+    let ambiguous = info.label.as_deref().unwrap_or_default().is_empty() && info.id.is_empty();
+    let mut item = to_item_inner(info, ctx, opts);
+    if ambiguous {
+        item.warnings.push(AMBIGUOUS_URI_WARNING.to_string());
+    }
+    item
+}
+
+fn to_item_inner(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -> Item {
     let source = Source::Token(TokenSource {
         uri: object_uri(
             &ctx.token.label,

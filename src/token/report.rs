@@ -37,6 +37,10 @@ pub struct SlotReport {
     /// The token, when one is present.
     /// [`TokenSummary`] serializes as the JSON contract's token object.
     pub token: Option<TokenSummary>,
+    /// Why the token of this slot could not be read (`C_GetTokenInfo`'s error), when it
+    /// could not; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
 }
 
 /// The mechanisms of one token.
@@ -88,18 +92,29 @@ fn slot(s: &SlotSummary, t: Option<&TokenSummary>) -> SlotReport {
         manufacturer: s.manufacturer.clone(),
         flags: s.flags.clone(),
         token: t.cloned(),
+        error: None,
     }
 }
 
-/// Every slot of the module, with its token. A token whose info cannot be read makes the
-/// whole call fail: the list would be wrong otherwise.
+/// Every slot of the module, with its token. A token whose info cannot be read (an
+/// unrecognised card answers `CKR_TOKEN_NOT_RECOGNIZED`) is shown as that slot's `error`,
+/// and the other slots are still listed.
 pub fn slots(module: &Module) -> Result<Vec<SlotReport>, TokenError> {
     module
         .slots(false)?
         .iter()
         .map(|s| {
             let t = if s.token_present {
-                Some(module.token_info(s.slot)?)
+                match module.token_info(s.slot) {
+                    Ok(t) => Some(t),
+                    Err(e @ TokenError::Pkcs11 { .. }) => {
+                        return Ok(SlotReport {
+                            error: Some(e.to_string()),
+                            ..slot(s, None)
+                        })
+                    }
+                    Err(e) => return Err(e),
+                }
             } else {
                 None
             };

@@ -93,10 +93,12 @@ impl Module {
             Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(false),
             Err(e) => Err(e),
         };
-        let finalize_on_drop = match initialize(CInitializeFlags::empty()) {
-            // p11-kit modules insist on locking of their own.
+        // CKF_OS_LOCKING_OK, as p11-kit initialises every module: modules that insist on
+        // locking (gnome-keyring's, p11-kit's own) otherwise complain or refuse. A module
+        // that cannot use OS locking says CKR_CANT_LOCK, and gets no flags.
+        let finalize_on_drop = match initialize(CInitializeFlags::OS_LOCKING_OK) {
             Err(CkError::Pkcs11(RvError::CantLock, _)) => {
-                initialize(CInitializeFlags::OS_LOCKING_OK).map_err(init_error)?
+                initialize(CInitializeFlags::empty()).map_err(init_error)?
             }
             other => other.map_err(init_error)?,
         };
@@ -246,8 +248,8 @@ impl Module {
             model: info.model().to_string(),
             serial: info.serial_number().to_string(),
             flags: token_flags(&info),
-            min_pin_len: info.min_pin_length(),
-            max_pin_len: info.max_pin_length(),
+            min_pin_len: available(info.min_pin_length()),
+            max_pin_len: available(info.max_pin_length()),
             free_public_memory: info.free_public_memory(),
             total_public_memory: info.total_public_memory(),
             free_private_memory: info.free_private_memory(),
@@ -257,28 +259,59 @@ impl Module {
         })
     }
 
+    /// Whether the token in `slot` holds at least one object a session without login sees:
+    /// one `C_FindObjects` for one handle. For tokens without `CKF_TOKEN_INITIALIZED` whose
+    /// contents come with the module (NSS's built-in roots), which are not blank.
+    pub fn has_public_objects(&self, slot: Slot) -> Result<bool, TokenError> {
+        let session = self.open_ro_session(slot)?;
+        let first = self.reader.guard(ModuleCall::FindObjects, || {
+            session
+                .session()
+                .iter_objects_with_cache_size(&[], std::num::NonZeroUsize::MIN)?
+                .next()
+                .transpose()
+        })?;
+        Ok(first.is_some())
+    }
+
     /// The slots whose library, slot and token match the URI's library, slot and token
     /// attributes, with their token info. Slots without a token match only a URI with no
     /// token attributes.
+    /// A slot whose token cannot be read is left out ([`Module::scan_slots`] keeps it).
     pub fn slots_matching(
         &self,
         uri: &Pkcs11Uri,
     ) -> Result<Vec<(SlotSummary, Option<TokenSummary>)>, TokenError> {
+        Ok(self.scan_slots(uri)?.matching)
+    }
+
+    /// [`Module::slots_matching`], and apart the slots whose library and slot attributes
+    /// match but whose `C_GetTokenInfo` fails (an unrecognised card in one reader answers
+    /// `CKR_TOKEN_NOT_RECOGNIZED`): one bad slot must not hide the tokens of the others.
+    pub fn scan_slots(&self, uri: &Pkcs11Uri) -> Result<SlotScan, TokenError> {
+        let mut scan = SlotScan::default();
         let lib = self.library_info()?;
         if !uri.matches_library(&lib.description, &lib.manufacturer, lib.library_version) {
-            return Ok(Vec::new());
+            return Ok(scan);
         }
         let wants_token = uri.token.is_some()
             || uri.manufacturer.is_some()
             || uri.model.is_some()
             || uri.serial.is_some();
-        let mut out = Vec::new();
         for slot in self.slots(false)? {
             if !uri.matches_slot(slot.id, &slot.description, &slot.manufacturer) {
                 continue;
             }
             let token = if slot.token_present {
-                Some(self.token_info(slot.slot)?)
+                match self.token_info(slot.slot) {
+                    Ok(t) => Some(t),
+                    // The module answered for this slot only; the others may be fine.
+                    Err(e @ TokenError::Pkcs11 { .. }) => {
+                        scan.unreadable.push((slot, e));
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
             } else {
                 None
             };
@@ -287,10 +320,10 @@ impl Module {
                 None => !wants_token,
             };
             if ok {
-                out.push((slot, token));
+                scan.matching.push((slot, token));
             }
         }
-        Ok(out)
+        Ok(scan)
     }
 
     /// The mechanisms of a slot with their info, in the module's order, through the
@@ -421,6 +454,47 @@ impl Drop for Module {
     }
 }
 
+/// `ulMinPinLen`/`ulMaxPinLen` the module could not tell (`CK_UNAVAILABLE_INFORMATION`).
+const UNAVAILABLE: usize = usize::MAX;
+
+/// `None` for `CK_UNAVAILABLE_INFORMATION` (all ones, which cryptoki passes through as
+/// `usize::MAX`), so that it is never shown as 18446744073709551615.
+fn available(value: usize) -> Option<usize> {
+    (value != UNAVAILABLE).then_some(value)
+}
+
+/// Why `pin` must not be sent to a token whose PIN length is `min..=max` bytes, or `None`
+/// when it may be. Empty is never sent, whatever the token says: a module that counts
+/// failures (kryoptic) counts an empty PIN too. A bound of 0 or `CK_UNAVAILABLE_INFORMATION`
+/// is not known and not checked (0 as a maximum is what some modules report for "none").
+pub fn pin_length_problem(pin: &str, min: usize, max: usize) -> Option<String> {
+    let len = pin.len();
+    if len == 0 {
+        return Some("the PIN is empty".to_string());
+    }
+    if min != UNAVAILABLE && len < min {
+        return Some(format!(
+            "the PIN has {len} bytes, fewer than the {min} the token accepts (ulMinPinLen)"
+        ));
+    }
+    if max != UNAVAILABLE && max != 0 && len > max {
+        return Some(format!(
+            "the PIN has {len} bytes, more than the {max} the token accepts (ulMaxPinLen)"
+        ));
+    }
+    None
+}
+
+/// What [`Module::scan_slots`] found.
+#[derive(Debug, Default)]
+pub struct SlotScan {
+    /// The slots that match, with their token (none for an empty slot).
+    pub matching: Vec<(SlotSummary, Option<TokenSummary>)>,
+    /// The slots whose library and slot attributes match but whose token could not be
+    /// read, with the error (`C_GetTokenInfo`'s).
+    pub unreadable: Vec<(SlotSummary, TokenError)>,
+}
+
 /// What [`TokenSession::login`] may risk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct LoginPolicy {
@@ -476,6 +550,18 @@ impl TokenSession<'_> {
         }
         if token.has_flag("user_pin_final_try") && !policy.allow_final_try {
             return Err(TokenError::PinFinalTry { label: token.label });
+        }
+        if let Some(pin) = pin {
+            if let Some(reason) = pin_length_problem(
+                pin,
+                token.min_pin_len.unwrap_or(UNAVAILABLE),
+                token.max_pin_len.unwrap_or(UNAVAILABLE),
+            ) {
+                return Err(TokenError::PinRefused {
+                    source_name: format!("the PIN for token \"{}\"", token.label),
+                    reason,
+                });
+            }
         }
         let result = match pin {
             Some(pin) => {
@@ -545,6 +631,17 @@ mod tests {
             panic!("not a load error: {e}");
         };
         (kind.clone(), e.to_string())
+    }
+
+    #[test]
+    fn pin_lengths() {
+        assert!(pin_length_problem("", 0, 0).unwrap().contains("empty"));
+        assert!(pin_length_problem("", UNAVAILABLE, UNAVAILABLE).is_some());
+        assert!(pin_length_problem("123", 4, 255).unwrap().contains("fewer"));
+        assert!(pin_length_problem("12345", 4, 4).unwrap().contains("more"));
+        assert_eq!(pin_length_problem("1234", 4, 255), None);
+        assert_eq!(pin_length_problem("1", UNAVAILABLE, UNAVAILABLE), None);
+        assert_eq!(pin_length_problem("123456789", 0, 0), None);
     }
 
     #[test]

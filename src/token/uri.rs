@@ -255,14 +255,19 @@ fn percent_encode(bytes: &[u8], keep: fn(u8) -> bool) -> String {
     out
 }
 
-/// Encodes a path attribute value (RFC 7512 `pk11-pchar`).
+/// Encodes a path attribute value (RFC 7512 `pk11-pchar`), also `(` and `)`, which
+/// p11-kit (and p11tool) encode: the URIs certscope prints are the ones they print.
 pub fn encode_path_value(value: &str) -> String {
-    percent_encode(value.as_bytes(), is_path_char)
+    percent_encode(value.as_bytes(), |b| {
+        is_path_char(b) && !matches!(b, b'(' | b')')
+    })
 }
 
-/// Encodes a query attribute value (RFC 7512 `pk11-qchar`).
+/// Encodes a query attribute value (RFC 7512 `pk11-qchar`), `(` `)` too, as p11-kit does.
 pub fn encode_query_value(value: &str) -> String {
-    percent_encode(value.as_bytes(), is_query_char)
+    percent_encode(value.as_bytes(), |b| {
+        is_query_char(b) && !matches!(b, b'(' | b')')
+    })
 }
 
 /// Encodes bytes as `%XX` for every byte, the way p11tool and p11-kit print `id=`. An ID is
@@ -799,10 +804,10 @@ mod tests {
         let u = p("pkcs11:token=:[]@!$'()*+,=&?pin-source=:[]@!$'()*+,=/?|");
         assert_eq!(u.token.as_deref(), Some(":[]@!$'()*+,=&"));
         assert_eq!(u.pin_source.as_deref(), Some(":[]@!$'()*+,=/?|"));
-        // And the formatter leaves them alone too.
+        // And the formatter leaves them alone too, but for `(` `)`, which p11-kit encodes.
         assert_eq!(
             u.to_string(),
-            "pkcs11:token=:[]@!$'()*+,=&?pin-source=:[]@!$'()*+,=/?|"
+            "pkcs11:token=:[]@!$'%28%29*+,=&?pin-source=:[]@!$'%28%29*+,=/?|"
         );
     }
 

@@ -36,7 +36,15 @@ fn main() -> ExitCode {
             // Errors can quote a path or setting; `general` keeps the terminal safe from them.
             let message = error_text(&err);
             cmd::messages::general(&message);
-            ExitCode::from(cmd::messages::EXIT_FAILED)
+            let refused = err.chain().any(|c| {
+                c.downcast_ref::<certscope::token::error::TokenError>()
+                    .is_some_and(certscope::token::error::TokenError::is_refused_input)
+            });
+            ExitCode::from(if refused {
+                cmd::messages::EXIT_USAGE
+            } else {
+                cmd::messages::EXIT_FAILED
+            })
         }
     }
 }

@@ -8,7 +8,11 @@
 //! - `CERTSCOPE_FAULT`: comma-separated rules `FUNCTION:CALLS:FAULT`, for example
 //!   `C_GetAttributeValue:3:CKR_DEVICE_REMOVED`.
 //!   - `CALLS` is `N` (the Nth call of that function in this process, counting from 1),
-//!     `N+` (the Nth and every later call) or `*` (every call).
+//!     `N+` (the Nth and every later call), `*` (every call) or `slot=ID` (every call on
+//!     slot ID, for the functions that take a slot: C_GetTokenInfo, C_GetMechanismList,
+//!     C_GetMechanismInfo, C_OpenSession, C_CloseAllSessions): one bad slot among good
+//!     ones, such as an unrecognised card in one reader
+//!     (`C_GetTokenInfo:slot=7:CKR_TOKEN_NOT_RECOGNIZED`).
 //!   - `FAULT` is a `CKR_*` name or a `0x` hex value (the call is not forwarded and
 //!     returns it), `bad-length` (C_GetAttributeValue only: the call is forwarded, then
 //!     every length in the reply is one byte short of what the module wrote or needs),
@@ -200,16 +204,28 @@ enum Calls {
     Nth(u64),
     /// The Nth and every later one.
     From(u64),
+    /// Every call on this slot.
+    Slot(CK_SLOT_ID),
 }
 
 impl Calls {
-    fn selects(self, n: u64) -> bool {
+    fn selects(self, n: u64, slot: Option<CK_SLOT_ID>) -> bool {
         match self {
             Calls::Nth(k) => n == k,
             Calls::From(k) => n >= k,
+            Calls::Slot(id) => slot == Some(id),
         }
     }
 }
+
+/// The intercepted functions whose first argument is a slot ID.
+const SLOT_FUNCTIONS: &[&str] = &[
+    "C_GetTokenInfo",
+    "C_GetMechanismList",
+    "C_GetMechanismInfo",
+    "C_OpenSession",
+    "C_CloseAllSessions",
+];
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 struct Rule {
@@ -240,6 +256,17 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     };
     let calls = if calls == "*" {
         Calls::From(1)
+    } else if let Some(id) = calls.strip_prefix("slot=") {
+        if !SLOT_FUNCTIONS.contains(&function) {
+            return Err(format!(
+                "{text:?}: slot=ID applies to {} only",
+                SLOT_FUNCTIONS.join(", ")
+            ));
+        }
+        Calls::Slot(
+            id.parse::<CK_SLOT_ID>()
+                .map_err(|_| format!("{calls:?}: slot=ID takes a decimal slot ID"))?,
+        )
     } else if let Some(n) = calls.strip_suffix('+') {
         Calls::From(number(n)?)
     } else {
@@ -387,7 +414,7 @@ fn load() -> Result<Shim, String> {
 
 impl Shim {
     /// Counts a call of `function` and returns its number and the fault a rule asks for.
-    fn enter(&self, function: &'static str) -> (u64, Option<Fault>) {
+    fn enter(&self, function: &'static str, slot: Option<CK_SLOT_ID>) -> (u64, Option<Fault>) {
         let mut counts = self.counts.lock().unwrap_or_else(|e| e.into_inner());
         let n = counts.entry(function).or_insert(0);
         *n += 1;
@@ -395,7 +422,7 @@ impl Shim {
         let fault = self
             .rules
             .iter()
-            .find(|r| r.function == function && r.calls.selects(n))
+            .find(|r| r.function == function && r.calls.selects(n, slot))
             .map(|r| r.fault);
         (n, fault)
     }
@@ -427,6 +454,15 @@ fn call(
     function: &'static str,
     forward: impl FnOnce(&CK_FUNCTION_LIST, Option<Fault>, bool) -> CK_RV,
 ) -> CK_RV {
+    call_on(function, None, forward)
+}
+
+/// [`call`] for a function that takes a slot, so that `slot=ID` rules can select it.
+fn call_on(
+    function: &'static str,
+    slot: Option<CK_SLOT_ID>,
+    forward: impl FnOnce(&CK_FUNCTION_LIST, Option<Fault>, bool) -> CK_RV,
+) -> CK_RV {
     let Ok(shim) = shim() else {
         return CKR_GENERAL_ERROR;
     };
@@ -434,7 +470,7 @@ fn call(
         .iter()
         .find(|(n, _)| *n == function)
         .map_or(Kind::Library, |(_, k)| *k);
-    let (n, fault) = shim.enter(function);
+    let (n, fault) = shim.enter(function, slot);
     if fault == Some(Fault::Removed) {
         shim.removed.store(true, Ordering::SeqCst);
     }
@@ -483,7 +519,7 @@ pub unsafe extern "C" fn C_GetFunctionList(list: *mut *mut CK_FUNCTION_LIST) -> 
     }
     match shim() {
         Ok(s) => {
-            let (n, fault) = s.enter("C_GetFunctionList");
+            let (n, fault) = s.enter("C_GetFunctionList", None);
             let (rv, value) = match fault {
                 Some(Fault::Rv(rv)) => (rv, None),
                 Some(_) => (CKR_OK, Some(ptr::null_mut())),
@@ -518,10 +554,19 @@ macro_rules! forwarders {
     )*};
 }
 
-forwarders! {
-    initialize => C_Initialize(args: *mut c_void);
-    finalize => C_Finalize(reserved: *mut c_void);
-    get_info => C_GetInfo(info: *mut CK_INFO);
+/// [`forwarders`] for functions whose first argument is the slot.
+macro_rules! slot_forwarders {
+    ($($name:ident => $function:ident($slot:ident: CK_SLOT_ID $(, $arg:ident: $ty:ty)* $(,)?);)*) => {$(
+        unsafe extern "C" fn $name($slot: CK_SLOT_ID $(, $arg: $ty)*) -> CK_RV {
+            call_on(stringify!($function), Some($slot), |real, _, _| {
+                // SAFETY: forwarding the caller's arguments unchanged.
+                real.$function.map_or(MISSING, |f| unsafe { f($slot $(, $arg)*) })
+            })
+        }
+    )*};
+}
+
+slot_forwarders! {
     get_token_info => C_GetTokenInfo(slot: CK_SLOT_ID, info: *mut CK_TOKEN_INFO);
     get_mechanism_list => C_GetMechanismList(
         slot: CK_SLOT_ID,
@@ -540,8 +585,14 @@ forwarders! {
         notify: CK_NOTIFY,
         session: *mut CK_SESSION_HANDLE,
     );
-    close_session => C_CloseSession(session: CK_SESSION_HANDLE);
     close_all_sessions => C_CloseAllSessions(slot: CK_SLOT_ID);
+}
+
+forwarders! {
+    initialize => C_Initialize(args: *mut c_void);
+    finalize => C_Finalize(reserved: *mut c_void);
+    get_info => C_GetInfo(info: *mut CK_INFO);
+    close_session => C_CloseSession(session: CK_SESSION_HANDLE);
     get_session_info => C_GetSessionInfo(session: CK_SESSION_HANDLE, info: *mut CK_SESSION_INFO);
     login => C_Login(
         session: CK_SESSION_HANDLE,
@@ -675,6 +726,17 @@ unsafe extern "C" fn get_attribute_value(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn slot_rules() {
+        let r = parse_rule("C_GetTokenInfo:slot=7:CKR_TOKEN_NOT_RECOGNIZED").unwrap();
+        assert_eq!(r.calls, Calls::Slot(7));
+        assert!(r.calls.selects(3, Some(7)));
+        assert!(!r.calls.selects(3, Some(8)));
+        assert!(!r.calls.selects(3, None));
+        assert!(parse_rule("C_Login:slot=7:CKR_GENERAL_ERROR").is_err());
+        assert!(parse_rule("C_GetTokenInfo:slot=x:CKR_GENERAL_ERROR").is_err());
+    }
 
     #[test]
     fn rules() {

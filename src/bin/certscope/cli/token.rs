@@ -128,7 +128,7 @@ pub struct ObjectFilterArgs {
     /// Objects with this label (CKA_LABEL).
     #[arg(long, value_name = "L")]
     pub label: Option<String>,
-    /// Objects with this ID (CKA_ID), hex.
+    /// Objects with this ID (CKA_ID), hex (`0x01`, `01`, `a1:b2`).
     #[arg(long, value_name = "HEX", value_parser = id_arg)]
     pub id: Option<String>,
     /// Certificates matching `find`'s criteria.
@@ -136,8 +136,13 @@ pub struct ObjectFilterArgs {
     pub item: crate::cli::FilterArgs,
 }
 
-/// `--id`: hex as `parse_hex_lenient` reads it, normalised to plain lower hex.
+/// `--id`: hex as `parse_hex_lenient` reads it, with or without a `0x` prefix (as
+/// pkcs11-tool users write it), normalised to plain lower hex.
 fn id_arg(s: &str) -> Result<String, String> {
+    let s = s
+        .strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s);
     certscope::fingerprint::parse_hex_lenient(s)
         .map(hex::encode)
         .map_err(|e| e.to_string())

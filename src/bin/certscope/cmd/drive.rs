@@ -11,7 +11,7 @@ use certscope::decode::{self, Event, Options};
 use certscope::input;
 use certscope::input::secret::{self, Secret};
 
-use super::messages::{self, EXIT_FAILED, EXIT_OK};
+use super::messages::{self, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use super::output::{item_output, Output};
 use super::pkcs11;
 use crate::cli::{Format, InputArgs};
@@ -30,6 +30,8 @@ const LOOKAHEAD_LIMIT: usize = 64;
 struct Driver {
     out: Box<dyn Output>,
     failures: usize,
+    /// A `pkcs11:` input's PIN was refused before use: the run exits 2.
+    refused_input: bool,
     io_error: Option<io::Error>,
 }
 
@@ -38,6 +40,7 @@ impl Driver {
         Driver {
             out,
             failures: 0,
+            refused_input: false,
             io_error: None,
         }
     }
@@ -49,7 +52,9 @@ impl Driver {
             return Err(e.into());
         }
         self.out.finish()?;
-        Ok(if self.failures > 0 {
+        Ok(if self.refused_input {
+            EXIT_USAGE
+        } else if self.failures > 0 {
             EXIT_FAILED
         } else {
             EXIT_OK
@@ -140,9 +145,10 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
                 items: 0,
                 multi: Some(false),
             };
-            pkcs11::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
+            let refused = pkcs11::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
                 driver.push(&mut la, ev)
             });
+            driver.refused_input |= refused;
             if driver.io_error.is_some() {
                 break;
             }

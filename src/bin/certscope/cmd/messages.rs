@@ -11,8 +11,8 @@ use certscope::render::sanitize::{sanitize, sanitize_escaped};
 pub const EXIT_OK: u8 = 0;
 /// Exit status: some input or item failed (the rest was still printed), or the answer is no.
 pub const EXIT_FAILED: u8 = 1;
-/// Exit status of a usage error: clap's, for an unknown option or a malformed value.
-#[allow(dead_code)] // Named for the reader: clap itself exits with it.
+/// Exit status of a usage error: clap's, for an unknown option or a malformed value; also
+/// a PIN refused before use (empty, or a length the token does not accept).
 pub const EXIT_USAGE: u8 = 2;
 
 /// `certscope: LOCATOR: message`: a failure (or a note, when `message` says `note: …`) that

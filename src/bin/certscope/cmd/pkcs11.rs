@@ -79,11 +79,25 @@ pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
 /// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an
 /// item, as if read from a file. Problems are events located at the URI (without its PIN);
 /// a URI that matches nothing is a problem too, like a missing file. Its `module-path` is
-/// loaded only when `allow_uri_module` (`--allow-uri-module`).
+/// loaded only when `allow_uri_module` (`--allow-uri-module`). Returns whether the URI's
+/// PIN was refused before use (empty, or a length the token does not accept): the run then
+/// exits 2, like a usage error.
 pub(super) fn uri_input(
     name: &str,
     opts: &Options<'_>,
     allow_uri_module: bool,
+    emit: &mut dyn FnMut(Event),
+) -> bool {
+    let mut refused = false;
+    uri_input_inner(name, opts, allow_uri_module, &mut refused, emit);
+    refused
+}
+
+fn uri_input_inner(
+    name: &str,
+    opts: &Options<'_>,
+    allow_uri_module: bool,
+    refused: &mut bool,
     emit: &mut dyn FnMut(Event),
 ) {
     // The input as given may hold a pin-value, anywhere: only its redacted form is shown.
@@ -98,7 +112,25 @@ pub(super) fn uri_input(
     };
     locator = uri.to_string();
     let mut login = match uri_pin(&uri) {
-        Ok(Some(pin)) => Login::Pin(pin),
+        Ok(Some(pin)) => {
+            if let Some(reason) = token::session::pin_length_problem(pin.expose(), 0, 0) {
+                *refused = true;
+                let source = if uri.pin_value.is_some() {
+                    "pin-value"
+                } else {
+                    "pin-source"
+                };
+                return emit(problem(
+                    &locator,
+                    TokenError::PinRefused {
+                        source_name: source.to_string(),
+                        reason,
+                    }
+                    .to_string(),
+                ));
+            }
+            Login::Pin(pin)
+        }
         Ok(None) => Login::No,
         Err(message) => return emit(problem(&locator, message)),
     };
@@ -114,9 +146,24 @@ pub(super) fn uri_input(
         Ok(m) => m,
         Err(e) => return emit(problem(&locator, format!("{e:#}"))),
     };
-    let tokens = match token::select_tokens(&module, &uri) {
-        Ok(t) => t,
-        Err(e) => return emit(problem(&locator, e.to_string())),
+    let tokens = match token::select_tokens_skipping(&module, &uri) {
+        Ok((t, skipped)) => {
+            // The other slots are still read; the status does not change.
+            for (slot, e) in skipped {
+                messages::problem(
+                    &locator,
+                    &format!(
+                        "note: slot {} skipped, its token cannot be read: {e}",
+                        slot.id
+                    ),
+                );
+            }
+            t
+        }
+        Err(e) => {
+            *refused = e.is_refused_input();
+            return emit(problem(&locator, e.to_string()));
+        }
     };
     let max_attribute_size = match max_attribute_size_from_env() {
         Ok(n) => n,
@@ -137,6 +184,7 @@ pub(super) fn uri_input(
         emit(ev)
     });
     if let Err(e) = result {
+        *refused = e.is_refused_input();
         return emit(problem(&locator, e.to_string()));
     }
     if seen == 0 {

@@ -19,7 +19,7 @@ use certscope::render::token::{self as render, MechanismsDoc, ModulesDoc, SlotsD
 use certscope::token::modules::{self};
 use certscope::token::report::{self, MECHANISMS_NOTE};
 use certscope::token::{
-    self, Filter, Listing, Login, ObjectType, Pkcs11Uri, TokenError, TokenSummary,
+    self, Filter, Listing, Login, ObjectType, Pkcs11Uri, SlotSummary, TokenError, TokenSummary,
 };
 
 use crate::cli::token::{
@@ -172,6 +172,17 @@ fn selection_of(s: &TokenSelect) -> Pkcs11Uri {
     }
 }
 
+/// A note on stderr for each slot the selection skipped because its token cannot be read:
+/// the tokens of the other slots are still used, and the status does not change.
+fn note_skipped(skipped: &[(SlotSummary, TokenError)]) {
+    for (slot, e) in skipped {
+        messages::problem(
+            &format!("slot {}", slot.id),
+            &format!("note: skipped, its token cannot be read: {e}"),
+        );
+    }
+}
+
 /// Asks for a token's PIN on the terminal, without echo.
 fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
     secret::prompt(&format!("PIN for token \"{}\": ", sanitize(&token.label)))
@@ -193,8 +204,21 @@ fn list_cmd(
             Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
             None => None,
         };
+        // Refused before the module is even loaded: an empty PIN would cost a real try.
+        if let Some(reason) = pin
+            .as_ref()
+            .and_then(|p| token::session::pin_length_problem(p.expose(), 0, 0))
+        {
+            return Err(TokenError::PinRefused {
+                source_name: "--pin".to_string(),
+                reason,
+            }
+            .into());
+        }
         let (choice, module) = load(&reading.module)?;
-        let tokens = token::select_tokens(&module, &selection_of(&reading.select))?;
+        let (tokens, skipped) =
+            token::select_tokens_skipping(&module, &selection_of(&reading.select))?;
+        note_skipped(&skipped);
         Ok((pin, choice, module, tokens))
     };
     let (pin, choice, module, tokens) = json_on_error(json, empty_items, &source, setup())?;
@@ -206,6 +230,7 @@ fn list_cmd(
         None => Login::No,
     };
     let mut failure: Option<TokenError> = None;
+    let mut refused = false;
     let result = drive(&mut |opts, emit| {
         let listing = Listing {
             filter,
@@ -214,14 +239,27 @@ fn list_cmd(
             max_attribute_size: reading.read.max_attribute_size,
             max_objects: reading.read.max_objects,
         };
-        if let Err(e) = token::list(&module, &tokens, &listing, &mut login_mode, emit) {
-            failure = Some(e);
+        match token::list(&module, &tokens, &listing, &mut login_mode, emit) {
+            // A refused PIN is reported like any problem (so a JSON document holds it) and
+            // makes the status 2.
+            Err(e) if e.is_refused_input() => {
+                refused = true;
+                emit(Event::Problem {
+                    locator: "--pin".to_string(),
+                    message: e.to_string(),
+                });
+            }
+            Err(e) => failure = Some(e),
+            Ok(()) => {}
         }
     });
     if let Some(e) = failure {
         return Err(e.into());
     }
-    let out = result?;
+    let mut out = result?;
+    if refused {
+        out.0 = messages::EXIT_USAGE;
+    }
     // Sessions are closed by now; report a failing C_Finalize instead of dropping it.
     module.finalize()?;
     Ok(out)
@@ -285,13 +323,24 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
         module: &info,
         slots: &slots,
     };
-    print_info(format, &doc, |w| render::slots(w, &info, &slots))
+    let code = print_info(format, &doc, |w| render::slots(w, &info, &slots))?;
+    // Each slot whose token cannot be read is shown with its error (the others still are)
+    // and makes the run a failure, like an item that cannot be decoded.
+    let mut failed = false;
+    for s in &slots {
+        if let Some(e) = &s.error {
+            messages::problem(&format!("slot {}", s.id), e);
+            failed = true;
+        }
+    }
+    Ok(if failed { EXIT_FAILED } else { code })
 }
 
 fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
     let gather = || -> Result<_> {
         let (_, module) = load(module_arg)?;
-        let tokens = token::select_tokens(&module, &selection_of(select))?;
+        let (tokens, skipped) = token::select_tokens_skipping(&module, &selection_of(select))?;
+        note_skipped(&skipped);
         let reports = tokens
             .iter()
             .map(|t| report::mechanisms(&module, t))
