@@ -374,6 +374,36 @@ fn colour_only_when_asked() {
 }
 
 #[test]
+fn colour_auto_honours_no_color_clicolor_force_and_term() {
+    let with_env = |vars: &[(&str, &str)]| {
+        let mut cmd = certscope();
+        cmd.args(["inspect", "fixtures/certs/leaf.pem"]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success());
+        stdout(&o).contains('\x1b')
+    };
+    // stdout is a pipe here, so only CLICOLOR_FORCE can turn colour on.
+    assert!(!with_env(&[]));
+    assert!(with_env(&[("CLICOLOR_FORCE", "1")]));
+    assert!(with_env(&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")]));
+    assert!(!with_env(&[("CLICOLOR_FORCE", "0")]));
+    assert!(!with_env(&[("CLICOLOR_FORCE", "")]));
+    assert!(!with_env(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+    // An explicit --color always / never beats the environment.
+    let mut cmd = certscope();
+    cmd.args(["inspect", "--color", "always", "fixtures/certs/leaf.pem"]);
+    cmd.env("NO_COLOR", "1");
+    assert!(stdout(&cmd.output().unwrap()).contains('\x1b'));
+    let mut cmd = certscope();
+    cmd.args(["inspect", "--color", "never", "fixtures/certs/leaf.pem"]);
+    cmd.env("CLICOLOR_FORCE", "1");
+    assert!(!stdout(&cmd.output().unwrap()).contains('\x1b'));
+}
+
+#[test]
 fn hostile_names_are_escaped_in_text() {
     // A certificate whose CN holds an ANSI escape, built from the leaf by hand would need a
     // signature; instead feed an unknown PEM label carrying the escape.

@@ -498,7 +498,9 @@ mod tests {
         let ca_issuer = dn::name_key(&cert.issuer);
         let crl_items = [
             items(include_bytes!("../../fixtures/revocation/ca.crl.pem")),
-            items(include_bytes!("../../fixtures/revocation/ca-ca-only.crl.pem")),
+            items(include_bytes!(
+                "../../fixtures/revocation/ca-ca-only.crl.pem"
+            )),
             items(include_bytes!(
                 "../../fixtures/revocation/ca-some-reasons.crl.pem"
             )),

@@ -357,7 +357,9 @@ mod tests {
             DerKind::OcspRequest
         );
         assert_eq!(
-            sniff_der(include_bytes!("../../fixtures/revocation/ocsp-response.der")),
+            sniff_der(include_bytes!(
+                "../../fixtures/revocation/ocsp-response.der"
+            )),
             DerKind::OcspResponse
         );
         // An unsuccessful response is only its status.

@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[derive(Debug, Parser)]
 #[command(name = "certscope", version, about, long_about = None, propagate_version = true)]
 pub struct Cli {
-    /// When to use colour in text output (never when NO_COLOR is set, unless `always`).
+    /// When to colour text output. auto: at a terminal, unless NO_COLOR is set or
+    /// TERM=dumb; CLICOLOR_FORCE colours a pipe too.
     #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
     pub color: Color,
     /// What to do.
