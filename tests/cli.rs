@@ -360,6 +360,117 @@ fn version_completions_and_man() {
     }
 }
 
+/// `man --dir` writes one page per command, each with the sections clap does not make, and
+/// each one groff reads without a warning.
+#[test]
+fn man_dir_writes_one_page_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let o = run(&["man", "--dir", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut pages: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    for want in [
+        "certscope.1",
+        "certscope-inspect.1",
+        "certscope-fingerprint.1",
+        "certscope-chain.1",
+        "certscope-check.1",
+        "certscope-find.1",
+        "certscope-token.1",
+        "certscope-token-list.1",
+        "certscope-token-mechanisms.1",
+        "certscope-man.1",
+        "certscope-completions.1",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == want),
+            "{want} missing from {pages:?}"
+        );
+    }
+    assert!(!pages.iter().any(|p| p.contains("help")), "{pages:?}");
+    for page in &pages {
+        let roff = std::fs::read_to_string(out.join(page)).unwrap();
+        for section in [
+            ".SH NAME",
+            ".SH OPTIONS",
+            ".SH \"EXIT STATUS\"",
+            ".SH EXAMPLES",
+        ] {
+            assert!(roff.contains(section), "{page} lacks {section}");
+        }
+    }
+    let inspect = std::fs::read_to_string(out.join("certscope-inspect.1")).unwrap();
+    for var in [
+        "CERTSCOPE_NOW",
+        "CERTSCOPE_PKCS11_MODULE",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+    ] {
+        assert!(inspect.contains(var), "certscope-inspect.1 lacks {var}");
+    }
+    assert!(!inspect.contains("SSL_CERT_FILE"));
+    let chain = std::fs::read_to_string(out.join("certscope-chain.1")).unwrap();
+    assert!(chain.contains("SSL_CERT_FILE"));
+    // The examples are unfilled lines, as --help prints them.
+    assert!(inspect.contains("\n.nf\ncertscope inspect server.pem\n"));
+    // `--color` does nothing for man and completions: not on their pages.
+    let man_page = std::fs::read_to_string(out.join("certscope-man.1")).unwrap();
+    assert!(!man_page.contains("color"));
+    assert!(inspect.contains("color"));
+    // groff (scripts/test.sh installs groff-base) must read every page without a warning.
+    for page in &pages {
+        let o = std::process::Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(out.join(page))
+            .output()
+            .expect("groff (scripts/test.sh installs groff-base)");
+        assert!(
+            o.status.success() && o.stderr.is_empty(),
+            "{page}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // Without --dir, the top page on stdout.
+    let top = stdout(&run(&["man"]));
+    assert!(top.contains(".TH certscope 1"));
+    assert!(top.contains("certscope\\-inspect(1)"));
+}
+
+/// Limits and --color under their own headings, sizes in human units, --color only where
+/// it does something, and examples last.
+#[test]
+fn help_groups_global_options_and_limits() {
+    let help = stdout(&run(&["inspect", "--help"]));
+    let (options, rest) = help.split_once("\nLimits:\n").expect("a Limits heading");
+    assert!(!options.contains("--max-"), "{options}");
+    // Compared with the wrapping undone.
+    let flat = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("[default: 4 GiB for a file, 256 MiB for stdin"));
+    assert!(flat.contains("[default: 256 MiB]"));
+    assert!(flat.contains("[default: 1 million]"));
+    assert!(!help.contains("4294967296"));
+    let (_, global) = rest
+        .split_once("\nGlobal options:\n")
+        .expect("a Global options heading");
+    assert!(global.contains("--color"));
+    assert!(help
+        .trim_end()
+        .rsplit("\n\n")
+        .next()
+        .unwrap()
+        .starts_with("Examples:"));
+    for cmd in ["man", "completions"] {
+        let help = stdout(&run(&[cmd, "--help"]));
+        assert!(!help.contains("--color"), "{cmd}: {help}");
+    }
+    // Hidden, still accepted (scripts may pass it everywhere).
+    assert!(run(&["man", "--color", "never"]).status.success());
+}
+
 #[test]
 fn colour_only_when_asked() {
     let plain = stdout(&run(&["inspect", "fixtures/certs/leaf.pem"]));

@@ -4,7 +4,6 @@
 use std::io::{self, IsTerminal};
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
 use time::OffsetDateTime;
 
 use crate::cli::{self, Cli, Command};
@@ -16,6 +15,7 @@ pub(crate) mod drive;
 mod find;
 mod fingerprint;
 mod inspect;
+mod man;
 pub(crate) mod messages;
 pub(crate) mod output;
 mod pkcs11;
@@ -50,14 +50,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Check(args) => check::run(&args, &ambient),
         Command::Find(args) => find::run(&args, &ambient),
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
+            let mut cmd = cli::command();
             clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
-            Ok(EXIT_OK)
-        }
+        Command::Man { dir } => man::run(dir.as_deref()),
     }
 }
 
@@ -103,7 +100,8 @@ mod tests {
     #[test]
     fn auto_colour_follows_the_conventions() {
         // (environment, stdout is a terminal, colour)
-        let cases: &[(&[(&str, &str)], bool, bool)] = &[
+        type Case<'a> = (&'a [(&'a str, &'a str)], bool, bool);
+        let cases: &[Case] = &[
             (&[], true, true),
             (&[], false, false),
             (&[("NO_COLOR", "1")], true, false),
