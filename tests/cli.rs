@@ -471,6 +471,59 @@ fn help_groups_global_options_and_limits() {
     assert!(run(&["man", "--color", "never"]).status.success());
 }
 
+/// A Secret manifest (YAML or JSON, from a file or a pipe) and a kubeconfig are read field
+/// by field, each item naming its key; fields that are not certificate material are passed
+/// over, and a field that is not base64 is an error naming its key.
+#[test]
+fn kubernetes_secrets_and_kubeconfig_are_read_field_by_field() {
+    let o = run(&[
+        "inspect",
+        "--format",
+        "json",
+        "fixtures/k8s/tls-secret.yaml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["source"]["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["ca.crt", "tls.crt", "tls.key"]);
+    assert_eq!(
+        v["items"][1]["source"]["path"],
+        "fixtures/k8s/tls-secret.yaml"
+    );
+    assert_eq!(v["items"][2]["kind"], "private_key");
+
+    let yaml = std::fs::read("fixtures/k8s/tls-secret.json").unwrap();
+    let o = run_stdin(&["inspect", "--no-relations"], &yaml);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("-[ca.crt]#0 (line 1): certificate"), "{out}");
+    assert!(out.contains("-[tls.crt]#1 (line 1): certificate"), "{out}");
+    assert!(!out.contains("password"), "{out}");
+
+    let o = run(&["fingerprint", "fixtures/k8s/kubeconfig.yaml"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("[clusters/example/certificate-authority-data]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[users/admin/client-certificate-data]"),
+        "{out}"
+    );
+
+    let o = run(&["inspect", "fixtures/k8s/opaque-secret.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("certscope: fixtures/k8s/opaque-secret.yaml[tls.crt]: not base64"));
+    // Any other YAML is read as before: PEM text in it is found.
+    let o = run(&["inspect", "fixtures/bundles/indented.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn colour_only_when_asked() {
     let plain = stdout(&run(&["inspect", "fixtures/certs/leaf.pem"]));
