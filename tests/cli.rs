@@ -592,6 +592,65 @@ fn crl_preview_and_all() {
     );
 }
 
+/// chain's header shows "now" to the second, not with nanoseconds.
+#[test]
+fn chain_header_time_is_to_the_second() {
+    let mut cmd = certscope();
+    cmd.args(["chain", "fixtures/chains/good.pem"]);
+    cmd.env("CERTSCOPE_NOW", "2026-01-15T12:00:00.123456789Z");
+    let out = stdout(&cmd.output().unwrap());
+    assert!(
+        out.starts_with("At 2026-01-15T12:00:00Z, anchors:"),
+        "{out}"
+    );
+}
+
+/// subjectAltName is capped like CRL entries: the first 20, then the count.
+#[test]
+fn san_preview_and_all() {
+    if std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CERTSCOPE_REQUIRE_OPENSSL").is_none(),
+            "openssl missing"
+        );
+        eprintln!("skipped: no openssl");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sans: Vec<String> = (0..30).map(|i| format!("DNS:h{i}.example")).collect();
+    let cert = dir.path().join("many.pem");
+    let o = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-subj", "/CN=many", "-days", "1", "-keyout"])
+        .arg(dir.path().join("key.pem"))
+        .arg("-out")
+        .arg(&cert)
+        .arg("-addext")
+        .arg(format!("subjectAltName={}", sans.join(",")))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cert = cert.to_str().unwrap();
+    let preview = stdout(&run(&["inspect", cert]));
+    assert!(preview.contains("DNS: h19.example"));
+    assert!(!preview.contains("DNS: h20.example"));
+    assert!(preview.contains("... 10 more, 30 in all (use --all to list every name)"));
+    let all = stdout(&run(&["inspect", "--all", cert]));
+    assert!(all.contains("DNS: h29.example"));
+    assert!(!all.contains("more, 30 in all"));
+}
+
 #[test]
 fn jsonl_is_one_item_per_line() {
     let o = run(&["inspect", "--format", "jsonl", "fixtures/bundles/chain.pem"]);

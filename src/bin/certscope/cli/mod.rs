@@ -285,7 +285,7 @@ pub struct InspectArgs {
     /// Digests to show in text output (repeatable; default sha1 and sha256).
     #[arg(long, value_enum)]
     pub hash: Vec<Hash>,
-    /// Show every CRL entry in text output, not only the first 20.
+    /// Show every CRL entry and subjectAltName in text output, not only the first 20.
     #[arg(long)]
     pub all: bool,
     /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
