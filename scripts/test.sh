@@ -12,8 +12,12 @@ command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
 command -v p11-kit >/dev/null 2>&1 || need+=(p11-kit)
 # The differential test (tests/compare_openssl.rs) compares with openssl's own decoding.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
+# tests/token_cli.rs reads NSS's built-in roots module (a token without the initialised flag).
+[ -e /usr/lib/x86_64-linux-gnu/libnssckbi.so ] || [ -e /usr/lib/aarch64-linux-gnu/libnssckbi.so ] || need+=(libnss3)
 # tests/check.rs lints the system trust store.
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+# tests/cli.rs checks that groff reads every man page.
+command -v groff >/dev/null 2>&1 || need+=(groff-base)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""

@@ -25,6 +25,7 @@ use std::sync::Arc;
 use crate::detect::{self, DerKind, Encoding};
 use crate::error::InputError;
 use crate::fingerprint::{Digests, HashAlg};
+use crate::input::k8s;
 use crate::input::labels::LabelKind;
 use crate::model::{
     BagAttributes, Body, Brief, Container, FileSource, Item, Kind, PemText, Source, Unknown,
@@ -156,6 +157,9 @@ struct Sequencer<'e> {
     max_items: usize,
     /// Set once `max_items` is passed: nothing more is handed out.
     stopped: bool,
+    /// The manifest field being decoded (`tls.crt`), named in the items' sources and in
+    /// the problems' locators.
+    key: Option<String>,
 }
 
 impl Sequencer<'_> {
@@ -183,8 +187,16 @@ impl Sequencer<'_> {
         if let Event::Item(item) = &mut event {
             if let Source::File(f) = &mut item.source {
                 f.index = self.next_index;
+                f.key.clone_from(&self.key);
             }
             self.next_index += 1;
+        }
+        if let (Some(key), Event::Problem { locator, .. } | Event::NeedPassword { locator, .. }) =
+            (&self.key, &mut event)
+        {
+            if let Some(rest) = locator.strip_prefix(self.path) {
+                *locator = format!("{}[{key}]{rest}", self.path);
+            }
         }
         (self.emit)(event);
     }
@@ -212,12 +224,53 @@ pub fn decode_input(path: &str, data: &[u8], opts: &Options<'_>, emit: &mut dyn 
         path,
         max_items: opts.max_items,
         stopped: false,
+        key: None,
     };
     decode_whole(path, data, opts, &mut seq);
 }
 
 fn decode_whole(path: &str, data: &[u8], opts: &Options<'_>, seq: &mut Sequencer<'_>) {
+    if let Some(manifest) = k8s::manifest(data) {
+        if decode_manifest(path, manifest, opts, seq) {
+            return;
+        }
+    }
     decode_detected(path, detect::detect(data), data.is_empty(), opts, seq);
+}
+
+/// A Kubernetes Secret or kubeconfig, field by field: each field is decoded as an input of
+/// its own, its items and problems named `PATH[KEY]`. Fields that hold no certificate
+/// material (a password, a token) are passed over. Returns false, having emitted nothing,
+/// when no field holds any: the input is then read as any other (PEM text in some other
+/// field of a YAML file is still found).
+fn decode_manifest(
+    path: &str,
+    manifest: k8s::Manifest,
+    opts: &Options<'_>,
+    seq: &mut Sequencer<'_>,
+) -> bool {
+    let wanted = |f: &k8s::Field| match &f.value {
+        Err(_) => true,
+        Ok(bytes) => detect::detect(bytes) != Encoding::Unrecognised,
+    };
+    if !manifest.fields.iter().any(wanted) {
+        return false;
+    }
+    for field in manifest.fields.into_iter() {
+        if !wanted(&field) {
+            continue;
+        }
+        seq.key = Some(field.key);
+        match field.value {
+            Err(message) => seq.problem(path, message),
+            Ok(bytes) => decode_detected(path, detect::detect(&bytes), false, opts, seq),
+        }
+        seq.key = None;
+        if seq.stopped {
+            break;
+        }
+    }
+    true
 }
 
 /// Decodes an input whose encoding was found; `empty` says whether the input was empty.
@@ -290,6 +343,7 @@ pub fn decode_reader_sized(
         path,
         max_items: opts.max_items,
         stopped: false,
+        key: None,
     };
     let mut buf: Vec<u8> =
         Vec::with_capacity(WINDOW.min(usize::try_from(limit).unwrap_or(WINDOW)) + 1);
@@ -313,6 +367,11 @@ pub fn decode_reader_sized(
             }
             let room = buf.capacity() - buf.len();
             eof = fill(reader, &mut buf, room.max(1), &mut total, limit)?;
+        }
+        if let Some(manifest) = k8s::manifest(&buf) {
+            if decode_manifest(path, manifest, opts, &mut seq) {
+                return Ok(());
+            }
         }
         // Owned: base64 text is unwrapped in place, not into a second copy.
         let empty = buf.is_empty();
@@ -625,6 +684,7 @@ impl Ctx<'_, '_> {
             index: 0,
             line,
             container,
+            key: None,
         })
     }
 
@@ -1185,7 +1245,8 @@ mod tests {
                 path: "t".into(),
                 index: 0,
                 line: None,
-                container: None
+                container: None,
+                key: None,
             })
         );
     }

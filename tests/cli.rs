@@ -360,6 +360,170 @@ fn version_completions_and_man() {
     }
 }
 
+/// `man --dir` writes one page per command, each with the sections clap does not make, and
+/// each one groff reads without a warning.
+#[test]
+fn man_dir_writes_one_page_per_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("man1");
+    let o = run(&["man", "--dir", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut pages: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    pages.sort();
+    for want in [
+        "certscope.1",
+        "certscope-inspect.1",
+        "certscope-fingerprint.1",
+        "certscope-chain.1",
+        "certscope-check.1",
+        "certscope-find.1",
+        "certscope-token.1",
+        "certscope-token-list.1",
+        "certscope-token-mechanisms.1",
+        "certscope-man.1",
+        "certscope-completions.1",
+    ] {
+        assert!(
+            pages.iter().any(|p| p == want),
+            "{want} missing from {pages:?}"
+        );
+    }
+    assert!(!pages.iter().any(|p| p.contains("help")), "{pages:?}");
+    for page in &pages {
+        let roff = std::fs::read_to_string(out.join(page)).unwrap();
+        for section in [
+            ".SH NAME",
+            ".SH OPTIONS",
+            ".SH \"EXIT STATUS\"",
+            ".SH EXAMPLES",
+        ] {
+            assert!(roff.contains(section), "{page} lacks {section}");
+        }
+    }
+    let inspect = std::fs::read_to_string(out.join("certscope-inspect.1")).unwrap();
+    for var in [
+        "CERTSCOPE_NOW",
+        "CERTSCOPE_PKCS11_MODULE",
+        "NO_COLOR",
+        "CLICOLOR_FORCE",
+    ] {
+        assert!(inspect.contains(var), "certscope-inspect.1 lacks {var}");
+    }
+    assert!(!inspect.contains("SSL_CERT_FILE"));
+    let chain = std::fs::read_to_string(out.join("certscope-chain.1")).unwrap();
+    assert!(chain.contains("SSL_CERT_FILE"));
+    // The examples are unfilled lines, as --help prints them.
+    assert!(inspect.contains("\n.nf\ncertscope inspect server.pem\n"));
+    // `--color` does nothing for man and completions: not on their pages.
+    let man_page = std::fs::read_to_string(out.join("certscope-man.1")).unwrap();
+    assert!(!man_page.contains("color"));
+    assert!(inspect.contains("color"));
+    // groff (scripts/test.sh installs groff-base) must read every page without a warning.
+    for page in &pages {
+        let o = std::process::Command::new("groff")
+            .args(["-man", "-Tutf8", "-ww", "-z"])
+            .arg(out.join(page))
+            .output()
+            .expect("groff (scripts/test.sh installs groff-base)");
+        assert!(
+            o.status.success() && o.stderr.is_empty(),
+            "{page}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    // Without --dir, the top page on stdout.
+    let top = stdout(&run(&["man"]));
+    assert!(top.contains(".TH certscope 1"));
+    assert!(top.contains("certscope\\-inspect(1)"));
+}
+
+/// Limits and --color under their own headings, sizes in human units, --color only where
+/// it does something, and examples last.
+#[test]
+fn help_groups_global_options_and_limits() {
+    let help = stdout(&run(&["inspect", "--help"]));
+    let (options, rest) = help.split_once("\nLimits:\n").expect("a Limits heading");
+    assert!(!options.contains("--max-"), "{options}");
+    // Compared with the wrapping undone.
+    let flat = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("[default: 4 GiB for a file, 256 MiB for stdin"));
+    assert!(flat.contains("[default: 256 MiB]"));
+    assert!(flat.contains("[default: 1 million]"));
+    assert!(!help.contains("4294967296"));
+    let (_, global) = rest
+        .split_once("\nGlobal options:\n")
+        .expect("a Global options heading");
+    assert!(global.contains("--color"));
+    assert!(help
+        .trim_end()
+        .rsplit("\n\n")
+        .next()
+        .unwrap()
+        .starts_with("Examples:"));
+    for cmd in ["man", "completions"] {
+        let help = stdout(&run(&[cmd, "--help"]));
+        assert!(!help.contains("--color"), "{cmd}: {help}");
+    }
+    // Hidden, still accepted (scripts may pass it everywhere).
+    assert!(run(&["man", "--color", "never"]).status.success());
+}
+
+/// A Secret manifest (YAML or JSON, from a file or a pipe) and a kubeconfig are read field
+/// by field, each item naming its key; fields that are not certificate material are passed
+/// over, and a field that is not base64 is an error naming its key.
+#[test]
+fn kubernetes_secrets_and_kubeconfig_are_read_field_by_field() {
+    let o = run(&[
+        "inspect",
+        "--format",
+        "json",
+        "fixtures/k8s/tls-secret.yaml",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let keys: Vec<&str> = v["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["source"]["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(keys, ["ca.crt", "tls.crt", "tls.key"]);
+    assert_eq!(
+        v["items"][1]["source"]["path"],
+        "fixtures/k8s/tls-secret.yaml"
+    );
+    assert_eq!(v["items"][2]["kind"], "private_key");
+
+    let yaml = std::fs::read("fixtures/k8s/tls-secret.json").unwrap();
+    let o = run_stdin(&["inspect", "--no-relations"], &yaml);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("-[ca.crt]#0 (line 1): certificate"), "{out}");
+    assert!(out.contains("-[tls.crt]#1 (line 1): certificate"), "{out}");
+    assert!(!out.contains("password"), "{out}");
+
+    let o = run(&["fingerprint", "fixtures/k8s/kubeconfig.yaml"]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("[clusters/example/certificate-authority-data]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("[users/admin/client-certificate-data]"),
+        "{out}"
+    );
+
+    let o = run(&["inspect", "fixtures/k8s/opaque-secret.yaml"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("certscope: fixtures/k8s/opaque-secret.yaml[tls.crt]: not base64"));
+    // Any other YAML is read as before: PEM text in it is found.
+    let o = run(&["inspect", "fixtures/bundles/indented.yaml"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
 #[test]
 fn colour_only_when_asked() {
     let plain = stdout(&run(&["inspect", "fixtures/certs/leaf.pem"]));
@@ -371,6 +535,36 @@ fn colour_only_when_asked() {
         "fixtures/certs/leaf.pem",
     ]));
     assert!(coloured.contains("\x1b["));
+}
+
+#[test]
+fn colour_auto_honours_no_color_clicolor_force_and_term() {
+    let with_env = |vars: &[(&str, &str)]| {
+        let mut cmd = certscope();
+        cmd.args(["inspect", "fixtures/certs/leaf.pem"]);
+        for (k, v) in vars {
+            cmd.env(k, v);
+        }
+        let o = cmd.output().unwrap();
+        assert!(o.status.success());
+        stdout(&o).contains('\x1b')
+    };
+    // stdout is a pipe here, so only CLICOLOR_FORCE can turn colour on.
+    assert!(!with_env(&[]));
+    assert!(with_env(&[("CLICOLOR_FORCE", "1")]));
+    assert!(with_env(&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")]));
+    assert!(!with_env(&[("CLICOLOR_FORCE", "0")]));
+    assert!(!with_env(&[("CLICOLOR_FORCE", "")]));
+    assert!(!with_env(&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")]));
+    // An explicit --color always / never beats the environment.
+    let mut cmd = certscope();
+    cmd.args(["inspect", "--color", "always", "fixtures/certs/leaf.pem"]);
+    cmd.env("NO_COLOR", "1");
+    assert!(stdout(&cmd.output().unwrap()).contains('\x1b'));
+    let mut cmd = certscope();
+    cmd.args(["inspect", "--color", "never", "fixtures/certs/leaf.pem"]);
+    cmd.env("CLICOLOR_FORCE", "1");
+    assert!(!stdout(&cmd.output().unwrap()).contains('\x1b'));
 }
 
 #[test]
@@ -396,6 +590,65 @@ fn crl_preview_and_all() {
         all.matches("  3001").count() + all.matches("  301e").count(),
         2
     );
+}
+
+/// chain's header shows "now" to the second, not with nanoseconds.
+#[test]
+fn chain_header_time_is_to_the_second() {
+    let mut cmd = certscope();
+    cmd.args(["chain", "fixtures/chains/good.pem"]);
+    cmd.env("CERTSCOPE_NOW", "2026-01-15T12:00:00.123456789Z");
+    let out = stdout(&cmd.output().unwrap());
+    assert!(
+        out.starts_with("At 2026-01-15T12:00:00Z, anchors:"),
+        "{out}"
+    );
+}
+
+/// subjectAltName is capped like CRL entries: the first 20, then the count.
+#[test]
+fn san_preview_and_all() {
+    if std::process::Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_err()
+    {
+        assert!(
+            std::env::var_os("CERTSCOPE_REQUIRE_OPENSSL").is_none(),
+            "openssl missing"
+        );
+        eprintln!("skipped: no openssl");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let sans: Vec<String> = (0..30).map(|i| format!("DNS:h{i}.example")).collect();
+    let cert = dir.path().join("many.pem");
+    let o = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+        ])
+        .args(["-nodes", "-subj", "/CN=many", "-days", "1", "-keyout"])
+        .arg(dir.path().join("key.pem"))
+        .arg("-out")
+        .arg(&cert)
+        .arg("-addext")
+        .arg(format!("subjectAltName={}", sans.join(",")))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let cert = cert.to_str().unwrap();
+    let preview = stdout(&run(&["inspect", cert]));
+    assert!(preview.contains("DNS: h19.example"));
+    assert!(!preview.contains("DNS: h20.example"));
+    assert!(preview.contains("... 10 more, 30 in all (use --all to list every name)"));
+    let all = stdout(&run(&["inspect", "--all", cert]));
+    assert!(all.contains("DNS: h29.example"));
+    assert!(!all.contains("more, 30 in all"));
 }
 
 #[test]

@@ -107,6 +107,7 @@ impl ItemFilter {
             index: 0,
             line: None,
             container: None,
+            key: None,
         });
         // Only what the criteria read: the body and the SPKI DER (thumbprints are computed
         // on demand), no PEM text.

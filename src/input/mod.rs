@@ -3,6 +3,7 @@
 
 pub mod detect;
 pub mod error;
+pub mod k8s;
 pub mod labels;
 pub mod pem;
 pub mod secret;

@@ -23,6 +23,10 @@ pub struct FileSource {
     pub line: Option<usize>,
     /// The container the item was inside, if any.
     pub container: Option<Container>,
+    /// The field of a Kubernetes Secret or kubeconfig the item was read from (`tls.crt`,
+    /// `clusters/NAME/certificate-authority-data`); absent for other inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub key: Option<String>,
 }
 
 /// An object read from a PKCS#11 token.
@@ -58,6 +62,9 @@ impl Source {
         match self {
             Source::File(f) => {
                 let mut s = f.path.clone();
+                if let Some(key) = &f.key {
+                    s.push_str(&format!("[{key}]"));
+                }
                 if show_index {
                     s.push_str(&format!("#{}", f.index));
                 }

@@ -205,7 +205,10 @@ fn chain<W: Write>(
 
 /// Renders the report for people.
 pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io::Result<()> {
-    writeln!(w, "At {}, anchors: {}", r.at, anchors_text(r.anchors))?;
+    // To the second: "now" carries nanoseconds, which only made the line hard to read (the
+    // check itself uses the exact time; certificate times are shown as they are).
+    let at = crate::model::Timestamp(r.at.0.replace_nanosecond(0).unwrap_or(r.at.0));
+    writeln!(w, "At {at}, anchors: {}", anchors_text(r.anchors))?;
     writeln!(w)?;
     for (i, c) in r.chains.iter().enumerate() {
         chain(w, i, r.chains.len(), c, items, color)?;

@@ -121,6 +121,11 @@ impl Thumbprints {
             match &item.source {
                 Source::File(f) => {
                     line.push_str(&sanitize_escaped(&f.path));
+                    if let Some(key) = &f.key {
+                        line.push('[');
+                        line.push_str(&sanitize_escaped(key));
+                        line.push(']');
+                    }
                     if show_index {
                         let _ = write!(line, "#{}", f.index);
                     }

@@ -116,6 +116,7 @@ mod tests {
                 index: 0,
                 line: Some(3),
                 container: None,
+                key: None,
             }),
         );
         j.item(&item).unwrap();

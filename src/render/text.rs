@@ -21,12 +21,16 @@ pub struct TextOptions {
     pub color: bool,
     /// Digests to show (default SHA-1 and SHA-256).
     pub hashes: Vec<HashAlg>,
-    /// Show every CRL entry instead of the first 20.
+    /// Show every CRL entry and subjectAltName instead of the first 20.
     pub all: bool,
 }
 
 /// How many CRL entries the text view shows without `--all`.
 pub const CRL_PREVIEW: usize = 20;
+
+/// How many subjectAltName entries the text view shows without `--all`: as many as CRL
+/// entries, so that a certificate with 1,000 names does not print 1,000 lines.
+pub const SAN_PREVIEW: usize = CRL_PREVIEW;
 
 const LABEL_WIDTH: usize = 14;
 
@@ -630,7 +634,15 @@ fn extension_lines<W: Write>(
         } else {
             e.name.clone()
         };
-        let lines = ext_lines(&e.value);
+        let mut lines = ext_lines(&e.value);
+        let total = lines.len();
+        if e.oid == "2.5.29.17" && !out.o.all && total > SAN_PREVIEW {
+            lines.truncate(SAN_PREVIEW);
+            lines.push(format!(
+                "... {} more, {total} in all (use --all to list every name)",
+                total - SAN_PREVIEW
+            ));
+        }
         match lines.as_slice() {
             [one] if one.len() + name.len() + indent < 74 => writeln!(
                 out.w,

@@ -33,6 +33,9 @@ pub fn certscope() -> Command {
     cmd.current_dir(root());
     for var in [
         "NO_COLOR",
+        "CLICOLOR_FORCE",
+        "CLICOLOR",
+        "TERM",
         "CERTSCOPE_PKCS11_MODULE",
         "SOFTHSM2_CONF",
         "TZ",

@@ -5,7 +5,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 /// Decoded items are allocated on the decoding threads and freed on the printing thread;
 /// with glibc's malloc that pattern cost a quarter of `inspect`'s CPU time, with mimalloc little
@@ -16,7 +16,10 @@ use clap::Parser;
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::from_arg_matches(&cli::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     if stdout_closed() {
         // Rust's stdout drops writes to a closed descriptor without an error, and the first
         // file opened would take descriptor 1: refuse before anything is read.

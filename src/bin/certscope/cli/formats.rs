@@ -10,7 +10,8 @@ use certscope::fingerprint::HashAlg;
 /// Colour choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Color {
-    /// Colour when stdout is a terminal and NO_COLOR is unset.
+    /// Colour at a terminal (not TERM=dumb) or when CLICOLOR_FORCE is set; never when
+    /// NO_COLOR is set.
     Auto,
     /// Always colour.
     Always,

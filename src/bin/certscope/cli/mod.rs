@@ -5,14 +5,27 @@ pub mod token;
 
 pub use formats::*;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
+
+/// The heading of the options every command takes.
+const GLOBAL: &str = "Global options";
+/// The heading of the resource limits (docs/robustness.md).
+pub(crate) const LIMITS: &str = "Limits";
 
 /// Tells exactly what is inside certificate material and security tokens.
 #[derive(Debug, Parser)]
-#[command(name = "certscope", version, about, long_about = None, propagate_version = true)]
+#[command(
+    name = "certscope",
+    version,
+    about,
+    long_about = None,
+    propagate_version = true,
+    after_help = "Examples:\n  certscope inspect server.pem\n  certscope chain --roots system fullchain.pem\n  certscope check --expires-within 30d -r /etc/ssl/certs\n  certscope inspect --help"
+)]
 pub struct Cli {
-    /// When to use colour in text output (never when NO_COLOR is set, unless `always`).
-    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    /// When to colour text output. auto: at a terminal, unless NO_COLOR is set or
+    /// TERM=dumb; CLICOLOR_FORCE colours a pipe too.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true, help_heading = GLOBAL)]
     pub color: Color,
     /// What to do.
     #[command(subcommand)]
@@ -36,24 +49,60 @@ pub struct InputArgs {
     /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH.
     #[arg(long, value_name = "SPEC")]
     pub password: Option<String>,
-    /// Largest input accepted, in bytes [default: 4294967296 for a file, 268435456 for
-    /// stdin, a pipe or a device]
-    #[arg(long, value_name = "BYTES")]
+    /// Largest input accepted, in bytes.
+    #[arg(long, value_name = "BYTES", help_heading = LIMITS, help = format!(
+        "Largest input accepted, in bytes [default: {} for a file, {} for stdin, a pipe or a device]",
+        bytes(certscope::input::DEFAULT_MAX_INPUT_SIZE),
+        bytes(certscope::input::DEFAULT_MAX_STREAM_SIZE),
+    ))]
     pub max_input_size: Option<u64>,
-    /// Key-derivation work allowed per input: PBKDF2 and PKCS#12 iterations and scrypt
-    /// N*r*p, summed over the input's encrypted keys, bags and MAC (default: one maximal key).
-    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS)]
+    /// Key-derivation work allowed per input.
+    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_KDF_ITERATIONS,
+        hide_default_value = true, help_heading = LIMITS, help = format!(
+        "Key-derivation work allowed per input: PBKDF2 and PKCS#12 iterations and scrypt N*r*p, \
+         summed over the input's encrypted keys, bags and MAC [default: {}, one maximal key]",
+        count(certscope::decode::DEFAULT_MAX_KDF_ITERATIONS),
+    ))]
     pub max_kdf_iterations: u64,
-    /// scrypt memory allowed per input, in MiB, summed over its keys (default: one maximal
-    /// key).
-    #[arg(long, value_name = "MIB", default_value_t = certscope::decode::kdf::DEFAULT_MAX_KDF_MEMORY_MIB)]
+    /// scrypt memory allowed per input, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = certscope::decode::kdf::DEFAULT_MAX_KDF_MEMORY_MIB,
+        hide_default_value = true, help_heading = LIMITS, help = format!(
+        "scrypt memory allowed per input, in MiB, summed over its keys [default: {}, one maximal key]",
+        bytes(certscope::decode::kdf::DEFAULT_MAX_KDF_MEMORY_MIB << 20),
+    ))]
     pub max_kdf_memory: u64,
-    /// Most items (and PEM blocks) read from one input; the rest is reported, not read.
-    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_ITEMS)]
+    /// Most items (and PEM blocks) read from one input.
+    #[arg(long, value_name = "N", default_value_t = certscope::decode::DEFAULT_MAX_ITEMS,
+        hide_default_value = true, help_heading = LIMITS, help = format!(
+        "Most items (and PEM blocks) read from one input; the rest is reported, not read [default: {}]",
+        count(certscope::decode::DEFAULT_MAX_ITEMS as u64),
+    ))]
     pub max_items: usize,
-    /// Largest PEM block accepted: bytes of base64 text and headers.
-    #[arg(long, value_name = "BYTES", default_value_t = certscope::input::pem::DEFAULT_MAX_BLOCK_SIZE)]
+    /// Largest PEM block accepted.
+    #[arg(long, value_name = "BYTES", default_value_t = certscope::input::pem::DEFAULT_MAX_BLOCK_SIZE,
+        hide_default_value = true, help_heading = LIMITS, help = format!(
+        "Largest PEM block accepted: bytes of base64 text and headers [default: {}]",
+        bytes(certscope::input::pem::DEFAULT_MAX_BLOCK_SIZE as u64),
+    ))]
     pub max_block_size: usize,
+}
+
+/// A size for help text: `4 GiB`, `256 MiB`, or bytes when it is no whole number of KiB.
+pub(crate) fn bytes(n: u64) -> String {
+    for (shift, unit) in [(40, "TiB"), (30, "GiB"), (20, "MiB"), (10, "KiB")] {
+        if n >= 1 << shift && n.is_multiple_of(1 << shift) {
+            return format!("{} {unit}", n >> shift);
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// A count for help text: `1 million`, else digits in groups of three (`5,000`).
+pub(crate) fn count(n: u64) -> String {
+    if n >= 1_000_000 && n.is_multiple_of(1_000_000) {
+        return format!("{} million", n / 1_000_000);
+    }
+    certscope::relate::thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// The FILTER options: every one given must match.
@@ -137,12 +186,12 @@ pub enum Command {
     Inspect(InspectArgs),
     /// Print one thumbprint line per item: digest, where it came from, subject.
     #[command(
-        after_help = "Examples:\n  certscope fingerprint cert.pem\n  certscope fingerprint --hash sha1 --encoding hex-upper *.cer\n  certscope fingerprint --spki --encoding base64 cert.pem   # the pin-sha256 value"
+        after_help = "Examples:\n  certscope fingerprint cert.pem\n  certscope fingerprint --hash sha1 --encoding hex-upper *.cer\n  certscope fingerprint --spki --encoding base64 cert.pem  # pin-sha256"
     )]
     Fingerprint(FingerprintArgs),
     /// Look inside smart cards and HSMs through their PKCS#11 module (see docs/pkcs11.md).
     #[command(
-        after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
+        after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com,O=Example' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
     )]
     Token(Box<token::TokenArgs>),
     /// Build certificate chains from the inputs and check them against trust anchors.
@@ -155,12 +204,12 @@ lengths hold), 1 otherwise. Never uses the network.\n\nExamples:\n  certscope ch
     /// Lint every certificate, CRL and CSR: expiry, host names, weak algorithms, RFC 5280.
     #[command(
         after_help = "Exit status: 0 when no finding is at or above --fail-on, 1 otherwise (or when \
-an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nExamples:\n  certscope check -r /etc/ssl/private --expires-within 30d\n  certscope check --hostname www.example.com server.pem\n  certscope check --skip-lint validity-too-long --fail-on warn --format json certs/*.pem"
+an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nExamples:\n  certscope check -r /etc/ssl/private --expires-within 30d\n  certscope check --hostname www.example.com server.pem\n  certscope check --skip-lint validity-too-long --fail-on warn certs/*.pem"
     )]
     Check(CheckArgs),
     /// Print the items that match every FILTER given (exit 1 when none does).
     #[command(
-        after_help = "Examples:\n  certscope find --thumbprint sha1:A9:99:3E:36:47:06:81:6A:BA:3E:25:71:78:50:C2:6C:9C:D0:D8:9D -r certs/\n  certscope find --subject 'CN=www.example.com, O=Example' -r /etc/ssl\n  certscope find --san api.example.com --format pem bundle.pem"
+        after_help = "Examples:\n  certscope find --thumbprint a9993e364706816aba3e25717850c26c9cd0d89d -r .\n  certscope find --subject 'CN=www.example.com, O=Example' -r /etc/ssl\n  certscope find --san api.example.com --format pem bundle.pem"
     )]
     Find(FindArgs),
     /// Print a shell completion script.
@@ -171,9 +220,54 @@ an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nE
         /// The shell.
         shell: clap_complete::Shell,
     },
-    /// Print the man page (roff).
-    #[command(after_help = "Example:\n  certscope man > certscope.1 && man ./certscope.1")]
-    Man,
+    /// Print the man page (roff), or write one page per command into a directory.
+    #[command(
+        after_help = "Examples:\n  certscope man > certscope.1 && man -l certscope.1\n  certscope man --dir ~/.local/share/man/man1"
+    )]
+    Man {
+        /// Write certscope.1, certscope-inspect.1, certscope-token-list.1 ... into DIR
+        /// (created if missing) instead of printing the top page.
+        #[arg(long, value_name = "DIR")]
+        dir: Option<std::path::PathBuf>,
+    },
+}
+
+/// The command line as parsed, documented and completed: `Cli`'s definitions with
+/// `--color` hidden where it does nothing (`man`, `completions`).
+pub fn command() -> clap::Command {
+    hide_color(Cli::command())
+}
+
+/// [`command`] without clap's `help` subcommands, which need no man page.
+pub fn man_command() -> clap::Command {
+    fn no_help(cmd: clap::Command) -> clap::Command {
+        let names: Vec<String> = cmd
+            .get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect();
+        names
+            .into_iter()
+            .fold(cmd, |cmd, n| cmd.mut_subcommand(n, no_help))
+            .disable_help_subcommand(true)
+    }
+    let mut cmd = hide_color(no_help(Cli::command()));
+    // Built, so that every subcommand has its display name (`certscope-token-list`) and
+    // the options it inherits.
+    cmd.build();
+    cmd
+}
+
+/// clap copies a global option into each subcommand when it builds the command, unless the
+/// subcommand has one of that id already: give `man` and `completions` a hidden copy (which
+/// they ignore). Done before the build: clap's argument index cannot be edited after it.
+fn hide_color(cmd: clap::Command) -> clap::Command {
+    let Some(color) = cmd.get_arguments().find(|a| a.get_id() == "color").cloned() else {
+        return cmd;
+    };
+    ["man", "completions"].into_iter().fold(cmd, |cmd, name| {
+        let hidden = color.clone().global(false).hide(true);
+        cmd.mut_subcommand(name, |sub| sub.arg(hidden))
+    })
 }
 
 /// `certscope inspect` options.
@@ -188,7 +282,7 @@ pub struct InspectArgs {
     /// Digests to show in text output (repeatable; default sha1 and sha256).
     #[arg(long, value_enum)]
     pub hash: Vec<Hash>,
-    /// Show every CRL entry in text output, not only the first 20.
+    /// Show every CRL entry and subjectAltName in text output, not only the first 20.
     #[arg(long)]
     pub all: bool,
     /// Do not relate items (keys, issuers, duplicates); print each item as soon as it
@@ -197,7 +291,7 @@ pub struct InspectArgs {
     pub no_relations: bool,
     /// Relate items only while the run holds at most this many; past it, items are
     /// printed as they come, without relations (relations need the whole run in memory).
-    #[arg(long, value_name = "N", default_value_t = 5000)]
+    #[arg(long, value_name = "N", default_value_t = 5000, help_heading = LIMITS)]
     pub relations_limit: usize,
 }
 
@@ -406,10 +500,50 @@ pub struct FindArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::CommandFactory;
+
+    #[test]
+    fn human_units() {
+        assert_eq!(bytes(4 << 30), "4 GiB");
+        assert_eq!(bytes(256 << 20), "256 MiB");
+        assert_eq!(bytes(1000), "1000 bytes");
+        assert_eq!(count(10_000_000), "10 million");
+        assert_eq!(count(5000), "5,000");
+        assert_eq!(count(12), "12");
+    }
+
+    /// Every command's `--help` ends with examples that paste: whole command lines, short
+    /// enough that clap never wraps them at an 80-column terminal.
+    #[test]
+    fn every_command_has_an_example_that_pastes() {
+        fn walk(cmd: &clap::Command, path: &str) {
+            let path = format!("{path} {}", cmd.get_name());
+            let text = cmd
+                .get_after_help()
+                .map(|s| s.to_string())
+                .unwrap_or_default();
+            let examples = text
+                .split("\n\n")
+                .find(|p| p.starts_with("Example:") || p.starts_with("Examples:"))
+                .unwrap_or_else(|| panic!("{path}: no examples in after_help"));
+            for line in examples.lines().skip(1) {
+                assert!(line.starts_with("  "), "{path}: {line:?} is not indented");
+                assert!(
+                    line.len() <= 78,
+                    "{path}: {line:?} would wrap at 80 columns"
+                );
+                assert!(line.contains("certscope "), "{path}: {line:?}");
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &path);
+            }
+        }
+        walk(&man_command(), "");
+    }
 
     #[test]
     fn cli_is_consistent() {
         Cli::command().debug_assert();
+        command().debug_assert();
+        man_command().debug_assert();
     }
 }

@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::{Format, InfoFormat};
+use crate::cli::{bytes, count, Format, InfoFormat, LIMITS};
 
 /// `certscope token`.
 #[derive(Debug, Args)]
@@ -43,7 +43,8 @@ pub struct ModuleArg {
         long,
         value_name = "SECONDS",
         env = "CERTSCOPE_PKCS11_MODULE_TIMEOUT",
-        default_value_t = DEFAULT_MODULE_TIMEOUT
+        default_value_t = DEFAULT_MODULE_TIMEOUT,
+        help_heading = LIMITS
     )]
     pub module_timeout: u64,
 }
@@ -80,25 +81,37 @@ pub struct LoginArgs {
 /// Limits on what a module may hand over.
 #[derive(Debug, Args)]
 pub struct ReadArgs {
-    /// Largest attribute value (certificate, label, ID...) accepted from the module, in
-    /// bytes; a longer one is not read and its object is listed with an error, so that a
-    /// module reporting an absurd length cannot exhaust memory. The environment variable
-    /// also applies to pkcs11: URIs given to inspect and fingerprint.
+    /// Largest attribute value accepted from the module, in bytes.
     #[arg(
         long,
         value_name = "BYTES",
         env = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE",
-        default_value_t = certscope::token::session::DEFAULT_MAX_ATTRIBUTE_SIZE
+        default_value_t = certscope::token::session::DEFAULT_MAX_ATTRIBUTE_SIZE,
+        hide_default_value = true,
+        help_heading = LIMITS,
+        help = format!(
+            "Largest attribute value (certificate, label, ID...) accepted from the module, in \
+             bytes; a longer one is not read and its object is listed with an error, so that a \
+             module reporting an absurd length cannot exhaust memory. The environment variable \
+             also applies to pkcs11: URIs given to inspect and fingerprint [default: {}]",
+            bytes(certscope::token::session::DEFAULT_MAX_ATTRIBUTE_SIZE as u64)
+        )
     )]
     pub max_attribute_size: usize,
-    /// Most objects one search may return; a module whose search goes on past this
-    /// (one that never ends, say) is stopped with an error, so that it cannot exhaust
-    /// memory.
+    /// Most objects one search may return.
     #[arg(
         long,
         value_name = "N",
         env = "CERTSCOPE_PKCS11_MAX_OBJECTS",
-        default_value_t = certscope::token::read::raw::DEFAULT_MAX_OBJECTS
+        default_value_t = certscope::token::read::raw::DEFAULT_MAX_OBJECTS,
+        hide_default_value = true,
+        help_heading = LIMITS,
+        help = format!(
+            "Most objects one search may return; a module whose search goes on past this (one \
+             that never ends, say) is stopped with an error, so that it cannot exhaust memory \
+             [default: {}]",
+            count(certscope::token::read::raw::DEFAULT_MAX_OBJECTS as u64)
+        )
     )]
     pub max_objects: usize,
 }
@@ -152,6 +165,9 @@ fn id_arg(s: &str) -> Result<String, String> {
 #[derive(Debug, Subcommand)]
 pub enum TokenCommand {
     /// List the PKCS#11 modules registered with p11-kit.
+    #[command(
+        after_help = "Examples:\n  certscope token modules\n  certscope token modules --format json"
+    )]
     Modules {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
@@ -171,7 +187,7 @@ pub enum TokenCommand {
     },
     /// List the objects on tokens: certificates decoded as from a file, keys by their attributes.
     #[command(
-        after_help = "Examples:\n  certscope token list --module /usr/lib/softhsm/libsofthsm2.so --token mytoken\n  certscope token list --type all --login --pin env:PIN --format json"
+        after_help = "Examples:\n  certscope token list --token mytoken --type cert\n  certscope token list --type all --login --pin env:PIN --format json"
     )]
     List {
         /// Module, tokens, login, limits.
@@ -186,7 +202,7 @@ pub enum TokenCommand {
     },
     /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
     #[command(
-        after_help = "Examples:\n  certscope token find --subject 'CN=www.example.com,O=Example,C=US'\n  certscope token find --thumbprint sha256:AB:CD:... --format pem\n  certscope token find --label leaf >/dev/null && echo present"
+        after_help = "--subject matches the whole DN (RFC 4514; case and spacing do not matter), not a part.\n\nExamples:\n  certscope token find --subject 'CN=www.example.com,O=Example,C=US'\n  certscope token find --id 01 --format pem\n  certscope token find --label leaf >/dev/null && echo present"
     )]
     Find {
         /// Module, tokens, login, limits.
@@ -218,6 +234,9 @@ pub enum TokenCommand {
         output: String,
     },
     /// List the mechanisms of tokens, like `pkcs11-tool -M`.
+    #[command(
+        after_help = "Examples:\n  certscope token mechanisms --token mytoken\n  certscope token mechanisms --slot 0x1c --format json"
+    )]
     Mechanisms {
         /// Module.
         #[command(flatten)]

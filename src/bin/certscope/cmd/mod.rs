@@ -4,7 +4,6 @@
 use std::io::{self, IsTerminal};
 
 use anyhow::{Context, Result};
-use clap::CommandFactory;
 use time::OffsetDateTime;
 
 use crate::cli::{self, Cli, Command};
@@ -16,6 +15,7 @@ pub(crate) mod drive;
 mod find;
 mod fingerprint;
 mod inspect;
+mod man;
 pub(crate) mod messages;
 pub(crate) mod output;
 mod pkcs11;
@@ -39,9 +39,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     let color = match cli.color {
         cli::Color::Always => true,
         cli::Color::Never => false,
-        cli::Color::Auto => {
-            io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        cli::Color::Auto => auto_color(|k| std::env::var_os(k), io::stdout().is_terminal()),
     };
     let ambient = Ambient { now: now()?, color };
     match cli.command {
@@ -52,15 +50,28 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Check(args) => check::run(&args, &ambient),
         Command::Find(args) => find::run(&args, &ambient),
         Command::Completions { shell } => {
-            let mut cmd = Cli::command();
+            let mut cmd = cli::command();
             clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(&mut io::stdout())?;
-            Ok(EXIT_OK)
-        }
+        Command::Man { dir } => man::run(dir.as_deref()),
     }
+}
+
+/// `--color auto`: the one place the colour conventions are applied, in this order:
+/// `NO_COLOR` (non-empty) turns colour off (<https://no-color.org>); `CLICOLOR_FORCE`
+/// (non-empty, not `0`) turns it on even in a pipe (<https://bixense.com/clicolors/>);
+/// otherwise colour only at a terminal whose `TERM` is not `dumb`. The same order as
+/// `anstream`, which clap uses for its own help.
+fn auto_color(var: impl Fn(&str) -> Option<std::ffi::OsString>, stdout_is_tty: bool) -> bool {
+    let set = |k: &str| var(k).filter(|v| !v.is_empty());
+    if set("NO_COLOR").is_some() {
+        return false;
+    }
+    if set("CLICOLOR_FORCE").is_some_and(|v| v != "0") {
+        return true;
+    }
+    stdout_is_tty && var("TERM").is_none_or(|t| t != "dumb")
 }
 
 /// `CERTSCOPE_NOW` (RFC 3339) pins "now" for reproducible output in tests and docs.
@@ -69,5 +80,42 @@ fn now() -> Result<OffsetDateTime> {
         Ok(s) => OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
             .with_context(|| format!("CERTSCOPE_NOW={s:?} is not an RFC 3339 time")),
         Err(_) => Ok(OffsetDateTime::now_utc()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_color;
+    use std::ffi::OsString;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |k| {
+            pairs
+                .iter()
+                .find(|(n, _)| *n == k)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn auto_colour_follows_the_conventions() {
+        // (environment, stdout is a terminal, colour)
+        type Case<'a> = (&'a [(&'a str, &'a str)], bool, bool);
+        let cases: &[Case] = &[
+            (&[], true, true),
+            (&[], false, false),
+            (&[("NO_COLOR", "1")], true, false),
+            (&[("NO_COLOR", "")], true, true),
+            (&[("TERM", "dumb")], true, false),
+            (&[("TERM", "xterm-256color")], true, true),
+            (&[("CLICOLOR_FORCE", "1")], false, true),
+            (&[("CLICOLOR_FORCE", "1"), ("TERM", "dumb")], false, true),
+            (&[("CLICOLOR_FORCE", "0")], false, false),
+            (&[("CLICOLOR_FORCE", "")], false, false),
+            (&[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")], false, false),
+        ];
+        for (vars, tty, want) in cases {
+            assert_eq!(auto_color(env(vars), *tty), *want, "{vars:?} tty={tty}");
+        }
     }
 }
