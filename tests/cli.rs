@@ -864,3 +864,36 @@ fn csr_self_signature_agrees_with_openssl() {
         assert_eq!(verdict, expected, "{f}");
     }
 }
+
+/// `fingerprint --format pem` (issue 19): each block comes with its thumbprint lines before it,
+/// and the output is still a bundle that decodes to the same certificates.
+#[test]
+fn fingerprint_pem_puts_thumbprints_before_each_block() {
+    let text = stdout(&run(&["fingerprint", "fixtures/bundles/chain.pem"]));
+    let pem = stdout(&run(&[
+        "fingerprint",
+        "--format",
+        "pem",
+        "fixtures/bundles/chain.pem",
+    ]));
+    let digests: Vec<&str> = text
+        .lines()
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(digests.len(), 3, "{text}");
+    // Each digest line directly precedes a BEGIN line, in order.
+    let lines: Vec<&str> = pem.lines().collect();
+    let before_begin: Vec<&str> = lines
+        .windows(2)
+        .filter(|w| w[1] == "-----BEGIN CERTIFICATE-----")
+        .map(|w| w[0].split("  ").next().unwrap())
+        .collect();
+    assert_eq!(before_begin, digests, "{pem}");
+    // Read back, the bundle gives the same digests.
+    let again = stdout(&run_stdin(&["fingerprint"], pem.as_bytes()));
+    let again: Vec<&str> = again
+        .lines()
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(again, digests);
+}

@@ -9,10 +9,11 @@ use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
 use certscope::render::fingerprint::Thumbprints;
 use certscope::render::json::JsonWriter;
+use certscope::render::pem as pem_out;
 
 use super::drive::drive;
 use super::messages;
-use super::output::{Output, PemOut};
+use super::output::Output;
 use crate::cli::{FingerprintArgs, Format};
 
 /// Runs `certscope fingerprint`.
@@ -55,7 +56,11 @@ pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
             json: JsonWriter::begin(w, "fingerprints")?,
             fp,
         }),
-        Format::Pem => Box::new(PemOut { w }),
+        Format::Pem => Box::new(FingerprintPem {
+            w,
+            fp,
+            line: String::new(),
+        }),
     };
     drive(input, decode_opts, out)
 }
@@ -123,5 +128,26 @@ impl<W: Write> Output for FingerprintJson<W> {
     }
     fn finish(self: Box<Self>) -> io::Result<()> {
         self.json.finish().map(|_| ())
+    }
+}
+
+/// `--format pem`: each item's thumbprint lines, then its PEM block. The lines are
+/// explanatory text before the block (RFC 7468 §5.2), so the output still reads as a bundle
+/// (certscope, openssl) and the digests travel with the certificate they belong to.
+struct FingerprintPem<W: Write> {
+    w: W,
+    fp: Thumbprints,
+    line: String,
+}
+
+impl<W: Write> Output for FingerprintPem<W> {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        note_unhashed(&self.fp, &item);
+        let FingerprintPem { w, fp, line } = self;
+        fp.write_lines(w, &item, show_index, line)?;
+        pem_out::item(w, &item).map(|_| ())
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.w.flush()
     }
 }
