@@ -349,6 +349,22 @@ fn version_completions_and_man() {
     );
     let o = run(&["completions", "bash"]);
     assert!(stdout(&o).contains("_certscope()"));
+    // nushell (issue 19 item 3): every command and token command gets an `extern`.
+    let nu = stdout(&run(&["completions", "nushell"]));
+    for cmd in [
+        "inspect",
+        "fingerprint",
+        "chain",
+        "check",
+        "find",
+        "token list",
+    ] {
+        assert!(
+            nu.contains(&format!("export extern \"certscope {cmd}\" [")),
+            "no nushell extern for {cmd}"
+        );
+    }
+    assert_eq!(stdout(&run(&["completions", "nu"])), nu);
     let o = run(&["man"]);
     assert!(stdout(&o).contains(".TH certscope"));
     for cmd in ["inspect", "fingerprint"] {

@@ -214,11 +214,11 @@ an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nE
     Find(FindArgs),
     /// Print a shell completion script.
     #[command(
-        after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope"
+        after_help = "Examples:\n  certscope completions bash > /etc/bash_completion.d/certscope\n  certscope completions nushell | save -f ~/.config/nushell/certscope.nu"
     )]
     Completions {
         /// The shell.
-        shell: clap_complete::Shell,
+        shell: formats::CompletionShell,
     },
     /// Print the man page (roff), or write one page per command into a directory.
     #[command(

@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Find(args) => find::run(&args, &ambient),
         Command::Completions { shell } => {
             let mut cmd = cli::command();
-            clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());
+            shell.generate(&mut cmd, &mut io::stdout());
             Ok(EXIT_OK)
         }
         Command::Man { dir } => man::run(dir.as_deref()),
