@@ -913,3 +913,19 @@ fn fingerprint_pem_puts_thumbprints_before_each_block() {
         .collect();
     assert_eq!(again, digests);
 }
+
+/// A bare `certscope inspect` at a terminal says it reads stdin (issue 19 item 5); in a pipe
+/// it says nothing of the kind. `script` gives the run a terminal (util-linux).
+#[test]
+fn bare_run_at_a_terminal_says_it_reads_stdin() {
+    let bin = env!("CARGO_BIN_EXE_certscope");
+    let o = std::process::Command::new("script")
+        .args(["-qec", &format!("timeout 5 {bin} inspect"), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) runs");
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(shown.contains("certscope: reading from stdin"), "{shown}");
+    let piped = run_stdin(&["inspect"], b"");
+    assert!(!stderr(&piped).contains("reading from stdin"));
+}

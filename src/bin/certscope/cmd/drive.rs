@@ -123,6 +123,7 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
         }
     };
     let inputs = if args.inputs.is_empty() {
+        messages::reading_stdin_hint();
         vec!["-".into()]
     } else {
         args.inputs.clone()

@@ -2,7 +2,7 @@
 //! contract of docs/exit-codes.md: `certscope: LOCATOR: message`, sanitised so that a path or
 //! a value read from an input cannot drive the terminal.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 
 use certscope::render::sanitize::{sanitize, sanitize_escaped};
 
@@ -30,4 +30,12 @@ pub fn problem(locator: &str, message: &str) {
 /// `certscope: message`: a failure or note that belongs to the whole run.
 pub fn general(message: &str) {
     let _ = writeln!(io::stderr().lock(), "certscope: {}", sanitize(message));
+}
+
+/// Run without inputs, certscope reads stdin; at a terminal that looks like a hang, so say
+/// so (only when both stdin and stderr are terminals: never in pipes or scripts).
+pub fn reading_stdin_hint() {
+    if io::stdin().is_terminal() && io::stderr().is_terminal() {
+        general("reading from stdin… (end with Ctrl-D; give files or `--help`)");
+    }
 }
