@@ -239,7 +239,7 @@ fn list_sees_private_objects_only_after_login() {
             ok(&o);
             let text = stdout(&o);
             assert!(text.contains(": public key"), "{text}");
-            assert!(text.contains("Key:          RSA 2048 bits"), "{text}");
+            assert!(text.contains("Key:          RSA (2048 bits)"), "{text}");
             assert!(text.contains("Key:          EC P-256 (256 bits)"), "{text}");
         },
     );

@@ -44,6 +44,7 @@ pub(super) fn item_output(
                 color,
                 hashes,
                 all,
+                width: terminal_width(),
             },
         }),
         Format::Json | Format::Jsonl => {
@@ -137,4 +138,14 @@ impl<W: Write> Output for PemOut<W> {
     fn finish(mut self: Box<Self>) -> io::Result<()> {
         self.w.flush()
     }
+}
+
+/// stdout's width in columns when it is a terminal; `None` for a pipe or a file, where
+/// nothing wraps.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }
