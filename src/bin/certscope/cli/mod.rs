@@ -279,6 +279,9 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// What JSON/JSONL records hold.
+    #[command(flatten)]
+    pub record: RecordArgs,
     /// Digests to show in text output (repeatable; default sha1 and sha256).
     #[arg(long, value_enum)]
     pub hash: Vec<Hash>,
@@ -495,6 +498,26 @@ pub struct FindArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// What JSON/JSONL records hold.
+    #[command(flatten)]
+    pub record: RecordArgs,
+}
+
+/// What each item's JSON/JSONL record holds (`inspect`, `find`, `token list`, `token find`;
+/// text and PEM output ignore these).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RecordArgs {
+    /// JSON/JSONL: leave out each item's `pem` text (about 40 % of a certificate's record).
+    #[arg(long)]
+    pub no_pem: bool,
+    /// JSON/JSONL: keep only these top-level fields of each item, in this order
+    /// (comma-separated or repeated, e.g. `--fields kind,subject,not_after`).
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// JSON/JSONL: add host, scanned_at, file_mtime, file_uid, file_gid, file_mode and
+    /// days_until_expiry to each item (docs/inventory.md).
+    #[arg(long)]
+    pub inventory: bool,
 }
 
 #[cfg(test)]
