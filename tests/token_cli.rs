@@ -227,7 +227,7 @@ fn list_sees_private_objects_only_after_login() {
 
             // --login without a terminal and without a PIN: a clear error, no C_Login.
             let o = ctx.token("list", &["--login"]);
-            assert_eq!(o.status.code(), Some(1));
+            assert_eq!(o.status.code(), Some(2));
             assert!(
                 stderr(&o).contains(&format!("token \"{TOKEN}\" needs its user PIN")),
                 "{}",
@@ -393,7 +393,7 @@ fn find_filters() {
         assert_eq!(o.status.code(), Some(1));
         assert_eq!(stderr(&o), "");
         let o = ctx.token("find", &["--type", "privkey", "--serial", "1001"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("select certificates"), "{}", stderr(&o));
     });
 }
@@ -753,7 +753,7 @@ fn several_tokens() {
 
         // A selection that matches nothing says what is there.
         let o = ctx.token("list", &["--token", "delta"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let err = stderr(&o);
         assert!(err.contains("no token matches token \"delta\""), "{err}");
         for l in ["alpha", "beta", "gamma"] {
@@ -869,7 +869,7 @@ fn broken_modules_are_clear_errors() {
     for (module, want) in cases {
         for sub in ["slots", "list", "mechanisms"] {
             let o = support::run(&["token", sub, "--module", &module]);
-            assert_eq!(o.status.code(), Some(1), "{sub} {module}");
+            assert_eq!(o.status.code(), Some(2), "{sub} {module}");
             let err = stderr(&o);
             assert!(
                 err.starts_with(&format!("certscope: cannot load PKCS#11 module {module}: ")),
@@ -905,7 +905,7 @@ fn softhsm_without_configuration() {
         .arg(&module)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("C_Initialize"), "{err}");
     assert!(err.contains("CKR_GENERAL_ERROR"), "{err}");
@@ -917,7 +917,7 @@ fn wrong_pin_is_tried_exactly_once() {
     spy_test("wrong_pin_is_tried_exactly_once", &[TOKEN], |ctx| {
         populate(&ctx.softhsm, TOKEN, Contents::CERTS);
         let o = ctx.token("list", &["--pin", "pass:9999"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let err = stderr(&o);
         assert!(
             err.contains(

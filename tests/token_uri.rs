@@ -176,7 +176,7 @@ fn uri_pins_and_errors() {
         let private = format!("token={TOKEN_ENCODED};object={PRIVATE_CERT_LABEL}");
         // No PIN in the URI: no login, the private certificate is not there.
         let o = ctx.run(&["fingerprint", "--allow-uri-module", &uri(ctx, &private)]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("no object matches this URI"),
             "{}",
@@ -265,7 +265,7 @@ fn uri_module_name_and_environment() {
             ok(&o);
         }
         let o = ctx.run(&["fingerprint", &format!("{path}?module-name=no-such-module")]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("no PKCS#11 module named \"no-such-module\""),
             "{}",
