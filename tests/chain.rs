@@ -166,7 +166,7 @@ fn roots_that_hold_no_certificate_are_an_error() {
         "no-such.pem",
         "fixtures/chains/good.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

@@ -189,7 +189,7 @@ fn wrong_password_is_a_clear_error() {
         stderr(&o)
     );
     let o = run(&["inspect", "fixtures/pkcs12/leaf-aes.p12"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("give one with --password"));
     let o = run(&["inspect", "fixtures/pkcs12/leaf-nopass.p12"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));

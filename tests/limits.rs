@@ -39,7 +39,7 @@ fn max_input_size_for_files_and_stdin() {
 
     let pem = std::fs::read(support::root().join("fixtures/certs/leaf.pem")).unwrap();
     let o = run_stdin(&["inspect", "--max-input-size", "100"], &pem);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
         err.contains("-: input is over the limit of 100 bytes (raise it with --max-input-size)"),

@@ -761,7 +761,7 @@ fn several_tokens() {
         }
         // One PIN is never tried on several tokens.
         let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("a login needs exactly one token"),
             "{}",
@@ -783,7 +783,7 @@ fn several_tokens() {
         // The free slot, named explicitly, is explained rather than listed.
         let free = slots.iter().find(|s| s["token"]["label"] == "").unwrap();
         let o = ctx.token("list", &["--slot", &free["id"].to_string()]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("not initialised"), "{}", stderr(&o));
     });
 }
@@ -886,7 +886,7 @@ fn broken_modules_are_clear_errors() {
             &uri,
             "fixtures/certs/leaf.pem",
         ]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(want), "{}", stderr(&o));
         // The file after it is still read.
         assert!(stdout(&o).contains("www.example.com"));
@@ -941,7 +941,7 @@ fn wrong_pin_is_tried_exactly_once() {
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 1);
         // JSON: the failure is in the document's errors too.
         let o = ctx.token("list", &["--pin", "pass:9999", "-f", "json"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let v = json(&o);
         assert!(v["errors"][0]["message"]
             .as_str()
