@@ -253,7 +253,7 @@ pub(crate) fn drive_token_items(
 ) -> Result<(u8, usize)> {
     let (opts, out) = item_output(format, &[], now, color, false, record)?;
     let out = if question {
-        super::find::answering(out)
+        super::output::answering(out)
     } else {
         out
     };

@@ -13,7 +13,7 @@ use certscope::model::Item;
 
 use super::drive::drive;
 use super::messages::verdict;
-use super::output::{item_output, Output};
+use super::output::{item_output, Answering, Output};
 use super::Ambient;
 use crate::cli::FindArgs;
 
@@ -45,36 +45,6 @@ impl Output for Matching {
     }
 }
 
-/// Counts the items that reach it: the answer of a question (`find`, `token find`), which
-/// decides the status the output closes with (exit 1 when none, unless something failed).
-struct Answering {
-    inner: Box<dyn Output>,
-    answered: Rc<Cell<usize>>,
-}
-
-impl Output for Answering {
-    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
-        self.answered.set(self.answered.get() + 1);
-        self.inner.item(item, show_index)
-    }
-
-    fn problem(&mut self, locator: &str, message: &str) {
-        self.inner.problem(locator, message);
-    }
-
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.inner.finish(verdict(status, self.answered.get() > 0))
-    }
-}
-
-/// `inner`, closing with the status of a question answered by the items it was given.
-pub(super) fn answering(inner: Box<dyn Output>) -> Box<dyn Output> {
-    Box::new(Answering {
-        inner,
-        answered: Rc::new(Cell::new(0)),
-    })
-}
-
 /// Runs `certscope find`.
 pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
     let (now, color) = (ambient.now, ambient.color);
@@ -83,10 +53,7 @@ pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
     let (opts, inner) = item_output(args.format, &[], now, color, false, &args.record)?;
     let matched = Rc::new(Cell::new(0));
     let out = Box::new(Matching {
-        inner: Box::new(Answering {
-            inner,
-            answered: Rc::clone(&matched),
-        }),
+        inner: Box::new(Answering::new(inner, Rc::clone(&matched))),
         filter,
         next: 0,
     });

@@ -1,7 +1,9 @@
 //! Where items go: the [`Output`] trait and its adaptors to the renderers (text, JSON,
 //! JSONL, PEM), and the decoding options each format needs.
 
+use std::cell::Cell;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use anyhow::Result;
 use time::OffsetDateTime;
@@ -13,6 +15,7 @@ use certscope::render::json::{Inventory, JsonWriter, JsonlWriter, Record};
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
+use super::messages::verdict;
 use crate::cli::{Format, RecordArgs};
 
 /// The renderer for `format` and the decoding options it needs: text shows the requested
@@ -276,6 +279,43 @@ impl<W: Write> Output for JsonlOut<W> {
     fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
         self.sink.finish(status)
     }
+}
+
+/// Counts the items that reach it: the answer of a question (`find`, `token find`), which
+/// decides the status the output closes with (exit 1 when none, unless something failed).
+pub(super) struct Answering {
+    inner: Box<dyn Output>,
+    answered: Rc<Cell<usize>>,
+}
+
+impl Answering {
+    /// `inner`, counting into `answered`.
+    pub(super) fn new(inner: Box<dyn Output>, answered: Rc<Cell<usize>>) -> Answering {
+        Answering { inner, answered }
+    }
+}
+
+impl Output for Answering {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        self.answered.set(self.answered.get() + 1);
+        self.inner.item(item, show_index)
+    }
+
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.inner.problem(locator, message);
+    }
+
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
+        self.inner.finish(verdict(status, self.answered.get() > 0))
+    }
+}
+
+/// `inner`, closing with the status of a question answered by the items it was given.
+pub(super) fn answering(inner: Box<dyn Output>) -> Box<dyn Output> {
+    Box::new(Answering {
+        inner,
+        answered: Rc::new(Cell::new(0)),
+    })
 }
 
 pub(super) struct PemOut<W: Write> {
