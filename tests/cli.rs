@@ -18,7 +18,7 @@ use support::{certscope, run, run_stdin, stderr, stdout};
 #[test]
 fn directory_needs_r() {
     let o = run(&["inspect", "fixtures/certs"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("certscope: fixtures/certs: is a directory; add -r"));
     let o = run(&["fingerprint", "-r", "fixtures/certs"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -26,9 +26,9 @@ fn directory_needs_r() {
 }
 
 #[test]
-fn missing_file_is_exit_1_and_others_still_print() {
+fn missing_file_is_exit_2_and_others_still_print() {
     let o = run(&["inspect", "no-such-file.pem", "fixtures/certs/root-ca.pem"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with("certscope: no-such-file.pem: cannot read:"));
     assert!(stdout(&o).contains("Certscope Test Root CA"));
 }
@@ -43,7 +43,7 @@ fn usage_error_is_exit_2() {
         "hunter2",
         "fixtures/certs/leaf.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         !stderr(&o).contains("hunter2"),
         "a bad secret spec must not be echoed"
@@ -182,14 +182,14 @@ fn wrong_password_is_a_clear_error() {
         "pass:nope",
         "fixtures/pkcs12/leaf-aes.p12",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("wrong password for PKCS#12 file"),
         "{}",
         stderr(&o)
     );
     let o = run(&["inspect", "fixtures/pkcs12/leaf-aes.p12"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("give one with --password"));
     let o = run(&["inspect", "fixtures/pkcs12/leaf-nopass.p12"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -533,7 +533,7 @@ fn kubernetes_secrets_and_kubeconfig_are_read_field_by_field() {
     );
 
     let o = run(&["inspect", "fixtures/k8s/opaque-secret.yaml"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("certscope: fixtures/k8s/opaque-secret.yaml[tls.crt]: not base64"));
     // Any other YAML is read as before: PEM text in it is found.
     let o = run(&["inspect", "fixtures/bundles/indented.yaml"]);
@@ -675,9 +675,13 @@ fn jsonl_is_one_item_per_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    // Three items, then the summary line (docs/json.md, "JSON Lines").
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[2]["type"], "item");
     assert_eq!(lines[2]["kind"], "certificate");
     assert_eq!(lines[2]["source"]["index"], 2);
+    assert_eq!(lines[3]["type"], "summary");
+    assert_eq!(lines[3]["items"], 3);
     let o = run(&[
         "fingerprint",
         "--format",

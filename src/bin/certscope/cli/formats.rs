@@ -26,7 +26,7 @@ pub enum Format {
     Text,
     /// One JSON document (see docs/json.md).
     Json,
-    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
+    /// JSON Lines: a line per item, a line per problem, a summary line (docs/json.md).
     Jsonl,
     /// Every certificate, CSR, CRL and public key as clean PEM.
     Pem,
@@ -69,6 +69,8 @@ pub enum ReportFormat {
     Text,
     /// One JSON document.
     Json,
+    /// JSON Lines: a line per finding, a line per problem, a summary line (docs/json.md).
+    Jsonl,
 }
 
 /// `--fail-on` threshold.

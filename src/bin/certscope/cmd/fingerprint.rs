@@ -13,7 +13,7 @@ use certscope::render::pem as pem_out;
 
 use super::drive::drive;
 use super::messages;
-use super::output::Output;
+use super::output::{JsonlSink, Output};
 use crate::cli::{FingerprintArgs, Format};
 
 /// Runs `certscope fingerprint`.
@@ -51,7 +51,10 @@ pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
             fp,
             line: String::new(),
         }),
-        Format::Jsonl => Box::new(FingerprintJsonl { w, fp }),
+        Format::Jsonl => Box::new(FingerprintJsonl {
+            sink: JsonlSink::new(w),
+            fp,
+        }),
         Format::Json => Box::new(FingerprintJson {
             json: JsonWriter::begin(w, "fingerprints")?,
             fp,
@@ -86,27 +89,27 @@ impl<W: Write> Output for FingerprintText<W> {
         let FingerprintText { w, fp, line } = self;
         fp.write_lines(w, &item, show_index, line)
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
         self.w.flush()
     }
 }
 
+/// An `item` line per thumbprint entry, an `error` line per problem, a `summary` line.
 struct FingerprintJsonl<W: Write> {
-    w: W,
+    sink: JsonlSink<W>,
     fp: Thumbprints,
 }
 
 impl<W: Write> Output for FingerprintJsonl<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         note_unhashed(&self.fp, &item);
-        for entry in self.fp.entries(&item) {
-            serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::from)?;
-            self.w.write_all(b"\n")?;
-        }
-        Ok(())
+        self.sink.items(self.fp.entries(&item))
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
-        self.w.flush()
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.sink.problem(locator, message);
+    }
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
+        self.sink.finish(status)
     }
 }
 
@@ -126,7 +129,7 @@ impl<W: Write> Output for FingerprintJson<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.json.error(locator.to_string(), message.to_string());
     }
-    fn finish(self: Box<Self>) -> io::Result<()> {
+    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
         self.json.finish().map(|_| ())
     }
 }
@@ -147,7 +150,7 @@ impl<W: Write> Output for FingerprintPem<W> {
         fp.write_lines(w, &item, show_index, line)?;
         pem_out::item(w, &item).map(|_| ())
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
         self.w.flush()
     }
 }

@@ -68,7 +68,7 @@ pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
                     stalled.timeout.as_secs()
                 ),
             );
-            std::process::exit(1);
+            std::process::exit(i32::from(messages::EXIT_PROBLEM));
         })
         .context("cannot start the module watchdog")?;
         Some(w)
