@@ -656,3 +656,129 @@ fn certscope_agrees_with_openssl_on_every_fixture() {
         .collect();
     assert!(stale.is_empty(), "stale allow-list entries: {stale:?}");
 }
+
+/// certscope's bag scheme in `openssl pkcs12 -info`'s words: `PBES2 (PBKDF2-HMAC-SHA256,
+/// 2048 iterations, AES-256-CBC)` → `PBES2, PBKDF2, AES-256-CBC, Iteration 2048, PRF
+/// hmacWithSHA256`; `pbeWithSHAAnd40BitRC2-CBC (2048 iterations)` →
+/// `pbeWithSHA1And40BitRC2-CBC, Iteration 2048`.
+fn scheme_as_openssl(ours: &str) -> String {
+    if let Some(inner) = ours
+        .strip_prefix("PBES2 (PBKDF2-HMAC-")
+        .and_then(|s| s.strip_suffix(')'))
+    {
+        let parts: Vec<&str> = inner.split(", ").collect();
+        if let [prf, iterations, cipher] = parts.as_slice() {
+            let n = iterations.trim_end_matches(" iterations");
+            return format!("PBES2, PBKDF2, {cipher}, Iteration {n}, PRF hmacWith{prf}");
+        }
+    }
+    match ours.split_once(" (") {
+        Some((name, rest)) => format!(
+            "{}, Iteration {}",
+            name.replace("pbeWithSHAAnd", "pbeWithSHA1And"),
+            rest.trim_end_matches(" iterations)")
+        ),
+        None => ours.to_string(),
+    }
+}
+
+/// Issue 14 item 6: each PKCS#12 fixture's MAC (digest, iterations, salt length) and every
+/// bag's encryption scheme and iterations, as certscope reports them in `protection`,
+/// against `openssl pkcs12 -info -noout` (with the legacy provider, for RC2).
+#[test]
+fn p12_protection_matches_openssl_info() {
+    if !openssl_available() {
+        assert!(
+            std::env::var_os("CERTSCOPE_REQUIRE_OPENSSL").is_none(),
+            "CERTSCOPE_REQUIRE_OPENSSL is set but openssl is not on PATH"
+        );
+        eprintln!("openssl not found: differential test skipped");
+        return;
+    }
+    let mut compared = 0;
+    for fixture in support::fixtures() {
+        if !fixture.starts_with("fixtures/p12/") || !fixture.ends_with(".p12") {
+            continue;
+        }
+        let pass = if fixture.ends_with("none.p12") {
+            ""
+        } else {
+            "test"
+        };
+        let o = Command::new("openssl")
+            .args(["pkcs12", "-info", "-noout", "-legacy", "-in", &fixture])
+            .arg(format!("-passin=pass:{pass}"))
+            .env("OPENSSL_CONF", "/dev/null")
+            .output()
+            .unwrap();
+        // openssl writes the structure to stderr, the warnings too.
+        let info =
+            String::from_utf8_lossy(&o.stderr).into_owned() + &String::from_utf8_lossy(&o.stdout);
+        assert!(o.status.success(), "{fixture}: openssl failed: {info}");
+        let mut mac = "none".to_string();
+        let mut theirs = Vec::new();
+        let mut safe = "none".to_string();
+        for line in info.lines() {
+            if let Some(m) = line.strip_prefix("MAC: ") {
+                mac = m.to_string();
+            } else if let Some(salt) = line
+                .strip_prefix("MAC length: ")
+                .and_then(|l| l.split_once(", salt length: "))
+            {
+                mac.push_str(&format!(", salt {}", salt.1));
+            } else if let Some(s) = line.strip_prefix("PKCS7 Encrypted data: ") {
+                safe = s.to_string();
+            } else if line == "PKCS7 Data" {
+                safe = "none".to_string();
+            } else if let Some(s) = line.strip_prefix("Shrouded Keybag: ") {
+                theirs.push(s.to_string());
+            } else if line == "Certificate bag" || line == "Key bag" {
+                theirs.push(safe.clone());
+            }
+        }
+        let doc = support::run(&[
+            "inspect",
+            "--password",
+            &format!("pass:{pass}"),
+            "--format",
+            "json",
+            &fixture,
+        ]);
+        let doc: Value = serde_json::from_slice(&doc.stdout).unwrap();
+        let items = doc["items"].as_array().unwrap();
+        let ours: Vec<String> = items
+            .iter()
+            .map(|i| {
+                i["protection"]["bag_encryption"]
+                    .as_str()
+                    .map_or("none".to_string(), scheme_as_openssl)
+            })
+            .collect();
+        assert_eq!(ours, theirs, "{fixture}: bag encryption");
+        for item in items {
+            let m = &item["protection"]["mac"];
+            let ours_mac = if m.is_null() {
+                "none".to_string()
+            } else {
+                format!(
+                    "{}, Iteration {}, salt {}",
+                    m["algorithm"].as_str().unwrap(),
+                    m["iterations"],
+                    m["salt_length"]
+                )
+            };
+            assert_eq!(ours_mac, mac, "{fixture}: MAC");
+            // A key from a shrouded bag says it was encrypted, and how.
+            if item["kind"] == "private_key" {
+                let shrouded = item["protection"]["bag_encryption"].is_string();
+                assert_eq!(item["encrypted"] == true, shrouded, "{fixture}: encrypted");
+                assert_eq!(
+                    item["encryption"], item["protection"]["bag_encryption"],
+                    "{fixture}: key encryption"
+                );
+            }
+        }
+        compared += 1;
+    }
+    assert_eq!(compared, 6, "PKCS#12 fixtures compared");
+}

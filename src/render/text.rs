@@ -145,6 +145,25 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             out.field(2, "Local key ID", k)?;
         }
     }
+    if let Some(p) = &item.protection {
+        let mac = p.mac.as_ref().map_or_else(
+            || "none (integrity not protected)".to_string(),
+            |m| {
+                format!(
+                    "{}, {} iterations, {}-byte salt",
+                    sanitize(&m.algorithm),
+                    m.iterations,
+                    m.salt_length
+                )
+            },
+        );
+        out.field(2, "PKCS#12 MAC", &mac)?;
+        out.field(
+            2,
+            "Bag encryption",
+            &sanitize(p.bag_encryption.as_deref().unwrap_or("none")),
+        )?;
+    }
     match &item.body {
         Body::Certificate(c) => certificate(&mut out, c)?,
         Body::Csr(c) => csr(&mut out, c)?,
