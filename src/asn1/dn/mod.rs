@@ -145,6 +145,70 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
     Some(out)
 }
 
+/// A DER `Name` read for a decoder: the RFC 4514 string, the RDNs, and what is wrong with
+/// it (byte offset inside `der`, in words) when it is not a well-formed Name. A malformed
+/// name must be an item error, never a silently empty or shortened field.
+pub fn read_name(der: &[u8]) -> (String, Vec<Vec<NameAttribute>>, Option<(usize, String)>) {
+    let problem = name_problem(der);
+    let text = format_name(der).unwrap_or_default();
+    let rdns = name_rdns(der).unwrap_or_default();
+    (text, rdns, problem)
+}
+
+/// What is wrong with a DER `Name` (SEQUENCE OF SET OF SEQUENCE { OID, value }): the first
+/// problem, with the offset of the element at fault inside `der`; `None` when well-formed.
+fn name_problem(der: &[u8]) -> Option<(usize, String)> {
+    let at = |t: &[u8]| (t.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
+    let (name, _) = match tlv::read(der) {
+        Ok(n) => n,
+        Err(e) => return Some((0, format!("not readable: {e}"))),
+    };
+    if name.tag != tlv::SEQUENCE {
+        return Some((0, format!("tag 0x{:02x}, not a SEQUENCE", name.tag)));
+    }
+    for (i, rdn) in name.children().enumerate() {
+        let n = i + 1;
+        let rdn = match rdn {
+            Ok(r) => r,
+            Err(e) => return Some((at(name.value), format!("RDN {n}: {e}"))),
+        };
+        if rdn.tag != tlv::SET {
+            let what = format!("RDN {n}: tag 0x{:02x}, not a SET", rdn.tag);
+            return Some((at(rdn.raw), what));
+        }
+        if rdn.value.is_empty() {
+            let what = format!("RDN {n}: an empty SET (an RDN has at least one attribute)");
+            return Some((at(rdn.raw), what));
+        }
+        for (j, atv) in rdn.children().enumerate() {
+            let where_ = format!("RDN {n}, attribute {}", j + 1);
+            let atv = match atv {
+                Ok(a) => a,
+                Err(e) => return Some((at(rdn.raw), format!("{where_}: {e}"))),
+            };
+            if atv.tag != tlv::SEQUENCE {
+                let what = format!("{where_}: tag 0x{:02x}, not a SEQUENCE", atv.tag);
+                return Some((at(atv.raw), what));
+            }
+            let kids: Vec<_> = atv.children().collect();
+            let parts: Result<Vec<Tlv<'_>>, _> = kids.into_iter().collect();
+            match parts.as_deref() {
+                Err(e) => return Some((at(atv.raw), format!("{where_}: {e}"))),
+                Ok([oid, _]) if oid.tag != tlv::OID => {
+                    let what = format!("{where_}: type tag 0x{:02x}, not an OID", oid.tag);
+                    return Some((at(oid.raw), what));
+                }
+                Ok([_, _]) => {}
+                Ok(p) => {
+                    let what = format!("{where_}: {} element(s), not a type and a value", p.len());
+                    return Some((at(atv.raw), what));
+                }
+            }
+        }
+    }
+    None
+}
+
 /// The name of an ASN.1 string type that [`decode_string`] reads.
 fn string_type(tag: u8) -> Option<&'static str> {
     Some(match tag {
