@@ -83,7 +83,7 @@ open(f"{out}/cert-issuer-truncated-rdn.der", "wb").write(
 csr_kids = children(children(children(csr)[0][1])[0][1])
 # version, subject (1), subjectPKInfo, attributes
 for case in ("rdn-not-set", "type-not-oid"):
-    open(f"{out}/csr-subject-{case}.der", "wb").write(signed(csr, csr_kids, 1, NAMES[case]))
+    open(f"{out}/request-subject-{case}.der", "wb").write(signed(csr, csr_kids, 1, NAMES[case]))
 PY
 
 cat >"$FX/README.md" <<'MD'
@@ -102,6 +102,6 @@ byte offset and what is wrong (exit 1), never an empty or shortened name with ex
 | cert-subject-type-not-oid.der | an attribute type that is an INTEGER |
 | cert-subject-truncated-rdn.der | second RDN's length runs past the name |
 | cert-issuer-truncated-rdn.der | the same, in the issuer |
-| csr-subject-rdn-not-set.der | a request whose second RDN is a SEQUENCE |
-| csr-subject-type-not-oid.der | a request with an INTEGER attribute type |
+| request-subject-rdn-not-set.der | a request whose second RDN is a SEQUENCE |
+| request-subject-type-not-oid.der | a request with an INTEGER attribute type |
 MD

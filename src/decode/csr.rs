@@ -264,7 +264,7 @@ mod tests {
     #[test]
     fn a_malformed_subject_is_a_field_error() {
         let (c, e) = field_errors(include_bytes!(
-            "../../fixtures/name-errors/csr-subject-rdn-not-set.der"
+            "../../fixtures/name-errors/request-subject-rdn-not-set.der"
         ));
         assert!(
             e.contains("subject (at byte 24): malformed name: RDN 2: tag 0x30, not a SET"),
@@ -272,7 +272,7 @@ mod tests {
         );
         assert_eq!(c.public_key.curve.as_deref(), Some("P-256"));
         let (_, e) = field_errors(include_bytes!(
-            "../../fixtures/name-errors/csr-subject-type-not-oid.der"
+            "../../fixtures/name-errors/request-subject-type-not-oid.der"
         ));
         assert!(
             e.contains("subject (at byte 28): malformed name: RDN 2, attribute 1: type tag 0x02"),
