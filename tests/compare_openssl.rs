@@ -379,6 +379,33 @@ fn compare_extensions(c: &mut Cmp<'_>, item: &Value, text: &str) {
     }
 }
 
+/// `--name-order openssl` (issue 14 item 15): certscope's text `Subject:`/`Issuer:` lines
+/// against openssl's `-nameopt oneline` for the same item; `args` is the openssl command
+/// (`x509 -noout -subject -issuer`), `fields` the (text label, openssl key) pairs.
+fn compare_openssl_names(c: &mut Cmp<'_>, pem: &str, args: &[&str], fields: &[(&str, &str)]) {
+    let mut args = args.to_vec();
+    args.extend(["-nameopt", "oneline"]);
+    let Some(theirs) = openssl(&args, pem) else {
+        return;
+    };
+    let o = support::run_stdin(
+        &["inspect", "--name-order", "openssl", "--no-relations", "-"],
+        pem.as_bytes(),
+    );
+    let text = String::from_utf8_lossy(&o.stdout).into_owned();
+    for (label, key) in fields {
+        let ours = text
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix(&format!("{label}:")))
+            .map_or("?".to_string(), |v| v.trim_start().to_string());
+        c.eq(
+            &format!("{key} (--name-order openssl)"),
+            ours,
+            kv(&theirs, key).unwrap_or_default(),
+        );
+    }
+}
+
 fn compare_certificate(c: &mut Cmp<'_>, item: &Value, pem: &str) {
     let Some(fields) = openssl(
         &[
@@ -398,6 +425,12 @@ fn compare_certificate(c: &mut Cmp<'_>, item: &Value, pem: &str) {
         return;
     };
     let text = openssl(&["x509", "-noout", "-text"], pem).unwrap_or_default();
+    compare_openssl_names(
+        c,
+        pem,
+        &["x509", "-noout", "-subject", "-issuer"],
+        &[("Subject", "subject"), ("Issuer", "issuer")],
+    );
     let serial = kv(&fields, "serial")
         .unwrap_or_default()
         .to_ascii_lowercase();
@@ -524,6 +557,12 @@ fn compare_crl(c: &mut Cmp<'_>, item: &Value, pem: &str) {
         return;
     };
     let text = openssl(&["crl", "-noout", "-text"], pem).unwrap_or_default();
+    compare_openssl_names(
+        c,
+        pem,
+        &["crl", "-noout", "-issuer"],
+        &[("Issuer", "issuer")],
+    );
     c.eq(
         "issuer",
         item["issuer"].as_str().unwrap_or(""),
@@ -560,6 +599,12 @@ fn compare_csr(c: &mut Cmp<'_>, item: &Value, pem: &str) {
         return;
     };
     let text = openssl(&["req", "-noout", "-text"], pem).unwrap_or_default();
+    compare_openssl_names(
+        c,
+        pem,
+        &["req", "-noout", "-subject"],
+        &[("Subject", "subject")],
+    );
     c.eq(
         "subject",
         item["subject"].as_str().unwrap_or(""),

@@ -243,7 +243,7 @@ pub(crate) fn drive_token_items(
     color: bool,
     produce: &mut TokenProducer<'_>,
 ) -> Result<(u8, usize)> {
-    let (opts, out) = item_output(format, &[], now, color, false)?;
+    let (opts, out) = item_output(format, &[], now, color, false, Default::default())?;
     let mut driver = Driver::new(out);
     let mut items = 0usize;
     produce(&opts, &mut |ev| {

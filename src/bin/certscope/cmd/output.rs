@@ -24,6 +24,7 @@ pub(super) fn item_output(
     now: OffsetDateTime,
     color: bool,
     all: bool,
+    name_order: text::NameOrder,
 ) -> Result<(Options<'static>, Box<dyn Output>)> {
     let hashes = if requested.is_empty() {
         vec![HashAlg::Sha1, HashAlg::Sha256]
@@ -44,6 +45,7 @@ pub(super) fn item_output(
                 color,
                 hashes,
                 all,
+                name_order,
             },
         }),
         Format::Json | Format::Jsonl => {
