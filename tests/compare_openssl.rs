@@ -8,7 +8,7 @@
 //! their qualifiers, name constraints, policy mappings and constraints, inhibitAnyPolicy,
 //! SCT log ids and timestamps, TLS feature, CT poison, OCSP no-check, private key usage
 //! period, CRL number, delta CRL indicator, issuing distribution point, and the bytes of
-//! any extension openssl does not know); one openssl prints that this file does not handle
+//! any extension openssl does not know; each CRL entry with its entry extensions); one openssl prints that this file does not handle
 //! is itself a difference. Any difference fails unless it is in ALLOWED below, with its
 //! reason (the same reasons are listed in docs/json.md, "Where certscope and openssl
 //! differ"). `p12_protection_matches_openssl_info` compares PKCS#12 protection with
@@ -552,6 +552,110 @@ fn compare_extensions(c: &mut Cmp<'_>, item: &Value, text: &str) {
     }
 }
 
+/// Each revoked entry: serial, revocation date and every entry extension with its
+/// criticality and value (reason, invalidity date, certificate issuer, unknown ones by
+/// their bytes), in openssl's words.
+fn compare_crl_entries(c: &mut Cmp<'_>, item: &Value, text: &str) {
+    let Some(start) = text.find("Revoked Certificates:") else {
+        return;
+    };
+    let rest = &text[start..];
+    // The outer signature follows the entries.
+    let section = &rest[..rest.find("Signature Algorithm:").unwrap_or(rest.len())];
+    // openssl's entries: one string per entry, extensions as `name[!]=value`.
+    let mut theirs: Vec<String> = Vec::new();
+    let mut ext: Option<(String, String)> = None;
+    let flush = |theirs: &mut Vec<String>, ext: &mut Option<(String, String)>| {
+        if let (Some(last), Some((head, value))) = (theirs.last_mut(), ext.take()) {
+            let value = if head.starts_with("Invalidity Date") {
+                openssl_date(&value)
+            } else {
+                value
+            };
+            last.push_str(&format!(" {head}={}", squash(&value)));
+        }
+    };
+    for l in section.lines().skip(1) {
+        let t = l.trim();
+        let indent = l.len() - l.trim_start().len();
+        if let Some(serial) = t.strip_prefix("Serial Number: ") {
+            flush(&mut theirs, &mut ext);
+            theirs.push(
+                serial
+                    .to_ascii_lowercase()
+                    .trim_start_matches('0')
+                    .to_string(),
+            );
+        } else if let Some(date) = t.strip_prefix("Revocation Date: ") {
+            if let Some(last) = theirs.last_mut() {
+                last.push_str(&format!(" {}", openssl_date(date)));
+            }
+        } else if t == "CRL entry extensions:" {
+        } else if indent == 12 {
+            flush(&mut theirs, &mut ext);
+            let (name, critical) = match t.strip_suffix(" critical") {
+                Some(n) => (n, "!"),
+                None => (t, ""),
+            };
+            let name = name.trim_end_matches(':').trim();
+            ext = Some((format!("{name}{critical}"), String::new()));
+        } else if let Some((_, value)) = ext.as_mut() {
+            value.push_str(t);
+        }
+    }
+    flush(&mut theirs, &mut ext);
+    let ours: Vec<String> = item["revoked"]
+        .as_array()
+        .map(|entries| entries.iter().map(entry_as_openssl).collect())
+        .unwrap_or_default();
+    c.eq("revoked entries", ours.join("\n"), theirs.join("\n"));
+}
+
+/// One of certscope's revoked entries in the shape `compare_crl_entries` gives openssl's.
+fn entry_as_openssl(e: &Value) -> String {
+    let mut out = format!(
+        "{} {}",
+        e["serial"].as_str().unwrap_or("?").trim_start_matches('0'),
+        e["revocation_date"].as_str().unwrap_or("?")
+    );
+    for x in e["extensions"].as_array().into_iter().flatten() {
+        let critical = if x["critical"] == true { "!" } else { "" };
+        let v = &x["value"];
+        let (name, value) = match x["oid"].as_str().unwrap_or("") {
+            "2.5.29.21" => (
+                "X509v3 CRL Reason Code".to_string(),
+                reason_name(v["text"].as_str().unwrap_or("?")),
+            ),
+            "2.5.29.24" => (
+                "Invalidity Date".to_string(),
+                v["text"].as_str().unwrap_or("?").to_string(),
+            ),
+            // openssl prints an entry's directoryName in the old `/O=…/CN=…` form.
+            "2.5.29.29" => (
+                "X509v3 Certificate Issuer".to_string(),
+                v.as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|n| match (n["type"].as_str(), n["value"].as_str()) {
+                        (Some("dirname"), Some(d)) => format!(
+                            "DirName:/{}",
+                            d.split(',').rev().collect::<Vec<_>>().join("/")
+                        ),
+                        _ => general_name(n).unwrap_or_else(|| "?".to_string()),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            oid => (
+                oid.to_string(),
+                v["hex"].as_str().map_or("?".to_string(), ascii_dump),
+            ),
+        };
+        out.push_str(&format!(" {name}{critical}={}", squash(&value)));
+    }
+    out
+}
+
 /// `a` with every run of whitespace removed: openssl wraps and indents multi-line values.
 fn squash(a: &str) -> String {
     a.split_whitespace().collect()
@@ -644,6 +748,8 @@ fn reason_name(r: &str) -> String {
         "certificateHold" => "Certificate Hold",
         "privilegeWithdrawn" => "Privilege Withdrawn",
         "aACompromise" => "AA Compromise",
+        "unspecified" => "Unspecified",
+        "removeFromCRL" => "Remove From CRL",
         other => other,
     }
     .to_string()
@@ -1024,6 +1130,7 @@ fn compare_crl(c: &mut Cmp<'_>, item: &Value, pem: &str) {
     );
     signature_algorithms(c, item, &text);
     compare_extensions(c, item, &text);
+    compare_crl_entries(c, item, &text);
     let revoked = text.matches("Serial Number:").count();
     c.eq(
         "revoked count",
