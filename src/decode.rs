@@ -1071,8 +1071,8 @@ impl Ctx<'_, '_> {
     }
 
     fn pkcs12(&mut self, der: &[u8], line: Option<usize>) {
-        let bags = match pkcs12::decode(der, self.opts.password, &self.opts.budget()) {
-            Ok(b) => b,
+        let (bags, mac) = match pkcs12::open(der, self.opts.password, &self.opts.budget()) {
+            Ok(o) => (o.bags, o.mac),
             Err(e @ pkcs12::Pkcs12Error::NeedPassword) => {
                 self.out.push(Event::NeedPassword {
                     locator: self.locator(line),
@@ -1097,20 +1097,35 @@ impl Ctx<'_, '_> {
                 local_key_id: bag.local_key_id.as_deref().map(hex::encode),
             };
             let container = Some(Container::Pkcs12);
+            let protection = crate::model::Pkcs12Protection {
+                mac: mac.clone(),
+                bag_encryption: bag.encryption.as_ref().map(|e| e.scheme.clone()),
+                bag_encryption_iterations: bag.encryption.as_ref().and_then(|e| e.iterations),
+            };
             match (&bag.kind, &bag.error) {
                 (pkcs12::BagKind::Key, None) => {
-                    let mut item = self.key_item(
-                        key::pkcs8_private(&bag.der),
-                        Kind::PrivateKey,
-                        line,
-                        None,
-                        container,
-                    );
+                    let shroud = bag.encryption.as_ref().filter(|e| e.shrouded);
+                    let decoded = key::pkcs8_private(&bag.der).map(|mut d| {
+                        // A shrouded key bag is an EncryptedPrivateKeyInfo, opened here.
+                        if let Some(e) = shroud {
+                            d.key.format = crate::model::KeyFormat::Pkcs8Encrypted;
+                            d.key.encrypted = true;
+                            d.key.decrypted = true;
+                            d.key.encryption = Some(e.scheme.clone());
+                        }
+                        d
+                    });
+                    let mut item = self.key_item(decoded, Kind::PrivateKey, line, None, container);
                     item.bag = Some(attrs);
+                    item.protection = Some(protection);
                     self.emit_item(item);
                 }
                 (pkcs12::BagKind::Certificate, None) => {
-                    self.certificate(Arc::from(&bag.der[..]), line, None, container, Some(attrs))
+                    let mut item = self.new_item(Kind::Certificate, line, container);
+                    item.bag = Some(attrs);
+                    item.protection = Some(protection);
+                    fill_certificate(&mut item, Arc::from(&bag.der[..]), self.opts);
+                    self.emit_item(item);
                 }
                 (kind, error) => {
                     // A bag that could not be read: an item with the error, the others stand.
@@ -1127,6 +1142,7 @@ impl Ctx<'_, '_> {
                         });
                     }
                     item.bag = Some(attrs);
+                    item.protection = Some(protection);
                     item.add_error(format!(
                         "{what}: {}",
                         error.as_deref().unwrap_or("not read")

@@ -145,6 +145,33 @@ pub struct BagAttributes {
     pub local_key_id: Option<String>,
 }
 
+/// How a PKCS#12 file protects one of its items (`Item::protection`): the file's MAC and
+/// the encryption of the item's bag, so that a weak or legacy scheme (RC2-40, which OpenSSL
+/// 3 and Windows refuse) is visible.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Pkcs12Protection {
+    /// The file's integrity MAC; `None` when the file has none.
+    pub mac: Option<Pkcs12Mac>,
+    /// The scheme the item's bag was encrypted with: its shrouded key bag's, or that of the
+    /// encrypted SafeContents it came from (`PBES2 (PBKDF2-HMAC-SHA256, 2048 iterations,
+    /// AES-256-CBC)`, `pbeWithSHAAnd40BitRC2-CBC (2048 iterations)`); `None` when stored
+    /// in the clear.
+    pub bag_encryption: Option<String>,
+    /// The iteration count of `bag_encryption`'s key derivation, when it has one.
+    pub bag_encryption_iterations: Option<u64>,
+}
+
+/// A PKCS#12 file's MacData.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Pkcs12Mac {
+    /// The HMAC digest as openssl names it: `sha1`, `sha256`, ... or the OID.
+    pub algorithm: String,
+    /// The PKCS#12 KDF iteration count of the MAC key.
+    pub iterations: u64,
+    /// Length of the MAC salt, in bytes.
+    pub salt_length: usize,
+}
+
 /// What a PKCS#11 token says about a certificate besides its DER (`Item::token`).
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
 pub struct TokenAttributes {
@@ -189,6 +216,9 @@ pub struct Item {
     /// PKCS#12 bag attributes, for items from a PKCS#12 file.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bag: Option<BagAttributes>,
+    /// How the PKCS#12 file protects this item, for items from a PKCS#12 file.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protection: Option<Pkcs12Protection>,
     /// Token attributes, for certificates read from a PKCS#11 token.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<TokenAttributes>,
@@ -221,6 +251,7 @@ impl Item {
             error: None,
             warnings: Vec::new(),
             bag: None,
+            protection: None,
             token: None,
             relations: None,
             body: Body::Empty {},

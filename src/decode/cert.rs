@@ -145,8 +145,10 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
     });
-    let subject = dn::format_name(tbs.subject.as_raw()).unwrap_or_default();
-    let issuer = dn::format_name(tbs.issuer.as_raw()).unwrap_or_default();
+    let mut field_errors: Vec<String> = Vec::new();
+    let (subject, subject_rdns) =
+        name_field(der, "subject", tbs.subject.as_raw(), &mut field_errors);
+    let (issuer, issuer_rdns) = name_field(der, "issuer", tbs.issuer.as_raw(), &mut field_errors);
     let names_match = tbs.subject.as_raw() == tbs.issuer.as_raw();
     let self_signed = names_match
         && match (&ski, &aki) {
@@ -164,8 +166,8 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
             serial_decimal: serial_decimal(raw_serial),
             subject,
             issuer,
-            subject_rdns: dn::name_rdns(tbs.subject.as_raw()).unwrap_or_default(),
-            issuer_rdns: dn::name_rdns(tbs.issuer.as_raw()).unwrap_or_default(),
+            subject_rdns,
+            issuer_rdns,
             subject_key_id: ski,
             authority_key_id: aki,
             not_before: x509::time(tbs.validity.not_before),
@@ -179,8 +181,34 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
             trust: None,
         },
         spki: spki_der,
-        field_errors: sig.problem.into_iter().collect(),
+        field_errors: sig.problem.into_iter().chain(field_errors).collect(),
     })
+}
+
+/// A certificate's or request's name field: its string and RDNs, and, when the Name is
+/// malformed (x509-parser accepts some that are not), an error naming the field and the
+/// byte offset inside `der`, so that it is never silently empty.
+pub(super) fn name_field(
+    der: &[u8],
+    field: &str,
+    name: &[u8],
+    errors: &mut Vec<String>,
+) -> (String, Vec<Vec<dn::NameAttribute>>) {
+    // x509-parser's raw name stops before the first RDN it could not read (it reads RDNs
+    // with `many0`): read the whole element from where it starts.
+    let start = x509::offset(der, name);
+    let whole = der
+        .get(start..)
+        .and_then(|d| tlv::read(d).ok())
+        .map_or(name, |(t, _)| t.raw);
+    let (text, rdns, problem) = dn::read_name(whole);
+    if let Some((at, what)) = problem {
+        errors.push(format!(
+            "{field} (at byte {}): malformed name: {what}",
+            start + at
+        ));
+    }
+    (text, rdns)
 }
 
 /// The subject (RFC 4514) and SubjectPublicKeyInfo DER of a certificate, found by walking
@@ -302,6 +330,49 @@ mod field_error_tests {
         assert!(d.cert.not_before.is_invalid());
         assert_eq!(d.cert.not_after.to_string(), "2035-01-01T00:00:00Z");
         assert!(d.field_errors[0].contains("GeneralizedTime `2025xx01000000Z`"));
+    }
+
+    /// Malformed names x509-parser accepts (it stops at the first bad RDN): each one is a
+    /// field error naming the field, the offset and the fault, never a silent empty name.
+    #[test]
+    fn a_malformed_name_is_a_field_error() {
+        let cases: [(&[u8], &str); 7] = [
+            (
+                include_bytes!("../../fixtures/name-errors/cert-subject-rdn-not-set.der"),
+                "subject (at byte 106): malformed name: RDN 2: tag 0x30, not a SET",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-subject-empty-rdn.der"),
+                "subject (at byte 106): malformed name: RDN 2: an empty SET",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-subject-atv-three-elements.der"),
+                "subject (at byte 108): malformed name: RDN 2, attribute 1: 3 element(s)",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-subject-atv-type-only.der"),
+                "subject (at byte 108): malformed name: RDN 2, attribute 1: 1 element(s)",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-subject-type-not-oid.der"),
+                "subject (at byte 110): malformed name: RDN 2, attribute 1: type tag 0x02",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-subject-truncated-rdn.der"),
+                "subject (at byte 93): malformed name: RDN 2: truncated",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-issuer-truncated-rdn.der"),
+                "issuer (at byte 24): malformed name: RDN 2: truncated",
+            ),
+        ];
+        for (der, expected) in cases {
+            let d = decode(der).unwrap();
+            let e = d.field_errors.join("; ");
+            assert!(e.contains(expected), "{expected}: {e}");
+            // The rest of the certificate is still read.
+            assert_eq!(d.cert.serial, "2a");
+        }
     }
 
     #[test]

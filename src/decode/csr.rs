@@ -16,7 +16,7 @@ pub type Decoded = (Csr, Vec<u8>, Vec<String>);
 /// read (each in words with its byte offset; the model holds everything else).
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
     match X509CertificationRequest::from_der(der) {
-        Ok(_) => parse(der, der).map(|(c, s)| (c, s, Vec::new())),
+        Ok(_) => parse(der, der),
         // One bad attribute costs only itself: read the request without it.
         Err(e) => field_by_field(der).unwrap_or_else(|| Err(x509::parser_error(&e))),
     }
@@ -72,9 +72,10 @@ fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
     }
     let repaired = rebuild(&head, &good, &rest);
     X509CertificationRequest::from_der(&repaired).ok()?;
-    Some(parse(&repaired, der).map(|(mut c, spki)| {
+    Some(parse(&repaired, der).map(|(mut c, spki, name_errors)| {
         // Every attribute as written, the bad ones included, values as far as they read.
         c.attributes = attrs.map(|a| other_attributes_of(a)).unwrap_or_default();
+        errors.extend(name_errors);
         (c, spki, errors)
     }))
 }
@@ -120,8 +121,9 @@ fn attribute_problem(attr: &tlv::Tlv<'_>) -> Option<String> {
 }
 
 /// Decodes `der` (a request x509-parser accepts); the self-signature is checked over
-/// `original`, the request as it was given.
-fn parse(der: &[u8], original: &[u8]) -> Result<(Csr, Vec<u8>), String> {
+/// `original`, the request as it was given. The subject comes before the attributes, so
+/// its offsets in `der` are those in `original`.
+fn parse(der: &[u8], original: &[u8]) -> Result<Decoded, String> {
     let (rest, csr) =
         X509CertificationRequest::from_der(der).map_err(|e| x509::parser_error(&e))?;
     if !rest.is_empty() {
@@ -141,11 +143,14 @@ fn parse(der: &[u8], original: &[u8]) -> Result<(Csr, Vec<u8>), String> {
     let attributes = other_attributes(info.raw);
     let sig_oid = x509::oid_text(&csr.signature_algorithm.algorithm);
     let self_signature = crate::verify::verify(original, &spki_der).describe();
+    let mut errors = Vec::new();
+    let (subject, subject_rdns) =
+        super::cert::name_field(der, "subject", info.subject.as_raw(), &mut errors);
     Ok((
         Csr {
             version: info.version.0 + 1,
-            subject: dn::format_name(info.subject.as_raw()).unwrap_or_default(),
-            subject_rdns: dn::name_rdns(info.subject.as_raw()).unwrap_or_default(),
+            subject,
+            subject_rdns,
             public_key,
             signature_algorithm: x509::signature_name(&sig_oid),
             signature_pss: x509::signature_info(der).pss,
@@ -154,6 +159,7 @@ fn parse(der: &[u8], original: &[u8]) -> Result<(Csr, Vec<u8>), String> {
             attributes,
         },
         spki_der,
+        errors,
     ))
 }
 
@@ -252,6 +258,26 @@ mod tests {
         ));
         assert!(c.attributes.is_empty());
         assert!(e.contains("attributes field is missing"), "{e}");
+    }
+
+    /// A malformed subject x509-parser accepts is a field error, not an empty subject.
+    #[test]
+    fn a_malformed_subject_is_a_field_error() {
+        let (c, e) = field_errors(include_bytes!(
+            "../../fixtures/name-errors/request-subject-rdn-not-set.der"
+        ));
+        assert!(
+            e.contains("subject (at byte 24): malformed name: RDN 2: tag 0x30, not a SET"),
+            "{e}"
+        );
+        assert_eq!(c.public_key.curve.as_deref(), Some("P-256"));
+        let (_, e) = field_errors(include_bytes!(
+            "../../fixtures/name-errors/request-subject-type-not-oid.der"
+        ));
+        assert!(
+            e.contains("subject (at byte 28): malformed name: RDN 2, attribute 1: type tag 0x02"),
+            "{e}"
+        );
     }
 
     #[test]

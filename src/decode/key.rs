@@ -452,7 +452,8 @@ pub fn pkcs8_encrypted(
     Ok(out)
 }
 
-fn describe_scheme(s: &pkcs8::pkcs5::EncryptionScheme) -> (String, Option<u64>) {
+/// A PKCS#5 scheme in words, with its PBKDF2 iteration count (PKCS#12 bags use it too).
+pub(super) fn describe_scheme(s: &pkcs8::pkcs5::EncryptionScheme) -> (String, Option<u64>) {
     use pkcs8::pkcs5::pbes2::{EncryptionScheme as Enc, Kdf, Pbkdf2Prf};
     match s {
         pkcs8::pkcs5::EncryptionScheme::Pbes2(p) => {

@@ -88,7 +88,10 @@ fn cert_id(t: &Tlv<'_>) -> Result<CertId, String> {
                 && serial.tag == tlv::INTEGER =>
         {
             Ok(CertId {
-                hash_algorithm: hash_name(&algorithm_oid(alg).unwrap_or_default()),
+                // A hash algorithm that cannot be read fails the CertID, never an empty name.
+                hash_algorithm: hash_name(
+                    &algorithm_oid(alg).ok_or("malformed CertID hashAlgorithm (no OID)")?,
+                ),
                 issuer_name_hash: hex::encode(name.value),
                 issuer_key_hash: hex::encode(key.value),
                 serial: cert::serial_hex(serial.value),
@@ -350,7 +353,11 @@ pub fn parse_response(der: &[u8]) -> Result<Parsed<'_>, String> {
     let (Some(kind), Some(octets)) = (rb.first(), rb.get(1)) else {
         return err("ResponseBytes");
     };
-    let kind = oids::dotted(kind.value).unwrap_or_default();
+    if kind.tag != tlv::OID {
+        return err("ResponseBytes responseType (not an OID)");
+    }
+    // A malformed OID is shown as such, never as an empty type.
+    let kind = oids::display(kind.value);
     p.response.response_type = Some(if kind == BASIC {
         "basic".to_string()
     } else {

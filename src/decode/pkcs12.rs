@@ -46,6 +46,29 @@ pub struct Bag {
     pub friendly_name: Option<String>,
     /// localKeyId.
     pub local_key_id: Option<Vec<u8>>,
+    /// How the bag was encrypted (its own shroud, or its SafeContents'); `None` in the clear.
+    pub encryption: Option<BagEncryption>,
+}
+
+/// The password-based encryption a bag was stored under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BagEncryption {
+    /// The scheme in words: `PBES2 (PBKDF2-HMAC-SHA256, 2048 iterations, AES-256-CBC)`,
+    /// `pbeWithSHAAnd40BitRC2-CBC (2048 iterations)`, or the OID.
+    pub scheme: String,
+    /// The key derivation's iteration count, when it has one.
+    pub iterations: Option<u64>,
+    /// Whether the bag itself is a pkcs8ShroudedKeyBag (else the SafeContents is encrypted).
+    pub shrouded: bool,
+}
+
+/// An opened PFX: its bags and its MAC.
+#[derive(Debug)]
+pub struct Opened {
+    /// Every bag, in file order.
+    pub bags: Vec<Bag>,
+    /// The MAC, described; `None` when the file has none.
+    pub mac: Option<crate::model::Pkcs12Mac>,
 }
 
 /// Why a PKCS#12 file could not be opened at all.
@@ -109,14 +132,23 @@ fn candidates(password: Option<&Secret>) -> Vec<Password> {
     }
 }
 
-/// Opens a PFX. A MAC is verified first (its derivation charged to `budget`); then every
-/// SafeContents and every bag is read on its own, so a bag that cannot be read costs only
-/// itself. Without a password, the empty and the NULL password are tried.
+/// The bags of a PFX: [`open`] without the MAC description.
 pub fn decode(
     der: &[u8],
     password: Option<&Secret>,
     budget: &kdf::Budget,
 ) -> Result<Vec<Bag>, Pkcs12Error> {
+    open(der, password, budget).map(|o| o.bags)
+}
+
+/// Opens a PFX. A MAC is verified first (its derivation charged to `budget`); then every
+/// SafeContents and every bag is read on its own, so a bag that cannot be read costs only
+/// itself. Without a password, the empty and the NULL password are tried.
+pub fn open(
+    der: &[u8],
+    password: Option<&Secret>,
+    budget: &kdf::Budget,
+) -> Result<Opened, Pkcs12Error> {
     // Some writers (old Windows, Java) use BER; the structure types read DER only.
     let normalised;
     let data = match tlv::read(der) {
@@ -157,9 +189,64 @@ pub fn decode(
         given,
         budget,
         bags: Vec::new(),
+        safe_encryption: None,
     };
     reader.authenticated_safe(content);
-    Ok(reader.bags)
+    Ok(Opened {
+        bags: reader.bags,
+        mac: pfx.mac_data.as_ref().map(describe_mac),
+    })
+}
+
+/// The MAC as `openssl pkcs12 -info` reports it: digest, iterations, salt length.
+fn describe_mac(mac: &MacData) -> crate::model::Pkcs12Mac {
+    let oid = mac.mac.algorithm.oid.to_string();
+    let algorithm = match oid.as_str() {
+        "1.3.14.3.2.26" => "sha1",
+        "2.16.840.1.101.3.4.2.4" => "sha224",
+        "2.16.840.1.101.3.4.2.1" => "sha256",
+        "2.16.840.1.101.3.4.2.2" => "sha384",
+        "2.16.840.1.101.3.4.2.3" => "sha512",
+        "2.16.840.1.101.3.4.2.5" => "sha512-224",
+        "2.16.840.1.101.3.4.2.6" => "sha512-256",
+        _ => oid.as_str(),
+    };
+    crate::model::Pkcs12Mac {
+        algorithm: algorithm.to_string(),
+        iterations: u64::try_from(mac.iterations).unwrap_or(0),
+        salt_length: mac.mac_salt.as_bytes().len(),
+    }
+}
+
+/// An AlgorithmIdentifier of a password-based scheme in words, with its iteration count:
+/// PBES2 as the PKCS#8 keys describe it, a PKCS#12 PBE scheme (decryptable or not, RC4
+/// included) by name and iterations, anything else by name or OID.
+fn describe_scheme(alg: &[u8]) -> (String, Option<u64>) {
+    let Some(oid) = tlv::read(alg)
+        .ok()
+        .and_then(|(seq, _)| seq.children().next()?.ok())
+        .filter(|t| t.tag == tlv::OID)
+        .and_then(|t| oids::dotted(t.value))
+    else {
+        return ("malformed encryption algorithm".to_string(), None);
+    };
+    if oid == PBES2.to_string() {
+        return match pkcs8::pkcs5::EncryptionScheme::try_from(alg) {
+            Ok(s) => super::key::describe_scheme(&s),
+            Err(_) => ("PBES2 (malformed parameters)".to_string(), None),
+        };
+    }
+    let name = oids::name_or_oid(oids::pbe(&oid), &oid);
+    let params = tlv::read(alg)
+        .ok()
+        .and_then(|(seq, _)| seq.children().nth(1)?.ok())
+        .and_then(|t| pkcs12::pbe_params::Pkcs12PbeParams::from_der(t.raw).ok());
+    match params.and_then(|p| u64::try_from(p.iterations).ok()) {
+        Some(n) if oid.starts_with("1.2.840.113549.1.12.1.") => {
+            (format!("{name} ({n} iterations)"), Some(n))
+        }
+        _ => (name, None),
+    }
 }
 
 const DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.1");
@@ -238,6 +325,8 @@ struct Reader<'b> {
     given: bool,
     budget: &'b kdf::Budget,
     bags: Vec<Bag>,
+    /// The encryption of the SafeContents being read, if it is encrypted.
+    safe_encryption: Option<BagEncryption>,
 }
 
 impl Reader<'_> {
@@ -249,6 +338,7 @@ impl Reader<'_> {
             error,
             friendly_name: None,
             local_key_id: None,
+            encryption: self.safe_encryption.clone(),
         });
     }
 
@@ -283,6 +373,7 @@ impl Reader<'_> {
             Ok(ci) => ci,
             Err(e) => return self.other("SafeContents", raw.len(), Some(e.to_string())),
         };
+        self.safe_encryption = None;
         if ci.content_type == DATA {
             match ci.content.decode_as::<OctetString>() {
                 Ok(os) => self.safe_contents(os.as_bytes(), 0),
@@ -302,15 +393,21 @@ impl Reader<'_> {
             let Some(ciphertext) = eci.encrypted_content.as_ref() else {
                 return;
             };
-            let plain = eci
-                .content_enc_alg
-                .to_der()
-                .map_err(|e| e.to_string())
-                .and_then(|alg| self.decrypt(&alg, ciphertext.as_bytes(), "it"));
+            let alg = eci.content_enc_alg.to_der().map_err(|e| e.to_string());
+            if let Ok(alg) = &alg {
+                let (scheme, iterations) = describe_scheme(alg);
+                self.safe_encryption = Some(BagEncryption {
+                    scheme,
+                    iterations,
+                    shrouded: false,
+                });
+            }
+            let plain = alg.and_then(|alg| self.decrypt(&alg, ciphertext.as_bytes(), "it"));
             match plain {
                 Ok(p) => self.safe_contents(&p, 0),
                 Err(e) => self.other("encrypted SafeContents", raw.len(), Some(e)),
             }
+            self.safe_encryption = None;
         } else {
             let error = format!(
                 "content type {} (public-key privacy mode) is not supported",
@@ -355,11 +452,13 @@ impl Reader<'_> {
             .filter(|(t, _)| t.tag == 0xa0)
             .map(|(t, _)| t.value)
             .unwrap_or(&[]);
+        let mut encryption = self.safe_encryption.clone();
         let (kind, content) = if bag.bag_id == CERT_BAG {
             (BagKind::Certificate, certificate(value))
         } else if bag.bag_id == KEY_BAG {
             (BagKind::Key, Ok(Zeroizing::new(value.to_vec())))
         } else if bag.bag_id == SHROUDED_KEY_BAG {
+            encryption = Some(shroud(value));
             (BagKind::Key, self.shrouded_key(value))
         } else if bag.bag_id == SAFE_CONTENTS_BAG && depth < MAX_NESTING {
             return self.safe_contents(value, depth + 1);
@@ -387,6 +486,7 @@ impl Reader<'_> {
             error,
             friendly_name,
             local_key_id,
+            encryption,
         });
     }
 
@@ -446,6 +546,20 @@ impl Reader<'_> {
              --password"
                 .to_string()
         })
+    }
+}
+
+/// The scheme of a pkcs8ShroudedKeyBag's `EncryptedPrivateKeyInfo`.
+fn shroud(value: &[u8]) -> BagEncryption {
+    let alg = tlv::read(value)
+        .ok()
+        .and_then(|(seq, _)| seq.children().next()?.ok())
+        .map_or(&[][..], |t| t.raw);
+    let (scheme, iterations) = describe_scheme(alg);
+    BagEncryption {
+        scheme,
+        iterations,
+        shrouded: true,
     }
 }
 

@@ -287,7 +287,9 @@ fn cert_ids(der: &[u8]) -> Option<CertIds<'_>> {
     Some(CertIds {
         issuer: issuer.raw,
         serial: serial.value,
-        subject: crate::dn::format_name_tlv(&subject).unwrap_or_default(),
+        // The certificate's own item reports a malformed name; here it must not look empty.
+        subject: crate::dn::format_name_tlv(&subject)
+            .unwrap_or_else(|| "<malformed name>".to_string()),
         subject_key_id,
         spki: spki.raw,
         der,

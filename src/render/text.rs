@@ -27,6 +27,19 @@ pub struct TextOptions {
     /// would not fit. `None` (a pipe, a file) never wraps, so a digest is one line to copy
     /// or `grep`.
     pub width: Option<usize>,
+    /// How subject and issuer names are written.
+    pub name_order: NameOrder,
+}
+
+/// How the text view writes subject and issuer names.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NameOrder {
+    /// RFC 4514: last RDN first, `CN=leaf,O=Example,C=US`.
+    #[default]
+    Rfc4514,
+    /// As `openssl x509 -subject -nameopt oneline` prints it: DER order,
+    /// `C = US, O = Example, CN = leaf` (see [`crate::dn::openssl_oneline`]).
+    Openssl,
 }
 
 /// How many CRL entries the text view shows without `--all`.
@@ -153,6 +166,25 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             out.field(2, "Local key ID", k)?;
         }
     }
+    if let Some(p) = &item.protection {
+        let mac = p.mac.as_ref().map_or_else(
+            || "none (integrity not protected)".to_string(),
+            |m| {
+                format!(
+                    "{}, {} iterations, {}-byte salt",
+                    sanitize(&m.algorithm),
+                    m.iterations,
+                    m.salt_length
+                )
+            },
+        );
+        out.field(2, "PKCS#12 MAC", &mac)?;
+        out.field(
+            2,
+            "Bag encryption",
+            &sanitize(p.bag_encryption.as_deref().unwrap_or("none")),
+        )?;
+    }
     match &item.body {
         Body::Certificate(c) => certificate(&mut out, c)?,
         Body::Csr(c) => csr(&mut out, c)?,
@@ -244,9 +276,18 @@ fn plural(n: i64, unit: &str) -> String {
     }
 }
 
+/// A subject or issuer as `--name-order` asks: the RFC 4514 string, or openssl's oneline
+/// form written from the typed RDNs the model holds.
+fn name(o: &TextOptions, rfc4514: &str, rdns: &[Vec<crate::dn::NameAttribute>]) -> String {
+    match o.name_order {
+        NameOrder::Rfc4514 => sanitize_dn(rfc4514).into_owned(),
+        NameOrder::Openssl => sanitize_dn(&crate::dn::openssl_oneline(rdns)).into_owned(),
+    }
+}
+
 fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
-    out.field(2, "Subject", &sanitize_dn(&c.subject))?;
-    out.field(2, "Issuer", &sanitize_dn(&c.issuer))?;
+    out.field(2, "Subject", &name(out.o, &c.subject, &c.subject_rdns))?;
+    out.field(2, "Issuer", &name(out.o, &c.issuer, &c.issuer_rdns))?;
     // The encoded octets only when they differ from the value (padded or negative), so
     // text shows what JSON's serial_der_hex has without repeating the common case.
     let serial = if c.serial_der_hex == c.serial {
@@ -287,7 +328,7 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
 }
 
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
-    out.field(2, "Subject", &sanitize_dn(&c.subject))?;
+    out.field(2, "Subject", &name(out.o, &c.subject, &c.subject_rdns))?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Public key", &c.public_key.summary())?;
     let verdict = if c.self_signature == "invalid" {
@@ -504,7 +545,7 @@ fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
 }
 
 fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
-    out.field(2, "Issuer", &sanitize_dn(&c.issuer))?;
+    out.field(2, "Issuer", &name(out.o, &c.issuer, &c.issuer_rdns))?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "This update", &c.this_update.to_string())?;
     match c.next_update {
@@ -830,6 +871,7 @@ mod tests {
             hashes: Vec::new(),
             all: false,
             width,
+            name_order: NameOrder::default(),
         };
         let mut w = Vec::new();
         Out { w: &mut w, o: &o }

@@ -145,6 +145,132 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
     Some(out)
 }
 
+/// A DER `Name` read for a decoder: the RFC 4514 string, the RDNs, and what is wrong with
+/// it (byte offset inside `der`, in words) when it is not a well-formed Name. A malformed
+/// name must be an item error, never a silently empty or shortened field.
+pub fn read_name(der: &[u8]) -> (String, Vec<Vec<NameAttribute>>, Option<(usize, String)>) {
+    let problem = name_problem(der);
+    let text = format_name(der).unwrap_or_default();
+    let rdns = name_rdns(der).unwrap_or_default();
+    (text, rdns, problem)
+}
+
+/// What is wrong with a DER `Name` (SEQUENCE OF SET OF SEQUENCE { OID, value }): the first
+/// problem, with the offset of the element at fault inside `der`; `None` when well-formed.
+fn name_problem(der: &[u8]) -> Option<(usize, String)> {
+    let at = |t: &[u8]| (t.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
+    let (name, _) = match tlv::read(der) {
+        Ok(n) => n,
+        Err(e) => return Some((0, format!("not readable: {e}"))),
+    };
+    if name.tag != tlv::SEQUENCE {
+        return Some((0, format!("tag 0x{:02x}, not a SEQUENCE", name.tag)));
+    }
+    for (i, rdn) in name.children().enumerate() {
+        let n = i + 1;
+        let rdn = match rdn {
+            Ok(r) => r,
+            Err(e) => return Some((at(name.value), format!("RDN {n}: {e}"))),
+        };
+        if rdn.tag != tlv::SET {
+            let what = format!("RDN {n}: tag 0x{:02x}, not a SET", rdn.tag);
+            return Some((at(rdn.raw), what));
+        }
+        if rdn.value.is_empty() {
+            let what = format!("RDN {n}: an empty SET (an RDN has at least one attribute)");
+            return Some((at(rdn.raw), what));
+        }
+        for (j, atv) in rdn.children().enumerate() {
+            let where_ = format!("RDN {n}, attribute {}", j + 1);
+            let atv = match atv {
+                Ok(a) => a,
+                Err(e) => return Some((at(rdn.raw), format!("{where_}: {e}"))),
+            };
+            if atv.tag != tlv::SEQUENCE {
+                let what = format!("{where_}: tag 0x{:02x}, not a SEQUENCE", atv.tag);
+                return Some((at(atv.raw), what));
+            }
+            let kids: Vec<_> = atv.children().collect();
+            let parts: Result<Vec<Tlv<'_>>, _> = kids.into_iter().collect();
+            match parts.as_deref() {
+                Err(e) => return Some((at(atv.raw), format!("{where_}: {e}"))),
+                Ok([oid, _]) if oid.tag != tlv::OID => {
+                    let what = format!("{where_}: type tag 0x{:02x}, not an OID", oid.tag);
+                    return Some((at(oid.raw), what));
+                }
+                Ok([_, _]) => {}
+                Ok(p) => {
+                    let what = format!("{where_}: {} element(s), not a type and a value", p.len());
+                    return Some((at(atv.raw), what));
+                }
+            }
+        }
+    }
+    None
+}
+
+/// RDNs (DER order) as `openssl x509 -subject -nameopt oneline` writes them, which is also
+/// openssl 3's default: `C = US, O = "Example, Inc.", CN = leaf`, RDNs in DER order joined
+/// by `, `, multi-valued ones by ` + `, openssl's short names (a dotted OID for a type it
+/// does not know). Values as `ASN1_STRFLGS_RFC2253 | ESC_QUOTE` write them: a value with
+/// `,+"\<>;`, a leading `#` or space or a trailing space is put in quotes; control
+/// characters and every UTF-8 byte above 0x7f are `\XX`; a value that is not a string is
+/// `#` and its DER in upper-case hex.
+pub fn openssl_oneline(rdns: &[Vec<NameAttribute>]) -> String {
+    let mut out = String::new();
+    for (i, rdn) in rdns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        for (j, a) in rdn.iter().enumerate() {
+            if j > 0 {
+                out.push_str(" + ");
+            }
+            out.push_str(openssl_short_name(&a.oid).unwrap_or(&a.kind));
+            out.push_str(" = ");
+            if a.string_type.starts_with("tag ") {
+                out.push_str(&a.value.to_ascii_uppercase());
+            } else {
+                push_openssl_value(&mut out, &a.value);
+            }
+        }
+    }
+    out
+}
+
+/// openssl's short name where it differs from certscope's type name.
+fn openssl_short_name(oid: &str) -> Option<&'static str> {
+    Some(match oid {
+        "2.5.4.9" => "street",
+        _ => return None,
+    })
+}
+
+fn push_openssl_value(out: &mut String, value: &str) {
+    use std::fmt::Write as _;
+    let quote = value.contains([',', '+', '"', '\\', '<', '>', ';'])
+        || value.starts_with(['#', ' '])
+        || value.ends_with(' ');
+    if quote {
+        out.push('"');
+    }
+    for c in value.chars() {
+        if c.is_ascii_control() {
+            let _ = write!(out, "\\{:02X}", c as u32);
+        } else if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                let _ = write!(out, "\\{b:02X}");
+            }
+        }
+    }
+    if quote {
+        out.push('"');
+    }
+}
+
 /// The name of an ASN.1 string type that [`decode_string`] reads.
 fn string_type(tag: u8) -> Option<&'static str> {
     Some(match tag {
@@ -362,6 +488,41 @@ fn split_unescaped(s: &str, seps: &[char]) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn attr(kind: &str, oid: &str, value: &str, string_type: &str) -> NameAttribute {
+        NameAttribute {
+            kind: kind.into(),
+            oid: oid.into(),
+            value: value.into(),
+            string_type: string_type.into(),
+        }
+    }
+
+    /// Expected strings are what `openssl x509 -subject -nameopt oneline` (3.0) printed for
+    /// the same names.
+    #[test]
+    fn openssl_oneline_is_what_openssl_prints() {
+        let utf8 = "UTF8String";
+        let rdns = vec![
+            vec![attr("C", "2.5.4.6", "US", "PrintableString")],
+            vec![attr("O", "2.5.4.10", "Jürgen Ñ", utf8)],
+            vec![attr("OU", "2.5.4.11", "  lead", utf8)],
+            vec![attr("CN", "2.5.4.3", "#hash+x;y", utf8)],
+            vec![attr("L", "2.5.4.7", "tab\there", utf8)],
+            vec![attr("STREET", "2.5.4.9", "Main St", utf8)],
+            vec![
+                attr("SN", "2.5.4.4", "S", utf8),
+                attr("CN", "2.5.4.3", "multi", utf8),
+            ],
+            vec![attr("1.2.3.4", "1.2.3.4", "#040102", "tag 0x04")],
+        ];
+        assert_eq!(
+            openssl_oneline(&rdns),
+            "C = US, O = J\\C3\\BCrgen \\C3\\91, OU = \"  lead\", CN = \"#hash+x;y\", \
+             L = tab\\09here, street = Main St, SN = S + CN = multi, 1.2.3.4 = #040102"
+        );
+        assert_eq!(openssl_oneline(&[]), "");
+    }
 
     #[test]
     fn rdns_in_der_order_with_types() {

@@ -19,6 +19,24 @@ pub enum Color {
     Never,
 }
 
+/// How text output writes names (`inspect --name-order`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NameOrder {
+    /// RFC 4514: last RDN first, `CN=leaf,O=Example,C=US`.
+    Rfc4514,
+    /// DER order, as `openssl x509 -subject` (`-nameopt oneline`) prints names.
+    Openssl,
+}
+
+impl From<NameOrder> for certscope::render::text::NameOrder {
+    fn from(n: NameOrder) -> Self {
+        match n {
+            NameOrder::Rfc4514 => Self::Rfc4514,
+            NameOrder::Openssl => Self::Openssl,
+        }
+    }
+}
+
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {

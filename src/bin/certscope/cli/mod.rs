@@ -296,6 +296,10 @@ pub struct InspectArgs {
     /// printed as they come, without relations (relations need the whole run in memory).
     #[arg(long, value_name = "N", default_value_t = 5000, help_heading = LIMITS)]
     pub relations_limit: usize,
+    /// How text output writes subject and issuer names: rfc4514 (`CN=leaf,O=Example,C=US`)
+    /// or openssl (DER order, `C = US, O = Example, CN = leaf`, as openssl prints them).
+    #[arg(long, value_enum, default_value_t = NameOrder::Rfc4514)]
+    pub name_order: NameOrder,
 }
 
 /// `certscope fingerprint` options.

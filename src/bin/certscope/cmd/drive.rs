@@ -252,7 +252,7 @@ pub(crate) fn drive_token_items(
     question: bool,
     produce: &mut TokenProducer<'_>,
 ) -> Result<(u8, usize)> {
-    let (opts, out) = item_output(format, &[], now, color, false, record)?;
+    let (opts, out) = item_output(format, &[], now, color, false, record, Default::default())?;
     let out = if question {
         super::output::answering(out)
     } else {

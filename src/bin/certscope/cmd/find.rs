@@ -50,7 +50,15 @@ pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
     let (now, color) = (ambient.now, ambient.color);
     let filter = args.filter.item_filter()?;
     // The same renderers and decoding options as `inspect` in that format.
-    let (opts, inner) = item_output(args.format, &[], now, color, false, &args.record)?;
+    let (opts, inner) = item_output(
+        args.format,
+        &[],
+        now,
+        color,
+        false,
+        &args.record,
+        Default::default(),
+    )?;
     let matched = Rc::new(Cell::new(0));
     let out = Box::new(Matching {
         inner: Box::new(Answering::new(inner, Rc::clone(&matched))),

@@ -28,6 +28,7 @@ pub(super) fn item_output(
     color: bool,
     all: bool,
     record: &RecordArgs,
+    name_order: text::NameOrder,
 ) -> Result<(Options<'static>, Box<dyn Output>)> {
     let hashes = if requested.is_empty() {
         vec![HashAlg::Sha1, HashAlg::Sha256]
@@ -49,6 +50,7 @@ pub(super) fn item_output(
                 hashes,
                 all,
                 width: terminal_width(),
+                name_order,
             },
         }),
         Format::Json | Format::Jsonl => {
