@@ -21,6 +21,7 @@ pub mod fingerprint;
 pub mod input;
 pub mod model;
 pub mod render;
+#[cfg(feature = "pkcs11")]
 pub mod token;
 pub mod verify;
 

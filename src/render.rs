@@ -8,4 +8,5 @@ pub mod pem;
 pub mod sanitize;
 pub mod style;
 pub mod text;
+#[cfg(feature = "pkcs11")]
 pub mod token;

@@ -1,6 +1,7 @@
 //! The command line, as clap definitions only. Resolution into settings happens in `app`.
 
 pub mod formats;
+#[cfg(feature = "pkcs11")]
 pub mod token;
 
 pub use formats::*;
@@ -193,6 +194,7 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  certscope token slots --module /usr/lib/softhsm/libsofthsm2.so\n  certscope token list --token mytoken --login\n  certscope token find --subject 'CN=www.example.com,O=Example' --format pem\n  certscope inspect 'pkcs11:token=mytoken;object=leaf;type=cert'"
     )]
+    #[cfg(feature = "pkcs11")]
     Token(Box<token::TokenArgs>),
     /// Build certificate chains from the inputs and check them against trust anchors.
     #[command(

@@ -5,6 +5,7 @@ use std::io::{self, IsTerminal};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use anyhow::{Context, Result};
+#[cfg(feature = "pkcs11")]
 use time::OffsetDateTime;
 
 use certscope::decode::{self, Event, Options};
@@ -12,9 +13,14 @@ use certscope::input;
 use certscope::input::secret::{self, Secret};
 
 use super::messages::{self, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE};
-use super::output::{item_output, Output};
+#[cfg(feature = "pkcs11")]
+use super::output::item_output;
+use super::output::Output;
+#[cfg(feature = "pkcs11")]
 use super::pkcs11;
-use crate::cli::{Format, InputArgs, RecordArgs};
+use crate::cli::InputArgs;
+#[cfg(feature = "pkcs11")]
+use crate::cli::{Format, RecordArgs};
 
 /// Holds back an input's first events until its second item shows up, so that `#INDEX` is
 /// printed exactly when the input holds more than one item, while still streaming.
@@ -151,9 +157,19 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
                 items: 0,
                 multi: Some(false),
             };
+            #[cfg(feature = "pkcs11")]
             let refused = pkcs11::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
                 driver.push(&mut la, ev)
             });
+            #[cfg(not(feature = "pkcs11"))]
+            let refused = {
+                let _ = (&mut la, args.allow_uri_module);
+                driver.report(
+                    uri,
+                    "this certscope was built without PKCS#11 support (the `pkcs11` feature)",
+                );
+                false
+            };
             driver.refused_input |= refused;
             if driver.io_error.is_some() {
                 break;
@@ -238,12 +254,14 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
 }
 
 /// What `drive_token_items` calls: decoding options and an event sink in, events out.
+#[cfg(feature = "pkcs11")]
 pub(crate) type TokenProducer<'a> = dyn FnMut(&Options<'_>, &mut dyn FnMut(Event)) + 'a;
 
 /// Streams the items of `token list`/`token find` through the same outputs, stderr lines
 /// and exit status as `inspect`: `produce` gets the decoding options the format needs and a
 /// sink for events. `question` (`token find`): no item is the answer "no", exit 1.
 /// Returns the exit status and how many items were delivered.
+#[cfg(feature = "pkcs11")]
 pub(crate) fn drive_token_items(
     format: Format,
     now: OffsetDateTime,

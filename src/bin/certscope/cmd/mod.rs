@@ -18,8 +18,10 @@ mod inspect;
 mod man;
 pub(crate) mod messages;
 pub(crate) mod output;
+#[cfg(feature = "pkcs11")]
 mod pkcs11;
 mod relations;
+#[cfg(feature = "pkcs11")]
 mod token;
 
 use messages::EXIT_OK;
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> Result<u8> {
     match cli.command {
         Command::Inspect(args) => inspect::run(&args, &ambient),
         Command::Fingerprint(args) => fingerprint::run(&args),
+        #[cfg(feature = "pkcs11")]
         Command::Token(args) => token::run(*args, &ambient),
         Command::Chain(args) => chain::run(&args, &ambient),
         Command::Check(args) => check::run(&args, &ambient),

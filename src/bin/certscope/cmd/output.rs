@@ -314,6 +314,7 @@ impl Output for Answering {
 }
 
 /// `inner`, closing with the status of a question answered by the items it was given.
+#[cfg(feature = "pkcs11")]
 pub(super) fn answering(inner: Box<dyn Output>) -> Box<dyn Output> {
     Box::new(Answering {
         inner,
