@@ -82,8 +82,9 @@ pub(super) fn more_inputs(args: &InputArgs, inputs: Vec<String>, recursive: bool
     InputArgs {
         inputs: inputs.into_iter().map(Into::into).collect(),
         recursive,
+        walk: crate::cli::WalkArgs::default(),
         allow_uri_module: args.allow_uri_module,
-        password: None,
+        password: Vec::new(),
         max_input_size: args.max_input_size,
         max_kdf_iterations: args.max_kdf_iterations,
         max_kdf_memory: args.max_kdf_memory,

@@ -19,7 +19,9 @@ mod man;
 pub(crate) mod messages;
 pub(crate) mod output;
 mod pkcs11;
+mod progress;
 mod relations;
+mod stats;
 mod token;
 
 use messages::EXIT_OK;

@@ -81,6 +81,8 @@ fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
 pub(super) trait Output {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()>;
     fn problem(&mut self, _locator: &str, _message: &str) {}
+    /// The run's input counts (files read, skipped), given once before `finish`.
+    fn stats(&mut self, _stats: &super::stats::RunStats) {}
     fn finish(self: Box<Self>) -> io::Result<()>;
 }
 
