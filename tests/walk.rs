@@ -317,3 +317,48 @@ fn progress_line_only_at_a_terminal() {
     assert_eq!(String::from_utf8_lossy(&o.stderr), "");
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 1);
 }
+
+/// At a terminal an encrypted PKCS#8 key without --password is asked for, as a PKCS#12
+/// file is, and read with the answer; a pipe is never asked.
+#[test]
+fn encrypted_keys_prompt_at_a_terminal() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: no script(1)");
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_certscope");
+    for file in [
+        "fixtures/keys/p256-pkcs8-aes.pem",
+        "fixtures/pkcs12/leaf-aes.p12",
+    ] {
+        let mut child = std::process::Command::new("script")
+            .args([
+                "-qfec",
+                &format!("'{bin}' inspect --color never {file}"),
+                "/dev/null",
+            ])
+            .current_dir(root())
+            .env("CERTSCOPE_NOW", support::NOW)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        use std::io::Write;
+        child.stdin.take().unwrap().write_all(b"test\n").unwrap();
+        let o = child.wait_with_output().unwrap();
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains(&format!("Password for {file}: ")), "{out}");
+        assert!(
+            out.contains("decrypted with the given password") || out.contains("CN=www.example.com"),
+            "{out}"
+        );
+        assert!(!out.contains("certscope: "), "{out}");
+    }
+    let o = run_stdin(&["inspect", "fixtures/keys/p256-pkcs8-aes.pem"], b"test\n");
+    assert!(!stdout(&o).contains("decrypted with"), "{}", stdout(&o));
+    assert!(!stderr(&o).contains("Password for"), "{}", stderr(&o));
+}

@@ -16,6 +16,7 @@ use certscope::error::InputError;
 use certscope::input::passwords::PasswordRules;
 use certscope::input::secret::{self, Secret};
 use certscope::input::{self, NameFilter, WalkOptions};
+use certscope::model::{Body, KeyFormat};
 
 use super::messages::{self, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
 use super::output::{item_output, Output};
@@ -494,6 +495,7 @@ impl Driver {
                 (0, None) => rule.or(prompted.as_ref()),
                 _ => prompted.as_ref(),
             };
+            let no_password = password.is_none();
             let opts = Options {
                 password,
                 ..opts.clone()
@@ -510,6 +512,15 @@ impl Driver {
                     return Ok(());
                 }
                 self.stats.read += 1;
+                // An encrypted PKCS#8 key read without a password: ask, as for PKCS#12, and
+                // read the file again with the answer (a streamed large file is not asked
+                // for: its items are out already).
+                if no_password
+                    && events.iter().any(locked_key)
+                    && self.ask_password(input, &name, prompted)?
+                {
+                    continue;
+                }
                 for ev in events {
                     self.accept(&mut la, explicit, ev, &mut need_password);
                 }
@@ -553,18 +564,10 @@ impl Driver {
             }
             let retry = pass == 0
                 && need_password.is_some()
-                && password.is_none()
+                && no_password
                 && *input != input::Input::Stdin;
-            if retry {
-                if prompted.is_none() && io::stdin().is_terminal() {
-                    *prompted = self
-                        .progress
-                        .suspend(|| secret::prompt(&format!("Password for {name}: ")))
-                        .context("password prompt")?;
-                }
-                if prompted.is_some() {
-                    continue;
-                }
+            if retry && self.ask_password(input, &name, prompted)? {
+                continue;
             }
             if let Some(ev) = need_password {
                 self.push(&mut la, ev);
@@ -576,6 +579,26 @@ impl Driver {
             break;
         }
         Ok(())
+    }
+
+    /// Is there a password to read `input` again with: one typed before, or one asked for
+    /// now at the terminal (never for stdin, which is the data)?
+    fn ask_password(
+        &self,
+        input: &input::Input,
+        name: &str,
+        prompted: &mut Option<Secret>,
+    ) -> Result<bool> {
+        if *input == input::Input::Stdin {
+            return Ok(false);
+        }
+        if prompted.is_none() && io::stdin().is_terminal() {
+            *prompted = self
+                .progress
+                .suspend(|| secret::prompt(&format!("Password for {name}: ")))
+                .context("password prompt")?;
+        }
+        Ok(prompted.is_some())
     }
 
     /// Takes one event of an input: a password request is held back (the input may be
@@ -624,4 +647,10 @@ pub(crate) fn drive_token_items(
         driver.deliver(ev, false);
     });
     Ok((driver.finish()?, items))
+}
+
+/// An encrypted PKCS#8 key left encrypted (no password was given).
+fn locked_key(ev: &Event) -> bool {
+    matches!(ev, Event::Item(item) if matches!(&item.body,
+        Body::Key(k) if k.encrypted && !k.decrypted && k.format == KeyFormat::Pkcs8Encrypted))
 }
