@@ -19,6 +19,18 @@ fn fixture(name: &str) -> std::path::PathBuf {
     root().join("fixtures/certs").join(name)
 }
 
+/// util-linux `script`, which gives a command a pseudo-terminal.
+fn have_script() -> bool {
+    let found = std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_ok();
+    if !found {
+        eprintln!("skipped: no script(1)");
+    }
+    found
+}
+
 fn run_in(dir: &Path, args: &[&str]) -> Output {
     certscope().current_dir(dir).args(args).output().unwrap()
 }
@@ -276,12 +288,7 @@ fn passwords_by_glob_first_match_wins() {
 /// keeps it going past the second.
 #[test]
 fn progress_line_only_at_a_terminal() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no script(1)");
+    if !have_script() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_certscope");
@@ -322,12 +329,7 @@ fn progress_line_only_at_a_terminal() {
 /// file is, and read with the answer; a pipe is never asked.
 #[test]
 fn encrypted_keys_prompt_at_a_terminal() {
-    if std::process::Command::new("script")
-        .arg("--version")
-        .output()
-        .is_err()
-    {
-        eprintln!("skipped: no script(1)");
+    if !have_script() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_certscope");

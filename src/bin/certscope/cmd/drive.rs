@@ -154,6 +154,16 @@ enum Decoded {
     Large,
 }
 
+/// What every input of a run is read with.
+#[derive(Clone, Copy)]
+struct Run<'r, 'o> {
+    args: &'r InputArgs,
+    opts: &'r Options<'o>,
+    rules: &'r PasswordRules,
+    /// Set once output fails: nothing more is read.
+    cancel: &'r AtomicBool,
+}
+
 /// One step of the run, in output order.
 enum Slot {
     /// An operand or walk entry the printing thread handles itself.
@@ -321,6 +331,12 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
         let mut exhausted = false;
         let mut job_tx = Some(job_tx);
         let mut prompted: Option<Secret> = None;
+        let run = Run {
+            args,
+            opts: &opts,
+            rules: &rules,
+            cancel: &cancel,
+        };
         loop {
             while !exhausted && next_seq - next_out < window {
                 match entries.next() {
@@ -358,7 +374,7 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
                     break;
                 };
                 next_out += 1;
-                driver.slot(slot, args, &opts, &rules, &mut prompted, &cancel)?;
+                driver.slot(slot, &run, &mut prompted)?;
                 if driver.io_error.is_some() {
                     break;
                 }
@@ -388,15 +404,7 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
 
 impl Driver {
     /// Handles one step of the run, in output order.
-    fn slot(
-        &mut self,
-        slot: Slot,
-        args: &InputArgs,
-        opts: &Options<'_>,
-        rules: &PasswordRules,
-        prompted: &mut Option<Secret>,
-        cancel: &AtomicBool,
-    ) -> Result<()> {
+    fn slot(&mut self, slot: Slot, run: &Run<'_, '_>, prompted: &mut Option<Secret>) -> Result<()> {
         match slot {
             Slot::Entry(input::Entry::Failed((locator, e))) => {
                 self.report(&locator, &e.to_string());
@@ -415,13 +423,14 @@ impl Driver {
                     multi: Some(false),
                 };
                 self.stats.read += 1;
-                let refused = pkcs11::uri_input(&uri, opts, args.allow_uri_module, &mut |ev| {
-                    self.push(&mut la, ev)
-                });
+                let refused =
+                    pkcs11::uri_input(&uri, run.opts, run.args.allow_uri_module, &mut |ev| {
+                        self.push(&mut la, ev)
+                    });
                 self.refused_input |= refused;
             }
             Slot::Entry(input::Entry::Input { input, explicit }) => {
-                self.read_inline(&input, explicit, None, args, opts, rules, prompted, cancel)?;
+                self.read_inline(&input, explicit, None, run, prompted)?;
             }
             Slot::Done {
                 path,
@@ -431,18 +440,10 @@ impl Driver {
                 let input = input::Input::File(path);
                 match decoded {
                     Decoded::Failed(e) => self.report(&input.locator(), &e.to_string()),
-                    Decoded::Large => self
-                        .read_inline(&input, explicit, None, args, opts, rules, prompted, cancel)?,
-                    Decoded::Events { events, id } => self.read_inline(
-                        &input,
-                        explicit,
-                        Some((events, id)),
-                        args,
-                        opts,
-                        rules,
-                        prompted,
-                        cancel,
-                    )?,
+                    Decoded::Large => self.read_inline(&input, explicit, None, run, prompted)?,
+                    Decoded::Events { events, id } => {
+                        self.read_inline(&input, explicit, Some((events, id)), run, prompted)?
+                    }
                 }
             }
         }
@@ -469,18 +470,20 @@ impl Driver {
 
     /// Decodes one input on this thread, streaming (or delivers the events a decoding thread
     /// already has, `pre`), with one more pass after prompting for a password.
-    #[allow(clippy::too_many_arguments)]
     fn read_inline(
         &mut self,
         input: &input::Input,
         explicit: bool,
         mut pre: Option<(Vec<Event>, Option<input::FileId>)>,
-        args: &InputArgs,
-        opts: &Options<'_>,
-        rules: &PasswordRules,
+        run: &Run<'_, '_>,
         prompted: &mut Option<Secret>,
-        cancel: &AtomicBool,
     ) -> Result<()> {
+        let Run {
+            args,
+            opts,
+            rules,
+            cancel,
+        } = *run;
         let name = input.locator();
         let path = match input {
             input::Input::File(p) => Some(p.as_path()),
