@@ -238,27 +238,15 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
         Ok(r) => r,
         // A password that cannot be had is a failure of the run, reported like any other so
         // a JSON document still closes; no input is read, since each would fail or prompt.
-        Err(e) => {
-            driver.report("--password", &e.to_string());
-            driver.out.finish()?;
-            return Ok(EXIT_FAILED);
-        }
+        Err(e) => return driver.refuse("--password", &e.to_string()),
     };
     let operands = match operands(args) {
         Ok(o) => o,
-        Err(e) => {
-            driver.report("--files-from", &e);
-            driver.out.finish()?;
-            return Ok(EXIT_FAILED);
-        }
+        Err(e) => return driver.refuse("--files-from", &e),
     };
     let filter = match NameFilter::new(&args.walk.glob, &args.walk.exclude, &args.walk.ext) {
         Ok(f) => f,
-        Err(e) => {
-            driver.report("--glob", &e.to_string());
-            driver.out.finish()?;
-            return Ok(EXIT_FAILED);
-        }
+        Err(e) => return driver.refuse("--glob", &e.to_string()),
     };
     let walk = WalkOptions {
         recursive: args.recursive,
@@ -403,6 +391,14 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
 }
 
 impl Driver {
+    /// Ends a run before any input is read: an option that cannot be used is reported like
+    /// any other failure, so a JSON document still closes.
+    fn refuse(mut self, option: &str, message: &str) -> Result<u8> {
+        self.report(option, message);
+        self.out.finish()?;
+        Ok(EXIT_FAILED)
+    }
+
     /// Handles one step of the run, in output order.
     fn slot(&mut self, slot: Slot, run: &Run<'_, '_>, prompted: &mut Option<Secret>) -> Result<()> {
         match slot {
