@@ -5,7 +5,8 @@ wall time of N runs (after one warm-up), the peak RSS, and certscope's ratio to 
 
 Usage: scripts/bench.sh [--runs N] [--rows a,b,...] [--json FILE]
 Environment: CERTSCOPE (binary, default target/release/certscope), BENCH_CORPUS (default
-bench-corpus), SOFTHSM2_CONF/BENCH_TOKEN_* (set by bench.sh for the token rows).
+bench-corpus), SOFTHSM2_CONF/BENCH_TOKEN_* (set by bench.sh for the token rows),
+BENCH_WALK_ROWS=1 (set by bench.sh for the directory-walk rows, scripts/bench-files.sh).
 """
 import argparse
 import json
@@ -62,6 +63,17 @@ for r in crl:
     if sys.argv[2] == 'print':
         print(hex(r.serial_number), r.revocation_date_utc)
 print(n)
+"""
+PY_FILES = """
+import os, sys
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes
+for d, dirs, files in os.walk(sys.argv[1]):
+    dirs.sort()
+    for name in sorted(files):
+        p = os.path.join(d, name)
+        c = x509.load_pem_x509_certificate(open(p, 'rb').read())
+        print(c.fingerprint(hashes.SHA256()).hex(), p, c.subject.rfc4514_string())
 """
 
 
@@ -179,6 +191,27 @@ def rows():
                                "--token-label", label, "--read-object", "--type", "cert",
                                "--label", "bench-5000"]))
         out.append(r)
+    if os.environ.get("BENCH_WALK_ROWS"):
+        out.extend(walk_rows())
+    return out
+
+
+def walk_rows():
+    """Directory walks over one-certificate files (scripts/bench-files.sh; issue 18): -r
+    against a pyca loop, check against fingerprint, and 1k files for the RSS comparison."""
+    many, few = f"{C}/files-100k", f"{C}/files-1k"
+    fp = [CS, "fingerprint", "-r", many]
+    r = {"id": "walk-fingerprint-100k", "title": "fingerprint -r over 100k one-cert files",
+         "tools": [("certscope fingerprint -r", fp)]}
+    if have_pyca():
+        r["tools"].append(("pyca loop (read, load, SHA-256)", [sys.executable, "-c", PY_FILES, many]))
+    out = [r]
+    out.append({"id": "walk-check-100k", "title": "check -r --expires-within 30d, 100k files",
+                "tools": [("certscope check -r --expires-within 30d",
+                           [CS, "check", "-r", "--expires-within", "30d", many]),
+                          ("certscope fingerprint -r", fp)]})
+    out.append({"id": "walk-fingerprint-1k", "title": "fingerprint -r over 1k one-cert files (RSS)",
+                "tools": [("certscope fingerprint -r", [CS, "fingerprint", "-r", few])]})
     return out
 
 

@@ -28,3 +28,12 @@ python3 scripts/bench.py "$@"
 if [ -n "${BENCH_MEMORY:-}" ]; then
   cargo test --release --test memory -- --ignored --nocapture
 fi
+# Directory walks (issue 18): 100,000 one-certificate files made from the bundle
+# (scripts/bench-files.sh), fingerprint -r against a pyca loop, check -r against fingerprint -r,
+# and peak RSS on 1k vs 100k files (BENCH_WALK_RUNS runs each, default 3; the pyca loop takes
+# about a minute a run). BENCH_FILES=0 leaves them out.
+if [ "${BENCH_FILES:-1}" != 0 ]; then
+  [ -d "$corpus/files-100k" ] || scripts/bench-files.sh "$corpus"
+  BENCH_WALK_ROWS=1 python3 scripts/bench.py --runs "${BENCH_WALK_RUNS:-3}" \
+    --rows walk-fingerprint-100k,walk-check-100k,walk-fingerprint-1k
+fi

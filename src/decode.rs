@@ -148,6 +148,22 @@ pub enum Event {
     },
 }
 
+/// The problems that say an input holds nothing certscope recognises (`-r` skips such
+/// walked files quietly): it is empty, it is neither PEM, DER nor base64 of either, or its
+/// PEM-looking text has no block.
+const EMPTY_INPUT: &str = "empty input";
+const NOTHING_RECOGNISED: &str = "nothing recognised: not PEM, not DER, not base64 of either";
+const NO_PEM_BLOCK: &str = "no PEM block found";
+
+impl Event {
+    /// Does this event say its whole input holds nothing certscope recognises (empty, not
+    /// PEM/DER/base64, no PEM block)? Such an input yields this one event and no item.
+    pub fn holds_nothing(&self) -> bool {
+        matches!(self, Event::Problem { message, .. }
+            if [EMPTY_INPUT, NOTHING_RECOGNISED, NO_PEM_BLOCK].contains(&message.as_str()))
+    }
+}
+
 /// Numbers items within one input as they are handed out, in order, and enforces
 /// `--max-items`.
 struct Sequencer<'e> {
@@ -290,7 +306,7 @@ fn decode_detected(
             });
             // Nothing is read here, so nothing fails.
             if !any.unwrap_or(true) {
-                seq.problem(path, "no PEM block found".to_string());
+                seq.problem(path, NO_PEM_BLOCK.to_string());
             }
         }
         Encoding::Der(der) => {
@@ -304,12 +320,9 @@ fn decode_detected(
             seq.push_all(out);
         }
         Encoding::Unrecognised if empty => {
-            seq.problem(path, "empty input".to_string());
+            seq.problem(path, EMPTY_INPUT.to_string());
         }
-        Encoding::Unrecognised => seq.problem(
-            path,
-            "nothing recognised: not PEM, not DER, not base64 of either".to_string(),
-        ),
+        Encoding::Unrecognised => seq.problem(path, NOTHING_RECOGNISED.to_string()),
     }
 }
 
@@ -388,7 +401,7 @@ pub fn decode_reader_sized(
         stream_windows(buf, eof, &mut stream, d)
     })?;
     if !any && !seq.stopped {
-        seq.problem(path, "no PEM block found".to_string());
+        seq.problem(path, NO_PEM_BLOCK.to_string());
     }
     Ok(())
 }

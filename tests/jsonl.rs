@@ -206,3 +206,27 @@ fn inventory_fields() {
         assert!(item[k].is_null(), "{k}: {item}");
     }
 }
+
+/// Files a walk passes over quietly (nothing certscope reads) are counted in every command's
+/// summary line as `skipped` (issue 18 items 2 and 3).
+#[test]
+fn summary_counts_skipped_files() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy("fixtures/certs/leaf.pem", dir.path().join("leaf.pem")).unwrap();
+    std::fs::write(dir.path().join("openssl.cnf"), "[ req ]\nprompt = no\n").unwrap();
+    std::fs::write(dir.path().join("empty.crt"), "").unwrap();
+    let d = dir.path().to_str().unwrap();
+    for args in [
+        vec!["inspect", "-r", "--format", "jsonl", d],
+        vec!["fingerprint", "-r", "--format", "jsonl", d],
+        vec!["check", "-r", "--format", "jsonl", d],
+        vec!["chain", "-r", "--format", "jsonl", d],
+    ] {
+        let o = run(&args);
+        let l = lines(&stdout(&o));
+        let summary = of_type(&l, "summary");
+        assert_eq!(summary.len(), 1, "{args:?}");
+        assert_eq!(summary[0]["skipped"], 2, "{args:?}: {}", stdout(&o));
+        assert!(of_type(&l, "error").is_empty(), "{args:?}: {}", stdout(&o));
+    }
+}

@@ -15,6 +15,12 @@ pub enum InputError {
         /// The depth limit.
         limit: usize,
     },
+    /// A symbolic link followed with `-L` that leads back to a directory above it.
+    #[error("symbolic link loop: leads back to {ancestor}; not followed again")]
+    Loop {
+        /// The escaped path of the directory it leads back to.
+        ancestor: String,
+    },
     /// Over `--max-input-size`.
     #[error("input is {size} bytes, over the limit of {limit} (raise it with --max-input-size)")]
     TooLarge {

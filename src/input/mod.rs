@@ -5,11 +5,14 @@ pub mod detect;
 pub mod error;
 pub mod k8s;
 pub mod labels;
+pub mod passwords;
 pub mod pem;
 pub mod secret;
 mod source;
+mod walk;
 
 pub use self::source::*;
+pub use self::walk::*;
 
 /// Does this text start with the `pkcs11:` scheme (case-insensitive, RFC 3986 §3.1)? The
 /// one test for the scheme; a command-line operand is a URI only if it also names no file

@@ -1,6 +1,6 @@
 //! Inputs named on the command line: files, `-` for stdin, directories with `-r`.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -9,8 +9,8 @@ use crate::error::InputError;
 /// Default `--max-input-size`: real CRLs reach hundreds of MB; beyond 4 GiB is a mistake.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;
 
-/// Deepest directory recursion; deeper trees are almost certainly a mistake (symlinks to
-/// directories are not followed, so not a loop).
+/// Deepest directory recursion; deeper trees are almost certainly a mistake (symlinks are
+/// followed only with `-L`, and loops are then detected).
 pub const MAX_DIR_DEPTH: usize = 64;
 
 /// One input after expansion. Paths stay `PathBuf`s (a name that is not UTF-8 is opened as
@@ -92,86 +92,6 @@ pub fn is_uri_operand(arg: &OsStr) -> bool {
     }
 }
 
-/// Expands the INPUT arguments: directories become their files (sorted, recursively, when
-/// `recursive`), `-` stays stdin, a `pkcs11:` URI that names no file stays a URI. Errors are
-/// per argument or per directory entry, in order: one entry that cannot be read never hides
-/// the others.
-pub fn expand(args: &[OsString], recursive: bool) -> Vec<Result<Input, InputFailure>> {
-    let mut out = Vec::new();
-    for arg in args {
-        if arg == "-" {
-            out.push(Ok(Input::Stdin));
-            continue;
-        }
-        if is_uri_operand(arg) {
-            out.push(Ok(Input::Uri(arg.to_string_lossy().into_owned())));
-            continue;
-        }
-        let path = Path::new(arg);
-        if path.is_dir() {
-            if !recursive {
-                out.push(Err((display_path(path), InputError::Directory)));
-                continue;
-            }
-            walk(path, 0, &mut out);
-        } else {
-            out.push(Ok(Input::File(path.to_path_buf())));
-        }
-    }
-    out
-}
-
-/// Adds the files below `dir` (at `depth`) to `out`, and an error for each entry that cannot
-/// be read or is too deep. Symlinks to files are read; symlinks to directories are not
-/// followed (no loops); FIFOs, sockets and devices are left out (they would block or never
-/// end).
-fn walk(dir: &Path, depth: usize, out: &mut Vec<Result<Input, InputFailure>>) {
-    let reader = match std::fs::read_dir(dir) {
-        Ok(r) => r,
-        Err(e) => return out.push(Err((display_path(dir), e.into()))),
-    };
-    let mut entries = Vec::new();
-    for entry in reader {
-        match entry {
-            Ok(e) => entries.push(e),
-            Err(e) => out.push(Err((display_path(dir), e.into()))),
-        }
-    }
-    entries.sort_by_key(std::fs::DirEntry::file_name);
-    for entry in entries {
-        let p = entry.path();
-        // The entry's own type (not followed), from the directory listing where possible.
-        let kind = match entry.file_type() {
-            Ok(k) => k,
-            Err(e) => {
-                out.push(Err((display_path(&p), e.into())));
-                continue;
-            }
-        };
-        if kind.is_dir() {
-            if depth >= MAX_DIR_DEPTH {
-                out.push(Err((
-                    display_path(&p),
-                    InputError::TooDeep {
-                        limit: MAX_DIR_DEPTH,
-                    },
-                )));
-            } else {
-                walk(&p, depth + 1, out);
-            }
-        } else if kind.is_file() {
-            out.push(Ok(Input::File(p)));
-        } else if kind.is_symlink() {
-            match std::fs::metadata(&p) {
-                Ok(m) if m.is_file() => out.push(Ok(Input::File(p))),
-                Ok(_) => {}
-                // Dangling, or a target that cannot be reached: an entry that cannot be read.
-                Err(e) => out.push(Err((display_path(&p), e.into()))),
-            }
-        }
-    }
-}
-
 /// Default `--max-input-size` for inputs that are not regular files (stdin, pipes, devices,
 /// `/proc` files): their size is unknown until they end, and `/dev/zero` never does, so they
 /// stop far below the file default, whatever they hold.
@@ -188,6 +108,30 @@ pub struct Opened {
     /// [`DEFAULT_MAX_INPUT_SIZE`] for a regular file, [`DEFAULT_MAX_STREAM_SIZE`] for anything
     /// else.
     pub limit: u64,
+    /// Which file this is, for reading a file reached twice only once.
+    pub id: Option<FileId>,
+}
+
+/// A file's identity: device and inode numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct FileId {
+    /// `st_dev`.
+    pub dev: u64,
+    /// `st_ino`.
+    pub ino: u64,
+    /// Reachable under other names too (more than one hard link).
+    pub linked: bool,
+}
+
+impl FileId {
+    fn of(meta: &std::fs::Metadata) -> FileId {
+        use std::os::unix::fs::MetadataExt;
+        FileId {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            linked: meta.nlink() > 1,
+        }
+    }
 }
 
 /// Opens an input (a path or `-`) for streaming. `max_input_size` is `--max-input-size` if
@@ -200,6 +144,7 @@ pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputEr
             reader: Box::new(std::io::stdin()),
             size: None,
             limit: stream_limit,
+            id: None,
         });
     }
     let file = std::fs::File::open(name)?;
@@ -212,6 +157,7 @@ pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputEr
             reader: Box::new(file),
             size: None,
             limit: stream_limit,
+            id: Some(FileId::of(&meta)),
         });
     }
     let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
@@ -225,6 +171,7 @@ pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputEr
         reader: Box::new(file),
         size: Some(meta.len()),
         limit,
+        id: Some(FileId::of(&meta)),
     })
 }
 

@@ -331,6 +331,7 @@ pub fn jsonl<W: Write>(
     w: W,
     report: &Report,
     errors: &[ErrorEntry],
+    skipped: usize,
     exit_code: u8,
 ) -> io::Result<()> {
     let mut out = JsonlWriter::new(w);
@@ -345,6 +346,5 @@ pub fn jsonl<W: Write>(
     if let Some(fields) = summary.as_object_mut() {
         fields.insert("chains".to_string(), report.chains.len().into());
     }
-    // `skipped` (files `-r` passed over) is the walker's to count; 0 until it is wired.
-    out.summary(0, &summary, exit_code).map(|_| ())
+    out.summary(skipped, &summary, exit_code).map(|_| ())
 }

@@ -187,6 +187,7 @@ pub fn jsonl<W: Write>(
     problems: &[(String, String)],
     fail_on: Severity,
     failed: bool,
+    skipped: usize,
     exit_code: u8,
 ) -> io::Result<()> {
     let mut out = JsonlWriter::new(w);
@@ -201,8 +202,7 @@ pub fn jsonl<W: Write>(
         fail_on,
         failed,
     };
-    // `skipped` (files `-r` passed over) is the walker's to count; 0 until it is wired.
-    out.summary(0, &summary, exit_code).map(|_| ())
+    out.summary(skipped, &summary, exit_code).map(|_| ())
 }
 
 /// The JSON document: each finding with its item's source and (short) name, the summary,

@@ -19,3 +19,4 @@ mod output;
 mod relations;
 mod token;
 mod uri;
+mod walk;

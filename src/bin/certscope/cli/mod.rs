@@ -43,13 +43,17 @@ pub struct InputArgs {
     /// Read every file below directories given as INPUT.
     #[arg(short, long)]
     pub recursive: bool,
+    #[command(flatten)]
+    pub walk: WalkArgs,
     /// Load the PKCS#11 module a pkcs11: INPUT names with module-path (ignored otherwise,
     /// as GnuTLS p11tool does; see docs/pkcs11.md).
     #[arg(long)]
     pub allow_uri_module: bool,
-    /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH.
-    #[arg(long, value_name = "SPEC")]
-    pub password: Option<String>,
+    /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH;
+    /// GLOB=SPEC applies SPEC to the files whose name or path GLOB matches (repeatable, the
+    /// first match wins; a plain SPEC matches every file).
+    #[arg(long, value_name = "[GLOB=]SPEC")]
+    pub password: Vec<String>,
     /// Largest input accepted, in bytes.
     #[arg(long, value_name = "BYTES", help_heading = LIMITS, help = format!(
         "Largest input accepted, in bytes [default: {} for a file, {} for stdin, a pipe or a device]",
@@ -86,6 +90,53 @@ pub struct InputArgs {
         bytes(certscope::input::pem::DEFAULT_MAX_BLOCK_SIZE as u64),
     ))]
     pub max_block_size: usize,
+}
+
+/// How inputs are listed and walked, and what the run says about them (issue 18).
+#[derive(Debug, Args, Default, Clone)]
+pub struct WalkArgs {
+    /// With -r, follow symbolic links (loops are reported); without it links met in a walk
+    /// are left out, and a file reached twice is read once either way.
+    #[arg(short = 'L', long)]
+    pub follow: bool,
+    /// Order of the files -r finds: path (by name, the same on every run) or none (the
+    /// directory's order, as soon as each file is decoded).
+    #[arg(long, value_enum, default_value_t = WalkSort::Path)]
+    pub sort: WalkSort,
+    /// With -r, read only files matching GLOB (repeatable): without `/` the file name, with
+    /// it the path below the INPUT directory.
+    #[arg(long, value_name = "GLOB")]
+    pub glob: Vec<String>,
+    /// With -r, leave out files and directories matching GLOB (repeatable).
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+    /// With -r, read only files with these extensions (comma-separated, repeatable), e.g.
+    /// pem,crt,cer,der,p7b,p12,pfx,key,csr,crl.
+    #[arg(long, value_name = "EXT,...")]
+    pub ext: Vec<String>,
+    /// Also read the inputs listed in FILE (`-` for stdin), one per line.
+    #[arg(long, value_name = "FILE")]
+    pub files_from: Option<std::ffi::OsString>,
+    /// --files-from names are separated by NUL (as `find -print0` and `fd -0` write).
+    #[arg(short = '0', long = "null", requires = "files_from")]
+    pub null: bool,
+    /// List the files -r leaves out (nothing recognised, links not followed, FIFOs,
+    /// files already read) on stderr.
+    #[arg(short, long)]
+    pub verbose: bool,
+    /// No progress line (it is shown only when stderr is a terminal anyway).
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// `--sort`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum WalkSort {
+    /// By path.
+    #[default]
+    Path,
+    /// As found and decoded.
+    None,
 }
 
 /// A size for help text: `4 GiB`, `256 MiB`, or bytes when it is no whole number of KiB.

@@ -155,6 +155,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         at,
         &opts,
     );
+    let skipped = inputs.skipped;
     // Items numbered as the report numbers them: inputs, then roots.
     let mut all = inputs.items;
     let offset = all.len();
@@ -183,7 +184,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         Format::Text => render::text(&mut w, &report, &all, color)?,
         Format::Pem => render::pem(&mut w, &report, &all)?,
         Format::Json => render::json(&mut w, &report, errors())?,
-        Format::Jsonl => render::jsonl(&mut w, &report, &errors(), code)?,
+        Format::Jsonl => render::jsonl(&mut w, &report, &errors(), skipped, code)?,
     }
     w.flush()?;
     Ok(code)

@@ -111,6 +111,7 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
             &collected.problems,
             fail_on,
             failed,
+            collected.skipped,
             code,
         )?,
     }

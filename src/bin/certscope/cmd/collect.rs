@@ -25,6 +25,9 @@ pub(super) struct Collected {
     pub show_index: Vec<bool>,
     /// Failures as the JSON `errors` array lists them: (locator, message).
     pub problems: Vec<(String, String)>,
+    /// Files a walk skipped quietly (they hold nothing certscope reads): the JSON Lines
+    /// summary's `skipped`.
+    pub skipped: usize,
 }
 
 impl Collected {
@@ -57,6 +60,10 @@ impl Output for Collector {
             .push((locator.to_string(), message.to_string()));
     }
 
+    fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.0.borrow_mut().skipped = stats.skipped;
+    }
+
     fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
         Ok(())
     }
@@ -82,8 +89,9 @@ pub(super) fn more_inputs(args: &InputArgs, inputs: Vec<String>, recursive: bool
     InputArgs {
         inputs: inputs.into_iter().map(Into::into).collect(),
         recursive,
+        walk: crate::cli::WalkArgs::default(),
         allow_uri_module: args.allow_uri_module,
-        password: None,
+        password: Vec::new(),
         max_input_size: args.max_input_size,
         max_kdf_iterations: args.max_kdf_iterations,
         max_kdf_memory: args.max_kdf_memory,

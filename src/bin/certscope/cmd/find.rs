@@ -40,6 +40,10 @@ impl Output for Matching {
         self.inner.problem(locator, message);
     }
 
+    fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.inner.stats(stats);
+    }
+
     fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
         self.inner.finish(status)
     }

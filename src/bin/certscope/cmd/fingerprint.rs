@@ -108,6 +108,9 @@ impl<W: Write> Output for FingerprintJsonl<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.sink.problem(locator, message);
     }
+    fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.sink.stats(stats);
+    }
     fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
         self.sink.finish(status)
     }

@@ -20,7 +20,9 @@ pub(crate) mod messages;
 pub(crate) mod output;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;
+mod progress;
 mod relations;
+mod stats;
 #[cfg(feature = "pkcs11")]
 mod token;
 

@@ -98,6 +98,8 @@ fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
 pub(super) trait Output {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()>;
     fn problem(&mut self, _locator: &str, _message: &str) {}
+    /// The run's input counts (files read, skipped), given once before `finish`.
+    fn stats(&mut self, _stats: &super::stats::RunStats) {}
     /// Ends the output; `status` is the run's exit status (JSONL's summary line names it).
     fn finish(self: Box<Self>, status: u8) -> io::Result<()>;
 }
@@ -226,6 +228,8 @@ impl<W: Write> Output for JsonOut<W> {
 pub(super) struct JsonlSink<W: Write> {
     jsonl: JsonlWriter<W>,
     failed_write: Option<io::Error>,
+    /// Files the walk skipped quietly, for the summary line.
+    skipped: usize,
 }
 
 impl<W: Write> JsonlSink<W> {
@@ -233,6 +237,7 @@ impl<W: Write> JsonlSink<W> {
         JsonlSink {
             jsonl: JsonlWriter::new(w),
             failed_write: None,
+            skipped: 0,
         }
     }
 
@@ -253,14 +258,18 @@ impl<W: Write> JsonlSink<W> {
         }
     }
 
-    /// Writes the `summary` line. TODO(issue 18 item 2): `skipped` is the number of files
-    /// `-r` skipped quietly, which the walker will count; 0 until it is wired.
+    /// Takes the run's counts for the summary line.
+    pub(super) fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.skipped = stats.skipped;
+    }
+
+    /// Writes the `summary` line (`skipped`: the files a walk passed over quietly).
     pub(super) fn finish(mut self, status: u8) -> io::Result<()> {
         if let Some(e) = self.failed_write.take() {
             return Err(e);
         }
         self.jsonl
-            .summary(0, &serde_json::Map::new(), status)
+            .summary(self.skipped, &serde_json::Map::new(), status)
             .map(|_| ())
     }
 }
@@ -278,6 +287,9 @@ impl<W: Write> Output for JsonlOut<W> {
     }
     fn problem(&mut self, locator: &str, message: &str) {
         self.sink.problem(locator, message);
+    }
+    fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.sink.stats(stats);
     }
     fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
         self.sink.finish(status)
@@ -306,6 +318,10 @@ impl Output for Answering {
 
     fn problem(&mut self, locator: &str, message: &str) {
         self.inner.problem(locator, message);
+    }
+
+    fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.inner.stats(stats);
     }
 
     fn finish(self: Box<Self>, status: u8) -> io::Result<()> {

@@ -99,6 +99,10 @@ impl Output for Numbered {
         self.inner.problem(locator, message);
     }
 
+    fn stats(&mut self, stats: &super::stats::RunStats) {
+        self.inner.stats(stats);
+    }
+
     fn finish(mut self: Box<Self>, status: u8) -> io::Result<()> {
         if let Some(held) = self.held.take() {
             let (mut items, shows): (Vec<Item>, Vec<bool>) = held.into_iter().unzip();
