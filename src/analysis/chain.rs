@@ -715,7 +715,7 @@ impl<'a> Builder<'a> {
             if !anchor {
                 p.extend(validation::unknown_critical(cert, pos == 0));
                 if webpki {
-                    p.extend(validation::webpki(cert, pos == 0));
+                    p.extend(validation::webpki(cert, pos == 0, opts.purpose));
                 }
             }
             if pos == 0 {
