@@ -17,7 +17,7 @@ use certscope::validation::{Profile, Purpose, RevocationMode};
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{EXIT_FAILED, EXIT_OK};
 use super::Ambient;
-use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, Format};
+use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, GraphFormat};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
 /// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
@@ -170,10 +170,11 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
     let stdout = io::stdout().lock();
     let mut w = io::BufWriter::new(stdout);
     match args.format {
-        Format::Text => render::text(&mut w, &report, &all, color)?,
-        Format::Pem => render::pem(&mut w, &report, &all)?,
+        GraphFormat::Text => render::text(&mut w, &report, &all, color)?,
+        GraphFormat::Pem => render::pem(&mut w, &report, &all)?,
+        GraphFormat::Dot => certscope::render::dot::chain(&mut w, &report)?,
         // The report is one document, on one line: JSONL is the same thing.
-        Format::Json | Format::Jsonl => {
+        GraphFormat::Json | GraphFormat::Jsonl => {
             let errors = inputs
                 .problems
                 .into_iter()
