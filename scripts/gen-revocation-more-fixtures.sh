@@ -2,13 +2,15 @@
 # Regenerate fixtures/revocation-more/ (issue 15, second round): an indirect CRL signed by a
 # CRL issuer that the root issued, not the certificate's own CA (RFC 5280 §6.3.3 (f): any
 # CRL issuer whose path ends at the same trust anchor), and an impostor with the same name
-# under another root.
+# under another root; OCSP requests, one signed and one forged, and a response whose nonce
+# matches one request and not another.
 #
 # Separate from gen-revocation-fixtures.sh on purpose: that script wipes and re-keys
 # fixtures/revocation/. This one touches only fixtures/revocation-more/.
 #
 # Requirements: the `openssl` CLI (OpenSSL 3.x); python3 with the `cryptography` package
-# (`openssl ca` cannot write the certificateIssuer CRL entry extension of §5.3.3).
+# (`openssl ca` cannot write the certificateIssuer CRL entry extension of §5.3.3) and the
+# standard library (to change one octet of a signed OCSP request).
 # Re-runnable: the directory is wiped and recreated; keys are fresh on every run.
 set -euo pipefail
 
@@ -180,6 +182,70 @@ for l in good revoked; do cat "$W/$l.pem" "$W/ca.pem" >"$R/$l.pem"; done
     done
 } >"$R/openssl-verdicts.txt"
 
+# OCSP: a request signed by the CRL issuer (which openssl includes), the same request with
+# one octet of its nonce changed after signing, and two requests with their own nonces and
+# the CA's response to the first.
+ossl ocsp -issuer "$W/ca.pem" -cert "$W/good.pem" -nonce -signer "$W/crl-issuer.pem" \
+    -signkey "$K/crlsigner.pem" -reqout "$R/ocsp-request-signed.der" 2>/dev/null
+python3 - "$R/ocsp-request-signed.der" "$R/ocsp-request-forged.der" <<'PY'
+import sys
+der = bytearray(open(sys.argv[1], "rb").read())
+def header(at):
+    """(length of the TLV header at `at`, length of its value)."""
+    first = der[at + 1]
+    if first < 0x80:
+        return 2, first
+    n = first & 0x7F
+    return 2 + n, int.from_bytes(der[at + 2:at + 2 + n], "big")
+outer, _ = header(0)
+tbs_header, tbs_len = header(outer)
+# The last octet of tbsRequest is the last octet of its nonce extension.
+der[outer + tbs_header + tbs_len - 1] ^= 0x01
+open(sys.argv[2], "wb").write(bytes(der))
+PY
+ossl ocsp -issuer "$W/ca.pem" -cert "$W/good.pem" -nonce -reqout "$R/ocsp-request-a.der" 2>/dev/null
+ossl ocsp -issuer "$W/ca.pem" -cert "$W/good.pem" -nonce -reqout "$R/ocsp-request-b.der" 2>/dev/null
+ossl ocsp -reqin "$R/ocsp-request-a.der" -index "$ca/index.txt" -CA "$W/ca.pem" \
+    -rsigner "$W/ca.pem" -rkey "$K/ca.pem" -ndays 3650 \
+    -respout "$R/ocsp-response-a.der" 2>/dev/null
+# An independent check of both signatures (pyca/cryptography over the DER): the signed
+# request must verify with the CRL issuer's key, the forged one must not.
+python3 - "$W/crl-issuer.pem" "$R/ocsp-request-signed.der" "$R/ocsp-request-forged.der" <<'PY'
+import sys
+from cryptography import x509
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec
+
+key = x509.load_pem_x509_certificate(open(sys.argv[1], "rb").read()).public_key()
+def header(der, at):
+    first = der[at + 1]
+    if first < 0x80:
+        return 2, first
+    n = first & 0x7F
+    return 2 + n, int.from_bytes(der[at + 2:at + 2 + n], "big")
+def check(path):
+    der = open(path, "rb").read()
+    outer, _ = header(der, 0)
+    h, n = header(der, outer)
+    tbs = der[outer:outer + h + n]
+    at = outer + h + n                      # [0] EXPLICIT Signature
+    h0, _ = header(der, at)
+    h1, _ = header(der, at + h0)            # Signature SEQUENCE
+    at = at + h0 + h1
+    ha, na = header(der, at)                # signatureAlgorithm
+    at += ha + na
+    hb, nb = header(der, at)                # signature BIT STRING
+    sig = der[at + hb + 1:at + hb + nb]
+    try:
+        key.verify(sig, tbs, ec.ECDSA(hashes.SHA256()))
+        return True
+    except InvalidSignature:
+        return False
+assert check(sys.argv[2]), "the signed OCSP request does not verify"
+assert not check(sys.argv[3]), "the forged OCSP request verifies"
+PY
+
 cat >"$R/README.md" <<'MD'
 # More revocation fixtures
 
@@ -199,4 +265,8 @@ when the CRL issuer's path ends at the same trust anchor as the certificate's.
 | impostor.pem | issued by the other root, with the CRL issuer's name and its own key |
 | impostor.crl.pem | the same CRL signed by the impostor |
 | openssl-verdicts.txt | `openssl verify -crl_check_all -extended_crl` on each leaf with each CRL |
+| ocsp-request-signed.der | OCSP request for good.pem with a nonce, signed by crl-issuer.pem (included) |
+| ocsp-request-forged.der | the same with one nonce octet changed after signing (pyca/cryptography rejects it) |
+| ocsp-request-a.der, ocsp-request-b.der | two OCSP requests for good.pem, each with its own nonce |
+| ocsp-response-a.der | the CA's response to request a (its nonce) |
 MD

@@ -666,3 +666,59 @@ fn indirect_crl_of_another_ca_revokes_and_an_impostor_does_not() {
         "{r}"
     );
 }
+
+#[test]
+fn signed_ocsp_requests_are_verified() {
+    let d = "fixtures/revocation-more";
+    let v = json(&run(&[
+        "inspect",
+        "-f",
+        "json",
+        &format!("{d}/ocsp-request-signed.der"),
+        &format!("{d}/ocsp-request-forged.der"),
+        &format!("{d}/ocsp-request-a.der"),
+    ]));
+    let items = v["items"].as_array().unwrap();
+    let signer = "CN=Certscope Root CRL Issuer,O=Certscope Revocation More";
+    assert_eq!(items[0]["signed"], true);
+    assert_eq!(items[0]["signature"], "verified", "{}", items[0]);
+    assert_eq!(items[0]["signer"], signer);
+    assert_eq!(items[1]["signature"], "invalid", "{}", items[1]);
+    // An unsigned request has no signature fields at all.
+    assert_eq!(items[2]["signed"], false);
+    assert!(items[2].get("signature").is_none() && items[2].get("signer").is_none());
+    let text = stdout(&run(&["inspect", &format!("{d}/ocsp-request-forged.der")]));
+    assert!(
+        text.contains(&format!("Signed:       yes, signature invalid by {signer}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn ocsp_responses_are_matched_to_requests_by_nonce() {
+    let d = "fixtures/revocation-more";
+    let v = json(&run(&[
+        "inspect",
+        "-f",
+        "json",
+        &format!("{d}/ocsp-response-a.der"),
+        &format!("{d}/ocsp-request-a.der"),
+        &format!("{d}/ocsp-request-b.der"),
+    ]));
+    let answers: Vec<(u64, String)> = v["items"][0]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "answer_to")
+        .map(|r| {
+            (
+                r["item"].as_u64().unwrap(),
+                r["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert_eq!(answers[0], (1, "nonce matches".to_string()));
+    assert_eq!(answers[1].0, 2);
+    assert!(answers[1].1.starts_with("nonce MISMATCH"), "{answers:?}");
+}

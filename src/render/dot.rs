@@ -223,7 +223,9 @@ fn relation_style(kind: RelationKind) -> &'static str {
         RelationKind::SameKey => ", style=dotted, dir=none",
         RelationKind::DuplicateOf => ", style=dashed",
         RelationKind::RevokedBy => ", color=\"#c62828\", fontcolor=\"#c62828\"",
-        RelationKind::StatusOf | RelationKind::AsksAbout => ", style=dashed",
+        RelationKind::StatusOf | RelationKind::AsksAbout | RelationKind::AnswerTo => {
+            ", style=dashed"
+        }
     }
 }
 
