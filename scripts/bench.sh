@@ -37,3 +37,24 @@ if [ "${BENCH_FILES:-1}" != 0 ]; then
   BENCH_WALK_ROWS=1 python3 scripts/bench.py --runs "${BENCH_WALK_RUNS:-3}" \
     --rows walk-fingerprint-100k,walk-check-100k,walk-fingerprint-1k
 fi
+
+# `chain` over 10,000 certificates (issue 15: path validation must keep it within 2x of its
+# time before; a debug build went 11.3 -> 12.3 s). The first 10k certificates of the 100k
+# bundle, 5 runs after a warm-up, median and peak RSS.
+chain10k="$corpus/chain-10k.pem"
+[ -f "$chain10k" ] ||
+  awk '/-----BEGIN CERTIFICATE-----/ { n++ } n > 10000 { exit } { print }' \
+    "$corpus/bundle-100k.pem" >"$chain10k"
+python3 - "${BENCH_CERTSCOPE:-target/release/certscope}" "$chain10k" <<'PY'
+import resource, statistics, subprocess, sys, time
+cmd = [sys.argv[1], "chain", "--at", "2026-01-15T12:00:00Z", sys.argv[2]]
+subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # warm-up
+times = []
+for _ in range(5):
+    start = time.perf_counter()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    times.append(time.perf_counter() - start)
+rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+print(f"chain-10k  certscope chain, 10k certificates: median {statistics.median(times):.3f} s "
+      f"(min {min(times):.3f}, max {max(times):.3f}), peak RSS {rss:.1f} MiB")
+PY

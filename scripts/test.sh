@@ -16,6 +16,8 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 [ -e /usr/lib/x86_64-linux-gnu/libnssckbi.so ] || [ -e /usr/lib/aarch64-linux-gnu/libnssckbi.so ] || need+=(libnss3)
 # tests/check.rs lints the system trust store.
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
+# tests/chain.rs renders `chain --format dot` and `inspect --format dot` with Graphviz.
+command -v dot >/dev/null 2>&1 || need+=(graphviz)
 # tests/cli.rs checks that groff reads every man page.
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
 if [ ${#need[@]} -gt 0 ]; then

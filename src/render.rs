@@ -1,7 +1,8 @@
-//! Renderers: items to text, JSON or PEM. Renderers read only the model.
+//! Renderers: items to text, JSON, PEM or Graphviz dot. Renderers read only the model.
 
 pub mod chain;
 pub mod check;
+pub mod dot;
 pub mod fingerprint;
 pub mod json;
 pub mod pem;

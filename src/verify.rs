@@ -5,10 +5,11 @@
 //! bounded [`crate::tlv`] walker, so no parser lifetime leaks out.
 //!
 //! Implementations: `ring` for RSA PKCS#1 v1.5, RSA-PSS, ECDSA on P-256/P-384 and Ed25519;
-//! RustCrypto `p521` for ECDSA on P-521, `ed448-goldilocks` for Ed448 and `dsa` for DSA
+//! RustCrypto `rsa` for RSA-PSS with a salt length other than the digest's, `p521` for
+//! ECDSA on P-521, `ed448-goldilocks` for Ed448 and `dsa` for DSA
 //! (1024/160, 2048/224, 2048/256, 3072/256 with SHA-1 or SHA-2; docs/design.md says why
 //! these crates). Anything else (MD5, SM2, ECDSA with a hash ring does not pair with the
-//! curve, DSA keys that inherit their parameters, PSS parameters ring does not implement) is
+//! curve, DSA keys that inherit their parameters, PSS with SHA-1 or another MGF hash) is
 //! reported as [`Verdict::NotChecked`] with the reason, never as a bad signature. We call
 //! `ring` directly rather than through x509-parser's `verify` feature because that wrapper
 //! maps RSA keys under 2048 bits and PSS parameters it cannot honour to "verification
@@ -341,6 +342,10 @@ fn rsa_pss(s: &Signed<'_>, key: &Key<'_>) -> Verdict {
         SHA512 => (&rs::RSA_PSS_2048_8192_SHA512, 64),
         other => return Verdict::NotChecked(format!("RSA-PSS with {}", hash_name(other))),
     };
+    // Another salt length (0, 20, ...): the RustCrypto `rsa` crate checks it exactly.
+    if p.mgf_hash == p.hash && p.salt != len && p.trailer == 1 {
+        return rsa_pss_salt(s, key, &p);
+    }
     if p.mgf_hash != p.hash || p.salt != len || p.trailer != 1 {
         return Verdict::NotChecked(format!(
             "RSA-PSS with {}, MGF1 {}, salt length {}",
@@ -354,6 +359,66 @@ fn rsa_pss(s: &Signed<'_>, key: &Key<'_>) -> Verdict {
         Some(bits) => Verdict::NotChecked(format!("RSA-PSS with a {bits}-bit key")),
         None => Verdict::Invalid,
     }
+}
+
+/// RSA-PSS with MGF1 over the message hash and a salt length ring does not implement,
+/// checked by the `rsa` crate with exactly that salt length (RFC 8017 §9.1.2).
+fn rsa_pss_salt(s: &Signed<'_>, key: &Key<'_>, p: &PssParams) -> Verdict {
+    use rsa::{BoxedUint, Pss, PublicKey};
+    use sha2::Digest as _;
+    let Some((n, e)) = rsa_public_numbers(key) else {
+        return Verdict::Invalid;
+    };
+    let bits = crate::tlv::integer_bits(n);
+    if !(1024..=8192).contains(&bits) {
+        return Verdict::NotChecked(format!("RSA-PSS with a {bits}-bit key"));
+    }
+    let Ok(salt) = usize::try_from(p.salt) else {
+        return Verdict::Invalid;
+    };
+    let n = BoxedUint::from_be_slice_vartime(n);
+    let e = BoxedUint::from_be_slice_vartime(e);
+    let Ok(public) = PublicKey::new_with_size_limits(n, e, 1024..=8192) else {
+        return Verdict::Invalid;
+    };
+    let result = match p.hash.as_str() {
+        SHA256 => public.verify(
+            Pss::<sha2::Sha256>::new_with_salt(salt),
+            &sha2::Sha256::digest(s.tbs),
+            s.signature,
+        ),
+        SHA384 => public.verify(
+            Pss::<sha2::Sha384>::new_with_salt(salt),
+            &sha2::Sha384::digest(s.tbs),
+            s.signature,
+        ),
+        SHA512 => public.verify(
+            Pss::<sha2::Sha512>::new_with_salt(salt),
+            &sha2::Sha512::digest(s.tbs),
+            s.signature,
+        ),
+        other => return Verdict::NotChecked(format!("RSA-PSS with {}", hash_name(other))),
+    };
+    match result {
+        Ok(()) => Verdict::Verified,
+        Err(_) => Verdict::Invalid,
+    }
+}
+
+/// The modulus and public exponent of an RSAPublicKey, without leading zero octets.
+fn rsa_public_numbers<'a>(key: &Key<'a>) -> Option<(&'a [u8], &'a [u8])> {
+    let (seq, _) = tlv::read(key.bits).ok()?;
+    let mut fields = seq.children();
+    let n = fields.next()?.ok()?;
+    let e = fields.next()?.ok()?;
+    if n.tag != tlv::INTEGER || e.tag != tlv::INTEGER {
+        return None;
+    }
+    let strip = |v: &'a [u8]| {
+        let zeros = v.iter().take_while(|b| **b == 0).count();
+        v.get(zeros..).unwrap_or_default()
+    };
+    Some((strip(n.value), strip(e.value)))
 }
 
 fn ecdsa(s: &Signed<'_>, key: &Key<'_>, hash: &str, sig_name: &str) -> Verdict {

@@ -216,3 +216,139 @@ fn json_document() {
     assert_eq!(v["unneeded"], serde_json::json!([2]));
     assert_eq!(v["errors"], serde_json::json!([]));
 }
+
+/// `dot -Tsvg` of `dot_source`, which must succeed.
+fn svg(dot_source: &[u8], what: &str) -> String {
+    use std::io::Write as _;
+    let mut child = std::process::Command::new("dot")
+        .arg("-Tsvg")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("Graphviz `dot` must be installed (scripts/test.sh installs graphviz)");
+    child.stdin.take().unwrap().write_all(dot_source).unwrap();
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && err.trim().is_empty(),
+        "{what}: dot failed: {err}"
+    );
+    String::from_utf8(o.stdout).unwrap()
+}
+
+/// Every chain fixture renders as a graph: one node per certificate of its chains (in the
+/// verdict's colour, anchors double-framed), an edge per issuer link, dashed nodes for
+/// missing issuers and dashed edges for alternative issuers.
+#[test]
+fn every_chain_fixture_renders_with_graphviz() {
+    let table =
+        std::fs::read_to_string(support::root().join("fixtures/chains/openssl-verdicts.txt"))
+            .unwrap();
+    let mut rendered = 0;
+    for line in table
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (input, roots) = (cols[0], cols[1]);
+        let args = [
+            "chain",
+            "--roots",
+            &format!("fixtures/chains/{roots}"),
+            "--at",
+            NOW,
+            &format!("fixtures/chains/{input}"),
+        ];
+        let json = run(&[&args[..], &["-f", "json"]].concat());
+        let report: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        let dot = run(&[&args[..], &["-f", "dot"]].concat());
+        assert_eq!(
+            dot.status.code(),
+            json.status.code(),
+            "{input}: dot and json disagree on the exit status"
+        );
+        let picture = svg(&dot.stdout, input);
+        assert!(picture.contains("<svg"), "{input}: no SVG");
+        let source = stdout(&dot);
+        for chain in report["chains"].as_array().unwrap() {
+            let links = chain["links"].as_array().unwrap();
+            for (pos, link) in links.iter().enumerate() {
+                let item = link["item"].as_u64().unwrap();
+                let node = source
+                    .lines()
+                    .find(|l| l.starts_with(&format!("  c{item} [")))
+                    .unwrap_or_else(|| panic!("{input}: no node for #{item}:\n{source}"));
+                assert!(
+                    picture.contains(&format!("<title>c{item}</title>")),
+                    "{input}: #{item} not drawn"
+                );
+                let problems = !link["problems"].as_array().unwrap().is_empty();
+                if problems {
+                    assert!(node.contains("#ffcdd2"), "{input}: #{item} not red: {node}");
+                }
+                if chain["valid"] == true && !problems {
+                    assert!(node.contains("#c8e6c9"), "{input}: #{item} not green");
+                }
+                if link["anchor"] == true {
+                    assert!(node.contains("peripheries=2"), "{input}: anchor #{item}");
+                }
+                if let Some(next) = links.get(pos + 1) {
+                    let edge = format!("<title>c{item}&#45;&gt;c{}</title>", next["item"]);
+                    assert!(picture.contains(&edge), "{input}: no edge {edge}");
+                }
+            }
+            if chain["missing"].is_object() {
+                assert!(source.contains("missing issuer"), "{input}: missing issuer");
+                assert!(picture.contains("stroke-dasharray"), "{input}: not dashed");
+            }
+            if !chain["alternatives"].as_array().unwrap().is_empty() {
+                assert!(source.contains("also issued by"), "{input}: alternatives");
+            }
+        }
+        rendered += 1;
+    }
+    assert!(rendered >= 10, "only {rendered} fixtures rendered");
+}
+
+/// `inspect --format dot`: every item is a node, every relation an edge.
+#[test]
+fn inspect_draws_the_relations_of_a_run() {
+    let o = run(&[
+        "inspect",
+        "-f",
+        "dot",
+        "fixtures/chains/good.pem",
+        "fixtures/chains/root.pem",
+        "fixtures/chains/bad-signature.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let json = run(&[
+        "inspect",
+        "-f",
+        "json",
+        "fixtures/chains/good.pem",
+        "fixtures/chains/root.pem",
+        "fixtures/chains/bad-signature.pem",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let picture = svg(&o.stdout, "inspect");
+    let items = v["items"].as_array().unwrap();
+    let mut edges = 0;
+    for (n, item) in items.iter().enumerate() {
+        assert!(
+            picture.contains(&format!("<title>i{n}</title>")),
+            "item {n}"
+        );
+        for r in item["relations"].as_array().into_iter().flatten() {
+            if r["kind"] == "same_key" && r["item"].as_u64().unwrap() < n as u64 {
+                continue;
+            }
+            let edge = format!("<title>i{n}&#45;&gt;i{}</title>", r["item"]);
+            assert!(picture.contains(&edge), "no edge {edge}");
+            edges += 1;
+        }
+    }
+    assert!(edges >= 2, "only {edges} relations drawn");
+    assert!(stdout(&o).contains("issued by (verified)"));
+}

@@ -578,3 +578,147 @@ fn ocsp_responder_without_ocsp_signing_is_not_authorised() {
         .unwrap()
         .contains("lacks id-kp-OCSPSigning"));
 }
+
+/// fixtures/revocation-more (scripts/gen-revocation-more-fixtures.sh): `chain
+/// --revocation require` over each leaf with each indirect CRL agrees with `openssl verify
+/// -crl_check_all -extended_crl`.
+fn chain_more(
+    input: &str,
+    roots: &str,
+    crl: &str,
+    signer: &str,
+) -> (Option<i32>, serde_json::Value) {
+    let d = "fixtures/revocation-more";
+    let o = run(&[
+        "chain",
+        "--roots",
+        &format!("{d}/{roots}"),
+        "--at",
+        NOW,
+        "-f",
+        "json",
+        "--revocation",
+        "require",
+        "--crl",
+        &format!("{d}/root.crl.pem"),
+        "--crl",
+        &format!("{d}/{crl}"),
+        "--crl",
+        &format!("{d}/{signer}"),
+        &format!("{d}/{input}"),
+    ]);
+    (o.status.code(), serde_json::from_slice(&o.stdout).unwrap())
+}
+
+#[test]
+fn indirect_crl_of_another_ca_on_the_same_anchor_agrees_with_openssl() {
+    let table = std::fs::read_to_string(
+        support::root().join("fixtures/revocation-more/openssl-verdicts.txt"),
+    )
+    .unwrap();
+    let mut rows = 0;
+    for line in table.lines().filter(|l| !l.starts_with('#')) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let [input, roots, crl, signer, verdict, error] = cols[..] else {
+            panic!("bad line {line:?}");
+        };
+        let (code, v) = chain_more(input, roots, crl, signer);
+        assert_eq!(
+            code == Some(0),
+            verdict == "OK",
+            "{input} with {crl}: openssl says {verdict} ({error}); certscope {v}"
+        );
+        rows += 1;
+    }
+    assert_eq!(rows, 4);
+}
+
+#[test]
+fn indirect_crl_of_another_ca_revokes_and_an_impostor_does_not() {
+    // The root's CRL issuer (not the CA) signed the CRL: good and revoked are said.
+    let (code, v) = chain_more("good.pem", "root.pem", "indirect.crl.pem", "crl-issuer.pem");
+    assert_eq!(code, Some(0), "{v}");
+    assert_eq!(rev(&v, 0)["status"], "good", "{v}");
+    let (code, v) = chain_more(
+        "revoked.pem",
+        "root.pem",
+        "indirect.crl.pem",
+        "crl-issuer.pem",
+    );
+    assert_eq!(code, Some(1));
+    assert_eq!(rev(&v, 0)["status"], "revoked");
+    assert_eq!(rev(&v, 0)["reason"], "keyCompromise");
+    // Same name and CRL, but the signer's path ends at another anchor.
+    let (code, v) = chain_more(
+        "revoked.pem",
+        "both-roots.pem",
+        "impostor.crl.pem",
+        "impostor.pem",
+    );
+    assert_eq!(code, Some(1));
+    let r = rev(&v, 0);
+    assert_eq!(r["status"], "unknown", "{v}");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .contains("on a valid path to the certificate's trust anchor"),
+        "{r}"
+    );
+}
+
+#[test]
+fn signed_ocsp_requests_are_verified() {
+    let d = "fixtures/revocation-more";
+    let v = json(&run(&[
+        "inspect",
+        "-f",
+        "json",
+        &format!("{d}/ocsp-request-signed.der"),
+        &format!("{d}/ocsp-request-forged.der"),
+        &format!("{d}/ocsp-request-a.der"),
+    ]));
+    let items = v["items"].as_array().unwrap();
+    let signer = "CN=Certscope Root CRL Issuer,O=Certscope Revocation More";
+    assert_eq!(items[0]["signed"], true);
+    assert_eq!(items[0]["signature"], "verified", "{}", items[0]);
+    assert_eq!(items[0]["signer"], signer);
+    assert_eq!(items[1]["signature"], "invalid", "{}", items[1]);
+    // An unsigned request has no signature fields at all.
+    assert_eq!(items[2]["signed"], false);
+    assert!(items[2].get("signature").is_none() && items[2].get("signer").is_none());
+    let text = stdout(&run(&["inspect", &format!("{d}/ocsp-request-forged.der")]));
+    assert!(
+        text.contains(&format!("Signed:       yes, signature invalid by {signer}")),
+        "{text}"
+    );
+}
+
+#[test]
+fn ocsp_responses_are_matched_to_requests_by_nonce() {
+    let d = "fixtures/revocation-more";
+    let v = json(&run(&[
+        "inspect",
+        "-f",
+        "json",
+        &format!("{d}/ocsp-response-a.der"),
+        &format!("{d}/ocsp-request-a.der"),
+        &format!("{d}/ocsp-request-b.der"),
+    ]));
+    let answers: Vec<(u64, String)> = v["items"][0]["relations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["kind"] == "answer_to")
+        .map(|r| {
+            (
+                r["item"].as_u64().unwrap(),
+                r["detail"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(answers.len(), 2, "{answers:?}");
+    assert_eq!(answers[0], (1, "nonce matches".to_string()));
+    assert_eq!(answers[1].0, 2);
+    assert!(answers[1].1.starts_with("nonce MISMATCH"), "{answers:?}");
+}

@@ -39,11 +39,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str, &str)] = &[
         "RFC 5280 §4.2.1.12: anyExtendedKeyUsage allows any purpose; OpenSSL's sslserver \
          purpose does not accept it (the webpki profile does not either)",
     ),
-    (
-        "rsa-pss-salt20.pem",
-        "-",
-        "ring verifies RSA-PSS only with a salt as long as the digest",
-    ),
 ];
 
 /// (input, options, code, link, valid counterpart, its options).
@@ -442,24 +437,161 @@ const FAILURES: &[Failure] = &[
 ];
 
 fn json_run(input: &str, options: &[&str]) -> (Option<i32>, serde_json::Value) {
-    let input = format!("fixtures/validation/{input}");
-    let mut args = vec![
-        "chain",
-        "--roots",
-        "fixtures/validation/root.pem",
-        "--at",
-        NOW,
-        "-f",
-        "json",
-    ];
+    json_run_in("fixtures/validation", "root.pem", input, options)
+}
+
+/// `chain -f json` over `dir/input` with `dir/roots` as anchors.
+fn json_run_in(
+    dir: &str,
+    roots: &str,
+    input: &str,
+    options: &[&str],
+) -> (Option<i32>, serde_json::Value) {
+    let input = format!("{dir}/{input}");
+    let roots = format!("{dir}/{roots}");
+    let mut args = vec!["chain", "--roots", &roots, "--at", NOW, "-f", "json"];
     args.extend_from_slice(options);
     args.push(&input);
     let o = run(&args);
     (o.status.code(), serde_json::from_slice(&o.stdout).unwrap())
 }
 
+/// (input, roots, options, code, link, valid counterpart, its options).
+type MoreFailure = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+    usize,
+    &'static str,
+    &'static [&'static str],
+);
+
+/// fixtures/validation-more (scripts/gen-validation-more-fixtures.sh).
+const MORE_FAILURES: &[MoreFailure] = &[
+    (
+        "pss-salt20-forged.pem",
+        "pss-salt20-root.pem",
+        &[],
+        "signature-invalid",
+        0,
+        "pss-salt20.pem",
+        &[],
+    ),
+    (
+        "webpki-ca-ku-noncritical.pem",
+        "root.pem",
+        &["--profile", "webpki"],
+        "ca-key-usage-not-critical",
+        1,
+        "webpki-ok.pem",
+        &["--profile", "webpki"],
+    ),
+    (
+        "webpki-ca-no-ski.pem",
+        "root.pem",
+        &["--profile", "webpki"],
+        "ski-missing",
+        1,
+        "webpki-ok.pem",
+        &["--profile", "webpki"],
+    ),
+    (
+        "webpki-leaf-no-aki.pem",
+        "root.pem",
+        &["--profile", "webpki"],
+        "aki-missing",
+        0,
+        "webpki-ok.pem",
+        &["--profile", "webpki"],
+    ),
+    (
+        "webpki-ca-eku-any.pem",
+        "root.pem",
+        &["--profile", "webpki"],
+        "ca-eku",
+        1,
+        "webpki-ca-eku-server.pem",
+        &["--profile", "webpki"],
+    ),
+    (
+        "webpki-ca-eku-client.pem",
+        "root.pem",
+        &["--profile", "webpki", "--purpose", "server"],
+        "ca-eku",
+        1,
+        "webpki-ca-eku-server.pem",
+        &["--profile", "webpki", "--purpose", "server"],
+    ),
+];
+
+#[test]
+fn more_verdicts_agree_with_openssl() {
+    let rows = rows("fixtures/validation-more");
+    for row in &rows {
+        let o = chain(&row.roots, &row.options, &row.input, &[]);
+        assert_eq!(
+            o.status.code() == Some(0),
+            row.openssl_ok,
+            "{} {:?}: openssl says {} ({}), certscope says\n{}{}",
+            row.input,
+            row.options,
+            row.openssl_ok,
+            row.error,
+            stdout(&o),
+            stderr(&o)
+        );
+    }
+    assert!(rows.len() >= 7, "only {} verdicts checked", rows.len());
+}
+
+#[test]
+fn pss_salts_other_than_the_digest_length_are_verified() {
+    for name in ["pss-salt0", "pss-salt20", "pss-salt48", "pss-sha384-salt20"] {
+        let (status, v) = json_run_in(
+            "fixtures/validation-more",
+            &format!("{name}-root.pem"),
+            &format!("{name}.pem"),
+            &[],
+        );
+        assert_eq!(status, Some(0), "{name}: {v}");
+        for link in v["chains"][0]["links"].as_array().unwrap() {
+            if link["anchor"] == false {
+                assert_eq!(link["signature"], "verified", "{name}: {link}");
+            }
+        }
+    }
+    // Without the webpki rules, the CA rules' fixtures are all valid.
+    for (input, roots, ..) in MORE_FAILURES.iter().filter(|f| f.1 == "root.pem") {
+        let (status, v) = json_run_in("fixtures/validation-more", roots, input, &[]);
+        assert_eq!(status, Some(0), "{input} without --profile webpki: {v}");
+    }
+}
+
 #[test]
 fn every_failure_has_its_code_and_a_valid_counterpart() {
+    for (input, roots, options, code, link, counterpart, counterpart_options) in MORE_FAILURES {
+        let dir = "fixtures/validation-more";
+        let (status, v) = json_run_in(dir, roots, input, options);
+        assert_eq!(status, Some(1), "{input} {options:?} must fail: {v}");
+        let chain = v["chains"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["valid"] == false)
+            .unwrap_or_else(|| panic!("{input}: no invalid chain"));
+        let problems = chain["links"][*link]["problems"].as_array().unwrap();
+        assert!(
+            problems.iter().any(|p| p["code"] == *code),
+            "{input} {options:?}: link {link} lacks {code}: {problems:?}"
+        );
+        let (status, v) = json_run_in(dir, roots, counterpart, counterpart_options);
+        assert_eq!(
+            status,
+            Some(0),
+            "{counterpart} (counterpart of {input}): {v}"
+        );
+    }
     for (input, options, code, link, counterpart, counterpart_options) in FAILURES {
         let (status, v) = json_run(input, options);
         assert_eq!(status, Some(1), "{input} {options:?} must fail");
@@ -497,7 +629,11 @@ fn every_failure_has_its_code_and_a_valid_counterpart() {
 #[test]
 fn every_code_is_documented_and_exercised() {
     let doc = std::fs::read_to_string(support::root().join("docs/chain.md")).unwrap();
-    let exercised: Vec<&str> = FAILURES.iter().map(|f| f.2).collect();
+    let exercised: Vec<&str> = FAILURES
+        .iter()
+        .map(|f| f.2)
+        .chain(MORE_FAILURES.iter().map(|f| f.3))
+        .collect();
     for (code, clause, _) in certscope::validation::CODES {
         assert!(
             doc.contains(&format!("| `{code}` | {clause} |")),

@@ -715,7 +715,7 @@ impl<'a> Builder<'a> {
             if !anchor {
                 p.extend(validation::unknown_critical(cert, pos == 0));
                 if webpki {
-                    p.extend(validation::webpki(cert, pos == 0));
+                    p.extend(validation::webpki(cert, pos == 0, opts.purpose));
                 }
             }
             if pos == 0 {
@@ -851,7 +851,9 @@ impl<'a> Builder<'a> {
                 c.scope(cert, &issuer)
                     .and_then(|mask| c.current(self.at).map(|()| mask))
             };
-            let checked = checked.and_then(|mask| self.crl_signer(k, parent).map(|()| mask));
+            let anchor = path.last().copied().filter(|&t| self.is_anchor(t));
+            let checked =
+                checked.and_then(|mask| self.crl_signer(k, parent, anchor).map(|()| mask));
             match checked {
                 Ok(mask) => usable.push((k, mask)),
                 // A crowd of CRLs that do not apply is counted, not listed.
@@ -1032,12 +1034,18 @@ impl<'a> Builder<'a> {
     }
 
     /// Whether CRL `k` is signed by a certificate entitled to sign it for a certificate
-    /// issued by `parent`: the issuer itself, a trust anchor, or a certificate that the
-    /// issuer issued (a CRL signer of the CA, or the signer of an indirect CRL); with
-    /// keyUsage, that certificate must have cRLSign (RFC 5280 §6.3.3 (f)). The words say why
-    /// not.
-    fn crl_signer(&mut self, k: usize, parent: Option<usize>) -> Result<(), String> {
-        let (number, issuer, aki, der) = {
+    /// issued by `parent` on a path to `anchor`: the issuer itself, a trust anchor, a
+    /// certificate that the issuer issued (a CRL signer of the CA, or the signer of an
+    /// indirect CRL), or, for an indirect CRL, any certificate with a path to the same
+    /// anchor (§6.3.3 (f): "the trust anchor for the certification path MUST be the same");
+    /// with keyUsage, that certificate must have cRLSign. The words say why not.
+    fn crl_signer(
+        &mut self,
+        k: usize,
+        parent: Option<usize>,
+        anchor: Option<usize>,
+    ) -> Result<(), String> {
+        let (number, issuer, aki, der, indirect) = {
             let c = self
                 .crls
                 .as_ref()
@@ -1048,6 +1056,7 @@ impl<'a> Builder<'a> {
                 c.issuer.clone(),
                 c.crl.authority_key_id.clone(),
                 c.der,
+                c.is_indirect(),
             )
         };
         let mut candidates: Vec<usize> = self
@@ -1076,11 +1085,13 @@ impl<'a> Builder<'a> {
         for s in candidates {
             let entitled = Some(s) == parent
                 || self.is_anchor(s)
-                || parent.is_some_and(|p| self.verdict(s, p) == Verdict::Verified);
+                || parent.is_some_and(|p| self.verdict(s, p) == Verdict::Verified)
+                || (indirect && anchor.is_some_and(|a| self.chains_to(s, a)));
             if !entitled {
                 why = format!(
                     "CRL #{number}: its issuer #{} is neither the certificate's issuer, \
-                     a trust anchor nor issued by the certificate's issuer",
+                     a trust anchor, issued by the certificate's issuer nor (for an \
+                     indirect CRL) on a valid path to the certificate's trust anchor",
                     self.node(s).map_or(0, |n| n.number)
                 );
                 continue;
@@ -1121,6 +1132,42 @@ impl<'a> Builder<'a> {
             }
         }
         Err(why)
+    }
+
+    /// Whether certificate `s` has a path to `anchor` on which every certificate is valid
+    /// at `--at`, every signature verifies and every issuer is a CA with keyCertSign (when
+    /// it has keyUsage): the CRL issuer's path of §6.3.3 (f). Its own revocation is not
+    /// asked, so a CRL issuer's path never recurses into CRLs; depth and breadth are bounded
+    /// by [`MAX_DEPTH`] and [`MAX_ISSUERS`], and the signature checks by the run's budget.
+    fn chains_to(&mut self, s: usize, anchor: usize) -> bool {
+        let mut stack = vec![vec![s]];
+        let mut visited = HashSet::new();
+        while let Some(path) = stack.pop() {
+            let Some(&top) = path.last() else { continue };
+            if self.validity(top) != Validity::Valid {
+                continue;
+            }
+            if top == anchor {
+                return true;
+            }
+            if path.len() >= MAX_DEPTH || !visited.insert(top) {
+                continue;
+            }
+            for p in self.issuers(top) {
+                let ca_ok = self.node(p).is_some_and(|n| {
+                    n.cert.is_ca()
+                        && n.cert
+                            .key_usage()
+                            .is_none_or(|ku| ku.iter().any(|u| u == "keyCertSign"))
+                });
+                if ca_ok && !path.contains(&p) && self.verdict(top, p) == Verdict::Verified {
+                    let mut next = path.clone();
+                    next.push(p);
+                    stack.push(next);
+                }
+            }
+        }
+        false
     }
 
     /// What RFC 5280 §6.1.4 requires of the issuer at `pos` (> 0) of `path`.

@@ -205,6 +205,53 @@ fn ocsp_about(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<St
     }
 }
 
+/// Adds `answer_to` from every OCSP response to each OCSP request of the run it answers: one
+/// with the same nonce, or one that asks about a CertID the response gives a status for.
+/// The detail says whether the nonces match: a response to a request with a nonce must
+/// carry the same one (RFC 8954 §2.1; a different or missing nonce is a replay risk).
+fn ocsp_nonces(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<String>)>]) {
+    let requests: Vec<(usize, &crate::model::OcspRequest)> = items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| match &item.body {
+            Body::OcspRequest(r) => Some((i, &**r)),
+            _ => None,
+        })
+        .collect();
+    if requests.is_empty() {
+        return;
+    }
+    for (i, item) in items.iter().enumerate() {
+        let Body::OcspResponse(resp) = &item.body else {
+            continue;
+        };
+        for &(q, req) in &requests {
+            let same_nonce = req.nonce.is_some() && req.nonce == resp.nonce;
+            let shared_id = resp
+                .responses
+                .iter()
+                .any(|s| req.requests.contains(&s.cert_id));
+            if !same_nonce && !shared_id {
+                continue;
+            }
+            let detail = match (&req.nonce, &resp.nonce) {
+                (Some(_), _) if same_nonce => "nonce matches".to_string(),
+                (Some(a), Some(b)) => {
+                    format!("nonce MISMATCH: the request's is {a}, the response's {b}")
+                }
+                (Some(_), None) => {
+                    "nonce MISSING: the request has one, the response none".to_string()
+                }
+                (None, Some(_)) => "the request has no nonce; the response has one".to_string(),
+                (None, None) => "no nonce".to_string(),
+            };
+            if let Some(p) = pending.get_mut(i) {
+                p.push((RelationKind::AnswerTo, q, Some(detail)));
+            }
+        }
+    }
+}
+
 /// Computes the relations of every item; `items[i]` is the item numbered `i`.
 pub fn relate(items: &[Item]) -> Vec<Related> {
     relate_run(items).items
@@ -399,6 +446,7 @@ pub fn relate_run(items: &[Item]) -> Relations {
 
     revoked_by(items, &mut pending);
     ocsp_about(items, &mut pending);
+    ocsp_nonces(items, &mut pending);
 
     for (rel, list) in out.iter_mut().zip(pending) {
         let mut list = list;
@@ -411,7 +459,9 @@ pub fn relate_run(items: &[Item]) -> Relations {
             if *n <= MAX_PER_KIND {
                 // The third field is the signature verdict, or a revocation's date and reason.
                 let (signature, detail) = match kind {
-                    RelationKind::RevokedBy | RelationKind::StatusOf => (None, signature),
+                    RelationKind::RevokedBy | RelationKind::StatusOf | RelationKind::AnswerTo => {
+                        (None, signature)
+                    }
                     _ => (signature, None),
                 };
                 rel.relations.push(Relation {

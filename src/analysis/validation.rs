@@ -171,6 +171,26 @@ pub const CODES: &[(&str, &str, &str)] = &[
         "BR §7.1.2.7.10",
         "webpki: anyExtendedKeyUsage does not stand for --purpose",
     ),
+    (
+        "ca-key-usage-not-critical",
+        "BR §7.1.2.10.7",
+        "webpki: a CA certificate whose keyUsage is missing or not critical",
+    ),
+    (
+        "aki-missing",
+        "BR §7.1.2.11.1",
+        "webpki: a certificate that is not self-issued without authorityKeyIdentifier keyIdentifier",
+    ),
+    (
+        "ski-missing",
+        "BR §7.1.2.11.4",
+        "webpki: a CA certificate without subjectKeyIdentifier",
+    ),
+    (
+        "ca-eku",
+        "BR §7.1.2.10.6",
+        "webpki: a CA whose extendedKeyUsage has anyExtendedKeyUsage or lacks --purpose",
+    ),
 ];
 
 /// The clause of a code of [`CODES`].
@@ -423,9 +443,11 @@ fn purpose_problems(cert: &Certificate, purpose: Purpose, profile: Profile) -> V
     )]
 }
 
-/// The webpki profile's per-certificate rules: key size and curve for every certificate
-/// that is not an anchor; SAN, cA FALSE and a positive serial for the leaf.
-pub fn webpki(cert: &Certificate, leaf: bool) -> Vec<Problem> {
+/// The webpki profile's per-certificate rules: key size, curve and AKI for every certificate
+/// that is not an anchor; SAN, cA FALSE and a positive serial for the leaf; a critical
+/// keyUsage, an SKI and an extendedKeyUsage that serves `purpose` (and is not
+/// anyExtendedKeyUsage) for every CA above it.
+pub fn webpki(cert: &Certificate, leaf: bool, purpose: Option<Purpose>) -> Vec<Problem> {
     let mut out = Vec::new();
     let key = &cert.public_key;
     match (key.algorithm.as_str(), key.bits) {
@@ -464,6 +486,58 @@ pub fn webpki(cert: &Certificate, leaf: bool) -> Vec<Problem> {
                 "serial-not-positive",
                 format!("serial number {} is not positive", cert.serial_decimal),
             ));
+        }
+    } else {
+        out.extend(webpki_ca(cert, purpose));
+    }
+    // A self-issued certificate (a root, a key rollover) may name no authority key.
+    if !cert.self_issued() && cert.authority_key_id.is_none() {
+        out.push(Problem::new(
+            "aki-missing",
+            "no authorityKeyIdentifier with a keyIdentifier",
+        ));
+    }
+    out
+}
+
+/// The webpki rules for a CA certificate of the path (BR §7.1.2.10, §7.1.2.11.4).
+fn webpki_ca(cert: &Certificate, purpose: Option<Purpose>) -> Vec<Problem> {
+    let mut out = Vec::new();
+    match cert.extension("2.5.29.15") {
+        Some(ku) if ku.critical => {}
+        Some(_) => out.push(Problem::new(
+            "ca-key-usage-not-critical",
+            "the CA's keyUsage is not marked critical",
+        )),
+        None => out.push(Problem::new(
+            "ca-key-usage-not-critical",
+            "the CA has no keyUsage extension",
+        )),
+    }
+    if cert.subject_key_id.is_none() {
+        out.push(Problem::new(
+            "ski-missing",
+            "the CA has no subjectKeyIdentifier",
+        ));
+    }
+    // No EKU on a CA constrains nothing; one that is present chains to the leaf's purpose.
+    if let Some(ekus) = cert.extended_key_usage() {
+        let has = |n: &str| ekus.iter().any(|e| e == n);
+        if has("anyExtendedKeyUsage") {
+            out.push(Problem::new(
+                "ca-eku",
+                "the CA's extendedKeyUsage includes anyExtendedKeyUsage",
+            ));
+        } else if let Some(want) = purpose.and_then(Purpose::eku_name) {
+            if !has(want) {
+                out.push(Problem::new(
+                    "ca-eku",
+                    format!(
+                        "the CA's extendedKeyUsage ({}) does not include {want}",
+                        ekus.join(", ")
+                    ),
+                ));
+            }
         }
     }
     out

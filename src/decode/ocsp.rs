@@ -164,6 +164,8 @@ pub fn decode_request(der: &[u8]) -> Result<OcspRequest, String> {
         nonce: None,
         extensions: Vec::new(),
         signed: parts.get(1).is_some_and(|t| t.tag == 0xa0),
+        signature: None,
+        signer: None,
     };
     for field in kids(tbs, "tbsRequest")? {
         match field.tag {
@@ -189,7 +191,74 @@ pub fn decode_request(der: &[u8]) -> Result<OcspRequest, String> {
             other => return Err(format!("unexpected field (tag {other:#04x}) in tbsRequest")),
         }
     }
+    if let Some(sig) = parts.get(1).filter(|t| t.tag == 0xa0) {
+        let (verdict, signer) = request_signature(tbs, &explicit(sig)?, &req.requestor_name);
+        req.signature = Some(verdict);
+        req.signer = signer;
+    }
     Ok(req)
+}
+
+/// The optionalSignature of a request (RFC 6960 §4.1.2: signatureAlgorithm, signature,
+/// certs) checked over the tbsRequest with the key of the certificate it carries for the
+/// requestorName (by subject), or of its first certificate when none is named: the verdict
+/// in words and the signer's subject.
+fn request_signature(
+    tbs: &Tlv<'_>,
+    sig: &Tlv<'_>,
+    requestor: &Option<String>,
+) -> (String, Option<String>) {
+    let Ok(fields) = kids(sig, "Signature") else {
+        return (
+            "not checked: the signature does not parse".to_string(),
+            None,
+        );
+    };
+    let (Some(alg), Some(bits)) = (fields.first(), fields.get(1)) else {
+        return (
+            "not checked: the signature does not parse".to_string(),
+            None,
+        );
+    };
+    // BIT STRING: the first octet counts unused bits (0 for every signature scheme).
+    let Some(signature) = bits.value.get(1..).filter(|_| bits.tag == tlv::BIT_STRING) else {
+        return (
+            "not checked: the signature is not a BIT STRING".to_string(),
+            None,
+        );
+    };
+    let certs: Vec<cert::Decoded> = fields
+        .get(2)
+        .filter(|t| t.tag == 0xa0)
+        .and_then(|t| explicit(t).ok())
+        .map(|seq| {
+            seq.children()
+                .take(MAX_ENTRIES)
+                .filter_map(|c| c.ok().and_then(|c| cert::decode(c.raw).ok()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // requestorName is `TYPE:value`; a directory name compares as §7.1 says.
+    let wanted = requestor
+        .as_deref()
+        .and_then(|r| r.split_once(':'))
+        .map(|(_, dn_text)| dn::name_key(dn_text));
+    let signer = certs
+        .iter()
+        .find(|c| {
+            wanted
+                .as_ref()
+                .is_none_or(|w| dn::name_key(&c.cert.subject) == *w)
+        })
+        .or(certs.first());
+    let Some(signer) = signer else {
+        return (
+            "not checked: the request carries no certificate".to_string(),
+            None,
+        );
+    };
+    let verdict = verify::verify_message(tbs.raw, signature, alg.raw, "", &signer.spki);
+    (verdict.describe(), Some(signer.cert.subject.clone()))
 }
 
 /// The parts of a BasicOCSPResponse that checking it needs.

@@ -30,8 +30,16 @@ pub struct OcspRequest {
     pub nonce: Option<String>,
     /// Names (or OIDs) of the request extensions.
     pub extensions: Vec<String>,
-    /// Whether the request carries an optionalSignature (not verified).
+    /// Whether the request carries an optionalSignature.
     pub signed: bool,
+    /// For a signed request: its signature checked with the key of the certificate it
+    /// carries for its requestorName (or its first one): `verified`, `invalid`,
+    /// `not checked: <why>`. Absent for an unsigned request.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signature: Option<String>,
+    /// For a signed request: the subject of the certificate the signature was checked with.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
 }
 
 /// One SingleResponse (RFC 6960 §4.2.1).

@@ -30,6 +30,9 @@ pub enum RelationKind {
     StatusOf,
     /// This OCSP request asks about certificate `item`.
     AsksAbout,
+    /// This OCSP response answers OCSP request `item` (same nonce, or a CertID in common);
+    /// `detail` says whether the nonces match (RFC 8954).
+    AnswerTo,
 }
 
 impl RelationKind {
@@ -44,6 +47,7 @@ impl RelationKind {
             RelationKind::RevokedBy => "Revoked by",
             RelationKind::StatusOf => "Status of",
             RelationKind::AsksAbout => "Asks about",
+            RelationKind::AnswerTo => "Answer to",
         }
     }
 }
@@ -61,7 +65,8 @@ pub struct Relation {
     pub signature: Option<String>,
     /// For `revoked_by`: the entry's revocation date and reason
     /// (`2025-12-15T00:00:00Z, keyCompromise`); for `status_of`: the certStatus (`good`,
-    /// `revoked, 2025-12-15T00:00:00Z, keyCompromise`, `unknown`).
+    /// `revoked, 2025-12-15T00:00:00Z, keyCompromise`, `unknown`); for `answer_to`: whether
+    /// the nonces match.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The other item as text output names it (`PATH#INDEX (line N): certificate CN=...`);

@@ -387,11 +387,13 @@ fn ocsp_request<W: Write>(out: &mut Out<'_, W>, r: &OcspRequest) -> io::Result<(
     if !r.extensions.is_empty() {
         out.field(2, "Extensions", &sanitize(&r.extensions.join(", ")))?;
     }
-    out.field(
-        2,
-        "Signed",
-        if r.signed { "yes (not verified)" } else { "no" },
-    )
+    let signed = match (&r.signature, &r.signer) {
+        (Some(v), Some(by)) => format!("yes, signature {} by {}", sanitize(v), sanitize_dn(by)),
+        (Some(v), None) => format!("yes, signature {}", sanitize(v)),
+        _ if r.signed => "yes".to_string(),
+        _ => "no".to_string(),
+    };
+    out.field(2, "Signed", &signed)
 }
 
 fn ocsp_response<W: Write>(out: &mut Out<'_, W>, r: &OcspResponse) -> io::Result<()> {

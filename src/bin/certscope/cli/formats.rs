@@ -50,6 +50,35 @@ pub enum Format {
     Pem,
 }
 
+/// Output format of `chain` and `inspect`: [`Format`]'s, plus a Graphviz graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// Text for people.
+    Text,
+    /// One JSON document (see docs/json.md).
+    Json,
+    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
+    Jsonl,
+    /// Every certificate, CSR, CRL and public key as clean PEM.
+    Pem,
+    /// A Graphviz graph (render with `dot -Tsvg`): certificates as nodes coloured by
+    /// verdict, issuer links and other relations as edges.
+    Dot,
+}
+
+impl GraphFormat {
+    /// The item format it stands for; `None` for `dot`, which has its own renderer.
+    pub fn items(self) -> Option<Format> {
+        match self {
+            GraphFormat::Text => Some(Format::Text),
+            GraphFormat::Json => Some(Format::Json),
+            GraphFormat::Jsonl => Some(Format::Jsonl),
+            GraphFormat::Pem => Some(Format::Pem),
+            GraphFormat::Dot => None,
+        }
+    }
+}
+
 /// Digest algorithms for `--hash`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Hash {

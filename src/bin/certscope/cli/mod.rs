@@ -329,9 +329,9 @@ pub struct InspectArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format; dot draws the run's items and their relations as a Graphviz graph.
+    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
     /// What JSON/JSONL records hold.
     #[command(flatten)]
     pub record: RecordArgs,
@@ -389,9 +389,10 @@ pub struct ChainArgs {
     /// Check validity at this time (RFC 3339, e.g. 2026-01-15T12:00:00Z) instead of now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Output format; pem writes the chain's certificates leaf first.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format; pem writes the chain's certificates leaf first, dot draws the chains
+    /// as a Graphviz graph.
+    #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Text)]
+    pub format: GraphFormat,
     /// Rules: rfc5280 (RFC 5280 §6.1) or webpki (plus CA/B Forum Baseline Requirements and
     /// root-program rules).
     #[arg(long, value_enum, default_value_t = ChainProfile::Rfc5280)]

@@ -17,7 +17,7 @@ use certscope::validation::{Profile, Purpose, RevocationMode};
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{verdict, EXIT_PROBLEM};
 use super::Ambient;
-use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, Format};
+use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, GraphFormat};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
 /// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
@@ -181,10 +181,11 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             .collect()
     };
     match args.format {
-        Format::Text => render::text(&mut w, &report, &all, color)?,
-        Format::Pem => render::pem(&mut w, &report, &all)?,
-        Format::Json => render::json(&mut w, &report, errors())?,
-        Format::Jsonl => render::jsonl(&mut w, &report, &errors(), skipped, code)?,
+        GraphFormat::Text => render::text(&mut w, &report, &all, color)?,
+        GraphFormat::Pem => render::pem(&mut w, &report, &all)?,
+        GraphFormat::Dot => certscope::render::dot::chain(&mut w, &report)?,
+        GraphFormat::Json => render::json(&mut w, &report, errors())?,
+        GraphFormat::Jsonl => render::jsonl(&mut w, &report, &errors(), skipped, code)?,
     }
     w.flush()?;
     Ok(code)

@@ -5,10 +5,10 @@ use anyhow::Result;
 use certscope::fingerprint::HashAlg;
 
 use super::drive::drive;
-use super::output::item_output;
+use super::output::{dot_output, item_output};
 use super::relations;
 use super::Ambient;
-use crate::cli::{Format, InspectArgs};
+use crate::cli::{GraphFormat, InspectArgs};
 
 /// Runs `certscope inspect`.
 pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
@@ -26,17 +26,15 @@ pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
         (*format, *all, *no_relations, *relations_limit);
     let (now, color) = (ambient.now, ambient.color);
     let hashes: Vec<HashAlg> = hash.iter().map(|h| HashAlg::from(*h)).collect();
-    let (decode_opts, out) = item_output(
-        format,
-        &hashes,
-        now,
-        color,
-        all,
-        record,
-        (*name_order).into(),
-    )?;
+    let (decode_opts, out) = match format.items() {
+        Some(f) => item_output(f, &hashes, now, color, all, record, (*name_order).into())?,
+        None => dot_output(now),
+    };
     // JSONL and PEM are for streaming: they never hold items back for relations.
-    let related = matches!(format, Format::Text | Format::Json) && !no_relations;
+    let related = matches!(
+        format,
+        GraphFormat::Text | GraphFormat::Json | GraphFormat::Dot
+    ) && !no_relations;
     let out = relations::wrap(out, related.then_some(relations_limit));
     drive(input, decode_opts, out)
 }

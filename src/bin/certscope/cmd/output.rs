@@ -1,5 +1,5 @@
 //! Where items go: the [`Output`] trait and its adaptors to the renderers (text, JSON,
-//! JSONL, PEM), and the decoding options each format needs.
+//! JSONL, PEM, dot), and the decoding options each format needs.
 
 use std::cell::Cell;
 use std::io::{self, Write};
@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
 use certscope::model::{Body, Item, Source, Timestamp};
+use certscope::render::dot;
 use certscope::render::json::{Inventory, JsonWriter, JsonlWriter, Record};
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
@@ -79,6 +80,42 @@ pub(super) fn item_output(
         }
     };
     Ok((opts, out))
+}
+
+/// `inspect --format dot`: items are held to the end of the run, then drawn with their
+/// relations (docs/design.md, "Relations, chains and checks": the graph needs them all).
+pub(super) fn dot_output(now: OffsetDateTime) -> (Options<'static>, Box<dyn Output>) {
+    let w = io::BufWriter::new(io::stdout().lock());
+    let opts = Options {
+        hashes: Vec::new(),
+        with_pem: false,
+        ..Options::default()
+    };
+    (
+        opts,
+        Box::new(DotOut {
+            w,
+            now,
+            items: Vec::new(),
+        }),
+    )
+}
+
+struct DotOut<W: Write> {
+    w: W,
+    now: OffsetDateTime,
+    items: Vec<Item>,
+}
+
+impl<W: Write> Output for DotOut<W> {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        self.items.push(*item);
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+        dot::relations(&mut self.w, &self.items, self.now)?;
+        self.w.flush()
+    }
 }
 
 /// SHA-1 and SHA-256 first (the JSON contract), then any other requested digest.
