@@ -392,3 +392,23 @@ cat "$work/ext.cnf" >>"$root_dir/ca.cnf"
 crl crl-number-missing crl_ok
 crl crl-number-critical crl_number_critical
 rm -f "$FX/cn-short.pem"
+
+cat >"$FX/README.md" <<'MD'
+# lint3 fixtures
+
+Made by `scripts/gen-lint3-fixtures.sh` (issue 16). Each `LINT-ID.pem`/`.crl` trips the lint
+of its name (`aki-critical.pem`: `authority-key-id-critical`, `ski-critical.pem`:
+`subject-key-id-critical`; `san-empty.pem` also trips `san-missing`) and nothing else; the
+clean side of each is one of `clean-leaf.pem`, `client-leaf.pem`, `extensions-ok.pem`
+(every non-critical extension, rightly marked), `ca-good.pem` (every CA extension, rightly
+marked), `san-*-ok.pem`, `san-ip-public.pem`, `san-critical-empty-subject.pem`,
+`subject-country-ok.pem`, `ed25519-key-usage-ok.pem`, `rsa-leaf.pem`, `rsa-issued.pem`,
+`crl-ok.crl`, `crl-idp-ok.crl`, `crl-delta-ok.crl`. `tests/check.rs`
+(`lint3_fixtures_trip_their_lint_and_only_it`) holds the table.
+
+Re-encoded (signatures no longer verify; the lints do not look at them):
+`subject-attribute-too-long.pem`, `generalizedtime-before-2050.pem`,
+`signature-algorithm-parameters-invalid.pem`, `spki-algorithm-parameters-invalid.pem`.
+`ca.pem` is the issuing root, `rsa-root.pem` the issuer of `rsa-issued.pem`,
+`ca-empty-subject.pem` the issuer of `issuer-empty.pem`.
+MD
