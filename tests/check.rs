@@ -565,3 +565,49 @@ fn lint_pairs_trip_their_lint_and_only_it() {
         );
     }
 }
+
+/// docs/check.md's pkilint table is what `scripts/pkilint-crosscheck.py` prints now. Needs a
+/// Python with pkilint: `CERTSCOPE_PKILINT_PYTHON` (scripts/test.sh makes a venv and sets it)
+/// or `python3`; skipped without one unless `CERTSCOPE_REQUIRE_PKILINT` is set. Regenerate
+/// with `CERTSCOPE_UPDATE_DOCS=1 cargo test --test check pkilint`.
+#[test]
+fn pkilint_cross_check_table_is_current() {
+    let python = std::env::var("CERTSCOPE_PKILINT_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_pkilint = std::process::Command::new(&python)
+        .args(["-c", "import pkilint"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_pkilint {
+        assert!(
+            std::env::var_os("CERTSCOPE_REQUIRE_PKILINT").is_none(),
+            "{python} has no pkilint (pip install pkilint)"
+        );
+        eprintln!("skipped: {python} has no pkilint");
+        return;
+    }
+    let out = std::process::Command::new(&python)
+        .arg("scripts/pkilint-crosscheck.py")
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = String::from_utf8(out.stdout).unwrap();
+    let path = support::root().join("docs/check.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- pkilint:begin -->\n", "<!-- pkilint:end -->");
+    let start = doc.find(begin).expect("begin marker") + begin.len();
+    let stop = doc.find(end).expect("end marker");
+    if std::env::var_os("CERTSCOPE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{want}{}", &doc[..start], &doc[stop..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[start..stop],
+        want,
+        "docs/check.md's pkilint table is stale: run CERTSCOPE_UPDATE_DOCS=1 cargo test --test check pkilint"
+    );
+}
