@@ -43,6 +43,16 @@ if ! target/duckdb-venv/bin/python -c "import duckdb" >/dev/null 2>&1; then
 fi
 export CERTSCOPE_DUCKDB_PYTHON="$PWD/target/duckdb-venv/bin/python"
 export CERTSCOPE_REQUIRE_DUCKDB=1
+# tests/check.rs cross-checks the lint fixtures with pkilint (PyPI), in a venv of its own
+# (system pip may be externally managed).
+pkilint_venv=target/pkilint-venv
+if ! "$pkilint_venv/bin/python" -c "import pkilint" >/dev/null 2>&1; then
+  echo "scripts/test.sh: installing pkilint into $pkilint_venv" >&2
+  python3 -m venv "$pkilint_venv"
+  "$pkilint_venv/bin/pip" install -q pkilint
+fi
+export CERTSCOPE_PKILINT_PYTHON="$PWD/$pkilint_venv/bin/python"
+export CERTSCOPE_REQUIRE_PKILINT=1
 
 export CERTSCOPE_REQUIRE_SOFTHSM=1
 export CERTSCOPE_REQUIRE_OPENSSL=1

@@ -498,3 +498,116 @@ fn roots_are_context_for_path_length() {
     // The roots are not checked themselves.
     assert_eq!(with["summary"]["checked"], 2);
 }
+
+/// `fixtures/lint3/pairs.tsv`: (lint, tripping fixture, lints also tripped there, clean
+/// fixture), paths under fixtures/.
+fn lint_pairs() -> Vec<(String, String, Vec<String>, String)> {
+    let text = std::fs::read_to_string(support::root().join("fixtures/lint3/pairs.tsv")).unwrap();
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| {
+            let f: Vec<&str> = l.split('\t').collect();
+            assert_eq!(f.len(), 4, "{l}");
+            let also = f[2]
+                .split(',')
+                .filter(|a| *a != "-")
+                .map(str::to_string)
+                .collect();
+            (
+                f[0].to_string(),
+                format!("fixtures/{}", f[1]),
+                also,
+                format!("fixtures/{}", f[3]),
+            )
+        })
+        .collect()
+}
+
+/// The lint2 and lint3 pairs (fixtures/lint3/pairs.tsv; lint3 made by
+/// scripts/gen-lint3-fixtures.sh): each lint's tripping fixture trips it (and nothing
+/// else, unless listed) and its clean fixture does not.
+#[test]
+fn lint_pairs_trip_their_lint_and_only_it() {
+    let table = lint_pairs();
+    let ids: Vec<&str> = certscope::analysis::check::LINTS
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    for (lint, trips, also, clean) in &table {
+        assert!(ids.contains(&lint.as_str()), "{lint}");
+        let mut want = also.clone();
+        want.push(lint.clone());
+        let mut got = lints_of(trips);
+        got.sort();
+        want.sort();
+        assert_eq!(got, want, "{trips}");
+        assert!(!lints_of(clean).contains(lint), "{clean} trips {lint}");
+    }
+    // Every lint3 fixture is in a row.
+    for e in std::fs::read_dir(support::root().join("fixtures/lint3")).unwrap() {
+        let name = format!(
+            "fixtures/lint3/{}",
+            e.unwrap().file_name().into_string().unwrap()
+        );
+        let listed = table.iter().any(|(_, t, _, c)| *t == name || *c == name);
+        assert!(
+            listed
+                || [
+                    "README.md",
+                    "pairs.tsv",
+                    "ca.pem",
+                    "rsa-root.pem",
+                    "ca-empty-subject.pem"
+                ]
+                .iter()
+                .any(|f| name.ends_with(f)),
+            "{name} is in no row"
+        );
+    }
+}
+
+/// docs/check.md's pkilint table is what `scripts/pkilint-crosscheck.py` prints now. Needs a
+/// Python with pkilint: `CERTSCOPE_PKILINT_PYTHON` (scripts/test.sh makes a venv and sets it)
+/// or `python3`; skipped without one unless `CERTSCOPE_REQUIRE_PKILINT` is set. Regenerate
+/// with `CERTSCOPE_UPDATE_DOCS=1 cargo test --test check pkilint`.
+#[test]
+fn pkilint_cross_check_table_is_current() {
+    let python = std::env::var("CERTSCOPE_PKILINT_PYTHON").unwrap_or_else(|_| "python3".into());
+    let has_pkilint = std::process::Command::new(&python)
+        .args(["-c", "import pkilint"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_pkilint {
+        assert!(
+            std::env::var_os("CERTSCOPE_REQUIRE_PKILINT").is_none(),
+            "{python} has no pkilint (pip install pkilint)"
+        );
+        eprintln!("skipped: {python} has no pkilint");
+        return;
+    }
+    let out = std::process::Command::new(&python)
+        .arg("scripts/pkilint-crosscheck.py")
+        .current_dir(support::root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let want = String::from_utf8(out.stdout).unwrap();
+    let path = support::root().join("docs/check.md");
+    let doc = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = ("<!-- pkilint:begin -->\n", "<!-- pkilint:end -->");
+    let start = doc.find(begin).expect("begin marker") + begin.len();
+    let stop = doc.find(end).expect("end marker");
+    if std::env::var_os("CERTSCOPE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{want}{}", &doc[..start], &doc[stop..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &doc[start..stop],
+        want,
+        "docs/check.md's pkilint table is stale: run CERTSCOPE_UPDATE_DOCS=1 cargo test --test check pkilint"
+    );
+}

@@ -305,7 +305,8 @@ pub(super) fn certificate(
     }
     // v1 and v2 certificates cannot carry extensions: no extension lint applies.
     let v3 = c.version >= 3;
-    if v3 && c.authority_key_id.is_none() && !c.self_signed {
+    // Present without its keyIdentifier is `aki-key-id-missing`'s.
+    if v3 && c.extension("2.5.29.35").is_none() && !c.self_signed {
         found.push((&lints::AKI_MISSING, "no authorityKeyIdentifier".to_string()));
     }
     if v3 && c.subject_key_id.is_none() {
@@ -319,6 +320,7 @@ pub(super) fn certificate(
         }
     }
     extension_lints(&c.extensions, found);
+    super::profile::certificate(c, item.der.as_deref(), tls_server(c), found);
     if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
         if serial.len() > 20 {
             found.push((

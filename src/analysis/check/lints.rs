@@ -474,6 +474,446 @@ pub const RSA_EXPONENT_SMALL: Lint = lint(
 )
 .to("certificates");
 
+/// `san-empty`.
+pub const SAN_EMPTY: Lint = lint(
+    "san-empty",
+    Error,
+    "a subjectAltName extension with no name",
+    "RFC 5280 §4.2.1.6 (GeneralNames SIZE (1..MAX))",
+)
+.to("v3 certificates");
+
+/// `san-dns-invalid`.
+pub const SAN_DNS_INVALID: Lint = lint(
+    "san-dns-invalid",
+    Error,
+    "a dNSName that is not in the preferred name syntax (empty label, label over 63 or name over 253 characters, a character other than letters, digits and hyphens, a hyphen at a label's edge, a trailing dot)",
+    "RFC 5280 §4.2.1.6 (RFC 1034 §3.5, RFC 1123 §2.1); CA/B Forum BR §7.1.2.7.12",
+)
+.to("v3 certificates");
+
+/// `san-dns-ulabel`.
+pub const SAN_DNS_ULABEL: Lint = lint(
+    "san-dns-ulabel",
+    Error,
+    "a dNSName with non-ASCII characters (a U-label: internationalized names go in as A-labels, xn--)",
+    "RFC 5280 §4.2.1.6, §7.2 (as updated by RFC 9549)",
+)
+.to("v3 certificates");
+
+/// `san-wildcard-invalid`.
+pub const SAN_WILDCARD_INVALID: Lint = lint(
+    "san-wildcard-invalid",
+    Error,
+    "a dNSName with a wildcard other than the whole left-most label of a name of three labels or more",
+    "CA/B Forum BR §7.1.2.7.12; RFC 9525 §6.3",
+)
+.to("v3 certificates");
+
+/// `san-ip-length`.
+pub const SAN_IP_LENGTH: Lint = lint(
+    "san-ip-length",
+    Error,
+    "an iPAddress that is neither 4 (IPv4) nor 16 (IPv6) octets",
+    "RFC 5280 §4.2.1.6",
+)
+.to("v3 certificates");
+
+/// `san-ip-reserved`.
+pub const SAN_IP_RESERVED: Lint = lint(
+    "san-ip-reserved",
+    Warn,
+    "a TLS server certificate naming a reserved IP address (private, loopback, link-local, documentation, unspecified, multicast)",
+    "CA/B Forum BR §7.1.2.7.12",
+)
+.to("TLS server certificates");
+
+/// `san-email-invalid`.
+pub const SAN_EMAIL_INVALID: Lint = lint(
+    "san-email-invalid",
+    Error,
+    "an rfc822Name that is not a plain ASCII mailbox (local-part@domain)",
+    "RFC 5280 §4.2.1.6 (RFC 5321 §4.1.2); RFC 9598 §3",
+)
+.to("v3 certificates");
+
+/// `san-uri-invalid`.
+pub const SAN_URI_INVALID: Lint = lint(
+    "san-uri-invalid",
+    Error,
+    "a uniformResourceIdentifier that is not an absolute URI (scheme:rest, no spaces or non-ASCII)",
+    "RFC 5280 §4.2.1.6 (RFC 3986 §3, §4.3)",
+)
+.to("v3 certificates");
+
+/// `san-critical-with-subject`.
+pub const SAN_CRITICAL_WITH_SUBJECT: Lint = lint(
+    "san-critical-with-subject",
+    Warn,
+    "subjectAltName marked critical although the subject is not empty",
+    "RFC 5280 §4.2.1.6 (SHOULD be non-critical)",
+)
+.to("v3 certificates");
+
+/// `san-not-critical-empty-subject`.
+pub const SAN_NOT_CRITICAL_EMPTY_SUBJECT: Lint = lint(
+    "san-not-critical-empty-subject",
+    Error,
+    "an empty subject with a non-critical subjectAltName",
+    "RFC 5280 §4.2.1.6 (MUST be critical)",
+)
+.to("v3 certificates");
+
+/// `subject-empty-without-san`.
+pub const SUBJECT_EMPTY_WITHOUT_SAN: Lint = lint(
+    "subject-empty-without-san",
+    Error,
+    "an empty subject and no subjectAltName: the certificate names no one",
+    "RFC 5280 §4.1.2.6",
+)
+.to("certificates");
+
+/// `issuer-empty`.
+pub const ISSUER_EMPTY: Lint = lint(
+    "issuer-empty",
+    Error,
+    "an empty issuer name",
+    "RFC 5280 §4.1.2.4, §5.1.2.3",
+)
+.to("certificates, CRLs");
+
+/// `authority-key-id-critical`.
+pub const AUTHORITY_KEY_ID_CRITICAL: Lint = lint(
+    "authority-key-id-critical",
+    Error,
+    "authorityKeyIdentifier marked critical",
+    "RFC 5280 §4.2.1.1, §5.2.1 (MUST be non-critical)",
+)
+.to("v3 certificates, CRLs");
+
+/// `aki-key-id-missing`.
+pub const AKI_KEY_ID_MISSING: Lint = lint(
+    "aki-key-id-missing",
+    Warn,
+    "an authorityKeyIdentifier without its keyIdentifier field",
+    "RFC 5280 §4.2.1.1",
+)
+.to("v3 certificates, not self-signed");
+
+/// `subject-key-id-critical`.
+pub const SUBJECT_KEY_ID_CRITICAL: Lint = lint(
+    "subject-key-id-critical",
+    Error,
+    "subjectKeyIdentifier marked critical",
+    "RFC 5280 §4.2.1.2 (MUST be non-critical)",
+)
+.to("v3 certificates");
+
+/// `key-usage-not-critical`.
+pub const KEY_USAGE_NOT_CRITICAL: Lint = lint(
+    "key-usage-not-critical",
+    Warn,
+    "keyUsage not marked critical",
+    "RFC 5280 §4.2.1.3 (SHOULD be critical)",
+)
+.to("v3 certificates")
+.exempt_anchor();
+
+/// `key-usage-empty`.
+pub const KEY_USAGE_EMPTY: Lint = lint(
+    "key-usage-empty",
+    Error,
+    "a keyUsage extension with no bit set",
+    "RFC 5280 §4.2.1.3 (at least one bit MUST be set)",
+)
+.to("v3 certificates");
+
+/// `keycertsign-without-ca`.
+pub const KEYCERTSIGN_WITHOUT_CA: Lint = lint(
+    "keycertsign-without-ca",
+    Error,
+    "keyUsage keyCertSign on a certificate without cA:TRUE",
+    "RFC 5280 §4.2.1.3, §4.2.1.9",
+)
+.to("v3 certificates");
+
+/// `ec-key-usage-encipherment`.
+pub const EC_KEY_USAGE_ENCIPHERMENT: Lint = lint(
+    "ec-key-usage-encipherment",
+    Error,
+    "keyEncipherment or dataEncipherment on an elliptic-curve key",
+    "RFC 5480 §3",
+)
+.to("v3 certificates with EC keys");
+
+/// `eddsa-key-usage-invalid`.
+pub const EDDSA_KEY_USAGE_INVALID: Lint = lint(
+    "eddsa-key-usage-invalid",
+    Error,
+    "an Ed25519/Ed448 key with a keyUsage other than digitalSignature, nonRepudiation, keyCertSign, cRLSign",
+    "RFC 8410 §5",
+)
+.to("v3 certificates with EdDSA keys");
+
+/// `name-constraints-on-non-ca`.
+pub const NAME_CONSTRAINTS_ON_NON_CA: Lint = lint(
+    "name-constraints-on-non-ca",
+    Error,
+    "nameConstraints on a certificate that is not a CA",
+    "RFC 5280 §4.2.1.10",
+)
+.to("v3 certificates");
+
+/// `name-constraints-not-critical`.
+pub const NAME_CONSTRAINTS_NOT_CRITICAL: Lint = lint(
+    "name-constraints-not-critical",
+    Error,
+    "nameConstraints not marked critical",
+    "RFC 5280 §4.2.1.10 (MUST be critical)",
+)
+.to("CA certificates")
+.exempt_anchor();
+
+/// `policy-constraints-not-critical`.
+pub const POLICY_CONSTRAINTS_NOT_CRITICAL: Lint = lint(
+    "policy-constraints-not-critical",
+    Error,
+    "policyConstraints not marked critical",
+    "RFC 5280 §4.2.1.11 (MUST be critical)",
+)
+.to("CA certificates")
+.exempt_anchor();
+
+/// `policy-mappings-not-critical`.
+pub const POLICY_MAPPINGS_NOT_CRITICAL: Lint = lint(
+    "policy-mappings-not-critical",
+    Warn,
+    "policyMappings not marked critical",
+    "RFC 5280 §4.2.1.5 (SHOULD be critical)",
+)
+.to("CA certificates")
+.exempt_anchor();
+
+/// `inhibit-any-policy-not-critical`.
+pub const INHIBIT_ANY_POLICY_NOT_CRITICAL: Lint = lint(
+    "inhibit-any-policy-not-critical",
+    Error,
+    "inhibitAnyPolicy not marked critical",
+    "RFC 5280 §4.2.1.14 (MUST be critical)",
+)
+.to("CA certificates")
+.exempt_anchor();
+
+/// `eku-any-critical`.
+pub const EKU_ANY_CRITICAL: Lint = lint(
+    "eku-any-critical",
+    Warn,
+    "a critical extendedKeyUsage that lists anyExtendedKeyUsage",
+    "RFC 5280 §4.2.1.12 (SHOULD NOT be critical)",
+)
+.to("v3 certificates");
+
+/// `crl-distribution-points-critical`.
+pub const CRL_DISTRIBUTION_POINTS_CRITICAL: Lint = lint(
+    "crl-distribution-points-critical",
+    Warn,
+    "cRLDistributionPoints marked critical",
+    "RFC 5280 §4.2.1.13 (SHOULD be non-critical)",
+)
+.to("v3 certificates");
+
+/// `freshest-crl-critical`.
+pub const FRESHEST_CRL_CRITICAL: Lint = lint(
+    "freshest-crl-critical",
+    Error,
+    "freshestCRL marked critical",
+    "RFC 5280 §4.2.1.15, §5.2.6 (MUST be non-critical)",
+)
+.to("v3 certificates, CRLs");
+
+/// `aia-critical`.
+pub const AIA_CRITICAL: Lint = lint(
+    "aia-critical",
+    Error,
+    "authorityInfoAccess marked critical",
+    "RFC 5280 §4.2.2.1, §5.2.7 (MUST be non-critical)",
+)
+.to("v3 certificates, CRLs");
+
+/// `sia-critical`.
+pub const SIA_CRITICAL: Lint = lint(
+    "sia-critical",
+    Error,
+    "subjectInfoAccess marked critical",
+    "RFC 5280 §4.2.2.2 (MUST be non-critical)",
+)
+.to("v3 certificates");
+
+/// `issuer-alt-name-critical`.
+pub const ISSUER_ALT_NAME_CRITICAL: Lint = lint(
+    "issuer-alt-name-critical",
+    Warn,
+    "issuerAltName marked critical",
+    "RFC 5280 §4.2.1.7, §5.2.2 (SHOULD be non-critical)",
+)
+.to("v3 certificates, CRLs");
+
+/// `subject-directory-attributes-critical`.
+pub const SUBJECT_DIRECTORY_ATTRIBUTES_CRITICAL: Lint = lint(
+    "subject-directory-attributes-critical",
+    Error,
+    "subjectDirectoryAttributes marked critical",
+    "RFC 5280 §4.2.1.8 (MUST be non-critical)",
+)
+.to("v3 certificates");
+
+/// `certificate-policies-duplicate`.
+pub const CERTIFICATE_POLICIES_DUPLICATE: Lint = lint(
+    "certificate-policies-duplicate",
+    Error,
+    "the same policy OID listed twice in certificatePolicies",
+    "RFC 5280 §4.2.1.4",
+)
+.to("v3 certificates");
+
+/// `subject-country-invalid`.
+pub const SUBJECT_COUNTRY_INVALID: Lint = lint(
+    "subject-country-invalid",
+    Error,
+    "a countryName that is not two upper-case letters (ISO 3166-1 alpha-2)",
+    "RFC 5280 Appendix A (ub-country-name-alpha-length); CA/B Forum BR §7.1.4.2",
+)
+.to("certificates")
+.exempt_anchor();
+
+/// `subject-attribute-too-long`.
+pub const SUBJECT_ATTRIBUTE_TOO_LONG: Lint = lint(
+    "subject-attribute-too-long",
+    Error,
+    "a subject attribute longer than its upper bound (commonName, organizationName, organizationalUnitName, serialNumber 64; localityName, stateOrProvinceName 128; emailAddress 255)",
+    "RFC 5280 Appendix A (ub-* bounds)",
+)
+.to("certificates").exempt_anchor();
+
+/// `validity-not-positive`.
+pub const VALIDITY_NOT_POSITIVE: Lint = lint(
+    "validity-not-positive",
+    Error,
+    "notAfter is before notBefore: the certificate is never valid",
+    "RFC 5280 §4.1.2.5",
+)
+.to("certificates");
+
+/// `generalizedtime-before-2050`.
+pub const GENERALIZEDTIME_BEFORE_2050: Lint = lint(
+    "generalizedtime-before-2050",
+    Error,
+    "a validity date before 2050 encoded as GeneralizedTime (it MUST be UTCTime)",
+    "RFC 5280 §4.1.2.5",
+)
+.to("certificates")
+.exempt_anchor();
+
+/// `ec-curve-not-allowed`.
+pub const EC_CURVE_NOT_ALLOWED: Lint = lint(
+    "ec-curve-not-allowed",
+    Warn,
+    "an elliptic-curve key on a curve other than P-256, P-384 and P-521",
+    "CA/B Forum BR §6.1.5",
+)
+.to("TLS server certificates");
+
+/// `rsa-modulus-not-multiple-of-8`.
+pub const RSA_MODULUS_NOT_MULTIPLE_OF_8: Lint = lint(
+    "rsa-modulus-not-multiple-of-8",
+    Warn,
+    "an RSA modulus whose size in bits is not divisible by 8",
+    "CA/B Forum BR §6.1.5",
+)
+.to("certificates")
+.exempt_anchor();
+
+/// `signature-algorithm-parameters-invalid`.
+pub const SIGNATURE_ALGORITHM_PARAMETERS_INVALID: Lint = lint(
+    "signature-algorithm-parameters-invalid",
+    Error,
+    "signature AlgorithmIdentifier parameters wrong for the algorithm (RSA PKCS #1 v1.5 without NULL, ECDSA or EdDSA with parameters)",
+    "RFC 4055 §5; RFC 5758 §3.2; RFC 8410 §3",
+)
+.to("certificates");
+
+/// `spki-algorithm-parameters-invalid`.
+pub const SPKI_ALGORITHM_PARAMETERS_INVALID: Lint = lint(
+    "spki-algorithm-parameters-invalid",
+    Error,
+    "subjectPublicKeyInfo AlgorithmIdentifier parameters wrong for the key (rsaEncryption without NULL, EC without a named curve, EdDSA with parameters)",
+    "RFC 3279 §2.3.1; RFC 5480 §2.1.1; RFC 8410 §3",
+)
+.to("certificates");
+
+/// `crl-number-missing`.
+pub const CRL_NUMBER_MISSING: Lint = lint(
+    "crl-number-missing",
+    Error,
+    "a CRL without the cRLNumber extension",
+    "RFC 5280 §5.2.3",
+)
+.to("CRLs");
+
+/// `crl-number-critical`.
+pub const CRL_NUMBER_CRITICAL: Lint = lint(
+    "crl-number-critical",
+    Error,
+    "cRLNumber marked critical",
+    "RFC 5280 §5.2.3 (non-critical)",
+)
+.to("CRLs");
+
+/// `crl-aki-missing`.
+pub const CRL_AKI_MISSING: Lint = lint(
+    "crl-aki-missing",
+    Error,
+    "a CRL without an authorityKeyIdentifier",
+    "RFC 5280 §5.2.1",
+)
+.to("CRLs");
+
+/// `crl-idp-not-critical`.
+pub const CRL_IDP_NOT_CRITICAL: Lint = lint(
+    "crl-idp-not-critical",
+    Error,
+    "issuingDistributionPoint not marked critical",
+    "RFC 5280 §5.2.5 (a critical extension)",
+)
+.to("CRLs");
+
+/// `crl-delta-not-critical`.
+pub const CRL_DELTA_NOT_CRITICAL: Lint = lint(
+    "crl-delta-not-critical",
+    Error,
+    "deltaCRLIndicator not marked critical",
+    "RFC 5280 §5.2.4 (a critical extension)",
+)
+.to("CRLs");
+
+/// `crl-next-update-before-this-update`.
+pub const CRL_NEXT_UPDATE_BEFORE_THIS_UPDATE: Lint = lint(
+    "crl-next-update-before-this-update",
+    Error,
+    "the CRL's nextUpdate is before its thisUpdate",
+    "RFC 5280 §5.1.2.4, §5.1.2.5",
+)
+.to("CRLs");
+
+/// `crl-entry-reason-unspecified`.
+pub const CRL_ENTRY_REASON_UNSPECIFIED: Lint = lint(
+    "crl-entry-reason-unspecified",
+    Warn,
+    "a revoked entry with reasonCode unspecified (0): leave the reasonCode out instead",
+    "RFC 5280 §5.3.1 (SHOULD NOT be used)",
+)
+.to("CRL entries");
+
 /// Every lint, in the order findings are listed per item.
 pub const LINTS: &[Lint] = &[
     EXPIRED,
@@ -514,6 +954,54 @@ pub const LINTS: &[Lint] = &[
     CA_SUBJECT_EMPTY,
     RSA_EXPONENT_INVALID,
     RSA_EXPONENT_SMALL,
+    SAN_EMPTY,
+    SAN_DNS_INVALID,
+    SAN_DNS_ULABEL,
+    SAN_WILDCARD_INVALID,
+    SAN_IP_LENGTH,
+    SAN_IP_RESERVED,
+    SAN_EMAIL_INVALID,
+    SAN_URI_INVALID,
+    SAN_CRITICAL_WITH_SUBJECT,
+    SAN_NOT_CRITICAL_EMPTY_SUBJECT,
+    SUBJECT_EMPTY_WITHOUT_SAN,
+    ISSUER_EMPTY,
+    AUTHORITY_KEY_ID_CRITICAL,
+    AKI_KEY_ID_MISSING,
+    SUBJECT_KEY_ID_CRITICAL,
+    KEY_USAGE_NOT_CRITICAL,
+    KEY_USAGE_EMPTY,
+    KEYCERTSIGN_WITHOUT_CA,
+    EC_KEY_USAGE_ENCIPHERMENT,
+    EDDSA_KEY_USAGE_INVALID,
+    NAME_CONSTRAINTS_ON_NON_CA,
+    NAME_CONSTRAINTS_NOT_CRITICAL,
+    POLICY_CONSTRAINTS_NOT_CRITICAL,
+    POLICY_MAPPINGS_NOT_CRITICAL,
+    INHIBIT_ANY_POLICY_NOT_CRITICAL,
+    EKU_ANY_CRITICAL,
+    CRL_DISTRIBUTION_POINTS_CRITICAL,
+    FRESHEST_CRL_CRITICAL,
+    AIA_CRITICAL,
+    SIA_CRITICAL,
+    ISSUER_ALT_NAME_CRITICAL,
+    SUBJECT_DIRECTORY_ATTRIBUTES_CRITICAL,
+    CERTIFICATE_POLICIES_DUPLICATE,
+    SUBJECT_COUNTRY_INVALID,
+    SUBJECT_ATTRIBUTE_TOO_LONG,
+    VALIDITY_NOT_POSITIVE,
+    GENERALIZEDTIME_BEFORE_2050,
+    EC_CURVE_NOT_ALLOWED,
+    RSA_MODULUS_NOT_MULTIPLE_OF_8,
+    SIGNATURE_ALGORITHM_PARAMETERS_INVALID,
+    SPKI_ALGORITHM_PARAMETERS_INVALID,
+    CRL_NUMBER_MISSING,
+    CRL_NUMBER_CRITICAL,
+    CRL_AKI_MISSING,
+    CRL_IDP_NOT_CRITICAL,
+    CRL_DELTA_NOT_CRITICAL,
+    CRL_NEXT_UPDATE_BEFORE_THIS_UPDATE,
+    CRL_ENTRY_REASON_UNSPECIFIED,
 ];
 
 /// The lint with this id.

@@ -18,6 +18,7 @@ use crate::relate::{self, Related};
 mod cert;
 pub mod lints;
 mod path_len;
+mod profile;
 
 use self::cert::{certificate, extension_lints, key_size, pss_sha1, weak_signature};
 pub use self::lints::{find_lint, Lint, Request, Severity, LINTS};
@@ -241,6 +242,7 @@ pub fn check_first(items: &[Item], checked: usize, opts: &Options) -> (Vec<Findi
                     ));
                 }
                 extension_lints(&c.extensions, &mut found);
+                profile::crl(c, &mut found);
                 for entry in c.revoked.iter() {
                     for e in entry.extensions.iter().filter(|e| e.critical) {
                         if matches!(e.value, crate::model::ExtValue::Raw(_)) {
