@@ -194,6 +194,59 @@ fn blocking_calls_time_out() {
     });
 }
 
+/// When the watchdog ended a run, a JSON document already begun was left open (or, still in
+/// the output buffer, never printed). Now the watchdog's thread closes it, with the stall in
+/// `errors`; a command that prints its document at the end prints the error document.
+#[test]
+fn watchdog_leaves_one_whole_json_document() {
+    fault_test(
+        "token::watchdog_leaves_one_whole_json_document",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, CONTENTS);
+            let cases: &[(&str, &str, bool)] = &[
+                // (command, hanging call, whether the stall is in the document)
+                ("list", "C_Initialize:1", true),
+                ("list", "C_GetAttributeValue:3", true),
+                ("find", "C_FindObjects:1", true),
+                ("slots", "C_GetSlotList:1", true),
+                ("mechanisms", "C_GetMechanismList:1", true),
+                ("list", "C_CloseSession:1", true),
+                // After the document was finished: complete, the stall on stderr only.
+                ("list", "C_Finalize:1", false),
+            ];
+            for (sub, fault, in_doc) in cases {
+                let mut rest = vec!["-f", "json", "--module-timeout", "1"];
+                if *sub == "find" {
+                    rest.extend(["--label", "leaf"]);
+                }
+                let args = token_args(ctx, sub, &rest);
+                let (r, _) = capped(ctx, &args, &format!("{fault}:hang"), TIMEOUT);
+                let what = format!("{sub} with {fault} hanging");
+                assert_explained(&r, &what);
+                let call = fault.split(':').next().unwrap_or_default();
+                assert!(
+                    r.stderr
+                        .contains(&format!("{call} did not return within 1 s")),
+                    "{what}: {}",
+                    r.describe()
+                );
+                let doc = json(&r, &what);
+                assert!(doc["certscope"].is_string(), "{what}: {doc}");
+                let errors = doc["errors"].as_array().cloned().unwrap_or_default();
+                let named = errors.iter().any(|e| {
+                    e["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains(&format!("{call} did not return"))
+                        && e["source"] == ctx.module_str().as_str()
+                });
+                assert_eq!(named, *in_doc, "{what}: {doc}");
+            }
+        },
+    );
+}
+
 /// `token ... -f json` with a module that cannot be loaded printed nothing on stdout. Now
 /// every JSON command prints one complete document with the failure in `errors`.
 #[test]

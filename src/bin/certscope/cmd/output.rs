@@ -2,6 +2,8 @@
 //! JSONL, PEM), and the decoding options each format needs.
 
 use std::io::{self, Write};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use anyhow::Result;
 use time::OffsetDateTime;
@@ -9,7 +11,7 @@ use time::OffsetDateTime;
 use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
-use certscope::render::json::JsonWriter;
+use certscope::render::json::{ErrorEntry, JsonWriter};
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
@@ -50,7 +52,10 @@ pub(super) fn item_output(
             opts.hashes = with_contract_hashes(&hashes);
             opts.with_pem = true;
             if format == Format::Json {
-                Box::new(JsonOut(JsonWriter::begin(w, "items")?))
+                // Unlocked, so that the module watchdog's thread can close the document.
+                drop(w);
+                let w = io::BufWriter::with_capacity(64 * 1024, io::stdout());
+                Box::new(JsonOut::begin(w)?)
             } else {
                 Box::new(JsonlOut { w })
             }
@@ -98,17 +103,73 @@ impl<W: Write> Output for TextOut<W> {
     }
 }
 
-struct JsonOut<W: Write>(JsonWriter<W>);
+/// What closes the JSON document on stdout when a module call never returns: the
+/// watchdog's thread ends the process while the main thread is still inside the call, so
+/// the document must be closable from there ([`close_json_on_stall`]). Set while a JSON
+/// document is being written (or, by `token` information commands, before it is).
+type StallCloser = Box<dyn FnOnce(ErrorEntry) + Send>;
+static ON_STALL: Mutex<Option<StallCloser>> = Mutex::new(None);
 
-impl<W: Write> Output for JsonOut<W> {
+/// Makes `closer` what [`close_json_on_stall`] runs (`None`: nothing).
+pub(super) fn set_stall_closer(closer: Option<StallCloser>) {
+    *ON_STALL.lock().unwrap_or_else(PoisonError::into_inner) = closer;
+}
+
+/// Closes the JSON document being written, with `error` in its `errors`, so that a run
+/// the module watchdog ends still leaves one complete document. Called on the watchdog's
+/// thread; gives up after a second if the main thread holds the document (it is then
+/// writing, not inside a module call).
+pub(super) fn close_json_on_stall(error: ErrorEntry) {
+    for _ in 0..100 {
+        if let Ok(mut closer) = ON_STALL.try_lock() {
+            if let Some(close) = closer.take() {
+                close(error);
+            }
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+type SharedJson = Arc<Mutex<Option<JsonWriter<io::BufWriter<io::Stdout>>>>>;
+
+/// A streamed JSON document, shared with [`close_json_on_stall`].
+struct JsonOut(SharedJson);
+
+impl JsonOut {
+    fn begin(w: io::BufWriter<io::Stdout>) -> io::Result<JsonOut> {
+        let shared: SharedJson = Arc::new(Mutex::new(Some(JsonWriter::begin(w, "items")?)));
+        let theirs = Arc::clone(&shared);
+        set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
+            let taken = theirs.try_lock().ok().and_then(|mut w| w.take());
+            if let Some(mut w) = taken {
+                w.error(error.source, error.message);
+                let _ = w.finish();
+            }
+        })));
+        Ok(JsonOut(shared))
+    }
+
+    fn with<T>(
+        &self,
+        f: impl FnOnce(&mut JsonWriter<io::BufWriter<io::Stdout>>) -> T,
+    ) -> Option<T> {
+        let mut w = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        w.as_mut().map(f)
+    }
+}
+
+impl Output for JsonOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        self.0.item(&item)
+        self.with(|w| w.item(&item)).unwrap_or(Ok(()))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        self.0.error(locator.to_string(), message.to_string());
+        self.with(|w| w.error(locator.to_string(), message.to_string()));
     }
     fn finish(self: Box<Self>) -> io::Result<()> {
-        self.0.finish().map(|_| ())
+        set_stall_closer(None);
+        let taken = self.0.lock().unwrap_or_else(PoisonError::into_inner).take();
+        taken.map_or(Ok(()), |w| w.finish().map(|_| ()))
     }
 }
 

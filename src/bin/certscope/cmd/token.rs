@@ -28,6 +28,7 @@ use crate::cli::token::{
 use crate::cli::{Format, InfoFormat};
 use crate::cmd::drive::{drive_token_items, TokenProducer};
 use crate::cmd::messages::{self, EXIT_FAILED, EXIT_OK};
+use crate::cmd::output;
 use crate::cmd::pkcs11::{config_dirs, load};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
@@ -41,10 +42,18 @@ fn setup_source(module: Option<&str>) -> String {
 /// one complete document (fields in the order of the command's own document); the caller
 /// reports the error on stderr as usual.
 fn print_error_doc(empty: Vec<(&str, serde_json::Value)>, source: &str, error: &anyhow::Error) {
-    let errors = vec![ErrorEntry {
-        source: source.to_string(),
-        message: format!("{error:#}"),
-    }];
+    print_error_entry(
+        empty,
+        ErrorEntry {
+            source: source.to_string(),
+            message: format!("{error:#}"),
+        },
+    );
+}
+
+/// [`print_error_doc`] with the entry made.
+fn print_error_entry(empty: Vec<(&str, serde_json::Value)>, entry: ErrorEntry) {
+    let errors = vec![entry];
     let mut fields: Vec<(&str, serde_json::Value)> = empty;
     fields.push(("errors", serde_json::json!(errors)));
     let mut w = io::stdout().lock();
@@ -67,13 +76,24 @@ impl Serialize for InOrder<'_> {
     }
 }
 
-/// `result`, and when it failed before any output of a JSON command, the error document.
+/// Runs `run`, and when it fails before any output of a JSON command, prints the error
+/// document; also when a module call in it never returns (the watchdog's thread prints it,
+/// [`output::close_json_on_stall`]).
 fn json_on_error<T>(
     json: bool,
-    empty: impl FnOnce() -> Vec<(&'static str, serde_json::Value)>,
+    empty: fn() -> Vec<(&'static str, serde_json::Value)>,
     source: &str,
-    result: Result<T>,
+    run: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
+    if json {
+        output::set_stall_closer(Some(Box::new(move |entry| {
+            print_error_entry(empty(), entry);
+        })));
+    }
+    let result = run();
+    if json {
+        output::set_stall_closer(None);
+    }
     if let (true, Err(e)) = (json, &result) {
         print_error_doc(empty(), source, e);
     }
@@ -108,7 +128,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         } => {
             let json = format == Format::Json;
             let source = setup_source(reading.module.module.as_deref());
-            let mut f = json_on_error(json, empty_items, &source, filter_of(&filter))?;
+            let mut f = json_on_error(json, empty_items, &source, || filter_of(&filter))?;
             f.class = object_type_of(object_type);
             let (code, items) = list_cmd(&reading, &f, json, |opts| {
                 drive_token_items(format, now, color, opts)
@@ -221,7 +241,7 @@ fn list_cmd(
         note_skipped(&skipped);
         Ok((pin, choice, module, tokens))
     };
-    let (pin, choice, module, tokens) = json_on_error(json, empty_items, &source, setup())?;
+    let (pin, choice, module, tokens) = json_on_error(json, empty_items, &source, setup)?;
     let module_path = choice.uri_module_path();
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
@@ -317,7 +337,7 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
             ]
         },
         &setup_source(module_arg.module.as_deref()),
-        gather(),
+        gather,
     )?;
     let doc = SlotsDoc {
         module: &info,
@@ -357,7 +377,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
             ]
         },
         &setup_source(module_arg.module.as_deref()),
-        gather(),
+        gather,
     )?;
     let doc = MechanismsDoc {
         tokens: &reports,
