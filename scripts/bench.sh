@@ -58,3 +58,20 @@ rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 print(f"chain-10k  certscope chain, 10k certificates: median {statistics.median(times):.3f} s "
       f"(min {min(times):.3f}, max {max(times):.3f}), peak RSS {rss:.1f} MiB")
 PY
+
+# Attack rows (issue 12, docs/robustness.md "Attacks (issue 12)"): inputs built to hurt, made
+# at bench time into $corpus/attacks by scripts/bench-attacks.py (needs pyca/cryptography and
+# openssl), timed the same way; the same --runs/--rows/--json options (a JSON file gets the
+# suffix .attacks.json).
+if python3 -c 'import cryptography' 2>/dev/null && command -v openssl >/dev/null; then
+  args=()
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --json) args+=(--json "$2.attacks.json"); shift 2 ;;
+      *) args+=("$1"); shift ;;
+    esac
+  done
+  BENCH_CORPUS=$corpus python3 scripts/bench-attacks.py "${args[@]}"
+else
+  echo "attack rows skipped: they need python3 with cryptography, and openssl" >&2
+fi

@@ -6,8 +6,8 @@
 //!        ├─ select_tokens(selection URI)   --token / --slot / --token-serial, default all
 //!        └─ open_ro_session ─► [login: one C_Login, only when asked]  (Drop: C_CloseSession)
 //!              └─ find::search(Filter) ─ C_FindObjectsInit(template), then per object two
-//!                   C_GetAttributeValue calls (read::raw; read::via_cryptoki for p11-kit's
-//!                   proxy) ─► objects::to_item ─► decode::certificate_item / TokenObject
+//!                   C_GetAttributeValue calls (read::raw; for p11-kit's proxy in an
+//!                   instance of its own) ─► objects::to_item ─► decode::certificate_item / TokenObject
 //! ```
 //!
 //! Nothing here prints: results are [`crate::decode::Event`]s and serde-ready reports,

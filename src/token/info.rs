@@ -2,7 +2,6 @@
 //! `token slots`, `token mechanisms` and `token list` show, with their flag names.
 
 use cryptoki::error::{Error as CkError, RvError};
-use cryptoki::mechanism::MechanismInfo;
 use cryptoki::slot::{Slot, TokenInfo};
 use cryptoki_sys::{
     CKF_DECRYPT, CKF_DERIVE, CKF_DIGEST, CKF_EC_COMPRESS, CKF_EC_CURVENAME, CKF_EC_ECPARAMETERS,
@@ -185,36 +184,6 @@ pub(crate) fn flag_names(flags: CK_FLAGS) -> Vec<String> {
         .filter(|(bit, _)| flags & bit != 0)
         .map(|(_, name)| (*name).to_string())
         .collect()
-}
-
-/// The raw flags behind cryptoki's `MechanismInfo` (p11-kit-proxy's path), so that both
-/// paths name them with [`MECHANISM_FLAGS`] (cryptoki 0.12 has no `CKF_EC_CURVENAME`).
-pub(crate) fn cryptoki_flags(info: &MechanismInfo) -> CK_FLAGS {
-    [
-        (info.hardware(), CKF_HW),
-        (info.encrypt(), CKF_ENCRYPT),
-        (info.decrypt(), CKF_DECRYPT),
-        (info.digest(), CKF_DIGEST),
-        (info.sign(), CKF_SIGN),
-        (info.sign_recover(), CKF_SIGN_RECOVER),
-        (info.verify(), CKF_VERIFY),
-        (info.verify_recover(), CKF_VERIFY_RECOVER),
-        (info.generate(), CKF_GENERATE),
-        (info.generate_key_pair(), CKF_GENERATE_KEY_PAIR),
-        (info.wrap(), CKF_WRAP),
-        (info.unwrap(), CKF_UNWRAP),
-        (info.derive(), CKF_DERIVE),
-        (info.ec_f_p(), CKF_EC_F_P),
-        (info.ec_f_2m(), CKF_EC_F_2M),
-        (info.ec_from_parameters(), CKF_EC_ECPARAMETERS),
-        (info.ec_from_oid(), CKF_EC_OID),
-        (info.ec_uncompressed(), CKF_EC_UNCOMPRESS),
-        (info.ec_compressed(), CKF_EC_COMPRESS),
-        (info.extension(), CKF_EXTENSION),
-    ]
-    .iter()
-    .filter(|(set, _)| *set)
-    .fold(0, |all, (_, bit)| all | bit)
 }
 
 /// A `CK_VERSION` as people write it.

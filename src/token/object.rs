@@ -3,9 +3,7 @@
 
 use std::ffi::c_ulong;
 
-use cryptoki::object::{
-    Attribute, AttributeType, CertificateType, KeyType, ObjectClass, ObjectHandle,
-};
+use cryptoki::object::{Attribute, AttributeType, CertificateType, KeyType, ObjectClass};
 use cryptoki_sys::{
     CKA_ALWAYS_AUTHENTICATE, CKA_APPLICATION, CKA_CERTIFICATE_TYPE, CKA_DECRYPT, CKA_DERIVE,
     CKA_EC_PARAMS, CKA_ENCRYPT, CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL, CKA_MODIFIABLE,
@@ -328,13 +326,8 @@ impl ObjectInfo {
     }
 }
 
+/// A raw object handle as the number shown.
 // CK_OBJECT_HANDLE is c_ulong: u32 on Windows, where this conversion is not a no-op.
-#[allow(clippy::useless_conversion)]
-pub(crate) fn handle_number(handle: ObjectHandle) -> u64 {
-    raw_handle_number(handle.handle())
-}
-
-/// [`handle_number`] of a raw handle.
 #[allow(clippy::useless_conversion)]
 pub(crate) fn raw_handle_number(handle: cryptoki_sys::CK_OBJECT_HANDLE) -> u64 {
     u64::from(handle)

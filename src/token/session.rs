@@ -30,14 +30,14 @@ use cryptoki::types::AuthPin;
 use cryptoki_sys::CK_ULONG;
 
 use crate::token::error::TokenError;
-use crate::token::info::{cannot_describe, cryptoki_flags, flag_names, token_flags};
+use crate::token::info::{cannot_describe, flag_names, token_flags};
 use crate::token::read::raw::{
-    mechanism_name, AttributeReader, ListError, DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS,
-    MAX_SLOTS,
+    mechanism_name, AttributeReader, FindError, ListError, RawSession, DEFAULT_MAX_OBJECTS,
+    LIST_ROUNDS, MAX_MECHANISMS, MAX_SLOTS,
 };
-use crate::token::read::{find_objects_limited, Limits};
+use crate::token::read::{find_error, find_objects_limited, Limits};
 use crate::token::uri::Pkcs11Uri;
-use crate::token::watchdog::{ModuleCall, Watchdog};
+use crate::token::watchdog::{Armed, ModuleCall, Watchdog};
 
 pub use crate::token::info::{LibraryInfo, MechanismSummary, SlotSummary, TokenSummary};
 pub use crate::token::object::{CertificateCategory, ObjectInfo, ObjectKind};
@@ -147,9 +147,8 @@ impl Module {
     }
 
     /// Slot ids through the module's own `C_GetSlotList` (bounded: cryptoki retries
-    /// `CKR_BUFFER_TOO_SMALL` for ever and allocates any count); `None` when the reader's
-    /// instance of the module is not cryptoki's (p11-kit-proxy), and cryptoki must ask.
-    fn slot_ids(&self, token_present_only: bool) -> Result<Option<Vec<c_ulong>>, TokenError> {
+    /// `CKR_BUFFER_TOO_SMALL` for ever and allocates any count).
+    fn slot_ids(&self, token_present_only: bool) -> Result<Vec<c_ulong>, TokenError> {
         self.raw_list(
             || self.reader.slot_list(token_present_only),
             "C_GetSlotList",
@@ -158,26 +157,28 @@ impl Module {
         )
     }
 
-    /// A list read raw by `read`: `None` when the reader's instance of the module is not
-    /// cryptoki's (p11-kit-proxy; found out by the first raw call), so that cryptoki must
-    /// ask; the bounds as errors.
+    /// A list read raw by `read`, the bounds as errors. When the reader's instance of the
+    /// module is not cryptoki's (p11-kit-proxy; found out by the first raw call), the
+    /// reader initialises it and `read` runs again.
     fn raw_list<T>(
         &self,
-        read: impl FnOnce() -> Result<Vec<T>, ListError>,
+        read: impl Fn() -> Result<Vec<T>, ListError>,
         function: &str,
         what: &str,
         max: usize,
-    ) -> Result<Option<Vec<T>>, TokenError> {
-        if self.reader.is_separate() {
-            return Ok(None);
-        }
+    ) -> Result<Vec<T>, TokenError> {
         let fail = |message: String| TokenError::Other(format!("{function}: {message}"));
-        match read() {
-            Ok(list) => Ok(Some(list)),
-            Err(ListError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _))) => {
-                self.reader.mark_separate();
-                Ok(None)
+        let list = match read() {
+            Err(ListError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _)))
+                if !self.reader.is_own_instance() =>
+            {
+                self.reader.adopt_instance()?;
+                read()
             }
+            other => other,
+        };
+        match list {
+            Ok(list) => Ok(list),
             Err(ListError::Module(e)) => Err(e.into()),
             Err(ListError::TooMany(n)) => Err(fail(format!(
                 "the module reports {n} {what}, more than certscope accepts ({max})"
@@ -191,18 +192,11 @@ impl Module {
 
     /// All slots, or only those with a token present.
     pub fn slots(&self, token_present_only: bool) -> Result<Vec<SlotSummary>, TokenError> {
-        let slots = match self.slot_ids(token_present_only)? {
-            Some(ids) => ids
-                .into_iter()
-                .map(Slot::try_from)
-                .collect::<Result<Vec<_>, _>>()?,
-            None if token_present_only => self
-                .reader
-                .guard(ModuleCall::GetSlotList, || self.ctx.get_slots_with_token())?,
-            None => self
-                .reader
-                .guard(ModuleCall::GetSlotList, || self.ctx.get_all_slots())?,
-        };
+        let slots = self
+            .slot_ids(token_present_only)?
+            .into_iter()
+            .map(Slot::try_from)
+            .collect::<Result<Vec<_>, _>>()?;
         slots
             .into_iter()
             .map(|slot| {
@@ -260,18 +254,26 @@ impl Module {
     }
 
     /// Whether the token in `slot` holds at least one object a session without login sees:
-    /// one `C_FindObjects` for one handle. For tokens without `CKF_TOKEN_INITIALIZED` whose
+    /// one search through the raw layer (stopped after its first batch of handles). For tokens without `CKF_TOKEN_INITIALIZED` whose
     /// contents come with the module (NSS's built-in roots), which are not blank.
     pub fn has_public_objects(&self, slot: Slot) -> Result<bool, TokenError> {
         let session = self.open_ro_session(slot)?;
-        let first = self.reader.guard(ModuleCall::FindObjects, || {
-            session
-                .session()
-                .iter_objects_with_cache_size(&[], std::num::NonZeroUsize::MIN)?
-                .next()
-                .transpose()
-        })?;
-        Ok(first.is_some())
+        let search = |raw: &RawSession<'_>| self.reader.find_objects(raw, &[], 1);
+        let found = match search(&self.reader.open_session(session.session(), slot.into())?) {
+            Err(FindError::Module(CkError::Pkcs11(RvError::CryptokiNotInitialized, _)))
+                if !self.reader.is_own_instance() =>
+            {
+                self.reader.adopt_instance()?;
+                search(&self.reader.open_session(session.session(), slot.into())?)
+            }
+            other => other,
+        };
+        match found {
+            Ok(handles) => Ok(!handles.is_empty()),
+            // More than the one asked for: there is something.
+            Err(FindError::TooMany(_)) => Ok(true),
+            Err(e) => Err(find_error(e, 1)),
+        }
     }
 
     /// The slots whose library, slot and token match the URI's library, slot and token
@@ -328,22 +330,19 @@ impl Module {
 
     /// The mechanisms of a slot with their info, in the module's order, through the
     /// module's own `C_GetMechanismList` and `C_GetMechanismInfo` (cryptoki's list leaves
-    /// out the mechanisms it cannot name); through cryptoki only for p11-kit-proxy.
+    /// out the mechanisms it cannot name), p11-kit-proxy's too.
     ///
     /// A mechanism the module lists but will not describe (`CKR_MECHANISM_INVALID`, or no
     /// `C_GetMechanismInfo` at all) is shown without key sizes and flags rather than hiding
     /// the rest; any other failure (token removed, device error) is an error, because a
     /// list without the flags the token has would be presented as complete.
     pub fn mechanisms(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
-        let raw = self.raw_list(
+        let list = self.raw_list(
             || self.reader.mechanism_list(slot.into()),
             "C_GetMechanismList",
             "mechanisms",
             MAX_MECHANISMS,
         )?;
-        let Some(list) = raw else {
-            return self.mechanisms_through_cryptoki(slot);
-        };
         list.into_iter()
             .map(|m| {
                 let info = match self.reader.mechanism_info(slot.into(), m) {
@@ -356,32 +355,6 @@ impl Module {
                     name: mechanism_name(m),
                     key_sizes: info.map(|i| (size(i.ulMinKeySize), size(i.ulMaxKeySize))),
                     flags: info.map(|i| flag_names(i.flags)).unwrap_or_default(),
-                })
-            })
-            .collect()
-    }
-
-    /// [`Module::mechanisms`] through cryptoki: only the mechanisms it can name.
-    fn mechanisms_through_cryptoki(&self, slot: Slot) -> Result<Vec<MechanismSummary>, TokenError> {
-        let list = self.reader.guard(ModuleCall::GetMechanismList, || {
-            self.ctx.get_mechanism_list(slot)
-        })?;
-        list.into_iter()
-            .map(|m| {
-                let info = match self.reader.guard(ModuleCall::GetMechanismInfo, || {
-                    self.ctx.get_mechanism_info(slot, m)
-                }) {
-                    Ok(info) => Some(info),
-                    Err(e) if cannot_describe(&e) => None,
-                    Err(e) => return Err(e.into()),
-                };
-                Ok(MechanismSummary {
-                    name: m.to_string(),
-                    key_sizes: info.as_ref().map(|i| (i.min_key_size(), i.max_key_size())),
-                    flags: info
-                        .as_ref()
-                        .map(|i| flag_names(cryptoki_flags(i)))
-                        .unwrap_or_default(),
                 })
             })
             .collect()
@@ -423,6 +396,7 @@ impl Module {
             logged_in: false,
             max_attribute_size: DEFAULT_MAX_ATTRIBUTE_SIZE,
             max_objects: DEFAULT_MAX_OBJECTS,
+            closing: None,
         })
     }
 }
@@ -504,7 +478,8 @@ pub struct LoginPolicy {
 }
 
 /// A read-only session on one slot. Borrows its [`Module`], so the module cannot be
-/// finalized under it. Dropping it closes the session (cryptoki's `Session` does that).
+/// finalized under it. Dropping it closes the session (cryptoki's `Session` does that),
+/// under the module's watchdog.
 #[derive(Debug)]
 pub struct TokenSession<'m> {
     module: &'m Module,
@@ -513,6 +488,15 @@ pub struct TokenSession<'m> {
     logged_in: bool,
     max_attribute_size: usize,
     max_objects: usize,
+    /// Set by `drop` and dropped after `session` (fields drop in declaration order): the
+    /// watchdog watches the `C_CloseSession` cryptoki makes when its `Session` drops.
+    closing: Option<Armed<'m>>,
+}
+
+impl Drop for TokenSession<'_> {
+    fn drop(&mut self) {
+        self.closing = self.module.reader.arm(ModuleCall::CloseSession);
+    }
 }
 
 impl TokenSession<'_> {
@@ -603,6 +587,7 @@ impl TokenSession<'_> {
     pub fn find_objects(&self, template: &[Attribute]) -> Result<Vec<ObjectInfo>, TokenError> {
         find_objects_limited(
             &self.session,
+            self.slot.into(),
             &self.module.reader,
             template,
             Limits {

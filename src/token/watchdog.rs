@@ -163,14 +163,31 @@ impl Watchdog {
 
     /// Runs `f` (one module call, never a nested [`Watchdog::guard`]) under the watchdog.
     pub fn guard<T>(&self, call: ModuleCall, f: impl FnOnce() -> T) -> T {
-        let s = &self.shared;
+        let _armed = self.arm(call);
+        f()
+    }
+
+    /// Watches `call` until the returned value is dropped: for a call made where no closure
+    /// can reach, such as cryptoki's `C_CloseSession` when its `Session` is dropped.
+    pub fn arm(&self, call: ModuleCall) -> Armed<'_> {
+        let s = &*self.shared;
         let budget = u64::try_from(s.timeout.as_nanos()).unwrap_or(u64::MAX);
         s.call.store(call as u8, Ordering::Relaxed);
         s.deadline
             .store(s.now().saturating_add(budget).max(1), Ordering::Release);
-        let result = f();
-        s.deadline.store(0, Ordering::Release);
-        result
+        Armed { shared: s }
+    }
+}
+
+/// A call under the watchdog ([`Watchdog::arm`]); dropping it ends the watch.
+#[derive(Debug)]
+pub struct Armed<'w> {
+    shared: &'w Shared,
+}
+
+impl Drop for Armed<'_> {
+    fn drop(&mut self) {
+        self.shared.deadline.store(0, Ordering::Release);
     }
 }
 

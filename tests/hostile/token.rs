@@ -162,6 +162,9 @@ fn blocking_calls_time_out() {
             ("list", &[], "C_FindObjectsInit"),
             ("list", &[], "C_FindObjects"),
             ("list", &["-f", "json"], "C_GetAttributeValue"),
+            // The calls made when sessions and the module are dropped.
+            ("list", &[], "C_CloseSession"),
+            ("list", &["-f", "json"], "C_Finalize"),
         ];
         for (sub, rest, function) in cases {
             let mut rest = rest.to_vec();
@@ -189,6 +192,59 @@ fn blocking_calls_time_out() {
         );
         assert!(elapsed >= Duration::from_secs(29), "{elapsed:?}");
     });
+}
+
+/// When the watchdog ended a run, a JSON document already begun was left open (or, still in
+/// the output buffer, never printed). Now the watchdog's thread closes it, with the stall in
+/// `errors`; a command that prints its document at the end prints the error document.
+#[test]
+fn watchdog_leaves_one_whole_json_document() {
+    fault_test(
+        "token::watchdog_leaves_one_whole_json_document",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, CONTENTS);
+            let cases: &[(&str, &str, bool)] = &[
+                // (command, hanging call, whether the stall is in the document)
+                ("list", "C_Initialize:1", true),
+                ("list", "C_GetAttributeValue:3", true),
+                ("find", "C_FindObjects:1", true),
+                ("slots", "C_GetSlotList:1", true),
+                ("mechanisms", "C_GetMechanismList:1", true),
+                ("list", "C_CloseSession:1", true),
+                // After the document was finished: complete, the stall on stderr only.
+                ("list", "C_Finalize:1", false),
+            ];
+            for (sub, fault, in_doc) in cases {
+                let mut rest = vec!["-f", "json", "--module-timeout", "1"];
+                if *sub == "find" {
+                    rest.extend(["--label", "leaf"]);
+                }
+                let args = token_args(ctx, sub, &rest);
+                let (r, _) = capped(ctx, &args, &format!("{fault}:hang"), TIMEOUT);
+                let what = format!("{sub} with {fault} hanging");
+                assert_explained(&r, &what);
+                let call = fault.split(':').next().unwrap_or_default();
+                assert!(
+                    r.stderr
+                        .contains(&format!("{call} did not return within 1 s")),
+                    "{what}: {}",
+                    r.describe()
+                );
+                let doc = json(&r, &what);
+                assert!(doc["certscope"].is_string(), "{what}: {doc}");
+                let errors = doc["errors"].as_array().cloned().unwrap_or_default();
+                let named = errors.iter().any(|e| {
+                    e["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains(&format!("{call} did not return"))
+                        && e["source"] == ctx.module_str().as_str()
+                });
+                assert_eq!(named, *in_doc, "{what}: {doc}");
+            }
+        },
+    );
 }
 
 /// `token ... -f json` with a module that cannot be loaded printed nothing on stdout. Now
@@ -228,4 +284,172 @@ fn json_is_complete_when_the_module_cannot_be_loaded() {
         assert!(stderr.starts_with("certscope: "), "{sub}: {stderr}");
         assert_eq!(stderr.lines().count(), 1, "{sub}: {stderr}");
     }
+}
+
+/// p11-kit's proxy module, where this machine has one.
+fn proxy_module() -> Option<&'static str> {
+    [
+        "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so",
+        "/usr/lib/aarch64-linux-gnu/p11-kit-proxy.so",
+        "/usr/lib64/p11-kit-proxy.so",
+    ]
+    .into_iter()
+    .find(|p| std::path::Path::new(p).is_file())
+}
+
+/// The directories p11-kit reads module registrations from (compiled into libp11-kit;
+/// Debian's values). p11-kit has no variable to point elsewhere, and skips the user's
+/// configuration for root, so the test hides these behind its own in a private mount
+/// namespace: the machine's registered modules never take part.
+const P11_KIT_CONFIG_DIRS: [&str; 2] = ["/usr/share/p11-kit/modules", "/etc/pkcs11"];
+
+/// `certscope ARGS` with `--module p11-kit-proxy.so`, the proxy seeing only the fault module
+/// (registered in a private configuration), under the same caps as [`capped`]. `None` when
+/// the machine cannot do that (no proxy, no `unshare`); the caller skips, unless
+/// `CERTSCOPE_REQUIRE_SOFTHSM` asks for every token test.
+fn through_proxy(ctx: &ChildContext, sub: &str, rest: &[&str], fault: Option<&str>) -> Option<Run> {
+    let proxy = proxy_module()?;
+    let modules = ctx.dir.join("p11-kit-modules");
+    let empty = ctx.dir.join("p11-kit-empty");
+    std::fs::create_dir_all(&modules).unwrap();
+    std::fs::create_dir_all(&empty).unwrap();
+    std::fs::write(
+        modules.join("fault.module"),
+        format!("module: {}\n", ctx.module_str()),
+    )
+    .unwrap();
+    // Root may mount in a new namespace; anyone else first maps itself to root in a new
+    // user namespace (p11-kit then skips the user configuration too).
+    let mut cmd = Command::new("unshare");
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if !root {
+        cmd.arg("--map-root-user");
+    }
+    let mut script = String::from("set -e; ");
+    for (i, dir) in P11_KIT_CONFIG_DIRS.iter().enumerate() {
+        let from = if i == 0 { "$1" } else { "$2" };
+        script.push_str(&format!(
+            "if [ -d {dir} ]; then mount --bind \"{from}\" {dir}; fi; "
+        ));
+    }
+    script.push_str("shift 2; exec \"$@\"");
+    let inner = ctx.certscope();
+    cmd.args(["--mount", "--propagation", "private", "--", "sh", "-c"])
+        .arg(script)
+        .arg("sh")
+        .arg(&modules)
+        .arg(&empty)
+        .arg("prlimit")
+        .arg(format!("--as={MEMORY_CAP}"))
+        .arg("--")
+        .arg(inner.get_program())
+        .args(["token", sub, "--module", proxy])
+        .args(rest)
+        .current_dir(support::root());
+    for (k, v) in inner.get_envs() {
+        match v {
+            Some(v) => cmd.env(k, v),
+            None => cmd.env_remove(k),
+        };
+    }
+    let probe = Command::new("unshare")
+        .args(if root {
+            &[][..]
+        } else {
+            &["--map-root-user"][..]
+        })
+        .args(["--mount", "true"])
+        .status();
+    if !probe.is_ok_and(|s| s.success()) {
+        return None;
+    }
+    Some(fault::run(cmd, fault, &ctx.dir.join("calls.log"), TIMEOUT))
+}
+
+/// Skips (or, under `CERTSCOPE_REQUIRE_SOFTHSM`, fails) a proxy test this machine cannot run.
+fn proxy_or_skip(run: Option<Run>, what: &str) -> Option<Run> {
+    if run.is_none() {
+        assert!(
+            std::env::var_os("CERTSCOPE_REQUIRE_SOFTHSM").is_none(),
+            "{what}: p11-kit-proxy or a private mount namespace (unshare) is not available"
+        );
+        eprintln!("skipped {what}: no p11-kit-proxy or no unshare --mount");
+    }
+    run
+}
+
+/// Through p11-kit-proxy the search went through cryptoki, so a module that reports more
+/// handles than asked still panicked there (exit 101), and `token mechanisms` listed only
+/// the mechanisms cryptoki can name (40 of SoftHSM's 70, issue 17). Now the proxy's calls go
+/// through the raw layer too: the same error as without the proxy, every mechanism, and a
+/// login through cryptoki's session is seen by the raw one.
+#[test]
+fn proxy_searches_and_mechanisms_go_through_the_raw_layer() {
+    fault_test(
+        "token::proxy_searches_and_mechanisms_go_through_the_raw_layer",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, CONTENTS);
+            let pin = format!("pass:{USER_PIN}");
+            for (sub, rest) in [
+                ("list", vec!["-f", "json"]),
+                ("find", vec!["--label", "leaf", "-f", "json"]),
+                ("list", vec!["--pin", pin.as_str()]),
+            ] {
+                let what = format!("proxy {sub} {rest:?}");
+                let Some(r) = proxy_or_skip(
+                    through_proxy(ctx, sub, &rest, Some("C_FindObjects:1:overcount")),
+                    &what,
+                ) else {
+                    return;
+                };
+                assert_explained(&r, &what);
+                assert!(
+                    r.stderr.contains("C_FindObjects") && r.stderr.contains("more"),
+                    "{what}: {}",
+                    r.describe()
+                );
+                if rest.contains(&"json") {
+                    json(&r, &what);
+                }
+            }
+            // Without a fault: the private certificate after a login (made through
+            // cryptoki's session, seen by the raw layer's), all three certificates.
+            let what = "proxy list --pin";
+            let Some(r) = proxy_or_skip(
+                through_proxy(ctx, "list", &["--pin", &pin, "-f", "json"], None),
+                what,
+            ) else {
+                return;
+            };
+            assert_eq!(r.code, Some(0), "{what}: {}", r.describe());
+            let doc = json(&r, what);
+            let items = doc["items"].as_array().cloned().unwrap_or_default();
+            assert_eq!(items.len(), 3, "{what}: {doc}");
+            // Every mechanism SoftHSM lists, as without the proxy.
+            let direct = ctx.token("mechanisms", &["-f", "json"]);
+            assert_eq!(direct.status.code(), Some(0));
+            let direct: Value = serde_json::from_slice(&direct.stdout).unwrap();
+            let Some(r) = proxy_or_skip(
+                through_proxy(ctx, "mechanisms", &["-f", "json"], None),
+                "proxy mechanisms",
+            ) else {
+                return;
+            };
+            assert_eq!(r.code, Some(0), "proxy mechanisms: {}", r.describe());
+            let proxied = json(&r, "proxy mechanisms");
+            let names = |doc: &Value| -> Vec<String> {
+                doc.to_string()
+                    .split('"')
+                    .filter(|s| s.starts_with("CKM_"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert!(names(&direct).len() >= 60, "{direct}");
+            assert_eq!(names(&proxied), names(&direct), "{proxied}");
+        },
+    );
 }

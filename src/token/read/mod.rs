@@ -1,24 +1,19 @@
-//! Reading object attributes: straight through the module's function list (`raw`, the
-//! only `unsafe` code), or through cryptoki where `raw` cannot (`via_cryptoki`, for a
-//! module such as p11-kit's proxy that needs cryptoki's own initialisation). Why not
-//! cryptoki for everything: docs/design.md, "PKCS#11".
+//! Searching a token and reading object attributes straight through the module's function
+//! list (`raw`, the only `unsafe` code), never through cryptoki: cryptoki 0.12 panics on a
+//! search count above its buffer and fails a whole read on one value it cannot name. Why,
+//! and how p11-kit's proxy is handled: docs/design.md, "PKCS#11".
 
 pub mod raw;
-pub mod via_cryptoki;
 
 use cryptoki::context::Function;
 use cryptoki::error::{Error as CkError, RvError};
 use cryptoki::object::Attribute;
 use cryptoki::session::Session;
+use cryptoki_sys::CK_SLOT_ID;
 
 use crate::token::error::TokenError;
-use crate::token::object::{
-    apply, handle_number, raw_handle_number, ObjectInfo, ObjectKind, CKA_CERTIFICATE_CATEGORY,
-    CKA_CLASS,
-};
-use crate::token::read::raw::{AttributeReader, FindError, RawValue};
-use crate::token::read::via_cryptoki as compat;
-use crate::token::watchdog::ModuleCall;
+use crate::token::object::{apply, raw_handle_number, ObjectInfo, ObjectKind, CKA_CLASS};
+use crate::token::read::raw::{AttributeReader, FindError, RawSession, RawValue};
 
 /// The largest attribute value certscope accepts from a module, unless told otherwise:
 /// far above any real certificate (the largest value it reads), far below a length that
@@ -40,32 +35,35 @@ pub(crate) struct Limits {
 /// the template does not give it). An attribute the module says is longer than
 /// `limits.attribute_size` bytes is not read, and [`ObjectInfo::problems`] says so
 /// ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token returned
-/// them. For a module whose function list cannot be shared with cryptoki's, the search and
-/// the reads go through cryptoki instead ([`compat`]).
+/// them. `session` is cryptoki's session on `slot`; for a module whose function list is not
+/// shared with cryptoki's (p11-kit-proxy), the reader initialises its own instance and
+/// searches in a session of its own on `slot` ([`AttributeReader::adopt_instance`]).
 pub(crate) fn find_objects_limited(
     session: &Session,
+    slot: CK_SLOT_ID,
     reader: &AttributeReader,
     template: &[Attribute],
     limits: Limits,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
-    if !reader.is_separate() {
-        match find_raw(session, reader, template, limits) {
-            Err(FindError::Module(CkError::Pkcs11(
-                RvError::CryptokiNotInitialized,
-                Function::FindObjectsInit | Function::GetAttributeValue,
-            ))) => {
-                reader.mark_separate();
-            }
-            other => return other.map_err(|e| find_error(e, limits.objects)),
+    let first = reader.open_session(session, slot).map_err(FindError::from);
+    let result = match first.and_then(|raw| find_raw(&raw, reader, template, limits)) {
+        Err(FindError::Module(CkError::Pkcs11(
+            RvError::CryptokiNotInitialized,
+            Function::FindObjectsInit | Function::GetAttributeValue,
+        ))) if !reader.is_own_instance() => {
+            reader.adopt_instance()?;
+            let raw = reader.open_session(session, slot)?;
+            find_raw(&raw, reader, template, limits)
         }
-    }
-    find_compat(session, reader, template, limits)
+        other => other,
+    };
+    result.map_err(|e| find_error(e, limits.objects))
 }
 
 /// A failed search as the error the user reads.
 // CK_ULONG is u32 on Windows, where these conversions are not no-ops.
 #[allow(clippy::useless_conversion)]
-fn find_error(e: FindError, limit: usize) -> TokenError {
+pub(crate) fn find_error(e: FindError, limit: usize) -> TokenError {
     match e {
         FindError::Module(e) => e.into(),
         FindError::Overcount { asked, reported } => TokenError::FindOvercount {
@@ -77,7 +75,7 @@ fn find_error(e: FindError, limit: usize) -> TokenError {
 }
 
 fn find_raw(
-    session: &Session,
+    session: &RawSession<'_>,
     reader: &AttributeReader,
     template: &[Attribute],
     limits: Limits,
@@ -113,57 +111,6 @@ fn find_raw(
                 ));
             }
             let values = reader.read(session, handle, kind.attributes(), limits.attribute_size)?;
-            apply(&mut info, values, limits.attribute_size);
-            Ok(info)
-        })
-        .collect()
-}
-
-fn find_compat(
-    session: &Session,
-    reader: &AttributeReader,
-    template: &[Attribute],
-    limits: Limits,
-) -> Result<Vec<ObjectInfo>, TokenError> {
-    // One guard for each of cryptoki's multi-call operations: the search (init, finds,
-    // final) and the reads.
-    let handles = reader.guard(ModuleCall::FindObjects, || {
-        compat::find_bounded(session, template, limits.objects)
-    })?;
-    if handles.is_empty() {
-        return Ok(Vec::new());
-    }
-    let kinds = match template_class(template) {
-        Some(kind) => vec![kind; handles.len()],
-        None => reader.guard(ModuleCall::FindObjects, || {
-            compat::classify(session, template, &handles, limits.objects)
-        })?,
-    };
-    let categories = if kinds.contains(&ObjectKind::Certificate) {
-        reader.guard(ModuleCall::FindObjects, || {
-            compat::categories(session, template, limits.objects)
-        })?
-    } else {
-        Default::default()
-    };
-    handles
-        .iter()
-        .zip(kinds)
-        .map(|(&handle, kind)| {
-            let mut info = ObjectInfo::new(handle_number(handle), kind);
-            let mut values = reader.guard(ModuleCall::GetAttributeValue, || {
-                compat::read(session, handle, kind.attributes(), limits.attribute_size)
-            })?;
-            if let Some(category) = categories.get(&info.handle) {
-                let bytes = category.value().to_ne_bytes().to_vec();
-                values.push((
-                    CKA_CERTIFICATE_CATEGORY,
-                    RawValue::Bytes {
-                        announced: bytes.len(),
-                        bytes,
-                    },
-                ));
-            }
             apply(&mut info, values, limits.attribute_size);
             Ok(info)
         })

@@ -18,6 +18,15 @@
 //! The module is the one cryptoki loaded: `dlopen` of a library that is already loaded
 //! returns the same instance (glibc matches it by file identity), so there is one module
 //! state, one set of sessions.
+//!
+//! p11-kit's proxy is the exception: it hands out a new, uninitialised instance for every
+//! `C_GetFunctionList`, so cryptoki's session handles mean nothing to this reader's. The
+//! first call answered `CKR_CRYPTOKI_NOT_INITIALIZED` makes the reader initialise its own
+//! instance ([`AttributeReader::adopt_instance`]) and search and read in sessions of its
+//! own ([`AttributeReader::open_session`]) on the same slot: the proxy numbers slots the
+//! same way in every instance, and the modules behind it are loaded once per process, so a
+//! login made through cryptoki's session holds for the reader's sessions too (PKCS#11 login
+//! state is per token and application). cryptoki never searches or reads through the proxy.
 
 #![allow(unsafe_code)]
 
@@ -27,14 +36,16 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::token::mechanism_names::MECHANISM_NAMES;
-use crate::token::watchdog::{guard, ModuleCall, Watchdog};
+use crate::token::watchdog::{guard, Armed, ModuleCall, Watchdog};
 use cryptoki::context::Function;
 use cryptoki::error::{Error as CkError, Rv};
 use cryptoki::object::{Attribute, AttributeType};
 use cryptoki::session::Session;
 use cryptoki_sys::{
-    CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL, CKR_OK,
-    CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE, CK_BBOOL, CK_FALSE, CK_FUNCTION_LIST, CK_MECHANISM_INFO,
+    CK_C_CloseSession, CK_C_Finalize, CK_C_Initialize, CK_C_OpenSession, CKF_OS_LOCKING_OK,
+    CKF_SERIAL_SESSION, CKR_ATTRIBUTE_SENSITIVE, CKR_ATTRIBUTE_TYPE_INVALID, CKR_BUFFER_TOO_SMALL,
+    CKR_CANT_LOCK, CKR_CRYPTOKI_ALREADY_INITIALIZED, CKR_OK, CK_ATTRIBUTE, CK_ATTRIBUTE_TYPE,
+    CK_BBOOL, CK_C_INITIALIZE_ARGS, CK_FALSE, CK_FUNCTION_LIST, CK_MECHANISM_INFO,
     CK_MECHANISM_TYPE, CK_OBJECT_HANDLE, CK_RV, CK_SESSION_HANDLE, CK_SLOT_ID, CK_TRUE, CK_ULONG,
     CK_UNAVAILABLE_INFORMATION,
 };
@@ -127,12 +138,19 @@ pub struct AttributeReader {
     find_init: Option<FindObjectsInit>,
     find: Option<FindObjects>,
     find_final: Option<FindObjectsFinal>,
+    /// The instance's own set-up, used only when it is not cryptoki's (p11-kit-proxy).
+    initialize: CK_C_Initialize,
+    finalize: CK_C_Finalize,
+    open_session: CK_C_OpenSession,
+    close_session: CK_C_CloseSession,
     /// Guards every module call made here and, through [`AttributeReader::guard`], the
     /// module's calls through cryptoki.
     watchdog: Option<Watchdog>,
-    /// Set when the module's instance turned out not to be cryptoki's (see
-    /// [`AttributeReader::mark_separate`]).
-    separate: AtomicBool,
+    /// Set when the module's instance turned out not to be cryptoki's and this reader
+    /// initialised it (see [`AttributeReader::adopt_instance`]).
+    own_instance: AtomicBool,
+    /// Whether dropping the reader must call `C_Finalize` on its own instance.
+    finalize_own: AtomicBool,
     /// Keeps the library mapped for as long as `get` may be called (cryptoki holds its own
     /// reference; this one makes the reader sound on its own).
     _library: cryptoki_sys::Pkcs11,
@@ -240,6 +258,15 @@ impl AttributeReader {
                 (*list).C_FindObjectsFinal,
             )
         };
+        // SAFETY: as above.
+        let (initialize, finalize, open_session, close_session) = unsafe {
+            (
+                (*list).C_Initialize,
+                (*list).C_Finalize,
+                (*list).C_OpenSession,
+                (*list).C_CloseSession,
+            )
+        };
         let get = get.ok_or(CkError::NullFunctionPointer)?;
         Ok(AttributeReader {
             get,
@@ -249,8 +276,13 @@ impl AttributeReader {
             find_init,
             find,
             find_final,
+            initialize,
+            finalize,
+            open_session,
+            close_session,
             watchdog: None,
-            separate: AtomicBool::new(false),
+            own_instance: AtomicBool::new(false),
+            finalize_own: AtomicBool::new(false),
             _library: library,
         })
     }
@@ -259,6 +291,12 @@ impl AttributeReader {
     /// `watchdog`.
     pub fn set_watchdog(&mut self, watchdog: Watchdog) {
         self.watchdog = Some(watchdog);
+    }
+
+    /// Watches `call` until the value returned is dropped, if there is a watchdog
+    /// ([`Watchdog::arm`]).
+    pub fn arm(&self, call: ModuleCall) -> Option<Armed<'_>> {
+        self.watchdog.as_ref().map(|w| w.arm(call))
     }
 
     /// Runs `f`, one call of the module, under the watchdog if there is one.
@@ -275,7 +313,7 @@ impl AttributeReader {
     /// is finished either way.
     pub fn find_objects(
         &self,
-        session: &Session,
+        session: &RawSession<'_>,
         template: &[Attribute],
         max: usize,
     ) -> Result<Vec<CK_OBJECT_HANDLE>, FindError> {
@@ -285,7 +323,7 @@ impl AttributeReader {
         };
         let mut raw: Vec<CK_ATTRIBUTE> = template.iter().map(CK_ATTRIBUTE::from).collect();
         let count = CK_ULONG::try_from(raw.len()).map_err(CkError::from)?;
-        let handle = session.handle();
+        let handle = session.handle;
         // SAFETY: `raw` points into `template`'s values, alive for the call; the module
         // only reads a search template.
         let rv = self.guard(ModuleCall::FindObjectsInit, || unsafe {
@@ -390,21 +428,85 @@ impl AttributeReader {
         Ok(info)
     }
 
-    /// Records that this reader's instance of the module is not the one cryptoki
-    /// initialised (its calls answer `CKR_CRYPTOKI_NOT_INITIALIZED`): p11-kit-proxy creates
-    /// a new instance for every `C_GetFunctionList`. Reads then go through cryptoki.
-    pub fn mark_separate(&self) {
-        self.separate.store(true, Ordering::Relaxed);
+    /// Initialises this reader's instance of the module, once it turned out not to be the
+    /// one cryptoki initialised (its calls answer `CKR_CRYPTOKI_NOT_INITIALIZED`):
+    /// p11-kit-proxy creates a new instance for every `C_GetFunctionList`. As cryptoki's
+    /// was: `CKF_OS_LOCKING_OK`, or no arguments for a module that answers `CKR_CANT_LOCK`.
+    /// From then on searches and reads run in sessions of this instance
+    /// ([`AttributeReader::open_session`]); dropping the reader finalizes it.
+    pub fn adopt_instance(&self) -> Result<(), CkError> {
+        if self.is_own_instance() {
+            return Ok(());
+        }
+        let init = self.initialize.ok_or(CkError::NullFunctionPointer)?;
+        let mut args = CK_C_INITIALIZE_ARGS {
+            CreateMutex: None,
+            DestroyMutex: None,
+            LockMutex: None,
+            UnlockMutex: None,
+            flags: CKF_OS_LOCKING_OK,
+            pReserved: std::ptr::null_mut(),
+        };
+        // SAFETY: `args` is a valid CK_C_INITIALIZE_ARGS for the call (no mutex functions,
+        // no reserved pointer); NULL is the standard's "no arguments".
+        let mut rv = self.guard(ModuleCall::Initialize, || unsafe {
+            init((&raw mut args).cast::<c_void>())
+        });
+        if rv == CKR_CANT_LOCK {
+            // SAFETY: as above.
+            rv = self.guard(ModuleCall::Initialize, || unsafe {
+                init(std::ptr::null_mut())
+            });
+        }
+        if rv != CKR_CRYPTOKI_ALREADY_INITIALIZED {
+            Rv::from(rv).into_result(Function::Initialize)?;
+            self.finalize_own.store(true, Ordering::Relaxed);
+        }
+        self.own_instance.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
-    /// See [`AttributeReader::mark_separate`].
-    pub fn is_separate(&self) -> bool {
-        self.separate.load(Ordering::Relaxed)
+    /// See [`AttributeReader::adopt_instance`].
+    pub fn is_own_instance(&self) -> bool {
+        self.own_instance.load(Ordering::Relaxed)
+    }
+
+    /// The session this reader searches and reads in for cryptoki's `session` on `slot`:
+    /// that very session, or, when the reader has its own instance of the module, a new
+    /// read-only session of that instance on the same slot, closed when the value drops.
+    pub fn open_session(
+        &self,
+        session: &Session,
+        slot: CK_SLOT_ID,
+    ) -> Result<RawSession<'_>, CkError> {
+        if !self.is_own_instance() {
+            return Ok(RawSession {
+                handle: session.handle(),
+                owner: None,
+            });
+        }
+        let open = self.open_session.ok_or(CkError::NullFunctionPointer)?;
+        let mut handle: CK_SESSION_HANDLE = 0;
+        // SAFETY: `handle` is a valid out-pointer; no callback and no application data.
+        let rv = self.guard(ModuleCall::OpenSession, || unsafe {
+            open(
+                slot,
+                CKF_SERIAL_SESSION,
+                std::ptr::null_mut(),
+                None,
+                &mut handle,
+            )
+        });
+        Rv::from(rv).into_result(Function::OpenSession)?;
+        Ok(RawSession {
+            handle,
+            owner: Some(self),
+        })
     }
 
     fn call(
         &self,
-        session: &Session,
+        session: &RawSession<'_>,
         object: CK_OBJECT_HANDLE,
         template: &mut [CK_ATTRIBUTE],
     ) -> Result<CK_RV, CkError> {
@@ -414,7 +516,7 @@ impl AttributeReader {
         // `template` is NULL or points to a live buffer of ulValueLen bytes owned by the
         // caller for the duration of the call.
         let rv = self.guard(ModuleCall::GetAttributeValue, || unsafe {
-            get(session.handle(), object, template.as_mut_ptr(), count)
+            get(session.handle, object, template.as_mut_ptr(), count)
         });
         if per_attribute_result(rv) {
             Ok(rv)
@@ -429,7 +531,7 @@ impl AttributeReader {
     /// [`RawValue::Inconsistent`] when the module answers another length.
     pub fn read_ulong(
         &self,
-        session: &Session,
+        session: &RawSession<'_>,
         object: CK_OBJECT_HANDLE,
         attribute: CK_ATTRIBUTE_TYPE,
     ) -> Result<RawValue, CkError> {
@@ -457,7 +559,7 @@ impl AttributeReader {
     /// of those present and at most `limit` bytes long. The result is in `types` order.
     pub fn read(
         &self,
-        session: &Session,
+        session: &RawSession<'_>,
         object: CK_OBJECT_HANDLE,
         types: &[CK_ATTRIBUTE_TYPE],
         limit: usize,
@@ -523,6 +625,41 @@ impl AttributeReader {
             };
         }
         Ok(out)
+    }
+}
+
+impl Drop for AttributeReader {
+    fn drop(&mut self) {
+        if let (true, Some(finalize)) = (self.finalize_own.load(Ordering::Relaxed), self.finalize) {
+            // SAFETY: ends the instance this reader initialised; its sessions are closed
+            // (each `RawSession` borrows the reader). Nothing useful can be done with an error.
+            let _ = self.guard(ModuleCall::Finalize, || unsafe {
+                finalize(std::ptr::null_mut())
+            });
+        }
+    }
+}
+
+/// A session [`AttributeReader`] searches and reads in: cryptoki's, or one of the reader's
+/// own instance ([`AttributeReader::open_session`]), which dropping closes.
+#[derive(Debug)]
+pub struct RawSession<'r> {
+    handle: CK_SESSION_HANDLE,
+    /// The reader whose instance opened the session, when it must be closed here.
+    owner: Option<&'r AttributeReader>,
+}
+
+impl Drop for RawSession<'_> {
+    fn drop(&mut self) {
+        let Some(reader) = self.owner else {
+            return;
+        };
+        if let Some(close) = reader.close_session {
+            let handle = self.handle;
+            // SAFETY: closes the session this value opened, once. An error changes nothing
+            // read; the instance's C_Finalize closes what is left.
+            let _ = reader.guard(ModuleCall::CloseSession, || unsafe { close(handle) });
+        }
     }
 }
 

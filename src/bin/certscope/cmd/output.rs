@@ -4,6 +4,8 @@
 use std::cell::Cell;
 use std::io::{self, Write};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
 
 use anyhow::Result;
 use time::OffsetDateTime;
@@ -12,7 +14,7 @@ use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
 use certscope::model::{Body, Item, Source, Timestamp};
 use certscope::render::dot;
-use certscope::render::json::{Inventory, JsonWriter, JsonlWriter, Record};
+use certscope::render::json::{ErrorEntry, Inventory, JsonWriter, JsonlWriter, Record};
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
@@ -62,10 +64,10 @@ pub(super) fn item_output(
                 inventory: record.inventory.then(|| Inventories::new(now)),
             };
             if format == Format::Json {
-                Box::new(JsonOut {
-                    json: JsonWriter::begin(w, "items")?,
-                    records,
-                })
+                // Unlocked, so that the module watchdog's thread can close the document.
+                drop(w);
+                let w = io::BufWriter::with_capacity(64 * 1024, io::stdout());
+                Box::new(JsonOut::begin(w, records)?)
             } else {
                 Box::new(JsonlOut {
                     sink: JsonlSink::new(w),
@@ -242,21 +244,82 @@ fn rfc3339(t: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
-struct JsonOut<W: Write> {
-    json: JsonWriter<W>,
+/// What closes the JSON document on stdout when a module call never returns: the
+/// watchdog's thread ends the process while the main thread is still inside the call, so
+/// the document must be closable from there ([`close_json_on_stall`]). Set while a JSON
+/// document is being written (or, by `token` information commands, before it is).
+pub(super) type StallCloser = Box<dyn FnOnce(ErrorEntry) + Send>;
+static ON_STALL: Mutex<Option<StallCloser>> = Mutex::new(None);
+
+/// Makes `closer` what [`close_json_on_stall`] runs (`None`: nothing).
+pub(super) fn set_stall_closer(closer: Option<StallCloser>) {
+    *ON_STALL.lock().unwrap_or_else(PoisonError::into_inner) = closer;
+}
+
+/// Closes the JSON document being written, with `error` in its `errors`, so that a run
+/// the module watchdog ends still leaves one complete document. Called on the watchdog's
+/// thread; gives up after a second if the main thread holds the document (it is then
+/// writing, not inside a module call).
+pub(super) fn close_json_on_stall(error: ErrorEntry) {
+    for _ in 0..100 {
+        if let Ok(mut closer) = ON_STALL.try_lock() {
+            if let Some(close) = closer.take() {
+                close(error);
+            }
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+type SharedJson = Arc<Mutex<Option<JsonWriter<io::BufWriter<io::Stdout>>>>>;
+
+/// A streamed JSON document, shared with [`close_json_on_stall`].
+struct JsonOut {
+    json: SharedJson,
     records: Records,
 }
 
-impl<W: Write> Output for JsonOut<W> {
+impl JsonOut {
+    fn begin(w: io::BufWriter<io::Stdout>, records: Records) -> io::Result<JsonOut> {
+        let shared: SharedJson = Arc::new(Mutex::new(Some(JsonWriter::begin(w, "items")?)));
+        let theirs = Arc::clone(&shared);
+        set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
+            let taken = theirs.try_lock().ok().and_then(|mut w| w.take());
+            if let Some(mut w) = taken {
+                w.error(error.source, error.message);
+                let _ = w.finish();
+            }
+        })));
+        Ok(JsonOut {
+            json: shared,
+            records,
+        })
+    }
+}
+
+impl Output for JsonOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        let json = &mut self.json;
-        self.records.with(&item, |r| json.element(r))
+        let mut json = self.json.lock().unwrap_or_else(PoisonError::into_inner);
+        match json.as_mut() {
+            Some(json) => self.records.with(&item, |r| json.element(r)),
+            None => Ok(()),
+        }
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        self.json.error(locator.to_string(), message.to_string());
+        let mut json = self.json.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(json) = json.as_mut() {
+            json.error(locator.to_string(), message.to_string());
+        }
     }
     fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
-        self.json.finish().map(|_| ())
+        set_stall_closer(None);
+        let taken = self
+            .json
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        taken.map_or(Ok(()), |w| w.finish().map(|_| ()))
     }
 }
 

@@ -15,8 +15,9 @@ use certscope::token::modules::{self, ConfigDirs, ModuleChoice};
 use certscope::token::watchdog::Watchdog;
 use certscope::token::{self, Filter, Listing, Login, Module, Pkcs11Uri, TokenError};
 
-use super::messages;
+use super::{messages, output};
 use crate::cli::token::{ModuleArg, DEFAULT_MODULE_TIMEOUT};
+use certscope::render::json::ErrorEntry;
 
 /// The environment variable naming the default module.
 pub(super) const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
@@ -53,21 +54,24 @@ pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
 
 /// Loads the module with every call under a watchdog of `seconds` (none for 0). A call that
 /// does not return in time cannot be cancelled: the watchdog says which it was and ends the
-/// process with status 1.
+/// process with status 2.
 pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
     let watchdog = if seconds == 0 {
         None
     } else {
         let shown = path.display().to_string();
         let w = Watchdog::start(Duration::from_secs(seconds), move |stalled| {
-            messages::problem(
-                &shown,
-                &format!(
-                    "{} did not return within {} s (raise it with --module-timeout)",
-                    stalled.call.name(),
-                    stalled.timeout.as_secs()
-                ),
+            let message = format!(
+                "{} did not return within {} s (raise it with --module-timeout)",
+                stalled.call.name(),
+                stalled.timeout.as_secs()
             );
+            messages::problem(&shown, &message);
+            // A JSON document already begun is closed, with the stall in its `errors`.
+            output::close_json_on_stall(ErrorEntry {
+                source: shown.clone(),
+                message,
+            });
             std::process::exit(i32::from(messages::EXIT_PROBLEM));
         })
         .context("cannot start the module watchdog")?;

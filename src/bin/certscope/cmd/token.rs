@@ -28,6 +28,7 @@ use crate::cli::token::{
 use crate::cli::{Format, InfoFormat};
 use crate::cmd::drive::{drive_token_items, TokenProducer};
 use crate::cmd::messages::{self, verdict, EXIT_OK, EXIT_PROBLEM};
+use crate::cmd::output;
 use crate::cmd::pkcs11::{config_dirs, load};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
@@ -41,10 +42,18 @@ fn setup_source(module: Option<&str>) -> String {
 /// one complete document (fields in the order of the command's own document); the caller
 /// reports the error on stderr as usual.
 fn print_error_doc(empty: Vec<(&str, serde_json::Value)>, source: &str, error: &anyhow::Error) {
-    let errors = vec![ErrorEntry {
-        source: source.to_string(),
-        message: format!("{error:#}"),
-    }];
+    print_error_entry(
+        empty,
+        ErrorEntry {
+            source: source.to_string(),
+            message: format!("{error:#}"),
+        },
+    );
+}
+
+/// [`print_error_doc`] with the entry made.
+fn print_error_entry(empty: Vec<(&str, serde_json::Value)>, entry: ErrorEntry) {
+    let errors = vec![entry];
     let mut fields: Vec<(&str, serde_json::Value)> = empty;
     fields.push(("errors", serde_json::json!(errors)));
     let mut w = io::stdout().lock();
@@ -95,27 +104,44 @@ impl ErrorDoc {
     }
 }
 
-/// `result`, and when it failed before any output of a JSON command, the error document
-/// (JSON Lines: the error line and the summary).
+/// Runs `run`, and when it fails before any output of a JSON command, prints the error
+/// document (JSON Lines: the error line and the summary); also when a module call in it
+/// never returns (the watchdog's thread prints it, [`output::close_json_on_stall`]).
 fn json_on_error<T>(
     doc: ErrorDoc,
-    empty: impl FnOnce() -> Vec<(&'static str, serde_json::Value)>,
+    empty: fn() -> Vec<(&'static str, serde_json::Value)>,
     source: &str,
-    result: Result<T>,
+    run: impl FnOnce() -> Result<T>,
 ) -> Result<T> {
+    match doc {
+        ErrorDoc::None => {}
+        ErrorDoc::Json => output::set_stall_closer(Some(Box::new(move |entry| {
+            print_error_entry(empty(), entry);
+        }))),
+        ErrorDoc::Jsonl => output::set_stall_closer(Some(Box::new(|entry: ErrorEntry| {
+            print_error_lines(&entry.source, &entry.message);
+        }))),
+    }
+    let result = run();
+    if doc != ErrorDoc::None {
+        output::set_stall_closer(None);
+    }
     if let Err(e) = &result {
         match doc {
             ErrorDoc::None => {}
             ErrorDoc::Json => print_error_doc(empty(), source, e),
-            ErrorDoc::Jsonl => {
-                let mut sink = super::output::JsonlSink::new(io::stdout().lock());
-                sink.problem(source, &format!("{e:#}"));
-                // As for the document: stderr gets the error whatever happens here.
-                let _ = sink.finish(EXIT_PROBLEM);
-            }
+            ErrorDoc::Jsonl => print_error_lines(source, &format!("{e:#}")),
         }
     }
     result
+}
+
+/// The JSON Lines form of a failure before any output: an `error` line and the `summary`
+/// (exit 2). As for the document, stderr gets the error whatever happens here.
+fn print_error_lines(source: &str, message: &str) {
+    let mut sink = output::JsonlSink::new(io::stdout().lock());
+    sink.problem(source, message);
+    let _ = sink.finish(EXIT_PROBLEM);
 }
 
 /// Runs `certscope token ...`; returns the exit status.
@@ -148,7 +174,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         } => {
             let doc = ErrorDoc::of(format);
             let source = setup_source(reading.module.module.as_deref());
-            let mut f = json_on_error(doc, empty_items, &source, filter_of(&filter))?;
+            let mut f = json_on_error(doc, empty_items, &source, || filter_of(&filter))?;
             f.class = object_type_of(object_type);
             let (code, items) = list_cmd(&reading, &f, doc, |opts| {
                 drive_token_items(format, now, color, &record, true, opts)
@@ -257,7 +283,7 @@ fn list_cmd(
         note_skipped(&skipped);
         Ok((pin, choice, module, tokens))
     };
-    let (pin, choice, module, tokens) = json_on_error(doc, empty_items, &source, setup())?;
+    let (pin, choice, module, tokens) = json_on_error(doc, empty_items, &source, setup)?;
     let module_path = choice.uri_module_path();
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
@@ -353,7 +379,7 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
             ]
         },
         &setup_source(module_arg.module.as_deref()),
-        gather(),
+        gather,
     )?;
     let doc = SlotsDoc {
         module: &info,
@@ -393,7 +419,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
             ]
         },
         &setup_source(module_arg.module.as_deref()),
-        gather(),
+        gather,
     )?;
     let doc = MechanismsDoc {
         tokens: &reports,
