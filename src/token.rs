@@ -27,6 +27,7 @@ pub mod read;
 pub mod report;
 pub mod rv;
 pub mod session;
+mod spki;
 pub mod uri;
 pub mod watchdog;
 
