@@ -126,7 +126,7 @@ pub enum Body {
     Empty {},
 }
 
-pub use self::token::TokenObject;
+pub use self::token::{RawAttribute, TokenObject};
 
 /// What thumbprint mode keeps of a certificate besides its DER: the subject, read by walking
 /// the DER to that one field.
@@ -154,6 +154,10 @@ pub struct TokenAttributes {
     /// `CKA_CERTIFICATE_CATEGORY`: `unspecified`, `token_user`, `authority` or
     /// `other_entity`, when the token has it.
     pub category: Option<String>,
+    /// Every attribute the module gave, raw and named (`token list --attributes`; empty,
+    /// and absent from JSON, otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<RawAttribute>,
 }
 
 /// One thing found in an input: a certificate, CSR, CRL, key, parameters or unknown block.

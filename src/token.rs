@@ -15,6 +15,8 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
+mod attribute_names;
+pub mod dump;
 pub mod error;
 pub mod find;
 pub mod info;
@@ -247,6 +249,9 @@ pub struct Listing<'a, 'o> {
     /// The most objects one search may return
     /// ([`read::raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
     pub max_objects: usize,
+    /// Read every attribute the module gives for each object ([`dump::read`]) into the
+    /// item's `token.attributes` (`token list --attributes`).
+    pub attributes: bool,
 }
 
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
@@ -348,11 +353,22 @@ fn list_one(
         module_path: listing.module_path,
     };
     for info in found {
-        emit(Event::Item(Box::new(objects::to_item(
-            info,
-            &ctx,
-            listing.options,
-        ))));
+        let attributes = if listing.attributes {
+            Some(dump::read(&session, &info)?)
+        } else {
+            None
+        };
+        let mut item = objects::to_item(info, &ctx, listing.options);
+        match attributes {
+            None => {}
+            Some(Some(all)) => item.token.get_or_insert_with(Default::default).attributes = all,
+            Some(None) => item.warnings.push(
+                "the attributes cannot be read raw through this module (p11-kit-proxy): name \
+                 the module itself with --module"
+                    .to_string(),
+            ),
+        }
+        emit(Event::Item(Box::new(item)));
     }
     Ok(())
 }

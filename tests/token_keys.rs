@@ -133,3 +133,90 @@ fn find_by_spki_finds_the_key_pair() {
         assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     });
 }
+
+/// The attributes of one item of a `token dump`/`token list --attributes` document, by name.
+fn attributes(item: &Value) -> Vec<(String, Value)> {
+    item["token"]["attributes"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no attributes in {item}"))
+        .iter()
+        .map(|a| (a["name"].as_str().unwrap().to_string(), a.clone()))
+        .collect()
+}
+
+/// `token dump` (and `token list --attributes`) shows every attribute SoftHSM gives, named
+/// and raw, for every class; pkcs11-spy shows that no secret attribute was even asked for.
+#[test]
+fn dump_shows_every_attribute_and_no_secret() {
+    support::softhsm::spy_test(
+        "dump_shows_every_attribute_and_no_secret",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, Contents::ALL);
+            let pin = format!("pass:{USER_PIN}");
+            let o = ctx.token("dump", &["--pin", &pin, "-f", "json"]);
+            ok(&o);
+            let all = items(&json(&o));
+            let private: Vec<&Value> = all.iter().filter(|i| i["kind"] == "private_key").collect();
+            assert_eq!(private.len(), 2, "{all:?}");
+            for key in &private {
+                let attrs = attributes(key);
+                let get = |n: &str| attrs.iter().find(|(name, _)| name == n).map(|(_, a)| a);
+                for (name, value) in [
+                    ("CKA_CLASS", "CKO_PRIVATE_KEY"),
+                    ("CKA_LOCAL", "true"),
+                    ("CKA_ALWAYS_SENSITIVE", "true"),
+                    ("CKA_NEVER_EXTRACTABLE", "true"),
+                    ("CKA_SENSITIVE", "true"),
+                ] {
+                    let a = get(name).unwrap_or_else(|| panic!("{name} missing: {key}"));
+                    assert_eq!(a["value"], value, "{key}");
+                    assert!(a["hex"].is_string(), "{a}");
+                }
+                assert_eq!(get("CKA_CLASS").unwrap()["type"], 0);
+                for secret in [
+                    "CKA_VALUE",
+                    "CKA_PRIVATE_EXPONENT",
+                    "CKA_PRIME_1",
+                    "CKA_COEFFICIENT",
+                ] {
+                    assert!(get(secret).is_none(), "{secret} in {key}");
+                }
+            }
+            // Certificates: the value and the names decoded.
+            let leaf = all.iter().find(|i| i["source"]["label"] == "leaf").unwrap();
+            let attrs = attributes(leaf);
+            let subject = attrs.iter().find(|(n, _)| n == "CKA_SUBJECT").unwrap();
+            assert_eq!(subject.1["value"], leaf["subject"], "{leaf}");
+            assert!(attrs.iter().any(|(n, _)| n == "CKA_VALUE"));
+            // Never asked for: the spy logs every template certscope sends.
+            let log = std::fs::read_to_string(ctx.dir.join("spy.log")).unwrap();
+            for secret in [
+                "CKA_PRIVATE_EXPONENT",
+                "CKA_PRIME_1",
+                "CKA_PRIME_2",
+                "CKA_COEFFICIENT",
+            ] {
+                assert!(!log.contains(secret), "{secret} asked for");
+            }
+            // The same through `token list --attributes`, in text.
+            let o = ctx.token(
+                "list",
+                &["--attributes", "--pin", &pin, "--type", "privkey"],
+            );
+            ok(&o);
+            let text = stdout(&o);
+            assert!(
+                text.contains("CKA_CLASS (0x0): CKO_PRIVATE_KEY [0300000000000000]"),
+                "{text}"
+            );
+            assert!(text.contains("CKA_LOCAL (0x163): true [01]"), "{text}");
+            // Without the flag, no attributes.
+            let o = ctx.token("list", &["-f", "json"]);
+            ok(&o);
+            assert!(items(&json(&o))
+                .iter()
+                .all(|i| i["token"].get("attributes").is_none()));
+        },
+    );
+}

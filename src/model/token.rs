@@ -22,3 +22,20 @@ pub struct TokenObject {
     /// For data objects: `CKA_APPLICATION`.
     pub application: Option<String>,
 }
+
+/// One attribute of a PKCS#11 object as the module gave it (`token list --attributes`).
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct RawAttribute {
+    /// The `CK_ATTRIBUTE_TYPE` number.
+    #[serde(rename = "type")]
+    pub attribute_type: u64,
+    /// Its `CKA_` name (`CKA_VENDOR_DEFINED+0x...` for an unknown vendor's).
+    pub name: String,
+    /// The value in lower hex; `None` when it was not read (see `note`).
+    pub hex: Option<String>,
+    /// The value in words, where its type is known: class and key type names, booleans,
+    /// names (RFC 4514), dates, mechanism names, NSS trust values.
+    pub value: Option<String>,
+    /// Why the value is missing (over the size limit, inconsistent lengths).
+    pub note: Option<String>,
+}

@@ -136,6 +136,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         if t.trusted == Some(true) {
             out.field(2, "Trusted", "yes (CKA_TRUSTED)")?;
         }
+        crate::render::token::raw_attributes(out.w, &t.attributes)?;
     }
     if let Some(bag) = &item.bag {
         if let Some(n) = &bag.friendly_name {

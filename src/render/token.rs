@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::sanitize::sanitize;
 use super::style;
+use crate::model::RawAttribute;
 use crate::token::modules::RegisteredModule;
 use crate::token::report::{MechanismsReport, ModuleReport, SlotReport};
 
@@ -178,6 +179,44 @@ pub fn mechanisms(w: &mut dyn Write, reports: &[MechanismsReport]) -> io::Result
             };
             writeln!(w, "  {}{sizes}{flags}", m.name)?;
         }
+    }
+    Ok(())
+}
+
+/// Longest value shown in hex in text (`token list --attributes`); JSON has every byte.
+const TEXT_HEX_BYTES: usize = 32;
+
+/// `token list --attributes` in text: `Attributes:` and one line per attribute, its name,
+/// number, value in words where known and hex (cut after [`TEXT_HEX_BYTES`] bytes).
+pub fn raw_attributes(w: &mut dyn Write, attributes: &[RawAttribute]) -> io::Result<()> {
+    if attributes.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "  Attributes:")?;
+    for a in attributes {
+        let hex = a.hex.as_deref().map(|h| {
+            let shown = h.get(..TEXT_HEX_BYTES * 2).unwrap_or(h);
+            if shown.len() < h.len() {
+                format!("{shown}... ({} bytes)", h.len() / 2)
+            } else if h.is_empty() {
+                "(empty)".to_string()
+            } else {
+                shown.to_string()
+            }
+        });
+        let value = match (&a.value, hex, &a.note) {
+            (_, _, Some(note)) => format!("not read: {}", sanitize(note)),
+            (Some(v), Some(h), None) => format!("{} [{h}]", sanitize(v)),
+            (None, Some(h), None) => h,
+            (Some(v), None, None) => sanitize(v).into_owned(),
+            (None, None, None) => String::new(),
+        };
+        writeln!(
+            w,
+            "    {} (0x{:x}): {value}",
+            sanitize(&a.name),
+            a.attribute_type
+        )?;
     }
     Ok(())
 }

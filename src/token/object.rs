@@ -372,7 +372,7 @@ fn curve_by_oid(oid: &str) -> Option<(&'static str, Option<u32>)> {
 }
 
 /// Lower-case key type name without `CKK_`, from the raw `CKA_KEY_TYPE`.
-fn key_type_name(raw: CK_ULONG) -> String {
+pub(crate) fn key_type_name(raw: CK_ULONG) -> String {
     // cryptoki prints vendor types as the literal "key_type"; show the number instead.
     if raw >= 0x8000_0000 {
         return format!("vendor_0x{raw:08x}");
@@ -389,7 +389,7 @@ fn key_type_name(raw: CK_ULONG) -> String {
 }
 
 /// `x509`, `x509_attr`, `wtls` from the raw `CKA_CERTIFICATE_TYPE`.
-fn certificate_type_name(raw: CK_ULONG) -> String {
+pub(crate) fn certificate_type_name(raw: CK_ULONG) -> String {
     match CertificateType::try_from(raw) {
         Ok(ct) if ct == CertificateType::X_509 => "x509".to_string(),
         Ok(ct) if ct == CertificateType::X_509_ATTR => "x509_attr".to_string(),

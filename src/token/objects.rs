@@ -70,6 +70,7 @@ fn to_item_inner(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -
         item.token = Some(TokenAttributes {
             trusted: info.trusted,
             category: info.category.map(|c| c.name().to_string()),
+            ..TokenAttributes::default()
         });
         return item;
     }

@@ -32,8 +32,8 @@ use cryptoki_sys::CK_ULONG;
 use crate::token::error::TokenError;
 use crate::token::info::{cannot_describe, cryptoki_flags, flag_names, token_flags};
 use crate::token::read::raw::{
-    mechanism_name, AttributeReader, ListError, DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS,
-    MAX_SLOTS,
+    mechanism_name, AttributeReader, ListError, RawValue, DEFAULT_MAX_OBJECTS, LIST_ROUNDS,
+    MAX_MECHANISMS, MAX_SLOTS,
 };
 use crate::token::read::{find_objects_limited, Limits};
 use crate::token::uri::Pkcs11Uri;
@@ -610,6 +610,31 @@ impl TokenSession<'_> {
                 objects: self.max_objects,
             },
         )
+    }
+}
+
+impl TokenSession<'_> {
+    /// The attributes `types` of the object `handle` (found by this session) in two raw
+    /// `C_GetAttributeValue` calls, with the session's attribute size limit. For `token list
+    /// --attributes`; the caller chooses `types` and never names a secret. `None` when the
+    /// module's instance is not cryptoki's (p11-kit's proxy), where no raw read is possible.
+    pub fn read_attributes(
+        &self,
+        handle: u64,
+        types: &[cryptoki_sys::CK_ATTRIBUTE_TYPE],
+    ) -> Result<Option<Vec<(cryptoki_sys::CK_ATTRIBUTE_TYPE, RawValue)>>, TokenError> {
+        let reader = &self.module.reader;
+        if reader.is_separate() {
+            return Ok(None);
+        }
+        let raw = cryptoki_sys::CK_OBJECT_HANDLE::try_from(handle)
+            .map_err(|_| TokenError::Filter(format!("object handle {handle} is out of range")))?;
+        Ok(Some(reader.read(
+            &self.session,
+            raw,
+            types,
+            self.max_attribute_size,
+        )?))
     }
 }
 

@@ -199,6 +199,25 @@ pub enum TokenCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// Also show every attribute the module gives for each object, raw (hex) and
+        /// named, any class; never a secret value (CKA_VALUE of keys is not asked for).
+        #[arg(long)]
+        attributes: bool,
+    },
+    /// `token list --attributes`: every attribute of every object, raw and named.
+    #[command(
+        after_help = "Examples:\n  certscope token dump --token mytoken\n  certscope token dump --type all --pin env:PIN --format json"
+    )]
+    Dump {
+        /// Module, tokens, login, limits.
+        #[command(flatten)]
+        reading: ReadingArgs,
+        /// Which objects.
+        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+        object_type: ObjectTypeArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
     },
     /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
     #[command(

@@ -177,6 +177,7 @@ fn uri_input_inner(
         module_path: module_path.as_deref(),
         max_attribute_size,
         max_objects,
+        attributes: false,
     };
     let mut seen = 0usize;
     let result = token::list(&module, &tokens, &listing, &mut login, &mut |ev| {

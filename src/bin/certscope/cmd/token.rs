@@ -90,12 +90,28 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             reading,
             object_type,
             format,
+            attributes,
         } => {
             let filter = Filter {
                 class: object_type_of(object_type),
                 ..Filter::default()
             };
-            let (code, _) = list_cmd(&reading, &filter, format == Format::Json, |opts| {
+            let json = format == Format::Json;
+            let (code, _) = list_cmd(&reading, &filter, json, attributes, |opts| {
+                drive_token_items(format, now, color, opts)
+            })?;
+            Ok(code)
+        }
+        TokenCommand::Dump {
+            reading,
+            object_type,
+            format,
+        } => {
+            let filter = Filter {
+                class: object_type_of(object_type),
+                ..Filter::default()
+            };
+            let (code, _) = list_cmd(&reading, &filter, format == Format::Json, true, |opts| {
                 drive_token_items(format, now, color, opts)
             })?;
             Ok(code)
@@ -110,7 +126,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             let source = setup_source(reading.module.module.as_deref());
             let mut f = json_on_error(json, empty_items, &source, filter_of(&filter))?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(&reading, &f, json, |opts| {
+            let (code, items) = list_cmd(&reading, &f, json, false, |opts| {
                 drive_token_items(format, now, color, opts)
             })?;
             // Like grep: nothing found is a status, not an error message.
@@ -195,6 +211,7 @@ fn list_cmd(
     reading: &ReadingArgs,
     filter: &Filter,
     json: bool,
+    attributes: bool,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
@@ -238,6 +255,7 @@ fn list_cmd(
             module_path: module_path.as_deref(),
             max_attribute_size: reading.read.max_attribute_size,
             max_objects: reading.read.max_objects,
+            attributes,
         };
         match token::list(&module, &tokens, &listing, &mut login_mode, emit) {
             // A refused PIN is reported like any problem (so a JSON document holds it) and
@@ -369,7 +387,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
 fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(reading, filter, false, |produce| {
+    let (code, _) = list_cmd(reading, filter, false, false, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,
