@@ -23,6 +23,7 @@ pub mod info;
 pub mod load_diagnosis;
 mod mechanism_names;
 pub mod modules;
+pub mod nss;
 pub mod object;
 pub mod objects;
 pub mod read;

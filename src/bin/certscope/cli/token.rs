@@ -36,6 +36,14 @@ pub struct ModuleArg {
     /// else p11-kit's proxy module].
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
+    /// A string for the module's C_Initialize (pReserved), as p11-kit's x-init-reserved:
+    /// NSS softoken needs "configdir='sql:DIR' ...".
+    #[arg(long, value_name = "STRING", conflicts_with = "nss_db")]
+    pub init_args: Option<String>,
+    /// Read the NSS database in DIR (Firefox, Chrome, certutil -d sql:DIR): loads NSS's
+    /// libsoftokn3 with configdir='sql:DIR' ... flags=readOnly.
+    #[arg(long, value_name = "DIR", conflicts_with = "module")]
+    pub nss_db: Option<std::path::PathBuf>,
     /// Seconds one call of the module may take; a call that does not return in time
     /// (a module blocked on a lock, a reader or the network) ends certscope with exit
     /// status 1, naming the call. 0 waits for ever.

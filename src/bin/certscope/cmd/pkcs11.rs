@@ -46,8 +46,15 @@ pub(super) fn resolve_module(
 }
 
 pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
-    let choice = resolve_module(arg.module.as_deref(), None, false)?;
-    let module = load_watched(&choice.path, arg.module_timeout)?;
+    let (module, init_args) = match &arg.nss_db {
+        Some(dir) => (
+            Some(token::nss::softokn_path()?.to_string_lossy().into_owned()),
+            Some(token::nss::db_init_args(dir)?),
+        ),
+        None => (arg.module.clone(), arg.init_args.clone()),
+    };
+    let choice = resolve_module(module.as_deref(), None, false)?;
+    let module = load_watched_with(&choice.path, arg.module_timeout, init_args.as_deref())?;
     Ok((choice, module))
 }
 
@@ -55,6 +62,20 @@ pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
 /// does not return in time cannot be cancelled: the watchdog says which it was and ends the
 /// process with status 1.
 pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
+    load_watched_with(path, seconds, None)
+}
+
+/// [`load_watched`], with `init_args` for `C_Initialize`'s `pReserved` (`--init-args`,
+/// `--nss-db`).
+pub(super) fn load_watched_with(
+    path: &Path,
+    seconds: u64,
+    init_args: Option<&str>,
+) -> Result<Module> {
+    let init_args = init_args
+        .map(std::ffi::CString::new)
+        .transpose()
+        .context("--init-args: the string cannot contain a NUL byte")?;
     let watchdog = if seconds == 0 {
         None
     } else {
@@ -73,7 +94,7 @@ pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
         .context("cannot start the module watchdog")?;
         Some(w)
     };
-    Ok(Module::load_watched(path, watchdog)?)
+    Ok(Module::load_with_init_args(path, watchdog, init_args)?)
 }
 
 /// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an
