@@ -40,6 +40,7 @@ use crate::secret::Secret;
 pub use self::error::TokenError;
 pub use self::find::Filter;
 pub use self::modules::{ModuleChoice, ModuleOrigin};
+use self::object::ObjectKind;
 pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
 pub use self::uri::{ObjectType, Pkcs11Uri};
 
@@ -348,6 +349,12 @@ fn list_one(
         }
     }
     let found = find::search(&session, listing.filter)?;
+    // NSS trust objects, for the certificates' trust flags (one search; none on most tokens).
+    let trust = if found.iter().any(|o| o.class == ObjectKind::Certificate) {
+        nss::trust_records(&session)
+    } else {
+        Vec::new()
+    };
     let ctx = objects::TokenContext {
         slot_id: slot.id,
         token,
@@ -359,7 +366,15 @@ fn list_one(
         } else {
             None
         };
+        let nss_trust = if trust.is_empty() {
+            None
+        } else {
+            nss::trust_for(&session, &trust, &info)
+        };
         let mut item = objects::to_item(info, &ctx, listing.options);
+        if nss_trust.is_some() {
+            item.token.get_or_insert_with(Default::default).nss_trust = nss_trust;
+        }
         match attributes {
             None => {}
             Some(Some(all)) => item.token.get_or_insert_with(Default::default).attributes = all,

@@ -39,3 +39,24 @@ pub struct RawAttribute {
     /// Why the value is missing (over the size limit, inconsistent lengths).
     pub note: Option<String>,
 }
+
+/// An NSS trust object's verdicts on one certificate (`CKO_NSS_TRUST`), as `certutil -L`
+/// shows them.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct NssTrust {
+    /// `certutil -L`'s trust flags, `SSL,S/MIME,JAR/XPI` (`CT,C,c`).
+    pub certutil: String,
+    /// `CKA_TRUST_SERVER_AUTH`: `trusted_delegator`, `valid_delegator`, `trusted`,
+    /// `not_trusted`, `must_verify_trust`, `trust_unknown`.
+    pub server_auth: Option<String>,
+    /// `CKA_TRUST_CLIENT_AUTH`.
+    pub client_auth: Option<String>,
+    /// `CKA_TRUST_EMAIL_PROTECTION`.
+    pub email_protection: Option<String>,
+    /// `CKA_TRUST_CODE_SIGNING`.
+    pub code_signing: Option<String>,
+    /// `CKA_NSS_SERVER_DISTRUST_AFTER` of the certificate: `none` or an RFC 3339 time.
+    pub server_distrust_after: Option<String>,
+    /// `CKA_NSS_EMAIL_DISTRUST_AFTER` of the certificate.
+    pub email_distrust_after: Option<String>,
+}

@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::sanitize::sanitize;
 use super::style;
-use crate::model::RawAttribute;
+use crate::model::{NssTrust, RawAttribute};
 use crate::token::modules::RegisteredModule;
 use crate::token::report::{MechanismsReport, ModuleReport, SlotReport};
 
@@ -219,4 +219,18 @@ pub fn raw_attributes(w: &mut dyn Write, attributes: &[RawAttribute]) -> io::Res
         )?;
     }
     Ok(())
+}
+
+/// An NSS trust object in one line: `certutil -L`'s flags, then each verdict.
+pub fn nss_trust_summary(t: &NssTrust) -> String {
+    let verdicts: Vec<String> = [
+        ("server_auth", &t.server_auth),
+        ("client_auth", &t.client_auth),
+        ("email_protection", &t.email_protection),
+        ("code_signing", &t.code_signing),
+    ]
+    .iter()
+    .filter_map(|(what, v)| v.as_deref().map(|v| format!("{what} {v}")))
+    .collect();
+    format!("{} ({})", t.certutil, verdicts.join(", "))
 }
