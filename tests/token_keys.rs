@@ -220,3 +220,49 @@ fn dump_shows_every_attribute_and_no_secret() {
         },
     );
 }
+
+/// `inspect` and `fingerprint` take `--module` and `--pin` for `pkcs11:` INPUTs (the
+/// `--init-args` case is in token_nss.rs: SoftHSM takes no initialisation string).
+#[test]
+fn inspect_and_fingerprint_take_module_and_pin() {
+    token_test(
+        "inspect_and_fingerprint_take_module_and_pin",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, Contents::CERTS);
+            let uri = format!(
+                "pkcs11:token={TOKEN};object={}",
+                support::softhsm::PRIVATE_CERT_LABEL
+            );
+            let run = |cmd: &str, pin: Option<&str>| {
+                let mut c = ctx.certscope();
+                c.args([cmd, "--module"]).arg(&ctx.module).arg(&uri);
+                if let Some(p) = pin {
+                    c.args(["--pin", p]);
+                }
+                c.output().unwrap()
+            };
+            let pin = format!("pass:{USER_PIN}");
+            let o = run("fingerprint", Some(&pin));
+            ok(&o);
+            assert_eq!(stdout(&o).lines().count(), 1, "{}", stdout(&o));
+            let o = run("inspect", Some(&pin));
+            ok(&o);
+            assert!(stdout(&o).contains("Private:      yes"), "{}", stdout(&o));
+            // Without the PIN the private certificate is not seen.
+            let o = run("fingerprint", None);
+            assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+            // An empty PIN is refused before C_Login, as with the token commands.
+            let o = run("inspect", Some("pass:"));
+            assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+            // --help says where the options apply.
+            for cmd in ["inspect", "fingerprint"] {
+                let o = ctx.run(&[cmd, "--help"]);
+                let help = stdout(&o);
+                for needle in ["pkcs11: URI", "--module", "--pin", "--init-args"] {
+                    assert!(help.contains(needle), "{cmd} --help lacks {needle}");
+                }
+            }
+        },
+    );
+}

@@ -16,6 +16,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::Command;
 
+use sha2::Digest;
 use support::{json, ok, stderr, stdout};
 
 fn certutil(dir: &Path, args: &[&str]) -> String {
@@ -152,6 +153,22 @@ fn nss_db_certificates_with_certutil_trust() {
         .unwrap();
     ok(&o);
     assert_eq!(json(&o)["items"].as_array().unwrap().len(), 3);
+
+    // A pkcs11: INPUT of inspect/fingerprint takes the same --module and --init-args.
+    let o = support::certscope()
+        .args(["fingerprint", "--module", module, "--init-args", &args])
+        .arg("pkcs11:token=NSS%20Certificate%20DB;object=leaf;type=cert")
+        .output()
+        .unwrap();
+    ok(&o);
+    let leaf = std::fs::read_to_string(support::softhsm::fixtures_dir().join("leaf.pem")).unwrap();
+    let der = support::softhsm::pem_decode(&leaf).unwrap();
+    let want = hex::encode_upper(sha2::Sha256::digest(&der));
+    assert!(
+        stdout(&o).replace(':', "").contains(&want),
+        "{}",
+        stdout(&o)
+    );
 
     // Trust objects are in the attribute dump by name.
     let o = support::certscope()

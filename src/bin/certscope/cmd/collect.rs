@@ -83,6 +83,7 @@ pub(super) fn more_inputs(args: &InputArgs, inputs: Vec<String>, recursive: bool
         inputs: inputs.into_iter().map(Into::into).collect(),
         recursive,
         allow_uri_module: args.allow_uri_module,
+        pkcs11: args.pkcs11.clone(),
         password: None,
         max_input_size: args.max_input_size,
         max_kdf_iterations: args.max_kdf_iterations,

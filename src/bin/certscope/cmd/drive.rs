@@ -145,9 +145,10 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
                 items: 0,
                 multi: Some(false),
             };
-            let refused = pkcs11::uri_input(uri, &opts, args.allow_uri_module, &mut |ev| {
-                driver.push(&mut la, ev)
-            });
+            let refused =
+                pkcs11::uri_input(uri, &opts, args.allow_uri_module, &args.pkcs11, &mut |ev| {
+                    driver.push(&mut la, ev)
+                });
             driver.refused_input |= refused;
             if driver.io_error.is_some() {
                 break;

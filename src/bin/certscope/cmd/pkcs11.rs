@@ -17,6 +17,7 @@ use certscope::token::{self, Filter, Listing, Login, Module, Pkcs11Uri, TokenErr
 
 use super::messages;
 use crate::cli::token::{ModuleArg, DEFAULT_MODULE_TIMEOUT};
+use crate::cli::UriTokenArgs;
 
 /// The environment variable naming the default module.
 pub(super) const MODULE_ENV: &str = "CERTSCOPE_PKCS11_MODULE";
@@ -60,12 +61,7 @@ pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
 
 /// Loads the module with every call under a watchdog of `seconds` (none for 0). A call that
 /// does not return in time cannot be cancelled: the watchdog says which it was and ends the
-/// process with status 1.
-pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
-    load_watched_with(path, seconds, None)
-}
-
-/// [`load_watched`], with `init_args` for `C_Initialize`'s `pReserved` (`--init-args`,
+/// process with status 1. `init_args` is `C_Initialize`'s `pReserved` (`--init-args`,
 /// `--nss-db`).
 pub(super) fn load_watched_with(
     path: &Path,
@@ -107,10 +103,11 @@ pub(super) fn uri_input(
     name: &str,
     opts: &Options<'_>,
     allow_uri_module: bool,
+    token_args: &UriTokenArgs,
     emit: &mut dyn FnMut(Event),
 ) -> bool {
     let mut refused = false;
-    uri_input_inner(name, opts, allow_uri_module, &mut refused, emit);
+    uri_input_inner(name, opts, allow_uri_module, token_args, &mut refused, emit);
     refused
 }
 
@@ -118,6 +115,7 @@ fn uri_input_inner(
     name: &str,
     opts: &Options<'_>,
     allow_uri_module: bool,
+    token_args: &UriTokenArgs,
     refused: &mut bool,
     emit: &mut dyn FnMut(Event),
 ) {
@@ -132,14 +130,23 @@ fn uri_input_inner(
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
     locator = uri.to_string();
-    let mut login = match uri_pin(&uri) {
+    // The URI's own PIN first; --pin when it has none.
+    let pin = match (uri_pin(&uri), &token_args.pin) {
+        (Ok(None), Some(spec)) => secret::from_spec(spec)
+            .map(Some)
+            .map_err(|e| format!("--pin: {e}")),
+        (other, _) => other,
+    };
+    let mut login = match pin {
         Ok(Some(pin)) => {
             if let Some(reason) = token::session::pin_length_problem(pin.expose(), 0, 0) {
                 *refused = true;
                 let source = if uri.pin_value.is_some() {
                     "pin-value"
-                } else {
+                } else if uri.pin_source.is_some() {
                     "pin-source"
+                } else {
+                    "--pin"
                 };
                 return emit(problem(
                     &locator,
@@ -155,7 +162,7 @@ fn uri_input_inner(
         Ok(None) => Login::No,
         Err(message) => return emit(problem(&locator, message)),
     };
-    let choice = match resolve_module(None, Some(&uri), allow_uri_module) {
+    let choice = match resolve_module(token_args.module.as_deref(), Some(&uri), allow_uri_module) {
         Ok(c) => c,
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
@@ -163,7 +170,7 @@ fn uri_input_inner(
         (Ok(t), Ok(m)) => (t, m),
         (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
     };
-    let module = match load_watched(&choice.path, timeout) {
+    let module = match load_watched_with(&choice.path, timeout, token_args.init_args.as_deref()) {
         Ok(m) => m,
         Err(e) => return emit(problem(&locator, format!("{e:#}"))),
     };
