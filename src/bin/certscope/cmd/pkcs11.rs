@@ -170,7 +170,15 @@ fn uri_input_inner(
         (Ok(t), Ok(m)) => (t, m),
         (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
     };
-    let module = match load_watched_with(&choice.path, timeout, token_args.init_args.as_deref()) {
+    // --init-args, else the x-init-reserved of a module chosen by module-name (p11-kit's).
+    let init_args = token_args
+        .init_args
+        .clone()
+        .or_else(|| match &choice.origin {
+            modules::ModuleOrigin::UriName(name) => modules::init_reserved(name, &config_dirs()),
+            _ => None,
+        });
+    let module = match load_watched_with(&choice.path, timeout, init_args.as_deref()) {
         Ok(m) => m,
         Err(e) => return emit(problem(&locator, format!("{e:#}"))),
     };
