@@ -349,8 +349,12 @@ fn list_one(
         }
     }
     let found = find::search(&session, listing.filter)?;
-    // NSS trust objects, for the certificates' trust flags (one search; none on most tokens).
-    let trust = if found.iter().any(|o| o.class == ObjectKind::Certificate) {
+    // NSS trust objects, for the certificates' trust flags: one more search, only on the
+    // tokens that keep them (NSS's and p11-kit's trust module), so that every other listing
+    // stays one search.
+    let trust = if nss::keeps_trust_objects(token)
+        && found.iter().any(|o| o.class == ObjectKind::Certificate)
+    {
         nss::trust_records(&session)
     } else {
         Vec::new()

@@ -16,7 +16,7 @@ use crate::token::dump::{
 use crate::token::error::TokenError;
 use crate::token::object::{raw_ulong_attribute, ObjectInfo, CKA_CLASS};
 use crate::token::read::raw::RawValue;
-use crate::token::session::TokenSession;
+use crate::token::session::{TokenSession, TokenSummary};
 
 /// Where distributions put NSS's softoken module.
 const SOFTOKN_CANDIDATES: &[&str] = &[
@@ -62,6 +62,15 @@ pub fn db_init_args(dir: &Path) -> Result<String, TokenError> {
     Ok(format!(
         "configdir='sql:{shown}' certPrefix='' keyPrefix='' secmod='secmod.db' flags=readOnly"
     ))
+}
+
+/// Does the token keep `CKO_NSS_TRUST` objects? NSS's tokens (softoken, built-in roots:
+/// manufacturer "Mozilla Foundation") and p11-kit's trust module ("PKCS#11 Kit") do.
+pub fn keeps_trust_objects(token: &TokenSummary) -> bool {
+    matches!(
+        token.manufacturer.trim(),
+        "Mozilla Foundation" | "PKCS#11 Kit"
+    )
 }
 
 /// One `CKO_NSS_TRUST` object: which certificate (by SHA-1) and its four verdicts.
