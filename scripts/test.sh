@@ -14,6 +14,8 @@ command -v p11-kit >/dev/null 2>&1 || need+=(p11-kit)
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
 # tests/token_cli.rs reads NSS's built-in roots module (a token without the initialised flag).
 [ -e /usr/lib/x86_64-linux-gnu/libnssckbi.so ] || [ -e /usr/lib/aarch64-linux-gnu/libnssckbi.so ] || need+=(libnss3)
+# tests/token_nss.rs makes NSS databases with certutil and reads them through libsoftokn3.
+command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 # tests/check.rs lints the system trust store.
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
 # tests/chain.rs renders `chain --format dot` and `inspect --format dot` with Graphviz.

@@ -126,7 +126,7 @@ pub enum Body {
     Empty {},
 }
 
-pub use self::token::TokenObject;
+pub use self::token::{NssTrust, RawAttribute, TokenObject};
 
 /// What thumbprint mode keeps of a certificate besides its DER: the subject, read by walking
 /// the DER to that one field.
@@ -181,6 +181,14 @@ pub struct TokenAttributes {
     /// `CKA_CERTIFICATE_CATEGORY`: `unspecified`, `token_user`, `authority` or
     /// `other_entity`, when the token has it.
     pub category: Option<String>,
+    /// Every attribute the module gave, raw and named (`token list --attributes`; empty,
+    /// and absent from JSON, otherwise).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<RawAttribute>,
+    /// The NSS trust object (`CKO_NSS_TRUST`) for this certificate, when the token has one
+    /// (NSS databases, NSS's built-in roots, p11-kit's trust module).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nss_trust: Option<NssTrust>,
 }
 
 /// One thing found in an input: a certificate, CSR, CRL, key, parameters or unknown block.

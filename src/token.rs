@@ -15,18 +15,22 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
+mod attribute_names;
+pub mod dump;
 pub mod error;
 pub mod find;
 pub mod info;
 pub mod load_diagnosis;
 mod mechanism_names;
 pub mod modules;
+pub mod nss;
 pub mod object;
 pub mod objects;
 pub mod read;
 pub mod report;
 pub mod rv;
 pub mod session;
+mod spki;
 pub mod uri;
 pub mod watchdog;
 
@@ -36,6 +40,7 @@ use crate::secret::Secret;
 pub use self::error::TokenError;
 pub use self::find::Filter;
 pub use self::modules::{ModuleChoice, ModuleOrigin};
+use self::object::ObjectKind;
 pub use self::session::{LoginPolicy, Module, SlotSummary, TokenSession, TokenSummary};
 pub use self::uri::{ObjectType, Pkcs11Uri};
 
@@ -246,6 +251,9 @@ pub struct Listing<'a, 'o> {
     /// The most objects one search may return
     /// ([`read::raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
     pub max_objects: usize,
+    /// Read every attribute the module gives for each object ([`dump::read`]) into the
+    /// item's `token.attributes` (`token list --attributes`).
+    pub attributes: bool,
 }
 
 /// Lists, token by token, the objects matching the filter, handing each one to `emit` as
@@ -341,17 +349,46 @@ fn list_one(
         }
     }
     let found = find::search(&session, listing.filter)?;
+    // NSS trust objects, for the certificates' trust flags: one more search, only on the
+    // tokens that keep them (NSS's and p11-kit's trust module), so that every other listing
+    // stays one search.
+    let trust = if nss::keeps_trust_objects(token)
+        && found.iter().any(|o| o.class == ObjectKind::Certificate)
+    {
+        nss::trust_records(&session)
+    } else {
+        Vec::new()
+    };
     let ctx = objects::TokenContext {
         slot_id: slot.id,
         token,
         module_path: listing.module_path,
     };
     for info in found {
-        emit(Event::Item(Box::new(objects::to_item(
-            info,
-            &ctx,
-            listing.options,
-        ))));
+        let attributes = if listing.attributes {
+            Some(dump::read(&session, &info)?)
+        } else {
+            None
+        };
+        let nss_trust = if trust.is_empty() {
+            None
+        } else {
+            nss::trust_for(&session, &trust, &info)
+        };
+        let mut item = objects::to_item(info, &ctx, listing.options);
+        if nss_trust.is_some() {
+            item.token.get_or_insert_with(Default::default).nss_trust = nss_trust;
+        }
+        match attributes {
+            None => {}
+            Some(Some(all)) => item.token.get_or_insert_with(Default::default).attributes = all,
+            Some(None) => item.warnings.push(
+                "the attributes cannot be read raw through this module (p11-kit-proxy): name \
+                 the module itself with --module"
+                    .to_string(),
+            ),
+        }
+        emit(Event::Item(Box::new(item)));
     }
     Ok(())
 }

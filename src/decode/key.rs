@@ -39,12 +39,14 @@ fn plain(format: KeyFormat, spki_der: Option<Vec<u8>>) -> DecodedKey {
     }
 }
 
-const RSA_ALG_ID: &[u8] = &[
+/// AlgorithmIdentifier { rsaEncryption, NULL }.
+pub const RSA_ALG_ID: &[u8] = &[
     0x30, 0x0d, 0x06, 0x09, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01, 0x05, 0x00,
 ];
 
-/// SEQUENCE { algorithm, BIT STRING key }.
-fn build_spki(alg_id_der: &[u8], key: &[u8]) -> Vec<u8> {
+/// SEQUENCE { algorithm, BIT STRING key }: a SubjectPublicKeyInfo from its parts (also
+/// used for PKCS#11 public key objects, which hold the parts).
+pub fn build_spki(alg_id_der: &[u8], key: &[u8]) -> Vec<u8> {
     let mut bits = Vec::with_capacity(key.len() + 1);
     bits.push(0);
     bits.extend_from_slice(key);
@@ -59,7 +61,7 @@ fn build_spki(alg_id_der: &[u8], key: &[u8]) -> Vec<u8> {
 
 /// AlgorithmIdentifier { id-ecPublicKey, PARAMS } with the parameters' DER as given
 /// (a named-curve OID or explicit ECParameters).
-fn ec_alg_id(params_der: &[u8]) -> Vec<u8> {
+pub fn ec_alg_id(params_der: &[u8]) -> Vec<u8> {
     let mut body = Vec::with_capacity(params_der.len() + 9);
     body.extend_from_slice(&[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
     body.extend_from_slice(params_der);

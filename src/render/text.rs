@@ -157,6 +157,29 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         if t.trusted == Some(true) {
             out.field(2, "Trusted", "yes (CKA_TRUSTED)")?;
         }
+        // Only token objects carry these, and only a build with tokens makes them.
+        #[cfg(feature = "pkcs11")]
+        if let Some(trust) = &t.nss_trust {
+            out.field(
+                2,
+                "NSS trust",
+                &crate::render::token::nss_trust_summary(trust),
+            )?;
+            for (what, date) in [
+                ("server", &trust.server_distrust_after),
+                ("email", &trust.email_distrust_after),
+            ] {
+                if let Some(d) = date.as_deref().filter(|d| *d != "none") {
+                    out.field(
+                        2,
+                        "Distrust",
+                        &format!("{what} certificates issued after {d}"),
+                    )?;
+                }
+            }
+        }
+        #[cfg(feature = "pkcs11")]
+        crate::render::token::raw_attributes(out.w, &t.attributes)?;
     }
     if let Some(bag) = &item.bag {
         if let Some(n) = &bag.friendly_name {

@@ -18,6 +18,7 @@ use cryptoki::object::{Attribute, CertificateType, ObjectClass};
 
 use crate::analysis::filter::ItemFilter;
 use crate::asn1::{dn, tlv};
+use crate::fingerprint::HashAlg;
 use crate::token::error::TokenError;
 use crate::token::session::{ObjectInfo, ObjectKind, TokenSession};
 use crate::token::uri::{ObjectType, Pkcs11Uri};
@@ -48,18 +49,33 @@ impl Filter {
         }
     }
 
-    /// Do the filters only make sense for certificates? (Every [`ItemFilter`] criterion is
-    /// a certificate field; a subject filter is read as "certificates with this subject".)
+    /// Do the filters only make sense for certificates? (Every [`ItemFilter`] criterion but
+    /// the SPKI pin is a certificate field; a subject filter is read as "certificates with
+    /// this subject". The SPKI pin alone also selects key objects: [`Filter::by_key`].)
     pub fn certificates_only(&self) -> bool {
-        self.class == Some(ObjectType::Cert) || !self.item.is_empty()
+        self.class == Some(ObjectType::Cert) || !(self.item.is_empty() || self.by_key())
+    }
+
+    /// Is the SPKI pin the only certificate criterion? Then public keys whose SPKI has the
+    /// pin match too, and so do private keys whose public half has it, and key objects
+    /// linked by `CKA_ID` to an object that matches: the key pair, not just its certificate.
+    fn by_key(&self) -> bool {
+        self.item.spki_sha256.is_some()
+            && ItemFilter {
+                spki_sha256: None,
+                ..self.item.clone()
+            }
+            .is_empty()
     }
 
     /// A filter that selects certificates but another class too is a contradiction.
     fn check(&self) -> Result<(), TokenError> {
-        if self.certificates_only() && self.class.is_some_and(|c| c != ObjectType::Cert) {
+        let keys =
+            self.by_key() && matches!(self.class, Some(ObjectType::Public | ObjectType::Private));
+        if self.certificates_only() && !keys && self.class.is_some_and(|c| c != ObjectType::Cert) {
             return Err(TokenError::Filter(format!(
-                "--subject, --issuer, --serial, --san, --thumbprint and --spki-sha256 select \
-                 certificates, but the object type asked for is {}",
+                "--subject, --issuer, --serial, --san and --thumbprint select certificates \
+                 (--spki-sha256 certificates and keys), but the object type asked for is {}",
                 self.class.map_or("", |c| c.as_str())
             )));
         }
@@ -125,6 +141,13 @@ impl Filter {
         if self.item.is_empty() {
             return true;
         }
+        if let (true, Some(pin), Some(spki)) = (
+            self.by_key() && info.class != ObjectKind::Certificate,
+            &self.item.spki_sha256,
+            info.spki.as_deref(),
+        ) {
+            return HashAlg::Sha256.digest(spki) == *pin;
+        }
         info.value
             .as_deref()
             .is_some_and(|der| self.item.matches_certificate(der))
@@ -153,7 +176,22 @@ pub fn search(session: &TokenSession<'_>, filter: &Filter) -> Result<Vec<ObjectI
             .filter(|o| o.class == ObjectKind::Certificate)
             .collect();
     }
-    found.retain(|o| filter.accepts(o));
+    let matched: Vec<bool> = found.iter().map(|o| filter.accepts(o)).collect();
+    let linked: Vec<Vec<u8>> = if filter.by_key() {
+        found
+            .iter()
+            .zip(&matched)
+            .filter(|(o, m)| **m && !o.id.is_empty())
+            .map(|(o, _)| o.id.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut matched = matched.into_iter();
+    found.retain(|o| {
+        let is_key = matches!(o.class, ObjectKind::PublicKey | ObjectKind::PrivateKey);
+        matched.next().unwrap_or(false) || (is_key && !o.id.is_empty() && linked.contains(&o.id))
+    });
     // Modules return objects in whatever order they store them (SoftHSM's is not even
     // stable between runs); a listing a person can compare, diff or snapshot is sorted by
     // class, then label, then ID.

@@ -282,9 +282,38 @@ pub fn by_name(name: &str, dirs: &ConfigDirs) -> Result<PathBuf, TokenError> {
     })
 }
 
+/// The `x-init-reserved` string of the registered module `name` (its `.module` file), which
+/// p11-kit passes to the module's `C_Initialize` as `pReserved` (NSS softoken needs one).
+pub fn init_reserved(name: &str, dirs: &ConfigDirs) -> Option<String> {
+    let module = registered(dirs).into_iter().find(|m| m.name == name)?;
+    let text = std::fs::read_to_string(&module.config).ok()?;
+    parse_config(&text)
+        .remove("x-init-reserved")
+        .filter(|v| !v.is_empty())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn init_reserved_is_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = dirs(tmp.path());
+        std::fs::create_dir_all(&d.system[0]).unwrap();
+        std::fs::write(
+            d.system[0].join("nssdb.module"),
+            "module: /usr/lib/libsoftokn3.so\nx-init-reserved: configdir='sql:/x' flags=readOnly\n",
+        )
+        .unwrap();
+        std::fs::write(d.system[0].join("plain.module"), "module: /usr/lib/p.so\n").unwrap();
+        assert_eq!(
+            init_reserved("nssdb", &d).as_deref(),
+            Some("configdir='sql:/x' flags=readOnly")
+        );
+        assert_eq!(init_reserved("plain", &d), None);
+        assert_eq!(init_reserved("absent", &d), None);
+    }
 
     fn dirs(root: &Path) -> ConfigDirs {
         ConfigDirs {

@@ -10,10 +10,12 @@ use cryptoki_sys::{
     CKA_MODULUS, CKA_MODULUS_BITS, CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN, CKA_SUBJECT, CKA_TRUSTED,
     CKA_UNWRAP, CKA_VALUE, CKA_VALUE_LEN, CKA_VERIFY, CKA_WRAP, CK_ATTRIBUTE_TYPE, CK_ULONG,
 };
+use cryptoki_sys::{CKA_EC_POINT, CKA_PUBLIC_EXPONENT, CKA_PUBLIC_KEY_INFO};
 
 use crate::oids;
 use crate::token::error::TokenError;
 use crate::token::read::raw::{attribute_name, RawValue};
+use crate::token::spki;
 use crate::token::uri::ObjectType;
 
 /// `CKA_CERTIFICATE_CATEGORY` (PKCS#11 2.20+), which cryptoki 0.12 has no variant for.
@@ -122,6 +124,11 @@ impl ObjectKind {
                 CKA_KEY_TYPE,
                 CKA_MODULUS_BITS,
                 CKA_EC_PARAMS,
+                // The public key itself, for its SPKI (token/spki.rs).
+                CKA_PUBLIC_KEY_INFO,
+                CKA_MODULUS,
+                CKA_PUBLIC_EXPONENT,
+                CKA_EC_POINT,
                 CKA_ENCRYPT,
                 CKA_VERIFY,
                 CKA_WRAP,
@@ -130,6 +137,8 @@ impl ObjectKind {
             ],
             // CKA_MODULUS is public (it is also in the public key and the certificate);
             // it gives the size when the token has no CKA_MODULUS_BITS on private keys.
+            // With CKA_PUBLIC_EXPONENT, or CKA_PUBLIC_KEY_INFO, it gives the public half's
+            // SPKI; all three are public values.
             ObjectKind::PrivateKey => &[
                 CKA_CLASS,
                 CKA_LABEL,
@@ -138,6 +147,8 @@ impl ObjectKind {
                 CKA_KEY_TYPE,
                 CKA_MODULUS_BITS,
                 CKA_MODULUS,
+                CKA_PUBLIC_EXPONENT,
+                CKA_PUBLIC_KEY_INFO,
                 CKA_EC_PARAMS,
                 CKA_SENSITIVE,
                 CKA_EXTRACTABLE,
@@ -259,6 +270,9 @@ pub struct ObjectInfo {
     pub bits: Option<u32>,
     /// `CKA_EC_PARAMS` as stored (normally the DER of the curve OID).
     pub curve_oid_der: Option<Vec<u8>>,
+    /// The DER SubjectPublicKeyInfo of a public key, or of a private key's public half
+    /// when the token gives it (token/spki.rs).
+    pub spki: Option<Vec<u8>>,
     /// The boolean attributes that are true, lower case: `sensitive`, `extractable`,
     /// `sign`, `verify`, `encrypt`, `decrypt`, `wrap`, `unwrap`, `derive`, `modifiable`,
     /// `always_authenticate`.
@@ -289,6 +303,7 @@ impl ObjectInfo {
             key_type: None,
             bits: None,
             curve_oid_der: None,
+            spki: None,
             flags: Vec::new(),
             application: None,
             problems: Vec::new(),
@@ -350,7 +365,7 @@ fn curve_by_oid(oid: &str) -> Option<(&'static str, Option<u32>)> {
 }
 
 /// Lower-case key type name without `CKK_`, from the raw `CKA_KEY_TYPE`.
-fn key_type_name(raw: CK_ULONG) -> String {
+pub(crate) fn key_type_name(raw: CK_ULONG) -> String {
     // cryptoki prints vendor types as the literal "key_type"; show the number instead.
     if raw >= 0x8000_0000 {
         return format!("vendor_0x{raw:08x}");
@@ -367,7 +382,7 @@ fn key_type_name(raw: CK_ULONG) -> String {
 }
 
 /// `x509`, `x509_attr`, `wtls` from the raw `CKA_CERTIFICATE_TYPE`.
-fn certificate_type_name(raw: CK_ULONG) -> String {
+pub(crate) fn certificate_type_name(raw: CK_ULONG) -> String {
     match CertificateType::try_from(raw) {
         Ok(ct) if ct == CertificateType::X_509 => "x509".to_string(),
         Ok(ct) if ct == CertificateType::X_509_ATTR => "x509_attr".to_string(),
@@ -447,7 +462,11 @@ pub(crate) fn apply(
     }
 
     let mut modulus_bits = None;
-    let mut modulus_len = None;
+    let mut modulus: Option<Vec<u8>> = None;
+    let mut exponent: Option<Vec<u8>> = None;
+    let mut ec_point: Option<Vec<u8>> = None;
+    let mut public_key_info: Option<Vec<u8>> = None;
+    let mut key_type = None;
     let mut value_len = None;
     for (attribute, value) in values {
         let number = value.ulong();
@@ -466,9 +485,15 @@ pub(crate) fn apply(
             CKA_CERTIFICATE_CATEGORY => {
                 info.category = number.and_then(CertificateCategory::from_value)
             }
-            CKA_KEY_TYPE => info.key_type = number.map(key_type_name),
+            CKA_KEY_TYPE => {
+                key_type = number;
+                info.key_type = number.map(key_type_name);
+            }
             CKA_MODULUS_BITS => modulus_bits = number.and_then(|n| u32::try_from(n).ok()),
-            CKA_MODULUS => modulus_len = Some(crate::asn1::tlv::integer_bits(&bytes)),
+            CKA_MODULUS => modulus = Some(bytes),
+            CKA_PUBLIC_EXPONENT => exponent = Some(bytes),
+            CKA_EC_POINT => ec_point = Some(bytes),
+            CKA_PUBLIC_KEY_INFO => public_key_info = Some(bytes),
             CKA_VALUE_LEN => {
                 value_len = number
                     .and_then(|n| u32::try_from(n).ok())
@@ -489,7 +514,25 @@ pub(crate) fn apply(
         .curve_oid()
         .and_then(|oid| curve_by_oid(&oid))
         .and_then(|(_, bits)| bits);
+    let modulus_len = modulus.as_deref().map(crate::asn1::tlv::integer_bits);
     info.bits = modulus_bits.or(modulus_len).or(curve_bits).or(value_len);
+    if matches!(info.class, ObjectKind::PublicKey | ObjectKind::PrivateKey) {
+        let parts = spki::PublicParts {
+            key_type,
+            public_key_info: public_key_info.as_deref(),
+            modulus: modulus.as_deref(),
+            exponent: exponent.as_deref(),
+            ec_params: info.curve_oid_der.as_deref(),
+            ec_point: ec_point.as_deref(),
+        };
+        match spki::build(&parts) {
+            Ok(built) => info.spki = built,
+            Err(e) => info.warnings.push(format!(
+                "the public key attributes do not make a valid SubjectPublicKeyInfo ({e}), so \
+                 the key has no thumbprint or SPKI pin"
+            )),
+        }
+    }
 }
 #[cfg(test)]
 mod tests {

@@ -70,6 +70,7 @@ fn to_item_inner(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -
         item.token = Some(TokenAttributes {
             trusted: info.trusted,
             category: info.category.map(|c| c.name().to_string()),
+            ..TokenAttributes::default()
         });
         return item;
     }
@@ -81,6 +82,14 @@ fn to_item_inner(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -
     // Keys, secret keys, data, vendor classes, and certificates that are not X.509
     // (attribute or WTLS certificates: described, not decoded).
     let mut item = Item::new(kind, source);
+    // A key's SPKI, as a key file's: a public key's thumbprints and PEM are its SPKI's
+    // (`finish` keeps no DER for a private key, only its SPKI pin).
+    if let Some(spki) = info.spki.clone() {
+        if kind == Kind::PublicKey {
+            item.der = Some(spki.as_slice().into());
+        }
+        item.spki_der = Some(spki);
+    }
     item.body = Body::TokenObject(Box::new(TokenObject {
         class: info.class.name().to_string(),
         label: info.label.clone(),
@@ -95,5 +104,6 @@ fn to_item_inner(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -
         item.add_error(p.clone());
     }
     item.warnings.extend(info.warnings.iter().cloned());
+    decode::finish(&mut item, opts);
     item
 }

@@ -32,8 +32,8 @@ use cryptoki_sys::CK_ULONG;
 use crate::token::error::TokenError;
 use crate::token::info::{cannot_describe, flag_names, token_flags};
 use crate::token::read::raw::{
-    mechanism_name, AttributeReader, FindError, ListError, RawSession, DEFAULT_MAX_OBJECTS,
-    LIST_ROUNDS, MAX_MECHANISMS, MAX_SLOTS,
+    initialize_args_with_reserved, mechanism_name, AttributeReader, FindError, ListError,
+    RawSession, RawValue, DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS, MAX_SLOTS,
 };
 use crate::token::read::{find_error, find_objects_limited, Limits};
 use crate::token::uri::Pkcs11Uri;
@@ -51,6 +51,9 @@ pub struct Module {
     reader: AttributeReader,
     path: PathBuf,
     finalize_on_drop: bool,
+    /// The `pReserved` string `C_Initialize` was given (`--init-args`), kept for as long as
+    /// the module is loaded since the module may hold on to it.
+    _init_args: Option<std::ffi::CString>,
     /// Not `Sync`: the module was told it is called from one thread at a time.
     _one_thread: PhantomData<Cell<()>>,
 }
@@ -73,6 +76,16 @@ impl Module {
         path: impl AsRef<Path>,
         watchdog: Option<Watchdog>,
     ) -> Result<Module, TokenError> {
+        Module::load_with_init_args(path, watchdog, None)
+    }
+
+    /// [`Module::load_watched`], with `init_args` passed to `C_Initialize` as `pReserved`
+    /// (NSS softoken's configuration string, p11-kit's `x-init-reserved`).
+    pub fn load_with_init_args(
+        path: impl AsRef<Path>,
+        watchdog: Option<Watchdog>,
+        init_args: Option<std::ffi::CString>,
+    ) -> Result<Module, TokenError> {
         let path = path.as_ref();
         // The reader first: it refuses a NULL function list, which cryptoki would read
         // through (a crash); cryptoki then gets the same, already loaded, library.
@@ -87,7 +100,10 @@ impl Module {
             hint: init_hint(path),
         };
         let initialize = |flags| match reader.guard(ModuleCall::Initialize, || {
-            ctx.initialize(CInitializeArgs::new(flags))
+            ctx.initialize(match &init_args {
+                Some(reserved) => initialize_args_with_reserved(flags, reserved),
+                None => CInitializeArgs::new(flags),
+            })
         }) {
             Ok(()) => Ok(true),
             Err(CkError::Pkcs11(RvError::CryptokiAlreadyInitialized, _)) => Ok(false),
@@ -107,6 +123,7 @@ impl Module {
             reader,
             path: path.to_path_buf(),
             finalize_on_drop,
+            _init_args: init_args,
             _one_thread: PhantomData,
         })
     }
@@ -595,6 +612,30 @@ impl TokenSession<'_> {
                 objects: self.max_objects,
             },
         )
+    }
+}
+
+impl TokenSession<'_> {
+    /// The attributes `types` of the object `handle` (found by this session) in two raw
+    /// `C_GetAttributeValue` calls, with the session's attribute size limit. For `token list
+    /// --attributes`; the caller chooses `types` and never names a secret. Through p11-kit's
+    /// proxy the read goes through the reader's own instance, as searches do
+    /// ([`AttributeReader::open_session`]), so this is always `Some`.
+    pub fn read_attributes(
+        &self,
+        handle: u64,
+        types: &[cryptoki_sys::CK_ATTRIBUTE_TYPE],
+    ) -> Result<Option<Vec<(cryptoki_sys::CK_ATTRIBUTE_TYPE, RawValue)>>, TokenError> {
+        let reader = &self.module.reader;
+        let raw = cryptoki_sys::CK_OBJECT_HANDLE::try_from(handle)
+            .map_err(|_| TokenError::Filter(format!("object handle {handle} is out of range")))?;
+        let session = reader.open_session(&self.session, self.slot.into())?;
+        Ok(Some(reader.read(
+            &session,
+            raw,
+            types,
+            self.max_attribute_size,
+        )?))
     }
 }
 

@@ -663,6 +663,20 @@ impl Drop for RawSession<'_> {
     }
 }
 
+/// `C_Initialize` arguments with `pReserved` pointing at `reserved` (a module's
+/// initialisation string: NSS softoken's `configdir='sql:DIR' ...`, p11-kit's
+/// `x-init-reserved`). The pointer is only valid while `reserved` lives: the caller keeps it
+/// for as long as the module is loaded ([`crate::token::Module`] holds it).
+pub fn initialize_args_with_reserved(
+    flags: cryptoki::context::CInitializeFlags,
+    reserved: &std::ffi::CStr,
+) -> cryptoki::context::CInitializeArgs {
+    let pointer = std::ptr::NonNull::from(reserved).cast::<c_void>();
+    // SAFETY: `pointer` is a NUL-terminated string that outlives the C_Initialize call
+    // (the caller keeps it for the module's lifetime); cryptoki only passes it on.
+    unsafe { cryptoki::context::CInitializeArgs::new_with_reserved(flags, pointer) }
+}
+
 /// Reads a PKCS#11 list the way the standard asks: `call(NULL, &count)` for the count,
 /// then `call(buffer, &count)` for the list, again while the module answers
 /// `CKR_BUFFER_TOO_SMALL` (the list grew in between), at most [`LIST_ROUNDS`] times, and

@@ -33,6 +33,27 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// The module, PIN and `C_Initialize` string for `pkcs11:` INPUTs.
+#[derive(Debug, Clone, Default, Args)]
+pub struct UriTokenArgs {
+    /// The PKCS#11 module (shared library) for pkcs11: INPUTs,
+    /// before the URI's module-name [default: $CERTSCOPE_PKCS11_MODULE, else the URI's
+    /// module-name, else p11-kit's proxy module].
+    #[arg(long, value_name = "PATH", help_heading = PKCS11_INPUTS)]
+    pub module: Option<String>,
+    /// The user PIN for pkcs11: INPUTs (pass:TEXT, env:VAR or file:PATH), when the URI
+    /// has no pin-value or pin-source; one C_Login, never retried.
+    #[arg(long, value_name = "SPEC", help_heading = PKCS11_INPUTS)]
+    pub pin: Option<String>,
+    /// A string for the module's C_Initialize (pReserved) for pkcs11: INPUTs, as p11-kit's
+    /// x-init-reserved (NSS softoken: "configdir='sql:DIR' ...").
+    #[arg(long, value_name = "STRING", help_heading = PKCS11_INPUTS)]
+    pub init_args: Option<String>,
+}
+
+/// The help heading of [`UriTokenArgs`].
+const PKCS11_INPUTS: &str = "pkcs11: URI inputs";
+
 /// Options shared by the commands that read inputs.
 #[derive(Debug, Args)]
 pub struct InputArgs {
@@ -49,6 +70,9 @@ pub struct InputArgs {
     /// as GnuTLS p11tool does; see docs/pkcs11.md).
     #[arg(long)]
     pub allow_uri_module: bool,
+    /// How pkcs11: INPUTs are read: module, PIN, C_Initialize string.
+    #[command(flatten)]
+    pub pkcs11: UriTokenArgs,
     /// Password for PKCS#12 files and encrypted keys: pass:TEXT, env:VAR or file:PATH;
     /// GLOB=SPEC applies SPEC to the files whose name or path GLOB matches (repeatable, the
     /// first match wins; a plain SPEC matches every file).

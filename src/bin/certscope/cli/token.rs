@@ -36,6 +36,14 @@ pub struct ModuleArg {
     /// else p11-kit's proxy module].
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
+    /// A string for the module's C_Initialize (pReserved), as p11-kit's x-init-reserved:
+    /// NSS softoken needs "configdir='sql:DIR' ...".
+    #[arg(long, value_name = "STRING", conflicts_with = "nss_db")]
+    pub init_args: Option<String>,
+    /// Read the NSS database in DIR (Firefox, Chrome, certutil -d sql:DIR): loads NSS's
+    /// libsoftokn3 with configdir='sql:DIR' ... flags=readOnly.
+    #[arg(long, value_name = "DIR", conflicts_with = "module")]
+    pub nss_db: Option<std::path::PathBuf>,
     /// Seconds one call of the module may take; a call that does not return in time
     /// (a module blocked on a lock, a reader or the network) ends certscope with exit
     /// status 1, naming the call. 0 waits for ever.
@@ -190,6 +198,28 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token list --token mytoken --type cert\n  certscope token list --type all --login --pin env:PIN --format json"
     )]
     List {
+        /// Module, tokens, login, limits.
+        #[command(flatten)]
+        reading: ReadingArgs,
+        /// Which objects.
+        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+        object_type: ObjectTypeArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// What JSON/JSONL records hold.
+        #[command(flatten)]
+        record: RecordArgs,
+        /// Also show every attribute the module gives for each object, raw (hex) and
+        /// named, any class; never a secret value (CKA_VALUE of keys is not asked for).
+        #[arg(long)]
+        attributes: bool,
+    },
+    /// `token list --attributes`: every attribute of every object, raw and named.
+    #[command(
+        after_help = "Examples:\n  certscope token dump --token mytoken\n  certscope token dump --type all --pin env:PIN --format json"
+    )]
+    Dump {
         /// Module, tokens, login, limits.
         #[command(flatten)]
         reading: ReadingArgs,

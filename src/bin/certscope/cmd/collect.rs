@@ -91,6 +91,7 @@ pub(super) fn more_inputs(args: &InputArgs, inputs: Vec<String>, recursive: bool
         recursive,
         walk: crate::cli::WalkArgs::default(),
         allow_uri_module: args.allow_uri_module,
+        pkcs11: args.pkcs11.clone(),
         password: Vec::new(),
         max_input_size: args.max_input_size,
         max_kdf_iterations: args.max_kdf_iterations,

@@ -432,10 +432,13 @@ impl Driver {
                 };
                 self.stats.read += 1;
                 #[cfg(feature = "pkcs11")]
-                let refused =
-                    pkcs11::uri_input(&uri, run.opts, run.args.allow_uri_module, &mut |ev| {
-                        self.push(&mut la, ev)
-                    });
+                let refused = pkcs11::uri_input(
+                    &uri,
+                    run.opts,
+                    run.args.allow_uri_module,
+                    &run.args.pkcs11,
+                    &mut |ev| self.push(&mut la, ev),
+                );
                 #[cfg(not(feature = "pkcs11"))]
                 let refused = {
                     let _ = (&mut la, run.args.allow_uri_module);

@@ -5,7 +5,6 @@ use std::cell::Cell;
 use std::io::{self, Write};
 use std::rc::Rc;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
 
 use anyhow::Result;
 use time::OffsetDateTime;
@@ -260,6 +259,7 @@ pub(super) fn set_stall_closer(closer: Option<StallCloser>) {
 /// the module watchdog ends still leaves one complete document. Called on the watchdog's
 /// thread; gives up after a second if the main thread holds the document (it is then
 /// writing, not inside a module call).
+#[cfg(feature = "pkcs11")]
 pub(super) fn close_json_on_stall(error: ErrorEntry) {
     for _ in 0..100 {
         if let Ok(mut closer) = ON_STALL.try_lock() {
@@ -268,7 +268,7 @@ pub(super) fn close_json_on_stall(error: ErrorEntry) {
             }
             return;
         }
-        std::thread::sleep(Duration::from_millis(10));
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 

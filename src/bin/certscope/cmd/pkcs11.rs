@@ -17,6 +17,7 @@ use certscope::token::{self, Filter, Listing, Login, Module, Pkcs11Uri, TokenErr
 
 use super::{messages, output};
 use crate::cli::token::{ModuleArg, DEFAULT_MODULE_TIMEOUT};
+use crate::cli::UriTokenArgs;
 use certscope::render::json::ErrorEntry;
 
 /// The environment variable naming the default module.
@@ -47,15 +48,31 @@ pub(super) fn resolve_module(
 }
 
 pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
-    let choice = resolve_module(arg.module.as_deref(), None, false)?;
-    let module = load_watched(&choice.path, arg.module_timeout)?;
+    let (module, init_args) = match &arg.nss_db {
+        Some(dir) => (
+            Some(token::nss::softokn_path()?.to_string_lossy().into_owned()),
+            Some(token::nss::db_init_args(dir)?),
+        ),
+        None => (arg.module.clone(), arg.init_args.clone()),
+    };
+    let choice = resolve_module(module.as_deref(), None, false)?;
+    let module = load_watched_with(&choice.path, arg.module_timeout, init_args.as_deref())?;
     Ok((choice, module))
 }
 
 /// Loads the module with every call under a watchdog of `seconds` (none for 0). A call that
 /// does not return in time cannot be cancelled: the watchdog says which it was and ends the
-/// process with status 2.
-pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
+/// process with status 2. `init_args` is `C_Initialize`'s `pReserved` (`--init-args`,
+/// `--nss-db`).
+pub(super) fn load_watched_with(
+    path: &Path,
+    seconds: u64,
+    init_args: Option<&str>,
+) -> Result<Module> {
+    let init_args = init_args
+        .map(std::ffi::CString::new)
+        .transpose()
+        .context("--init-args: the string cannot contain a NUL byte")?;
     let watchdog = if seconds == 0 {
         None
     } else {
@@ -77,7 +94,7 @@ pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
         .context("cannot start the module watchdog")?;
         Some(w)
     };
-    Ok(Module::load_watched(path, watchdog)?)
+    Ok(Module::load_with_init_args(path, watchdog, init_args)?)
 }
 
 /// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an
@@ -90,10 +107,11 @@ pub(super) fn uri_input(
     name: &str,
     opts: &Options<'_>,
     allow_uri_module: bool,
+    token_args: &UriTokenArgs,
     emit: &mut dyn FnMut(Event),
 ) -> bool {
     let mut refused = false;
-    uri_input_inner(name, opts, allow_uri_module, &mut refused, emit);
+    uri_input_inner(name, opts, allow_uri_module, token_args, &mut refused, emit);
     refused
 }
 
@@ -101,6 +119,7 @@ fn uri_input_inner(
     name: &str,
     opts: &Options<'_>,
     allow_uri_module: bool,
+    token_args: &UriTokenArgs,
     refused: &mut bool,
     emit: &mut dyn FnMut(Event),
 ) {
@@ -115,14 +134,23 @@ fn uri_input_inner(
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
     locator = uri.to_string();
-    let mut login = match uri_pin(&uri) {
+    // The URI's own PIN first; --pin when it has none.
+    let pin = match (uri_pin(&uri), &token_args.pin) {
+        (Ok(None), Some(spec)) => secret::from_spec(spec)
+            .map(Some)
+            .map_err(|e| format!("--pin: {e}")),
+        (other, _) => other,
+    };
+    let mut login = match pin {
         Ok(Some(pin)) => {
             if let Some(reason) = token::session::pin_length_problem(pin.expose(), 0, 0) {
                 *refused = true;
                 let source = if uri.pin_value.is_some() {
                     "pin-value"
-                } else {
+                } else if uri.pin_source.is_some() {
                     "pin-source"
+                } else {
+                    "--pin"
                 };
                 return emit(problem(
                     &locator,
@@ -138,7 +166,7 @@ fn uri_input_inner(
         Ok(None) => Login::No,
         Err(message) => return emit(problem(&locator, message)),
     };
-    let choice = match resolve_module(None, Some(&uri), allow_uri_module) {
+    let choice = match resolve_module(token_args.module.as_deref(), Some(&uri), allow_uri_module) {
         Ok(c) => c,
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
@@ -146,7 +174,15 @@ fn uri_input_inner(
         (Ok(t), Ok(m)) => (t, m),
         (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
     };
-    let module = match load_watched(&choice.path, timeout) {
+    // --init-args, else the x-init-reserved of a module chosen by module-name (p11-kit's).
+    let init_args = token_args
+        .init_args
+        .clone()
+        .or_else(|| match &choice.origin {
+            modules::ModuleOrigin::UriName(name) => modules::init_reserved(name, &config_dirs()),
+            _ => None,
+        });
+    let module = match load_watched_with(&choice.path, timeout, init_args.as_deref()) {
         Ok(m) => m,
         Err(e) => return emit(problem(&locator, format!("{e:#}"))),
     };
@@ -181,6 +217,7 @@ fn uri_input_inner(
         module_path: module_path.as_deref(),
         max_attribute_size,
         max_objects,
+        attributes: false,
     };
     let mut seen = 0usize;
     let result = token::list(&module, &tokens, &listing, &mut login, &mut |ev| {

@@ -155,12 +155,32 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             object_type,
             format,
             record,
+            attributes,
         } => {
             let filter = Filter {
                 class: object_type_of(object_type),
                 ..Filter::default()
             };
-            let (code, _) = list_cmd(&reading, &filter, ErrorDoc::of(format), |opts| {
+            let (code, _) = list_cmd(
+                &reading,
+                &filter,
+                ErrorDoc::of(format),
+                attributes,
+                |opts| drive_token_items(format, now, color, &record, false, opts),
+            )?;
+            Ok(code)
+        }
+        TokenCommand::Dump {
+            reading,
+            object_type,
+            format,
+            record,
+        } => {
+            let filter = Filter {
+                class: object_type_of(object_type),
+                ..Filter::default()
+            };
+            let (code, _) = list_cmd(&reading, &filter, ErrorDoc::of(format), true, |opts| {
                 drive_token_items(format, now, color, &record, false, opts)
             })?;
             Ok(code)
@@ -176,7 +196,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             let source = setup_source(reading.module.module.as_deref());
             let mut f = json_on_error(doc, empty_items, &source, || filter_of(&filter))?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(&reading, &f, doc, |opts| {
+            let (code, items) = list_cmd(&reading, &f, doc, false, |opts| {
                 drive_token_items(format, now, color, &record, true, opts)
             })?;
             // Like grep: nothing found is a status (1), not an error message.
@@ -257,6 +277,7 @@ fn list_cmd(
     reading: &ReadingArgs,
     filter: &Filter,
     doc: ErrorDoc,
+    attributes: bool,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
@@ -300,6 +321,7 @@ fn list_cmd(
             module_path: module_path.as_deref(),
             max_attribute_size: reading.read.max_attribute_size,
             max_objects: reading.read.max_objects,
+            attributes,
         };
         match token::list(&module, &tokens, &listing, &mut login_mode, emit) {
             // A refused PIN is reported like any problem (so a JSON document holds it) and
@@ -431,7 +453,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
 fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, |produce| {
+    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, false, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,
