@@ -20,6 +20,10 @@ pub struct ModulesDoc<'a> {
     pub modules: &'a [RegisteredModule],
     /// `proxy`.
     pub proxy: Option<&'a str>,
+    /// `user_config_skipped`: why the user's p11-kit configuration was not read (as
+    /// p11-kit does not read it: running as root, setuid, `P11_NO_USER_CONFIG`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_config_skipped: Option<&'a str>,
 }
 
 /// The fields of the JSON document.
@@ -74,6 +78,7 @@ pub fn modules(
     w: &mut dyn Write,
     found: &[RegisteredModule],
     proxy: Option<&str>,
+    user_config_skipped: Option<&str>,
 ) -> io::Result<()> {
     for m in found {
         let mut notes = Vec::new();
@@ -86,12 +91,25 @@ pub fn modules(
         if let Some(d) = &m.disable_in {
             notes.push(format!("disabled in {d}"));
         }
+        if let Some(e) = &m.enable_in {
+            notes.push(format!("enabled only in {e}"));
+        }
+        if !m.enabled {
+            notes.push("not loaded by certscope's --all-modules".to_string());
+        }
         let notes = if notes.is_empty() {
             String::new()
         } else {
             format!("  ({})", notes.join(", "))
         };
         writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
+    }
+    if let Some(why) = user_config_skipped {
+        writeln!(
+            w,
+            "(your ~/.config/pkcs11 is not read, as p11-kit does not read it: {})",
+            sanitize(why)
+        )?;
     }
     match proxy {
         Some(p) => writeln!(w, "(default module when none is named: {p})"),

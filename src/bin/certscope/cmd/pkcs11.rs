@@ -33,7 +33,30 @@ pub(super) const MODULE_TIMEOUT_ENV: &str = "CERTSCOPE_PKCS11_MODULE_TIMEOUT";
 
 pub(super) fn config_dirs() -> ConfigDirs {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    ConfigDirs::system(home.as_deref())
+    ConfigDirs::system(home.as_deref(), user_config_skipped())
+}
+
+/// Why p11-kit would not read the user's configuration in this process, if it would not:
+/// `P11_NO_USER_CONFIG` set, a real user ID of root, or set-user/group-ID (real and
+/// effective IDs differ), from `/proc/self/status` (no `unsafe` for `getuid`).
+fn user_config_skipped() -> Option<String> {
+    if std::env::var_os("P11_NO_USER_CONFIG").is_some() {
+        return Some("P11_NO_USER_CONFIG is set".to_string());
+    }
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let ids = |key: &str| -> Vec<String> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(|v| v.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (uid, gid) = (ids("Uid:"), ids("Gid:"));
+    if uid.first().is_some_and(|u| u == "0") {
+        return Some("running as root".to_string());
+    }
+    let differs = |v: &[String]| v.first() != v.get(1);
+    (differs(&uid) || differs(&gid)).then(|| "a setuid or setgid program".to_string())
 }
 
 pub(super) fn resolve_module(

@@ -271,14 +271,17 @@ fn empty_items() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 fn modules_cmd(format: InfoFormat) -> Result<u8> {
-    let found = modules::registered(&config_dirs());
+    let dirs = config_dirs();
+    let found = modules::registered(&dirs);
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
+    let skipped = dirs.user_skipped.as_deref();
     let doc = ModulesDoc {
         modules: &found,
         proxy: proxy.as_deref(),
+        user_config_skipped: skipped,
     };
     print_info(format, &doc, |w| {
-        render::modules(w, &found, proxy.as_deref())
+        render::modules(w, &found, proxy.as_deref(), skipped)
     })
 }
 

@@ -1,0 +1,245 @@
+//! p11-kit's configuration as p11-kit reads it: `certscope token modules` against `p11-kit
+//! list-modules` over the same private configuration, and `token doctor` against real
+//! modules and the fault-injecting module.
+//!
+//! p11-kit ignores the user's configuration when the real user is root (and has no
+//! variable that moves the system's), and the tests run as root: so both programs run as
+//! `nobody` (`setpriv`) with `HOME` in a temporary directory whose `pkcs11.conf` says
+//! `user-config: only`. `p11-kit` is run through a link named `certscope`, so that it
+//! judges `enable-in`/`disable-in` for the same program name as certscope does.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod support;
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use support::softhsm::{self as harness};
+use support::{json, stdout};
+
+const PKCS11_DIR: &str = "/usr/lib/x86_64-linux-gnu/pkcs11";
+const NSSCKBI: &str = "/usr/lib/x86_64-linux-gnu/libnssckbi.so";
+
+/// Whether this process runs as root (`/proc/self/status`, real user ID).
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("Uid:"))
+        .and_then(|v| v.split_whitespace().next().map(|u| u == "0"))
+        .unwrap()
+}
+
+/// The tools these tests need, or `None` after saying why they are skipped.
+fn tools(test: &str, libraries: &[&str]) -> Option<(PathBuf, Option<PathBuf>)> {
+    let mut missing = Vec::new();
+    let p11kit = harness::tool("p11-kit", &mut missing);
+    let setpriv = if is_root() {
+        harness::tool("setpriv", &mut missing)
+    } else {
+        None
+    };
+    for lib in libraries {
+        if !Path::new(lib).is_file() {
+            missing.push((*lib).to_string());
+        }
+    }
+    harness::check_tools(test, &missing).then(|| (p11kit.unwrap(), setpriv))
+}
+
+/// A home directory readable by `nobody`, with `~/.config/pkcs11/pkcs11.conf` holding
+/// `global` and one `NAME.module` per entry of `modules`.
+fn home(global: &str, modules: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let conf = dir.path().join(".config/pkcs11");
+    std::fs::create_dir_all(conf.join("modules")).unwrap();
+    std::fs::write(conf.join("pkcs11.conf"), global).unwrap();
+    for (name, text) in modules {
+        std::fs::write(conf.join(format!("modules/{name}.module")), text).unwrap();
+    }
+    std::fs::create_dir(dir.path().join("bin")).unwrap();
+    for p in [
+        dir.path().to_path_buf(),
+        dir.path().join(".config"),
+        conf.clone(),
+        conf.join("modules"),
+        dir.path().join("bin"),
+    ] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    dir
+}
+
+/// `program args` as `nobody` (when root) with `HOME=home`.
+fn as_user(setpriv: Option<&Path>, home: &Path, program: &Path, args: &[&str]) -> Output {
+    let mut cmd = match setpriv {
+        Some(s) => {
+            let mut c = Command::new(s);
+            c.args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+                .arg(program);
+            c
+        }
+        None => Command::new(program),
+    };
+    cmd.args(args)
+        .env("HOME", home)
+        .env_remove("P11_NO_USER_CONFIG")
+        .env_remove("CERTSCOPE_PKCS11_MODULE")
+        .env("CERTSCOPE_NOW", support::NOW)
+        .current_dir(home)
+        .output()
+        .unwrap()
+}
+
+/// The module names `p11-kit list-modules` prints (run under the name `certscope`).
+fn p11kit_names(p11kit: &Path, setpriv: Option<&Path>, home: &Path) -> BTreeSet<String> {
+    let link = home.join("bin/certscope");
+    if !link.exists() {
+        std::os::unix::fs::symlink(p11kit, &link).unwrap();
+    }
+    let out = as_user(setpriv, home, &link, &["list-modules"]);
+    assert!(out.status.success(), "{out:?}");
+    stdout(&out)
+        .lines()
+        .filter(|l| !l.starts_with(char::is_whitespace))
+        .filter_map(|l| l.split_once(':').map(|(n, _)| n.to_string()))
+        .collect()
+}
+
+/// `certscope token modules --format json` as the same user: the enabled module names.
+fn certscope_enabled(setpriv: Option<&Path>, home: &Path) -> (BTreeSet<String>, serde_json::Value) {
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_certscope"));
+    let out = as_user(
+        setpriv,
+        home,
+        &bin,
+        &["token", "modules", "--format", "json"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let doc = json(&out);
+    let names = doc["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["enabled"] == true)
+        .map(|m| m["name"].as_str().unwrap().to_string())
+        .collect();
+    (names, doc)
+}
+
+#[test]
+fn token_modules_agrees_with_p11_kit_list_modules() {
+    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let opensc = format!("{PKCS11_DIR}/opensc-pkcs11.so");
+    let Some((p11kit, setpriv)) = tools(
+        "token_modules_agrees_with_p11_kit_list_modules",
+        &[&trust, &opensc, NSSCKBI],
+    ) else {
+        return;
+    };
+    let builtins = format!("module: {NSSCKBI}\nenable-in: certscope, p11-kit-proxy\n");
+    let home = home(
+        "user-config: only\n",
+        &[
+            (
+                "trust",
+                "module: p11-kit-trust.so\ndisable-in: p11-kit-proxy\n",
+            ),
+            ("builtins", &builtins),
+            (
+                "smartcard",
+                "module: opensc-pkcs11.so\ndisable-in: certscope\n",
+            ),
+            (
+                "onepin",
+                "module: onepin-opensc-pkcs11.so\nenable-in: gnutls\n",
+            ),
+        ],
+    );
+    let theirs = p11kit_names(&p11kit, setpriv.as_deref(), home.path());
+    let (ours, doc) = certscope_enabled(setpriv.as_deref(), home.path());
+    assert_eq!(ours, theirs, "{doc:#}");
+    assert_eq!(
+        theirs,
+        BTreeSet::from(["builtins".to_string(), "trust".to_string()])
+    );
+    let by_name = |n: &str| {
+        doc["modules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(by_name("trust")["in_proxy"], false);
+    assert_eq!(by_name("builtins")["in_proxy"], true);
+    assert_eq!(by_name("smartcard")["enabled"], false);
+
+    // A registered name is accepted where a path is.
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_certscope"));
+    let out = as_user(
+        setpriv.as_deref(),
+        home.path(),
+        &bin,
+        &["token", "slots", "--module", "trust", "--format", "json"],
+    );
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(json(&out)["module"]["path"], trust.as_str());
+}
+
+#[test]
+fn user_module_files_merge_key_by_key_like_p11_kit() {
+    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let system = "/usr/share/p11-kit/modules/p11-kit-trust.module";
+    let Some((p11kit, setpriv)) = tools(
+        "user_module_files_merge_key_by_key_like_p11_kit",
+        &[&trust, system],
+    ) else {
+        return;
+    };
+    // The user's file only adds a key: the system's `module:` still applies, and the
+    // module is now disabled for certscope, in both programs' eyes.
+    let home = home(
+        "user-config: merge\n",
+        &[("p11-kit-trust", "disable-in: certscope\n")],
+    );
+    let theirs = p11kit_names(&p11kit, setpriv.as_deref(), home.path());
+    let (ours, doc) = certscope_enabled(setpriv.as_deref(), home.path());
+    assert!(!theirs.contains("p11-kit-trust"), "{theirs:?}");
+    assert!(!ours.contains("p11-kit-trust"), "{doc:#}");
+    let m = doc["modules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "p11-kit-trust")
+        .unwrap();
+    assert_eq!(m["path"], trust.as_str());
+    assert_eq!(m["configs"].as_array().unwrap().len(), 2, "{m:#}");
+}
+
+#[test]
+fn user_config_is_skipped_as_root_like_p11_kit() {
+    if !is_root() {
+        eprintln!("SKIPPED user_config_is_skipped_as_root_like_p11_kit: not running as root");
+        return;
+    }
+    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let Some((p11kit, _)) = tools("user_config_is_skipped_as_root_like_p11_kit", &[&trust]) else {
+        return;
+    };
+    let home = home("", &[("mine", "module: p11-kit-trust.so\n")]);
+    let theirs = p11kit_names(&p11kit, None, home.path());
+    let (ours, doc) = certscope_enabled(None, home.path());
+    assert!(!theirs.contains("mine"), "{theirs:?}");
+    assert!(!ours.contains("mine"), "{doc:#}");
+    assert_eq!(doc["user_config_skipped"], "running as root");
+}
