@@ -15,6 +15,7 @@
 //! Resources are released by `Drop` (sessions before the module, which the borrow checker
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
+pub mod doctor;
 pub mod error;
 pub mod find;
 pub mod info;

@@ -243,3 +243,191 @@ fn user_config_is_skipped_as_root_like_p11_kit() {
     assert!(!ours.contains("mine"), "{doc:#}");
     assert_eq!(doc["user_config_skipped"], "running as root");
 }
+
+/// `token doctor --format json` with `env`, and the problems it names.
+fn doctor(args: &[&str], env: &[(&str, &std::ffi::OsStr)]) -> (Output, serde_json::Value) {
+    let mut cmd = support::certscope();
+    cmd.args(["token", "doctor", "--format", "json"]).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    let doc = json(&out);
+    (out, doc)
+}
+
+fn problems(doc: &serde_json::Value) -> Vec<String> {
+    doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["problem"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn doctor_explains_opensc_without_pcscd() {
+    let opensc = format!("{PKCS11_DIR}/opensc-pkcs11.so");
+    if tools("doctor_explains_opensc_without_pcscd", &[&opensc]).is_none() {
+        return;
+    }
+    // A socket path nothing listens on: pcscd is "not running" whatever the machine runs.
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("pcscd.comm");
+    let (out, doc) = doctor(
+        &["--module", "opensc-pkcs11"],
+        &[("PCSCLITE_CSOCK_NAME", sock.as_os_str())],
+    );
+    assert_eq!(out.status.code(), Some(1), "{doc:#}");
+    assert_eq!(problems(&doc), ["pcscd_not_running"], "{doc:#}");
+    assert_eq!(doc["module"], opensc.as_str());
+    let steps: Vec<&str> = doc["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            "load",
+            "function_list",
+            "initialize",
+            "info",
+            "slots",
+            "finalize"
+        ]
+    );
+    // With pcscd's socket present and still no slot: no reader.
+    std::os::unix::net::UnixListener::bind(&sock).unwrap();
+    let (_, doc) = doctor(
+        &["--module", "opensc-pkcs11"],
+        &[("PCSCLITE_CSOCK_NAME", sock.as_os_str())],
+    );
+    assert_eq!(problems(&doc), ["no_reader"], "{doc:#}");
+}
+
+#[test]
+fn doctor_explains_nss_softoken_without_init_args() {
+    let softokn = "/usr/lib/x86_64-linux-gnu/libsoftokn3.so";
+    if tools("doctor_explains_nss_softoken_without_init_args", &[softokn]).is_none() {
+        return;
+    }
+    let (out, doc) = doctor(&["--module", softokn], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(problems(&doc), ["needs_init_args"], "{doc:#}");
+    let text = doc["findings"][0]["explanation"].as_str().unwrap();
+    assert!(
+        text.contains("--nss-db") && text.contains("x-init-reserved"),
+        "{text}"
+    );
+    let init = &doc["steps"].as_array().unwrap()[2];
+    assert_eq!(init["step"], "initialize");
+    assert_eq!(init["ok"], false);
+    assert!(
+        init["result"]
+            .as_str()
+            .unwrap()
+            .contains("CKR_ARGUMENTS_BAD"),
+        "{init}"
+    );
+}
+
+#[test]
+fn doctor_explains_a_blank_token_and_a_low_pin_counter() {
+    if !harness::check_tools(
+        "doctor_explains_a_blank_token_and_a_low_pin_counter",
+        &harness::missing_softhsm(),
+    ) {
+        return;
+    }
+    let hsm = harness::SoftHsm::new();
+    let conf = hsm.conf().as_os_str();
+    let module = hsm.module().to_str().unwrap().to_string();
+    let (out, doc) = doctor(&["--module", &module], &[("SOFTHSM2_CONF", conf)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(problems(&doc), ["blank_token"], "{doc:#}");
+    // A healthy token: nothing to report, status 0.
+    hsm.init_token("doctor");
+    let (out, doc) = doctor(&["--module", &module], &[("SOFTHSM2_CONF", conf)]);
+    let found = problems(&doc);
+    assert!(!found.contains(&"pin_count_low".to_string()), "{doc:#}");
+    // SoftHSM always has one more, blank, slot.
+    assert_eq!(found, ["blank_token"], "{doc:#}");
+    assert_eq!(out.status.code(), Some(1));
+    // The fault module sets CKF_USER_PIN_COUNT_LOW on every token, as a card does after a
+    // wrong PIN.
+    let shim = support::fault::module();
+    let (_, doc) = doctor(
+        &["--module", shim.to_str().unwrap()],
+        &[
+            ("SOFTHSM2_CONF", conf),
+            (support::fault::TARGET_ENV, hsm.module().as_os_str()),
+            (
+                support::fault::FAULT_ENV,
+                std::ffi::OsStr::new("C_GetTokenInfo:1+:pin-count-low"),
+            ),
+        ],
+    );
+    assert!(
+        problems(&doc).contains(&"pin_count_low".to_string()),
+        "{doc:#}"
+    );
+    // CKR_DEVICE_ERROR from a token, with pcscd absent: the explanation names pcscd.
+    let dir = tempfile::tempdir().unwrap();
+    let sock = dir.path().join("none");
+    let (_, doc) = doctor(
+        &["--module", shim.to_str().unwrap()],
+        &[
+            ("SOFTHSM2_CONF", conf),
+            (support::fault::TARGET_ENV, hsm.module().as_os_str()),
+            ("PCSCLITE_CSOCK_NAME", sock.as_os_str()),
+            (
+                support::fault::FAULT_ENV,
+                std::ffi::OsStr::new("C_GetTokenInfo:1+:CKR_DEVICE_ERROR"),
+            ),
+        ],
+    );
+    let found = problems(&doc);
+    assert!(found.iter().all(|p| p == "pcscd_not_running"), "{doc:#}");
+    assert!(!found.is_empty(), "{doc:#}");
+    assert!(
+        doc["findings"][0]["explanation"]
+            .as_str()
+            .unwrap()
+            .contains("CKR_DEVICE_ERROR"),
+        "{doc:#}"
+    );
+}
+
+#[test]
+fn doctor_says_the_proxy_leaves_the_trust_module_out() {
+    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let proxy = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
+    let Some((_, setpriv)) = tools(
+        "doctor_says_the_proxy_leaves_the_trust_module_out",
+        &[&trust, proxy],
+    ) else {
+        return;
+    };
+    // Only this configuration counts (user-config: only), so the machine's modules do not.
+    let home = home(
+        "user-config: only\n",
+        &[(
+            "trust",
+            "module: p11-kit-trust.so\ndisable-in: p11-kit-proxy\n",
+        )],
+    );
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_certscope"));
+    let out = as_user(
+        setpriv.as_deref(),
+        home.path(),
+        &bin,
+        &["token", "doctor", "--format", "json"],
+    );
+    let doc = json(&out);
+    assert_eq!(doc["module"], proxy, "{doc:#}");
+    assert_eq!(problems(&doc), ["proxy_excludes_module"], "{doc:#}");
+    let text = doc["findings"][0]["explanation"].as_str().unwrap();
+    assert!(text.contains("--module trust"), "{text}");
+}

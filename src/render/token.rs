@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use super::sanitize::sanitize;
 use super::style;
+use crate::token::doctor::Diagnosis;
 use crate::token::modules::RegisteredModule;
 use crate::token::report::{MechanismsReport, ModuleReport, SlotReport};
 
@@ -196,6 +197,29 @@ pub fn mechanisms(w: &mut dyn Write, reports: &[MechanismsReport]) -> io::Result
             };
             writeln!(w, "  {}{sizes}{flags}", m.name)?;
         }
+    }
+    Ok(())
+}
+
+/// `token doctor`: each step with ok/FAILED, then the problems found, explained.
+pub fn doctor(w: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
+    writeln!(w, "Module: {}", sanitize(&d.module))?;
+    for s in &d.steps {
+        let slot = s.slot.map(|id| format!(" (slot {id})")).unwrap_or_default();
+        let mark = if s.ok { "ok" } else { "FAILED" };
+        writeln!(
+            w,
+            "  {:<18} {mark:<6} {}",
+            format!("{}{slot}", s.step),
+            sanitize(&s.result)
+        )?;
+    }
+    if d.findings.is_empty() {
+        return writeln!(w, "No known problem found.");
+    }
+    writeln!(w, "Problems:")?;
+    for f in &d.findings {
+        writeln!(w, "  - {}: {}", f.problem, sanitize(&f.explanation))?;
     }
     Ok(())
 }

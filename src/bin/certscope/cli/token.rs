@@ -32,8 +32,9 @@ pub enum ObjectTypeArg {
 /// `--module`.
 #[derive(Debug, Args)]
 pub struct ModuleArg {
-    /// The PKCS#11 module (shared library) to load [default: $CERTSCOPE_PKCS11_MODULE,
-    /// else p11-kit's proxy module].
+    /// The PKCS#11 module to load: a shared library, or the name of a module registered
+    /// with p11-kit (`softhsm2`) [default: $CERTSCOPE_PKCS11_MODULE, else p11-kit's proxy
+    /// module].
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
     /// Seconds one call of the module may take; a call that does not return in time
@@ -232,6 +233,19 @@ pub enum TokenCommand {
         /// Where to write, `-` for stdout.
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: String,
+    },
+    /// Diagnose a module, read-only: what loading, C_Initialize, the slots, the tokens, a
+    /// session and a search returned, and known problems explained; exit 1 when one is found.
+    #[command(
+        after_help = "Examples:\n  certscope token doctor\n  certscope token doctor --module opensc-pkcs11 --format json"
+    )]
+    Doctor {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
     },
     /// List the mechanisms of tokens, like `pkcs11-tool -M`.
     #[command(

@@ -78,7 +78,13 @@ pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
 /// does not return in time cannot be cancelled: the watchdog says which it was and ends the
 /// process with status 1.
 pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
-    let watchdog = if seconds == 0 {
+    Ok(Module::load_watched(path, watchdog(path, seconds)?)?)
+}
+
+/// The watchdog of [`load_watched`]: a call of the module at `path` that does not return
+/// within `seconds` (none for 0) ends the process with status 1, naming the call.
+pub(super) fn watchdog(path: &Path, seconds: u64) -> Result<Option<Watchdog>> {
+    Ok(if seconds == 0 {
         None
     } else {
         let shown = path.display().to_string();
@@ -95,8 +101,7 @@ pub(super) fn load_watched(path: &Path, seconds: u64) -> Result<Module> {
         })
         .context("cannot start the module watchdog")?;
         Some(w)
-    };
-    Ok(Module::load_watched(path, watchdog)?)
+    })
 }
 
 /// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an

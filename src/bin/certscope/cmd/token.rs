@@ -28,7 +28,7 @@ use crate::cli::token::{
 use crate::cli::{Format, InfoFormat};
 use crate::cmd::drive::{drive_token_items, TokenProducer};
 use crate::cmd::messages::{self, EXIT_FAILED, EXIT_OK};
-use crate::cmd::pkcs11::{config_dirs, load};
+use crate::cmd::pkcs11::{config_dirs, load, resolve_module, watchdog};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
 /// when one was named.
@@ -134,6 +134,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             select,
             format,
         } => mechanisms_cmd(&module, &select, format),
+        TokenCommand::Doctor { module, format } => doctor_cmd(&module, format),
     }
 }
 
@@ -411,4 +412,27 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
         std::fs::write(output, pem).with_context(|| format!("cannot write {output}"))?;
     }
     Ok(if failures > 0 { EXIT_FAILED } else { code })
+}
+
+/// `token doctor`: the diagnosis never fails as a command; a problem found gives status 1.
+fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+    use certscope::token::doctor::{self, Surroundings};
+    let choice = resolve_module(module_arg.module.as_deref(), None, false)?;
+    let around = Surroundings {
+        registered: modules::registered(&config_dirs()),
+        is_proxy: modules::proxy().is_some_and(|p| p == choice.path),
+        pcscd_socket: std::env::var_os("PCSCLITE_CSOCK_NAME")
+            .map_or_else(|| "/run/pcscd/pcscd.comm".into(), Into::into),
+    };
+    let diagnosis = doctor::diagnose(
+        &choice.path,
+        watchdog(&choice.path, module_arg.module_timeout)?,
+        &around,
+    );
+    print_info(format, &diagnosis, |w| render::doctor(w, &diagnosis))?;
+    Ok(if diagnosis.findings.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_FAILED
+    })
 }
