@@ -431,3 +431,85 @@ fn doctor_says_the_proxy_leaves_the_trust_module_out() {
     let text = doc["findings"][0]["explanation"].as_str().unwrap();
     assert!(text.contains("--module trust"), "{text}");
 }
+
+/// The `module-path` of every item's URI in a `token list --format json` document.
+fn item_modules(doc: &serde_json::Value) -> Vec<String> {
+    doc["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            let uri = i["source"]["uri"].as_str().unwrap();
+            uri.split_once("module-path=").unwrap().1.to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn token_list_reads_several_modules_in_one_run() {
+    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let Some((_, setpriv)) = tools(
+        "token_list_reads_several_modules_in_one_run",
+        &[&trust, NSSCKBI],
+    ) else {
+        return;
+    };
+    let list = |args: &[&str]| {
+        let out = support::certscope()
+            .args(["token", "list", "--type", "cert", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        json(&out)
+    };
+    let builtins = item_modules(&list(&["--module", NSSCKBI]));
+    let anchors = item_modules(&list(&["--module", &trust]));
+    assert!(!builtins.is_empty());
+    let both = item_modules(&list(&["--module", NSSCKBI, "--module", &trust]));
+    // Every object of each module, each URI naming the module it came from.
+    assert_eq!(both.len(), builtins.len() + anchors.len());
+    assert_eq!(
+        both.iter().filter(|m| *m == NSSCKBI).count(),
+        builtins.len()
+    );
+    assert_eq!(both.iter().filter(|m| **m == trust).count(), anchors.len());
+
+    // --all-modules: what p11-kit would load in certscope, nothing else.
+    let home = home(
+        "user-config: only\n",
+        &[
+            (
+                "trust",
+                "module: p11-kit-trust.so\ndisable-in: p11-kit-proxy\n",
+            ),
+            ("builtins", &format!("module: {NSSCKBI}\n")),
+            (
+                "smartcard",
+                "module: opensc-pkcs11.so\ndisable-in: certscope\n",
+            ),
+        ],
+    );
+    let bin = PathBuf::from(env!("CARGO_BIN_EXE_certscope"));
+    let out = as_user(
+        setpriv.as_deref(),
+        home.path(),
+        &bin,
+        &[
+            "token",
+            "list",
+            "--all-modules",
+            "--type",
+            "cert",
+            "--format",
+            "json",
+        ],
+    );
+    assert!(out.status.success(), "{out:?}");
+    let all: BTreeSet<String> = item_modules(&json(&out)).into_iter().collect();
+    assert_eq!(all, BTreeSet::from([NSSCKBI.to_string(), trust.clone()]));
+
+    // Commands that read one module refuse several, as a usage error.
+    let out = support::run(&["token", "slots", "--module", NSSCKBI, "--module", &trust]);
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+}

@@ -35,8 +35,10 @@ pub struct ModuleArg {
     /// The PKCS#11 module to load: a shared library, or the name of a module registered
     /// with p11-kit (`softhsm2`) [default: $CERTSCOPE_PKCS11_MODULE, else p11-kit's proxy
     /// module].
-    #[arg(long, value_name = "PATH")]
-    pub module: Option<String>,
+    /// `token list`, `find` and `export` take several (`--module A --module B`), the
+    /// other commands one.
+    #[arg(long, value_name = "PATH", action = clap::ArgAction::Append)]
+    pub module: Vec<String>,
     /// Seconds one call of the module may take; a call that does not return in time
     /// (a module blocked on a lock, a reader or the network) ends certscope with exit
     /// status 1, naming the call. 0 waits for ever.
@@ -48,6 +50,22 @@ pub struct ModuleArg {
         help_heading = LIMITS
     )]
     pub module_timeout: u64,
+}
+
+impl ModuleArg {
+    /// The one `--module` of a command that reads one module; several end the process
+    /// with clap's usage error (status 2), as a parse error would.
+    pub fn single(&self) -> Option<&str> {
+        match self.module.as_slice() {
+            [] => None,
+            [one] => Some(one),
+            _ => clap::Error::raw(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--module may be given once here; token list, find and export read several\n",
+            )
+            .exit(),
+        }
+    }
 }
 
 /// `--module-timeout` when not given, in seconds: far longer than any working module
@@ -133,6 +151,10 @@ pub struct ReadingArgs {
     /// Limits.
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Read every module registered with p11-kit that it would load in certscope (see
+    /// `token modules`), each directly, instead of one module.
+    #[arg(long, conflicts_with = "module")]
+    pub all_modules: bool,
 }
 
 /// FILTER: every one given must match. The certificate criteria are `find`'s own, parsed

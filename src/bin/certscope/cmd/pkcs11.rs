@@ -69,7 +69,7 @@ pub(super) fn resolve_module(
 }
 
 pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
-    let choice = resolve_module(arg.module.as_deref(), None, false)?;
+    let choice = resolve_module(arg.single(), None, false)?;
     let module = load_watched(&choice.path, arg.module_timeout)?;
     Ok((choice, module))
 }
