@@ -137,7 +137,7 @@ fn certscope_enabled(setpriv: Option<&Path>, home: &Path) -> (BTreeSet<String>, 
 
 #[test]
 fn token_modules_agrees_with_p11_kit_list_modules() {
-    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let trust = harness::P11KIT_TRUST.to_string();
     let opensc = format!("{PKCS11_DIR}/opensc-pkcs11.so");
     let Some((p11kit, setpriv)) = tools(
         "token_modules_agrees_with_p11_kit_list_modules",
@@ -198,7 +198,7 @@ fn token_modules_agrees_with_p11_kit_list_modules() {
 
 #[test]
 fn user_module_files_merge_key_by_key_like_p11_kit() {
-    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let trust = harness::P11KIT_TRUST.to_string();
     let system = "/usr/share/p11-kit/modules/p11-kit-trust.module";
     let Some((p11kit, setpriv)) = tools(
         "user_module_files_merge_key_by_key_like_p11_kit",
@@ -232,7 +232,7 @@ fn user_config_is_skipped_as_root_like_p11_kit() {
         eprintln!("SKIPPED user_config_is_skipped_as_root_like_p11_kit: not running as root");
         return;
     }
-    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let trust = harness::P11KIT_TRUST.to_string();
     let Some((p11kit, _)) = tools("user_config_is_skipped_as_root_like_p11_kit", &[&trust]) else {
         return;
     };
@@ -402,7 +402,7 @@ fn doctor_explains_a_blank_token_and_a_low_pin_counter() {
 
 #[test]
 fn doctor_says_the_proxy_leaves_the_trust_module_out() {
-    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let trust = harness::P11KIT_TRUST.to_string();
     let proxy = "/usr/lib/x86_64-linux-gnu/p11-kit-proxy.so";
     let Some((_, setpriv)) = tools(
         "doctor_says_the_proxy_leaves_the_trust_module_out",
@@ -447,7 +447,7 @@ fn item_modules(doc: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn token_list_reads_several_modules_in_one_run() {
-    let trust = format!("{PKCS11_DIR}/p11-kit-trust.so");
+    let trust = harness::P11KIT_TRUST.to_string();
     let Some((_, setpriv)) = tools(
         "token_list_reads_several_modules_in_one_run",
         &[&trust, NSSCKBI],
@@ -512,4 +512,86 @@ fn token_list_reads_several_modules_in_one_run() {
     // Commands that read one module refuse several, as a usage error.
     let out = support::run(&["token", "slots", "--module", NSSCKBI, "--module", &trust]);
     assert_eq!(out.status.code(), Some(2), "{out:?}");
+}
+
+/// kryoptic, when `scripts/test.sh` built it (`CERTSCOPE_KRYOPTIC=1` runs
+/// `scripts/build-kryoptic.sh`, which exports `CERTSCOPE_KRYOPTIC_MODULE`): a PKCS#11 3.x
+/// token, initialised and filled by pkcs11-tool, read by `token list` and `token doctor`.
+#[test]
+fn kryoptic_token_is_read_and_diagnosed() {
+    let Some(module) = std::env::var_os("CERTSCOPE_KRYOPTIC_MODULE") else {
+        eprintln!(
+            "SKIPPED kryoptic_token_is_read_and_diagnosed: CERTSCOPE_KRYOPTIC_MODULE is not set \
+             (CERTSCOPE_KRYOPTIC=1 scripts/test.sh builds kryoptic)"
+        );
+        return;
+    };
+    let module = PathBuf::from(module);
+    let mut missing = Vec::new();
+    let Some(tool) = harness::tool("pkcs11-tool", &mut missing) else {
+        assert!(harness::check_tools(
+            "kryoptic_token_is_read_and_diagnosed",
+            &missing
+        ));
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("token.sql");
+    let p11 = |args: &[&str]| {
+        let out = Command::new(&tool)
+            .arg("--module")
+            .arg(&module)
+            .args(args)
+            .env("KRYOPTIC_CONF", &db)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "pkcs11-tool {args:?}: {out:?}");
+    };
+    p11(&["--init-token", "--label", "kry", "--so-pin", "12345678"]);
+    p11(&[
+        "--init-pin",
+        "--login",
+        "--login-type",
+        "so",
+        "--so-pin",
+        "12345678",
+        "--pin",
+        "87654321",
+    ]);
+    let leaf = support::root().join("fixtures/certs/leaf.der");
+    p11(&[
+        "--login",
+        "--pin",
+        "87654321",
+        "--write-object",
+        leaf.to_str().unwrap(),
+        "--type",
+        "cert",
+        "--label",
+        "leaf",
+        "--id",
+        "01",
+    ]);
+    let out = support::certscope()
+        .args([
+            "token", "list", "--type", "cert", "--format", "json", "--module",
+        ])
+        .arg(&module)
+        .env("KRYOPTIC_CONF", &db)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let doc = json(&out);
+    assert_eq!(doc["items"].as_array().unwrap().len(), 1, "{doc:#}");
+    assert_eq!(doc["items"][0]["source"]["label"], "leaf");
+    let (out, doc) = doctor(
+        &["--module", module.to_str().unwrap()],
+        &[("KRYOPTIC_CONF", db.as_os_str())],
+    );
+    assert_eq!(out.status.code(), Some(0), "{doc:#}");
+    let list = &doc["steps"][1]["result"];
+    assert!(
+        list.as_str().unwrap().starts_with("C_GetInterface"),
+        "{doc:#}"
+    );
 }
