@@ -42,6 +42,22 @@ if [ "${CERTSCOPE_KRYOPTIC:-}" = 1 ]; then
   export CERTSCOPE_KRYOPTIC_MODULE
 fi
 
+# tests/inventory.rs runs docs/inventory.md's SQL in DuckDB (Python's duckdb package, in a
+# venv under target/ so that an externally managed system Python is left alone).
+if ! target/duckdb-venv/bin/python -c "import duckdb" >/dev/null 2>&1; then
+  if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-venv >/dev/null
+  fi
+  echo "scripts/test.sh: installing duckdb (pip) into target/duckdb-venv" >&2
+  python3 -m venv target/duckdb-venv
+  target/duckdb-venv/bin/pip install -q duckdb
+fi
+export CERTSCOPE_DUCKDB_PYTHON="$PWD/target/duckdb-venv/bin/python"
+export CERTSCOPE_REQUIRE_DUCKDB=1
+
 export CERTSCOPE_REQUIRE_SOFTHSM=1
 export CERTSCOPE_REQUIRE_OPENSSL=1
 # Snapshots are compared, never rewritten, here; review changes with `cargo insta review`.

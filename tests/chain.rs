@@ -142,7 +142,7 @@ fn at_moves_the_clock() {
     assert_eq!(args("2020-06-01T00:00:00Z").status.code(), Some(0));
     assert_eq!(args("2026-01-15T12:00:00Z").status.code(), Some(1));
     let o = run(&["chain", "--at", "yesterday", "fixtures/chains/good.pem"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("--at \"yesterday\" is not an RFC 3339 time"));
 }
 
@@ -154,7 +154,7 @@ fn roots_that_hold_no_certificate_are_an_error() {
         "fixtures/keys/p256.pem",
         "fixtures/chains/good.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("no certificate found"),
         "{}",
@@ -166,7 +166,7 @@ fn roots_that_hold_no_certificate_are_an_error() {
         "no-such.pem",
         "fixtures/chains/good.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
 }
 
 #[test]

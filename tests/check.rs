@@ -189,7 +189,7 @@ fn list_lints_names_every_lint_with_its_clause() {
 #[test]
 fn unreadable_input_fails_even_without_findings() {
     let o = run(&["check", "fixtures/lint/clean.pem", "no-such-file.pem"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("no-such-file.pem"));
 }
 

@@ -18,7 +18,7 @@ use support::{certscope, run, run_stdin, stderr, stdout};
 #[test]
 fn directory_needs_r() {
     let o = run(&["inspect", "fixtures/certs"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("certscope: fixtures/certs: is a directory; add -r"));
     let o = run(&["fingerprint", "-r", "fixtures/certs"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -26,9 +26,9 @@ fn directory_needs_r() {
 }
 
 #[test]
-fn missing_file_is_exit_1_and_others_still_print() {
+fn missing_file_is_exit_2_and_others_still_print() {
     let o = run(&["inspect", "no-such-file.pem", "fixtures/certs/root-ca.pem"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).starts_with("certscope: no-such-file.pem: cannot read:"));
     assert!(stdout(&o).contains("Certscope Test Root CA"));
 }
@@ -43,7 +43,7 @@ fn usage_error_is_exit_2() {
         "hunter2",
         "fixtures/certs/leaf.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         !stderr(&o).contains("hunter2"),
         "a bad secret spec must not be echoed"
@@ -182,14 +182,14 @@ fn wrong_password_is_a_clear_error() {
         "pass:nope",
         "fixtures/pkcs12/leaf-aes.p12",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).contains("wrong password for PKCS#12 file"),
         "{}",
         stderr(&o)
     );
     let o = run(&["inspect", "fixtures/pkcs12/leaf-aes.p12"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("give one with --password"));
     let o = run(&["inspect", "fixtures/pkcs12/leaf-nopass.p12"]);
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
@@ -349,6 +349,22 @@ fn version_completions_and_man() {
     );
     let o = run(&["completions", "bash"]);
     assert!(stdout(&o).contains("_certscope()"));
+    // nushell (issue 19 item 3): every command and token command gets an `extern`.
+    let nu = stdout(&run(&["completions", "nushell"]));
+    for cmd in [
+        "inspect",
+        "fingerprint",
+        "chain",
+        "check",
+        "find",
+        "token list",
+    ] {
+        assert!(
+            nu.contains(&format!("export extern \"certscope {cmd}\" [")),
+            "no nushell extern for {cmd}"
+        );
+    }
+    assert_eq!(stdout(&run(&["completions", "nu"])), nu);
     let o = run(&["man"]);
     assert!(stdout(&o).contains(".TH certscope"));
     for cmd in ["inspect", "fingerprint"] {
@@ -517,7 +533,7 @@ fn kubernetes_secrets_and_kubeconfig_are_read_field_by_field() {
     );
 
     let o = run(&["inspect", "fixtures/k8s/opaque-secret.yaml"]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("certscope: fixtures/k8s/opaque-secret.yaml[tls.crt]: not base64"));
     // Any other YAML is read as before: PEM text in it is found.
     let o = run(&["inspect", "fixtures/bundles/indented.yaml"]);
@@ -659,9 +675,13 @@ fn jsonl_is_one_item_per_line() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 3);
+    // Three items, then the summary line (docs/json.md, "JSON Lines").
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[2]["type"], "item");
     assert_eq!(lines[2]["kind"], "certificate");
     assert_eq!(lines[2]["source"]["index"], 2);
+    assert_eq!(lines[3]["type"], "summary");
+    assert_eq!(lines[3]["items"], 3);
     let o = run(&[
         "fingerprint",
         "--format",
@@ -863,4 +883,53 @@ fn csr_self_signature_agrees_with_openssl() {
         };
         assert_eq!(verdict, expected, "{f}");
     }
+}
+
+/// `fingerprint --format pem` (issue 19): each block comes with its thumbprint lines before it,
+/// and the output is still a bundle that decodes to the same certificates.
+#[test]
+fn fingerprint_pem_puts_thumbprints_before_each_block() {
+    let text = stdout(&run(&["fingerprint", "fixtures/bundles/chain.pem"]));
+    let pem = stdout(&run(&[
+        "fingerprint",
+        "--format",
+        "pem",
+        "fixtures/bundles/chain.pem",
+    ]));
+    let digests: Vec<&str> = text
+        .lines()
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(digests.len(), 3, "{text}");
+    // Each digest line directly precedes a BEGIN line, in order.
+    let lines: Vec<&str> = pem.lines().collect();
+    let before_begin: Vec<&str> = lines
+        .windows(2)
+        .filter(|w| w[1] == "-----BEGIN CERTIFICATE-----")
+        .map(|w| w[0].split("  ").next().unwrap())
+        .collect();
+    assert_eq!(before_begin, digests, "{pem}");
+    // Read back, the bundle gives the same digests.
+    let again = stdout(&run_stdin(&["fingerprint"], pem.as_bytes()));
+    let again: Vec<&str> = again
+        .lines()
+        .map(|l| l.split("  ").next().unwrap())
+        .collect();
+    assert_eq!(again, digests);
+}
+
+/// A bare `certscope inspect` at a terminal says it reads stdin (issue 19 item 5); in a pipe
+/// it says nothing of the kind. `script` gives the run a terminal (util-linux).
+#[test]
+fn bare_run_at_a_terminal_says_it_reads_stdin() {
+    let bin = env!("CARGO_BIN_EXE_certscope");
+    let o = std::process::Command::new("script")
+        .args(["-qec", &format!("timeout 5 {bin} inspect"), "/dev/null"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("script (util-linux) runs");
+    let shown = String::from_utf8_lossy(&o.stdout);
+    assert!(shown.contains("certscope: reading from stdin"), "{shown}");
+    let piped = run_stdin(&["inspect"], b"");
+    assert!(!stderr(&piped).contains("reading from stdin"));
 }

@@ -214,7 +214,7 @@ fn pss_restricted_keys_show_their_restrictions() {
     let o = run(&["inspect", "fixtures/keyfmt/rsa-pss-restricted-pub.pem"]);
     assert!(
         support::stdout(&o).contains(
-            "RSA-PSS 2048 bits (restricted to SHA-384, MGF1 with SHA-384, salt at least 48)"
+            "RSA-PSS (2048 bits), restricted to SHA-384, MGF1 with SHA-384, salt at least 48"
         ),
         "{}",
         support::stdout(&o)

@@ -22,7 +22,7 @@ fn max_input_size_for_files_and_stdin() {
         "fixtures/certs/leaf.pem",
         "fixtures/keys/ec-params.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("fixtures/certs/leaf.pem: input is "), "{err}");
     let size = std::fs::metadata(support::root().join("fixtures/certs/leaf.pem"))
@@ -39,7 +39,7 @@ fn max_input_size_for_files_and_stdin() {
 
     let pem = std::fs::read(support::root().join("fixtures/certs/leaf.pem")).unwrap();
     let o = run_stdin(&["inspect", "--max-input-size", "100"], &pem);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
         err.contains("-: input is over the limit of 100 bytes (raise it with --max-input-size)"),
@@ -55,7 +55,7 @@ fn max_items_stops_and_says_so() {
         "2",
         "fixtures/bundles/chain.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
     let err = stderr(&o);
     assert!(
@@ -100,7 +100,7 @@ fn max_block_size_names_the_flag() {
         "100",
         "fixtures/certs/leaf.pem",
     ]);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
         err.contains("fixtures/certs/leaf.pem (line 1): PEM block larger than the limit of 100"),
@@ -121,7 +121,7 @@ fn max_block_size_on_a_stream_skips_the_block_and_reads_on() {
     data.extend_from_slice(b"-----END CERTIFICATE-----\n");
     data.extend_from_slice(&leaf);
     let o = run_stdin(&["fingerprint", "--max-block-size", "1000000"], &data);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
         err.contains("-#0 (line 1): PEM block larger than the limit of 1000000 bytes"),
@@ -146,7 +146,7 @@ fn max_kdf_iterations_for_pkcs8_and_pkcs12() {
             "100",
             f,
         ]);
-        assert_eq!(o.status.code(), Some(1), "{f}");
+        assert_eq!(o.status.code(), Some(2), "{f}");
         let err = stderr(&o);
         assert!(err.contains("2048"), "{f}: {err}");
         assert!(err.contains("over the limit of 100"), "{f}: {err}");
@@ -160,7 +160,7 @@ fn der_nesting_limit_is_named() {
         .flatten()
         .collect();
     let o = run_stdin(&["inspect"], &deep);
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("nested deeper than 64 levels"), "{err}");
     assert!(err.contains("DER nesting limit"), "{err}");

@@ -227,7 +227,7 @@ fn list_sees_private_objects_only_after_login() {
 
             // --login without a terminal and without a PIN: a clear error, no C_Login.
             let o = ctx.token("list", &["--login"]);
-            assert_eq!(o.status.code(), Some(1));
+            assert_eq!(o.status.code(), Some(2));
             assert!(
                 stderr(&o).contains(&format!("token \"{TOKEN}\" needs its user PIN")),
                 "{}",
@@ -239,7 +239,7 @@ fn list_sees_private_objects_only_after_login() {
             ok(&o);
             let text = stdout(&o);
             assert!(text.contains(": public key"), "{text}");
-            assert!(text.contains("Key:          RSA 2048 bits"), "{text}");
+            assert!(text.contains("Key:          RSA (2048 bits)"), "{text}");
             assert!(text.contains("Key:          EC P-256 (256 bits)"), "{text}");
         },
     );
@@ -393,7 +393,7 @@ fn find_filters() {
         assert_eq!(o.status.code(), Some(1));
         assert_eq!(stderr(&o), "");
         let o = ctx.token("find", &["--type", "privkey", "--serial", "1001"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("select certificates"), "{}", stderr(&o));
     });
 }
@@ -753,7 +753,7 @@ fn several_tokens() {
 
         // A selection that matches nothing says what is there.
         let o = ctx.token("list", &["--token", "delta"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let err = stderr(&o);
         assert!(err.contains("no token matches token \"delta\""), "{err}");
         for l in ["alpha", "beta", "gamma"] {
@@ -761,7 +761,7 @@ fn several_tokens() {
         }
         // One PIN is never tried on several tokens.
         let o = ctx.token("list", &["--pin", &format!("pass:{USER_PIN}")]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("a login needs exactly one token"),
             "{}",
@@ -783,7 +783,7 @@ fn several_tokens() {
         // The free slot, named explicitly, is explained rather than listed.
         let free = slots.iter().find(|s| s["token"]["label"] == "").unwrap();
         let o = ctx.token("list", &["--slot", &free["id"].to_string()]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("not initialised"), "{}", stderr(&o));
     });
 }
@@ -869,7 +869,7 @@ fn broken_modules_are_clear_errors() {
     for (module, want) in cases {
         for sub in ["slots", "list", "mechanisms"] {
             let o = support::run(&["token", sub, "--module", &module]);
-            assert_eq!(o.status.code(), Some(1), "{sub} {module}");
+            assert_eq!(o.status.code(), Some(2), "{sub} {module}");
             let err = stderr(&o);
             assert!(
                 err.starts_with(&format!("certscope: cannot load PKCS#11 module {module}: ")),
@@ -886,7 +886,7 @@ fn broken_modules_are_clear_errors() {
             &uri,
             "fixtures/certs/leaf.pem",
         ]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains(want), "{}", stderr(&o));
         // The file after it is still read.
         assert!(stdout(&o).contains("www.example.com"));
@@ -905,7 +905,7 @@ fn softhsm_without_configuration() {
         .arg(&module)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(err.contains("C_Initialize"), "{err}");
     assert!(err.contains("CKR_GENERAL_ERROR"), "{err}");
@@ -917,7 +917,7 @@ fn wrong_pin_is_tried_exactly_once() {
     spy_test("wrong_pin_is_tried_exactly_once", &[TOKEN], |ctx| {
         populate(&ctx.softhsm, TOKEN, Contents::CERTS);
         let o = ctx.token("list", &["--pin", "pass:9999"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let err = stderr(&o);
         assert!(
             err.contains(
@@ -941,7 +941,7 @@ fn wrong_pin_is_tried_exactly_once() {
         assert_eq!(harness::spy_calls(&ctx.dir, "C_Finalize"), 1);
         // JSON: the failure is in the document's errors too.
         let o = ctx.token("list", &["--pin", "pass:9999", "-f", "json"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let v = json(&o);
         assert!(v["errors"][0]["message"]
             .as_str()

@@ -3,7 +3,7 @@
 //! `tests/fault-module/` is a PKCS#11 module that forwards to SoftHSM and makes the Nth
 //! call of a chosen function fail (a `CKR_*`, a wrong attribute length, the token pulled
 //! out), logging every call (see `support/fault.rs`). Each run has a timeout, and whatever
-//! the fault, certscope must give a clear error (exit 1, a sentence with the `CKR_` name)
+//! the fault, certscope must give a clear error (exit 2, a sentence with the `CKR_` name)
 //! or a result that says what is missing: never a panic, a hang, or a wrong answer
 //! presented as complete; and every session it opened is closed and the module finalized.
 //!
@@ -151,7 +151,7 @@ fn every_search_failure_is_reported() {
                     complete += 1;
                     continue;
                 }
-                assert_eq!(r.code, Some(1), "{spec}: {}", r.describe());
+                assert_eq!(r.code, Some(2), "{spec}: {}", r.describe());
                 // A failed C_FindObjectsFinal is discarded by cryptoki (it only logs it);
                 // the module then refuses the next search as still active.
                 let want = if function == "C_FindObjectsFinal" {
@@ -183,7 +183,7 @@ fn removed_token_is_not_an_empty_token() {
         let removed = Some("C_GetSlotList:1:removed");
         for format in ["text", "json"] {
             let r = run(ctx, &token_args(ctx, "list", &["-f", format]), removed);
-            assert_eq!(r.code, Some(1), "{}", r.describe());
+            assert_eq!(r.code, Some(2), "{}", r.describe());
             assert_eq!(
                 r.stderr,
                 "certscope: no initialised token is present: the module has 2 slots, none \
@@ -214,7 +214,7 @@ fn removed_token_is_not_an_empty_token() {
             ],
             removed,
         );
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert!(
             r.stderr.contains(": no initialised token is present"),
             "{}",
@@ -229,7 +229,7 @@ fn removed_token_is_not_an_empty_token() {
             ],
             removed,
         );
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert!(
             r.stderr.contains(&format!(
                 "no token matches token \"{TOKEN}\"; tokens present: none"
@@ -254,7 +254,7 @@ fn removed_token_is_not_an_empty_token() {
 fn blank_token_is_explained() {
     fault_test("blank_token_is_explained", &[], |ctx| {
         let r = run(ctx, &token_args(ctx, "list", &[]), None);
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_eq!(
             r.stderr,
             "certscope: no initialised token is present: the module has 1 slot, and the token \
@@ -279,7 +279,7 @@ fn attribute_lengths_are_checked() {
         assert_eq!(base_items.len(), 2);
 
         let r = run(ctx, &args, Some("C_GetAttributeValue:*:huge-length"));
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_released(&r, "huge-length");
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
         assert_eq!(items.len(), 2, "every object is still listed");
@@ -307,7 +307,7 @@ fn attribute_lengths_are_checked() {
         // the value read of the first object (after the two class reads and its size
         // query).
         let r = run(ctx, &args, Some("C_GetAttributeValue:4:bad-length"));
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
         let cut = items
             .iter()
@@ -325,7 +325,7 @@ fn attribute_lengths_are_checked() {
             warning.ends_with("; the values may be truncated"),
             "{warning}"
         );
-        // The truncated DER does not decode either: an error, exit 1.
+        // The truncated DER does not decode either: an error, exit 2.
         assert!(cut["error"].is_string(), "{cut}");
 
         // A real certificate over a lowered limit: that one is flagged, the other complete.
@@ -341,7 +341,7 @@ fn attribute_lengths_are_checked() {
             &token_args(ctx, "list", &["-f", "json", "--max-attribute-size", &limit]),
             None,
         );
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
         let leaf = items
             .iter()
@@ -379,7 +379,7 @@ fn attribute_lengths_are_checked() {
             cmd.args(&args)
                 .env("CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE", &limit);
             let r = fault::run(cmd, None, &ctx.dir.join("env.log"), TIMEOUT);
-            assert_eq!(r.code, Some(1), "{args:?}: {}", r.describe());
+            assert_eq!(r.code, Some(2), "{args:?}: {}", r.describe());
             assert!(
                 r.stderr.contains(&format!("CKA_VALUE of {leaf_len} bytes")),
                 "{}",
@@ -390,7 +390,7 @@ fn attribute_lengths_are_checked() {
         cmd.args(["inspect", "--allow-uri-module", &uri])
             .env("CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE", "lots");
         let r = fault::run(cmd, None, &ctx.dir.join("env.log"), TIMEOUT);
-        assert_eq!(r.code, Some(1));
+        assert_eq!(r.code, Some(2));
         assert!(
             r.stderr
                 .contains("CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE=\"lots\" is not a number of bytes"),
@@ -420,7 +420,7 @@ fn cryptoki_limits() {
         for call in [3, 5] {
             let spec = format!("C_GetAttributeValue:{call}:huge-length");
             let r = run(ctx, &args, Some(&spec));
-            assert_eq!(r.code, Some(1), "{spec}: {}", r.describe());
+            assert_eq!(r.code, Some(2), "{spec}: {}", r.describe());
             let items = json(&r.stdout)["items"].as_array().unwrap().clone();
             assert_eq!(items.len(), 2, "{spec}: every object is still listed");
             let flagged = items.iter().filter(|i| i["error"].is_string()).count();
@@ -437,7 +437,7 @@ fn cryptoki_limits() {
             TIMEOUT,
         );
         assert!(r.signal.is_none() && !r.timed_out, "{}", r.describe());
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert!(r.stderr.contains("C_GetFunctionList"), "{}", r.describe());
         // A module that answers C_GetSlotList with CKR_BUFFER_TOO_SMALL for ever: cryptoki
         // would ask again for ever; certscope's own call gives up.
@@ -464,7 +464,7 @@ fn gives_up_on_a_growing_list(ctx: &ChildContext, args: &[String], function: &st
         Duration::from_secs(2),
     );
     assert!(!r.timed_out && r.signal.is_none(), "{}", r.describe());
-    assert_eq!(r.code, Some(1), "{}", r.describe());
+    assert_eq!(r.code, Some(2), "{}", r.describe());
     assert!(
         r.stderr.contains(function) && r.stderr.contains("CKR_BUFFER_TOO_SMALL"),
         "{}",
@@ -639,10 +639,10 @@ fn classify(col: &Column, fault: &str, r: &Run, baseline: &Run) -> Result<String
             }
             Err("exit 0 with a result that differs from the fault-free run".into())
         }
-        Some(1) => {
+        Some(2) => {
             let lines: Vec<&str> = r.stderr.lines().collect();
             if lines.is_empty() || !lines.iter().all(|l| l.starts_with("certscope: ")) {
-                return Err("exit 1 without a certscope: message on stderr".into());
+                return Err("exit 2 without a certscope: message on stderr".into());
             }
             let (errors, warned) = flagged(&r.stdout, &baseline.stdout)?;
             if errors > 0 {
@@ -879,7 +879,7 @@ fn c_compiler() -> Option<std::path::PathBuf> {
 /// (`broken_modules_are_clear_errors`: missing file, text file, directory, a library
 /// without `C_GetFunctionList`): another architecture, an empty file, an ELF file with
 /// nothing loadable, a module whose dependency is missing. Each is a sentence naming the
-/// module and the reason, exit 1, for the token commands and for a URI alike.
+/// module and the reason, exit 2, for the token commands and for a URI alike.
 #[test]
 fn module_files_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
@@ -972,7 +972,7 @@ fn module_files_are_clear_errors() {
         for sub in ["slots", "list"] {
             let o = support::run(&["token", sub, "--module", module]);
             let err = support::stderr(&o);
-            assert_eq!(o.status.code(), Some(1), "{sub} {module}: {err}");
+            assert_eq!(o.status.code(), Some(2), "{sub} {module}: {err}");
             assert_eq!(
                 err.lines().count(),
                 1,
@@ -986,7 +986,7 @@ fn module_files_are_clear_errors() {
         }
         let uri = format!("pkcs11:token=x?module-path={module}");
         let o = support::run(&["inspect", "--allow-uri-module", &uri]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             support::stderr(&o).contains(want.as_str()),
             "{}",
@@ -1004,7 +1004,7 @@ fn function_list_failure_is_a_load_error() {
             &token_args(ctx, "slots", &[]),
             Some("C_GetFunctionList:1:CKR_HOST_MEMORY"),
         );
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_eq!(
             r.stderr,
             format!(
@@ -1032,7 +1032,7 @@ fn other_tokens_are_still_listed() {
         assert_eq!(all.len(), 4);
         // The first session opened is the first token's, in slot order.
         let r = run(ctx, &args, Some("C_OpenSession:1:CKR_DEVICE_ERROR"));
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_released(&r, "one token failing");
         let listed = items_of(&r.stdout);
         assert_eq!(listed.len(), 2, "{}", r.describe());
@@ -1065,7 +1065,7 @@ fn mechanism_info_failure_is_reported() {
         let baseline = run(ctx, &args, None);
         assert_eq!(baseline.code, Some(0), "{}", baseline.describe());
         let r = run(ctx, &args, Some("C_GetMechanismInfo:3:CKR_DEVICE_ERROR"));
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_eq!(
             r.stderr,
             "certscope: C_GetMechanismInfo: the token or its reader reported a hardware or \
@@ -1126,7 +1126,7 @@ fn one_bad_slot_hides_no_token() {
         let fault = Some(fault.as_str());
 
         let r = run(ctx, &token_args(ctx, "slots", &["-f", "json"]), fault);
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         let doc = json(&r.stdout);
         let slots = doc["slots"].as_array().unwrap();
         let bad = slots.iter().find(|s| s["id"] == bad_id).unwrap();
@@ -1144,7 +1144,7 @@ fn one_bad_slot_hides_no_token() {
             r.stderr
         );
         let r = run(ctx, &token_args(ctx, "slots", &[]), fault);
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert!(r.stdout.contains("Token:"), "{}", r.stdout);
         assert!(
             r.stdout.contains("cannot be read: C_GetTokenInfo"),
@@ -1190,7 +1190,7 @@ fn one_bad_slot_hides_no_token() {
         assert_eq!(r.code, Some(2), "{}", r.describe());
         // Named by label, it cannot be recognised: no match, and the bad slot is named.
         let r = run(ctx, &token_args(ctx, "list", &["--token", "bad"]), fault);
-        assert_eq!(r.code, Some(1), "{}", r.describe());
+        assert_eq!(r.code, Some(2), "{}", r.describe());
         assert!(
             r.stderr.contains(&format!("slot {bad_id} cannot be read"))
                 && r.stderr.contains("CKR_TOKEN_NOT_RECOGNIZED"),

@@ -176,7 +176,7 @@ fn uri_pins_and_errors() {
         let private = format!("token={TOKEN_ENCODED};object={PRIVATE_CERT_LABEL}");
         // No PIN in the URI: no login, the private certificate is not there.
         let o = ctx.run(&["fingerprint", "--allow-uri-module", &uri(ctx, &private)]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("no object matches this URI"),
             "{}",
@@ -202,12 +202,12 @@ fn uri_pins_and_errors() {
         // A command as pin-source is refused, not run.
         let u = format!("{}&pin-source=%7C/bin/echo%201111", uri(ctx, &private));
         let o = ctx.run(&["fingerprint", "--allow-uri-module", &u]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(stderr(&o).contains("not run"), "{}", stderr(&o));
         // Wrong pin-value: the CKR sentence, located at the token, the PIN never shown.
         let u = format!("{}&pin-value=98765", uri(ctx, &private));
         let o = ctx.run(&["inspect", "--allow-uri-module", &u]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let err = stderr(&o);
         assert!(err.contains("CKR_PIN_INCORRECT"), "{err}");
         assert!(!err.contains("98765"), "{err}");
@@ -221,16 +221,16 @@ fn uri_pins_and_errors() {
             ("pkcs11:type=certificate", "not one of cert"),
         ] {
             let o = ctx.run(&["inspect", bad]);
-            assert_eq!(o.status.code(), Some(1), "{bad}");
+            assert_eq!(o.status.code(), Some(2), "{bad}");
             assert!(stderr(&o).contains(want), "{bad}: {}", stderr(&o));
         }
         // A URI's pin-value never reaches an error message.
         let o = ctx.run(&["inspect", "pkcs11:tokn=x?pin-value=secret-pin"]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(!stderr(&o).contains("secret-pin"), "{}", stderr(&o));
         // A token that is not there.
         let o = ctx.run(&["inspect", "--allow-uri-module", &uri(ctx, "token=nope")]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("no token matches token \"nope\""),
             "{}",
@@ -244,7 +244,7 @@ fn uri_pins_and_errors() {
             "json",
             &uri(ctx, "token=nope"),
         ]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         let v = json(&o);
         assert_eq!(v["items"], Value::Array(vec![]));
         assert!(v["errors"][0]["source"]
@@ -265,7 +265,7 @@ fn uri_module_name_and_environment() {
             ok(&o);
         }
         let o = ctx.run(&["fingerprint", &format!("{path}?module-name=no-such-module")]);
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(
             stderr(&o).contains("no PKCS#11 module named \"no-such-module\""),
             "{}",

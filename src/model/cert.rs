@@ -49,7 +49,7 @@ impl PssParameters {
 }
 
 impl PublicKeyInfo {
-    /// One line for people: `EC P-256 (256 bits)`, `RSA 2048 bits`, `Ed25519`.
+    /// One line for people: `EC P-256 (256 bits)`, `RSA (2048 bits)`, `Ed25519`.
     pub fn summary(&self) -> String {
         let name = match self.algorithm.as_str() {
             "rsa" => "RSA".to_string(),
@@ -67,13 +67,13 @@ impl PublicKeyInfo {
             (Some(curve), Some(bits)) => format!("{name} {curve} ({bits} bits)"),
             (Some(curve), None) => format!("{name} {curve}"),
             (None, Some(bits)) if !matches!(self.algorithm.as_str(), "ed25519" | "ed448") => {
-                format!("{name} {bits} bits")
+                format!("{name} ({bits} bits)")
             }
             _ => name,
         };
         match &self.pss {
             Some(p) => format!(
-                "{base} (restricted to {}, {}, salt at least {})",
+                "{base}, restricted to {}, {}, salt at least {}",
                 p.hash, p.mask_generation, p.salt_length
             ),
             None => base,

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{Document, ErrorEntry};
+use super::json::{Document, ErrorEntry, JsonlWriter};
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use super::style::{self, paint, LABEL_WIDTH};
 use crate::chain::{Anchors, Chain, Link, Report, Validity};
@@ -323,4 +323,28 @@ struct Doc<'a> {
 /// The JSON document: the report's fields, then `errors`.
 pub fn json<W: Write>(w: &mut W, report: &Report, errors: Vec<ErrorEntry>) -> io::Result<()> {
     Document::new(Doc { report, errors }).write_to(w)
+}
+
+/// JSON Lines: an `item` line per chain (the JSON document's `chains` entries), an `error`
+/// line per failure, and a `summary` line with the report's other fields and `exit_code`.
+pub fn jsonl<W: Write>(
+    w: W,
+    report: &Report,
+    errors: &[ErrorEntry],
+    exit_code: u8,
+) -> io::Result<()> {
+    let mut out = JsonlWriter::new(w);
+    for chain in &report.chains {
+        out.item(chain)?;
+    }
+    for e in errors {
+        out.error(&e.source, &e.message)?;
+    }
+    // The report's own fields, with `chains` (already written) as their number.
+    let mut summary = serde_json::to_value(report).map_err(io::Error::from)?;
+    if let Some(fields) = summary.as_object_mut() {
+        fields.insert("chains".to_string(), report.chains.len().into());
+    }
+    // `skipped` (files `-r` passed over) is the walker's to count; 0 until it is wired.
+    out.summary(0, &summary, exit_code).map(|_| ())
 }

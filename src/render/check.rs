@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{Document, ErrorEntry};
+use super::json::{Document, ErrorEntry, JsonlWriter};
 use super::sanitize::sanitize;
 use super::style::{self, plural};
 use crate::check::{Counts, Finding, Lint, Severity};
@@ -163,6 +163,48 @@ struct Doc<'a> {
     errors: Vec<ErrorEntry>,
 }
 
+fn json_finding<'a>(f: &'a Finding, items: &'a [Item]) -> JsonFinding<'a> {
+    let item = items.get(f.item);
+    JsonFinding {
+        item: f.item,
+        lint: f.lint,
+        severity: f.severity,
+        message: &f.message,
+        source: item.map(|i| &i.source),
+        name: item.and_then(|i| i.display_name()).map(short_name),
+    }
+}
+
+/// JSON Lines: an `item` line per finding (the JSON document's `findings` entries), an
+/// `error` line per failure, and the `summary` line with the JSON summary's fields and
+/// `exit_code`.
+#[allow(clippy::too_many_arguments)]
+pub fn jsonl<W: Write>(
+    w: W,
+    findings: &[Finding],
+    counts: &Counts,
+    items: &[Item],
+    problems: &[(String, String)],
+    fail_on: Severity,
+    failed: bool,
+    exit_code: u8,
+) -> io::Result<()> {
+    let mut out = JsonlWriter::new(w);
+    for f in findings {
+        out.item(&json_finding(f, items))?;
+    }
+    for (source, message) in problems {
+        out.error(source, message)?;
+    }
+    let summary = Summary {
+        counts,
+        fail_on,
+        failed,
+    };
+    // `skipped` (files `-r` passed over) is the walker's to count; 0 until it is wired.
+    out.summary(0, &summary, exit_code).map(|_| ())
+}
+
 /// The JSON document: each finding with its item's source and (short) name, the summary,
 /// and the run's failures as `errors`.
 pub fn json<W: Write>(
@@ -175,20 +217,7 @@ pub fn json<W: Write>(
     failed: bool,
 ) -> io::Result<()> {
     let doc = Doc {
-        findings: findings
-            .iter()
-            .map(|f| {
-                let item = items.get(f.item);
-                JsonFinding {
-                    item: f.item,
-                    lint: f.lint,
-                    severity: f.severity,
-                    message: &f.message,
-                    source: item.map(|i| &i.source),
-                    name: item.and_then(|i| i.display_name()).map(short_name),
-                }
-            })
-            .collect(),
+        findings: findings.iter().map(|f| json_finding(f, items)).collect(),
         summary: Summary {
             counts,
             fail_on,

@@ -101,6 +101,192 @@ impl<W: Write> JsonWriter<W> {
     }
 }
 
+/// The `type` of a JSON Lines line (docs/json.md, "JSON Lines").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LineType {
+    /// One item (or one finding, chain or thumbprint: the command's unit).
+    Item,
+    /// One problem: an input, item or token that could not be read or decoded.
+    Error,
+    /// The last line: counts and the exit code.
+    Summary,
+}
+
+/// One JSON Lines line: `{"certscope": VERSION, "type": …, <the body's fields>}`.
+#[derive(Debug, Serialize)]
+struct Line<'a, T: Serialize> {
+    certscope: &'static str,
+    #[serde(rename = "type")]
+    kind: LineType,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+/// The fields of a `summary` line every command writes; a command adds its own after them.
+#[derive(Debug, Serialize)]
+struct SummaryLine<'a, T: Serialize> {
+    items: usize,
+    errors: usize,
+    /// Files skipped quietly under `-r` (nothing certscope recognises in them).
+    skipped: usize,
+    #[serde(flatten)]
+    extra: &'a T,
+    exit_code: u8,
+}
+
+/// Writes JSON Lines that lose nothing: an `item` line per item, an `error` line per
+/// problem, and a closing `summary` line with the counts and the exit code.
+#[derive(Debug)]
+pub struct JsonlWriter<W: Write> {
+    w: W,
+    items: usize,
+    errors: usize,
+}
+
+impl<W: Write> JsonlWriter<W> {
+    /// Starts the stream (nothing is written until the first line).
+    pub fn new(w: W) -> JsonlWriter<W> {
+        JsonlWriter {
+            w,
+            items: 0,
+            errors: 0,
+        }
+    }
+
+    fn line<T: Serialize>(&mut self, kind: LineType, body: &T) -> io::Result<()> {
+        let line = Line {
+            certscope: VERSION,
+            kind,
+            body,
+        };
+        // `From` keeps a closed pipe's BrokenPipe kind (see `JsonWriter::element`).
+        serde_json::to_writer(&mut self.w, &line).map_err(io::Error::from)?;
+        self.w.write_all(b"\n")
+    }
+
+    /// Writes an `item` line whose fields after the header are `body`'s.
+    pub fn item<T: Serialize>(&mut self, body: &T) -> io::Result<()> {
+        self.items += 1;
+        self.line(LineType::Item, body)
+    }
+
+    /// Writes an `error` line: `{"source": …, "message": …}`.
+    pub fn error(&mut self, source: &str, message: &str) -> io::Result<()> {
+        self.errors += 1;
+        let entry = ErrorEntry {
+            source: source.to_string(),
+            message: message.to_string(),
+        };
+        self.line(LineType::Error, &entry)
+    }
+
+    /// Writes the `summary` line (items, errors, `skipped`, the command's `extra` fields,
+    /// `exit_code`) and flushes.
+    pub fn summary<T: Serialize>(
+        mut self,
+        skipped: usize,
+        extra: &T,
+        exit_code: u8,
+    ) -> io::Result<W> {
+        let summary = SummaryLine {
+            items: self.items,
+            errors: self.errors,
+            skipped,
+            extra,
+            exit_code,
+        };
+        self.line(LineType::Summary, &summary)?;
+        self.w.flush()?;
+        Ok(self.w)
+    }
+}
+
+/// Fleet fields for an item (`--inventory`), at the top level of its record, before the
+/// item's own fields. Everything here is gathered by the caller: the library reads no
+/// clock, host name or file system.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Inventory {
+    /// The scanning host's name.
+    pub host: String,
+    /// When the scan ran (RFC 3339; `CERTSCOPE_NOW` pins it).
+    pub scanned_at: String,
+    /// The file's modification time (RFC 3339), absent for stdin and tokens.
+    pub file_mtime: Option<String>,
+    /// The file owner's user id.
+    pub file_uid: Option<u32>,
+    /// The file's group id.
+    pub file_gid: Option<u32>,
+    /// The file's permission bits in octal (`"0644"`).
+    pub file_mode: Option<String>,
+    /// Whole days from the scan time to the certificate's notAfter (negative once
+    /// expired); absent for other items.
+    pub days_until_expiry: Option<i64>,
+}
+
+/// What one item becomes in JSON and JSON Lines: the item, with the inventory fields in
+/// front (`--inventory`), cut to the chosen top-level fields (`--fields`).
+#[derive(Debug)]
+pub enum Record<'a> {
+    /// The item as it is.
+    Whole(&'a Item),
+    /// The inventory fields, then the item's.
+    WithInventory(&'a Inventory, &'a Item),
+    /// Only the chosen fields, in the order asked for (absent ones left out).
+    Selected(Vec<(&'a str, serde_json::Value)>),
+}
+
+#[derive(Serialize)]
+struct Flat<'a> {
+    #[serde(flatten)]
+    inventory: &'a Inventory,
+    #[serde(flatten)]
+    item: &'a Item,
+}
+
+impl<'a> Record<'a> {
+    /// The record of `item`; `fields` empty keeps every field.
+    pub fn new(
+        item: &'a Item,
+        inventory: Option<&'a Inventory>,
+        fields: &'a [String],
+    ) -> serde_json::Result<Record<'a>> {
+        let whole = match inventory {
+            Some(inv) => Record::WithInventory(inv, item),
+            None => Record::Whole(item),
+        };
+        if fields.is_empty() {
+            return Ok(whole);
+        }
+        let serde_json::Value::Object(mut map) = serde_json::to_value(&whole)? else {
+            return Ok(whole);
+        };
+        Ok(Record::Selected(
+            fields
+                .iter()
+                .filter_map(|f| map.remove(f.as_str()).map(|v| (f.as_str(), v)))
+                .collect(),
+        ))
+    }
+}
+
+impl Serialize for Record<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self {
+            Record::Whole(item) => item.serialize(s),
+            Record::WithInventory(inventory, item) => Flat { inventory, item }.serialize(s),
+            Record::Selected(fields) => {
+                let mut m = s.serialize_map(Some(fields.len()))?;
+                for (k, v) in fields {
+                    m.serialize_entry(k, v)?;
+                }
+                m.end()
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +326,56 @@ mod tests {
         let out = j.finish().unwrap();
         let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["items"].as_array().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn jsonl_lines_carry_version_and_type() {
+        let mut j = JsonlWriter::new(Vec::new());
+        let item = Item::new(
+            Kind::Unknown,
+            Source::File(FileSource {
+                path: "-".into(),
+                index: 0,
+                line: None,
+                container: None,
+                key: None,
+            }),
+        );
+        j.item(&Record::new(&item, None, &[]).unwrap()).unwrap();
+        j.error("a", "bad").unwrap();
+        let out = j.summary(0, &serde_json::json!({}), 2).unwrap();
+        let lines: Vec<serde_json::Value> = out
+            .split(|b| *b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 3);
+        for (line, kind) in lines.iter().zip(["item", "error", "summary"]) {
+            assert_eq!(line["certscope"], VERSION);
+            assert_eq!(line["type"], kind);
+        }
+        assert_eq!(lines[1]["source"], "a");
+        assert_eq!(lines[2]["items"], 1);
+        assert_eq!(lines[2]["errors"], 1);
+        assert_eq!(lines[2]["exit_code"], 2);
+    }
+
+    #[test]
+    fn fields_select_in_order() {
+        let item = Item::new(
+            Kind::Unknown,
+            Source::File(FileSource {
+                path: "-".into(),
+                index: 0,
+                line: None,
+                container: None,
+                key: None,
+            }),
+        );
+        let fields = vec!["source".to_string(), "kind".to_string(), "nope".to_string()];
+        let v = serde_json::to_value(Record::new(&item, None, &fields).unwrap()).unwrap();
+        let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 2);
+        assert_eq!(v["kind"], "unknown");
     }
 }

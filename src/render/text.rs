@@ -23,6 +23,10 @@ pub struct TextOptions {
     pub hashes: Vec<HashAlg>,
     /// Show every CRL entry and subjectAltName instead of the first 20.
     pub all: bool,
+    /// The terminal's width when output goes to one: a digest wraps only when its line
+    /// would not fit. `None` (a pipe, a file) never wraps, so a digest is one line to copy
+    /// or `grep`.
+    pub width: Option<usize>,
 }
 
 /// How many CRL entries the text view shows without `--all`.
@@ -68,10 +72,14 @@ impl<W: Write> Out<'_, W> {
         self.w.write_all(b"\n")
     }
 
-    /// A long digest as colon hex, 16 bytes per line so it fits 80 columns.
+    /// A digest as colon hex on one line; at a terminal too narrow for that line, 16 bytes
+    /// per line (which fits 80 columns).
     fn digest(&mut self, indent: usize, label: &str, bytes: &[u8]) -> io::Result<()> {
-        // SHA-1 and MD5 fit on one line; longer digests wrap at 16 bytes.
-        let per_line = if bytes.len() <= 20 { 20 } else { 16 };
+        let one_line = indent + LABEL_WIDTH + bytes.len() * 3;
+        let per_line = match self.o.width {
+            Some(width) if one_line > width && bytes.len() > 20 => 16,
+            _ => bytes.len().max(1),
+        };
         let mut chunks = bytes.chunks(per_line);
         let first = chunks.next().map(colon_hex).unwrap_or_default();
         self.field(indent, label, &first)?;
@@ -139,7 +147,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
     }
     if let Some(bag) = &item.bag {
         if let Some(n) = &bag.friendly_name {
-            out.field(2, "Friendly name", &sanitize(n))?;
+            out.field(2, "Alias", &sanitize(n))?;
         }
         if let Some(k) = &bag.local_key_id {
             out.field(2, "Local key ID", k)?;
@@ -809,4 +817,38 @@ fn hex_lines(hex: &str) -> Vec<String> {
         .chunks(64)
         .map(|c| String::from_utf8_lossy(c).into_owned())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest_lines(width: Option<usize>) -> String {
+        let o = TextOptions {
+            now: OffsetDateTime::UNIX_EPOCH,
+            color: false,
+            hashes: Vec::new(),
+            all: false,
+            width,
+        };
+        let mut w = Vec::new();
+        Out { w: &mut w, o: &o }
+            .digest(2, "SHA-256", &[0xab; 32])
+            .unwrap();
+        String::from_utf8(w).unwrap()
+    }
+
+    /// A digest is one line in a pipe and at a wide terminal (issue 19 item 5); it wraps at
+    /// 16 bytes only where the line would not fit.
+    #[test]
+    fn digests_wrap_only_at_a_narrow_terminal() {
+        let one = format!("  SHA-256:      {}\n", vec!["AB"; 32].join(":"));
+        assert_eq!(digest_lines(None), one);
+        assert_eq!(digest_lines(Some(200)), one);
+        let half = vec!["AB"; 16].join(":");
+        assert_eq!(
+            digest_lines(Some(80)),
+            format!("  SHA-256:      {half}\n                {half}\n")
+        );
+    }
 }

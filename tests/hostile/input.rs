@@ -119,7 +119,7 @@ fn assert_clean(r: &support::Capped, bound: Duration, message: &str, what: &str)
     let err = support::stderr(&r.output);
     assert!(!r.timed_out, "{what}: killed after {:?}", r.elapsed);
     assert!(r.elapsed < bound, "{what}: took {:?}", r.elapsed);
-    assert_eq!(r.output.status.code(), Some(1), "{what}: {err}");
+    assert_eq!(r.output.status.code(), Some(2), "{what}: {err}");
     assert!(err.contains(message), "{what}: {err}");
     assert!(!err.contains("panicked"), "{what}: {err}");
 }
@@ -198,7 +198,7 @@ fn header_flood_is_bounded() {
     );
     assert!(!r.timed_out, "killed after {:?}", r.elapsed);
     assert!(r.elapsed < Duration::from_secs(5), "took {:?}", r.elapsed);
-    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(r.code, Some(2), "{}", r.stderr);
     assert!(
         r.stderr
             .contains("certscope: headers.pem (line 1): more than 64 PEM header lines"),
@@ -250,7 +250,7 @@ fn whole_input_reads_stay_near_their_size() {
             Duration::from_secs(120),
         );
         assert!(!r.timed_out, "{name}: killed after {:?}", r.elapsed);
-        assert_eq!(r.code, Some(1), "{name}: {}", r.stderr);
+        assert_eq!(r.code, Some(2), "{name}: {}", r.stderr);
         assert!(
             r.stderr.contains(&format!(
                 "certscope: {name}: nothing recognised: not PEM, not DER, not base64 of either"

@@ -137,7 +137,7 @@ fn run(args: &[&str], dir: &Path, timeout: Duration) -> support::Capped {
     support::run_capped(&args, None, Some(dir), timeout)
 }
 
-/// Fails unless the run ended by itself with exit 1 (not a signal, not the timeout).
+/// Fails unless the run ended by itself with exit 2 (not a signal, not the timeout).
 fn ended_with_error(c: &support::Capped) -> String {
     let err = support::stderr(&c.output);
     assert!(
@@ -147,7 +147,7 @@ fn ended_with_error(c: &support::Capped) -> String {
     );
     assert_eq!(
         c.output.status.code(),
-        Some(1),
+        Some(2),
         "status {:?}; stderr:\n{err}",
         c.output.status
     );

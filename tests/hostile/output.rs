@@ -37,7 +37,7 @@ fn bad_password_spec_still_gives_a_whole_json_document() {
                     .any(|e| e["source"] == "--password" && e["message"].is_string()),
                 "{a:?}: {doc}"
             );
-            assert_eq!(o.status.code(), Some(1), "{a:?}");
+            assert_eq!(o.status.code(), Some(2), "{a:?}");
             assert!(stderr(&o).contains("certscope: --password: "), "{a:?}");
         }
     }
@@ -63,7 +63,7 @@ fn missing_roots_still_give_a_whole_json_document() {
                 .is_some_and(|s| s.starts_with("--roots"))),
             "{doc}"
         );
-        assert_eq!(o.status.code(), Some(1));
+        assert_eq!(o.status.code(), Some(2));
         assert!(doc["chains"].is_array(), "{doc}");
     }
 }
@@ -144,7 +144,7 @@ fn unwritable_stdout_is_an_error() {
         .stdout(full)
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert_eq!(err.matches("No space left on device").count(), 1, "{err}");
 }

@@ -540,7 +540,7 @@ fn check_of_nothing_does_not_pass() {
     finished(&r, "check -r");
     assert_eq!(
         r.output.status.code(),
-        Some(1),
+        Some(2),
         "{}",
         support::stdout(&r.output)
     );

@@ -56,7 +56,7 @@ fn capped(ctx: &ChildContext, args: &[String], fault: &str, timeout: Duration) -
     (run, started.elapsed())
 }
 
-/// An explained failure: exit 1 (not a panic's 101, a signal or the timeout), and a
+/// An explained failure: exit 2 (not a panic's 101, a signal or the timeout), and a
 /// `certscope: ...` line on stderr.
 fn assert_explained(r: &Run, what: &str) {
     assert!(
@@ -64,7 +64,7 @@ fn assert_explained(r: &Run, what: &str) {
         "{what}: {}",
         r.describe()
     );
-    assert_eq!(r.code, Some(1), "{what}: {}", r.describe());
+    assert_eq!(r.code, Some(2), "{what}: {}", r.describe());
     assert!(!r.stderr.contains("panicked"), "{what}: {}", r.describe());
     assert!(
         r.stderr.starts_with("certscope: "),
@@ -145,7 +145,7 @@ fn endless_search_is_bounded() {
 }
 
 /// A module call that never returns hung certscope for ever. Now a watchdog ends the run
-/// after `--module-timeout` seconds, naming the call, with exit 1; for every call that can
+/// after `--module-timeout` seconds, naming the call, with exit 2; for every call that can
 /// block, in the commands that make it.
 #[test]
 fn blocking_calls_time_out() {
@@ -212,7 +212,7 @@ fn json_is_complete_when_the_module_cannot_be_loaded() {
         assert!(!c.timed_out, "{sub}");
         assert_eq!(
             out.status.code(),
-            Some(1),
+            Some(2),
             "{sub}: {}",
             support::stderr(out)
         );

@@ -132,7 +132,7 @@ fn uri_file_name_never_loads_a_library() {
     let r = run_in(dir, &refs(&os(&["inspect", &absolute])));
     let err = err_of(&r);
     assert!(!marker.exists(), "module-path loaded without opt-in: {err}");
-    assert_eq!(r.output.status.code(), Some(1), "{err}");
+    assert_eq!(r.output.status.code(), Some(2), "{err}");
     assert!(err.contains("--allow-uri-module"), "{err}");
     assert!(err.starts_with("certscope: pkcs11:"), "{err}");
 
@@ -167,7 +167,7 @@ fn pin_source_device_or_fifo_is_refused() {
         let uri = format!("pkcs11:object=x?pin-source={source}");
         let r = run_in(dir, &refs(&os(&["inspect", &uri])));
         let err = err_of(&r);
-        assert_eq!(r.output.status.code(), Some(1), "{source}: {err}");
+        assert_eq!(r.output.status.code(), Some(2), "{source}: {err}");
         assert!(err.starts_with("certscope: pkcs11:"), "{source}: {err}");
         assert!(err.contains("pin-source"), "{source}: {err}");
         assert!(err.contains(want), "{source}: {err}");
@@ -230,7 +230,7 @@ fn pin_value_never_reaches_output() {
             );
             let err = err_of(&r);
             let out = out_of(&r);
-            assert_eq!(r.output.status.code(), Some(1), "{uri}: {err}");
+            assert_eq!(r.output.status.code(), Some(2), "{uri}: {err}");
             assert!(!err.contains("S3CRET"), "{uri}: {err}");
             assert!(!out.contains("S3CRET"), "{uri}: {out}");
             assert!(err.starts_with("certscope: "), "{uri}: {err}");
@@ -273,7 +273,7 @@ fn unreadable_subdirectory_loses_nothing_else() {
     let r = run_in(tmp.path(), &refs(&os(&["fingerprint", "-r", "top"])));
     let err = err_of(&r);
     let out = out_of(&r);
-    assert_eq!(r.output.status.code(), Some(1), "{err}");
+    assert_eq!(r.output.status.code(), Some(2), "{err}");
     assert_eq!(
         out.lines().count(),
         3,
@@ -310,7 +310,7 @@ fn dangling_symlink_in_walk_is_reported() {
     let r = run_in(tmp.path(), &refs(&os(&["fingerprint", "-r", "top"])));
     let err = err_of(&r);
     assert_eq!(out_of(&r).lines().count(), 1, "{err}");
-    assert_eq!(r.output.status.code(), Some(1), "{err}");
+    assert_eq!(r.output.status.code(), Some(2), "{err}");
     assert!(err.contains("certscope: top/b.pem: "), "{err}");
 }
 
@@ -327,7 +327,7 @@ fn too_deep_directory_is_reported() {
     std::fs::copy(fixture("root-ca.pem"), tmp.path().join("top/shallow.pem")).unwrap();
     let r = run_in(tmp.path(), &refs(&os(&["fingerprint", "-r", "top"])));
     let err = err_of(&r);
-    assert_eq!(r.output.status.code(), Some(1), "{err}");
+    assert_eq!(r.output.status.code(), Some(2), "{err}");
     assert_eq!(out_of(&r).lines().count(), 1, "{}", out_of(&r));
     assert_eq!(err.lines().count(), 1, "{err}");
     assert!(err.starts_with("certscope: top/d/d/"), "{err}");
@@ -389,7 +389,7 @@ fn non_utf8_file_names_are_kept() {
     let missing = Path::new("names").join(OsStr::from_bytes(b"gone\xfe.pem"));
     let r = run_in(tmp.path(), &[OsStr::new("inspect"), missing.as_os_str()]);
     let err = err_of(&r);
-    assert_eq!(r.output.status.code(), Some(1), "{err}");
+    assert_eq!(r.output.status.code(), Some(2), "{err}");
     assert!(err.contains("gone") && err.contains("xfe"), "{err}");
 }
 

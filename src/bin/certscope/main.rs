@@ -26,7 +26,7 @@ fn main() -> ExitCode {
         cmd::messages::general(
             "stdout is closed, so nothing could be written (redirect it, e.g. >/dev/null)",
         );
-        return ExitCode::from(cmd::messages::EXIT_FAILED);
+        return ExitCode::from(cmd::messages::EXIT_PROBLEM);
     }
     match cmd::run(cli) {
         Ok(code) => ExitCode::from(code),
@@ -39,15 +39,9 @@ fn main() -> ExitCode {
             // Errors can quote a path or setting; `general` keeps the terminal safe from them.
             let message = error_text(&err);
             cmd::messages::general(&message);
-            let refused = err.chain().any(|c| {
-                c.downcast_ref::<certscope::token::error::TokenError>()
-                    .is_some_and(certscope::token::error::TokenError::is_refused_input)
-            });
-            ExitCode::from(if refused {
-                cmd::messages::EXIT_USAGE
-            } else {
-                cmd::messages::EXIT_FAILED
-            })
+            // Whatever stopped the run (a refused PIN, a module that does not load, a
+            // failed write), the answer could not be had: 2, never the "no" of 1.
+            ExitCode::from(cmd::messages::EXIT_PROBLEM)
         }
     }
 }

@@ -26,7 +26,7 @@ pub enum Format {
     Text,
     /// One JSON document (see docs/json.md).
     Json,
-    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
+    /// JSON Lines: a line per item, a line per problem, a summary line (docs/json.md).
     Jsonl,
     /// Every certificate, CSR, CRL and public key as clean PEM.
     Pem,
@@ -69,6 +69,8 @@ pub enum ReportFormat {
     Text,
     /// One JSON document.
     Json,
+    /// JSON Lines: a line per finding, a line per problem, a summary line (docs/json.md).
+    Jsonl,
 }
 
 /// `--fail-on` threshold.
@@ -122,6 +124,43 @@ impl From<FailOn> for Severity {
             FailOn::Error => Severity::Error,
             FailOn::Warn => Severity::Warn,
             FailOn::Info => Severity::Info,
+        }
+    }
+}
+
+/// Shells `certscope completions` writes for: clap_complete's five and nushell
+/// (clap_complete_nushell, maintained in the clap repository).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum CompletionShell {
+    /// Bash.
+    Bash,
+    /// Elvish.
+    Elvish,
+    /// Fish.
+    Fish,
+    /// Nushell (`nu`).
+    #[value(alias = "nu")]
+    Nushell,
+    /// PowerShell.
+    Powershell,
+    /// Zsh.
+    Zsh,
+}
+
+impl CompletionShell {
+    /// Writes the completion script for `cmd` to `out`.
+    pub fn generate(self, cmd: &mut clap::Command, out: &mut dyn std::io::Write) {
+        use clap_complete::Shell;
+        let name = "certscope";
+        match self {
+            Self::Bash => clap_complete::generate(Shell::Bash, cmd, name, out),
+            Self::Elvish => clap_complete::generate(Shell::Elvish, cmd, name, out),
+            Self::Fish => clap_complete::generate(Shell::Fish, cmd, name, out),
+            Self::Nushell => {
+                clap_complete::generate(clap_complete_nushell::Nushell, cmd, name, out)
+            }
+            Self::Powershell => clap_complete::generate(Shell::PowerShell, cmd, name, out),
+            Self::Zsh => clap_complete::generate(Shell::Zsh, cmd, name, out),
         }
     }
 }

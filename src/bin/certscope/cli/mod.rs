@@ -198,27 +198,27 @@ pub enum Command {
     #[command(
         after_help = "Exit status: 0 when every chain is complete (reaches a trust anchor, every \
 signature verifies, every certificate is valid at --at, CA flags, keyCertSign and path \
-lengths hold), 1 otherwise. Never uses the network.\n\nExamples:\n  certscope chain --roots ca.pem bundle.pem\n  certscope chain --roots system --at 2026-06-01T00:00:00Z fullchain.pem\n  certscope chain --roots ca.pem --format pem misordered.pem > fixed.pem"
+lengths hold), 1 otherwise, 2 when an input or the roots cannot be read. Never uses the network.\n\nExamples:\n  certscope chain --roots ca.pem bundle.pem\n  certscope chain --roots system --at 2026-06-01T00:00:00Z fullchain.pem\n  certscope chain --roots ca.pem --format pem misordered.pem > fixed.pem"
     )]
     Chain(ChainArgs),
     /// Lint every certificate, CRL and CSR: expiry, host names, weak algorithms, RFC 5280.
     #[command(
-        after_help = "Exit status: 0 when no finding is at or above --fail-on, 1 otherwise (or when \
-an input cannot be read). See docs/check.md or --list-lints for every lint.\n\nExamples:\n  certscope check -r /etc/ssl/private --expires-within 30d\n  certscope check --hostname www.example.com server.pem\n  certscope check --skip-lint validity-too-long --fail-on warn certs/*.pem"
+        after_help = "Exit status: 0 when no finding is at or above --fail-on, 1 otherwise, 2 when \
+an input cannot be read. See docs/check.md or --list-lints for every lint.\n\nExamples:\n  certscope check -r /etc/ssl/private --expires-within 30d\n  certscope check --hostname www.example.com server.pem\n  certscope check --skip-lint validity-too-long --fail-on warn certs/*.pem"
     )]
     Check(CheckArgs),
-    /// Print the items that match every FILTER given (exit 1 when none does).
+    /// Print the items that match every FILTER given (exit 1 when none does, 2 when an input cannot be read).
     #[command(
         after_help = "Examples:\n  certscope find --thumbprint a9993e364706816aba3e25717850c26c9cd0d89d -r .\n  certscope find --subject 'CN=www.example.com, O=Example' -r /etc/ssl\n  certscope find --san api.example.com --format pem bundle.pem"
     )]
     Find(FindArgs),
     /// Print a shell completion script.
     #[command(
-        after_help = "Example:\n  certscope completions bash > /etc/bash_completion.d/certscope"
+        after_help = "Examples:\n  certscope completions bash > /etc/bash_completion.d/certscope\n  certscope completions nushell | save -f ~/.config/nushell/certscope.nu"
     )]
     Completions {
         /// The shell.
-        shell: clap_complete::Shell,
+        shell: formats::CompletionShell,
     },
     /// Print the man page (roff), or write one page per command into a directory.
     #[command(
@@ -279,6 +279,9 @@ pub struct InspectArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// What JSON/JSONL records hold.
+    #[command(flatten)]
+    pub record: RecordArgs,
     /// Digests to show in text output (repeatable; default sha1 and sha256).
     #[arg(long, value_enum)]
     pub hash: Vec<Hash>,
@@ -495,6 +498,26 @@ pub struct FindArgs {
     /// Output format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
+    /// What JSON/JSONL records hold.
+    #[command(flatten)]
+    pub record: RecordArgs,
+}
+
+/// What each item's JSON/JSONL record holds (`inspect`, `find`, `token list`, `token find`;
+/// text and PEM output ignore these).
+#[derive(Debug, Clone, Default, Args)]
+pub struct RecordArgs {
+    /// JSON/JSONL: leave out each item's `pem` text (about 40 % of a certificate's record).
+    #[arg(long)]
+    pub no_pem: bool,
+    /// JSON/JSONL: keep only these top-level fields of each item, in this order
+    /// (comma-separated or repeated, e.g. `--fields kind,subject,not_after`).
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub fields: Vec<String>,
+    /// JSON/JSONL: add host, scanned_at, file_mtime, file_uid, file_gid, file_mode and
+    /// days_until_expiry to each item (docs/inventory.md).
+    #[arg(long)]
+    pub inventory: bool,
 }
 
 #[cfg(test)]

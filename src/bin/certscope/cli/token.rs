@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::{bytes, count, Format, InfoFormat, LIMITS};
+use crate::cli::{bytes, count, Format, InfoFormat, RecordArgs, LIMITS};
 
 /// `certscope token`.
 #[derive(Debug, Args)]
@@ -222,6 +222,9 @@ pub enum TokenCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// What JSON/JSONL records hold.
+        #[command(flatten)]
+        record: RecordArgs,
     },
     /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
     #[command(
@@ -240,6 +243,9 @@ pub enum TokenCommand {
         /// Output format.
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
+        /// What JSON/JSONL records hold.
+        #[command(flatten)]
+        record: RecordArgs,
     },
     /// Write the matching certificates as PEM; exit 1 when none matches.
     #[command(

@@ -1,5 +1,5 @@
 //! `certscope chain`: read the inputs and the trust anchors, build, report, exit 0 only for
-//! complete chains.
+//! complete chains (1 for a chain that is not valid, 2 when something could not be read).
 
 use std::io::{self, Write};
 use std::path::Path;
@@ -15,7 +15,7 @@ use certscope::render::json::ErrorEntry;
 use certscope::validation::{Profile, Purpose, RevocationMode};
 
 use super::collect::{collect, more_inputs, Collected};
-use super::messages::{EXIT_FAILED, EXIT_OK};
+use super::messages::{verdict, EXIT_PROBLEM};
 use super::Ambient;
 use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, Format};
 
@@ -101,7 +101,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             let locator = format!("--roots {}", args.roots.as_deref().unwrap_or_default());
             roots = roots.with_problem(&locator, "no certificate found");
         }
-        status = EXIT_FAILED;
+        status = EXIT_PROBLEM;
     }
     let opts = chain::Options {
         profile: match args.profile {
@@ -167,27 +167,24 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         item.number = Some(offset + i);
         item
     }));
+    let code = verdict(status, report.complete);
     let stdout = io::stdout().lock();
     let mut w = io::BufWriter::new(stdout);
+    let errors = || -> Vec<ErrorEntry> {
+        inputs
+            .problems
+            .into_iter()
+            .chain(roots.problems)
+            .chain(evidence.problems)
+            .map(|(source, message)| ErrorEntry { source, message })
+            .collect()
+    };
     match args.format {
         Format::Text => render::text(&mut w, &report, &all, color)?,
         Format::Pem => render::pem(&mut w, &report, &all)?,
-        // The report is one document, on one line: JSONL is the same thing.
-        Format::Json | Format::Jsonl => {
-            let errors = inputs
-                .problems
-                .into_iter()
-                .chain(roots.problems)
-                .chain(evidence.problems)
-                .map(|(source, message)| ErrorEntry { source, message })
-                .collect();
-            render::json(&mut w, &report, errors)?;
-        }
+        Format::Json => render::json(&mut w, &report, errors())?,
+        Format::Jsonl => render::jsonl(&mut w, &report, &errors(), code)?,
     }
     w.flush()?;
-    Ok(if report.complete && status == EXIT_OK {
-        EXIT_OK
-    } else {
-        EXIT_FAILED
-    })
+    Ok(code)
 }

@@ -1,5 +1,5 @@
 //! `certscope check`: read every item, run the lints, print findings, exit 1 at or above
-//! `--fail-on` (never inverted).
+//! `--fail-on` (never inverted), 2 when something could not be read.
 
 use std::io::{self, Write};
 
@@ -9,7 +9,7 @@ use certscope::analysis::check::{self, Finding, Options, Severity, LINTS};
 use certscope::render::check as render;
 
 use super::collect::{collect, more_inputs};
-use super::messages::{self, EXIT_FAILED, EXIT_OK};
+use super::messages::{self, verdict, EXIT_OK};
 use super::Ambient;
 use crate::cli::{CheckArgs, ReportFormat};
 
@@ -21,7 +21,8 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     if args.list_lints {
         match args.format {
             ReportFormat::Text => render::lints(&mut w, LINTS)?,
-            ReportFormat::Json => render::lints_json(&mut w, LINTS)?,
+            // The lint table is one document in either JSON format.
+            ReportFormat::Json | ReportFormat::Jsonl => render::lints_json(&mut w, LINTS)?,
         }
         w.flush()?;
         return Ok(EXIT_OK);
@@ -80,6 +81,7 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
             "nothing was checked (no certificate, CRL or CSR found)",
         );
     }
+    let code = verdict(status, !failed);
     match args.format {
         ReportFormat::Text => render::text(
             &mut w,
@@ -101,11 +103,17 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
                 failed,
             )?;
         }
+        ReportFormat::Jsonl => render::jsonl(
+            &mut w,
+            &findings,
+            &counts,
+            &collected.items,
+            &collected.problems,
+            fail_on,
+            failed,
+            code,
+        )?,
     }
     w.flush()?;
-    Ok(if failed || status != EXIT_OK {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    })
+    Ok(code)
 }

@@ -57,13 +57,13 @@ impl Output for Collector {
             .push((locator.to_string(), message.to_string()));
     }
 
-    fn finish(self: Box<Self>) -> io::Result<()> {
+    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
         Ok(())
     }
 }
 
 /// Reads and decodes every input (errors go to stderr as for `inspect`); returns the items
-/// and the exit status reading alone earns (1 when something could not be read).
+/// and the exit status reading alone earns (2 when something could not be read).
 pub(super) fn collect(args: &InputArgs) -> Result<(Collected, u8)> {
     let shared = Rc::new(RefCell::new(Collected::default()));
     // PEM is kept for `chain --format pem`; SHA-256 thumbprints serve duplicate detection.

@@ -11,10 +11,10 @@ use certscope::decode::{self, Event, Options};
 use certscope::input;
 use certscope::input::secret::{self, Secret};
 
-use super::messages::{self, EXIT_FAILED, EXIT_OK, EXIT_USAGE};
+use super::messages::{self, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE};
 use super::output::{item_output, Output};
 use super::pkcs11;
-use crate::cli::{Format, InputArgs};
+use crate::cli::{Format, InputArgs, RecordArgs};
 
 /// Holds back an input's first events until its second item shows up, so that `#INDEX` is
 /// printed exactly when the input holds more than one item, while still streaming.
@@ -45,20 +45,26 @@ impl Driver {
         }
     }
 
-    /// Ends the run: a failed write is the run's error, else the output is closed and the
-    /// status says whether anything failed.
+    /// The status so far: 2 when anything could not be read (or a PIN was refused), else 0.
+    fn status(&self) -> u8 {
+        if self.refused_input {
+            EXIT_USAGE
+        } else if self.failures > 0 {
+            EXIT_PROBLEM
+        } else {
+            EXIT_OK
+        }
+    }
+
+    /// Ends the run: a failed write is the run's error, else the output is closed (told the
+    /// status) and the status says whether anything failed.
     fn finish(mut self) -> Result<u8> {
         if let Some(e) = self.io_error.take() {
             return Err(e.into());
         }
-        self.out.finish()?;
-        Ok(if self.refused_input {
-            EXIT_USAGE
-        } else if self.failures > 0 {
-            EXIT_FAILED
-        } else {
-            EXIT_OK
-        })
+        let status = self.status();
+        self.out.finish(status)?;
+        Ok(status)
     }
 
     fn report(&mut self, locator: &str, message: &str) {
@@ -118,11 +124,11 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
         // a JSON document still closes; no input is read, since each would fail or prompt.
         Some(Err(e)) => {
             driver.report("--password", &e.to_string());
-            driver.out.finish()?;
-            return Ok(EXIT_FAILED);
+            return driver.finish();
         }
     };
     let inputs = if args.inputs.is_empty() {
+        messages::reading_stdin_hint();
         vec!["-".into()]
     } else {
         args.inputs.clone()
@@ -236,14 +242,22 @@ pub(crate) type TokenProducer<'a> = dyn FnMut(&Options<'_>, &mut dyn FnMut(Event
 
 /// Streams the items of `token list`/`token find` through the same outputs, stderr lines
 /// and exit status as `inspect`: `produce` gets the decoding options the format needs and a
-/// sink for events. Returns the exit status and how many items were delivered.
+/// sink for events. `question` (`token find`): no item is the answer "no", exit 1.
+/// Returns the exit status and how many items were delivered.
 pub(crate) fn drive_token_items(
     format: Format,
     now: OffsetDateTime,
     color: bool,
+    record: &RecordArgs,
+    question: bool,
     produce: &mut TokenProducer<'_>,
 ) -> Result<(u8, usize)> {
-    let (opts, out) = item_output(format, &[], now, color, false)?;
+    let (opts, out) = item_output(format, &[], now, color, false, record)?;
+    let out = if question {
+        super::output::answering(out)
+    } else {
+        out
+    };
     let mut driver = Driver::new(out);
     let mut items = 0usize;
     produce(&opts, &mut |ev| {

@@ -1,5 +1,6 @@
 //! `certscope find`: decode every input, print only the items the filter matches (with the
-//! same renderers as `inspect`), exit 1 when none does.
+//! same renderers as `inspect`), exit 1 when none does
+//! (2 when something could not be read: then "none" may be wrong).
 
 use std::cell::Cell;
 use std::io;
@@ -11,17 +12,16 @@ use certscope::analysis::filter::ItemFilter;
 use certscope::model::Item;
 
 use super::drive::drive;
-use super::messages::{EXIT_FAILED, EXIT_OK};
-use super::output::{item_output, Output};
+use super::messages::verdict;
+use super::output::{item_output, Answering, Output};
 use super::Ambient;
 use crate::cli::FindArgs;
 
-/// Passes on the items `filter` matches, numbered across the whole run, and counts them.
+/// Passes on the items `filter` matches, numbered across the whole run.
 struct Matching {
     inner: Box<dyn Output>,
     filter: ItemFilter,
     next: usize,
-    matched: Rc<Cell<usize>>,
 }
 
 impl Output for Matching {
@@ -31,7 +31,6 @@ impl Output for Matching {
         if !self.filter.matches(&item) {
             return Ok(());
         }
-        self.matched.set(self.matched.get() + 1);
         let mut item = item;
         item.number = Some(number);
         self.inner.item(item, show_index)
@@ -41,8 +40,8 @@ impl Output for Matching {
         self.inner.problem(locator, message);
     }
 
-    fn finish(self: Box<Self>) -> io::Result<()> {
-        self.inner.finish()
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
+        self.inner.finish(status)
     }
 }
 
@@ -51,18 +50,13 @@ pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
     let (now, color) = (ambient.now, ambient.color);
     let filter = args.filter.item_filter()?;
     // The same renderers and decoding options as `inspect` in that format.
-    let (opts, inner) = item_output(args.format, &[], now, color, false)?;
+    let (opts, inner) = item_output(args.format, &[], now, color, false, &args.record)?;
     let matched = Rc::new(Cell::new(0));
     let out = Box::new(Matching {
-        inner,
+        inner: Box::new(Answering::new(inner, Rc::clone(&matched))),
         filter,
         next: 0,
-        matched: Rc::clone(&matched),
     });
     let status = drive(&args.input, opts, out)?;
-    Ok(if matched.get() == 0 || status != EXIT_OK {
-        EXIT_FAILED
-    } else {
-        EXIT_OK
-    })
+    Ok(verdict(status, matched.get() > 0))
 }

@@ -9,10 +9,11 @@ use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
 use certscope::render::fingerprint::Thumbprints;
 use certscope::render::json::JsonWriter;
+use certscope::render::pem as pem_out;
 
 use super::drive::drive;
 use super::messages;
-use super::output::{Output, PemOut};
+use super::output::{JsonlSink, Output};
 use crate::cli::{FingerprintArgs, Format};
 
 /// Runs `certscope fingerprint`.
@@ -50,12 +51,19 @@ pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
             fp,
             line: String::new(),
         }),
-        Format::Jsonl => Box::new(FingerprintJsonl { w, fp }),
+        Format::Jsonl => Box::new(FingerprintJsonl {
+            sink: JsonlSink::new(w),
+            fp,
+        }),
         Format::Json => Box::new(FingerprintJson {
             json: JsonWriter::begin(w, "fingerprints")?,
             fp,
         }),
-        Format::Pem => Box::new(PemOut { w }),
+        Format::Pem => Box::new(FingerprintPem {
+            w,
+            fp,
+            line: String::new(),
+        }),
     };
     drive(input, decode_opts, out)
 }
@@ -81,27 +89,27 @@ impl<W: Write> Output for FingerprintText<W> {
         let FingerprintText { w, fp, line } = self;
         fp.write_lines(w, &item, show_index, line)
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
         self.w.flush()
     }
 }
 
+/// An `item` line per thumbprint entry, an `error` line per problem, a `summary` line.
 struct FingerprintJsonl<W: Write> {
-    w: W,
+    sink: JsonlSink<W>,
     fp: Thumbprints,
 }
 
 impl<W: Write> Output for FingerprintJsonl<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         note_unhashed(&self.fp, &item);
-        for entry in self.fp.entries(&item) {
-            serde_json::to_writer(&mut self.w, &entry).map_err(io::Error::from)?;
-            self.w.write_all(b"\n")?;
-        }
-        Ok(())
+        self.sink.items(self.fp.entries(&item))
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
-        self.w.flush()
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.sink.problem(locator, message);
+    }
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
+        self.sink.finish(status)
     }
 }
 
@@ -121,7 +129,28 @@ impl<W: Write> Output for FingerprintJson<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.json.error(locator.to_string(), message.to_string());
     }
-    fn finish(self: Box<Self>) -> io::Result<()> {
+    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
         self.json.finish().map(|_| ())
+    }
+}
+
+/// `--format pem`: each item's thumbprint lines, then its PEM block. The lines are
+/// explanatory text before the block (RFC 7468 §5.2), so the output still reads as a bundle
+/// (certscope, openssl) and the digests travel with the certificate they belong to.
+struct FingerprintPem<W: Write> {
+    w: W,
+    fp: Thumbprints,
+    line: String,
+}
+
+impl<W: Write> Output for FingerprintPem<W> {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        note_unhashed(&self.fp, &item);
+        let FingerprintPem { w, fp, line } = self;
+        fp.write_lines(w, &item, show_index, line)?;
+        pem_out::item(w, &item).map(|_| ())
+    }
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+        self.w.flush()
     }
 }

@@ -15,6 +15,7 @@ pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
     let InspectArgs {
         input,
         format,
+        record,
         hash,
         all,
         no_relations,
@@ -24,7 +25,7 @@ pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
         (*format, *all, *no_relations, *relations_limit);
     let (now, color) = (ambient.now, ambient.color);
     let hashes: Vec<HashAlg> = hash.iter().map(|h| HashAlg::from(*h)).collect();
-    let (decode_opts, out) = item_output(format, &hashes, now, color, all)?;
+    let (decode_opts, out) = item_output(format, &hashes, now, color, all, record)?;
     // JSONL and PEM are for streaming: they never hold items back for relations.
     let related = matches!(format, Format::Text | Format::Json) && !no_relations;
     let out = relations::wrap(out, related.then_some(relations_limit));

@@ -117,42 +117,41 @@ fn exit_status(roff: &mut Roff, name: &str, notes: &[String]) {
         roff.control("TP", [])
             .text([bold("0")])
             .text([roman("The output was written.")]);
-        roff.control("TP", []).text([bold("1")]);
+        roff.control("TP", []).text([bold("2")]);
         roff.text([roman(
-            "It could not be written (with --dir: the directory or a page).",
+            "Usage error, or the output could not be written (with --dir: the directory or \
+             a page).",
         )]);
-        roff.control("TP", [])
-            .text([bold("2")])
-            .text([roman("Usage error.")]);
         return;
     }
-    let verdict = match name {
+    // 1 is "the answer is no", which only the commands that ask a question give.
+    let no = match name {
         "certscope-find" | "certscope-token-find" | "certscope-token-export" => {
-            Some("Nothing matched also gives 1, like grep.")
+            Some("Nothing matched, like grep.")
         }
+        "certscope-check" => Some("A finding at or above --fail-on, or nothing was checked."),
+        "certscope-chain" => Some("A chain is incomplete or not valid."),
         _ => None,
     };
     roff.control("TP", []).text([bold("0")]);
     roff.text([roman(
-        "Every input was read and every item decoded (notes and warnings do not count).",
+        "Every input was read and every item decoded (notes and warnings do not count), \
+         and the answer is yes.",
     )]);
-    roff.control("TP", []).text([bold("1")]);
+    if let Some(no) = no {
+        roff.control("TP", []).text([bold("1")]);
+        roff.text([roman(no)]);
+    }
+    roff.control("TP", []).text([bold("2")]);
     roff.text([roman(
-        "Some input or item could not be read or decoded, a limit was exceeded, or a \
-         PKCS#11 call failed; everything else was still printed. Each failure is on \
-         standard error as ",
+        "Usage error, or some input, item or token could not be read or decoded, a limit \
+         was exceeded, or a PKCS#11 call failed; everything else was still printed. Each \
+         failure is on standard error as ",
     )]);
     roff.text([
         italic("certscope: PATH[#INDEX] (line N): what is wrong"),
         roman("."),
     ]);
-    if let Some(v) = verdict {
-        roff.text([roman(v)]);
-    }
-    roff.control("TP", []).text([bold("2")]);
-    roff.text([roman(
-        "Usage error: an unknown option or a value that does not parse.",
-    )]);
     for note in notes {
         roff.control("PP", []).text([roman(note.as_str())]);
     }

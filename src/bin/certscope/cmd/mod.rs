@@ -51,7 +51,7 @@ pub fn run(cli: Cli) -> Result<u8> {
         Command::Find(args) => find::run(&args, &ambient),
         Command::Completions { shell } => {
             let mut cmd = cli::command();
-            clap_complete::generate(shell, &mut cmd, "certscope", &mut io::stdout());
+            shell.generate(&mut cmd, &mut io::stdout());
             Ok(EXIT_OK)
         }
         Command::Man { dir } => man::run(dir.as_deref()),
@@ -72,6 +72,23 @@ fn auto_color(var: impl Fn(&str) -> Option<std::ffi::OsString>, stdout_is_tty: b
         return true;
     }
     stdout_is_tty && var("TERM").is_none_or(|t| t != "dumb")
+}
+
+/// The host's name for `--inventory`: `CERTSCOPE_HOSTNAME` when set (tests, containers
+/// that know a better name), else the kernel's (`/proc/sys/kernel/hostname`, then
+/// `/etc/hostname`), else `HOSTNAME`, else `localhost`.
+pub(crate) fn host_name() -> String {
+    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+    env("CERTSCOPE_HOSTNAME")
+        .or_else(|| {
+            ["/proc/sys/kernel/hostname", "/etc/hostname"]
+                .iter()
+                .filter_map(|p| std::fs::read_to_string(p).ok())
+                .map(|s| s.trim().to_string())
+                .find(|s| !s.is_empty())
+        })
+        .or_else(|| env("HOSTNAME"))
+        .unwrap_or_else(|| "localhost".to_string())
 }
 
 /// `CERTSCOPE_NOW` (RFC 3339) pins "now" for reproducible output in tests and docs.

@@ -1,29 +1,33 @@
 //! Where items go: the [`Output`] trait and its adaptors to the renderers (text, JSON,
 //! JSONL, PEM), and the decoding options each format needs.
 
+use std::cell::Cell;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use anyhow::Result;
 use time::OffsetDateTime;
 
 use certscope::decode::Options;
 use certscope::fingerprint::HashAlg;
-use certscope::model::Item;
-use certscope::render::json::JsonWriter;
+use certscope::model::{Body, Item, Source, Timestamp};
+use certscope::render::json::{Inventory, JsonWriter, JsonlWriter, Record};
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
-use crate::cli::Format;
+use super::messages::verdict;
+use crate::cli::{Format, RecordArgs};
 
 /// The renderer for `format` and the decoding options it needs: text shows the requested
 /// digests (default SHA-1 and SHA-256); JSON always carries SHA-1, SHA-256 and the PEM (the
-/// contract); PEM output needs no digests.
+/// contract; `--no-pem` drops the PEM); PEM output needs no digests.
 pub(super) fn item_output(
     format: Format,
     requested: &[HashAlg],
     now: OffsetDateTime,
     color: bool,
     all: bool,
+    record: &RecordArgs,
 ) -> Result<(Options<'static>, Box<dyn Output>)> {
     let hashes = if requested.is_empty() {
         vec![HashAlg::Sha1, HashAlg::Sha256]
@@ -44,15 +48,26 @@ pub(super) fn item_output(
                 color,
                 hashes,
                 all,
+                width: terminal_width(),
             },
         }),
         Format::Json | Format::Jsonl => {
             opts.hashes = with_contract_hashes(&hashes);
-            opts.with_pem = true;
+            opts.with_pem = !record.no_pem;
+            let records = Records {
+                fields: record.fields.clone(),
+                inventory: record.inventory.then(|| Inventories::new(now)),
+            };
             if format == Format::Json {
-                Box::new(JsonOut(JsonWriter::begin(w, "items")?))
+                Box::new(JsonOut {
+                    json: JsonWriter::begin(w, "items")?,
+                    records,
+                })
             } else {
-                Box::new(JsonlOut { w })
+                Box::new(JsonlOut {
+                    sink: JsonlSink::new(w),
+                    records,
+                })
             }
         }
         Format::Pem => {
@@ -81,7 +96,8 @@ fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
 pub(super) trait Output {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()>;
     fn problem(&mut self, _locator: &str, _message: &str) {}
-    fn finish(self: Box<Self>) -> io::Result<()>;
+    /// Ends the output; `status` is the run's exit status (JSONL's summary line names it).
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()>;
 }
 
 struct TextOut<W: Write> {
@@ -93,37 +109,214 @@ impl<W: Write> Output for TextOut<W> {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         text::item(&mut self.w, &item, show_index, &self.opts)
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
         self.w.flush()
     }
 }
 
-struct JsonOut<W: Write>(JsonWriter<W>);
+/// How items become JSON records: `--fields` and `--inventory`.
+struct Records {
+    fields: Vec<String>,
+    inventory: Option<Inventories>,
+}
 
-impl<W: Write> Output for JsonOut<W> {
-    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        self.0.item(&item)
-    }
-    fn problem(&mut self, locator: &str, message: &str) {
-        self.0.error(locator.to_string(), message.to_string());
-    }
-    fn finish(self: Box<Self>) -> io::Result<()> {
-        self.0.finish().map(|_| ())
+impl Records {
+    /// Calls `write` with the item's record.
+    fn with<T>(
+        &mut self,
+        item: &Item,
+        write: impl FnOnce(&Record<'_>) -> io::Result<T>,
+    ) -> io::Result<T> {
+        let inventory = self.inventory.as_mut().map(|inv| inv.of(item));
+        let record =
+            Record::new(item, inventory.as_ref(), &self.fields).map_err(io::Error::from)?;
+        write(&record)
     }
 }
 
+/// The `--inventory` fields: the host and scan time once per run, file facts once per file.
+struct Inventories {
+    now: OffsetDateTime,
+    base: Inventory,
+    /// The last file's path and facts: a file's items arrive together.
+    last: Option<(String, Inventory)>,
+}
+
+impl Inventories {
+    fn new(now: OffsetDateTime) -> Inventories {
+        Inventories {
+            now,
+            base: Inventory {
+                host: super::host_name(),
+                scanned_at: rfc3339(now),
+                ..Inventory::default()
+            },
+            last: None,
+        }
+    }
+
+    fn of(&mut self, item: &Item) -> Inventory {
+        let mut inv = match &item.source {
+            Source::File(f) if f.path != "-" => {
+                if self.last.as_ref().is_none_or(|(p, _)| *p != f.path) {
+                    self.last = Some((f.path.clone(), file_facts(&self.base, &f.path)));
+                }
+                self.last
+                    .as_ref()
+                    .map_or_else(|| self.base.clone(), |(_, inv)| inv.clone())
+            }
+            _ => self.base.clone(),
+        };
+        if let Body::Certificate(c) = &item.body {
+            if c.not_after != Timestamp::INVALID_END {
+                // Whole days, rounded down: a certificate that expires in 6 hours has 0 days.
+                let seconds = (c.not_after.0 - self.now).whole_seconds();
+                inv.days_until_expiry = Some(seconds.div_euclid(86_400));
+            }
+        }
+        inv
+    }
+}
+
+/// The file's modification time, owner, group and mode; left out when it cannot be read
+/// (the item already came through, so a race is not worth a failure).
+fn file_facts(base: &Inventory, path: &str) -> Inventory {
+    use std::os::unix::fs::MetadataExt;
+    let mut inv = base.clone();
+    if let Ok(meta) = std::fs::metadata(path) {
+        inv.file_mtime = meta.modified().ok().map(|t| rfc3339(t.into()));
+        inv.file_uid = Some(meta.uid());
+        inv.file_gid = Some(meta.gid());
+        inv.file_mode = Some(format!("{:04o}", meta.mode() & 0o7777));
+    }
+    inv
+}
+
+fn rfc3339(t: OffsetDateTime) -> String {
+    let t = t
+        .to_offset(time::UtcOffset::UTC)
+        .replace_nanosecond(0)
+        .unwrap_or(t);
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+struct JsonOut<W: Write> {
+    json: JsonWriter<W>,
+    records: Records,
+}
+
+impl<W: Write> Output for JsonOut<W> {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        let json = &mut self.json;
+        self.records.with(&item, |r| json.element(r))
+    }
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.json.error(locator.to_string(), message.to_string());
+    }
+    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
+        self.json.finish().map(|_| ())
+    }
+}
+
+/// A JSON Lines stream behind an [`Output`]: `problem` cannot return a failed write, so
+/// it is kept and returned by the next one.
+pub(super) struct JsonlSink<W: Write> {
+    jsonl: JsonlWriter<W>,
+    failed_write: Option<io::Error>,
+}
+
+impl<W: Write> JsonlSink<W> {
+    pub(super) fn new(w: W) -> JsonlSink<W> {
+        JsonlSink {
+            jsonl: JsonlWriter::new(w),
+            failed_write: None,
+        }
+    }
+
+    /// Writes an `item` line for each of `bodies`.
+    pub(super) fn items<T: serde::Serialize>(
+        &mut self,
+        bodies: impl IntoIterator<Item = T>,
+    ) -> io::Result<()> {
+        if let Some(e) = self.failed_write.take() {
+            return Err(e);
+        }
+        bodies.into_iter().try_for_each(|b| self.jsonl.item(&b))
+    }
+
+    pub(super) fn problem(&mut self, locator: &str, message: &str) {
+        if self.failed_write.is_none() {
+            self.failed_write = self.jsonl.error(locator, message).err();
+        }
+    }
+
+    /// Writes the `summary` line. TODO(issue 18 item 2): `skipped` is the number of files
+    /// `-r` skipped quietly, which the walker will count; 0 until it is wired.
+    pub(super) fn finish(mut self, status: u8) -> io::Result<()> {
+        if let Some(e) = self.failed_write.take() {
+            return Err(e);
+        }
+        self.jsonl
+            .summary(0, &serde_json::Map::new(), status)
+            .map(|_| ())
+    }
+}
+
+/// JSON Lines: an `item` line per item, an `error` line per problem, a `summary` line.
 struct JsonlOut<W: Write> {
-    w: W,
+    sink: JsonlSink<W>,
+    records: Records,
 }
 
 impl<W: Write> Output for JsonlOut<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        serde_json::to_writer(&mut self.w, &item).map_err(io::Error::from)?;
-        self.w.write_all(b"\n")
+        let sink = &mut self.sink;
+        self.records.with(&item, |r| sink.items([r]))
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
-        self.w.flush()
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.sink.problem(locator, message);
     }
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
+        self.sink.finish(status)
+    }
+}
+
+/// Counts the items that reach it: the answer of a question (`find`, `token find`), which
+/// decides the status the output closes with (exit 1 when none, unless something failed).
+pub(super) struct Answering {
+    inner: Box<dyn Output>,
+    answered: Rc<Cell<usize>>,
+}
+
+impl Answering {
+    /// `inner`, counting into `answered`.
+    pub(super) fn new(inner: Box<dyn Output>, answered: Rc<Cell<usize>>) -> Answering {
+        Answering { inner, answered }
+    }
+}
+
+impl Output for Answering {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        self.answered.set(self.answered.get() + 1);
+        self.inner.item(item, show_index)
+    }
+
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.inner.problem(locator, message);
+    }
+
+    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
+        self.inner.finish(verdict(status, self.answered.get() > 0))
+    }
+}
+
+/// `inner`, closing with the status of a question answered by the items it was given.
+pub(super) fn answering(inner: Box<dyn Output>) -> Box<dyn Output> {
+    Box::new(Answering {
+        inner,
+        answered: Rc::new(Cell::new(0)),
+    })
 }
 
 pub(super) struct PemOut<W: Write> {
@@ -134,7 +327,17 @@ impl<W: Write> Output for PemOut<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         pem_out::item(&mut self.w, &item).map(|_| ())
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
         self.w.flush()
     }
+}
+
+/// stdout's width in columns when it is a terminal; `None` for a pipe or a file, where
+/// nothing wraps.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if !io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size().map(|(w, _)| usize::from(w.0))
 }

@@ -97,7 +97,7 @@ pub(super) fn watchdog(path: &Path, seconds: u64) -> Result<Option<Watchdog>> {
                     stalled.timeout.as_secs()
                 ),
             );
-            std::process::exit(1);
+            std::process::exit(i32::from(messages::EXIT_PROBLEM));
         })
         .context("cannot start the module watchdog")?;
         Some(w)

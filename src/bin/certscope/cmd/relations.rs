@@ -99,7 +99,7 @@ impl Output for Numbered {
         self.inner.problem(locator, message);
     }
 
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, status: u8) -> io::Result<()> {
         if let Some(held) = self.held.take() {
             let (mut items, shows): (Vec<Item>, Vec<bool>) = held.into_iter().unzip();
             attach(&mut items, &shows);
@@ -107,6 +107,6 @@ impl Output for Numbered {
                 self.inner.item(Box::new(item), show)?;
             }
         }
-        self.inner.finish()
+        self.inner.finish(status)
     }
 }

@@ -28,7 +28,7 @@ use crate::cli::token::{
 };
 use crate::cli::{Format, InfoFormat};
 use crate::cmd::drive::{drive_token_items, TokenProducer};
-use crate::cmd::messages::{self, EXIT_FAILED, EXIT_OK};
+use crate::cmd::messages::{self, verdict, EXIT_NO, EXIT_OK, EXIT_PROBLEM};
 use crate::cmd::pkcs11::{config_dirs, load, load_watched, resolve_module, watchdog};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
@@ -68,15 +68,53 @@ impl Serialize for InOrder<'_> {
     }
 }
 
-/// `result`, and when it failed before any output of a JSON command, the error document.
+/// What a command that fails before any output still writes on stdout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ErrorDoc {
+    /// Nothing (text, PEM).
+    None,
+    /// One JSON document with the error in `errors`.
+    Json,
+    /// An `error` line and a `summary` line (exit 2).
+    Jsonl,
+}
+
+impl ErrorDoc {
+    fn of(format: Format) -> ErrorDoc {
+        match format {
+            Format::Json => ErrorDoc::Json,
+            Format::Jsonl => ErrorDoc::Jsonl,
+            Format::Text | Format::Pem => ErrorDoc::None,
+        }
+    }
+
+    fn of_info(format: InfoFormat) -> ErrorDoc {
+        match format {
+            InfoFormat::Json => ErrorDoc::Json,
+            InfoFormat::Text => ErrorDoc::None,
+        }
+    }
+}
+
+/// `result`, and when it failed before any output of a JSON command, the error document
+/// (JSON Lines: the error line and the summary).
 fn json_on_error<T>(
-    json: bool,
+    doc: ErrorDoc,
     empty: impl FnOnce() -> Vec<(&'static str, serde_json::Value)>,
     source: &str,
     result: Result<T>,
 ) -> Result<T> {
-    if let (true, Err(e)) = (json, &result) {
-        print_error_doc(empty(), source, e);
+    if let Err(e) = &result {
+        match doc {
+            ErrorDoc::None => {}
+            ErrorDoc::Json => print_error_doc(empty(), source, e),
+            ErrorDoc::Jsonl => {
+                let mut sink = super::output::JsonlSink::new(io::stdout().lock());
+                sink.problem(source, &format!("{e:#}"));
+                // As for the document: stderr gets the error whatever happens here.
+                let _ = sink.finish(EXIT_PROBLEM);
+            }
+        }
     }
     result
 }
@@ -91,13 +129,14 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             reading,
             object_type,
             format,
+            record,
         } => {
             let filter = Filter {
                 class: object_type_of(object_type),
                 ..Filter::default()
             };
-            let (code, _) = list_cmd(&reading, &filter, format == Format::Json, |opts| {
-                drive_token_items(format, now, color, opts)
+            let (code, _) = list_cmd(&reading, &filter, ErrorDoc::of(format), |opts| {
+                drive_token_items(format, now, color, &record, false, opts)
             })?;
             Ok(code)
         }
@@ -106,20 +145,17 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             filter,
             object_type,
             format,
+            record,
         } => {
-            let json = format == Format::Json;
+            let doc = ErrorDoc::of(format);
             let source = setup_source(reading.module.module.first().map(String::as_str));
-            let mut f = json_on_error(json, empty_items, &source, filter_of(&filter))?;
+            let mut f = json_on_error(doc, empty_items, &source, filter_of(&filter))?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(&reading, &f, json, |opts| {
-                drive_token_items(format, now, color, opts)
+            let (code, items) = list_cmd(&reading, &f, doc, |opts| {
+                drive_token_items(format, now, color, &record, true, opts)
             })?;
-            // Like grep: nothing found is a status, not an error message.
-            Ok(if items == 0 {
-                code.max(EXIT_FAILED)
-            } else {
-                code
-            })
+            // Like grep: nothing found is a status (1), not an error message.
+            Ok(verdict(code, items > 0))
         }
         TokenCommand::Export {
             reading,
@@ -221,7 +257,7 @@ type Loaded = (ModuleChoice, Module, Vec<SelectedToken>);
 fn list_cmd(
     reading: &ReadingArgs,
     filter: &Filter,
-    json: bool,
+    doc: ErrorDoc,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
@@ -266,7 +302,7 @@ fn list_cmd(
         }
         Ok((pin, loaded, problems))
     };
-    let (pin, loaded, problems) = json_on_error(json, empty_items, &source, setup())?;
+    let (pin, loaded, problems) = json_on_error(doc, empty_items, &source, setup())?;
     let several = loaded.len() + problems.len() > 1;
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
@@ -375,7 +411,7 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
         Ok((info, slots))
     };
     let (info, slots) = json_on_error(
-        format == InfoFormat::Json,
+        ErrorDoc::of_info(format),
         || {
             vec![
                 ("module", serde_json::Value::Null),
@@ -399,7 +435,7 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
             failed = true;
         }
     }
-    Ok(if failed { EXIT_FAILED } else { code })
+    Ok(if failed { EXIT_PROBLEM } else { code })
 }
 
 fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
@@ -415,7 +451,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
         Ok(reports)
     };
     let reports = json_on_error(
-        format == InfoFormat::Json,
+        ErrorDoc::of_info(format),
         || {
             vec![
                 ("tokens", serde_json::json!([])),
@@ -435,7 +471,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
 fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(reading, filter, false, |produce| {
+    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,
@@ -464,7 +500,8 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
         if failures == 0 {
             messages::problem("token export", "no certificate matches");
         }
-        return Ok(EXIT_FAILED);
+        let read = if failures > 0 { EXIT_PROBLEM } else { code };
+        return Ok(verdict(read, false));
     }
     if output == "-" {
         let mut w = io::stdout().lock();
@@ -473,7 +510,7 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
     } else {
         std::fs::write(output, pem).with_context(|| format!("cannot write {output}"))?;
     }
-    Ok(if failures > 0 { EXIT_FAILED } else { code })
+    Ok(if failures > 0 { EXIT_PROBLEM } else { code })
 }
 
 /// `token doctor`: the diagnosis never fails as a command; a problem found gives status 1.
@@ -492,9 +529,10 @@ fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
         &around,
     );
     print_info(format, &diagnosis, |w| render::doctor(w, &diagnosis))?;
+    // Problems found are the answer "no" (1); the diagnosis itself always runs.
     Ok(if diagnosis.findings.is_empty() {
         EXIT_OK
     } else {
-        EXIT_FAILED
+        EXIT_NO
     })
 }

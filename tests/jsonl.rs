@@ -1,0 +1,208 @@
+//! JSON Lines that lose nothing (docs/json.md, "JSON Lines") and the record options
+//! `--no-pem`, `--fields` and `--inventory`.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::indexing_slicing,
+    clippy::panic
+)]
+
+mod support;
+
+use std::os::unix::fs::MetadataExt;
+
+use serde_json::Value;
+use support::{certscope, run, run_stdin, stderr, stdout, NOW};
+
+fn lines(out: &str) -> Vec<Value> {
+    out.lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect()
+}
+
+fn of_type<'a>(lines: &'a [Value], t: &str) -> Vec<&'a Value> {
+    lines.iter().filter(|l| l["type"] == t).collect()
+}
+
+/// Every failure stderr reports over the whole fixture tree is also an `error` line (the
+/// issue: 14 of 18 went only to stderr), and the summary counts what was written.
+#[test]
+fn every_failure_is_a_line() {
+    let o = run(&["inspect", "-r", "--format", "jsonl", "fixtures"]);
+    assert_eq!(o.status.code(), Some(2));
+    let l = lines(&stdout(&o));
+    let err = stderr(&o);
+    let failures: Vec<&str> = err.lines().filter(|l| !l.contains(": note: ")).collect();
+    let errors = of_type(&l, "error");
+    assert_eq!(errors.len(), failures.len(), "{failures:#?}");
+    for (e, line) in errors.iter().zip(&failures) {
+        let source = e["source"].as_str().unwrap();
+        let message = e["message"].as_str().unwrap();
+        assert!(
+            line.contains(source) && line.contains(message),
+            "{e} vs {line}"
+        );
+    }
+    let summary = l.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["items"], of_type(&l, "item").len());
+    assert_eq!(summary["errors"], errors.len());
+    assert_eq!(summary["exit_code"], 2);
+}
+
+#[test]
+fn a_wrong_pkcs12_password_is_a_line() {
+    let o = run(&[
+        "inspect",
+        "--format",
+        "jsonl",
+        "--password",
+        "pass:nope",
+        "fixtures/pkcs12/leaf-aes.p12",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let l = lines(&stdout(&o));
+    let errors = of_type(&l, "error");
+    assert_eq!(errors.len(), 1, "{l:?}");
+    assert_eq!(errors[0]["source"], "fixtures/pkcs12/leaf-aes.p12");
+    assert!(errors[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("wrong password"));
+}
+
+#[test]
+fn check_and_chain_lines() {
+    let o = run(&[
+        "check",
+        "--format",
+        "jsonl",
+        "fixtures/lint/expired.pem",
+        "fixtures/lint/clean.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let l = lines(&stdout(&o));
+    let items = of_type(&l, "item");
+    assert!(items.iter().any(|f| f["lint"] == "expired"), "{l:?}");
+    for f in &items {
+        assert!(
+            f["severity"].is_string() && f["source"]["path"].is_string(),
+            "{f}"
+        );
+    }
+    let summary = l.last().unwrap();
+    assert_eq!(summary["checked"], 2);
+    assert_eq!(summary["failed"], true);
+    assert_eq!(summary["exit_code"], 1);
+
+    let o = run(&[
+        "chain",
+        "--format",
+        "jsonl",
+        "--roots",
+        "fixtures/chains/root.pem",
+        "fixtures/chains/good.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let l = lines(&stdout(&o));
+    let chains = of_type(&l, "item");
+    assert_eq!(chains.len(), 1);
+    assert_eq!(chains[0]["complete"], true);
+    assert!(chains[0]["links"].is_array());
+    let summary = l.last().unwrap();
+    assert_eq!(summary["chains"], 1);
+    assert_eq!(summary["complete"], true);
+    assert_eq!(summary["anchors"], "roots");
+    assert_eq!(summary["exit_code"], 0);
+}
+
+#[test]
+fn no_pem_and_fields() {
+    let leaf = "fixtures/certs/leaf.pem";
+    let with = lines(&stdout(&run(&["inspect", "-f", "jsonl", leaf])));
+    assert!(with[0]["pem"].is_string());
+    let without = lines(&stdout(&run(&["inspect", "-f", "jsonl", "--no-pem", leaf])));
+    assert!(without[0].get("pem").is_none());
+    assert_eq!(without[0]["subject"], with[0]["subject"]);
+
+    let o = run(&[
+        "inspect",
+        "-f",
+        "jsonl",
+        "--fields",
+        "subject,kind,no_such_field",
+        leaf,
+    ]);
+    let l = lines(&stdout(&o));
+    let keys: Vec<&String> = l[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    for k in ["certscope", "type", "subject", "kind"] {
+        assert!(l[0].get(k).is_some(), "{k}: {}", l[0]);
+    }
+    // The summary line is never cut.
+    assert_eq!(l[1]["exit_code"], 0);
+
+    // JSON documents and `find` take the same options.
+    let o = run(&[
+        "find",
+        "--san",
+        "www.example.com",
+        "-f",
+        "json",
+        "--fields",
+        "number",
+        leaf,
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["items"][0], serde_json::json!({"number": 0}));
+}
+
+#[test]
+fn inventory_fields() {
+    let path = "fixtures/certs/expired.pem";
+    let o = certscope()
+        .env("CERTSCOPE_HOSTNAME", "web7")
+        .args(["inspect", "-f", "jsonl", "--inventory", "--no-pem", path])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{o:?}");
+    let out = stdout(&o);
+    // The inventory fields come first, before the item's own.
+    assert!(
+        out.starts_with(&format!(
+            "{{\"certscope\":\"{}\",\"type\":\"item\",\"host\":\"web7\",",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{out}"
+    );
+    let item = &lines(&out)[0];
+    assert_eq!(item["host"], "web7");
+    assert_eq!(item["scanned_at"], NOW);
+    let meta = std::fs::metadata(support::root().join(path)).unwrap();
+    assert_eq!(item["file_uid"], meta.uid());
+    assert_eq!(item["file_gid"], meta.gid());
+    assert_eq!(item["file_mode"], format!("{:04o}", meta.mode() & 0o7777));
+    assert!(item["file_mtime"].as_str().unwrap().ends_with('Z'));
+    // Whole days from the pinned now to notAfter, rounded down (negative: expired).
+    let not_after = time::OffsetDateTime::parse(
+        item["not_after"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    let now =
+        time::OffsetDateTime::parse(NOW, &time::format_description::well_known::Rfc3339).unwrap();
+    let days = (not_after - now).whole_seconds().div_euclid(86_400);
+    assert!(days < 0);
+    assert_eq!(item["days_until_expiry"], days);
+
+    // From stdin there is no file to describe; a key has no expiry.
+    let pem = std::fs::read(support::root().join("fixtures/keys/p256.pem")).unwrap();
+    let o = run_stdin(&["inspect", "-f", "jsonl", "--inventory"], &pem);
+    let item = &lines(&stdout(&o))[0];
+    assert!(item["host"].is_string());
+    for k in ["file_mtime", "file_uid", "file_mode", "days_until_expiry"] {
+        assert!(item[k].is_null(), "{k}: {item}");
+    }
+}
