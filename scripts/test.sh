@@ -20,26 +20,12 @@ command -v openssl >/dev/null 2>&1 || need+=(openssl)
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
 # tests/token_p11kit.rs runs p11-kit and certscope as nobody (p11-kit ignores a root's ~/.config).
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
-# scripts/build-kryoptic.sh (CERTSCOPE_KRYOPTIC=1): bindgen's libclang and rusqlite's SQLite.
-if [ "${CERTSCOPE_KRYOPTIC:-}" = 1 ]; then
-  [ -e /usr/lib/llvm-14/lib/libclang.so ] || ls /usr/lib/llvm-*/lib/libclang.so >/dev/null 2>&1 || need+=(libclang-dev)
-  [ -e /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
-  command -v make >/dev/null 2>&1 || need+=(make)
-  command -v perl >/dev/null 2>&1 || need+=(perl)
-fi
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-# kryoptic (a PKCS#11 3.x soft token that counts failed logins) is built from crates.io once
-# into a cache, on request: it needs OpenSSL 3.2 built from source (about 15 minutes).
-if [ "${CERTSCOPE_KRYOPTIC:-}" = 1 ]; then
-  CERTSCOPE_KRYOPTIC_MODULE=$(scripts/build-kryoptic.sh)
-  export CERTSCOPE_KRYOPTIC_MODULE
 fi
 
 # tests/inventory.rs runs docs/inventory.md's SQL in DuckDB (Python's duckdb package, in a
