@@ -22,6 +22,8 @@ command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
 # tests/cli.rs checks that groff reads every man page.
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
+# tests/token_p11kit.rs runs p11-kit and certscope as nobody (p11-kit ignores a root's ~/.config).
+command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""

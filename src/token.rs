@@ -16,6 +16,7 @@
 //! enforces), so every error path closes sessions and calls `C_Finalize`.
 
 mod attribute_names;
+pub mod doctor;
 pub mod dump;
 pub mod error;
 pub mod find;

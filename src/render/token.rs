@@ -8,6 +8,7 @@ use serde::Serialize;
 use super::sanitize::sanitize;
 use super::style;
 use crate::model::{NssTrust, RawAttribute};
+use crate::token::doctor::Diagnosis;
 use crate::token::modules::RegisteredModule;
 use crate::token::report::{MechanismsReport, ModuleReport, SlotReport};
 
@@ -21,6 +22,10 @@ pub struct ModulesDoc<'a> {
     pub modules: &'a [RegisteredModule],
     /// `proxy`.
     pub proxy: Option<&'a str>,
+    /// `user_config_skipped`: why the user's p11-kit configuration was not read (as
+    /// p11-kit does not read it: running as root, setuid, `P11_NO_USER_CONFIG`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_config_skipped: Option<&'a str>,
 }
 
 /// The fields of the JSON document.
@@ -75,6 +80,7 @@ pub fn modules(
     w: &mut dyn Write,
     found: &[RegisteredModule],
     proxy: Option<&str>,
+    user_config_skipped: Option<&str>,
 ) -> io::Result<()> {
     for m in found {
         let mut notes = Vec::new();
@@ -87,12 +93,25 @@ pub fn modules(
         if let Some(d) = &m.disable_in {
             notes.push(format!("disabled in {d}"));
         }
+        if let Some(e) = &m.enable_in {
+            notes.push(format!("enabled only in {e}"));
+        }
+        if !m.enabled {
+            notes.push("not loaded by certscope's --all-modules".to_string());
+        }
         let notes = if notes.is_empty() {
             String::new()
         } else {
             format!("  ({})", notes.join(", "))
         };
         writeln!(w, "{}: {}{}", sanitize(&m.name), sanitize(&m.path), notes)?;
+    }
+    if let Some(why) = user_config_skipped {
+        writeln!(
+            w,
+            "(your ~/.config/pkcs11 is not read, as p11-kit does not read it: {})",
+            sanitize(why)
+        )?;
     }
     match proxy {
         Some(p) => writeln!(w, "(default module when none is named: {p})"),
@@ -233,4 +252,27 @@ pub fn nss_trust_summary(t: &NssTrust) -> String {
     .filter_map(|(what, v)| v.as_deref().map(|v| format!("{what} {v}")))
     .collect();
     format!("{} ({})", t.certutil, verdicts.join(", "))
+}
+
+/// `token doctor`: each step with ok/FAILED, then the problems found, explained.
+pub fn doctor(w: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
+    writeln!(w, "Module: {}", sanitize(&d.module))?;
+    for s in &d.steps {
+        let slot = s.slot.map(|id| format!(" (slot {id})")).unwrap_or_default();
+        let mark = if s.ok { "ok" } else { "FAILED" };
+        writeln!(
+            w,
+            "  {:<18} {mark:<6} {}",
+            format!("{}{slot}", s.step),
+            sanitize(&s.result)
+        )?;
+    }
+    if d.findings.is_empty() {
+        return writeln!(w, "No known problem found.");
+    }
+    writeln!(w, "Problems:")?;
+    for f in &d.findings {
+        writeln!(w, "  - {}: {}", f.problem, sanitize(&f.explanation))?;
+    }
+    Ok(())
 }

@@ -193,6 +193,8 @@ enum Fault {
     Overcount,
     /// C_FindObjects only: fill the caller's buffer with made-up handles, every time.
     Endless,
+    /// C_GetTokenInfo only: forward, then set `CKF_USER_PIN_COUNT_LOW`.
+    PinCountLow,
     /// Never return (a module blocked on a lock, a reader or a network token).
     Hang,
 }
@@ -280,6 +282,7 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         "overcount" => Fault::Overcount,
         "endless" => Fault::Endless,
         "hang" => Fault::Hang,
+        "pin-count-low" => Fault::PinCountLow,
         _ => {
             let rv = if let Some(hex) = fault.strip_prefix("0x") {
                 CK_RV::from_str_radix(hex, 16).map_err(|e| format!("{fault:?}: {e}"))?
@@ -301,6 +304,9 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         return Err(format!(
             "{text:?}: length faults apply to C_GetAttributeValue only"
         ));
+    }
+    if fault == Fault::PinCountLow && function != "C_GetTokenInfo" {
+        return Err(format!("{text:?}: pin-count-low applies to C_GetTokenInfo only"));
     }
     if matches!(fault, Fault::Overcount | Fault::Endless) && function != "C_FindObjects" {
         return Err(format!(
@@ -566,8 +572,21 @@ macro_rules! slot_forwarders {
     )*};
 }
 
+unsafe extern "C" fn get_token_info(slot: CK_SLOT_ID, info: *mut CK_TOKEN_INFO) -> CK_RV {
+    call_on("C_GetTokenInfo", Some(slot), |real, fault, _| {
+        // SAFETY: forwarding the caller's arguments unchanged.
+        let rv = real
+            .C_GetTokenInfo
+            .map_or(MISSING, |f| unsafe { f(slot, info) });
+        if rv == CKR_OK && fault == Some(Fault::PinCountLow) && !info.is_null() {
+            // SAFETY: checked non-null; the module just filled the caller's structure.
+            unsafe { (*info).flags |= CKF_USER_PIN_COUNT_LOW };
+        }
+        rv
+    })
+}
+
 slot_forwarders! {
-    get_token_info => C_GetTokenInfo(slot: CK_SLOT_ID, info: *mut CK_TOKEN_INFO);
     get_mechanism_list => C_GetMechanismList(
         slot: CK_SLOT_ID,
         list: *mut CK_MECHANISM_TYPE,

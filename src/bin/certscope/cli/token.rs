@@ -32,10 +32,13 @@ pub enum ObjectTypeArg {
 /// `--module`.
 #[derive(Debug, Args)]
 pub struct ModuleArg {
-    /// The PKCS#11 module (shared library) to load [default: $CERTSCOPE_PKCS11_MODULE,
-    /// else p11-kit's proxy module].
-    #[arg(long, value_name = "PATH")]
-    pub module: Option<String>,
+    /// The PKCS#11 module to load: a shared library, or the name of a module registered
+    /// with p11-kit (`softhsm2`) [default: $CERTSCOPE_PKCS11_MODULE, else p11-kit's proxy
+    /// module].
+    /// `token list`, `find` and `export` take several (`--module A --module B`), the
+    /// other commands one.
+    #[arg(long, value_name = "PATH", action = clap::ArgAction::Append)]
+    pub module: Vec<String>,
     /// A string for the module's C_Initialize (pReserved), as p11-kit's x-init-reserved:
     /// NSS softoken needs "configdir='sql:DIR' ...".
     #[arg(long, value_name = "STRING", conflicts_with = "nss_db")]
@@ -55,6 +58,22 @@ pub struct ModuleArg {
         help_heading = LIMITS
     )]
     pub module_timeout: u64,
+}
+
+impl ModuleArg {
+    /// The one `--module` of a command that reads one module; several end the process
+    /// with clap's usage error (status 2), as a parse error would.
+    pub fn single(&self) -> Option<&str> {
+        match self.module.as_slice() {
+            [] => None,
+            [one] => Some(one),
+            _ => clap::Error::raw(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--module may be given once here; token list, find and export read several\n",
+            )
+            .exit(),
+        }
+    }
 }
 
 /// `--module-timeout` when not given, in seconds: far longer than any working module
@@ -140,6 +159,10 @@ pub struct ReadingArgs {
     /// Limits.
     #[command(flatten)]
     pub read: ReadArgs,
+    /// Read every module registered with p11-kit that it would load in certscope (see
+    /// `token modules`), each directly, instead of one module.
+    #[arg(long, conflicts_with = "module")]
+    pub all_modules: bool,
 }
 
 /// FILTER: every one given must match. The certificate criteria are `find`'s own, parsed
@@ -268,6 +291,19 @@ pub enum TokenCommand {
         /// Where to write, `-` for stdout.
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: String,
+    },
+    /// Diagnose a module, read-only: what loading, C_Initialize, the slots, the tokens, a
+    /// session and a search returned, and known problems explained; exit 1 when one is found.
+    #[command(
+        after_help = "Examples:\n  certscope token doctor\n  certscope token doctor --module opensc-pkcs11 --format json"
+    )]
+    Doctor {
+        /// Module.
+        #[command(flatten)]
+        module: ModuleArg,
+        /// Output format.
+        #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
+        format: InfoFormat,
     },
     /// List the mechanisms of tokens, like `pkcs11-tool -M`.
     #[command(

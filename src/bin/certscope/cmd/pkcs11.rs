@@ -35,7 +35,30 @@ pub(super) const MODULE_TIMEOUT_ENV: &str = "CERTSCOPE_PKCS11_MODULE_TIMEOUT";
 
 pub(super) fn config_dirs() -> ConfigDirs {
     let home = std::env::var_os("HOME").map(PathBuf::from);
-    ConfigDirs::system(home.as_deref())
+    ConfigDirs::system(home.as_deref(), user_config_skipped())
+}
+
+/// Why p11-kit would not read the user's configuration in this process, if it would not:
+/// `P11_NO_USER_CONFIG` set, a real user ID of root, or set-user/group-ID (real and
+/// effective IDs differ), from `/proc/self/status` (no `unsafe` for `getuid`).
+fn user_config_skipped() -> Option<String> {
+    if std::env::var_os("P11_NO_USER_CONFIG").is_some() {
+        return Some("P11_NO_USER_CONFIG is set".to_string());
+    }
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let ids = |key: &str| -> Vec<String> {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(key))
+            .map(|v| v.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default()
+    };
+    let (uid, gid) = (ids("Uid:"), ids("Gid:"));
+    if uid.first().is_some_and(|u| u == "0") {
+        return Some("running as root".to_string());
+    }
+    let differs = |v: &[String]| v.first() != v.get(1);
+    (differs(&uid) || differs(&gid)).then(|| "a setuid or setgid program".to_string())
 }
 
 pub(super) fn resolve_module(
@@ -53,7 +76,7 @@ pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
             Some(token::nss::softokn_path()?.to_string_lossy().into_owned()),
             Some(token::nss::db_init_args(dir)?),
         ),
-        None => (arg.module.clone(), arg.init_args.clone()),
+        None => (arg.single().map(str::to_string), arg.init_args.clone()),
     };
     let choice = resolve_module(module.as_deref(), None, false)?;
     let module = load_watched_with(&choice.path, arg.module_timeout, init_args.as_deref())?;
@@ -73,7 +96,17 @@ pub(super) fn load_watched_with(
         .map(std::ffi::CString::new)
         .transpose()
         .context("--init-args: the string cannot contain a NUL byte")?;
-    let watchdog = if seconds == 0 {
+    Ok(Module::load_with_init_args(
+        path,
+        watchdog(path, seconds)?,
+        init_args,
+    )?)
+}
+
+/// The watchdog of [`load_watched_with`]: a call of the module at `path` that does not return
+/// within `seconds` (none for 0) ends the process with status 2, naming the call.
+pub(super) fn watchdog(path: &Path, seconds: u64) -> Result<Option<Watchdog>> {
+    Ok(if seconds == 0 {
         None
     } else {
         let shown = path.display().to_string();
@@ -93,8 +126,7 @@ pub(super) fn load_watched_with(
         })
         .context("cannot start the module watchdog")?;
         Some(w)
-    };
-    Ok(Module::load_with_init_args(path, watchdog, init_args)?)
+    })
 }
 
 /// Reads a `pkcs11:` INPUT of the file commands: every object the URI names becomes an

@@ -19,7 +19,8 @@ use certscope::render::token::{self as render, MechanismsDoc, ModulesDoc, SlotsD
 use certscope::token::modules::{self};
 use certscope::token::report::{self, MECHANISMS_NOTE};
 use certscope::token::{
-    self, Filter, Listing, Login, ObjectType, Pkcs11Uri, SlotSummary, TokenError, TokenSummary,
+    self, Filter, Listing, Login, Module, ModuleChoice, ObjectType, Pkcs11Uri, SelectedToken,
+    SlotSummary, TokenError, TokenSummary,
 };
 
 use crate::cli::token::{
@@ -27,9 +28,9 @@ use crate::cli::token::{
 };
 use crate::cli::{Format, InfoFormat};
 use crate::cmd::drive::{drive_token_items, TokenProducer};
-use crate::cmd::messages::{self, verdict, EXIT_OK, EXIT_PROBLEM};
+use crate::cmd::messages::{self, verdict, EXIT_NO, EXIT_OK, EXIT_PROBLEM};
 use crate::cmd::output;
-use crate::cmd::pkcs11::{config_dirs, load};
+use crate::cmd::pkcs11::{config_dirs, load, load_watched_with, resolve_module, watchdog};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
 /// when one was named.
@@ -193,7 +194,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             record,
         } => {
             let doc = ErrorDoc::of(format);
-            let source = setup_source(reading.module.module.as_deref());
+            let source = setup_source(reading.module.module.first().map(String::as_str));
             let mut f = json_on_error(doc, empty_items, &source, || filter_of(&filter))?;
             f.class = object_type_of(object_type);
             let (code, items) = list_cmd(&reading, &f, doc, false, |opts| {
@@ -216,6 +217,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             select,
             format,
         } => mechanisms_cmd(&module, &select, format),
+        TokenCommand::Doctor { module, format } => doctor_cmd(&module, format),
     }
 }
 
@@ -271,8 +273,33 @@ fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
         .map_err(|e| TokenError::Other(e.to_string()))
 }
 
-/// Lists through `drive` (which owns the output), with the module loaded, tokens selected
-/// and the PIN source resolved.
+/// The modules `token list`/`find`/`export` read: each `--module`, every registered
+/// module p11-kit would load in certscope for `--all-modules`, else the default (`None`).
+fn modules_to_read(reading: &ReadingArgs) -> Result<Vec<Option<String>>> {
+    if reading.all_modules {
+        let found: Vec<Option<String>> = modules::registered(&config_dirs())
+            .into_iter()
+            .filter(|m| m.enabled && m.exists)
+            .map(|m| Some(m.path))
+            .collect();
+        if found.is_empty() {
+            anyhow::bail!("--all-modules: no module registered with p11-kit is loaded in certscope (see token modules)");
+        }
+        return Ok(found);
+    }
+    if reading.module.module.is_empty() {
+        return Ok(vec![None]);
+    }
+    Ok(reading.module.module.iter().cloned().map(Some).collect())
+}
+
+/// One module loaded for a listing, with the tokens selected on it.
+type Loaded = (ModuleChoice, Module, Vec<SelectedToken>);
+
+/// Lists through `drive` (which owns the output), with the modules loaded, tokens selected
+/// and the PIN source resolved. With one module, a module that cannot be used is an error
+/// before any output; with several (`--module A --module B`, `--all-modules`) it is a
+/// problem located at that module, and the others are still listed.
 fn list_cmd(
     reading: &ReadingArgs,
     filter: &Filter,
@@ -281,8 +308,9 @@ fn list_cmd(
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
-    let source = setup_source(reading.module.module.as_deref());
+    let source = setup_source(reading.module.module.first().map(String::as_str));
     let setup = || -> Result<_> {
+        let targets = modules_to_read(reading)?;
         let pin = match &login.pin {
             Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
             None => None,
@@ -298,14 +326,41 @@ fn list_cmd(
             }
             .into());
         }
-        let (choice, module) = load(&reading.module)?;
-        let (tokens, skipped) =
-            token::select_tokens_skipping(&module, &selection_of(&reading.select))?;
-        note_skipped(&skipped);
-        Ok((pin, choice, module, tokens))
+        let several = targets.len() > 1;
+        let mut loaded: Vec<Loaded> = Vec::new();
+        let mut problems: Vec<(String, String)> = Vec::new();
+        for target in &targets {
+            let one = || -> Result<Loaded> {
+                // `--nss-db` names its module itself (and excludes `--module`).
+                let (choice, module) = if reading.module.nss_db.is_some() {
+                    load(&reading.module)?
+                } else {
+                    let choice = resolve_module(target.as_deref(), None, false)?;
+                    let module = load_watched_with(
+                        &choice.path,
+                        reading.module.module_timeout,
+                        reading.module.init_args.as_deref(),
+                    )?;
+                    (choice, module)
+                };
+                let (tokens, skipped) =
+                    token::select_tokens_skipping(&module, &selection_of(&reading.select))?;
+                note_skipped(&skipped);
+                Ok((choice, module, tokens))
+            };
+            match one() {
+                Ok(l) => loaded.push(l),
+                Err(e) if several => problems.push((
+                    target.clone().unwrap_or_else(|| "pkcs11".to_string()),
+                    format!("{e:#}"),
+                )),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok((pin, loaded, problems))
     };
-    let (pin, choice, module, tokens) = json_on_error(doc, empty_items, &source, setup)?;
-    let module_path = choice.uri_module_path();
+    let (pin, loaded, problems) = json_on_error(doc, empty_items, &source, setup)?;
+    let several = loaded.len() + problems.len() > 1;
     let mut ask = prompt_pin;
     let mut login_mode = match pin {
         Some(p) => Login::Pin(p),
@@ -315,26 +370,42 @@ fn list_cmd(
     let mut failure: Option<TokenError> = None;
     let mut refused = false;
     let result = drive(&mut |opts, emit| {
-        let listing = Listing {
-            filter,
-            options: opts,
-            module_path: module_path.as_deref(),
-            max_attribute_size: reading.read.max_attribute_size,
-            max_objects: reading.read.max_objects,
-            attributes,
-        };
-        match token::list(&module, &tokens, &listing, &mut login_mode, emit) {
-            // A refused PIN is reported like any problem (so a JSON document holds it) and
-            // makes the status 2.
-            Err(e) if e.is_refused_input() => {
-                refused = true;
-                emit(Event::Problem {
-                    locator: "--pin".to_string(),
+        for (locator, message) in &problems {
+            emit(Event::Problem {
+                locator: locator.clone(),
+                message: message.clone(),
+            });
+        }
+        for (choice, module, tokens) in &loaded {
+            let module_path = choice.uri_module_path();
+            let listing = Listing {
+                filter,
+                options: opts,
+                module_path: module_path.as_deref(),
+                max_attribute_size: reading.read.max_attribute_size,
+                max_objects: reading.read.max_objects,
+                attributes,
+            };
+            match token::list(module, tokens, &listing, &mut login_mode, emit) {
+                // A refused PIN is reported like any problem (so a JSON document holds it)
+                // and makes the status 2.
+                Err(e) if e.is_refused_input() => {
+                    refused = true;
+                    emit(Event::Problem {
+                        locator: "--pin".to_string(),
+                        message: e.to_string(),
+                    });
+                }
+                Err(e) if several => emit(Event::Problem {
+                    locator: module.path().display().to_string(),
                     message: e.to_string(),
-                });
+                }),
+                Err(e) => {
+                    failure = Some(e);
+                    return;
+                }
+                Ok(()) => {}
             }
-            Err(e) => failure = Some(e),
-            Ok(()) => {}
         }
     });
     if let Some(e) = failure {
@@ -345,7 +416,9 @@ fn list_cmd(
         out.0 = messages::EXIT_USAGE;
     }
     // Sessions are closed by now; report a failing C_Finalize instead of dropping it.
-    module.finalize()?;
+    for (_, module, _) in loaded {
+        module.finalize()?;
+    }
     Ok(out)
 }
 
@@ -355,14 +428,17 @@ fn empty_items() -> Vec<(&'static str, serde_json::Value)> {
 }
 
 fn modules_cmd(format: InfoFormat) -> Result<u8> {
-    let found = modules::registered(&config_dirs());
+    let dirs = config_dirs();
+    let found = modules::registered(&dirs);
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
+    let skipped = dirs.user_skipped.as_deref();
     let doc = ModulesDoc {
         modules: &found,
         proxy: proxy.as_deref(),
+        user_config_skipped: skipped,
     };
     print_info(format, &doc, |w| {
-        render::modules(w, &found, proxy.as_deref())
+        render::modules(w, &found, proxy.as_deref(), skipped)
     })
 }
 
@@ -400,7 +476,7 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
                 ("slots", serde_json::json!([])),
             ]
         },
-        &setup_source(module_arg.module.as_deref()),
+        &setup_source(module_arg.single()),
         gather,
     )?;
     let doc = SlotsDoc {
@@ -440,7 +516,7 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
                 ("note", serde_json::json!(MECHANISMS_NOTE)),
             ]
         },
-        &setup_source(module_arg.module.as_deref()),
+        &setup_source(module_arg.single()),
         gather,
     )?;
     let doc = MechanismsDoc {
@@ -493,4 +569,28 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
         std::fs::write(output, pem).with_context(|| format!("cannot write {output}"))?;
     }
     Ok(if failures > 0 { EXIT_PROBLEM } else { code })
+}
+
+/// `token doctor`: the diagnosis never fails as a command; a problem found gives status 1.
+fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+    use certscope::token::doctor::{self, Surroundings};
+    let choice = resolve_module(module_arg.single(), None, false)?;
+    let around = Surroundings {
+        registered: modules::registered(&config_dirs()),
+        is_proxy: modules::proxy().is_some_and(|p| p == choice.path),
+        pcscd_socket: std::env::var_os("PCSCLITE_CSOCK_NAME")
+            .map_or_else(|| "/run/pcscd/pcscd.comm".into(), Into::into),
+    };
+    let diagnosis = doctor::diagnose(
+        &choice.path,
+        watchdog(&choice.path, module_arg.module_timeout)?,
+        &around,
+    );
+    print_info(format, &diagnosis, |w| render::doctor(w, &diagnosis))?;
+    // Problems found are the answer "no" (1); the diagnosis itself always runs.
+    Ok(if diagnosis.findings.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_NO
+    })
 }
