@@ -251,7 +251,7 @@ fn inspect_and_fingerprint_take_module_and_pin() {
             assert!(stdout(&o).contains("Private:      yes"), "{}", stdout(&o));
             // Without the PIN the private certificate is not seen.
             let o = run("fingerprint", None);
-            assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+            assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
             // An empty PIN is refused before C_Login, as with the token commands.
             let o = run("inspect", Some("pass:"));
             assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));

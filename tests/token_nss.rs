@@ -188,6 +188,6 @@ fn nss_db_certificates_with_certutil_trust() {
         .args(["token", "list", "--nss-db", "/no/such/dir"])
         .output()
         .unwrap();
-    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
     assert!(stderr(&o).contains("is not a directory"), "{}", stderr(&o));
 }
