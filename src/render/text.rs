@@ -119,7 +119,15 @@ fn header<W: Write>(out: &mut Out<'_, W>, item: &Item, show_index: bool) -> io::
         ),
         (_, k) => k.describe().to_string(),
     };
-    let mut where_ = sanitize_escaped(&item.source.locator(show_index)).into_owned();
+    // A token object is led by its label (its URI, often 190 characters, gets a line of
+    // its own below), a file item by where it was found.
+    let mut where_ = match &item.source {
+        Source::Token(t) => match t.label.as_deref().filter(|l| !l.is_empty()) {
+            Some(l) => sanitize(l).into_owned(),
+            None => "(no label)".to_string(),
+        },
+        Source::File(_) => sanitize_escaped(&item.source.locator(show_index)).into_owned(),
+    };
     if let Some(c) = item.source.container() {
         where_.push_str(match c {
             crate::model::Container::Pkcs7 => " [in PKCS#7]",
@@ -135,9 +143,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
     let mut out = Out { w, o };
     header(&mut out, item, show_index)?;
     if let Source::Token(t) = &item.source {
-        if let Some(l) = &t.label {
-            out.field(2, "Label", &sanitize(l))?;
-        }
+        out.field(2, "URI", &sanitize(&t.uri))?;
         if let Some(id) = &t.id {
             out.field(2, "ID", id)?;
         }
