@@ -149,6 +149,7 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
     let (subject, subject_rdns) =
         name_field(der, "subject", tbs.subject.as_raw(), &mut field_errors);
     let (issuer, issuer_rdns) = name_field(der, "issuer", tbs.issuer.as_raw(), &mut field_errors);
+    field_errors.extend(x509::extension_name_errors(der, tbs.extensions()));
     let names_match = tbs.subject.as_raw() == tbs.issuer.as_raw();
     let self_signed = names_match
         && match (&ski, &aki) {
@@ -372,6 +373,64 @@ mod field_error_tests {
             assert!(e.contains(expected), "{expected}: {e}");
             // The rest of the certificate is still read.
             assert_eq!(d.cert.serial, "2a");
+        }
+    }
+
+    #[test]
+    fn a_malformed_directory_name_in_an_extension_is_a_field_error() {
+        // Each directory name is C=US then a SEQUENCE where an RDN belongs: x509-parser
+        // reads `C=US` and drops the rest, which must never show as the name.
+        let cases: [(&[u8], &str); 8] = [
+            (
+                include_bytes!("../../fixtures/name-errors/cert-san-dirname.der"),
+                "subjectAltName",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-ian-dirname.der"),
+                "issuerAltName",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-aki-issuer.der"),
+                "authorityKeyIdentifier",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-crldp-fullname.der"),
+                "cRLDistributionPoints",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-crldp-crlissuer.der"),
+                "cRLDistributionPoints",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-freshestcrl-fullname.der"),
+                "freshestCRL",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-nc-permitted-dirname.der"),
+                "nameConstraints",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-nc-excluded-dirname.der"),
+                "nameConstraints",
+            ),
+        ];
+        for (der, ext) in cases {
+            let d = decode(der).unwrap();
+            let e = d.field_errors.join("; ");
+            let expected = "directory name (at byte ";
+            assert!(e.starts_with(&format!("{ext} ")), "{ext}: {e}");
+            assert!(e.contains(expected), "{ext}: {e}");
+            assert!(
+                e.contains("malformed name: RDN 2: tag 0x30, not a SET"),
+                "{ext}: {e}"
+            );
+            // The rest of the certificate and the extension are still read, and the
+            // shortened name is not shown as if it were the name.
+            assert_eq!(d.cert.serial, "2a");
+            assert_eq!(d.cert.extensions.len(), 1, "{ext}");
+            let shown = serde_json::to_string(&d.cert.extensions).unwrap();
+            assert!(!shown.contains("\"C=US\""), "{ext}: {shown}");
+            assert!(shown.contains("<malformed name "), "{ext}: {shown}");
         }
     }
 

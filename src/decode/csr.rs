@@ -133,11 +133,13 @@ fn parse(der: &[u8], original: &[u8]) -> Result<Decoded, String> {
     let spki_der = info.subject_pki.raw.to_vec();
     let public_key = spki::describe(&spki_der).map_err(|e| format!("public key: {e}"))?;
     let mut extensions = Vec::new();
+    let mut name_errors = Vec::new();
     for attr in info.attributes() {
         if let x509_parser::cri_attributes::ParsedCriAttribute::ExtensionRequest(req) =
             attr.parsed_attribute()
         {
             extensions.extend(x509::extensions(&req.extensions));
+            name_errors.extend(x509::extension_name_errors(der, &req.extensions));
         }
     }
     let attributes = other_attributes(info.raw);
@@ -146,6 +148,7 @@ fn parse(der: &[u8], original: &[u8]) -> Result<Decoded, String> {
     let mut errors = Vec::new();
     let (subject, subject_rdns) =
         super::cert::name_field(der, "subject", info.subject.as_raw(), &mut errors);
+    errors.extend(name_errors);
     Ok((
         Csr {
             version: info.version.0 + 1,

@@ -140,7 +140,7 @@ fn extensions(seq: &Tlv<'_>) -> Result<(Vec<String>, Option<String>), String> {
 fn general_name_text(t: &Tlv<'_>) -> String {
     match x509_parser::extensions::GeneralName::from_der(t.raw) {
         Ok((_, n)) => {
-            let g = x509::general_name(&n);
+            let g = x509::general_name(&n, t.raw);
             format!("{}:{}", g.label(), g.value)
         }
         Err(_) => format!("(undecodable, {} bytes)", t.raw.len()),
