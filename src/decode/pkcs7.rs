@@ -914,6 +914,27 @@ mod cms_tests {
     }
 
     #[test]
+    fn a_signer_certificate_with_a_malformed_name_is_not_shown_empty() {
+        let mut der = include_bytes!("../../fixtures/cms/signed-rsa-attached.der").to_vec();
+        assert!(only_signer(&der).certificate.is_some());
+        // The included certificate's subject: its first RDN's SET made a SEQUENCE. The
+        // signer is still found (by issuer and serial), its name must not look empty.
+        let (subject_at, rdn_tag) = {
+            let (ci, _) = tlv::read(&der).unwrap();
+            let (sd, _) = tlv::read(ci.children().nth(1).unwrap().unwrap().value).unwrap();
+            let certs = sd.children().map(Result::unwrap).find(|t| t.tag == 0xa0);
+            let cert = certs.unwrap().children().next().unwrap().unwrap();
+            let subject = tlv::tbs_fields(cert.raw).unwrap().nth(4).unwrap();
+            let at = subject.value.as_ptr() as usize - der.as_ptr() as usize;
+            (at, subject.value[0])
+        };
+        assert_eq!(rdn_tag, tlv::SET);
+        der[subject_at] = tlv::SEQUENCE;
+        let s = only_signer(&der);
+        assert_eq!(s.certificate.as_deref(), Some("<malformed name>"), "{s:?}");
+    }
+
+    #[test]
     fn a_certs_only_bundle_is_no_message() {
         let sd = decode(include_bytes!("../../fixtures/pkcs7/chain-crl.p7b.der")).unwrap();
         assert!(sd.message.is_none());
