@@ -142,6 +142,14 @@ CRLS = {
 }
 for case, der in CRLS.items():
     open(f"{out}/{case}.der", "wb").write(der)
+
+# A request whose extensionRequest asks for the subjectAltName above.
+ext_request = tlv(0x30, oid("2a864886f70d01090e") + tlv(0x31, tlv(0x30, EXTENSIONS["san-dirname"])))
+req_kids = [k for k in csr_kids if k[0] != 0xA0] + [(0xA0, ext_request)]
+body = b"".join(tlv(t, x) for t, x in req_kids)
+_, req_alg, req_sig = children(children(csr)[0][1])
+open(f"{out}/request-san-dirname.der", "wb").write(
+    tlv(0x30, tlv(0x30, body) + tlv(*req_alg) + tlv(*req_sig)))
 PY
 
 cat >"$FX/README.md" <<'MD'
@@ -179,4 +187,5 @@ where an RDN (a SET) belongs, which x509-parser reads as just `C=US`.
 | crl-issuer-rdn-not-set.der | a CRL's issuer (the entries are still shown) |
 | crl-idp-fullname.der | a CRL's issuingDistributionPoint fullName |
 | crl-entry-certificate-issuer.der | a CRL entry's certificateIssuer |
+| request-san-dirname.der | a request's extensionRequest subjectAltName |
 MD

@@ -283,6 +283,26 @@ mod tests {
         );
     }
 
+    /// A malformed directory name in a requested extension is a field error too.
+    #[test]
+    fn a_malformed_directory_name_in_a_requested_extension_is_a_field_error() {
+        let (c, e) = field_errors(include_bytes!(
+            "../../fixtures/name-errors/request-san-dirname.der"
+        ));
+        assert!(
+            e.contains(
+                "subjectAltName directory name (at byte 199): malformed name: RDN 2: tag 0x30"
+            ),
+            "{e}"
+        );
+        let shown = serde_json::to_string(&c.extensions).unwrap();
+        assert!(
+            shown.contains("good.example") && shown.contains("<malformed name "),
+            "{shown}"
+        );
+        assert!(!shown.contains("\"C=US\""), "{shown}");
+    }
+
     #[test]
     fn long_form_lengths_are_read_as_written() {
         let (c, _, errors) = decode(include_bytes!(

@@ -288,11 +288,14 @@ fn dirname_problems(oid: &str, value: &[u8], out: &mut Vec<(usize, String)>) {
         return;
     };
     let fields = || top.children().filter_map(Result::ok);
-    // The GeneralNames inside a `[0]` DistributionPointName's fullName `[0]`.
+    // The GeneralNames inside a `[0]` DistributionPointName's fullName `[0]`, or its
+    // nameRelativeToCRLIssuer `[1]` RDN (checked as a one-RDN Name).
     let full_name = |dpn: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>| {
         for choice in dpn.children().filter_map(Result::ok) {
-            if choice.tag == 0xa0 {
-                general_names(value, &choice, out);
+            match choice.tag {
+                0xa0 => general_names(value, &choice, out),
+                0xa1 => relative_name_problem(value, &choice, out),
+                _ => {}
             }
         }
     };
@@ -346,6 +349,24 @@ fn dirname_problems(oid: &str, value: &[u8], out: &mut Vec<(usize, String)>) {
 fn general_names(value: &[u8], names: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>) {
     for name in names.children().filter_map(Result::ok) {
         directory_name_problem(value, &name, out);
+    }
+}
+
+/// When the `[1] IMPLICIT` RelativeDistinguishedName `rdn` is malformed, its problem (at
+/// the RDN for a problem with the RDN itself, else at the attribute at fault).
+fn relative_name_problem(value: &[u8], rdn: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>) {
+    let mut set = Vec::with_capacity(rdn.value.len() + 4);
+    tlv::write_header(&mut set, tlv::SET, rdn.value.len());
+    let set_header = set.len();
+    set.extend_from_slice(rdn.value);
+    let mut name = Vec::with_capacity(set.len() + 4);
+    tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
+    let headers = name.len() + set_header;
+    name.extend_from_slice(&set);
+    if let Some((at, what)) = dn::name_problem(&name) {
+        let start = within(value, rdn.value).unwrap_or(0);
+        let what = what.replacen("RDN 1", "relative name", 1);
+        out.push((start + at.saturating_sub(headers), what));
     }
 }
 
@@ -1278,6 +1299,32 @@ mod tests {
             .iter()
             .map(|e| (e.name.clone(), serde_json::to_value(&e.value).unwrap()))
             .collect()
+    }
+
+    #[test]
+    fn a_malformed_relative_distribution_point_name_is_a_problem() {
+        // cRLDistributionPoints: one point whose nameRelativeToCRLIssuer holds an
+        // attribute with a type and no value.
+        let value = [
+            0x30, 0x0b, 0x30, 0x09, 0xa0, 0x07, 0xa1, 0x05, 0x30, 0x03, 0x06, 0x01, 0x2a,
+        ];
+        let mut out = Vec::new();
+        super::dirname_problems("2.5.29.31", &value, &mut out);
+        assert_eq!(
+            out,
+            [(
+                8,
+                "relative name, attribute 1: 1 element(s), not a type and a value".to_string()
+            )]
+        );
+        // A good one is no problem.
+        let good = [
+            0x30, 0x0e, 0x30, 0x0c, 0xa0, 0x0a, 0xa1, 0x08, 0x30, 0x06, 0x06, 0x01, 0x2a, 0x0c,
+            0x01, b'x',
+        ];
+        let mut out = Vec::new();
+        super::dirname_problems("2.5.29.31", &good, &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]
