@@ -355,14 +355,8 @@ fn general_names(value: &[u8], names: &tlv::Tlv<'_>, out: &mut Vec<(usize, Strin
 /// When the `[1] IMPLICIT` RelativeDistinguishedName `rdn` is malformed, its problem (at
 /// the RDN for a problem with the RDN itself, else at the attribute at fault).
 fn relative_name_problem(value: &[u8], rdn: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>) {
-    let mut set = Vec::with_capacity(rdn.value.len() + 4);
-    tlv::write_header(&mut set, tlv::SET, rdn.value.len());
-    let set_header = set.len();
-    set.extend_from_slice(rdn.value);
-    let mut name = Vec::with_capacity(set.len() + 4);
-    tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
-    let headers = name.len() + set_header;
-    name.extend_from_slice(&set);
+    let name = rdn_as_name(rdn);
+    let headers = name.len().saturating_sub(rdn.value.len());
     if let Some((at, what)) = dn::name_problem(&name) {
         let start = within(value, rdn.value).unwrap_or(0);
         let what = what.replacen("RDN 1", "relative name", 1);
@@ -837,14 +831,19 @@ fn distribution_point_name(explicit: &tlv::Tlv<'_>) -> Result<Vec<GeneralName>, 
 
 /// A `[1] IMPLICIT` RelativeDistinguishedName as RFC 4514, formatted as a one-RDN Name.
 fn rdn_text(rdn: &tlv::Tlv<'_>) -> String {
+    dn::format_name(&rdn_as_name(rdn))
+        .unwrap_or_else(|| format!("<malformed relative name {}>", hex::encode(rdn.raw)))
+}
+
+/// The DER of a one-RDN `Name` holding the content of the (IMPLICIT-tagged) RDN `rdn`.
+fn rdn_as_name(rdn: &tlv::Tlv<'_>) -> Vec<u8> {
     let mut set = Vec::with_capacity(rdn.value.len() + 4);
     tlv::write_header(&mut set, tlv::SET, rdn.value.len());
     set.extend_from_slice(rdn.value);
     let mut name = Vec::with_capacity(set.len() + 4);
     tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
     name.extend_from_slice(&set);
-    dn::format_name(&name)
-        .unwrap_or_else(|| format!("<malformed relative name {}>", hex::encode(rdn.raw)))
+    name
 }
 
 /// The named bits of a (possibly IMPLICIT-tagged) BIT STRING, bit 0 first, as flags.
