@@ -79,6 +79,13 @@ for case, value in NAMES.items():
     open(f"{out}/cert-subject-{case}.der", "wb").write(signed(cert, cert_kids, 4 + v, value))
 open(f"{out}/cert-issuer-truncated-rdn.der", "wb").write(
     signed(cert, cert_kids, 2 + v, NAMES["truncated-rdn"]))
+# Subject and issuer malformed at the same place, differing only after it (same length):
+# x509-parser's copies of both are just C=US, so they must not make it self-issued.
+other = C + tlv(0x30, tlv(0x30, CN_OID + tlv(0x0C, b"othe errors")))
+both = list(cert_kids)
+both[2 + v] = (0x30, other)
+open(f"{out}/cert-names-differ-after-bad-rdn.der", "wb").write(
+    signed(cert, both, 4 + v, NAMES["rdn-not-set"]))
 
 csr_kids = children(children(children(csr)[0][1])[0][1])
 # version, subject (1), subjectPKInfo, attributes
@@ -168,6 +175,7 @@ byte offset and what is wrong (exit 1), never an empty or shortened name with ex
 | cert-subject-type-not-oid.der | an attribute type that is an INTEGER |
 | cert-subject-truncated-rdn.der | second RDN's length runs past the name |
 | cert-issuer-truncated-rdn.der | the same, in the issuer |
+| cert-names-differ-after-bad-rdn.der | subject and issuer: C=US, then a SEQUENCE (with different names in it) where an RDN belongs |
 | request-subject-rdn-not-set.der | a request whose second RDN is a SEQUENCE |
 | request-subject-type-not-oid.der | a request with an INTEGER attribute type |
 
