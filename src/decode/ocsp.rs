@@ -397,7 +397,9 @@ pub fn parse_response(der: &[u8]) -> Result<Parsed<'_>, String> {
                 p.responder_name = Some(name.raw);
                 p.response.responder_id = Some(format!(
                     "name: {}",
-                    dn::format_name(name.raw).unwrap_or_else(|| hex::encode(name.raw))
+                    // A malformed name says so, never as bare hex a key hash could be.
+                    dn::format_name(name.raw)
+                        .unwrap_or_else(|| format!("<malformed name {}>", hex::encode(name.raw)))
                 ));
             }
             0xa2 => {
@@ -564,6 +566,23 @@ mod tests {
         let not_oid = [0x04, 9, 0x2b, 6, 1, 5, 5, 7, 0x30, 1, 1];
         let e = decode_response(&patched(resp, BASIC_TYPE, &not_oid)).unwrap_err();
         assert!(e.contains("responseType (not an OID)"), "{e}");
+    }
+
+    #[test]
+    fn a_malformed_responder_name_is_shown_as_such() {
+        let resp = include_bytes!("../../fixtures/revocation/ocsp-response.der");
+        let name = crate::dn::rfc4514_to_der(
+            "CN=Certscope Revocation OCSP Responder,O=Certscope Revocation",
+        )
+        .unwrap();
+        // The responderID byName's first RDN: its SET made a SEQUENCE.
+        let at = resp.windows(name.len()).position(|w| w == name).unwrap();
+        let mut der = resp.to_vec();
+        assert_eq!(der[at + 2], tlv::SET);
+        der[at + 2] = tlv::SEQUENCE;
+        let r = decode_response(&der).unwrap();
+        let id = r.responder_id.unwrap_or_default();
+        assert!(id.starts_with("name: <malformed name 30"), "{id}");
     }
 
     #[test]
