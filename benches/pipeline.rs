@@ -83,7 +83,7 @@ fn stages(c: &mut Criterion) {
         b.iter(|| decode::cert::brief(black_box(LEAF_DER)).map(|(s, _)| s.len()))
     });
     g.bench_function("CRL decode (7 entries)", |b| {
-        b.iter(|| decode::crl::decode(black_box(CRL_DER)).map(|c| c.revoked.iter().count()))
+        b.iter(|| decode::crl::decode(black_box(CRL_DER)).map(|c| c.crl.revoked.iter().count()))
     });
     g.bench_function("PKCS#7 BER walk", |b| {
         b.iter(|| decode::pkcs7::decode(black_box(P7_BER)).map(|s| s.contents.len()))

@@ -954,7 +954,13 @@ impl Ctx<'_, '_> {
         // One shared copy: the item's DER and the CRL's lazily decoded entries.
         let shared: std::sync::Arc<[u8]> = der.into();
         match crl::decode_shared(&shared) {
-            Ok(c) => {
+            Ok(crl::Decoded {
+                crl: c,
+                field_errors,
+            }) => {
+                for e in field_errors {
+                    item.add_error(format!("CRL: {e}"));
+                }
                 if let Some(inner) = &c.inner_signature_algorithm {
                     let w = x509::mismatch_warning(inner, &c.signature_algorithm);
                     item.warnings.push(w);

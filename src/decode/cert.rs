@@ -149,7 +149,10 @@ fn parse(der: &[u8]) -> Result<Decoded, String> {
     let (subject, subject_rdns) =
         name_field(der, "subject", tbs.subject.as_raw(), &mut field_errors);
     let (issuer, issuer_rdns) = name_field(der, "issuer", tbs.issuer.as_raw(), &mut field_errors);
-    let names_match = tbs.subject.as_raw() == tbs.issuer.as_raw();
+    field_errors.extend(x509::extension_name_errors(der, tbs.extensions()));
+    // Whole names: x509-parser's copies stop at the first bad RDN, so two different
+    // malformed names could look equal.
+    let names_match = whole_name(der, tbs.subject.as_raw()) == whole_name(der, tbs.issuer.as_raw());
     let self_signed = names_match
         && match (&ski, &aki) {
             (Some(s), Some(a)) => s == a,
@@ -194,13 +197,8 @@ pub(super) fn name_field(
     name: &[u8],
     errors: &mut Vec<String>,
 ) -> (String, Vec<Vec<dn::NameAttribute>>) {
-    // x509-parser's raw name stops before the first RDN it could not read (it reads RDNs
-    // with `many0`): read the whole element from where it starts.
     let start = x509::offset(der, name);
-    let whole = der
-        .get(start..)
-        .and_then(|d| tlv::read(d).ok())
-        .map_or(name, |(t, _)| t.raw);
+    let whole = whole_name(der, name);
     let (text, rdns, problem) = dn::read_name(whole);
     if let Some((at, what)) = problem {
         errors.push(format!(
@@ -209,6 +207,14 @@ pub(super) fn name_field(
         ));
     }
     (text, rdns)
+}
+
+/// The whole Name element x509-parser's copy `name` starts (that copy stops before the
+/// first RDN it could not read: it reads RDNs with `many0`), read from `der`.
+fn whole_name<'a>(der: &'a [u8], name: &'a [u8]) -> &'a [u8] {
+    der.get(x509::offset(der, name)..)
+        .and_then(|d| tlv::read(d).ok())
+        .map_or(name, |(t, _)| t.raw)
 }
 
 /// The subject (RFC 4514) and SubjectPublicKeyInfo DER of a certificate, found by walking
@@ -372,6 +378,78 @@ mod field_error_tests {
             assert!(e.contains(expected), "{expected}: {e}");
             // The rest of the certificate is still read.
             assert_eq!(d.cert.serial, "2a");
+        }
+    }
+
+    #[test]
+    fn malformed_names_that_differ_after_the_bad_rdn_are_not_self_issued() {
+        let d = decode(include_bytes!(
+            "../../fixtures/name-errors/cert-names-differ-after-bad-rdn.der"
+        ))
+        .unwrap();
+        let e = d.field_errors.join("; ");
+        assert!(
+            e.contains("subject (at byte ") && e.contains("issuer (at byte "),
+            "{e}"
+        );
+        assert!(!d.cert.self_signed);
+    }
+
+    #[test]
+    fn a_malformed_directory_name_in_an_extension_is_a_field_error() {
+        // Each directory name is C=US then a SEQUENCE where an RDN belongs: x509-parser
+        // reads `C=US` and drops the rest, which must never show as the name.
+        let cases: [(&[u8], &str); 8] = [
+            (
+                include_bytes!("../../fixtures/name-errors/cert-san-dirname.der"),
+                "subjectAltName",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-ian-dirname.der"),
+                "issuerAltName",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-aki-issuer.der"),
+                "authorityKeyIdentifier",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-crldp-fullname.der"),
+                "cRLDistributionPoints",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-crldp-crlissuer.der"),
+                "cRLDistributionPoints",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-freshestcrl-fullname.der"),
+                "freshestCRL",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-nc-permitted-dirname.der"),
+                "nameConstraints",
+            ),
+            (
+                include_bytes!("../../fixtures/name-errors/cert-nc-excluded-dirname.der"),
+                "nameConstraints",
+            ),
+        ];
+        for (der, ext) in cases {
+            let d = decode(der).unwrap();
+            let e = d.field_errors.join("; ");
+            let expected = "directory name (at byte ";
+            assert!(e.starts_with(&format!("{ext} ")), "{ext}: {e}");
+            assert!(e.contains(expected), "{ext}: {e}");
+            assert!(
+                e.contains("malformed name: RDN 2: tag 0x30, not a SET"),
+                "{ext}: {e}"
+            );
+            // The rest of the certificate and the extension are still read, and the
+            // shortened name is not shown as if it were the name.
+            assert_eq!(d.cert.serial, "2a");
+            assert_eq!(d.cert.extensions.len(), 1, "{ext}");
+            let shown = serde_json::to_string(&d.cert.extensions).unwrap();
+            assert!(!shown.contains("\"C=US\""), "{ext}: {shown}");
+            assert!(shown.contains("<malformed name "), "{ext}: {shown}");
         }
     }
 

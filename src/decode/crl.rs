@@ -10,20 +10,33 @@ use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 
-use crate::dn;
 use crate::model::{Crl, ExtValue, Revoked, RevokedList};
 use crate::oids;
 use crate::tlv::{self, Tlv};
 
 use super::{cert, x509};
 
+/// A decoded CRL and the fields of it that could not be read.
+pub struct Decoded {
+    /// The model.
+    pub crl: Crl,
+    /// Fields that could not be read (a malformed issuer name, a malformed directory name
+    /// in an extension or an entry's certificateIssuer), each in words with its byte
+    /// offset; the model holds everything else.
+    pub field_errors: Vec<String>,
+}
+
+/// At most this many entries' malformed certificateIssuer names are listed one by one
+/// (a hostile CRL can have a million); the rest are counted.
+const ENTRY_ERRORS_LISTED: usize = 10;
+
 /// Decodes a DER CRL (entries copied out of `der` for lazy decoding).
-pub fn decode(der: &[u8]) -> Result<Crl, String> {
+pub fn decode(der: &[u8]) -> Result<Decoded, String> {
     decode_shared(&std::sync::Arc::from(der))
 }
 
 /// Decodes a DER CRL whose bytes are shared with the item, so the entries are not copied.
-pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
+pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Decoded, String> {
     let der: &[u8] = shared;
     let (list, rest) = tlv::read(der).map_err(|e| e.to_string())?;
     if !rest.is_empty() {
@@ -50,14 +63,16 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
     let mut next_update = None;
     let mut revoked = RevokedList::default();
     let mut extensions = Vec::new();
+    let mut field_errors = Vec::new();
+    let (issuer, issuer_rdns) = cert::name_field(der, "issuer", issuer.raw, &mut field_errors);
     for field in fields {
         let field = field.map_err(|e| e.to_string())?;
         match field.tag {
             tlv::UTC_TIME | tlv::GENERALIZED_TIME if next_update.is_none() => {
                 next_update = Some(time(&field)?)
             }
-            tlv::SEQUENCE => revoked = entries(shared, &field)?,
-            0xa0 => extensions = crl_extensions(&field)?,
+            tlv::SEQUENCE => revoked = entries(shared, &field, &mut field_errors)?,
+            0xa0 => extensions = crl_extensions(der, &field, &mut field_errors)?,
             other => {
                 return Err(format!(
                     "unexpected field (tag {other:#04x}) in tbsCertList"
@@ -77,10 +92,10 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
     });
-    Ok(Crl {
+    let crl = Crl {
         version,
-        issuer: dn::format_name_tlv(&issuer).ok_or("malformed issuer name")?,
-        issuer_rdns: dn::name_rdns(issuer.raw).unwrap_or_default(),
+        issuer,
+        issuer_rdns,
         this_update,
         next_update,
         crl_number,
@@ -92,7 +107,8 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Crl, String> {
         extensions,
         revoked_count: revoked.len(),
         revoked,
-    })
+    };
+    Ok(Decoded { crl, field_errors })
 }
 
 fn next<'a>(
@@ -133,7 +149,11 @@ fn time(t: &Tlv<'_>) -> Result<crate::model::Timestamp, String> {
     Ok(x509::time(parsed))
 }
 
-fn crl_extensions(explicit: &Tlv<'_>) -> Result<Vec<crate::model::Extension>, String> {
+fn crl_extensions(
+    der: &[u8],
+    explicit: &Tlv<'_>,
+    errors: &mut Vec<String>,
+) -> Result<Vec<crate::model::Extension>, String> {
     let (seq, _) = tlv::read(explicit.value).map_err(|e| format!("crlExtensions: {e}"))?;
     let mut parsed = Vec::new();
     for ext in seq.children() {
@@ -141,16 +161,37 @@ fn crl_extensions(explicit: &Tlv<'_>) -> Result<Vec<crate::model::Extension>, St
         let (_, e) = X509Extension::from_der(ext.raw).map_err(|e| format!("extension: {e}"))?;
         parsed.push(e);
     }
+    errors.extend(x509::extension_name_errors(der, &parsed));
     Ok(x509::extensions(&parsed))
 }
 
-/// Validates every entry once (so iterating later cannot fail) and keeps where they are.
-fn entries(shared: &std::sync::Arc<[u8]>, seq: &Tlv<'_>) -> Result<RevokedList, String> {
+/// Validates every entry once (so iterating later cannot fail) and keeps where they are;
+/// a malformed directory name in an entry's certificateIssuer is a field error.
+fn entries(
+    shared: &std::sync::Arc<[u8]>,
+    seq: &Tlv<'_>,
+    errors: &mut Vec<String>,
+) -> Result<RevokedList, String> {
     let mut count = 0;
+    let mut name_errors = 0usize;
     for entry in seq.children() {
         let entry = entry.map_err(|e| format!("revoked entry {count}: {e}"))?;
         parse_entry(&entry).map_err(|e| format!("revoked entry {count}: {e}"))?;
+        for e in entry_name_errors(shared, &entry) {
+            if name_errors < ENTRY_ERRORS_LISTED {
+                errors.push(format!("revoked entry {count}: {e}"));
+            }
+            name_errors += 1;
+        }
         count += 1;
+    }
+    if let Some(more) = name_errors
+        .checked_sub(ENTRY_ERRORS_LISTED)
+        .filter(|n| *n > 0)
+    {
+        errors.push(format!(
+            "{more} more malformed certificateIssuer names in revoked entries"
+        ));
     }
     // `seq.value` borrows from `shared`: its offset locates the entries in the shared bytes.
     let start = (seq.value.as_ptr() as usize).saturating_sub(shared.as_ptr() as usize);
@@ -159,6 +200,27 @@ fn entries(shared: &std::sync::Arc<[u8]>, seq: &Tlv<'_>) -> Result<RevokedList, 
         start..start + seq.value.len(),
         count,
     ))
+}
+
+/// The malformed directory names in an entry's certificateIssuer extension. Only that
+/// extension is parsed, so that the common entries (a reason code, a date) cost nothing.
+fn entry_name_errors(der: &[u8], entry: &Tlv<'_>) -> Vec<String> {
+    const CERTIFICATE_ISSUER: [u8; 3] = [0x55, 0x1d, 0x1d];
+    let Some(Ok(exts)) = entry.children().nth(2) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for ext in exts.children().filter_map(Result::ok) {
+        let is_issuer =
+            matches!(ext.children().next(), Some(Ok(o)) if o.value == CERTIFICATE_ISSUER);
+        if let (true, Ok((_, parsed))) = (is_issuer, X509Extension::from_der(ext.raw)) {
+            out.extend(x509::extension_name_errors(
+                der,
+                std::slice::from_ref(&parsed),
+            ));
+        }
+    }
+    out
 }
 
 /// Decodes one entry: `SEQUENCE { userCertificate INTEGER, revocationDate Time,
@@ -293,11 +355,12 @@ pub fn iter_entries(bytes: &[u8]) -> impl Iterator<Item = Revoked> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::dn;
 
     #[test]
     fn matches_x509_parser() {
         let der = include_bytes!("../../fixtures/crl/intermediate.der");
-        let ours = decode(der).unwrap();
+        let ours = decode(der).unwrap().crl;
         let (_, theirs) =
             x509_parser::revocation_list::CertificateRevocationList::from_der(der).unwrap();
         assert_eq!(
@@ -329,7 +392,7 @@ mod tests {
     }
 
     fn json(pem: &str) -> serde_json::Value {
-        serde_json::to_value(decode(&pem_der(pem)).unwrap()).unwrap()
+        serde_json::to_value(decode(&pem_der(pem)).unwrap().crl).unwrap()
     }
 
     #[test]
@@ -449,7 +512,7 @@ mod tests {
     fn a_bad_entry_extension_is_shown_not_fatal() {
         // An Extension without its extnValue: the OID is kept, the value is an error.
         let der = crl_with_entry_extensions(&[0x30, 0x05, 0x06, 0x03, 0x55, 0x1d, 0x15]);
-        let crl = decode(&der).unwrap();
+        let crl = decode(&der).unwrap().crl;
         let e = crl.revoked.iter().next().unwrap();
         assert_eq!(e.serial, "05");
         assert_eq!(e.extensions.len(), 1);
@@ -457,10 +520,62 @@ mod tests {
         assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
         // crlEntryExtensions cut short inside: the entry stays, with an error extension.
         let der = crl_with_entry_extensions(&[0x30, 0x09, 0x06, 0x03]);
-        let crl = decode(&der).unwrap();
+        let crl = decode(&der).unwrap().crl;
         let e = crl.revoked.iter().next().unwrap();
         assert_eq!(e.extensions[0].oid, "<invalid OID: empty>");
         assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
+    }
+
+    /// The CRL and its field errors, joined.
+    fn with_errors(der: &[u8]) -> (Crl, String) {
+        let d = decode(der).unwrap();
+        (d.crl, d.field_errors.join("; "))
+    }
+
+    #[test]
+    fn a_malformed_issuer_name_is_a_field_error() {
+        let der = include_bytes!("../../fixtures/name-errors/crl-issuer-rdn-not-set.der");
+        let (crl, e) = with_errors(der);
+        assert!(
+            e.starts_with("issuer (at byte ") && e.contains("malformed name: RDN 2: tag 0x30"),
+            "{e}"
+        );
+        // The rest of the CRL, entries included, is still read.
+        assert_eq!(crl.issuer, "");
+        assert_eq!(crl.revoked_count, 1);
+        assert_eq!(crl.revoked.iter().next().unwrap().serial, "05");
+        assert!(crl.next_update.is_some());
+    }
+
+    #[test]
+    fn malformed_directory_names_in_crl_extensions_are_field_errors() {
+        let der = include_bytes!("../../fixtures/name-errors/crl-idp-fullname.der");
+        let (crl, e) = with_errors(der);
+        assert!(
+            e.starts_with("issuingDistributionPoint directory name (at byte "),
+            "{e}"
+        );
+        assert!(
+            e.contains("malformed name: RDN 2: tag 0x30, not a SET"),
+            "{e}"
+        );
+        let shown = serde_json::to_string(&crl.extensions).unwrap();
+        assert!(!shown.contains("\"C=US\""), "{shown}");
+
+        let der = include_bytes!("../../fixtures/name-errors/crl-entry-certificate-issuer.der");
+        let (crl, e) = with_errors(der);
+        assert!(
+            e.starts_with("revoked entry 0: certificateIssuer directory name (at byte "),
+            "{e}"
+        );
+        assert!(
+            e.contains("malformed name: RDN 2: tag 0x30, not a SET"),
+            "{e}"
+        );
+        let entry = crl.revoked.iter().next().unwrap();
+        assert_eq!(entry.serial, "05");
+        let issuer = entry.certificate_issuer.unwrap_or_default();
+        assert!(issuer.starts_with("<malformed name "), "{issuer}");
     }
 
     #[test]

@@ -133,11 +133,13 @@ fn parse(der: &[u8], original: &[u8]) -> Result<Decoded, String> {
     let spki_der = info.subject_pki.raw.to_vec();
     let public_key = spki::describe(&spki_der).map_err(|e| format!("public key: {e}"))?;
     let mut extensions = Vec::new();
+    let mut name_errors = Vec::new();
     for attr in info.attributes() {
         if let x509_parser::cri_attributes::ParsedCriAttribute::ExtensionRequest(req) =
             attr.parsed_attribute()
         {
             extensions.extend(x509::extensions(&req.extensions));
+            name_errors.extend(x509::extension_name_errors(der, &req.extensions));
         }
     }
     let attributes = other_attributes(info.raw);
@@ -146,6 +148,7 @@ fn parse(der: &[u8], original: &[u8]) -> Result<Decoded, String> {
     let mut errors = Vec::new();
     let (subject, subject_rdns) =
         super::cert::name_field(der, "subject", info.subject.as_raw(), &mut errors);
+    errors.extend(name_errors);
     Ok((
         Csr {
             version: info.version.0 + 1,
@@ -278,6 +281,26 @@ mod tests {
             e.contains("subject (at byte 28): malformed name: RDN 2, attribute 1: type tag 0x02"),
             "{e}"
         );
+    }
+
+    /// A malformed directory name in a requested extension is a field error too.
+    #[test]
+    fn a_malformed_directory_name_in_a_requested_extension_is_a_field_error() {
+        let (c, e) = field_errors(include_bytes!(
+            "../../fixtures/name-errors/request-san-dirname.der"
+        ));
+        assert!(
+            e.contains(
+                "subjectAltName directory name (at byte 199): malformed name: RDN 2: tag 0x30"
+            ),
+            "{e}"
+        );
+        let shown = serde_json::to_string(&c.extensions).unwrap();
+        assert!(
+            shown.contains("good.example") && shown.contains("<malformed name "),
+            "{shown}"
+        );
+        assert!(!shown.contains("\"C=US\""), "{shown}");
     }
 
     #[test]

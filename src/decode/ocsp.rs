@@ -140,7 +140,7 @@ fn extensions(seq: &Tlv<'_>) -> Result<(Vec<String>, Option<String>), String> {
 fn general_name_text(t: &Tlv<'_>) -> String {
     match x509_parser::extensions::GeneralName::from_der(t.raw) {
         Ok((_, n)) => {
-            let g = x509::general_name(&n);
+            let g = x509::general_name(&n, t.raw);
             format!("{}:{}", g.label(), g.value)
         }
         Err(_) => format!("(undecodable, {} bytes)", t.raw.len()),
@@ -466,7 +466,9 @@ pub fn parse_response(der: &[u8]) -> Result<Parsed<'_>, String> {
                 p.responder_name = Some(name.raw);
                 p.response.responder_id = Some(format!(
                     "name: {}",
-                    dn::format_name(name.raw).unwrap_or_else(|| hex::encode(name.raw))
+                    // A malformed name says so, never as bare hex a key hash could be.
+                    dn::format_name(name.raw)
+                        .unwrap_or_else(|| format!("<malformed name {}>", hex::encode(name.raw)))
                 ));
             }
             0xa2 => {
@@ -586,6 +588,70 @@ mod tests {
         let r = decode_response(&[0x30, 0x03, 0x0a, 0x01, 0x03]).unwrap();
         assert_eq!(r.response_status, "tryLater");
         assert!(r.responses.is_empty() && r.responder_id.is_none());
+    }
+
+    /// `der` with the first occurrence of `from` replaced by `to` (same length).
+    fn patched(der: &[u8], from: &[u8], to: &[u8]) -> Vec<u8> {
+        assert_eq!(from.len(), to.len());
+        let at = der.windows(from.len()).position(|w| w == from).unwrap();
+        let mut out = der.to_vec();
+        out[at..at + to.len()].copy_from_slice(to);
+        out
+    }
+
+    /// A CertID hashAlgorithm of SHA-1 (`SEQUENCE { OID 1.3.14.3.2.26, NULL }`), and the same
+    /// with the OID's tag made an OCTET STRING's.
+    const SHA1_ALG: &[u8] = &[0x30, 9, 0x06, 5, 0x2b, 0x0e, 3, 2, 0x1a, 5, 0];
+    const NO_OID_ALG: &[u8] = &[0x30, 9, 0x04, 5, 0x2b, 0x0e, 3, 2, 0x1a, 5, 0];
+
+    #[test]
+    fn a_cert_id_hash_algorithm_without_an_oid_fails_the_cert_id() {
+        // Never a CertID with an empty hash algorithm name.
+        let req = include_bytes!("../../fixtures/revocation/ocsp-request.der");
+        let e = decode_request(&patched(req, SHA1_ALG, NO_OID_ALG)).unwrap_err();
+        assert!(e.contains("malformed CertID hashAlgorithm (no OID)"), "{e}");
+        let resp = include_bytes!("../../fixtures/revocation/ocsp-response.der");
+        let e = decode_response(&patched(resp, SHA1_ALG, NO_OID_ALG)).unwrap_err();
+        assert!(e.contains("malformed CertID hashAlgorithm (no OID)"), "{e}");
+    }
+
+    /// responseType id-pkix-ocsp-basic (1.3.6.1.5.5.7.48.1.1).
+    const BASIC_TYPE: &[u8] = &[0x06, 9, 0x2b, 6, 1, 5, 5, 7, 0x30, 1, 1];
+
+    #[test]
+    fn a_malformed_response_type_is_shown_as_a_malformed_oid() {
+        let resp = include_bytes!("../../fixtures/revocation/ocsp-response.der");
+        // The last arc left unfinished (its continuation bit set): not a valid OID.
+        let bad = [0x06, 9, 0x2b, 6, 1, 5, 5, 7, 0x30, 1, 0x81];
+        let r = decode_response(&patched(resp, BASIC_TYPE, &bad)).unwrap();
+        let kind = r.response_type.unwrap_or_default();
+        assert!(
+            kind.starts_with("<invalid OID 2b0601050507300181"),
+            "{kind}"
+        );
+        assert_eq!(r.response_status, "successful");
+        assert_eq!(r.signature, "not checked: not a basic response");
+        // A responseType that is not an OID at all fails the response, in words.
+        let not_oid = [0x04, 9, 0x2b, 6, 1, 5, 5, 7, 0x30, 1, 1];
+        let e = decode_response(&patched(resp, BASIC_TYPE, &not_oid)).unwrap_err();
+        assert!(e.contains("responseType (not an OID)"), "{e}");
+    }
+
+    #[test]
+    fn a_malformed_responder_name_is_shown_as_such() {
+        let resp = include_bytes!("../../fixtures/revocation/ocsp-response.der");
+        let name = crate::dn::rfc4514_to_der(
+            "CN=Certscope Revocation OCSP Responder,O=Certscope Revocation",
+        )
+        .unwrap();
+        // The responderID byName's first RDN: its SET made a SEQUENCE.
+        let at = resp.windows(name.len()).position(|w| w == name).unwrap();
+        let mut der = resp.to_vec();
+        assert_eq!(der[at + 2], tlv::SET);
+        der[at + 2] = tlv::SEQUENCE;
+        let r = decode_response(&der).unwrap();
+        let id = r.responder_id.unwrap_or_default();
+        assert!(id.starts_with("name: <malformed name 30"), "{id}");
     }
 
     #[test]

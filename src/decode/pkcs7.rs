@@ -367,7 +367,7 @@ fn signer(
                 .next()
                 .ok_or("issuerAndSerialNumber without an issuer")?;
             let serial = ias.next().ok_or("issuerAndSerialNumber without a serial")?;
-            out.issuer = crate::dn::format_name_tlv(&issuer);
+            out.issuer = Some(name_text(&issuer));
             out.serial = Some(super::cert::serial_hex(serial.value));
             known
                 .by_issuer_serial
@@ -647,13 +647,20 @@ fn recipients(ri: &Tlv<'_>, out: &mut Vec<Recipient>) {
 }
 
 /// RecipientIdentifier: issuerAndSerialNumber or subjectKeyIdentifier [0].
+/// An issuerAndSerialNumber's issuer as RFC 4514; a malformed one is shown as such with
+/// its DER, never as no issuer at all.
+fn name_text(name: &Tlv<'_>) -> String {
+    crate::dn::format_name_tlv(name)
+        .unwrap_or_else(|| format!("<malformed name {}>", hex::encode(name.raw)))
+}
+
 fn recipient_id(rid: &Tlv<'_>, r: &mut Recipient) {
     if rid.tag == 0x80 {
         r.key_id = Some(hex::encode(rid.value));
     } else if rid.tag == tlv::SEQUENCE {
         let mut k = rid.children().filter_map(Result::ok);
         if let Some(issuer) = k.next() {
-            r.issuer = crate::dn::format_name_tlv(&issuer);
+            r.issuer = Some(name_text(&issuer));
         }
         if let Some(serial) = k.next() {
             r.serial = Some(super::cert::serial_hex(serial.value));
@@ -911,6 +918,54 @@ mod cms_tests {
             Some("aes-128-cbc")
         );
         assert_eq!(m.content_size, Some(32));
+    }
+
+    #[test]
+    fn a_signer_certificate_with_a_malformed_name_is_not_shown_empty() {
+        let mut der = include_bytes!("../../fixtures/cms/signed-rsa-attached.der").to_vec();
+        assert!(only_signer(&der).certificate.is_some());
+        // The included certificate's subject: its first RDN's SET made a SEQUENCE. The
+        // signer is still found (by issuer and serial), its name must not look empty.
+        let (subject_at, rdn_tag) = {
+            let (ci, _) = tlv::read(&der).unwrap();
+            let (sd, _) = tlv::read(ci.children().nth(1).unwrap().unwrap().value).unwrap();
+            let certs = sd.children().map(Result::unwrap).find(|t| t.tag == 0xa0);
+            let cert = certs.unwrap().children().next().unwrap().unwrap();
+            let subject = tlv::tbs_fields(cert.raw).unwrap().nth(4).unwrap();
+            let at = subject.value.as_ptr() as usize - der.as_ptr() as usize;
+            (at, subject.value[0])
+        };
+        assert_eq!(rdn_tag, tlv::SET);
+        der[subject_at] = tlv::SEQUENCE;
+        let s = only_signer(&der);
+        assert_eq!(s.certificate.as_deref(), Some("<malformed name>"), "{s:?}");
+    }
+
+    #[test]
+    fn a_signer_identifier_with_a_malformed_issuer_is_shown_as_such() {
+        let mut der = include_bytes!("../../fixtures/cms/signed-rsa-attached.der").to_vec();
+        let issuer = tlv::read(&crate::dn::rfc4514_to_der("CN=CMS RSA signer").unwrap())
+            .unwrap()
+            .0
+            .raw
+            .to_vec();
+        // The signer infos come last: the last copy of the name is the signer's issuer.
+        let at = der
+            .windows(issuer.len())
+            .rposition(|w| w == issuer)
+            .unwrap();
+        assert_eq!(der[at + 2], tlv::SET);
+        der[at + 2] = tlv::SEQUENCE;
+        let s = only_signer(&der);
+        let shown = s.issuer.unwrap_or_default();
+        assert!(shown.starts_with("<malformed name 30"), "{shown}");
+        // The same for a recipient's issuerAndSerialNumber.
+        let mut der = include_bytes!("../../fixtures/cms/enveloped-rsa-ec.der").to_vec();
+        let at = der.windows(issuer.len()).position(|w| w == issuer).unwrap();
+        der[at + 2] = tlv::SEQUENCE;
+        let m = message(&der);
+        let shown = m.recipients[0].issuer.clone().unwrap_or_default();
+        assert!(shown.starts_with("<malformed name 30"), "{shown}");
     }
 
     #[test]

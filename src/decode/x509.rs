@@ -207,17 +207,17 @@ fn hash_name(oid: &str) -> String {
     .to_string()
 }
 
-/// One GeneralName.
-pub fn general_name(n: &XName<'_>) -> GeneralName {
+/// One GeneralName, parsed from `container` (the bytes a directory name is re-read from:
+/// x509-parser's copy of one stops at the first RDN it cannot read).
+pub fn general_name(n: &XName<'_>, container: &[u8]) -> GeneralName {
     match n {
         XName::DNSName(s) => GeneralName::new("dns", *s),
         XName::RFC822Name(s) => GeneralName::new("email", *s),
         XName::URI(s) => GeneralName::new("uri", *s),
         XName::IPAddress(b) => GeneralName::new("ip", ip(b)),
-        XName::DirectoryName(name) => GeneralName::new(
-            "dirname",
-            dn::format_name(name.as_raw()).unwrap_or_else(|| hex::encode(name.as_raw())),
-        ),
+        XName::DirectoryName(name) => {
+            GeneralName::new("dirname", directory_name(name.as_raw(), container))
+        }
         XName::RegisteredID(o) => GeneralName::new("rid", oid_text(o)),
         XName::OtherName(type_id, value) => {
             let oid = oid_text(type_id);
@@ -235,6 +235,149 @@ pub fn general_name(n: &XName<'_>) -> GeneralName {
             "invalid",
             format!("tag {} value {}", tag.0, hex::encode(bytes)),
         ),
+    }
+}
+
+/// A directory name as RFC 4514, read whole from where x509-parser's (possibly cut-short)
+/// copy `raw` starts in `container`; a malformed one shows as `<malformed name HEX>`, and
+/// [`extension_name_errors`] reports it.
+fn directory_name(raw: &[u8], container: &[u8]) -> String {
+    let whole = within(container, raw)
+        .and_then(|start| container.get(start..))
+        .and_then(|rest| tlv::read(rest).ok())
+        .map_or(raw, |(t, _)| t.raw);
+    match (dn::name_problem(whole), dn::format_name(whole)) {
+        (None, Some(text)) => text,
+        _ => format!("<malformed name {}>", hex::encode(whole)),
+    }
+}
+
+/// Where `part` starts inside `whole`, when it lies inside it.
+fn within(whole: &[u8], part: &[u8]) -> Option<usize> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    (start.checked_add(part.len())? <= whole.len()).then_some(start)
+}
+
+/// Every malformed directory name inside the extensions that carry names (SAN, IAN,
+/// certificateIssuer, AKI authorityCertIssuer, CRL DP / freshestCRL fullName and
+/// cRLIssuer, IDP fullName, name constraints subtrees, AIA/SIA locations), each as a field error naming the
+/// extension and the byte offset inside `der`, the item the extensions were read from.
+pub fn extension_name_errors(der: &[u8], exts: &[X509Extension<'_>]) -> Vec<String> {
+    let mut out = Vec::new();
+    for ext in exts {
+        let oid = oid_text(&ext.oid);
+        let mut found = Vec::new();
+        dirname_problems(&oid, ext.value, &mut found);
+        let base = within(der, ext.value).unwrap_or(0);
+        let name = oids::name_or_oid(oids::extension(&oid), &oid);
+        for (at, what) in found {
+            out.push(format!(
+                "{name} directory name (at byte {}): malformed name: {what}",
+                base + at
+            ));
+        }
+    }
+    out
+}
+
+/// The malformed directory names in an extension value, with their offsets inside
+/// `value`. Only the structure leading to names is walked: a value that does not decode
+/// at all is the extension decoder's error, shown with the extension.
+fn dirname_problems(oid: &str, value: &[u8], out: &mut Vec<(usize, String)>) {
+    let Ok((top, _)) = tlv::read(value) else {
+        return;
+    };
+    let fields = || top.children().filter_map(Result::ok);
+    // The GeneralNames inside a `[0]` DistributionPointName's fullName `[0]`, or its
+    // nameRelativeToCRLIssuer `[1]` RDN (checked as a one-RDN Name).
+    let full_name = |dpn: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>| {
+        for choice in dpn.children().filter_map(Result::ok) {
+            match choice.tag {
+                0xa0 => general_names(value, &choice, out),
+                0xa1 => relative_name_problem(value, &choice, out),
+                _ => {}
+            }
+        }
+    };
+    match oid {
+        // GeneralNames
+        "2.5.29.17" | "2.5.29.18" | "2.5.29.29" => general_names(value, &top, out),
+        // AuthorityKeyIdentifier: authorityCertIssuer [1] GeneralNames
+        "2.5.29.35" => fields()
+            .filter(|f| f.tag == 0xa1)
+            .for_each(|f| general_names(value, &f, out)),
+        // DistributionPoint: distributionPoint [0], cRLIssuer [2] GeneralNames
+        "2.5.29.31" | "2.5.29.46" => {
+            for dp in fields() {
+                for f in dp.children().filter_map(Result::ok) {
+                    match f.tag {
+                        0xa0 => full_name(&f, out),
+                        0xa2 => general_names(value, &f, out),
+                        _ => {}
+                    }
+                }
+            }
+        }
+        // AIA / SIA: AccessDescription ::= SEQUENCE { accessMethod, accessLocation }
+        "1.3.6.1.5.5.7.1.1" | "1.3.6.1.5.5.7.1.11" => {
+            for desc in fields() {
+                if let Some(Ok(location)) = desc.children().nth(1) {
+                    directory_name_problem(value, &location, out);
+                }
+            }
+        }
+        // IssuingDistributionPoint: distributionPoint [0]
+        "2.5.29.28" => fields()
+            .filter(|f| f.tag == 0xa0)
+            .for_each(|f| full_name(&f, out)),
+        // NameConstraints: permitted [0] / excluded [1] GeneralSubtrees, each
+        // GeneralSubtree a SEQUENCE whose first element is the GeneralName.
+        "2.5.29.30" => {
+            for subtrees in fields().filter(|f| f.tag == 0xa0 || f.tag == 0xa1) {
+                for subtree in subtrees.children().filter_map(Result::ok) {
+                    if let Some(Ok(base)) = subtree.children().next() {
+                        directory_name_problem(value, &base, out);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The directory names among the GeneralName elements of `names`.
+fn general_names(value: &[u8], names: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>) {
+    for name in names.children().filter_map(Result::ok) {
+        directory_name_problem(value, &name, out);
+    }
+}
+
+/// When the `[1] IMPLICIT` RelativeDistinguishedName `rdn` is malformed, its problem (at
+/// the RDN for a problem with the RDN itself, else at the attribute at fault).
+fn relative_name_problem(value: &[u8], rdn: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>) {
+    let name = rdn_as_name(rdn);
+    let headers = name.len().saturating_sub(rdn.value.len());
+    if let Some((at, what)) = dn::name_problem(&name) {
+        let start = within(value, rdn.value).unwrap_or(0);
+        let what = what.replacen("RDN 1", "relative name", 1);
+        out.push((start + at.saturating_sub(headers), what));
+    }
+}
+
+/// When `name` is a directoryName (`[4] EXPLICIT Name`) that is malformed, its problem.
+fn directory_name_problem(value: &[u8], name: &tlv::Tlv<'_>, out: &mut Vec<(usize, String)>) {
+    if name.tag != 0xa4 {
+        return;
+    }
+    let start = within(value, name.value).unwrap_or(0);
+    match tlv::read(name.value) {
+        Ok((inner, [])) => {
+            if let Some((at, what)) = dn::name_problem(inner.raw) {
+                out.push((start + at, what));
+            }
+        }
+        Ok(_) => out.push((start, "bytes after the name".to_string())),
+        Err(e) => out.push((start, format!("not readable: {e}"))),
     }
 }
 
@@ -275,8 +418,8 @@ pub fn ip(b: &[u8]) -> String {
     }
 }
 
-fn names(list: &[XName<'_>]) -> Vec<GeneralName> {
-    list.iter().map(general_name).collect()
+fn names(list: &[XName<'_>], container: &[u8]) -> Vec<GeneralName> {
+    list.iter().map(|n| general_name(n, container)).collect()
 }
 
 const KEY_USAGE_BITS: [&str; 9] = [
@@ -348,8 +491,12 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
     let value = match ext.parsed_extension() {
         _ if oid == "2.5.29.37" => eku(ext.value),
         _ if own_decoder(&oid) => decode_own(&oid, ext),
-        ParsedExtension::SubjectAlternativeName(san) => ExtValue::Names(names(&san.general_names)),
-        ParsedExtension::IssuerAlternativeName(ian) => ExtValue::Names(names(&ian.general_names)),
+        ParsedExtension::SubjectAlternativeName(san) => {
+            ExtValue::Names(names(&san.general_names, ext.value))
+        }
+        ParsedExtension::IssuerAlternativeName(ian) => {
+            ExtValue::Names(names(&ian.general_names, ext.value))
+        }
         ParsedExtension::KeyUsage(ku) => ExtValue::Flags(flag_names(ku.flags, &KEY_USAGE_BITS)),
         ParsedExtension::BasicConstraints(bc) => ExtValue::BasicConstraints(BasicConstraints {
             ca: bc.ca,
@@ -363,7 +510,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
             issuer: aki
                 .authority_cert_issuer
                 .as_deref()
-                .map(names)
+                .map(|n| names(n, ext.value))
                 .unwrap_or_default(),
             serial: aki.authority_cert_serial.map(hex::encode),
         }),
@@ -378,7 +525,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                             (Some(Some(rdn)), _) => {
                                 vec![GeneralName::new("relativename", rdn.as_str())]
                             }
-                            (_, Some(DistributionPointName::FullName(n))) => names(n),
+                            (_, Some(DistributionPointName::FullName(n))) => names(n, ext.value),
                             (_, Some(DistributionPointName::NameRelativeToCRLIssuer(_))) => {
                                 vec![GeneralName::new("relativename", "<not decoded>")]
                             }
@@ -389,13 +536,21 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                             .as_ref()
                             .map(|r| flag_names(r.flags, &REASON_BITS))
                             .unwrap_or_default(),
-                        crl_issuer: p.crl_issuer.as_deref().map(names).unwrap_or_default(),
+                        crl_issuer: p
+                            .crl_issuer
+                            .as_deref()
+                            .map(|n| names(n, ext.value))
+                            .unwrap_or_default(),
                     })
                     .collect(),
             )
         }
-        ParsedExtension::AuthorityInfoAccess(aia) => ExtValue::Access(access(&aia.accessdescs)),
-        ParsedExtension::SubjectInfoAccess(sia) => ExtValue::Access(access(&sia.accessdescs)),
+        ParsedExtension::AuthorityInfoAccess(aia) => {
+            ExtValue::Access(access(&aia.accessdescs, ext.value))
+        }
+        ParsedExtension::SubjectInfoAccess(sia) => {
+            ExtValue::Access(access(&sia.accessdescs, ext.value))
+        }
         ParsedExtension::CertificatePolicies(policies) => ExtValue::Policies(
             policies
                 .iter()
@@ -425,14 +580,14 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .as_deref()
                 .unwrap_or_default()
                 .iter()
-                .map(|s| general_name(&s.base))
+                .map(|s| general_name(&s.base, ext.value))
                 .collect(),
             excluded: nc
                 .excluded_subtrees
                 .as_deref()
                 .unwrap_or_default()
                 .iter()
-                .map(|s| general_name(&s.base))
+                .map(|s| general_name(&s.base, ext.value))
                 .collect(),
         }),
         ParsedExtension::SCT(scts) => ExtValue::Scts(
@@ -664,7 +819,7 @@ fn distribution_point_name(explicit: &tlv::Tlv<'_>) -> Result<Vec<GeneralName>, 
             .map(|n| {
                 let n = n.map_err(|e| e.to_string())?;
                 let (_, name) = XName::from_der(n.raw).map_err(|e| e.to_string())?;
-                Ok(general_name(&name))
+                Ok(general_name(&name, n.raw))
             })
             .collect(),
         0xa1 => Ok(vec![GeneralName::new("relativename", rdn_text(&choice))]),
@@ -676,14 +831,19 @@ fn distribution_point_name(explicit: &tlv::Tlv<'_>) -> Result<Vec<GeneralName>, 
 
 /// A `[1] IMPLICIT` RelativeDistinguishedName as RFC 4514, formatted as a one-RDN Name.
 fn rdn_text(rdn: &tlv::Tlv<'_>) -> String {
+    dn::format_name(&rdn_as_name(rdn))
+        .unwrap_or_else(|| format!("<malformed relative name {}>", hex::encode(rdn.raw)))
+}
+
+/// The DER of a one-RDN `Name` holding the content of the (IMPLICIT-tagged) RDN `rdn`.
+fn rdn_as_name(rdn: &tlv::Tlv<'_>) -> Vec<u8> {
     let mut set = Vec::with_capacity(rdn.value.len() + 4);
     tlv::write_header(&mut set, tlv::SET, rdn.value.len());
     set.extend_from_slice(rdn.value);
     let mut name = Vec::with_capacity(set.len() + 4);
     tlv::write_header(&mut name, tlv::SEQUENCE, set.len());
     name.extend_from_slice(&set);
-    dn::format_name(&name)
-        .unwrap_or_else(|| format!("<malformed relative name {}>", hex::encode(rdn.raw)))
+    name
 }
 
 /// The named bits of a (possibly IMPLICIT-tagged) BIT STRING, bit 0 first, as flags.
@@ -822,13 +982,16 @@ fn opt_num(n: Option<u32>) -> String {
     n.map(|n| n.to_string()).unwrap_or_else(|| "-".to_string())
 }
 
-fn access(list: &[x509_parser::extensions::AccessDescription<'_>]) -> Vec<AccessDescription> {
+fn access(
+    list: &[x509_parser::extensions::AccessDescription<'_>],
+    container: &[u8],
+) -> Vec<AccessDescription> {
     list.iter()
         .map(|a| {
             let oid = oid_text(&a.access_method);
             AccessDescription {
                 method: oids::name_or_oid(oids::access_method(&oid), &oid),
-                location: general_name(&a.access_location),
+                location: general_name(&a.access_location, container),
             }
         })
         .collect()
@@ -1135,6 +1298,32 @@ mod tests {
             .iter()
             .map(|e| (e.name.clone(), serde_json::to_value(&e.value).unwrap()))
             .collect()
+    }
+
+    #[test]
+    fn a_malformed_relative_distribution_point_name_is_a_problem() {
+        // cRLDistributionPoints: one point whose nameRelativeToCRLIssuer holds an
+        // attribute with a type and no value.
+        let value = [
+            0x30, 0x0b, 0x30, 0x09, 0xa0, 0x07, 0xa1, 0x05, 0x30, 0x03, 0x06, 0x01, 0x2a,
+        ];
+        let mut out = Vec::new();
+        super::dirname_problems("2.5.29.31", &value, &mut out);
+        assert_eq!(
+            out,
+            [(
+                8,
+                "relative name, attribute 1: 1 element(s), not a type and a value".to_string()
+            )]
+        );
+        // A good one is no problem.
+        let good = [
+            0x30, 0x0e, 0x30, 0x0c, 0xa0, 0x0a, 0xa1, 0x08, 0x30, 0x06, 0x06, 0x01, 0x2a, 0x0c,
+            0x01, b'x',
+        ];
+        let mut out = Vec::new();
+        super::dirname_problems("2.5.29.31", &good, &mut out);
+        assert!(out.is_empty(), "{out:?}");
     }
 
     #[test]

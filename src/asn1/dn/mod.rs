@@ -157,7 +157,7 @@ pub fn read_name(der: &[u8]) -> (String, Vec<Vec<NameAttribute>>, Option<(usize,
 
 /// What is wrong with a DER `Name` (SEQUENCE OF SET OF SEQUENCE { OID, value }): the first
 /// problem, with the offset of the element at fault inside `der`; `None` when well-formed.
-fn name_problem(der: &[u8]) -> Option<(usize, String)> {
+pub fn name_problem(der: &[u8]) -> Option<(usize, String)> {
     let at = |t: &[u8]| (t.as_ptr() as usize).saturating_sub(der.as_ptr() as usize);
     let (name, _) = match tlv::read(der) {
         Ok(n) => n,
