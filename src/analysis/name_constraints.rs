@@ -105,15 +105,22 @@ pub fn check(nc: &NameConstraints, names: &[Subject]) -> Vec<Violation> {
             out.push(Violation::NotPermitted(name.clone()));
             continue;
         }
-        if let Some(ex) = nc
-            .excluded
-            .iter()
-            .find(|e| e.kind == name.kind && within(name, e))
-        {
+        // Fail closed: an excluded subtree, or a name, that could not be read (decoded as
+        // `<malformed name HEX>`) might cover anything, so it excludes.
+        if let Some(ex) = nc.excluded.iter().find(|e| {
+            e.kind == name.kind
+                && (within(name, e) || is_malformed(&e.value) || is_malformed(&name.value))
+        }) {
             out.push(Violation::Excluded(name.clone(), ex.clone()));
         }
     }
     out
+}
+
+/// A directory name the decoder could not read: shown as `<malformed name HEX>`
+/// (decode/x509.rs). A permitted subtree of that kind contains nothing; see [`check`].
+fn is_malformed(value: &str) -> bool {
+    value.starts_with("<malformed name")
 }
 
 /// Whether `name` lies within the subtree `base` (same form assumed).
@@ -123,7 +130,11 @@ pub fn within(name: &Subject, base: &GeneralName) -> bool {
         "email" => email_within(&name.value, &base.value),
         "uri" => uri_host(&name.value).is_some_and(|h| host_within(h, &base.value)),
         "ip" => ip_within(&name.value, &base.value),
-        "dirname" => dirname_within(&name.value, &base.value),
+        "dirname" => {
+            !is_malformed(&base.value)
+                && !is_malformed(&name.value)
+                && dirname_within(&name.value, &base.value)
+        }
         _ => false,
     }
 }
@@ -280,6 +291,35 @@ mod tests {
         };
         assert!(within(&n, &GeneralName::new("uri", ".allowed.example")));
         assert!(!within(&n, &GeneralName::new("uri", "allowed.example")));
+    }
+
+    #[test]
+    fn malformed_excluded_subtrees_exclude() {
+        let name = Subject {
+            kind: "dirname",
+            value: "CN=x,O=Certscope Validation".to_string(),
+        };
+        let bad = GeneralName {
+            kind: "dirname".to_string(),
+            value: "<malformed name 3000>".to_string(),
+        };
+        let nc = NameConstraints {
+            permitted: Vec::new(),
+            excluded: vec![bad.clone()],
+        };
+        assert_eq!(
+            check(&nc, &[name.clone()]),
+            vec![Violation::Excluded(name.clone(), bad.clone())]
+        );
+        // A permitted subtree that cannot be read permits nothing.
+        let nc = NameConstraints {
+            permitted: vec![bad],
+            excluded: Vec::new(),
+        };
+        assert_eq!(
+            check(&nc, &[name.clone()]),
+            vec![Violation::NotPermitted(name)]
+        );
     }
 
     #[test]
