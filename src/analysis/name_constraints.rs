@@ -308,7 +308,7 @@ mod tests {
             excluded: vec![bad.clone()],
         };
         assert_eq!(
-            check(&nc, &[name.clone()]),
+            check(&nc, std::slice::from_ref(&name)),
             vec![Violation::Excluded(name.clone(), bad.clone())]
         );
         // A permitted subtree that cannot be read permits nothing.
@@ -317,7 +317,7 @@ mod tests {
             excluded: Vec::new(),
         };
         assert_eq!(
-            check(&nc, &[name.clone()]),
+            check(&nc, std::slice::from_ref(&name)),
             vec![Violation::NotPermitted(name)]
         );
     }
