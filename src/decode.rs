@@ -631,6 +631,11 @@ fn read_rest_chunked(
     Ok(out)
 }
 
+/// A name the decoders could not read and show as `<malformed name HEX>` (decode/x509.rs).
+fn is_malformed_name(shown: &str) -> bool {
+    shown.starts_with("<malformed name")
+}
+
 /// Reads up to `want` more bytes; returns whether the reader is exhausted.
 fn fill(
     reader: &mut (dyn Read + Send),
@@ -1018,7 +1023,16 @@ impl Ctx<'_, '_> {
             ocsp::decode_response(der).map(|r| Body::OcspResponse(Box::new(r)))
         };
         match decoded {
-            Ok(body) => item.body = body,
+            Ok(body) => {
+                // A responder name shown as malformed is a failure too, not only a field.
+                if let Body::OcspResponse(r) = &body {
+                    let id = r.responder_id.as_deref().unwrap_or_default();
+                    if id.strip_prefix("name: ").is_some_and(is_malformed_name) {
+                        item.add_error("OCSP: responderID: malformed name".to_string());
+                    }
+                }
+                item.body = body
+            }
             Err(e) => item.add_error(format!("OCSP: {e}")),
         }
         item.der = Some(der.into());
@@ -1112,8 +1126,17 @@ impl Ctx<'_, '_> {
                 if let Some(m) = sd.message {
                     if self.emitted() <= self.opts.max_items && !(self.opts.brief && carries) {
                         let mut item = self.new_item(Kind::Cms, line, None);
+                        // A name shown as malformed is a failure too, not only a field.
+                        let bad_names = m
+                            .signers
+                            .iter()
+                            .map(|s| ("signer", &s.issuer))
+                            .chain(m.recipients.iter().map(|r| ("recipient", &r.issuer)))
+                            .filter(|(_, issuer)| issuer.as_deref().is_some_and(is_malformed_name))
+                            .map(|(who, _)| format!("CMS: {who} issuer: malformed name"))
+                            .collect::<Vec<_>>();
                         item.body = Body::Cms(Box::new(m));
-                        for p in sd.problems {
+                        for p in sd.problems.into_iter().chain(bad_names) {
                             item.add_error(p);
                         }
                         item.der = Some(der.into());
@@ -1287,6 +1310,63 @@ fn der_kind_name(kind: DerKind) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The DER of `der` with the first (or last) RDN SET of the name `dn` made a SEQUENCE.
+    fn with_bad_rdn(der: &[u8], dn: &str, last: bool) -> Vec<u8> {
+        let name = crate::dn::rfc4514_to_der(dn).unwrap();
+        let name = crate::tlv::read(&name).unwrap().0.raw.to_vec();
+        let mut w = der.windows(name.len());
+        let at = if last {
+            w.rposition(|x| x == name)
+        } else {
+            w.position(|x| x == name)
+        }
+        .unwrap();
+        let mut out = der.to_vec();
+        assert_eq!(out[at + 2], crate::tlv::SET);
+        out[at + 2] = crate::tlv::SEQUENCE;
+        out
+    }
+
+    /// A name the decoders can only show as `<malformed name HEX>` fails its item (exit 2)
+    /// in OCSP responses and CMS messages too, not only in certificates (issue 14).
+    #[test]
+    fn malformed_names_in_ocsp_and_cms_fail_their_item() {
+        let resp = with_bad_rdn(
+            include_bytes!("../fixtures/revocation/ocsp-response.der"),
+            "CN=Certscope Revocation OCSP Responder,O=Certscope Revocation",
+            false,
+        );
+        let items = items_of(&resp);
+        let e = items[0].error.as_deref().unwrap_or_default();
+        assert!(e.contains("responderID: malformed name"), "{e}");
+        let signed = with_bad_rdn(
+            include_bytes!("../fixtures/cms/signed-rsa-attached.der"),
+            "CN=CMS RSA signer",
+            true,
+        );
+        let items = items_of(&signed);
+        let cms = items.iter().find(|i| i.kind == Kind::Cms).unwrap();
+        let e = cms.error.as_deref().unwrap_or_default();
+        assert!(e.contains("signer issuer: malformed name"), "{e}");
+        let enveloped = with_bad_rdn(
+            include_bytes!("../fixtures/cms/enveloped-rsa-ec.der"),
+            "CN=CMS RSA signer",
+            false,
+        );
+        let items = items_of(&enveloped);
+        let e = items[0].error.as_deref().unwrap_or_default();
+        assert!(e.contains("recipient issuer: malformed name"), "{e}");
+        // The well-formed fixtures have no such error.
+        for der in [
+            &include_bytes!("../fixtures/revocation/ocsp-response.der")[..],
+            include_bytes!("../fixtures/cms/signed-rsa-attached.der"),
+        ] {
+            for i in items_of(der) {
+                assert!(!i.error.unwrap_or_default().contains("malformed name"));
+            }
+        }
+    }
 
     fn decode_all(data: &[u8], password: Option<&Secret>) -> (Vec<Item>, Vec<String>) {
         let opts = Options {
