@@ -4,7 +4,7 @@
 use certscope::decode::{decode_input, Event, Options};
 use certscope::fingerprint::HashAlg;
 use certscope::render::json::JsonWriter;
-use certscope::render::text::{self, TextOptions};
+use certscope::render::text::{self, NameOrder, TextOptions};
 use certscope::input::secret::Secret;
 
 pub fn decode_and_render(data: &[u8], password: Option<&Secret>) {
@@ -27,6 +27,14 @@ fn decode_one(data: &[u8], opts: &Options<'_>) {
         color: false,
         hashes: vec![HashAlg::Sha256],
         all: true,
+        // A narrow terminal (digests wrap) and both name orders, chosen by the input, so
+        // every text path is exercised.
+        width: Some(60),
+        name_order: if data.len() % 2 == 0 {
+            NameOrder::Openssl
+        } else {
+            NameOrder::Rfc4514
+        },
     };
     let mut sink = Vec::new();
     decode_input("fuzz", data, opts, &mut |ev| {
