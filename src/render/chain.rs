@@ -36,7 +36,7 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
         5,
         "Item",
         &format!(
-            "#{} {} ({})",
+            "item {}, {} ({})",
             l.item,
             sanitize_escaped(&l.source.locator(true)),
             l.from
@@ -50,7 +50,9 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
     if let Some(a) = &l.authority_key_id {
         field(w, 5, "AKI", a)?;
     }
-    let by = next.map(|n| format!(" by #{}", n.item)).unwrap_or_default();
+    let by = next
+        .map(|n| format!(" by item {}", n.item))
+        .unwrap_or_default();
     field(
         w,
         5,
@@ -280,7 +282,7 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
             0,
             "Duplicate",
             &format!(
-                "{} is a copy of #{}",
+                "{} is a copy of item {}",
                 style::item_numbered(items, d.item),
                 d.duplicate_of
             ),

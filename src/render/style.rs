@@ -87,10 +87,10 @@ pub fn item_with_kind(item: &Item, show_index: bool) -> String {
     s
 }
 
-/// A chain link's item: `#N PATH[#INDEX] (line L)`, sanitised.
+/// A chain link's item: `item N, PATH[#INDEX] (line L)`, sanitised (N numbers the run's items; `#INDEX` is the position inside its input, as everywhere).
 pub fn item_numbered(items: &[Item], n: usize) -> String {
     match items.get(n) {
-        Some(item) => format!("#{n} {}", sanitize_escaped(&item.source.locator(true))),
-        None => format!("#{n}"),
+        Some(item) => format!("item {n}, {}", sanitize_escaped(&item.source.locator(true))),
+        None => format!("item {n}"),
     }
 }
