@@ -631,11 +631,6 @@ fn read_rest_chunked(
     Ok(out)
 }
 
-/// A name the decoders could not read and show as `<malformed name HEX>` (decode/x509.rs).
-fn is_malformed_name(shown: &str) -> bool {
-    shown.starts_with("<malformed name")
-}
-
 /// Reads up to `want` more bytes; returns whether the reader is exhausted.
 fn fill(
     reader: &mut (dyn Read + Send),
@@ -1027,7 +1022,10 @@ impl Ctx<'_, '_> {
                 // A responder name shown as malformed is a failure too, not only a field.
                 if let Body::OcspResponse(r) = &body {
                     let id = r.responder_id.as_deref().unwrap_or_default();
-                    if id.strip_prefix("name: ").is_some_and(is_malformed_name) {
+                    if id
+                        .strip_prefix("name: ")
+                        .is_some_and(crate::asn1::dn::is_malformed_name)
+                    {
                         item.add_error("OCSP: responderID: malformed name".to_string());
                     }
                 }
@@ -1132,7 +1130,11 @@ impl Ctx<'_, '_> {
                             .iter()
                             .map(|s| ("signer", &s.issuer))
                             .chain(m.recipients.iter().map(|r| ("recipient", &r.issuer)))
-                            .filter(|(_, issuer)| issuer.as_deref().is_some_and(is_malformed_name))
+                            .filter(|(_, issuer)| {
+                                issuer
+                                    .as_deref()
+                                    .is_some_and(crate::asn1::dn::is_malformed_name)
+                            })
                             .map(|(who, _)| format!("CMS: {who} issuer: malformed name"))
                             .collect::<Vec<_>>();
                         item.body = Body::Cms(Box::new(m));

@@ -109,18 +109,14 @@ pub fn check(nc: &NameConstraints, names: &[Subject]) -> Vec<Violation> {
         // `<malformed name HEX>`) might cover anything, so it excludes.
         if let Some(ex) = nc.excluded.iter().find(|e| {
             e.kind == name.kind
-                && (within(name, e) || is_malformed(&e.value) || is_malformed(&name.value))
+                && (within(name, e)
+                    || crate::asn1::dn::is_malformed_name(&e.value)
+                    || crate::asn1::dn::is_malformed_name(&name.value))
         }) {
             out.push(Violation::Excluded(name.clone(), ex.clone()));
         }
     }
     out
-}
-
-/// A directory name the decoder could not read: shown as `<malformed name HEX>`
-/// (decode/x509.rs). A permitted subtree of that kind contains nothing; see [`check`].
-fn is_malformed(value: &str) -> bool {
-    value.starts_with("<malformed name")
 }
 
 /// Whether `name` lies within the subtree `base` (same form assumed).
@@ -131,8 +127,8 @@ pub fn within(name: &Subject, base: &GeneralName) -> bool {
         "uri" => uri_host(&name.value).is_some_and(|h| host_within(h, &base.value)),
         "ip" => ip_within(&name.value, &base.value),
         "dirname" => {
-            !is_malformed(&base.value)
-                && !is_malformed(&name.value)
+            !crate::asn1::dn::is_malformed_name(&base.value)
+                && !crate::asn1::dn::is_malformed_name(&name.value)
                 && dirname_within(&name.value, &base.value)
         }
         _ => false,

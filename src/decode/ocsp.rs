@@ -467,8 +467,7 @@ pub fn parse_response(der: &[u8]) -> Result<Parsed<'_>, String> {
                 p.response.responder_id = Some(format!(
                     "name: {}",
                     // A malformed name says so, never as bare hex a key hash could be.
-                    dn::format_name(name.raw)
-                        .unwrap_or_else(|| format!("<malformed name {}>", hex::encode(name.raw)))
+                    dn::format_name_or_malformed(name.raw)
                 ));
             }
             0xa2 => {

@@ -650,8 +650,7 @@ fn recipients(ri: &Tlv<'_>, out: &mut Vec<Recipient>) {
 /// An issuerAndSerialNumber's issuer as RFC 4514; a malformed one is shown as such with
 /// its DER, never as no issuer at all.
 fn name_text(name: &Tlv<'_>) -> String {
-    crate::dn::format_name_tlv(name)
-        .unwrap_or_else(|| format!("<malformed name {}>", hex::encode(name.raw)))
+    crate::dn::format_name_tlv(name).unwrap_or_else(|| crate::asn1::dn::malformed_name(name.raw))
 }
 
 fn recipient_id(rid: &Tlv<'_>, r: &mut Recipient) {

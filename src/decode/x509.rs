@@ -248,7 +248,7 @@ fn directory_name(raw: &[u8], container: &[u8]) -> String {
         .map_or(raw, |(t, _)| t.raw);
     match (dn::name_problem(whole), dn::format_name(whole)) {
         (None, Some(text)) => text,
-        _ => format!("<malformed name {}>", hex::encode(whole)),
+        _ => dn::malformed_name(whole),
     }
 }
 

@@ -17,6 +17,25 @@ pub fn format_name(der: &[u8]) -> Option<String> {
     format_name_tlv(&name)
 }
 
+/// How a `Name` that cannot be read is shown, in every decoder: `<malformed name HEX>`
+/// (HEX: its DER), never an empty or shortened name.
+pub fn malformed_name(der: &[u8]) -> String {
+    format!("{MALFORMED_PREFIX} {}>", hex::encode(der))
+}
+
+/// Whether `shown` is a [`malformed_name`]: the checks that must fail closed on it (name
+/// constraints) and the decoders that turn it into an item error look for this.
+pub fn is_malformed_name(shown: &str) -> bool {
+    shown.starts_with(MALFORMED_PREFIX)
+}
+
+const MALFORMED_PREFIX: &str = "<malformed name";
+
+/// [`format_name`], or [`malformed_name`] when the name cannot be read.
+pub fn format_name_or_malformed(der: &[u8]) -> String {
+    format_name(der).unwrap_or_else(|| malformed_name(der))
+}
+
 /// As [`format_name`], for an already-read `Name` element.
 pub fn format_name_tlv(name: &Tlv<'_>) -> Option<String> {
     if name.tag != tlv::SEQUENCE {
