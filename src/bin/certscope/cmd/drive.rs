@@ -94,7 +94,7 @@ impl Driver {
             return Err(e.into());
         }
         let status = self.status();
-        self.out.finish(status)?;
+        self.out.finish(status, &self.stats)?;
         Ok(status)
     }
 
@@ -398,8 +398,6 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
         Ok(())
     })?;
     driver.progress.finish();
-    let stats = driver.stats;
-    driver.out.stats(&stats);
     driver.finish()
 }
 

@@ -14,6 +14,7 @@ use certscope::model::Item;
 use super::drive::drive;
 use super::messages::verdict;
 use super::output::{item_output, Answering, Output};
+use super::stats::RunStats;
 use super::Ambient;
 use crate::cli::FindArgs;
 
@@ -40,12 +41,8 @@ impl Output for Matching {
         self.inner.problem(locator, message);
     }
 
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.inner.stats(stats);
-    }
-
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.inner.finish(status)
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.inner.finish(status, stats)
     }
 }
 

@@ -14,6 +14,7 @@ use certscope::render::pem as pem_out;
 use super::drive::drive;
 use super::messages;
 use super::output::{JsonlSink, Output};
+use super::stats::RunStats;
 use crate::cli::{FingerprintArgs, Format};
 
 /// Runs `certscope fingerprint`.
@@ -89,7 +90,7 @@ impl<W: Write> Output for FingerprintText<W> {
         let FingerprintText { w, fp, line } = self;
         fp.write_lines(w, &item, show_index, line)
     }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.w.flush()
     }
 }
@@ -108,11 +109,8 @@ impl<W: Write> Output for FingerprintJsonl<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.sink.problem(locator, message);
     }
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.sink.stats(stats);
-    }
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.sink.finish(status)
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.sink.finish(status, stats)
     }
 }
 
@@ -132,7 +130,7 @@ impl<W: Write> Output for FingerprintJson<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.json.error(locator.to_string(), message.to_string());
     }
-    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.json.finish().map(|_| ())
     }
 }
@@ -153,7 +151,7 @@ impl<W: Write> Output for FingerprintPem<W> {
         fp.write_lines(w, &item, show_index, line)?;
         pem_out::item(w, &item).map(|_| ())
     }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.w.flush()
     }
 }

@@ -18,6 +18,7 @@ use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
 use super::messages::verdict;
+use super::stats::RunStats;
 use crate::cli::{Format, RecordArgs};
 
 /// The renderer for `format` and the decoding options it needs: text shows the requested
@@ -113,7 +114,7 @@ impl<W: Write> Output for DotOut<W> {
         self.items.push(*item);
         Ok(())
     }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         dot::relations(&mut self.w, &self.items, self.now)?;
         self.w.flush()
     }
@@ -136,10 +137,9 @@ fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
 pub(super) trait Output {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()>;
     fn problem(&mut self, _locator: &str, _message: &str) {}
-    /// The run's input counts (files read, skipped), given once before `finish`.
-    fn stats(&mut self, _stats: &super::stats::RunStats) {}
-    /// Ends the output; `status` is the run's exit status (JSONL's summary line names it).
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()>;
+    /// Ends the output; `status` is the run's exit status and `stats` its input counts
+    /// (files read, skipped), which JSONL's summary line names. A wrapper passes both on.
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()>;
 }
 
 struct TextOut<W: Write> {
@@ -151,7 +151,7 @@ impl<W: Write> Output for TextOut<W> {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         text::item(&mut self.w, &item, show_index, &self.opts)
     }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.w.flush()
     }
 }
@@ -312,7 +312,7 @@ impl Output for JsonOut {
             json.error(locator.to_string(), message.to_string());
         }
     }
-    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         set_stall_closer(None);
         let taken = self
             .json
@@ -328,8 +328,6 @@ impl Output for JsonOut {
 pub(super) struct JsonlSink<W: Write> {
     jsonl: JsonlWriter<W>,
     failed_write: Option<io::Error>,
-    /// Files the walk skipped quietly, for the summary line.
-    skipped: usize,
 }
 
 impl<W: Write> JsonlSink<W> {
@@ -337,7 +335,6 @@ impl<W: Write> JsonlSink<W> {
         JsonlSink {
             jsonl: JsonlWriter::new(w),
             failed_write: None,
-            skipped: 0,
         }
     }
 
@@ -358,18 +355,13 @@ impl<W: Write> JsonlSink<W> {
         }
     }
 
-    /// Takes the run's counts for the summary line.
-    pub(super) fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.skipped = stats.skipped;
-    }
-
     /// Writes the `summary` line (`skipped`: the files a walk passed over quietly).
-    pub(super) fn finish(mut self, status: u8) -> io::Result<()> {
+    pub(super) fn finish(mut self, status: u8, stats: &RunStats) -> io::Result<()> {
         if let Some(e) = self.failed_write.take() {
             return Err(e);
         }
         self.jsonl
-            .summary(self.skipped, &serde_json::Map::new(), status)
+            .summary(stats.skipped, &serde_json::Map::new(), status)
             .map(|_| ())
     }
 }
@@ -388,11 +380,8 @@ impl<W: Write> Output for JsonlOut<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.sink.problem(locator, message);
     }
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.sink.stats(stats);
-    }
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.sink.finish(status)
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.sink.finish(status, stats)
     }
 }
 
@@ -420,12 +409,9 @@ impl Output for Answering {
         self.inner.problem(locator, message);
     }
 
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.inner.stats(stats);
-    }
-
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.inner.finish(verdict(status, self.answered.get() > 0))
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.inner
+            .finish(verdict(status, self.answered.get() > 0), stats)
     }
 }
 
@@ -446,7 +432,7 @@ impl<W: Write> Output for PemOut<W> {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         pem_out::item(&mut self.w, &item).map(|_| ())
     }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.w.flush()
     }
 }

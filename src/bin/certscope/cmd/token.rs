@@ -142,7 +142,7 @@ fn json_on_error<T>(
 fn print_error_lines(source: &str, message: &str) {
     let mut sink = output::JsonlSink::new(io::stdout().lock());
     sink.problem(source, message);
-    let _ = sink.finish(EXIT_PROBLEM);
+    let _ = sink.finish(EXIT_PROBLEM, &super::stats::RunStats::default());
 }
 
 /// Runs `certscope token ...`; returns the exit status.
