@@ -20,6 +20,9 @@ pub(crate) mod messages;
 pub(crate) mod output;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;
+#[cfg(not(feature = "pkcs11"))]
+#[path = "pkcs11_off.rs"]
+mod pkcs11;
 mod progress;
 mod relations;
 mod stats;

@@ -415,15 +415,6 @@ impl Output for Answering {
     }
 }
 
-/// `inner`, closing with the status of a question answered by the items it was given.
-#[cfg(feature = "pkcs11")]
-pub(super) fn answering(inner: Box<dyn Output>) -> Box<dyn Output> {
-    Box::new(Answering {
-        inner,
-        answered: Rc::new(Cell::new(0)),
-    })
-}
-
 pub(super) struct PemOut<W: Write> {
     pub(super) w: W,
 }

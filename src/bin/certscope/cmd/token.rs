@@ -5,10 +5,13 @@
 //! values to `certscope::token`. Certificates and keys go through `app`'s outputs, so a
 //! token object is rendered, counted and reported exactly like an item from a file.
 
+use std::cell::Cell;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
+use time::OffsetDateTime;
 
 use certscope::decode::{Event, Options};
 use certscope::input::secret::{self, Secret};
@@ -26,10 +29,10 @@ use certscope::token::{
 use crate::cli::token::{
     ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
 };
-use crate::cli::{Format, InfoFormat};
-use crate::cmd::drive::{drive_token_items, TokenProducer};
+use crate::cli::{Format, InfoFormat, RecordArgs};
+use crate::cmd::drive::Driver;
 use crate::cmd::messages::{self, verdict, EXIT_NO, EXIT_OK, EXIT_PROBLEM};
-use crate::cmd::output;
+use crate::cmd::output::{self, item_output, Answering};
 use crate::cmd::pkcs11::{config_dirs, load, load_watched_with, resolve_module, watchdog};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
@@ -219,6 +222,38 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         } => mechanisms_cmd(&module, &select, format),
         TokenCommand::Doctor { module, format } => doctor_cmd(&module, format),
     }
+}
+
+/// What `drive_token_items` calls: decoding options and an event sink in, events out.
+type TokenProducer<'a> = dyn FnMut(&Options<'_>, &mut dyn FnMut(Event)) + 'a;
+
+/// Streams the items of `token list`/`token find` through the same outputs, stderr lines
+/// and exit status as `inspect`: `produce` gets the decoding options the format needs and a
+/// sink for events. `question` (`token find`): no item is the answer "no", exit 1.
+/// Returns the exit status and how many items were delivered.
+fn drive_token_items(
+    format: Format,
+    now: OffsetDateTime,
+    color: bool,
+    record: &RecordArgs,
+    question: bool,
+    produce: &mut TokenProducer<'_>,
+) -> Result<(u8, usize)> {
+    let (opts, out) = item_output(format, &[], now, color, false, record, Default::default())?;
+    let out: Box<dyn output::Output> = if question {
+        Box::new(Answering::new(out, Rc::new(Cell::new(0))))
+    } else {
+        out
+    };
+    let mut driver = Driver::new(out);
+    let mut items = 0usize;
+    produce(&opts, &mut |ev| {
+        if matches!(ev, Event::Item(_)) {
+            items += 1;
+        }
+        driver.deliver(ev, false);
+    });
+    Ok((driver.finish()?, items))
 }
 
 fn object_type_of(t: ObjectTypeArg) -> Option<ObjectType> {
