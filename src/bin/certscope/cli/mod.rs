@@ -464,17 +464,6 @@ pub struct ChainArgs {
     pub revocation: ChainRevocation,
 }
 
-/// `chain --revocation`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChainRevocation {
-    /// Revoked fails; unknown is reported.
-    Check,
-    /// Revoked and unknown fail.
-    Require,
-    /// CRLs are ignored.
-    Off,
-}
-
 /// A policy OID: dotted decimal (at least two arcs), or `anyPolicy`.
 fn policy_arg(s: &str) -> Result<String, String> {
     if s.eq_ignore_ascii_case("anypolicy") {
@@ -492,34 +481,6 @@ fn policy_arg(s: &str) -> Result<String, String> {
             "{s:?} is not a dotted OID (e.g. 2.23.140.1.2.1) nor anyPolicy"
         ))
     }
-}
-
-/// `chain --profile`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChainProfile {
-    /// RFC 5280 §6.1.
-    Rfc5280,
-    /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
-    Webpki,
-}
-
-/// `chain --purpose`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChainPurpose {
-    /// TLS server (serverAuth).
-    Server,
-    /// TLS client (clientAuth).
-    Client,
-    /// Code signing (codeSigning).
-    CodeSigning,
-    /// S/MIME (emailProtection).
-    Email,
-    /// Time stamping (timeStamping, critical and alone).
-    TimeStamping,
-    /// OCSP responses (OCSPSigning).
-    OcspSigning,
-    /// Any purpose (EKU not looked at).
-    Any,
 }
 
 /// `certscope check` options.

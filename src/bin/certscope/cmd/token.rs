@@ -27,7 +27,8 @@ use certscope::token::{
 };
 
 use crate::cli::token::{
-    ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
+    ListArgs, ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
+    TokenSelect,
 };
 use crate::cli::{Format, InfoFormat, RecordArgs};
 use crate::cmd::drive::Driver;
@@ -155,40 +156,11 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         TokenCommand::Modules { format } => modules_cmd(format),
         TokenCommand::Slots { module, format } => slots_cmd(&module, format),
         TokenCommand::List {
-            reading,
-            object_type,
-            format,
-            record,
+            listing,
             attributes,
-        } => {
-            let filter = Filter {
-                class: object_type_of(object_type),
-                ..Filter::default()
-            };
-            let (code, _) = list_cmd(
-                &reading,
-                &filter,
-                ErrorDoc::of(format),
-                attributes,
-                |opts| drive_token_items(format, now, color, &record, false, opts),
-            )?;
-            Ok(code)
-        }
-        TokenCommand::Dump {
-            reading,
-            object_type,
-            format,
-            record,
-        } => {
-            let filter = Filter {
-                class: object_type_of(object_type),
-                ..Filter::default()
-            };
-            let (code, _) = list_cmd(&reading, &filter, ErrorDoc::of(format), true, |opts| {
-                drive_token_items(format, now, color, &record, false, opts)
-            })?;
-            Ok(code)
-        }
+        } => list_or_dump(&listing, attributes, ambient),
+        // `token list --attributes`.
+        TokenCommand::Dump { listing } => list_or_dump(&listing, true, ambient),
         TokenCommand::Find {
             reading,
             filter,
@@ -222,6 +194,28 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         } => mechanisms_cmd(&module, &select, format),
         TokenCommand::Doctor { module, format } => doctor_cmd(&module, format),
     }
+}
+
+/// `token list` (and `token dump`, which is `token list --attributes`).
+fn list_or_dump(listing: &ListArgs, attributes: bool, ambient: &super::Ambient) -> Result<u8> {
+    let ListArgs {
+        reading,
+        object_type,
+        format,
+        record,
+    } = listing;
+    let filter = Filter {
+        class: object_type_of(*object_type),
+        ..Filter::default()
+    };
+    let (code, _) = list_cmd(
+        reading,
+        &filter,
+        ErrorDoc::of(*format),
+        attributes,
+        |opts| drive_token_items(*format, ambient.now, ambient.color, record, false, opts),
+    )?;
+    Ok(code)
 }
 
 /// What `drive_token_items` calls: decoding options and an event sink in, events out.
