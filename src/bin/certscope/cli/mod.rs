@@ -1,4 +1,4 @@
-//! The command line, as clap definitions only. Resolution into settings happens in `app`.
+//! The command line, as clap definitions only. Resolution into settings happens in `cmd`.
 
 pub mod formats;
 #[cfg(feature = "pkcs11")]
@@ -49,6 +49,30 @@ pub struct UriTokenArgs {
     /// x-init-reserved (NSS softoken: "configdir='sql:DIR' ...").
     #[arg(long, value_name = "STRING", help_heading = PKCS11_INPUTS)]
     pub init_args: Option<String>,
+    /// The environment's module settings, copied from `cmd::Ambient` (not a flag).
+    #[cfg(feature = "pkcs11")]
+    #[arg(skip)]
+    pub env: TokenEnv,
+}
+
+/// What the environment says about PKCS#11 modules, read once by `cmd::Ambient`.
+#[cfg(feature = "pkcs11")]
+#[derive(Debug, Clone, Default)]
+pub struct TokenEnv {
+    /// `CERTSCOPE_PKCS11_MODULE`: the default module.
+    pub module: Option<String>,
+    /// `HOME`, for p11-kit's user configuration.
+    pub home: Option<std::path::PathBuf>,
+    /// `P11_NO_USER_CONFIG` is set: p11-kit skips the user's configuration.
+    pub no_user_config: bool,
+    /// `CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE` as given (checked where a URI input uses it).
+    pub max_attribute_size: Option<String>,
+    /// `CERTSCOPE_PKCS11_MAX_OBJECTS` as given.
+    pub max_objects: Option<String>,
+    /// `CERTSCOPE_PKCS11_MODULE_TIMEOUT` as given.
+    pub module_timeout: Option<String>,
+    /// `PCSCLITE_CSOCK_NAME`: pcscd's socket (`token doctor`).
+    pub pcscd_socket: Option<std::ffi::OsString>,
 }
 
 /// The help heading of [`UriTokenArgs`].

@@ -1,4 +1,4 @@
-//! `certscope token ...`: clap definitions only (resolution happens in `token_cmd`).
+//! `certscope token ...`: clap definitions only (resolution happens in `cmd/token.rs`).
 
 use clap::{Args, Subcommand, ValueEnum};
 

@@ -48,14 +48,12 @@ impl Output for Matching {
 
 /// Runs `certscope find`.
 pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
-    let (now, color) = (ambient.now, ambient.color);
     let filter = args.filter.item_filter()?;
     // The same renderers and decoding options as `inspect` in that format.
     let (opts, inner) = item_output(
         args.format,
         &[],
-        now,
-        color,
+        ambient,
         false,
         &args.record,
         Default::default(),

@@ -19,6 +19,7 @@ use certscope::render::text::{self, TextOptions};
 
 use super::messages::verdict;
 use super::stats::RunStats;
+use super::Ambient;
 use crate::cli::{Format, RecordArgs};
 
 mod json;
@@ -37,8 +38,7 @@ pub(super) use stall::{close_json_on_stall, set_stall_closer};
 pub(super) fn item_output(
     format: Format,
     requested: &[HashAlg],
-    now: OffsetDateTime,
-    color: bool,
+    ambient: &Ambient,
     all: bool,
     record: &RecordArgs,
     name_order: text::NameOrder,
@@ -58,8 +58,8 @@ pub(super) fn item_output(
         Format::Text => Box::new(TextOut {
             w,
             opts: TextOptions {
-                now,
-                color,
+                now: ambient.now,
+                color: ambient.color,
                 hashes,
                 all,
                 width: terminal_width(),
@@ -71,7 +71,9 @@ pub(super) fn item_output(
             opts.with_pem = !record.no_pem;
             let records = Records {
                 fields: record.fields.clone(),
-                inventory: record.inventory.then(|| Inventories::new(now)),
+                inventory: record
+                    .inventory
+                    .then(|| Inventories::new(ambient.now, ambient.host_name())),
             };
             if format == Format::Json {
                 // Unlocked, so that the module watchdog's thread can close the document.

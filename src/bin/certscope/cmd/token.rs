@@ -1,9 +1,9 @@
 //! The binary side of PKCS#11: `certscope token ...` and `pkcs11:` URIs given as INPUT.
 //!
-//! Kept out of `app.rs` so that the file commands stay small. Reads the environment
-//! (`CERTSCOPE_PKCS11_MODULE`, `HOME`) and the terminal (PIN prompt), then hands plain
-//! values to `certscope::token`. Certificates and keys go through `app`'s outputs, so a
-//! token object is rendered, counted and reported exactly like an item from a file.
+//! Takes the environment's module settings from `Ambient` and reads the terminal (PIN
+//! prompt), then hands plain values to `certscope::token`. Certificates and keys go
+//! through the file commands' outputs (`drive_token_items`), so a token object is
+//! rendered, counted and reported exactly like an item from a file.
 
 use std::cell::Cell;
 use std::io::{self, Write};
@@ -11,7 +11,6 @@ use std::rc::Rc;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
-use time::OffsetDateTime;
 
 use certscope::decode::{Event, Options};
 use certscope::input::secret::{self, Secret};
@@ -30,7 +29,7 @@ use crate::cli::token::{
     ListArgs, ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
     TokenSelect,
 };
-use crate::cli::{Format, InfoFormat, RecordArgs};
+use crate::cli::{Format, InfoFormat, RecordArgs, TokenEnv};
 use crate::cmd::drive::Driver;
 use crate::cmd::messages::{self, verdict, EXIT_NO, EXIT_OK, EXIT_PROBLEM};
 use crate::cmd::output::{self, item_output, Answering};
@@ -151,10 +150,10 @@ fn print_error_lines(source: &str, message: &str) {
 
 /// Runs `certscope token ...`; returns the exit status.
 pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
-    let (now, color) = (ambient.now, ambient.color);
+    let env = &ambient.token;
     match args.command {
-        TokenCommand::Modules { format } => modules_cmd(format),
-        TokenCommand::Slots { module, format } => slots_cmd(&module, format),
+        TokenCommand::Modules { format } => modules_cmd(format, env),
+        TokenCommand::Slots { module, format } => slots_cmd(&module, format, env),
         TokenCommand::List {
             listing,
             attributes,
@@ -172,8 +171,8 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             let source = setup_source(reading.module.module.first().map(String::as_str));
             let mut f = json_on_error(doc, empty_items, &source, || filter_of(&filter))?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(&reading, &f, doc, false, |opts| {
-                drive_token_items(format, now, color, &record, true, opts)
+            let (code, items) = list_cmd(&reading, &f, doc, false, env, |opts| {
+                drive_token_items(format, ambient, &record, true, opts)
             })?;
             // Like grep: nothing found is a status (1), not an error message.
             Ok(verdict(code, items > 0))
@@ -185,14 +184,14 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         } => {
             let mut f = filter_of(&filter)?;
             f.class = Some(ObjectType::Cert);
-            export_cmd(&reading, &f, &output)
+            export_cmd(&reading, &f, &output, env)
         }
         TokenCommand::Mechanisms {
             module,
             select,
             format,
-        } => mechanisms_cmd(&module, &select, format),
-        TokenCommand::Doctor { module, format } => doctor_cmd(&module, format),
+        } => mechanisms_cmd(&module, &select, format, env),
+        TokenCommand::Doctor { module, format } => doctor_cmd(&module, format, env),
     }
 }
 
@@ -213,7 +212,8 @@ fn list_or_dump(listing: &ListArgs, attributes: bool, ambient: &super::Ambient) 
         &filter,
         ErrorDoc::of(*format),
         attributes,
-        |opts| drive_token_items(*format, ambient.now, ambient.color, record, false, opts),
+        &ambient.token,
+        |opts| drive_token_items(*format, ambient, record, false, opts),
     )?;
     Ok(code)
 }
@@ -227,13 +227,12 @@ type TokenProducer<'a> = dyn FnMut(&Options<'_>, &mut dyn FnMut(Event)) + 'a;
 /// Returns the exit status and how many items were delivered.
 fn drive_token_items(
     format: Format,
-    now: OffsetDateTime,
-    color: bool,
+    ambient: &super::Ambient,
     record: &RecordArgs,
     question: bool,
     produce: &mut TokenProducer<'_>,
 ) -> Result<(u8, usize)> {
-    let (opts, out) = item_output(format, &[], now, color, false, record, Default::default())?;
+    let (opts, out) = item_output(format, &[], ambient, false, record, Default::default())?;
     let out: Box<dyn output::Output> = if question {
         Box::new(Answering::new(out, Rc::new(Cell::new(0))))
     } else {
@@ -304,9 +303,9 @@ fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
 
 /// The modules `token list`/`find`/`export` read: each `--module`, every registered
 /// module p11-kit would load in certscope for `--all-modules`, else the default (`None`).
-fn modules_to_read(reading: &ReadingArgs) -> Result<Vec<Option<String>>> {
+fn modules_to_read(reading: &ReadingArgs, env: &TokenEnv) -> Result<Vec<Option<String>>> {
     if reading.all_modules {
-        let found: Vec<Option<String>> = modules::registered(&config_dirs())
+        let found: Vec<Option<String>> = modules::registered(&config_dirs(env))
             .into_iter()
             .filter(|m| m.enabled && m.exists)
             .map(|m| Some(m.path))
@@ -334,12 +333,13 @@ fn list_cmd(
     filter: &Filter,
     doc: ErrorDoc,
     attributes: bool,
+    env: &TokenEnv,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
     let source = setup_source(reading.module.module.first().map(String::as_str));
     let setup = || -> Result<_> {
-        let targets = modules_to_read(reading)?;
+        let targets = modules_to_read(reading, env)?;
         let pin = match &login.pin {
             Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
             None => None,
@@ -362,9 +362,9 @@ fn list_cmd(
             let one = || -> Result<Loaded> {
                 // `--nss-db` names its module itself (and excludes `--module`).
                 let (choice, module) = if reading.module.nss_db.is_some() {
-                    load(&reading.module)?
+                    load(&reading.module, env)?
                 } else {
-                    let choice = resolve_module(target.as_deref(), None, false)?;
+                    let choice = resolve_module(target.as_deref(), None, false, env)?;
                     let module = load_watched_with(
                         &choice.path,
                         reading.module.module_timeout,
@@ -456,8 +456,8 @@ fn empty_items() -> Vec<(&'static str, serde_json::Value)> {
     vec![("items", serde_json::json!([]))]
 }
 
-fn modules_cmd(format: InfoFormat) -> Result<u8> {
-    let dirs = config_dirs();
+fn modules_cmd(format: InfoFormat, env: &TokenEnv) -> Result<u8> {
+    let dirs = config_dirs(env);
     let found = modules::registered(&dirs);
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
     let skipped = dirs.user_skipped.as_deref();
@@ -489,9 +489,9 @@ fn print_info(
     Ok(EXIT_OK)
 }
 
-fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat, env: &TokenEnv) -> Result<u8> {
     let gather = || -> Result<_> {
-        let (_, module) = load(module_arg)?;
+        let (_, module) = load(module_arg, env)?;
         let info = report::module(&module)?;
         let slots = report::slots(&module)?;
         module.finalize()?;
@@ -525,9 +525,14 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
     Ok(if failed { EXIT_PROBLEM } else { code })
 }
 
-fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
+fn mechanisms_cmd(
+    module_arg: &ModuleArg,
+    select: &TokenSelect,
+    format: InfoFormat,
+    env: &TokenEnv,
+) -> Result<u8> {
     let gather = || -> Result<_> {
-        let (_, module) = load(module_arg)?;
+        let (_, module) = load(module_arg, env)?;
         let (tokens, skipped) = token::select_tokens_skipping(&module, &selection_of(select))?;
         note_skipped(&skipped);
         let reports = tokens
@@ -555,10 +560,10 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
     print_info(format, &doc, |w| render::mechanisms(w, &reports))
 }
 
-fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
+fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str, env: &TokenEnv) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, false, |produce| {
+    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, false, env, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,
@@ -601,13 +606,15 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
 }
 
 /// `token doctor`: the diagnosis never fails as a command; a problem found gives status 1.
-fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat, env: &TokenEnv) -> Result<u8> {
     use certscope::token::doctor::{self, Surroundings};
-    let choice = resolve_module(module_arg.single(), None, false)?;
+    let choice = resolve_module(module_arg.single(), None, false, env)?;
     let around = Surroundings {
-        registered: modules::registered(&config_dirs()),
+        registered: modules::registered(&config_dirs(env)),
         is_proxy: modules::proxy().is_some_and(|p| p == choice.path),
-        pcscd_socket: std::env::var_os("PCSCLITE_CSOCK_NAME")
+        pcscd_socket: env
+            .pcscd_socket
+            .clone()
             .map_or_else(|| "/run/pcscd/pcscd.comm".into(), Into::into),
     };
     let diagnosis = doctor::diagnose(

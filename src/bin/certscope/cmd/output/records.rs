@@ -39,11 +39,11 @@ pub(super) struct Inventories {
 }
 
 impl Inventories {
-    pub(super) fn new(now: OffsetDateTime) -> Inventories {
+    pub(super) fn new(now: OffsetDateTime, host: String) -> Inventories {
         Inventories {
             now,
             base: Inventory {
-                host: crate::cmd::host_name(),
+                host,
                 scanned_at: rfc3339(now),
                 ..Inventory::default()
             },
