@@ -96,12 +96,7 @@ pub(super) fn run(
     walk: &WalkOptions,
     run: &Run<'_, '_>,
 ) -> Result<()> {
-    let Run {
-        args,
-        opts,
-        rules,
-        cancel,
-    } = *run;
+    let (args, opts, rules, cancel) = (run.args, run.opts, run.rules, run.cancel);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Files decoded ahead of the printer: enough to keep every core busy, few enough that
     // their held events stay small.
