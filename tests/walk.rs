@@ -95,6 +95,64 @@ fn links_are_not_followed_and_a_file_is_read_once() {
     }
 }
 
+/// The names `fingerprint` printed a line for, in order.
+fn printed(r: &Output) -> Vec<String> {
+    stdout(r)
+        .lines()
+        .map(|l| l.split_whitespace().nth(2).unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn overlapping_operands_read_each_file_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    std::fs::create_dir_all(d.join("sub")).unwrap();
+    std::fs::copy(fixture("root-ca.pem"), d.join("a.pem")).unwrap();
+    std::fs::copy(fixture("leaf.pem"), d.join("sub/b.pem")).unwrap();
+    for (args, want) in [
+        (&["-r", "d", "d/a.pem"][..], &["d/a.pem", "d/sub/b.pem"][..]),
+        (&["-r", "d/a.pem", "d"], &["d/a.pem", "d/sub/b.pem"]),
+        (&["-r", "d/sub", "d"], &["d/sub/b.pem", "d/a.pem"]),
+        (&["-r", "d", "./d"], &["d/a.pem", "d/sub/b.pem"]),
+        (&["d/a.pem", "./d/a.pem"], &["d/a.pem"]),
+    ] {
+        let mut all = vec!["fingerprint"];
+        all.extend(args);
+        let r = run_in(tmp.path(), &all);
+        assert_eq!(r.status.code(), Some(0), "{args:?}: {}", stderr(&r));
+        assert_eq!(printed(&r), want, "{args:?}");
+    }
+}
+
+#[test]
+fn links_into_the_walk_are_read_under_the_real_name() {
+    // With -L, a link to a file (or a directory) the walk also reaches by its real path is
+    // left out wherever it sorts; a link leading out of the walk is read once.
+    let tmp = tempfile::tempdir().unwrap();
+    let d = tmp.path().join("d");
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir_all(d.join("real")).unwrap();
+    std::fs::create_dir_all(&outside).unwrap();
+    std::fs::copy(fixture("root-ca.pem"), d.join("m.pem")).unwrap();
+    std::fs::copy(fixture("leaf.pem"), d.join("real/c.pem")).unwrap();
+    std::fs::copy(fixture("intermediate-ca.pem"), outside.join("o.pem")).unwrap();
+    std::os::unix::fs::symlink("m.pem", d.join("0.pem")).unwrap();
+    std::os::unix::fs::symlink("m.pem", d.join("z.pem")).unwrap();
+    std::os::unix::fs::symlink("real", d.join("a-dir")).unwrap();
+    std::os::unix::fs::symlink("../outside/o.pem", d.join("1.pem")).unwrap();
+    std::os::unix::fs::symlink("../outside/o.pem", d.join("2.pem")).unwrap();
+    let r = run_in(tmp.path(), &["fingerprint", "-r", "-L", "-v", "d"]);
+    assert_eq!(r.status.code(), Some(0), "{}", stderr(&r));
+    assert_eq!(printed(&r), ["d/1.pem", "d/m.pem", "d/real/c.pem"]);
+    let err = stderr(&r);
+    for left_out in ["d/0.pem", "d/2.pem", "d/a-dir/c.pem", "d/z.pem"] {
+        let line =
+            format!("certscope: {left_out}: note: left out: already read under another name");
+        assert!(err.contains(&line), "{line}\n{err}");
+    }
+}
+
 #[test]
 fn a_file_named_that_holds_nothing_is_still_an_error() {
     let tmp = tempfile::tempdir().unwrap();

@@ -26,6 +26,35 @@ pub struct WalkOptions {
     pub filter: NameFilter,
 }
 
+impl WalkOptions {
+    /// Would a walk of the directory `root` reach `file` by its own path, through no link:
+    /// below `root`, within the depth limit, kept by the filter and under no pruned
+    /// directory? Both paths resolved (`canonicalize`). Lets a caller that meets a file
+    /// through a link (`-L`) know the walk reads it under its real name anyway.
+    pub fn reaches(&self, root: &Path, file: &Path) -> bool {
+        let Ok(below) = file.strip_prefix(root) else {
+            return false;
+        };
+        let depth = below.components().count();
+        if depth == 0 || depth > MAX_DIR_DEPTH + 1 {
+            return false;
+        }
+        // Every directory between the root and the file, by name and by path below root.
+        let pruned = below
+            .ancestors()
+            .skip(1)
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .any(|dir| {
+                dir.file_name()
+                    .is_some_and(|name| self.filter.prunes(Path::new(name), dir))
+            });
+        !pruned
+            && below
+                .file_name()
+                .is_some_and(|name| self.filter.keeps(Path::new(name), below))
+    }
+}
+
 /// Which walked files are read. Patterns without `/` match the file name, patterns with
 /// one the path below the INPUT directory (as ripgrep's and fd's do). Only walked files are
 /// filtered: a file named as INPUT is always read.
@@ -143,6 +172,9 @@ pub enum Entry {
         input: Input,
         /// Named, not walked: holding nothing recognisable is then an error.
         explicit: bool,
+        /// Walked with `-L` through a symbolic link: the entry is one, or lies below a
+        /// followed link to a directory.
+        through_link: bool,
     },
     /// An operand or walked entry that cannot be read.
     Failed(InputFailure),
@@ -166,6 +198,7 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
         Box::new(std::iter::once(Entry::Input {
             input,
             explicit: true,
+            through_link: false,
         })) as Box<dyn Iterator<Item = Entry>>
     };
     if arg == "-" {
@@ -193,6 +226,8 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
     }
     let mut it = walker.into_iter();
     let root = path;
+    // The depth of the followed directory link the walk is below, if any.
+    let mut link_depth: Option<usize> = None;
     Box::new(std::iter::from_fn(move || loop {
         let entry = match it.next()? {
             Ok(e) => e,
@@ -201,6 +236,9 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
         let p = entry.path();
         let below = p.strip_prefix(&root).unwrap_or(p);
         let kind = entry.file_type();
+        if link_depth.is_some_and(|d| entry.depth() <= d) {
+            link_depth = None;
+        }
         if kind.is_dir() {
             if entry.depth() == 0 {
                 continue;
@@ -217,15 +255,20 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
                     },
                 )));
             }
+            if entry.path_is_symlink() && link_depth.is_none() {
+                link_depth = Some(entry.depth());
+            }
             continue;
         }
         if !opts.filter.keeps(Path::new(entry.file_name()), below) {
             continue;
         }
         if kind.is_file() {
+            let through_link = link_depth.is_some() || entry.path_is_symlink();
             return Some(Entry::Input {
                 input: Input::File(entry.into_path()),
                 explicit: false,
+                through_link,
             });
         }
         if kind.is_symlink() {

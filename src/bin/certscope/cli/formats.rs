@@ -211,3 +211,42 @@ impl CompletionShell {
         }
     }
 }
+
+/// `chain --revocation`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainRevocation {
+    /// Revoked fails; unknown is reported.
+    Check,
+    /// Revoked and unknown fail.
+    Require,
+    /// CRLs are ignored.
+    Off,
+}
+
+/// `chain --profile`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainProfile {
+    /// RFC 5280 §6.1.
+    Rfc5280,
+    /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
+    Webpki,
+}
+
+/// `chain --purpose`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ChainPurpose {
+    /// TLS server (serverAuth).
+    Server,
+    /// TLS client (clientAuth).
+    Client,
+    /// Code signing (codeSigning).
+    CodeSigning,
+    /// S/MIME (emailProtection).
+    Email,
+    /// Time stamping (timeStamping, critical and alone).
+    TimeStamping,
+    /// OCSP responses (OCSPSigning).
+    OcspSigning,
+    /// Any purpose (EKU not looked at).
+    Any,
+}

@@ -1,4 +1,4 @@
-//! The command line, as clap definitions only. Resolution into settings happens in `app`.
+//! The command line, as clap definitions only. Resolution into settings happens in `cmd`.
 
 pub mod formats;
 #[cfg(feature = "pkcs11")]
@@ -49,6 +49,30 @@ pub struct UriTokenArgs {
     /// x-init-reserved (NSS softoken: "configdir='sql:DIR' ...").
     #[arg(long, value_name = "STRING", help_heading = PKCS11_INPUTS)]
     pub init_args: Option<String>,
+    /// The environment's module settings, copied from `cmd::Ambient` (not a flag).
+    #[cfg(feature = "pkcs11")]
+    #[arg(skip)]
+    pub env: TokenEnv,
+}
+
+/// What the environment says about PKCS#11 modules, read once by `cmd::Ambient`.
+#[cfg(feature = "pkcs11")]
+#[derive(Debug, Clone, Default)]
+pub struct TokenEnv {
+    /// `CERTSCOPE_PKCS11_MODULE`: the default module.
+    pub module: Option<String>,
+    /// `HOME`, for p11-kit's user configuration.
+    pub home: Option<std::path::PathBuf>,
+    /// `P11_NO_USER_CONFIG` is set: p11-kit skips the user's configuration.
+    pub no_user_config: bool,
+    /// `CERTSCOPE_PKCS11_MAX_ATTRIBUTE_SIZE` as given (checked where a URI input uses it).
+    pub max_attribute_size: Option<String>,
+    /// `CERTSCOPE_PKCS11_MAX_OBJECTS` as given.
+    pub max_objects: Option<String>,
+    /// `CERTSCOPE_PKCS11_MODULE_TIMEOUT` as given.
+    pub module_timeout: Option<String>,
+    /// `PCSCLITE_CSOCK_NAME`: pcscd's socket (`token doctor`).
+    pub pcscd_socket: Option<std::ffi::OsString>,
 }
 
 /// The help heading of [`UriTokenArgs`].
@@ -464,17 +488,6 @@ pub struct ChainArgs {
     pub revocation: ChainRevocation,
 }
 
-/// `chain --revocation`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChainRevocation {
-    /// Revoked fails; unknown is reported.
-    Check,
-    /// Revoked and unknown fail.
-    Require,
-    /// CRLs are ignored.
-    Off,
-}
-
 /// A policy OID: dotted decimal (at least two arcs), or `anyPolicy`.
 fn policy_arg(s: &str) -> Result<String, String> {
     if s.eq_ignore_ascii_case("anypolicy") {
@@ -492,34 +505,6 @@ fn policy_arg(s: &str) -> Result<String, String> {
             "{s:?} is not a dotted OID (e.g. 2.23.140.1.2.1) nor anyPolicy"
         ))
     }
-}
-
-/// `chain --profile`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChainProfile {
-    /// RFC 5280 §6.1.
-    Rfc5280,
-    /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
-    Webpki,
-}
-
-/// `chain --purpose`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ChainPurpose {
-    /// TLS server (serverAuth).
-    Server,
-    /// TLS client (clientAuth).
-    Client,
-    /// Code signing (codeSigning).
-    CodeSigning,
-    /// S/MIME (emailProtection).
-    Email,
-    /// Time stamping (timeStamping, critical and alone).
-    TimeStamping,
-    /// OCSP responses (OCSPSigning).
-    OcspSigning,
-    /// Any purpose (EKU not looked at).
-    Any,
 }
 
 /// `certscope check` options.

@@ -1,4 +1,4 @@
-//! `certscope token ...`: clap definitions only (resolution happens in `token_cmd`).
+//! `certscope token ...`: clap definitions only (resolution happens in `cmd/token.rs`).
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -165,6 +165,23 @@ pub struct ReadingArgs {
     pub all_modules: bool,
 }
 
+/// What `token list` and `token dump` share: where to read, which objects, how to show them.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Module, tokens, login, limits.
+    #[command(flatten)]
+    pub reading: ReadingArgs,
+    /// Which objects.
+    #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
+    pub object_type: ObjectTypeArg,
+    /// Output format.
+    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// What JSON/JSONL records hold.
+    #[command(flatten)]
+    pub record: RecordArgs,
+}
+
 /// FILTER: every one given must match. The certificate criteria are `find`'s own, parsed
 /// by the same value parsers, so a value means the same in both commands.
 #[derive(Debug, Args)]
@@ -221,18 +238,9 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token list --token mytoken --type cert\n  certscope token list --type all --login --pin env:PIN --format json"
     )]
     List {
-        /// Module, tokens, login, limits.
+        /// Module, tokens, login, limits, which objects, output.
         #[command(flatten)]
-        reading: ReadingArgs,
-        /// Which objects.
-        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
-        object_type: ObjectTypeArg,
-        /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// What JSON/JSONL records hold.
-        #[command(flatten)]
-        record: RecordArgs,
+        listing: ListArgs,
         /// Also show every attribute the module gives for each object, raw (hex) and
         /// named, any class; never a secret value (CKA_VALUE of keys is not asked for).
         #[arg(long)]
@@ -243,18 +251,9 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token dump --token mytoken\n  certscope token dump --type all --pin env:PIN --format json"
     )]
     Dump {
-        /// Module, tokens, login, limits.
+        /// Module, tokens, login, limits, which objects, output.
         #[command(flatten)]
-        reading: ReadingArgs,
-        /// Which objects.
-        #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
-        object_type: ObjectTypeArg,
-        /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-        format: Format,
-        /// What JSON/JSONL records hold.
-        #[command(flatten)]
-        record: RecordArgs,
+        listing: ListArgs,
     },
     /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
     #[command(

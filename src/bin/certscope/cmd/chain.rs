@@ -16,7 +16,7 @@ use certscope::validation::{Profile, Purpose, RevocationMode};
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{verdict, EXIT_PROBLEM};
-use super::Ambient;
+use super::{Ambient, TrustEnv};
 use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, GraphFormat};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
@@ -32,17 +32,17 @@ const SYSTEM_BUNDLES: &[&str] = &[
 ];
 
 /// The system trust store as inputs: `SSL_CERT_FILE`, else the first bundle that exists,
-/// else every file of `SSL_CERT_DIR` or /etc/ssl/certs. Read from the environment here,
-/// in the binary, like every other ambient setting.
-pub(super) fn system_roots() -> Result<(Vec<String>, bool), &'static str> {
-    if let Some(f) = std::env::var_os("SSL_CERT_FILE").filter(|v| !v.is_empty()) {
+/// else every file of `SSL_CERT_DIR` or /etc/ssl/certs (the variables read by `Ambient`).
+pub(super) fn system_roots(env: &TrustEnv) -> Result<(Vec<String>, bool), &'static str> {
+    if let Some(f) = &env.cert_file {
         return Ok((vec![f.to_string_lossy().into_owned()], false));
     }
     if let Some(f) = SYSTEM_BUNDLES.iter().find(|p| Path::new(p).is_file()) {
         return Ok((vec![(*f).to_string()], false));
     }
-    let dir = std::env::var_os("SSL_CERT_DIR")
-        .filter(|v| !v.is_empty())
+    let dir = env
+        .cert_dir
+        .as_ref()
         .map(|d| d.to_string_lossy().into_owned())
         .unwrap_or_else(|| "/etc/ssl/certs".to_string());
     if Path::new(&dir).is_dir() {
@@ -70,7 +70,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
                 Anchors::Roots
             };
             let found = if spec == "system" {
-                system_roots()
+                system_roots(&ambient.trust)
             } else {
                 Ok((vec![spec.to_string()], false))
             };

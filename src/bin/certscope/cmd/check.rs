@@ -46,7 +46,8 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     let checked = collected.items.len();
     if let Some(spec) = args.roots.as_deref() {
         let (files, recursive) = if spec == "system" {
-            super::chain::system_roots().map_err(|e| anyhow::anyhow!("--roots system: {e}"))?
+            super::chain::system_roots(&ambient.trust)
+                .map_err(|e| anyhow::anyhow!("--roots system: {e}"))?
         } else {
             (vec![spec.to_string()], false)
         };

@@ -14,6 +14,7 @@ use certscope::model::Item;
 
 use super::drive::drive;
 use super::output::Output;
+use super::stats::RunStats;
 use crate::cli::InputArgs;
 
 /// Every item of a run, numbered by position, with how its locator is shown.
@@ -60,11 +61,8 @@ impl Output for Collector {
             .push((locator.to_string(), message.to_string()));
     }
 
-    fn stats(&mut self, stats: &super::stats::RunStats) {
+    fn finish(self: Box<Self>, _status: u8, stats: &RunStats) -> io::Result<()> {
         self.0.borrow_mut().skipped = stats.skipped;
-    }
-
-    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
         Ok(())
     }
 }

@@ -14,6 +14,7 @@ use certscope::model::Item;
 use super::drive::drive;
 use super::messages::verdict;
 use super::output::{item_output, Answering, Output};
+use super::stats::RunStats;
 use super::Ambient;
 use crate::cli::FindArgs;
 
@@ -40,25 +41,19 @@ impl Output for Matching {
         self.inner.problem(locator, message);
     }
 
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.inner.stats(stats);
-    }
-
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.inner.finish(status)
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.inner.finish(status, stats)
     }
 }
 
 /// Runs `certscope find`.
 pub(super) fn run(args: &FindArgs, ambient: &Ambient) -> Result<u8> {
-    let (now, color) = (ambient.now, ambient.color);
     let filter = args.filter.item_filter()?;
     // The same renderers and decoding options as `inspect` in that format.
     let (opts, inner) = item_output(
         args.format,
         &[],
-        now,
-        color,
+        ambient,
         false,
         &args.record,
         Default::default(),

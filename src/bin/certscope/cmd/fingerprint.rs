@@ -14,6 +14,7 @@ use certscope::render::pem as pem_out;
 use super::drive::drive;
 use super::messages;
 use super::output::{JsonlSink, Output};
+use super::stats::RunStats;
 use crate::cli::{FingerprintArgs, Format};
 
 /// Runs `certscope fingerprint`.
@@ -46,10 +47,11 @@ pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
         ..Options::default()
     };
     let out: Box<dyn Output> = match format {
-        Format::Text => Box::new(FingerprintText {
+        Format::Text | Format::Pem => Box::new(FingerprintText {
             w,
             fp,
             line: String::new(),
+            pem: format == Format::Pem,
         }),
         Format::Jsonl => Box::new(FingerprintJsonl {
             sink: JsonlSink::new(w),
@@ -58,11 +60,6 @@ pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
         Format::Json => Box::new(FingerprintJson {
             json: JsonWriter::begin(w, "fingerprints")?,
             fp,
-        }),
-        Format::Pem => Box::new(FingerprintPem {
-            w,
-            fp,
-            line: String::new(),
         }),
     };
     drive(input, decode_opts, out)
@@ -75,21 +72,30 @@ fn note_unhashed(fp: &Thumbprints, item: &Item) {
     }
 }
 
+/// Thumbprint lines; with `--format pem` each item's lines are followed by its PEM block.
+/// The lines are explanatory text before the block (RFC 7468 §5.2), so the output still
+/// reads as a bundle (certscope, openssl) and the digests travel with their certificate.
 struct FingerprintText<W: Write> {
     w: W,
     fp: Thumbprints,
     /// The line being written, reused for every line: it is built in memory and written
     /// whole, without formatting machinery (100,000 lines for a large bundle).
     line: String,
+    /// `--format pem`.
+    pem: bool,
 }
 
 impl<W: Write> Output for FingerprintText<W> {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
         note_unhashed(&self.fp, &item);
-        let FingerprintText { w, fp, line } = self;
-        fp.write_lines(w, &item, show_index, line)
+        let FingerprintText { w, fp, line, pem } = self;
+        fp.write_lines(w, &item, show_index, line)?;
+        if *pem {
+            pem_out::item(w, &item)?;
+        }
+        Ok(())
     }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.w.flush()
     }
 }
@@ -108,11 +114,8 @@ impl<W: Write> Output for FingerprintJsonl<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.sink.problem(locator, message);
     }
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.sink.stats(stats);
-    }
-    fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.sink.finish(status)
+    fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.sink.finish(status, stats)
     }
 }
 
@@ -132,28 +135,7 @@ impl<W: Write> Output for FingerprintJson<W> {
     fn problem(&mut self, locator: &str, message: &str) {
         self.json.error(locator.to_string(), message.to_string());
     }
-    fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
+    fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
         self.json.finish().map(|_| ())
-    }
-}
-
-/// `--format pem`: each item's thumbprint lines, then its PEM block. The lines are
-/// explanatory text before the block (RFC 7468 §5.2), so the output still reads as a bundle
-/// (certscope, openssl) and the digests travel with the certificate they belong to.
-struct FingerprintPem<W: Write> {
-    w: W,
-    fp: Thumbprints,
-    line: String,
-}
-
-impl<W: Write> Output for FingerprintPem<W> {
-    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
-        note_unhashed(&self.fp, &item);
-        let FingerprintPem { w, fp, line } = self;
-        fp.write_lines(w, &item, show_index, line)?;
-        pem_out::item(w, &item).map(|_| ())
-    }
-    fn finish(mut self: Box<Self>, _status: u8) -> io::Result<()> {
-        self.w.flush()
     }
 }

@@ -24,10 +24,10 @@ pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
     } = args;
     let (format, all, no_relations, relations_limit) =
         (*format, *all, *no_relations, *relations_limit);
-    let (now, color) = (ambient.now, ambient.color);
+    let now = ambient.now;
     let hashes: Vec<HashAlg> = hash.iter().map(|h| HashAlg::from(*h)).collect();
     let (decode_opts, out) = match format.items() {
-        Some(f) => item_output(f, &hashes, now, color, all, record, (*name_order).into())?,
+        Some(f) => item_output(f, &hashes, ambient, all, record, (*name_order).into())?,
         None => dot_output(now),
     };
     // JSONL and PEM are for streaming: they never hold items back for relations.

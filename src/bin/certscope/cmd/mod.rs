@@ -1,6 +1,9 @@
 //! Resolves the command line into settings and runs a command. The only place that reads
-//! the environment, the terminal and the clock; everything below gets them as parameters.
+//! the environment (into [`Ambient`]), the terminal and the clock; everything below gets
+//! them as parameters. (`--password env:VAR` and `--pin env:VAR` read the variable their
+//! spec names, in `input::secret`.)
 
+use std::ffi::OsString;
 use std::io::{self, IsTerminal};
 
 use anyhow::{Context, Result};
@@ -20,6 +23,9 @@ pub(crate) mod messages;
 pub(crate) mod output;
 #[cfg(feature = "pkcs11")]
 mod pkcs11;
+#[cfg(not(feature = "pkcs11"))]
+#[path = "pkcs11_off.rs"]
+mod pkcs11;
 mod progress;
 mod relations;
 mod stats;
@@ -29,31 +35,115 @@ mod token;
 use messages::EXIT_OK;
 
 /// What every command may need from outside the command line, resolved once here: the
-/// clock and whether to colour. (The token commands' environment variables are read in
-/// `token.rs`, where their errors are reported.)
+/// clock, whether to colour, and every environment variable certscope reads (their values
+/// are checked where they are used, so that an error names the place).
 pub(crate) struct Ambient {
     /// "Now" (`CERTSCOPE_NOW` pins it).
     pub now: OffsetDateTime,
     /// Colour the text output.
     pub color: bool,
+    /// `CERTSCOPE_HOSTNAME`, then `HOSTNAME` (non-blank): `--inventory`'s host, around the
+    /// kernel's name ([`Ambient::host_name`]).
+    host_names: (Option<String>, Option<String>),
+    /// `SSL_CERT_FILE` and `SSL_CERT_DIR` (non-empty): `--roots system`.
+    pub trust: TrustEnv,
+    /// The PKCS#11 module settings.
+    #[cfg(feature = "pkcs11")]
+    pub token: cli::TokenEnv,
+}
+
+/// Where the environment says the system trust store is (OpenSSL's variables).
+pub(crate) struct TrustEnv {
+    /// `SSL_CERT_FILE`.
+    pub cert_file: Option<OsString>,
+    /// `SSL_CERT_DIR`.
+    pub cert_dir: Option<OsString>,
+}
+
+impl Ambient {
+    /// Reads the clock and the environment; `color` is `--color`.
+    fn resolve(color: cli::Color) -> Result<Ambient> {
+        let color = match color {
+            cli::Color::Always => true,
+            cli::Color::Never => false,
+            cli::Color::Auto => auto_color(|k| std::env::var_os(k), io::stdout().is_terminal()),
+        };
+        let text = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
+        let path = |k: &str| std::env::var_os(k).filter(|v| !v.is_empty());
+        Ok(Ambient {
+            now: now()?,
+            color,
+            host_names: (text("CERTSCOPE_HOSTNAME"), text("HOSTNAME")),
+            trust: TrustEnv {
+                cert_file: path("SSL_CERT_FILE"),
+                cert_dir: path("SSL_CERT_DIR"),
+            },
+            #[cfg(feature = "pkcs11")]
+            token: cli::TokenEnv {
+                module: std::env::var(pkcs11::MODULE_ENV).ok(),
+                home: std::env::var_os("HOME").map(Into::into),
+                no_user_config: std::env::var_os("P11_NO_USER_CONFIG").is_some(),
+                max_attribute_size: std::env::var(pkcs11::MAX_ATTRIBUTE_SIZE_ENV).ok(),
+                max_objects: std::env::var(pkcs11::MAX_OBJECTS_ENV).ok(),
+                module_timeout: std::env::var(pkcs11::MODULE_TIMEOUT_ENV).ok(),
+                pcscd_socket: std::env::var_os("PCSCLITE_CSOCK_NAME"),
+            },
+        })
+    }
+
+    /// The host's name for `--inventory`: `CERTSCOPE_HOSTNAME` when set (tests, containers
+    /// that know a better name), else the kernel's (`/proc/sys/kernel/hostname`, then
+    /// `/etc/hostname`), else `HOSTNAME`, else `localhost`.
+    pub(crate) fn host_name(&self) -> String {
+        let (set, fallback) = &self.host_names;
+        set.clone()
+            .or_else(|| {
+                ["/proc/sys/kernel/hostname", "/etc/hostname"]
+                    .iter()
+                    .filter_map(|p| std::fs::read_to_string(p).ok())
+                    .map(|s| s.trim().to_string())
+                    .find(|s| !s.is_empty())
+            })
+            .or_else(|| fallback.clone())
+            .unwrap_or_else(|| "localhost".to_string())
+    }
+
+    /// `args` with the environment's token settings, for its `pkcs11:` inputs.
+    fn inputs<'a>(&self, args: &'a mut cli::InputArgs) -> &'a mut cli::InputArgs {
+        #[cfg(feature = "pkcs11")]
+        {
+            args.pkcs11.env = self.token.clone();
+        }
+        args
+    }
 }
 
 /// Runs the command; returns the exit status.
 pub fn run(cli: Cli) -> Result<u8> {
-    let color = match cli.color {
-        cli::Color::Always => true,
-        cli::Color::Never => false,
-        cli::Color::Auto => auto_color(|k| std::env::var_os(k), io::stdout().is_terminal()),
-    };
-    let ambient = Ambient { now: now()?, color };
+    let ambient = Ambient::resolve(cli.color)?;
     match cli.command {
-        Command::Inspect(args) => inspect::run(&args, &ambient),
-        Command::Fingerprint(args) => fingerprint::run(&args),
+        Command::Inspect(mut args) => {
+            ambient.inputs(&mut args.input);
+            inspect::run(&args, &ambient)
+        }
+        Command::Fingerprint(mut args) => {
+            ambient.inputs(&mut args.input);
+            fingerprint::run(&args)
+        }
         #[cfg(feature = "pkcs11")]
         Command::Token(args) => token::run(*args, &ambient),
-        Command::Chain(args) => chain::run(&args, &ambient),
-        Command::Check(args) => check::run(&args, &ambient),
-        Command::Find(args) => find::run(&args, &ambient),
+        Command::Chain(mut args) => {
+            ambient.inputs(&mut args.input);
+            chain::run(&args, &ambient)
+        }
+        Command::Check(mut args) => {
+            ambient.inputs(&mut args.input);
+            check::run(&args, &ambient)
+        }
+        Command::Find(mut args) => {
+            ambient.inputs(&mut args.input);
+            find::run(&args, &ambient)
+        }
         Command::Completions { shell } => {
             let mut cmd = cli::command();
             shell.generate(&mut cmd, &mut io::stdout());
@@ -77,23 +167,6 @@ fn auto_color(var: impl Fn(&str) -> Option<std::ffi::OsString>, stdout_is_tty: b
         return true;
     }
     stdout_is_tty && var("TERM").is_none_or(|t| t != "dumb")
-}
-
-/// The host's name for `--inventory`: `CERTSCOPE_HOSTNAME` when set (tests, containers
-/// that know a better name), else the kernel's (`/proc/sys/kernel/hostname`, then
-/// `/etc/hostname`), else `HOSTNAME`, else `localhost`.
-pub(crate) fn host_name() -> String {
-    let env = |k: &str| std::env::var(k).ok().filter(|v| !v.trim().is_empty());
-    env("CERTSCOPE_HOSTNAME")
-        .or_else(|| {
-            ["/proc/sys/kernel/hostname", "/etc/hostname"]
-                .iter()
-                .filter_map(|p| std::fs::read_to_string(p).ok())
-                .map(|s| s.trim().to_string())
-                .find(|s| !s.is_empty())
-        })
-        .or_else(|| env("HOSTNAME"))
-        .unwrap_or_else(|| "localhost".to_string())
 }
 
 /// `CERTSCOPE_NOW` (RFC 3339) pins "now" for reproducible output in tests and docs.

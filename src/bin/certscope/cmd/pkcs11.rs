@@ -1,9 +1,9 @@
 //! Loading a PKCS#11 module and reading a `pkcs11:` input: what the `token` commands and
-//! every command that reads inputs share. The token settings from the environment are read
-//! here, where their errors are reported.
+//! every command that reads inputs share. The token settings from the environment
+//! ([`TokenEnv`], read by `Ambient`) are checked here, where their errors are reported.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -17,7 +17,7 @@ use certscope::token::{self, Filter, Listing, Login, Module, Pkcs11Uri, TokenErr
 
 use super::{messages, output};
 use crate::cli::token::{ModuleArg, DEFAULT_MODULE_TIMEOUT};
-use crate::cli::UriTokenArgs;
+use crate::cli::{TokenEnv, UriTokenArgs};
 use certscope::render::json::ErrorEntry;
 
 /// The environment variable naming the default module.
@@ -33,16 +33,16 @@ pub(super) const MAX_OBJECTS_ENV: &str = "CERTSCOPE_PKCS11_MAX_OBJECTS";
 /// The environment variable behind `--module-timeout` (also read for URI inputs).
 pub(super) const MODULE_TIMEOUT_ENV: &str = "CERTSCOPE_PKCS11_MODULE_TIMEOUT";
 
-pub(super) fn config_dirs() -> ConfigDirs {
-    let home = std::env::var_os("HOME").map(PathBuf::from);
-    ConfigDirs::system(home.as_deref(), user_config_skipped())
+/// Where p11-kit's configuration is read from.
+pub(super) fn config_dirs(env: &TokenEnv) -> ConfigDirs {
+    ConfigDirs::system(env.home.as_deref(), user_config_skipped(env))
 }
 
 /// Why p11-kit would not read the user's configuration in this process, if it would not:
 /// `P11_NO_USER_CONFIG` set, a real user ID of root, or set-user/group-ID (real and
 /// effective IDs differ), from `/proc/self/status` (no `unsafe` for `getuid`).
-fn user_config_skipped() -> Option<String> {
-    if std::env::var_os("P11_NO_USER_CONFIG").is_some() {
+fn user_config_skipped(env: &TokenEnv) -> Option<String> {
+    if env.no_user_config {
         return Some("P11_NO_USER_CONFIG is set".to_string());
     }
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -65,12 +65,13 @@ pub(super) fn resolve_module(
     flag: Option<&str>,
     uri: Option<&Pkcs11Uri>,
     allow_uri_module: bool,
+    env: &TokenEnv,
 ) -> Result<ModuleChoice, TokenError> {
-    let env = std::env::var(MODULE_ENV).ok();
-    modules::resolve(flag, env.as_deref(), uri, allow_uri_module, &config_dirs())
+    let dirs = config_dirs(env);
+    modules::resolve(flag, env.module.as_deref(), uri, allow_uri_module, &dirs)
 }
 
-pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
+pub(super) fn load(arg: &ModuleArg, env: &TokenEnv) -> Result<(ModuleChoice, Module)> {
     let (module, init_args) = match &arg.nss_db {
         Some(dir) => (
             Some(token::nss::softokn_path()?.to_string_lossy().into_owned()),
@@ -78,7 +79,7 @@ pub(super) fn load(arg: &ModuleArg) -> Result<(ModuleChoice, Module)> {
         ),
         None => (arg.single().map(str::to_string), arg.init_args.clone()),
     };
-    let choice = resolve_module(module.as_deref(), None, false)?;
+    let choice = resolve_module(module.as_deref(), None, false, env)?;
     let module = load_watched_with(&choice.path, arg.module_timeout, init_args.as_deref())?;
     Ok((choice, module))
 }
@@ -198,11 +199,17 @@ fn uri_input_inner(
         Ok(None) => Login::No,
         Err(message) => return emit(problem(&locator, message)),
     };
-    let choice = match resolve_module(token_args.module.as_deref(), Some(&uri), allow_uri_module) {
+    let env = &token_args.env;
+    let choice = match resolve_module(
+        token_args.module.as_deref(),
+        Some(&uri),
+        allow_uri_module,
+        env,
+    ) {
         Ok(c) => c,
         Err(e) => return emit(problem(&locator, e.to_string())),
     };
-    let (timeout, max_objects) = match (module_timeout_from_env(), max_objects_from_env()) {
+    let (timeout, max_objects) = match (module_timeout_from_env(env), max_objects_from_env(env)) {
         (Ok(t), Ok(m)) => (t, m),
         (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
     };
@@ -211,7 +218,7 @@ fn uri_input_inner(
         .init_args
         .clone()
         .or_else(|| match &choice.origin {
-            modules::ModuleOrigin::UriName(name) => modules::init_reserved(name, &config_dirs()),
+            modules::ModuleOrigin::UriName(name) => modules::init_reserved(name, &config_dirs(env)),
             _ => None,
         });
     let module = match load_watched_with(&choice.path, timeout, init_args.as_deref()) {
@@ -237,7 +244,7 @@ fn uri_input_inner(
             return emit(problem(&locator, e.to_string()));
         }
     };
-    let max_attribute_size = match max_attribute_size_from_env() {
+    let max_attribute_size = match max_attribute_size_from_env(env) {
         Ok(n) => n,
         Err(message) => return emit(problem(&locator, message)),
     };
@@ -275,23 +282,26 @@ fn uri_input_inner(
 
 /// The attribute size limit for URI inputs, which have no `--max-attribute-size`: the
 /// environment variable the token commands also read, else the default.
-pub(super) fn max_attribute_size_from_env() -> Result<usize, String> {
+pub(super) fn max_attribute_size_from_env(env: &TokenEnv) -> Result<usize, String> {
     env_number(
         MAX_ATTRIBUTE_SIZE_ENV,
+        env.max_attribute_size.as_deref(),
         "bytes",
         token::session::DEFAULT_MAX_ATTRIBUTE_SIZE,
     )
 }
 
 /// `--module-timeout` for URI inputs: the environment variable, else the default.
-pub(super) fn module_timeout_from_env() -> Result<u64, String> {
-    env_number(MODULE_TIMEOUT_ENV, "seconds", DEFAULT_MODULE_TIMEOUT)
+pub(super) fn module_timeout_from_env(env: &TokenEnv) -> Result<u64, String> {
+    let given = env.module_timeout.as_deref();
+    env_number(MODULE_TIMEOUT_ENV, given, "seconds", DEFAULT_MODULE_TIMEOUT)
 }
 
 /// `--max-objects` for URI inputs: the environment variable, else the default.
-pub(super) fn max_objects_from_env() -> Result<usize, String> {
+pub(super) fn max_objects_from_env(env: &TokenEnv) -> Result<usize, String> {
     env_number(
         MAX_OBJECTS_ENV,
+        env.max_objects.as_deref(),
         "objects",
         token::read::raw::DEFAULT_MAX_OBJECTS,
     )
@@ -374,14 +384,19 @@ pub(super) fn read_pin_file(path: &str) -> Result<Secret, String> {
     Ok(Secret::new(text.lines().next().unwrap_or("").to_string()))
 }
 
-/// A number from the environment variable `name`, else `default`; an unreadable value is an
-/// error that names the variable and the unit.
-fn env_number<T: std::str::FromStr>(name: &str, unit: &str, default: T) -> Result<T, String> {
-    match std::env::var(name) {
-        Ok(text) => text
+/// A number from the environment variable `name` (its value `given`), else `default`; an
+/// unreadable value is an error that names the variable and the unit.
+fn env_number<T: std::str::FromStr>(
+    name: &str,
+    given: Option<&str>,
+    unit: &str,
+    default: T,
+) -> Result<T, String> {
+    match given {
+        Some(text) => text
             .trim()
             .parse()
             .map_err(|_| format!("{name}={text:?} is not a number of {unit}")),
-        Err(_) => Ok(default),
+        None => Ok(default),
     }
 }

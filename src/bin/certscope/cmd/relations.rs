@@ -14,6 +14,7 @@ use certscope::render::style;
 
 use super::messages;
 use super::output::Output;
+use super::stats::RunStats;
 
 /// Numbers items and, when relating, holds them (up to `limit`) to relate them before
 /// passing them on.
@@ -99,11 +100,7 @@ impl Output for Numbered {
         self.inner.problem(locator, message);
     }
 
-    fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.inner.stats(stats);
-    }
-
-    fn finish(mut self: Box<Self>, status: u8) -> io::Result<()> {
+    fn finish(mut self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
         if let Some(held) = self.held.take() {
             let (mut items, shows): (Vec<Item>, Vec<bool>) = held.into_iter().unzip();
             attach(&mut items, &shows);
@@ -111,6 +108,6 @@ impl Output for Numbered {
                 self.inner.item(Box::new(item), show)?;
             }
         }
-        self.inner.finish(status)
+        self.inner.finish(status, stats)
     }
 }

@@ -1,11 +1,13 @@
 //! The binary side of PKCS#11: `certscope token ...` and `pkcs11:` URIs given as INPUT.
 //!
-//! Kept out of `app.rs` so that the file commands stay small. Reads the environment
-//! (`CERTSCOPE_PKCS11_MODULE`, `HOME`) and the terminal (PIN prompt), then hands plain
-//! values to `certscope::token`. Certificates and keys go through `app`'s outputs, so a
-//! token object is rendered, counted and reported exactly like an item from a file.
+//! Takes the environment's module settings from `Ambient` and reads the terminal (PIN
+//! prompt), then hands plain values to `certscope::token`. Certificates and keys go
+//! through the file commands' outputs (`drive_token_items`), so a token object is
+//! rendered, counted and reported exactly like an item from a file.
 
+use std::cell::Cell;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
@@ -24,12 +26,13 @@ use certscope::token::{
 };
 
 use crate::cli::token::{
-    ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand, TokenSelect,
+    ListArgs, ModuleArg, ObjectFilterArgs, ObjectTypeArg, ReadingArgs, TokenArgs, TokenCommand,
+    TokenSelect,
 };
-use crate::cli::{Format, InfoFormat};
-use crate::cmd::drive::{drive_token_items, TokenProducer};
+use crate::cli::{Format, InfoFormat, RecordArgs, TokenEnv};
+use crate::cmd::drive::Driver;
 use crate::cmd::messages::{self, verdict, EXIT_NO, EXIT_OK, EXIT_PROBLEM};
-use crate::cmd::output;
+use crate::cmd::output::{self, item_output, Answering};
 use crate::cmd::pkcs11::{config_dirs, load, load_watched_with, resolve_module, watchdog};
 
 /// Where an error before any output is located in a JSON document's `errors`: the module,
@@ -142,50 +145,21 @@ fn json_on_error<T>(
 fn print_error_lines(source: &str, message: &str) {
     let mut sink = output::JsonlSink::new(io::stdout().lock());
     sink.problem(source, message);
-    let _ = sink.finish(EXIT_PROBLEM);
+    let _ = sink.finish(EXIT_PROBLEM, &super::stats::RunStats::default());
 }
 
 /// Runs `certscope token ...`; returns the exit status.
 pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
-    let (now, color) = (ambient.now, ambient.color);
+    let env = &ambient.token;
     match args.command {
-        TokenCommand::Modules { format } => modules_cmd(format),
-        TokenCommand::Slots { module, format } => slots_cmd(&module, format),
+        TokenCommand::Modules { format } => modules_cmd(format, env),
+        TokenCommand::Slots { module, format } => slots_cmd(&module, format, env),
         TokenCommand::List {
-            reading,
-            object_type,
-            format,
-            record,
+            listing,
             attributes,
-        } => {
-            let filter = Filter {
-                class: object_type_of(object_type),
-                ..Filter::default()
-            };
-            let (code, _) = list_cmd(
-                &reading,
-                &filter,
-                ErrorDoc::of(format),
-                attributes,
-                |opts| drive_token_items(format, now, color, &record, false, opts),
-            )?;
-            Ok(code)
-        }
-        TokenCommand::Dump {
-            reading,
-            object_type,
-            format,
-            record,
-        } => {
-            let filter = Filter {
-                class: object_type_of(object_type),
-                ..Filter::default()
-            };
-            let (code, _) = list_cmd(&reading, &filter, ErrorDoc::of(format), true, |opts| {
-                drive_token_items(format, now, color, &record, false, opts)
-            })?;
-            Ok(code)
-        }
+        } => list_or_dump(&listing, attributes, ambient),
+        // `token list --attributes`.
+        TokenCommand::Dump { listing } => list_or_dump(&listing, true, ambient),
         TokenCommand::Find {
             reading,
             filter,
@@ -197,8 +171,8 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             let source = setup_source(reading.module.module.first().map(String::as_str));
             let mut f = json_on_error(doc, empty_items, &source, || filter_of(&filter))?;
             f.class = object_type_of(object_type);
-            let (code, items) = list_cmd(&reading, &f, doc, false, |opts| {
-                drive_token_items(format, now, color, &record, true, opts)
+            let (code, items) = list_cmd(&reading, &f, doc, false, env, |opts| {
+                drive_token_items(format, ambient, &record, true, opts)
             })?;
             // Like grep: nothing found is a status (1), not an error message.
             Ok(verdict(code, items > 0))
@@ -210,15 +184,69 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         } => {
             let mut f = filter_of(&filter)?;
             f.class = Some(ObjectType::Cert);
-            export_cmd(&reading, &f, &output)
+            export_cmd(&reading, &f, &output, env)
         }
         TokenCommand::Mechanisms {
             module,
             select,
             format,
-        } => mechanisms_cmd(&module, &select, format),
-        TokenCommand::Doctor { module, format } => doctor_cmd(&module, format),
+        } => mechanisms_cmd(&module, &select, format, env),
+        TokenCommand::Doctor { module, format } => doctor_cmd(&module, format, env),
     }
+}
+
+/// `token list` (and `token dump`, which is `token list --attributes`).
+fn list_or_dump(listing: &ListArgs, attributes: bool, ambient: &super::Ambient) -> Result<u8> {
+    let ListArgs {
+        reading,
+        object_type,
+        format,
+        record,
+    } = listing;
+    let filter = Filter {
+        class: object_type_of(*object_type),
+        ..Filter::default()
+    };
+    let (code, _) = list_cmd(
+        reading,
+        &filter,
+        ErrorDoc::of(*format),
+        attributes,
+        &ambient.token,
+        |opts| drive_token_items(*format, ambient, record, false, opts),
+    )?;
+    Ok(code)
+}
+
+/// What `drive_token_items` calls: decoding options and an event sink in, events out.
+type TokenProducer<'a> = dyn FnMut(&Options<'_>, &mut dyn FnMut(Event)) + 'a;
+
+/// Streams the items of `token list`/`token find` through the same outputs, stderr lines
+/// and exit status as `inspect`: `produce` gets the decoding options the format needs and a
+/// sink for events. `question` (`token find`): no item is the answer "no", exit 1.
+/// Returns the exit status and how many items were delivered.
+fn drive_token_items(
+    format: Format,
+    ambient: &super::Ambient,
+    record: &RecordArgs,
+    question: bool,
+    produce: &mut TokenProducer<'_>,
+) -> Result<(u8, usize)> {
+    let (opts, out) = item_output(format, &[], ambient, false, record, Default::default())?;
+    let out: Box<dyn output::Output> = if question {
+        Box::new(Answering::new(out, Rc::new(Cell::new(0))))
+    } else {
+        out
+    };
+    let mut driver = Driver::new(out);
+    let mut items = 0usize;
+    produce(&opts, &mut |ev| {
+        if matches!(ev, Event::Item(_)) {
+            items += 1;
+        }
+        driver.deliver(ev, false);
+    });
+    Ok((driver.finish()?, items))
 }
 
 fn object_type_of(t: ObjectTypeArg) -> Option<ObjectType> {
@@ -275,9 +303,9 @@ fn prompt_pin(token: &TokenSummary) -> Result<Option<Secret>, TokenError> {
 
 /// The modules `token list`/`find`/`export` read: each `--module`, every registered
 /// module p11-kit would load in certscope for `--all-modules`, else the default (`None`).
-fn modules_to_read(reading: &ReadingArgs) -> Result<Vec<Option<String>>> {
+fn modules_to_read(reading: &ReadingArgs, env: &TokenEnv) -> Result<Vec<Option<String>>> {
     if reading.all_modules {
-        let found: Vec<Option<String>> = modules::registered(&config_dirs())
+        let found: Vec<Option<String>> = modules::registered(&config_dirs(env))
             .into_iter()
             .filter(|m| m.enabled && m.exists)
             .map(|m| Some(m.path))
@@ -305,12 +333,13 @@ fn list_cmd(
     filter: &Filter,
     doc: ErrorDoc,
     attributes: bool,
+    env: &TokenEnv,
     drive: impl FnOnce(&mut TokenProducer<'_>) -> Result<(u8, usize)>,
 ) -> Result<(u8, usize)> {
     let login = &reading.login;
     let source = setup_source(reading.module.module.first().map(String::as_str));
     let setup = || -> Result<_> {
-        let targets = modules_to_read(reading)?;
+        let targets = modules_to_read(reading, env)?;
         let pin = match &login.pin {
             Some(spec) => Some(secret::from_spec(spec).context("--pin")?),
             None => None,
@@ -333,9 +362,9 @@ fn list_cmd(
             let one = || -> Result<Loaded> {
                 // `--nss-db` names its module itself (and excludes `--module`).
                 let (choice, module) = if reading.module.nss_db.is_some() {
-                    load(&reading.module)?
+                    load(&reading.module, env)?
                 } else {
-                    let choice = resolve_module(target.as_deref(), None, false)?;
+                    let choice = resolve_module(target.as_deref(), None, false, env)?;
                     let module = load_watched_with(
                         &choice.path,
                         reading.module.module_timeout,
@@ -427,8 +456,8 @@ fn empty_items() -> Vec<(&'static str, serde_json::Value)> {
     vec![("items", serde_json::json!([]))]
 }
 
-fn modules_cmd(format: InfoFormat) -> Result<u8> {
-    let dirs = config_dirs();
+fn modules_cmd(format: InfoFormat, env: &TokenEnv) -> Result<u8> {
+    let dirs = config_dirs(env);
     let found = modules::registered(&dirs);
     let proxy = modules::proxy().map(|p| p.to_string_lossy().into_owned());
     let skipped = dirs.user_skipped.as_deref();
@@ -460,9 +489,9 @@ fn print_info(
     Ok(EXIT_OK)
 }
 
-fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat, env: &TokenEnv) -> Result<u8> {
     let gather = || -> Result<_> {
-        let (_, module) = load(module_arg)?;
+        let (_, module) = load(module_arg, env)?;
         let info = report::module(&module)?;
         let slots = report::slots(&module)?;
         module.finalize()?;
@@ -496,9 +525,14 @@ fn slots_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
     Ok(if failed { EXIT_PROBLEM } else { code })
 }
 
-fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoFormat) -> Result<u8> {
+fn mechanisms_cmd(
+    module_arg: &ModuleArg,
+    select: &TokenSelect,
+    format: InfoFormat,
+    env: &TokenEnv,
+) -> Result<u8> {
     let gather = || -> Result<_> {
-        let (_, module) = load(module_arg)?;
+        let (_, module) = load(module_arg, env)?;
         let (tokens, skipped) = token::select_tokens_skipping(&module, &selection_of(select))?;
         note_skipped(&skipped);
         let reports = tokens
@@ -526,10 +560,10 @@ fn mechanisms_cmd(module_arg: &ModuleArg, select: &TokenSelect, format: InfoForm
     print_info(format, &doc, |w| render::mechanisms(w, &reports))
 }
 
-fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8> {
+fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str, env: &TokenEnv) -> Result<u8> {
     let mut items: Vec<Item> = Vec::new();
     let mut failures = 0usize;
-    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, false, |produce| {
+    let (code, _) = list_cmd(reading, filter, ErrorDoc::None, false, env, |produce| {
         let opts = Options {
             hashes: Vec::new(),
             with_pem: true,
@@ -572,13 +606,15 @@ fn export_cmd(reading: &ReadingArgs, filter: &Filter, output: &str) -> Result<u8
 }
 
 /// `token doctor`: the diagnosis never fails as a command; a problem found gives status 1.
-fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat) -> Result<u8> {
+fn doctor_cmd(module_arg: &ModuleArg, format: InfoFormat, env: &TokenEnv) -> Result<u8> {
     use certscope::token::doctor::{self, Surroundings};
-    let choice = resolve_module(module_arg.single(), None, false)?;
+    let choice = resolve_module(module_arg.single(), None, false, env)?;
     let around = Surroundings {
-        registered: modules::registered(&config_dirs()),
+        registered: modules::registered(&config_dirs(env)),
         is_proxy: modules::proxy().is_some_and(|p| p == choice.path),
-        pcscd_socket: std::env::var_os("PCSCLITE_CSOCK_NAME")
+        pcscd_socket: env
+            .pcscd_socket
+            .clone()
             .map_or_else(|| "/run/pcscd/pcscd.comm".into(), Into::into),
     };
     let diagnosis = doctor::diagnose(

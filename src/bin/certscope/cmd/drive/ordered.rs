@@ -1,0 +1,268 @@
+//! Many files, in parallel, in order: the walk runs on the printing thread and hands files
+//! to one decoding thread per core; a small file is read and decoded there and its events
+//! held until its turn, so output follows the walk (`--sort none`: as files finish).
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::sync::{mpsc, Mutex};
+
+use anyhow::Result;
+
+use certscope::decode::{self, Event, Options};
+use certscope::error::InputError;
+use certscope::input::secret::Secret;
+use certscope::input::{self, WalkOptions};
+
+use super::read::Run;
+use super::{Driver, Lookahead, Via};
+use crate::cli::InputArgs;
+use crate::cmd::pkcs11;
+
+/// Files at most this large are read and decoded on the decoding threads, their events held
+/// until their turn; larger ones are streamed by the printing thread when their turn comes,
+/// so held events never follow a large input.
+const SMALL_FILE: u64 = 256 << 10;
+
+/// What a decoding thread did with one file.
+enum Decoded {
+    /// A small file's events, in order, and its identity.
+    Events {
+        events: Vec<Event>,
+        id: Option<input::FileId>,
+    },
+    /// It could not be opened.
+    Failed(InputError),
+    /// Not small (or not a regular file): the printing thread reads it.
+    Large,
+}
+
+/// A file handed to the decoding threads: its place in output order and how it was reached.
+struct Job {
+    seq: usize,
+    path: PathBuf,
+    via: Via,
+}
+
+/// One step of the run, in output order.
+enum Slot {
+    /// An operand or walk entry the printing thread handles itself.
+    Entry(input::Entry),
+    /// A file the decoding threads have done.
+    Done {
+        path: PathBuf,
+        via: Via,
+        decoded: Decoded,
+    },
+}
+
+/// Reads and decodes one file on a decoding thread.
+fn decode_small(path: &Path, args: &InputArgs, opts: &Options<'_>) -> Decoded {
+    let mut opened = match input::open(path.as_os_str(), args.max_input_size) {
+        Ok(o) => o,
+        Err(e) => return Decoded::Failed(e),
+    };
+    if opened.size.is_none_or(|s| s > SMALL_FILE) {
+        return Decoded::Large;
+    }
+    let name = input::display_path(path);
+    let mut events = Vec::new();
+    let result = decode::decode_reader_sized(
+        &name,
+        &mut opened.reader,
+        opened.size,
+        opened.limit,
+        opts,
+        &mut |ev| events.push(ev),
+    );
+    if let Err(e) = result {
+        events.push(Event::Problem {
+            locator: name,
+            message: e.to_string(),
+        });
+    }
+    Decoded::Events {
+        events,
+        id: opened.id,
+    }
+}
+
+/// Walks `operands` and delivers every entry to `driver` in walk order, small files decoded
+/// on every core meanwhile.
+pub(super) fn run(
+    driver: &mut Driver,
+    operands: Vec<OsString>,
+    walk: &WalkOptions,
+    run: &Run<'_, '_>,
+) -> Result<()> {
+    let (args, opts, rules, cancel) = (run.args, run.opts, run.rules, run.cancel);
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Files decoded ahead of the printer: enough to keep every core busy, few enough that
+    // their held events stay small.
+    let window = (workers * 8).clamp(8, 64);
+    let sorted = walk.sort;
+    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(window);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Slot)>();
+    let job_rx = Mutex::new(job_rx);
+    std::thread::scope(|scope| -> Result<()> {
+        for _ in 0..workers {
+            let (job_rx, done_tx) = (&job_rx, done_tx.clone());
+            scope.spawn(move || loop {
+                let job = job_rx
+                    .lock()
+                    .map_err(|_| ())
+                    .and_then(|rx| rx.recv().map_err(|_| ()));
+                let Ok(Job { seq, path, via }) = job else {
+                    return;
+                };
+                let decoded = if cancel.load(Ordering::Relaxed) {
+                    Decoded::Large
+                } else {
+                    let opts = Options {
+                        password: rules.for_path(Some(&path)),
+                        ..opts.clone()
+                    };
+                    decode_small(&path, args, &opts)
+                };
+                let slot = Slot::Done { path, via, decoded };
+                if done_tx.send((seq, slot)).is_err() {
+                    return;
+                }
+            });
+        }
+        drop(done_tx);
+        let mut entries = input::walk(operands, walk);
+        let mut ready: BTreeMap<usize, Slot> = BTreeMap::new();
+        let (mut next_seq, mut next_out, mut in_flight) = (0usize, 0usize, 0usize);
+        let mut exhausted = false;
+        let mut job_tx = Some(job_tx);
+        let mut prompted: Option<Secret> = None;
+        loop {
+            while !exhausted && next_seq - next_out < window {
+                match entries.next() {
+                    None => {
+                        exhausted = true;
+                        // No more jobs: the decoding threads end when the queue is empty.
+                        job_tx = None;
+                    }
+                    Some(input::Entry::Input {
+                        input: input::Input::File(path),
+                        explicit,
+                        through_link,
+                    }) => {
+                        if let Some(tx) = &job_tx {
+                            let via = Via {
+                                explicit,
+                                through_link,
+                            };
+                            tx.send(Job {
+                                seq: next_seq,
+                                path,
+                                via,
+                            })?;
+                        }
+                        in_flight += 1;
+                        next_seq += 1;
+                    }
+                    Some(entry) => {
+                        ready.insert(next_seq, Slot::Entry(entry));
+                        next_seq += 1;
+                    }
+                }
+            }
+            loop {
+                let key = if sorted {
+                    next_out
+                } else {
+                    match ready.keys().next() {
+                        Some(k) => *k,
+                        None => break,
+                    }
+                };
+                let Some(slot) = ready.remove(&key) else {
+                    break;
+                };
+                next_out += 1;
+                driver.slot(slot, run, walk, &mut prompted)?;
+                if driver.io_error.is_some() {
+                    break;
+                }
+            }
+            if driver.io_error.is_some() {
+                cancel.store(true, Ordering::Relaxed);
+                break;
+            }
+            if in_flight == 0 {
+                if exhausted {
+                    break;
+                }
+                continue;
+            }
+            let (seq, slot) = done_rx.recv()?;
+            in_flight -= 1;
+            ready.insert(seq, slot);
+        }
+        drop(job_tx);
+        Ok(())
+    })
+}
+
+impl Driver {
+    /// Handles one step of the run, in output order.
+    fn slot(
+        &mut self,
+        slot: Slot,
+        run: &Run<'_, '_>,
+        walk: &WalkOptions,
+        prompted: &mut Option<Secret>,
+    ) -> Result<()> {
+        match slot {
+            Slot::Entry(input::Entry::Failed((locator, e))) => {
+                self.report(&locator, &e.to_string());
+            }
+            Slot::Entry(input::Entry::Skipped(locator, reason)) => {
+                self.left_out(&locator, &reason.to_string());
+            }
+            Slot::Entry(input::Entry::Input {
+                input: input::Input::Uri(uri),
+                ..
+            }) => {
+                // A PKCS#11 object is an input like a file: same output, errors and status.
+                let mut la = Lookahead::new(Some(false));
+                self.stats.read += 1;
+                let refused = pkcs11::uri_input(
+                    &uri,
+                    run.opts,
+                    run.args.allow_uri_module,
+                    &run.args.pkcs11,
+                    &mut |ev| self.push(&mut la, ev),
+                );
+                self.refused_input |= refused;
+            }
+            Slot::Entry(input::Entry::Input {
+                input,
+                explicit,
+                through_link,
+            }) => {
+                let via = Via {
+                    explicit,
+                    through_link,
+                };
+                self.read_inline(&input, via, None, run, walk, prompted)?;
+            }
+            Slot::Done { path, via, decoded } => {
+                let input = input::Input::File(path);
+                match decoded {
+                    Decoded::Failed(e) => self.report(&input.locator(), &e.to_string()),
+                    Decoded::Large => self.read_inline(&input, via, None, run, walk, prompted)?,
+                    Decoded::Events { events, id } => {
+                        self.read_inline(&input, via, Some((events, id)), run, walk, prompted)?
+                    }
+                }
+            }
+        }
+        self.progress.input_done(self.stats.read, self.items);
+        Ok(())
+    }
+}
