@@ -552,6 +552,23 @@ mod tests {
     }
 
     #[test]
+    fn relative_point_names_are_appended_to_their_base() {
+        let crl_issuer = dn::name_key("OU=CRL issuer,O=Test,C=US");
+        let cert_issuer = dn::name_key("OU=CA,O=Test,C=US");
+        let full = [GeneralName::new(
+            "dirname",
+            "CN=dp1,OU=CRL issuer,O=Test,C=US",
+        )];
+        let relative = [GeneralName::new("relativename", "CN=dp1")];
+        assert!(names_meet(&full, &crl_issuer, &relative, &crl_issuer));
+        assert!(names_meet(&relative, &crl_issuer, &full, &cert_issuer));
+        // Appended to another base, it is another name; as text it is no directory name.
+        assert!(!names_meet(&full, &crl_issuer, &relative, &cert_issuer));
+        let uri = [GeneralName::new("uri", "CN=dp1")];
+        assert!(!names_meet(&uri, &crl_issuer, &relative, &crl_issuer));
+    }
+
+    #[test]
     fn scope_of_the_fixture_crls() {
         use crate::decode::items_of as items;
         let leaf = items(include_bytes!("../../fixtures/revocation/good.pem"));
