@@ -9,7 +9,8 @@
 //! ECDSA on P-521, `ed448-goldilocks` for Ed448 and `dsa` for DSA
 //! (1024/160, 2048/224, 2048/256, 3072/256 with SHA-1 or SHA-2; docs/design.md says why
 //! these crates). Anything else (MD5, SM2, ECDSA with a hash ring does not pair with the
-//! curve, DSA keys that inherit their parameters, PSS with SHA-1 or another MGF hash) is
+//! curve, DSA keys that inherit their parameters unless [`with_dsa_parameters`] gave them
+//! their issuer's, PSS with SHA-1 or another MGF hash) is
 //! reported as [`Verdict::NotChecked`] with the reason, never as a bad signature. We call
 //! `ring` directly rather than through x509-parser's `verify` feature because that wrapper
 //! maps RSA keys under 2048 bits and PSS parameters it cannot honour to "verification
@@ -130,6 +131,37 @@ pub fn verify(signed_der: &[u8], issuer_spki: &[u8]) -> Verdict {
         return Verdict::NotChecked("the issuer's public key does not parse".to_string());
     };
     check(&signed, &key)
+}
+
+/// Whether `spki` is a DSA key without domain parameters: RFC 3279 §2.3.2 says they are
+/// its issuer's (RFC 5280 §6.1.4 (f): working_public_key_parameters), which [`verify`]
+/// does not see; [`with_dsa_parameters`] makes the key whole.
+pub fn dsa_inherits(spki: &[u8]) -> bool {
+    split_spki(spki)
+        .is_some_and(|k| k.oid == DSA && k.params.as_ref().is_none_or(|p| p.tag != tlv::SEQUENCE))
+}
+
+/// `spki`, a DSA key without parameters, with the Dss-Parms of `issuer_spki`, a DSA key
+/// with them, as one DER SubjectPublicKeyInfo; `None` when either is not so.
+pub fn with_dsa_parameters(spki: &[u8], issuer_spki: &[u8]) -> Option<Vec<u8>> {
+    let key = split_spki(spki).filter(|_| dsa_inherits(spki))?;
+    let issuer = split_spki(issuer_spki).filter(|k| k.oid == DSA)?;
+    let params = issuer.params.filter(|p| p.tag == tlv::SEQUENCE)?;
+    let oid = oids::encode(DSA)?;
+    let mut alg = Vec::new();
+    tlv::write_header(&mut alg, tlv::OID, oid.len());
+    alg.extend_from_slice(&oid);
+    alg.extend_from_slice(params.raw);
+    let mut body = Vec::new();
+    tlv::write_header(&mut body, tlv::SEQUENCE, alg.len());
+    body.extend_from_slice(&alg);
+    tlv::write_header(&mut body, tlv::BIT_STRING, key.bits.len() + 1);
+    body.push(0);
+    body.extend_from_slice(key.bits);
+    let mut out = Vec::new();
+    tlv::write_header(&mut out, tlv::SEQUENCE, body.len());
+    out.extend_from_slice(&body);
+    Some(out)
 }
 
 /// Checks `signature` over `message` with the key in `spki` (DER SubjectPublicKeyInfo),
@@ -668,6 +700,13 @@ mod tests {
         bare.extend_from_slice(&(body.len() as u16).to_be_bytes());
         bare.extend_from_slice(&body);
         assert!(matches!(verify(&leaf, &bare), Verdict::NotChecked(w) if w.contains("inherited")));
+        // With the parameters of a DSA key that has them, it is the whole key again.
+        assert!(dsa_inherits(&bare) && !dsa_inherits(&spki));
+        assert_eq!(
+            with_dsa_parameters(&bare, &spki).as_deref(),
+            Some(&spki[..])
+        );
+        assert_eq!(with_dsa_parameters(&spki, &spki), None);
     }
 
     #[test]

@@ -256,6 +256,8 @@ struct Builder<'a> {
     by_subject_ski: HashMap<(dn::NameKey, Option<&'a str>), Vec<usize>>,
     /// By child and issuer key: copies and re-issues of an issuer share the check.
     verdicts: HashMap<(usize, &'a [u8]), Verdict>,
+    /// By child and issuer, for issuers whose DSA key inherits its parameters.
+    inherited_verdicts: HashMap<(usize, usize), Verdict>,
     checks_left: usize,
     checks_skipped: usize,
     opts: &'a Options,
@@ -407,6 +409,7 @@ pub fn build_with_evidence(
         by_subject,
         by_subject_ski,
         verdicts: HashMap::new(),
+        inherited_verdicts: HashMap::new(),
         checks_left,
         checks_skipped: 0,
         opts,
@@ -548,18 +551,54 @@ impl<'a> Builder<'a> {
             return Verdict::Invalid;
         };
         let (der, spki) = (c.der, p.spki);
-        if let Some(v) = self.verdicts.get(&(child, spki)) {
+        // A DSA key without parameters is whole only with its issuer's (cached by the
+        // pair: the same key bits may stand under other parameters elsewhere).
+        let inherits = verify::dsa_inherits(spki);
+        let cached = if inherits {
+            self.inherited_verdicts.get(&(child, parent))
+        } else {
+            self.verdicts.get(&(child, spki))
+        };
+        if let Some(v) = cached {
             return v.clone();
         }
+        // Without a DSA issuer to inherit from, verify says what is missing.
+        let inherited = if inherits { self.dsa_key(parent) } else { None };
         if self.checks_left == 0 {
             // Not cached: the count of skipped checks is what the note reports.
             self.checks_skipped += 1;
             return Verdict::NotChecked("over this run's signature-check budget".to_string());
         }
         self.checks_left -= 1;
-        let v = verify::verify(der, spki);
-        self.verdicts.insert((child, spki), v.clone());
+        let v = verify::verify(der, inherited.as_deref().unwrap_or(spki));
+        if inherits {
+            self.inherited_verdicts.insert((child, parent), v.clone());
+        } else {
+            self.verdicts.insert((child, spki), v.clone());
+        }
         v
+    }
+
+    /// The key of `i`, a DSA key without parameters, with the parameters of a DSA issuer
+    /// whose signature on it verifies (RFC 3279 §2.3.2, RFC 5280 §6.1.4 (f)): the first of
+    /// its issuers, in [`Self::issuers`] order, with explicit parameters. One level only:
+    /// an issuer that inherits too is not followed, so a ring of such keys cannot recurse.
+    fn dsa_key(&mut self, i: usize) -> Option<Vec<u8>> {
+        let spki = self.node(i)?.spki;
+        for q in self.issuers(i) {
+            let Some(issuer_spki) = self.node(q).map(|n| n.spki) else {
+                continue;
+            };
+            if verify::dsa_inherits(issuer_spki) {
+                continue;
+            }
+            if let Some(key) = verify::with_dsa_parameters(spki, issuer_spki) {
+                if self.verdict(i, q) == Verdict::Verified {
+                    return Some(key);
+                }
+            }
+        }
+        None
     }
 
     /// The certificates paths start from: every input certificate that no other input
@@ -850,6 +889,7 @@ impl<'a> Builder<'a> {
                 let c = self.crls.as_ref()?.get(k)?;
                 c.scope(cert, &issuer)
                     .and_then(|mask| c.current(self.at).map(|()| mask))
+                    .and_then(|mask| c.processable().map(|()| mask))
             };
             let anchor = path.last().copied().filter(|&t| self.is_anchor(t));
             let checked =
@@ -1036,16 +1076,17 @@ impl<'a> Builder<'a> {
     /// Whether CRL `k` is signed by a certificate entitled to sign it for a certificate
     /// issued by `parent` on a path to `anchor`: the issuer itself, a trust anchor, a
     /// certificate that the issuer issued (a CRL signer of the CA, or the signer of an
-    /// indirect CRL), or, for an indirect CRL, any certificate with a path to the same
-    /// anchor (§6.3.3 (f): "the trust anchor for the certification path MUST be the same");
-    /// with keyUsage, that certificate must have cRLSign. The words say why not.
+    /// indirect CRL), or any other certificate with a path to the same anchor (§6.3.3 (f):
+    /// "the trust anchor for the certification path MUST be the same"; the CA's other key
+    /// after a rollover, PKITS 4.5, or its separate CRL-signing key, PKITS 4.4.19); with
+    /// keyUsage, that certificate must have cRLSign. The words say why not.
     fn crl_signer(
         &mut self,
         k: usize,
         parent: Option<usize>,
         anchor: Option<usize>,
     ) -> Result<(), String> {
-        let (number, issuer, aki, der, indirect) = {
+        let (number, issuer, aki, der) = {
             let c = self
                 .crls
                 .as_ref()
@@ -1056,7 +1097,6 @@ impl<'a> Builder<'a> {
                 c.issuer.clone(),
                 c.crl.authority_key_id.clone(),
                 c.der,
-                c.is_indirect(),
             )
         };
         let mut candidates: Vec<usize> = self
@@ -1086,12 +1126,12 @@ impl<'a> Builder<'a> {
             let entitled = Some(s) == parent
                 || self.is_anchor(s)
                 || parent.is_some_and(|p| self.verdict(s, p) == Verdict::Verified)
-                || (indirect && anchor.is_some_and(|a| self.chains_to(s, a)));
+                || anchor.is_some_and(|a| self.chains_to(s, a));
             if !entitled {
                 why = format!(
                     "CRL #{number}: its issuer #{} is neither the certificate's issuer, \
-                     a trust anchor, issued by the certificate's issuer nor (for an \
-                     indirect CRL) on a valid path to the certificate's trust anchor",
+                     a trust anchor, issued by the certificate's issuer nor on a valid \
+                     path to the certificate's trust anchor",
                     self.node(s).map_or(0, |n| n.number)
                 );
                 continue;

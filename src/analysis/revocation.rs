@@ -15,8 +15,8 @@ use time::OffsetDateTime;
 
 use crate::dn::{self, NameKey};
 use crate::model::{
-    Body, Certificate, Crl, DistributionPoint, ExtValue, GeneralName, IssuingDistributionPoint,
-    Item, Revoked, Timestamp,
+    Body, Certificate, Crl, DistributionPoint, ExtValue, Extension, GeneralName,
+    IssuingDistributionPoint, Item, Revoked, Timestamp,
 };
 
 /// What the evidence says about one certificate.
@@ -124,6 +124,27 @@ pub struct CrlRef<'a> {
     /// Its issuer, normalised.
     pub issuer: NameKey,
     idp: Option<&'a IssuingDistributionPoint>,
+    /// The first critical CRL or CRL entry extension that is not processed, by name.
+    unprocessed: Option<String>,
+}
+
+/// The CRL extensions whose meaning the rules here apply: authorityKeyIdentifier,
+/// cRLNumber, deltaCRLIndicator, issuingDistributionPoint, freshestCRL.
+const PROCESSED_CRL_EXTENSIONS: [&str; 5] = [
+    "2.5.29.35",
+    "2.5.29.20",
+    "2.5.29.27",
+    "2.5.29.28",
+    "2.5.29.46",
+];
+/// The CRL entry extensions processed: reasonCode, invalidityDate, certificateIssuer.
+const PROCESSED_ENTRY_EXTENSIONS: [&str; 3] = ["2.5.29.21", "2.5.29.24", "2.5.29.29"];
+
+/// The name of the first critical extension of `exts` whose OID is not in `processed`.
+fn unprocessed_critical<'e>(exts: &'e [Extension], processed: &[&str]) -> Option<&'e str> {
+    exts.iter()
+        .find(|e| e.critical && !processed.contains(&e.oid.as_str()))
+        .map(|e| e.name.as_str())
 }
 
 impl CrlRef<'_> {
@@ -135,6 +156,18 @@ impl CrlRef<'_> {
     /// Whether its issuingDistributionPoint says indirectCRL.
     pub fn is_indirect(&self) -> bool {
         self.idp.is_some_and(|i| i.indirect_crl)
+    }
+
+    /// `Ok` unless the CRL or one of its entries has a critical extension that is not
+    /// processed: such a CRL must not be used for any certificate (RFC 5280 §5.2, §5.3).
+    pub fn processable(&self) -> Result<(), String> {
+        match &self.unprocessed {
+            Some(name) => Err(format!(
+                "CRL #{} has a critical extension that is not processed ({name})",
+                self.number
+            )),
+            None => Ok(()),
+        }
     }
 
     /// `Ok` when `at` is within thisUpdate..=nextUpdate (a CRL without nextUpdate, which
@@ -196,8 +229,16 @@ impl CrlRef<'_> {
                     .iter()
                     .any(|g| g.kind == "dirname" && dn::name_key(&g.value) == self.issuer)
             };
-            let name_ok =
-                idp_names.is_empty() || dp.names.is_empty() || names_meet(idp_names, &dp.names);
+            // A nameRelativeToCRLIssuer is appended to the cRLIssuer, or without one to the
+            // certificate's issuer (§4.2.1.13); in the CRL, to the CRL's issuer (§5.2.5).
+            let dp_base = dp
+                .crl_issuer
+                .iter()
+                .find(|g| g.kind == "dirname")
+                .map_or_else(|| cert_issuer.clone(), |g| dn::name_key(&g.value));
+            let name_ok = idp_names.is_empty()
+                || dp.names.is_empty()
+                || names_meet(idp_names, &self.issuer, &dp.names, &dp_base);
             if issuer_ok && name_ok {
                 return Ok(mask & reason_mask(&dp.reasons));
             }
@@ -214,18 +255,33 @@ fn distribution_points<'c>(cert: &'c Certificate, oid: &str) -> &'c [Distributio
     }
 }
 
-/// Whether one name of `a` is one name of `b` (directory names compared as §7.1 says).
-fn names_meet(a: &[GeneralName], b: &[GeneralName]) -> bool {
-    a.iter().any(|x| {
-        b.iter().any(|y| {
-            x.kind == y.kind
-                && if x.kind == "dirname" {
-                    dn::name_key(&x.value) == dn::name_key(&y.value)
-                } else {
-                    x.value == y.value
-                }
-        })
-    })
+/// A distribution point name as compared: a directory name (a fullName directoryName, or
+/// a nameRelativeToCRLIssuer appended to its base), or another name as its kind and text.
+#[derive(PartialEq)]
+enum PointName<'n> {
+    Directory(NameKey),
+    Other(&'n str, &'n str),
+}
+
+/// What `g` names, a nameRelativeToCRLIssuer taken relative to `base` (RFC 4514 order:
+/// the fragment, the most specific RDN, comes first).
+fn point_name<'n>(g: &'n GeneralName, base: &NameKey) -> PointName<'n> {
+    match g.kind.as_str() {
+        "dirname" => PointName::Directory(dn::name_key(&g.value)),
+        "relativename" => {
+            let mut key = dn::name_key(&g.value);
+            key.extend(base.iter().cloned());
+            PointName::Directory(key)
+        }
+        kind => PointName::Other(kind, &g.value),
+    }
+}
+
+/// Whether one name of `a` (relative names based on `a_base`) is one name of `b` (based on
+/// `b_base`): directory names compared as §7.1 says, others exactly.
+fn names_meet(a: &[GeneralName], a_base: &NameKey, b: &[GeneralName], b_base: &NameKey) -> bool {
+    let b: Vec<PointName<'_>> = b.iter().map(|y| point_name(y, b_base)).collect();
+    a.iter().any(|x| b.contains(&point_name(x, a_base)))
 }
 
 /// The CRLs of a run and their entries for the certificates that take part.
@@ -257,17 +313,24 @@ impl<'a> Crls<'a> {
                 _ => None,
             });
             let index = out.list.len();
-            let r = CrlRef {
+            let mut r = CrlRef {
                 number,
                 crl,
                 der,
                 issuer: dn::name_key(&crl.issuer),
                 idp,
+                unprocessed: unprocessed_critical(&crl.extensions, &PROCESSED_CRL_EXTENSIONS)
+                    .map(str::to_string),
             };
             let indirect = r.is_indirect();
             // certificateIssuer only means something in an indirect CRL (§5.3.3).
             let mut current: Option<(String, NameKey)> = None;
             for entry in crl.revoked.iter() {
+                if r.unprocessed.is_none() {
+                    r.unprocessed =
+                        unprocessed_critical(&entry.extensions, &PROCESSED_ENTRY_EXTENSIONS)
+                            .map(|name| format!("{name}, in the entry of serial {}", entry.serial));
+                }
                 let issuer = match entry.certificate_issuer.as_deref().filter(|_| indirect) {
                     None => r.issuer.clone(),
                     Some(text) => match &current {
@@ -486,6 +549,23 @@ mod tests {
             cmp_decimal("123456789012345678901234567890", "99"),
             Ordering::Greater
         );
+    }
+
+    #[test]
+    fn relative_point_names_are_appended_to_their_base() {
+        let crl_issuer = dn::name_key("OU=CRL issuer,O=Test,C=US");
+        let cert_issuer = dn::name_key("OU=CA,O=Test,C=US");
+        let full = [GeneralName::new(
+            "dirname",
+            "CN=dp1,OU=CRL issuer,O=Test,C=US",
+        )];
+        let relative = [GeneralName::new("relativename", "CN=dp1")];
+        assert!(names_meet(&full, &crl_issuer, &relative, &crl_issuer));
+        assert!(names_meet(&relative, &crl_issuer, &full, &cert_issuer));
+        // Appended to another base, it is another name; as text it is no directory name.
+        assert!(!names_meet(&full, &crl_issuer, &relative, &cert_issuer));
+        let uri = [GeneralName::new("uri", "CN=dp1")];
+        assert!(!names_meet(&uri, &crl_issuer, &relative, &crl_issuer));
     }
 
     #[test]

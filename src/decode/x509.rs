@@ -521,7 +521,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                     .iter()
                     .enumerate()
                     .map(|(i, p)| DistributionPoint {
-                        names: match (relative.get(i), &p.distribution_point) {
+                        names: match (relative.get(i).map(|r| &r.0), &p.distribution_point) {
                             (Some(Some(rdn)), _) => {
                                 vec![GeneralName::new("relativename", rdn.as_str())]
                             }
@@ -536,11 +536,13 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                             .as_ref()
                             .map(|r| flag_names(r.flags, &REASON_BITS))
                             .unwrap_or_default(),
-                        crl_issuer: p
-                            .crl_issuer
-                            .as_deref()
-                            .map(|n| names(n, ext.value))
-                            .unwrap_or_default(),
+                        crl_issuer: match (&p.crl_issuer, relative.get(i)) {
+                            (Some(n), _) => names(n, ext.value),
+                            // x509-parser loses the cRLIssuer after a
+                            // nameRelativeToCRLIssuer (PKITS 4.14.29).
+                            (None, Some((_, from_der))) => from_der.clone(),
+                            (None, None) => Vec::new(),
+                        },
                     })
                     .collect(),
             )
@@ -960,20 +962,41 @@ fn certificate_template(der: &[u8]) -> Result<ExtValue, String> {
 /// The nameRelativeToCRLIssuer of each distribution point in a cRLDistributionPoints
 /// value, as RFC 4514 (`CN=dp+2.999.9=#0c...`), read from the DER: x509-parser 0.18 reads
 /// that `[1] IMPLICIT` SET as if it kept its SET tag and drops it. The RDN is formatted as
-/// a one-RDN `Name` by [`dn::format_name`], so its attribute types are exact OIDs.
-fn relative_names(der: &[u8]) -> Vec<Option<String>> {
+/// a one-RDN `Name` by [`dn::format_name`], so its attribute types are exact OIDs. With it,
+/// the point's cRLIssuer, which that misreading loses too.
+fn relative_names(der: &[u8]) -> Vec<(Option<String>, Vec<GeneralName>)> {
     let Ok((seq, _)) = tlv::read(der) else {
         return Vec::new();
     };
     seq.children()
         .map(|dp| {
             // DistributionPoint ::= SEQUENCE { distributionPoint [0] DistributionPointName
-            // OPTIONAL, ... }; DistributionPointName ::= CHOICE { fullName [0],
-            // nameRelativeToCRLIssuer [1] RelativeDistinguishedName }
-            let dp = dp.ok()?;
-            let name = dp.children().next()?.ok().filter(|t| t.tag == 0xa0)?;
-            let rdn = name.children().next()?.ok().filter(|t| t.tag == 0xa1)?;
-            Some(rdn_text(&rdn))
+            // OPTIONAL, reasons [1] OPTIONAL, cRLIssuer [2] GeneralNames OPTIONAL };
+            // DistributionPointName ::= CHOICE { fullName [0], nameRelativeToCRLIssuer [1]
+            // RelativeDistinguishedName }
+            let Ok(dp) = dp else {
+                return (None, Vec::new());
+            };
+            let fields: Vec<tlv::Tlv<'_>> = dp.children().filter_map(Result::ok).collect();
+            let rdn = fields
+                .iter()
+                .find(|t| t.tag == 0xa0)
+                .and_then(|name| name.children().next()?.ok())
+                .filter(|t| t.tag == 0xa1)
+                .map(|rdn| rdn_text(&rdn));
+            let crl_issuer = fields
+                .iter()
+                .find(|t| t.tag == 0xa2)
+                .map(|issuer| {
+                    issuer
+                        .children()
+                        .filter_map(Result::ok)
+                        .filter_map(|g| XName::from_der(g.raw).ok())
+                        .map(|(_, g)| general_name(&g, der))
+                        .collect()
+                })
+                .unwrap_or_default();
+            (rdn, crl_issuer)
         })
         .collect()
 }
