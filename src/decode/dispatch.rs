@@ -7,7 +7,7 @@ use super::{cert, crl, csr, fill_certificate, finish, key, ocsp, pkcs12, pkcs7, 
 use super::{Event, Options};
 use crate::asn1::tlv;
 use crate::input::detect::{self, DerKind};
-use crate::input::labels::LabelKind;
+use crate::input::labels::{self, LabelKind};
 use crate::input::pem::{self, Block};
 use crate::model::{BagAttributes, Body, Container, FileSource, Item, Kind, Source, Unknown};
 
@@ -69,46 +69,54 @@ impl Ctx<'_, '_> {
         let encrypted = block
             .header("Proc-Type")
             .is_some_and(|v| v.contains("ENCRYPTED"));
-        match label {
-            "CERTIFICATE" | "X509 CERTIFICATE" => {
+        // The label table (`input::labels`) says what a block holds; a known label only, as a
+        // label that merely ends in `PRIVATE KEY` is not one certscope decodes.
+        let what = labels::known(label).map(|(_, kind)| kind);
+        match what {
+            Some(LabelKind::Certificate) if label == labels::TRUSTED_CERTIFICATE => {
+                match cert::split_trusted(&block.der) {
+                    Ok((der, trust)) => {
+                        let der = der.to_vec();
+                        self.certificate_with(der.into(), line, Some(label), None, None, trust);
+                    }
+                    Err(e) => self.failed(
+                        Kind::Certificate,
+                        line,
+                        Some(label),
+                        format!("trusted certificate: {e}"),
+                    ),
+                }
+            }
+            Some(LabelKind::Certificate) => {
                 self.certificate(block.der.clone(), line, Some(label), None, None)
             }
-            "TRUSTED CERTIFICATE" => match cert::split_trusted(&block.der) {
-                Ok((der, trust)) => {
-                    let der = der.to_vec();
-                    self.certificate_with(der.into(), line, Some(label), None, None, trust);
-                }
-                Err(e) => self.failed(
-                    Kind::Certificate,
-                    line,
-                    Some(label),
-                    format!("trusted certificate: {e}"),
-                ),
-            },
-            "CERTIFICATE REQUEST" | "NEW CERTIFICATE REQUEST" => {
-                self.csr(&block.der, line, Some(label))
+            Some(LabelKind::Csr) => self.csr(&block.der, line, Some(label)),
+            Some(LabelKind::Crl) => self.crl(&block.der, line, Some(label), None),
+            Some(LabelKind::OcspRequest) => {
+                self.ocsp(&block.der, line, Some(label), Kind::OcspRequest)
             }
-            "X509 CRL" => self.crl(&block.der, line, Some(label), None),
-            "OCSP REQUEST" => self.ocsp(&block.der, line, Some(label), Kind::OcspRequest),
-            "OCSP RESPONSE" => self.ocsp(&block.der, line, Some(label), Kind::OcspResponse),
-            "PRIVATE KEY"
-            | "ENCRYPTED PRIVATE KEY"
-            | "RSA PRIVATE KEY"
-            | "EC PRIVATE KEY"
-            | "DSA PRIVATE KEY"
-            | "PUBLIC KEY"
-            | "RSA PUBLIC KEY" => {
+            Some(LabelKind::OcspResponse) => {
+                self.ocsp(&block.der, line, Some(label), Kind::OcspResponse)
+            }
+            Some(LabelKind::PrivateKey | LabelKind::PublicKey) => {
                 let der = &block.der;
+                let promised = label_key_kind(label);
                 let content = detect::sniff_der(der);
-                // Read by content when the content is clearly another key format (issue 14
-                // item 8: pyca and openssl's decoders do the same), and say so.
-                let by_content = if content != label_key_kind(label) && !encrypted {
-                    key_by_content(der, content)
-                } else {
-                    None
-                };
-                let (decoded, kind) = match (label, by_content) {
-                    (_, Some((decoded, kind))) => {
+                // Read by content when the content is clearly another key format that needs
+                // no password (issue 14 item 8: pyca and openssl's decoders do the same), and
+                // say so.
+                let by_content =
+                    if content != promised && content != DerKind::EncryptedPkcs8 && !encrypted {
+                        self.key_of(der, content)
+                    } else {
+                        None
+                    };
+                let legacy = matches!(
+                    promised,
+                    DerKind::RsaPrivate | DerKind::EcPrivate | DerKind::DsaPrivate
+                );
+                let (decoded, kind) = match by_content {
+                    Some((decoded, kind)) => {
                         let decoded = decoded.map(|mut d| {
                             d.warnings.insert(
                                 0,
@@ -122,29 +130,20 @@ impl Ctx<'_, '_> {
                         });
                         (decoded, kind)
                     }
-                    ("RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY", _) if encrypted => (
+                    None if encrypted && legacy => (
                         Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
                         Kind::PrivateKey,
                     ),
-                    ("PRIVATE KEY", None) => (key::pkcs8_private(der), Kind::PrivateKey),
-                    ("ENCRYPTED PRIVATE KEY", None) => (
-                        key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
-                        Kind::PrivateKey,
-                    ),
-                    ("RSA PRIVATE KEY", None) => (key::pkcs1_private(der), Kind::PrivateKey),
-                    ("EC PRIVATE KEY", None) => (key::sec1_private(der), Kind::PrivateKey),
-                    ("DSA PRIVATE KEY", None) => (key::dsa_private(der), Kind::PrivateKey),
-                    ("PUBLIC KEY", None) => (key::spki_public(der), Kind::PublicKey),
-                    _ => (key::pkcs1_public(der), Kind::PublicKey),
+                    None => self
+                        .key_of(der, promised)
+                        .unwrap_or_else(|| (key::pkcs1_public(der), Kind::PublicKey)),
                 };
                 self.key(decoded, kind, line, Some(label));
             }
-            "PKCS7" | "CMS" | "PKCS #7 SIGNED DATA" => self.pkcs7(&block.der, line),
-            "EC PARAMETERS" | "DH PARAMETERS" | "X9.42 DH PARAMETERS" | "DSA PARAMETERS" => {
-                self.parameters(&block.der, line, Some(label))
-            }
-            "PKCS12" => self.pkcs12(&block.der, line),
-            _ => {
+            Some(LabelKind::Pkcs7) => self.pkcs7(&block.der, line),
+            Some(LabelKind::Parameters) => self.parameters(&block.der, line, Some(label)),
+            Some(LabelKind::Pkcs12) => self.pkcs12(&block.der, line),
+            None => {
                 let mut item = self.new_item(Kind::Unknown, line, None);
                 item.pem_label = Some(block.label.clone());
                 item.body = Body::Unknown(Unknown {
@@ -184,18 +183,17 @@ impl Ctx<'_, '_> {
             DerKind::Crl => self.crl(der, None, None, None),
             DerKind::OcspRequest => self.ocsp(der, None, None, Kind::OcspRequest),
             DerKind::OcspResponse => self.ocsp(der, None, None, Kind::OcspResponse),
-            DerKind::Pkcs8 => self.key(key::pkcs8_private(der), Kind::PrivateKey, None, None),
-            DerKind::EncryptedPkcs8 => self.key(
-                key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
-                Kind::PrivateKey,
-                None,
-                None,
-            ),
-            DerKind::Spki => self.key(key::spki_public(der), Kind::PublicKey, None, None),
-            DerKind::RsaPrivate => self.key(key::pkcs1_private(der), Kind::PrivateKey, None, None),
-            DerKind::RsaPublic => self.key(key::pkcs1_public(der), Kind::PublicKey, None, None),
-            DerKind::EcPrivate => self.key(key::sec1_private(der), Kind::PrivateKey, None, None),
-            DerKind::DsaPrivate => self.key(key::dsa_private(der), Kind::PrivateKey, None, None),
+            key @ (DerKind::Pkcs8
+            | DerKind::EncryptedPkcs8
+            | DerKind::Spki
+            | DerKind::RsaPrivate
+            | DerKind::RsaPublic
+            | DerKind::EcPrivate
+            | DerKind::DsaPrivate) => {
+                if let Some((decoded, kind)) = self.key_of(der, key) {
+                    self.key(decoded, kind, None, None);
+                }
+            }
             DerKind::Pkcs7 => self.pkcs7(der, None),
             DerKind::Pkcs12 => self.pkcs12(der, None),
             DerKind::EcParameters => self.parameters(der, None, None),
@@ -328,6 +326,24 @@ impl Ctx<'_, '_> {
         }
         item.der = Some(der.into());
         self.emit_item(item);
+    }
+
+    /// A key decoded as the format `kind`, and whether it is private or public; `None` when
+    /// `kind` is not a key format.
+    fn key_of(&self, der: &[u8], kind: DerKind) -> Option<(Result<key::DecodedKey, String>, Kind)> {
+        Some(match kind {
+            DerKind::Pkcs8 => (key::pkcs8_private(der), Kind::PrivateKey),
+            DerKind::EncryptedPkcs8 => (
+                key::pkcs8_encrypted(der, self.opts.password, &self.opts.budget()),
+                Kind::PrivateKey,
+            ),
+            DerKind::RsaPrivate => (key::pkcs1_private(der), Kind::PrivateKey),
+            DerKind::EcPrivate => (key::sec1_private(der), Kind::PrivateKey),
+            DerKind::DsaPrivate => (key::dsa_private(der), Kind::PrivateKey),
+            DerKind::Spki => (key::spki_public(der), Kind::PublicKey),
+            DerKind::RsaPublic => (key::pkcs1_public(der), Kind::PublicKey),
+            _ => return None,
+        })
     }
 
     fn key(
@@ -528,7 +544,7 @@ impl Ctx<'_, '_> {
 }
 
 fn kind_of_label(label: &str) -> Kind {
-    match crate::input::labels::kind(label) {
+    match labels::kind(label) {
         Some(LabelKind::Certificate) => Kind::Certificate,
         Some(LabelKind::Csr) => Kind::Csr,
         Some(LabelKind::Crl) => Kind::Crl,
@@ -553,20 +569,6 @@ fn label_key_kind(label: &str) -> DerKind {
         "RSA PUBLIC KEY" => DerKind::RsaPublic,
         _ => DerKind::Unknown,
     }
-}
-
-/// A plaintext key decoded by its sniffed content; `None` when the content is not a key
-/// format that needs no password.
-fn key_by_content(der: &[u8], content: DerKind) -> Option<(Result<key::DecodedKey, String>, Kind)> {
-    Some(match content {
-        DerKind::Pkcs8 => (key::pkcs8_private(der), Kind::PrivateKey),
-        DerKind::RsaPrivate => (key::pkcs1_private(der), Kind::PrivateKey),
-        DerKind::EcPrivate => (key::sec1_private(der), Kind::PrivateKey),
-        DerKind::DsaPrivate => (key::dsa_private(der), Kind::PrivateKey),
-        DerKind::Spki => (key::spki_public(der), Kind::PublicKey),
-        DerKind::RsaPublic => (key::pkcs1_public(der), Kind::PublicKey),
-        _ => return None,
-    })
 }
 
 /// What a key format is called in a warning.
