@@ -199,6 +199,7 @@ fn entries(
         shared.clone(),
         start..start + seq.value.len(),
         count,
+        |bytes| Box::new(iter_entries(bytes)),
     ))
 }
 
