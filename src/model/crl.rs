@@ -32,7 +32,7 @@ pub struct Crl {
     /// Issuer, RFC 4514.
     pub issuer: String,
     /// The issuer's RDNs in DER order, each attribute typed (JSON `issuer_rdns`).
-    pub issuer_rdns: Vec<Vec<crate::dn::NameAttribute>>,
+    pub issuer_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
     /// thisUpdate.
     pub this_update: Timestamp,
     /// nextUpdate, when present.

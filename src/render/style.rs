@@ -55,7 +55,7 @@ pub fn short_name(name: &str) -> Cow<'_, str> {
             let (head, rest) = name.split_at(at);
             Cow::Owned(format!(
                 "{head}… ({} more characters)",
-                crate::relate::thousands(rest.chars().count())
+                crate::analysis::relate::thousands(rest.chars().count())
             ))
         }
     }

@@ -38,7 +38,7 @@ pub enum NameOrder {
     #[default]
     Rfc4514,
     /// As `openssl x509 -subject -nameopt oneline` prints it: DER order,
-    /// `C = US, O = Example, CN = leaf` (see [`crate::dn::openssl_oneline`]).
+    /// `C = US, O = Example, CN = leaf` (see [`crate::asn1::dn::openssl_oneline`]).
     Openssl,
 }
 
@@ -307,10 +307,10 @@ fn plural(n: i64, unit: &str) -> String {
 
 /// A subject or issuer as `--name-order` asks: the RFC 4514 string, or openssl's oneline
 /// form written from the typed RDNs the model holds.
-fn name(o: &TextOptions, rfc4514: &str, rdns: &[Vec<crate::dn::NameAttribute>]) -> String {
+fn name(o: &TextOptions, rfc4514: &str, rdns: &[Vec<crate::asn1::dn::NameAttribute>]) -> String {
     match o.name_order {
         NameOrder::Rfc4514 => sanitize_dn(rfc4514).into_owned(),
-        NameOrder::Openssl => sanitize_dn(&crate::dn::openssl_oneline(rdns)).into_owned(),
+        NameOrder::Openssl => sanitize_dn(&crate::asn1::dn::openssl_oneline(rdns)).into_owned(),
     }
 }
 

@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use time::OffsetDateTime;
 
 use certscope::decode::{self, Event, Options};
-use certscope::error::InputError;
+use certscope::input::error::InputError;
 use certscope::input::passwords::PasswordRules;
 use certscope::input::secret::{self, Secret};
 use certscope::input::{self, NameFilter, WalkOptions};
