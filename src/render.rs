@@ -11,3 +11,4 @@ pub mod style;
 pub mod text;
 #[cfg(feature = "pkcs11")]
 pub mod token;
+pub mod token_object;

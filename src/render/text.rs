@@ -6,6 +6,8 @@ use base64::Engine as _;
 use time::OffsetDateTime;
 
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
+use super::style::{self, NameOrder, LABEL_WIDTH};
+use super::token_object;
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
     Body, CertId, Certificate, Cms, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
@@ -31,25 +33,12 @@ pub struct TextOptions {
     pub name_order: NameOrder,
 }
 
-/// How the text view writes subject and issuer names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum NameOrder {
-    /// RFC 4514: last RDN first, `CN=leaf,O=Example,C=US`.
-    #[default]
-    Rfc4514,
-    /// As `openssl x509 -subject -nameopt oneline` prints it: DER order,
-    /// `C = US, O = Example, CN = leaf` (see [`crate::asn1::dn::openssl_oneline`]).
-    Openssl,
-}
-
 /// How many CRL entries the text view shows without `--all`.
 pub const CRL_PREVIEW: usize = 20;
 
 /// How many subjectAltName entries the text view shows without `--all`: as many as CRL
 /// entries, so that a certificate with 1,000 names does not print 1,000 lines.
 pub const SAN_PREVIEW: usize = CRL_PREVIEW;
-
-const LABEL_WIDTH: usize = 14;
 
 struct Out<'a, W: Write> {
     w: &'a mut W,
@@ -58,11 +47,7 @@ struct Out<'a, W: Write> {
 
 impl<W: Write> Out<'_, W> {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.o.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        style::paint(self.o.color, code, s)
     }
 
     fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
@@ -164,13 +149,8 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             out.field(2, "Trusted", "yes (CKA_TRUSTED)")?;
         }
         // Only token objects carry these, and only a build with tokens makes them.
-        #[cfg(feature = "pkcs11")]
         if let Some(trust) = &t.nss_trust {
-            out.field(
-                2,
-                "NSS trust",
-                &crate::render::token::nss_trust_summary(trust),
-            )?;
+            out.field(2, "NSS trust", &token_object::nss_trust_summary(trust))?;
             for (what, date) in [
                 ("server", &trust.server_distrust_after),
                 ("email", &trust.email_distrust_after),
@@ -184,8 +164,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
                 }
             }
         }
-        #[cfg(feature = "pkcs11")]
-        crate::render::token::raw_attributes(out.w, &t.attributes)?;
+        token_object::raw_attributes(out.w, &t.attributes)?;
     }
     if let Some(bag) = &item.bag {
         if let Some(n) = &bag.friendly_name {
@@ -285,38 +264,29 @@ fn validity_note(o: &TextOptions, not_before: Timestamp, not_after: Timestamp) -
     if now < not_before.0 {
         let days = (not_before.0 - now).whole_days();
         (
-            format!("not yet valid: starts in {}", plural(days, "day")),
+            format!("not yet valid: starts in {}", style::count(days, "day")),
             false,
         )
     } else if now > not_after.0 {
         let days = (now - not_after.0).whole_days();
-        (format!("expired {} ago", plural(days, "day")), false)
+        (format!("expired {} ago", style::count(days, "day")), false)
     } else {
         let days = (not_after.0 - now).whole_days();
-        (format!("expires in {}", plural(days, "day")), true)
-    }
-}
-
-fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
-/// A subject or issuer as `--name-order` asks: the RFC 4514 string, or openssl's oneline
-/// form written from the typed RDNs the model holds.
-fn name(o: &TextOptions, rfc4514: &str, rdns: &[Vec<crate::asn1::dn::NameAttribute>]) -> String {
-    match o.name_order {
-        NameOrder::Rfc4514 => sanitize_dn(rfc4514).into_owned(),
-        NameOrder::Openssl => sanitize_dn(&crate::asn1::dn::openssl_oneline(rdns)).into_owned(),
+        (format!("expires in {}", style::count(days, "day")), true)
     }
 }
 
 fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
-    out.field(2, "Subject", &name(out.o, &c.subject, &c.subject_rdns))?;
-    out.field(2, "Issuer", &name(out.o, &c.issuer, &c.issuer_rdns))?;
+    out.field(
+        2,
+        "Subject",
+        &style::name(out.o.name_order, &c.subject, &c.subject_rdns),
+    )?;
+    out.field(
+        2,
+        "Issuer",
+        &style::name(out.o.name_order, &c.issuer, &c.issuer_rdns),
+    )?;
     // The encoded octets only when they differ from the value (padded or negative), so
     // text shows what JSON's serial_der_hex has without repeating the common case.
     let serial = if c.serial_der_hex == c.serial {
@@ -357,7 +327,11 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
 }
 
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
-    out.field(2, "Subject", &name(out.o, &c.subject, &c.subject_rdns))?;
+    out.field(
+        2,
+        "Subject",
+        &style::name(out.o.name_order, &c.subject, &c.subject_rdns),
+    )?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Public key", &c.public_key.summary())?;
     let verdict = if c.self_signature == "invalid" {
@@ -487,9 +461,9 @@ fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
     out.field(2, "Content type", &what)?;
     let inner = c.inner_content_type.as_deref().map(sanitize);
     let content = match (inner, c.content_size) {
-        (Some(t), Some(n)) => format!("{t}, {}", plural(n as i64, "byte")),
+        (Some(t), Some(n)) => format!("{t}, {}", style::count(n as i64, "byte")),
         (Some(t), None) => format!("{t}, detached (not in the file)"),
-        (None, Some(n)) => plural(n as i64, "byte"),
+        (None, Some(n)) => style::count(n as i64, "byte"),
         (None, None) => "none".to_string(),
     };
     out.field(2, "Content", &content)?;
@@ -576,7 +550,11 @@ fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
 }
 
 fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
-    out.field(2, "Issuer", &name(out.o, &c.issuer, &c.issuer_rdns))?;
+    out.field(
+        2,
+        "Issuer",
+        &style::name(out.o.name_order, &c.issuer, &c.issuer_rdns),
+    )?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "This update", &c.this_update.to_string())?;
     match c.next_update {
@@ -586,11 +564,11 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
                     "1;31",
                     &format!(
                         "overdue by {}",
-                        plural((out.o.now - n.0).whole_days(), "day")
+                        style::count((out.o.now - n.0).whole_days(), "day")
                     ),
                 )
             } else {
-                format!("in {}", plural((n.0 - out.o.now).whole_days(), "day"))
+                format!("in {}", style::count((n.0 - out.o.now).whole_days(), "day"))
             };
             out.field(2, "Next update", &format!("{n} ({note})"))?;
         }
