@@ -3,6 +3,7 @@
 pub mod chain;
 pub mod check;
 pub mod dot;
+pub mod extension_text;
 pub mod fingerprint;
 pub mod json;
 pub mod pem;
