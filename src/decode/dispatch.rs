@@ -77,7 +77,7 @@ impl Ctx<'_, '_> {
                 match cert::split_trusted(&block.der) {
                     Ok((der, trust)) => {
                         let der = der.to_vec();
-                        self.certificate_with(der.into(), line, Some(label), None, None, trust);
+                        self.certificate(der.into(), line, Some(label), None, trust);
                     }
                     Err(e) => self.failed(
                         Kind::Certificate,
@@ -217,29 +217,17 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// A certificate item; `trust` is OpenSSL's trust data of a `TRUSTED CERTIFICATE`.
     fn certificate(
         &mut self,
         der: Arc<[u8]>,
         line: Option<usize>,
         label: Option<&str>,
         container: Option<Container>,
-        bag: Option<BagAttributes>,
-    ) {
-        self.certificate_with(der, line, label, container, bag, None);
-    }
-
-    fn certificate_with(
-        &mut self,
-        der: Arc<[u8]>,
-        line: Option<usize>,
-        label: Option<&str>,
-        container: Option<Container>,
-        bag: Option<BagAttributes>,
         trust: Option<crate::model::TrustInfo>,
     ) {
         let mut item = self.new_item(Kind::Certificate, line, container);
         item.pem_label = label.map(pem::label_text);
-        item.bag = bag;
         fill_certificate(&mut item, der, self.opts);
         if let Body::Certificate(c) = &mut item.body {
             c.trust = trust;
@@ -613,31 +601,35 @@ mod tests {
     /// in OCSP responses and CMS messages too, not only in certificates (issue 14).
     #[test]
     fn malformed_names_in_ocsp_and_cms_fail_their_item() {
-        let resp = with_bad_rdn(
-            include_bytes!("../../fixtures/revocation/ocsp-response.der"),
-            "CN=Certscope Revocation OCSP Responder,O=Certscope Revocation",
-            false,
-        );
-        let items = items_of(&resp);
-        let e = items[0].error.as_deref().unwrap_or_default();
-        assert!(e.contains("responderID: malformed name"), "{e}");
-        let signed = with_bad_rdn(
-            include_bytes!("../../fixtures/cms/signed-rsa-attached.der"),
-            "CN=CMS RSA signer",
-            true,
-        );
-        let items = items_of(&signed);
-        let cms = items.iter().find(|i| i.kind == Kind::Cms).unwrap();
-        let e = cms.error.as_deref().unwrap_or_default();
-        assert!(e.contains("signer issuer: malformed name"), "{e}");
-        let enveloped = with_bad_rdn(
-            include_bytes!("../../fixtures/cms/enveloped-rsa-ec.der"),
-            "CN=CMS RSA signer",
-            false,
-        );
-        let items = items_of(&enveloped);
-        let e = items[0].error.as_deref().unwrap_or_default();
-        assert!(e.contains("recipient issuer: malformed name"), "{e}");
+        for (der, name, last, expected) in [
+            (
+                &include_bytes!("../../fixtures/revocation/ocsp-response.der")[..],
+                "CN=Certscope Revocation OCSP Responder,O=Certscope Revocation",
+                false,
+                "responderID: malformed name",
+            ),
+            (
+                include_bytes!("../../fixtures/cms/signed-rsa-attached.der"),
+                "CN=CMS RSA signer",
+                true,
+                "signer issuer: malformed name",
+            ),
+            (
+                include_bytes!("../../fixtures/cms/enveloped-rsa-ec.der"),
+                "CN=CMS RSA signer",
+                false,
+                "recipient issuer: malformed name",
+            ),
+        ] {
+            let items = items_of(&with_bad_rdn(der, name, last));
+            // The response or the message, not the certificates a SignedData carries.
+            let failing = items
+                .iter()
+                .find(|i| matches!(i.kind, Kind::OcspResponse | Kind::Cms))
+                .unwrap();
+            let e = failing.error.as_deref().unwrap_or_default();
+            assert!(e.contains(expected), "{e}");
+        }
         // The well-formed fixtures have no such error.
         for der in [
             &include_bytes!("../../fixtures/revocation/ocsp-response.der")[..],
