@@ -11,8 +11,8 @@ use crate::input::labels::{self, LabelKind};
 use crate::input::pem::{self, Block};
 use crate::model::{BagAttributes, Body, Container, FileSource, Item, Kind, Source, Unknown};
 
-/// Decodes one block or DER structure into events with index 0; the [`Sequencer`] numbers
-/// them when they are handed out.
+/// Decodes one block or DER structure into events with index 0; the `Sequencer`
+/// (`sequence.rs`) numbers them when they are handed out.
 pub(super) struct Ctx<'a, 'o> {
     pub(super) path: &'a str,
     pub(super) opts: &'a Options<'o>,
