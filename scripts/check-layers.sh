@@ -6,26 +6,23 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Layer of a top-level library module (old short names are re-exports of the new ones).
+# Layer of a top-level library module.
 rank() {
   case "$1" in
-    asn1 | tlv | oids | dn | ctlogs | fingerprint) echo 0 ;;
-    verify | input | pem | detect | secret | error) echo 1 ;;
+    asn1 | fingerprint) echo 0 ;;
+    verify | input) echo 1 ;;
     model) echo 2 ;;
     decode) echo 3 ;;
-    analysis | chain | check | filter | hostname | name_constraints | policy | relate | revocation | validation) echo 4 ;;
+    analysis) echo 4 ;;
     token) echo 5 ;;
     render) echo 6 ;;
     *) echo "" ;;
   esac
 }
 
-# Known upward edges, each with the reason it is still there ("file -> module").
-allowed=(
-  # RevokedList iterates lazily over the CRL's entries with decode/crl.rs's entry parser;
-  # moving that parser under model/ waits for the CRL work in flight (issue 13 §4.2).
-  "src/model/crl.rs -> decode"
-)
+# Known upward edges, each with the reason it is still there ("file -> module"). None today;
+# a line here is `"src/FILE.rs -> module"`.
+allowed=()
 
 status=0
 while IFS= read -r file; do

@@ -24,11 +24,3 @@ pub mod render;
 #[cfg(feature = "pkcs11")]
 pub mod token;
 pub mod verify;
-
-// Short paths from before the layered tree, kept so that code written against them (and
-// branches in flight) still compiles; new code names the layer.
-pub use analysis::{
-    chain, check, filter, hostname, name_constraints, policy, relate, revocation, validation,
-};
-pub use asn1::{ctlogs, dn, oids, tlv};
-pub use input::{detect, error, pem, secret};

@@ -19,7 +19,7 @@ mod token;
 
 pub use self::cert::{Certificate, PssParameters, PublicKeyInfo, TrustInfo};
 pub use self::cms::{Cms, Recipient, Signer};
-pub use self::crl::{Crl, Revoked, RevokedList};
+pub use self::crl::{Crl, EntryParser, Revoked, RevokedList};
 pub use self::csr::{Attribute, Csr};
 pub use self::ext::{
     AccessDescription, AuthorityKeyId, BasicConstraints, CertificateTemplate, DirectoryAttribute,

@@ -3,6 +3,7 @@
 pub mod chain;
 pub mod check;
 pub mod dot;
+pub mod extension_text;
 pub mod fingerprint;
 pub mod json;
 pub mod pem;
@@ -11,3 +12,4 @@ pub mod style;
 pub mod text;
 #[cfg(feature = "pkcs11")]
 pub mod token;
+pub mod token_object;

@@ -36,7 +36,7 @@ pub mod uri;
 pub mod watchdog;
 
 use crate::decode::{Event, Options};
-use crate::secret::Secret;
+use crate::input::secret::Secret;
 
 pub use self::error::TokenError;
 pub use self::find::Filter;

@@ -2,7 +2,7 @@
 //!
 //! Owns the table of supported signature algorithms and nothing else; it never decides
 //! whether a certificate is *trusted* (that is `chain`'s job). Everything is read with the
-//! bounded [`crate::tlv`] walker, so no parser lifetime leaks out.
+//! bounded [`crate::asn1::tlv`] walker, so no parser lifetime leaks out.
 //!
 //! Implementations: `ring` for RSA PKCS#1 v1.5, RSA-PSS, ECDSA on P-256/P-384 and Ed25519;
 //! RustCrypto `rsa` for RSA-PSS with a salt length other than the digest's, `p521` for
@@ -18,8 +18,8 @@
 
 use ring::signature as rs;
 
-use crate::oids;
-use crate::tlv::{self, Tlv};
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 
 /// The outcome of checking one signature against one key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -271,7 +271,7 @@ fn ring_verify(
 fn rsa_bits(key: &Key<'_>) -> Option<u32> {
     let (seq, _) = tlv::read(key.bits).ok()?;
     let modulus = seq.children().next()?.ok()?;
-    Some(crate::tlv::integer_bits(modulus.value))
+    Some(crate::asn1::tlv::integer_bits(modulus.value))
 }
 
 fn rsa_pkcs1(s: &Signed<'_>, key: &Key<'_>, sig_name: &str) -> Verdict {
@@ -401,7 +401,7 @@ fn rsa_pss_salt(s: &Signed<'_>, key: &Key<'_>, p: &PssParams) -> Verdict {
     let Some((n, e)) = rsa_public_numbers(key) else {
         return Verdict::Invalid;
     };
-    let bits = crate::tlv::integer_bits(n);
+    let bits = crate::asn1::tlv::integer_bits(n);
     if !(1024..=8192).contains(&bits) {
         return Verdict::NotChecked(format!("RSA-PSS with a {bits}-bit key"));
     }
@@ -621,7 +621,7 @@ mod tests {
     use super::*;
 
     fn cert_and_spki(pem: &[u8]) -> (Vec<u8>, Vec<u8>) {
-        let block = crate::pem::Scanner::new(pem).next().unwrap();
+        let block = crate::input::pem::Scanner::new(pem).next().unwrap();
         let d = crate::decode::cert::decode(&block.der).unwrap();
         (block.der.to_vec(), d.spki)
     }
@@ -739,7 +739,7 @@ mod tests {
                 include_bytes!("../fixtures/chains/ed448-root.pem"),
             ),
         ] {
-            let blocks: Vec<Vec<u8>> = crate::pem::Scanner::new(chain)
+            let blocks: Vec<Vec<u8>> = crate::input::pem::Scanner::new(chain)
                 .map(|b| b.der.to_vec())
                 .collect();
             let (root_der, root_spki) = cert_and_spki(root);

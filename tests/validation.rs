@@ -634,7 +634,7 @@ fn every_code_is_documented_and_exercised() {
         .map(|f| f.2)
         .chain(MORE_FAILURES.iter().map(|f| f.3))
         .collect();
-    for (code, clause, _) in certscope::validation::CODES {
+    for (code, clause, _) in certscope::analysis::validation::CODES {
         assert!(
             doc.contains(&format!("| `{code}` | {clause} |")),
             "docs/chain.md lacks the row of {code}"

@@ -4,7 +4,8 @@
 use certscope::decode::{decode_input, Event, Options};
 use certscope::fingerprint::HashAlg;
 use certscope::render::json::JsonWriter;
-use certscope::render::text::{self, NameOrder, TextOptions};
+use certscope::render::style::NameOrder;
+use certscope::render::text::{self, TextOptions};
 use certscope::input::secret::Secret;
 
 pub fn decode_and_render(data: &[u8], password: Option<&Secret>) {

@@ -15,17 +15,17 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use time::OffsetDateTime;
 
+use crate::analysis::name_constraints::{self, Violation};
+use crate::analysis::policy;
+use crate::analysis::revocation::{self, Crls, Revocation, Status};
+use crate::analysis::validation::{self, Profile, RevocationMode};
+use crate::asn1::dn;
 use crate::decode::ocsp;
-use crate::dn;
 use crate::fingerprint::HashAlg;
 use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
-use crate::name_constraints::{self, Violation};
-use crate::policy;
-use crate::revocation::{self, Crls, Revocation, Status};
-use crate::validation::{self, Profile, RevocationMode};
 use crate::verify::{self, Verdict};
 
-pub use crate::validation::{Options, Problem};
+pub use crate::analysis::validation::{Options, Problem};
 
 /// Where the trust anchors came from; serialized as `anchors`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -463,8 +463,8 @@ pub fn build_with_evidence(
             "this run's budget of {} signature checks was spent; {} more were not made \
              (a link that needed one says \"not checked\"; an alternative issuer that \
              needed one is not listed)",
-            crate::relate::thousands(checks_left),
-            crate::relate::thousands(b.checks_skipped)
+            crate::analysis::relate::thousands(checks_left),
+            crate::analysis::relate::thousands(b.checks_skipped)
         ));
     }
     let complete = !chains.is_empty() && chains.iter().all(|c| c.complete);

@@ -4,16 +4,16 @@
 //!
 //! Every criterion given must hold (AND); a criterion an item kind cannot have (a serial
 //! on a key, a thumbprint on a private key) does not match. Names compare after RFC 4514
-//! normalisation ([`crate::dn::query_matches`]), never as raw bytes.
+//! normalisation ([`crate::asn1::dn::query_matches`]), never as raw bytes.
 
 use std::net::IpAddr;
 
 use base64::Engine as _;
 
+use crate::analysis::hostname;
+use crate::asn1::dn;
 use crate::decode;
-use crate::dn;
 use crate::fingerprint::{parse_hex_lenient, HashAlg, Thumbprint};
-use crate::hostname;
 use crate::model::{Body, ExtValue, FileSource, GeneralName, Item, Source};
 
 /// A filter value that does not parse.

@@ -5,11 +5,11 @@
 //! iPAddress (IPv4 and IPv6, address and mask), rfc822Name, URI (its host) and
 //! directoryName. Subtrees of other forms (otherName, x400Address, ...) are not processed;
 //! docs/chain.md says so. Works on the decoded model ([`GeneralName`] text and
-//! [`crate::dn::NameKey`]), never on DER, and never allocates more than the names given.
+//! [`crate::asn1::dn::NameKey`]), never on DER, and never allocates more than the names given.
 
 use std::net::IpAddr;
 
-use crate::dn;
+use crate::asn1::dn;
 use crate::model::{GeneralName, NameConstraints};
 
 /// The OID key of emailAddress in a [`dn::NameKey`] RDN.

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
+use crate::analysis::validation::Problem;
 use crate::model::{Certificate, ExtValue};
-use crate::validation::Problem;
 
 /// anyPolicy (RFC 5280 §4.2.1.4).
 pub const ANY_POLICY: &str = "2.5.29.32.0";
@@ -21,7 +21,7 @@ pub const MAX_NODES: usize = 1_000;
 
 /// The policy inputs, kept with the other validation options (so the two files do not
 /// import each other).
-pub use crate::validation::PolicyOptions;
+pub use crate::analysis::validation::PolicyOptions;
 
 /// What policy processing concluded for a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

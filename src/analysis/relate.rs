@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use crate::dn;
+use crate::asn1::dn;
 use crate::fingerprint::HashAlg;
 use crate::model::{Body, Item, Kind, Relation, RelationKind};
 use crate::verify::{self, Verdict};
@@ -117,7 +117,7 @@ fn issuer_of(item: &Item) -> Option<(&str, Option<&str>)> {
 
 /// Adds `revoked_by` to every certificate a CRL of the run lists: one pass over each CRL's
 /// entries against an index of the certificates by (issuer, serial) (see
-/// [`crate::revocation::Crls`]); entries that take a certificate off hold are not revocations.
+/// [`crate::analysis::revocation::Crls`]); entries that take a certificate off hold are not revocations.
 fn revoked_by(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<String>)>]) {
     if !items.iter().any(|i| matches!(i.body, Body::Crl(_))) {
         return;
@@ -134,7 +134,7 @@ fn revoked_by(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<St
         .iter()
         .map(|(_, k, s)| (k.clone(), (*s).to_string()))
         .collect();
-    let crls = crate::revocation::Crls::new(items.iter().enumerate(), &wanted);
+    let crls = crate::analysis::revocation::Crls::new(items.iter().enumerate(), &wanted);
     for (i, issuer, serial) in &certs {
         for (k, entry) in crls.entries(issuer, serial) {
             if entry.reason.as_deref() == Some("removeFromCRL") {

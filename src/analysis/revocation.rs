@@ -4,7 +4,7 @@
 //! and whether it is current.
 //!
 //! Owns the [`Revocation`] verdict a link carries. It does not check signatures: which
-//! certificate may sign a CRL depends on the path, so [`crate::chain`] asks that (it has the
+//! certificate may sign a CRL depends on the path, so [`crate::analysis::chain`] asks that (it has the
 //! certificates and the signature budget). Never reads files, never prints.
 
 use std::cmp::Ordering;
@@ -13,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use crate::dn::{self, NameKey};
+use crate::asn1::dn::{self, NameKey};
 use crate::model::{
     Body, Certificate, Crl, DistributionPoint, ExtValue, Extension, GeneralName,
     IssuingDistributionPoint, Item, Revoked, Timestamp,

@@ -10,7 +10,7 @@ use std::net::IpAddr;
 
 use serde::Serialize;
 
-use crate::hostname;
+use crate::analysis::hostname;
 use crate::model::{Certificate, ExtValue};
 
 /// One thing wrong with a link: a stable code, words, and the clause that requires it.
@@ -298,7 +298,7 @@ pub enum RevocationMode {
 /// Extensions certscope processes (so they may be critical): keyUsage, subjectAltName,
 /// basicConstraints, nameConstraints, certificatePolicies, policyMappings,
 /// authorityKeyIdentifier, policyConstraints, extendedKeyUsage, inhibitAnyPolicy and
-/// subjectKeyIdentifier (the policy extensions through [`crate::policy`]).
+/// subjectKeyIdentifier (the policy extensions through [`crate::analysis::policy`]).
 const PROCESSED: &[&str] = &[
     "2.5.29.14",
     "2.5.29.15",

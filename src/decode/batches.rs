@@ -19,9 +19,11 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
 use std::sync::{Arc, Mutex};
 
-use super::{Ctx, Event, Options, Sequencer};
-use crate::error::InputError;
-use crate::pem::{RawSpan, Scanner};
+use super::dispatch::Ctx;
+use super::sequence::Sequencer;
+use super::{Event, Options};
+use crate::input::error::InputError;
+use crate::input::pem::{RawSpan, Scanner};
 
 /// Most blocks per batch in full decoding: enough that handing a batch over costs little
 /// next to decoding it, few enough that the decoded items waiting to be printed stay small.
@@ -361,5 +363,42 @@ fn internal_error(path: &str) -> Event {
     Event::Problem {
         locator: path.to_string(),
         message: "internal error while decoding a batch of blocks".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::stream::tests::repeated;
+    use super::super::{decode_input, decode_reader, WINDOW};
+    use super::*;
+
+    #[test]
+    fn a_panicking_printer_does_not_hang_the_pipeline() {
+        // The panic must reach the caller: the scanning and decoding threads have to end
+        // although nobody takes their batches any more.
+        let unit = include_bytes!("../../fixtures/bundles/chain.pem");
+        let data = repeated(unit, 3 * WINDOW);
+        for streamed in [false, true] {
+            let result = std::panic::catch_unwind(|| {
+                let mut n = 0;
+                let mut emit = |_: Event| {
+                    n += 1;
+                    assert!(n < 40, "printer bug");
+                };
+                if streamed {
+                    decode_reader(
+                        "t",
+                        &mut &data[..],
+                        u64::MAX,
+                        &Options::default(),
+                        &mut emit,
+                    )
+                    .unwrap();
+                } else {
+                    decode_input("t", &data, &Options::default(), &mut emit);
+                }
+            });
+            assert!(result.is_err(), "streamed: {streamed}");
+        }
     }
 }

@@ -2,10 +2,10 @@
 
 use x509_parser::prelude::{FromDer, X509Certificate};
 
-use crate::dn;
+use crate::asn1::dn;
+use crate::asn1::oids;
+use crate::asn1::tlv;
 use crate::model::{Body, Certificate, ExtValue, Timestamp, TrustInfo};
-use crate::oids;
-use crate::tlv;
 
 use super::{spki, x509};
 

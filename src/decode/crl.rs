@@ -10,9 +10,9 @@ use x509_parser::extensions::X509Extension;
 use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 use crate::model::{Crl, ExtValue, Revoked, RevokedList};
-use crate::oids;
-use crate::tlv::{self, Tlv};
 
 use super::{cert, x509};
 
@@ -199,6 +199,7 @@ fn entries(
         shared.clone(),
         start..start + seq.value.len(),
         count,
+        |bytes| Box::new(iter_entries(bytes)),
     ))
 }
 
@@ -355,7 +356,7 @@ pub fn iter_entries(bytes: &[u8]) -> impl Iterator<Item = Revoked> + '_ {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dn;
+    use crate::asn1::dn;
 
     #[test]
     fn matches_x509_parser() {

@@ -2,10 +2,10 @@
 
 use x509_parser::prelude::{FromDer, X509CertificationRequest};
 
-use crate::dn;
+use crate::asn1::dn;
+use crate::asn1::oids;
+use crate::asn1::tlv;
 use crate::model::{Attribute, Csr};
-use crate::oids;
-use crate::tlv;
 
 use super::{spki, x509};
 

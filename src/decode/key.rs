@@ -7,10 +7,10 @@
 use der::{Decode, Encode};
 use zeroize::Zeroizing;
 
+use crate::asn1::oids;
+use crate::asn1::tlv;
+use crate::input::secret::Secret;
 use crate::model::{Key, KeyFormat, Parameters, PublicKeyInfo};
-use crate::oids;
-use crate::secret::Secret;
-use crate::tlv;
 
 use super::{kdf, spki};
 

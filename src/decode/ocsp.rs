@@ -3,16 +3,16 @@
 //! The response's signature is checked here against the certificate the response carries
 //! for its responderID, if any; whether that responder may speak for a certificate (it is
 //! the issuer, or a delegated responder the issuer certified) needs the issuer's
-//! certificate and is decided by `chain` ([`crate::chain`]) with [`parse_response`].
+//! certificate and is decided by `chain` ([`crate::analysis::chain`]) with [`parse_response`].
 
 use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 
-use crate::dn;
+use crate::asn1::dn;
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 use crate::fingerprint::HashAlg;
 use crate::model::{CertId, OcspRequest, OcspResponse, Responder, SingleResponse, Timestamp};
-use crate::oids;
-use crate::tlv::{self, Tlv};
 use crate::verify::{self, Verdict};
 
 use super::{cert, x509};
@@ -639,7 +639,7 @@ mod tests {
     #[test]
     fn a_malformed_responder_name_is_shown_as_such() {
         let resp = include_bytes!("../../fixtures/revocation/ocsp-response.der");
-        let name = crate::dn::rfc4514_to_der(
+        let name = crate::asn1::dn::rfc4514_to_der(
             "CN=Certscope Revocation OCSP Responder,O=Certscope Revocation",
         )
         .unwrap();

@@ -15,9 +15,9 @@ use pkcs12::{MacData, Pfx, SafeBag};
 use zeroize::Zeroizing;
 
 use super::kdf::{self, Cost};
-use crate::oids;
-use crate::secret::Secret;
-use crate::tlv;
+use crate::asn1::oids;
+use crate::asn1::tlv;
+use crate::input::secret::Secret;
 
 /// What a bag holds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -12,9 +12,9 @@ use std::collections::HashMap;
 
 use sha2::Digest as _;
 
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 use crate::model::{Cms, Recipient, Signer};
-use crate::oids;
-use crate::tlv::{self, Tlv};
 use crate::verify;
 
 /// One thing found inside.
@@ -288,7 +288,7 @@ fn cert_ids(der: &[u8]) -> Option<CertIds<'_>> {
         issuer: issuer.raw,
         serial: serial.value,
         // The certificate's own item reports a malformed name; here it must not look empty.
-        subject: crate::dn::format_name_tlv(&subject)
+        subject: crate::asn1::dn::format_name_tlv(&subject)
             .unwrap_or_else(|| "<malformed name>".to_string()),
         subject_key_id,
         spki: spki.raw,
@@ -650,7 +650,8 @@ fn recipients(ri: &Tlv<'_>, out: &mut Vec<Recipient>) {
 /// An issuerAndSerialNumber's issuer as RFC 4514; a malformed one is shown as such with
 /// its DER, never as no issuer at all.
 fn name_text(name: &Tlv<'_>) -> String {
-    crate::dn::format_name_tlv(name).unwrap_or_else(|| crate::asn1::dn::malformed_name(name.raw))
+    crate::asn1::dn::format_name_tlv(name)
+        .unwrap_or_else(|| crate::asn1::dn::malformed_name(name.raw))
 }
 
 fn recipient_id(rid: &Tlv<'_>, r: &mut Recipient) {
@@ -943,7 +944,7 @@ mod cms_tests {
     #[test]
     fn a_signer_identifier_with_a_malformed_issuer_is_shown_as_such() {
         let mut der = include_bytes!("../../fixtures/cms/signed-rsa-attached.der").to_vec();
-        let issuer = tlv::read(&crate::dn::rfc4514_to_der("CN=CMS RSA signer").unwrap())
+        let issuer = tlv::read(&crate::asn1::dn::rfc4514_to_der("CN=CMS RSA signer").unwrap())
             .unwrap()
             .0
             .raw

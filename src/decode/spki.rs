@@ -5,9 +5,9 @@
 //! objects and derived key halves use the same code.
 
 use super::curves;
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 use crate::model::PublicKeyInfo;
-use crate::oids;
-use crate::tlv::{self, Tlv};
 
 /// Summarises a DER SubjectPublicKeyInfo.
 pub fn describe(spki: &[u8]) -> Result<PublicKeyInfo, String> {

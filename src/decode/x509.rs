@@ -9,15 +9,15 @@ use x509_parser::extensions::{
 use x509_parser::prelude::FromDer;
 use x509_parser::time::ASN1Time;
 
-use crate::dn;
+use crate::asn1::dn;
+use crate::asn1::oids;
+use crate::asn1::tlv;
 use crate::model::{
     AccessDescription, AuthorityKeyId, BasicConstraints, CertificateTemplate, DirectoryAttribute,
     DistributionPoint, ErrorValue, ExtValue, Extension, GeneralName, IssuingDistributionPoint,
     NameConstraints, Policy, PrivateKeyUsagePeriod, PssParameters, Sct, Timestamp,
 };
 use crate::model::{KeyIdValue, RawValue, TextValue};
-use crate::oids;
-use crate::tlv;
 
 /// An ASN.1 time as a model timestamp.
 pub fn time(t: ASN1Time) -> Timestamp {
@@ -597,7 +597,7 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
                 .map(|s| Sct {
                     version: s.version.0,
                     log_id: hex::encode(s.id.key_id),
-                    log: crate::ctlogs::name(s.id.key_id).map(str::to_string),
+                    log: crate::asn1::ctlogs::name(s.id.key_id).map(str::to_string),
                     timestamp: sct_time(s.timestamp),
                     signature_algorithm: tls_signature_name(
                         s.signature.hash_alg_id,

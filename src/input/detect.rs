@@ -2,14 +2,14 @@
 //!
 //! PEM (also indented, inside a JSON string, or base64 of a whole PEM file as in a Kubernetes
 //! secret) or DER, and for DER which structure it is, by looking at the shape of the first
-//! few elements with the bounded [`crate::tlv`] reader.
+//! few elements with the bounded [`crate::asn1::tlv`] reader.
 
 use std::borrow::Cow;
 
 use base64::Engine as _;
 
-use crate::pem;
-use crate::tlv::{self, Tlv};
+use crate::asn1::tlv::{self, Tlv};
+use crate::input::pem;
 
 /// How an input is encoded, after undoing copy-paste wrappings.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -29,6 +29,8 @@ pub enum LabelKind {
 
 /// The label certscope writes for a certificate.
 pub const CERTIFICATE: &str = "CERTIFICATE";
+/// OpenSSL's label for a certificate followed by its trust settings.
+pub const TRUSTED_CERTIFICATE: &str = "TRUSTED CERTIFICATE";
 /// The label certscope writes for a certification request.
 pub const CERTIFICATE_REQUEST: &str = "CERTIFICATE REQUEST";
 /// The label certscope writes for a CRL.
@@ -43,7 +45,7 @@ pub const OCSP_RESPONSE: &str = "OCSP RESPONSE";
 /// Every known label and what it holds.
 pub const LABELS: &[(&str, LabelKind)] = &[
     (CERTIFICATE, LabelKind::Certificate),
-    ("TRUSTED CERTIFICATE", LabelKind::Certificate),
+    (TRUSTED_CERTIFICATE, LabelKind::Certificate),
     ("X509 CERTIFICATE", LabelKind::Certificate),
     (CERTIFICATE_REQUEST, LabelKind::Csr),
     ("NEW CERTIFICATE REQUEST", LabelKind::Csr),

@@ -4,7 +4,7 @@ use std::ffi::OsStr;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use crate::error::InputError;
+use crate::input::error::InputError;
 
 /// Default `--max-input-size`: real CRLs reach hundreds of MB; beyond 4 GiB is a mistake.
 pub const DEFAULT_MAX_INPUT_SIZE: u64 = 4 << 30;

@@ -10,7 +10,7 @@ use globset::{Glob, GlobSet, GlobSetBuilder};
 use walkdir::WalkDir;
 
 use super::{display_path, is_uri_operand, Input, InputFailure, MAX_DIR_DEPTH};
-use crate::error::InputError;
+use crate::input::error::InputError;
 
 /// How `-r` walks and which files it keeps.
 #[derive(Debug, Clone, Default)]

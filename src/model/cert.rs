@@ -110,9 +110,9 @@ pub struct Certificate {
     /// Issuer, RFC 4514.
     pub issuer: String,
     /// The subject's RDNs in DER order, each attribute typed (JSON `subject_rdns`).
-    pub subject_rdns: Vec<Vec<crate::dn::NameAttribute>>,
+    pub subject_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
     /// The issuer's RDNs in DER order (JSON `issuer_rdns`).
-    pub issuer_rdns: Vec<Vec<crate::dn::NameAttribute>>,
+    pub issuer_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
     /// Subject key identifier, lower hex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_key_id: Option<String>,
@@ -201,6 +201,6 @@ impl Certificate {
     /// Subject equals issuer (after normalisation): the certificate is self-issued, which
     /// matters for path length counting (RFC 5280 §6.1.4 (l)).
     pub fn self_issued(&self) -> bool {
-        crate::dn::same_name(&self.subject, &self.issuer)
+        crate::asn1::dn::same_name(&self.subject, &self.issuer)
     }
 }

@@ -32,7 +32,7 @@ pub struct Crl {
     /// Issuer, RFC 4514.
     pub issuer: String,
     /// The issuer's RDNs in DER order, each attribute typed (JSON `issuer_rdns`).
-    pub issuer_rdns: Vec<Vec<crate::dn::NameAttribute>>,
+    pub issuer_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
     /// thisUpdate.
     pub this_update: Timestamp,
     /// nextUpdate, when present.
@@ -62,28 +62,48 @@ pub struct Crl {
     pub revoked: RevokedList,
 }
 
+/// Decodes the entries of a validated `revokedCertificates` content, one at a time: the
+/// decoder's entry parser, handed to [`RevokedList::new`] so that the model holds no
+/// parsing code and names no higher layer.
+pub type EntryParser = for<'a> fn(&'a [u8]) -> Box<dyn Iterator<Item = Revoked> + 'a>;
+
 /// The revoked entries of a CRL, kept as their validated DER and decoded one at a time when
 /// iterated, so a CRL of a million entries never exists decoded all at once. Serializes as a
 /// JSON array.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct RevokedList {
     bytes: std::sync::Arc<[u8]>,
     range: std::ops::Range<usize>,
     count: usize,
+    parse: EntryParser,
+}
+
+impl Default for RevokedList {
+    fn default() -> Self {
+        RevokedList {
+            bytes: std::sync::Arc::default(),
+            range: 0..0,
+            count: 0,
+            parse: |_| Box::new(std::iter::empty()),
+        }
+    }
 }
 
 impl RevokedList {
     /// Wraps the content octets of a validated `revokedCertificates` SEQUENCE: `bytes[range]`
-    /// (the CRL's DER, shared with its item, so entries are never copied).
+    /// (the CRL's DER, shared with its item, so entries are never copied), decoded by `parse`
+    /// when iterated.
     pub fn new(
         bytes: std::sync::Arc<[u8]>,
         range: std::ops::Range<usize>,
         count: usize,
+        parse: EntryParser,
     ) -> RevokedList {
         RevokedList {
             bytes,
             range,
             count,
+            parse,
         }
     }
 
@@ -99,7 +119,7 @@ impl RevokedList {
 
     /// The entries, decoded one by one.
     pub fn iter(&self) -> impl Iterator<Item = Revoked> + '_ {
-        crate::decode::crl::iter_entries(self.bytes.get(self.range.clone()).unwrap_or(&[]))
+        (self.parse)(self.bytes.get(self.range.clone()).unwrap_or(&[]))
     }
 }
 

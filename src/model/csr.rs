@@ -7,7 +7,7 @@ use super::{Extension, PublicKeyInfo};
 /// A CSR attribute other than the extension request.
 #[derive(Debug, Clone, Serialize)]
 pub struct Attribute {
-    /// Dotted OID, or the invalid-OID placeholder ([`crate::oids::display`]).
+    /// Dotted OID, or the invalid-OID placeholder ([`crate::asn1::oids::display`]).
     pub oid: String,
     /// Name (`challengePassword`, ...), or the OID again.
     pub name: String,
@@ -23,7 +23,7 @@ pub struct Csr {
     /// Subject, RFC 4514.
     pub subject: String,
     /// The subject's RDNs in DER order, each attribute typed (JSON `subject_rdns`).
-    pub subject_rdns: Vec<Vec<crate::dn::NameAttribute>>,
+    pub subject_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
     /// The requested key.
     pub public_key: PublicKeyInfo,
     /// Signature algorithm name.

@@ -85,7 +85,7 @@ pub struct AccessDescription {
 /// One certificate policy (§4.2.1.4).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Policy {
-    /// Policy OID, dotted or the invalid-OID placeholder ([`crate::oids::display`]).
+    /// Policy OID, dotted or the invalid-OID placeholder ([`crate::asn1::oids::display`]).
     pub oid: String,
     /// Well-known name (`anyPolicy`, `domain-validated`, ...), when known.
     pub name: Option<String>,
@@ -110,7 +110,7 @@ pub struct Sct {
     /// The log's id, lower hex.
     pub log_id: String,
     /// The log's description from the bundled CT log list (`Google 'Argon2024' log`),
-    /// when the id is in it ([`crate::ctlogs`]).
+    /// when the id is in it ([`crate::asn1::ctlogs`]).
     pub log: Option<String>,
     /// When the log saw the certificate.
     pub timestamp: String,
@@ -147,7 +147,7 @@ pub struct PrivateKeyUsagePeriod {
 /// One attribute of subjectDirectoryAttributes (§4.2.1.8).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DirectoryAttribute {
-    /// Attribute type, dotted ([`crate::oids::display`]).
+    /// Attribute type, dotted ([`crate::asn1::oids::display`]).
     pub oid: String,
     /// Its name (`dateOfBirth`, ...) or the OID again.
     pub name: String,
@@ -242,7 +242,7 @@ pub struct ErrorValue {
 /// One extension.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Extension {
-    /// Dotted OID, or the invalid-OID placeholder ([`crate::oids::display`]).
+    /// Dotted OID, or the invalid-OID placeholder ([`crate::asn1::oids::display`]).
     pub oid: String,
     /// Name (`subjectAltName`, ...) or the OID again.
     pub name: String,

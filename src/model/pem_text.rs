@@ -56,7 +56,7 @@ mod tests {
         for len in [0usize, 1, 47, 48, 49, 96, 1000] {
             let der: Vec<u8> = (0..len).map(|i| (i * 7) as u8).collect();
             let text = PemText::new("X509 CRL", der.clone().into()).to_string();
-            assert_eq!(text, crate::pem::encode("X509 CRL", &der), "{len}");
+            assert_eq!(text, crate::input::pem::encode("X509 CRL", &der), "{len}");
         }
     }
 

@@ -1,5 +1,5 @@
 //! Relations between the items of one run: which key fits which certificate, who issued
-//! what, what is a duplicate. Computed by [`crate::relate`], shown by the renderers.
+//! what, what is a duplicate. Computed by [`crate::analysis::relate`], shown by the renderers.
 
 use serde::Serialize;
 

@@ -9,9 +9,9 @@ use serde::Serialize;
 use super::json::{Document, ErrorEntry, JsonlWriter};
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use super::style::{self, paint, LABEL_WIDTH};
-use crate::chain::{Anchors, Chain, Link, Report, Validity};
+use crate::analysis::chain::{Anchors, Chain, Link, Report, Validity};
+use crate::analysis::revocation::Status;
 use crate::model::Item;
-use crate::revocation::Status;
 
 fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Result<()> {
     style::field(w, indent, &format!("{label}:"), LABEL_WIDTH, value)
@@ -133,7 +133,7 @@ fn chain<W: Write>(
     if let Some(p) = &c.policies {
         let names: Vec<String> = p
             .iter()
-            .map(|o| crate::oids::name_or_oid(crate::oids::policy(o), o))
+            .map(|o| crate::asn1::oids::name_or_oid(crate::asn1::oids::policy(o), o))
             .collect();
         let text = if names.is_empty() {
             "none (the valid policy tree is empty)".to_string()
@@ -198,7 +198,7 @@ fn chain<W: Write>(
             &format!(
                 "{} more alternative issuers not listed (certificates with a link's issuer \
                  name, not checked)",
-                crate::relate::thousands(c.alternatives_not_listed)
+                crate::analysis::relate::thousands(c.alternatives_not_listed)
             ),
         )?;
     }

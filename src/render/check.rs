@@ -8,7 +8,7 @@ use serde::Serialize;
 use super::json::{Document, ErrorEntry, JsonlWriter};
 use super::sanitize::sanitize;
 use super::style::{self, plural};
-use crate::check::{Counts, Finding, Lint, Severity};
+use crate::analysis::check::{Counts, Finding, Lint, Severity};
 use crate::model::{Item, Source};
 
 fn paint(color: bool, sev: Severity, s: &str) -> String {

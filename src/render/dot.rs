@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use time::OffsetDateTime;
 
 use super::sanitize::{sanitize, sanitize_dn};
-use crate::chain::{Link, Report, Validity};
+use crate::analysis::chain::{Link, Report, Validity};
 use crate::model::{Body, Item, RelationKind};
 
 /// Fill colours: valid, failing, incomplete (nothing wrong with the certificate, but no path

@@ -1,11 +1,12 @@
-//! How text output looks, in one place: colour, aligned label/value fields, plurals, and
-//! the three ways text names an item. (`text.rs` keeps its own allocation-free `field` for
+//! How text output looks, in one place: colour, aligned label/value fields, plurals, how
+//! subject and issuer names are written, and the three ways text names an item. (`text.rs` keeps its own allocation-free `field` for
 //! the item listing, the hot path of large bundles.)
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
-use super::sanitize::sanitize_escaped;
+use super::sanitize::{sanitize_dn, sanitize_escaped};
+use crate::asn1::dn::{self, NameAttribute};
 use crate::model::Item;
 
 /// Width of the label column (label and colon) in item and chain text.
@@ -42,6 +43,35 @@ pub fn plural(n: usize) -> &'static str {
     }
 }
 
+/// `1 unit` or `N units`: a count with its noun.
+pub fn count(n: i64, unit: &str) -> String {
+    if n == 1 {
+        format!("1 {unit}")
+    } else {
+        format!("{n} {unit}s")
+    }
+}
+
+/// How text writes subject and issuer names (`--name-order`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum NameOrder {
+    /// RFC 4514: last RDN first, `CN=leaf,O=Example,C=US`.
+    #[default]
+    Rfc4514,
+    /// As `openssl x509 -subject -nameopt oneline` prints it: DER order,
+    /// `C = US, O = Example, CN = leaf` (see [`crate::asn1::dn::openssl_oneline`]).
+    Openssl,
+}
+
+/// A subject or issuer as `order` asks, sanitised: the RFC 4514 string, or openssl's
+/// oneline form written from the typed RDNs the model holds.
+pub fn name(order: NameOrder, rfc4514: &str, rdns: &[Vec<NameAttribute>]) -> String {
+    match order {
+        NameOrder::Rfc4514 => sanitize_dn(rfc4514).into_owned(),
+        NameOrder::Openssl => sanitize_dn(&dn::openssl_oneline(rdns)).into_owned(),
+    }
+}
+
 /// Longest item name a finding or a relation repeats, in characters; a longer one (a
 /// subject of 10,000 names) is cut, with a count of the rest, so output naming an item many
 /// times stays linear in the input.
@@ -55,7 +85,7 @@ pub fn short_name(name: &str) -> Cow<'_, str> {
             let (head, rest) = name.split_at(at);
             Cow::Owned(format!(
                 "{head}… ({} more characters)",
-                crate::relate::thousands(rest.chars().count())
+                crate::analysis::relate::thousands(rest.chars().count())
             ))
         }
     }

@@ -5,11 +5,14 @@ use std::io::{self, Write};
 use base64::Engine as _;
 use time::OffsetDateTime;
 
+use super::extension_text;
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
+use super::style::{self, NameOrder, LABEL_WIDTH};
+use super::token_object;
 use crate::fingerprint::{colon_hex, HashAlg};
 use crate::model::{
-    Body, CertId, Certificate, Cms, Crl, Csr, ExtValue, Extension, GeneralName, Item, Key, Kind,
-    OcspRequest, OcspResponse, PublicKeyInfo, Source, Timestamp, TokenObject,
+    Body, CertId, Certificate, Cms, Crl, Csr, ExtValue, Extension, Item, Key, Kind, OcspRequest,
+    OcspResponse, PublicKeyInfo, Source, Timestamp, TokenObject,
 };
 
 /// Settings for text output, resolved by the binary.
@@ -31,25 +34,12 @@ pub struct TextOptions {
     pub name_order: NameOrder,
 }
 
-/// How the text view writes subject and issuer names.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub enum NameOrder {
-    /// RFC 4514: last RDN first, `CN=leaf,O=Example,C=US`.
-    #[default]
-    Rfc4514,
-    /// As `openssl x509 -subject -nameopt oneline` prints it: DER order,
-    /// `C = US, O = Example, CN = leaf` (see [`crate::dn::openssl_oneline`]).
-    Openssl,
-}
-
 /// How many CRL entries the text view shows without `--all`.
 pub const CRL_PREVIEW: usize = 20;
 
 /// How many subjectAltName entries the text view shows without `--all`: as many as CRL
 /// entries, so that a certificate with 1,000 names does not print 1,000 lines.
 pub const SAN_PREVIEW: usize = CRL_PREVIEW;
-
-const LABEL_WIDTH: usize = 14;
 
 struct Out<'a, W: Write> {
     w: &'a mut W,
@@ -58,11 +48,7 @@ struct Out<'a, W: Write> {
 
 impl<W: Write> Out<'_, W> {
     fn paint(&self, code: &str, s: &str) -> String {
-        if self.o.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
+        style::paint(self.o.color, code, s)
     }
 
     fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
@@ -164,13 +150,8 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             out.field(2, "Trusted", "yes (CKA_TRUSTED)")?;
         }
         // Only token objects carry these, and only a build with tokens makes them.
-        #[cfg(feature = "pkcs11")]
         if let Some(trust) = &t.nss_trust {
-            out.field(
-                2,
-                "NSS trust",
-                &crate::render::token::nss_trust_summary(trust),
-            )?;
+            out.field(2, "NSS trust", &token_object::nss_trust_summary(trust))?;
             for (what, date) in [
                 ("server", &trust.server_distrust_after),
                 ("email", &trust.email_distrust_after),
@@ -184,8 +165,7 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
                 }
             }
         }
-        #[cfg(feature = "pkcs11")]
-        crate::render::token::raw_attributes(out.w, &t.attributes)?;
+        token_object::raw_attributes(out.w, &t.attributes)?;
     }
     if let Some(bag) = &item.bag {
         if let Some(n) = &bag.friendly_name {
@@ -285,38 +265,29 @@ fn validity_note(o: &TextOptions, not_before: Timestamp, not_after: Timestamp) -
     if now < not_before.0 {
         let days = (not_before.0 - now).whole_days();
         (
-            format!("not yet valid: starts in {}", plural(days, "day")),
+            format!("not yet valid: starts in {}", style::count(days, "day")),
             false,
         )
     } else if now > not_after.0 {
         let days = (now - not_after.0).whole_days();
-        (format!("expired {} ago", plural(days, "day")), false)
+        (format!("expired {} ago", style::count(days, "day")), false)
     } else {
         let days = (not_after.0 - now).whole_days();
-        (format!("expires in {}", plural(days, "day")), true)
-    }
-}
-
-fn plural(n: i64, unit: &str) -> String {
-    if n == 1 {
-        format!("1 {unit}")
-    } else {
-        format!("{n} {unit}s")
-    }
-}
-
-/// A subject or issuer as `--name-order` asks: the RFC 4514 string, or openssl's oneline
-/// form written from the typed RDNs the model holds.
-fn name(o: &TextOptions, rfc4514: &str, rdns: &[Vec<crate::dn::NameAttribute>]) -> String {
-    match o.name_order {
-        NameOrder::Rfc4514 => sanitize_dn(rfc4514).into_owned(),
-        NameOrder::Openssl => sanitize_dn(&crate::dn::openssl_oneline(rdns)).into_owned(),
+        (format!("expires in {}", style::count(days, "day")), true)
     }
 }
 
 fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()> {
-    out.field(2, "Subject", &name(out.o, &c.subject, &c.subject_rdns))?;
-    out.field(2, "Issuer", &name(out.o, &c.issuer, &c.issuer_rdns))?;
+    out.field(
+        2,
+        "Subject",
+        &style::name(out.o.name_order, &c.subject, &c.subject_rdns),
+    )?;
+    out.field(
+        2,
+        "Issuer",
+        &style::name(out.o.name_order, &c.issuer, &c.issuer_rdns),
+    )?;
     // The encoded octets only when they differ from the value (padded or negative), so
     // text shows what JSON's serial_der_hex has without repeating the common case.
     let serial = if c.serial_der_hex == c.serial {
@@ -357,7 +328,11 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
 }
 
 fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
-    out.field(2, "Subject", &name(out.o, &c.subject, &c.subject_rdns))?;
+    out.field(
+        2,
+        "Subject",
+        &style::name(out.o.name_order, &c.subject, &c.subject_rdns),
+    )?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Public key", &c.public_key.summary())?;
     let verdict = if c.self_signature == "invalid" {
@@ -487,9 +462,9 @@ fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
     out.field(2, "Content type", &what)?;
     let inner = c.inner_content_type.as_deref().map(sanitize);
     let content = match (inner, c.content_size) {
-        (Some(t), Some(n)) => format!("{t}, {}", plural(n as i64, "byte")),
+        (Some(t), Some(n)) => format!("{t}, {}", style::count(n as i64, "byte")),
         (Some(t), None) => format!("{t}, detached (not in the file)"),
-        (None, Some(n)) => plural(n as i64, "byte"),
+        (None, Some(n)) => style::count(n as i64, "byte"),
         (None, None) => "none".to_string(),
     };
     out.field(2, "Content", &content)?;
@@ -576,7 +551,11 @@ fn cms<W: Write>(out: &mut Out<'_, W>, c: &Cms) -> io::Result<()> {
 }
 
 fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
-    out.field(2, "Issuer", &name(out.o, &c.issuer, &c.issuer_rdns))?;
+    out.field(
+        2,
+        "Issuer",
+        &style::name(out.o.name_order, &c.issuer, &c.issuer_rdns),
+    )?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "This update", &c.this_update.to_string())?;
     match c.next_update {
@@ -586,11 +565,11 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
                     "1;31",
                     &format!(
                         "overdue by {}",
-                        plural((out.o.now - n.0).whole_days(), "day")
+                        style::count((out.o.now - n.0).whole_days(), "day")
                     ),
                 )
             } else {
-                format!("in {}", plural((n.0 - out.o.now).whole_days(), "day"))
+                format!("in {}", style::count((n.0 - out.o.now).whole_days(), "day"))
             };
             out.field(2, "Next update", &format!("{n} ({note})"))?;
         }
@@ -714,7 +693,7 @@ fn extension_lines<W: Write>(
         } else {
             e.name.clone()
         };
-        let mut lines = ext_lines(&e.value);
+        let mut lines = extension_text::lines(&e.value);
         let total = lines.len();
         if e.oid == "2.5.29.17" && !out.o.all && total > SAN_PREVIEW {
             lines.truncate(SAN_PREVIEW);
@@ -740,155 +719,6 @@ fn extension_lines<W: Write>(
         }
     }
     Ok(())
-}
-
-fn gn(n: &GeneralName) -> String {
-    format!("{}: {}", n.label(), n.value)
-}
-
-fn ext_lines(v: &ExtValue) -> Vec<String> {
-    match v {
-        ExtValue::Names(names) => names.iter().map(gn).collect(),
-        ExtValue::Flags(f) => vec![f.join(", ")],
-        // pathlen is shown whenever present, as openssl does: on a non-CA it is a defect
-        // (RFC 5280 §4.2.1.9) the reader should see, and JSON has it too.
-        ExtValue::BasicConstraints(b) => {
-            let ca = if b.ca { "CA:TRUE" } else { "CA:FALSE" };
-            vec![match b.path_len {
-                Some(n) => format!("{ca}, pathlen:{n}"),
-                None => ca.to_string(),
-            }]
-        }
-        ExtValue::KeyId(k) => vec![k.key_id.clone()],
-        ExtValue::AuthorityKeyId(a) => {
-            let mut l = Vec::new();
-            if let Some(k) = &a.key_id {
-                l.push(format!("keyid: {k}"));
-            }
-            l.extend(a.issuer.iter().map(|n| format!("issuer: {}", gn(n))));
-            if let Some(s) = &a.serial {
-                l.push(format!("serial: {s}"));
-            }
-            l
-        }
-        ExtValue::DistributionPoints(dps) => dps
-            .iter()
-            .flat_map(|d| {
-                let mut l: Vec<String> = d.names.iter().map(gn).collect();
-                if !d.reasons.is_empty() {
-                    l.push(format!("reasons: {}", d.reasons.join(", ")));
-                }
-                l.extend(
-                    d.crl_issuer
-                        .iter()
-                        .map(|n| format!("CRL issuer: {}", gn(n))),
-                );
-                l
-            })
-            .collect(),
-        ExtValue::Access(list) => list
-            .iter()
-            .map(|a| format!("{} - {}", a.method, gn(&a.location)))
-            .collect(),
-        ExtValue::Policies(ps) => ps
-            .iter()
-            .flat_map(|p| {
-                let head = match &p.name {
-                    Some(n) => format!("{} ({n})", p.oid),
-                    None => p.oid.clone(),
-                };
-                std::iter::once(head).chain(p.qualifiers.iter().map(|q| format!("  {q}")))
-            })
-            .collect(),
-        ExtValue::NameConstraints(nc) => nc
-            .permitted
-            .iter()
-            .map(|n| format!("permitted {}", gn(n)))
-            .chain(nc.excluded.iter().map(|n| format!("excluded {}", gn(n))))
-            .collect(),
-        ExtValue::Scts(scts) => scts
-            .iter()
-            .flat_map(|s| {
-                let mut l = vec![format!("log {}", s.log_id)];
-                if let Some(name) = &s.log {
-                    l.push(format!("  {name}"));
-                }
-                l.push(format!(
-                    "  v{} at {}, {}",
-                    u32::from(s.version) + 1,
-                    s.timestamp,
-                    s.signature_algorithm
-                ));
-                l
-            })
-            .collect(),
-        ExtValue::IssuingDistributionPoint(idp) => {
-            let mut l: Vec<String> = idp.names.iter().map(gn).collect();
-            for (set, what) in [
-                (idp.only_contains_user_certs, "only user certificates"),
-                (idp.only_contains_ca_certs, "only CA certificates"),
-                (
-                    idp.only_contains_attribute_certs,
-                    "only attribute certificates",
-                ),
-            ] {
-                if set {
-                    l.push(what.to_string());
-                }
-            }
-            if !idp.only_some_reasons.is_empty() {
-                l.push(format!(
-                    "only some reasons: {}",
-                    idp.only_some_reasons.join(", ")
-                ));
-            }
-            if idp.indirect_crl {
-                l.push("indirect CRL".to_string());
-            }
-            if l.is_empty() {
-                l.push("(no fields: every certificate, every reason)".to_string());
-            }
-            l
-        }
-        ExtValue::PrivateKeyUsagePeriod(p) => vec![format!(
-            "not before {}, not after {}",
-            p.not_before.as_deref().unwrap_or("-"),
-            p.not_after.as_deref().unwrap_or("-")
-        )],
-        ExtValue::Attributes(attrs) => attrs
-            .iter()
-            .map(|a| format!("{}: {}", a.name, a.values.join(", ")))
-            .collect(),
-        ExtValue::CertificateTemplate(t) => {
-            let mut line = t.template.clone();
-            match (t.major_version, t.minor_version) {
-                (Some(major), Some(minor)) => {
-                    line.push_str(&format!(" (major version {major}, minor version {minor})"))
-                }
-                (Some(major), None) => line.push_str(&format!(" (major version {major})")),
-                (None, _) => {}
-            }
-            vec![line]
-        }
-        ExtValue::Text(t) => vec![t.text.clone()],
-        ExtValue::Raw(r) => match &r.text {
-            Some(t) => vec![format!("{t:?} (hex {})", r.hex)],
-            None => hex_lines(&r.hex),
-        },
-        ExtValue::Error(e) => {
-            let mut l = vec![format!("cannot decode: {}", e.error)];
-            l.extend(hex_lines(&e.hex));
-            l
-        }
-    }
-}
-
-fn hex_lines(hex: &str) -> Vec<String> {
-    let bytes = hex.as_bytes();
-    bytes
-        .chunks(64)
-        .map(|c| String::from_utf8_lossy(c).into_owned())
-        .collect()
 }
 
 #[cfg(test)]

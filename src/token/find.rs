@@ -8,7 +8,7 @@
 //!   every certificate the template returns is decoded and must pass
 //!   [`ItemFilter::matches`], exactly as a certificate read from a file.
 //! - Subject and issuer are encoded the way OpenSSL writes them
-//!   ([`crate::dn::rfc4514_to_der`]). A token compares bytes, so a certificate issued with
+//!   ([`crate::asn1::dn::rfc4514_to_der`]). A token compares bytes, so a certificate issued with
 //!   other string types, or a name written in openssl order, is not found by the template.
 //!   When the template finds nothing, the search is repeated without subject, issuer and
 //!   serial and the item filter alone decides. This costs one more search, only when the

@@ -12,7 +12,7 @@ use cryptoki_sys::{
 };
 use cryptoki_sys::{CKA_EC_POINT, CKA_PUBLIC_EXPONENT, CKA_PUBLIC_KEY_INFO};
 
-use crate::oids;
+use crate::asn1::oids;
 use crate::token::error::TokenError;
 use crate::token::read::raw::{attribute_name, RawValue};
 use crate::token::spki;
@@ -320,8 +320,8 @@ impl ObjectInfo {
     pub fn curve_oid(&self) -> Option<String> {
         let der = self.curve_oid_der.as_deref()?;
         // Exact for arcs of any size, a malformed one shown as such (oids::display).
-        match crate::tlv::read(der) {
-            Ok((t, [])) if t.tag == crate::tlv::OID => Some(oids::display(t.value)),
+        match crate::asn1::tlv::read(der) {
+            Ok((t, [])) if t.tag == crate::asn1::tlv::OID => Some(oids::display(t.value)),
             _ => None,
         }
     }
@@ -348,7 +348,7 @@ pub(crate) fn raw_handle_number(handle: cryptoki_sys::CK_OBJECT_HANDLE) -> u64 {
     u64::from(handle)
 }
 
-/// Name and field size of a curve OID: the Weierstrass curves from [`crate::oids::curve`],
+/// Name and field size of a curve OID: the Weierstrass curves from [`crate::asn1::oids::curve`],
 /// the Edwards and Montgomery ones (PKCS#11 3.0 `CKK_EC_EDWARDS`/`CKK_EC_MONTGOMERY` keys
 /// carry their OID in `CKA_EC_PARAMS`) by their key algorithm name, without a field size
 /// because their strength is not stated that way.

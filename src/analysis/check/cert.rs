@@ -2,9 +2,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::hostname;
+use crate::analysis::hostname;
+use crate::asn1::tlv;
 use crate::model::{Certificate, ExtValue, Extension, Item};
-use crate::tlv;
 
 use super::lints::{self, Lint};
 use super::{ago, Options};
@@ -117,7 +117,7 @@ pub(super) fn tls_server(c: &Certificate) -> bool {
 }
 
 pub(super) fn common_names(subject: &str) -> Vec<String> {
-    crate::dn::name_key(subject)
+    crate::asn1::dn::name_key(subject)
         .iter()
         .flat_map(|rdn| rdn.split('+').map(str::to_string).collect::<Vec<_>>())
         .filter_map(|ava| ava.strip_prefix("2.5.4.3=").map(str::to_string))

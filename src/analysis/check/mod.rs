@@ -12,8 +12,8 @@ use std::net::IpAddr;
 use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
+use crate::analysis::relate::{self, Related};
 use crate::model::{Body, Item, RelationKind};
-use crate::relate::{self, Related};
 
 mod cert;
 pub mod lints;

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
+use crate::analysis::relate::Related;
 use crate::model::{Body, Certificate, Item, RelationKind};
-use crate::relate::Related;
 
 use super::lints::{self, Lint};
 

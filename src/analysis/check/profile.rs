@@ -6,8 +6,8 @@
 use std::collections::HashSet;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
+use crate::asn1::tlv::{self, Tlv};
 use crate::model::{Certificate, Crl, ExtValue};
-use crate::tlv::{self, Tlv};
 
 use super::lints::{self, Lint};
 

@@ -1,14 +1,14 @@
 //! Distinguished names: X.501 `Name` DER to RFC 4514 strings, and back ([`rfc4514_to_der`]).
 //!
-//! Works on the raw DER with [`crate::tlv`], so the same code serves certificates, CRLs,
+//! Works on the raw DER with [`crate::asn1::tlv`], so the same code serves certificates, CRLs,
 //! CSRs, PKCS#11 `CKA_SUBJECT` values and the fast fingerprint path.
 
 mod parse;
 
 pub use self::parse::{attribute_oid, names_equivalent, rfc4514_to_der, DnError};
 
-use crate::oids;
-use crate::tlv::{self, Tlv};
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 
 /// Formats a DER `Name` (SEQUENCE OF RDN) as RFC 4514: last RDN first, `,` between RDNs,
 /// `+` inside a multi-valued RDN. Malformed input yields `None`.

@@ -40,8 +40,8 @@ use der::asn1::SetOfVec;
 use der::{Any, Encode, Tag};
 use thiserror::Error;
 
-use crate::oids;
-use crate::tlv::{self, Tlv};
+use crate::asn1::oids;
+use crate::asn1::tlv::{self, Tlv};
 
 /// Why an RFC 4514 string cannot be turned into a `Name`.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -55,7 +55,7 @@ pub enum DnError {
          2.5.4.3, or one of CN L ST O OU C STREET DC UID serialNumber emailAddress SN GN title)"
     )]
     UnknownAttributeType(String),
-    /// A dotted OID that is not one (see [`crate::oids::encode`]).
+    /// A dotted OID that is not one (see [`crate::asn1::oids::encode`]).
     #[error("\"{0}\" is not a valid object identifier")]
     BadOid(String),
     /// A character RFC 4514 requires to be escaped appears raw.
@@ -98,7 +98,7 @@ impl From<der::Error> for DnError {
 
 /// The dotted OID of an attribute keyword (case-insensitive), if known: the keywords
 /// certscope's formatter prints plus the long names and aliases other tools print, so that
-/// anything certscope shows can be pasted back. One table, in [`crate::oids`].
+/// anything certscope shows can be pasted back. One table, in [`crate::asn1::oids`].
 pub fn attribute_oid(keyword: &str) -> Option<&'static str> {
     oids::attribute_type_oid(keyword)
 }
@@ -377,7 +377,7 @@ pub fn rfc4514_to_der(input: &str) -> Result<Vec<u8>, DnError> {
     Ok(name.to_der()?)
 }
 
-/// One element and the rest of the input, with [`crate::tlv`]'s bounded reader (which,
+/// One element and the rest of the input, with [`crate::asn1::tlv`]'s bounded reader (which,
 /// unlike `der`'s decoder, keeps string types it has no variant for, such as
 /// UniversalString, that old certificates use).
 fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
@@ -687,7 +687,7 @@ mod tests {
         ] {
             let name = rfc4514_to_der(&format!("{dotted}=v")).unwrap();
             assert_eq!(
-                crate::dn::format_name(&name).unwrap(),
+                crate::asn1::dn::format_name(&name).unwrap(),
                 format!("{dotted}=#0c0176")
             );
         }

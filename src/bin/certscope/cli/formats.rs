@@ -28,7 +28,7 @@ pub enum NameOrder {
     Openssl,
 }
 
-impl From<NameOrder> for certscope::render::text::NameOrder {
+impl From<NameOrder> for certscope::render::style::NameOrder {
     fn from(n: NameOrder) -> Self {
         match n {
             NameOrder::Rfc4514 => Self::Rfc4514,

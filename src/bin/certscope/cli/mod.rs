@@ -202,7 +202,7 @@ pub(crate) fn count(n: u64) -> String {
     if n >= 1_000_000 && n.is_multiple_of(1_000_000) {
         return format!("{} million", n / 1_000_000);
     }
-    certscope::relate::thousands(usize::try_from(n).unwrap_or(usize::MAX))
+    certscope::analysis::relate::thousands(usize::try_from(n).unwrap_or(usize::MAX))
 }
 
 /// The FILTER options: every one given must match.

@@ -8,11 +8,11 @@ use anyhow::{Context, Result};
 use time::OffsetDateTime;
 
 use certscope::analysis::chain::{self, Anchors};
+use certscope::analysis::policy::PolicyOptions;
+use certscope::analysis::validation::{Profile, Purpose, RevocationMode};
 use certscope::model::Kind;
-use certscope::policy::PolicyOptions;
 use certscope::render::chain as render;
 use certscope::render::json::ErrorEntry;
-use certscope::validation::{Profile, Purpose, RevocationMode};
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{verdict, EXIT_PROBLEM};

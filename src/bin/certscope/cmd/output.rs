@@ -41,7 +41,7 @@ pub(super) fn item_output(
     ambient: &Ambient,
     all: bool,
     record: &RecordArgs,
-    name_order: text::NameOrder,
+    name_order: certscope::render::style::NameOrder,
 ) -> Result<(Options<'static>, Box<dyn Output>)> {
     let hashes = if requested.is_empty() {
         vec![HashAlg::Sha1, HashAlg::Sha256]

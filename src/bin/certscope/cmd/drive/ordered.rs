@@ -11,7 +11,7 @@ use std::sync::{mpsc, Mutex};
 use anyhow::Result;
 
 use certscope::decode::{self, Event, Options};
-use certscope::error::InputError;
+use certscope::input::error::InputError;
 use certscope::input::secret::Secret;
 use certscope::input::{self, WalkOptions};
 
