@@ -366,10 +366,21 @@ pub fn decode_reader_sized(
     if !streamable {
         match size_hint.and_then(|s| usize::try_from(s).ok()) {
             Some(size) => buf.reserve_exact(size.saturating_sub(buf.len()) + 1),
-            // A stream of unknown size (a pipe, a device): chunks joined once at the end.
+            // A stream of unknown size (a pipe, a device): one buffer of the limit's size,
+            // of which only what is read is ever touched (the rest stays unmapped address
+            // space), so the peak is the input's size. Chunks joined at the end cost twice
+            // that under mimalloc, whose purge delay keeps the freed chunks while the
+            // joined copy fills; they remain the fallback when the address space for the
+            // whole limit cannot be had (a raised limit under `ulimit -v`).
             None if !eof => {
-                buf = read_rest_chunked(reader, buf, &mut total, limit)?;
-                eof = true;
+                let whole = usize::try_from(limit)
+                    .ok()
+                    .and_then(|l| l.checked_add(1))
+                    .map(|l| l.saturating_sub(buf.len()));
+                if whole.is_none_or(|w| buf.try_reserve_exact(w).is_err()) {
+                    buf = read_rest_chunked(reader, buf, &mut total, limit)?;
+                    eof = true;
+                }
             }
             None => {}
         }
@@ -601,10 +612,12 @@ fn skip_oversized(
     }
 }
 
-/// The rest of a stream of unknown size after `first`, as one buffer. Read in chunks that
-/// are joined once at the end, each freed as it is copied: the peak is about the input's
-/// size, where a buffer grown as it fills costs up to twice that while it is reallocated
-/// (`inspect /dev/zero` peaked at 2.3x its 256 MiB limit that way).
+/// The rest of a stream of unknown size after `first`, as one buffer, when no buffer of the
+/// limit's size could be reserved. Read in chunks that are joined once at the end, each
+/// freed as it is copied: about twice the input's size at the join under mimalloc (less
+/// with an allocator that returns freed memory at once), where a buffer grown as it fills
+/// costs more while it is reallocated (`inspect /dev/zero` peaked at 2.3x its 256 MiB limit
+/// that way). A join that cannot be allocated is an error, not an abort.
 fn read_rest_chunked(
     reader: &mut (dyn Read + Send),
     first: Vec<u8>,
@@ -624,7 +637,9 @@ fn read_rest_chunked(
         }
     }
     let len: usize = chunks.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(len + 1);
+    let mut out = Vec::new();
+    out.try_reserve_exact(len.saturating_add(1))
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
     for chunk in chunks {
         out.extend_from_slice(&chunk);
     }
