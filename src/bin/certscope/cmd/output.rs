@@ -62,14 +62,16 @@ pub(super) fn item_output(
                 fields: record.fields.clone(),
                 inventory: record.inventory.then(|| Inventories::new(now)),
             };
+            // Unlocked, so that the module watchdog's thread can close the document.
+            drop(w);
             if format == Format::Json {
-                // Unlocked, so that the module watchdog's thread can close the document.
-                drop(w);
-                let w = io::BufWriter::with_capacity(64 * 1024, io::stdout());
-                Box::new(JsonOut::begin(w, records)?)
+                Box::new(JsonOut {
+                    json: StallClosable::json("items")?,
+                    records,
+                })
             } else {
                 Box::new(JsonlOut {
-                    sink: JsonlSink::new(w),
+                    sink: StallClosable::jsonl(),
                     records,
                 })
             }
@@ -272,54 +274,92 @@ pub(super) fn close_json_on_stall(error: ErrorEntry) {
     }
 }
 
-type SharedJson = Arc<Mutex<Option<JsonWriter<io::BufWriter<io::Stdout>>>>>;
+/// stdout unlocked, buffered: what a writer the stall closer may finish writes to (the
+/// watchdog's thread could not take a lock the main thread holds while inside the call).
+pub(super) type Unlocked = io::BufWriter<io::Stdout>;
 
-/// A streamed JSON document, shared with [`close_json_on_stall`].
-struct JsonOut {
-    json: SharedJson,
-    records: Records,
+/// An unlocked, buffered stdout for a stall-closable writer.
+pub(super) fn unlocked_stdout() -> Unlocked {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout())
 }
 
-impl JsonOut {
-    fn begin(w: io::BufWriter<io::Stdout>, records: Records) -> io::Result<JsonOut> {
-        let shared: SharedJson = Arc::new(Mutex::new(Some(JsonWriter::begin(w, "items")?)));
+/// A JSON document or JSON Lines stream being written, shared with
+/// [`close_json_on_stall`], which ends it with the stall as its last error. The main thread
+/// reaches it through [`StallClosable::with`]; [`StallClosable::finish`] takes it back.
+pub(super) struct StallClosable<T>(Arc<Mutex<Option<T>>>);
+
+impl<T: Send + 'static> StallClosable<T> {
+    /// `inner`, ended by `close` if a module call stalls before [`StallClosable::finish`].
+    fn new(inner: T, close: fn(T, ErrorEntry)) -> StallClosable<T> {
+        let shared = Arc::new(Mutex::new(Some(inner)));
         let theirs = Arc::clone(&shared);
         set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
+            // The main thread holds it only while writing, never inside a module call.
             let taken = theirs.try_lock().ok().and_then(|mut w| w.take());
-            if let Some(mut w) = taken {
-                w.error(error.source, error.message);
-                let _ = w.finish();
+            if let Some(w) = taken {
+                close(w, error);
             }
         })));
-        Ok(JsonOut {
-            json: shared,
-            records,
+        StallClosable(shared)
+    }
+
+    /// Runs `f` on the writer (nothing once the stall closer ended it).
+    pub(super) fn with<R>(&self, f: impl FnOnce(&mut T) -> io::Result<R>) -> io::Result<()> {
+        let mut inner = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.as_mut().map_or(Ok(()), |w| f(w).map(|_| ()))
+    }
+
+    /// Takes the writer back to finish it; the stall closer is unset.
+    pub(super) fn finish(self) -> Option<T> {
+        set_stall_closer(None);
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+    }
+}
+
+impl StallClosable<JsonWriter<Unlocked>> {
+    /// A JSON document whose array is `array`, on stdout.
+    pub(super) fn json(array: &'static str) -> io::Result<Self> {
+        let w = JsonWriter::begin(unlocked_stdout(), array)?;
+        Ok(StallClosable::new(w, |mut w, error| {
+            w.error(error.source, error.message);
+            let _ = w.finish();
+        }))
+    }
+}
+
+impl StallClosable<JsonlSink<Unlocked>> {
+    /// A JSON Lines stream on stdout, ended by a stall with an `error` and a `summary` line
+    /// (the watchdog's exit status).
+    pub(super) fn jsonl() -> Self {
+        StallClosable::new(JsonlSink::new(unlocked_stdout()), |mut sink, error| {
+            sink.problem(&error.source, &error.message);
+            let _ = sink.finish(super::messages::EXIT_PROBLEM);
         })
     }
 }
 
+/// A streamed JSON document, closable by [`close_json_on_stall`].
+struct JsonOut {
+    json: StallClosable<JsonWriter<Unlocked>>,
+    records: Records,
+}
+
 impl Output for JsonOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        let mut json = self.json.lock().unwrap_or_else(PoisonError::into_inner);
-        match json.as_mut() {
-            Some(json) => self.records.with(&item, |r| json.element(r)),
-            None => Ok(()),
-        }
+        let records = &mut self.records;
+        self.json
+            .with(|json| records.with(&item, |r| json.element(r)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        let mut json = self.json.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(json) = json.as_mut() {
+        let _ = self.json.with(|json| {
             json.error(locator.to_string(), message.to_string());
-        }
+            Ok(())
+        });
     }
     fn finish(self: Box<Self>, _status: u8) -> io::Result<()> {
-        set_stall_closer(None);
-        let taken = self
-            .json
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        taken.map_or(Ok(()), |w| w.finish().map(|_| ()))
+        self.json
+            .finish()
+            .map_or(Ok(()), |w| w.finish().map(|_| ()))
     }
 }
 
@@ -375,24 +415,33 @@ impl<W: Write> JsonlSink<W> {
 }
 
 /// JSON Lines: an `item` line per item, an `error` line per problem, a `summary` line.
-struct JsonlOut<W: Write> {
-    sink: JsonlSink<W>,
+struct JsonlOut {
+    sink: StallClosable<JsonlSink<Unlocked>>,
     records: Records,
 }
 
-impl<W: Write> Output for JsonlOut<W> {
+impl Output for JsonlOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        let sink = &mut self.sink;
-        self.records.with(&item, |r| sink.items([r]))
+        let records = &mut self.records;
+        self.sink
+            .with(|sink| records.with(&item, |r| sink.items([r])))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        self.sink.problem(locator, message);
+        let _ = self.sink.with(|sink| {
+            sink.problem(locator, message);
+            Ok(())
+        });
     }
     fn stats(&mut self, stats: &super::stats::RunStats) {
-        self.sink.stats(stats);
+        let _ = self.sink.with(|sink| {
+            sink.stats(stats);
+            Ok(())
+        });
     }
     fn finish(self: Box<Self>, status: u8) -> io::Result<()> {
-        self.sink.finish(status)
+        self.sink
+            .finish()
+            .map_or(Ok(()), |sink| sink.finish(status))
     }
 }
 
