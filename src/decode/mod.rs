@@ -286,10 +286,21 @@ pub fn decode_reader_sized(
     if !streamable {
         match size_hint.and_then(|s| usize::try_from(s).ok()) {
             Some(size) => buf.reserve_exact(size.saturating_sub(buf.len()) + 1),
-            // A stream of unknown size (a pipe, a device): chunks joined once at the end.
+            // A stream of unknown size (a pipe, a device): one buffer of the limit's size,
+            // of which only what is read is ever touched (the rest stays unmapped address
+            // space), so the peak is the input's size. Chunks joined at the end cost twice
+            // that under mimalloc, whose purge delay keeps the freed chunks while the
+            // joined copy fills; they remain the fallback when the address space for the
+            // whole limit cannot be had (a raised limit under `ulimit -v`).
             None if !eof => {
-                buf = read_rest_chunked(reader, buf, &mut total, limit)?;
-                eof = true;
+                let whole = usize::try_from(limit)
+                    .ok()
+                    .and_then(|l| l.checked_add(1))
+                    .map(|l| l.saturating_sub(buf.len()));
+                if whole.is_none_or(|w| buf.try_reserve_exact(w).is_err()) {
+                    buf = read_rest_chunked(reader, buf, &mut total, limit)?;
+                    eof = true;
+                }
             }
             None => {}
         }

@@ -199,10 +199,12 @@ fn skip_oversized(
     }
 }
 
-/// The rest of a stream of unknown size after `first`, as one buffer. Read in chunks that
-/// are joined once at the end, each freed as it is copied: the peak is about the input's
-/// size, where a buffer grown as it fills costs up to twice that while it is reallocated
-/// (`inspect /dev/zero` peaked at 2.3x its 256 MiB limit that way).
+/// The rest of a stream of unknown size after `first`, as one buffer, when no buffer of the
+/// limit's size could be reserved. Read in chunks that are joined once at the end, each
+/// freed as it is copied: about twice the input's size at the join under mimalloc (less
+/// with an allocator that returns freed memory at once), where a buffer grown as it fills
+/// costs more while it is reallocated (`inspect /dev/zero` peaked at 2.3x its 256 MiB limit
+/// that way). A join that cannot be allocated is an error, not an abort.
 pub(super) fn read_rest_chunked(
     reader: &mut (dyn Read + Send),
     first: Vec<u8>,
@@ -222,7 +224,9 @@ pub(super) fn read_rest_chunked(
         }
     }
     let len: usize = chunks.iter().map(Vec::len).sum();
-    let mut out = Vec::with_capacity(len + 1);
+    let mut out = Vec::new();
+    out.try_reserve_exact(len.saturating_add(1))
+        .map_err(|_| std::io::Error::from(std::io::ErrorKind::OutOfMemory))?;
     for chunk in chunks {
         out.extend_from_slice(&chunk);
     }

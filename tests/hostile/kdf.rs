@@ -426,3 +426,45 @@ fn malformed_pkcs7_element_loses_only_itself() {
     assert_eq!(broken.len(), 1, "{err}");
     assert_eq!(broken[0]["kind"], "certificate");
 }
+
+/// Issue 12: memory-heavy derivations run one at a time in the process. Four small inputs
+/// under `-r` (encrypted PKCS#8 keys and PKCS#12 safes, scrypt N=2^19 r=8: 512 MiB each, the
+/// limit raised to allow one) are decoded on every core; two derivations at once need over
+/// 1 GiB and abort under the cap (checked by removing the gate in `decode/kdf.rs`), one at a
+/// time each ends as a wrong password.
+#[test]
+fn memory_heavy_derivations_run_one_at_a_time_across_inputs() {
+    let dir = tempfile::tempdir().unwrap();
+    let alg = scrypt_alg(1 << 19, 8, 1);
+    let inputs = dir.path().join("inputs");
+    std::fs::create_dir(&inputs).unwrap();
+    for i in 0..2 {
+        let key = pem("ENCRYPTED PRIVATE KEY", &encrypted_key(&alg));
+        std::fs::write(inputs.join(format!("key{i}.pem")), key).unwrap();
+        std::fs::write(
+            inputs.join(format!("safe{i}.p12")),
+            pfx_encrypted_safe(&alg),
+        )
+        .unwrap();
+    }
+    let c = run(
+        &[
+            "inspect",
+            "-r",
+            "--password",
+            "pass:x",
+            "--max-kdf-memory",
+            "512",
+            "inputs",
+        ],
+        dir.path(),
+        Duration::from_secs(300),
+    );
+    let err = ended_with_error(&c);
+    assert!(!err.contains("--max-kdf-memory"), "{err}");
+    for i in 0..2 {
+        for name in [format!("inputs/key{i}.pem"), format!("inputs/safe{i}.p12")] {
+            assert!(err.contains(&format!("certscope: {name}")), "{name}: {err}");
+        }
+    }
+}

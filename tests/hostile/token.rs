@@ -38,6 +38,17 @@ fn token_args(ctx: &ChildContext, sub: &str, rest: &[&str]) -> Vec<String> {
 /// `certscope ARGS` through the fault module with `fault`, under `prlimit --as=MEMORY_CAP`
 /// (a search that never ends must meet a bound, not the machine's memory).
 fn capped(ctx: &ChildContext, args: &[String], fault: &str, timeout: Duration) -> (Run, Duration) {
+    capped_with_env(ctx, args, &[], fault, timeout)
+}
+
+/// As [`capped`], with `env` set for certscope.
+fn capped_with_env(
+    ctx: &ChildContext,
+    args: &[String],
+    env: &[(&str, &str)],
+    fault: &str,
+    timeout: Duration,
+) -> (Run, Duration) {
     let inner = ctx.certscope();
     let mut cmd = Command::new("prlimit");
     cmd.arg(format!("--as={MEMORY_CAP}"))
@@ -51,6 +62,7 @@ fn capped(ctx: &ChildContext, args: &[String], fault: &str, timeout: Duration) -
             None => cmd.env_remove(k),
         };
     }
+    cmd.envs(env.iter().copied());
     let started = Instant::now();
     let run = fault::run(cmd, Some(fault), &ctx.dir.join("calls.log"), timeout);
     (run, started.elapsed())
@@ -242,6 +254,76 @@ fn watchdog_leaves_one_whole_json_document() {
                         && e["source"] == ctx.module_str().as_str()
                 });
                 assert_eq!(named, *in_doc, "{what}: {doc}");
+            }
+        },
+    );
+}
+
+/// The watchdog closed a started JSON document only for `inspect`/`find -f json` and `token`
+/// commands: `fingerprint -f json` over a `pkcs11:` URI was left unclosed, and a JSON Lines
+/// stream (`-f jsonl`) ended without the stall or its `summary` line. Now each ends with the
+/// stall in `errors` (an `error` line, then the `summary` line, exit code 2).
+#[test]
+fn watchdog_closes_fingerprint_json_and_json_lines() {
+    fault_test(
+        "token::watchdog_closes_fingerprint_json_and_json_lines",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, CONTENTS);
+            let module = ctx.module_str();
+            let uri = format!("pkcs11:token={TOKEN}");
+            let file_cmd = |cmd: &str, format: &str| -> Vec<String> {
+                [cmd, "-f", format, "--module", &module, &uri]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect()
+            };
+            let token_cmd =
+                |format: &str| token_args(ctx, "list", &["-f", format, "--module-timeout", "1"]);
+            let cases: Vec<(Vec<String>, &str)> = vec![
+                (file_cmd("fingerprint", "json"), "C_GetAttributeValue:3"),
+                (file_cmd("fingerprint", "json"), "C_Initialize:1"),
+                (file_cmd("fingerprint", "jsonl"), "C_GetAttributeValue:3"),
+                (file_cmd("inspect", "jsonl"), "C_GetAttributeValue:3"),
+                (file_cmd("inspect", "jsonl"), "C_FindObjects:1"),
+                (token_cmd("jsonl"), "C_GetAttributeValue:3"),
+            ];
+            for (args, fault) in &cases {
+                // The file commands take the timeout from the environment only.
+                let env = [("CERTSCOPE_PKCS11_MODULE_TIMEOUT", "1")];
+                let (r, _) = capped_with_env(ctx, args, &env, &format!("{fault}:hang"), TIMEOUT);
+                let what = format!("{} {} with {fault} hanging", args[0], args[2]);
+                assert_explained(&r, &what);
+                let call = fault.split(':').next().unwrap_or_default();
+                let stalled = |e: &Value| {
+                    e["message"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains(&format!("{call} did not return within 1 s"))
+                        && e["source"] == module.as_str()
+                };
+                if args.contains(&"json".to_string()) {
+                    let doc = json(&r, &what);
+                    assert!(doc["certscope"].is_string(), "{what}: {doc}");
+                    let errors = doc["errors"].as_array().cloned().unwrap_or_default();
+                    assert!(errors.iter().any(stalled), "{what}: {doc}");
+                } else {
+                    let lines: Vec<Value> = r
+                        .stdout
+                        .lines()
+                        .map(|l| {
+                            serde_json::from_str(l).unwrap_or_else(|e| {
+                                panic!("{what}: a line is not JSON ({e}): {}", r.describe())
+                            })
+                        })
+                        .collect();
+                    let n = lines.len();
+                    assert!(n >= 2, "{what}: {}", r.describe());
+                    assert_eq!(lines[n - 1]["type"], "summary", "{what}: {}", r.describe());
+                    assert_eq!(lines[n - 1]["exit_code"], 2, "{what}: {}", r.describe());
+                    assert_eq!(lines[n - 2]["type"], "error", "{what}: {}", r.describe());
+                    assert!(stalled(&lines[n - 2]), "{what}: {}", r.describe());
+                }
             }
         },
     );

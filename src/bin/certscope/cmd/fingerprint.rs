@@ -13,7 +13,7 @@ use certscope::render::pem as pem_out;
 
 use super::drive::drive;
 use super::messages;
-use super::output::{JsonlSink, Output};
+use super::output::{JsonlSink, Output, StallClosable, Unlocked};
 use super::stats::RunStats;
 use crate::cli::{FingerprintArgs, Format};
 
@@ -53,14 +53,21 @@ pub(super) fn run(args: &FingerprintArgs) -> Result<u8> {
             line: String::new(),
             pem: format == Format::Pem,
         }),
-        Format::Jsonl => Box::new(FingerprintJsonl {
-            sink: JsonlSink::new(w),
-            fp,
-        }),
-        Format::Json => Box::new(FingerprintJson {
-            json: JsonWriter::begin(w, "fingerprints")?,
-            fp,
-        }),
+        // Unlocked (`w` dropped), so that the module watchdog's thread can close them.
+        Format::Jsonl => {
+            drop(w);
+            Box::new(FingerprintJsonl {
+                sink: StallClosable::jsonl(),
+                fp,
+            })
+        }
+        Format::Json => {
+            drop(w);
+            Box::new(FingerprintJson {
+                json: StallClosable::json("fingerprints")?,
+                fp,
+            })
+        }
     };
     drive(input, decode_opts, out)
 }
@@ -101,41 +108,51 @@ impl<W: Write> Output for FingerprintText<W> {
 }
 
 /// An `item` line per thumbprint entry, an `error` line per problem, a `summary` line.
-struct FingerprintJsonl<W: Write> {
-    sink: JsonlSink<W>,
+struct FingerprintJsonl {
+    sink: StallClosable<JsonlSink<Unlocked>>,
     fp: Thumbprints,
 }
 
-impl<W: Write> Output for FingerprintJsonl<W> {
+impl Output for FingerprintJsonl {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         note_unhashed(&self.fp, &item);
-        self.sink.items(self.fp.entries(&item))
+        let fp = &self.fp;
+        self.sink.with(|sink| sink.items(fp.entries(&item)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        self.sink.problem(locator, message);
+        let _ = self.sink.with(|sink| {
+            sink.problem(locator, message);
+            Ok(())
+        });
     }
     fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
-        self.sink.finish(status, stats)
+        self.sink
+            .finish()
+            .map_or(Ok(()), |sink| sink.finish(status, stats))
     }
 }
 
-struct FingerprintJson<W: Write> {
-    json: JsonWriter<W>,
+struct FingerprintJson {
+    json: StallClosable<JsonWriter<Unlocked>>,
     fp: Thumbprints,
 }
 
-impl<W: Write> Output for FingerprintJson<W> {
+impl Output for FingerprintJson {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         note_unhashed(&self.fp, &item);
-        for entry in self.fp.entries(&item) {
-            self.json.element(&entry)?;
-        }
-        Ok(())
+        let fp = &self.fp;
+        self.json
+            .with(|json| fp.entries(&item).iter().try_for_each(|e| json.element(e)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        self.json.error(locator.to_string(), message.to_string());
+        let _ = self.json.with(|json| {
+            json.error(locator.to_string(), message.to_string());
+            Ok(())
+        });
     }
     fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
-        self.json.finish().map(|_| ())
+        self.json
+            .finish()
+            .map_or(Ok(()), |w| w.finish().map(|_| ()))
     }
 }

@@ -1,7 +1,7 @@
 //! Where items go: the [`Output`] trait and its adaptors to the renderers (text, PEM, dot
 //! here; JSON and JSON Lines in `output/json.rs`, their records and `--inventory` facts in
 //! `output/records.rs`), and the decoding options each format needs. `output/stall.rs`
-//! closes a JSON document when a module call never returns.
+//! closes a JSON document or JSON Lines stream when a module call never returns.
 
 use std::cell::Cell;
 use std::io::{self, Write};
@@ -31,6 +31,7 @@ use json::{JsonOut, JsonlOut};
 use records::{Inventories, Records};
 #[cfg(feature = "pkcs11")]
 pub(super) use stall::{close_json_on_stall, set_stall_closer};
+pub(super) use stall::{StallClosable, Unlocked};
 
 /// The renderer for `format` and the decoding options it needs: text shows the requested
 /// digests (default SHA-1 and SHA-256); JSON always carries SHA-1, SHA-256 and the PEM (the
@@ -75,14 +76,16 @@ pub(super) fn item_output(
                     .inventory
                     .then(|| Inventories::new(ambient.now, ambient.host_name())),
             };
+            // Unlocked, so that the module watchdog's thread can close the document.
+            drop(w);
             if format == Format::Json {
-                // Unlocked, so that the module watchdog's thread can close the document.
-                drop(w);
-                let w = io::BufWriter::with_capacity(64 * 1024, io::stdout());
-                Box::new(JsonOut::begin(w, records)?)
+                Box::new(JsonOut {
+                    json: StallClosable::json("items")?,
+                    records,
+                })
             } else {
                 Box::new(JsonlOut {
-                    sink: JsonlSink::new(w),
+                    sink: StallClosable::jsonl(),
                     records,
                 })
             }

@@ -1,64 +1,62 @@
 //! The JSON outputs: a streamed document (closable by the module watchdog) and JSON Lines.
 
 use std::io::{self, Write};
-use std::sync::{Arc, Mutex, PoisonError};
 
 use certscope::model::Item;
-use certscope::render::json::{ErrorEntry, JsonWriter, JsonlWriter};
+use certscope::render::json::{JsonWriter, JsonlWriter};
 
 use super::records::Records;
-use super::stall::set_stall_closer;
+use super::stall::{unlocked_stdout, StallClosable, Unlocked};
 use super::Output;
+use crate::cmd::messages::EXIT_PROBLEM;
 use crate::cmd::stats::RunStats;
 
-type SharedJson = Arc<Mutex<Option<JsonWriter<io::BufWriter<io::Stdout>>>>>;
-
-/// A streamed JSON document, shared with [`super::close_json_on_stall`].
-pub(super) struct JsonOut {
-    json: SharedJson,
-    records: Records,
+impl StallClosable<JsonWriter<Unlocked>> {
+    /// A JSON document whose array is `array`, on stdout.
+    pub(in crate::cmd) fn json(array: &'static str) -> io::Result<Self> {
+        let w = JsonWriter::begin(unlocked_stdout(), array)?;
+        Ok(StallClosable::new(w, |mut w, error| {
+            w.error(error.source, error.message);
+            let _ = w.finish();
+        }))
+    }
 }
 
-impl JsonOut {
-    pub(super) fn begin(w: io::BufWriter<io::Stdout>, records: Records) -> io::Result<JsonOut> {
-        let shared: SharedJson = Arc::new(Mutex::new(Some(JsonWriter::begin(w, "items")?)));
-        let theirs = Arc::clone(&shared);
-        set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
-            let taken = theirs.try_lock().ok().and_then(|mut w| w.take());
-            if let Some(mut w) = taken {
-                w.error(error.source, error.message);
-                let _ = w.finish();
-            }
-        })));
-        Ok(JsonOut {
-            json: shared,
-            records,
+impl StallClosable<JsonlSink<Unlocked>> {
+    /// A JSON Lines stream on stdout, ended by a stall with an `error` and a `summary` line
+    /// (the watchdog's exit status).
+    pub(in crate::cmd) fn jsonl() -> Self {
+        StallClosable::new(JsonlSink::new(unlocked_stdout()), |mut sink, error| {
+            sink.problem(&error.source, &error.message);
+            let _ = sink.finish(EXIT_PROBLEM, &RunStats::default());
         })
     }
 }
 
+/// A streamed JSON document, closable by [`super::close_json_on_stall`].
+pub(super) struct JsonOut {
+    /// The document.
+    pub json: StallClosable<JsonWriter<Unlocked>>,
+    /// How items become records.
+    pub records: Records,
+}
+
 impl Output for JsonOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        let mut json = self.json.lock().unwrap_or_else(PoisonError::into_inner);
-        match json.as_mut() {
-            Some(json) => self.records.with(&item, |r| json.element(r)),
-            None => Ok(()),
-        }
+        let records = &mut self.records;
+        self.json
+            .with(|json| records.with(&item, |r| json.element(r)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        let mut json = self.json.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(json) = json.as_mut() {
+        let _ = self.json.with(|json| {
             json.error(locator.to_string(), message.to_string());
-        }
+            Ok(())
+        });
     }
     fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
-        set_stall_closer(None);
-        let taken = self
-            .json
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .take();
-        taken.map_or(Ok(()), |w| w.finish().map(|_| ()))
+        self.json
+            .finish()
+            .map_or(Ok(()), |w| w.finish().map(|_| ()))
     }
 }
 
@@ -106,22 +104,28 @@ impl<W: Write> JsonlSink<W> {
 }
 
 /// JSON Lines: an `item` line per item, an `error` line per problem, a `summary` line.
-pub(super) struct JsonlOut<W: Write> {
+pub(super) struct JsonlOut {
     /// The stream.
-    pub sink: JsonlSink<W>,
+    pub sink: StallClosable<JsonlSink<Unlocked>>,
     /// How items become records.
     pub records: Records,
 }
 
-impl<W: Write> Output for JsonlOut<W> {
+impl Output for JsonlOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
-        let sink = &mut self.sink;
-        self.records.with(&item, |r| sink.items([r]))
+        let records = &mut self.records;
+        self.sink
+            .with(|sink| records.with(&item, |r| sink.items([r])))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        self.sink.problem(locator, message);
+        let _ = self.sink.with(|sink| {
+            sink.problem(locator, message);
+            Ok(())
+        });
     }
     fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
-        self.sink.finish(status, stats)
+        self.sink
+            .finish()
+            .map_or(Ok(()), |sink| sink.finish(status, stats))
     }
 }

@@ -1,7 +1,8 @@
-//! Closing a JSON document from the module watchdog's thread, when a PKCS#11 call never
-//! returns.
+//! Closing a JSON document or JSON Lines stream from the module watchdog's thread, when a
+//! PKCS#11 call never returns.
 
-use std::sync::{Mutex, PoisonError};
+use std::io;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use certscope::render::json::ErrorEntry;
 
@@ -31,5 +32,50 @@ pub(in crate::cmd) fn close_json_on_stall(error: ErrorEntry) {
             return;
         }
         std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+}
+
+/// stdout unlocked, buffered: what a writer the stall closer may finish writes to (the
+/// watchdog's thread could not take a lock the main thread holds while inside the call).
+pub(in crate::cmd) type Unlocked = io::BufWriter<io::Stdout>;
+
+/// An unlocked, buffered stdout for a stall-closable writer.
+pub(super) fn unlocked_stdout() -> Unlocked {
+    io::BufWriter::with_capacity(64 * 1024, io::stdout())
+}
+
+/// A JSON document or JSON Lines stream being written, shared with
+/// [`close_json_on_stall`], which ends it with the stall as its last error. The main thread
+/// reaches it through [`StallClosable::with`]; [`StallClosable::finish`] takes it back.
+pub(in crate::cmd) struct StallClosable<T>(Arc<Mutex<Option<T>>>);
+
+impl<T: Send + 'static> StallClosable<T> {
+    /// `inner`, ended by `close` if a module call stalls before [`StallClosable::finish`].
+    pub(super) fn new(inner: T, close: fn(T, ErrorEntry)) -> StallClosable<T> {
+        let shared = Arc::new(Mutex::new(Some(inner)));
+        let theirs = Arc::clone(&shared);
+        set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
+            // The main thread holds it only while writing, never inside a module call.
+            let taken = theirs.try_lock().ok().and_then(|mut w| w.take());
+            if let Some(w) = taken {
+                close(w, error);
+            }
+        })));
+        StallClosable(shared)
+    }
+
+    /// Runs `f` on the writer (nothing once the stall closer ended it).
+    pub(in crate::cmd) fn with<R>(
+        &self,
+        f: impl FnOnce(&mut T) -> io::Result<R>,
+    ) -> io::Result<()> {
+        let mut inner = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        inner.as_mut().map_or(Ok(()), |w| f(w).map(|_| ()))
+    }
+
+    /// Takes the writer back to finish it; the stall closer is unset.
+    pub(in crate::cmd) fn finish(self) -> Option<T> {
+        set_stall_closer(None);
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }
