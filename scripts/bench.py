@@ -191,6 +191,34 @@ def rows():
                                "--token-label", label, "--read-object", "--type", "cert",
                                "--label", "bench-5000"]))
         out.append(r)
+    # Issue 17 (speed): the 10k token filled by pkcs11-tool itself
+    # (scripts/bench-token-pkcs11-tool.sh), in its own SoftHSM directory; the target is
+    # certscope at most 0.5x pkcs11-tool (a pkcs11-tool ratio of 2 or more).
+    p11conf = os.environ.get("BENCH_TOKEN_P11TOOL_CONF")
+    if p11conf:
+        conf = ["env", "SOFTHSM2_CONF=" + p11conf]
+        label = "p11tool10k"
+        r = {"id": "token-list-10k-pkcs11-tool",
+             "title": "list every cert on a 10k token filled by pkcs11-tool --write-object",
+             "tools": [("certscope token list -f json", conf + [
+                 CS, "token", "list", "--module", MODULE, "--token", label, "-f", "json"]),
+                 ("certscope token list --type cert", conf + [
+                     CS, "token", "list", "--module", MODULE, "--token", label, "--type", "cert"])]}
+        if have("pkcs11-tool"):
+            r["tools"].append(("pkcs11-tool --list-objects", conf + [
+                "pkcs11-tool", "--module", MODULE, "--token-label", label,
+                "--list-objects", "--type", "cert"]))
+        out.append(r)
+        r = {"id": "token-export-10k-pkcs11-tool",
+             "title": "one cert out by label, 10k token filled by pkcs11-tool",
+             "tools": [("certscope token find --label -f pem", conf + [
+                 CS, "token", "find", "--module", MODULE, "--token", label,
+                 "--label", "bench-5000", "-f", "pem"])]}
+        if have("pkcs11-tool"):
+            r["tools"].append(("pkcs11-tool --read-object", conf + [
+                "pkcs11-tool", "--module", MODULE, "--token-label", label, "--read-object",
+                "--type", "cert", "--label", "bench-5000"]))
+        out.append(r)
     # `check` (every lint) over the first 10k certificates of the 100k bundle, the clock pinned
     # so the findings do not change between runs (issue 16: within 2x of its time before the
     # lint set grew from 38 to 86; debug build, 10k corpus certificates: 7.9 s -> 9.5 s).

@@ -23,6 +23,14 @@ if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null
   BENCH_TOKEN_THUMBPRINT=$(target/release/certscope fingerprint --encoding hex "$corpus/bundle-100k.pem" | sed -n '5001p' | cut -d' ' -f2)
   export BENCH_TOKEN_THUMBPRINT
 fi
+# The 10k token filled by pkcs11-tool --write-object (issue 17's speed target), made if
+# missing: a few minutes (scripts/bench-token-pkcs11-tool.sh).
+if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v pkcs11-tool >/dev/null; then
+  [ -f "$corpus/softhsm/10k-pkcs11-tool/softhsm2.conf" ] ||
+    scripts/bench-token-pkcs11-tool.sh "$corpus"
+  BENCH_TOKEN_P11TOOL_CONF=$(cd "$corpus/softhsm/10k-pkcs11-tool" && pwd)/softhsm2.conf
+  export BENCH_TOKEN_P11TOOL_CONF
+fi
 python3 scripts/bench.py "$@"
 # Flat memory on a 1 GB bundle generated at test time (tests/memory.rs, ignored by default).
 if [ -n "${BENCH_MEMORY:-}" ]; then

@@ -349,32 +349,27 @@ fn list_one(
             session.login(Some(pin.expose()), LoginPolicy::default())?;
         }
     }
-    let found = find::search(&session, listing.filter)?;
-    // NSS trust objects, for the certificates' trust flags: one more search, only on the
-    // tokens that keep them (NSS's and p11-kit's trust module), so that every other listing
-    // stays one search.
-    let trust = if nss::keeps_trust_objects(token)
-        && found.iter().any(|o| o.class == ObjectKind::Certificate)
-    {
-        nss::trust_records(&session)
-    } else {
-        Vec::new()
-    };
+    // NSS trust objects, for the certificates' trust flags: one more search, made at the
+    // first certificate and only on the tokens that keep them (NSS's and p11-kit's trust
+    // module), so that every other listing stays one search.
+    let mut trust: Option<Vec<_>> = None;
     let ctx = objects::TokenContext {
         slot_id: slot.id,
         token,
         module_path: listing.module_path,
     };
-    for info in found {
+    find::search_each(&session, listing.filter, &mut |info| {
         let attributes = if listing.attributes {
             Some(dump::read(&session, &info)?)
         } else {
             None
         };
-        let nss_trust = if trust.is_empty() {
-            None
+        let nss_trust = if info.class == ObjectKind::Certificate && nss::keeps_trust_objects(token)
+        {
+            let records = trust.get_or_insert_with(|| nss::trust_records(&session));
+            nss::trust_for(&session, records, &info)
         } else {
-            nss::trust_for(&session, &trust, &info)
+            None
         };
         let mut item = objects::to_item(info, &ctx, listing.options);
         if nss_trust.is_some() {
@@ -390,7 +385,8 @@ fn list_one(
             ),
         }
         emit(Event::Item(Box::new(item)));
-    }
+        Ok(())
+    })?;
     Ok(())
 }
 

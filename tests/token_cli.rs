@@ -1049,6 +1049,38 @@ fn empty_or_out_of_range_pin_is_never_sent() {
     });
 }
 
+/// Issue 17 (speed): a listing reads each object in two `C_GetAttributeValue` calls, the
+/// class included (one call with every length and the class, one with the values), and
+/// finds the handles in one `C_FindObjects` batch; also without `--type`, where the class is
+/// not known before the object is read.
+#[test]
+fn listing_reads_each_object_in_two_calls() {
+    spy_test("listing_reads_each_object_in_two_calls", &[TOKEN], |ctx| {
+        populate(&ctx.softhsm, TOKEN, Contents::ALL);
+        let pin = format!("pass:{USER_PIN}");
+        for args in [
+            vec!["-f", "json"],
+            vec!["-f", "json", "--type", "cert"],
+            vec!["-f", "json", "--pin", &pin],
+        ] {
+            let before = harness::spy_calls(&ctx.dir, "C_GetAttributeValue");
+            let finds = harness::spy_calls(&ctx.dir, "C_FindObjects");
+            let o = ctx.token("list", &args);
+            ok(&o);
+            let n = items(&json(&o)).len();
+            assert!(n >= 8, "{args:?}: {n} objects");
+            let reads = harness::spy_calls(&ctx.dir, "C_GetAttributeValue") - before;
+            assert_eq!(
+                reads,
+                2 * n,
+                "{args:?}: C_GetAttributeValue calls for {n} objects"
+            );
+            let finds = harness::spy_calls(&ctx.dir, "C_FindObjects") - finds;
+            assert_eq!(finds, 1, "{args:?}: C_FindObjects calls");
+        }
+    });
+}
+
 /// NSS's built-in roots (`libnssckbi.so`, Debian's libnss3): a read-only token without
 /// CKF_TOKEN_INITIALIZED that holds objects is selected by default, and its
 /// CK_UNAVAILABLE_INFORMATION PIN lengths are "not available" / null, never 2^64-1.

@@ -514,8 +514,9 @@ fn token_list_reads_several_modules_in_one_run() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
 
-/// kryoptic, when `CERTSCOPE_KRYOPTIC_MODULE` names its `libkryoptic_pkcs11.so` (it is not
-/// built here: kryoptic 1.5 needs OpenSSL 3.2+, see docs/pkcs11.md): a PKCS#11 3.x token,
+/// kryoptic, when `CERTSCOPE_KRYOPTIC_MODULE` names its `libkryoptic_pkcs11.so`
+/// (`scripts/build-kryoptic.sh` builds one; too slow for scripts/test.sh, see
+/// docs/pkcs11.md, "kryoptic on Debian 12"): a PKCS#11 3.x token,
 /// initialised and filled by pkcs11-tool, read by `token list` and `token doctor`.
 #[test]
 fn kryoptic_token_is_read_and_diagnosed() {

@@ -164,6 +164,23 @@ fn class_of(t: ObjectType) -> ObjectClass {
     }
 }
 
+/// [`search`], handing each object to `each` in the same order. Without certificate
+/// criteria (a listing by class, label or ID) the objects are read one at a time as they
+/// are handed over ([`TokenSession::for_each_sorted`]), so that a token's certificates are
+/// never all in memory; with them, [`search`] decides on the whole set first (key objects
+/// are matched through the certificates they belong to).
+pub fn search_each(
+    session: &TokenSession<'_>,
+    filter: &Filter,
+    each: &mut dyn FnMut(ObjectInfo) -> Result<(), TokenError>,
+) -> Result<(), TokenError> {
+    if filter.item.is_empty() {
+        filter.check()?;
+        return session.for_each_sorted(&filter.template(), each);
+    }
+    search(session, filter)?.into_iter().try_for_each(each)
+}
+
 /// The objects of `session` matching `filter`, sorted by class, label and ID. See the
 /// module documentation for the one fallback search.
 pub fn search(session: &TokenSession<'_>, filter: &Filter) -> Result<Vec<ObjectInfo>, TokenError> {
@@ -195,21 +212,8 @@ pub fn search(session: &TokenSession<'_>, filter: &Filter) -> Result<Vec<ObjectI
     // Modules return objects in whatever order they store them (SoftHSM's is not even
     // stable between runs); a listing a person can compare, diff or snapshot is sorted by
     // class, then label, then ID.
-    found.sort_by(|a, b| {
-        (class_rank(a.class), &a.label, &a.id).cmp(&(class_rank(b.class), &b.label, &b.id))
-    });
+    found.sort_by(|a, b| (a.class.rank(), &a.label, &a.id).cmp(&(b.class.rank(), &b.label, &b.id)));
     Ok(found)
-}
-
-fn class_rank(k: ObjectKind) -> u8 {
-    match k {
-        ObjectKind::Certificate => 0,
-        ObjectKind::PublicKey => 1,
-        ObjectKind::PrivateKey => 2,
-        ObjectKind::SecretKey => 3,
-        ObjectKind::Data => 4,
-        ObjectKind::Other => 5,
-    }
 }
 
 /// A serial as [`crate::analysis::filter::parse_serial`] normalises it (lower hex, no

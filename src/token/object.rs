@@ -63,6 +63,28 @@ pub(crate) const KNOWN_CLASSES: [(ObjectKind, ObjectClass); 5] = [
 ];
 
 impl ObjectKind {
+    /// Every kind, in listing order.
+    pub(crate) const ALL: [ObjectKind; 6] = [
+        ObjectKind::Certificate,
+        ObjectKind::PublicKey,
+        ObjectKind::PrivateKey,
+        ObjectKind::SecretKey,
+        ObjectKind::Data,
+        ObjectKind::Other,
+    ];
+
+    /// The kind's place in a listing: certificates first, vendor classes last.
+    pub(crate) fn rank(self) -> u8 {
+        match self {
+            ObjectKind::Certificate => 0,
+            ObjectKind::PublicKey => 1,
+            ObjectKind::PrivateKey => 2,
+            ObjectKind::SecretKey => 3,
+            ObjectKind::Data => 4,
+            ObjectKind::Other => 5,
+        }
+    }
+
     /// Lower-case class name without `CKO_` (`certificate`, `private_key`, ... `other`).
     pub fn name(self) -> &'static str {
         match self {

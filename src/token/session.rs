@@ -6,7 +6,7 @@
 //!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
 //!        ├─ login(pin)            one C_Login, never a retry
 //!        └─ find_objects(template) ─► Vec<ObjectInfo>   (read/: one search; per object two
-//!                                      C_GetAttributeValue calls, no secret ever requested,
+//!           for_each_sorted(…)           C_GetAttributeValue calls, no secret ever requested,
 //!                                      lengths checked against max_attribute_size)
 //! ```
 //!
@@ -35,7 +35,7 @@ use crate::token::read::raw::{
     initialize_args_with_reserved, mechanism_name, AttributeReader, FindError, ListError,
     RawSession, RawValue, DEFAULT_MAX_OBJECTS, LIST_ROUNDS, MAX_MECHANISMS, MAX_SLOTS,
 };
-use crate::token::read::{find_error, find_objects_limited, Limits};
+use crate::token::read::{find_error, find_objects_limited, for_each_object, Limits};
 use crate::token::uri::Pkcs11Uri;
 use crate::token::watchdog::{Armed, ModuleCall, Watchdog};
 
@@ -607,15 +607,38 @@ impl TokenSession<'_> {
             self.slot.into(),
             &self.module.reader,
             template,
-            Limits {
-                attribute_size: self.max_attribute_size,
-                objects: self.max_objects,
-            },
+            self.limits(),
         )
     }
 }
 
 impl TokenSession<'_> {
+    /// The objects matching `template`, handed to `each` one at a time in listing order
+    /// (class, label, ID) as they are read: their values are not all held at once
+    /// (`for_each_object`). An error from `each` ends the listing and is returned.
+    pub fn for_each_sorted(
+        &self,
+        template: &[Attribute],
+        each: &mut dyn FnMut(ObjectInfo) -> Result<(), TokenError>,
+    ) -> Result<(), TokenError> {
+        for_each_object(
+            &self.session,
+            self.slot.into(),
+            &self.module.reader,
+            template,
+            self.limits(),
+            true,
+            each,
+        )
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            attribute_size: self.max_attribute_size,
+            objects: self.max_objects,
+        }
+    }
+
     /// The attributes `types` of the object `handle` (found by this session) in two raw
     /// `C_GetAttributeValue` calls, with the session's attribute size limit. For `token list
     /// --attributes`; the caller chooses `types` and never names a secret. Through p11-kit's

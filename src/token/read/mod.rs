@@ -3,6 +3,7 @@
 //! search count above its buffer and fails a whole read on one value it cannot name. Why,
 //! and how p11-kit's proxy is handled: docs/design.md, "PKCS#11".
 
+mod probe;
 pub mod raw;
 
 use cryptoki::context::Function;
@@ -12,8 +13,8 @@ use cryptoki::session::Session;
 use cryptoki_sys::CK_SLOT_ID;
 
 use crate::token::error::TokenError;
-use crate::token::object::{apply, raw_handle_number, ObjectInfo, ObjectKind, CKA_CLASS};
-use crate::token::read::raw::{AttributeReader, FindError, RawSession, RawValue};
+use crate::token::object::{ObjectInfo, ObjectKind};
+use crate::token::read::raw::{AttributeReader, FindError, RawSession};
 
 /// The largest attribute value certscope accepts from a module, unless told otherwise:
 /// far above any real certificate (the largest value it reads), far below a length that
@@ -30,14 +31,14 @@ pub(crate) struct Limits {
 }
 
 /// Finds the objects matching `template` (one search, at most `limits.objects` objects, the
-/// module's count checked: [`AttributeReader::find_objects`]) and describes each with one
-/// [`AttributeReader::read`] (two `C_GetAttributeValue` calls; one more for the class when
-/// the template does not give it). An attribute the module says is longer than
-/// `limits.attribute_size` bytes is not read, and [`ObjectInfo::problems`] says so
-/// ([`TokenError::AttributeTooLarge`]). Objects come back in the order the token returned
-/// them. `session` is cryptoki's session on `slot`; for a module whose function list is not
-/// shared with cryptoki's (p11-kit-proxy), the reader initialises its own instance and
-/// searches in a session of its own on `slot` ([`AttributeReader::adopt_instance`]).
+/// module's count checked: [`AttributeReader::find_objects`]) and describes each
+/// ([`probe`]: two `C_GetAttributeValue` calls, the class read in the first). An attribute
+/// the module says is longer than `limits.attribute_size` bytes is not read, and
+/// [`ObjectInfo::problems`] says so ([`TokenError::AttributeTooLarge`]). Objects come back
+/// in the order the token returned them. `session` is cryptoki's session on `slot`; for a
+/// module whose function list is not shared with cryptoki's (p11-kit-proxy), the reader
+/// initialises its own instance and searches in a session of its own on `slot`
+/// ([`AttributeReader::adopt_instance`]).
 pub(crate) fn find_objects_limited(
     session: &Session,
     slot: CK_SLOT_ID,
@@ -45,19 +46,77 @@ pub(crate) fn find_objects_limited(
     template: &[Attribute],
     limits: Limits,
 ) -> Result<Vec<ObjectInfo>, TokenError> {
-    let first = reader.open_session(session, slot).map_err(FindError::from);
-    let result = match first.and_then(|raw| find_raw(&raw, reader, template, limits)) {
-        Err(FindError::Module(CkError::Pkcs11(
+    let mut found = Vec::new();
+    for_each_object(
+        session,
+        slot,
+        reader,
+        template,
+        limits,
+        false,
+        &mut |info| {
+            found.push(info);
+            Ok(())
+        },
+    )?;
+    Ok(found)
+}
+
+/// [`find_objects_limited`], handing each object to `each` as soon as it is read instead
+/// of collecting them; `sorted` hands them over in listing order (class, label, ID). What
+/// is held meanwhile is each object's sort key and attribute lengths ([`probe::Probed`]),
+/// not its values: a token's certificates are read one at a time, as they are handed over.
+/// An error from `each` ends the listing and is returned.
+pub(crate) fn for_each_object(
+    session: &Session,
+    slot: CK_SLOT_ID,
+    reader: &AttributeReader,
+    template: &[Attribute],
+    limits: Limits,
+    sorted: bool,
+    each: &mut dyn FnMut(ObjectInfo) -> Result<(), TokenError>,
+) -> Result<(), TokenError> {
+    let mut handed = false;
+    let mut run = |handed: &mut bool| -> Result<(), Stop> {
+        let raw = reader
+            .open_session(session, slot)
+            .map_err(FindError::from)?;
+        each_raw(&raw, reader, template, limits, sorted, handed, each)
+    };
+    let result = match run(&mut handed) {
+        // p11-kit-proxy: found out at the first raw call, before anything was handed over.
+        Err(Stop::Find(FindError::Module(CkError::Pkcs11(
             RvError::CryptokiNotInitialized,
             Function::FindObjectsInit | Function::GetAttributeValue,
-        ))) if !reader.is_own_instance() => {
+        )))) if !reader.is_own_instance() && !handed => {
             reader.adopt_instance()?;
-            let raw = reader.open_session(session, slot)?;
-            find_raw(&raw, reader, template, limits)
+            run(&mut handed)
         }
         other => other,
     };
-    result.map_err(|e| find_error(e, limits.objects))
+    match result {
+        Ok(()) => Ok(()),
+        Err(Stop::Find(e)) => Err(find_error(e, limits.objects)),
+        Err(Stop::Each(e)) => Err(e),
+    }
+}
+
+/// Why [`each_raw`] stopped.
+enum Stop {
+    Find(FindError),
+    Each(TokenError),
+}
+
+impl From<FindError> for Stop {
+    fn from(e: FindError) -> Stop {
+        Stop::Find(e)
+    }
+}
+
+impl From<CkError> for Stop {
+    fn from(e: CkError) -> Stop {
+        Stop::Find(FindError::Module(e))
+    }
 }
 
 /// A failed search as the error the user reads.
@@ -74,47 +133,33 @@ pub(crate) fn find_error(e: FindError, limit: usize) -> TokenError {
     }
 }
 
-fn find_raw(
+fn each_raw(
     session: &RawSession<'_>,
     reader: &AttributeReader,
     template: &[Attribute],
     limits: Limits,
-) -> Result<Vec<ObjectInfo>, FindError> {
+    sorted: bool,
+    handed: &mut bool,
+    each: &mut dyn FnMut(ObjectInfo) -> Result<(), TokenError>,
+) -> Result<(), Stop> {
     let handles = reader.find_objects(session, template, limits.objects)?;
-    // CKA_CLASS read from each object when the template does not give it: one call each;
-    // a class cryptoki cannot name is `Other`.
     let given = template_class(template);
-    let classes: Vec<Option<RawValue>> = match given {
-        Some(_) => vec![None; handles.len()],
-        None => handles
-            .iter()
-            .map(|&h| reader.read_ulong(session, h, CKA_CLASS).map(Some))
-            .collect::<Result<_, CkError>>()?,
-    };
-    handles
+    let any_class = probe::any_class_attributes();
+    let limit = limits.attribute_size;
+    let mut probed = handles
         .iter()
-        .zip(classes)
-        .map(|(&handle, class)| {
-            let kind = match &class {
-                None => given.unwrap_or(ObjectKind::Other),
-                Some(c) => c.ulong().map_or(ObjectKind::Other, ObjectKind::from_raw),
-            };
-            let mut info = ObjectInfo::new(raw_handle_number(handle), kind);
-            if let Some(c) = class.filter(|c| c.ulong().is_none()) {
-                let said = match c {
-                    RawValue::Inconsistent { announced } => format!("{announced} bytes"),
-                    _ => "none".to_string(),
-                };
-                info.warnings.push(format!(
-                    "the module gave no usable CKA_CLASS ({said}), so the object is shown as \
-                     class other"
-                ));
-            }
-            let values = reader.read(session, handle, kind.attributes(), limits.attribute_size)?;
-            apply(&mut info, values, limits.attribute_size);
-            Ok(info)
-        })
-        .collect()
+        .map(|&h| probe::probe(reader, session, h, given, &any_class, limit))
+        .collect::<Result<Vec<_>, CkError>>()?;
+    drop(handles);
+    if sorted {
+        probed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    }
+    for p in probed {
+        let info = probe::finish(reader, session, p, limit)?;
+        *handed = true;
+        each(info).map_err(Stop::Each)?;
+    }
+    Ok(())
 }
 
 /// The kind the template's `CKA_CLASS` names, if it names one.

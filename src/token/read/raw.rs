@@ -210,6 +210,29 @@ impl RawValue {
     }
 }
 
+/// What [`AttributeReader::query`] asks for one attribute.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ask {
+    /// Its length only (a NULL buffer).
+    Size,
+    /// Its value, into a buffer of this many bytes.
+    Value(usize),
+}
+
+/// What the module answered for one attribute of [`AttributeReader::query`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// No length (`CK_UNAVAILABLE_INFORMATION`): the object lacks the attribute or hides
+    /// it, or, for [`Ask::Value`], the buffer was too small; the standard does not say
+    /// which.
+    Unavailable,
+    /// A length: the answer to [`Ask::Size`], or to an [`Ask::Value`] whose buffer was
+    /// shorter than this.
+    Size(usize),
+    /// The value, which fitted its buffer.
+    Value(Vec<u8>),
+}
+
 /// The acceptable results of `C_GetAttributeValue` for a template that may name
 /// attributes the object lacks or hides, or that a size grew under: the per-attribute
 /// lengths say which (PKCS#11 2.40 §5.7.5).
@@ -526,33 +549,57 @@ impl AttributeReader {
         }
     }
 
-    /// One `CK_ULONG` attribute in a single call (a buffer of the right size is given
-    /// straight away): [`RawValue::Bytes`] of exactly that size, [`RawValue::Missing`], or
-    /// [`RawValue::Inconsistent`] when the module answers another length.
-    pub fn read_ulong(
+    /// One `C_GetAttributeValue` over a template that mixes size queries and reads
+    /// ([`Ask`]), so that a value whose length is known or bounded (a `CK_ULONG`, a short
+    /// label) comes back in the same call as the lengths of the rest. The answers are in
+    /// `asks` order; buffers are never larger than asked.
+    pub fn query(
         &self,
         session: &RawSession<'_>,
         object: CK_OBJECT_HANDLE,
-        attribute: CK_ATTRIBUTE_TYPE,
-    ) -> Result<RawValue, CkError> {
-        let mut value: CK_ULONG = 0;
-        let exact = CK_ULONG::try_from(size_of::<CK_ULONG>())?;
-        let mut template = [CK_ATTRIBUTE {
-            type_: attribute,
-            pValue: (&raw mut value).cast::<c_void>(),
-            ulValueLen: exact,
-        }];
+        asks: &[(CK_ATTRIBUTE_TYPE, Ask)],
+    ) -> Result<Vec<Answer>, CkError> {
+        let mut buffers: Vec<Vec<u8>> = asks
+            .iter()
+            .map(|(_, ask)| match ask {
+                Ask::Size => Vec::new(),
+                Ask::Value(n) => vec![0u8; *n],
+            })
+            .collect();
+        let mut template: Vec<CK_ATTRIBUTE> = Vec::with_capacity(asks.len());
+        for ((type_, ask), buffer) in asks.iter().zip(&mut buffers) {
+            template.push(CK_ATTRIBUTE {
+                type_: *type_,
+                pValue: match ask {
+                    Ask::Size => std::ptr::null_mut(),
+                    Ask::Value(_) => buffer.as_mut_ptr().cast::<c_void>(),
+                },
+                ulValueLen: CK_ULONG::try_from(buffer.len())?,
+            });
+        }
         self.call(session, object, &mut template)?;
-        Ok(match template[0].ulValueLen {
-            CK_UNAVAILABLE_INFORMATION => RawValue::Missing,
-            len if len == exact => RawValue::Bytes {
-                bytes: value.to_ne_bytes().to_vec(),
-                announced: size_of::<CK_ULONG>(),
-            },
-            len => RawValue::Inconsistent {
-                announced: usize::try_from(len).unwrap_or(usize::MAX),
-            },
-        })
+        Ok(template
+            .iter()
+            .zip(asks)
+            .zip(buffers)
+            .map(|((a, (_, ask)), mut buffer)| {
+                if a.ulValueLen == CK_UNAVAILABLE_INFORMATION {
+                    return Answer::Unavailable;
+                }
+                let len = usize::try_from(a.ulValueLen).unwrap_or(usize::MAX);
+                match ask {
+                    Ask::Value(room) if len <= *room => {
+                        buffer.truncate(len);
+                        // A guessed buffer is mostly unused: keep only the value.
+                        buffer.shrink_to_fit();
+                        Answer::Value(buffer)
+                    }
+                    // A size query, or a module answering a short buffer with the length
+                    // it needs (some 2.x modules do).
+                    _ => Answer::Size(len),
+                }
+            })
+            .collect())
     }
 
     /// The attributes `types` of `object`: one call for their lengths, one for the values
