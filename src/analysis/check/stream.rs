@@ -29,13 +29,31 @@ use crate::model::{Body, Item};
 
 use super::{emit, is_anchor, own_findings, run_level, Counts, Finding, Lint, Options};
 
-/// Kept certificate and CRL DER, in bytes, within which every possible child of a CA is
-/// kept (so a run of a few thousand certificates is related exactly as a whole).
+/// What kept certificates and CRLs (not CAs) may cost, in bytes (their DER plus an
+/// estimate for their fields), within which every possible child of a CA is kept: a run of
+/// about two thousand certificates is related exactly as a whole.
 pub const KEEP_BYTES: usize = 4 << 20;
 
 /// Past [`KEEP_BYTES`], at most this many certificates or CRLs are kept per issuer name
 /// and authority key id.
 pub const KEEP_PER_ISSUER: usize = 16;
+
+/// What a kept child costs besides its DER (the slimmed item's fields), for the budget.
+const KEPT_OVERHEAD: usize = 1024;
+
+/// Cuts a child that is not a CA to what relating it needs (names, key identifiers,
+/// basicConstraints, DER, key): its findings are out already.
+fn slim(item: &mut Item) {
+    item.warnings = Vec::new();
+    item.bag = None;
+    item.protection = None;
+    if let Body::Certificate(c) = &mut item.body {
+        c.subject_rdns = Vec::new();
+        c.issuer_rdns = Vec::new();
+        c.extensions.retain(|e| e.oid == "2.5.29.19");
+        c.extensions.shrink_to_fit();
+    }
+}
 
 /// An item whose findings are not out yet.
 #[derive(Debug)]
@@ -180,9 +198,14 @@ impl Checker {
             }
             *n += 1;
         }
+        if !ca {
+            slim(&mut item);
+        }
         // The PEM text is for output, which has its own copy of what it needs.
         item.pem = None;
-        self.kept_bytes += item.der.as_deref().map_or(0, <[u8]>::len);
+        self.kept_bytes += item.der.as_deref().map_or(0, <[u8]>::len)
+            + item.spki_der.as_ref().map_or(0, Vec::len)
+            + KEPT_OVERHEAD;
         self.kept.push(item);
         self.numbers.push(number);
         Some(self.kept.len() - 1)
