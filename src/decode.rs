@@ -830,7 +830,12 @@ impl Ctx<'_, '_> {
                         (decoded, kind)
                     }
                     ("RSA PRIVATE KEY" | "EC PRIVATE KEY" | "DSA PRIVATE KEY", _) if encrypted => (
-                        Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
+                        key::legacy_encrypted(
+                            label,
+                            block.header("DEK-Info"),
+                            der,
+                            self.opts.password,
+                        ),
                         Kind::PrivateKey,
                     ),
                     ("PRIVATE KEY", None) => (key::pkcs8_private(der), Kind::PrivateKey),

@@ -707,7 +707,7 @@ impl Scheme {
 }
 
 /// CBC decryption with PKCS#7 padding; None on a bad key length or padding.
-fn cbc_decrypt<C>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>>
+pub(super) fn cbc_decrypt<C>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>>
 where
     C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit,
 {
