@@ -76,6 +76,30 @@ for d, dirs, files in os.walk(sys.argv[1]):
         print(c.fingerprint(hashes.SHA256()).hex(), p, c.subject.rfc4514_string())
 """
 
+# JSON Lines of the 100k bundle into DuckDB, then the 10 soonest-expiring certificates
+# (docs/inventory.md): certscope writes lean records to a file, DuckDB loads and queries it.
+PY_DUCKDB = """
+import os, subprocess, sys, tempfile
+import duckdb
+cs, bundle = sys.argv[1], sys.argv[2]
+with tempfile.TemporaryDirectory() as d:
+    out = os.path.join(d, 'certs.jsonl')
+    with open(out, 'wb') as f:
+        subprocess.run([cs, 'inspect', '--format', 'jsonl', '--no-pem',
+                        '--fields', 'kind,source,subject,not_after', bundle], stdout=f, check=True)
+    rows = duckdb.sql(f\"\"\"
+        SELECT source.path AS path, source.index AS idx, subject, not_after
+        FROM read_json('{out}', format = 'newline_delimited', union_by_name = true,
+                       columns = {{type: 'VARCHAR', kind: 'VARCHAR',
+                                   source: 'STRUCT(path VARCHAR, index BIGINT)',
+                                   subject: 'VARCHAR', not_after: 'TIMESTAMPTZ'}})
+        WHERE type = 'item' AND kind = 'certificate'
+        ORDER BY not_after, idx LIMIT 10\"\"\").fetchall()
+    for r in rows:
+        print(*r)
+"""
+DUCKDB_PY = os.environ.get("BENCH_DUCKDB_PYTHON", "target/duckdb-venv/bin/python")
+
 
 def have(tool):
     return shutil.which(tool) is not None
@@ -231,6 +255,13 @@ def rows():
                 n += line.startswith("-----END CERTIFICATE-----")
                 if n == 10_000:
                     break
+    if os.path.exists(DUCKDB_PY):
+        jsonl = [CS, "inspect", "--format", "jsonl", "--no-pem", "--fields",
+                 "kind,source,subject,not_after", big]
+        out.append({"id": "duckdb-100k",
+                    "title": "JSONL of the 100k bundle into DuckDB, 10 soonest-expiring",
+                    "tools": [("certscope inspect -f jsonl --no-pem --fields (its part)", jsonl),
+                              ("certscope | DuckDB load + query", [DUCKDB_PY, "-c", PY_DUCKDB, CS, big])]})
     out.append({"id": "check-10k", "title": "check, every lint, 10k certificates",
                 "tools": [("certscope check", [CS, "check", "--at", "2026-01-15T12:00:00Z", ten_k])]})
     if os.environ.get("BENCH_WALK_ROWS"):

@@ -126,14 +126,7 @@ fn no_pem_and_fields() {
     assert!(without[0].get("pem").is_none());
     assert_eq!(without[0]["subject"], with[0]["subject"]);
 
-    let o = run(&[
-        "inspect",
-        "-f",
-        "jsonl",
-        "--fields",
-        "subject,kind,no_such_field",
-        leaf,
-    ]);
+    let o = run(&["inspect", "-f", "jsonl", "--fields", "subject,kind", leaf]);
     let l = lines(&stdout(&o));
     let keys: Vec<&String> = l[0].as_object().unwrap().keys().collect();
     assert_eq!(keys.len(), 4, "{keys:?}");
@@ -157,6 +150,45 @@ fn no_pem_and_fields() {
     assert_eq!(o.status.code(), Some(0));
     let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["items"][0], serde_json::json!({"number": 0}));
+}
+
+/// A misspelt `--fields` name is a usage error naming the known fields (it used to vanish
+/// from every record without a word).
+#[test]
+fn unknown_field_is_a_usage_error() {
+    let leaf = "fixtures/certs/leaf.pem";
+    let o = run(&[
+        "inspect",
+        "-f",
+        "jsonl",
+        "--fields",
+        "subject,no_such_field",
+        leaf,
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stdout(&o).is_empty());
+    let err = stderr(&o);
+    assert!(err.contains("no_such_field"), "{err}");
+    assert!(err.contains("known: algorithm,"), "{err}");
+    assert!(err.contains("not_after"), "{err}");
+}
+
+/// `--fields` accepts every top-level field a record over the fixture tree holds.
+#[test]
+fn every_record_field_is_known() {
+    let o = run(&["inspect", "-r", "-f", "jsonl", "--inventory", "fixtures"]);
+    let known = certscope::render::json::RECORD_FIELDS;
+    for l in lines(&stdout(&o)) {
+        if l["type"] != "item" {
+            continue;
+        }
+        for k in l.as_object().unwrap().keys() {
+            assert!(
+                k == "certscope" || k == "type" || known.contains(&k.as_str()),
+                "{k} is missing from RECORD_FIELDS"
+            );
+        }
+    }
 }
 
 #[test]

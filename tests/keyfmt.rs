@@ -236,3 +236,67 @@ fn inner_and_outer_signature_algorithms_that_differ_are_shown() {
     let item = first("fixtures/keyfmt/pss-sha256.pem");
     assert!(item.get("inner_signature_algorithm").is_none());
 }
+
+/// Legacy encrypted PEM keys (fixtures/legacy-pem/, scripts/gen-legacy-pem.sh), decrypted
+/// with `--password`: the key is openssl's (`openssl pkey -passin -pubout` is each
+/// NAME-pub.pem) for AES-128/192/256-CBC and DES-EDE3-CBC.
+#[test]
+fn legacy_pem_keys_are_decrypted_with_the_password() {
+    for name in ["rsa-aes128", "rsa-aes192", "rsa-des3", "p256-aes256"] {
+        let path = format!("fixtures/legacy-pem/{name}.pem");
+        let o = run(&[
+            "inspect",
+            "--format",
+            "json",
+            "--password",
+            "pass:legacy-pass",
+            &path,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{name}");
+        let key = json(&o)["items"][0].clone();
+        assert_eq!(key["format"], "legacy-encrypted", "{name}: {key}");
+        assert_eq!(key["encrypted"], true, "{name}");
+        assert_eq!(key["decrypted"], true, "{name}: {key}");
+        let public = first(&format!("fixtures/legacy-pem/{name}-pub.pem"));
+        assert!(public["spki_sha256"].is_string(), "{name}");
+        assert_eq!(key["spki_sha256"], public["spki_sha256"], "{name}");
+    }
+    // A GLOB=SPEC rule serves the files it matches.
+    let o = run(&[
+        "inspect",
+        "--format",
+        "json",
+        "--password",
+        "*legacy-pem/*=pass:legacy-pass",
+        "fixtures/legacy-pem/rsa-des3.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(json(&o)["items"][0]["decrypted"], true);
+}
+
+/// A wrong password is the key's error (exit 2), not a silently undecrypted key.
+#[test]
+fn legacy_pem_key_with_a_wrong_password_is_an_error() {
+    for name in ["rsa-aes128", "p256-aes256", "rsa-des3"] {
+        let path = format!("fixtures/legacy-pem/{name}.pem");
+        let o = run(&["inspect", "--password", "pass:nope", &path]);
+        assert_eq!(o.status.code(), Some(2), "{name}");
+        let err = support::stderr(&o);
+        assert!(err.contains("wrong password"), "{name}: {err}");
+    }
+    // Without a password (and no terminal to ask at) it is described, still encrypted.
+    let o = run(&[
+        "inspect",
+        "--format",
+        "json",
+        "fixtures/legacy-pem/rsa-aes128.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let key = json(&o)["items"][0].clone();
+    assert_eq!(key["encrypted"], true);
+    assert_ne!(key["decrypted"], true);
+    assert_eq!(
+        key["encryption"],
+        "AES-128-CBC (OpenSSL EVP_BytesToKey, MD5)"
+    );
+}

@@ -383,7 +383,7 @@ fn progress_line_only_at_a_terminal() {
     assert_eq!(String::from_utf8_lossy(&o.stdout).lines().count(), 1);
 }
 
-/// At a terminal an encrypted PKCS#8 key without --password is asked for, as a PKCS#12
+/// At a terminal an encrypted PKCS#8 or legacy PEM key without --password is asked for, as a PKCS#12
 /// file is, and read with the answer; a pipe is never asked.
 #[test]
 fn encrypted_keys_prompt_at_a_terminal() {
@@ -393,6 +393,7 @@ fn encrypted_keys_prompt_at_a_terminal() {
     let bin = env!("CARGO_BIN_EXE_certscope");
     for file in [
         "fixtures/keys/p256-pkcs8-aes.pem",
+        "fixtures/keys/rsa-legacy-aes.pem",
         "fixtures/pkcs12/leaf-aes.p12",
     ] {
         let mut child = std::process::Command::new("script")

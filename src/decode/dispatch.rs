@@ -131,7 +131,12 @@ impl Ctx<'_, '_> {
                         (decoded, kind)
                     }
                     None if encrypted && legacy => (
-                        Ok(key::legacy_encrypted(label, block.header("DEK-Info"))),
+                        key::legacy_encrypted(
+                            label,
+                            block.header("DEK-Info"),
+                            der,
+                            self.opts.password,
+                        ),
                         Kind::PrivateKey,
                     ),
                     None => self

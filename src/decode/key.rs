@@ -516,23 +516,37 @@ fn describe_unparsed_scheme(der: &[u8]) -> String {
     oid.unwrap_or_else(|| "unknown scheme".to_string())
 }
 
-/// A traditional PEM key with `Proc-Type: 4,ENCRYPTED` and `DEK-Info: CIPHER,IV`.
-pub fn legacy_encrypted(label: &str, dek_info: Option<&str>) -> DecodedKey {
-    let cipher = dek_info
-        .and_then(|d| d.split(',').next())
-        .map(|c| c.trim().to_string())
-        .unwrap_or_else(|| "unknown cipher".to_string());
+/// A traditional PEM key with `Proc-Type: 4,ENCRYPTED` and `DEK-Info: CIPHER,IV`
+/// (`openssl genrsa -aes128`, `openssl ec -aes256`, `-des3`): described always, decrypted
+/// when a password is given. The key is OpenSSL's `EVP_BytesToKey` with MD5, one
+/// iteration, and the IV's first 8 bytes as salt, as openssl writes these files
+/// (docs/design.md, "Legacy encrypted PEM keys"); the cipher is CBC with PKCS#7 padding.
+pub fn legacy_encrypted(
+    label: &str,
+    dek_info: Option<&str>,
+    der: &[u8],
+    password: Option<&Secret>,
+) -> Result<DecodedKey, String> {
+    let mut fields = dek_info.unwrap_or_default().splitn(2, ',');
+    let cipher = fields
+        .next()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .unwrap_or("unknown cipher")
+        .to_string();
+    let iv_hex = fields.next().map(str::trim).unwrap_or_default();
     let algorithm = match label {
         "RSA PRIVATE KEY" => Some("rsa"),
         "EC PRIVATE KEY" => Some("ec"),
         "DSA PRIVATE KEY" => Some("dsa"),
         _ => None,
     };
-    DecodedKey {
+    let encryption = format!("{cipher} (OpenSSL EVP_BytesToKey, MD5)");
+    let mut described = DecodedKey {
         key: Key {
             format: KeyFormat::LegacyEncrypted,
             encrypted: true,
-            encryption: Some(format!("{cipher} (OpenSSL EVP_BytesToKey, MD5)")),
+            encryption: Some(encryption.clone()),
             decrypted: false,
             public_key: algorithm.map(|a| PublicKeyInfo {
                 algorithm: a.to_string(),
@@ -543,7 +557,74 @@ pub fn legacy_encrypted(label: &str, dek_info: Option<&str>) -> DecodedKey {
         },
         spki: None,
         warnings: Vec::new(),
+    };
+    let Some(password) = password else {
+        return Ok(described);
+    };
+    // (key length, IV length) of the ciphers openssl offers for these files.
+    let (key_len, iv_len) = match cipher.to_ascii_uppercase().as_str() {
+        "AES-128-CBC" => (16, 16),
+        "AES-192-CBC" => (24, 16),
+        "AES-256-CBC" => (32, 16),
+        "DES-EDE3-CBC" => (24, 8),
+        "DES-CBC" => (8, 8),
+        _ => {
+            described
+                .warnings
+                .push(format!("cannot decrypt: unsupported cipher {cipher}"));
+            return Ok(described);
+        }
+    };
+    let iv = hex::decode(iv_hex)
+        .ok()
+        .filter(|iv| iv.len() == iv_len)
+        .ok_or_else(|| format!("DEK-Info: the IV is not {iv_len} bytes of hex"))?;
+    let salt = iv.get(..8).ok_or("DEK-Info: the IV is too short")?;
+    let key = evp_bytes_to_key_md5(password.expose().as_bytes(), salt, key_len);
+    let plain = match key_len {
+        16 if iv_len == 16 => super::cbc::cbc_decrypt::<aes::Aes128>(&key, &iv, der),
+        24 if iv_len == 16 => super::cbc::cbc_decrypt::<aes::Aes192>(&key, &iv, der),
+        32 => super::cbc::cbc_decrypt::<aes::Aes256>(&key, &iv, der),
+        24 => super::cbc::cbc_decrypt::<des::TdesEde3>(&key, &iv, der),
+        _ => super::cbc::cbc_decrypt::<des::Des>(&key, &iv, der),
+    };
+    // A wrong password shows as bad padding, or (1 time in 256) as garbage that does not
+    // parse as the key.
+    let wrong = || "wrong password, or the key is damaged".to_string();
+    let plain = plain.ok_or_else(wrong)?;
+    let mut out = match label {
+        "EC PRIVATE KEY" => sec1_private(&plain),
+        "DSA PRIVATE KEY" => dsa_private(&plain),
+        _ => pkcs1_private(&plain),
     }
+    .map_err(|_| wrong())?;
+    out.key.format = KeyFormat::LegacyEncrypted;
+    out.key.encrypted = true;
+    out.key.decrypted = true;
+    out.key.encryption = Some(encryption);
+    Ok(out)
+}
+
+/// OpenSSL's `EVP_BytesToKey(cipher, EVP_md5(), salt, password, 1)`: MD5 blocks
+/// `D_i = MD5(D_{i-1} || password || salt)` joined until `len` bytes (the IV is not
+/// derived: these files carry it in DEK-Info).
+fn evp_bytes_to_key_md5(password: &[u8], salt: &[u8], len: usize) -> Zeroizing<Vec<u8>> {
+    use md5::{Digest, Md5};
+    let mut out = Zeroizing::new(Vec::with_capacity(len + 16));
+    let mut prev: Option<Zeroizing<[u8; 16]>> = None;
+    while out.len() < len {
+        let mut h = Md5::new();
+        if let Some(p) = &prev {
+            h.update(p.as_slice());
+        }
+        h.update(password);
+        h.update(salt);
+        let block: [u8; 16] = h.finalize().into();
+        out.extend_from_slice(&block);
+        prev = Some(Zeroizing::new(block));
+    }
+    out.truncate(len);
+    out
 }
 
 /// EC PARAMETERS (a named curve OID) or DH PARAMETERS (SEQUENCE { p, g [, q] }).

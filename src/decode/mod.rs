@@ -6,6 +6,7 @@
 //! numbered and handed out strictly in input order.
 
 mod batches;
+mod cbc;
 pub mod cert;
 pub mod crl;
 pub mod csr;

@@ -14,6 +14,8 @@ use pkcs12::kdf::{derive_key, Pkcs12KeyType};
 use pkcs12::{MacData, Pfx, SafeBag};
 use zeroize::Zeroizing;
 
+use super::cbc::cbc_decrypt;
+
 use super::kdf::{self, Cost};
 use crate::asn1::oids;
 use crate::asn1::tlv;
@@ -704,19 +706,6 @@ impl Scheme {
             }
         }
     }
-}
-
-/// CBC decryption with PKCS#7 padding; None on a bad key length or padding.
-fn cbc_decrypt<C>(key: &[u8], iv: &[u8], data: &[u8]) -> Option<Zeroizing<Vec<u8>>>
-where
-    C: cbc::cipher::BlockCipherDecrypt + cbc::cipher::KeyInit,
-{
-    use cbc::cipher::{block_padding::Pkcs7, BlockModeDecrypt, KeyIvInit};
-    let decryptor = cbc::Decryptor::<C>::new_from_slices(key, iv).ok()?;
-    decryptor
-        .decrypt_padded_vec::<Pkcs7>(data)
-        .ok()
-        .map(Zeroizing::new)
 }
 
 #[cfg(test)]

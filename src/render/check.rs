@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
-use super::json::{Document, ErrorEntry, JsonlWriter};
+use super::json::{Document, ErrorEntry, JsonlWriter, VERSION};
 use super::sanitize::sanitize;
 use super::style::{self, plural};
 use crate::analysis::check::{Counts, Finding, Lint, Severity};
@@ -22,32 +22,34 @@ fn paint(color: bool, sev: Severity, s: &str) -> String {
 
 pub use super::style::{short_name, MAX_NAME_CHARS};
 
-/// One line per finding (`error  expired  PATH [NAME]: message`), then the summary.
-pub fn text<W: Write>(
+/// One finding's line (`error  expired  PATH [NAME]: message`); `item` names it (`item N` when absent).
+pub fn text_finding<W: Write>(
     w: &mut W,
-    findings: &[Finding],
-    counts: &Counts,
-    items: &[Item],
-    show_index: &[bool],
-    fail_on: Severity,
+    f: &Finding,
+    item: Option<&Item>,
+    show_index: bool,
     color: bool,
 ) -> io::Result<()> {
-    for f in findings {
-        let label = items
-            .get(f.item)
-            .map(|i| style::item_with_name(i, show_index.get(f.item).copied().unwrap_or(true)))
-            .unwrap_or_else(|| format!("item {}", f.item));
-        writeln!(
-            w,
-            "{}  {:<26}  {}: {}",
-            paint(color, f.severity, &format!("{:<5}", f.severity.name())),
-            f.lint,
-            sanitize(&label),
-            sanitize(&f.message)
-        )?;
-    }
-    // A run that examined nothing has not passed anything.
-    let failed = findings.iter().any(|f| f.severity >= fail_on) || counts.checked == 0;
+    let label = item
+        .map(|i| style::item_with_name(i, show_index))
+        .unwrap_or_else(|| format!("item {}", f.item));
+    writeln!(
+        w,
+        "{}  {:<26}  {}: {}",
+        paint(color, f.severity, &format!("{:<5}", f.severity.name())),
+        f.lint,
+        sanitize(&label),
+        sanitize(&f.message)
+    )
+}
+
+/// The summary line after the findings; `failed` as the exit status has it.
+pub fn text_summary<W: Write>(
+    w: &mut W,
+    counts: &Counts,
+    fail_on: Severity,
+    failed: bool,
+) -> io::Result<()> {
     writeln!(
         w,
         "{} checked ({} certificate{}, {} CRL{}, {} CSR{}): {} error{}, {} warning{}, {} info; {} (--fail-on {})",
@@ -156,15 +158,7 @@ struct Summary<'a> {
     failed: bool,
 }
 
-#[derive(Serialize)]
-struct Doc<'a> {
-    findings: Vec<JsonFinding<'a>>,
-    summary: Summary<'a>,
-    errors: Vec<ErrorEntry>,
-}
-
-fn json_finding<'a>(f: &'a Finding, items: &'a [Item]) -> JsonFinding<'a> {
-    let item = items.get(f.item);
+fn json_finding<'a>(f: &'a Finding, item: Option<&'a Item>) -> JsonFinding<'a> {
     JsonFinding {
         item: f.item,
         lint: f.lint,
@@ -175,63 +169,121 @@ fn json_finding<'a>(f: &'a Finding, items: &'a [Item]) -> JsonFinding<'a> {
     }
 }
 
-/// JSON Lines: an `item` line per finding (the JSON document's `findings` entries), an
-/// `error` line per failure, and the `summary` line with the JSON summary's fields and
-/// `exit_code`.
-#[allow(clippy::too_many_arguments)]
-pub fn jsonl<W: Write>(
-    w: W,
-    findings: &[Finding],
-    counts: &Counts,
-    items: &[Item],
-    problems: &[(String, String)],
-    fail_on: Severity,
-    failed: bool,
-    skipped: usize,
-    exit_code: u8,
-) -> io::Result<()> {
-    let mut out = JsonlWriter::new(w);
-    for f in findings {
-        out.item(&json_finding(f, items))?;
-    }
-    for (source, message) in problems {
-        out.error(source, message)?;
-    }
-    let summary = Summary {
-        counts,
-        fail_on,
-        failed,
-    };
-    out.summary(skipped, &summary, exit_code).map(|_| ())
+/// `check`'s report, written finding by finding as the findings become final, so that a
+/// run's output never has to be held: text lines and a summary line; the JSON document
+/// (`{"certscope", "findings", "summary", "errors"}`); or JSON Lines (an `item` line per
+/// finding, an `error` line per failure, the `summary` line with the JSON summary's fields
+/// and `exit_code`).
+#[derive(Debug)]
+pub enum Report<W: Write> {
+    /// Text lines.
+    Text {
+        /// Where to.
+        w: W,
+        /// Whether to colour severities.
+        color: bool,
+    },
+    /// The JSON document, open at its `findings` array.
+    Json {
+        /// Where to.
+        w: W,
+        /// No finding written yet.
+        first: bool,
+    },
+    /// JSON Lines.
+    Jsonl(JsonlWriter<W>),
 }
 
-/// The JSON document: each finding with its item's source and (short) name, the summary,
-/// and the run's failures as `errors`.
-pub fn json<W: Write>(
-    w: &mut W,
-    findings: &[Finding],
-    counts: &Counts,
-    items: &[Item],
-    problems: &[(String, String)],
-    fail_on: Severity,
-    failed: bool,
-) -> io::Result<()> {
-    let doc = Doc {
-        findings: findings.iter().map(|f| json_finding(f, items)).collect(),
-        summary: Summary {
+impl<W: Write> Report<W> {
+    /// Text output.
+    pub fn text(w: W, color: bool) -> Report<W> {
+        Report::Text { w, color }
+    }
+
+    /// The JSON document (its opening is written now).
+    pub fn json(mut w: W) -> io::Result<Report<W>> {
+        write!(
+            w,
+            "{{\"certscope\":{},\"findings\":[",
+            serde_json::to_string(VERSION).map_err(io::Error::other)?
+        )?;
+        Ok(Report::Json { w, first: true })
+    }
+
+    /// JSON Lines.
+    pub fn jsonl(w: W) -> Report<W> {
+        Report::Jsonl(JsonlWriter::new(w))
+    }
+
+    /// Writes one finding; `item` (when still known) names it, with `#INDEX` when
+    /// `show_index`.
+    pub fn finding(
+        &mut self,
+        f: &Finding,
+        item: Option<&Item>,
+        show_index: bool,
+    ) -> io::Result<()> {
+        match self {
+            Report::Text { w, color } => text_finding(w, f, item, show_index, *color),
+            Report::Json { w, first } => {
+                if !*first {
+                    w.write_all(b",")?;
+                }
+                *first = false;
+                serde_json::to_writer(w, &json_finding(f, item)).map_err(io::Error::from)
+            }
+            Report::Jsonl(out) => out.item(&json_finding(f, item)),
+        }
+    }
+
+    /// Writes the summary (and, in JSON, the run's failures) and flushes.
+    #[allow(clippy::too_many_arguments)]
+    pub fn finish(
+        self,
+        counts: &Counts,
+        problems: &[(String, String)],
+        fail_on: Severity,
+        failed: bool,
+        skipped: usize,
+        exit_code: u8,
+    ) -> io::Result<W> {
+        let summary = Summary {
             counts,
             fail_on,
             failed,
-        },
-        errors: problems
-            .iter()
-            .map(|(source, message)| ErrorEntry {
-                source: source.clone(),
-                message: message.clone(),
-            })
-            .collect(),
-    };
-    Document::new(doc).write_to(w)
+        };
+        let errors = || -> Vec<ErrorEntry> {
+            problems
+                .iter()
+                .map(|(source, message)| ErrorEntry {
+                    source: source.clone(),
+                    message: message.clone(),
+                })
+                .collect()
+        };
+        match self {
+            Report::Text { mut w, .. } => {
+                text_summary(&mut w, counts, fail_on, failed)?;
+                w.flush()?;
+                Ok(w)
+            }
+            Report::Json { mut w, .. } => {
+                w.write_all(b"],\"summary\":")?;
+                serde_json::to_writer(&mut w, &summary).map_err(io::Error::from)?;
+                w.write_all(b",\"errors\":")?;
+                serde_json::to_writer(&mut w, &errors()).map_err(io::Error::from)?;
+                w.write_all(b"}\n")?;
+                w.flush()?;
+                Ok(w)
+            }
+            Report::Jsonl(mut out) => {
+                for (source, message) in problems {
+                    out.error(source, message)?;
+                }
+                out.summary(skipped, &summary, exit_code)
+            }
+        }
+    }
 }
 
 #[cfg(test)]

@@ -634,9 +634,6 @@ fn key<W: Write>(out: &mut Out<'_, W>, k: &Key, kind: Kind) -> io::Result<()> {
     if kind == Kind::PrivateKey {
         let enc = match (k.encrypted, k.decrypted, k.format) {
             (true, true, _) => "yes (decrypted with the given password)",
-            (true, false, crate::model::KeyFormat::LegacyEncrypted) => {
-                "yes (traditional PEM encryption: `openssl pkcs8 -topk8` converts it)"
-            }
             (true, false, _) => "yes (give --password to see the key)",
             (false, _, _) => "no",
         };

@@ -6,7 +6,7 @@
 //! few lines in `cert.rs` (per certificate), `path_len.rs` or [`check`]. Findings
 //! are data; the binary renders them and turns them into an exit status.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::IpAddr;
 
 use serde::Serialize;
@@ -19,10 +19,12 @@ mod cert;
 pub mod lints;
 mod path_len;
 mod profile;
+mod stream;
 
 use self::cert::{certificate, extension_lints, key_size, pss_sha1, weak_signature};
 pub use self::lints::{find_lint, Lint, Request, Severity, LINTS};
 use self::path_len::path_length_findings;
+pub use self::stream::{Checker, KEEP_BYTES, KEEP_PER_ISSUER};
 
 /// Something wrong with the options of a check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -175,9 +177,29 @@ pub fn check(items: &[Item], opts: &Options) -> (Vec<Finding>, Counts) {
 /// context, issuers that the relations and `path-length-violated` see. A context CA's
 /// path-length violation is reported on its checked children.
 pub fn check_first(items: &[Item], checked: usize, opts: &Options) -> (Vec<Finding>, Counts) {
-    let related = relate::relate(items);
     let mut findings = Vec::new();
     let mut counts = Counts::default();
+    let (issuers, path_len) = run_level(items, checked);
+    for (n, item) in items.iter().enumerate().take(checked) {
+        let mut found: Vec<(&'static Lint, String)> = Vec::new();
+        if !own_findings(item, opts, issuers.contains(&n), &mut found, &mut counts) {
+            continue;
+        }
+        if matches!(item.body, Body::Certificate(_)) {
+            found.extend(path_len.get(&n).cloned().unwrap_or_default());
+        }
+        emit(n, &found, is_anchor(item), opts, &mut findings, &mut counts);
+    }
+    (findings, counts)
+}
+
+/// The run-level facts of `items` (the first `checked` checked, the rest context): which
+/// items issued something, and the `path-length-violated` findings per item (a context
+/// CA's reported on its checked children).
+type RunLevel = (HashSet<usize>, HashMap<usize, Vec<(&'static Lint, String)>>);
+
+fn run_level(items: &[Item], checked: usize) -> RunLevel {
+    let related = relate::relate(items);
     let issuers = issued_anything(&related);
     let mut path_len = path_length_findings(items, &related);
     let context_violations: Vec<(usize, Vec<(&'static Lint, String)>)> = path_len
@@ -204,111 +226,135 @@ pub fn check_first(items: &[Item], checked: usize, opts: &Options) -> (Vec<Findi
             }
         }
     }
-    for (n, item) in items.iter().enumerate().take(checked) {
-        let mut found: Vec<(&'static Lint, String)> = Vec::new();
-        // A trust anchor: profile rules it is exempt from report as info.
-        let anchor = matches!(&item.body, Body::Certificate(c) if c.self_signed && c.is_ca());
-        match &item.body {
-            Body::Certificate(c) => {
-                counts.certificates += 1;
-                certificate(item, c, opts, issuers.contains(&n), &mut found);
-                found.extend(path_len.get(&n).cloned().unwrap_or_default());
+    (issuers, path_len)
+}
+
+/// The findings of one item that need nothing but the item (and, for a CA certificate,
+/// whether it issued something in the run), appended to `found`; counts the item by kind.
+/// False for an item that is not checked (keys, CMS, ...).
+fn own_findings(
+    item: &Item,
+    opts: &Options,
+    issued_something: bool,
+    found: &mut Vec<(&'static Lint, String)>,
+    counts: &mut Counts,
+) -> bool {
+    match &item.body {
+        Body::Certificate(c) => {
+            counts.certificates += 1;
+            certificate(item, c, opts, issued_something, found);
+        }
+        Body::Crl(c) => {
+            counts.crls += 1;
+            if let Some(next) = c.next_update {
+                if next.0 < opts.now {
+                    found.push((
+                        &lints::CRL_NEXT_UPDATE_PASSED,
+                        format!(
+                            "nextUpdate {next} has passed ({} ago)",
+                            ago(opts.now - next.0)
+                        ),
+                    ));
+                }
             }
-            Body::Crl(c) => {
-                counts.crls += 1;
-                if let Some(next) = c.next_update {
-                    if next.0 < opts.now {
+            weak_signature(&c.signature_algorithm, false, found);
+            pss_sha1(c.signature_pss.as_ref(), found);
+            if let Some(inner) = &c.inner_signature_algorithm {
+                found.push((
+                    &lints::SIGNATURE_ALGORITHM_MISMATCH,
+                    format!("outer {}, inner {inner}", c.signature_algorithm),
+                ));
+            }
+            if !(1..=2).contains(&c.version) {
+                found.push((
+                    &lints::VERSION_INVALID,
+                    format!("CRL version {}", c.version),
+                ));
+            }
+            extension_lints(&c.extensions, found);
+            profile::crl(c, found);
+            for entry in c.revoked.iter() {
+                for e in entry.extensions.iter().filter(|e| e.critical) {
+                    if matches!(e.value, crate::model::ExtValue::Raw(_)) {
                         found.push((
-                            &lints::CRL_NEXT_UPDATE_PASSED,
+                            &lints::CRL_ENTRY_UNKNOWN_CRITICAL_EXTENSION,
                             format!(
-                                "nextUpdate {next} has passed ({} ago)",
-                                ago(opts.now - next.0)
+                                "entry for serial {}: critical extension {} is not recognised",
+                                entry.serial, e.oid
                             ),
                         ));
                     }
                 }
-                weak_signature(&c.signature_algorithm, false, &mut found);
-                pss_sha1(c.signature_pss.as_ref(), &mut found);
-                if let Some(inner) = &c.inner_signature_algorithm {
-                    found.push((
-                        &lints::SIGNATURE_ALGORITHM_MISMATCH,
-                        format!("outer {}, inner {inner}", c.signature_algorithm),
-                    ));
-                }
-                if !(1..=2).contains(&c.version) {
-                    found.push((
-                        &lints::VERSION_INVALID,
-                        format!("CRL version {}", c.version),
-                    ));
-                }
-                extension_lints(&c.extensions, &mut found);
-                profile::crl(c, &mut found);
-                for entry in c.revoked.iter() {
-                    for e in entry.extensions.iter().filter(|e| e.critical) {
-                        if matches!(e.value, crate::model::ExtValue::Raw(_)) {
-                            found.push((
-                                &lints::CRL_ENTRY_UNKNOWN_CRITICAL_EXTENSION,
-                                format!(
-                                    "entry for serial {}: critical extension {} is not recognised",
-                                    entry.serial, e.oid
-                                ),
-                            ));
-                        }
-                    }
-                }
             }
-            Body::Csr(c) => {
-                counts.csrs += 1;
-                weak_signature(&c.signature_algorithm, false, &mut found);
-                pss_sha1(c.signature_pss.as_ref(), &mut found);
-                key_size(&c.public_key, &mut found);
-                extension_lints(&c.extensions, &mut found);
-                if c.self_signature == "invalid" {
-                    found.push((
-                        &lints::CSR_BAD_SIGNATURE,
-                        "the self-signature does not verify with the requested key".to_string(),
-                    ));
-                }
-            }
-            _ => continue,
         }
-        counts.checked += 1;
-        for lint in LINTS.iter().filter(|l| opts.enabled(l)) {
-            let mut listed = 0;
-            let severity = lint.severity_on(anchor);
-            for (_, message) in found.iter().filter(|(l, _)| l.id == lint.id) {
-                // Counted, all of them; listed up to the cap (each listed finding names
-                // the item, so a certificate of 10,000 names stays linear in output).
-                match severity {
-                    Severity::Error => counts.error += 1,
-                    Severity::Warn => counts.warn += 1,
-                    Severity::Info => counts.info += 1,
-                }
-                listed += 1;
-                if listed <= MAX_FINDINGS_PER_LINT {
-                    findings.push(Finding {
-                        item: n,
-                        lint: lint.id,
-                        severity,
-                        message: message.clone(),
-                    });
-                }
+        Body::Csr(c) => {
+            counts.csrs += 1;
+            weak_signature(&c.signature_algorithm, false, found);
+            pss_sha1(c.signature_pss.as_ref(), found);
+            key_size(&c.public_key, found);
+            extension_lints(&c.extensions, found);
+            if c.self_signature == "invalid" {
+                found.push((
+                    &lints::CSR_BAD_SIGNATURE,
+                    "the self-signature does not verify with the requested key".to_string(),
+                ));
             }
-            if listed > MAX_FINDINGS_PER_LINT {
+        }
+        _ => return false,
+    }
+    counts.checked += 1;
+    true
+}
+
+/// A trust anchor: profile rules it is exempt from report as info.
+fn is_anchor(item: &Item) -> bool {
+    matches!(&item.body, Body::Certificate(c) if c.self_signed && c.is_ca())
+}
+
+/// Turns item `n`'s raw findings into [`Finding`]s in [`LINTS`] order, counted by
+/// severity, at most [`MAX_FINDINGS_PER_LINT`] listed per lint.
+fn emit(
+    n: usize,
+    found: &[(&'static Lint, String)],
+    anchor: bool,
+    opts: &Options,
+    findings: &mut Vec<Finding>,
+    counts: &mut Counts,
+) {
+    for lint in LINTS.iter().filter(|l| opts.enabled(l)) {
+        let mut listed = 0;
+        let severity = lint.severity_on(anchor);
+        for (_, message) in found.iter().filter(|(l, _)| l.id == lint.id) {
+            // Counted, all of them; listed up to the cap (each listed finding names
+            // the item, so a certificate of 10,000 names stays linear in output).
+            match severity {
+                Severity::Error => counts.error += 1,
+                Severity::Warn => counts.warn += 1,
+                Severity::Info => counts.info += 1,
+            }
+            listed += 1;
+            if listed <= MAX_FINDINGS_PER_LINT {
                 findings.push(Finding {
                     item: n,
                     lint: lint.id,
                     severity,
-                    message: format!(
-                        "{} more {} findings on this item, not listed",
-                        relate::thousands(listed - MAX_FINDINGS_PER_LINT),
-                        lint.id
-                    ),
+                    message: message.clone(),
                 });
             }
         }
+        if listed > MAX_FINDINGS_PER_LINT {
+            findings.push(Finding {
+                item: n,
+                lint: lint.id,
+                severity,
+                message: format!(
+                    "{} more {} findings on this item, not listed",
+                    relate::thousands(listed - MAX_FINDINGS_PER_LINT),
+                    lint.id
+                ),
+            });
+        }
     }
-    (findings, counts)
 }
 
 pub(super) fn ago(d: Duration) -> String {

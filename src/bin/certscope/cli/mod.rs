@@ -265,6 +265,19 @@ fn lint_arg(s: &str) -> Result<String, String> {
     }
 }
 
+fn field_arg(s: &str) -> Result<String, String> {
+    use certscope::render::json::RECORD_FIELDS;
+    if RECORD_FIELDS.contains(&s) {
+        Ok(s.to_string())
+    } else {
+        // A misspelt field would otherwise vanish from every record without a word.
+        Err(format!(
+            "not a field name; known: {}",
+            RECORD_FIELDS.join(", ")
+        ))
+    }
+}
+
 fn rfc3339_arg(s: &str) -> Result<time::OffsetDateTime, String> {
     time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
         .map_err(|e| format!("{s:?} is not an RFC 3339 time (2026-01-15T12:00:00Z): {e}"))
@@ -578,8 +591,9 @@ pub struct RecordArgs {
     #[arg(long)]
     pub no_pem: bool,
     /// JSON/JSONL: keep only these top-level fields of each item, in this order
-    /// (comma-separated or repeated, e.g. `--fields kind,subject,not_after`).
-    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    /// (comma-separated or repeated, e.g. `--fields kind,subject,not_after`); an unknown
+    /// name is a usage error.
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',', value_parser = field_arg)]
     pub fields: Vec<String>,
     /// JSON/JSONL: add host, scanned_at, file_mtime, file_uid, file_gid, file_mode and
     /// days_until_expiry to each item (docs/inventory.md).

@@ -59,7 +59,8 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             .with_context(|| format!("--at {s:?} is not an RFC 3339 time"))?,
         None => now,
     };
-    let (inputs, mut status) = collect(&args.input)?;
+    let with_pem = args.format == GraphFormat::Pem;
+    let (inputs, mut status) = collect(&args.input, with_pem)?;
     let mut no_store = false;
     let (anchors, mut roots) = match args.roots.as_deref() {
         None => (Anchors::Input, Collected::default()),
@@ -76,7 +77,8 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             };
             match found {
                 Ok((files, recursive)) => {
-                    let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
+                    let (roots, s) =
+                        collect(&more_inputs(&args.input, files, recursive), with_pem)?;
                     status = status.max(s);
                     (anchors, roots)
                 }
@@ -142,7 +144,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         .cloned()
         .collect();
     if !files.is_empty() {
-        let (e, s) = collect(&more_inputs(&args.input, files, false))?;
+        let (e, s) = collect(&more_inputs(&args.input, files, false), with_pem)?;
         status = status.max(s);
         evidence = e;
     }

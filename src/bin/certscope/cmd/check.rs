@@ -1,15 +1,24 @@
 //! `certscope check`: read every item, run the lints, print findings, exit 1 at or above
 //! `--fail-on` (never inverted), 2 when something could not be read.
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::{self, Write};
+use std::rc::Rc;
 
 use anyhow::Result;
 
-use certscope::analysis::check::{self, Finding, Options, Severity, LINTS};
-use certscope::render::check as render;
+use certscope::analysis::check::{self, Checker, Severity, LINTS};
+use certscope::decode::Options;
+use certscope::fingerprint::HashAlg;
+use certscope::model::{Body, Brief, Item};
+use certscope::render::check::{self as render, Report};
 
-use super::collect::{collect, more_inputs};
+use super::collect::more_inputs;
+use super::drive::drive;
 use super::messages::{self, verdict, EXIT_OK};
+use super::output::Output;
+use super::stats::RunStats;
 use super::Ambient;
 use crate::cli::{CheckArgs, ReportFormat};
 
@@ -27,7 +36,7 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         w.flush()?;
         return Ok(EXIT_OK);
     }
-    let opts = Options {
+    let opts = check::Options {
         now,
         expires_within: args
             .expires_within
@@ -42,29 +51,67 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         skip: args.skip_lint.clone(),
     };
     opts.validate()?;
-    let (mut collected, mut status) = collect(&args.input)?;
-    let checked = collected.items.len();
-    if let Some(spec) = args.roots.as_deref() {
-        let (files, recursive) = if spec == "system" {
+    // The trust store is found before any output, so that a missing one stops the run
+    // before a finding is written.
+    let roots = match args.roots.as_deref() {
+        None => None,
+        Some("system") => Some(
             super::chain::system_roots(&ambient.trust)
-                .map_err(|e| anyhow::anyhow!("--roots system: {e}"))?
-        } else {
-            (vec![spec.to_string()], false)
-        };
-        let (roots, s) = collect(&more_inputs(&args.input, files, recursive))?;
-        status = status.max(s);
-        // Context only: certificates, appended after the inputs so item numbers stay.
-        collected.items.extend(
-            roots
-                .items
-                .into_iter()
-                .filter(|i| matches!(i.body, certscope::model::Body::Certificate(_))),
-        );
-        collected.problems.extend(roots.problems);
+                .map_err(|e| anyhow::anyhow!("--roots system: {e}"))?,
+        ),
+        Some(spec) => Some((vec![spec.to_string()], false)),
+    };
+    drop(w);
+    let out = io::BufWriter::new(io::stdout());
+    let report = match args.format {
+        ReportFormat::Text => Report::text(out, color),
+        ReportFormat::Json => Report::json(out)?,
+        ReportFormat::Jsonl => Report::jsonl(out),
+    };
+    let run = Rc::new(RefCell::new(Run {
+        checker: Checker::new(opts, roots.is_some()),
+        names: HashMap::new(),
+        report,
+        problems: Vec::new(),
+        skipped: 0,
+        next: 0,
+    }));
+    // SHA-256 thumbprints serve duplicate detection; nothing is printed from the PEM text.
+    let decode = || Options {
+        hashes: vec![HashAlg::Sha256],
+        ..Options::default()
+    };
+    let mut status = drive(&args.input, decode(), Box::new(Checked(Rc::clone(&run))))?;
+    if let Some((files, recursive)) = roots {
+        let more = more_inputs(&args.input, files, recursive);
+        status = status.max(drive(&more, decode(), Box::new(Context(Rc::clone(&run))))?);
     }
-    let (findings, counts) = check::check_first(&collected.items, checked, &opts);
+    let Ok(run) = Rc::try_unwrap(run).map(RefCell::into_inner) else {
+        anyhow::bail!("internal error: the check outlived its run");
+    };
+    let Run {
+        checker,
+        names,
+        mut report,
+        problems,
+        skipped,
+        ..
+    } = run;
+    let (findings, counts) = checker.finish();
     let fail_on = Severity::from(args.fail_on);
-    let failed = findings.iter().any(|f: &Finding| f.severity >= fail_on) || counts.checked == 0;
+    for f in &findings {
+        let (item, shown) = names
+            .get(&f.item)
+            .map_or((None, true), |(i, s)| (Some(i), *s));
+        report.finding(f, item, shown)?;
+    }
+    // Counts include the findings past the per-lint cap, which have their lint's severity.
+    let at_or_above = match fail_on {
+        Severity::Error => counts.error,
+        Severity::Warn => counts.error + counts.warn,
+        Severity::Info => counts.error + counts.warn + counts.info,
+    };
+    let failed = at_or_above > 0 || counts.checked == 0;
     if counts.checked == 0 {
         // Nothing examined must not read as a pass (a directory of dangling links, keys
         // only): say so with the inputs as the locator.
@@ -83,39 +130,91 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         );
     }
     let code = verdict(status, !failed);
-    match args.format {
-        ReportFormat::Text => render::text(
-            &mut w,
-            &findings,
-            &counts,
-            &collected.items,
-            &collected.show_index,
-            fail_on,
-            color,
-        )?,
-        ReportFormat::Json => {
-            render::json(
-                &mut w,
-                &findings,
-                &counts,
-                &collected.items,
-                &collected.problems,
-                fail_on,
-                failed,
-            )?;
-        }
-        ReportFormat::Jsonl => render::jsonl(
-            &mut w,
-            &findings,
-            &counts,
-            &collected.items,
-            &collected.problems,
-            fail_on,
-            failed,
-            collected.skipped,
-            code,
-        )?,
-    }
-    w.flush()?;
+    report.finish(&counts, &problems, fail_on, failed, skipped, code)?;
     Ok(code)
+}
+
+/// A check run in progress: the checker, how to name the items whose findings are still
+/// to come (a stub with the source and name, not the decoded item), and the report.
+struct Run {
+    checker: Checker,
+    names: HashMap<usize, (Item, bool)>,
+    report: Report<io::BufWriter<io::Stdout>>,
+    problems: Vec<(String, String)>,
+    skipped: usize,
+    /// Run number of the next checked item.
+    next: usize,
+}
+
+impl Run {
+    /// Writes the findings that are final, and forgets their items' names.
+    fn write_ready(&mut self) -> io::Result<()> {
+        let ready = self.checker.take_ready();
+        for f in &ready {
+            let (item, shown) = self
+                .names
+                .get(&f.item)
+                .map_or((None, true), |(i, s)| (Some(i), *s));
+            self.report.finding(f, item, shown)?;
+        }
+        // An item's findings come out together: its name is not needed again.
+        for f in &ready {
+            self.names.remove(&f.item);
+        }
+        Ok(())
+    }
+}
+
+/// The checked inputs' items.
+struct Checked(Rc<RefCell<Run>>);
+
+impl Output for Checked {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        let mut run = self.0.borrow_mut();
+        let number = run.next;
+        run.next += 1;
+        // What the report needs to name the item: its source and display name.
+        let mut stub = Item::new(item.kind, item.source.clone());
+        stub.number = Some(number);
+        stub.body = Body::Brief(Brief {
+            subject: item.display_name().map(str::to_string),
+        });
+        if run.checker.item(*item) {
+            run.names.insert(number, (stub, show_index));
+        }
+        run.write_ready()
+    }
+
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.0
+            .borrow_mut()
+            .problems
+            .push((locator.to_string(), message.to_string()));
+    }
+
+    fn finish(self: Box<Self>, _status: u8, stats: &RunStats) -> io::Result<()> {
+        self.0.borrow_mut().skipped = stats.skipped;
+        Ok(())
+    }
+}
+
+/// `--roots` certificates: context for the run-level checks, never checked themselves.
+struct Context(Rc<RefCell<Run>>);
+
+impl Output for Context {
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        self.0.borrow_mut().checker.context(*item);
+        Ok(())
+    }
+
+    fn problem(&mut self, locator: &str, message: &str) {
+        self.0
+            .borrow_mut()
+            .problems
+            .push((locator.to_string(), message.to_string()));
+    }
+
+    fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
+        Ok(())
+    }
 }

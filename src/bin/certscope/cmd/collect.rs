@@ -1,6 +1,7 @@
-//! Reading a whole run into memory, for the commands that need every item at once
-//! (`chain`, `check`): the same inputs, decoding and error reporting as `inspect`, through
-//! an [`Output`] that keeps the items instead of printing them.
+//! Reading a whole run into memory, for `chain` (which builds paths over every
+//! certificate; `check` streams, see `analysis::check::Checker`): the same inputs, decoding
+//! and error reporting as `inspect`, through an [`Output`] that keeps the items instead of
+//! printing them.
 
 use std::cell::RefCell;
 use std::io;
@@ -68,13 +69,15 @@ impl Output for Collector {
 }
 
 /// Reads and decodes every input (errors go to stderr as for `inspect`); returns the items
-/// and the exit status reading alone earns (2 when something could not be read).
-pub(super) fn collect(args: &InputArgs) -> Result<(Collected, u8)> {
+/// and the exit status reading alone earns (2 when something could not be read). Each
+/// item keeps its PEM text only `with_pem` (`chain --format pem`): about 40 % of a
+/// certificate's memory otherwise.
+pub(super) fn collect(args: &InputArgs, with_pem: bool) -> Result<(Collected, u8)> {
     let shared = Rc::new(RefCell::new(Collected::default()));
-    // PEM is kept for `chain --format pem`; SHA-256 thumbprints serve duplicate detection.
+    // SHA-256 thumbprints serve duplicate detection.
     let opts = Options {
         hashes: vec![HashAlg::Sha1, HashAlg::Sha256],
-        with_pem: true,
+        with_pem,
         ..Options::default()
     };
     let status = drive(args, opts, Box::new(Collector(Rc::clone(&shared))))?;

@@ -192,8 +192,9 @@ impl Driver {
     }
 }
 
-/// An encrypted PKCS#8 key left encrypted (no password was given).
+/// An encrypted PKCS#8 or legacy PEM key left encrypted (no password was given).
 fn locked_key(ev: &Event) -> bool {
     matches!(ev, Event::Item(item) if matches!(&item.body,
-        Body::Key(k) if k.encrypted && !k.decrypted && k.format == KeyFormat::Pkcs8Encrypted))
+        Body::Key(k) if k.encrypted && !k.decrypted
+            && matches!(k.format, KeyFormat::Pkcs8Encrypted | KeyFormat::LegacyEncrypted)))
 }
