@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::{bytes, count, Format, InfoFormat, RecordArgs, LIMITS};
+use crate::cli::{bytes, count, Format, InfoFormat, RecordArgs, ReportFormat, LIMITS};
 
 /// `certscope token`.
 #[derive(Debug, Args)]
@@ -200,7 +200,7 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token modules\n  certscope token modules --format json"
     )]
     Modules {
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },
@@ -212,7 +212,7 @@ pub enum TokenCommand {
         /// Module.
         #[command(flatten)]
         module: ModuleArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },
@@ -227,7 +227,7 @@ pub enum TokenCommand {
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
         /// What JSON/JSONL records hold.
@@ -249,9 +249,9 @@ pub enum TokenCommand {
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
-        /// Output format.
-        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-        format: Format,
+        /// Output format (docs/formats.md); no pem: PEM has no place for the attributes.
+        #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
         /// What JSON/JSONL records hold.
         #[command(flatten)]
         record: RecordArgs,
@@ -270,7 +270,7 @@ pub enum TokenCommand {
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
         /// What JSON/JSONL records hold.
@@ -301,7 +301,7 @@ pub enum TokenCommand {
         /// Module.
         #[command(flatten)]
         module: ModuleArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },
@@ -316,7 +316,7 @@ pub enum TokenCommand {
         /// Token.
         #[command(flatten)]
         select: TokenSelect,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },

@@ -158,6 +158,13 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
             record,
             attributes,
         } => {
+            if attributes && format == Format::Pem {
+                // PEM has no place for attributes; dropping them silently would mislead.
+                messages::general(
+                    "--attributes cannot be written as PEM: use --format text, json or jsonl",
+                );
+                return Ok(messages::EXIT_USAGE);
+            }
             let filter = Filter {
                 class: object_type_of(object_type),
                 ..Filter::default()
@@ -181,6 +188,7 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
                 class: object_type_of(object_type),
                 ..Filter::default()
             };
+            let format = Format::from(format);
             let (code, _) = list_cmd(&reading, &filter, ErrorDoc::of(format), true, |opts| {
                 drive_token_items(format, now, color, &record, false, opts)
             })?;
