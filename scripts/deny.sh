@@ -8,9 +8,9 @@
 # `cargo deny fetch` on a machine with network), and skipped with a note otherwise.
 #
 # cargo-deny itself comes from target/tools/bin (a cache: a second run does not rebuild it),
-# else from PATH. Building it took 34 minutes on the 2 shared cores of the development
-# machine, too long for every CI run, so without it the check is skipped with a note;
-# CERTSCOPE_DENY_INSTALL=1 installs it into target/tools first.
+# else from PATH. Building it ran 52 minutes on the 2 shared cores of the development machine
+# (docs/design.md, "Dependency checks"), too long for every CI run, so without it the check
+# is skipped with a note; CERTSCOPE_DENY_INSTALL=1 installs it into target/tools first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.20.2
