@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${BENCH_CORPUS:-bench-corpus}
 [ -f "$corpus/bundle-100k.pem" ] || scripts/bench-corpus.sh "$corpus"
-cargo build --release --quiet --bin certscope --example bench_token
+# Built as README "Install" builds it (with mimalloc).
+cargo build --release --quiet --features mimalloc --bin certscope --example bench_token
 
 # Token rows: the corpus's SoftHSM tokens (scripts/bench-tokens.sh), made if missing.
 if [ -e /usr/lib/softhsm/libsofthsm2.so ] && command -v softhsm2-util >/dev/null; then
@@ -34,7 +35,7 @@ fi
 python3 scripts/bench.py "$@"
 # Flat memory on a 1 GB bundle generated at test time (tests/memory.rs, ignored by default).
 if [ -n "${BENCH_MEMORY:-}" ]; then
-  cargo test --release --test memory -- --ignored --nocapture
+  cargo test --release --features mimalloc --test memory -- --ignored --nocapture
 fi
 # Directory walks (issue 18): 100,000 one-certificate files made from the bundle
 # (scripts/bench-files.sh), fingerprint -r against a pyca loop, check -r against fingerprint -r,

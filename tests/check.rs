@@ -231,6 +231,29 @@ fn list_lints_json_has_every_lint() {
     }
 }
 
+/// JSON Lines means a line per lint and a closing summary, as in every other jsonl stream
+/// (it was the whole table as one document).
+#[test]
+fn list_lints_jsonl_is_a_line_per_lint_and_a_summary() {
+    let o = run(&["check", "--list-lints", "--format", "jsonl"]);
+    assert_eq!(o.status.code(), Some(0));
+    let lines: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let all = certscope::analysis::check::LINTS;
+    assert_eq!(lines.len(), all.len() + 1);
+    for (j, l) in lines.iter().zip(all) {
+        assert_eq!(j["type"], "item");
+        assert_eq!(j["id"], l.id);
+        assert_eq!(j["clause"], l.reference);
+    }
+    let summary = lines.last().unwrap();
+    assert_eq!(summary["type"], "summary");
+    assert_eq!(summary["items"], all.len());
+    assert_eq!(summary["exit_code"], 0);
+}
+
 #[test]
 fn docs_describe_every_lint() {
     let doc = std::fs::read_to_string(support::root().join("docs/check.md")).unwrap();

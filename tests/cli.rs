@@ -50,6 +50,25 @@ fn usage_error_is_exit_2() {
     );
 }
 
+/// A format that would drop what the command shows is refused before anything is read
+/// (docs/formats.md): PEM has no place for token attributes. Both were accepted, and wrote
+/// the objects' PEM without their attributes.
+#[cfg(feature = "pkcs11")]
+#[test]
+fn formats_that_would_lose_the_output_are_usage_errors() {
+    let o = run(&["token", "dump", "--format", "pem"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("invalid value 'pem'"), "{}", stderr(&o));
+    let o = run(&["token", "list", "--attributes", "--format", "pem"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("--attributes cannot be written as PEM"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stdout(&o).is_empty());
+}
+
 #[test]
 fn stdin_is_the_default_input() {
     let pem = std::fs::read(support::root().join("fixtures/certs/leaf.pem")).unwrap();

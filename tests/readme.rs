@@ -488,3 +488,109 @@ fn example_conventions_are_parsed_strictly() {
         assert!(r.is_err(), "accepted: {bad:?}");
     }
 }
+
+/// The `--format` values `certscope ARGS --help` lists, in order; `None` when the command
+/// has no `--format`.
+fn help_formats(args: &[&str]) -> Option<Vec<String>> {
+    let mut full = args.to_vec();
+    full.push("--help");
+    let o = support::run(&full);
+    assert_eq!(o.status.code(), Some(0), "certscope {}", full.join(" "));
+    let help = support::stdout(&o);
+    let mut lines = help
+        .lines()
+        .skip_while(|l| !l.contains("--format <FORMAT>"));
+    lines.next()?;
+    let values = lines
+        .skip_while(|l| l.trim() != "Possible values:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.trim().strip_prefix("- "))
+        .map(|v| v.split(':').next().unwrap_or_default().to_string())
+        .collect();
+    Some(values)
+}
+
+/// The subcommand paths under `certscope ARGS` (its `--help`'s "Commands:" list, without
+/// `help`), leaves only.
+fn leaf_commands(args: &[String], out: &mut Vec<Vec<String>>) {
+    let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
+    full.push("--help");
+    let help = support::stdout(&support::run(&full));
+    let subs: Vec<String> = help
+        .lines()
+        .skip_while(|l| l.trim() != "Commands:")
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        // Names start at column 2; deeper indentation continues a wrapped description.
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   "))
+        .filter_map(|l| l.split_whitespace().next())
+        .filter(|n| *n != "help")
+        .map(str::to_string)
+        .collect();
+    if subs.is_empty() {
+        out.push(args.to_vec());
+    }
+    for s in subs {
+        let mut path = args.to_vec();
+        path.push(s);
+        leaf_commands(&path, out);
+    }
+}
+
+/// docs/formats.md's table is what the commands accept: each row's command(s) list exactly
+/// the values whose cell is not `—` (in the table's column order), and every command with a
+/// `--format` has a row.
+#[test]
+fn formats_table_matches_help() {
+    let doc = std::fs::read_to_string(support::root().join("docs/formats.md")).unwrap();
+    let mut rows = doc.lines().filter(|l| l.starts_with("| "));
+    let header: Vec<String> = rows
+        .next()
+        .expect("the table's header")
+        .split('|')
+        .map(|c| c.trim().to_string())
+        .filter(|c| !c.is_empty())
+        .skip(1)
+        .collect();
+    assert_eq!(header, ["text", "json", "jsonl", "pem", "dot"]);
+    let mut documented: Vec<String> = Vec::new();
+    for row in rows {
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        // "| a | b |" splits into "", a, b, "".
+        let (commands, values) = (cells[1], &cells[2..cells.len() - 1]);
+        assert_eq!(values.len(), header.len(), "{row}");
+        let want: Vec<String> = header
+            .iter()
+            .zip(values.iter())
+            .filter(|(_, cell)| **cell != "—")
+            .map(|(name, _)| name.clone())
+            .collect();
+        for command in commands.split(", ") {
+            let command = command.trim_matches('`');
+            if command.starts_with("token") && !cfg!(feature = "pkcs11") {
+                continue;
+            }
+            documented.push(command.to_string());
+            // `check --list-lints` takes check's values; its row says what they write.
+            let words: Vec<&str> = command
+                .split(' ')
+                .filter(|w| !w.starts_with("--"))
+                .collect();
+            let got = help_formats(&words).unwrap_or_else(|| panic!("{command}: no --format"));
+            assert_eq!(got, want, "docs/formats.md's row for `{command}`");
+        }
+    }
+    let mut leaves = Vec::new();
+    leaf_commands(&[], &mut leaves);
+    for path in leaves {
+        let words: Vec<&str> = path.iter().map(String::as_str).collect();
+        if help_formats(&words).is_some() {
+            let name = words.join(" ");
+            assert!(
+                documented.contains(&name),
+                "`{name}` has --format but no row in docs/formats.md"
+            );
+        }
+    }
+}

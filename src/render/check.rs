@@ -102,23 +102,34 @@ struct LintsDoc {
     lints: Vec<JsonLint>,
 }
 
+fn json_lint(l: &Lint) -> JsonLint {
+    JsonLint {
+        id: l.id,
+        severity: l.severity,
+        applies_to: l.applies_to,
+        clause: l.reference,
+        summary: l.summary,
+        on_request: l.on_request,
+        anchor_exempt: l.anchor_exempt,
+    }
+}
+
 /// `--list-lints --format json`: every lint with its id, severity, scope and clause.
 pub fn lints_json<W: Write>(w: &mut W, lints: &[Lint]) -> io::Result<()> {
     let doc = LintsDoc {
-        lints: lints
-            .iter()
-            .map(|l| JsonLint {
-                id: l.id,
-                severity: l.severity,
-                applies_to: l.applies_to,
-                clause: l.reference,
-                summary: l.summary,
-                on_request: l.on_request,
-                anchor_exempt: l.anchor_exempt,
-            })
-            .collect(),
+        lints: lints.iter().map(json_lint).collect(),
     };
     Document::new(doc).write_to(w)
+}
+
+/// `--list-lints --format jsonl`: an `item` line per lint (the fields of `lints_json`'s
+/// entries), then the `summary` line, as every JSON Lines stream ends.
+pub fn lints_jsonl<W: Write>(w: W, lints: &[Lint]) -> io::Result<()> {
+    let mut out = JsonlWriter::new(w);
+    for l in lints {
+        out.item(&json_lint(l))?;
+    }
+    out.summary(0, &serde_json::Map::new(), 0).map(|_| ())
 }
 
 /// The lint table of docs/check.md, as Markdown (a test compares the page with it).

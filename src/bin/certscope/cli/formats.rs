@@ -37,16 +37,18 @@ impl From<NameOrder> for certscope::render::style::NameOrder {
     }
 }
 
-/// Output format.
+/// Output format of the commands that list items (`fingerprint`, `find`, `token list`,
+/// `token find`). The value descriptions are the same words in every format enum; what each
+/// command writes in each format is the table of docs/formats.md.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Text for people.
     Text,
-    /// One JSON document (see docs/json.md).
+    /// One JSON document (docs/json.md).
     Json,
-    /// JSON Lines: a line per item, a line per problem, a summary line (docs/json.md).
+    /// JSON Lines: a line per record, a line per problem, a summary line (docs/json.md).
     Jsonl,
-    /// Every certificate, CSR, CRL and public key as clean PEM.
+    /// Certificates, CSRs, CRLs and public keys as PEM.
     Pem,
 }
 
@@ -55,14 +57,13 @@ pub enum Format {
 pub enum GraphFormat {
     /// Text for people.
     Text,
-    /// One JSON document (see docs/json.md).
+    /// One JSON document (docs/json.md).
     Json,
-    /// One JSON item per line, no wrapper document (for pipelines; failures go to stderr).
+    /// JSON Lines: a line per record, a line per problem, a summary line (docs/json.md).
     Jsonl,
-    /// Every certificate, CSR, CRL and public key as clean PEM.
+    /// Certificates, CSRs, CRLs and public keys as PEM.
     Pem,
-    /// A Graphviz graph (render with `dot -Tsvg`): certificates as nodes coloured by
-    /// verdict, issuer links and other relations as edges.
+    /// A Graphviz graph (render with `dot -Tsvg`).
     Dot,
 }
 
@@ -109,15 +110,25 @@ pub enum DigestEncoding {
     Base64url,
 }
 
-/// Output format of reports (`check`).
+/// Output format of reports, where PEM would lose what they show (`check`, `token dump`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
     /// Text for people.
     Text,
-    /// One JSON document.
+    /// One JSON document (docs/json.md).
     Json,
-    /// JSON Lines: a line per finding, a line per problem, a summary line (docs/json.md).
+    /// JSON Lines: a line per record, a line per problem, a summary line (docs/json.md).
     Jsonl,
+}
+
+impl From<ReportFormat> for Format {
+    fn from(f: ReportFormat) -> Format {
+        match f {
+            ReportFormat::Text => Format::Text,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Jsonl => Format::Jsonl,
+        }
+    }
 }
 
 /// `--fail-on` threshold.
@@ -131,12 +142,13 @@ pub enum FailOn {
     Info,
 }
 
-/// Output format of the commands that list no certificates.
+/// Output format of the commands that list no certificates (`token modules`, `slots`,
+/// `mechanisms`, `doctor`): small reports, one document each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InfoFormat {
     /// Text for people.
     Text,
-    /// One JSON document (see docs/json.md).
+    /// One JSON document (docs/json.md).
     Json,
 }
 

@@ -390,7 +390,7 @@ pub struct InspectArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format; dot draws the run's items and their relations as a Graphviz graph.
+    /// Output format (docs/formats.md); dot draws the items and their relations.
     #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Text)]
     pub format: GraphFormat,
     /// What JSON/JSONL records hold.
@@ -431,7 +431,7 @@ pub struct FingerprintArgs {
     /// Digest the SubjectPublicKeyInfo instead of the whole DER (key pins).
     #[arg(long)]
     pub spki: bool,
-    /// Output format.
+    /// Output format (docs/formats.md); pem writes each item's thumbprint line, then its PEM.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -450,8 +450,8 @@ pub struct ChainArgs {
     /// Check validity at this time (RFC 3339, e.g. 2026-01-15T12:00:00Z) instead of now.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
-    /// Output format; pem writes the chain's certificates leaf first, dot draws the chains
-    /// as a Graphviz graph.
+    /// Output format (docs/formats.md); pem writes each chain's certificates leaf first,
+    /// dot draws the chains.
     #[arg(long, short = 'f', value_enum, default_value_t = GraphFormat::Text)]
     pub format: GraphFormat,
     /// Rules: rfc5280 (RFC 5280 §6.1) or webpki (plus CA/B Forum Baseline Requirements and
@@ -561,7 +561,8 @@ pub struct CheckArgs {
     /// List every lint with its severity and source, then exit.
     #[arg(long)]
     pub list_lints: bool,
-    /// Output format.
+    /// Output format (docs/formats.md); jsonl writes a line per finding (per lint with
+    /// --list-lints).
     #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
 }
@@ -575,7 +576,7 @@ pub struct FindArgs {
     /// Inputs.
     #[command(flatten)]
     pub input: InputArgs,
-    /// Output format.
+    /// Output format (docs/formats.md).
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
     pub format: Format,
     /// What JSON/JSONL records hold.

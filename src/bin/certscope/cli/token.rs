@@ -2,7 +2,7 @@
 
 use clap::{Args, Subcommand, ValueEnum};
 
-use crate::cli::{bytes, count, Format, InfoFormat, RecordArgs, LIMITS};
+use crate::cli::{bytes, count, Format, InfoFormat, RecordArgs, ReportFormat, LIMITS};
 
 /// `certscope token`.
 #[derive(Debug, Args)]
@@ -165,7 +165,8 @@ pub struct ReadingArgs {
     pub all_modules: bool,
 }
 
-/// What `token list` and `token dump` share: where to read, which objects, how to show them.
+/// What `token list` and `token dump` share: where to read, which objects, what JSON
+/// records hold (their `--format` sets differ: `dump` has no PEM).
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Module, tokens, login, limits.
@@ -174,9 +175,6 @@ pub struct ListArgs {
     /// Which objects.
     #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
     pub object_type: ObjectTypeArg,
-    /// Output format.
-    #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
-    pub format: Format,
     /// What JSON/JSONL records hold.
     #[command(flatten)]
     pub record: RecordArgs,
@@ -217,7 +215,7 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token modules\n  certscope token modules --format json"
     )]
     Modules {
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },
@@ -229,7 +227,7 @@ pub enum TokenCommand {
         /// Module.
         #[command(flatten)]
         module: ModuleArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },
@@ -238,9 +236,12 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token list --token mytoken --type cert\n  certscope token list --type all --login --pin env:PIN --format json"
     )]
     List {
-        /// Module, tokens, login, limits, which objects, output.
+        /// Module, tokens, login, limits, which objects.
         #[command(flatten)]
         listing: ListArgs,
+        /// Output format (docs/formats.md).
+        #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
+        format: Format,
         /// Also show every attribute the module gives for each object, raw (hex) and
         /// named, any class; never a secret value (CKA_VALUE of keys is not asked for).
         #[arg(long)]
@@ -251,9 +252,12 @@ pub enum TokenCommand {
         after_help = "Examples:\n  certscope token dump --token mytoken\n  certscope token dump --type all --pin env:PIN --format json"
     )]
     Dump {
-        /// Module, tokens, login, limits, which objects, output.
+        /// Module, tokens, login, limits, which objects.
         #[command(flatten)]
         listing: ListArgs,
+        /// Output format (docs/formats.md); no pem: PEM has no place for the attributes.
+        #[arg(long, short = 'f', value_enum, default_value_t = ReportFormat::Text)]
+        format: ReportFormat,
     },
     /// Find objects by label, ID, subject, issuer, serial, thumbprint or key pin; exit 1 when nothing matches.
     #[command(
@@ -269,7 +273,7 @@ pub enum TokenCommand {
         /// Which objects.
         #[arg(long = "type", value_enum, default_value_t = ObjectTypeArg::All)]
         object_type: ObjectTypeArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = Format::Text)]
         format: Format,
         /// What JSON/JSONL records hold.
@@ -300,7 +304,7 @@ pub enum TokenCommand {
         /// Module.
         #[command(flatten)]
         module: ModuleArg,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },
@@ -315,7 +319,7 @@ pub enum TokenCommand {
         /// Token.
         #[command(flatten)]
         select: TokenSelect,
-        /// Output format.
+        /// Output format (docs/formats.md).
         #[arg(long, short = 'f', value_enum, default_value_t = InfoFormat::Text)]
         format: InfoFormat,
     },

@@ -30,8 +30,8 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     if args.list_lints {
         match args.format {
             ReportFormat::Text => render::lints(&mut w, LINTS)?,
-            // The lint table is one document in either JSON format.
-            ReportFormat::Json | ReportFormat::Jsonl => render::lints_json(&mut w, LINTS)?,
+            ReportFormat::Json => render::lints_json(&mut w, LINTS)?,
+            ReportFormat::Jsonl => render::lints_jsonl(&mut w, LINTS)?,
         }
         w.flush()?;
         return Ok(EXIT_OK);

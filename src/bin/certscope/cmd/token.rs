@@ -156,10 +156,22 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
         TokenCommand::Slots { module, format } => slots_cmd(&module, format, env),
         TokenCommand::List {
             listing,
+            format,
             attributes,
-        } => list_or_dump(&listing, attributes, ambient),
-        // `token list --attributes`.
-        TokenCommand::Dump { listing } => list_or_dump(&listing, true, ambient),
+        } => {
+            if attributes && format == Format::Pem {
+                // PEM has no place for attributes; dropping them silently would mislead.
+                messages::general(
+                    "--attributes cannot be written as PEM: use --format text, json or jsonl",
+                );
+                return Ok(messages::EXIT_USAGE);
+            }
+            list_or_dump(&listing, format, attributes, ambient)
+        }
+        // `token list --attributes`, without PEM.
+        TokenCommand::Dump { listing, format } => {
+            list_or_dump(&listing, Format::from(format), true, ambient)
+        }
         TokenCommand::Find {
             reading,
             filter,
@@ -196,11 +208,15 @@ pub(super) fn run(args: TokenArgs, ambient: &super::Ambient) -> Result<u8> {
 }
 
 /// `token list` (and `token dump`, which is `token list --attributes`).
-fn list_or_dump(listing: &ListArgs, attributes: bool, ambient: &super::Ambient) -> Result<u8> {
+fn list_or_dump(
+    listing: &ListArgs,
+    format: Format,
+    attributes: bool,
+    ambient: &super::Ambient,
+) -> Result<u8> {
     let ListArgs {
         reading,
         object_type,
-        format,
         record,
     } = listing;
     let filter = Filter {
@@ -210,10 +226,10 @@ fn list_or_dump(listing: &ListArgs, attributes: bool, ambient: &super::Ambient) 
     let (code, _) = list_cmd(
         reading,
         &filter,
-        ErrorDoc::of(*format),
+        ErrorDoc::of(format),
         attributes,
         &ambient.token,
-        |opts| drive_token_items(*format, ambient, record, false, opts),
+        |opts| drive_token_items(format, ambient, record, false, opts),
     )?;
     Ok(code)
 }
