@@ -260,9 +260,10 @@ fn watchdog_leaves_one_whole_json_document() {
 }
 
 /// The watchdog closed a started JSON document only for `inspect`/`find -f json` and `token`
-/// commands: `fingerprint -f json` over a `pkcs11:` URI was left unclosed, and a JSON Lines
-/// stream (`-f jsonl`) ended without the stall or its `summary` line. Now each ends with the
-/// stall in `errors` (an `error` line, then the `summary` line, exit code 2).
+/// commands: `fingerprint -f json` over a `pkcs11:` URI was left unclosed, a JSON Lines
+/// stream (`-f jsonl`) ended without the stall or its `summary` line, and `chain` (which
+/// prints its report at the end) printed nothing. Now each ends with the stall in `errors`
+/// (an `error` line, then the `summary` line, exit code 2).
 #[test]
 fn watchdog_closes_fingerprint_json_and_json_lines() {
     fault_test(
@@ -287,6 +288,9 @@ fn watchdog_closes_fingerprint_json_and_json_lines() {
                 (file_cmd("inspect", "jsonl"), "C_GetAttributeValue:3"),
                 (file_cmd("inspect", "jsonl"), "C_FindObjects:1"),
                 (token_cmd("jsonl"), "C_GetAttributeValue:3"),
+                // `chain` prints its report only at the end: it printed nothing.
+                (file_cmd("chain", "json"), "C_GetAttributeValue:3"),
+                (file_cmd("chain", "jsonl"), "C_FindObjects:1"),
             ];
             for (args, fault) in &cases {
                 // The file commands take the timeout from the environment only.

@@ -16,6 +16,7 @@ use certscope::render::json::ErrorEntry;
 
 use super::collect::{collect, more_inputs, Collected};
 use super::messages::{verdict, EXIT_PROBLEM};
+use super::output;
 use super::{Ambient, TrustEnv};
 use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, GraphFormat};
 
@@ -59,6 +60,32 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             .with_context(|| format!("--at {s:?} is not an RFC 3339 time"))?,
         None => now,
     };
+    let profile = match args.profile {
+        ChainProfile::Rfc5280 => Profile::Rfc5280,
+        ChainProfile::Webpki => Profile::Webpki,
+    };
+    if matches!(args.format, GraphFormat::Json | GraphFormat::Jsonl) {
+        // A module call that never returns while the inputs are read: an empty report
+        // with the stall in its errors, since the report is printed only at the end.
+        let anchors = match args.roots.as_deref() {
+            None => Anchors::Input,
+            Some("system") => Anchors::System,
+            Some(_) => Anchors::Roots,
+        };
+        let jsonl = args.format == GraphFormat::Jsonl;
+        output::print_on_stall(move |w, error| {
+            let opts = chain::Options {
+                profile,
+                ..chain::Options::default()
+            };
+            let report = chain::build_with_evidence(&[], &[], &[], anchors, at, &opts);
+            if jsonl {
+                render::jsonl(w, &report, &[error], 0, EXIT_PROBLEM)
+            } else {
+                render::json(w, &report, vec![error])
+            }
+        });
+    }
     let with_pem = args.format == GraphFormat::Pem;
     let (inputs, mut status) = collect(&args.input, with_pem)?;
     let mut no_store = false;
@@ -106,10 +133,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         status = EXIT_PROBLEM;
     }
     let opts = chain::Options {
-        profile: match args.profile {
-            ChainProfile::Rfc5280 => Profile::Rfc5280,
-            ChainProfile::Webpki => Profile::Webpki,
-        },
+        profile,
         hostname: args.hostname.clone(),
         ip: args.ip,
         email: args.email.clone(),
@@ -149,6 +173,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         evidence = e;
     }
     let evidence_items = std::mem::take(&mut evidence.items);
+    output::set_stall_closer(None);
     let report = chain::build_with_evidence(
         &inputs.items,
         &roots_items,

@@ -30,7 +30,8 @@ pub(super) use json::JsonlSink;
 use json::{JsonOut, JsonlOut};
 use records::{Inventories, Records};
 #[cfg(feature = "pkcs11")]
-pub(super) use stall::{close_json_on_stall, set_stall_closer};
+pub(super) use stall::close_json_on_stall;
+pub(super) use stall::{print_on_stall, set_stall_closer};
 pub(super) use stall::{StallClosable, Unlocked};
 
 /// The renderer for `format` and the decoding options it needs: text shows the requested

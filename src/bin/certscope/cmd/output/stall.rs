@@ -79,3 +79,15 @@ impl<T: Send + 'static> StallClosable<T> {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
     }
 }
+
+/// Makes a stall print what `print` writes to stdout: the report of a command that prints
+/// it only at the end (`chain`), built empty with the stall as its error. Unset with
+/// `set_stall_closer(None)` before the report itself is written.
+pub(in crate::cmd) fn print_on_stall(
+    print: impl FnOnce(&mut Unlocked, ErrorEntry) -> io::Result<()> + Send + 'static,
+) {
+    set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
+        let mut w = unlocked_stdout();
+        let _ = print(&mut w, error).and_then(|()| io::Write::flush(&mut w));
+    })));
+}
