@@ -352,3 +352,18 @@ fn inspect_draws_the_relations_of_a_run() {
     assert!(edges >= 2, "only {edges} relations drawn");
     assert!(stdout(&o).contains("issued by (verified)"));
 }
+
+/// The real clock is cut to the second: `at` read `…T11:28:59.49513041Z` (issue 19 item 5,
+/// "timestamps to the second everywhere").
+#[test]
+fn unpinned_clock_is_written_to_the_second() {
+    let out = support::certscope()
+        .env_remove("CERTSCOPE_NOW")
+        .args(["chain", "-f", "json", "fixtures/chains/p384.pem"])
+        .output()
+        .unwrap();
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let at = doc["at"].as_str().unwrap();
+    assert_eq!(at.len(), "2026-01-15T12:00:00Z".len(), "{at}");
+    assert!(at.ends_with('Z') && !at.contains('.'), "{at}");
+}

@@ -169,12 +169,17 @@ fn auto_color(var: impl Fn(&str) -> Option<std::ffi::OsString>, stdout_is_tty: b
     stdout_is_tty && var("TERM").is_none_or(|t| t != "dumb")
 }
 
-/// `CERTSCOPE_NOW` (RFC 3339) pins "now" for reproducible output in tests and docs.
+/// `CERTSCOPE_NOW` (RFC 3339) pins "now" for reproducible output in tests and docs. The
+/// clock is cut to the second: certificate times have no finer unit, and every timestamp
+/// certscope writes (chain's `at`, inventory scan times) is to the second.
 fn now() -> Result<OffsetDateTime> {
     match std::env::var("CERTSCOPE_NOW") {
         Ok(s) => OffsetDateTime::parse(&s, &time::format_description::well_known::Rfc3339)
             .with_context(|| format!("CERTSCOPE_NOW={s:?} is not an RFC 3339 time")),
-        Err(_) => Ok(OffsetDateTime::now_utc()),
+        Err(_) => {
+            let now = OffsetDateTime::now_utc();
+            Ok(now.replace_nanosecond(0).unwrap_or(now))
+        }
     }
 }
 
