@@ -16,6 +16,7 @@ use crate::model::{Body, Item, RelationKind};
 use crate::relate::{self, Related};
 
 mod cert;
+mod forms;
 pub mod lints;
 mod path_len;
 mod profile;
@@ -243,6 +244,9 @@ pub fn check_first(items: &[Item], checked: usize, opts: &Options) -> (Vec<Findi
                 }
                 extension_lints(&c.extensions, &mut found);
                 profile::crl(c, &mut found);
+                if let Some(der) = item.der.as_deref() {
+                    forms::crl(c, der, &mut found);
+                }
                 for entry in c.revoked.iter() {
                     for e in entry.extensions.iter().filter(|e| e.critical) {
                         if matches!(e.value, crate::model::ExtValue::Raw(_)) {
