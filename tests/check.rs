@@ -524,8 +524,8 @@ fn lint_pairs() -> Vec<(String, String, Vec<String>, String)> {
 }
 
 /// The lint2, lint3 and lint4 pairs (fixtures/lint3/pairs.tsv; lint3 made by
-/// scripts/gen-lint3-fixtures.sh, lint4 by scripts/gen-lint4-fixtures.sh): each lint's tripping fixture trips it (and nothing
-/// else, unless listed) and its clean fixture does not.
+/// scripts/gen-lint3-fixtures.sh, lint4 by scripts/gen-lint4-fixtures.sh): each lint's
+/// tripping fixture trips it (and nothing else, unless listed) and its clean fixture does not.
 #[test]
 fn lint_pairs_trip_their_lint_and_only_it() {
     let table = lint_pairs();

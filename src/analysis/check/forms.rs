@@ -510,3 +510,58 @@ pub(super) fn crl(c: &Crl, der: &[u8], found: &mut Found) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lints_of(f: impl Fn(&mut Found)) -> Vec<&'static str> {
+        let mut found = Vec::new();
+        f(&mut found);
+        found.iter().map(|(l, _)| l.id).collect()
+    }
+
+    #[test]
+    fn integers_for_messages() {
+        assert_eq!(tlv_integer(&[0x05]), "5");
+        assert_eq!(tlv_integer(&[0xf9]), "-7");
+        assert_eq!(tlv_integer(&[0x00, 0xff]), "255");
+        assert_eq!(tlv_integer(&[1; 9]), "0x010101010101010101");
+        assert_eq!(tlv_integer(&[]), "0x");
+    }
+
+    #[test]
+    fn http_urls() {
+        assert!(is_http(b"http://lint.example/"));
+        assert!(is_http(b"HTTP://lint.example/"));
+        assert!(!is_http(b"https://lint.example/"));
+        assert!(!is_http(b"ldap://lint.example/"));
+        assert!(!is_http(b"http:/"));
+    }
+
+    #[test]
+    fn explicit_text_types_and_lengths() {
+        let t = |tag: u8, value: &'static [u8]| {
+            lints_of(move |f| {
+                let raw = [&[tag, value.len() as u8][..], value].concat();
+                let (tlv, _) = tlv::read(&raw).unwrap();
+                explicit_text(&tlv, f)
+            })
+        };
+        assert!(t(UTF8, b"notice").is_empty());
+        assert_eq!(t(IA5, b"notice"), vec!["policy-explicit-text-ia5"]);
+        assert_eq!(t(VISIBLE, b"notice"), vec!["policy-explicit-text-not-utf8"]);
+        // Two BMP characters are four octets.
+        assert_eq!(t(BMP, b"\0a\0b"), vec!["policy-explicit-text-not-utf8"]);
+        assert_eq!(t(UTF8, b""), vec!["policy-explicit-text-too-long"]);
+    }
+
+    #[test]
+    fn empty_and_truncated_input_finds_nothing() {
+        for der in [&[][..], &[0x30], &[0x30, 0x80], &[0x30, 0x03, 0x30, 0x01]] {
+            assert!(elements(der).next().is_none(), "{der:02x?}");
+            let exts = tlv::read(der).ok().map(|(t, _)| t);
+            assert!(extensions(exts).next().is_none(), "{der:02x?}");
+        }
+    }
+}
