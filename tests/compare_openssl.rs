@@ -152,6 +152,12 @@ const ALLOWED: &[(&str, &str, &str)] = &[
          reports policy-constraints-empty)",
     ),
     (
+        "fixtures/lint4/policy-mapping-any-policy.pem",
+        "policyMappings",
+        "a mapping from anyPolicy (invalid; `check` reports policy-mapping-any-policy): openssl \
+         writes its name `X509v3 Any Policy`, certscope the OID 2.5.29.32.0",
+    ),
+    (
         "fixtures/lint4/",
         "certificatePolicies",
         "a userNotice's explicitText: openssl labels it `Explicit Text:`, certscope shows the \
