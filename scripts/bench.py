@@ -245,7 +245,8 @@ def rows():
         out.append(r)
     # `check` (every lint) over the first 10k certificates of the 100k bundle, the clock pinned
     # so the findings do not change between runs (issue 16: within 2x of its time before the
-    # lint set grew from 38 to 86; debug build, 10k corpus certificates: 7.9 s -> 9.5 s).
+    # lint set grew from 38 to 86; debug build, 10k corpus certificates: 7.9 s -> 9.5 s; 86 -> 114
+    # lints: docs/performance.md).
     ten_k = f"{C}/bundle-10k.pem"
     if not os.path.exists(ten_k) and os.path.exists(big):
         with open(big) as src, open(ten_k, "w") as dst:

@@ -93,6 +93,30 @@ SAME = {
     "crl-number-critical": ["pkix.crl_number_extension_critical"],
     "crl-aki-missing": ["pkix.authority_key_identifier_missing"],
     "crl-next-update-before-this-update": ["pkix.crl_negative_validity_period"],
+    "aia-ocsp-not-http": ["cabf.serverauth.aia_location_uri_not_http"],
+    "aia-ca-issuers-not-http": ["cabf.serverauth.aia_location_uri_not_http"],
+    "crl-distribution-point-not-http": ["cabf.serverauth.crldp_dpname_prohibited_uri_scheme"],
+    "crl-distribution-point-reasons-only": ["pkix.distribution_point_does_not_contain_name_or_issuer"],
+    "policy-cps-uri-not-http": ["cabf.cps_uri_is_not_http"],
+    "policy-explicit-text-ia5": ["pkix.rfc6818_certificate_policies_invalid_explicit_text_encoding"],
+    "policy-explicit-text-not-utf8": ["pkix.rfc5280_certificate_policies_invalid_explicit_text_encoding"],
+    "policy-explicit-text-too-long": ["itu.invalid_asn1_syntax"],
+    "name-constraints-empty": ["pkix.name_constraints_no_subtrees"],
+    "name-constraints-minimum-maximum": ["pkix.name_constraints_maximum_specified"],
+    "extension-value-empty": ["itu.invalid_asn1_syntax"],
+    "unique-identifier-present": ["pkix.subject_unique_id_present"],
+    "subject-attribute-wrong-string-type": ["itu.invalid_asn1_syntax"],
+    "directory-string-legacy-type": ["cabf.serverauth.attribute_value_invalid_encoding_type"],
+    "printable-string-invalid": ["itu.invalid_asn1_syntax"],
+    "utctime-without-seconds": ["pkix.utctime_incorrect_syntax"],
+    "utctime-not-zulu": ["pkix.utctime_incorrect_syntax"],
+    "generalizedtime-fraction": ["pkix.generalizedtime_incorrect_syntax"],
+    "eku-any-in-subscriber": ["cabf.serverauth.subscriber.anyeku_eku_present"],
+    "rsa-key-usage-invalid": ["pkix.key_usage_value_prohibited_for_rsa"],
+    "crl-number-too-long": ["pkix.crl_number_out_of_range"],
+    "crl-number-negative": ["itu.invalid_asn1_syntax"],
+    "crl-aki-key-id-missing": ["pkix.authority_key_identifier_keyid_missing"],
+    "crl-extensions-before-v2": ["pkix.crl_version_missing"],
 }
 
 # Why they differ, where they do.
@@ -114,6 +138,10 @@ WHY = {
     "crl-idp-not-critical": "pkilint reports nothing for a non-critical issuingDistributionPoint",
     "crl-delta-not-critical": "pkilint reports nothing for a non-critical deltaCRLIndicator",
     "crl-entry-reason-unspecified": "pkilint's PKIX CRL profile reports nothing for reasonCode unspecified",
+    "policy-mapping-any-policy": "pkilint reports nothing for a policyMappings entry from anyPolicy",
+    "policy-constraints-empty": "pkilint reports nothing for an empty policyConstraints",
+    "key-usage-encipher-only-without-agreement": "pkilint reports nothing for encipherOnly without keyAgreement",
+    "crl-entry-remove-from-crl-not-delta": "pkilint's PKIX CRL profile reports nothing for removeFromCRL in a full CRL",
 }
 
 

@@ -546,9 +546,9 @@ fn lint_pairs() -> Vec<(String, String, Vec<String>, String)> {
         .collect()
 }
 
-/// The lint2 and lint3 pairs (fixtures/lint3/pairs.tsv; lint3 made by
-/// scripts/gen-lint3-fixtures.sh): each lint's tripping fixture trips it (and nothing
-/// else, unless listed) and its clean fixture does not.
+/// The lint2, lint3 and lint4 pairs (fixtures/lint3/pairs.tsv; lint3 made by
+/// scripts/gen-lint3-fixtures.sh, lint4 by scripts/gen-lint4-fixtures.sh): each lint's
+/// tripping fixture trips it (and nothing else, unless listed) and its clean fixture does not.
 #[test]
 fn lint_pairs_trip_their_lint_and_only_it() {
     let table = lint_pairs();
@@ -566,10 +566,14 @@ fn lint_pairs_trip_their_lint_and_only_it() {
         assert_eq!(got, want, "{trips}");
         assert!(!lints_of(clean).contains(lint), "{clean} trips {lint}");
     }
-    // Every lint3 fixture is in a row.
-    for e in std::fs::read_dir(support::root().join("fixtures/lint3")).unwrap() {
+    // Every lint3 and lint4 fixture is in a row.
+    let dirs = ["lint3", "lint4"].map(|d| (d, support::root().join("fixtures").join(d)));
+    for (d, e) in dirs
+        .iter()
+        .flat_map(|(d, p)| std::fs::read_dir(p).unwrap().map(move |e| (d, e)))
+    {
         let name = format!(
-            "fixtures/lint3/{}",
+            "fixtures/{d}/{}",
             e.unwrap().file_name().into_string().unwrap()
         );
         let listed = table.iter().any(|(_, t, _, c)| *t == name || *c == name);

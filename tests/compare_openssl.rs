@@ -123,6 +123,46 @@ const ALLOWED: &[(&str, &str, &str)] = &[
         "an iPAddress of five octets (invalid): openssl `<invalid length=5>`, certscope \
          `invalid address` and the hex (and `check` reports san-ip-length)",
     ),
+    (
+        "fixtures/lint4/crl-aki-key-id-missing.crl",
+        "authorityKeyIdentifier keyid",
+        "as for lint3/aki-key-id-missing.pem, on a CRL (`check`: crl-aki-key-id-missing)",
+    ),
+    (
+        "fixtures/lint4/crl-number-negative.crl",
+        "cRLNumber",
+        "a negative cRLNumber (invalid: INTEGER (0..MAX)): certscope reports the extension \
+         as undecodable (and `check` reports crl-number-negative), openssl prints -7",
+    ),
+    (
+        "fixtures/lint4/crl-number-too-long.crl",
+        "cRLNumber",
+        "the same 21-octet number: certscope in decimal, openssl in hex",
+    ),
+    (
+        "fixtures/lint4/extension-value-empty.pem",
+        "authorityInfoAccess",
+        "an empty authorityInfoAccess (invalid: SIZE (1..MAX)): openssl `<EMPTY>`, certscope \
+         an empty list (and `check` reports extension-value-empty)",
+    ),
+    (
+        "fixtures/lint4/policy-constraints-empty.pem",
+        "policyConstraints",
+        "an empty policyConstraints (invalid): openssl `0.`, certscope nothing (and `check` \
+         reports policy-constraints-empty)",
+    ),
+    (
+        "fixtures/lint4/policy-mapping-any-policy.pem",
+        "policyMappings",
+        "a mapping from anyPolicy (invalid; `check` reports policy-mapping-any-policy): openssl \
+         writes its name `X509v3 Any Policy`, certscope the OID 2.5.29.32.0",
+    ),
+    (
+        "fixtures/lint4/",
+        "certificatePolicies",
+        "a userNotice's explicitText: openssl labels it `Explicit Text:`, certscope shows the \
+         text after `UserNotice`",
+    ),
 ];
 
 fn openssl_available() -> bool {

@@ -321,6 +321,9 @@ pub(super) fn certificate(
     }
     extension_lints(&c.extensions, found);
     super::profile::certificate(c, item.der.as_deref(), tls_server(c), found);
+    if let Some(der) = item.der.as_deref() {
+        super::forms::certificate(c, der, tls_server(c), found);
+    }
     if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
         if serial.len() > 20 {
             found.push((

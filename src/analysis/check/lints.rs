@@ -914,6 +914,261 @@ pub const CRL_ENTRY_REASON_UNSPECIFIED: Lint = lint(
 )
 .to("CRL entries");
 
+/// `aia-ocsp-not-http`.
+pub const AIA_OCSP_NOT_HTTP: Lint = lint(
+    "aia-ocsp-not-http",
+    Error,
+    "an authorityInfoAccess OCSP location that is not an http:// URL",
+    "CA/B Forum BR §7.1.2.7.7 (HTTP URL); RFC 6960 Appendix A.1",
+)
+.to("TLS server certificates");
+
+/// `aia-ca-issuers-not-http`.
+pub const AIA_CA_ISSUERS_NOT_HTTP: Lint = lint(
+    "aia-ca-issuers-not-http",
+    Error,
+    "an authorityInfoAccess caIssuers location that is not an http:// URL",
+    "CA/B Forum BR §7.1.2.7.7 (HTTP URL)",
+)
+.to("TLS server certificates");
+
+/// `crl-distribution-point-not-http`.
+pub const CRL_DISTRIBUTION_POINT_NOT_HTTP: Lint = lint(
+    "crl-distribution-point-not-http",
+    Error,
+    "a cRLDistributionPoints fullName that is not an http:// URL",
+    "CA/B Forum BR §7.1.2.11.2 (HTTP URL)",
+)
+.to("TLS server certificates");
+
+/// `crl-distribution-point-reasons-only`.
+pub const CRL_DISTRIBUTION_POINT_REASONS_ONLY: Lint = lint(
+    "crl-distribution-point-reasons-only",
+    Error,
+    "a DistributionPoint with neither a distributionPoint nor a cRLIssuer",
+    "RFC 5280 §4.2.1.13",
+)
+.to("v3 certificates");
+
+/// `policy-cps-uri-not-http`.
+pub const POLICY_CPS_URI_NOT_HTTP: Lint = lint(
+    "policy-cps-uri-not-http",
+    Error,
+    "a certificatePolicies CPS pointer that is not an http:// or https:// URL",
+    "CA/B Forum BR §7.1.2.7.9 (cPSuri: an HTTP or HTTPS URL)",
+)
+.to("TLS server certificates");
+
+/// `policy-explicit-text-ia5`.
+pub const POLICY_EXPLICIT_TEXT_IA5: Lint = lint(
+    "policy-explicit-text-ia5",
+    Error,
+    "a userNotice explicitText encoded as IA5String",
+    "RFC 6818 §3 (updates RFC 5280 §4.2.1.4: MUST NOT use IA5String)",
+)
+.to("v3 certificates");
+
+/// `policy-explicit-text-not-utf8`.
+pub const POLICY_EXPLICIT_TEXT_NOT_UTF8: Lint = lint(
+    "policy-explicit-text-not-utf8",
+    Warn,
+    "a userNotice explicitText that is not a UTF8String (VisibleString or BMPString)",
+    "RFC 6818 §3 (SHOULD use UTF8String)",
+)
+.to("v3 certificates")
+.exempt_anchor();
+
+/// `policy-explicit-text-too-long`.
+pub const POLICY_EXPLICIT_TEXT_TOO_LONG: Lint = lint(
+    "policy-explicit-text-too-long",
+    Error,
+    "a userNotice explicitText longer than 200 characters (or empty)",
+    "RFC 5280 §4.2.1.4 (DisplayText SIZE (1..200))",
+)
+.to("v3 certificates");
+
+/// `policy-mapping-any-policy`.
+pub const POLICY_MAPPING_ANY_POLICY: Lint = lint(
+    "policy-mapping-any-policy",
+    Error,
+    "policyMappings maps to or from anyPolicy",
+    "RFC 5280 §4.2.1.5",
+)
+.to("CA certificates");
+
+/// `policy-constraints-empty`.
+pub const POLICY_CONSTRAINTS_EMPTY: Lint = lint(
+    "policy-constraints-empty",
+    Error,
+    "policyConstraints with neither requireExplicitPolicy nor inhibitPolicyMapping",
+    "RFC 5280 §4.2.1.11",
+)
+.to("CA certificates");
+
+/// `name-constraints-empty`.
+pub const NAME_CONSTRAINTS_EMPTY: Lint = lint(
+    "name-constraints-empty",
+    Error,
+    "nameConstraints with neither permittedSubtrees nor excludedSubtrees",
+    "RFC 5280 §4.2.1.10",
+)
+.to("CA certificates");
+
+/// `name-constraints-minimum-maximum`.
+pub const NAME_CONSTRAINTS_MINIMUM_MAXIMUM: Lint = lint(
+    "name-constraints-minimum-maximum",
+    Error,
+    "a name-constraint subtree with a minimum other than 0 or with a maximum",
+    "RFC 5280 §4.2.1.10",
+)
+.to("CA certificates");
+
+/// `extension-value-empty`.
+pub const EXTENSION_VALUE_EMPTY: Lint = lint(
+    "extension-value-empty",
+    Error,
+    "an extension whose list must hold at least one element is empty (AIA, SIA, CRL distribution points, freshestCRL, certificatePolicies, issuerAltName, policyMappings, subjectDirectoryAttributes)",
+    "RFC 5280 Appendix A.2 (SIZE (1..MAX))",
+)
+.to("v3 certificates");
+
+/// `unique-identifier-present`.
+pub const UNIQUE_IDENTIFIER_PRESENT: Lint = lint(
+    "unique-identifier-present",
+    Error,
+    "issuerUniqueID or subjectUniqueID present",
+    "RFC 5280 §4.1.2.8 (CAs MUST NOT generate them)",
+)
+.to("certificates")
+.exempt_anchor();
+
+/// `subject-attribute-wrong-string-type`.
+pub const SUBJECT_ATTRIBUTE_WRONG_STRING_TYPE: Lint = lint(
+    "subject-attribute-wrong-string-type",
+    Error,
+    "countryName, serialNumber or dnQualifier not a PrintableString; emailAddress or domainComponent not an IA5String",
+    "RFC 5280 Appendix A; RFC 4519 §2.4",
+)
+.to("certificates");
+
+/// `directory-string-legacy-type`.
+pub const DIRECTORY_STRING_LEGACY_TYPE: Lint = lint(
+    "directory-string-legacy-type",
+    Warn,
+    "a subject attribute as TeletexString, UniversalString or BMPString",
+    "RFC 5280 §4.1.2.6 (MUST use PrintableString or UTF8String)",
+)
+.to("certificates")
+.exempt_anchor();
+
+/// `printable-string-invalid`.
+pub const PRINTABLE_STRING_INVALID: Lint = lint(
+    "printable-string-invalid",
+    Error,
+    "a PrintableString in the subject or issuer with a character outside its set",
+    "X.680 §41.4; RFC 5280 §4.1.2.4",
+)
+.to("certificates");
+
+/// `utctime-without-seconds`.
+pub const UTCTIME_WITHOUT_SECONDS: Lint = lint(
+    "utctime-without-seconds",
+    Error,
+    "a validity UTCTime without seconds",
+    "RFC 5280 §4.1.2.5.1 (YYMMDDHHMMSSZ)",
+)
+.to("certificates");
+
+/// `utctime-not-zulu`.
+pub const UTCTIME_NOT_ZULU: Lint = lint(
+    "utctime-not-zulu",
+    Error,
+    "a validity UTCTime with a time-zone offset instead of Z",
+    "RFC 5280 §4.1.2.5.1 (Zulu)",
+)
+.to("certificates");
+
+/// `generalizedtime-fraction`.
+pub const GENERALIZEDTIME_FRACTION: Lint = lint(
+    "generalizedtime-fraction",
+    Error,
+    "a validity GeneralizedTime with fractional seconds",
+    "RFC 5280 §4.1.2.5.2 (MUST NOT include fractional seconds)",
+)
+.to("certificates");
+
+/// `eku-any-in-subscriber`.
+pub const EKU_ANY_IN_SUBSCRIBER: Lint = lint(
+    "eku-any-in-subscriber",
+    Error,
+    "anyExtendedKeyUsage in a TLS subscriber certificate",
+    "CA/B Forum BR §7.1.2.7.10",
+)
+.to("TLS server certificates");
+
+/// `rsa-key-usage-invalid`.
+pub const RSA_KEY_USAGE_INVALID: Lint = lint(
+    "rsa-key-usage-invalid",
+    Error,
+    "an RSA key with keyAgreement, encipherOnly or decipherOnly",
+    "RFC 3279 §2.3.1; RFC 4055 §1.2",
+)
+.to("v3 certificates");
+
+/// `key-usage-encipher-only-without-agreement`.
+pub const KEY_USAGE_ENCIPHER_ONLY_WITHOUT_AGREEMENT: Lint = lint(
+    "key-usage-encipher-only-without-agreement",
+    Warn,
+    "encipherOnly or decipherOnly without keyAgreement (their meaning is undefined)",
+    "RFC 5280 §4.2.1.3",
+)
+.to("v3 certificates");
+
+/// `crl-number-too-long`.
+pub const CRL_NUMBER_TOO_LONG: Lint = lint(
+    "crl-number-too-long",
+    Error,
+    "a cRLNumber longer than 20 octets",
+    "RFC 5280 §5.2.3",
+)
+.to("CRLs");
+
+/// `crl-number-negative`.
+pub const CRL_NUMBER_NEGATIVE: Lint = lint(
+    "crl-number-negative",
+    Error,
+    "a negative cRLNumber",
+    "RFC 5280 §5.2.3 (non-negative integer)",
+)
+.to("CRLs");
+
+/// `crl-aki-key-id-missing`.
+pub const CRL_AKI_KEY_ID_MISSING: Lint = lint(
+    "crl-aki-key-id-missing",
+    Warn,
+    "a CRL's authorityKeyIdentifier without keyIdentifier",
+    "RFC 5280 §5.2.1 (MUST use the key identifier method)",
+)
+.to("CRLs");
+
+/// `crl-extensions-before-v2`.
+pub const CRL_EXTENSIONS_BEFORE_V2: Lint = lint(
+    "crl-extensions-before-v2",
+    Error,
+    "a v1 CRL with extensions (CRL or entry)",
+    "RFC 5280 §5.1.2.1",
+)
+.to("CRLs");
+
+/// `crl-entry-remove-from-crl-not-delta`.
+pub const CRL_ENTRY_REMOVE_FROM_CRL_NOT_DELTA: Lint = lint(
+    "crl-entry-remove-from-crl-not-delta",
+    Error,
+    "reasonCode removeFromCRL in a CRL that is not a delta CRL",
+    "RFC 5280 §5.3.1",
+)
+.to("CRL entries");
+
 /// Every lint, in the order findings are listed per item.
 pub const LINTS: &[Lint] = &[
     EXPIRED,
@@ -1002,6 +1257,34 @@ pub const LINTS: &[Lint] = &[
     CRL_DELTA_NOT_CRITICAL,
     CRL_NEXT_UPDATE_BEFORE_THIS_UPDATE,
     CRL_ENTRY_REASON_UNSPECIFIED,
+    AIA_OCSP_NOT_HTTP,
+    AIA_CA_ISSUERS_NOT_HTTP,
+    CRL_DISTRIBUTION_POINT_NOT_HTTP,
+    CRL_DISTRIBUTION_POINT_REASONS_ONLY,
+    POLICY_CPS_URI_NOT_HTTP,
+    POLICY_EXPLICIT_TEXT_IA5,
+    POLICY_EXPLICIT_TEXT_NOT_UTF8,
+    POLICY_EXPLICIT_TEXT_TOO_LONG,
+    POLICY_MAPPING_ANY_POLICY,
+    POLICY_CONSTRAINTS_EMPTY,
+    NAME_CONSTRAINTS_EMPTY,
+    NAME_CONSTRAINTS_MINIMUM_MAXIMUM,
+    EXTENSION_VALUE_EMPTY,
+    UNIQUE_IDENTIFIER_PRESENT,
+    SUBJECT_ATTRIBUTE_WRONG_STRING_TYPE,
+    DIRECTORY_STRING_LEGACY_TYPE,
+    PRINTABLE_STRING_INVALID,
+    UTCTIME_WITHOUT_SECONDS,
+    UTCTIME_NOT_ZULU,
+    GENERALIZEDTIME_FRACTION,
+    EKU_ANY_IN_SUBSCRIBER,
+    RSA_KEY_USAGE_INVALID,
+    KEY_USAGE_ENCIPHER_ONLY_WITHOUT_AGREEMENT,
+    CRL_NUMBER_TOO_LONG,
+    CRL_NUMBER_NEGATIVE,
+    CRL_AKI_KEY_ID_MISSING,
+    CRL_EXTENSIONS_BEFORE_V2,
+    CRL_ENTRY_REMOVE_FROM_CRL_NOT_DELTA,
 ];
 
 /// The lint with this id.

@@ -16,6 +16,7 @@ use crate::analysis::relate::{self, Related};
 use crate::model::{Body, Item, RelationKind};
 
 mod cert;
+mod forms;
 pub mod lints;
 mod path_len;
 mod profile;
@@ -273,6 +274,9 @@ fn own_findings(
             }
             extension_lints(&c.extensions, found);
             profile::crl(c, found);
+            if let Some(der) = item.der.as_deref() {
+                forms::crl(c, der, found);
+            }
             for entry in c.revoked.iter() {
                 for e in entry.extensions.iter().filter(|e| e.critical) {
                     if matches!(e.value, crate::model::ExtValue::Raw(_)) {

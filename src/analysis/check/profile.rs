@@ -185,6 +185,15 @@ pub(super) fn certificate(c: &Certificate, der: Option<&[u8]>, tls: bool, found:
             ));
         }
     }
+    if tls
+        && c.extended_key_usage()
+            .is_some_and(|p| p.iter().any(|p| p == "anyExtendedKeyUsage"))
+    {
+        found.push((
+            &lints::EKU_ANY_IN_SUBSCRIBER,
+            "extendedKeyUsage lists anyExtendedKeyUsage".to_string(),
+        ));
+    }
     if let Some(ExtValue::Policies(p)) = c.extension("2.5.29.32").map(|e| &e.value) {
         let mut seen = HashSet::new();
         for pol in p {
@@ -232,6 +241,22 @@ fn key_rules(c: &Certificate, tls: bool, found: &mut Found) {
         found.push((
             &lints::KEYCERTSIGN_WITHOUT_CA,
             "keyCertSign without cA:TRUE".to_string(),
+        ));
+    }
+    let only: Vec<&str> = ["encipherOnly", "decipherOnly"]
+        .into_iter()
+        .filter(|b| has(b))
+        .collect();
+    if !only.is_empty() && !has("keyAgreement") {
+        found.push((
+            &lints::KEY_USAGE_ENCIPHER_ONLY_WITHOUT_AGREEMENT,
+            format!("{} without keyAgreement", only.join(", ")),
+        ));
+    }
+    if k.algorithm == "rsa" && (has("keyAgreement") || has("encipherOnly") || has("decipherOnly")) {
+        found.push((
+            &lints::RSA_KEY_USAGE_INVALID,
+            format!("RSA key with keyUsage {}", ku.join(", ")),
         ));
     }
     if k.algorithm == "ec" && (has("keyEncipherment") || has("dataEncipherment")) {
