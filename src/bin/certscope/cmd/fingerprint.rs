@@ -120,15 +120,10 @@ impl Output for FingerprintJsonl {
         self.sink.with(|sink| sink.items(fp.entries(&item)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        let _ = self.sink.with(|sink| {
-            sink.problem(locator, message);
-            Ok(())
-        });
+        self.sink.problem(locator, message);
     }
     fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
-        self.sink
-            .finish()
-            .map_or(Ok(()), |sink| sink.finish(status, stats))
+        self.sink.end(status, stats)
     }
 }
 
@@ -145,14 +140,9 @@ impl Output for FingerprintJson {
             .with(|json| fp.entries(&item).iter().try_for_each(|e| json.element(e)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        let _ = self.json.with(|json| {
-            json.error(locator.to_string(), message.to_string());
-            Ok(())
-        });
+        self.json.problem(locator, message);
     }
     fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
-        self.json
-            .finish()
-            .map_or(Ok(()), |w| w.finish().map(|_| ()))
+        self.json.end()
     }
 }

@@ -20,6 +20,19 @@ impl StallClosable<JsonWriter<Unlocked>> {
             let _ = w.finish();
         }))
     }
+
+    /// Adds an entry to the document's `errors` (nothing once a stall ended it).
+    pub(in crate::cmd) fn problem(&self, locator: &str, message: &str) {
+        let _ = self.with(|json| {
+            json.error(locator.to_string(), message.to_string());
+            Ok(())
+        });
+    }
+
+    /// Ends the document (nothing to end if a stall already did).
+    pub(in crate::cmd) fn end(self) -> io::Result<()> {
+        self.finish().map_or(Ok(()), |w| w.finish().map(|_| ()))
+    }
 }
 
 impl StallClosable<JsonlSink<Unlocked>> {
@@ -30,6 +43,20 @@ impl StallClosable<JsonlSink<Unlocked>> {
             sink.problem(&error.source, &error.message);
             let _ = sink.finish(EXIT_PROBLEM, &RunStats::default());
         })
+    }
+
+    /// Writes an `error` line (nothing once a stall ended the stream).
+    pub(in crate::cmd) fn problem(&self, locator: &str, message: &str) {
+        let _ = self.with(|sink| {
+            sink.problem(locator, message);
+            Ok(())
+        });
+    }
+
+    /// Writes the `summary` line (nothing if a stall already did).
+    pub(in crate::cmd) fn end(self, status: u8, stats: &RunStats) -> io::Result<()> {
+        self.finish()
+            .map_or(Ok(()), |sink| sink.finish(status, stats))
     }
 }
 
@@ -48,15 +75,10 @@ impl Output for JsonOut {
             .with(|json| records.with(&item, |r| json.element(r)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        let _ = self.json.with(|json| {
-            json.error(locator.to_string(), message.to_string());
-            Ok(())
-        });
+        self.json.problem(locator, message);
     }
     fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {
-        self.json
-            .finish()
-            .map_or(Ok(()), |w| w.finish().map(|_| ()))
+        self.json.end()
     }
 }
 
@@ -118,14 +140,9 @@ impl Output for JsonlOut {
             .with(|sink| records.with(&item, |r| sink.items([r])))
     }
     fn problem(&mut self, locator: &str, message: &str) {
-        let _ = self.sink.with(|sink| {
-            sink.problem(locator, message);
-            Ok(())
-        });
+        self.sink.problem(locator, message);
     }
     fn finish(self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
-        self.sink
-            .finish()
-            .map_or(Ok(()), |sink| sink.finish(status, stats))
+        self.sink.end(status, stats)
     }
 }
