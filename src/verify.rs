@@ -60,12 +60,7 @@ fn split_signed(der: &[u8]) -> Option<Signed<'_>> {
     if sig.tag != tlv::BIT_STRING {
         return None;
     }
-    let (oid, params) = algorithm(&alg)?;
-    // BIT STRING: the first octet counts unused bits, which must be 0 for a signature.
-    let (unused, signature) = sig.value.split_first()?;
-    if *unused != 0 {
-        return None;
-    }
+    let (oid, params, signature) = algorithm_and_bits(&alg, &sig)?;
     Some(Signed {
         tbs: tbs.raw,
         alg_oid: oid,
@@ -97,12 +92,23 @@ fn split_spki(spki: &[u8]) -> Option<Key<'_>> {
     let mut kids = top.children();
     let alg = kids.next()?.ok()?;
     let key = kids.next()?.ok()?;
-    let (oid, params) = algorithm(&alg)?;
-    let (unused, bits) = key.value.split_first()?;
+    let (oid, params, bits) = algorithm_and_bits(&alg, &key)?;
+    Some(Key { oid, params, bits })
+}
+
+/// An AlgorithmIdentifier's OID and parameters, and the octets of the BIT STRING it goes
+/// with (a signature or a key).
+fn algorithm_and_bits<'a>(
+    alg: &Tlv<'a>,
+    bits: &Tlv<'a>,
+) -> Option<(String, Option<Tlv<'a>>, &'a [u8])> {
+    let (oid, params) = algorithm(alg)?;
+    // The first octet counts unused bits, which must be 0 for a signature or a key.
+    let (unused, octets) = bits.value.split_first()?;
     if *unused != 0 {
         return None;
     }
-    Some(Key { oid, params, bits })
+    Some((oid, params, octets))
 }
 
 const RSA: &str = "1.2.840.113549.1.1.1";
