@@ -14,6 +14,7 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 use crate::asn1::dn::{self, NameKey};
+use crate::decode::x509;
 use crate::model::{
     Body, Certificate, Crl, DistributionPoint, ExtValue, Extension, GeneralName,
     IssuingDistributionPoint, Item, Revoked, Timestamp,
@@ -50,16 +51,10 @@ pub struct Revocation {
 }
 
 /// The CRL reasons (RFC 5280 §4.2.1.13 ReasonFlags, without `unused`) as a bit mask.
-const REASONS: [&str; 8] = [
-    "keyCompromise",
-    "cACompromise",
-    "affiliationChanged",
-    "superseded",
-    "cessationOfOperation",
-    "certificateHold",
-    "privilegeWithdrawn",
-    "aACompromise",
-];
+const REASONS: &[&str] = match x509::REASON_BITS.split_first() {
+    Some((_unused, reasons)) => reasons,
+    None => &[],
+};
 /// Every reason.
 pub const ALL_REASONS: u16 = (1 << REASONS.len()) - 1;
 

@@ -20,7 +20,7 @@ pub mod pkcs7;
 mod sequence;
 pub mod spki;
 mod stream;
-mod x509;
+pub(crate) mod x509;
 
 use std::io::Read;
 use std::sync::atomic::AtomicBool;

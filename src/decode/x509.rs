@@ -434,7 +434,8 @@ const KEY_USAGE_BITS: [&str; 9] = [
     "decipherOnly",
 ];
 
-const REASON_BITS: [&str; 9] = [
+/// RFC 5280 §4.2.1.13 ReasonFlags by bit, `unused` (bit 0) first.
+pub(crate) const REASON_BITS: [&str; 9] = [
     "unused",
     "keyCompromise",
     "cACompromise",
