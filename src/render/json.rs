@@ -380,19 +380,24 @@ mod tests {
     use super::*;
     use crate::model::{FileSource, Kind, Source};
 
-    #[test]
-    fn document_shape() {
-        let mut j = JsonWriter::begin(Vec::new(), "items").unwrap();
-        let item = Item::new(
+    /// An item of no known kind, the first of input `path`.
+    fn unknown_item(path: &str, line: Option<usize>) -> Item {
+        Item::new(
             Kind::Unknown,
             Source::File(FileSource {
-                path: "a".into(),
+                path: path.into(),
                 index: 0,
-                line: Some(3),
+                line,
                 container: None,
                 key: None,
             }),
-        );
+        )
+    }
+
+    #[test]
+    fn document_shape() {
+        let mut j = JsonWriter::begin(Vec::new(), "items").unwrap();
+        let item = unknown_item("a", Some(3));
         j.item(&item).unwrap();
         j.item(&item).unwrap();
         j.error("a#0".into(), "bad".into());
@@ -419,16 +424,7 @@ mod tests {
     #[test]
     fn jsonl_lines_carry_version_and_type() {
         let mut j = JsonlWriter::new(Vec::new());
-        let item = Item::new(
-            Kind::Unknown,
-            Source::File(FileSource {
-                path: "-".into(),
-                index: 0,
-                line: None,
-                container: None,
-                key: None,
-            }),
-        );
+        let item = unknown_item("-", None);
         j.item(&Record::new(&item, None, &[]).unwrap()).unwrap();
         j.error("a", "bad").unwrap();
         let out = j.summary(0, &serde_json::json!({}), 2).unwrap();
@@ -450,16 +446,7 @@ mod tests {
 
     #[test]
     fn fields_select_in_order() {
-        let item = Item::new(
-            Kind::Unknown,
-            Source::File(FileSource {
-                path: "-".into(),
-                index: 0,
-                line: None,
-                container: None,
-                key: None,
-            }),
-        );
+        let item = unknown_item("-", None);
         let fields = vec!["source".to_string(), "kind".to_string(), "nope".to_string()];
         let v = serde_json::to_value(Record::new(&item, None, &fields).unwrap()).unwrap();
         let keys: Vec<&String> = v.as_object().unwrap().keys().collect();
