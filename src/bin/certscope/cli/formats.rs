@@ -5,6 +5,7 @@
 use clap::ValueEnum;
 
 use certscope::analysis::check::Severity;
+use certscope::analysis::validation::{Profile, Purpose, RevocationMode};
 use certscope::fingerprint::HashAlg;
 
 /// Colour choice.
@@ -235,6 +236,16 @@ pub enum ChainRevocation {
     Off,
 }
 
+impl From<ChainRevocation> for RevocationMode {
+    fn from(r: ChainRevocation) -> RevocationMode {
+        match r {
+            ChainRevocation::Check => RevocationMode::Check,
+            ChainRevocation::Require => RevocationMode::Require,
+            ChainRevocation::Off => RevocationMode::Off,
+        }
+    }
+}
+
 /// `chain --profile`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ChainProfile {
@@ -242,6 +253,15 @@ pub enum ChainProfile {
     Rfc5280,
     /// RFC 5280 plus the Baseline Requirements rules of docs/chain.md.
     Webpki,
+}
+
+impl From<ChainProfile> for Profile {
+    fn from(p: ChainProfile) -> Profile {
+        match p {
+            ChainProfile::Rfc5280 => Profile::Rfc5280,
+            ChainProfile::Webpki => Profile::Webpki,
+        }
+    }
 }
 
 /// `chain --purpose`.
@@ -261,4 +281,18 @@ pub enum ChainPurpose {
     OcspSigning,
     /// Any purpose (EKU not looked at).
     Any,
+}
+
+impl From<ChainPurpose> for Purpose {
+    fn from(p: ChainPurpose) -> Purpose {
+        match p {
+            ChainPurpose::Server => Purpose::Server,
+            ChainPurpose::Client => Purpose::Client,
+            ChainPurpose::CodeSigning => Purpose::CodeSigning,
+            ChainPurpose::Email => Purpose::Email,
+            ChainPurpose::TimeStamping => Purpose::TimeStamping,
+            ChainPurpose::OcspSigning => Purpose::OcspSigning,
+            ChainPurpose::Any => Purpose::Any,
+        }
+    }
 }

@@ -18,7 +18,7 @@ use super::collect::{collect, more_inputs, Collected};
 use super::messages::{verdict, EXIT_PROBLEM};
 use super::output;
 use super::{Ambient, TrustEnv};
-use crate::cli::{ChainArgs, ChainProfile, ChainPurpose, ChainRevocation, GraphFormat};
+use crate::cli::{ChainArgs, GraphFormat};
 
 /// Where OpenSSL-based systems keep the trust bundle, in the order openssl-probe (and so
 /// rustls-native-certs) looks: Debian/Ubuntu/Alpine, Fedora/RHEL, openSUSE, older RHEL,
@@ -60,10 +60,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             .with_context(|| format!("--at {s:?} is not an RFC 3339 time"))?,
         None => now,
     };
-    let profile = match args.profile {
-        ChainProfile::Rfc5280 => Profile::Rfc5280,
-        ChainProfile::Webpki => Profile::Webpki,
-    };
+    let profile = Profile::from(args.profile);
     if matches!(args.format, GraphFormat::Json | GraphFormat::Jsonl) {
         // A module call that never returns while the inputs are read: an empty report
         // with the stall in its errors, since the report is printed only at the end.
@@ -137,15 +134,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         hostname: args.hostname.clone(),
         ip: args.ip,
         email: args.email.clone(),
-        purpose: args.purpose.map(|p| match p {
-            ChainPurpose::Server => Purpose::Server,
-            ChainPurpose::Client => Purpose::Client,
-            ChainPurpose::CodeSigning => Purpose::CodeSigning,
-            ChainPurpose::Email => Purpose::Email,
-            ChainPurpose::TimeStamping => Purpose::TimeStamping,
-            ChainPurpose::OcspSigning => Purpose::OcspSigning,
-            ChainPurpose::Any => Purpose::Any,
-        }),
+        purpose: args.purpose.map(Purpose::from),
         max_depth: args.max_depth,
         policy: PolicyOptions {
             initial: args.policy.clone(),
@@ -153,11 +142,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
             inhibit_mapping: args.inhibit_policy_mapping,
             inhibit_any: args.inhibit_any_policy,
         },
-        revocation: match args.revocation {
-            ChainRevocation::Check => RevocationMode::Check,
-            ChainRevocation::Require => RevocationMode::Require,
-            ChainRevocation::Off => RevocationMode::Off,
-        },
+        revocation: RevocationMode::from(args.revocation),
     };
     // `--crl` and `--ocsp-response` files: read as inputs are; numbered after the roots.
     let mut evidence = Collected::default();
