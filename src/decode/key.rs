@@ -737,34 +737,38 @@ mod tests {
             der.extend(k);
             der
         };
-        let x448 = x448_public(&wrap(
-            "9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf5\
-             74a9419744897391006382a6f127ab1d9ac2d8c0a598726b",
-        ))
-        .unwrap();
-        assert_eq!(
-            hex::encode(x448),
-            "9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bb\
-             c836647241d953d40c5b12da88120d53177f80e532c41fa0"
-        );
-        let x25519 = x25519_public(&wrap(
-            "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
-        ))
-        .unwrap();
-        assert_eq!(
-            hex::encode(x25519),
-            "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a"
-        );
-        let ed448 = ed448_public(&wrap(
-            "6c82a562cb808d10d632be89c8513ebf6c929f34ddfa8c9f63c9960ef6e348a3\
-             528c8a3fcc2f044e39a3fc5b94492f8f032e7549a20098f95b",
-        ))
-        .unwrap();
-        assert_eq!(
-            hex::encode(ed448),
-            "5fd7449b59b461fd2ce787ec616ad46a1da1342485a70e1f8a0ea75d80e96778\
-             edf124769b46c7061bd6783df1e50f6cd1fa1abeafe8256180"
-        );
+        type Derive = fn(&[u8]) -> Result<Vec<u8>, String>;
+        let vectors: [(&str, Derive, &str, &str); 3] = [
+            (
+                "X448",
+                x448_public,
+                "9a8f4925d1519f5775cf46b04b5800d4ee9ee8bae8bc5565d498c28dd9c9baf5\
+                 74a9419744897391006382a6f127ab1d9ac2d8c0a598726b",
+                "9b08f7cc31b7e3e67d22d5aea121074a273bd2b83de09c63faa73d2c22c5d9bb\
+                 c836647241d953d40c5b12da88120d53177f80e532c41fa0",
+            ),
+            (
+                "X25519",
+                x25519_public,
+                "77076d0a7318a57d3c16c17251b26645df4c2f87ebc0992ab177fba51db92c2a",
+                "8520f0098930a754748b7ddcb43ef75a0dbf3a0d26381af4eba4a98eaa9b4e6a",
+            ),
+            (
+                "Ed448",
+                ed448_public,
+                "6c82a562cb808d10d632be89c8513ebf6c929f34ddfa8c9f63c9960ef6e348a3\
+                 528c8a3fcc2f044e39a3fc5b94492f8f032e7549a20098f95b",
+                "5fd7449b59b461fd2ce787ec616ad46a1da1342485a70e1f8a0ea75d80e96778\
+                 edf124769b46c7061bd6783df1e50f6cd1fa1abeafe8256180",
+            ),
+        ];
+        for (name, derive, private, public) in vectors {
+            assert_eq!(
+                hex::encode(derive(&wrap(private)).unwrap()),
+                public,
+                "{name}"
+            );
+        }
     }
 
     #[test]
