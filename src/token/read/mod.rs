@@ -32,7 +32,8 @@ pub(crate) struct Limits {
 
 /// Finds the objects matching `template` (one search, at most `limits.objects` objects, the
 /// module's count checked: [`AttributeReader::find_objects`]) and describes each
-/// ([`probe`]: two `C_GetAttributeValue` calls, the class read in the first). An attribute
+/// ([`probe`]: one `C_GetAttributeValue` call when `template` gives the class, two when it
+/// does not, more only for values that did not fit their guessed buffers). An attribute
 /// the module says is longer than `limits.attribute_size` bytes is not read, and
 /// [`ObjectInfo::problems`] says so ([`TokenError::AttributeTooLarge`]). Objects come back
 /// in the order the token returned them. `session` is cryptoki's session on `slot`; for a
@@ -64,8 +65,10 @@ pub(crate) fn find_objects_limited(
 
 /// [`find_objects_limited`], handing each object to `each` as soon as it is read instead
 /// of collecting them; `sorted` hands them over in listing order (class, label, ID). What
-/// is held meanwhile is each object's sort key and attribute lengths ([`probe::Probed`]),
-/// not its values: a token's certificates are read one at a time, as they are handed over.
+/// is held meanwhile is each object's sort key and what its first call read
+/// ([`probe::Probed`]): its values when the class was known (up to [`probe::HOLD_BUDGET`]
+/// bytes in all, then certificate values are read again as they are handed over), else
+/// attribute lengths.
 /// An error from `each` ends the listing and is returned.
 pub(crate) fn for_each_object(
     session: &Session,
@@ -146,9 +149,17 @@ fn each_raw(
     let given = template_class(template);
     let any_class = probe::any_class_attributes();
     let limit = limits.attribute_size;
+    let mut held = 0usize;
     let mut probed = handles
         .iter()
-        .map(|&h| probe::probe(reader, session, h, given, &any_class, limit))
+        .map(|&h| {
+            let mut p = probe::probe(reader, session, h, given, &any_class, limit)?;
+            if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
+                p.release_value();
+            }
+            held = held.saturating_add(p.held());
+            Ok(p)
+        })
         .collect::<Result<Vec<_>, CkError>>()?;
     drop(handles);
     if sorted {
