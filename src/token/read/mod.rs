@@ -150,27 +150,43 @@ fn each_raw(
     let any_class = probe::any_class_attributes();
     let limit = limits.attribute_size;
     let mut held = 0usize;
-    let mut probed = handles
-        .iter()
-        .map(|&h| {
-            let mut p = probe::probe(reader, session, h, given, &any_class, limit)?;
-            if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
-                p.release_value();
+    let mut probed = Vec::with_capacity(handles.len());
+    // A failure while probing still hands over the objects read before it (when the class
+    // is known, probing reads everything), then ends the listing with that failure.
+    let mut failed: Option<CkError> = None;
+    for &h in &handles {
+        match probe::probe(reader, session, h, given, &any_class, limit) {
+            Ok(mut p) => {
+                if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
+                    p.release_value();
+                }
+                held = held.saturating_add(p.held());
+                probed.push(p);
             }
-            held = held.saturating_add(p.held());
-            Ok(p)
-        })
-        .collect::<Result<Vec<_>, CkError>>()?;
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
     drop(handles);
     if sorted {
         probed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     for p in probed {
-        let info = probe::finish(reader, session, p, limit)?;
-        *handed = true;
-        each(info).map_err(Stop::Each)?;
+        match probe::finish(reader, session, p, limit) {
+            Ok(info) => {
+                *handed = true;
+                each(info).map_err(Stop::Each)?;
+            }
+            // The first failure is the one to report (a removed token fails every call).
+            Err(e) => return Err(failed.unwrap_or(e).into()),
+        }
     }
-    Ok(())
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 /// The kind the template's `CKA_CLASS` names, if it names one.
