@@ -369,3 +369,58 @@ fn resolve(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_are_typed_and_bounded() {
+        assert_eq!(guess(CKA_CLASS, usize::MAX), size_of::<CK_ULONG>());
+        assert_eq!(
+            guess(CKA_CERTIFICATE_CATEGORY, usize::MAX),
+            size_of::<CK_ULONG>()
+        );
+        assert_eq!(guess(CKA_PRIVATE, usize::MAX), 1);
+        assert_eq!(guess(CKA_VALUE, usize::MAX), VALUE_GUESS);
+        assert_eq!(guess(CKA_LABEL, usize::MAX), SMALL_GUESS);
+        // Never past the attribute size limit.
+        assert_eq!(guess(CKA_VALUE, 100), 100);
+        assert_eq!(guess(CKA_CLASS, 3), 3);
+    }
+
+    #[test]
+    fn released_values_are_read_again_at_their_length() {
+        let kind = ObjectKind::Certificate;
+        let states = kind
+            .attributes()
+            .iter()
+            .map(|&t| {
+                State::Done(RawValue::Bytes {
+                    bytes: if t == CKA_VALUE {
+                        vec![7; 1000]
+                    } else {
+                        vec![1]
+                    },
+                    announced: 0,
+                })
+            })
+            .collect();
+        let mut p = Probed {
+            handle: 1,
+            kind,
+            class_warning: None,
+            states,
+        };
+        let before = p.held();
+        p.release_value();
+        assert_eq!(p.held(), before - 1000);
+        let value = kind.attributes().iter().position(|&t| t == CKA_VALUE);
+        assert!(matches!(
+            value.and_then(|i| p.states.get(i)),
+            Some(State::Length(1000))
+        ));
+        // The sort key is kept.
+        assert_eq!(p.sort_key().1.as_deref(), Some("\u{1}"));
+    }
+}
