@@ -400,6 +400,89 @@ fn attribute_lengths_are_checked() {
     });
 }
 
+/// Issue 17 (speed): with the class known (`--type cert`) each object is read in one call,
+/// every value into a bounded guessed buffer. A module that lies about lengths is still
+/// bounded there: huge size answers are never asked for when every value fits; a value that
+/// does not fit its buffer (a limit lowered below a certificate) has its length asked, and
+/// an absurd length is refused, not allocated; values cut short are not taken as complete.
+#[test]
+fn typed_listing_reads_each_object_once_and_stays_bounded() {
+    fault_test(
+        "typed_listing_reads_each_object_once_and_stays_bounded",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, CONTENTS);
+            let args = token_args(ctx, "list", &["-f", "json", "--type", "cert"]);
+            let baseline = run(ctx, &args, None);
+            assert_eq!(baseline.code, Some(0), "{}", baseline.describe());
+            let base_items = json(&baseline.stdout)["items"].as_array().unwrap().clone();
+            assert_eq!(base_items.len(), 2);
+            assert_eq!(baseline.count("C_GetAttributeValue"), 2);
+
+            // No size query is made, so absurd size answers change nothing.
+            let r = run(ctx, &args, Some("C_GetAttributeValue:*:huge-length"));
+            assert_eq!(r.code, Some(0), "{}", r.describe());
+            assert_eq!(json(&r.stdout), json(&baseline.stdout));
+            assert_released(&r, "huge-length");
+
+            // A limit below the leaf: its guessed buffer is too small, its length is asked,
+            // and the module's absurd answer is refused.
+            let leaf_len = support::softhsm::fixture_certs()
+                .into_iter()
+                .find(|c| c.label == "leaf")
+                .unwrap()
+                .der
+                .len();
+            let limit = (leaf_len - 1).to_string();
+            let lowered = token_args(
+                ctx,
+                "list",
+                &[
+                    "-f",
+                    "json",
+                    "--type",
+                    "cert",
+                    "--max-attribute-size",
+                    &limit,
+                ],
+            );
+            let r = run(ctx, &lowered, Some("C_GetAttributeValue:*:huge-length"));
+            assert_eq!(r.code, Some(2), "{}", r.describe());
+            assert_released(&r, "huge-length, lowered limit");
+            let items = json(&r.stdout)["items"].as_array().unwrap().clone();
+            assert_eq!(items.len(), 2, "every object is still listed");
+            let leaf = items
+                .iter()
+                .find(|i| i["source"]["label"] == "leaf")
+                .unwrap();
+            assert!(
+                leaf["error"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("the module reports CKA_VALUE of 1099511627776 bytes"),
+                "{leaf}"
+            );
+            // Without the fault, the same: one more size query for the leaf only.
+            let r = run(ctx, &lowered, None);
+            assert_eq!(r.code, Some(2), "{}", r.describe());
+            assert_eq!(r.count("C_GetAttributeValue"), 3);
+
+            // Every length one byte short of what was written: the first object listed is
+            // not shown as a complete certificate.
+            let r = run(ctx, &args, Some("C_GetAttributeValue:1:bad-length"));
+            assert_eq!(r.code, Some(2), "{}", r.describe());
+            assert_released(&r, "bad-length");
+            let items = json(&r.stdout)["items"].as_array().unwrap().clone();
+            assert_eq!(items.len(), 2);
+            let cut = items
+                .iter()
+                .find(|i| !base_items.contains(i))
+                .expect("the damaged item");
+            assert!(cut["error"].is_string(), "{cut}");
+        },
+    );
+}
+
 /// The three faults cryptoki 0.12 cannot survive (docs/robustness-pkcs11.md), which
 /// certscope now guards against with its own calls (src/token/raw.rs): a huge length in a
 /// single size query (aborted inside cryptoki's `get_attributes`), a NULL function list

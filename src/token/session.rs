@@ -5,8 +5,8 @@
 //!   ├─ library_info / slots / token_info / mechanisms   (summaries: info.rs)
 //!   └─ open_ro_session(slot) ─► TokenSession   (borrows the Module, Drop: C_CloseSession)
 //!        ├─ login(pin)            one C_Login, never a retry
-//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (read/: one search; per object two
-//!           for_each_sorted(…)           C_GetAttributeValue calls, no secret ever requested,
+//!        └─ find_objects(template) ─► Vec<ObjectInfo>   (read/: one search; per object one
+//!           for_each_sorted(…)           or two C_GetAttributeValue calls, no secret requested,
 //!                                      lengths checked against max_attribute_size)
 //! ```
 //!

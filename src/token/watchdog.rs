@@ -4,7 +4,7 @@
 //!
 //! One thread per [`Watchdog`], started once. Arming a call is two atomic stores (the call
 //! and its deadline) and disarming one more: no thread, lock or system call per module
-//! call, so the hot path (two `C_GetAttributeValue` per object) does not notice it. The
+//! call, so the hot path (one or two `C_GetAttributeValue` per object) does not notice it. The
 //! thread sleeps until the deadline of the call in progress (or one timeout when none is),
 //! and calls the `on_stall` callback once for a call still running at its deadline. The
 //! library never prints or exits: the callback decides (certscope's binary prints the

@@ -32,7 +32,8 @@ pub(crate) struct Limits {
 
 /// Finds the objects matching `template` (one search, at most `limits.objects` objects, the
 /// module's count checked: [`AttributeReader::find_objects`]) and describes each
-/// ([`probe`]: two `C_GetAttributeValue` calls, the class read in the first). An attribute
+/// ([`probe`]: one `C_GetAttributeValue` call when `template` gives the class, two when it
+/// does not, more only for values that did not fit their guessed buffers). An attribute
 /// the module says is longer than `limits.attribute_size` bytes is not read, and
 /// [`ObjectInfo::problems`] says so ([`TokenError::AttributeTooLarge`]). Objects come back
 /// in the order the token returned them. `session` is cryptoki's session on `slot`; for a
@@ -64,8 +65,10 @@ pub(crate) fn find_objects_limited(
 
 /// [`find_objects_limited`], handing each object to `each` as soon as it is read instead
 /// of collecting them; `sorted` hands them over in listing order (class, label, ID). What
-/// is held meanwhile is each object's sort key and attribute lengths ([`probe::Probed`]),
-/// not its values: a token's certificates are read one at a time, as they are handed over.
+/// is held meanwhile is each object's sort key and what its first call read
+/// ([`probe::Probed`]): its values when the class was known (up to [`probe::HOLD_BUDGET`]
+/// bytes in all, then certificate values are read again as they are handed over), else
+/// attribute lengths.
 /// An error from `each` ends the listing and is returned.
 pub(crate) fn for_each_object(
     session: &Session,
@@ -146,20 +149,44 @@ fn each_raw(
     let given = template_class(template);
     let any_class = probe::any_class_attributes();
     let limit = limits.attribute_size;
-    let mut probed = handles
-        .iter()
-        .map(|&h| probe::probe(reader, session, h, given, &any_class, limit))
-        .collect::<Result<Vec<_>, CkError>>()?;
+    let mut held = 0usize;
+    let mut probed = Vec::with_capacity(handles.len());
+    // A failure while probing still hands over the objects read before it (when the class
+    // is known, probing reads everything), then ends the listing with that failure.
+    let mut failed: Option<CkError> = None;
+    for &h in &handles {
+        match probe::probe(reader, session, h, given, &any_class, limit) {
+            Ok(mut p) => {
+                if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
+                    p.release_value();
+                }
+                held = held.saturating_add(p.held());
+                probed.push(p);
+            }
+            Err(e) => {
+                failed = Some(e);
+                break;
+            }
+        }
+    }
     drop(handles);
     if sorted {
         probed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     for p in probed {
-        let info = probe::finish(reader, session, p, limit)?;
-        *handed = true;
-        each(info).map_err(Stop::Each)?;
+        match probe::finish(reader, session, p, limit) {
+            Ok(info) => {
+                *handed = true;
+                each(info).map_err(Stop::Each)?;
+            }
+            // The first failure is the one to report (a removed token fails every call).
+            Err(e) => return Err(failed.unwrap_or(e).into()),
+        }
     }
-    Ok(())
+    match failed {
+        Some(e) => Err(e.into()),
+        None => Ok(()),
+    }
 }
 
 /// The kind the template's `CKA_CLASS` names, if it names one.

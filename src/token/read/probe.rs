@@ -1,19 +1,39 @@
-//! One object's attributes in two `C_GetAttributeValue` calls, class included: the first
-//! ([`probe`]) reads `CKA_CLASS`, `CKA_LABEL` and `CKA_ID` into buffers given straight
-//! away and asks the lengths of the rest; the second ([`finish`]) reads the values at
-//! those lengths. Between the two the object is a [`Probed`]: a sort key and a few
-//! lengths, so that a listing can be sorted without holding every certificate.
+//! One object's attributes in as few `C_GetAttributeValue` calls as the module allows.
 //!
-//! When the search template does not give the class, the first call cannot ask the length
-//! of `CKA_VALUE` (for a key or a data object that is a secret, never requested): a
-//! certificate's value is then read into a buffer of [`VALUE_GUESS`] bytes in the second
-//! call, and only a larger one costs more calls. A label or ID longer than
-//! [`KEY_GUESS`] bytes costs two more calls too (its length, then its value).
+//! When the search template gives the class (`token list --type cert`, a URI's `type=`),
+//! [`probe`] reads every attribute of that class in one call, each into a buffer of a
+//! guessed size ([`guess`]: the exact size of a `CK_ULONG` or `CK_BBOOL`, [`SMALL_GUESS`]
+//! for a label, ID, subject or key part, [`VALUE_GUESS`] for a certificate): a module that
+//! keeps its objects in files (SoftHSM) checks the file on every call, so the call count is
+//! what a listing costs. Only what did not come back costs more: PKCS#11 (3.x §5.7,
+//! `C_GetAttributeValue`) answers `CK_UNAVAILABLE_INFORMATION` alike for a buffer too small,
+//! an attribute the object lacks and a sensitive one, so each such attribute's length is
+//! asked next (and a length comes back as [`Answer::Size`] from 2.x modules that give it
+//! instead), then its value read at that length ([`resolve`], at most [`ROUNDS`] calls).
+//!
+//! When the class is not known, the first call reads `CKA_CLASS`, `CKA_LABEL` and `CKA_ID`
+//! into buffers given straight away and asks the lengths of the rest, but not of
+//! `CKA_VALUE` (for a key or a data object that is a secret, never requested); the second
+//! ([`finish`]) reads the values at those lengths, a certificate's value into a buffer of
+//! [`VALUE_GUESS`] bytes. A label or ID longer than [`KEY_GUESS`] bytes costs two more
+//! calls (its length, then its value).
+//!
+//! Between [`probe`] and [`finish`] the object is a [`Probed`]: a sort key and what was
+//! read or is left to read, so that a listing can be sorted before anything is handed
+//! over. Values read in one call are held until then, up to [`HOLD_BUDGET`] bytes for a
+//! listing; past that, a certificate's value is dropped and read again at its known length.
 
 use cryptoki::error::Error as CkError;
-use cryptoki_sys::{CKA_ID, CKA_LABEL, CKA_VALUE, CK_ATTRIBUTE_TYPE, CK_OBJECT_HANDLE, CK_ULONG};
+use cryptoki_sys::{
+    CKA_ALWAYS_AUTHENTICATE, CKA_CERTIFICATE_TYPE, CKA_DECRYPT, CKA_DERIVE, CKA_ENCRYPT,
+    CKA_EXTRACTABLE, CKA_ID, CKA_KEY_TYPE, CKA_LABEL, CKA_MODIFIABLE, CKA_MODULUS_BITS,
+    CKA_PRIVATE, CKA_SENSITIVE, CKA_SIGN, CKA_TRUSTED, CKA_UNWRAP, CKA_VALUE, CKA_VALUE_LEN,
+    CKA_VERIFY, CKA_WRAP, CK_ATTRIBUTE_TYPE, CK_BBOOL, CK_OBJECT_HANDLE, CK_ULONG,
+};
 
-use crate::token::object::{apply, raw_handle_number, ObjectInfo, ObjectKind, CKA_CLASS};
+use crate::token::object::{
+    apply, raw_handle_number, ObjectInfo, ObjectKind, CKA_CERTIFICATE_CATEGORY, CKA_CLASS,
+};
 use crate::token::read::raw::{Answer, Ask, AttributeReader, RawSession, RawValue};
 
 /// Bytes read straight away for a label or an ID: longer than almost any (an ID is
@@ -23,6 +43,44 @@ pub(crate) const KEY_GUESS: usize = 256;
 /// Bytes read straight away for a certificate's `CKA_VALUE` whose length was not asked:
 /// most certificates are 1–2 KB; a larger one is read again at its length.
 pub(crate) const VALUE_GUESS: usize = 16 * 1024;
+
+/// Bytes read straight away for any other attribute whose length is not fixed, when the
+/// class is known: a subject, an ID, an RSA modulus up to 8192 bits, an EC point.
+pub(crate) const SMALL_GUESS: usize = 1024;
+
+/// Most bytes of values a listing holds between [`probe`] and [`finish`] (10,000 typical
+/// certificates take about 15 MB); beyond it a certificate's value is read again when it is
+/// handed over, one more call for that object.
+pub(crate) const HOLD_BUDGET: usize = 32 * 1024 * 1024;
+
+/// The buffer [`probe`] gives `attribute` when the class is known: the size of its type
+/// where the standard fixes one, else a guess; never more than `limit`.
+fn guess(attribute: CK_ATTRIBUTE_TYPE, limit: usize) -> usize {
+    let size = match attribute {
+        CKA_CLASS
+        | CKA_CERTIFICATE_TYPE
+        | CKA_CERTIFICATE_CATEGORY
+        | CKA_KEY_TYPE
+        | CKA_MODULUS_BITS
+        | CKA_VALUE_LEN => size_of::<CK_ULONG>(),
+        CKA_PRIVATE
+        | CKA_TRUSTED
+        | CKA_MODIFIABLE
+        | CKA_SENSITIVE
+        | CKA_EXTRACTABLE
+        | CKA_ENCRYPT
+        | CKA_DECRYPT
+        | CKA_SIGN
+        | CKA_VERIFY
+        | CKA_WRAP
+        | CKA_UNWRAP
+        | CKA_DERIVE
+        | CKA_ALWAYS_AUTHENTICATE => size_of::<CK_BBOOL>(),
+        CKA_VALUE => VALUE_GUESS,
+        _ => SMALL_GUESS,
+    };
+    size.min(limit)
+}
 
 /// Where one attribute stands between calls.
 #[derive(Debug, Clone)]
@@ -70,6 +128,31 @@ impl Probed {
     }
 }
 
+impl Probed {
+    /// Bytes of values held.
+    pub(crate) fn held(&self) -> usize {
+        self.states
+            .iter()
+            .map(|s| match s {
+                State::Done(v) => v.bytes().map_or(0, <[u8]>::len),
+                _ => 0,
+            })
+            .sum()
+    }
+
+    /// Drops the certificate value held, keeping its length, so that [`finish`] reads it
+    /// again (a listing over [`HOLD_BUDGET`]).
+    pub(crate) fn release_value(&mut self) {
+        for (t, state) in self.kind.attributes().iter().zip(&mut self.states) {
+            if let (CKA_VALUE, State::Done(RawValue::Bytes { bytes, .. })) = (*t, &*state) {
+                if !bytes.is_empty() {
+                    *state = State::Length(bytes.len());
+                }
+            }
+        }
+    }
+}
+
 /// The attributes whose lengths the first call asks when the class is not known: every
 /// class's attributes but `CKA_VALUE` (see the module documentation).
 pub(crate) fn any_class_attributes() -> Vec<CK_ATTRIBUTE_TYPE> {
@@ -96,20 +179,27 @@ pub(crate) fn probe(
     limit: usize,
 ) -> Result<Probed, CkError> {
     let ulong = size_of::<CK_ULONG>();
-    let mut asks: Vec<(CK_ATTRIBUTE_TYPE, Ask)> = vec![
-        (CKA_CLASS, Ask::Value(ulong)),
-        (CKA_LABEL, Ask::Value(KEY_GUESS.min(limit))),
-        (CKA_ID, Ask::Value(KEY_GUESS.min(limit))),
-    ];
-    let rest: &[CK_ATTRIBUTE_TYPE] = match given {
-        Some(kind) => kind.attributes(),
-        None => any_class,
+    let asks: Vec<(CK_ATTRIBUTE_TYPE, Ask)> = match given {
+        // Every value in this one call (see the module documentation).
+        Some(kind) => kind
+            .attributes()
+            .iter()
+            .map(|&t| (t, Ask::Value(guess(t, limit))))
+            .collect(),
+        None => [
+            (CKA_CLASS, Ask::Value(ulong)),
+            (CKA_LABEL, Ask::Value(KEY_GUESS.min(limit))),
+            (CKA_ID, Ask::Value(KEY_GUESS.min(limit))),
+        ]
+        .into_iter()
+        .chain(
+            any_class
+                .iter()
+                .filter(|t| !matches!(**t, CKA_CLASS | CKA_LABEL | CKA_ID))
+                .map(|&t| (t, Ask::Size)),
+        )
+        .collect(),
     };
-    asks.extend(
-        rest.iter()
-            .filter(|t| !matches!(**t, CKA_CLASS | CKA_LABEL | CKA_ID))
-            .map(|&t| (t, Ask::Size)),
-    );
     let answers = reader.query(session, handle, &asks)?;
     let answer = |t: CK_ATTRIBUTE_TYPE| {
         asks.iter()
@@ -278,4 +368,59 @@ fn resolve(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn guesses_are_typed_and_bounded() {
+        assert_eq!(guess(CKA_CLASS, usize::MAX), size_of::<CK_ULONG>());
+        assert_eq!(
+            guess(CKA_CERTIFICATE_CATEGORY, usize::MAX),
+            size_of::<CK_ULONG>()
+        );
+        assert_eq!(guess(CKA_PRIVATE, usize::MAX), 1);
+        assert_eq!(guess(CKA_VALUE, usize::MAX), VALUE_GUESS);
+        assert_eq!(guess(CKA_LABEL, usize::MAX), SMALL_GUESS);
+        // Never past the attribute size limit.
+        assert_eq!(guess(CKA_VALUE, 100), 100);
+        assert_eq!(guess(CKA_CLASS, 3), 3);
+    }
+
+    #[test]
+    fn released_values_are_read_again_at_their_length() {
+        let kind = ObjectKind::Certificate;
+        let states = kind
+            .attributes()
+            .iter()
+            .map(|&t| {
+                State::Done(RawValue::Bytes {
+                    bytes: if t == CKA_VALUE {
+                        vec![7; 1000]
+                    } else {
+                        vec![1]
+                    },
+                    announced: 0,
+                })
+            })
+            .collect();
+        let mut p = Probed {
+            handle: 1,
+            kind,
+            class_warning: None,
+            states,
+        };
+        let before = p.held();
+        p.release_value();
+        assert_eq!(p.held(), before - 1000);
+        let value = kind.attributes().iter().position(|&t| t == CKA_VALUE);
+        assert!(matches!(
+            value.and_then(|i| p.states.get(i)),
+            Some(State::Length(1000))
+        ));
+        // The sort key is kept.
+        assert_eq!(p.sort_key().1.as_deref(), Some("\u{1}"));
+    }
 }

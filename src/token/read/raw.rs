@@ -1,5 +1,6 @@
-//! One object's attributes read raw, in two `C_GetAttributeValue` calls, with every length
-//! checked before anything is allocated. The only `unsafe` code in certscope.
+//! One object's attributes read raw (`C_GetAttributeValue` with size queries and bounded
+//! buffers, in the calls `read/probe.rs` plans), with every length checked before anything
+//! is allocated. The only `unsafe` code in certscope.
 //!
 //! Why not cryptoki's `Session::get_attributes`, and why this is sound: docs/design.md,
 //! "PKCS#11".
