@@ -211,6 +211,11 @@ impl Checker {
         Some(self.kept.len() - 1)
     }
 
+    /// The counts so far: the items checked and the findings handed out.
+    pub fn counts(&self) -> &Counts {
+        &self.counts
+    }
+
     /// Findings that can be written now, in run order (then [`super::LINTS`] order).
     pub fn take_ready(&mut self) -> Vec<Finding> {
         std::mem::take(&mut self.ready)
