@@ -10,7 +10,6 @@ use anyhow::Result;
 
 use certscope::analysis::check::{self, Checker, Counts, Severity, LINTS};
 use certscope::decode::Options;
-use certscope::fingerprint::HashAlg;
 use certscope::model::{Body, Brief, Item};
 use certscope::render::check::{self as render, Report};
 use certscope::render::json::ErrorEntry;
@@ -89,9 +88,11 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         skipped: 0,
         next: 0,
     }));
-    // SHA-256 thumbprints serve duplicate detection; nothing is printed from the PEM text.
+    // No thumbprints: duplicate detection hashes the few items kept for the run-level
+    // checks itself (`relate`). Nothing is printed from the PEM text.
     let decode = || Options {
-        hashes: vec![HashAlg::Sha256],
+        hashes: Vec::new(),
+        with_pem: false,
         ..Options::default()
     };
     let mut status = drive(&args.input, decode(), Box::new(Checked(Rc::clone(&run))))?;
