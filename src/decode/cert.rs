@@ -23,7 +23,8 @@ pub struct Decoded {
 /// Decodes one DER certificate; `der` must hold exactly the certificate.
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
     match X509Certificate::from_der(der) {
-        Ok(_) => parse(der),
+        // Parsed once: the parse is most of a certificate's decoding time.
+        Ok((rest, cert)) => model(der, rest, &cert),
         // One bad field costs only itself: find it, read the rest around it.
         Err(e) => field_by_field(der).unwrap_or_else(|| Err(x509::parser_error(&e))),
     }
@@ -125,6 +126,11 @@ fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
 /// Decodes a certificate x509-parser accepts.
 fn parse(der: &[u8]) -> Result<Decoded, String> {
     let (rest, cert) = X509Certificate::from_der(der).map_err(|e| x509::parser_error(&e))?;
+    model(der, rest, &cert)
+}
+
+/// The model of `cert`, parsed from `der` with `rest` left over.
+fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded, String> {
     if !rest.is_empty() {
         return Err(format!("{} bytes after the certificate", rest.len()));
     }

@@ -262,8 +262,9 @@ fn watchdog_leaves_one_whole_json_document() {
 /// The watchdog closed a started JSON document only for `inspect`/`find -f json` and `token`
 /// commands: `fingerprint -f json` over a `pkcs11:` URI was left unclosed, a JSON Lines
 /// stream (`-f jsonl`) ended without the stall or its `summary` line, and `chain` (which
-/// prints its report at the end) printed nothing. Now each ends with the stall in `errors`
-/// (an `error` line, then the `summary` line, exit code 2).
+/// prints its report at the end) printed nothing, and `check` (which streams its findings)
+/// left its document or stream unclosed. Now each ends with the stall in `errors` (an
+/// `error` line, then the `summary` line, exit code 2).
 #[test]
 fn watchdog_closes_fingerprint_json_and_json_lines() {
     fault_test(
@@ -291,6 +292,10 @@ fn watchdog_closes_fingerprint_json_and_json_lines() {
                 // `chain` prints its report only at the end: it printed nothing.
                 (file_cmd("chain", "json"), "C_GetAttributeValue:3"),
                 (file_cmd("chain", "jsonl"), "C_FindObjects:1"),
+                // `check` streams its findings: its document was left unclosed.
+                (file_cmd("check", "json"), "C_GetAttributeValue:3"),
+                (file_cmd("check", "jsonl"), "C_GetAttributeValue:3"),
+                (file_cmd("check", "jsonl"), "C_FindObjects:1"),
             ];
             for (args, fault) in &cases {
                 // The file commands take the timeout from the environment only.

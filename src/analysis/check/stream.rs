@@ -78,6 +78,8 @@ pub struct Checker {
     kept_bytes: usize,
     /// Kept items per (issuer name, authority key id), by hash, counted once past the budget.
     per_issuer: HashMap<u64, usize>,
+    /// The last issuer name counted in `per_issuer` and the hash of its normalised form.
+    last_issuer: Option<(String, u64)>,
     /// Items whose findings wait, and the finished ones behind them, in run order.
     waiting: VecDeque<Waiting>,
     /// Findings ready to be written, in order.
@@ -102,6 +104,7 @@ impl Checker {
             numbers: Vec::new(),
             kept_bytes: 0,
             per_issuer: HashMap::new(),
+            last_issuer: None,
             waiting: VecDeque::new(),
             ready: Vec::new(),
             counts: Counts::default(),
@@ -190,8 +193,20 @@ impl Checker {
             _ => return None,
         };
         if !ca && self.kept_bytes >= KEEP_BYTES {
+            // A run's certificates mostly share a few issuers: the last one's normalised
+            // name is reused rather than computed again for every item.
+            let key = match &self.last_issuer {
+                Some((text, key)) if text == issuer => *key,
+                _ => {
+                    let mut h = DefaultHasher::new();
+                    dn::name_key(issuer).hash(&mut h);
+                    let key = h.finish();
+                    self.last_issuer = Some((issuer.clone(), key));
+                    key
+                }
+            };
             let mut h = DefaultHasher::new();
-            (dn::name_key(issuer), aki).hash(&mut h);
+            (key, aki).hash(&mut h);
             let n = self.per_issuer.entry(h.finish()).or_insert(0);
             if *n >= KEEP_PER_ISSUER {
                 return None;
@@ -209,6 +224,11 @@ impl Checker {
         self.kept.push(item);
         self.numbers.push(number);
         Some(self.kept.len() - 1)
+    }
+
+    /// The counts so far: the items checked and the findings handed out.
+    pub fn counts(&self) -> &Counts {
+        &self.counts
     }
 
     /// Findings that can be written now, in run order (then [`super::LINTS`] order).

@@ -8,16 +8,16 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
-use certscope::analysis::check::{self, Checker, Severity, LINTS};
+use certscope::analysis::check::{self, Checker, Counts, Severity, LINTS};
 use certscope::decode::Options;
-use certscope::fingerprint::HashAlg;
 use certscope::model::{Body, Brief, Item};
 use certscope::render::check::{self as render, Report};
+use certscope::render::json::ErrorEntry;
 
 use super::collect::more_inputs;
 use super::drive::drive;
-use super::messages::{self, verdict, EXIT_OK};
-use super::output::Output;
+use super::messages::{self, verdict, EXIT_OK, EXIT_PROBLEM};
+use super::output::{self as shared, Output, StallClosable, Unlocked};
 use super::stats::RunStats;
 use super::Ambient;
 use crate::cli::{CheckArgs, ReportFormat};
@@ -68,17 +68,31 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         ReportFormat::Json => Report::json(out)?,
         ReportFormat::Jsonl => Report::jsonl(out),
     };
+    let fail_on = Severity::from(args.fail_on);
+    let open = Open {
+        report,
+        problems: Vec::new(),
+        counts: Counts::default(),
+        fail_on,
+    };
+    // Shared with the module watchdog, which closes a JSON document or stream when a
+    // module call never returns; text has no document to close.
+    let open = StallClosable::new(open, Open::close_on_stall);
+    if args.format == ReportFormat::Text {
+        shared::set_stall_closer(None);
+    }
     let run = Rc::new(RefCell::new(Run {
         checker: Checker::new(opts, roots.is_some()),
         names: HashMap::new(),
-        report,
-        problems: Vec::new(),
+        open,
         skipped: 0,
         next: 0,
     }));
-    // SHA-256 thumbprints serve duplicate detection; nothing is printed from the PEM text.
+    // No thumbprints: duplicate detection hashes the few items kept for the run-level
+    // checks itself (`relate`). Nothing is printed from the PEM text.
     let decode = || Options {
-        hashes: vec![HashAlg::Sha256],
+        hashes: Vec::new(),
+        with_pem: false,
         ..Options::default()
     };
     let mut status = drive(&args.input, decode(), Box::new(Checked(Rc::clone(&run))))?;
@@ -92,26 +106,27 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     let Run {
         checker,
         names,
-        mut report,
-        problems,
+        open,
         skipped,
         ..
     } = run;
+    let Some(Open {
+        mut report,
+        problems,
+        ..
+    }) = open.finish()
+    else {
+        // The watchdog closed the report: the process is ending with the stall.
+        return Ok(EXIT_PROBLEM);
+    };
     let (findings, counts) = checker.finish();
-    let fail_on = Severity::from(args.fail_on);
     for f in &findings {
         let (item, shown) = names
             .get(&f.item)
             .map_or((None, true), |(i, s)| (Some(i), *s));
         report.finding(f, item, shown)?;
     }
-    // Counts include the findings past the per-lint cap, which have their lint's severity.
-    let at_or_above = match fail_on {
-        Severity::Error => counts.error,
-        Severity::Warn => counts.error + counts.warn,
-        Severity::Info => counts.error + counts.warn + counts.info,
-    };
-    let failed = at_or_above > 0 || counts.checked == 0;
+    let failed = failed(&counts, fail_on);
     if counts.checked == 0 {
         // Nothing examined must not read as a pass (a directory of dangling links, keys
         // only): say so with the inputs as the locator.
@@ -134,29 +149,80 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     Ok(code)
 }
 
+/// Whether a check with `counts` fails at `fail_on` (or examined nothing). The counts
+/// include the findings past the per-lint cap, which have their lint's severity.
+fn failed(counts: &Counts, fail_on: Severity) -> bool {
+    let at_or_above = match fail_on {
+        Severity::Error => counts.error,
+        Severity::Warn => counts.error + counts.warn,
+        Severity::Info => counts.error + counts.warn + counts.info,
+    };
+    at_or_above > 0 || counts.checked == 0
+}
+
+/// The report being written and what its end needs, shared with the module watchdog.
+struct Open {
+    report: Report<Unlocked>,
+    /// The run's failures, written at the end (JSON `errors`, JSONL `error` lines).
+    problems: Vec<(String, String)>,
+    /// The checker's counts as of the last item, for a summary written on a stall.
+    counts: Counts,
+    fail_on: Severity,
+}
+
+impl Open {
+    /// Ends the report when a module call never returns: the stall among its errors, the
+    /// summary of what was checked so far, exit code 2. Findings still waiting for the
+    /// run-level checks are not written.
+    fn close_on_stall(mut self, error: ErrorEntry) {
+        self.problems.push((error.source, error.message));
+        let failed = failed(&self.counts, self.fail_on);
+        let _ = self.report.finish(
+            &self.counts,
+            &self.problems,
+            self.fail_on,
+            failed,
+            0,
+            EXIT_PROBLEM,
+        );
+    }
+}
+
 /// A check run in progress: the checker, how to name the items whose findings are still
 /// to come (a stub with the source and name, not the decoded item), and the report.
 struct Run {
     checker: Checker,
     names: HashMap<usize, (Item, bool)>,
-    report: Report<io::BufWriter<io::Stdout>>,
-    problems: Vec<(String, String)>,
+    open: StallClosable<Open>,
     skipped: usize,
     /// Run number of the next checked item.
     next: usize,
 }
 
 impl Run {
+    /// Keeps a failure for the end of the report.
+    fn problem(&self, locator: &str, message: &str) {
+        let _ = self.open.with(|open| {
+            open.problems
+                .push((locator.to_string(), message.to_string()));
+            Ok(())
+        });
+    }
+
     /// Writes the findings that are final, and forgets their items' names.
     fn write_ready(&mut self) -> io::Result<()> {
         let ready = self.checker.take_ready();
-        for f in &ready {
-            let (item, shown) = self
-                .names
-                .get(&f.item)
-                .map_or((None, true), |(i, s)| (Some(i), *s));
-            self.report.finding(f, item, shown)?;
-        }
+        let (names, counts) = (&self.names, self.checker.counts());
+        self.open.with(|open| {
+            for f in &ready {
+                let (item, shown) = names
+                    .get(&f.item)
+                    .map_or((None, true), |(i, s)| (Some(i), *s));
+                open.report.finding(f, item, shown)?;
+            }
+            open.counts.clone_from(counts);
+            Ok(())
+        })?;
         // An item's findings come out together: its name is not needed again.
         for f in &ready {
             self.names.remove(&f.item);
@@ -186,10 +252,7 @@ impl Output for Checked {
     }
 
     fn problem(&mut self, locator: &str, message: &str) {
-        self.0
-            .borrow_mut()
-            .problems
-            .push((locator.to_string(), message.to_string()));
+        self.0.borrow().problem(locator, message);
     }
 
     fn finish(self: Box<Self>, _status: u8, stats: &RunStats) -> io::Result<()> {
@@ -208,10 +271,7 @@ impl Output for Context {
     }
 
     fn problem(&mut self, locator: &str, message: &str) {
-        self.0
-            .borrow_mut()
-            .problems
-            .push((locator.to_string(), message.to_string()));
+        self.0.borrow().problem(locator, message);
     }
 
     fn finish(self: Box<Self>, _status: u8, _stats: &RunStats) -> io::Result<()> {

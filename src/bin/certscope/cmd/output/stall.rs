@@ -51,7 +51,7 @@ pub(in crate::cmd) struct StallClosable<T>(Arc<Mutex<Option<T>>>);
 
 impl<T: Send + 'static> StallClosable<T> {
     /// `inner`, ended by `close` if a module call stalls before [`StallClosable::finish`].
-    pub(super) fn new(inner: T, close: fn(T, ErrorEntry)) -> StallClosable<T> {
+    pub(in crate::cmd) fn new(inner: T, close: fn(T, ErrorEntry)) -> StallClosable<T> {
         let shared = Arc::new(Mutex::new(Some(inner)));
         let theirs = Arc::clone(&shared);
         set_stall_closer(Some(Box::new(move |error: ErrorEntry| {
