@@ -355,3 +355,36 @@ fn each_selected_field_is_the_full_records() {
         assert_eq!(*p, expected);
     }
 }
+
+/// A JSON document cut by `--fields` to neither `relations` nor `warnings` is not
+/// related (nothing would show it): no relations-limit note, the same records.
+#[test]
+fn fields_without_relations_skip_relating() {
+    let chain = "fixtures/chains/good-with-root.pem";
+    let args = |fields: &str| {
+        let o = run(&[
+            "inspect",
+            "-f",
+            "json",
+            "--relations-limit",
+            "1",
+            "--fields",
+            fields,
+            chain,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        (stdout(&o), stderr(&o))
+    };
+    for fields in ["relations", "warnings,subject"] {
+        let (_, err) = args(fields);
+        assert!(
+            err.contains("relations are not computed"),
+            "{fields}: {err}"
+        );
+    }
+    let (out, err) = args("subject,number");
+    assert!(err.is_empty(), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["items"][1]["number"], 1);
+    assert!(v["items"][1]["subject"].is_string());
+}
