@@ -262,3 +262,129 @@ fn summary_counts_skipped_files() {
         assert!(of_type(&l, "error").is_empty(), "{args:?}: {}", stdout(&o));
     }
 }
+
+/// Inputs that between them hold every kind of item and most top-level fields: certificates,
+/// CRLs, CSRs, keys, CMS and PKCS#7, OCSP, PKCS#12 with a password, related chains, RSA-PSS.
+const FIELD_INPUTS: &[&str] = &[
+    "fixtures/certs",
+    "fixtures/chains/good-with-root.pem",
+    "fixtures/chains/rsa-pss-root.pem",
+    "fixtures/bundles/mixed.pem",
+    "fixtures/keyfmt/sigalg-mismatch.pem",
+    "fixtures/revocation-more/ocsp-request-forged.der",
+    "fixtures/crl",
+    "fixtures/csr",
+    "fixtures/keys",
+    "fixtures/cms",
+    "fixtures/pkcs7",
+    "fixtures/revocation",
+    "fixtures/pkcs12",
+];
+
+/// `inspect` over [`FIELD_INPUTS`] with `extra` options; the raw item records of the JSON
+/// document (one per line), or the `item` lines of JSON Lines.
+fn field_records(format: &str, extra: &[&str]) -> Vec<String> {
+    let mut cmd = certscope();
+    cmd.env("CERTSCOPE_HOSTNAME", "web7")
+        .args(["inspect", "-r", "--inventory", "--password", "pass:test"])
+        .args(["-f", format])
+        .args(extra)
+        .args(FIELD_INPUTS);
+    let out = stdout(&cmd.output().unwrap());
+    let lines = out.lines();
+    if format == "jsonl" {
+        return lines
+            .filter(|l| l.contains(r#""type":"item""#))
+            .map(str::to_string)
+            .collect();
+    }
+    // `{"certscope":…,"items":[`, then one record a line, then `],"errors":…`.
+    lines
+        .skip(1)
+        .take_while(|l| !l.starts_with(']'))
+        .map(|l| l.strip_suffix(',').unwrap_or(l).to_string())
+        .collect()
+}
+
+/// `--fields F` writes, for every field F a record can hold, exactly the full record's F
+/// (nested objects with their keys sorted, as `--fields` always wrote them), and nothing
+/// when the record has no F; several fields come in the order asked for.
+#[test]
+fn each_selected_field_is_the_full_records() {
+    let full: Vec<Value> = field_records("json", &[])
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(full.len() > 100, "{}", full.len());
+    let mut seen = 0;
+    for field in certscope::render::json::RECORD_FIELDS {
+        let picked = field_records("json", &["--fields", field]);
+        assert_eq!(picked.len(), full.len(), "{field}");
+        for (p, f) in picked.iter().zip(&full) {
+            let expected = match f.get(*field) {
+                Some(v) => format!("{{{}:{}}}", Value::from(*field), v),
+                None => "{}".to_string(),
+            };
+            assert_eq!(*p, expected, "--fields {field}");
+        }
+        seen += usize::from(full.iter().any(|f| f.get(*field).is_some()));
+    }
+    // All but a token object's six (`token`, `class`, `id`, `key_type`, `application`,
+    // `flags`), which the library's tests of `Record` cover.
+    assert_eq!(seen + 6, certscope::render::json::RECORD_FIELDS.len());
+
+    // Several fields, in the order asked for, in JSON Lines too; a field named twice once.
+    let fields = "not_after,kind,source,subject,kind,fingerprints,pem,serial,relations";
+    let picked = field_records("jsonl", &["--fields", fields]);
+    let full: Vec<Value> = field_records("jsonl", &[])
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(picked.len(), full.len());
+    for (p, f) in picked.iter().zip(&full) {
+        let mut expected = String::from(r#"{"certscope":"#);
+        expected += &format!("{},\"type\":\"item\"", f["certscope"]);
+        let mut done = Vec::new();
+        for name in fields.split(',') {
+            if let (Some(v), false) = (f.get(name), done.contains(&name)) {
+                expected += &format!(",{}:{}", Value::from(name), v);
+            }
+            done.push(name);
+        }
+        expected += "}";
+        assert_eq!(*p, expected);
+    }
+}
+
+/// A JSON document cut by `--fields` to neither `relations` nor `warnings` is not
+/// related (nothing would show it): no relations-limit note, the same records.
+#[test]
+fn fields_without_relations_skip_relating() {
+    let chain = "fixtures/chains/good-with-root.pem";
+    let args = |fields: &str| {
+        let o = run(&[
+            "inspect",
+            "-f",
+            "json",
+            "--relations-limit",
+            "1",
+            "--fields",
+            fields,
+            chain,
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{o:?}");
+        (stdout(&o), stderr(&o))
+    };
+    for fields in ["relations", "warnings,subject"] {
+        let (_, err) = args(fields);
+        assert!(
+            err.contains("relations are not computed"),
+            "{fields}: {err}"
+        );
+    }
+    let (out, err) = args("subject,number");
+    assert!(err.is_empty(), "{err}");
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["items"][1]["number"], 1);
+    assert!(v["items"][1]["subject"].is_string());
+}

@@ -5,7 +5,7 @@ use anyhow::Result;
 use certscope::fingerprint::HashAlg;
 
 use super::drive::drive;
-use super::output::{dot_output, item_output};
+use super::output::{dot_output, item_output, shows_relations};
 use super::relations;
 use super::Ambient;
 use crate::cli::{GraphFormat, InspectArgs};
@@ -34,7 +34,9 @@ pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
     let related = matches!(
         format,
         GraphFormat::Text | GraphFormat::Json | GraphFormat::Dot
-    ) && !no_relations;
+    ) && !no_relations
+        // Records cut by `--fields` to neither relations nor warnings show none.
+        && (!matches!(format, GraphFormat::Json) || shows_relations(&record.fields));
     let out = relations::wrap(out, related.then_some(relations_limit));
     drive(input, decode_opts, out)
 }

@@ -28,6 +28,7 @@ mod stall;
 
 pub(super) use json::JsonlSink;
 use json::{JsonOut, JsonlOut};
+pub(super) use records::shows_relations;
 use records::{Inventories, Records};
 #[cfg(feature = "pkcs11")]
 pub(super) use stall::close_json_on_stall;
@@ -69,8 +70,17 @@ pub(super) fn item_output(
             },
         }),
         Format::Json | Format::Jsonl => {
-            opts.hashes = with_contract_hashes(&hashes);
-            opts.with_pem = !record.no_pem;
+            // What `--fields` leaves out of every record is not computed: the digests, the
+            // PEM, the SPKI pin unless relations (JSON documents only) need it.
+            let shows = |f| records::shows(&record.fields, f);
+            opts.hashes = if shows("fingerprints") {
+                with_contract_hashes(&hashes)
+            } else {
+                Vec::new()
+            };
+            opts.with_pem = !record.no_pem && shows("pem");
+            opts.with_spki_pin = shows("spki_sha256")
+                || (format == Format::Json && records::shows_relations(&record.fields));
             let records = Records {
                 fields: record.fields.clone(),
                 inventory: record

@@ -30,6 +30,18 @@ impl Records {
     }
 }
 
+/// Whether a record keeps `field` under `--fields` (every field without it): what no
+/// record shows need not be computed.
+pub(super) fn shows(fields: &[String], field: &str) -> bool {
+    fields.is_empty() || fields.iter().any(|f| f == field)
+}
+
+/// Whether the relations of a run show in its records: as `relations` or as the notes
+/// they add to `warnings`. Without either, relating the run is work nobody sees.
+pub(in crate::cmd) fn shows_relations(fields: &[String]) -> bool {
+    shows(fields, "relations") || shows(fields, "warnings")
+}
+
 /// The `--inventory` fields: the host and scan time once per run, file facts once per file.
 pub(super) struct Inventories {
     now: OffsetDateTime,
