@@ -197,21 +197,12 @@ fn unreadable_input_fails_even_without_findings() {
 /// `CERTSCOPE_UPDATE_DOCS=1 cargo test --test check docs_lint_table`.
 #[test]
 fn docs_lint_table_is_generated_from_the_code() {
-    let path = support::root().join("docs/check.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = ("<!-- lints:begin -->\n", "<!-- lints:end -->");
-    let start = doc.find(begin).expect("begin marker") + begin.len();
-    let stop = doc.find(end).expect("end marker");
     let want = certscope::render::check::lints_markdown(certscope::analysis::check::LINTS);
-    if std::env::var_os("CERTSCOPE_UPDATE_DOCS").is_some() {
-        let updated = format!("{}{want}{}", &doc[..start], &doc[stop..]);
-        std::fs::write(&path, updated).unwrap();
-        return;
-    }
-    assert_eq!(
-        &doc[start..stop],
-        want,
-        "docs/check.md's lint table is stale: run CERTSCOPE_UPDATE_DOCS=1 cargo test --test check docs_lint_table"
+    support::generated_section(
+        "docs/check.md",
+        "lints",
+        &want,
+        "cargo test --test check docs_lint_table",
     );
 }
 
@@ -623,18 +614,10 @@ fn pkilint_cross_check_table_is_current() {
         String::from_utf8_lossy(&out.stderr)
     );
     let want = String::from_utf8(out.stdout).unwrap();
-    let path = support::root().join("docs/check.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = ("<!-- pkilint:begin -->\n", "<!-- pkilint:end -->");
-    let start = doc.find(begin).expect("begin marker") + begin.len();
-    let stop = doc.find(end).expect("end marker");
-    if std::env::var_os("CERTSCOPE_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, format!("{}{want}{}", &doc[..start], &doc[stop..])).unwrap();
-        return;
-    }
-    assert_eq!(
-        &doc[start..stop],
-        want,
-        "docs/check.md's pkilint table is stale: run CERTSCOPE_UPDATE_DOCS=1 cargo test --test check pkilint"
+    support::generated_section(
+        "docs/check.md",
+        "pkilint",
+        &want,
+        "cargo test --test check pkilint",
     );
 }

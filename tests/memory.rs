@@ -16,12 +16,7 @@ mod support;
 
 use std::io::Write;
 
-use nix::sys::resource::{getrusage, UsageWho};
-
-/// Peak RSS of all children waited for so far, in KiB (Linux reports ru_maxrss in KiB).
-fn children_peak_kib() -> i64 {
-    getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss()
-}
+use support::children_peak_kib;
 
 fn bundle(dir: &std::path::Path, name: &str, certs: usize) -> String {
     let unit = std::fs::read(support::root().join("fixtures/bundles/chain.pem")).unwrap();

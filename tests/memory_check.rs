@@ -15,12 +15,7 @@ mod support;
 
 use std::path::Path;
 
-use nix::sys::resource::{getrusage, UsageWho};
-
-/// Peak RSS of all children waited for so far, in KiB.
-fn children_peak_kib() -> i64 {
-    getrusage(UsageWho::RUSAGE_CHILDREN).unwrap().max_rss()
-}
+use support::children_peak_kib;
 
 /// `count` one-certificate files, 500 per directory, cycling through a few leaves (none a
 /// CA, as in a fleet whose issuers are elsewhere).

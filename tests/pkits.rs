@@ -270,19 +270,10 @@ fn table() -> String {
 /// docs/chain.md's PKITS table is what this run gives.
 #[test]
 fn pkits_table_is_current() {
-    let want = table();
-    let path = support::root().join("docs/chain.md");
-    let doc = std::fs::read_to_string(&path).unwrap();
-    let (begin, end) = ("<!-- pkits:begin -->\n", "<!-- pkits:end -->");
-    let start = doc.find(begin).expect("begin marker") + begin.len();
-    let stop = doc.find(end).expect("end marker");
-    if std::env::var_os("CERTSCOPE_UPDATE_DOCS").is_some() {
-        std::fs::write(&path, format!("{}{want}{}", &doc[..start], &doc[stop..])).unwrap();
-        return;
-    }
-    assert_eq!(
-        &doc[start..stop],
-        want,
-        "docs/chain.md's PKITS table is stale: run CERTSCOPE_UPDATE_DOCS=1 cargo test --test pkits"
+    support::generated_section(
+        "docs/chain.md",
+        "pkits",
+        &table(),
+        "cargo test --test pkits",
     );
 }

@@ -329,12 +329,7 @@ fn attribute_lengths_are_checked() {
         assert!(cut["error"].is_string(), "{cut}");
 
         // A real certificate over a lowered limit: that one is flagged, the other complete.
-        let leaf_len = support::softhsm::fixture_certs()
-            .into_iter()
-            .find(|c| c.label == "leaf")
-            .unwrap()
-            .der
-            .len();
+        let leaf_len = fixture_leaf_len();
         let limit = (leaf_len - 1).to_string();
         let r = run(
             ctx,
@@ -427,13 +422,7 @@ fn typed_listing_reads_each_object_once_and_stays_bounded() {
 
             // A limit below the leaf: its guessed buffer is too small, its length is asked,
             // and the module's absurd answer is refused.
-            let leaf_len = support::softhsm::fixture_certs()
-                .into_iter()
-                .find(|c| c.label == "leaf")
-                .unwrap()
-                .der
-                .len();
-            let limit = (leaf_len - 1).to_string();
+            let limit = (fixture_leaf_len() - 1).to_string();
             let lowered = token_args(
                 ctx,
                 "list",
@@ -1282,4 +1271,13 @@ fn one_bad_slot_hides_no_token() {
         );
         assert_released(&r, "bad slot");
     });
+}
+
+/// The length of the fixture leaf certificate's DER (limits just below it).
+fn fixture_leaf_len() -> usize {
+    let leaf = support::softhsm::fixture_certs()
+        .into_iter()
+        .find(|c| c.label == "leaf")
+        .unwrap();
+    leaf.der.len()
 }

@@ -228,3 +228,34 @@ pub fn run_capped(
         timed_out,
     }
 }
+
+/// Asserts that the part of `doc` (a path below the repository) between `<!-- NAME:begin -->`
+/// and `<!-- NAME:end -->` is `want`; with `CERTSCOPE_UPDATE_DOCS` set, writes `want` there
+/// instead. `rerun` is the command that regenerates it, for the failure message.
+pub fn generated_section(doc: &str, name: &str, want: &str, rerun: &str) {
+    let path = root().join(doc);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let (begin, end) = (
+        format!("<!-- {name}:begin -->\n"),
+        format!("<!-- {name}:end -->"),
+    );
+    let start = text.find(&begin).expect("begin marker") + begin.len();
+    let stop = text.find(&end).expect("end marker");
+    if std::env::var_os("CERTSCOPE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{want}{}", &text[..start], &text[stop..])).unwrap();
+        return;
+    }
+    assert_eq!(
+        &text[start..stop],
+        want,
+        "{doc}'s {name} table is stale: run CERTSCOPE_UPDATE_DOCS=1 {rerun}"
+    );
+}
+
+/// Peak RSS of all children waited for so far, in KiB (Linux reports ru_maxrss in KiB). A
+/// memory test keeps its binary to itself, so this is exactly the peak of its own runs.
+pub fn children_peak_kib() -> i64 {
+    nix::sys::resource::getrusage(nix::sys::resource::UsageWho::RUSAGE_CHILDREN)
+        .unwrap()
+        .max_rss()
+}
