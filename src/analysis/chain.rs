@@ -25,7 +25,10 @@ use crate::fingerprint::HashAlg;
 use crate::model::{Body, Certificate, ExtValue, Item, Source, Timestamp};
 use crate::verify::{self, Verdict};
 
+mod entry;
+
 pub use crate::analysis::validation::{Options, Problem};
+pub use entry::Entry;
 
 /// Where the trust anchors came from; serialized as `anchors`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -209,7 +212,7 @@ pub struct Report {
 /// A certificate taking part: its item, decoded fields and where it came from.
 struct Node<'a> {
     number: usize,
-    item: &'a Item,
+    source: &'a Source,
     cert: &'a Certificate,
     der: &'a [u8],
     spki: &'a [u8],
@@ -292,16 +295,19 @@ pub fn build_with(
     at: OffsetDateTime,
     opts: &Options,
 ) -> Report {
-    build_with_evidence(inputs, roots, &[], anchors, at, opts)
+    let entries = |items: &[Item]| -> Vec<Entry> {
+        items.iter().map(|i| Entry::new(i.clone(), false)).collect()
+    };
+    build_with_evidence(&entries(inputs), &entries(roots), &[], anchors, at, opts)
 }
 
-/// [`build_with`] plus revocation evidence: `evidence` (the items of `--crl` files, numbered
-/// after the roots) and the CRLs among `inputs`. Certificates among `evidence` may sign
-/// CRLs; they never start a path.
+/// [`build_with`] over [`Entry`]s, plus revocation evidence: `evidence` (the items of
+/// `--crl` files, numbered after the roots) and the CRLs among `inputs`. Certificates among
+/// `evidence` may sign CRLs; they never start a path.
 pub fn build_with_evidence(
-    inputs: &[Item],
-    roots: &[Item],
-    evidence: &[Item],
+    inputs: &[Entry],
+    roots: &[Entry],
+    evidence: &[Entry],
     anchors: Anchors,
     at: OffsetDateTime,
     opts: &Options,
@@ -316,12 +322,9 @@ pub fn build_with_evidence(
         .map(|i| (i, false, false))
         .chain(roots.iter().map(|i| (i, true, false)))
         .chain(evidence.iter().map(|i| (i, false, true)));
-    for (number, (item, from_roots, from_evidence)) in all.enumerate() {
-        let (Body::Certificate(cert), Some(der), Some(spki)) =
-            (&item.body, item.der.as_deref(), item.spki_der.as_deref())
-        else {
-            continue;
-        };
+    for (number, (entry, from_roots, from_evidence)) in all.enumerate() {
+        let Some(c) = entry.cert() else { continue };
+        let (cert, der, spki) = (&c.cert, &*c.der, &*c.spki);
         if from_roots {
             anchor_ders.insert(der);
         }
@@ -343,7 +346,7 @@ pub fn build_with_evidence(
         }
         nodes.push(Node {
             number,
-            item,
+            source: &entry.source,
             cert,
             der,
             spki,
@@ -363,13 +366,18 @@ pub fn build_with_evidence(
             .push(i);
     }
     let evidence_from = inputs.len() + roots.len();
+    // The CRLs and OCSP responses, numbered as the run numbers them.
     let numbered = || {
-        inputs.iter().enumerate().chain(
-            evidence
-                .iter()
-                .enumerate()
-                .map(move |(i, item)| (evidence_from + i, item)),
-        )
+        inputs
+            .iter()
+            .enumerate()
+            .chain(
+                evidence
+                    .iter()
+                    .enumerate()
+                    .map(move |(i, e)| (evidence_from + i, e)),
+            )
+            .filter_map(|(n, e)| e.evidence().map(|item| (n, item)))
     };
     let mut ocsp_responses = Vec::new();
     if opts.revocation != RevocationMode::Off {
@@ -381,11 +389,8 @@ pub fn build_with_evidence(
             }
         }
     }
-    let any_crl = inputs
-        .iter()
-        .chain(evidence)
-        .any(|i| matches!(i.body, Body::Crl(_)))
-        || !ocsp_responses.is_empty();
+    let any_crl =
+        numbered().any(|(_, i)| matches!(i.body, Body::Crl(_))) || !ocsp_responses.is_empty();
     let crls = if opts.revocation == RevocationMode::Off
         || (!any_crl && opts.revocation != RevocationMode::Require)
     {
@@ -1378,7 +1383,7 @@ impl<'a> Builder<'a> {
             let c = n.cert;
             links.push(Link {
                 item: n.number,
-                source: n.item.source.clone(),
+                source: n.source.clone(),
                 from: if n.from_roots {
                     "roots"
                 } else if n.from_evidence {

@@ -1,6 +1,6 @@
 //! `certscope chain` output: text for people, PEM in built order, and the JSON document (the
-//! serialized [`Report`] and the run's failures). Reads only the report and the items it
-//! refers to.
+//! serialized [`Report`] and the run's failures). Reads only the report and the entries it
+//! refers to (their locators, and PEM text for `--format pem`).
 
 use std::io::{self, Write};
 
@@ -9,9 +9,8 @@ use serde::Serialize;
 use super::json::{Document, ErrorEntry, JsonlWriter};
 use super::sanitize::{sanitize, sanitize_dn, sanitize_escaped};
 use super::style::{self, paint, LABEL_WIDTH};
-use crate::analysis::chain::{Anchors, Chain, Link, Report, Validity};
+use crate::analysis::chain::{Anchors, Chain, Entry, Link, Report, Validity};
 use crate::analysis::revocation::Status;
-use crate::model::Item;
 
 fn field<W: Write>(w: &mut W, indent: usize, label: &str, value: &str) -> io::Result<()> {
     style::field(w, indent, &format!("{label}:"), LABEL_WIDTH, value)
@@ -113,12 +112,17 @@ fn link<W: Write>(w: &mut W, pos: usize, l: &Link, next: Option<&Link>) -> io::R
     Ok(())
 }
 
+/// `item N, LOCATOR` for the entry numbered `n`.
+fn numbered(entries: &[Entry], n: usize) -> String {
+    style::item_numbered(entries.get(n).map(|e| &e.source), n)
+}
+
 fn chain<W: Write>(
     w: &mut W,
     index: usize,
     count: usize,
     c: &Chain,
-    items: &[Item],
+    items: &[Entry],
     color: bool,
 ) -> io::Result<()> {
     let verdict = if c.complete {
@@ -183,7 +187,7 @@ fn chain<W: Write>(
             "Alternative",
             &format!(
                 "{} also issued link {}: {}, issued by {}",
-                style::item_numbered(items, a.item),
+                numbered(items, a.item),
                 a.position,
                 sanitize_dn(&a.subject),
                 sanitize_dn(&a.issuer)
@@ -206,7 +210,7 @@ fn chain<W: Write>(
 }
 
 /// Renders the report for people.
-pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io::Result<()> {
+pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Entry], color: bool) -> io::Result<()> {
     // To the second: "now" carries nanoseconds, which only made the line hard to read (the
     // check itself uses the exact time; certificate times are shown as they are).
     let at = crate::model::Timestamp(r.at.0.replace_nanosecond(0).unwrap_or(r.at.0));
@@ -246,12 +250,7 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
         } else {
             ""
         };
-        field(
-            w,
-            0,
-            "Unneeded",
-            &format!("{}{note}", style::item_numbered(items, *n)),
-        )?;
+        field(w, 0, "Unneeded", &format!("{}{note}", numbered(items, *n)))?;
     }
     for c in r.crls.iter().flatten() {
         let number = match (&c.crl_number, &c.base_crl_number) {
@@ -269,7 +268,7 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
             "CRL",
             &format!(
                 "{}: {}{number}, {}{next}, {} revoked",
-                style::item_numbered(items, c.item),
+                numbered(items, c.item),
                 sanitize_dn(&c.issuer),
                 c.this_update,
                 c.revoked_count
@@ -283,7 +282,7 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
             "Duplicate",
             &format!(
                 "{} is a copy of item {}",
-                style::item_numbered(items, d.item),
+                numbered(items, d.item),
                 d.duplicate_of
             ),
         )?;
@@ -305,10 +304,10 @@ pub fn text<W: Write>(w: &mut W, r: &Report, items: &[Item], color: bool) -> io:
 /// Writes the input certificates of every chain as PEM, leaf first: a mis-ordered bundle
 /// comes out in the right order, without duplicates and unneeded certificates. Trust
 /// anchors taken from `--roots` are not written; a root that was in the input is.
-pub fn pem<W: Write>(w: &mut W, r: &Report, items: &[Item]) -> io::Result<()> {
+pub fn pem<W: Write>(w: &mut W, r: &Report, items: &[Entry]) -> io::Result<()> {
     for c in &r.chains {
         for l in c.links.iter().filter(|l| l.from == "input") {
-            if let Some(p) = items.get(l.item).and_then(|i| i.pem.as_ref()) {
+            if let Some(p) = items.get(l.item).and_then(|e| e.pem.as_ref()) {
                 write!(w, "{p}")?;
             }
         }

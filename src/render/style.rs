@@ -7,7 +7,7 @@ use std::io::{self, Write};
 
 use super::sanitize::{sanitize_dn, sanitize_escaped};
 use crate::asn1::dn::{self, NameAttribute};
-use crate::model::Item;
+use crate::model::{Item, Source};
 
 /// Width of the label column (label and colon) in item and chain text.
 pub const LABEL_WIDTH: usize = 14;
@@ -118,9 +118,9 @@ pub fn item_with_kind(item: &Item, show_index: bool) -> String {
 }
 
 /// A chain link's item: `item N, PATH[#INDEX] (line L)`, sanitised (N numbers the run's items; `#INDEX` is the position inside its input, as everywhere).
-pub fn item_numbered(items: &[Item], n: usize) -> String {
-    match items.get(n) {
-        Some(item) => format!("item {n}, {}", sanitize_escaped(&item.source.locator(true))),
+pub fn item_numbered(source: Option<&Source>, n: usize) -> String {
+    match source {
+        Some(source) => format!("item {n}, {}", sanitize_escaped(&source.locator(true))),
         None => format!("item {n}"),
     }
 }

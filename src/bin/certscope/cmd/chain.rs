@@ -118,7 +118,7 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
     };
     let roots_items: Vec<_> = std::mem::take(&mut roots.items)
         .into_iter()
-        .filter(|i| i.kind == Kind::Certificate)
+        .filter(|e| e.kind == Kind::Certificate)
         .collect();
     // No anchor is a failed run, not an aborted one: the chains are still built (none can
     // end at an anchor) and a JSON document still closes, with the reason in `errors`.
@@ -168,18 +168,10 @@ pub(super) fn run(args: &ChainArgs, ambient: &Ambient) -> Result<u8> {
         &opts,
     );
     let skipped = inputs.skipped;
-    // Items numbered as the report numbers them: inputs, then roots.
+    // Entries numbered as the report numbers them: inputs, then roots, then evidence.
     let mut all = inputs.items;
-    let offset = all.len();
-    all.extend(roots_items.into_iter().enumerate().map(|(i, mut item)| {
-        item.number = Some(offset + i);
-        item
-    }));
-    let offset = all.len();
-    all.extend(evidence_items.into_iter().enumerate().map(|(i, mut item)| {
-        item.number = Some(offset + i);
-        item
-    }));
+    all.extend(roots_items);
+    all.extend(evidence_items);
     let code = verdict(status, report.complete);
     let stdout = io::stdout().lock();
     let mut w = io::BufWriter::new(stdout);

@@ -1,7 +1,7 @@
-//! Reading a whole run into memory, for `chain` (which builds paths over every
-//! certificate; `check` streams, see `analysis::check::Checker`): the same inputs, decoding
-//! and error reporting as `inspect`, through an [`Output`] that keeps the items instead of
-//! printing them.
+//! Reading a whole run for `chain` (which builds paths over every certificate; `check`
+//! streams, see `analysis::check::Checker`): the same inputs, decoding and error reporting
+//! as `inspect`, through an [`Output`] that reduces each item to a chain [`Entry`] as it
+//! arrives and drops the item (issue 18).
 
 use std::cell::RefCell;
 use std::io;
@@ -9,8 +9,8 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
+use certscope::analysis::chain::Entry;
 use certscope::decode::Options;
-use certscope::fingerprint::HashAlg;
 use certscope::model::Item;
 
 use super::drive::drive;
@@ -18,13 +18,11 @@ use super::output::Output;
 use super::stats::RunStats;
 use crate::cli::InputArgs;
 
-/// Every item of a run, numbered by position, with how its locator is shown.
+/// What `chain` keeps of every item of a run, in run order.
 #[derive(Debug, Default)]
 pub(super) struct Collected {
-    /// The items; `items[n].number == Some(n)`.
-    pub items: Vec<Item>,
-    /// Whether each item's locator shows `#INDEX` (its input holds several items).
-    pub show_index: Vec<bool>,
+    /// One entry per item, numbered by position.
+    pub items: Vec<Entry>,
     /// Failures as the JSON `errors` array lists them: (locator, message).
     pub problems: Vec<(String, String)>,
     /// Files a walk skipped quietly (they hold nothing certscope reads): the JSON Lines
@@ -43,44 +41,49 @@ impl Collected {
     }
 }
 
-struct Collector(Rc<RefCell<Collected>>);
+struct Collector {
+    collected: Rc<RefCell<Collected>>,
+    with_pem: bool,
+}
 
 impl Output for Collector {
-    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
-        let mut c = self.0.borrow_mut();
-        let mut item = *item;
-        item.number = Some(c.items.len());
-        c.items.push(item);
-        c.show_index.push(show_index);
+    fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
+        let entry = Entry::new(*item, self.with_pem);
+        self.collected.borrow_mut().items.push(entry);
         Ok(())
     }
 
     fn problem(&mut self, locator: &str, message: &str) {
-        self.0
+        self.collected
             .borrow_mut()
             .problems
             .push((locator.to_string(), message.to_string()));
     }
 
     fn finish(self: Box<Self>, _status: u8, stats: &RunStats) -> io::Result<()> {
-        self.0.borrow_mut().skipped = stats.skipped;
+        self.collected.borrow_mut().skipped = stats.skipped;
         Ok(())
     }
 }
 
-/// Reads and decodes every input (errors go to stderr as for `inspect`); returns the items
-/// and the exit status reading alone earns (2 when something could not be read). Each
-/// item keeps its PEM text only `with_pem` (`chain --format pem`): about 40 % of a
-/// certificate's memory otherwise.
+/// Reads and decodes every input (errors go to stderr as for `inspect`); returns their
+/// entries and the exit status reading alone earns (2 when something could not be read).
+/// A certificate keeps its PEM text only `with_pem` (`chain --format pem`).
 pub(super) fn collect(args: &InputArgs, with_pem: bool) -> Result<(Collected, u8)> {
     let shared = Rc::new(RefCell::new(Collected::default()));
-    // SHA-256 thumbprints serve duplicate detection.
+    // No thumbprints and no SPKI pin: an entry keeps neither (duplicates are found by the
+    // chain builder's own digest of the DER).
     let opts = Options {
-        hashes: vec![HashAlg::Sha1, HashAlg::Sha256],
+        hashes: Vec::new(),
+        with_spki_pin: false,
         with_pem,
         ..Options::default()
     };
-    let status = drive(args, opts, Box::new(Collector(Rc::clone(&shared))))?;
+    let collector = Collector {
+        collected: Rc::clone(&shared),
+        with_pem,
+    };
+    let status = drive(args, opts, Box::new(collector))?;
     let collected = std::mem::take(&mut *shared.borrow_mut());
     Ok((collected, status))
 }
