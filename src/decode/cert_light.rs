@@ -187,7 +187,9 @@ fn oid(t: &tlv::Tlv<'_>) -> bool {
     plain(t, tlv::OID)
         && v.last().is_some_and(|b| b & 0x80 == 0)
         && v.first() != Some(&0x80)
-        && !v.windows(2).any(|w| w[0] & 0x80 == 0 && w[1] == 0x80)
+        && !v
+            .windows(2)
+            .any(|w| matches!(w, [a, 0x80] if a & 0x80 == 0))
 }
 
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }`.
