@@ -8,6 +8,7 @@
 mod batches;
 mod cbc;
 pub mod cert;
+pub mod cert_light;
 pub mod crl;
 pub mod csr;
 mod curves;
@@ -74,6 +75,9 @@ pub struct Options<'a> {
     /// Thumbprint mode: certificates are not parsed, only their subject and key are located
     /// (what `fingerprint` needs, at a fraction of the cost).
     pub brief: bool,
+    /// Decode certificates with the light walk ([`cert_light`]) when it can read them: for
+    /// records that show only [`cert_light::FIELDS`]. The rest of the model stays empty.
+    pub light_certificates: bool,
     /// Fill `Item::spki_sha256` (text and JSON show it; thumbprint lines do not).
     pub with_spki_pin: bool,
     /// In thumbprint mode, keep `Item::spki_der` even without the pin (`fingerprint
@@ -118,6 +122,7 @@ impl Default for Options<'_> {
             kdf_budget: None,
             with_pem: true,
             brief: false,
+            light_certificates: false,
             with_spki_pin: true,
             keep_spki_der: true,
             max_items: DEFAULT_MAX_ITEMS,
@@ -366,6 +371,13 @@ fn fill_certificate(item: &mut Item, der: Arc<[u8]>, opts: &Options<'_>) {
             }
             None => item.add_error("certificate: malformed DER".to_string()),
         }
+    } else if let Some(d) = opts
+        .light_certificates
+        .then(|| cert_light::decode(&der))
+        .flatten()
+    {
+        item.body = cert::body(d.cert);
+        item.spki_der = Some(d.spki);
     } else {
         match cert::decode(&der) {
             Ok(d) => {

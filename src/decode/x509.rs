@@ -280,6 +280,15 @@ pub fn extension_name_errors(der: &[u8], exts: &[X509Extension<'_>]) -> Vec<Stri
     out
 }
 
+/// Whether an extension value holds a malformed directory name (what
+/// [`extension_name_errors`] reports): the light certificate decode leaves such a
+/// certificate to the full one.
+pub(crate) fn has_name_problem(oid: &str, value: &[u8]) -> bool {
+    let mut found = Vec::new();
+    dirname_problems(oid, value, &mut found);
+    !found.is_empty()
+}
+
 /// The malformed directory names in an extension value, with their offsets inside
 /// `value`. Only the structure leading to names is walked: a value that does not decode
 /// at all is the extension decoder's error, shown with the extension.

@@ -5,7 +5,7 @@ use anyhow::Result;
 use certscope::fingerprint::HashAlg;
 
 use super::drive::drive;
-use super::output::{dot_output, item_output, shows_relations};
+use super::output::{dot_output, item_output, light_records, shows_relations};
 use super::relations;
 use super::Ambient;
 use crate::cli::{GraphFormat, InspectArgs};
@@ -26,10 +26,13 @@ pub(super) fn run(args: &InspectArgs, ambient: &Ambient) -> Result<u8> {
         (*format, *all, *no_relations, *relations_limit);
     let now = ambient.now;
     let hashes: Vec<HashAlg> = hash.iter().map(|h| HashAlg::from(*h)).collect();
-    let (decode_opts, out) = match format.items() {
+    let (mut decode_opts, out) = match format.items() {
         Some(f) => item_output(f, &hashes, ambient, all, record, (*name_order).into())?,
         None => dot_output(now),
     };
+    // Records of names, dates and serials only: certificates are walked, not parsed.
+    decode_opts.light_certificates =
+        matches!(format, GraphFormat::Json | GraphFormat::Jsonl) && light_records(&record.fields);
     // JSONL and PEM are for streaming: they never hold items back for relations.
     let related = matches!(
         format,

@@ -28,7 +28,7 @@ mod stall;
 
 pub(super) use json::JsonlSink;
 use json::{JsonOut, JsonlOut};
-pub(super) use records::shows_relations;
+pub(super) use records::{light_records, shows_relations};
 use records::{Inventories, Records};
 #[cfg(feature = "pkcs11")]
 pub(super) use stall::close_json_on_stall;

@@ -42,6 +42,13 @@ pub(in crate::cmd) fn shows_relations(fields: &[String]) -> bool {
     shows(fields, "relations") || shows(fields, "warnings")
 }
 
+/// Whether records cut to `fields` show only what the light certificate decode reads
+/// exactly (`decode::cert_light::FIELDS`): then certificates need not be decoded in full.
+pub(in crate::cmd) fn light_records(fields: &[String]) -> bool {
+    use certscope::decode::cert_light::FIELDS;
+    !fields.is_empty() && fields.iter().all(|f| FIELDS.contains(&f.as_str()))
+}
+
 /// The `--inventory` fields: the host and scan time once per run, file facts once per file.
 pub(super) struct Inventories {
     now: OffsetDateTime,
