@@ -308,6 +308,15 @@ pub enum Command {
     )]
     #[cfg(feature = "pkcs11")]
     Token(Box<token::TokenArgs>),
+    /// A build without the `pkcs11` feature (the static musl binary) takes `token` only to
+    /// say why it cannot run it, instead of clap's "unrecognized subcommand".
+    #[cfg(not(feature = "pkcs11"))]
+    #[command(hide = true, disable_help_flag = true)]
+    Token {
+        /// Whatever followed `token`, ignored.
+        #[arg(num_args = 0.., allow_hyphen_values = true, trailing_var_arg = true)]
+        rest: Vec<std::ffi::OsString>,
+    },
     /// Build certificate chains from the inputs and check them against trust anchors.
     #[command(
         after_help = "Exit status: 0 when every chain is complete (reaches a trust anchor, every \

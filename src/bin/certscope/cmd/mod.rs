@@ -132,6 +132,11 @@ pub fn run(cli: Cli) -> Result<u8> {
         }
         #[cfg(feature = "pkcs11")]
         Command::Token(args) => token::run(*args, &ambient),
+        #[cfg(not(feature = "pkcs11"))]
+        Command::Token { .. } => {
+            messages::general(pkcs11::NOT_BUILT);
+            Ok(messages::EXIT_PROBLEM)
+        }
         Command::Chain(mut args) => {
             ambient.inputs(&mut args.input);
             chain::run(&args, &ambient)

@@ -5,6 +5,10 @@ use certscope::decode::{Event, Options};
 
 use crate::cli::UriTokenArgs;
 
+/// Why `certscope token` and `pkcs11:` inputs cannot run in this build.
+pub(super) const NOT_BUILT: &str = "this certscope was built without PKCS#11 support (the `pkcs11` \
+feature; a static musl build cannot load modules): `certscope token` and pkcs11: inputs are unavailable";
+
 /// Reports that this build cannot read `pkcs11:` inputs; returns `false` (no PIN was
 /// refused), like the real reader's answer.
 pub(super) fn uri_input(
@@ -16,8 +20,7 @@ pub(super) fn uri_input(
 ) -> bool {
     emit(Event::Problem {
         locator: name.to_string(),
-        message: "this certscope was built without PKCS#11 support (the `pkcs11` feature)"
-            .to_string(),
+        message: NOT_BUILT.to_string(),
     });
     false
 }
