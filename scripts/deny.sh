@@ -10,9 +10,9 @@
 #
 # cargo-deny itself comes from target/tools/bin (a cache: a second run does not rebuild it),
 # else from PATH. Building it took 291 s of CPU and 46 minutes of wall time on the shared
-# development machine (docs/design.md, "Dependency checks"), so it is not built unasked:
-# without it the check is skipped with a note; CERTSCOPE_DENY_INSTALL=1 installs it into
-# target/tools first (once per clone: a CI machine that keeps target/ can set it).
+# development machine (docs/design.md, "Dependency checks"): CERTSCOPE_DENY_INSTALL=1
+# (set by .ci/run) installs it into target/tools first; without it and without cargo-deny
+# the check is skipped with a note.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=0.20.2
