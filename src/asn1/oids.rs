@@ -354,7 +354,8 @@ pub fn attribute_type_oid(keyword: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, n)| n.eq_ignore_ascii_case(keyword))
         .map(|(o, _)| *o)
-        .or(match keyword.to_ascii_lowercase().as_str() {
+        // Lazily: the table usually answers, and this lower-cased copy is an allocation.
+        .or_else(|| match keyword.to_ascii_lowercase().as_str() {
             "commonname" => Some("2.5.4.3"),
             "organizationname" => Some("2.5.4.10"),
             "organizationalunitname" => Some("2.5.4.11"),
