@@ -74,11 +74,11 @@ fn push_arc(out: &mut String, arc: &[u8], first: bool) {
                 40..80 => (1, v - 40),
                 _ => (2, v - 80),
             };
-            let _ = write!(out, "{x}.{y}");
+            push_u64(out, x);
+            out.push('.');
+            push_u64(out, y);
         }
-        Some(v) => {
-            let _ = write!(out, "{v}");
-        }
+        Some(v) => push_u64(out, v),
         None => {
             let mut big = BigArc::from_base128(arc);
             if first {
@@ -88,6 +88,26 @@ fn push_arc(out: &mut String, arc: &[u8], first: bool) {
             }
             big.push_decimal(out);
         }
+    }
+}
+
+/// Appends `v` in decimal. Every OID in every certificate goes through here, and
+/// `write!` costs several times this (a formatter per arc).
+fn push_u64(out: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + (v % 10) as u8; // a digit: under 10
+        }
+        v /= 10;
+        if v == 0 || at == 0 {
+            break;
+        }
+    }
+    for d in digits.get(at..).unwrap_or_default() {
+        out.push(char::from(*d));
     }
 }
 
@@ -334,7 +354,8 @@ pub fn attribute_type_oid(keyword: &str) -> Option<&'static str> {
         .iter()
         .find(|(_, n)| n.eq_ignore_ascii_case(keyword))
         .map(|(o, _)| *o)
-        .or(match keyword.to_ascii_lowercase().as_str() {
+        // Lazily: the table usually answers, and this lower-cased copy is an allocation.
+        .or_else(|| match keyword.to_ascii_lowercase().as_str() {
             "commonname" => Some("2.5.4.3"),
             "organizationname" => Some("2.5.4.10"),
             "organizationalunitname" => Some("2.5.4.11"),

@@ -265,6 +265,15 @@ fn within(whole: &[u8], part: &[u8]) -> Option<usize> {
 pub fn extension_name_errors(der: &[u8], exts: &[X509Extension<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     for ext in exts {
+        // Only these extensions hold names: the rest need no dotted OID made.
+        let names = match ext.oid.as_bytes() {
+            [0x55, 0x1d, n] => [17, 18, 28, 29, 30, 31, 35, 46].contains(n),
+            [0x2b, 6, 1, 5, 5, 7, 1, n] => [1, 11].contains(n),
+            _ => false,
+        };
+        if !names {
+            continue;
+        }
         let oid = oid_text(&ext.oid);
         let mut found = Vec::new();
         dirname_problems(&oid, ext.value, &mut found);

@@ -117,14 +117,6 @@ pub(super) fn tls_server(c: &Certificate) -> bool {
         })
 }
 
-pub(super) fn common_names(subject: &str) -> Vec<String> {
-    crate::asn1::dn::name_key(subject)
-        .iter()
-        .flat_map(|rdn| rdn.split('+').map(str::to_string).collect::<Vec<_>>())
-        .filter_map(|ava| ava.strip_prefix("2.5.4.3=").map(str::to_string))
-        .collect()
-}
-
 pub(super) fn certificate(
     item: &Item,
     c: &Certificate,
@@ -294,7 +286,7 @@ pub(super) fn certificate(
                 .filter(|n| n.kind == "dns" || n.kind == "ip")
                 .map(|n| n.value.to_ascii_lowercase())
                 .collect();
-            for cn in common_names(&c.subject) {
+            for cn in crate::asn1::dn::common_names(&c.subject) {
                 if !listed.contains(&cn) {
                     found.push((
                         &lints::CN_NOT_IN_SAN,
