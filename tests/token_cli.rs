@@ -1078,7 +1078,10 @@ fn listing_reads_certificates_in_one_call() {
                 .iter()
                 .filter(|i| i["kind"] == "certificate")
                 .count();
-            assert!(n >= 8 && certs >= 3, "{args:?}: {n} objects, {certs} certificates");
+            assert!(
+                n >= 8 && certs >= 3,
+                "{args:?}: {n} objects, {certs} certificates"
+            );
             let reads = harness::spy_calls(&ctx.dir, "C_GetAttributeValue") - before;
             assert_eq!(
                 reads,
