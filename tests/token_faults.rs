@@ -48,6 +48,11 @@ const MATRIX_CONTENTS: Contents = Contents {
     ..CONTENTS
 };
 
+/// The fault that makes a listing's first search, for certificates, find nothing, so that
+/// the second search's objects are all read as of unknown class (two calls each, the first
+/// with size queries): the path keys and data objects take.
+const EMPTY_FIRST: &str = "C_FindObjects:1:empty";
+
 /// Long enough for a loaded machine, short enough that a hang does not stall the suite.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -275,7 +280,13 @@ fn attribute_lengths_are_checked() {
         let base_items = json(&baseline.stdout)["items"].as_array().unwrap().clone();
         assert_eq!(base_items.len(), 2);
 
-        let r = run(ctx, &args, Some("C_GetAttributeValue:*:huge-length"));
+        // The certificate search finds nothing (EMPTY_FIRST), so that both certificates
+        // are read as objects of unknown class, in two calls with a size query.
+        let r = run(
+            ctx,
+            &args,
+            Some(&format!("{EMPTY_FIRST},C_GetAttributeValue:*:huge-length")),
+        );
         assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_released(&r, "huge-length");
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
@@ -304,7 +315,11 @@ fn attribute_lengths_are_checked() {
         // A module whose read gives fewer bytes than its size answer said: the 3rd call is
         // the value read of the first object listed (after the first call of each object:
         // class, label, ID and the other lengths).
-        let r = run(ctx, &args, Some("C_GetAttributeValue:3:bad-length"));
+        let r = run(
+            ctx,
+            &args,
+            Some(&format!("{EMPTY_FIRST},C_GetAttributeValue:3:bad-length")),
+        );
         assert_eq!(r.code, Some(2), "{}", r.describe());
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
         let cut = items
@@ -544,15 +559,16 @@ fn cryptoki_limits() {
     fault_test("cryptoki_limits", &[TOKEN], |ctx| {
         populate(&ctx.softhsm, TOKEN, CONTENTS);
         let args = token_args(ctx, "list", &["-f", "json"]);
-        let baseline = run(ctx, &args, None);
-        // Per object: one size query (with the class, label and ID read) and one read for
-        // all its attributes (certscope's own reader, src/token/read/). A huge length in
-        // any one of the size queries used to abort inside cryptoki's allocation; now it is
-        // refused like the others.
+        // The certificates read as objects of unknown class (EMPTY_FIRST), per object: one
+        // size query (with the class, label and ID read) and one read for all its
+        // attributes (certscope's own reader, src/token/read/). A huge length in any one of
+        // the size queries used to abort inside cryptoki's allocation; now it is refused
+        // like the others.
+        let baseline = run(ctx, &args, Some(EMPTY_FIRST));
         assert_eq!(baseline.count("C_GetAttributeValue"), 4);
         // Calls 1 and 2 are the size queries of the two objects.
         for call in [1, 2] {
-            let spec = format!("C_GetAttributeValue:{call}:huge-length");
+            let spec = format!("{EMPTY_FIRST},C_GetAttributeValue:{call}:huge-length");
             let r = run(ctx, &args, Some(&spec));
             assert_eq!(r.code, Some(2), "{spec}: {}", r.describe());
             let items = json(&r.stdout)["items"].as_array().unwrap().clone();

@@ -213,10 +213,10 @@ fn each_raw(
 /// The handles of a search whose template names no class, each with the class it is known
 /// to have: one search for certificates (read in one call each, [`probe`]), then one for
 /// every object, of which those the first did not return are read as of unknown class (two
-/// calls each; a key's `CKA_VALUE` is never asked for). Two searches cost less than a
-/// second call per certificate: a module that keeps objects in files (SoftHSM) checks each
-/// object's file in every search and every read (docs/performance.md, "Token filled by
-/// pkcs11-tool"). A handle both searches return is read once, whatever changed in between;
+/// calls each; a key's `CKA_VALUE` is never asked for). On SoftHSM, which checks each
+/// object's file in every search and every read, the second search costs the module as
+/// many file checks as a second call per certificate did, and saves the rest of that call's
+/// work (docs/performance.md, "Token filled by pkcs11-tool"). A handle both searches return is read once, whatever changed in between;
 /// more than `max` handles in all is [`FindError::TooMany`], as for one search.
 fn class_first(
     reader: &AttributeReader,

@@ -24,7 +24,8 @@
 //!     handle more than the caller asked for), `endless` (C_FindObjects only: a full buffer of
 //!     made-up handles on every call, so the search never ends), `drop-first` (C_FindObjects
 //!     only: forwarded, then the first handle found is left out, as if that object were
-//!     created after the search or deleted during it), `ignore-template` (C_FindObjectsInit
+//!     created after the search or deleted during it), `empty` (C_FindObjects only:
+//!     forwarded, then the count says nothing was found), `ignore-template` (C_FindObjectsInit
 //!     only: forwarded with an empty template, so the search finds every object, as a module
 //!     that ignores the template would) or `hang` (any function but C_GetFunctionList: the
 //!     call never returns).
@@ -199,6 +200,8 @@ enum Fault {
     Endless,
     /// C_FindObjects only: forward, then leave out the first handle found.
     DropFirst,
+    /// C_FindObjects only: forward, then say nothing was found.
+    Empty,
     /// C_FindObjectsInit only: forward with an empty template (every object matches).
     IgnoreTemplate,
     /// C_GetTokenInfo only: forward, then set `CKF_USER_PIN_COUNT_LOW`.
@@ -290,6 +293,7 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         "overcount" => Fault::Overcount,
         "endless" => Fault::Endless,
         "drop-first" => Fault::DropFirst,
+        "empty" => Fault::Empty,
         "ignore-template" => Fault::IgnoreTemplate,
         "hang" => Fault::Hang,
         "pin-count-low" => Fault::PinCountLow,
@@ -318,7 +322,10 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     if fault == Fault::PinCountLow && function != "C_GetTokenInfo" {
         return Err(format!("{text:?}: pin-count-low applies to C_GetTokenInfo only"));
     }
-    if matches!(fault, Fault::Overcount | Fault::Endless | Fault::DropFirst)
+    if matches!(
+        fault,
+        Fault::Overcount | Fault::Endless | Fault::DropFirst | Fault::Empty
+    )
         && function != "C_FindObjects"
     {
         return Err(format!(
@@ -713,6 +720,10 @@ unsafe extern "C" fn find_objects(
             // SAFETY: checked non-null; the caller's out-parameter.
             unsafe { *count = max.saturating_add(1) };
         }
+        if rv == CKR_OK && fault == Some(Fault::Empty) && !count.is_null() {
+            // SAFETY: checked non-null; the caller's out-parameter.
+            unsafe { *count = 0 };
+        }
         if rv == CKR_OK && fault == Some(Fault::DropFirst) && !count.is_null() && !objects.is_null()
         {
             // SAFETY: checked non-null; the module wrote `*count` (at most `max`) handles.
@@ -826,6 +837,7 @@ mod tests {
             ("C_FindObjects:1:overcount", Fault::Overcount),
             ("C_FindObjects:*:endless", Fault::Endless),
             ("C_FindObjects:2:drop-first", Fault::DropFirst),
+            ("C_FindObjects:1:empty", Fault::Empty),
             ("C_FindObjectsInit:1:ignore-template", Fault::IgnoreTemplate),
             ("C_Initialize:1:hang", Fault::Hang),
             ("C_GetAttributeValue:2+:hang", Fault::Hang),
