@@ -48,6 +48,11 @@ const MATRIX_CONTENTS: Contents = Contents {
     ..CONTENTS
 };
 
+/// The fault that makes a listing's first search, for certificates, find nothing, so that
+/// the second search's objects are all read as of unknown class (two calls each, the first
+/// with size queries): the path keys and data objects take.
+const EMPTY_FIRST: &str = "C_FindObjects:1:empty";
+
 /// Long enough for a loaded machine, short enough that a hang does not stall the suite.
 const TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -118,11 +123,12 @@ fn shim_is_transparent() {
     });
 }
 
-/// A listing searches once for the objects (class and certificate category are read with
-/// the other attributes; they used to take one search each, and a failed category search
-/// was once ignored, showing certificates without their category as if complete). A
-/// failure in the search is an error naming the call, or (for a failure that changes
-/// nothing, the final `C_FindObjectsFinal`) the complete listing.
+/// A listing without `--type` searches twice, for certificates and then for every object
+/// (certificate category is read with the other attributes; it used to take one search
+/// per category, and a failed category search was once ignored, showing certificates
+/// without their category as if complete). A failure in a search is an error naming the
+/// call, or (for a failure that changes nothing, a `C_FindObjectsFinal`, which certscope
+/// tries once more so that the next search is not refused) the complete listing.
 #[test]
 fn every_search_failure_is_reported() {
     fault_test("every_search_failure_is_reported", &[TOKEN], |ctx| {
@@ -140,7 +146,7 @@ fn every_search_failure_is_reported() {
         assert!(categories.contains(&"token_user".into()), "{categories:?}");
         for function in ["C_FindObjectsInit", "C_FindObjects", "C_FindObjectsFinal"] {
             let searches = baseline.count(function);
-            assert_eq!(searches, 1, "one search");
+            assert_eq!(searches, 2, "two searches");
             let mut complete = 0;
             for n in 1..=searches {
                 let spec = format!("{function}:{n}:CKR_DEVICE_ERROR");
@@ -152,23 +158,19 @@ fn every_search_failure_is_reported() {
                     continue;
                 }
                 assert_eq!(r.code, Some(2), "{spec}: {}", r.describe());
-                // A failed C_FindObjectsFinal is discarded by cryptoki (it only logs it);
-                // the module then refuses the next search as still active.
-                let want = if function == "C_FindObjectsFinal" {
-                    "C_FindObjectsInit: another operation is already active in this session \
-                     (CKR_OPERATION_ACTIVE)"
-                        .to_string()
-                } else {
-                    format!(
-                        "{function}: the token or its reader reported a hardware or \
-                         communication error (CKR_DEVICE_ERROR)"
-                    )
-                };
+                let want = format!(
+                    "{function}: the token or its reader reported a hardware or communication \
+                     error (CKR_DEVICE_ERROR)"
+                );
                 assert!(r.stderr.contains(&want), "{spec}: {}", r.describe());
                 assert_eq!(json(&r.stdout)["items"], Value::Array(vec![]), "{spec}");
             }
-            // Only the last C_FindObjectsFinal may fail without consequence.
-            let want = usize::from(function == "C_FindObjectsFinal");
+            // A failed C_FindObjectsFinal is tried again, and nothing is lost.
+            let want = if function == "C_FindObjectsFinal" {
+                searches
+            } else {
+                0
+            };
             assert_eq!(complete, want, "{function}: runs that completed");
         }
     });
@@ -278,7 +280,13 @@ fn attribute_lengths_are_checked() {
         let base_items = json(&baseline.stdout)["items"].as_array().unwrap().clone();
         assert_eq!(base_items.len(), 2);
 
-        let r = run(ctx, &args, Some("C_GetAttributeValue:*:huge-length"));
+        // The certificate search finds nothing (EMPTY_FIRST), so that both certificates
+        // are read as objects of unknown class, in two calls with a size query.
+        let r = run(
+            ctx,
+            &args,
+            Some(&format!("{EMPTY_FIRST},C_GetAttributeValue:*:huge-length")),
+        );
         assert_eq!(r.code, Some(2), "{}", r.describe());
         assert_released(&r, "huge-length");
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
@@ -307,7 +315,11 @@ fn attribute_lengths_are_checked() {
         // A module whose read gives fewer bytes than its size answer said: the 3rd call is
         // the value read of the first object listed (after the first call of each object:
         // class, label, ID and the other lengths).
-        let r = run(ctx, &args, Some("C_GetAttributeValue:3:bad-length"));
+        let r = run(
+            ctx,
+            &args,
+            Some(&format!("{EMPTY_FIRST},C_GetAttributeValue:3:bad-length")),
+        );
         assert_eq!(r.code, Some(2), "{}", r.describe());
         let items = json(&r.stdout)["items"].as_array().unwrap().clone();
         let cut = items
@@ -472,6 +484,71 @@ fn typed_listing_reads_each_object_once_and_stays_bounded() {
     );
 }
 
+/// Issue 17 (speed): without `--type` a listing searches for certificates, reads each in
+/// one call, then searches for every object and reads those the first search did not
+/// return (two calls each). A module whose two answers disagree (an object created or
+/// deleted in between, a search that ignores its template) never gets a handle read twice
+/// or an object shown as a certificate that is none.
+#[test]
+fn changing_object_set_reads_each_handle_once() {
+    fault_test(
+        "changing_object_set_reads_each_handle_once",
+        &[TOKEN],
+        |ctx| {
+            populate(&ctx.softhsm, TOKEN, MATRIX_CONTENTS);
+            let pin = format!("pass:{USER_PIN}");
+            let args = token_args(ctx, "list", &["-f", "json", "--pin", &pin]);
+            let baseline = run(ctx, &args, None);
+            assert_eq!(baseline.code, Some(0), "{}", baseline.describe());
+            let base = json(&baseline.stdout)["items"].as_array().unwrap().clone();
+            let n = base.len();
+            let certs = base.iter().filter(|i| i["kind"] == "certificate").count();
+            assert!(certs >= 2 && n > certs, "{n} objects, {certs} certificates");
+            assert_eq!(baseline.count("C_FindObjectsInit"), 2);
+            assert_eq!(
+                baseline.count("C_GetAttributeValue"),
+                certs + 2 * (n - certs)
+            );
+
+            // The certificate search finds every object: those its class answer shows not to be
+            // certificates are read again as objects of unknown class, and not a second time
+            // for the second search.
+            let r = run(ctx, &args, Some("C_FindObjectsInit:1:ignore-template"));
+            assert_eq!(r.code, Some(0), "{}", r.describe());
+            assert_eq!(json(&r.stdout)["items"], Value::Array(base.clone()));
+            assert_eq!(r.count("C_GetAttributeValue"), certs + 3 * (n - certs));
+            assert_released(&r, "ignore-template");
+
+            // A certificate the first search missed (created after it) is found by the second
+            // and read as an object of unknown class.
+            let r = run(ctx, &args, Some("C_FindObjects:1:drop-first"));
+            assert_eq!(r.code, Some(0), "{}", r.describe());
+            assert_eq!(json(&r.stdout)["items"], Value::Array(base.clone()));
+            assert_eq!(
+                r.count("C_GetAttributeValue"),
+                certs - 1 + 2 * (n - certs + 1)
+            );
+            assert_released(&r, "drop-first, first search");
+
+            // An object the second search missed (deleted in between): a certificate the first
+            // search found is still listed, anything else is not; nothing is listed twice.
+            let r = run(ctx, &args, Some("C_FindObjects:2:drop-first"));
+            assert_eq!(r.code, Some(0), "{}", r.describe());
+            let items = json(&r.stdout)["items"].as_array().unwrap().clone();
+            assert!(
+                items.len() == n || items.len() == n - 1,
+                "{} of {n}",
+                items.len()
+            );
+            for (i, item) in items.iter().enumerate() {
+                assert!(base.contains(item), "{item}");
+                assert!(!items[..i].contains(item), "listed twice: {item}");
+            }
+            assert_released(&r, "drop-first, second search");
+        },
+    );
+}
+
 /// The three faults cryptoki 0.12 cannot survive (docs/robustness-pkcs11.md), which
 /// certscope now guards against with its own calls (src/token/raw.rs): a huge length in a
 /// single size query (aborted inside cryptoki's `get_attributes`), a NULL function list
@@ -482,15 +559,16 @@ fn cryptoki_limits() {
     fault_test("cryptoki_limits", &[TOKEN], |ctx| {
         populate(&ctx.softhsm, TOKEN, CONTENTS);
         let args = token_args(ctx, "list", &["-f", "json"]);
-        let baseline = run(ctx, &args, None);
-        // Per object: one size query (with the class, label and ID read) and one read for
-        // all its attributes (certscope's own reader, src/token/read/). A huge length in
-        // any one of the size queries used to abort inside cryptoki's allocation; now it is
-        // refused like the others.
+        // The certificates read as objects of unknown class (EMPTY_FIRST), per object: one
+        // size query (with the class, label and ID read) and one read for all its
+        // attributes (certscope's own reader, src/token/read/). A huge length in any one of
+        // the size queries used to abort inside cryptoki's allocation; now it is refused
+        // like the others.
+        let baseline = run(ctx, &args, Some(EMPTY_FIRST));
         assert_eq!(baseline.count("C_GetAttributeValue"), 4);
         // Calls 1 and 2 are the size queries of the two objects.
         for call in [1, 2] {
-            let spec = format!("C_GetAttributeValue:{call}:huge-length");
+            let spec = format!("{EMPTY_FIRST},C_GetAttributeValue:{call}:huge-length");
             let r = run(ctx, &args, Some(&spec));
             assert_eq!(r.code, Some(2), "{spec}: {}", r.describe());
             let items = json(&r.stdout)["items"].as_array().unwrap().clone();

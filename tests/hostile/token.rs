@@ -216,10 +216,12 @@ fn watchdog_leaves_one_whole_json_document() {
         &[TOKEN],
         |ctx| {
             populate(&ctx.softhsm, TOKEN, CONTENTS);
+            // The two public certificates are read in one call each: the second call is
+            // the middle of the listing.
             let cases: &[(&str, &str, bool)] = &[
                 // (command, hanging call, whether the stall is in the document)
                 ("list", "C_Initialize:1", true),
-                ("list", "C_GetAttributeValue:3", true),
+                ("list", "C_GetAttributeValue:2", true),
                 ("find", "C_FindObjects:1", true),
                 ("slots", "C_GetSlotList:1", true),
                 ("mechanisms", "C_GetMechanismList:1", true),
@@ -283,18 +285,18 @@ fn watchdog_closes_fingerprint_json_and_json_lines() {
             let token_cmd =
                 |format: &str| token_args(ctx, "list", &["-f", format, "--module-timeout", "1"]);
             let cases: Vec<(Vec<String>, &str)> = vec![
-                (file_cmd("fingerprint", "json"), "C_GetAttributeValue:3"),
+                (file_cmd("fingerprint", "json"), "C_GetAttributeValue:2"),
                 (file_cmd("fingerprint", "json"), "C_Initialize:1"),
-                (file_cmd("fingerprint", "jsonl"), "C_GetAttributeValue:3"),
-                (file_cmd("inspect", "jsonl"), "C_GetAttributeValue:3"),
+                (file_cmd("fingerprint", "jsonl"), "C_GetAttributeValue:2"),
+                (file_cmd("inspect", "jsonl"), "C_GetAttributeValue:2"),
                 (file_cmd("inspect", "jsonl"), "C_FindObjects:1"),
-                (token_cmd("jsonl"), "C_GetAttributeValue:3"),
+                (token_cmd("jsonl"), "C_GetAttributeValue:2"),
                 // `chain` prints its report only at the end: it printed nothing.
-                (file_cmd("chain", "json"), "C_GetAttributeValue:3"),
+                (file_cmd("chain", "json"), "C_GetAttributeValue:2"),
                 (file_cmd("chain", "jsonl"), "C_FindObjects:1"),
                 // `check` streams its findings: its document was left unclosed.
-                (file_cmd("check", "json"), "C_GetAttributeValue:3"),
-                (file_cmd("check", "jsonl"), "C_GetAttributeValue:3"),
+                (file_cmd("check", "json"), "C_GetAttributeValue:2"),
+                (file_cmd("check", "jsonl"), "C_GetAttributeValue:2"),
                 (file_cmd("check", "jsonl"), "C_FindObjects:1"),
             ];
             for (args, fault) in &cases {

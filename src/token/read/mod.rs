@@ -8,9 +8,10 @@ pub mod raw;
 
 use cryptoki::context::Function;
 use cryptoki::error::{Error as CkError, RvError};
-use cryptoki::object::Attribute;
+use cryptoki::object::{Attribute, ObjectClass};
 use cryptoki::session::Session;
-use cryptoki_sys::CK_SLOT_ID;
+use cryptoki_sys::{CK_OBJECT_HANDLE, CK_SLOT_ID};
+use std::collections::HashSet;
 
 use crate::token::error::TokenError;
 use crate::token::object::{ObjectInfo, ObjectKind};
@@ -30,13 +31,15 @@ pub(crate) struct Limits {
     pub(crate) objects: usize,
 }
 
-/// Finds the objects matching `template` (one search, at most `limits.objects` objects, the
-/// module's count checked: [`AttributeReader::find_objects`]) and describes each
-/// ([`probe`]: one `C_GetAttributeValue` call when `template` gives the class, two when it
-/// does not, more only for values that did not fit their guessed buffers). An attribute
+/// Finds the objects matching `template` (one search when it gives the class, else two:
+/// certificates first, [`class_first`]; at most `limits.objects` objects, the module's
+/// count checked: [`AttributeReader::find_objects`]) and describes each ([`probe`]: one
+/// `C_GetAttributeValue` call for an object whose class the search gave, two for the
+/// others, more only for values that did not fit their guessed buffers). An attribute
 /// the module says is longer than `limits.attribute_size` bytes is not read, and
 /// [`ObjectInfo::problems`] says so ([`TokenError::AttributeTooLarge`]). Objects come back
-/// in the order the token returned them. `session` is cryptoki's session on `slot`; for a
+/// in the order the token returned them (certificates first when `template` names no
+/// class). `session` is cryptoki's session on `slot`; for a
 /// module whose function list is not shared with cryptoki's (p11-kit-proxy), the reader
 /// initialises its own instance and searches in a session of its own on `slot`
 /// ([`AttributeReader::adopt_instance`]).
@@ -68,7 +71,8 @@ pub(crate) fn find_objects_limited(
 /// is held meanwhile is each object's sort key and what its first call read
 /// ([`probe::Probed`]): its values when the class was known (up to [`probe::HOLD_BUDGET`]
 /// bytes in all, then certificate values are read again as they are handed over), else
-/// attribute lengths.
+/// attribute lengths. Without a class in `template`, certificates come first, then the
+/// other objects, each set in the token's order.
 /// An error from `each` ends the listing and is returned.
 pub(crate) fn for_each_object(
     session: &Session,
@@ -145,8 +149,15 @@ fn each_raw(
     handed: &mut bool,
     each: &mut dyn FnMut(ObjectInfo) -> Result<(), TokenError>,
 ) -> Result<(), Stop> {
-    let handles = reader.find_objects(session, template, limits.objects)?;
     let given = template_class(template);
+    let handles = match given {
+        Some(kind) => reader
+            .find_objects(session, template, limits.objects)?
+            .into_iter()
+            .map(|h| (h, Some(kind)))
+            .collect(),
+        None => class_first(reader, session, template, limits.objects)?,
+    };
     let any_class = probe::any_class_attributes();
     let limit = limits.attribute_size;
     let mut held = 0usize;
@@ -154,8 +165,18 @@ fn each_raw(
     // A failure while probing still hands over the objects read before it (when the class
     // is known, probing reads everything), then ends the listing with that failure.
     let mut failed: Option<CkError> = None;
-    for &h in &handles {
-        match probe::probe(reader, session, h, given, &any_class, limit) {
+    for &(h, class) in &handles {
+        let read = probe::probe(reader, session, h, class, &any_class, limit).and_then(|p| {
+            // Found by the certificate search but not a certificate by its own class (a
+            // module that ignores the template): what was read is dropped unseen, and the
+            // object read as one of unknown class.
+            if given.is_none() && class.is_some() && !p.class_confirmed() {
+                probe::probe(reader, session, h, None, &any_class, limit)
+            } else {
+                Ok(p)
+            }
+        });
+        match read {
             Ok(mut p) => {
                 if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
                     p.release_value();
@@ -187,6 +208,37 @@ fn each_raw(
         Some(e) => Err(e.into()),
         None => Ok(()),
     }
+}
+
+/// The handles of a search whose template names no class, each with the class it is known
+/// to have: one search for certificates (read in one call each, [`probe`]), then one for
+/// every object, of which those the first did not return are read as of unknown class (two
+/// calls each; a key's `CKA_VALUE` is never asked for). On SoftHSM, which checks each
+/// object's file in every search and every read, the second search costs the module as
+/// many file checks as a second call per certificate did, and saves the rest of that call's
+/// work (docs/performance.md, "Token filled by pkcs11-tool"). A handle both searches return is read once, whatever changed in between;
+/// more than `max` handles in all is [`FindError::TooMany`], as for one search.
+fn class_first(
+    reader: &AttributeReader,
+    session: &RawSession<'_>,
+    template: &[Attribute],
+    max: usize,
+) -> Result<Vec<(CK_OBJECT_HANDLE, Option<ObjectKind>)>, FindError> {
+    let mut certificates = template.to_vec();
+    certificates.push(Attribute::Class(ObjectClass::CERTIFICATE));
+    let certificates = reader.find_objects(session, &certificates, max)?;
+    let all = reader.find_objects(session, template, max)?;
+    let seen: HashSet<CK_OBJECT_HANDLE> = certificates.iter().copied().collect();
+    let rest = all.into_iter().filter(|h| !seen.contains(h));
+    let handles: Vec<_> = certificates
+        .iter()
+        .map(|&h| (h, Some(ObjectKind::Certificate)))
+        .chain(rest.map(|h| (h, None)))
+        .collect();
+    if handles.len() > max {
+        return Err(FindError::TooMany(max));
+    }
+    Ok(handles)
 }
 
 /// The kind the template's `CKA_CLASS` names, if it names one.

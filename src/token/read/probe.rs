@@ -129,6 +129,22 @@ impl Probed {
 }
 
 impl Probed {
+    /// Whether the class the module answered is the one the object was read as: false
+    /// for an object of another class, or none, found by a search for a class (a module
+    /// that ignores its template).
+    pub(crate) fn class_confirmed(&self) -> bool {
+        self.kind
+            .attributes()
+            .iter()
+            .zip(&self.states)
+            .find(|(t, _)| **t == CKA_CLASS)
+            .and_then(|(_, s)| match s {
+                State::Done(v) => v.ulong(),
+                _ => None,
+            })
+            .is_some_and(|c| ObjectKind::from_raw(c) == self.kind)
+    }
+
     /// Bytes of values held.
     pub(crate) fn held(&self) -> usize {
         self.states

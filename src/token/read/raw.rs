@@ -331,8 +331,8 @@ impl AttributeReader {
     /// The handles of the objects matching `template`: `C_FindObjectsInit`, then
     /// `C_FindObjects` for [`FIND_BATCH`] handles at a time until it gives fewer (as
     /// cryptoki does), then `C_FindObjectsFinal`, whose failure changes nothing found and
-    /// is ignored (as cryptoki does; the module then refuses the next search with
-    /// `CKR_OPERATION_ACTIVE`). A count above the room given is
+    /// is ignored (as cryptoki does) after one more try (else the module would refuse the
+    /// next search with `CKR_OPERATION_ACTIVE`). A count above the room given is
     /// [`FindError::Overcount`], more than `max` handles [`FindError::TooMany`]; the search
     /// is finished either way.
     pub fn find_objects(
@@ -355,8 +355,15 @@ impl AttributeReader {
         });
         Rv::from(rv).into_result(Function::FindObjectsInit)?;
         let found = self.collect_found(handle, find, max);
-        // SAFETY: ends the search begun above, on the same session.
-        let _ = self.guard(ModuleCall::FindObjectsFinal, || unsafe { finish(handle) });
+        // A failed end is tried once more: a search left open would make the module refuse
+        // the next one (a listing without a class makes two) with CKR_OPERATION_ACTIVE.
+        for _ in 0..2 {
+            // SAFETY: ends the search begun above, on the same session.
+            let rv = self.guard(ModuleCall::FindObjectsFinal, || unsafe { finish(handle) });
+            if rv == CKR_OK {
+                break;
+            }
+        }
         found
     }
 

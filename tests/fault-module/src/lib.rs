@@ -22,8 +22,13 @@
 //!     `CKR_DEVICE_REMOVED`), `null-list` (C_GetFunctionList only: `CKR_OK` with a NULL
 //!     list), `overcount` (C_FindObjects only: the call is forwarded, then the count says one
 //!     handle more than the caller asked for), `endless` (C_FindObjects only: a full buffer of
-//!     made-up handles on every call, so the search never ends) or `hang` (any function but
-//!     C_GetFunctionList: the call never returns).
+//!     made-up handles on every call, so the search never ends), `drop-first` (C_FindObjects
+//!     only: forwarded, then the first handle found is left out, as if that object were
+//!     created after the search or deleted during it), `empty` (C_FindObjects only:
+//!     forwarded, then the count says nothing was found), `ignore-template` (C_FindObjectsInit
+//!     only: forwarded with an empty template, so the search finds every object, as a module
+//!     that ignores the template would) or `hang` (any function but C_GetFunctionList: the
+//!     call never returns).
 //! - `CERTSCOPE_FAULT_LOG`: a file to which one line per intercepted call is appended,
 //!   `FUNCTION N RV` plus ` injected` when the shim made the result up, so that tests can
 //!   count `C_OpenSession`/`C_CloseSession`/`C_Finalize` on every error path (an `endless`
@@ -193,6 +198,12 @@ enum Fault {
     Overcount,
     /// C_FindObjects only: fill the caller's buffer with made-up handles, every time.
     Endless,
+    /// C_FindObjects only: forward, then leave out the first handle found.
+    DropFirst,
+    /// C_FindObjects only: forward, then say nothing was found.
+    Empty,
+    /// C_FindObjectsInit only: forward with an empty template (every object matches).
+    IgnoreTemplate,
     /// C_GetTokenInfo only: forward, then set `CKF_USER_PIN_COUNT_LOW`.
     PinCountLow,
     /// Never return (a module blocked on a lock, a reader or a network token).
@@ -281,6 +292,9 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         "null-list" => Fault::NullList,
         "overcount" => Fault::Overcount,
         "endless" => Fault::Endless,
+        "drop-first" => Fault::DropFirst,
+        "empty" => Fault::Empty,
+        "ignore-template" => Fault::IgnoreTemplate,
         "hang" => Fault::Hang,
         "pin-count-low" => Fault::PinCountLow,
         _ => {
@@ -308,9 +322,19 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
     if fault == Fault::PinCountLow && function != "C_GetTokenInfo" {
         return Err(format!("{text:?}: pin-count-low applies to C_GetTokenInfo only"));
     }
-    if matches!(fault, Fault::Overcount | Fault::Endless) && function != "C_FindObjects" {
+    if matches!(
+        fault,
+        Fault::Overcount | Fault::Endless | Fault::DropFirst | Fault::Empty
+    )
+        && function != "C_FindObjects"
+    {
         return Err(format!(
             "{text:?}: search faults apply to C_FindObjects only"
+        ));
+    }
+    if fault == Fault::IgnoreTemplate && function != "C_FindObjectsInit" {
+        return Err(format!(
+            "{text:?}: ignore-template applies to C_FindObjectsInit only"
         ));
     }
     let entry_fault = matches!(fault, Fault::Rv(_) | Fault::NullList);
@@ -620,12 +644,24 @@ forwarders! {
         pin_len: CK_ULONG,
     );
     logout => C_Logout(session: CK_SESSION_HANDLE);
-    find_objects_init => C_FindObjectsInit(
-        session: CK_SESSION_HANDLE,
-        template: *mut CK_ATTRIBUTE,
-        count: CK_ULONG,
-    );
     find_objects_final => C_FindObjectsFinal(session: CK_SESSION_HANDLE);
+}
+
+unsafe extern "C" fn find_objects_init(
+    session: CK_SESSION_HANDLE,
+    template: *mut CK_ATTRIBUTE,
+    count: CK_ULONG,
+) -> CK_RV {
+    call("C_FindObjectsInit", |real, fault, _| {
+        let (template, count) = if fault == Some(Fault::IgnoreTemplate) {
+            (ptr::null_mut(), 0)
+        } else {
+            (template, count)
+        };
+        // SAFETY: the caller's arguments, or an empty template (NULL with count 0).
+        real.C_FindObjectsInit
+            .map_or(MISSING, |f| unsafe { f(session, template, count) })
+    })
 }
 
 unsafe extern "C" fn get_slot_list(
@@ -683,6 +719,24 @@ unsafe extern "C" fn find_objects(
             // Only the count lies: nothing is written past the caller's buffer.
             // SAFETY: checked non-null; the caller's out-parameter.
             unsafe { *count = max.saturating_add(1) };
+        }
+        if rv == CKR_OK && fault == Some(Fault::Empty) && !count.is_null() {
+            // SAFETY: checked non-null; the caller's out-parameter.
+            unsafe { *count = 0 };
+        }
+        if rv == CKR_OK && fault == Some(Fault::DropFirst) && !count.is_null() && !objects.is_null()
+        {
+            // SAFETY: checked non-null; the module wrote `*count` (at most `max`) handles.
+            let found = unsafe { *count }.min(max);
+            if let Ok(n) = usize::try_from(found) {
+                if n > 0 {
+                    // SAFETY: `n` handles were written at `objects`, the caller's buffer.
+                    let handles = unsafe { std::slice::from_raw_parts_mut(objects, n) };
+                    handles.rotate_left(1);
+                    // SAFETY: checked non-null; the caller's out-parameter.
+                    unsafe { *count = found - 1 };
+                }
+            }
         }
         rv
     })
@@ -782,6 +836,9 @@ mod tests {
         for (good, fault) in [
             ("C_FindObjects:1:overcount", Fault::Overcount),
             ("C_FindObjects:*:endless", Fault::Endless),
+            ("C_FindObjects:2:drop-first", Fault::DropFirst),
+            ("C_FindObjects:1:empty", Fault::Empty),
+            ("C_FindObjectsInit:1:ignore-template", Fault::IgnoreTemplate),
             ("C_Initialize:1:hang", Fault::Hang),
             ("C_GetAttributeValue:2+:hang", Fault::Hang),
         ] {
@@ -798,6 +855,8 @@ mod tests {
             "C_GetFunctionList:1:hang",
             "C_FindObjectsInit:1:overcount",
             "C_GetAttributeValue:*:endless",
+            "C_FindObjectsInit:1:drop-first",
+            "C_FindObjects:1:ignore-template",
             "C_Login:1",
         ] {
             assert!(parse_rule(bad).is_err(), "{bad}");
