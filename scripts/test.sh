@@ -85,13 +85,15 @@ cargo test --manifest-path tests/fault-module/Cargo.toml 2>&1 | tee "$log"
 cargo test --doc "$@" 2>&1 | tee -a "$log"
 cargo test --all-targets --no-run "$@"
 wait_start=$SECONDS
-if ! wait "$kryoptic_pid"; then
+if wait "$kryoptic_pid"; then
+  echo "scripts/test.sh: kryoptic ready after $((SECONDS - kryoptic_start)) s, $((SECONDS - wait_start)) s of it waited for" >&2
+  CERTSCOPE_KRYOPTIC_MODULE=$(cat "$kryoptic_log.path")
+else
+  # The other tests still run; the kryoptic ones fail, naming this.
   cat "$kryoptic_log" >&2
   echo "scripts/test.sh: building kryoptic failed (scripts/build-kryoptic.sh)" >&2
-  exit 1
+  CERTSCOPE_KRYOPTIC_MODULE="(scripts/build-kryoptic.sh failed)"
 fi
-echo "scripts/test.sh: kryoptic ready after $((SECONDS - kryoptic_start)) s, $((SECONDS - wait_start)) s of it waited for" >&2
-CERTSCOPE_KRYOPTIC_MODULE=$(cat "$kryoptic_log.path")
 export CERTSCOPE_KRYOPTIC_MODULE
 export CERTSCOPE_REQUIRE_KRYOPTIC=1
 cargo test --all-targets "$@" 2>&1 | tee -a "$log"
