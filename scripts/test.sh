@@ -24,6 +24,12 @@ command -v dot >/dev/null 2>&1 || need+=(graphviz)
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
 # tests/token_p11kit.rs runs p11-kit and certscope as nobody (p11-kit ignores a root's ~/.config).
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
+# tests/token_p11kit.rs runs kryoptic, built below from crates.io (bindgen needs libclang;
+# kryoptic links the system OpenSSL and SQLite, found with pkg-config).
+compgen -G '/usr/lib/llvm-*/lib/libclang.so' >/dev/null || need+=(libclang-dev)
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+[ -e /usr/include/openssl/evp.h ] || need+=(libssl-dev)
+[ -e /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "scripts/test.sh: installing ${need[*]}" >&2
   SUDO=""
@@ -58,15 +64,38 @@ fi
 export CERTSCOPE_PKILINT_PYTHON="$PWD/$pkilint_venv/bin/python"
 export CERTSCOPE_REQUIRE_PKILINT=1
 
+# kryoptic (a PKCS#11 3.x token that counts failed logins) is built once into
+# target/kryoptic-cache; later runs reuse it. The first build is started here, in the
+# background, so that it overlaps the compilation of certscope's tests (docs/pkcs11.md,
+# "kryoptic on Debian 12", has the timings); build-kryoptic.sh takes a lock, so a second
+# run waits for it.
+kryoptic_log=$(mktemp)
+kryoptic_start=$SECONDS
+scripts/build-kryoptic.sh >"$kryoptic_log.path" 2>"$kryoptic_log" &
+kryoptic_pid=$!
+
 export CERTSCOPE_REQUIRE_SOFTHSM=1
 export CERTSCOPE_REQUIRE_OPENSSL=1
 # Snapshots are compared, never rewritten, here; review changes with `cargo insta review`.
 export INSTA_UPDATE=no
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+trap 'rm -f "$log" "$kryoptic_log" "$kryoptic_log.path"' EXIT
 # The test-only fault-injecting PKCS#11 module has its own workspace and unit tests.
 cargo test --manifest-path tests/fault-module/Cargo.toml 2>&1 | tee "$log"
 cargo test --doc "$@" 2>&1 | tee -a "$log"
+cargo test --all-targets --no-run "$@"
+wait_start=$SECONDS
+if wait "$kryoptic_pid"; then
+  echo "scripts/test.sh: kryoptic ready after $((SECONDS - kryoptic_start)) s, $((SECONDS - wait_start)) s of it waited for" >&2
+  CERTSCOPE_KRYOPTIC_MODULE=$(cat "$kryoptic_log.path")
+else
+  # The other tests still run; the kryoptic ones fail, naming this.
+  cat "$kryoptic_log" >&2
+  echo "scripts/test.sh: building kryoptic failed (scripts/build-kryoptic.sh)" >&2
+  CERTSCOPE_KRYOPTIC_MODULE="(scripts/build-kryoptic.sh failed)"
+fi
+export CERTSCOPE_KRYOPTIC_MODULE
+export CERTSCOPE_REQUIRE_KRYOPTIC=1
 cargo test --all-targets "$@" 2>&1 | tee -a "$log"
 # One closing line for the whole run (cargo prints one per test binary).
 awk '/^test result:/ { p += $4; f += $6; i += $8 } END { printf "certscope: %d passed, %d failed, %d skipped\n", p, f, i }' "$log"

@@ -514,84 +514,238 @@ fn token_list_reads_several_modules_in_one_run() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
 }
 
-/// kryoptic, when `CERTSCOPE_KRYOPTIC_MODULE` names its `libkryoptic_pkcs11.so`
-/// (`scripts/build-kryoptic.sh` builds one; too slow for scripts/test.sh, see
-/// docs/pkcs11.md, "kryoptic on Debian 12"): a PKCS#11 3.x token,
-/// initialised and filled by pkcs11-tool, read by `token list` and `token doctor`.
+/// Names kryoptic's `libkryoptic_pkcs11.so`; without it, the module built by
+/// `scripts/build-kryoptic.sh` into its default cache is used when it is there.
+const KRYOPTIC_MODULE_ENV: &str = "CERTSCOPE_KRYOPTIC_MODULE";
+/// `1` (set by scripts/test.sh, which builds kryoptic) makes a missing kryoptic a test
+/// failure instead of a skip.
+const KRYOPTIC_REQUIRE_ENV: &str = "CERTSCOPE_REQUIRE_KRYOPTIC";
+/// The SO and user PINs of the kryoptic test token (kryoptic wants at least 8 bytes).
+const KRY_SO_PIN: &str = "12345678";
+const KRY_PIN: &str = "87654321";
+
+/// The kryoptic module and pkcs11-tool, or `None` after saying why the test is skipped
+/// (a panic when `CERTSCOPE_REQUIRE_KRYOPTIC=1`).
+fn kryoptic(test: &str) -> Option<(PathBuf, PathBuf)> {
+    let module = std::env::var_os(KRYOPTIC_MODULE_ENV)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            support::root().join("target/kryoptic-cache/target/debug/libkryoptic_pkcs11.so")
+        });
+    let mut missing = Vec::new();
+    let tool = harness::tool("pkcs11-tool", &mut missing);
+    if !module.is_file() {
+        missing.push(format!(
+            "{} (scripts/build-kryoptic.sh builds it; {KRYOPTIC_MODULE_ENV} names it)",
+            module.display()
+        ));
+    }
+    match (tool, missing.is_empty()) {
+        (Some(tool), true) => Some((module, tool)),
+        _ if std::env::var(KRYOPTIC_REQUIRE_ENV).is_ok_and(|v| v == "1") => {
+            panic!(
+                "{test}: {KRYOPTIC_REQUIRE_ENV}=1 but missing: {}",
+                missing.join(", ")
+            )
+        }
+        _ => {
+            eprintln!(
+                "SKIPPED {test}: missing {} (set {KRYOPTIC_REQUIRE_ENV}=1 to make this a failure)",
+                missing.join(", ")
+            );
+            None
+        }
+    }
+}
+
+/// A kryoptic token in a temporary directory, initialised and given a user PIN and one
+/// public certificate (`leaf`) by pkcs11-tool, as a user would make one.
+struct KryToken {
+    module: PathBuf,
+    dir: tempfile::TempDir,
+    db: PathBuf,
+}
+
+impl KryToken {
+    fn new(module: PathBuf, tool: &Path) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("token.sql");
+        let p11 = |args: &[&str]| {
+            let out = Command::new(tool)
+                .arg("--module")
+                .arg(&module)
+                .args(args)
+                .env("KRYOPTIC_CONF", &db)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "pkcs11-tool {args:?}: {out:?}");
+        };
+        p11(&["--init-token", "--label", "kry", "--so-pin", KRY_SO_PIN]);
+        p11(&[
+            "--init-pin",
+            "--login",
+            "--login-type",
+            "so",
+            "--so-pin",
+            KRY_SO_PIN,
+            "--pin",
+            KRY_PIN,
+        ]);
+        let leaf = support::root().join("fixtures/certs/leaf.der");
+        p11(&[
+            "--login",
+            "--pin",
+            KRY_PIN,
+            "--write-object",
+            leaf.to_str().unwrap(),
+            "--type",
+            "cert",
+            "--label",
+            "leaf",
+            "--id",
+            "01",
+        ]);
+        KryToken { module, dir, db }
+    }
+
+    /// certscope on the token; with `counted`, through the fault module with no fault,
+    /// which logs every call to `dir/calls.log`. (OpenSC's pkcs11-spy, which the SoftHSM
+    /// tests count with, crashes in its C_GetInterface in front of kryoptic 1.0.0.)
+    fn certscope(&self, counted: bool, args: &[&str]) -> Output {
+        let mut cmd = support::certscope();
+        cmd.env("KRYOPTIC_CONF", &self.db)
+            .args(args)
+            .arg("--module");
+        if counted {
+            cmd.arg(support::fault::module())
+                .env(support::fault::TARGET_ENV, &self.module)
+                .env(support::fault::LOG_ENV, self.calls_log());
+        } else {
+            cmd.arg(&self.module);
+        }
+        cmd.output().unwrap()
+    }
+
+    fn calls_log(&self) -> PathBuf {
+        self.dir.path().join("calls.log")
+    }
+
+    /// How many `C_Login` calls reached kryoptic in the counted runs.
+    fn logins(&self) -> usize {
+        std::fs::read_to_string(self.calls_log())
+            .unwrap_or_default()
+            .lines()
+            .filter(|l| l.starts_with("C_Login "))
+            .count()
+    }
+
+    /// The PIN flags of the token, read by `token slots`.
+    fn pin_flags(&self) -> Vec<String> {
+        let out = self.certscope(false, &["token", "slots", "--format", "json"]);
+        assert!(out.status.success(), "{out:?}");
+        let doc = json(&out);
+        let slots = doc["slots"].as_array().unwrap();
+        assert_eq!(slots.len(), 1, "{doc:#}");
+        slots[0]["token"]["flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f.as_str().unwrap().to_string())
+            .filter(|f| f.starts_with("user_pin_") && f != "user_pin_initialized")
+            .collect()
+    }
+
+    /// `token doctor` on the token: its exit status and the problems it found.
+    fn doctor(&self) -> (Option<i32>, Vec<String>, serde_json::Value) {
+        let (out, doc) = doctor(
+            &["--module", self.module.to_str().unwrap()],
+            &[("KRYOPTIC_CONF", self.db.as_os_str())],
+        );
+        (out.status.code(), problems(&doc), doc)
+    }
+}
+
+/// kryoptic (`scripts/build-kryoptic.sh`, run by scripts/test.sh): a PKCS#11 3.x token,
+/// initialised and filled by pkcs11-tool, read by `token list` (with and without a login)
+/// and `token doctor`, which finds `C_GetInterface`.
 #[test]
 fn kryoptic_token_is_read_and_diagnosed() {
-    let Some(module) = std::env::var_os("CERTSCOPE_KRYOPTIC_MODULE") else {
-        eprintln!(
-            "SKIPPED kryoptic_token_is_read_and_diagnosed: CERTSCOPE_KRYOPTIC_MODULE is not set"
-        );
+    let Some((module, tool)) = kryoptic("kryoptic_token_is_read_and_diagnosed") else {
         return;
     };
-    let module = PathBuf::from(module);
-    let mut missing = Vec::new();
-    let Some(tool) = harness::tool("pkcs11-tool", &mut missing) else {
-        assert!(harness::check_tools(
-            "kryoptic_token_is_read_and_diagnosed",
-            &missing
-        ));
-        return;
-    };
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("token.sql");
-    let p11 = |args: &[&str]| {
-        let out = Command::new(&tool)
-            .arg("--module")
-            .arg(&module)
-            .args(args)
-            .env("KRYOPTIC_CONF", &db)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "pkcs11-tool {args:?}: {out:?}");
-    };
-    p11(&["--init-token", "--label", "kry", "--so-pin", "12345678"]);
-    p11(&[
-        "--init-pin",
-        "--login",
-        "--login-type",
-        "so",
-        "--so-pin",
-        "12345678",
-        "--pin",
-        "87654321",
-    ]);
-    let leaf = support::root().join("fixtures/certs/leaf.der");
-    p11(&[
-        "--login",
-        "--pin",
-        "87654321",
-        "--write-object",
-        leaf.to_str().unwrap(),
-        "--type",
-        "cert",
-        "--label",
-        "leaf",
-        "--id",
-        "01",
-    ]);
-    let out = support::certscope()
-        .args([
-            "token", "list", "--type", "cert", "--format", "json", "--module",
-        ])
-        .arg(&module)
-        .env("KRYOPTIC_CONF", &db)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{out:?}");
-    let doc = json(&out);
-    assert_eq!(doc["items"].as_array().unwrap().len(), 1, "{doc:#}");
-    assert_eq!(doc["items"][0]["source"]["label"], "leaf");
-    let (out, doc) = doctor(
-        &["--module", module.to_str().unwrap()],
-        &[("KRYOPTIC_CONF", db.as_os_str())],
-    );
-    assert_eq!(out.status.code(), Some(0), "{doc:#}");
+    let token = KryToken::new(module, &tool);
+    let pin = format!("pass:{KRY_PIN}");
+    for login in [&[][..], &["--pin", pin.as_str()][..]] {
+        let mut args = vec!["token", "list", "--type", "cert", "--format", "json"];
+        args.extend_from_slice(login);
+        let out = token.certscope(false, &args);
+        assert!(out.status.success(), "{login:?}: {out:?}");
+        let doc = json(&out);
+        assert_eq!(doc["items"].as_array().unwrap().len(), 1, "{doc:#}");
+        assert_eq!(doc["items"][0]["source"]["label"], "leaf");
+    }
+    let (code, found, doc) = token.doctor();
+    assert_eq!(code, Some(0), "{doc:#}");
+    assert!(found.is_empty(), "{doc:#}");
     let list = &doc["steps"][1]["result"];
     assert!(
         list.as_str().unwrap().starts_with("C_GetInterface"),
         "{doc:#}"
     );
+}
+
+/// Issue 17, failure 2, on a token that counts failed logins: PINs certscope refuses (empty,
+/// shorter than kryoptic's ulMinPinLen of 8) never reach `C_Login` (counted by the fault
+/// module, forwarding every call)
+/// and, ten runs later (kryoptic locks after ten failures), the token's counter is
+/// untouched: no PIN flag, `token doctor` finds nothing, the right PIN logs in. Seven
+/// wrong PINs of a valid length, by contrast, are counted by the token, and `token doctor`
+/// says `pin_count_low`.
+#[test]
+fn kryoptic_refused_pins_cost_no_try() {
+    let Some((module, tool)) = kryoptic("kryoptic_refused_pins_cost_no_try") else {
+        return;
+    };
+    let token = KryToken::new(module, &tool);
+    let list =
+        |counted: bool, pin: &str| token.certscope(counted, &["token", "list", "--pin", pin]);
+    for _ in 0..10 {
+        for (pin, reason) in [
+            ("pass:", "the PIN is empty"),
+            ("pass:1234567", "ulMinPinLen"),
+        ] {
+            let out = list(true, pin);
+            let err = support::stderr(&out);
+            assert_eq!(out.status.code(), Some(2), "{pin}: {err}");
+            assert!(err.contains(reason), "{pin}: {err}");
+            assert!(err.contains("did not send it to C_Login"), "{pin}: {err}");
+        }
+    }
+    assert_eq!(token.logins(), 0);
+    assert_eq!(token.pin_flags(), Vec::<String>::new());
+    let (code, found, doc) = token.doctor();
+    assert_eq!((code, found), (Some(0), vec![]), "{doc:#}");
+
+    // The control: wrong PINs that certscope does send are counted by kryoptic, one
+    // C_Login per run. Three tries left is CKF_USER_PIN_COUNT_LOW.
+    for _ in 0..7 {
+        let out = list(true, "pass:00000000");
+        let err = support::stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("CKR_PIN_INCORRECT"), "{err}");
+    }
+    assert_eq!(token.logins(), 7);
+    assert_eq!(token.pin_flags(), ["user_pin_count_low"]);
+    let (code, found, doc) = token.doctor();
+    assert_eq!(
+        (code, found),
+        (Some(1), vec!["pin_count_low".to_string()]),
+        "{doc:#}"
+    );
+
+    // The right PIN still works and resets the counter.
+    let out = list(true, &format!("pass:{KRY_PIN}"));
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(token.logins(), 8);
+    assert_eq!(token.pin_flags(), Vec::<String>::new());
 }
