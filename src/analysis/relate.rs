@@ -130,6 +130,10 @@ fn revoked_by(items: &[Item], pending: &mut [Vec<(RelationKind, usize, Option<St
             _ => None,
         })
         .collect();
+    // No certificate, nothing to look up: a CRL's entries are not decoded for nothing.
+    if certs.is_empty() {
+        return;
+    }
     let wanted = certs
         .iter()
         .map(|(_, k, s)| (k.clone(), (*s).to_string()))

@@ -145,8 +145,13 @@ fn algorithm_oid(alg: &Tlv<'_>) -> Result<String, String> {
 }
 
 fn time(t: &Tlv<'_>) -> Result<crate::model::Timestamp, String> {
+    asn1_time(t).map(x509::time)
+}
+
+/// Reads a time without making the model's text of it (validation needs only the check).
+fn asn1_time(t: &Tlv<'_>) -> Result<ASN1Time, String> {
     let (_, parsed) = ASN1Time::from_der(t.raw).map_err(|e| format!("time: {e}"))?;
-    Ok(x509::time(parsed))
+    Ok(parsed)
 }
 
 fn crl_extensions(
@@ -176,8 +181,10 @@ fn entries(
     let mut name_errors = 0usize;
     for entry in seq.children() {
         let entry = entry.map_err(|e| format!("revoked entry {count}: {e}"))?;
-        parse_entry(&entry).map_err(|e| format!("revoked entry {count}: {e}"))?;
-        for e in entry_name_errors(shared, &entry) {
+        // What can make `parse_entry` fail is checked; the entry is not decoded (that is
+        // done again whenever the list is iterated).
+        let parts = entry_parts(&entry).map_err(|e| format!("revoked entry {count}: {e}"))?;
+        for e in entry_name_errors(shared, parts.extensions.as_ref()) {
             if name_errors < ENTRY_ERRORS_LISTED {
                 errors.push(format!("revoked entry {count}: {e}"));
             }
@@ -205,9 +212,9 @@ fn entries(
 
 /// The malformed directory names in an entry's certificateIssuer extension. Only that
 /// extension is parsed, so that the common entries (a reason code, a date) cost nothing.
-fn entry_name_errors(der: &[u8], entry: &Tlv<'_>) -> Vec<String> {
+fn entry_name_errors(der: &[u8], exts: Option<&Tlv<'_>>) -> Vec<String> {
     const CERTIFICATE_ISSUER: [u8; 3] = [0x55, 0x1d, 0x1d];
-    let Some(Ok(exts)) = entry.children().nth(2) else {
+    let Some(exts) = exts else {
         return Vec::new();
     };
     let mut out = Vec::new();
@@ -228,22 +235,16 @@ fn entry_name_errors(der: &[u8], entry: &Tlv<'_>) -> Vec<String> {
 /// crlEntryExtensions Extensions OPTIONAL }`. `certificate_issuer` is the entry's own
 /// certificateIssuer only; [`iter_entries`] carries it to the entries that follow.
 fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
-    if entry.tag != tlv::SEQUENCE {
-        return Err("not a SEQUENCE".to_string());
-    }
-    let mut kids = entry.children();
-    let serial = next(&mut kids, tlv::INTEGER, "serial")?;
-    let date = time(&next_any(&mut kids, "revocationDate")?)?;
+    let parts = entry_parts(entry)?;
     let mut revoked = Revoked {
-        serial: cert::serial_hex(serial.value),
-        revocation_date: date,
+        serial: cert::serial_hex(parts.serial.value),
+        revocation_date: x509::time(parts.date),
         reason: None,
         certificate_issuer: None,
         invalidity_date: None,
         extensions: Vec::new(),
     };
-    if let Some(exts) = kids.next() {
-        let exts = exts.map_err(|e| e.to_string())?;
+    if let Some(exts) = parts.extensions {
         for ext in exts.children() {
             match ext {
                 Ok(ext) => {
@@ -263,6 +264,29 @@ fn parse_entry(entry: &Tlv<'_>) -> Result<Revoked, String> {
         }
     }
     Ok(revoked)
+}
+
+/// An entry's fields, read as far as an entry can fail: everything after them is shown,
+/// never an error.
+struct EntryParts<'a> {
+    serial: Tlv<'a>,
+    date: ASN1Time,
+    extensions: Option<Tlv<'a>>,
+}
+
+fn entry_parts<'a>(entry: &Tlv<'a>) -> Result<EntryParts<'a>, String> {
+    if entry.tag != tlv::SEQUENCE {
+        return Err("not a SEQUENCE".to_string());
+    }
+    let mut kids = entry.children();
+    let serial = next(&mut kids, tlv::INTEGER, "serial")?;
+    let date = asn1_time(&next_any(&mut kids, "revocationDate")?)?;
+    let extensions = kids.next().transpose().map_err(|e| e.to_string())?;
+    Ok(EntryParts {
+        serial,
+        date,
+        extensions,
+    })
 }
 
 /// An entry extension that could not be decoded, with the DER it came from.

@@ -135,7 +135,9 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
         if rdn.tag != tlv::SET {
             return None;
         }
-        let mut attrs = Vec::new();
+        // An RDN nearly always holds one attribute; `Vec::new` would reserve four (288 bytes
+        // of slack per RDN, held by every item `inspect` keeps for relations).
+        let mut attrs = Vec::with_capacity(1);
         for atv in rdn.children() {
             let atv = atv.ok()?;
             let mut kids = atv.children();

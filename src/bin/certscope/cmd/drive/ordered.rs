@@ -97,6 +97,38 @@ pub(super) fn run(
     run: &Run<'_, '_>,
 ) -> Result<()> {
     let (args, opts, rules, cancel) = (run.args, run.opts, run.rules, run.cancel);
+    let mut entries = input::walk(operands, walk);
+    let first = entries.next();
+    let second = entries.next();
+    if second.is_none() {
+        // One input (`inspect cert.pem`): decoded here, as a decoding thread would, since
+        // starting a thread per core costs more than the file (about half of such a run).
+        if let Some(entry) = first {
+            let slot = match entry {
+                input::Entry::Input {
+                    input: input::Input::File(path),
+                    explicit,
+                    through_link,
+                } => {
+                    let opts = Options {
+                        password: rules.for_path(Some(&path)),
+                        ..opts.clone()
+                    };
+                    let decoded = decode_small(&path, args, &opts);
+                    let via = Via {
+                        explicit,
+                        through_link,
+                    };
+                    Slot::Done { path, via, decoded }
+                }
+                other => Slot::Entry(other),
+            };
+            let mut prompted: Option<Secret> = None;
+            driver.slot(slot, run, walk, &mut prompted)?;
+        }
+        return Ok(());
+    }
+    let mut entries = first.into_iter().chain(second).chain(entries);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Files decoded ahead of the printer: enough to keep every core busy, few enough that
     // their held events stay small.
@@ -132,7 +164,6 @@ pub(super) fn run(
             });
         }
         drop(done_tx);
-        let mut entries = input::walk(operands, walk);
         let mut ready: BTreeMap<usize, Slot> = BTreeMap::new();
         let (mut next_seq, mut next_out, mut in_flight) = (0usize, 0usize, 0usize);
         let mut exhausted = false;
