@@ -7,7 +7,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use support::{run, stderr, stdout};
 
@@ -194,7 +194,7 @@ fn unreadable_input_fails_even_without_findings() {
 }
 
 /// docs/check.md's lint table is the code's: regenerate it with
-/// `CERTSCOPE_UPDATE_DOCS=1 cargo test --test check docs_lint_table`.
+/// `CERTSCOPE_UPDATE_DOCS=1 cargo test --test cli check::docs_lint_table`.
 #[test]
 fn docs_lint_table_is_generated_from_the_code() {
     let want = certscope::render::check::lints_markdown(certscope::analysis::check::LINTS);
@@ -202,7 +202,7 @@ fn docs_lint_table_is_generated_from_the_code() {
         "docs/check.md",
         "lints",
         &want,
-        "cargo test --test check docs_lint_table",
+        "cargo test --test cli check::docs_lint_table",
     );
 }
 
@@ -587,7 +587,7 @@ fn lint_pairs_trip_their_lint_and_only_it() {
 /// docs/check.md's pkilint table is what `scripts/pkilint-crosscheck.py` prints now. Needs a
 /// Python with pkilint: `CERTSCOPE_PKILINT_PYTHON` (scripts/test.sh makes a venv and sets it)
 /// or `python3`; skipped without one unless `CERTSCOPE_REQUIRE_PKILINT` is set. Regenerate
-/// with `CERTSCOPE_UPDATE_DOCS=1 cargo test --test check pkilint`.
+/// with `CERTSCOPE_UPDATE_DOCS=1 cargo test --test cli check::pkilint`.
 #[test]
 fn pkilint_cross_check_table_is_current() {
     let python = std::env::var("CERTSCOPE_PKILINT_PYTHON").unwrap_or_else(|_| "python3".into());
@@ -618,6 +618,6 @@ fn pkilint_cross_check_table_is_current() {
         "docs/check.md",
         "pkilint",
         &want,
-        "cargo test --test check pkilint",
+        "cargo test --test cli check::pkilint",
     );
 }

@@ -24,7 +24,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::io::Write;

@@ -10,7 +10,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use serde_json::Value;
 use support::softhsm::{populate, token_test, Contents};

@@ -14,7 +14,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

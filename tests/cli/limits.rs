@@ -9,7 +9,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use support::{run, run_stdin, stderr, stdout};
 

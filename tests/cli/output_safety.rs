@@ -10,7 +10,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use support::run;
 

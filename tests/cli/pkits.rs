@@ -4,7 +4,7 @@
 //! The cases certscope still gets wrong are listed, with why, in
 //! tests/pkits-disagreements.tsv, and that list must be exact: a fixed case must leave it.
 //! The verdict table in docs/chain.md ("NIST PKITS") is checked too; regenerate it with
-//! `CERTSCOPE_UPDATE_DOCS=1 cargo test --test pkits`.
+//! `CERTSCOPE_UPDATE_DOCS=1 cargo test --test cli pkits::`.
 
 #![allow(
     clippy::unwrap_used,
@@ -13,7 +13,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
@@ -274,6 +274,6 @@ fn pkits_table_is_current() {
         "docs/chain.md",
         "pkits",
         &table(),
-        "cargo test --test pkits",
+        "cargo test --test cli pkits::",
     );
 }

@@ -158,10 +158,10 @@ proptest! {
         flips in proptest::collection::vec((any::<proptest::sample::Index>(), any::<u8>()), 0..8),
     ) {
         let fixtures: [&[u8]; 4] = [
-            include_bytes!("../fixtures/certs/leaf.der"),
-            include_bytes!("../fixtures/pkcs7/signed-ber.p7s"),
-            include_bytes!("../fixtures/bundles/mixed.pem"),
-            include_bytes!("../fixtures/crl/intermediate.der"),
+            include_bytes!("../../fixtures/certs/leaf.der"),
+            include_bytes!("../../fixtures/pkcs7/signed-ber.p7s"),
+            include_bytes!("../../fixtures/bundles/mixed.pem"),
+            include_bytes!("../../fixtures/crl/intermediate.der"),
         ];
         let mut data = fixtures[which].to_vec();
         for (at, byte) in flips {

@@ -34,7 +34,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::HashSet;
 use std::path::Path;
@@ -102,7 +102,7 @@ fn examples(file: &str, doc: &str) -> Vec<Example> {
                 assert!(
                     !runs,
                     "{at}: certscope in a `{kind}` block is never run; make it a `$ ` line of a \
-                     console block (see tests/readme.rs)"
+                     console block (see tests/cli/readme.rs)"
                 );
                 continue;
             }
@@ -157,7 +157,7 @@ fn parse_command(at: &str, line: &str) -> Example {
         } else if let Some(n) = part.strip_prefix("exit ").and_then(|n| n.parse().ok()) {
             exit = n;
         } else {
-            panic!("{at}: unknown example comment `# {part}` (see tests/readme.rs)");
+            panic!("{at}: unknown example comment `# {part}` (see tests/cli/readme.rs)");
         }
     }
     Example {

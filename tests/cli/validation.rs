@@ -11,7 +11,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 
@@ -639,7 +639,7 @@ fn every_code_is_documented_and_exercised() {
             doc.contains(&format!("| `{code}` | {clause} |")),
             "docs/chain.md lacks the row of {code}"
         );
-        // Codes the chain fixtures (tests/chain.rs, snapshots) exercise instead.
+        // Codes the chain fixtures (tests/cli/chain.rs, snapshots) exercise instead.
         let elsewhere = [
             // src/policy.rs unit tests (openssl cannot be asked for these certificates).
             "any-policy-mapped",
@@ -648,7 +648,7 @@ fn every_code_is_documented_and_exercised() {
             "signature-not-checked",
             "not-yet-valid",
             "untrusted-root",
-            // tests/revocation.rs (fixtures/revocation).
+            // tests/cli/revocation.rs (fixtures/revocation).
             "revoked",
             "revocation-unknown",
         ];

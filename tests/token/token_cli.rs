@@ -12,7 +12,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -377,7 +377,7 @@ fn find_filters() {
         assert!(stdout(&o).contains("Private:      yes"), "{}", stdout(&o));
 
         // Bad filter values are usage errors (exit 2) with a reason, as in `find`
-        // (tests/token_cli.rs `find_accepts_every_find_filter_form` compares the messages).
+        // (tests/token/token_cli.rs `find_accepts_every_find_filter_form` compares the messages).
         for (args, want) in [
             (["--thumbprint", "abcd"], "--thumbprint"),
             (["--serial", "xyz"], "--serial"),

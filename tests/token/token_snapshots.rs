@@ -11,7 +11,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use support::softhsm::{populate, token_test, ChildContext, Contents, USER_PIN};
 use support::{json, slot_labelled, stderr, stdout};

@@ -9,7 +9,7 @@
     clippy::panic
 )]
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;
