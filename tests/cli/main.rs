@@ -26,6 +26,7 @@ mod inventory;
 mod json_contract;
 mod jsonl;
 mod keyfmt;
+mod layout;
 mod limits;
 mod output_safety;
 mod pkits;
