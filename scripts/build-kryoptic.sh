@@ -3,7 +3,7 @@
 # directory and prints the module's path; later runs only print it. Not run by
 # scripts/test.sh (it takes far longer than the rest of the set-up: docs/pkcs11.md,
 # "kryoptic"); to run the kryoptic test:
-#   CERTSCOPE_KRYOPTIC_MODULE=$(scripts/build-kryoptic.sh) cargo test --test token_p11kit kryoptic
+#   CERTSCOPE_KRYOPTIC_MODULE=$(scripts/build-kryoptic.sh) cargo test --test token token_p11kit::kryoptic
 #
 # kryoptic 1.0.0, its first release, whose default build links the system OpenSSL (its
 # `dynamic` feature), built against Debian 12's OpenSSL 3.0 without the `eddsa` feature: its
