@@ -14,8 +14,9 @@
 //! So each token test re-runs its own test binary as a child, filtered to that one test
 //! (`<exe> <module::name> --exact --test-threads=1 --nocapture`, the name libtest gave the
 //! test's thread), with `SOFTHSM2_CONF` (and anything else, such as pkcs11-spy's variables)
-//! set by `Command::env` for the child only. Inside the child, [`token_test`] sees [`CHILD_ENV`] and runs the test body, which
-//! fills the tokens with cryptoki in-process and then runs the certscope binary, passing
+//! set by `Command::env` for the child only. Inside the child, [`token_test`] sees
+//! [`CHILD_ENV`] and runs the test body, which fills the tokens with cryptoki in-process and
+//! then runs the certscope binary, passing
 //! `SOFTHSM2_CONF` on (see [`ChildContext::certscope`]). The parent checks the child's exit status
 //! *and* that its output reports exactly one passed test, so a typo in the name cannot
 //! turn into a silent pass.
