@@ -3,7 +3,7 @@
 # directory and prints the module's path; later runs only print it (a stamp file records the
 # recipe, so a changed recipe builds again). scripts/test.sh runs it and exports the path as
 # CERTSCOPE_KRYOPTIC_MODULE; by hand:
-#   CERTSCOPE_KRYOPTIC_MODULE=$(scripts/build-kryoptic.sh) cargo test --test token_p11kit kryoptic
+#   CERTSCOPE_KRYOPTIC_MODULE=$(scripts/build-kryoptic.sh) cargo test --test token token_p11kit::kryoptic
 #
 # The build is made as cheap as the tests allow (docs/pkcs11.md, "kryoptic on Debian 12", has
 # the measurements): debug profile without debug info (the tests need a working token, not a

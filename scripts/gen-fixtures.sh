@@ -615,7 +615,7 @@ Four folders are not made by this script and survive a re-run: `hostile/`
 (names, SANs, PEM headers and labels carrying terminal escapes and bidi
 overrides; `scripts/gen-hostile-fixtures.sh`, signed with `keys/p256.pem`, so
 regenerate it after this script), `oids/` (OIDs of every size, below), `extensions/` (below) and `fuzz/`
-(inputs the fuzzers found, replayed by `tests/fuzz_replay.rs`; see
+(inputs the fuzzers found, replayed by `tests/cli/fuzz_replay.rs`; see
 docs/robustness.md).
 
 `oids/` is made by `scripts/gen-oid-fixtures.sh`, self-signed with

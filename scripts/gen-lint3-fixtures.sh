@@ -403,7 +403,7 @@ clean side of each is one of `clean-leaf.pem`, `client-leaf.pem`, `extensions-ok
 (every non-critical extension, rightly marked), `ca-good.pem` (every CA extension, rightly
 marked), `san-*-ok.pem`, `san-ip-public.pem`, `san-critical-empty-subject.pem`,
 `subject-country-ok.pem`, `ed25519-key-usage-ok.pem`, `rsa-leaf.pem`, `rsa-issued.pem`,
-`crl-ok.crl`, `crl-idp-ok.crl`, `crl-delta-ok.crl`. `tests/check.rs`
+`crl-ok.crl`, `crl-idp-ok.crl`, `crl-delta-ok.crl`. `tests/cli/check.rs`
 (`lint3_fixtures_trip_their_lint_and_only_it`) holds the table.
 
 Re-encoded (signatures no longer verify; the lints do not look at them):

@@ -47,7 +47,7 @@ cat >"$FX/README.md" <<'MD'
 # PKCS#12 protection fixtures
 
 Made by `scripts/gen-p12.sh` (issue 14 item 6). One EC key and its self-signed certificate
-(`CN=p12 protection`), password `test` (none.p12: empty). `tests/cli.rs`
+(`CN=p12 protection`), password `test` (none.p12: empty). `tests/cli/cli.rs`
 (`p12_protection_matches_openssl_info`) checks certscope's `protection` against `openssl
 pkcs12 -info -noout` for each.
 

@@ -12,7 +12,7 @@ it does not.
 pkilint's linters are called in-process (one Python start, not one per file). Run from the
 repository root with a Python that has pkilint (scripts/test.sh makes a venv for it):
     python3 scripts/pkilint-crosscheck.py > table.md
-tests/check.rs runs it and fails when docs/check.md's table differs.
+tests/cli/check.rs runs it and fails when docs/check.md's table differs.
 """
 
 import contextlib

@@ -10,21 +10,21 @@ command -v softhsm2-util >/dev/null 2>&1 || need+=(softhsm2)
 command -v pkcs11-tool >/dev/null 2>&1 || need+=(opensc)
 [ -e /usr/lib/x86_64-linux-gnu/pkcs11/p11-kit-trust.so ] || [ -e /usr/lib/aarch64-linux-gnu/pkcs11/p11-kit-trust.so ] || need+=(p11-kit-modules)
 command -v p11-kit >/dev/null 2>&1 || need+=(p11-kit)
-# The differential test (tests/compare_openssl.rs) compares with openssl's own decoding.
+# The differential test (tests/cli/compare_openssl.rs) compares with openssl's own decoding.
 command -v openssl >/dev/null 2>&1 || need+=(openssl)
-# tests/token_cli.rs reads NSS's built-in roots module (a token without the initialised flag).
+# tests/token/token_cli.rs reads NSS's built-in roots module (a token without the initialised flag).
 [ -e /usr/lib/x86_64-linux-gnu/libnssckbi.so ] || [ -e /usr/lib/aarch64-linux-gnu/libnssckbi.so ] || need+=(libnss3)
-# tests/token_nss.rs makes NSS databases with certutil and reads them through libsoftokn3.
+# tests/token/token_nss.rs makes NSS databases with certutil and reads them through libsoftokn3.
 command -v certutil >/dev/null 2>&1 || need+=(libnss3-tools)
-# tests/check.rs lints the system trust store.
+# tests/cli/check.rs lints the system trust store.
 [ -e /etc/ssl/certs/ca-certificates.crt ] || need+=(ca-certificates)
-# tests/chain.rs renders `chain --format dot` and `inspect --format dot` with Graphviz.
+# tests/cli/chain.rs renders `chain --format dot` and `inspect --format dot` with Graphviz.
 command -v dot >/dev/null 2>&1 || need+=(graphviz)
-# tests/cli.rs checks that groff reads every man page.
+# tests/cli/cli.rs checks that groff reads every man page.
 command -v groff >/dev/null 2>&1 || need+=(groff-base)
-# tests/token_p11kit.rs runs p11-kit and certscope as nobody (p11-kit ignores a root's ~/.config).
+# tests/token/token_p11kit.rs runs p11-kit and certscope as nobody (p11-kit ignores a root's ~/.config).
 command -v setpriv >/dev/null 2>&1 || need+=(util-linux)
-# tests/token_p11kit.rs runs kryoptic, built below from crates.io (bindgen needs libclang;
+# tests/token/token_p11kit.rs runs kryoptic, built below from crates.io (bindgen needs libclang;
 # kryoptic links the system OpenSSL and SQLite, found with pkg-config).
 compgen -G '/usr/lib/llvm-*/lib/libclang.so' >/dev/null || need+=(libclang-dev)
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -38,7 +38,7 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# tests/inventory.rs runs docs/inventory.md's SQL in DuckDB (Python's duckdb package, in a
+# tests/cli/inventory.rs runs docs/inventory.md's SQL in DuckDB (Python's duckdb package, in a
 # venv under target/ so that an externally managed system Python is left alone).
 if ! target/duckdb-venv/bin/python -c "import duckdb" >/dev/null 2>&1; then
   if ! python3 -c "import ensurepip" >/dev/null 2>&1; then
@@ -53,7 +53,7 @@ if ! target/duckdb-venv/bin/python -c "import duckdb" >/dev/null 2>&1; then
 fi
 export CERTSCOPE_DUCKDB_PYTHON="$PWD/target/duckdb-venv/bin/python"
 export CERTSCOPE_REQUIRE_DUCKDB=1
-# tests/check.rs cross-checks the lint fixtures with pkilint (PyPI), in a venv of its own
+# tests/cli/check.rs cross-checks the lint fixtures with pkilint (PyPI), in a venv of its own
 # (system pip may be externally managed).
 pkilint_venv=target/pkilint-venv
 if ! "$pkilint_venv/bin/python" -c "import pkilint" >/dev/null 2>&1; then

@@ -105,7 +105,7 @@ pub fn slot_labelled<'a>(slots: &'a serde_json::Value, label: &str) -> &'a serde
 }
 
 /// Every fixture file, relative to the repository root, sorted; without NIST PKITS
-/// (`fixtures/pkits`, 578 files run by tests/pkits.rs, not snapshotted one by one).
+/// (`fixtures/pkits`, 578 files run by tests/cli/pkits.rs, not snapshotted one by one).
 pub fn fixtures() -> Vec<String> {
     let mut out = Vec::new();
     walk(&root().join("fixtures"), &mut out);

@@ -12,10 +12,11 @@
 //! would make all tests share one token directory and serialise them.
 //!
 //! So each token test re-runs its own test binary as a child, filtered to that one test
-//! (`<exe> <name> --exact --test-threads=1 --nocapture`), with `SOFTHSM2_CONF` (and
-//! anything else, such as pkcs11-spy's variables) set by `Command::env` for the child
-//! only. Inside the child, [`token_test`] sees [`CHILD_ENV`] and runs the test body, which
-//! fills the tokens with cryptoki in-process and then runs the certscope binary, passing
+//! (`<exe> <module::name> --exact --test-threads=1 --nocapture`, the name libtest gave the
+//! test's thread), with `SOFTHSM2_CONF` (and anything else, such as pkcs11-spy's variables)
+//! set by `Command::env` for the child only. Inside the child, [`token_test`] sees
+//! [`CHILD_ENV`] and runs the test body, which fills the tokens with cryptoki in-process and
+//! then runs the certscope binary, passing
 //! `SOFTHSM2_CONF` on (see [`ChildContext::certscope`]). The parent checks the child's exit status
 //! *and* that its output reports exactly one passed test, so a typo in the name cannot
 //! turn into a silent pass.
@@ -322,10 +323,26 @@ impl ChildContext {
     }
 }
 
+/// The name libtest knows `test` by in this binary: tests sit in modules
+/// (`token_cli::find_filters`), and libtest names each test's thread after its full path. A
+/// `test` that is not this test's name is left as it is, so its child runs no test and fails.
+fn full_name(test: &str) -> String {
+    match std::thread::current().name() {
+        Some(full) if is_named(full, test) => full.to_string(),
+        _ => test.to_string(),
+    }
+}
+
+/// Is `full` (`module::name`) the test `test` (its name, or its name with modules)?
+fn is_named(full: &str, test: &str) -> bool {
+    full == test || full.strip_suffix(test).is_some_and(|m| m.ends_with("::"))
+}
+
 /// In the child process for `test`: its context. In any other process: `None`.
 fn child_context(test: &str) -> Option<Option<ChildContext>> {
     let running = std::env::var(CHILD_ENV).ok()?;
-    if running != test {
+    // The parent filtered the child to this one test with `--exact`, so its full name.
+    if !is_named(&running, test) {
         // A child for another test: this one must do nothing (and not spawn again).
         return Some(None);
     }
@@ -371,12 +388,13 @@ pub fn token_test_via(
     for label in labels {
         hsm.init_token(label);
     }
+    let test = full_name(test);
     match proxy {
         Some(proxy) => {
             let env = (proxy.env)(hsm.dir(), hsm.module());
-            hsm.run_child(test, &proxy.module, &env);
+            hsm.run_child(&test, &proxy.module, &env);
         }
-        None => hsm.run_child(test, hsm.module(), &[]),
+        None => hsm.run_child(&test, hsm.module(), &[]),
     }
 }
 
