@@ -61,6 +61,9 @@ fn pin_lengths(min: Option<usize>, max: Option<usize>) -> String {
     let bound = |b: Option<usize>| b.map_or_else(|| "not available".to_string(), |b| b.to_string());
     match (min, max) {
         (None, None) => "not available".to_string(),
+        // Some modules (kryoptic) report a maximum of 0 for "none": `8-0` would read as
+        // an empty range, and certscope does not check such a maximum either.
+        (Some(min), Some(0)) if min > 0 => format!("{min} or more (maximum given as 0)"),
         _ => format!("{}-{}", bound(min), bound(max)),
     }
 }
@@ -222,4 +225,22 @@ pub fn doctor(w: &mut dyn Write, d: &Diagnosis) -> io::Result<()> {
         writeln!(w, "  - {}: {}", f.problem, sanitize(&f.explanation))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pin_lengths;
+
+    #[test]
+    fn pin_lengths_read_as_a_range() {
+        assert_eq!(pin_lengths(Some(4), Some(255)), "4-255");
+        assert_eq!(pin_lengths(None, None), "not available");
+        assert_eq!(pin_lengths(Some(4), None), "4-not available");
+        // kryoptic's maximum of 0: not the empty range `8-0`.
+        assert_eq!(
+            pin_lengths(Some(8), Some(0)),
+            "8 or more (maximum given as 0)"
+        );
+        assert_eq!(pin_lengths(Some(0), Some(0)), "0-0");
+    }
 }

@@ -404,13 +404,7 @@ pub fn common_names(rfc4514: &str) -> Vec<String> {
         let mut cns: Vec<String> = rdn
             .split('+')
             .filter_map(|ava| {
-                let (t, v) = ava.split_once('=')?;
-                let t = t.trim();
-                let t = t
-                    .get(..4)
-                    .filter(|p| p.eq_ignore_ascii_case("oid."))
-                    .and_then(|_| t.get(4..))
-                    .unwrap_or(t);
+                let (t, v) = split_ava(ava)?;
                 let cn = match oids::attribute_type_oid(t) {
                     Some(oid) => oid == CN,
                     None => t.eq_ignore_ascii_case(CN),
@@ -457,14 +451,7 @@ fn rdn_key(rdn: &str) -> String {
     let mut avas: Vec<String> = split_unescaped(rdn, &['+'])
         .iter()
         .filter_map(|ava| {
-            let (t, v) = ava.split_once('=')?;
-            let t = t.trim();
-            // `OID.2.5.4.3` is the dotted form with the prefix some tools print.
-            let t = t
-                .get(..4)
-                .filter(|p| p.eq_ignore_ascii_case("oid."))
-                .and_then(|_| t.get(4..))
-                .unwrap_or(t);
+            let (t, v) = split_ava(ava)?;
             let oid = oids::attribute_type_oid(t)
                 .map(str::to_string)
                 .unwrap_or_else(|| t.to_ascii_lowercase());
@@ -474,6 +461,19 @@ fn rdn_key(rdn: &str) -> String {
         .collect();
     avas.sort();
     avas.join("+")
+}
+
+/// An attribute `type=value` split at its first `=`, the type trimmed and without the
+/// `OID.` prefix some tools print before a dotted type (`OID.2.5.4.3`).
+fn split_ava(ava: &str) -> Option<(&str, &str)> {
+    let (t, v) = ava.split_once('=')?;
+    let t = t.trim();
+    let t = t
+        .get(..4)
+        .filter(|p| p.eq_ignore_ascii_case("oid."))
+        .and_then(|_| t.get(4..))
+        .unwrap_or(t);
+    Some((t, v))
 }
 
 /// A `#hex` value (RFC 4514 §2.4: the DER of the value, as certscope and openssl print
