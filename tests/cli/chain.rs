@@ -1,13 +1,6 @@
 //! `certscope chain`: verdicts agree with `openssl verify -partial_chain -attime` on every
 //! chain fixture (fixtures/chains/openssl-verdicts.txt), exit codes, PEM re-ordering.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{run, stderr, stdout, NOW};

@@ -1,12 +1,5 @@
 //! `certscope check`: exit status by threshold (never inverted), lint selection, JSON shape.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{run, stderr, stdout};

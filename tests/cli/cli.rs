@@ -1,12 +1,5 @@
 //! Behaviour of the command line: exit codes, error lines, inputs, encodings, help.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::io::{Read, Write};

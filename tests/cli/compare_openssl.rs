@@ -17,13 +17,6 @@
 //! Skipped, with a note, when `openssl` is not on PATH, unless CERTSCOPE_REQUIRE_OPENSSL is
 //! set (scripts/test.sh sets it and installs openssl, so CI never skips).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeSet;

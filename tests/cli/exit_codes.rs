@@ -3,13 +3,6 @@
 //! that has a JSON Lines mode runs again with `--format jsonl`, whose lines must each carry
 //! `certscope` and `type` and whose `summary` line must name the same exit code.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use serde_json::Value;

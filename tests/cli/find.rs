@@ -1,12 +1,5 @@
 //! `certscope find`: filters across files, exit 1 when nothing matches.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{run, stdout};

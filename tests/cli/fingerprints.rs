@@ -1,13 +1,6 @@
 //! Every single-certificate fixture's SHA-1/SHA-256 equals what `openssl x509 -fingerprint`
 //! printed when the fixtures were generated (fixtures/openssl-fingerprints.txt).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{run, stderr, stdout};

@@ -3,13 +3,6 @@
 //! without the fuzz toolchain. Every file goes through every entry point, not only its own
 //! target's, since a byte string that broke one parser is a good test for the others.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 

@@ -7,13 +7,6 @@
 //! `python3`. Without one the test is skipped with a message, unless
 //! `CERTSCOPE_REQUIRE_DUCKDB=1` (as in scripts/test.sh).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::path::{Path, PathBuf};

@@ -1,13 +1,6 @@
 //! The JSON field names promised in docs/json.md, checked by deserializing real output into
 //! structs that carry exactly those names.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use serde::Deserialize;

@@ -1,13 +1,6 @@
 //! JSON Lines that lose nothing (docs/json.md, "JSON Lines") and the record options
 //! `--no-pem`, `--fields` and `--inventory`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::os::unix::fs::MetadataExt;

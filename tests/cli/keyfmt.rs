@@ -2,13 +2,6 @@
 //! scripts/gen-key-fixtures.sh): public halves derived from private keys (compared with
 //! `openssl pkey -pubout`), mislabelled PEM read by content, RSA-PSS parameters shown.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use serde_json::Value;

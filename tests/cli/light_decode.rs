@@ -2,8 +2,6 @@
 //! every file under fixtures/ (hostile, lint and damaged ones included), the events of a
 //! light decode are the full decode's, every record cut to the light fields byte for byte.
 
-#![allow(clippy::unwrap_used, clippy::panic)]
-
 use std::path::{Path, PathBuf};
 
 use certscope::decode::{self, cert_light, Event, Options};

@@ -2,13 +2,6 @@
 //! raises it, the rest of the input (or the next input) is still handled, and the exit
 //! status is 1.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{run, run_stdin, stderr, stdout};

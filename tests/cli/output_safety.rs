@@ -3,13 +3,6 @@
 //! stdout and stderr; JSON carries them exactly, escaped by the JSON encoder. The inputs are
 //! fixtures/hostile/ (scripts/gen-hostile-fixtures.sh).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::run;

@@ -6,13 +6,6 @@
 //! The verdict table in docs/chain.md ("NIST PKITS") is checked too; regenerate it with
 //! `CERTSCOPE_UPDATE_DOCS=1 cargo test --test cli pkits::`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeMap;

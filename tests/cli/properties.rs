@@ -2,13 +2,6 @@
 //! the blocks that were written, with their BEGIN lines, whatever junk surrounds them;
 //! decoding any bytes returns; BER-to-DER normalisation is idempotent.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use base64::Engine as _;
 use proptest::prelude::*;
 

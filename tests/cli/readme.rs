@@ -27,13 +27,6 @@
 //! - Fenced `sh`/`shell`/`bash` blocks may not run certscope: such a line fails the test, so
 //!   every certscope example is in a console block and therefore run.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::HashSet;

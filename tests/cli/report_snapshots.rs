@@ -1,13 +1,6 @@
 //! Golden output of `chain`, `check` and `find`, in text and JSON, with exit status and
 //! stderr. Review changes with `cargo insta review`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{run, stderr, stdout};

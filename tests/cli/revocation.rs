@@ -2,13 +2,6 @@
 //! delta and indirect CRLs, their scope (issuingDistributionPoint), signature and validity,
 //! and `--revocation require`. Fixtures: scripts/gen-revocation-fixtures.sh.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::{json, run, stdout, NOW};

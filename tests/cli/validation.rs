@@ -4,13 +4,6 @@
 //! verdict whatever the input order, and the options (--hostname, --ip, --email, --purpose,
 //! --max-depth, --profile) do what docs/chain.md says.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeMap;

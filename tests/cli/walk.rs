@@ -1,13 +1,6 @@
 //! Directory walks and input lists (issue 18): symlinks, files reached twice, files holding
 //! nothing, name filters, order, `--files-from`, per-file passwords, the progress line.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::path::Path;

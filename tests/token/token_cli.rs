@@ -5,13 +5,6 @@
 //! Missing SoftHSM/OpenSC skips these tests with a message, or fails them under
 //! `CERTSCOPE_REQUIRE_SOFTHSM=1` (set by scripts/test.sh and CI).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeSet;

@@ -14,13 +14,6 @@
 //! Missing SoftHSM skips these tests with a message, or fails them under
 //! `CERTSCOPE_REQUIRE_SOFTHSM=1` (scripts/test.sh, CI).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::time::Duration;

@@ -3,13 +3,6 @@
 //! PEM), `token find --spki-sha256` finds the key pair, `token list --attributes` dumps
 //! every attribute the module gives without a secret value.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use serde_json::Value;

@@ -10,12 +10,6 @@
 
 // Test code: a failed expectation should panic with a message. clippy's
 // allow-*-in-tests only covers #[test] functions, not the harness functions they call.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
 
 use crate::support;
 

@@ -3,13 +3,6 @@
 //! shows for them. Real module, real tool; skipped (or failed under
 //! `CERTSCOPE_REQUIRE_SOFTHSM=1`) when libnss3-tools is missing.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeMap;

@@ -8,13 +8,6 @@
 //! `user-config: only`. `p11-kit` is run through a link named `certscope`, so that it
 //! judges `enable-in`/`disable-in` for the same program name as certscope does.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeSet;

@@ -4,13 +4,6 @@
 //! it) and the module path are replaced by placeholders; everything else is compared as is.
 //! Review changes with `cargo insta review`.
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use support::softhsm::{populate, token_test, ChildContext, Contents, USER_PIN};

@@ -2,13 +2,6 @@
 //! module checked against the system CA bundle, and a listing cross-checked with OpenSC's
 //! pkcs11-tool. Real modules only (see support/softhsm.rs).
 
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::indexing_slicing,
-    clippy::panic
-)]
-
 use crate::support;
 
 use std::collections::BTreeSet;
