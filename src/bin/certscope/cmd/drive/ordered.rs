@@ -57,6 +57,16 @@ enum Slot {
     },
 }
 
+/// Decodes one file of the walk with the password its path is given (`--password GLOB=SPEC`):
+/// what a decoding thread does with a job, and what the one-input run does itself.
+fn decode_file(path: &Path, run: &Run<'_, '_>) -> Decoded {
+    let opts = Options {
+        password: run.rules.for_path(Some(path)),
+        ..run.opts.clone()
+    };
+    decode_small(path, run.args, &opts)
+}
+
 /// Reads and decodes one file on a decoding thread.
 fn decode_small(path: &Path, args: &InputArgs, opts: &Options<'_>) -> Decoded {
     let mut opened = match input::open(path.as_os_str(), args.max_input_size) {
@@ -96,7 +106,7 @@ pub(super) fn run(
     walk: &WalkOptions,
     run: &Run<'_, '_>,
 ) -> Result<()> {
-    let (args, opts, rules, cancel) = (run.args, run.opts, run.rules, run.cancel);
+    let cancel = run.cancel;
     let mut entries = input::walk(operands, walk);
     let first = entries.next();
     let second = entries.next();
@@ -110,11 +120,7 @@ pub(super) fn run(
                     explicit,
                     through_link,
                 } => {
-                    let opts = Options {
-                        password: rules.for_path(Some(&path)),
-                        ..opts.clone()
-                    };
-                    let decoded = decode_small(&path, args, &opts);
+                    let decoded = decode_file(&path, run);
                     let via = Via {
                         explicit,
                         through_link,
@@ -151,11 +157,7 @@ pub(super) fn run(
                 let decoded = if cancel.load(Ordering::Relaxed) {
                     Decoded::Large
                 } else {
-                    let opts = Options {
-                        password: rules.for_path(Some(&path)),
-                        ..opts.clone()
-                    };
-                    decode_small(&path, args, &opts)
+                    decode_file(&path, run)
                 };
                 let slot = Slot::Done { path, via, decoded };
                 if done_tx.send((seq, slot)).is_err() {
