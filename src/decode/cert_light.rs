@@ -128,14 +128,18 @@ pub fn decode(der: &[u8]) -> Option<Decoded> {
     } else {
         None
     };
+    // A name the formatter cannot write is the full decode's to report, never an empty
+    // field here.
+    let subject = dn::format_name(subject.raw)?;
+    let issuer = dn::format_name(issuer.raw)?;
     Some(Decoded {
         cert: Certificate {
             version,
             serial: x509::serial_hex(serial.value),
             serial_der_hex: hex::encode(serial.value),
             serial_decimal: x509::serial_decimal(serial.value),
-            subject: dn::format_name(subject.raw).unwrap_or_default(),
-            issuer: dn::format_name(issuer.raw).unwrap_or_default(),
+            subject,
+            issuer,
             subject_rdns: Vec::new(),
             issuer_rdns: Vec::new(),
             subject_key_id: None,
