@@ -33,6 +33,14 @@ pub fn decode(content: &[u8]) -> Result<String, OidError> {
     if content.is_empty() {
         return Err(OidError::Empty);
     }
+    // The X.520 attribute types and the certificate extensions (2.5.4.n, 2.5.29.n with n
+    // under 128) are most OIDs of most certificates: written without the arc loop.
+    if let [0x55, second @ (0x04 | 0x1d), n @ 0..=0x7f] = content {
+        let mut out = String::with_capacity(10);
+        out.push_str(if *second == 0x04 { "2.5.4." } else { "2.5.29." });
+        push_u64(&mut out, u64::from(*n));
+        return Ok(out);
+    }
     let mut out = String::with_capacity(content.len() * 3);
     let mut start = 0;
     let mut first = true;
@@ -694,6 +702,19 @@ mod tests {
             oids.dedup();
             assert_eq!(oids.len(), n);
         }
+    }
+
+    /// The 2.5.4.n and 2.5.29.n shortcut writes what the arc loop writes, and leaves
+    /// longer or multi-octet forms to it.
+    #[test]
+    fn x520_and_extension_shortcut() {
+        for n in 0u8..0x80 {
+            assert_eq!(decode(&[0x55, 0x04, n]).unwrap(), format!("2.5.4.{n}"));
+            assert_eq!(decode(&[0x55, 0x1d, n]).unwrap(), format!("2.5.29.{n}"));
+        }
+        assert_eq!(decode(&[0x55, 0x1d, 0x81, 0x00]).unwrap(), "2.5.29.128");
+        assert_eq!(decode(&[0x55, 0x1d, 0x80]), Err(OidError::Truncated));
+        assert_eq!(decode(&[0x55, 0x04, 0x03, 0x01]).unwrap(), "2.5.4.3.1");
     }
 
     #[test]

@@ -158,6 +158,8 @@ pub(super) fn certificate(
         }
     }
     let ee = !c.is_ca();
+    // Asked by several rules below: each asking walks the extensions again.
+    let tls = tls_server(c);
     if let (Some(host), true) = (&opts.hostname, ee) {
         if !hostname::names_match_host(c.subject_alt_names(), host) {
             found.push((
@@ -272,7 +274,7 @@ pub(super) fn certificate(
             ));
         }
     }
-    if tls_server(c) {
+    if tls {
         let sans = c.subject_alt_names();
         if !sans.iter().any(|n| n.kind == "dns" || n.kind == "ip") {
             found.push((
@@ -313,9 +315,9 @@ pub(super) fn certificate(
         }
     }
     extension_lints(&c.extensions, found);
-    super::profile::certificate(c, item.der.as_deref(), tls_server(c), found);
+    super::profile::certificate(c, item.der.as_deref(), tls, found);
     if let Some(der) = item.der.as_deref() {
-        super::forms::certificate(c, der, tls_server(c), found);
+        super::forms::certificate(c, der, tls, found);
     }
     if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
         if serial.len() > 20 {
@@ -344,7 +346,7 @@ pub(super) fn certificate(
             ),
         ));
     }
-    if tls_server(c) {
+    if tls {
         let days = (c.not_after.0 - c.not_before.0).whole_days();
         let (max, why) = match opts.max_validity_days {
             Some(m) => (m, "--max-validity".to_string()),
@@ -364,9 +366,9 @@ pub(super) fn certificate(
 
 /// Content octets of a certificate's serialNumber INTEGER, read from the DER (the model keeps
 /// the value, not its encoded length).
-pub(super) fn serial_octets(der: &[u8]) -> Option<Vec<u8>> {
+pub(super) fn serial_octets(der: &[u8]) -> Option<&[u8]> {
     let first = tlv::tbs_fields(der)?.next()?;
-    (first.tag == tlv::INTEGER).then(|| first.value.to_vec())
+    (first.tag == tlv::INTEGER).then_some(first.value)
 }
 
 /// `rsa-exponent-invalid` / `rsa-exponent-small`: the public exponent of an RSA key, read
@@ -404,11 +406,11 @@ fn rsa_exponent(c: &Certificate, der: &[u8], found: &mut Vec<(&'static Lint, Str
 }
 
 /// The publicExponent INTEGER's content octets of an RSA subjectPublicKeyInfo.
-fn rsa_exponent_octets(der: &[u8]) -> Option<Vec<u8>> {
+fn rsa_exponent_octets(der: &[u8]) -> Option<&[u8]> {
     let spki = tlv::tbs_fields(der)?.nth(5)?;
     let bits = spki.children().nth(1)?.ok()?;
     let key = bits.value.get(1..)?;
     let (seq, _) = tlv::read(key).ok()?;
     let e = seq.children().nth(1)?.ok()?;
-    (e.tag == tlv::INTEGER).then(|| e.value.to_vec())
+    (e.tag == tlv::INTEGER).then_some(e.value)
 }

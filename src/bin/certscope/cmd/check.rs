@@ -89,10 +89,12 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         next: 0,
     }));
     // No thumbprints: duplicate detection hashes the few items kept for the run-level
-    // checks itself (`relate`). Nothing is printed from the PEM text.
+    // checks itself (`relate`). Nothing is printed from the PEM text. No SPKI pins: the
+    // checker pins only the items it keeps (`relate` groups them by key).
     let decode = || Options {
         hashes: Vec::new(),
         with_pem: false,
+        with_spki_pin: false,
         ..Options::default()
     };
     let mut status = drive(&args.input, decode(), Box::new(Checked(Rc::clone(&run))))?;
