@@ -171,7 +171,7 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
         cert: Certificate {
             version: tbs.version.0 + 1,
             serial: serial_hex(raw_serial),
-            serial_der_hex: hex::encode(raw_serial),
+            serial_der_hex: x509::lower_hex(raw_serial),
             serial_decimal: serial_decimal(raw_serial),
             subject,
             issuer,
@@ -312,6 +312,25 @@ mod tests {
             serial_decimal(&[0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
             "18446744073709551616"
         );
+        // Both sides of the 16-octet shortcut.
+        let mut max = vec![0x00];
+        max.extend([0xff; 16]);
+        assert_eq!(
+            serial_decimal(&max),
+            "340282366920938463463374607431768211455"
+        );
+        assert_eq!(
+            serial_decimal(&[0x01; 17]),
+            "341616807575530379006368233343265341697"
+        );
+        let mut min = vec![0x80];
+        min.extend([0x00; 16]);
+        assert_eq!(
+            serial_decimal(&min),
+            "-43556142965880123323311949751266331066368"
+        );
+        assert_eq!(serial_decimal(&[]), "0");
+        assert_eq!(super::x509::lower_hex(&[0x00, 0xab, 0x0f]), "00ab0f");
     }
 }
 

@@ -522,10 +522,10 @@ fn extension(ext: &X509Extension<'_>) -> Extension {
             path_len: bc.path_len_constraint,
         }),
         ParsedExtension::SubjectKeyIdentifier(kid) => ExtValue::KeyId(KeyIdValue {
-            key_id: hex::encode(kid.0),
+            key_id: lower_hex(kid.0),
         }),
         ParsedExtension::AuthorityKeyIdentifier(aki) => ExtValue::AuthorityKeyId(AuthorityKeyId {
-            key_id: aki.key_identifier.as_ref().map(|k| hex::encode(k.0)),
+            key_id: aki.key_identifier.as_ref().map(|k| lower_hex(k.0)),
             issuer: aki
                 .authority_cert_issuer
                 .as_deref()
@@ -1235,11 +1235,21 @@ pub fn serial_hex(raw: &[u8]) -> String {
 
 fn strip_hex(raw: &[u8]) -> String {
     let skip = raw.iter().take_while(|b| **b == 0).count();
-    let s = hex::encode(raw.get(skip..).unwrap_or(&[]));
+    let s = lower_hex(raw.get(skip..).unwrap_or(&[]));
     if s.is_empty() {
         "00".to_string()
     } else {
         s
+    }
+}
+
+/// `hex::encode`, written into one buffer: `hex::encode` pushes a char at a time, and every
+/// certificate has a serial and key identifiers to write.
+pub(super) fn lower_hex(bytes: &[u8]) -> String {
+    let mut buf = vec![0u8; bytes.len().saturating_mul(2)];
+    match hex::encode_to_slice(bytes, &mut buf) {
+        Ok(()) => String::from_utf8(buf).unwrap_or_else(|_| hex::encode(bytes)),
+        Err(_) => hex::encode(bytes),
     }
 }
 
@@ -1263,6 +1273,17 @@ pub fn serial_decimal(raw: &[u8]) -> String {
     } else {
         raw.to_vec()
     };
+    // Serials of up to 16 significant octets (nearly all: CAs use 8 to 16) fit a u128,
+    // which writes its digits without a division pass over the bytes per digit.
+    let significant = mag.iter().skip_while(|b| **b == 0);
+    if significant.clone().count() <= 16 {
+        let v = significant.fold(0u128, |acc, b| (acc << 8) | u128::from(*b));
+        return if negative {
+            format!("-{v}")
+        } else {
+            v.to_string()
+        };
+    }
     // Repeated division by 10 of a big-endian byte string.
     let mut digits = Vec::new();
     let mut num: Vec<u8> = mag.into_iter().skip_while(|b| *b == 0).collect();
