@@ -434,32 +434,19 @@ fn subject_strings(subject: &Tlv<'_>, found: &mut Found) {
 }
 
 /// PrintableStrings holding a character outside A-Z a-z 0-9 space '()+,-./:=?.
-/// The PrintableString character set (X.680 §41.4), as a table: every byte of every name
-/// of every certificate is looked up.
-const PRINTABLE_SET: [bool; 256] = {
-    let mut set = [false; 256];
-    let mut b = 0;
-    while b < 256 {
-        let c = b as u8;
-        set[b] = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b' ' | b'\'' | b'(' | b')' | b'+' | b',' | b'-' | b'.' | b'/'
-            )
-            || matches!(c, b':' | b'=' | b'?');
-        b += 1;
-    }
-    set
-};
+/// The PrintableString character set (X.680 §41.4), as a `match` the compiler makes a bit
+/// test of: every byte of every name of every certificate is looked at.
+fn printable(c: u8) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(
+            c,
+            b' ' | b'\'' | b'(' | b')' | b'+' | b',' | b'-' | b'.' | b'/' | b':' | b'=' | b'?'
+        )
+}
 
 fn printable_strings(name: &Tlv<'_>, which: &str, found: &mut Found) {
     for (_, v) in attributes(name) {
-        if v.tag == PRINTABLE
-            && !v
-                .value
-                .iter()
-                .all(|c| PRINTABLE_SET.get(usize::from(*c)) == Some(&true))
-        {
+        if v.tag == PRINTABLE && !v.value.iter().all(|c| printable(*c)) {
             found.push((
                 &lints::PRINTABLE_STRING_INVALID,
                 format!("{which} PrintableString {}", text(v.value)),
@@ -534,10 +521,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_printable_table_is_the_printablestring_set() {
+    fn printable_is_the_printablestring_set() {
         for c in 0..=255u8 {
             let want = c.is_ascii_alphanumeric() || b" '()+,-./:=?".contains(&c);
-            assert_eq!(PRINTABLE_SET[usize::from(c)], want, "{c:#04x}");
+            assert_eq!(printable(c), want, "{c:#04x}");
         }
     }
 
