@@ -175,6 +175,65 @@ pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputEr
     })
 }
 
+/// What [`read_small`] did with a file.
+#[derive(Debug)]
+pub enum Small {
+    /// The file is in the buffer, whole; this is its identity.
+    Read(FileId),
+    /// Opened, but reading it failed (as a stream's reading would: the input's problem,
+    /// not a failure to open it).
+    Unreadable(FileId, InputError),
+    /// Not a regular file, or larger than asked for: read it with [`open`], streaming.
+    NotSmall,
+}
+
+/// Reads the regular file `path` whole into `buf` when it holds at most `max` bytes (as
+/// [`open`] and reading to the end would, refusing the same files), reusing `buf`'s
+/// allocation: a `-r` walk reads many small files, and a buffer per file, sized for a
+/// stream's window, cost more than reading one. `buf` is cleared first.
+pub fn read_small(
+    path: &Path,
+    max_input_size: Option<u64>,
+    max: usize,
+    buf: &mut Vec<u8>,
+) -> Result<Small, InputError> {
+    use std::io::Read as _;
+    buf.clear();
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_dir() {
+        return Err(InputError::Directory);
+    }
+    let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
+    if meta.is_file() && meta.len() > limit {
+        return Err(InputError::TooLarge {
+            size: meta.len(),
+            limit,
+        });
+    }
+    let max = u64::try_from(max).unwrap_or(u64::MAX);
+    if !meta.is_file() || meta.len() > max {
+        return Ok(Small::NotSmall);
+    }
+    // Room for one byte more than the file had, so that a file grown since is noticed;
+    // `Take` keeps std's `File::read_to_end` from asking the size and position again.
+    let room = meta.len().saturating_add(1);
+    buf.reserve(usize::try_from(room).unwrap_or(usize::MAX));
+    let id = FileId::of(&meta);
+    let read = match file.take(max.min(limit).saturating_add(1)).read_to_end(buf) {
+        Ok(n) => u64::try_from(n).unwrap_or(u64::MAX),
+        Err(e) => return Ok(Small::Unreadable(id, e.into())),
+    };
+    if read > limit {
+        // Grown past the limit since its size was checked, as a stream would be.
+        return Ok(Small::Unreadable(id, InputError::StreamTooLarge { limit }));
+    }
+    if read > max {
+        return Ok(Small::NotSmall);
+    }
+    Ok(Small::Read(id))
+}
+
 /// The size of a file input, when it is a regular file (for exact-size reads).
 pub fn size_of(name: &OsStr) -> Option<u64> {
     if name == "-" {
