@@ -175,7 +175,7 @@ pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputEr
     })
 }
 
-/// What [`read_small`] did with a file.
+/// What [`FileReader::read`] did with a file.
 #[derive(Debug)]
 pub enum Small {
     /// The file is in the buffer, whole; this is its identity.
@@ -187,51 +187,111 @@ pub enum Small {
     NotSmall,
 }
 
-/// Reads the regular file `path` whole into `buf` when it holds at most `max` bytes (as
-/// [`open`] and reading to the end would, refusing the same files), reusing `buf`'s
-/// allocation: a `-r` walk reads many small files, and a buffer per file, sized for a
-/// stream's window, cost more than reading one. `buf` is cleared first.
-pub fn read_small(
-    path: &Path,
-    max_input_size: Option<u64>,
-    max: usize,
-    buf: &mut Vec<u8>,
-) -> Result<Small, InputError> {
-    use std::io::Read as _;
-    buf.clear();
-    let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_dir() {
-        return Err(InputError::Directory);
+/// Reads small files whole, one after another, into one buffer (its allocation reused
+/// from file to file: a `-r` walk reads many small files, and a buffer per file, sized for
+/// a stream's window, cost more than reading one), opening each relative to the directory
+/// of the one before when they share it (`openat`: the kernel looks up one name rather
+/// than every component of the path).
+#[derive(Default)]
+pub struct FileReader {
+    buf: Vec<u8>,
+    /// The directory of the last file opened, as its path's bytes, and the directory open
+    /// (`None`: it could not be opened, so its files are opened by their whole path).
+    dir: Option<(Vec<u8>, Option<std::os::fd::OwnedFd>)>,
+}
+
+impl FileReader {
+    /// The bytes of the file last [`read`](FileReader::read) whole.
+    pub fn data(&self) -> &[u8] {
+        &self.buf
     }
-    let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
-    if meta.is_file() && meta.len() > limit {
-        return Err(InputError::TooLarge {
-            size: meta.len(),
-            limit,
-        });
+
+    /// Opens `path` for reading, relative to its directory when that is open already.
+    fn open(&mut self, path: &Path) -> std::io::Result<std::fs::File> {
+        use rustix::fs::{Mode, OFlags};
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let Some(slash) = memchr::memrchr(b'/', bytes) else {
+            return std::fs::File::open(path);
+        };
+        let (Some(parent), Some(name)) = (bytes.get(..slash), bytes.get(slash + 1..)) else {
+            return std::fs::File::open(path);
+        };
+        if name.is_empty() || name == b"." || name == b".." {
+            return std::fs::File::open(path);
+        }
+        let parent: &[u8] = if parent.is_empty() { b"/" } else { parent };
+        if self
+            .dir
+            .as_ref()
+            .is_none_or(|(p, _)| p.as_slice() != parent)
+        {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(OsStr::from_bytes(parent), flags, Mode::empty()).ok();
+            self.dir = Some((parent.to_vec(), fd));
+        }
+        match &self.dir {
+            Some((_, Some(dir))) => {
+                let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+                let fd = rustix::fs::openat(dir, OsStr::from_bytes(name), flags, Mode::empty())?;
+                Ok(std::fs::File::from(fd))
+            }
+            _ => std::fs::File::open(path),
+        }
     }
-    let max = u64::try_from(max).unwrap_or(u64::MAX);
-    if !meta.is_file() || meta.len() > max {
-        return Ok(Small::NotSmall);
+
+    /// Forgets the open directory (a directory renamed meanwhile is then not read from).
+    pub fn forget_dir(&mut self) {
+        self.dir = None;
     }
-    // Room for one byte more than the file had, so that a file grown since is noticed;
-    // `Take` keeps std's `File::read_to_end` from asking the size and position again.
-    let room = meta.len().saturating_add(1);
-    buf.reserve(usize::try_from(room).unwrap_or(usize::MAX));
-    let id = FileId::of(&meta);
-    let read = match file.take(max.min(limit).saturating_add(1)).read_to_end(buf) {
-        Ok(n) => u64::try_from(n).unwrap_or(u64::MAX),
-        Err(e) => return Ok(Small::Unreadable(id, e.into())),
-    };
-    if read > limit {
-        // Grown past the limit since its size was checked, as a stream would be.
-        return Ok(Small::Unreadable(id, InputError::StreamTooLarge { limit }));
+
+    /// Reads the regular file `path` whole (see [`data`](FileReader::data)) when it holds
+    /// at most `max` bytes, refusing the files [`open`] refuses. `max_input_size` is
+    /// `--max-input-size` if given.
+    pub fn read(
+        &mut self,
+        path: &Path,
+        max_input_size: Option<u64>,
+        max: usize,
+    ) -> Result<Small, InputError> {
+        use std::io::Read as _;
+        self.buf.clear();
+        let file = self.open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(InputError::Directory);
+        }
+        let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
+        if meta.is_file() && meta.len() > limit {
+            return Err(InputError::TooLarge {
+                size: meta.len(),
+                limit,
+            });
+        }
+        let max = u64::try_from(max).unwrap_or(u64::MAX);
+        if !meta.is_file() || meta.len() > max {
+            return Ok(Small::NotSmall);
+        }
+        // Room for one byte more than the file had, so that a file grown since is noticed;
+        // `Take` keeps std's `File::read_to_end` from asking the size and position again.
+        let room = meta.len().saturating_add(1);
+        self.buf
+            .reserve(usize::try_from(room).unwrap_or(usize::MAX));
+        let id = FileId::of(&meta);
+        let mut taken = file.take(max.min(limit).saturating_add(1));
+        let read = match taken.read_to_end(&mut self.buf) {
+            Ok(n) => u64::try_from(n).unwrap_or(u64::MAX),
+            Err(e) => return Ok(Small::Unreadable(id, e.into())),
+        };
+        if read > limit {
+            // Grown past the limit since its size was checked, as a stream would be.
+            return Ok(Small::Unreadable(id, InputError::StreamTooLarge { limit }));
+        }
+        if read > max {
+            return Ok(Small::NotSmall);
+        }
+        Ok(Small::Read(id))
     }
-    if read > max {
-        return Ok(Small::NotSmall);
-    }
-    Ok(Small::Read(id))
 }
 
 /// The size of a file input, when it is a regular file (for exact-size reads).

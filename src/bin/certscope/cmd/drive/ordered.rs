@@ -64,24 +64,29 @@ const MAX_BATCH: usize = 64;
 
 /// Decodes one file of the walk with the password its path is given (`--password GLOB=SPEC`):
 /// what a decoding thread does with a job, and what the one-input run does itself. `buf` is
-/// the thread's read buffer, reused from file to file.
-fn decode_file(path: &Path, run: &Run<'_, '_>, buf: &mut Vec<u8>) -> Decoded {
+/// the thread's reader, reused from file to file.
+fn decode_file(path: &Path, run: &Run<'_, '_>, reader: &mut input::FileReader) -> Decoded {
     let opts = Options {
         password: run.rules.for_path(Some(path)),
         ..run.opts.clone()
     };
-    decode_small(path, run.args, &opts, buf)
+    decode_small(path, run.args, &opts, reader)
 }
 
 /// Reads and decodes one file on a decoding thread.
-fn decode_small(path: &Path, args: &InputArgs, opts: &Options<'_>, buf: &mut Vec<u8>) -> Decoded {
+fn decode_small(
+    path: &Path,
+    args: &InputArgs,
+    opts: &Options<'_>,
+    reader: &mut input::FileReader,
+) -> Decoded {
     let small = usize::try_from(SMALL_FILE).unwrap_or(usize::MAX);
-    let read = input::read_small(path, args.max_input_size, small, buf);
+    let read = reader.read(path, args.max_input_size, small);
     let name = input::display_path(path);
     let mut events = Vec::new();
     let id = match read {
         Ok(input::Small::Read(id)) => {
-            decode::decode_input(&name, buf, opts, &mut |ev| events.push(ev));
+            decode::decode_input(&name, reader.data(), opts, &mut |ev| events.push(ev));
             id
         }
         Ok(input::Small::Unreadable(id, e)) => {
@@ -122,7 +127,7 @@ pub(super) fn run(
                     explicit,
                     through_link,
                 } => {
-                    let decoded = decode_file(&path, run, &mut Vec::new());
+                    let decoded = decode_file(&path, run, &mut input::FileReader::default());
                     let via = Via {
                         explicit,
                         through_link,
@@ -149,7 +154,7 @@ pub(super) fn run(
         for _ in 0..workers {
             let (job_rx, done_tx) = (&job_rx, done_tx.clone());
             scope.spawn(move || {
-                let mut buf = Vec::new();
+                let mut reader = input::FileReader::default();
                 loop {
                     let batch = job_rx
                         .lock()
@@ -158,6 +163,8 @@ pub(super) fn run(
                     let Ok((seq, jobs)) = batch else {
                         return;
                     };
+                    // A directory stays open for one batch at most.
+                    reader.forget_dir();
                     let slots = jobs
                         .into_iter()
                         .map(|job| match job {
@@ -166,7 +173,7 @@ pub(super) fn run(
                                 let decoded = if cancel.load(Ordering::Relaxed) {
                                     Decoded::Large
                                 } else {
-                                    decode_file(&path, run, &mut buf)
+                                    decode_file(&path, run, &mut reader)
                                 };
                                 Slot::Done { path, via, decoded }
                             }
