@@ -306,9 +306,44 @@ pub fn size_of(name: &OsStr) -> Option<u64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn file_reader_reads_and_refuses_as_open_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pem"), dir.path().join("b.pem"));
+        std::fs::write(&a, b"first").unwrap();
+        std::fs::write(&b, b"second file").unwrap();
+        let mut r = FileReader::default();
+        // Two files of one directory, the second opened relative to it.
+        assert!(matches!(r.read(&a, None, 64), Ok(Small::Read(_))));
+        assert_eq!(r.data(), b"first");
+        assert!(matches!(r.read(&b, None, 64), Ok(Small::Read(_))));
+        assert_eq!(r.data(), b"second file");
+        // Larger than asked for: left to the streaming reader.
+        assert!(matches!(r.read(&b, None, 4), Ok(Small::NotSmall)));
+        assert!(matches!(
+            r.read(&b, Some(3), 64),
+            Err(InputError::TooLarge { size: 11, limit: 3 })
+        ));
+        let missing = r.read(&dir.path().join("none.pem"), None, 64);
+        let Err(InputError::Io(e)) = missing else {
+            panic!("{missing:?}");
+        };
+        assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+        assert!(matches!(
+            r.read(dir.path(), None, 64),
+            Err(InputError::Directory)
+        ));
+        // A name without a directory is opened as it is.
+        assert!(matches!(
+            r.read(Path::new("no-such-file.pem"), None, 64),
+            Err(InputError::Io(_))
+        ));
+    }
 
     #[test]
     fn display_path_never_makes_two_names_alike() {
