@@ -36,10 +36,15 @@ pub struct Field {
     pub value: Result<Vec<u8>, String>,
 }
 
+// Built once: `memmem::find` builds a searcher per call, which cost as much as the search
+// on a one-certificate file (a `-r` walk asks this of every file).
+static FIND_KIND: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new(b"kind"));
+
 /// The manifest in `data`, if it is one: a JSON or YAML document whose `kind` is `Secret`,
 /// `List` (of Secrets) or `Config`. `None` for anything else, cheaply for non-text input.
 pub fn manifest(data: &[u8]) -> Option<Manifest> {
-    if data.len() > MAX_MANIFEST_SIZE || memchr::memmem::find(data, b"kind").is_none() {
+    if data.len() > MAX_MANIFEST_SIZE || FIND_KIND.find(data).is_none() {
         return None;
     }
     let text = std::str::from_utf8(data).ok()?;

@@ -648,7 +648,7 @@ fn trim(mut s: &[u8]) -> &[u8] {
 
 /// Whether `data` contains anything that looks like a PEM BEGIN marker.
 pub fn has_begin(data: &[u8]) -> bool {
-    memmem::find(data, BEGIN).is_some()
+    FIND_BEGIN.find(data).is_some()
 }
 
 /// Encodes `der` as PEM with LF line endings and 64-column lines.

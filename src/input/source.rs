@@ -175,6 +175,125 @@ pub fn open(name: &OsStr, max_input_size: Option<u64>) -> Result<Opened, InputEr
     })
 }
 
+/// What [`FileReader::read`] did with a file.
+#[derive(Debug)]
+pub enum Small {
+    /// The file is in the buffer, whole; this is its identity.
+    Read(FileId),
+    /// Opened, but reading it failed (as a stream's reading would: the input's problem,
+    /// not a failure to open it).
+    Unreadable(FileId, InputError),
+    /// Not a regular file, or larger than asked for: read it with [`open`], streaming.
+    NotSmall,
+}
+
+/// Reads small files whole, one after another, into one buffer (its allocation reused
+/// from file to file: a `-r` walk reads many small files, and a buffer per file, sized for
+/// a stream's window, cost more than reading one), opening each relative to the directory
+/// of the one before when they share it (`openat`: the kernel looks up one name rather
+/// than every component of the path).
+#[derive(Default)]
+pub struct FileReader {
+    buf: Vec<u8>,
+    /// The directory of the last file opened, as its path's bytes, and the directory open
+    /// (`None`: it could not be opened, so its files are opened by their whole path).
+    dir: Option<(Vec<u8>, Option<std::os::fd::OwnedFd>)>,
+}
+
+impl FileReader {
+    /// The bytes of the file last [`read`](FileReader::read) whole.
+    pub fn data(&self) -> &[u8] {
+        &self.buf
+    }
+
+    /// Opens `path` for reading, relative to its directory when that is open already.
+    fn open(&mut self, path: &Path) -> std::io::Result<std::fs::File> {
+        use rustix::fs::{Mode, OFlags};
+        use std::os::unix::ffi::OsStrExt;
+        let bytes = path.as_os_str().as_bytes();
+        let Some(slash) = memchr::memrchr(b'/', bytes) else {
+            return std::fs::File::open(path);
+        };
+        let (Some(parent), Some(name)) = (bytes.get(..slash), bytes.get(slash + 1..)) else {
+            return std::fs::File::open(path);
+        };
+        if name.is_empty() || name == b"." || name == b".." {
+            return std::fs::File::open(path);
+        }
+        let parent: &[u8] = if parent.is_empty() { b"/" } else { parent };
+        if self
+            .dir
+            .as_ref()
+            .is_none_or(|(p, _)| p.as_slice() != parent)
+        {
+            let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            let fd = rustix::fs::open(OsStr::from_bytes(parent), flags, Mode::empty()).ok();
+            self.dir = Some((parent.to_vec(), fd));
+        }
+        match &self.dir {
+            Some((_, Some(dir))) => {
+                let flags = OFlags::RDONLY | OFlags::CLOEXEC;
+                let fd = rustix::fs::openat(dir, OsStr::from_bytes(name), flags, Mode::empty())?;
+                Ok(std::fs::File::from(fd))
+            }
+            _ => std::fs::File::open(path),
+        }
+    }
+
+    /// Forgets the open directory (a directory renamed meanwhile is then not read from).
+    pub fn forget_dir(&mut self) {
+        self.dir = None;
+    }
+
+    /// Reads the regular file `path` whole (see [`data`](FileReader::data)) when it holds
+    /// at most `max` bytes, refusing the files [`open`] refuses. `max_input_size` is
+    /// `--max-input-size` if given.
+    pub fn read(
+        &mut self,
+        path: &Path,
+        max_input_size: Option<u64>,
+        max: usize,
+    ) -> Result<Small, InputError> {
+        use std::io::Read as _;
+        self.buf.clear();
+        let file = self.open(path)?;
+        let meta = file.metadata()?;
+        if meta.is_dir() {
+            return Err(InputError::Directory);
+        }
+        let limit = max_input_size.unwrap_or(DEFAULT_MAX_INPUT_SIZE);
+        if meta.is_file() && meta.len() > limit {
+            return Err(InputError::TooLarge {
+                size: meta.len(),
+                limit,
+            });
+        }
+        let max = u64::try_from(max).unwrap_or(u64::MAX);
+        if !meta.is_file() || meta.len() > max {
+            return Ok(Small::NotSmall);
+        }
+        // Room for one byte more than the file had, so that a file grown since is noticed;
+        // `Take` keeps std's `File::read_to_end` from asking the size and position again.
+        let room = meta.len().saturating_add(1);
+        self.buf
+            .reserve(usize::try_from(room).unwrap_or(usize::MAX));
+        let id = FileId::of(&meta);
+        let mut taken = file.take(max.min(limit).saturating_add(1));
+        let read = match taken.read_to_end(&mut self.buf) {
+            Ok(n) => u64::try_from(n).unwrap_or(u64::MAX),
+            Err(e) => return Ok(Small::Unreadable(id, e.into())),
+        };
+        if read > limit {
+            // Grown past the limit since its size was checked, as a stream would be.
+            return Ok(Small::Unreadable(id, InputError::StreamTooLarge { limit }));
+        }
+        if read > max {
+            return Ok(Small::NotSmall);
+        }
+        Ok(Small::Read(id))
+    }
+}
+
 /// The size of a file input, when it is a regular file (for exact-size reads).
 pub fn size_of(name: &OsStr) -> Option<u64> {
     if name == "-" {
@@ -187,9 +306,44 @@ pub fn size_of(name: &OsStr) -> Option<u64> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::panic)]
 mod tests {
     use super::*;
     use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn file_reader_reads_and_refuses_as_open_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b) = (dir.path().join("a.pem"), dir.path().join("b.pem"));
+        std::fs::write(&a, b"first").unwrap();
+        std::fs::write(&b, b"second file").unwrap();
+        let mut r = FileReader::default();
+        // Two files of one directory, the second opened relative to it.
+        assert!(matches!(r.read(&a, None, 64), Ok(Small::Read(_))));
+        assert_eq!(r.data(), b"first");
+        assert!(matches!(r.read(&b, None, 64), Ok(Small::Read(_))));
+        assert_eq!(r.data(), b"second file");
+        // Larger than asked for: left to the streaming reader.
+        assert!(matches!(r.read(&b, None, 4), Ok(Small::NotSmall)));
+        assert!(matches!(
+            r.read(&b, Some(3), 64),
+            Err(InputError::TooLarge { size: 11, limit: 3 })
+        ));
+        let missing = r.read(&dir.path().join("none.pem"), None, 64);
+        let Err(InputError::Io(e)) = missing else {
+            panic!("{missing:?}");
+        };
+        assert_eq!(e.kind(), std::io::ErrorKind::NotFound);
+        assert!(matches!(
+            r.read(dir.path(), None, 64),
+            Err(InputError::Directory)
+        ));
+        // A name without a directory is opened as it is.
+        assert!(matches!(
+            r.read(Path::new("no-such-file.pem"), None, 64),
+            Err(InputError::Io(_))
+        ));
+    }
 
     #[test]
     fn display_path_never_makes_two_names_alike() {

@@ -125,6 +125,11 @@ impl NameFilter {
             .is_some_and(|p| p.matches(name, below_root))
     }
 
+    /// Is every walked file read (no `--glob`, `--exclude` or `--ext`)?
+    fn keeps_all(&self) -> bool {
+        self.include.is_none() && self.exclude.is_none() && self.exts.is_empty()
+    }
+
     /// Is a walked file read?
     fn keeps(&self, name: &Path, below_root: &Path) -> bool {
         if self.prunes(name, below_root) {
@@ -222,7 +227,10 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
         // One level past the limit, so that a directory there is seen and reported.
         .max_depth(MAX_DIR_DEPTH + 1);
     if opts.sort {
-        walker = walker.sort_by_file_name();
+        // By file name, compared as the whole paths: siblings share their parent's path, so
+        // the order is the same, without parsing each name out of its path per comparison
+        // (`sort_by_file_name` did: about 5% of a 100,000-file `fingerprint -r`).
+        walker = walker.sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
     }
     let mut it = walker.into_iter();
     let root = path;
@@ -234,7 +242,8 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
             Err(e) => return Some(Entry::Failed(walk_error(&root, e))),
         };
         let p = entry.path();
-        let below = p.strip_prefix(&root).unwrap_or(p);
+        // The path below the root, for the filter's patterns (only they need it).
+        let below = || p.strip_prefix(&root).unwrap_or(p);
         let kind = entry.file_type();
         if link_depth.is_some_and(|d| entry.depth() <= d) {
             link_depth = None;
@@ -243,7 +252,9 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
             if entry.depth() == 0 {
                 continue;
             }
-            if opts.filter.prunes(Path::new(entry.file_name()), below) {
+            if opts.filter.exclude.is_some()
+                && opts.filter.prunes(Path::new(entry.file_name()), below())
+            {
                 it.skip_current_dir();
                 continue;
             }
@@ -260,7 +271,7 @@ fn operand(arg: OsString, opts: &WalkOptions) -> Box<dyn Iterator<Item = Entry> 
             }
             continue;
         }
-        if !opts.filter.keeps(Path::new(entry.file_name()), below) {
+        if !opts.filter.keeps_all() && !opts.filter.keeps(Path::new(entry.file_name()), below()) {
             continue;
         }
         if kind.is_file() {

@@ -38,11 +38,11 @@ enum Decoded {
     Large,
 }
 
-/// A file handed to the decoding threads: its place in output order and how it was reached.
-struct Job {
-    seq: usize,
-    path: PathBuf,
-    via: Via,
+/// One walk entry handed to the decoding threads, in a batch: a file to decode, or an
+/// entry the printing thread handles itself, passed through to keep its place in order.
+enum Job {
+    File { path: PathBuf, via: Via },
+    Entry(input::Entry),
 }
 
 /// One step of the run, in output order.
@@ -57,44 +57,51 @@ enum Slot {
     },
 }
 
+/// Most walk entries handed to a decoding thread at once. One channel hand-off (and
+/// wake-up) per file cost about as much as reading and hashing a small file; batches start
+/// at one entry and double up to this, so that a run of a few files still uses every core.
+const MAX_BATCH: usize = 64;
+
 /// Decodes one file of the walk with the password its path is given (`--password GLOB=SPEC`):
-/// what a decoding thread does with a job, and what the one-input run does itself.
-fn decode_file(path: &Path, run: &Run<'_, '_>) -> Decoded {
+/// what a decoding thread does with a job, and what the one-input run does itself. `buf` is
+/// the thread's reader, reused from file to file.
+fn decode_file(path: &Path, run: &Run<'_, '_>, reader: &mut input::FileReader) -> Decoded {
     let opts = Options {
         password: run.rules.for_path(Some(path)),
         ..run.opts.clone()
     };
-    decode_small(path, run.args, &opts)
+    decode_small(path, run.args, &opts, reader)
 }
 
 /// Reads and decodes one file on a decoding thread.
-fn decode_small(path: &Path, args: &InputArgs, opts: &Options<'_>) -> Decoded {
-    let mut opened = match input::open(path.as_os_str(), args.max_input_size) {
-        Ok(o) => o,
-        Err(e) => return Decoded::Failed(e),
-    };
-    if opened.size.is_none_or(|s| s > SMALL_FILE) {
-        return Decoded::Large;
-    }
+fn decode_small(
+    path: &Path,
+    args: &InputArgs,
+    opts: &Options<'_>,
+    reader: &mut input::FileReader,
+) -> Decoded {
+    let small = usize::try_from(SMALL_FILE).unwrap_or(usize::MAX);
+    let read = reader.read(path, args.max_input_size, small);
     let name = input::display_path(path);
     let mut events = Vec::new();
-    let result = decode::decode_reader_sized(
-        &name,
-        &mut opened.reader,
-        opened.size,
-        opened.limit,
-        opts,
-        &mut |ev| events.push(ev),
-    );
-    if let Err(e) = result {
-        events.push(Event::Problem {
-            locator: name,
-            message: e.to_string(),
-        });
-    }
+    let id = match read {
+        Ok(input::Small::Read(id)) => {
+            decode::decode_input(&name, reader.data(), opts, &mut |ev| events.push(ev));
+            id
+        }
+        Ok(input::Small::Unreadable(id, e)) => {
+            events.push(Event::Problem {
+                locator: name,
+                message: e.to_string(),
+            });
+            id
+        }
+        Ok(input::Small::NotSmall) => return Decoded::Large,
+        Err(e) => return Decoded::Failed(e),
+    };
     Decoded::Events {
         events,
-        id: opened.id,
+        id: Some(id),
     }
 }
 
@@ -120,7 +127,7 @@ pub(super) fn run(
                     explicit,
                     through_link,
                 } => {
-                    let decoded = decode_file(&path, run);
+                    let decoded = decode_file(&path, run, &mut input::FileReader::default());
                     let via = Via {
                         explicit,
                         through_link,
@@ -136,72 +143,90 @@ pub(super) fn run(
     }
     let mut entries = first.into_iter().chain(second).chain(entries);
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    // Files decoded ahead of the printer: enough to keep every core busy, few enough that
-    // their held events stay small.
-    let window = (workers * 8).clamp(8, 64);
+    // Batches decoded ahead of the printer: two per core keeps every core busy while the
+    // printer takes the oldest; at most a few hundred files' events are held.
+    let window = (workers * 2).clamp(2, 16);
     let sorted = walk.sort;
-    let (job_tx, job_rx) = mpsc::sync_channel::<Job>(window);
-    let (done_tx, done_rx) = mpsc::channel::<(usize, Slot)>();
+    let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<Job>)>(window);
+    let (done_tx, done_rx) = mpsc::channel::<(usize, Vec<Slot>)>();
     let job_rx = Mutex::new(job_rx);
     std::thread::scope(|scope| -> Result<()> {
         for _ in 0..workers {
             let (job_rx, done_tx) = (&job_rx, done_tx.clone());
-            scope.spawn(move || loop {
-                let job = job_rx
-                    .lock()
-                    .map_err(|_| ())
-                    .and_then(|rx| rx.recv().map_err(|_| ()));
-                let Ok(Job { seq, path, via }) = job else {
-                    return;
-                };
-                let decoded = if cancel.load(Ordering::Relaxed) {
-                    Decoded::Large
-                } else {
-                    decode_file(&path, run)
-                };
-                let slot = Slot::Done { path, via, decoded };
-                if done_tx.send((seq, slot)).is_err() {
-                    return;
+            scope.spawn(move || {
+                let mut reader = input::FileReader::default();
+                loop {
+                    let batch = job_rx
+                        .lock()
+                        .map_err(|_| ())
+                        .and_then(|rx| rx.recv().map_err(|_| ()));
+                    let Ok((seq, jobs)) = batch else {
+                        return;
+                    };
+                    // A directory stays open for one batch at most.
+                    reader.forget_dir();
+                    let slots = jobs
+                        .into_iter()
+                        .map(|job| match job {
+                            Job::Entry(entry) => Slot::Entry(entry),
+                            Job::File { path, via } => {
+                                let decoded = if cancel.load(Ordering::Relaxed) {
+                                    Decoded::Large
+                                } else {
+                                    decode_file(&path, run, &mut reader)
+                                };
+                                Slot::Done { path, via, decoded }
+                            }
+                        })
+                        .collect();
+                    if done_tx.send((seq, slots)).is_err() {
+                        return;
+                    }
                 }
             });
         }
         drop(done_tx);
-        let mut ready: BTreeMap<usize, Slot> = BTreeMap::new();
+        // Batches done, by their place in the walk.
+        let mut ready: BTreeMap<usize, Vec<Slot>> = BTreeMap::new();
         let (mut next_seq, mut next_out, mut in_flight) = (0usize, 0usize, 0usize);
+        let mut batch_size = 1;
         let mut exhausted = false;
         let mut job_tx = Some(job_tx);
         let mut prompted: Option<Secret> = None;
         loop {
-            while !exhausted && next_seq - next_out < window {
-                match entries.next() {
-                    None => {
+            while !exhausted && in_flight < window {
+                let mut jobs = Vec::with_capacity(batch_size);
+                while jobs.len() < batch_size {
+                    let Some(entry) = entries.next() else {
                         exhausted = true;
-                        // No more jobs: the decoding threads end when the queue is empty.
-                        job_tx = None;
-                    }
-                    Some(input::Entry::Input {
-                        input: input::Input::File(path),
-                        explicit,
-                        through_link,
-                    }) => {
-                        if let Some(tx) = &job_tx {
+                        break;
+                    };
+                    jobs.push(match entry {
+                        input::Entry::Input {
+                            input: input::Input::File(path),
+                            explicit,
+                            through_link,
+                        } => {
                             let via = Via {
                                 explicit,
                                 through_link,
                             };
-                            tx.send(Job {
-                                seq: next_seq,
-                                path,
-                                via,
-                            })?;
+                            Job::File { path, via }
                         }
-                        in_flight += 1;
-                        next_seq += 1;
+                        entry => Job::Entry(entry),
+                    });
+                }
+                batch_size = (batch_size * 2).min(MAX_BATCH);
+                if !jobs.is_empty() {
+                    if let Some(tx) = &job_tx {
+                        tx.send((next_seq, jobs))?;
                     }
-                    Some(entry) => {
-                        ready.insert(next_seq, Slot::Entry(entry));
-                        next_seq += 1;
-                    }
+                    in_flight += 1;
+                    next_seq += 1;
+                }
+                if exhausted {
+                    // No more jobs: the decoding threads end when the queue is empty.
+                    job_tx = None;
                 }
             }
             loop {
@@ -213,11 +238,16 @@ pub(super) fn run(
                         None => break,
                     }
                 };
-                let Some(slot) = ready.remove(&key) else {
+                let Some(slots) = ready.remove(&key) else {
                     break;
                 };
                 next_out += 1;
-                driver.slot(slot, run, walk, &mut prompted)?;
+                for slot in slots {
+                    driver.slot(slot, run, walk, &mut prompted)?;
+                    if driver.io_error.is_some() {
+                        break;
+                    }
+                }
                 if driver.io_error.is_some() {
                     break;
                 }
@@ -232,9 +262,9 @@ pub(super) fn run(
                 }
                 continue;
             }
-            let (seq, slot) = done_rx.recv()?;
+            let (seq, slots) = done_rx.recv()?;
             in_flight -= 1;
-            ready.insert(seq, slot);
+            ready.insert(seq, slots);
         }
         drop(job_tx);
         Ok(())
