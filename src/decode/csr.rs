@@ -15,8 +15,10 @@ pub type Decoded = (Csr, Vec<u8>, Vec<String>);
 /// Decodes a DER CSR; returns the model, the SPKI DER, and the fields that could not be
 /// read (each in words with its byte offset; the model holds everything else).
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
+    // Parsed once: the request handed to [`parse`] is the one just read (the parse is a
+    // tenth of a request's decoding besides its signature check).
     match X509CertificationRequest::from_der(der) {
-        Ok(_) => parse(der, der),
+        Ok(parsed) => parse(der, der, parsed),
         // One bad attribute costs only itself: read the request without it.
         Err(e) => field_by_field(der).unwrap_or_else(|| Err(x509::parser_error(&e))),
     }
@@ -71,13 +73,15 @@ fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
         return None;
     }
     let repaired = rebuild(&head, &good, &rest);
-    X509CertificationRequest::from_der(&repaired).ok()?;
-    Some(parse(&repaired, der).map(|(mut c, spki, name_errors)| {
-        // Every attribute as written, the bad ones included, values as far as they read.
-        c.attributes = attrs.map(|a| other_attributes_of(a)).unwrap_or_default();
-        errors.extend(name_errors);
-        (c, spki, errors)
-    }))
+    let parsed = X509CertificationRequest::from_der(&repaired).ok()?;
+    Some(
+        parse(&repaired, der, parsed).map(|(mut c, spki, name_errors)| {
+            // Every attribute as written, the bad ones included, values as far as they read.
+            c.attributes = attrs.map(|a| other_attributes_of(a)).unwrap_or_default();
+            errors.extend(name_errors);
+            (c, spki, errors)
+        }),
+    )
 }
 
 /// A CertificationRequest with these CertificationRequestInfo fields and attributes.
@@ -120,12 +124,15 @@ fn attribute_problem(attr: &tlv::Tlv<'_>) -> Option<String> {
     None
 }
 
-/// Decodes `der` (a request x509-parser accepts); the self-signature is checked over
+/// Decodes `der`, which x509-parser read as `parsed`; the self-signature is checked over
 /// `original`, the request as it was given. The subject comes before the attributes, so
 /// its offsets in `der` are those in `original`.
-fn parse(der: &[u8], original: &[u8]) -> Result<Decoded, String> {
-    let (rest, csr) =
-        X509CertificationRequest::from_der(der).map_err(|e| x509::parser_error(&e))?;
+fn parse(
+    der: &[u8],
+    original: &[u8],
+    parsed: (&[u8], X509CertificationRequest<'_>),
+) -> Result<Decoded, String> {
+    let (rest, csr) = parsed;
     if !rest.is_empty() {
         return Err(format!("{} bytes after the request", rest.len()));
     }

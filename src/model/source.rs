@@ -61,15 +61,18 @@ impl Source {
     pub fn locator(&self, show_index: bool) -> String {
         match self {
             Source::File(f) => {
-                let mut s = f.path.clone();
+                use std::fmt::Write as _;
+                // Once per item in text output: written in place, no string per part.
+                let mut s = String::with_capacity(f.path.len() + 24);
+                s.push_str(&f.path);
                 if let Some(key) = &f.key {
-                    s.push_str(&format!("[{key}]"));
+                    let _ = write!(s, "[{key}]");
                 }
                 if show_index {
-                    s.push_str(&format!("#{}", f.index));
+                    let _ = write!(s, "#{}", f.index);
                 }
                 if let Some(line) = f.line {
-                    s.push_str(&format!(" (line {line})"));
+                    let _ = write!(s, " (line {line})");
                 }
                 s
             }

@@ -51,6 +51,34 @@ impl<W: Write> Out<'_, W> {
         style::paint(self.o.color, code, s)
     }
 
+    /// The start of what [`style::paint`] wraps around text, written (nothing without colour).
+    fn open_paint(&mut self, code: &str) -> io::Result<()> {
+        if self.o.color {
+            write!(self.w, "\x1b[{code}m")?;
+        }
+        Ok(())
+    }
+
+    /// The end of [`Out::open_paint`].
+    fn close_paint(&mut self) -> io::Result<()> {
+        if self.o.color {
+            self.w.write_all(b"\x1b[0m")?;
+        }
+        Ok(())
+    }
+
+    /// `n` spaces.
+    fn spaces(&mut self, n: usize) -> io::Result<()> {
+        const SPACES: &[u8; 32] = &[b' '; 32];
+        let mut left = n;
+        while left > 0 {
+            let now = left.min(SPACES.len());
+            self.w.write_all(SPACES.get(..now).unwrap_or_default())?;
+            left -= now;
+        }
+        Ok(())
+    }
+
     fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
         // Hot for large bundles: written piece by piece, no intermediate strings.
         const SPACES: &str = "                                ";
@@ -97,13 +125,14 @@ impl<W: Write> Out<'_, W> {
 
 /// Writes the header line of an item.
 fn header<W: Write>(out: &mut Out<'_, W>, item: &Item, show_index: bool) -> io::Result<()> {
-    let what = match (&item.body, item.kind) {
+    let what: std::borrow::Cow<'_, str> = match (&item.body, item.kind) {
         (Body::Unknown(u), _) => format!(
             "unknown ({}, {} bytes)",
             u.label.as_deref().map(sanitize).unwrap_or_default(),
             u.size
-        ),
-        (_, k) => k.describe().to_string(),
+        )
+        .into(),
+        (_, k) => k.describe().into(),
     };
     // A token object is led by its label (its URI, often 190 characters, gets a line of
     // its own below), a file item by where it was found.
@@ -120,8 +149,13 @@ fn header<W: Write>(out: &mut Out<'_, W>, item: &Item, show_index: bool) -> io::
             crate::model::Container::Pkcs12 => " [in PKCS#12]",
         });
     }
-    let line = format!("{where_}: {what}");
-    writeln!(out.w, "{}", out.paint("1;36", &line))
+    // Written in pieces, as `paint` would colour the joined line: no line string per item.
+    out.open_paint("1;36")?;
+    out.w.write_all(where_.as_bytes())?;
+    out.w.write_all(b": ")?;
+    out.w.write_all(what.as_bytes())?;
+    out.close_paint()?;
+    out.w.write_all(b"\n")
 }
 
 /// Renders one item.
@@ -227,7 +261,13 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
         }
     }
     if let Some(pin) = item.spki_der.as_deref() {
-        let digest = HashAlg::Sha256.digest(pin);
+        // The decoder's pin is this digest already: read back, not hashed a second time.
+        let digest = item
+            .spki_sha256
+            .as_deref()
+            .and_then(|h| hex::decode(h).ok())
+            .filter(|d| d.len() == 32)
+            .unwrap_or_else(|| HashAlg::Sha256.digest(pin));
         out.digest(2, "SPKI SHA-256", &digest)?;
         let b64 = base64::engine::general_purpose::STANDARD.encode(&digest);
         out.field(2, "Key pin", &format!("sha256//{b64}"))?;
@@ -684,11 +724,18 @@ fn extension_lines<W: Write>(
     indent: usize,
     exts: &[&Extension],
 ) -> io::Result<()> {
+    // Hot for bundles (a dozen extensions per certificate): the name is written in pieces,
+    // not joined and painted into new strings first.
+    const CRITICAL: &str = " (critical)";
     for e in exts {
-        let name = if e.critical {
-            format!("{} (critical)", e.name)
-        } else {
-            e.name.clone()
+        let name_len = e.name.len() + if e.critical { CRITICAL.len() } else { 0 };
+        let name = |out: &mut Out<'_, W>| -> io::Result<()> {
+            out.open_paint("1")?;
+            out.w.write_all(e.name.as_bytes())?;
+            if e.critical {
+                out.w.write_all(CRITICAL.as_bytes())?;
+            }
+            out.close_paint()
         };
         let mut lines = extension_text::lines(&e.value);
         let total = lines.len();
@@ -699,18 +746,20 @@ fn extension_lines<W: Write>(
                 total - SAN_PREVIEW
             ));
         }
+        out.spaces(indent)?;
+        name(out)?;
         match lines.as_slice() {
-            [one] if one.len() + name.len() + indent < 74 => writeln!(
-                out.w,
-                "{:indent$}{}: {}",
-                "",
-                out.paint("1", &name),
-                sanitize(one)
-            )?,
+            [one] if one.len() + name_len + indent < 74 => {
+                out.w.write_all(b": ")?;
+                out.w.write_all(sanitize(one).as_bytes())?;
+                out.w.write_all(b"\n")?;
+            }
             _ => {
-                writeln!(out.w, "{:indent$}{}:", "", out.paint("1", &name))?;
+                out.w.write_all(b":\n")?;
                 for l in lines {
-                    writeln!(out.w, "{:w$}{}", "", sanitize(&l), w = indent + 2)?;
+                    out.spaces(indent + 2)?;
+                    out.w.write_all(sanitize(&l).as_bytes())?;
+                    out.w.write_all(b"\n")?;
                 }
             }
         }

@@ -20,7 +20,9 @@ use super::stats::RunStats;
 /// passing them on.
 struct Numbered {
     inner: Box<dyn Output>,
-    held: Option<Vec<(Item, bool)>>,
+    /// Boxed as they came: a run over the limit passes them on without moving each
+    /// item's bytes twice (into a growing `Vec<Item>` and back into a box).
+    held: Option<Vec<(Box<Item>, bool)>>,
     limit: usize,
     next: usize,
 }
@@ -77,7 +79,7 @@ impl Output for Numbered {
         self.next += 1;
         match &mut self.held {
             Some(held) if held.len() < self.limit => {
-                held.push((*item, show_index));
+                held.push((item, show_index));
                 Ok(())
             }
             Some(_) => {
@@ -88,7 +90,7 @@ impl Output for Numbered {
                     self.limit
                 ));
                 for (held_item, show) in self.held.take().unwrap_or_default() {
-                    self.inner.item(Box::new(held_item), show)?;
+                    self.inner.item(held_item, show)?;
                 }
                 self.inner.item(item, show_index)
             }
@@ -102,7 +104,8 @@ impl Output for Numbered {
 
     fn finish(mut self: Box<Self>, status: u8, stats: &RunStats) -> io::Result<()> {
         if let Some(held) = self.held.take() {
-            let (mut items, shows): (Vec<Item>, Vec<bool>) = held.into_iter().unzip();
+            let (mut items, shows): (Vec<Item>, Vec<bool>) =
+                held.into_iter().map(|(i, s)| (*i, s)).unzip();
             attach(&mut items, &shows);
             for (item, show) in items.into_iter().zip(shows) {
                 self.inner.item(Box::new(item), show)?;
