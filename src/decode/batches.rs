@@ -412,6 +412,34 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_small_input_hands_out_what_the_pipeline_does() {
+        // The small path keeps events in a Vec instead of sending them through the
+        // printing thread's channel: same events, same order, same --max-items report.
+        let mut unit = include_bytes!("../../fixtures/bundles/chain.pem").to_vec();
+        unit.extend_from_slice(b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        let data = repeated(&unit, 8 * unit.len());
+        let text: &[u8] = &data;
+        for max_items in [usize::MAX, 0, 1, 3, 17] {
+            let opts = Options {
+                max_items,
+                ..Options::default()
+            };
+            let decoded = |small: bool| {
+                let mut events = Vec::new();
+                let mut emit = |ev: Event| events.push(format!("{ev:?}"));
+                let mut seq = Sequencer::new("t", max_items, &mut emit);
+                let any = run("t", &opts, &mut seq, small, |d| {
+                    Ok(d.scan(&mut Scanner::new(text), &Window::Borrowed(text)))
+                });
+                (format!("{any:?}"), events)
+            };
+            let (small, threaded) = (decoded(true), decoded(false));
+            assert!(small.1.len() > 1 || max_items < 2, "{max_items}: {small:?}");
+            assert_eq!(small, threaded, "max_items {max_items}");
+        }
+    }
+
+    #[test]
     fn a_panicking_printer_does_not_hang_the_pipeline() {
         // The panic must reach the caller: the scanning and decoding threads have to end
         // although nobody takes their batches any more.
