@@ -27,10 +27,11 @@ const SMALL_FILE: u64 = 256 << 10;
 
 /// What a decoding thread did with one file.
 enum Decoded {
-    /// A small file's events, in order, and its identity.
+    /// A small file's events, in order, its identity and its display name.
     Events {
         events: Vec<Event>,
         id: Option<input::FileId>,
+        name: String,
     },
     /// It could not be opened.
     Failed(InputError),
@@ -91,7 +92,7 @@ fn decode_small(
         }
         Ok(input::Small::Unreadable(id, e)) => {
             events.push(Event::Problem {
-                locator: name,
+                locator: name.clone(),
                 message: e.to_string(),
             });
             id
@@ -102,6 +103,7 @@ fn decode_small(
     Decoded::Events {
         events,
         id: Some(id),
+        name,
     }
 }
 
@@ -319,9 +321,14 @@ impl Driver {
                 match decoded {
                     Decoded::Failed(e) => self.report(&input.locator(), &e.to_string()),
                     Decoded::Large => self.read_inline(&input, via, None, run, walk, prompted)?,
-                    Decoded::Events { events, id } => {
-                        self.read_inline(&input, via, Some((events, id)), run, walk, prompted)?
-                    }
+                    Decoded::Events { events, id, name } => self.read_inline(
+                        &input,
+                        via,
+                        Some((events, id, name)),
+                        run,
+                        walk,
+                        prompted,
+                    )?,
                 }
             }
         }
