@@ -340,6 +340,12 @@ pub fn attribute_type(oid: &str) -> Option<&'static str> {
     lookup(ATTRIBUTE_TYPES, oid)
 }
 
+/// [`attribute_type`] with the table's own copy of the dotted OID: both `'static`, so that
+/// the RDNs an item keeps need no allocation for the OID and type of a known attribute.
+pub fn attribute_type_entry(oid: &str) -> Option<(&'static str, &'static str)> {
+    ATTRIBUTE_TYPES.iter().find(|(o, _)| *o == oid).copied()
+}
+
 /// [`attribute_type`] for the DER content of an X.520 attribute OID (2.5.4.n, one content
 /// byte per arc), without formatting it: the attributes of nearly every name, looked up on
 /// the hot path of `fingerprint`. `None` for any other OID (use [`attribute_type`]).

@@ -498,14 +498,14 @@ impl Ctx<'_, '_> {
                         d
                     });
                     let mut item = self.key_item(decoded, Kind::PrivateKey, line, None, container);
-                    item.bag = Some(attrs);
-                    item.protection = Some(protection);
+                    item.bag = Some(Box::new(attrs));
+                    item.protection = Some(Box::new(protection));
                     self.emit_item(item);
                 }
                 (pkcs12::BagKind::Certificate, None) => {
                     let mut item = self.new_item(Kind::Certificate, line, container);
-                    item.bag = Some(attrs);
-                    item.protection = Some(protection);
+                    item.bag = Some(Box::new(attrs));
+                    item.protection = Some(Box::new(protection));
                     fill_certificate(&mut item, Arc::from(&bag.der[..]), self.opts);
                     self.emit_item(item);
                 }
@@ -523,8 +523,8 @@ impl Ctx<'_, '_> {
                             size: bag.size,
                         });
                     }
-                    item.bag = Some(attrs);
-                    item.protection = Some(protection);
+                    item.bag = Some(Box::new(attrs));
+                    item.protection = Some(Box::new(protection));
                     item.add_error(format!(
                         "{what}: {}",
                         error.as_deref().unwrap_or("not read")

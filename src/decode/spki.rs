@@ -46,7 +46,7 @@ pub fn describe_parts(
     if info.algorithm == "rsa-pss" {
         // Parameters present restrict the key (RFC 4055 §3.1); absent, it is unrestricted.
         if let Some(p) = params.filter(|p| p.tag == tlv::SEQUENCE) {
-            info.pss = Some(super::x509::pss_parameters(Some(p))?);
+            info.pss = Some(Box::new(super::x509::pss_parameters(Some(p))?));
         }
     }
     match info.algorithm.as_str() {

@@ -67,7 +67,7 @@ pub fn signature_algorithms(der: &[u8]) -> Option<(tlv::Tlv<'_>, Option<tlv::Tlv
 #[derive(Debug, Default)]
 pub struct SignatureInfo {
     /// RSA-PSS parameters, for rsassaPss.
-    pub pss: Option<PssParameters>,
+    pub pss: Option<Box<PssParameters>>,
     /// The inner algorithm's name when its encoding differs from the outer one.
     pub inner: Option<String>,
     /// Parameters that could not be read, in words.
@@ -81,7 +81,7 @@ pub fn signature_info(der: &[u8]) -> SignatureInfo {
         return out;
     };
     match signature_details(&outer).1 {
-        Some(Ok(p)) => out.pss = Some(p),
+        Some(Ok(p)) => out.pss = Some(Box::new(p)),
         Some(Err(e)) => out.problem = Some(format!("signature algorithm: {e}")),
         None => {}
     }

@@ -49,7 +49,7 @@ pub struct Crl {
     pub signature_algorithm: String,
     /// RSA-PSS parameters of the signature, when it is `rsassaPss`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub signature_pss: Option<super::PssParameters>,
+    pub signature_pss: Option<Box<super::PssParameters>>,
     /// The signature algorithm inside the signed part, only when it differs from the outer
     /// one (RFC 5280 §5.1.1.2 requires them equal).
     #[serde(skip_serializing_if = "Option::is_none")]

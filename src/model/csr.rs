@@ -30,7 +30,7 @@ pub struct Csr {
     pub signature_algorithm: String,
     /// RSA-PSS parameters of the signature, when it is `rsassaPss`.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub signature_pss: Option<super::PssParameters>,
+    pub signature_pss: Option<Box<super::PssParameters>>,
     /// The request's signature checked with its own public key (proof of possession):
     /// `verified`, `invalid` or `not checked: <why>` (`openssl req -verify`).
     pub self_signature: String,

@@ -617,7 +617,7 @@ mod tests {
             flags: vec!["sign".into()],
             application: Some("app".into()),
         }));
-        token.token = Some(crate::model::TokenAttributes::default());
+        token.token = Some(Box::default());
         items.push(token);
         let inventory = Inventory {
             host: "h".into(),

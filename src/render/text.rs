@@ -344,7 +344,7 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
     let (note, ok) = validity_note(out.o, c.not_before, c.not_after);
     let note = out.paint(if ok { "32" } else { "1;31" }, &note);
     out.field(2, "Not after", &format!("{} ({note})", c.not_after))?;
-    signature_line(out, &c.signature_algorithm, c.signature_pss.as_ref())?;
+    signature_line(out, &c.signature_algorithm, c.signature_pss.as_deref())?;
     if let Some(inner) = &c.inner_signature_algorithm {
         out.field(2, "Inner signature", inner)?;
     }
@@ -621,7 +621,7 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
     if let Some(base) = &c.base_crl_number {
         out.field(2, "Delta CRL", &format!("yes, of base CRL number {base}"))?;
     }
-    signature_line(out, &c.signature_algorithm, c.signature_pss.as_ref())?;
+    signature_line(out, &c.signature_algorithm, c.signature_pss.as_deref())?;
     if let Some(inner) = &c.inner_signature_algorithm {
         out.field(2, "Inner signature", inner)?;
     }

@@ -67,11 +67,11 @@ fn to_item_inner(info: ObjectInfo, ctx: &TokenContext<'_>, opts: &Options<'_>) -
             item.add_error(p.clone());
         }
         item.warnings.extend(info.warnings.iter().cloned());
-        item.token = Some(TokenAttributes {
+        item.token = Some(Box::new(TokenAttributes {
             trusted: info.trusted,
             category: info.category.map(|c| c.name().to_string()),
             ..TokenAttributes::default()
-        });
+        }));
         return item;
     }
     let kind = match info.class {

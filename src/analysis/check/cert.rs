@@ -178,7 +178,7 @@ pub(super) fn certificate(
     }
     weak_signature(&c.signature_algorithm, c.self_signed && c.is_ca(), found);
     if !(c.self_signed && c.is_ca()) {
-        pss_sha1(c.signature_pss.as_ref(), found);
+        pss_sha1(c.signature_pss.as_deref(), found);
     }
     if let Some(inner) = &c.inner_signature_algorithm {
         found.push((

@@ -259,7 +259,7 @@ fn own_findings(
                 }
             }
             weak_signature(&c.signature_algorithm, false, found);
-            pss_sha1(c.signature_pss.as_ref(), found);
+            pss_sha1(c.signature_pss.as_deref(), found);
             if let Some(inner) = &c.inner_signature_algorithm {
                 found.push((
                     &lints::SIGNATURE_ALGORITHM_MISMATCH,
@@ -294,7 +294,7 @@ fn own_findings(
         Body::Csr(c) => {
             counts.csrs += 1;
             weak_signature(&c.signature_algorithm, false, found);
-            pss_sha1(c.signature_pss.as_ref(), found);
+            pss_sha1(c.signature_pss.as_deref(), found);
             key_size(&c.public_key, found);
             extension_lints(&c.extensions, found);
             if c.self_signature == "invalid" {

@@ -294,7 +294,7 @@ fn subject_attributes(c: &Certificate, found: &mut Found) {
                 format!("countryName {:?}", a.value),
             ));
         }
-        let bound = match a.oid.as_str() {
+        let bound = match &*a.oid {
             "2.5.4.3" | "2.5.4.10" | "2.5.4.11" | "2.5.4.5" => 64,
             "2.5.4.7" | "2.5.4.8" => 128,
             "1.2.840.113549.1.9.1" => 255,

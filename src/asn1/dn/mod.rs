@@ -7,6 +7,8 @@ mod parse;
 
 pub use self::parse::{attribute_oid, names_equivalent, rfc4514_to_der, DnError};
 
+use std::borrow::Cow;
+
 use crate::asn1::oids;
 use crate::asn1::tlv::{self, Tlv};
 
@@ -113,13 +115,13 @@ fn format_atv(atv: &Tlv<'_>, out: &mut String) -> Option<()> {
 pub struct NameAttribute {
     /// `CN`, `O`, … or the dotted OID.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// The attribute type's OID, dotted (or an invalid-OID placeholder with its hex).
-    pub oid: String,
+    pub oid: Cow<'static, str>,
     /// The value's text, or `#` + hex of its DER when it is not a string.
     pub value: String,
     /// `UTF8String`, `PrintableString`, … or `tag 0xNN` for any other element.
-    pub string_type: String,
+    pub string_type: Cow<'static, str>,
 }
 
 /// The RDNs of a DER `Name` in DER order (an RFC 4514 string lists them the other way
@@ -146,17 +148,22 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
                 return None;
             }
             let dotted = oids::display(oid.value);
-            let kind = oids::attribute_type(&dotted).map_or_else(|| dotted.clone(), str::to_string);
+            // Known types and string types borrow the tables' text: items held for
+            // relations keep thousands of these.
+            let (kind, oid_text) = match oids::attribute_type_entry(&dotted) {
+                Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o)),
+                None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted)),
+            };
             let (value_text, string_type) = match (decode_string(&value), string_type(value.tag)) {
-                (Some(text), Some(t)) => (text, t.to_string()),
+                (Some(text), Some(t)) => (text, Cow::Borrowed(t)),
                 _ => (
                     format!("#{}", hex::encode(value.raw)),
-                    format!("tag 0x{:02x}", value.tag),
+                    Cow::Owned(format!("tag 0x{:02x}", value.tag)),
                 ),
             };
             attrs.push(NameAttribute {
                 kind,
-                oid: dotted,
+                oid: oid_text,
                 value: value_text,
                 string_type,
             });
@@ -584,10 +591,10 @@ mod tests {
 
     fn attr(kind: &str, oid: &str, value: &str, string_type: &str) -> NameAttribute {
         NameAttribute {
-            kind: kind.into(),
-            oid: oid.into(),
+            kind: kind.to_string().into(),
+            oid: oid.to_string().into(),
             value: value.into(),
-            string_type: string_type.into(),
+            string_type: string_type.to_string().into(),
         }
     }
 
