@@ -337,7 +337,7 @@ const ATTRIBUTE_TYPES: &[(&str, &str)] = &[
 
 /// Short name of a DN attribute type (`CN`, `O`, ...).
 pub fn attribute_type(oid: &str) -> Option<&'static str> {
-    lookup(ATTRIBUTE_TYPES, oid)
+    attribute_type_entry(oid).map(|(_, keyword)| keyword)
 }
 
 /// [`attribute_type`] with the table's own copy of the dotted OID: both `'static`, so that

@@ -39,8 +39,10 @@ impl std::fmt::Display for Timestamp {
             return f.write_str("invalid");
         }
         if let Some(buf) = self.rfc3339_whole_seconds() {
-            // Only ASCII digits and separators were written.
-            return f.write_str(std::str::from_utf8(&buf).unwrap_or_default());
+            // Only ASCII digits and separators were written, so this always succeeds.
+            if let Ok(s) = std::str::from_utf8(&buf) {
+                return f.write_str(s);
+            }
         }
         let utc = self.0.to_offset(time::UtcOffset::UTC);
         match utc.format(&Rfc3339) {
@@ -85,7 +87,9 @@ impl Serialize for Timestamp {
         }
         if let Some(buf) = self.rfc3339_whole_seconds() {
             // Plain ASCII: a &str, which serde_json writes without the fmt adapter.
-            return s.serialize_str(std::str::from_utf8(&buf).unwrap_or_default());
+            if let Ok(text) = std::str::from_utf8(&buf) {
+                return s.serialize_str(text);
+            }
         }
         s.collect_str(self)
     }

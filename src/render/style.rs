@@ -15,10 +15,30 @@ pub const LABEL_WIDTH: usize = 14;
 /// `s` in the ANSI style `code` (`1`, `31`, `1;31` …) when `color`, else `s` as it is.
 pub fn paint(color: bool, code: &str, s: &str) -> String {
     if color {
-        format!("\x1b[{code}m{s}\x1b[0m")
+        format!("\x1b[{code}m{s}{RESET}")
     } else {
         s.to_string()
     }
+}
+
+/// What ends every [`paint`]ed span.
+const RESET: &str = "\x1b[0m";
+
+/// Writes the start of a [`paint`]ed span (nothing without colour), for text written in
+/// pieces rather than joined into one string first; [`paint_end`] closes it.
+pub fn paint_start<W: Write + ?Sized>(w: &mut W, color: bool, code: &str) -> io::Result<()> {
+    if color {
+        write!(w, "\x1b[{code}m")?;
+    }
+    Ok(())
+}
+
+/// Writes the end of a span [`paint_start`] opened (nothing without colour).
+pub fn paint_end<W: Write + ?Sized>(w: &mut W, color: bool) -> io::Result<()> {
+    if color {
+        w.write_all(RESET.as_bytes())?;
+    }
+    Ok(())
 }
 
 /// One `label value` line: `label` as given, padded to `width` (at least one space), after

@@ -53,18 +53,12 @@ impl<W: Write> Out<'_, W> {
 
     /// The start of what [`style::paint`] wraps around text, written (nothing without colour).
     fn open_paint(&mut self, code: &str) -> io::Result<()> {
-        if self.o.color {
-            write!(self.w, "\x1b[{code}m")?;
-        }
-        Ok(())
+        style::paint_start(self.w, self.o.color, code)
     }
 
     /// The end of [`Out::open_paint`].
     fn close_paint(&mut self) -> io::Result<()> {
-        if self.o.color {
-            self.w.write_all(b"\x1b[0m")?;
-        }
-        Ok(())
+        style::paint_end(self.w, self.o.color)
     }
 
     /// `n` spaces.
@@ -81,20 +75,13 @@ impl<W: Write> Out<'_, W> {
 
     fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
         // Hot for large bundles: written piece by piece, no intermediate strings.
-        const SPACES: &str = "                                ";
         let pad = LABEL_WIDTH.saturating_sub(label.len() + 1).max(1);
-        self.w
-            .write_all(SPACES.get(..indent).unwrap_or(SPACES).as_bytes())?;
-        if self.o.color {
-            self.w.write_all(b"\x1b[1m")?;
-        }
+        self.spaces(indent)?;
+        self.open_paint("1")?;
         self.w.write_all(label.as_bytes())?;
         self.w.write_all(b":")?;
-        if self.o.color {
-            self.w.write_all(b"\x1b[0m")?;
-        }
-        self.w
-            .write_all(SPACES.get(..pad).unwrap_or(SPACES).as_bytes())?;
+        self.close_paint()?;
+        self.spaces(pad)?;
         self.w.write_all(value.as_bytes())?;
         self.w.write_all(b"\n")
     }

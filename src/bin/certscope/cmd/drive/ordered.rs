@@ -64,7 +64,7 @@ enum Slot {
 const MAX_BATCH: usize = 64;
 
 /// Decodes one file of the walk with the password its path is given (`--password GLOB=SPEC`):
-/// what a decoding thread does with a job, and what the one-input run does itself. `buf` is
+/// what a decoding thread does with a job, and what the one-input run does itself. `reader` is
 /// the thread's reader, reused from file to file.
 fn decode_file(path: &Path, run: &Run<'_, '_>, reader: &mut input::FileReader) -> Decoded {
     let opts = Options {
