@@ -248,6 +248,18 @@ pub struct Item {
 }
 
 impl Item {
+    /// Fills [`Item::spki_sha256`] from [`Item::spki_der`] when it is missing: the one place
+    /// the pin is computed, for the decoder and for `check`'s kept items.
+    pub fn fill_spki_pin(&mut self) {
+        if self.spki_sha256.is_none() {
+            if let Some(spki) = self.spki_der.as_deref() {
+                self.spki_sha256 = Some(hex::encode(
+                    crate::fingerprint::HashAlg::Sha256.digest(spki),
+                ));
+            }
+        }
+    }
+
     /// An item with nothing decoded yet.
     pub fn new(kind: Kind, source: Source) -> Item {
         Item {

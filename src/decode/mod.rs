@@ -416,8 +416,8 @@ pub fn finish(item: &mut Item, opts: &Options<'_>) {
         // Defence in depth: private key DER never travels in the model.
         item.der = None;
     }
-    if let Some(spki) = item.spki_der.as_ref().filter(|_| opts.with_spki_pin) {
-        item.spki_sha256 = Some(hex::encode(HashAlg::Sha256.digest(spki)));
+    if opts.with_spki_pin {
+        item.fill_spki_pin();
     }
 }
 

@@ -277,6 +277,9 @@ pub fn extension_name_errors(der: &[u8], exts: &[X509Extension<'_>]) -> Vec<Stri
         let oid = oid_text(&ext.oid);
         let mut found = Vec::new();
         dirname_problems(&oid, ext.value, &mut found);
+        if found.is_empty() {
+            continue;
+        }
         let base = within(der, ext.value).unwrap_or(0);
         let name = oids::name_or_oid(oids::extension(&oid), &oid);
         for (at, what) in found {

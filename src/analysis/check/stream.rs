@@ -25,7 +25,6 @@ use std::collections::{HashMap, VecDeque};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::asn1::dn;
-use crate::fingerprint::HashAlg;
 use crate::model::{Body, Item};
 
 use super::{emit, is_anchor, own_findings, run_level, Counts, Finding, Lint, Options};
@@ -53,17 +52,6 @@ fn slim(item: &mut Item) {
         c.issuer_rdns = Vec::new();
         c.extensions.retain(|e| e.oid == "2.5.29.19");
         c.extensions.shrink_to_fit();
-    }
-}
-
-/// Fills the SPKI pin of an item kept for the run-level checks: relating kept items groups
-/// them by it. A check decodes without pins (no lint reads one), so only the few kept items
-/// pay for the digest.
-fn pin(item: &mut Item) {
-    if item.spki_sha256.is_none() {
-        if let Some(spki) = item.spki_der.as_deref() {
-            item.spki_sha256 = Some(hex::encode(HashAlg::Sha256.digest(spki)));
-        }
     }
 }
 
@@ -192,8 +180,6 @@ impl Checker {
         if self.context_from.is_none() {
             self.context_from = Some((number, self.kept.len()));
         }
-        let mut item = item;
-        pin(&mut item);
         self.kept.push(item);
         self.numbers.push(number);
     }
@@ -232,7 +218,6 @@ impl Checker {
         }
         // The PEM text is for output, which has its own copy of what it needs.
         item.pem = None;
-        pin(&mut item);
         self.kept_bytes += item.der.as_deref().map_or(0, <[u8]>::len)
             + item.spki_der.as_ref().map_or(0, Vec::len)
             + KEPT_OVERHEAD;
@@ -257,6 +242,11 @@ impl Checker {
         let (issuers, path_len) = if self.waiting.is_empty() {
             Default::default()
         } else {
+            // Relating kept items groups them by SPKI pin. A check decodes without pins (no
+            // lint reads one), so they are taken here, only when the run-level checks run.
+            for item in &mut self.kept {
+                item.fill_spki_pin();
+            }
             run_level(&self.kept, checked)
         };
         let mut findings = std::mem::take(&mut self.ready);

@@ -147,40 +147,116 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
             if oid.tag != tlv::OID {
                 return None;
             }
-            let dotted = oids::display(oid.value);
-            // Known types and string types borrow the tables' text: items held for
-            // relations keep thousands of these.
-            let (kind, oid_text) = match oids::attribute_type_entry(&dotted) {
-                Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o)),
-                None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted)),
-            };
-            let (value_text, string_type) = match (decode_string(&value), string_type(value.tag)) {
-                (Some(text), Some(t)) => (text, Cow::Borrowed(t)),
-                _ => (
-                    format!("#{}", hex::encode(value.raw)),
-                    Cow::Owned(format!("tag 0x{:02x}", value.tag)),
-                ),
-            };
-            attrs.push(NameAttribute {
-                kind,
-                oid: oid_text,
-                value: value_text,
-                string_type,
-            });
+            attrs.push(attribute(&oid, &value).0);
         }
         out.push(attrs);
     }
     Some(out)
 }
 
+/// One attribute for [`name_rdns`] from its type and value elements, and whether its type
+/// is a known one and its value a string: what [`format_atv`] decides on, for
+/// [`read_well_formed`].
+fn attribute(oid: &Tlv<'_>, value: &Tlv<'_>) -> (NameAttribute, bool, bool) {
+    let dotted = oids::display(oid.value);
+    // Known types and string types borrow the tables' text: items held for
+    // relations keep thousands of these.
+    let (kind, oid_text, known) = match oids::attribute_type_entry(&dotted) {
+        Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o), true),
+        None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted), false),
+    };
+    let (value_text, string_type, decoded) = match (decode_string(value), string_type(value.tag)) {
+        (Some(text), Some(t)) => (text, Cow::Borrowed(t), true),
+        _ => (
+            format!("#{}", hex::encode(value.raw)),
+            Cow::Owned(format!("tag 0x{:02x}", value.tag)),
+            false,
+        ),
+    };
+    let attr = NameAttribute {
+        kind,
+        oid: oid_text,
+        value: value_text,
+        string_type,
+    };
+    (attr, known, decoded)
+}
+
 /// A DER `Name` read for a decoder: the RFC 4514 string, the RDNs, and what is wrong with
 /// it (byte offset inside `der`, in words) when it is not a well-formed Name. A malformed
 /// name must be an item error, never a silently empty or shortened field.
 pub fn read_name(der: &[u8]) -> (String, Vec<Vec<NameAttribute>>, Option<(usize, String)>) {
+    // Nearly every name is well-formed: one walk gives both forms. Any other is read by
+    // the three readers, which say what is wrong and how much of it reads.
+    if let Some((text, rdns)) = read_well_formed(der) {
+        return (text, rdns, None);
+    }
     let problem = name_problem(der);
     let text = format_name(der).unwrap_or_default();
     let rdns = name_rdns(der).unwrap_or_default();
     (text, rdns, problem)
+}
+
+/// [`format_name`] and [`name_rdns`] of a name in which [`name_problem`] finds nothing
+/// wrong, in one walk; `None` for any name it would find a problem in.
+fn read_well_formed(der: &[u8]) -> Option<(String, Vec<Vec<NameAttribute>>)> {
+    let (name, _) = tlv::read(der).ok()?;
+    if name.tag != tlv::SEQUENCE {
+        return None;
+    }
+    let mut rdns = Vec::new();
+    // Each RDN's RFC 4514 text, in DER order, and where each starts: RFC 4514 lists them
+    // the other way round.
+    let mut parts = String::with_capacity(name.value.len());
+    let mut starts: Vec<usize> = Vec::with_capacity(8);
+    for rdn in name.children() {
+        let rdn = rdn.ok()?;
+        if rdn.tag != tlv::SET || rdn.value.is_empty() {
+            return None;
+        }
+        starts.push(parts.len());
+        let mut attrs = Vec::with_capacity(1);
+        for atv in rdn.children() {
+            let atv = atv.ok()?;
+            if atv.tag != tlv::SEQUENCE {
+                return None;
+            }
+            let mut kids = atv.children();
+            let (oid, value) = (kids.next()?.ok()?, kids.next()?.ok()?);
+            if oid.tag != tlv::OID || kids.next().is_some() {
+                return None;
+            }
+            if !attrs.is_empty() {
+                parts.push('+');
+            }
+            let (attr, known, decoded) = attribute(&oid, &value);
+            // As `format_atv` writes it: a known type's string value escaped, anything
+            // else `#` and the value's DER in hex.
+            parts.push_str(&attr.kind);
+            parts.push('=');
+            match (known, decoded) {
+                (true, true) => push_escaped(&mut parts, &attr.value),
+                (false, true) => {
+                    parts.push('#');
+                    parts.push_str(&hex::encode(value.raw));
+                }
+                // Already `#` and the hex.
+                (_, false) => parts.push_str(&attr.value),
+            }
+            attrs.push(attr);
+        }
+        rdns.push(attrs);
+    }
+    let mut text = String::with_capacity(parts.len());
+    let mut end = parts.len();
+    for (i, &start) in starts.iter().enumerate().rev() {
+        if i + 1 < starts.len() {
+            text.push(',');
+        }
+        text.push_str(parts.get(start..end)?);
+        end = start;
+    }
+    Some((text, rdns))
 }
 
 /// What is wrong with a DER `Name` (SEQUENCE OF SET OF SEQUENCE { OID, value }): the first
@@ -332,8 +408,10 @@ fn string_type(tag: u8) -> Option<&'static str> {
 
 /// Appends `s` escaped per RFC 4514 §2.4; the common case (nothing to escape) is one copy.
 fn push_escaped(out: &mut String, s: &str) {
-    let special = |c: char| matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';' | '\0');
-    if !s.contains(special) && !s.starts_with(['#', ' ']) && !s.ends_with(' ') {
+    // Every special character is ASCII: a byte scan, not a char decode, for every value
+    // of every name.
+    let special = |b: &u8| matches!(b, b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | 0);
+    if !s.as_bytes().iter().any(special) && !s.starts_with(['#', ' ']) && !s.ends_with(' ') {
         out.push_str(s);
     } else {
         out.push_str(&escape_value(s));
