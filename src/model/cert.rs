@@ -147,7 +147,12 @@ pub struct Certificate {
 impl Certificate {
     /// The first extension with this dotted OID.
     pub fn extension(&self, oid: &str) -> Option<&Extension> {
-        self.extensions.iter().find(|e| e.oid == oid)
+        // The last digit first: most OIDs here are `2.5.29.NN`, of one length, and the
+        // lints ask dozens of times per certificate; a whole comparison each was a memcmp.
+        let last = oid.as_bytes().last();
+        self.extensions
+            .iter()
+            .find(|e| e.oid.as_bytes().last() == last && e.oid == oid)
     }
 
     /// basicConstraints (2.5.29.19), when present and decoded.

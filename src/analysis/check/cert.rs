@@ -117,6 +117,9 @@ pub(super) fn tls_server(c: &Certificate) -> bool {
         })
 }
 
+/// Up to this many subjectAltNames are scanned for each commonName (`cn-not-in-san`).
+const SAN_SCAN: usize = 16;
+
 pub(super) fn certificate(
     item: &Item,
     c: &Certificate,
@@ -282,14 +285,26 @@ pub(super) fn certificate(
                 "serverAuth certificate without a dNSName or iPAddress subjectAltName".to_string(),
             ));
         } else {
-            // A set, not a scan per commonName: 10,000 of each would be 10^8 comparisons.
-            let listed: HashSet<String> = sans
-                .iter()
-                .filter(|n| n.kind == "dns" || n.kind == "ip")
-                .map(|n| n.value.to_ascii_lowercase())
-                .collect();
+            let host = |n: &&crate::model::GeneralName| n.kind == "dns" || n.kind == "ip";
+            // A set, not a scan per commonName, past a few names: 10,000 of each would be
+            // 10^8 comparisons. A few (nearly every certificate) are scanned: hashing them
+            // cost more. A commonName key has no ASCII upper case, so comparing without
+            // ASCII case is comparing with the name's lower case.
+            let listed: Option<HashSet<String>> = (sans.len() > SAN_SCAN).then(|| {
+                sans.iter()
+                    .filter(host)
+                    .map(|n| n.value.to_ascii_lowercase())
+                    .collect()
+            });
             for cn in crate::asn1::dn::common_names(&c.subject) {
-                if !listed.contains(&cn) {
+                let in_san = match &listed {
+                    Some(set) => set.contains(&cn),
+                    None => sans
+                        .iter()
+                        .filter(host)
+                        .any(|n| n.value.eq_ignore_ascii_case(&cn)),
+                };
+                if !in_san {
                     found.push((
                         &lints::CN_NOT_IN_SAN,
                         format!("commonName {cn:?} is not in subjectAltName"),
