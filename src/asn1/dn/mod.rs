@@ -722,6 +722,45 @@ mod tests {
         assert!(name_rdns(&[0x31, 0x00]).is_none());
     }
 
+    /// The one-walk read of a well-formed name gives what the separate readers give, and a
+    /// name with a problem is left to them.
+    #[test]
+    fn read_name_in_one_walk_equals_the_three_readers() {
+        let mut names: Vec<Vec<u8>> = [
+            "",
+            "CN=leaf,O=Example\\, Inc.,C=US",
+            "CN=a+CN=b,OU=\\#x,L=\\ lead,ST=trail\\ ",
+            "CN=x,2.999.7=#0c076578616d706c65,1.2.3.4=#020105",
+            "UID=u+DC=example,emailAddress=a@example.com",
+        ]
+        .iter()
+        .map(|n| rfc4514_to_der(n).unwrap())
+        .collect();
+        // CN=a+b and an unknown INTEGER in one RDN, C=US (the test above).
+        names.push(vec![
+            0x30, 0x25, 0x31, 0x0b, 0x30, 0x09, 0x06, 0x03, 0x55, 0x04, 0x06, 0x13, 0x02, b'U',
+            b'S', 0x31, 0x16, 0x30, 0x0a, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x03, b'a', b'+',
+            b'b', 0x30, 0x08, 0x06, 0x03, 0x88, 0x37, 0x07, 0x02, 0x01, 0x05,
+        ]);
+        // A BMPString and a known type holding an INTEGER.
+        names.push(vec![
+            0x30, 0x17, 0x31, 0x0a, 0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x1e, 0x01, 0x00,
+            0x31, 0x09, 0x30, 0x07, 0x06, 0x03, 0x55, 0x04, 0x0a, 0x02, 0x00,
+        ]);
+        for der in &names {
+            let (text, rdns, problem) = read_name(der);
+            assert!(problem.is_none(), "{der:02x?}");
+            assert_eq!(Some(text), format_name(der), "{der:02x?}");
+            assert_eq!(Some(rdns), name_rdns(der), "{der:02x?}");
+        }
+        // An empty RDN: the problem is said, and the other two read as before.
+        let der = [0x30, 0x02, 0x31, 0x00];
+        let (text, rdns, problem) = read_name(&der);
+        assert!(problem.is_some());
+        assert_eq!(text, format_name(&der).unwrap_or_default());
+        assert_eq!(rdns, name_rdns(&der).unwrap_or_default());
+    }
+
     // SEQUENCE { SET { SEQ { 2.5.4.6, PrintableString "US" } },
     //            SET { SEQ { 2.5.4.3, UTF8String "a,b" } } }
     const NAME: &[u8] = &[
