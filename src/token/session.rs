@@ -116,7 +116,14 @@ impl Module {
             Err(CkError::Pkcs11(RvError::CantLock, _)) => {
                 initialize(CInitializeFlags::empty()).map_err(init_error)?
             }
-            other => other.map_err(init_error)?,
+            other => {
+                let initialised = other.map_err(init_error)?;
+                // CKR_OK to OS locking: the module may be called from several threads at
+                // once (PKCS#11 3.x §5.4), which listings use (docs/pkcs11.md, "Reading on
+                // several threads"). Not when someone else initialised it, flags unknown.
+                reader.set_threads_ok(initialised);
+                initialised
+            }
         };
         Ok(Module {
             ctx,
@@ -413,6 +420,7 @@ impl Module {
             logged_in: false,
             max_attribute_size: DEFAULT_MAX_ATTRIBUTE_SIZE,
             max_objects: DEFAULT_MAX_OBJECTS,
+            read_threads: 0,
             closing: None,
         })
     }
@@ -505,6 +513,7 @@ pub struct TokenSession<'m> {
     logged_in: bool,
     max_attribute_size: usize,
     max_objects: usize,
+    read_threads: usize,
     /// Set by `drop` and dropped after `session` (fields drop in declaration order): the
     /// watchdog watches the `C_CloseSession` cryptoki makes when its `Session` drops.
     closing: Option<Armed<'m>>,
@@ -594,6 +603,14 @@ impl TokenSession<'_> {
         self.max_attribute_size = bytes;
     }
 
+    /// Sets how many threads read a listing's attributes (default 0: as many as there are
+    /// cores, at most [`crate::token::read::MAX_READ_THREADS`]); 1 reads on the calling thread only. More than
+    /// one are used only when the module accepted OS locking and opens the extra sessions
+    /// (docs/pkcs11.md, "Reading on several threads").
+    pub fn set_read_threads(&mut self, threads: usize) {
+        self.read_threads = threads;
+    }
+
     /// Sets the most objects one search of [`TokenSession::find_objects`] accepts
     /// (default [`DEFAULT_MAX_OBJECTS`]): a module whose search never ends is stopped there.
     pub fn set_max_objects(&mut self, objects: usize) {
@@ -636,6 +653,7 @@ impl TokenSession<'_> {
         Limits {
             attribute_size: self.max_attribute_size,
             objects: self.max_objects,
+            threads: self.read_threads,
         }
     }
 
