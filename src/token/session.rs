@@ -603,10 +603,11 @@ impl TokenSession<'_> {
         self.max_attribute_size = bytes;
     }
 
-    /// Sets how many threads read a listing's attributes (default 0: as many as there are
-    /// cores, at most [`crate::token::read::MAX_READ_THREADS`]); 1 reads on the calling thread only. More than
-    /// one are used only when the module accepted OS locking and opens the extra sessions
-    /// (docs/pkcs11.md, "Reading on several threads").
+    /// Sets how many threads read a listing's attributes (default 0: one per core, at most
+    /// [`crate::token::read::MAX_READ_THREADS`], for a module whose reads are slow, else
+    /// one); 1 reads on the calling thread only. More than one are used only when the
+    /// module accepted OS locking and opens the extra sessions (docs/pkcs11.md, "Reading on
+    /// several threads").
     pub fn set_read_threads(&mut self, threads: usize) {
         self.read_threads = threads;
     }

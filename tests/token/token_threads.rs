@@ -211,3 +211,34 @@ fn no_threads_without_os_locking_or_sessions() {
         },
     );
 }
+
+/// Without `--threads`, threads are used only for a module whose calls wait: SoftHSM
+/// (about 20 µs a read, under its own token-wide lock) is read on one thread, the same
+/// module behind the shim's `slow` fault (1 ms a call, as over a network) on one per core
+/// (at most 4), with the same listing.
+#[test]
+fn default_threads_only_for_a_slow_module() {
+    fault_test("default_threads_only_for_a_slow_module", &[TOKEN], |ctx| {
+        fill(ctx);
+        let pin = format!("pass:{USER_PIN}");
+        let args = ["-f", "json", "--pin", pin.as_str()];
+        let quick = run(ctx, &args, None);
+        assert_eq!(quick.code, Some(0), "{}", quick.describe());
+        assert_eq!(
+            quick.count_ok("C_OpenSession"),
+            1,
+            "quick module: one thread"
+        );
+        let slow = run(ctx, &args, Some("C_GetAttributeValue:*:slow"));
+        assert_eq!(slow.code, Some(0), "{}", slow.describe());
+        assert_eq!(slow.stdout, quick.stdout, "listing differs");
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(
+            slow.count_ok("C_OpenSession"),
+            cores.min(4),
+            "slow module: one thread per core"
+        );
+        assert_eq!(slow.count_ok("C_OpenSession"), slow.count("C_CloseSession"));
+        assert_eq!(slow.count("C_Login"), 1);
+    });
+}

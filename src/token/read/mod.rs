@@ -12,6 +12,7 @@ use cryptoki::object::{Attribute, ObjectClass};
 use cryptoki::session::Session;
 use cryptoki_sys::{CK_OBJECT_HANDLE, CK_SLOT_ID};
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use crate::token::error::TokenError;
 use crate::token::object::{ObjectInfo, ObjectKind};
@@ -35,6 +36,11 @@ const MIN_PER_THREAD: usize = 64;
 /// handle order.
 const ROUND_PER_THREAD: usize = 512;
 
+/// Time per object from which a module counts as slow: its calls wait (for a network, a
+/// card) rather than work, so that threads overlap the waits. SoftHSM takes about 20 µs
+/// per read; a network HSM's round trip is a millisecond or more.
+const SLOW_CALL: Duration = Duration::from_micros(200);
+
 /// The limits of one [`find_objects_limited`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -42,7 +48,8 @@ pub(crate) struct Limits {
     pub(crate) attribute_size: usize,
     /// Most objects one search may return.
     pub(crate) objects: usize,
-    /// Threads asked for to read the attributes (0: one per core), see [`read_threads`].
+    /// Threads asked for to read the attributes (0: one per core for a slow module, else
+    /// one), see [`read_threads`].
     pub(crate) threads: usize,
 }
 
@@ -183,29 +190,46 @@ fn each_raw(
         limit: limits.attribute_size,
     };
     let limit = limits.attribute_size;
-    // The extra sessions close (on this thread) once every object is probed.
-    let extra = extra_sessions(
-        reader,
-        slot,
-        read_threads(reader, limits.threads, handles.len()),
-    );
-    let sessions: Vec<&RawSession<'_>> = std::iter::once(session).chain(&extra).collect();
     let mut held = 0usize;
     let mut probed = Vec::with_capacity(handles.len());
     // A failure while probing still hands over the objects read before it (when the class
     // is known, probing reads everything), then ends the listing with that failure: the
     // first in handle order, as one thread reading them in turn would have met it.
     let mut failed: Option<CkError> = None;
-    'rounds: for round in handles.chunks(ROUND_PER_THREAD.saturating_mul(sessions.len())) {
-        for (part, error) in plan.read_round(&sessions, round) {
-            for mut p in part {
-                if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
-                    p.release_value();
-                }
-                held = held.saturating_add(p.held());
-                probed.push(p);
+    let mut take = |(part, error): Part| {
+        for mut p in part {
+            if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
+                p.release_value();
             }
-            if let Some(e) = error {
+            held = held.saturating_add(p.held());
+            probed.push(p);
+        }
+        error
+    };
+    let mut threads = read_threads(reader, limits.threads, handles.len());
+    let mut rest: &[(CK_OBJECT_HANDLE, Option<ObjectKind>)] = &handles;
+    if limits.threads == 0 && threads > 1 {
+        // Not asked for a number: threads only for a module whose calls wait (a network
+        // HSM, a card), judged on the first objects read on this thread alone. One whose
+        // calls are quick works under its own locks (SoftHSM's token-wide mutex), where
+        // more threads only wait for each other (docs/performance.md).
+        let (sample, after) = handles.split_at(MIN_PER_THREAD.min(handles.len()));
+        let started = Instant::now();
+        let part = plan.probe_part(session, sample);
+        let slow = started.elapsed()
+            >= SLOW_CALL.saturating_mul(sample.len().try_into().unwrap_or(u32::MAX));
+        failed = take(part);
+        if !slow {
+            threads = 1;
+        }
+        rest = if failed.is_some() { &[] } else { after };
+    }
+    // The extra sessions close (on this thread) once every object is probed.
+    let extra = extra_sessions(reader, slot, threads);
+    let sessions: Vec<&RawSession<'_>> = std::iter::once(session).chain(&extra).collect();
+    'rounds: for round in rest.chunks(ROUND_PER_THREAD.saturating_mul(sessions.len())) {
+        for part in plan.read_round(&sessions, round) {
+            if let Some(e) = take(part) {
                 failed = Some(e);
                 break 'rounds;
             }
@@ -233,11 +257,12 @@ fn each_raw(
     }
 }
 
-/// How many threads read `objects` objects' attributes when `requested` were asked for
-/// (0: one per core): at most [`MAX_READ_THREADS`], at least [`MIN_PER_THREAD`] objects
-/// each, and one unless the module accepted OS locking in `C_Initialize` (PKCS#11 3.x §5.4:
-/// a module that does may be called from several threads at once; one that answered
-/// `CKR_CANT_LOCK`, or was initialised by someone else, is read on one thread).
+/// How many threads may read `objects` objects' attributes when `requested` were asked for
+/// (0: one per core, which `each_raw` then keeps for a slow module only, [`SLOW_CALL`]): at
+/// most [`MAX_READ_THREADS`], at least [`MIN_PER_THREAD`] objects each, and one unless the
+/// module accepted OS locking in `C_Initialize` (PKCS#11 3.x §5.4: a module that does may
+/// be called from several threads at once; one that answered `CKR_CANT_LOCK`, or was
+/// initialised by someone else, is read on one thread).
 fn read_threads(reader: &AttributeReader, requested: usize, objects: usize) -> usize {
     if !reader.threads_allowed() {
         return 1;
