@@ -54,17 +54,19 @@ pub struct Module {
     /// The `pReserved` string `C_Initialize` was given (`--init-args`), kept for as long as
     /// the module is loaded since the module may hold on to it.
     _init_args: Option<std::ffi::CString>,
-    /// Not `Sync`: the module was told it is called from one thread at a time.
+    /// Not `Sync`: the only calls from several threads at once are a listing's reads,
+    /// made by certscope itself and only under OS locking (`crate::token::read`).
     _one_thread: PhantomData<Cell<()>>,
 }
 
 impl Module {
-    /// Loads the module file and calls `C_Initialize` for an application that calls it
-    /// from one thread at a time (flags 0, no mutex functions).
+    /// Loads the module file and calls `C_Initialize` with `CKF_OS_LOCKING_OK` and no
+    /// mutex functions (p11-kit's flags), which also lets a listing read on several threads
+    /// ([`AttributeReader::threads_allowed`]).
     ///
     /// `CKR_CRYPTOKI_ALREADY_INITIALIZED` (something else in this process initialised the
     /// same library) is accepted, and then this value will not finalize it. A module that
-    /// answers `CKR_CANT_LOCK` (p11-kit's) is initialised again with `CKF_OS_LOCKING_OK`.
+    /// answers `CKR_CANT_LOCK` is initialised again with no flags, and read on one thread.
     pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
         Module::load_watched(path, None)
     }
