@@ -252,6 +252,9 @@ pub struct Listing<'a, 'o> {
     /// The most objects one search may return
     /// ([`read::raw::DEFAULT_MAX_OBJECTS`] unless the user changed it).
     pub max_objects: usize,
+    /// Threads that read the objects' attributes at once (0: one per core;
+    /// [`TokenSession::set_read_threads`]).
+    pub read_threads: usize,
     /// Read every attribute the module gives for each object ([`dump::read`]) into the
     /// item's `token.attributes` (`token list --attributes`).
     pub attributes: bool,
@@ -332,6 +335,7 @@ fn list_one(
     let mut session = module.open_ro_session(slot.slot)?;
     session.set_max_attribute_size(listing.max_attribute_size);
     session.set_max_objects(listing.max_objects);
+    session.set_read_threads(listing.read_threads);
     if token.has_flag("login_required") {
         let pin = match login {
             Login::No => None,

@@ -54,17 +54,19 @@ pub struct Module {
     /// The `pReserved` string `C_Initialize` was given (`--init-args`), kept for as long as
     /// the module is loaded since the module may hold on to it.
     _init_args: Option<std::ffi::CString>,
-    /// Not `Sync`: the module was told it is called from one thread at a time.
+    /// Not `Sync`: the only calls from several threads at once are a listing's reads,
+    /// made by certscope itself and only under OS locking (`crate::token::read`).
     _one_thread: PhantomData<Cell<()>>,
 }
 
 impl Module {
-    /// Loads the module file and calls `C_Initialize` for an application that calls it
-    /// from one thread at a time (flags 0, no mutex functions).
+    /// Loads the module file and calls `C_Initialize` with `CKF_OS_LOCKING_OK` and no
+    /// mutex functions (p11-kit's flags), which also lets a listing read on several threads
+    /// ([`AttributeReader::threads_allowed`]).
     ///
     /// `CKR_CRYPTOKI_ALREADY_INITIALIZED` (something else in this process initialised the
     /// same library) is accepted, and then this value will not finalize it. A module that
-    /// answers `CKR_CANT_LOCK` (p11-kit's) is initialised again with `CKF_OS_LOCKING_OK`.
+    /// answers `CKR_CANT_LOCK` is initialised again with no flags, and read on one thread.
     pub fn load(path: impl AsRef<Path>) -> Result<Module, TokenError> {
         Module::load_watched(path, None)
     }
@@ -116,7 +118,14 @@ impl Module {
             Err(CkError::Pkcs11(RvError::CantLock, _)) => {
                 initialize(CInitializeFlags::empty()).map_err(init_error)?
             }
-            other => other.map_err(init_error)?,
+            other => {
+                let initialised = other.map_err(init_error)?;
+                // CKR_OK to OS locking: the module may be called from several threads at
+                // once (PKCS#11 3.x §5.4), which listings use (docs/pkcs11.md, "Reading on
+                // several threads"). Not when someone else initialised it, flags unknown.
+                reader.set_threads_ok(initialised);
+                initialised
+            }
         };
         Ok(Module {
             ctx,
@@ -413,6 +422,7 @@ impl Module {
             logged_in: false,
             max_attribute_size: DEFAULT_MAX_ATTRIBUTE_SIZE,
             max_objects: DEFAULT_MAX_OBJECTS,
+            read_threads: 0,
             closing: None,
         })
     }
@@ -505,6 +515,7 @@ pub struct TokenSession<'m> {
     logged_in: bool,
     max_attribute_size: usize,
     max_objects: usize,
+    read_threads: usize,
     /// Set by `drop` and dropped after `session` (fields drop in declaration order): the
     /// watchdog watches the `C_CloseSession` cryptoki makes when its `Session` drops.
     closing: Option<Armed<'m>>,
@@ -594,6 +605,15 @@ impl TokenSession<'_> {
         self.max_attribute_size = bytes;
     }
 
+    /// Sets how many threads read a listing's attributes (default 0: one per core, at most
+    /// [`crate::token::read::MAX_READ_THREADS`], for a module whose reads are slow, else
+    /// one); 1 reads on the calling thread only. More than one are used only when the
+    /// module accepted OS locking and opens the extra sessions (docs/pkcs11.md, "Reading on
+    /// several threads").
+    pub fn set_read_threads(&mut self, threads: usize) {
+        self.read_threads = threads;
+    }
+
     /// Sets the most objects one search of [`TokenSession::find_objects`] accepts
     /// (default [`DEFAULT_MAX_OBJECTS`]): a module whose search never ends is stopped there.
     pub fn set_max_objects(&mut self, objects: usize) {
@@ -636,6 +656,7 @@ impl TokenSession<'_> {
         Limits {
             attribute_size: self.max_attribute_size,
             objects: self.max_objects,
+            threads: self.read_threads,
         }
     }
 

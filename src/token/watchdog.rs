@@ -9,6 +9,10 @@
 //! and calls the `on_stall` callback once for a call still running at its deadline. The
 //! library never prints or exits: the callback decides (certscope's binary prints the
 //! message and exits with status 1).
+//!
+//! A listing may read from several threads at once (docs/pkcs11.md, "Reading on several
+//! threads"): each thread arms its calls in a lane of its own ([`Watchdog::arm_lane`],
+//! [`LANES`] of them), so that one thread's call ending does not disarm another's.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicU8, Ordering};
 use std::sync::Arc;
@@ -108,14 +112,24 @@ pub struct Stalled {
     pub timeout: Duration,
 }
 
-/// State shared by the calling thread and the watchdog thread.
+/// Threads that may call the module at once, each in its own lane: the listing's own
+/// and up to three more (`crate::token::read::MAX_READ_THREADS`).
+pub const LANES: usize = 4;
+
+/// The call in progress on one thread.
+#[derive(Debug, Default)]
+struct Lane {
+    /// Nanoseconds since `epoch` at which the call in progress is late; 0 when none is.
+    deadline: AtomicU64,
+    call: AtomicU8,
+}
+
+/// State shared by the calling threads and the watchdog thread.
 #[derive(Debug)]
 struct Shared {
     epoch: Instant,
     timeout: Duration,
-    /// Nanoseconds since `epoch` at which the call in progress is late; 0 when none is.
-    deadline: AtomicU64,
-    call: AtomicU8,
+    lanes: [Lane; LANES],
     stop: AtomicBool,
 }
 
@@ -142,8 +156,7 @@ impl Watchdog {
         let shared = Arc::new(Shared {
             epoch: Instant::now(),
             timeout,
-            deadline: AtomicU64::new(0),
-            call: AtomicU8::new(0),
+            lanes: Default::default(),
             stop: AtomicBool::new(false),
         });
         let watched = Arc::clone(&shared);
@@ -170,24 +183,36 @@ impl Watchdog {
     /// Watches `call` until the returned value is dropped: for a call made where no closure
     /// can reach, such as cryptoki's `C_CloseSession` when its `Session` is dropped.
     pub fn arm(&self, call: ModuleCall) -> Armed<'_> {
+        self.arm_lane(0, call)
+    }
+
+    /// [`Watchdog::arm`] in lane `lane` (below [`LANES`]; a larger one is lane 0), for
+    /// a call made while other threads may be calling the module too. Lane 0 is the one
+    /// [`Watchdog::arm`] and [`Watchdog::guard`] use.
+    pub fn arm_lane(&self, lane: usize, call: ModuleCall) -> Armed<'_> {
         let s = &*self.shared;
+        let [first, rest @ ..] = &s.lanes;
+        let lane = lane
+            .checked_sub(1)
+            .and_then(|i| rest.get(i))
+            .unwrap_or(first);
         let budget = u64::try_from(s.timeout.as_nanos()).unwrap_or(u64::MAX);
-        s.call.store(call as u8, Ordering::Relaxed);
-        s.deadline
+        lane.call.store(call as u8, Ordering::Relaxed);
+        lane.deadline
             .store(s.now().saturating_add(budget).max(1), Ordering::Release);
-        Armed { shared: s }
+        Armed { lane }
     }
 }
 
 /// A call under the watchdog ([`Watchdog::arm`]); dropping it ends the watch.
 #[derive(Debug)]
 pub struct Armed<'w> {
-    shared: &'w Shared,
+    lane: &'w Lane,
 }
 
 impl Drop for Armed<'_> {
     fn drop(&mut self) {
-        self.shared.deadline.store(0, Ordering::Release);
+        self.lane.deadline.store(0, Ordering::Release);
     }
 }
 
@@ -198,28 +223,34 @@ impl Drop for Watchdog {
     }
 }
 
-/// The watchdog thread: sleeps until the deadline of the call in progress, or for one
-/// timeout when none is (a call armed meanwhile has a later deadline than that wake-up).
+/// The watchdog thread: sleeps until the earliest deadline of the calls in progress, or
+/// for one timeout when none is (a call armed meanwhile has a later deadline than that
+/// wake-up), and reports each late call once.
 fn watch(s: &Shared, on_stall: &dyn Fn(Stalled)) {
-    let mut reported = 0u64;
+    let mut reported = [0u64; LANES];
     while !s.stop.load(Ordering::Acquire) {
-        let deadline = s.deadline.load(Ordering::Acquire);
         let now = s.now();
-        if deadline == 0 || deadline == reported {
-            thread::park_timeout(s.timeout.max(Duration::from_millis(1)));
-        } else if now < deadline {
-            thread::park_timeout(Duration::from_nanos(deadline - now));
-        } else {
-            let call = ModuleCall::from_u8(s.call.load(Ordering::Relaxed));
+        let mut sleep = s.timeout.max(Duration::from_millis(1));
+        for (lane, reported) in s.lanes.iter().zip(&mut reported) {
+            let deadline = lane.deadline.load(Ordering::Acquire);
+            if deadline == 0 || deadline == *reported {
+                continue;
+            }
+            if now < deadline {
+                sleep = sleep.min(Duration::from_nanos(deadline - now));
+                continue;
+            }
+            let call = ModuleCall::from_u8(lane.call.load(Ordering::Relaxed));
             // Still the same call (not one that ended and another that began)?
-            if s.deadline.load(Ordering::Acquire) == deadline {
-                reported = deadline;
+            if lane.deadline.load(Ordering::Acquire) == deadline {
+                *reported = deadline;
                 on_stall(Stalled {
                     call,
                     timeout: s.timeout,
                 });
             }
         }
+        thread::park_timeout(sleep);
     }
 }
 
@@ -261,6 +292,29 @@ mod tests {
         let s = rx.recv_timeout(Duration::from_secs(5)).unwrap();
         assert_eq!(s.call, ModuleCall::FindObjects);
         assert_eq!(s.timeout, Duration::from_millis(50));
+        assert!(rx.try_recv().is_err(), "reported once");
+    }
+
+    #[test]
+    fn a_call_in_another_lane_is_watched_on_its_own() {
+        let (tx, rx) = mpsc::channel();
+        let w = Watchdog::start(Duration::from_millis(50), move |s| {
+            let _ = tx.send(s);
+        })
+        .unwrap();
+        std::thread::scope(|scope| {
+            // A call hanging in lane 1 while lane 0 makes quick calls that end.
+            scope.spawn(|| {
+                let _armed = w.arm_lane(1, ModuleCall::GetAttributeValue);
+                thread::sleep(Duration::from_millis(400));
+            });
+            for _ in 0..100 {
+                w.guard(ModuleCall::FindObjects, || ());
+                thread::sleep(Duration::from_millis(2));
+            }
+        });
+        let s = rx.recv_timeout(Duration::from_secs(5)).unwrap();
+        assert_eq!(s.call, ModuleCall::GetAttributeValue);
         assert!(rx.try_recv().is_err(), "reported once");
     }
 }

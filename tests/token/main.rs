@@ -20,4 +20,5 @@ mod token_library;
 mod token_nss;
 mod token_p11kit;
 mod token_snapshots;
+mod token_threads;
 mod token_uri;

@@ -12,6 +12,7 @@ use cryptoki::object::{Attribute, ObjectClass};
 use cryptoki::session::Session;
 use cryptoki_sys::{CK_OBJECT_HANDLE, CK_SLOT_ID};
 use std::collections::HashSet;
+use std::time::{Duration, Instant};
 
 use crate::token::error::TokenError;
 use crate::token::object::{ObjectInfo, ObjectKind};
@@ -22,6 +23,24 @@ use crate::token::read::raw::{AttributeReader, FindError, RawSession};
 /// would exhaust memory.
 pub const DEFAULT_MAX_ATTRIBUTE_SIZE: usize = 16 * 1024 * 1024;
 
+/// Most threads that read one listing's attributes at once, each in a session of its own
+/// (one watchdog lane each).
+pub const MAX_READ_THREADS: usize = crate::token::watchdog::LANES;
+
+/// Fewest objects per reading thread: below that, opening a session and starting a thread
+/// cost about what the thread would save.
+const MIN_PER_THREAD: usize = 64;
+
+/// Objects each thread reads per round. Rounds keep what the threads read before the
+/// listing takes it in bounded (a few MB), so that [`probe::HOLD_BUDGET`] still applies, in
+/// handle order.
+const ROUND_PER_THREAD: usize = 512;
+
+/// Time per object from which a module counts as slow: its calls wait (for a network, a
+/// card) rather than work, so that threads overlap the waits. SoftHSM takes about 20 µs
+/// per read; a network HSM's round trip is a millisecond or more.
+const SLOW_CALL: Duration = Duration::from_micros(200);
+
 /// The limits of one [`find_objects_limited`].
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Limits {
@@ -29,6 +48,9 @@ pub(crate) struct Limits {
     pub(crate) attribute_size: usize,
     /// Most objects one search may return.
     pub(crate) objects: usize,
+    /// Threads asked for to read the attributes (0: one per core for a slow module, else
+    /// one), see [`read_threads`].
+    pub(crate) threads: usize,
 }
 
 /// Finds the objects matching `template` (one search when it gives the class, else two:
@@ -88,7 +110,7 @@ pub(crate) fn for_each_object(
         let raw = reader
             .open_session(session, slot)
             .map_err(FindError::from)?;
-        each_raw(&raw, reader, template, limits, sorted, handed, each)
+        each_raw(&raw, slot, reader, template, limits, sorted, handed, each)
     };
     let result = match run(&mut handed) {
         // p11-kit-proxy: found out at the first raw call, before anything was handed over.
@@ -140,8 +162,11 @@ pub(crate) fn find_error(e: FindError, limit: usize) -> TokenError {
     }
 }
 
+// One listing's state, handed down from `for_each_object`.
+#[allow(clippy::too_many_arguments)]
 fn each_raw(
     session: &RawSession<'_>,
+    slot: CK_SLOT_ID,
     reader: &AttributeReader,
     template: &[Attribute],
     limits: Limits,
@@ -158,38 +183,60 @@ fn each_raw(
             .collect(),
         None => class_first(reader, session, template, limits.objects)?,
     };
-    let any_class = probe::any_class_attributes();
+    let plan = Plan {
+        reader,
+        given,
+        any_class: probe::any_class_attributes(),
+        limit: limits.attribute_size,
+    };
     let limit = limits.attribute_size;
     let mut held = 0usize;
     let mut probed = Vec::with_capacity(handles.len());
     // A failure while probing still hands over the objects read before it (when the class
-    // is known, probing reads everything), then ends the listing with that failure.
+    // is known, probing reads everything), then ends the listing with that failure: the
+    // first in handle order, as one thread reading them in turn would have met it.
     let mut failed: Option<CkError> = None;
-    for &(h, class) in &handles {
-        let read = probe::probe(reader, session, h, class, &any_class, limit).and_then(|p| {
-            // Found by the certificate search but not a certificate by its own class (a
-            // module that ignores the template): what was read is dropped unseen, and the
-            // object read as one of unknown class.
-            if given.is_none() && class.is_some() && !p.class_confirmed() {
-                probe::probe(reader, session, h, None, &any_class, limit)
-            } else {
-                Ok(p)
+    let mut take = |(part, error): Part| {
+        for mut p in part {
+            if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
+                p.release_value();
             }
-        });
-        match read {
-            Ok(mut p) => {
-                if held.saturating_add(p.held()) > probe::HOLD_BUDGET {
-                    p.release_value();
-                }
-                held = held.saturating_add(p.held());
-                probed.push(p);
-            }
-            Err(e) => {
+            held = held.saturating_add(p.held());
+            probed.push(p);
+        }
+        error
+    };
+    let mut threads = read_threads(reader, limits.threads, handles.len());
+    let mut rest: &[(CK_OBJECT_HANDLE, Option<ObjectKind>)] = &handles;
+    if limits.threads == 0 && threads > 1 {
+        // Not asked for a number: threads only for a module whose calls wait (a network
+        // HSM, a card), judged on the first objects read on this thread alone. One whose
+        // calls are quick works under its own locks (SoftHSM's token-wide mutex), where
+        // more threads only wait for each other (docs/performance.md).
+        let (sample, after) = handles.split_at(MIN_PER_THREAD.min(handles.len()));
+        let started = Instant::now();
+        let part = plan.probe_part(session, sample);
+        let slow = started.elapsed()
+            >= SLOW_CALL.saturating_mul(sample.len().try_into().unwrap_or(u32::MAX));
+        failed = take(part);
+        if !slow {
+            threads = 1;
+        }
+        rest = if failed.is_some() { &[] } else { after };
+    }
+    // The extra sessions close (on this thread) once every object is probed.
+    let extra = extra_sessions(reader, slot, threads);
+    let sessions: Vec<&RawSession<'_>> = std::iter::once(session).chain(&extra).collect();
+    'rounds: for round in rest.chunks(ROUND_PER_THREAD.saturating_mul(sessions.len())) {
+        for part in plan.read_round(&sessions, round) {
+            if let Some(e) = take(part) {
                 failed = Some(e);
-                break;
+                break 'rounds;
             }
         }
     }
+    drop(sessions);
+    drop(extra);
     drop(handles);
     if sorted {
         probed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
@@ -207,6 +254,116 @@ fn each_raw(
     match failed {
         Some(e) => Err(e.into()),
         None => Ok(()),
+    }
+}
+
+/// How many threads may read `objects` objects' attributes when `requested` were asked for
+/// (0: one per core, which `each_raw` then keeps for a slow module only, [`SLOW_CALL`]): at
+/// most [`MAX_READ_THREADS`], at least [`MIN_PER_THREAD`] objects each, and one unless the
+/// module accepted OS locking in `C_Initialize` (PKCS#11 3.x §5.4: a module that does may
+/// be called from several threads at once; one that answered `CKR_CANT_LOCK`, or was
+/// initialised by someone else, is read on one thread).
+fn read_threads(reader: &AttributeReader, requested: usize, objects: usize) -> usize {
+    if !reader.threads_allowed() {
+        return 1;
+    }
+    let wanted = match requested {
+        0 => std::thread::available_parallelism().map_or(1, std::num::NonZero::get),
+        n => n,
+    };
+    wanted
+        .min(MAX_READ_THREADS)
+        .min(objects / MIN_PER_THREAD)
+        .max(1)
+}
+
+/// Sessions for the `threads - 1` threads that read beside the listing's own: as many as
+/// the module opens (a module that refuses one, `CKR_SESSION_COUNT` say, is read by
+/// fewer threads, down to the listing's own alone).
+fn extra_sessions(
+    reader: &AttributeReader,
+    slot: CK_SLOT_ID,
+    threads: usize,
+) -> Vec<RawSession<'_>> {
+    (1..threads)
+        .map_while(|lane| reader.open_extra_session(slot, lane).ok())
+        .collect()
+}
+
+/// What every reading thread needs to probe its objects.
+struct Plan<'r> {
+    reader: &'r AttributeReader,
+    /// The class the search template named.
+    given: Option<ObjectKind>,
+    /// [`probe::any_class_attributes`].
+    any_class: Vec<cryptoki_sys::CK_ATTRIBUTE_TYPE>,
+    limit: usize,
+}
+
+/// What one thread read of its part: the objects probed, in handle order, up to the
+/// first failure, and that failure.
+type Part = (Vec<probe::Probed>, Option<CkError>);
+
+impl Plan<'_> {
+    /// Probes `round`: split into one contiguous part per session, each read on its own
+    /// thread (the first on this one); the parts come back in handle order.
+    fn read_round(
+        &self,
+        sessions: &[&RawSession<'_>],
+        round: &[(CK_OBJECT_HANDLE, Option<ObjectKind>)],
+    ) -> Vec<Part> {
+        let [first, rest @ ..] = sessions else {
+            return Vec::new();
+        };
+        if rest.is_empty() {
+            return vec![self.probe_part(first, round)];
+        }
+        let mut parts = round.chunks(round.len().div_ceil(sessions.len()).max(1));
+        let head = parts.next().unwrap_or_default();
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = parts
+                .zip(rest)
+                .map(|(part, session)| scope.spawn(move || self.probe_part(session, part)))
+                .collect();
+            let mut out = vec![self.probe_part(first, head)];
+            for worker in workers {
+                // A panic in a reading thread is a bug here, not a module's answer: it
+                // goes on as one.
+                out.push(
+                    worker
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                );
+            }
+            out
+        })
+    }
+
+    /// Probes `handles` in `session`, in order, up to the first failure.
+    fn probe_part(
+        &self,
+        session: &RawSession<'_>,
+        handles: &[(CK_OBJECT_HANDLE, Option<ObjectKind>)],
+    ) -> Part {
+        let (reader, any_class, limit) = (self.reader, &self.any_class, self.limit);
+        let mut out = Vec::with_capacity(handles.len());
+        for &(h, class) in handles {
+            let read = probe::probe(reader, session, h, class, any_class, limit).and_then(|p| {
+                // Found by the certificate search but not a certificate by its own class (a
+                // module that ignores the template): what was read is dropped unseen, and
+                // the object read as one of unknown class.
+                if self.given.is_none() && class.is_some() && !p.class_confirmed() {
+                    probe::probe(reader, session, h, None, any_class, limit)
+                } else {
+                    Ok(p)
+                }
+            });
+            match read {
+                Ok(p) => out.push(p),
+                Err(e) => return (out, Some(e)),
+            }
+        }
+        (out, None)
     }
 }
 

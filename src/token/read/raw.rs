@@ -152,6 +152,9 @@ pub struct AttributeReader {
     own_instance: AtomicBool,
     /// Whether dropping the reader must call `C_Finalize` on its own instance.
     finalize_own: AtomicBool,
+    /// Whether the instance this reader calls accepted `CKF_OS_LOCKING_OK`, so that it may
+    /// be called from several threads at once ([`AttributeReader::threads_allowed`]).
+    threads_ok: AtomicBool,
     /// Keeps the library mapped for as long as `get` may be called (cryptoki holds its own
     /// reference; this one makes the reader sound on its own).
     _library: cryptoki_sys::Pkcs11,
@@ -307,6 +310,7 @@ impl AttributeReader {
             watchdog: None,
             own_instance: AtomicBool::new(false),
             finalize_own: AtomicBool::new(false),
+            threads_ok: AtomicBool::new(false),
             _library: library,
         })
     }
@@ -326,6 +330,46 @@ impl AttributeReader {
     /// Runs `f`, one call of the module, under the watchdog if there is one.
     pub fn guard<T>(&self, call: ModuleCall, f: impl FnOnce() -> T) -> T {
         guard(self.watchdog.as_ref(), call, f)
+    }
+
+    /// [`AttributeReader::guard`] in the watchdog lane of `session` (one per thread that
+    /// reads: [`Watchdog::arm_lane`]).
+    fn guard_in<T>(&self, session: &RawSession<'_>, call: ModuleCall, f: impl FnOnce() -> T) -> T {
+        let _armed = self
+            .watchdog
+            .as_ref()
+            .map(|w| w.arm_lane(session.lane, call));
+        f()
+    }
+
+    /// Records whether the module's instance was initialised with `CKF_OS_LOCKING_OK` and
+    /// answered `CKR_OK` (PKCS#11 3.x §5.4: it then supports calls from several threads at
+    /// once). Set by [`crate::token::Module`] after its `C_Initialize`; a `CKR_CANT_LOCK`
+    /// fallback or an instance initialised by someone else leaves it false.
+    pub fn set_threads_ok(&self, ok: bool) {
+        self.threads_ok.store(ok, Ordering::Relaxed);
+    }
+
+    /// Whether the instance this reader calls may be called from several threads at once
+    /// (see [`AttributeReader::set_threads_ok`]; for an instance of its own, its own
+    /// `C_Initialize` decides: [`AttributeReader::adopt_instance`]).
+    pub fn threads_allowed(&self) -> bool {
+        self.threads_ok.load(Ordering::Relaxed)
+    }
+
+    /// A new read-only session on `slot` of the instance this reader calls, for a thread
+    /// that reads beside the first one, its calls watched in watchdog lane `lane`; closed
+    /// when the value drops. Object handles found in another session of the same
+    /// application are valid in it, and so is a login made there (PKCS#11 login state is
+    /// per token and application).
+    pub fn open_extra_session(
+        &self,
+        slot: CK_SLOT_ID,
+        lane: usize,
+    ) -> Result<RawSession<'_>, CkError> {
+        let mut session = self.open_raw_session(slot)?;
+        session.lane = lane;
+        Ok(session)
     }
 
     /// The handles of the objects matching `template`: `C_FindObjectsInit`, then
@@ -483,16 +527,21 @@ impl AttributeReader {
         let mut rv = self.guard(ModuleCall::Initialize, || unsafe {
             init((&raw mut args).cast::<c_void>())
         });
-        if rv == CKR_CANT_LOCK {
+        let os_locking = rv != CKR_CANT_LOCK;
+        if !os_locking {
             // SAFETY: as above.
             rv = self.guard(ModuleCall::Initialize, || unsafe {
                 init(std::ptr::null_mut())
             });
         }
+        // Only an instance this reader initialised with OS locking may be read from
+        // several threads.
+        let locking = os_locking && rv == CKR_OK;
         if rv != CKR_CRYPTOKI_ALREADY_INITIALIZED {
             Rv::from(rv).into_result(Function::Initialize)?;
             self.finalize_own.store(true, Ordering::Relaxed);
         }
+        self.set_threads_ok(locking);
         self.own_instance.store(true, Ordering::Relaxed);
         Ok(())
     }
@@ -514,8 +563,14 @@ impl AttributeReader {
             return Ok(RawSession {
                 handle: session.handle(),
                 owner: None,
+                lane: 0,
             });
         }
+        self.open_raw_session(slot)
+    }
+
+    /// `C_OpenSession` (read-only) on `slot` of this reader's instance, closed on drop.
+    fn open_raw_session(&self, slot: CK_SLOT_ID) -> Result<RawSession<'_>, CkError> {
         let open = self.open_session.ok_or(CkError::NullFunctionPointer)?;
         let mut handle: CK_SESSION_HANDLE = 0;
         // SAFETY: `handle` is a valid out-pointer; no callback and no application data.
@@ -532,6 +587,7 @@ impl AttributeReader {
         Ok(RawSession {
             handle,
             owner: Some(self),
+            lane: 0,
         })
     }
 
@@ -546,7 +602,7 @@ impl AttributeReader {
         // SAFETY: the handles are the session's and an object it found; every pValue in
         // `template` is NULL or points to a live buffer of ulValueLen bytes owned by the
         // caller for the duration of the call.
-        let rv = self.guard(ModuleCall::GetAttributeValue, || unsafe {
+        let rv = self.guard_in(session, ModuleCall::GetAttributeValue, || unsafe {
             get(session.handle, object, template.as_mut_ptr(), count)
         });
         if per_attribute_result(rv) {
@@ -702,6 +758,8 @@ pub struct RawSession<'r> {
     handle: CK_SESSION_HANDLE,
     /// The reader whose instance opened the session, when it must be closed here.
     owner: Option<&'r AttributeReader>,
+    /// The watchdog lane of the thread that reads in it ([`Watchdog::arm_lane`]).
+    lane: usize,
 }
 
 impl Drop for RawSession<'_> {

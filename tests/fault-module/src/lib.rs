@@ -27,8 +27,8 @@
 //!     created after the search or deleted during it), `empty` (C_FindObjects only:
 //!     forwarded, then the count says nothing was found), `ignore-template` (C_FindObjectsInit
 //!     only: forwarded with an empty template, so the search finds every object, as a module
-//!     that ignores the template would) or `hang` (any function but C_GetFunctionList: the
-//!     call never returns).
+//!     that ignores the template would), `hang` (any function but C_GetFunctionList: the
+//!     call never returns) or `slow` (any function: forwarded after 1 ms, as over a network).
 //! - `CERTSCOPE_FAULT_LOG`: a file to which one line per intercepted call is appended,
 //!   `FUNCTION N RV` plus ` injected` when the shim made the result up, so that tests can
 //!   count `C_OpenSession`/`C_CloseSession`/`C_Finalize` on every error path (an `endless`
@@ -208,7 +208,13 @@ enum Fault {
     PinCountLow,
     /// Never return (a module blocked on a lock, a reader or a network token).
     Hang,
+    /// Forward after waiting [`SLOW_WAIT`] (a network HSM's round trip), without holding
+    /// any lock of the shim: calls from several threads wait side by side.
+    Slow,
 }
+
+/// How long a `slow` call waits before it is forwarded.
+const SLOW_WAIT: std::time::Duration = std::time::Duration::from_millis(1);
 
 /// Which calls of the function a rule selects.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -296,6 +302,7 @@ fn parse_rule(text: &str) -> Result<Rule, String> {
         "empty" => Fault::Empty,
         "ignore-template" => Fault::IgnoreTemplate,
         "hang" => Fault::Hang,
+        "slow" => Fault::Slow,
         "pin-count-low" => Fault::PinCountLow,
         _ => {
             let rv = if let Some(hex) = fault.strip_prefix("0x") {
@@ -522,6 +529,9 @@ fn call_on(
         shim.record(function, n, rv, true);
         return rv;
     }
+    if fault == Some(Fault::Slow) {
+        std::thread::sleep(SLOW_WAIT);
+    }
     let rv = forward(&shim.real, fault, removed);
     let rv = if removed && kind == Kind::Close {
         CKR_DEVICE_REMOVED
@@ -530,7 +540,9 @@ fn call_on(
     };
     // A search that never ends would fill the disk with its log: its first calls are enough.
     if fault != Some(Fault::Endless) || n <= ENDLESS_LOGGED {
-        shim.record(function, n, rv, fault.is_some() || removed);
+        // A slow call is the module's own answer, only later.
+        let altered = fault.is_some_and(|f| f != Fault::Slow);
+        shim.record(function, n, rv, altered || removed);
     }
     rv
 }

@@ -69,6 +69,8 @@ pub struct TokenEnv {
     pub max_attribute_size: Option<String>,
     /// `CERTSCOPE_PKCS11_MAX_OBJECTS` as given.
     pub max_objects: Option<String>,
+    /// `CERTSCOPE_PKCS11_THREADS` as given.
+    pub threads: Option<String>,
     /// `CERTSCOPE_PKCS11_MODULE_TIMEOUT` as given.
     pub module_timeout: Option<String>,
     /// `PCSCLITE_CSOCK_NAME`: pcscd's socket (`token doctor`).

@@ -141,6 +141,18 @@ pub struct ReadArgs {
         )
     )]
     pub max_objects: usize,
+    /// Threads that read object attributes at once, each in a session of its own (0: one
+    /// per core, at most 4, when the module's reads are slow, as over a network; else
+    /// one). Only with a module that accepted OS locking (CKF_OS_LOCKING_OK) in
+    /// C_Initialize, which PKCS#11 says makes it safe to call from several threads; 1
+    /// always reads on one thread.
+    #[arg(
+        long,
+        value_name = "N",
+        env = "CERTSCOPE_PKCS11_THREADS",
+        default_value_t = 0
+    )]
+    pub threads: usize,
 }
 
 /// What the object-reading commands (`list`, `find`, `export`) share: module, tokens,

@@ -85,6 +85,7 @@ impl Ambient {
                 no_user_config: std::env::var_os("P11_NO_USER_CONFIG").is_some(),
                 max_attribute_size: std::env::var(pkcs11::MAX_ATTRIBUTE_SIZE_ENV).ok(),
                 max_objects: std::env::var(pkcs11::MAX_OBJECTS_ENV).ok(),
+                threads: std::env::var(pkcs11::THREADS_ENV).ok(),
                 module_timeout: std::env::var(pkcs11::MODULE_TIMEOUT_ENV).ok(),
                 pcscd_socket: std::env::var_os("PCSCLITE_CSOCK_NAME"),
             },

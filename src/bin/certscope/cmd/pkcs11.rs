@@ -30,6 +30,9 @@ pub(super) const MAX_ATTRIBUTE_SIZE_ENV: &str = "CERTSCOPE_PKCS11_MAX_ATTRIBUTE_
 /// The environment variable behind `--max-objects` (also read for URI inputs).
 pub(super) const MAX_OBJECTS_ENV: &str = "CERTSCOPE_PKCS11_MAX_OBJECTS";
 
+/// The environment variable behind `--threads` (also read for URI inputs).
+pub(super) const THREADS_ENV: &str = "CERTSCOPE_PKCS11_THREADS";
+
 /// The environment variable behind `--module-timeout` (also read for URI inputs).
 pub(super) const MODULE_TIMEOUT_ENV: &str = "CERTSCOPE_PKCS11_MODULE_TIMEOUT";
 
@@ -244,9 +247,12 @@ fn uri_input_inner(
             return emit(problem(&locator, e.to_string()));
         }
     };
-    let max_attribute_size = match max_attribute_size_from_env(env) {
-        Ok(n) => n,
-        Err(message) => return emit(problem(&locator, message)),
+    let (max_attribute_size, read_threads) = match (
+        max_attribute_size_from_env(env),
+        env_number(THREADS_ENV, env.threads.as_deref(), "threads", 0),
+    ) {
+        (Ok(n), Ok(t)) => (n, t),
+        (Err(message), _) | (_, Err(message)) => return emit(problem(&locator, message)),
     };
     let filter = Filter::from_uri(&uri);
     let module_path = choice.uri_module_path();
@@ -256,6 +262,7 @@ fn uri_input_inner(
         module_path: module_path.as_deref(),
         max_attribute_size,
         max_objects,
+        read_threads,
         attributes: false,
     };
     let mut seen = 0usize;

@@ -429,6 +429,7 @@ fn list_cmd(
                 module_path: module_path.as_deref(),
                 max_attribute_size: reading.read.max_attribute_size,
                 max_objects: reading.read.max_objects,
+                read_threads: reading.read.threads,
                 attributes,
             };
             match token::list(module, tokens, &listing, &mut login_mode, emit) {
