@@ -417,7 +417,18 @@ pub fn finish(item: &mut Item, opts: &Options<'_>) {
         item.der = None;
     }
     if let Some(spki) = item.spki_der.as_ref().filter(|_| opts.with_spki_pin) {
-        item.spki_sha256 = Some(hex::encode(HashAlg::Sha256.digest(spki)));
+        item.spki_sha256 = Some(sha256_hex(spki));
+    }
+}
+
+/// Lower-case hex of the SHA-256 of `der`, the pin: encoded on the stack and copied once
+/// (`hex::encode` collects it a `char` at a time, one of the costs every item pays).
+fn sha256_hex(der: &[u8]) -> String {
+    let digest = HashAlg::Sha256.digest_value(der);
+    let mut buf = [0u8; 64];
+    match hex::encode_to_slice(&*digest, &mut buf) {
+        Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+        Err(_) => hex::encode(&*digest),
     }
 }
 
