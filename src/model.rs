@@ -253,9 +253,14 @@ impl Item {
     pub fn fill_spki_pin(&mut self) {
         if self.spki_sha256.is_none() {
             if let Some(spki) = self.spki_der.as_deref() {
-                self.spki_sha256 = Some(hex::encode(
-                    crate::fingerprint::HashAlg::Sha256.digest(spki),
-                ));
+                // Encoded on the stack and copied once: `hex::encode` collects a `char` at
+                // a time, a cost every item paid.
+                let digest = crate::fingerprint::HashAlg::Sha256.digest_value(spki);
+                let mut buf = [0u8; 64];
+                self.spki_sha256 = Some(match hex::encode_to_slice(&*digest, &mut buf) {
+                    Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
+                    Err(_) => hex::encode(&*digest),
+                });
             }
         }
     }

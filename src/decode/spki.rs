@@ -12,20 +12,31 @@ use crate::model::PublicKeyInfo;
 /// Summarises a DER SubjectPublicKeyInfo.
 pub fn describe(spki: &[u8]) -> Result<PublicKeyInfo, String> {
     let (top, _) = tlv::read(spki).map_err(|e| e.to_string())?;
-    let kids = top.child_vec().map_err(|e| e.to_string())?;
-    let (Some(alg), Some(key)) = (kids.first(), kids.get(1)) else {
+    let (Some(alg), Some(key)) = first_two(&top).map_err(|e| e.to_string())? else {
         return Err("SubjectPublicKeyInfo needs an algorithm and a key".to_string());
     };
-    let alg_kids = alg.child_vec().map_err(|e| e.to_string())?;
-    let oid_tlv = alg_kids
-        .first()
+    let (oid_tlv, params) = first_two(&alg).map_err(|e| e.to_string())?;
+    let oid_tlv = oid_tlv
         .filter(|t| t.tag == tlv::OID)
         .ok_or("algorithm identifier without OID")?;
     let oid = oids::dotted(oid_tlv.value).ok_or("malformed algorithm OID")?;
-    let params = alg_kids.get(1);
+    let params = params.as_ref();
     // BIT STRING: first octet is the unused-bits count.
     let key_bits = key.value.get(1..).unwrap_or(&[]);
     describe_parts(&oid, params, key_bits)
+}
+
+/// The first two children of `t`, after checking every child as [`Tlv::child_vec`] does
+/// (the same first error), without collecting them: every certificate, key and CSR is
+/// described here.
+fn first_two<'a>(t: &Tlv<'a>) -> Result<(Option<Tlv<'a>>, Option<Tlv<'a>>), tlv::TlvError> {
+    let mut kids = t.children();
+    let first = kids.next().transpose()?;
+    let second = kids.next().transpose()?;
+    for rest in kids {
+        rest?;
+    }
+    Ok((first, second))
 }
 
 /// Summarises a key from its algorithm OID, parameters and public key bytes.

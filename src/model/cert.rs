@@ -51,33 +51,39 @@ impl PssParameters {
 impl PublicKeyInfo {
     /// One line for people: `EC P-256 (256 bits)`, `RSA (2048 bits)`, `Ed25519`.
     pub fn summary(&self) -> String {
+        use std::fmt::Write as _;
         let name = match self.algorithm.as_str() {
-            "rsa" => "RSA".to_string(),
-            "rsa-pss" => "RSA-PSS".to_string(),
-            "ec" => "EC".to_string(),
-            "dsa" => "DSA".to_string(),
-            "dh" => "DH".to_string(),
-            "ed25519" => "Ed25519".to_string(),
-            "ed448" => "Ed448".to_string(),
-            "x25519" => "X25519".to_string(),
-            "x448" => "X448".to_string(),
-            other => other.to_string(),
+            "rsa" => "RSA",
+            "rsa-pss" => "RSA-PSS",
+            "ec" => "EC",
+            "dsa" => "DSA",
+            "dh" => "DH",
+            "ed25519" => "Ed25519",
+            "ed448" => "Ed448",
+            "x25519" => "X25519",
+            "x448" => "X448",
+            other => other,
         };
-        let base = match (&self.curve, self.bits) {
-            (Some(curve), Some(bits)) => format!("{name} {curve} ({bits} bits)"),
-            (Some(curve), None) => format!("{name} {curve}"),
-            (None, Some(bits)) if !matches!(self.algorithm.as_str(), "ed25519" | "ed448") => {
-                format!("{name} ({bits} bits)")
-            }
-            _ => name,
-        };
-        match &self.pss {
-            Some(p) => format!(
-                "{base}, restricted to {}, {}, salt at least {}",
-                p.hash, p.mask_generation, p.salt_length
-            ),
-            None => base,
+        // Built in one buffer: every certificate, key and CSR shown as text asks for it.
+        let mut out = String::with_capacity(32);
+        out.push_str(name);
+        if let Some(curve) = &self.curve {
+            out.push(' ');
+            out.push_str(curve);
         }
+        let bits_shown =
+            self.curve.is_some() || !matches!(self.algorithm.as_str(), "ed25519" | "ed448");
+        if let Some(bits) = self.bits.filter(|_| bits_shown) {
+            let _ = write!(out, " ({bits} bits)");
+        }
+        if let Some(p) = &self.pss {
+            let _ = write!(
+                out,
+                ", restricted to {}, {}, salt at least {}",
+                p.hash, p.mask_generation, p.salt_length
+            );
+        }
+        out
     }
 }
 
@@ -208,5 +214,43 @@ impl Certificate {
     /// matters for path length counting (RFC 5280 §6.1.4 (l)).
     pub fn self_issued(&self) -> bool {
         crate::asn1::dn::same_name(&self.subject, &self.issuer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_key_summary_forms() {
+        let info = |algorithm: &str, bits, curve: Option<&str>| PublicKeyInfo {
+            algorithm: algorithm.to_string(),
+            bits,
+            curve: curve.map(str::to_string),
+            pss: None,
+        };
+        assert_eq!(
+            info("ec", Some(256), Some("P-256")).summary(),
+            "EC P-256 (256 bits)"
+        );
+        assert_eq!(info("ec", None, Some("1.2.3.4")).summary(), "EC 1.2.3.4");
+        assert_eq!(info("rsa", Some(2048), None).summary(), "RSA (2048 bits)");
+        assert_eq!(info("ed25519", Some(256), None).summary(), "Ed25519");
+        assert_eq!(
+            info("ed448", Some(456), Some("x")).summary(),
+            "Ed448 x (456 bits)"
+        );
+        assert_eq!(info("1.2.3", None, None).summary(), "1.2.3");
+        let mut pss = info("rsa-pss", Some(2048), None);
+        pss.pss = Some(Box::new(PssParameters {
+            hash: "SHA-256".into(),
+            mask_generation: "MGF1 with SHA-256".into(),
+            salt_length: 32,
+            trailer_field: 1,
+        }));
+        assert_eq!(
+            pss.summary(),
+            "RSA-PSS (2048 bits), restricted to SHA-256, MGF1 with SHA-256, salt at least 32"
+        );
     }
 }

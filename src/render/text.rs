@@ -249,15 +249,17 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
     }
     if let Some(pin) = item.spki_der.as_deref() {
         // The decoder's pin is this digest already: read back, not hashed a second time.
-        let digest = item
-            .spki_sha256
-            .as_deref()
-            .and_then(|h| hex::decode(h).ok())
-            .filter(|d| d.len() == 32)
-            .unwrap_or_else(|| HashAlg::Sha256.digest(pin));
+        // Decoded onto the stack: a `Vec` per item for 32 bytes showed in profiles.
+        let mut read_back = [0u8; 32];
+        let digest: std::borrow::Cow<'_, [u8]> = match item.spki_sha256.as_deref() {
+            Some(h) if hex::decode_to_slice(h, &mut read_back).is_ok() => (&read_back[..]).into(),
+            _ => HashAlg::Sha256.digest(pin).into(),
+        };
         out.digest(2, "SPKI SHA-256", &digest)?;
-        let b64 = base64::engine::general_purpose::STANDARD.encode(&digest);
-        out.field(2, "Key pin", &format!("sha256//{b64}"))?;
+        let mut pin_text = String::with_capacity(8 + 44);
+        pin_text.push_str("sha256//");
+        base64::engine::general_purpose::STANDARD.encode_string(&*digest, &mut pin_text);
+        out.field(2, "Key pin", &pin_text)?;
     }
     for r in item.relations.iter().flatten() {
         let mut value = sanitize(&r.target).into_owned();
@@ -362,22 +364,25 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
     )?;
     out.field(2, "Version", &c.version.to_string())?;
     out.field(2, "Public key", &c.public_key.summary())?;
-    let verdict = if c.self_signature == "invalid" {
-        out.paint(
+    // `ALGORITHM ([PSS; ]self-signature VERDICT)`, joined in one buffer.
+    let mut line = String::with_capacity(64);
+    line.push_str(&c.signature_algorithm);
+    line.push_str(" (");
+    if let Some(p) = &c.signature_pss {
+        line.push_str(&p.summary());
+        line.push_str("; ");
+    }
+    if c.self_signature == "invalid" {
+        line.push_str(&out.paint(
             "1;31",
             "self-signature invalid: not made with this request's key",
-        )
+        ));
     } else {
-        format!("self-signature {}", c.self_signature)
-    };
-    out.field(
-        2,
-        "Signature",
-        &match &c.signature_pss {
-            Some(p) => format!("{} ({}; {verdict})", c.signature_algorithm, p.summary()),
-            None => format!("{} ({verdict})", c.signature_algorithm),
-        },
-    )?;
+        line.push_str("self-signature ");
+        line.push_str(&c.self_signature);
+    }
+    line.push(')');
+    out.field(2, "Signature", &line)?;
     for a in &c.attributes {
         let values = if a.values.is_empty() {
             "(no value)".to_string()
