@@ -265,6 +265,20 @@ impl Item {
         }
     }
 
+    /// The SHA-256 of the item's SubjectPublicKeyInfo as bytes, for renderers that show it
+    /// in other encodings than the model's hex (colon hex, the `sha256//` key pin): the
+    /// carried pin when there is one (not hashed a second time), else the digest of
+    /// [`Item::spki_der`]; `None` for an item without a key.
+    pub fn spki_pin_digest(&self) -> Option<[u8; 32]> {
+        let spki = self.spki_der.as_deref()?;
+        let mut out = [0u8; 32];
+        match self.spki_sha256.as_deref() {
+            Some(h) if hex::decode_to_slice(h, &mut out).is_ok() => {}
+            _ => out.copy_from_slice(&crate::fingerprint::HashAlg::Sha256.digest_value(spki)),
+        }
+        Some(out)
+    }
+
     /// An item with nothing decoded yet.
     pub fn new(kind: Kind, source: Source) -> Item {
         Item {
@@ -307,5 +321,43 @@ impl Item {
             Some(old) => format!("{old}; {message}"),
             None => message,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::fingerprint::HashAlg;
+
+    /// The pin's bytes are the carried hex when it reads, the SPKI's digest otherwise, and
+    /// absent without a key.
+    #[test]
+    fn spki_pin_digest_reads_the_pin_or_hashes_the_key() {
+        let source = Source::File(FileSource {
+            path: "t".into(),
+            index: 0,
+            line: None,
+            container: None,
+            key: None,
+        });
+        let mut item = Item::new(Kind::PublicKey, source);
+        assert_eq!(item.spki_pin_digest(), None);
+        let spki = b"not really an SPKI".to_vec();
+        let digest = HashAlg::Sha256.digest(&spki);
+        item.spki_der = Some(spki);
+        assert_eq!(
+            item.spki_pin_digest().map(|d| d.to_vec()),
+            Some(digest.clone())
+        );
+        item.spki_sha256 = Some(hex::encode([7u8; 32]));
+        assert_eq!(item.spki_pin_digest(), Some([7u8; 32]));
+        item.spki_sha256 = Some("zz".into());
+        assert_eq!(item.spki_pin_digest().map(|d| d.to_vec()), Some(digest));
+        item.spki_sha256 = None;
+        item.fill_spki_pin();
+        assert_eq!(
+            item.spki_sha256,
+            Some(hex::encode(HashAlg::Sha256.digest(b"not really an SPKI")))
+        );
     }
 }

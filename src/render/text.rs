@@ -247,18 +247,11 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
             }
         }
     }
-    if let Some(pin) = item.spki_der.as_deref() {
-        // The decoder's pin is this digest already: read back, not hashed a second time.
-        // Decoded onto the stack: a `Vec` per item for 32 bytes showed in profiles.
-        let mut read_back = [0u8; 32];
-        let digest: std::borrow::Cow<'_, [u8]> = match item.spki_sha256.as_deref() {
-            Some(h) if hex::decode_to_slice(h, &mut read_back).is_ok() => (&read_back[..]).into(),
-            _ => HashAlg::Sha256.digest(pin).into(),
-        };
+    if let Some(digest) = item.spki_pin_digest() {
         out.digest(2, "SPKI SHA-256", &digest)?;
         let mut pin_text = String::with_capacity(8 + 44);
         pin_text.push_str("sha256//");
-        base64::engine::general_purpose::STANDARD.encode_string(&*digest, &mut pin_text);
+        base64::engine::general_purpose::STANDARD.encode_string(digest, &mut pin_text);
         out.field(2, "Key pin", &pin_text)?;
     }
     for r in item.relations.iter().flatten() {
