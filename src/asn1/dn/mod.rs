@@ -43,15 +43,39 @@ pub fn format_name_tlv(name: &Tlv<'_>) -> Option<String> {
     if name.tag != tlv::SEQUENCE {
         return None;
     }
-    // RFC 4514 lists the last RDN first: collect the RDNs, then write them in reverse.
-    let mut rdns: Vec<Tlv<'_>> = Vec::with_capacity(8);
+    // RFC 4514 lists the last RDN first: collect the RDNs, then write them in reverse;
+    // on the stack for the usual few (this runs for every name of every certificate),
+    // in a `Vec` past that.
+    const NONE: Tlv<'static> = Tlv {
+        tag: 0,
+        value: &[],
+        raw: &[],
+        indefinite: false,
+    };
+    let mut few = [NONE; 16];
+    let mut many: Vec<Tlv<'_>> = Vec::new();
+    let mut n = 0;
     for rdn in name.children() {
         let rdn = rdn.ok()?;
         if rdn.tag != tlv::SET {
             return None;
         }
-        rdns.push(rdn);
+        match few.get_mut(n) {
+            Some(slot) => *slot = rdn,
+            None => {
+                if many.is_empty() {
+                    many.extend_from_slice(&few);
+                }
+                many.push(rdn);
+            }
+        }
+        n += 1;
     }
+    let rdns = if many.is_empty() {
+        few.get(..n).unwrap_or_default()
+    } else {
+        &many
+    };
     let mut out = String::with_capacity(name.value.len());
     for (i, rdn) in rdns.iter().rev().enumerate() {
         if i > 0 {
@@ -89,7 +113,11 @@ fn format_atv(atv: &Tlv<'_>, out: &mut String) -> Option<()> {
         // when valid UTF-8, as they nearly always are.
         out.push_str(key);
         out.push('=');
-        push_escaped(out, &String::from_utf8_lossy(value.value));
+        // `from_utf8` first: its ASCII path is much quicker than the lossy decode.
+        match std::str::from_utf8(value.value) {
+            Ok(text) => push_escaped(out, text),
+            Err(_) => push_escaped(out, &String::from_utf8_lossy(value.value)),
+        }
         return Some(());
     }
     match (key, decode_string(&value)) {
