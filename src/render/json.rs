@@ -2,6 +2,7 @@
 //! is written item by item, so memory does not grow with the number of items.
 
 use std::io::{self, Write};
+use std::ops::Range;
 
 use serde::Serialize;
 
@@ -82,6 +83,19 @@ impl<W: Write> JsonWriter<W> {
     /// Appends an item.
     pub fn item(&mut self, item: &Item) -> io::Result<()> {
         self.element(item)
+    }
+
+    /// Appends an item's record: as [`JsonWriter::element`] writes it, chosen fields
+    /// copied as they are.
+    pub fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
+        let Record::Selected(picked) = record else {
+            return self.element(record);
+        };
+        self.w
+            .write_all(if self.first { b"\n{" } else { b",\n{" })?;
+        self.first = false;
+        picked.write_fields(&mut self.w, false)?;
+        self.w.write_all(b"}")
     }
 
     /// Records a failure for the `errors` array.
@@ -169,6 +183,20 @@ impl<W: Write> JsonlWriter<W> {
     pub fn item<T: Serialize>(&mut self, body: &T) -> io::Result<()> {
         self.items += 1;
         self.line(LineType::Item, body)
+    }
+
+    /// Writes an `item` line of an item's record: as [`JsonlWriter::item`] writes it,
+    /// chosen fields copied as they are.
+    pub fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
+        let Record::Selected(picked) = record else {
+            return self.item(record);
+        };
+        self.items += 1;
+        self.w.write_all(b"{\"certscope\":")?;
+        serde_json::to_writer(&mut self.w, VERSION).map_err(io::Error::from)?;
+        self.w.write_all(b",\"type\":\"item\"")?;
+        picked.write_fields(&mut self.w, true)?;
+        self.w.write_all(b"}\n")
     }
 
     /// Writes an `error` line: `{"source": …, "message": …}`.
@@ -321,7 +349,34 @@ pub enum Record<'a> {
     /// The inventory fields, then the item's.
     WithInventory(&'a Inventory, &'a Item),
     /// Only the chosen fields, in the order asked for (absent ones left out).
-    Selected(Vec<(&'a str, serde_json::Value)>),
+    Selected(Selected<'a>),
+}
+
+/// The chosen fields of a record, their values already JSON text (what `to_value` and
+/// `to_writer` give: objects' keys sorted): [`JsonlWriter::record`] and
+/// [`JsonWriter::record`] copy them out, with no `Value` built per field.
+#[derive(Debug)]
+pub struct Selected<'a> {
+    /// The values' JSON, one after the other (in the order the record holds them).
+    json: Vec<u8>,
+    /// Each field's name and where its value is in `json`, in the order asked for.
+    fields: Vec<(&'a str, Range<usize>)>,
+}
+
+impl Selected<'_> {
+    /// Writes the fields as `"name":value` pairs, separated by commas (one before the
+    /// first too when `comma`).
+    fn write_fields<W: Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
+        for (i, (name, range)) in self.fields.iter().enumerate() {
+            if comma || i > 0 {
+                w.write_all(b",")?;
+            }
+            serde_json::to_writer(&mut *w, name).map_err(io::Error::from)?;
+            w.write_all(b":")?;
+            w.write_all(self.json.get(range.clone()).unwrap_or(b"null"))?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Serialize)]
@@ -348,18 +403,21 @@ impl<'a> Record<'a> {
         }
         // Only the chosen fields are serialised (into `Value`s, which is what they always
         // were: nested objects keep their keys sorted); the rest are passed over unwritten.
-        let mut found: Vec<Option<serde_json::Value>> = vec![None; fields.len()];
+        let mut found: Vec<Option<Range<usize>>> = vec![None; fields.len()];
+        let mut json = Vec::with_capacity(256);
         whole.serialize(pick::Picker {
             fields,
             found: &mut found,
+            out: &mut json,
         })?;
-        Ok(Record::Selected(
-            fields
+        Ok(Record::Selected(Selected {
+            json,
+            fields: fields
                 .iter()
                 .zip(found)
                 .filter_map(|(f, v)| v.map(|v| (f.as_str(), v)))
                 .collect(),
-        ))
+        }))
     }
 }
 
@@ -369,10 +427,15 @@ impl Serialize for Record<'_> {
         match self {
             Record::Whole(item) => item.serialize(s),
             Record::WithInventory(inventory, item) => Flat { inventory, item }.serialize(s),
-            Record::Selected(fields) => {
-                let mut m = s.serialize_map(Some(fields.len()))?;
-                for (k, v) in fields {
-                    m.serialize_entry(k, v)?;
+            Record::Selected(picked) => {
+                // Not the writers' way (they copy the text): read back for any other
+                // serializer.
+                let mut m = s.serialize_map(Some(picked.fields.len()))?;
+                for (k, range) in &picked.fields {
+                    let text = picked.json.get(range.clone()).unwrap_or_default();
+                    let v: serde_json::Value =
+                        serde_json::from_slice(text).map_err(serde::ser::Error::custom)?;
+                    m.serialize_entry(k, &v)?;
                 }
                 m.end()
             }
@@ -383,15 +446,19 @@ impl Serialize for Record<'_> {
 /// `--fields` without the whole record: a serializer that takes a record's top-level map
 /// and keeps the values of the chosen keys only.
 mod pick {
+    use std::ops::Range;
+
     use serde::ser::{self, Impossible, Serialize, Serializer};
-    use serde_json::{Error, Value};
+    use serde_json::Error;
 
     /// Serialises a record, filling `found[i]` with the value of `fields[i]` (the first
     /// `i` naming it: a field asked for twice is written once). A key the record holds
     /// twice keeps its last value, as a JSON object would.
     pub(super) struct Picker<'f> {
         pub fields: &'f [String],
-        pub found: &'f mut [Option<Value>],
+        /// Where each field's JSON is in `out`.
+        pub found: &'f mut [Option<Range<usize>>],
+        pub out: &'f mut Vec<u8>,
     }
 
     /// The map of a [`Picker`], with the chosen field of the key just seen.
@@ -403,7 +470,13 @@ mod pick {
     impl PickMap<'_> {
         fn keep<T: ?Sized + Serialize>(&mut self, i: Option<usize>, v: &T) -> Result<(), Error> {
             if let Some(slot) = i.and_then(|i| self.picker.found.get_mut(i)) {
-                *slot = Some(serde_json::to_value(v)?);
+                let out = &mut *self.picker.out;
+                let start = out.len();
+                if sorted::write(out, v).is_err() {
+                    out.truncate(start);
+                    serde_json::to_writer(&mut *out, &serde_json::to_value(v)?)?;
+                }
+                *slot = Some(start..out.len());
             }
             Ok(())
         }
@@ -566,6 +639,446 @@ mod pick {
             Err(not_an_object())
         }
     }
+
+    /// JSON text of a value as `serde_json::to_value` and then `to_writer` give it (objects'
+    /// keys sorted, a key given twice keeping its last value), written straight into a buffer:
+    /// `--fields` records without a `Value` per field (a `BTreeMap` and a `String` per key).
+    /// What it does not write the same way for certain (non-string map keys, 128-bit
+    /// integers) is an error, and the caller goes through `Value` instead.
+    mod sorted {
+        use std::borrow::Cow;
+        use std::ops::Range;
+
+        use serde::ser::{self, Impossible, Serialize};
+        use serde_json::Error;
+
+        use super::not_an_object;
+
+        /// Appends `value`'s JSON to `out`; on an error `out` may hold part of it.
+        pub(super) fn write<T: ?Sized + Serialize>(
+            out: &mut Vec<u8>,
+            value: &T,
+        ) -> Result<(), Error> {
+            value.serialize(Writer { out })
+        }
+
+        fn unsure() -> Error {
+            ser::Error::custom("written through a Value")
+        }
+
+        /// Writes one value into `out`.
+        pub(super) struct Writer<'o> {
+            out: &'o mut Vec<u8>,
+        }
+
+        impl Writer<'_> {
+            fn json<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Error> {
+                serde_json::to_writer(&mut *self.out, v)
+            }
+        }
+
+        /// An object's entries, written apart and put in key order at the end.
+        pub(super) struct Object<'o> {
+            out: &'o mut Vec<u8>,
+            /// Each entry's value, one after the other.
+            values: Vec<u8>,
+            entries: Vec<(Cow<'static, str>, Range<usize>)>,
+            /// `{"variant":` written before the object, closed after it.
+            variant: bool,
+        }
+
+        impl<'o> Object<'o> {
+            fn new(out: &'o mut Vec<u8>, variant: Option<&str>) -> Result<Object<'o>, Error> {
+                if let Some(v) = variant {
+                    out.push(b'{');
+                    serde_json::to_writer(&mut *out, v)?;
+                    out.push(b':');
+                }
+                Ok(Object {
+                    out,
+                    values: Vec::new(),
+                    entries: Vec::new(),
+                    variant: variant.is_some(),
+                })
+            }
+
+            fn entry<T: ?Sized + Serialize>(
+                &mut self,
+                key: Cow<'static, str>,
+                v: &T,
+            ) -> Result<(), Error> {
+                let start = self.values.len();
+                write(&mut self.values, v)?;
+                self.entries.push((key, start..self.values.len()));
+                Ok(())
+            }
+
+            fn finish(mut self) -> Result<(), Error> {
+                // Stable: of two entries with one key, the later is the one a map keeps.
+                self.entries.sort_by(|a, b| a.0.cmp(&b.0));
+                self.out.push(b'{');
+                let mut first = true;
+                for (i, (key, range)) in self.entries.iter().enumerate() {
+                    if self.entries.get(i + 1).is_some_and(|(next, _)| next == key) {
+                        continue;
+                    }
+                    if !first {
+                        self.out.push(b',');
+                    }
+                    first = false;
+                    serde_json::to_writer(&mut *self.out, key.as_ref())?;
+                    self.out.push(b':');
+                    let value = self.values.get(range.clone()).ok_or_else(unsure)?;
+                    self.out.extend_from_slice(value);
+                }
+                self.out.push(b'}');
+                if self.variant {
+                    self.out.push(b'}');
+                }
+                Ok(())
+            }
+        }
+
+        /// An array's elements, written in place.
+        pub(super) struct Array<'o> {
+            out: &'o mut Vec<u8>,
+            first: bool,
+            variant: bool,
+        }
+
+        impl<'o> Array<'o> {
+            fn new(out: &'o mut Vec<u8>, variant: Option<&str>) -> Result<Array<'o>, Error> {
+                if let Some(v) = variant {
+                    out.push(b'{');
+                    serde_json::to_writer(&mut *out, v)?;
+                    out.push(b':');
+                }
+                out.push(b'[');
+                Ok(Array {
+                    out,
+                    first: true,
+                    variant: variant.is_some(),
+                })
+            }
+
+            fn element<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
+                if !self.first {
+                    self.out.push(b',');
+                }
+                self.first = false;
+                write(self.out, v)
+            }
+
+            fn finish(self) -> Result<(), Error> {
+                self.out.push(b']');
+                if self.variant {
+                    self.out.push(b'}');
+                }
+                Ok(())
+            }
+        }
+
+        macro_rules! scalars {
+            ($($name:ident($t:ty)),* $(,)?) => {$(
+                fn $name(self, v: $t) -> Result<(), Error> {
+                    self.json(&v)
+                }
+            )*};
+        }
+
+        impl<'o> ser::Serializer for Writer<'o> {
+            type Ok = ();
+            type Error = Error;
+            type SerializeSeq = Array<'o>;
+            type SerializeTuple = Array<'o>;
+            type SerializeTupleStruct = Array<'o>;
+            type SerializeTupleVariant = Array<'o>;
+            type SerializeMap = Object<'o>;
+            type SerializeStruct = Object<'o>;
+            type SerializeStructVariant = Object<'o>;
+
+            scalars!(
+                serialize_bool(bool),
+                serialize_i8(i8),
+                serialize_i16(i16),
+                serialize_i32(i32),
+                serialize_i64(i64),
+                serialize_u8(u8),
+                serialize_u16(u16),
+                serialize_u32(u32),
+                serialize_u64(u64),
+                serialize_f64(f64),
+                serialize_char(char),
+                serialize_str(&str),
+                serialize_bytes(&[u8])
+            );
+
+            fn serialize_f32(self, v: f32) -> Result<(), Error> {
+                // A `Value` holds it as an f64, and writes that.
+                self.json(&f64::from(v))
+            }
+            fn serialize_i128(self, _: i128) -> Result<(), Error> {
+                Err(unsure())
+            }
+            fn serialize_u128(self, _: u128) -> Result<(), Error> {
+                Err(unsure())
+            }
+            fn serialize_none(self) -> Result<(), Error> {
+                self.json(&())
+            }
+            fn serialize_some<T: ?Sized + Serialize>(self, v: &T) -> Result<(), Error> {
+                v.serialize(self)
+            }
+            fn serialize_unit(self) -> Result<(), Error> {
+                self.json(&())
+            }
+            fn serialize_unit_struct(self, _: &'static str) -> Result<(), Error> {
+                self.json(&())
+            }
+            fn serialize_unit_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                variant: &'static str,
+            ) -> Result<(), Error> {
+                self.json(variant)
+            }
+            fn serialize_newtype_struct<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                v: &T,
+            ) -> Result<(), Error> {
+                v.serialize(self)
+            }
+            fn serialize_newtype_variant<T: ?Sized + Serialize>(
+                self,
+                _: &'static str,
+                _: u32,
+                variant: &'static str,
+                v: &T,
+            ) -> Result<(), Error> {
+                let mut o = Object::new(self.out, None)?;
+                o.entry(Cow::Borrowed(variant), v)?;
+                o.finish()
+            }
+            fn serialize_seq(self, _: Option<usize>) -> Result<Array<'o>, Error> {
+                Array::new(self.out, None)
+            }
+            fn serialize_tuple(self, _: usize) -> Result<Array<'o>, Error> {
+                Array::new(self.out, None)
+            }
+            fn serialize_tuple_struct(self, _: &'static str, _: usize) -> Result<Array<'o>, Error> {
+                Array::new(self.out, None)
+            }
+            fn serialize_tuple_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                variant: &'static str,
+                _: usize,
+            ) -> Result<Array<'o>, Error> {
+                Array::new(self.out, Some(variant))
+            }
+            fn serialize_map(self, _: Option<usize>) -> Result<Object<'o>, Error> {
+                Object::new(self.out, None)
+            }
+            fn serialize_struct(self, _: &'static str, _: usize) -> Result<Object<'o>, Error> {
+                Object::new(self.out, None)
+            }
+            fn serialize_struct_variant(
+                self,
+                _: &'static str,
+                _: u32,
+                variant: &'static str,
+                _: usize,
+            ) -> Result<Object<'o>, Error> {
+                Object::new(self.out, Some(variant))
+            }
+        }
+
+        macro_rules! array_impl {
+            ($($trait:ident::$method:ident),*) => {$(
+                impl ser::$trait for Array<'_> {
+                    type Ok = ();
+                    type Error = Error;
+                    fn $method<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
+                        self.element(v)
+                    }
+                    fn end(self) -> Result<(), Error> {
+                        self.finish()
+                    }
+                }
+            )*};
+        }
+        array_impl!(
+            SerializeSeq::serialize_element,
+            SerializeTuple::serialize_element,
+            SerializeTupleStruct::serialize_field,
+            SerializeTupleVariant::serialize_field
+        );
+
+        impl ser::SerializeStruct for Object<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), Error> {
+                self.entry(Cow::Borrowed(key), v)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        }
+
+        impl ser::SerializeStructVariant for Object<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), Error> {
+                self.entry(Cow::Borrowed(key), v)
+            }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        }
+
+        impl ser::SerializeMap for Object<'_> {
+            type Ok = ();
+            type Error = Error;
+            fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), Error> {
+                let key = key.serialize(Key)?;
+                // The value comes next: its range is filled in by `serialize_value`.
+                let at = self.values.len();
+                self.entries.push((Cow::Owned(key), at..at));
+                Ok(())
+            }
+            fn serialize_value<T: ?Sized + Serialize>(&mut self, v: &T) -> Result<(), Error> {
+                let start = self.values.len();
+                write(&mut self.values, v)?;
+                let end = self.values.len();
+                let last = self.entries.last_mut().ok_or_else(unsure)?;
+                last.1 = start..end;
+                Ok(())
+            }
+            fn end(self) -> Result<(), Error> {
+                self.finish()
+            }
+        }
+
+        /// A map key as a `Value` keeps it: strings only here.
+        struct Key;
+
+        impl ser::Serializer for Key {
+            type Ok = String;
+            type SerializeMap = Impossible<String, Error>;
+            type SerializeStruct = Impossible<String, Error>;
+            refuse_all_but_maps!(Err(unsure()));
+            fn serialize_str(self, v: &str) -> Result<String, Error> {
+                Ok(v.to_string())
+            }
+            fn serialize_map(self, _: Option<usize>) -> Result<Self::SerializeMap, Error> {
+                Err(unsure())
+            }
+            fn serialize_struct(
+                self,
+                _: &'static str,
+                _: usize,
+            ) -> Result<Self::SerializeStruct, Error> {
+                Err(unsure())
+            }
+        }
+
+        #[cfg(test)]
+        mod tests {
+            use std::collections::{BTreeMap, HashMap};
+
+            use serde::Serialize;
+
+            #[derive(Serialize)]
+            enum E {
+                Unit,
+                New(u8),
+                Tuple(u8, &'static str),
+                Struct { z: f32, a: Option<i64> },
+            }
+
+            #[derive(Serialize)]
+            struct S {
+                zeta: Vec<E>,
+                alpha: (bool, char, &'static [u8]),
+                #[serde(flatten)]
+                more: BTreeMap<&'static str, f64>,
+                middle: HashMap<u16, &'static str>,
+                big: Option<u128>,
+                text: &'static str,
+            }
+
+            /// Whatever the shape, the text is the `Value`'s (or the writer refuses it).
+            #[test]
+            fn writes_what_a_value_writes() {
+                let s = S {
+                    zeta: vec![
+                        E::Unit,
+                        E::New(7),
+                        E::Tuple(1, "x"),
+                        E::Struct {
+                            z: 0.1,
+                            a: Some(-3),
+                        },
+                    ],
+                    alpha: (true, 'é', b"\x01\x02"),
+                    more: BTreeMap::from([("text", 1.5), ("nan", f64::NAN), ("b", 2.0)]),
+                    middle: HashMap::new(),
+                    big: Some(5),
+                    text: "\"quoted\"\n\u{7}",
+                };
+                let via_value = |v: &dyn Erased| v.value();
+                for part in [
+                    &s.zeta as &dyn Erased,
+                    &s.alpha,
+                    &s.more,
+                    &s.middle,
+                    &s.text,
+                    &E::Struct { z: 1e20, a: None },
+                ] {
+                    let mut out = Vec::new();
+                    part.write(&mut out).unwrap();
+                    assert_eq!(String::from_utf8(out).unwrap(), via_value(part));
+                }
+                // A key given twice (`text`, in the flattened map and after it) keeps the later value, as a
+                // map does; 128-bit numbers and integer keys are left to `Value`.
+                assert!(super::write(&mut Vec::new(), &s).is_err());
+                let keyed = HashMap::from([(1u16, "a")]);
+                assert!(super::write(&mut Vec::new(), &keyed).is_err());
+                let whole = S { big: None, ..s };
+                let mut out = Vec::new();
+                super::write(&mut out, &whole).unwrap();
+                let out = String::from_utf8(out).unwrap();
+                assert_eq!(out, serde_json::to_value(&whole).unwrap().to_string());
+                assert!(out.contains(r#""text":"\"quoted"#), "{out}");
+            }
+
+            /// `write` and `to_value` for values of several types in one list.
+            trait Erased {
+                fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error>;
+                fn value(&self) -> String;
+            }
+
+            impl<T: Serialize> Erased for T {
+                fn write(&self, out: &mut Vec<u8>) -> Result<(), serde_json::Error> {
+                    super::write(out, self)
+                }
+                fn value(&self) -> String {
+                    serde_json::to_value(self).unwrap().to_string()
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -579,11 +1092,14 @@ mod tests {
         let serde_json::Value::Object(mut map) = serde_json::to_value(whole).unwrap() else {
             panic!("not an object");
         };
-        let picked: Vec<(&str, serde_json::Value)> = fields
+        let picked: Vec<String> = fields
             .iter()
-            .filter_map(|f| map.remove(f.as_str()).map(|v| (f.as_str(), v)))
+            .filter_map(|f| {
+                let v = map.remove(f.as_str())?;
+                Some(format!("{}:{v}", serde_json::to_string(f).unwrap()))
+            })
             .collect();
-        serde_json::to_string(&Record::Selected(picked)).unwrap()
+        format!("{{{}}}", picked.join(","))
     }
 
     /// `--fields` writes the bytes it wrote when it cut the whole record down, for every
@@ -649,12 +1165,25 @@ mod tests {
                     None => Record::Whole(item),
                 };
                 for fields in &sets {
-                    let new = serde_json::to_string(&Record::new(item, inv, fields).unwrap());
-                    assert_eq!(
-                        new.unwrap(),
-                        picked_the_old_way(&whole, fields),
-                        "{fields:?}"
-                    );
+                    let record = Record::new(item, inv, fields).unwrap();
+                    let old = picked_the_old_way(&whole, fields);
+                    let new = serde_json::to_string(&record).unwrap();
+                    assert_eq!(new, old, "{fields:?}");
+                    // The writers' copy of the text, in a document and a line.
+                    let mut doc = JsonWriter::begin(Vec::new(), "items").unwrap();
+                    doc.record(&record).unwrap();
+                    doc.record(&record).unwrap();
+                    let doc = String::from_utf8(doc.finish().unwrap()).unwrap();
+                    let body = doc.split_once("[\n").unwrap().1;
+                    let expected = format!("{old},\n{old}\n],\"errors\":[]}}\n");
+                    assert_eq!(body, expected, "{fields:?}");
+                    let mut lines = JsonlWriter::new(Vec::new());
+                    lines.record(&record).unwrap();
+                    lines.item(&record).unwrap();
+                    let out = lines.summary(0, &serde_json::json!({}), 0).unwrap();
+                    let out = String::from_utf8(out).unwrap();
+                    let mut out = out.lines();
+                    assert_eq!(out.next(), out.next(), "{fields:?}");
                 }
             }
         }

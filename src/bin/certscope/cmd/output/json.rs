@@ -3,7 +3,7 @@
 use std::io::{self, Write};
 
 use certscope::model::Item;
-use certscope::render::json::{JsonWriter, JsonlWriter};
+use certscope::render::json::{JsonWriter, JsonlWriter, Record};
 
 use super::records::Records;
 use super::stall::{unlocked_stdout, StallClosable, Unlocked};
@@ -72,7 +72,7 @@ impl Output for JsonOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         let records = &mut self.records;
         self.json
-            .with(|json| records.with(&item, |r| json.element(r)))
+            .with(|json| records.with(&item, |r| json.record(r)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
         self.json.problem(locator, message);
@@ -108,6 +108,14 @@ impl<W: Write> JsonlSink<W> {
         bodies.into_iter().try_for_each(|b| self.jsonl.item(&b))
     }
 
+    /// Writes an `item` line of an item's record.
+    pub(in crate::cmd) fn record(&mut self, record: &Record<'_>) -> io::Result<()> {
+        if let Some(e) = self.failed_write.take() {
+            return Err(e);
+        }
+        self.jsonl.record(record)
+    }
+
     pub(in crate::cmd) fn problem(&mut self, locator: &str, message: &str) {
         if self.failed_write.is_none() {
             self.failed_write = self.jsonl.error(locator, message).err();
@@ -137,7 +145,7 @@ impl Output for JsonlOut {
     fn item(&mut self, item: Box<Item>, _show_index: bool) -> io::Result<()> {
         let records = &mut self.records;
         self.sink
-            .with(|sink| records.with(&item, |r| sink.items([r])))
+            .with(|sink| records.with(&item, |r| sink.record(r)))
     }
     fn problem(&mut self, locator: &str, message: &str) {
         self.sink.problem(locator, message);
