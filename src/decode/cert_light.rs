@@ -383,6 +383,16 @@ const NAME_CARRIERS: &[(&[u8], &str)] = &[
     ),
 ];
 
+/// Whether `oid` is one of [`NAME_CARRIERS`], by its octets: asked of every extension, so
+/// a match rather than a comparison with each entry.
+fn carries_names(oid: &[u8]) -> bool {
+    match oid {
+        [0x55, 0x1d, n] => matches!(n, 17 | 18 | 28 | 29 | 30 | 31 | 35 | 46),
+        [0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, n] => matches!(n, 0x01 | 0x0b),
+        _ => false,
+    }
+}
+
 /// 1.2.840.113549.1.1.10 (id-RSASSA-PSS) content octets.
 const RSASSA_PSS: &[u8] = &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0a];
 
@@ -390,7 +400,7 @@ fn name_problem(oid: &[u8], value: &[u8]) -> bool {
     // The full decode finds a problem only in an element tagged [4] (directoryName) or
     // [1] (a distribution point's relative name): a value without either octet has none,
     // and most (URIs, DNS names, key identifiers) are read no further.
-    if !value.iter().any(|&b| b == 0xa4 || b == 0xa1) {
+    if !carries_names(oid) || memchr::memchr2(0xa4, 0xa1, value).is_none() {
         return false;
     }
     NAME_CARRIERS
@@ -439,5 +449,14 @@ mod tests {
             assert_eq!(oids::display(der), *dotted);
         }
         assert_eq!(oids::display(RSASSA_PSS), "1.2.840.113549.1.1.10");
+        for n in 0..=0xff {
+            for oid in [
+                vec![0x55, 0x1d, n],
+                vec![0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, n],
+            ] {
+                let listed = NAME_CARRIERS.iter().any(|(der, _)| *der == oid);
+                assert_eq!(carries_names(&oid), listed, "{oid:02x?}");
+            }
+        }
     }
 }

@@ -359,15 +359,27 @@ pub enum Record<'a> {
 pub struct Selected<'a> {
     /// The values' JSON, one after the other (in the order the record holds them).
     json: Vec<u8>,
-    /// Each field's name and where its value is in `json`, in the order asked for.
-    fields: Vec<(&'a str, Range<usize>)>,
+    /// The fields asked for, in order.
+    names: &'a [String],
+    /// Where the value of each of `names` is in `json`: `None` for a field the record
+    /// does not hold (or one asked for twice, after the first time).
+    found: Vec<Option<Range<usize>>>,
 }
 
-impl Selected<'_> {
+impl<'a> Selected<'a> {
+    /// The fields found, with where their values are in `json`.
+    fn fields(&self) -> impl Iterator<Item = (&'a str, &Range<usize>)> {
+        let names = self.names;
+        names
+            .iter()
+            .zip(&self.found)
+            .filter_map(|(name, range)| Some((name.as_str(), range.as_ref()?)))
+    }
+
     /// Writes the fields as `"name":value` pairs, separated by commas (one before the
     /// first too when `comma`).
     fn write_fields<W: Write>(&self, w: &mut W, comma: bool) -> io::Result<()> {
-        for (i, (name, range)) in self.fields.iter().enumerate() {
+        for (i, (name, range)) in self.fields().enumerate() {
             if comma || i > 0 {
                 w.write_all(b",")?;
             }
@@ -412,11 +424,8 @@ impl<'a> Record<'a> {
         })?;
         Ok(Record::Selected(Selected {
             json,
-            fields: fields
-                .iter()
-                .zip(found)
-                .filter_map(|(f, v)| v.map(|v| (f.as_str(), v)))
-                .collect(),
+            names: fields,
+            found,
         }))
     }
 }
@@ -430,8 +439,8 @@ impl Serialize for Record<'_> {
             Record::Selected(picked) => {
                 // Not the writers' way (they copy the text): read back for any other
                 // serializer.
-                let mut m = s.serialize_map(Some(picked.fields.len()))?;
-                for (k, range) in &picked.fields {
+                let mut m = s.serialize_map(Some(picked.fields().count()))?;
+                for (k, range) in picked.fields() {
                     let text = picked.json.get(range.clone()).unwrap_or_default();
                     let v: serde_json::Value =
                         serde_json::from_slice(text).map_err(serde::ser::Error::custom)?;
