@@ -696,6 +696,20 @@ mod pick {
             variant: bool,
         }
 
+        /// An object's buffers, emptied.
+        type Buffers = (Vec<u8>, Vec<(Cow<'static, str>, Range<usize>)>);
+
+        thread_local! {
+            /// Buffers of objects written before, for the next ones: a record's nested
+            /// objects (its `source`) would otherwise allocate and free two per record.
+            static SPARE: std::cell::RefCell<Vec<Buffers>> =
+                const { std::cell::RefCell::new(Vec::new()) };
+        }
+
+        /// Most buffers kept per thread (one per level of nesting in use), and the largest.
+        const SPARE_COUNT: usize = 8;
+        const SPARE_BYTES: usize = 64 << 10;
+
         impl<'o> Object<'o> {
             fn new(out: &'o mut Vec<u8>, variant: Option<&str>) -> Result<Object<'o>, Error> {
                 if let Some(v) = variant {
@@ -703,10 +717,13 @@ mod pick {
                     serde_json::to_writer(&mut *out, v)?;
                     out.push(b':');
                 }
+                let (values, entries) = SPARE
+                    .with_borrow_mut(|spare| spare.pop())
+                    .unwrap_or_default();
                 Ok(Object {
                     out,
-                    values: Vec::new(),
-                    entries: Vec::new(),
+                    values,
+                    entries,
                     variant: variant.is_some(),
                 })
             }
@@ -743,6 +760,16 @@ mod pick {
                 self.out.push(b'}');
                 if self.variant {
                     self.out.push(b'}');
+                }
+                let (mut values, mut entries) = (self.values, self.entries);
+                if values.capacity() <= SPARE_BYTES && entries.capacity() <= SPARE_BYTES / 16 {
+                    values.clear();
+                    entries.clear();
+                    SPARE.with_borrow_mut(|spare| {
+                        if spare.len() < SPARE_COUNT {
+                            spare.push((values, entries));
+                        }
+                    });
                 }
                 Ok(())
             }
