@@ -686,6 +686,16 @@ mod pick {
             }
         }
 
+        /// Writes `{"variant":` before a variant's content (closed after it with `}`).
+        fn open_variant(out: &mut Vec<u8>, variant: Option<&str>) -> Result<(), Error> {
+            if let Some(v) = variant {
+                out.push(b'{');
+                serde_json::to_writer(&mut *out, v)?;
+                out.push(b':');
+            }
+            Ok(())
+        }
+
         /// An object's entries, written apart and put in key order at the end.
         pub(super) struct Object<'o> {
             out: &'o mut Vec<u8>,
@@ -712,11 +722,7 @@ mod pick {
 
         impl<'o> Object<'o> {
             fn new(out: &'o mut Vec<u8>, variant: Option<&str>) -> Result<Object<'o>, Error> {
-                if let Some(v) = variant {
-                    out.push(b'{');
-                    serde_json::to_writer(&mut *out, v)?;
-                    out.push(b':');
-                }
+                open_variant(out, variant)?;
                 let (values, entries) = SPARE
                     .with_borrow_mut(|spare| spare.pop())
                     .unwrap_or_default();
@@ -784,11 +790,7 @@ mod pick {
 
         impl<'o> Array<'o> {
             fn new(out: &'o mut Vec<u8>, variant: Option<&str>) -> Result<Array<'o>, Error> {
-                if let Some(v) = variant {
-                    out.push(b'{');
-                    serde_json::to_writer(&mut *out, v)?;
-                    out.push(b':');
-                }
+                open_variant(out, variant)?;
                 out.push(b'[');
                 Ok(Array {
                     out,
@@ -953,35 +955,25 @@ mod pick {
             SerializeTupleVariant::serialize_field
         );
 
-        impl ser::SerializeStruct for Object<'_> {
-            type Ok = ();
-            type Error = Error;
-            fn serialize_field<T: ?Sized + Serialize>(
-                &mut self,
-                key: &'static str,
-                v: &T,
-            ) -> Result<(), Error> {
-                self.entry(Cow::Borrowed(key), v)
-            }
-            fn end(self) -> Result<(), Error> {
-                self.finish()
-            }
+        macro_rules! object_impl {
+            ($($trait:ident),*) => {$(
+                impl ser::$trait for Object<'_> {
+                    type Ok = ();
+                    type Error = Error;
+                    fn serialize_field<T: ?Sized + Serialize>(
+                        &mut self,
+                        key: &'static str,
+                        v: &T,
+                    ) -> Result<(), Error> {
+                        self.entry(Cow::Borrowed(key), v)
+                    }
+                    fn end(self) -> Result<(), Error> {
+                        self.finish()
+                    }
+                }
+            )*};
         }
-
-        impl ser::SerializeStructVariant for Object<'_> {
-            type Ok = ();
-            type Error = Error;
-            fn serialize_field<T: ?Sized + Serialize>(
-                &mut self,
-                key: &'static str,
-                v: &T,
-            ) -> Result<(), Error> {
-                self.entry(Cow::Borrowed(key), v)
-            }
-            fn end(self) -> Result<(), Error> {
-                self.finish()
-            }
-        }
+        object_impl!(SerializeStruct, SerializeStructVariant);
 
         impl ser::SerializeMap for Object<'_> {
             type Ok = ();
