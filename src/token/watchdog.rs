@@ -191,11 +191,7 @@ impl Watchdog {
     /// [`Watchdog::arm`] and [`Watchdog::guard`] use.
     pub fn arm_lane(&self, lane: usize, call: ModuleCall) -> Armed<'_> {
         let s = &*self.shared;
-        let [first, rest @ ..] = &s.lanes;
-        let lane = lane
-            .checked_sub(1)
-            .and_then(|i| rest.get(i))
-            .unwrap_or(first);
+        let lane = s.lanes.get(lane).unwrap_or(&s.lanes[0]);
         let budget = u64::try_from(s.timeout.as_nanos()).unwrap_or(u64::MAX);
         lane.call.store(call as u8, Ordering::Relaxed);
         lane.deadline

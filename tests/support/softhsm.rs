@@ -45,6 +45,7 @@ use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::mechanism::Mechanism;
 use cryptoki::object::{Attribute, AttributeType, CertificateType, ObjectClass};
 use cryptoki::session::UserType;
+use cryptoki::slot::Slot;
 use cryptoki::types::AuthPin;
 
 /// Security officer PIN of every test token.
@@ -585,11 +586,9 @@ impl Contents {
     };
 }
 
-/// Fills the token labelled `token_label` through the SoftHSM module `module` (in the
-/// child process: `SOFTHSM2_CONF` is in its environment). Uses cryptoki directly so that
-/// the harness does not depend on the code it tests; finalizes before returning, so the
-/// test body starts from a fresh `C_Initialize` with no session or login left over.
-pub fn populate(module: &Path, token_label: &str, contents: Contents) -> Vec<FixtureCert> {
+/// The SoftHSM module `module` loaded through cryptoki and initialised, and the slot of the
+/// token labelled `token_label`: where every fixture filler starts.
+pub fn open_token(module: &Path, token_label: &str) -> (Pkcs11, Slot) {
     let p11 = Pkcs11::new(module).expect("load SoftHSM");
     p11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
         .expect("C_Initialize");
@@ -602,6 +601,15 @@ pub fn populate(module: &Path, token_label: &str, contents: Contents) -> Vec<Fix
                 .is_ok_and(|t| t.label() == token_label)
         })
         .unwrap_or_else(|| panic!("no token labelled {token_label}"));
+    (p11, slot)
+}
+
+/// Fills the token labelled `token_label` through the SoftHSM module `module` (in the
+/// child process: `SOFTHSM2_CONF` is in its environment). Uses cryptoki directly so that
+/// the harness does not depend on the code it tests; finalizes before returning, so the
+/// test body starts from a fresh `C_Initialize` with no session or login left over.
+pub fn populate(module: &Path, token_label: &str, contents: Contents) -> Vec<FixtureCert> {
+    let (p11, slot) = open_token(module, token_label);
     let certs = fixture_certs();
     {
         let session = p11.open_rw_session(slot).expect("rw session");

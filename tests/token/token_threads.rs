@@ -6,7 +6,6 @@ use crate::support;
 
 use std::time::Duration;
 
-use cryptoki::context::{CInitializeArgs, CInitializeFlags, Pkcs11};
 use cryptoki::object::{Attribute, CertificateType, KeyType, ObjectClass};
 use cryptoki::session::UserType;
 use cryptoki::types::AuthPin;
@@ -28,15 +27,7 @@ const SECRETS: usize = 16;
 /// back to the ID), data objects and secret keys.
 fn fill(ctx: &ChildContext) {
     populate(&ctx.softhsm, TOKEN, Contents::SMALL);
-    let p11 = Pkcs11::new(&ctx.softhsm).expect("load SoftHSM");
-    p11.initialize(CInitializeArgs::new(CInitializeFlags::OS_LOCKING_OK))
-        .expect("C_Initialize");
-    let slot = p11
-        .get_slots_with_token()
-        .expect("slots")
-        .into_iter()
-        .find(|s| p11.get_token_info(*s).is_ok_and(|t| t.label() == TOKEN))
-        .expect("the token");
+    let (p11, slot) = harness::open_token(&ctx.softhsm, TOKEN);
     let certs = fixture_certs();
     {
         let session = p11.open_rw_session(slot).expect("rw session");

@@ -189,7 +189,6 @@ fn each_raw(
         any_class: probe::any_class_attributes(),
         limit: limits.attribute_size,
     };
-    let limit = limits.attribute_size;
     let mut held = 0usize;
     let mut probed = Vec::with_capacity(handles.len());
     // A failure while probing still hands over the objects read before it (when the class
@@ -242,7 +241,7 @@ fn each_raw(
         probed.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     }
     for p in probed {
-        match probe::finish(reader, session, p, limit) {
+        match probe::finish(reader, session, p, plan.limit) {
             Ok(info) => {
                 *handed = true;
                 each(info).map_err(Stop::Each)?;
