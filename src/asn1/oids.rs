@@ -33,14 +33,6 @@ pub fn decode(content: &[u8]) -> Result<String, OidError> {
     if content.is_empty() {
         return Err(OidError::Empty);
     }
-    // The X.520 attribute types and the certificate extensions (2.5.4.n, 2.5.29.n with n
-    // under 128) are most OIDs of most certificates: written without the arc loop.
-    if let [0x55, second @ (0x04 | 0x1d), n @ 0..=0x7f] = content {
-        let mut out = String::with_capacity(10);
-        out.push_str(if *second == 0x04 { "2.5.4." } else { "2.5.29." });
-        push_u64(&mut out, u64::from(*n));
-        return Ok(out);
-    }
     match decode_short(content) {
         Some(out) => Ok(out),
         None => decode_long(content),
@@ -131,37 +123,11 @@ fn decode_short(content: &[u8]) -> Option<String> {
 }
 
 /// Writes `v` in decimal at `buf[at..]`; returns the end, or `None` if it does not fit.
-fn write_u64(buf: &mut [u8], at: usize, mut v: u64) -> Option<usize> {
-    // Most arcs are under 1,000 (one or two octets): their digits without the loop.
-    if v < 1000 {
-        let d = [(v / 100) as u8, (v / 10 % 10) as u8, (v % 10) as u8]; // digits: under 10
-        let skip = match v {
-            0..10 => 2,
-            10..100 => 1,
-            _ => 0,
-        };
-        let digits = d.get(skip..)?;
-        let dst = buf.get_mut(at..at + digits.len())?;
-        for (o, d) in dst.iter_mut().zip(digits) {
-            *o = b'0' + d;
-        }
-        return Some(at + digits.len());
-    }
-    let mut digits = [0u8; 20];
-    let mut n = 0;
-    loop {
-        *digits.get_mut(n)? = b'0' + (v % 10) as u8; // a digit: under 10
-        n += 1;
-        v /= 10;
-        if v == 0 {
-            break;
-        }
-    }
-    let dst = buf.get_mut(at..at + n)?;
-    for (d, s) in dst.iter_mut().zip(digits.iter().take(n).rev()) {
-        *d = *s;
-    }
-    Some(at + n)
+fn write_u64(buf: &mut [u8], at: usize, v: u64) -> Option<usize> {
+    let mut scratch = [0u8; 20];
+    let digits = decimal(v, &mut scratch);
+    buf.get_mut(at..at + digits.len())?.copy_from_slice(digits);
+    Some(at + digits.len())
 }
 
 /// Appends one subidentifier in decimal; the first one is split into the first two arcs
@@ -197,12 +163,17 @@ fn push_arc(out: &mut String, arc: &[u8], first: bool) {
 
 /// Appends `v` in decimal. Every OID in every certificate goes through here, and
 /// `write!` costs several times this (a formatter per arc).
-fn push_u64(out: &mut String, mut v: u64) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
+fn push_u64(out: &mut String, v: u64) {
+    let mut scratch = [0u8; 20];
+    out.extend(decimal(v, &mut scratch).iter().map(|&d| char::from(d)));
+}
+
+/// `v` in decimal, at the end of `scratch` (20 digits hold `u64::MAX`): the digits.
+fn decimal(mut v: u64, scratch: &mut [u8; 20]) -> &[u8] {
+    let mut at = scratch.len();
     loop {
         at -= 1;
-        if let Some(d) = digits.get_mut(at) {
+        if let Some(d) = scratch.get_mut(at) {
             *d = b'0' + (v % 10) as u8; // a digit: under 10
         }
         v /= 10;
@@ -210,9 +181,7 @@ fn push_u64(out: &mut String, mut v: u64) {
             break;
         }
     }
-    for d in digits.get(at..).unwrap_or_default() {
-        out.push(char::from(*d));
-    }
+    scratch.get(at..).unwrap_or_default()
 }
 
 /// An unsigned integer of any size, as little-endian u32 limbs: just what converting a
