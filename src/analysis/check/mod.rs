@@ -25,7 +25,7 @@ mod stream;
 use self::cert::{certificate, extension_lints, key_size, pss_sha1, weak_signature};
 pub use self::lints::{find_lint, Lint, Request, Severity, LINTS};
 use self::path_len::path_length_findings;
-pub use self::stream::{Checker, KEEP_BYTES, KEEP_PER_ISSUER};
+pub use self::stream::{checks, prepare, Checker, Prepared, KEEP_BYTES, KEEP_PER_ISSUER};
 
 /// Something wrong with the options of a check.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,6 +3,10 @@
 //! and only what the run-level checks need is kept (issue 18: `check -r` over 100,000
 //! files held every decoded item, about 1 GiB).
 //!
+//! The part of an item's check that needs only the item ([`prepare`]: its own lints, and
+//! cutting it to what may be kept) runs wherever the item was decoded, on any thread; the
+//! [`Checker`] takes the prepared items in run order ([`Checker::take`]) and does the rest.
+//!
 //! What is kept until the end:
 //!
 //! - **CA certificates** (basicConstraints cA), whole but without their PEM text: the
@@ -52,6 +56,76 @@ fn slim(item: &mut Item) {
         c.issuer_rdns = Vec::new();
         c.extensions.retain(|e| e.oid == "2.5.29.19");
         c.extensions.shrink_to_fit();
+    }
+}
+
+/// One item's part of a check that needs nothing but the item and the options: its own
+/// findings, what it adds to the counts, and the cut item the run-level checks may keep.
+/// Made by [`prepare`] wherever the item was decoded (it is `Send`, and `prepare` reads
+/// only the options), so that the lints run and the item is freed on the decoding threads;
+/// [`Checker::take`] adds it to the run, in run order.
+#[derive(Debug)]
+pub struct Prepared {
+    /// A certificate, CRL or CSR: the rest are not checked.
+    checked: bool,
+    /// A CA certificate: its own findings wait for the run (`leaf-is-ca`).
+    ca: bool,
+    anchor: bool,
+    /// The certificate has a basicConstraints path length.
+    path_len: bool,
+    /// Own findings (none yet for a CA).
+    found: Vec<(&'static Lint, String)>,
+    /// The item's kind counted (no findings: those are counted as they are emitted).
+    counts: Counts,
+    /// A certificate or CRL cut to what relating it needs (a CA's whole but its PEM text),
+    /// for [`Checker::take`] to keep or drop.
+    keep: Option<Item>,
+}
+
+/// Whether `check` examines `item` (a certificate, CRL or CSR); [`prepare`] of any other
+/// item only counts it in the run.
+pub fn checks(item: &Item) -> bool {
+    matches!(
+        item.body,
+        Body::Certificate(_) | Body::Crl(_) | Body::Csr(_)
+    )
+}
+
+/// Runs `item`'s own lints with `opts` (a [`Checker`]'s) and cuts it to what the run-level
+/// checks may need; see [`Prepared`].
+pub fn prepare(opts: &Options, mut item: Item) -> Prepared {
+    let ca = matches!(&item.body, Body::Certificate(c) if c.is_ca());
+    let mut found = Vec::new();
+    let mut counts = Counts::default();
+    let checked = if ca {
+        counts.checked = 1;
+        counts.certificates = 1;
+        true
+    } else {
+        own_findings(&item, opts, false, &mut found, &mut counts)
+    };
+    let anchor = is_anchor(&item);
+    let path_len = matches!(&item.body,
+        Body::Certificate(c) if c.basic_constraints().and_then(|b| b.path_len).is_some());
+    let keep = match &item.body {
+        Body::Certificate(_) | Body::Crl(_) if checked => {
+            if !ca {
+                slim(&mut item);
+            }
+            // The PEM text is for output, which has its own copy of what it needs.
+            item.pem = None;
+            Some(item)
+        }
+        _ => None,
+    };
+    Prepared {
+        checked,
+        ca,
+        anchor,
+        path_len,
+        found,
+        counts,
+        keep,
     }
 }
 
@@ -114,29 +188,48 @@ impl Checker {
         }
     }
 
-    /// Checks the next item of the run (numbered by arrival). True when the item has
-    /// findings now or may get some later: the caller then keeps what it needs to name
-    /// the item until its findings come out of [`Checker::take_ready`] or
-    /// [`Checker::finish`].
+    /// Checks the next item of the run (numbered by arrival): [`prepare`] and
+    /// [`Checker::take`] in one. True when the item has findings now or may get some
+    /// later: the caller then keeps what it needs to name the item until its findings come
+    /// out of [`Checker::take_ready`] or [`Checker::finish`].
     pub fn item(&mut self, item: Item) -> bool {
+        let prepared = prepare(&self.opts, item);
+        self.take(prepared)
+    }
+
+    /// The options the run is checked with (for [`prepare`] on other threads).
+    pub fn options(&self) -> &Options {
+        &self.opts
+    }
+
+    /// Takes the next item of the run (numbered by arrival), prepared by [`prepare`] with
+    /// this checker's options: what [`Checker::item`] returns.
+    pub fn take(&mut self, prepared: Prepared) -> bool {
         let number = self.next;
         self.next += 1;
-        let ca = matches!(&item.body, Body::Certificate(c) if c.is_ca());
-        let mut found = Vec::new();
-        if !ca && !own_findings(&item, &self.opts, false, &mut found, &mut self.counts) {
+        let Prepared {
+            checked,
+            ca,
+            anchor,
+            path_len,
+            found,
+            counts,
+            keep,
+        } = prepared;
+        if !checked {
             return false;
         }
-        let anchor = is_anchor(&item);
-        let path_len = matches!(&item.body,
-            Body::Certificate(c) if c.basic_constraints().and_then(|b| b.path_len).is_some());
-        let kept = self.keep(item, number);
+        self.counts.checked += counts.checked;
+        self.counts.certificates += counts.certificates;
+        self.counts.crls += counts.crls;
+        self.counts.csrs += counts.csrs;
+        if !ca && found.is_empty() && keep.is_none() {
+            return false;
+        }
+        let kept = keep.and_then(|item| self.keep(item, number, ca));
         // A CA's own findings wait for the run (`leaf-is-ca`); so do a kept certificate's
         // when a path-length finding can still reach it.
         let waits = ca || (kept.is_some() && (path_len || self.context_follows));
-        if ca {
-            self.counts.checked += 1;
-            self.counts.certificates += 1;
-        }
         if waits {
             self.waiting.push_back(Waiting {
                 number,
@@ -184,12 +277,13 @@ impl Checker {
         self.numbers.push(number);
     }
 
-    /// Keeps `item` for the run-level checks if it is a CA certificate or a possible child
-    /// of one (see the module documentation); its position in `kept`.
-    fn keep(&mut self, mut item: Item, number: usize) -> Option<usize> {
-        let (ca, issuer, aki) = match &item.body {
-            Body::Certificate(c) => (c.is_ca(), &c.issuer, &c.authority_key_id),
-            Body::Crl(c) => (false, &c.issuer, &c.authority_key_id),
+    /// Keeps `item` (cut by [`prepare`]) for the run-level checks if it is a CA
+    /// certificate or a possible child of one (see the module documentation); its position
+    /// in `kept`.
+    fn keep(&mut self, item: Item, number: usize, ca: bool) -> Option<usize> {
+        let (issuer, aki) = match &item.body {
+            Body::Certificate(c) => (&c.issuer, &c.authority_key_id),
+            Body::Crl(c) => (&c.issuer, &c.authority_key_id),
             _ => return None,
         };
         if !ca && self.kept_bytes >= KEEP_BYTES {
@@ -213,11 +307,6 @@ impl Checker {
             }
             *n += 1;
         }
-        if !ca {
-            slim(&mut item);
-        }
-        // The PEM text is for output, which has its own copy of what it needs.
-        item.pem = None;
         self.kept_bytes += item.der.as_deref().map_or(0, <[u8]>::len)
             + item.spki_der.as_ref().map_or(0, Vec::len)
             + KEPT_OVERHEAD;
@@ -338,6 +427,44 @@ mod tests {
                 got.extend(rest);
                 assert_eq!((got, counts), want, "{dir} split at {split}");
             }
+        }
+    }
+
+    /// Prepared on other threads (as `check`'s decoding threads do) and taken in run
+    /// order, a run gets exactly the findings of the whole-run check.
+    #[test]
+    fn prepared_elsewhere_equals_the_whole_run() {
+        for dir in ["fixtures/chains", "fixtures/lint", "fixtures/lint3"] {
+            let all = run_of(dir);
+            let want = check_first(&all, all.len(), &opts());
+            let o = opts();
+            let prepared: Vec<Prepared> = std::thread::scope(|s| {
+                let threads: Vec<_> = all
+                    .chunks(3)
+                    .map(|chunk| {
+                        let o = &o;
+                        s.spawn(move || {
+                            chunk
+                                .iter()
+                                .map(|i| prepare(o, i.clone()))
+                                .collect::<Vec<_>>()
+                        })
+                    })
+                    .collect();
+                threads
+                    .into_iter()
+                    .flat_map(|t| t.join().unwrap())
+                    .collect()
+            });
+            let mut c = Checker::new(opts(), false);
+            let mut got = Vec::new();
+            for p in prepared {
+                c.take(p);
+                got.extend(c.take_ready());
+            }
+            let (rest, counts) = c.finish();
+            got.extend(rest);
+            assert_eq!((got, counts), want, "{dir}");
         }
     }
 }

@@ -15,7 +15,7 @@ use certscope::render::check::{self as render, Report};
 use certscope::render::json::ErrorEntry;
 
 use super::collect::more_inputs;
-use super::drive::drive;
+use super::drive::{drive, drive_prepared, Payload, Prepare};
 use super::messages::{self, verdict, EXIT_OK, EXIT_PROBLEM};
 use super::output::{self as shared, Output, StallClosable, Unlocked};
 use super::stats::RunStats;
@@ -81,6 +81,8 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     if args.format == ReportFormat::Text {
         shared::set_stall_closer(None);
     }
+    // Each item's own lints run on the thread that decoded it, which also frees it.
+    let lints = OwnLints(opts.clone());
     let run = Rc::new(RefCell::new(Run {
         checker: Checker::new(opts, roots.is_some()),
         names: HashMap::new(),
@@ -97,7 +99,12 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
         with_spki_pin: false,
         ..Options::default()
     };
-    let mut status = drive(&args.input, decode(), Box::new(Checked(Rc::clone(&run))))?;
+    let mut status = drive_prepared(
+        &args.input,
+        decode(),
+        Box::new(Checked(Rc::clone(&run))),
+        Some(&lints),
+    )?;
     if let Some((files, recursive)) = roots {
         let more = more_inputs(&args.input, files, recursive);
         status = status.max(drive(&more, decode(), Box::new(Context(Rc::clone(&run))))?);
@@ -233,24 +240,73 @@ impl Run {
     }
 }
 
+/// What the report needs to name an item: its kind, source and display name (and its
+/// error, which the driver reports), not the decoded item.
+fn stub(item: &Item) -> Box<Item> {
+    let mut stub = Item::new(item.kind, item.source.clone());
+    stub.error.clone_from(&item.error);
+    stub.body = Body::Brief(Brief {
+        subject: item.display_name().map(str::to_string),
+    });
+    Box::new(stub)
+}
+
+/// The hook run on the decoding threads: a checked item's own lints
+/// ([`check::prepare`]), its stub delivered in its place. Other items (keys, whose
+/// encryption the driver looks at) go through as they are.
+struct OwnLints(check::Options);
+
+impl Prepare for OwnLints {
+    fn prepare(&self, item: Box<Item>) -> (Box<Item>, Option<Payload>) {
+        if !check::checks(&item) {
+            return (item, None);
+        }
+        let stub = stub(&item);
+        let prepared: Payload = Box::new(check::prepare(&self.0, *item));
+        (stub, Some(prepared))
+    }
+}
+
 /// The checked inputs' items.
 struct Checked(Rc<RefCell<Run>>);
 
-impl Output for Checked {
-    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+impl Checked {
+    /// Adds the next item of the run, prepared (or not yet) by [`OwnLints`]; `stub` names
+    /// it in the report.
+    fn add(
+        &mut self,
+        mut stub: Box<Item>,
+        prepared: Result<check::Prepared, Box<Item>>,
+        show_index: bool,
+    ) -> io::Result<()> {
         let mut run = self.0.borrow_mut();
         let number = run.next;
         run.next += 1;
-        // What the report needs to name the item: its source and display name.
-        let mut stub = Item::new(item.kind, item.source.clone());
         stub.number = Some(number);
-        stub.body = Body::Brief(Brief {
-            subject: item.display_name().map(str::to_string),
-        });
-        if run.checker.item(*item) {
-            run.names.insert(number, (stub, show_index));
+        let waits = match prepared {
+            Ok(p) => run.checker.take(p),
+            Err(item) => run.checker.item(*item),
+        };
+        if waits {
+            run.names.insert(number, (*stub, show_index));
         }
         run.write_ready()
+    }
+}
+
+impl Output for Checked {
+    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+        // Decoded on this thread (a large file, stdin): checked here.
+        let stub = stub(&item);
+        self.add(stub, Err(item), show_index)
+    }
+
+    fn prepared(&mut self, stub: Box<Item>, payload: Payload, show_index: bool) -> io::Result<()> {
+        match payload.downcast::<check::Prepared>() {
+            Ok(p) => self.add(stub, Ok(*p), show_index),
+            // Not the hook's: the item was not prepared.
+            Err(_) => self.item(stub, show_index),
+        }
     }
 
     fn problem(&mut self, locator: &str, message: &str) {

@@ -16,6 +16,7 @@ use anyhow::Result;
 use certscope::decode::{Event, Options};
 use certscope::input::passwords::PasswordRules;
 use certscope::input::{self, NameFilter, WalkOptions};
+use certscope::model::Item;
 
 use super::messages::{self, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE};
 use super::output::Output;
@@ -27,10 +28,38 @@ mod ordered;
 mod read;
 mod seen;
 
+/// What a command's [`Prepare`] hook made of an item on a decoding thread, handed to
+/// [`Output::prepared`] with the item.
+pub(super) type Payload = Box<dyn std::any::Any + Send>;
+
+/// Work a command does with each item on the thread that decoded it (`check`'s own lints),
+/// so that the printing thread only merges the results. Small files' items get it on the
+/// decoding threads; items the printing thread decodes itself (a large file, stdin, a
+/// token) reach [`Output::item`] as they are, and the output does the work there.
+pub(super) trait Prepare: Sync {
+    /// The item to deliver (possibly cut to what the output needs of it) and, when the
+    /// hook did something with it, its payload.
+    fn prepare(&self, item: Box<Item>) -> (Box<Item>, Option<Payload>);
+}
+
+/// An event on its way to the output, with its item's payload when it has one.
+type Delivery = (Event, Option<Payload>);
+
+/// `event` through `hook` (an item's), as a decoding thread delivers it.
+fn prepared(hook: Option<&dyn Prepare>, event: Event) -> Delivery {
+    match (hook, event) {
+        (Some(hook), Event::Item(item)) => {
+            let (item, payload) = hook.prepare(item);
+            (Event::Item(item), payload)
+        }
+        (_, event) => (event, None),
+    }
+}
+
 /// Holds back an input's first events until its second item shows up, so that `#INDEX` is
 /// printed exactly when the input holds more than one item, while still streaming.
 struct Lookahead {
-    queue: Vec<Event>,
+    queue: Vec<Delivery>,
     items: usize,
     multi: Option<bool>,
 }
@@ -123,6 +152,11 @@ impl Driver {
 
     /// Hands one event to the output (`multi`: its input holds several items).
     pub(super) fn deliver(&mut self, event: Event, multi: bool) {
+        self.deliver_prepared(event, None, multi);
+    }
+
+    /// [`Driver::deliver`] with the payload a [`Prepare`] hook made of the event's item.
+    fn deliver_prepared(&mut self, event: Event, payload: Option<Payload>, multi: bool) {
         if self.io_error.is_some() {
             return;
         }
@@ -133,7 +167,11 @@ impl Driver {
                     let locator = item.source.locator(multi);
                     self.report(&locator, e);
                 }
-                if let Err(e) = self.out.item(item, multi) {
+                let result = match payload {
+                    Some(payload) => self.out.prepared(item, payload, multi),
+                    None => self.out.item(item, multi),
+                };
+                if let Err(e) = result {
                     self.io_error = Some(e);
                 }
             }
@@ -144,14 +182,19 @@ impl Driver {
     }
 
     fn push(&mut self, la: &mut Lookahead, event: Event) {
+        self.push_prepared(la, (event, None));
+    }
+
+    /// [`Driver::push`] with the payload of the event's item.
+    fn push_prepared(&mut self, la: &mut Lookahead, (event, payload): Delivery) {
         if let Some(multi) = la.multi {
-            self.deliver(event, multi);
+            self.deliver_prepared(event, payload, multi);
             return;
         }
         if matches!(event, Event::Item(_)) {
             la.items += 1;
         }
-        la.queue.push(event);
+        la.queue.push((event, payload));
         if la.items >= 2 || la.queue.len() > LOOKAHEAD_LIMIT {
             self.flush(la, true);
         }
@@ -159,8 +202,8 @@ impl Driver {
 
     fn flush(&mut self, la: &mut Lookahead, multi: bool) {
         la.multi = Some(multi);
-        for ev in std::mem::take(&mut la.queue) {
-            self.deliver(ev, multi);
+        for (ev, payload) in std::mem::take(&mut la.queue) {
+            self.deliver_prepared(ev, payload, multi);
         }
     }
 
@@ -208,6 +251,16 @@ fn operands(args: &InputArgs) -> Result<Vec<OsString>, String> {
 
 /// The run's inputs through the decoder into `out`; returns the exit status.
 pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -> Result<u8> {
+    drive_prepared(args, opts, out, None)
+}
+
+/// [`drive`], with `hook` run on each item where it was decoded (see [`Prepare`]).
+pub(super) fn drive_prepared(
+    args: &InputArgs,
+    opts: Options<'_>,
+    out: Box<dyn Output>,
+    hook: Option<&dyn Prepare>,
+) -> Result<u8> {
     let mut driver = Driver::new(out);
     let rules = match PasswordRules::parse(&args.password) {
         Ok(r) => r,
@@ -251,6 +304,7 @@ pub(super) fn drive(args: &InputArgs, opts: Options<'_>, out: Box<dyn Output>) -
         opts: &opts,
         rules: &rules,
         cancel: &cancel,
+        hook,
     };
     ordered::run(&mut driver, operands, &walk, &run)?;
     driver.progress.finish();

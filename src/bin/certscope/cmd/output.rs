@@ -17,6 +17,7 @@ use certscope::render::dot;
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
+use super::drive::Payload;
 use super::messages::verdict;
 use super::stats::RunStats;
 use super::Ambient;
@@ -162,6 +163,11 @@ fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
 /// Where items go.
 pub(super) trait Output {
     fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()>;
+    /// An item with what the run's hook made of it where it was decoded
+    /// (`drive::Prepare`): only the outputs of commands that give a hook get these.
+    fn prepared(&mut self, item: Box<Item>, _payload: Payload, show_index: bool) -> io::Result<()> {
+        self.item(item, show_index)
+    }
     fn problem(&mut self, _locator: &str, _message: &str) {}
     /// Ends the output; `status` is the run's exit status and `stats` its input counts
     /// (files read, skipped), which JSONL's summary line names. A wrapper passes both on.

@@ -16,7 +16,7 @@ use certscope::input::secret::Secret;
 use certscope::input::{self, WalkOptions};
 
 use super::read::Run;
-use super::{Driver, Lookahead, Via};
+use super::{prepared, Delivery, Driver, Lookahead, Prepare, Via};
 use crate::cli::InputArgs;
 use crate::cmd::pkcs11;
 
@@ -27,9 +27,10 @@ const SMALL_FILE: u64 = 256 << 10;
 
 /// What a decoding thread did with one file.
 enum Decoded {
-    /// A small file's events, in order, its identity and its display name.
+    /// A small file's events (with their payloads), in order, its identity and its
+    /// display name.
     Events {
-        events: Vec<Event>,
+        events: Vec<Delivery>,
         id: Option<input::FileId>,
         name: String,
     },
@@ -71,14 +72,15 @@ fn decode_file(path: &Path, run: &Run<'_, '_>, reader: &mut input::FileReader) -
         password: run.rules.for_path(Some(path)),
         ..run.opts.clone()
     };
-    decode_small(path, run.args, &opts, reader)
+    decode_small(path, run.args, &opts, run.hook, reader)
 }
 
-/// Reads and decodes one file on a decoding thread.
+/// Reads and decodes one file on a decoding thread, each item through `hook`.
 fn decode_small(
     path: &Path,
     args: &InputArgs,
     opts: &Options<'_>,
+    hook: Option<&dyn Prepare>,
     reader: &mut input::FileReader,
 ) -> Decoded {
     let small = usize::try_from(SMALL_FILE).unwrap_or(usize::MAX);
@@ -87,14 +89,19 @@ fn decode_small(
     let mut events = Vec::new();
     let id = match read {
         Ok(input::Small::Read(id)) => {
-            decode::decode_input(&name, reader.data(), opts, &mut |ev| events.push(ev));
+            decode::decode_input(&name, reader.data(), opts, &mut |ev| {
+                events.push(prepared(hook, ev));
+            });
             id
         }
         Ok(input::Small::Unreadable(id, e)) => {
-            events.push(Event::Problem {
-                locator: name.clone(),
-                message: e.to_string(),
-            });
+            events.push((
+                Event::Problem {
+                    locator: name.clone(),
+                    message: e.to_string(),
+                },
+                None,
+            ));
             id
         }
         Ok(input::Small::NotSmall) => return Decoded::Large,

@@ -13,7 +13,7 @@ use certscope::input::secret::{self, Secret};
 use certscope::input::{self, WalkOptions};
 use certscope::model::{Body, KeyFormat};
 
-use super::{Driver, Lookahead, Via};
+use super::{Delivery, Driver, Lookahead, Prepare, Via};
 use crate::cli::InputArgs;
 use crate::cmd::messages;
 
@@ -25,6 +25,8 @@ pub(super) struct Run<'r, 'o> {
     pub rules: &'r PasswordRules,
     /// Set once output fails: nothing more is read.
     pub cancel: &'r AtomicBool,
+    /// The command's work on each item where it is decoded.
+    pub hook: Option<&'r dyn Prepare>,
 }
 
 impl Driver {
@@ -35,7 +37,7 @@ impl Driver {
         &mut self,
         input: &input::Input,
         via: Via,
-        pre: Option<(Vec<Event>, Option<input::FileId>, String)>,
+        pre: Option<(Vec<Delivery>, Option<input::FileId>, String)>,
         run: &Run<'_, '_>,
         walk: &WalkOptions,
         prompted: &mut Option<Secret>,
@@ -45,6 +47,7 @@ impl Driver {
             opts,
             rules,
             cancel,
+            ..
         } = *run;
         let explicit = via.explicit;
         // The decoding thread's name: formatting the path again cost about 1% of a walk.
@@ -89,7 +92,7 @@ impl Driver {
                 // read the file again with the answer (a streamed large file is not asked
                 // for: its items are out already).
                 if no_password
-                    && events.iter().any(locked_key)
+                    && events.iter().any(|(ev, _)| locked_key(ev))
                     && self.ask_password(input, &name, prompted)?
                 {
                     continue;
@@ -118,7 +121,7 @@ impl Driver {
                     opened.limit,
                     &opts,
                     &mut |ev| {
-                        self.accept(&mut la, explicit, ev, &mut need_password);
+                        self.accept(&mut la, explicit, (ev, None), &mut need_password);
                         if self.io_error.is_some() {
                             cancel.store(true, Ordering::Relaxed);
                         }
@@ -179,7 +182,7 @@ impl Driver {
         &mut self,
         la: &mut Lookahead,
         explicit: bool,
-        ev: Event,
+        (ev, payload): Delivery,
         need_password: &mut Option<Event>,
     ) {
         match ev {
@@ -192,7 +195,7 @@ impl Driver {
                     });
                 }
             }
-            ev => self.push(la, ev),
+            ev => self.push_prepared(la, (ev, payload)),
         }
     }
 }
