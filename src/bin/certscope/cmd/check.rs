@@ -15,9 +15,9 @@ use certscope::render::check::{self as render, Report};
 use certscope::render::json::ErrorEntry;
 
 use super::collect::more_inputs;
-use super::drive::{drive, drive_prepared, Payload, Prepare};
+use super::drive::{drive, drive_prepared, Prepare};
 use super::messages::{self, verdict, EXIT_OK, EXIT_PROBLEM};
-use super::output::{self as shared, Output, StallClosable, Unlocked};
+use super::output::{self as shared, Output, Payload, StallClosable, Unlocked};
 use super::stats::RunStats;
 use super::Ambient;
 use crate::cli::{CheckArgs, ReportFormat};

@@ -19,7 +19,7 @@ use certscope::input::{self, NameFilter, WalkOptions};
 use certscope::model::Item;
 
 use super::messages::{self, EXIT_OK, EXIT_PROBLEM, EXIT_USAGE};
-use super::output::Output;
+use super::output::{Output, Payload};
 use super::progress;
 use super::stats::RunStats;
 use crate::cli::{InputArgs, WalkSort};
@@ -27,10 +27,6 @@ use crate::cli::{InputArgs, WalkSort};
 mod ordered;
 mod read;
 mod seen;
-
-/// What a command's [`Prepare`] hook made of an item on a decoding thread, handed to
-/// [`Output::prepared`] with the item.
-pub(super) type Payload = Box<dyn std::any::Any + Send>;
 
 /// Work a command does with each item on the thread that decoded it (`check`'s own lints),
 /// so that the printing thread only merges the results. Small files' items get it on the

@@ -17,7 +17,6 @@ use certscope::render::dot;
 use certscope::render::pem as pem_out;
 use certscope::render::text::{self, TextOptions};
 
-use super::drive::Payload;
 use super::messages::verdict;
 use super::stats::RunStats;
 use super::Ambient;
@@ -159,6 +158,10 @@ fn with_contract_hashes(requested: &[HashAlg]) -> Vec<HashAlg> {
     );
     all
 }
+
+/// What a command's hook made of an item on a decoding thread (`drive::Prepare`), handed
+/// to [`Output::prepared`] with the item.
+pub(super) type Payload = Box<dyn std::any::Any + Send>;
 
 /// Where items go.
 pub(super) trait Output {
