@@ -330,23 +330,28 @@ fn validity_times(v: &Tlv<'_>, found: &mut Found) {
         .filter_map(Result::ok)
         .zip(["notBefore", "notAfter"])
     {
-        let s = String::from_utf8_lossy(t.value);
+        // Read as bytes (a lossy decode keeps every ASCII byte), the text made only for a
+        // finding.
+        let s = t.value;
         match t.tag {
             tlv::UTC_TIME => {
-                let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-                if !s.ends_with('Z') {
-                    found.push((&lints::UTCTIME_NOT_ZULU, format!("{which} UTCTime {s:?}")));
+                let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+                if s.last() != Some(&b'Z') {
+                    found.push((
+                        &lints::UTCTIME_NOT_ZULU,
+                        format!("{which} UTCTime {}", text(s)),
+                    ));
                 }
                 if digits == 10 {
                     found.push((
                         &lints::UTCTIME_WITHOUT_SECONDS,
-                        format!("{which} UTCTime {s:?}"),
+                        format!("{which} UTCTime {}", text(s)),
                     ));
                 }
             }
-            tlv::GENERALIZED_TIME if s.contains('.') || s.contains(',') => found.push((
+            tlv::GENERALIZED_TIME if s.iter().any(|b| matches!(b, b'.' | b',')) => found.push((
                 &lints::GENERALIZEDTIME_FRACTION,
-                format!("{which} GeneralizedTime {s:?}"),
+                format!("{which} GeneralizedTime {}", text(s)),
             )),
             _ => {}
         }
