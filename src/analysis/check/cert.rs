@@ -6,6 +6,7 @@ use crate::analysis::hostname;
 use crate::asn1::tlv;
 use crate::model::{Certificate, ExtValue, Extension, Item};
 
+use super::der_index::CertDer;
 use super::lints::{self, Lint};
 use super::{ago, Options};
 
@@ -58,6 +59,39 @@ pub(super) fn pss_sha1(
 
 /// Lints over any extension list: duplicates and unrecognised critical ones.
 pub(super) fn extension_lints(exts: &[Extension], found: &mut Vec<(&'static Lint, String)>) {
+    if repeats(exts) {
+        duplicates(exts, found);
+    }
+    for e in exts.iter().filter(|e| e.critical) {
+        if matches!(e.value, ExtValue::Raw(_)) {
+            found.push((
+                &lints::UNKNOWN_CRITICAL_EXTENSION,
+                format!("critical extension {} is not recognised", e.oid),
+            ));
+        }
+    }
+}
+
+/// Up to this many extensions are compared pairwise for a repeated OID.
+const FEW_EXTENSIONS: usize = 24;
+
+/// Whether an OID appears twice among `exts` (true, to be counted, for many extensions).
+fn repeats(exts: &[Extension]) -> bool {
+    if exts.len() > FEW_EXTENSIONS {
+        return true;
+    }
+    // Pairwise, the last digit first: no list, no sort for the usual ten or so.
+    exts.iter().enumerate().any(|(n, e)| {
+        let last = e.oid.as_bytes().last();
+        exts.get(..n)
+            .unwrap_or_default()
+            .iter()
+            .any(|d| d.oid.as_bytes().last() == last && d.oid == e.oid)
+    })
+}
+
+/// `duplicate-extension`: each repeated OID, in OID order, with its count.
+fn duplicates(exts: &[Extension], found: &mut Vec<(&'static Lint, String)>) {
     // Sorted OIDs, counted in runs: cheaper than a hash map for the usual ten or so.
     let mut oids: Vec<&str> = exts.iter().map(|e| e.oid.as_str()).collect();
     oids.sort_unstable();
@@ -75,14 +109,6 @@ pub(super) fn extension_lints(exts: &[Extension], found: &mut Vec<(&'static Lint
             &lints::DUPLICATE_EXTENSION,
             format!("{name} appears {n} times"),
         ));
-    }
-    for e in exts.iter().filter(|e| e.critical) {
-        if matches!(e.value, ExtValue::Raw(_)) {
-            found.push((
-                &lints::UNKNOWN_CRITICAL_EXTENSION,
-                format!("critical extension {} is not recognised", e.oid),
-            ));
-        }
     }
 }
 
@@ -128,6 +154,8 @@ pub(super) fn certificate(
     found: &mut Vec<(&'static Lint, String)>,
 ) {
     let now = opts.now;
+    // The DER, walked once for every rule below that reads the encoding.
+    let der = item.der.as_deref().map(CertDer::new);
     if now > c.not_after.0 {
         found.push((
             &lints::EXPIRED,
@@ -206,7 +234,7 @@ pub(super) fn certificate(
         ));
     }
     key_size(&c.public_key, found);
-    if let Some(der) = item.der.as_deref() {
+    if let Some(der) = &der {
         rsa_exponent(c, der, found);
     }
     if c.extended_key_usage().is_some_and(|e| e.is_empty()) {
@@ -330,11 +358,11 @@ pub(super) fn certificate(
         }
     }
     extension_lints(&c.extensions, found);
-    super::profile::certificate(c, item.der.as_deref(), tls, found);
-    if let Some(der) = item.der.as_deref() {
+    super::profile::certificate(c, der.as_ref(), tls, found);
+    if let Some(der) = &der {
         super::forms::certificate(c, der, tls, found);
     }
-    if let Some(serial) = item.der.as_deref().and_then(serial_octets) {
+    if let Some(serial) = der.as_ref().and_then(serial_octets) {
         if serial.len() > 20 {
             found.push((
                 &lints::SERIAL_TOO_LONG,
@@ -363,39 +391,41 @@ pub(super) fn certificate(
     }
     if tls {
         let days = (c.not_after.0 - c.not_before.0).whole_days();
-        let (max, why) = match opts.max_validity_days {
-            Some(m) => (m, "--max-validity".to_string()),
-            None => (
-                super::max_validity_for(c.not_before.0),
-                format!("CA/B limit for notBefore {}", c.not_before),
-            ),
-        };
+        let max = opts
+            .max_validity_days
+            .unwrap_or_else(|| super::max_validity_for(c.not_before.0));
         if days > max {
-            found.push((
-                &lints::VALIDITY_TOO_LONG,
-                format!("valid for {days} days (maximum {max}, {why})"),
-            ));
+            // The text only for a finding.
+            let message = match opts.max_validity_days {
+                Some(_) => format!("valid for {days} days (maximum {max}, --max-validity)"),
+                None => format!(
+                    "valid for {days} days (maximum {max}, CA/B limit for notBefore {})",
+                    c.not_before
+                ),
+            };
+            found.push((&lints::VALIDITY_TOO_LONG, message));
         }
     }
 }
 
 /// Content octets of a certificate's serialNumber INTEGER, read from the DER (the model keeps
 /// the value, not its encoded length).
-pub(super) fn serial_octets(der: &[u8]) -> Option<&[u8]> {
-    let first = tlv::tbs_fields(der)?.next()?;
+fn serial_octets<'a>(der: &CertDer<'a>) -> Option<&'a [u8]> {
+    let first = der.field(0)?;
     (first.tag == tlv::INTEGER).then_some(first.value)
 }
 
 /// `rsa-exponent-invalid` / `rsa-exponent-small`: the public exponent of an RSA key, read
 /// from the certificate's subjectPublicKeyInfo (the model keeps only the size).
-fn rsa_exponent(c: &Certificate, der: &[u8], found: &mut Vec<(&'static Lint, String)>) {
+fn rsa_exponent(c: &Certificate, der: &CertDer<'_>, found: &mut Vec<(&'static Lint, String)>) {
     if c.public_key.algorithm != "rsa" {
         return;
     }
     let Some(e) = rsa_exponent_octets(der) else {
         return;
     };
-    let significant: Vec<u8> = e.iter().copied().skip_while(|b| *b == 0).collect();
+    let zeros = e.iter().take_while(|b| **b == 0).count();
+    let significant = e.get(zeros..).unwrap_or_default();
     // Exponents wider than 8 octets are large, so fine for this lint.
     let value = (significant.len() <= 8).then(|| {
         significant
@@ -421,8 +451,8 @@ fn rsa_exponent(c: &Certificate, der: &[u8], found: &mut Vec<(&'static Lint, Str
 }
 
 /// The publicExponent INTEGER's content octets of an RSA subjectPublicKeyInfo.
-fn rsa_exponent_octets(der: &[u8]) -> Option<&[u8]> {
-    let spki = tlv::tbs_fields(der)?.nth(5)?;
+fn rsa_exponent_octets<'a>(der: &CertDer<'a>) -> Option<&'a [u8]> {
+    let spki = der.field(5)?;
     let bits = spki.children().nth(1)?.ok()?;
     let key = bits.value.get(1..)?;
     let (seq, _) = tlv::read(key).ok()?;

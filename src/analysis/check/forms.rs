@@ -6,6 +6,7 @@
 use crate::asn1::tlv::{self, Tlv};
 use crate::model::{Certificate, Crl};
 
+use super::der_index::{extensions_of, CertDer};
 use super::lints::{self, Lint};
 
 type Found = Vec<(&'static Lint, String)>;
@@ -52,20 +53,6 @@ const UNIVERSAL: u8 = 0x1c;
 const BMP: u8 = 0x1e;
 const UTF8: u8 = 0x0c;
 
-/// (OID, extnValue contents) of each extension in `exts` (an `[n] EXPLICIT Extensions`).
-fn extensions<'a>(exts: Option<Tlv<'a>>) -> impl Iterator<Item = (&'a [u8], &'a [u8])> {
-    let list = exts.and_then(|e| e.children().next()?.ok());
-    list.into_iter()
-        .flat_map(|l| l.children().filter_map(Result::ok))
-        .take(MAX_ELEMENTS)
-        .filter_map(|ext| {
-            let mut kids = ext.children().filter_map(Result::ok);
-            let id = kids.next().filter(|k| k.tag == tlv::OID)?;
-            let value = kids.find(|k| k.tag == tlv::OCTET_STRING)?;
-            Some((id.value, value.value))
-        })
-}
-
 /// The children of the single element in `value` (an extnValue's contents).
 fn elements(value: &[u8]) -> impl Iterator<Item = Tlv<'_>> {
     tlv::read(value)
@@ -96,21 +83,20 @@ fn name_shown(n: &Tlv<'_>) -> String {
 }
 
 /// The form lints of one certificate.
-pub(super) fn certificate(c: &Certificate, der: &[u8], tls: bool, found: &mut Found) {
-    let Some(fields) = tlv::tbs_fields(der) else {
+pub(super) fn certificate(c: &Certificate, der: &CertDer<'_>, tls: bool, found: &mut Found) {
+    if !der.read() {
         return;
-    };
-    let fields: Vec<Tlv<'_>> = fields.take(16).collect();
-    if let Some(v) = fields.get(3) {
-        validity_times(v, found);
     }
-    if let Some(subject) = fields.get(4) {
-        subject_strings(subject, found);
+    if let Some(v) = der.field(3) {
+        validity_times(&v, found);
     }
-    if let Some(issuer) = fields.get(2) {
-        printable_strings(issuer, "issuer", found);
+    if let Some(subject) = der.field(4) {
+        subject_strings(&subject, found);
     }
-    for f in fields.iter().skip(6) {
+    if let Some(issuer) = der.field(2) {
+        printable_strings(&issuer, "issuer", found);
+    }
+    for f in der.fields().skip(6) {
         match f.tag {
             0x81 => found.push((
                 &lints::UNIQUE_IDENTIFIER_PRESENT,
@@ -126,8 +112,7 @@ pub(super) fn certificate(c: &Certificate, der: &[u8], tls: bool, found: &mut Fo
     if c.version < 3 {
         return;
     }
-    let exts = fields.iter().find(|f| f.tag == 0xa3).copied();
-    for (oid, value) in extensions(exts) {
+    for (oid, value) in der.extensions() {
         if let Some((_, name)) = NON_EMPTY.iter().find(|(o, _)| *o == oid) {
             if elements(value).next().is_none() {
                 found.push((&lints::EXTENSION_VALUE_EMPTY, format!("{name} is empty")));
@@ -170,8 +155,9 @@ fn access_locations(value: &[u8], found: &mut Found) {
 /// CRL distribution points: each names a place or an issuer; for TLS, HTTP URLs.
 fn distribution_points(value: &[u8], tls: bool, found: &mut Found) {
     for dp in elements(value) {
-        let kids: Vec<Tlv<'_>> = dp.children().filter_map(Result::ok).take(8).collect();
-        if !kids.iter().any(|k| k.tag == 0xa0 || k.tag == 0xa2) {
+        // Walked twice rather than collected: a DistributionPoint has a child or two.
+        let kids = || dp.children().filter_map(Result::ok).take(8);
+        if !kids().any(|k| k.tag == 0xa0 || k.tag == 0xa2) {
             found.push((
                 &lints::CRL_DISTRIBUTION_POINT_REASONS_ONLY,
                 "a DistributionPoint with only reasons".to_string(),
@@ -182,8 +168,7 @@ fn distribution_points(value: &[u8], tls: bool, found: &mut Found) {
             continue;
         }
         // distributionPoint [0] { fullName [0] GeneralNames }.
-        let full = kids
-            .iter()
+        let full = kids()
             .find(|k| k.tag == 0xa0)
             .and_then(|d| d.children().next()?.ok())
             .filter(|n| n.tag == 0xa0);
@@ -345,23 +330,28 @@ fn validity_times(v: &Tlv<'_>, found: &mut Found) {
         .filter_map(Result::ok)
         .zip(["notBefore", "notAfter"])
     {
-        let s = String::from_utf8_lossy(t.value);
+        // Read as bytes (a lossy decode keeps every ASCII byte), the text made only for a
+        // finding.
+        let s = t.value;
         match t.tag {
             tlv::UTC_TIME => {
-                let digits = s.bytes().take_while(u8::is_ascii_digit).count();
-                if !s.ends_with('Z') {
-                    found.push((&lints::UTCTIME_NOT_ZULU, format!("{which} UTCTime {s:?}")));
+                let digits = s.iter().take_while(|b| b.is_ascii_digit()).count();
+                if s.last() != Some(&b'Z') {
+                    found.push((
+                        &lints::UTCTIME_NOT_ZULU,
+                        format!("{which} UTCTime {}", text(s)),
+                    ));
                 }
                 if digits == 10 {
                     found.push((
                         &lints::UTCTIME_WITHOUT_SECONDS,
-                        format!("{which} UTCTime {s:?}"),
+                        format!("{which} UTCTime {}", text(s)),
                     ));
                 }
             }
-            tlv::GENERALIZED_TIME if s.contains('.') || s.contains(',') => found.push((
+            tlv::GENERALIZED_TIME if s.iter().any(|b| matches!(b, b'.' | b',')) => found.push((
                 &lints::GENERALIZEDTIME_FRACTION,
-                format!("{which} GeneralizedTime {s:?}"),
+                format!("{which} GeneralizedTime {}", text(s)),
             )),
             _ => {}
         }
@@ -394,9 +384,13 @@ fn string_type(tag: u8) -> &'static str {
     }
 }
 
-/// Subject attributes' string types (fixed ones, DirectoryString choices).
+/// Subject attributes' string types (fixed ones, DirectoryString choices) and
+/// PrintableStrings, in one walk.
 fn subject_strings(subject: &Tlv<'_>, found: &mut Found) {
     for (oid, v) in attributes(subject) {
+        // Only the order within one lint matters (findings are listed by lint), so the
+        // PrintableString rule runs in this walk rather than a second one.
+        printable_string(&v, "subject", found);
         let (name, want) = match oid {
             [0x55, 0x04, 0x06] => ("countryName", PRINTABLE),
             [0x55, 0x04, 0x05] => ("serialNumber", PRINTABLE),
@@ -430,7 +424,6 @@ fn subject_strings(subject: &Tlv<'_>, found: &mut Found) {
             ));
         }
     }
-    printable_strings(subject, "subject", found);
 }
 
 /// PrintableStrings holding a character outside A-Z a-z 0-9 space '()+,-./:=?.
@@ -446,12 +439,16 @@ fn printable(c: u8) -> bool {
 
 fn printable_strings(name: &Tlv<'_>, which: &str, found: &mut Found) {
     for (_, v) in attributes(name) {
-        if v.tag == PRINTABLE && !v.value.iter().all(|c| printable(*c)) {
-            found.push((
-                &lints::PRINTABLE_STRING_INVALID,
-                format!("{which} PrintableString {}", text(v.value)),
-            ));
-        }
+        printable_string(&v, which, found);
+    }
+}
+
+fn printable_string(v: &Tlv<'_>, which: &str, found: &mut Found) {
+    if v.tag == PRINTABLE && !v.value.iter().all(|c| printable(*c)) {
+        found.push((
+            &lints::PRINTABLE_STRING_INVALID,
+            format!("{which} PrintableString {}", text(v.value)),
+        ));
     }
 }
 
@@ -472,7 +469,7 @@ pub(super) fn crl(c: &Crl, der: &[u8], found: &mut Found) {
             "a v1 CRL with extensions".to_string(),
         ));
     }
-    for (oid, value) in extensions(exts) {
+    for (oid, value) in extensions_of(exts) {
         match oid {
             CRL_NUMBER => {
                 let Ok((n, _)) = tlv::read(value) else {
@@ -574,7 +571,7 @@ mod tests {
         for der in [&[][..], &[0x30], &[0x30, 0x80], &[0x30, 0x03, 0x30, 0x01]] {
             assert!(elements(der).next().is_none(), "{der:02x?}");
             let exts = tlv::read(der).ok().map(|(t, _)| t);
-            assert!(extensions(exts).next().is_none(), "{der:02x?}");
+            assert!(extensions_of(exts).next().is_none(), "{der:02x?}");
         }
     }
 }

@@ -16,6 +16,7 @@ use crate::analysis::relate::{self, Related};
 use crate::model::{Body, Item, RelationKind};
 
 mod cert;
+mod der_index;
 mod forms;
 pub mod lints;
 mod path_len;

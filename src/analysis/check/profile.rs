@@ -9,6 +9,7 @@ use std::net::{Ipv4Addr, Ipv6Addr};
 use crate::asn1::tlv::{self, Tlv};
 use crate::model::{Certificate, Crl, ExtValue};
 
+use super::der_index::CertDer;
 use super::lints::{self, Lint};
 
 type Found = Vec<(&'static Lint, String)>;
@@ -17,6 +18,8 @@ type Found = Vec<(&'static Lint, String)>;
 const SAN_OID: [u8; 3] = [0x55, 0x1d, 0x11];
 /// At most this many names of one SAN are looked at (each finding is one line).
 const MAX_NAMES: usize = 100_000;
+/// Up to this many certificate policies are compared pairwise for duplicates.
+const FEW_POLICIES: usize = 16;
 
 /// An extension that must (or should) be critical, or must (or should) not be.
 struct Criticality {
@@ -132,7 +135,12 @@ fn criticality(
 }
 
 /// The profile lints of one certificate (`der`: the certificate's DER, when kept).
-pub(super) fn certificate(c: &Certificate, der: Option<&[u8]>, tls: bool, found: &mut Found) {
+pub(super) fn certificate(
+    c: &Certificate,
+    der: Option<&CertDer<'_>>,
+    tls: bool,
+    found: &mut Found,
+) {
     let v3 = c.version >= 3;
     if c.issuer_rdns.is_empty() {
         found.push((&lints::ISSUER_EMPTY, "the issuer name is empty".to_string()));
@@ -201,9 +209,19 @@ pub(super) fn certificate(c: &Certificate, der: Option<&[u8]>, tls: bool, found:
         ));
     }
     if let Some(ExtValue::Policies(p)) = c.extension("2.5.29.32").map(|e| &e.value) {
-        let mut seen = HashSet::new();
-        for pol in p {
-            if !seen.insert(pol.oid.as_str()) {
+        // A few policies (nearly every certificate has one or two) are compared with the
+        // ones before them: hashing them cost more. Many go through a set.
+        let mut seen = (p.len() > FEW_POLICIES).then(HashSet::new);
+        for (n, pol) in p.iter().enumerate() {
+            let repeated = match &mut seen {
+                Some(set) => !set.insert(pol.oid.as_str()),
+                None => p
+                    .get(..n)
+                    .unwrap_or_default()
+                    .iter()
+                    .any(|q| q.oid == pol.oid),
+            };
+            if repeated {
                 found.push((
                     &lints::CERTIFICATE_POLICIES_DUPLICATE,
                     format!("policy {} listed more than once", pol.oid),
@@ -211,7 +229,7 @@ pub(super) fn certificate(c: &Certificate, der: Option<&[u8]>, tls: bool, found:
             }
         }
     }
-    if let Some(value) = der.and_then(|d| extension_value(d, &SAN_OID)) {
+    if let Some(value) = der.and_then(|d| d.extension_value(&SAN_OID)) {
         san_names(value, tls, found);
     }
 }
@@ -316,7 +334,7 @@ fn subject_attributes(c: &Certificate, found: &mut Found) {
 }
 
 /// notAfter before notBefore; dates before 2050 as GeneralizedTime.
-fn validity(c: &Certificate, der: Option<&[u8]>, found: &mut Found) {
+fn validity(c: &Certificate, der: Option<&CertDer<'_>>, found: &mut Found) {
     // A notAfter read as 19xx from a UTCTime meant as 20xx is `utctime-after-2049`'s.
     let utc_wrap = (1950..2000).contains(&c.not_after.0.year()) && c.not_before.0.year() >= 2000;
     if c.not_after.0 < c.not_before.0 && !utc_wrap {
@@ -328,7 +346,7 @@ fn validity(c: &Certificate, der: Option<&[u8]>, found: &mut Found) {
             ),
         ));
     }
-    let Some(v) = der.and_then(tlv::tbs_fields).and_then(|mut f| f.nth(3)) else {
+    let Some(v) = der.and_then(|d| d.field(3)) else {
         return;
     };
     for (t, which) in v
@@ -336,10 +354,13 @@ fn validity(c: &Certificate, der: Option<&[u8]>, found: &mut Found) {
         .filter_map(Result::ok)
         .zip(["notBefore", "notAfter"])
     {
+        if t.tag != tlv::GENERALIZED_TIME {
+            continue;
+        }
         let year = std::str::from_utf8(t.value.get(..4).unwrap_or_default())
             .ok()
             .and_then(|y| y.parse::<u32>().ok());
-        if t.tag == tlv::GENERALIZED_TIME && year.is_some_and(|y| y < 2050) {
+        if year.is_some_and(|y| y < 2050) {
             found.push((
                 &lints::GENERALIZEDTIME_BEFORE_2050,
                 format!(
@@ -398,13 +419,10 @@ fn oid_of<'a>(alg: &Tlv<'a>) -> Option<&'a [u8]> {
 }
 
 /// Signature (inner and outer) and subjectPublicKeyInfo parameters.
-fn algorithm_parameters(der: &[u8], found: &mut Found) {
-    let outer = tlv::read(der)
-        .ok()
-        .and_then(|(c, _)| c.children().nth(1)?.ok());
-    let mut fields = tlv::tbs_fields(der).into_iter().flatten();
-    let inner = fields.nth(1);
-    let spki = fields.nth(3);
+fn algorithm_parameters(der: &CertDer<'_>, found: &mut Found) {
+    let outer = der.outer_signature();
+    let inner = der.field(1);
+    let spki = der.field(5);
     let mut bad_sig = false;
     for alg in [inner, outer].into_iter().flatten() {
         if let Some(want) = oid_of(&alg).and_then(signature_params) {
@@ -434,20 +452,6 @@ fn algorithm_parameters(der: &[u8], found: &mut Found) {
             }
         }
     }
-}
-
-/// The extnValue contents of the certificate extension with OID content octets `oid`.
-fn extension_value<'a>(der: &'a [u8], oid: &[u8]) -> Option<&'a [u8]> {
-    let exts = tlv::tbs_fields(der)?.find(|f| f.tag == 0xa3)?;
-    let list = exts.children().next()?.ok()?;
-    list.children().filter_map(Result::ok).find_map(|ext| {
-        let mut kids = ext.children().filter_map(Result::ok);
-        let id = kids.next()?;
-        if id.tag != tlv::OID || id.value != oid {
-            return None;
-        }
-        kids.find(|k| k.tag == tlv::OCTET_STRING).map(|k| k.value)
-    })
 }
 
 /// The subjectAltName lints, over its DER (`GeneralNames`).
@@ -484,25 +488,34 @@ fn dns_name(b: &[u8], found: &mut Found) {
         found.push((&lints::SAN_DNS_ULABEL, format!("dNSName {}", shown(b))));
         return;
     }
-    let s = String::from_utf8_lossy(b);
-    if s.contains('*') {
-        let rest = s.strip_prefix("*.");
+    // ASCII: read as bytes, the text made only for a finding (every SAN name passes here).
+    if b.contains(&b'*') {
+        let rest = b.strip_prefix(b"*.");
         // `*.a.b`: the whole left-most label, above at least two labels.
-        let ok = rest.is_some_and(|r| !r.contains('*') && r.split('.').count() >= 2);
+        let ok = rest.is_some_and(|r| !r.contains(&b'*') && r.contains(&b'.'));
         if !ok {
-            found.push((&lints::SAN_WILDCARD_INVALID, format!("dNSName {s:?}")));
+            found.push((
+                &lints::SAN_WILDCARD_INVALID,
+                format!("dNSName {}", shown(b)),
+            ));
             return;
         }
         if let Some(why) = rest.and_then(dns_syntax) {
-            found.push((&lints::SAN_DNS_INVALID, format!("dNSName {s:?}: {why}")));
+            found.push((
+                &lints::SAN_DNS_INVALID,
+                format!("dNSName {}: {why}", shown(b)),
+            ));
         }
-    } else if let Some(why) = dns_syntax(&s) {
-        found.push((&lints::SAN_DNS_INVALID, format!("dNSName {s:?}: {why}")));
+    } else if let Some(why) = dns_syntax(b) {
+        found.push((
+            &lints::SAN_DNS_INVALID,
+            format!("dNSName {}: {why}", shown(b)),
+        ));
     }
 }
 
 /// Why `s` is not a host name in the preferred name syntax, if it is not.
-fn dns_syntax(s: &str) -> Option<&'static str> {
+fn dns_syntax(s: &[u8]) -> Option<&'static str> {
     if s.is_empty() {
         return Some("empty");
     }
@@ -510,7 +523,7 @@ fn dns_syntax(s: &str) -> Option<&'static str> {
         return Some("longer than 253 characters");
     }
     // Split as bytes: `.` is ASCII, and every SAN name of every certificate passes here.
-    for label in s.as_bytes().split(|b| *b == b'.') {
+    for label in s.split(|b| *b == b'.') {
         if label.is_empty() {
             return Some("an empty label");
         }
@@ -586,7 +599,7 @@ fn email(b: &[u8], found: &mut Found) {
             .iter()
             .any(|c| c.is_ascii_whitespace() || c.is_ascii_control())
         && s.rsplit_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty() && !domain.contains('<') && dns_syntax(domain).is_none()
+            !local.is_empty() && !domain.contains('<') && dns_syntax(domain.as_bytes()).is_none()
         });
     if !ok {
         found.push((
@@ -658,7 +671,7 @@ mod tests {
             "xn--bcher-kva.example",
             "localhost",
         ] {
-            assert_eq!(dns_syntax(ok), None, "{ok}");
+            assert_eq!(dns_syntax(ok.as_bytes()), None, "{ok}");
         }
         for bad in [
             "",
@@ -669,10 +682,10 @@ mod tests {
             "under_score.example",
             "sp ace.example",
         ] {
-            assert!(dns_syntax(bad).is_some(), "{bad}");
+            assert!(dns_syntax(bad.as_bytes()).is_some(), "{bad}");
         }
-        assert!(dns_syntax(&"a".repeat(64)).is_some());
-        assert!(dns_syntax(&["a"; 130].join(".")).is_some());
+        assert!(dns_syntax("a".repeat(64).as_bytes()).is_some());
+        assert!(dns_syntax(["a"; 130].join(".").as_bytes()).is_some());
     }
 
     #[test]
