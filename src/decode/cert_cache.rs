@@ -21,8 +21,9 @@ use crate::model::Extension;
 use super::x509;
 
 /// Extensions remembered per thread: a certificate has about ten, and a run of
-/// certificates a few CAs' worth.
-const SLOTS: usize = 32;
+/// certificates a few CAs' worth, some with CRL distribution points in shards (the bench
+/// corpus: 64).
+const SLOTS: usize = 64;
 /// Names remembered per thread (issuers).
 const NAME_SLOTS: usize = 8;
 /// Elements larger than this are read every time: the cache is for the usual few hundred
@@ -50,17 +51,37 @@ struct Entry<V> {
     used: bool,
 }
 
-/// A fixed number of entries, replaced by the clock algorithm.
+/// A fixed number of entries, replaced by the clock algorithm. `hashes` holds each
+/// entry's [`hash`], so that a lookup compares bytes only with likely entries.
 struct Clock<V> {
     entries: Vec<Entry<V>>,
+    hashes: Vec<u64>,
     hand: usize,
     cap: usize,
+}
+
+/// A quick hash of a key's parts (not a secret one: a collision costs one more
+/// comparison, never a wrong answer, as keys are compared whole).
+fn hash(a: &[u8], flag: bool, b: &[u8]) -> u64 {
+    let mut h = (a.len() as u64) << 1 | u64::from(flag);
+    for part in [a, b] {
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &byte in words.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    h
 }
 
 impl<V> Clock<V> {
     const fn new(cap: usize) -> Clock<V> {
         Clock {
             entries: Vec::new(),
+            hashes: Vec::new(),
             hand: 0,
             cap,
         }
@@ -68,13 +89,17 @@ impl<V> Clock<V> {
 
     /// The answer for exactly the bytes `a`, `b` and `flag`.
     fn get(&mut self, a: &[u8], flag: bool, b: &[u8]) -> Option<&V> {
-        let entry = self.entries.iter_mut().find(|e| {
-            e.flag == flag
+        let h = hash(a, flag, b);
+        let at = self.hashes.iter().enumerate().find_map(|(i, &x)| {
+            let e = self.entries.get(i).filter(|_| x == h)?;
+            (e.flag == flag
                 && e.split == a.len()
                 && e.key.len() == a.len() + b.len()
                 && e.key.get(..a.len()) == Some(a)
-                && e.key.get(a.len()..) == Some(b)
+                && e.key.get(a.len()..) == Some(b))
+            .then_some(i)
         })?;
+        let entry = self.entries.get_mut(at)?;
         entry.used = true;
         Some(&entry.value)
     }
@@ -96,19 +121,22 @@ impl<V> Clock<V> {
             value,
             used: false,
         };
+        let h = hash(a, flag, b);
         if self.entries.len() < self.cap {
             self.entries.push(entry);
+            self.hashes.push(h);
             return;
         }
         // One turn clears every `used`, so the second finds a place.
         for _ in 0..2 * self.cap {
             let at = self.hand;
             self.hand = (at + 1) % self.cap;
-            if let Some(e) = self.entries.get_mut(at) {
+            if let (Some(e), Some(slot)) = (self.entries.get_mut(at), self.hashes.get_mut(at)) {
                 if e.used {
                     e.used = false;
                 } else {
                     *e = entry;
+                    *slot = h;
                     return;
                 }
             }
@@ -434,6 +462,13 @@ mod tests {
         // Too large: not kept.
         clock.put(&[0; MAX_KEY], false, b"x", 2);
         assert_eq!(clock.get(&[0; MAX_KEY], false, b"x"), None);
+        // Keys whose hashes collide are still told apart by their bytes.
+        let mut long = Clock::new(4);
+        long.put(&[7; 40], false, b"", 3);
+        long.hashes
+            .iter_mut()
+            .for_each(|h| *h = hash(&[7; 41], false, b""));
+        assert_eq!(long.get(&[7; 41], false, b""), None);
         // Full: an entry not used since the hand passed goes; a used one stays.
         for n in 0u8..10 {
             clock.put(&[n], false, b"", i32::from(n) + 10);

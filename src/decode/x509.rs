@@ -290,7 +290,9 @@ pub(super) fn extension_name_problems(ext: &X509Extension<'_>) -> Vec<(usize, St
         _ => false,
     };
     let mut found = Vec::new();
-    if names {
+    // Problems are reported only in directory names `[4]` and relative names `[1]`: a
+    // value without either octet has none.
+    if names && memchr::memchr2(0xa4, 0xa1, ext.value).is_some() {
         dirname_problems(&oid_text(&ext.oid), ext.value, &mut found);
     }
     found
