@@ -209,8 +209,9 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
             _ => true,
         };
     let raw_serial = tbs.raw_serial();
-    let sig_oid = x509::oid_text(&cert.signature_algorithm.algorithm);
-    let sig = x509::signature_info(der);
+    let (signature_algorithm, sig) = cert_cache::signature(der, || {
+        x509::signature_name(&x509::oid_text(&cert.signature_algorithm.algorithm))
+    });
     Ok(Decoded {
         cert: Certificate {
             version: tbs.version.0 + 1,
@@ -225,7 +226,7 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
             authority_key_id: aki,
             not_before: x509::time(tbs.validity.not_before),
             not_after: x509::time(tbs.validity.not_after),
-            signature_algorithm: x509::signature_name(&sig_oid),
+            signature_algorithm,
             signature_pss: sig.pss,
             inner_signature_algorithm: sig.inner,
             public_key,

@@ -7,8 +7,9 @@
 //! in full: a hash alone could collide, and a hostile input must never get another
 //! element's answer. Bounded: [`SLOTS`] extensions and [`NAME_SLOTS`] names a thread, none
 //! keyed by more than [`MAX_KEY`] bytes; the entry to replace is picked by a clock (one not
-//! used since the hand last passed it), so certificates with values of their own do not
-//! push the shared ones out. No lock: each thread has its own.
+//! used since the hand last passed it; the hand starts at a place the new key's hash
+//! picks), so certificates with values of their own do not push the shared ones out. No
+//! lock: each thread has its own.
 
 use std::cell::{Cell, RefCell};
 
@@ -26,6 +27,8 @@ use super::x509;
 const SLOTS: usize = 64;
 /// Names remembered per thread (issuers).
 const NAME_SLOTS: usize = 8;
+/// Signature algorithm pairs remembered per thread.
+const SIGNATURE_SLOTS: usize = 4;
 /// Elements larger than this are read every time: the cache is for the usual few hundred
 /// bytes, and memory stays small.
 const MAX_KEY: usize = 1024;
@@ -127,7 +130,11 @@ impl<V> Clock<V> {
             self.hashes.push(h);
             return;
         }
+        // The hand starts where the new key's hash points: a clock that moves on in order
+        // (like LRU) misses every time on keys met in a cycle a little longer than the
+        // cache (the bench corpus's 64 CRL shards); a random victim keeps most of them.
         // One turn clears every `used`, so the second finds a place.
+        self.hand = (h % self.cap as u64) as usize;
         for _ in 0..2 * self.cap {
             let at = self.hand;
             self.hand = (at + 1) % self.cap;
@@ -148,6 +155,7 @@ impl<V> Clock<V> {
 struct Cache {
     extensions: Clock<Known>,
     names: Clock<Name>,
+    signatures: Clock<(String, x509::SignatureInfo)>,
     scratch: [Vec<u8>; 2],
 }
 
@@ -156,6 +164,7 @@ thread_local! {
         RefCell::new(Cache {
             extensions: Clock::new(SLOTS),
             names: Clock::new(NAME_SLOTS),
+            signatures: Clock::new(SIGNATURE_SLOTS),
             scratch: [Vec::new(), Vec::new()],
         })
     };
@@ -183,6 +192,7 @@ pub(super) fn clear() {
         let mut c = c.borrow_mut();
         c.extensions = Clock::new(SLOTS);
         c.names = Clock::new(NAME_SLOTS);
+        c.signatures = Clock::new(SIGNATURE_SLOTS);
     });
 }
 
@@ -304,6 +314,32 @@ pub(super) fn name(der: &[u8], keep: bool) -> Name {
             c.names.put(der, false, &[], n.clone());
         }
         n
+    })
+}
+
+/// The signature algorithm's name (`name()`) and [`x509::signature_info`] of the certificate
+/// `der`, from this thread's cache when it has read the same two AlgorithmIdentifiers (the
+/// outer one and the one inside the signed part: both answers are functions of these).
+pub(super) fn signature(
+    der: &[u8],
+    name: impl FnOnce() -> String,
+) -> (String, x509::SignatureInfo) {
+    let fresh = |name: String| (name, x509::signature_info(der));
+    let Some((outer, inner)) = x509::signature_algorithms(der).filter(|_| enabled()) else {
+        return fresh(name());
+    };
+    let inner = inner.map_or(&[][..], |i| i.raw);
+    CACHE.with(|cache| {
+        let Ok(mut c) = cache.try_borrow_mut() else {
+            return fresh(name());
+        };
+        let present = !inner.is_empty();
+        if let Some(found) = c.signatures.get(outer.raw, present, inner) {
+            return found.clone();
+        }
+        let found = fresh(name());
+        c.signatures.put(outer.raw, present, inner, found.clone());
+        found
     })
 }
 

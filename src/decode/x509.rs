@@ -64,7 +64,7 @@ pub fn signature_algorithms(der: &[u8]) -> Option<(tlv::Tlv<'_>, Option<tlv::Tlv
 }
 
 /// What a signed structure says about its signature beyond the algorithm's name.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SignatureInfo {
     /// RSA-PSS parameters, for rsassaPss.
     pub pss: Option<Box<PssParameters>>,
