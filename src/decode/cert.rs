@@ -1,5 +1,7 @@
 //! Certificates (RFC 5280 §4.1), including OpenSSL's `TRUSTED CERTIFICATE` aux data.
 
+use x509_parser::certificate::X509CertificateParser;
+use x509_parser::nom::Parser;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use crate::asn1::dn;
@@ -7,7 +9,7 @@ use crate::asn1::oids;
 use crate::asn1::tlv;
 use crate::model::{Body, Certificate, ExtValue, Timestamp, TrustInfo};
 
-use super::{spki, x509};
+use super::{cert_cache, spki, x509};
 
 /// The decoded certificate and the DER of its public key.
 pub struct Decoded {
@@ -22,7 +24,7 @@ pub struct Decoded {
 
 /// Decodes one DER certificate; `der` must hold exactly the certificate.
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
-    match X509Certificate::from_der(der) {
+    match parser().parse(der) {
         // Parsed once: the parse is most of a certificate's decoding time.
         Ok((rest, cert)) => model(der, rest, &cert),
         // One bad field costs only itself: find it, read the rest around it.
@@ -125,8 +127,41 @@ fn field_by_field(der: &[u8]) -> Option<Result<Decoded, String>> {
 
 /// Decodes a certificate x509-parser accepts.
 fn parse(der: &[u8]) -> Result<Decoded, String> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| x509::parser_error(&e))?;
+    let (rest, cert) = parser().parse(der).map_err(|e| x509::parser_error(&e))?;
     model(der, rest, &cert)
+}
+
+/// x509-parser's certificate parser. With the caches on it leaves each extension's value
+/// unparsed (`ParsedExtension::Unparsed`) for [`cert_cache::extensions`], which parses
+/// only the values this thread has not seen; the rest of the parse, and so whether it
+/// fails and how, is the same either way (a value that does not parse is never an error
+/// of the certificate's parse, only `ParsedExtension::ParseError`).
+fn parser() -> X509CertificateParser {
+    X509CertificateParser::new().with_deep_parse_extensions(!cert_cache::enabled())
+}
+
+/// The extensions' models and the field errors for malformed directory names in them.
+fn extensions(
+    der: &[u8],
+    exts: &[x509_parser::extensions::X509Extension<'_>],
+) -> Result<(Vec<crate::model::Extension>, Vec<String>), String> {
+    if !cert_cache::enabled() {
+        return Ok((
+            x509::extensions(exts),
+            x509::extension_name_errors(der, exts),
+        ));
+    }
+    if let Some(found) = cert_cache::extensions(der, exts) {
+        return Ok(found);
+    }
+    // An extension that did not parse again on its own (not expected): x509-parser's
+    // deep parse of the whole certificate answers.
+    let (_, cert) = X509Certificate::from_der(der).map_err(|e| x509::parser_error(&e))?;
+    let exts = cert.tbs_certificate.extensions();
+    Ok((
+        x509::extensions(exts),
+        x509::extension_name_errors(der, exts),
+    ))
 }
 
 /// The model of `cert`, parsed from `der` with `rest` left over.
@@ -142,7 +177,7 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
         curve: None,
         pss: None,
     });
-    let extensions = x509::extensions(tbs.extensions());
+    let (extensions, extension_errors) = extensions(der, tbs.extensions())?;
     let ski = extensions.iter().find_map(|e| match &e.value {
         ExtValue::KeyId(k) if e.oid == "2.5.29.14" => Some(k.key_id.clone()),
         _ => None,
@@ -152,10 +187,19 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
         _ => None,
     });
     let mut field_errors: Vec<String> = Vec::new();
-    let (subject, subject_rdns) =
-        name_field(der, "subject", tbs.subject.as_raw(), &mut field_errors);
-    let (issuer, issuer_rdns) = name_field(der, "issuer", tbs.issuer.as_raw(), &mut field_errors);
-    field_errors.extend(x509::extension_name_errors(der, tbs.extensions()));
+    // A CA's certificates share the issuer: it is kept; the subject is only looked up.
+    let (subject, subject_rdns) = name_field_with(
+        der,
+        "subject",
+        tbs.subject.as_raw(),
+        &mut field_errors,
+        |n| cert_cache::name(n, false),
+    );
+    let (issuer, issuer_rdns) =
+        name_field_with(der, "issuer", tbs.issuer.as_raw(), &mut field_errors, |n| {
+            cert_cache::name(n, true)
+        });
+    field_errors.extend(extension_errors);
     // Whole names: x509-parser's copies stop at the first bad RDN, so two different
     // malformed names could look equal.
     let names_match = whole_name(der, tbs.subject.as_raw()) == whole_name(der, tbs.issuer.as_raw());
@@ -165,8 +209,9 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
             _ => true,
         };
     let raw_serial = tbs.raw_serial();
-    let sig_oid = x509::oid_text(&cert.signature_algorithm.algorithm);
-    let sig = x509::signature_info(der);
+    let (signature_algorithm, sig) = cert_cache::signature(der, || {
+        x509::signature_name(&x509::oid_text(&cert.signature_algorithm.algorithm))
+    });
     Ok(Decoded {
         cert: Certificate {
             version: tbs.version.0 + 1,
@@ -181,7 +226,7 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
             authority_key_id: aki,
             not_before: x509::time(tbs.validity.not_before),
             not_after: x509::time(tbs.validity.not_after),
-            signature_algorithm: x509::signature_name(&sig_oid),
+            signature_algorithm,
             signature_pss: sig.pss,
             inner_signature_algorithm: sig.inner,
             public_key,
@@ -203,9 +248,20 @@ pub(super) fn name_field(
     name: &[u8],
     errors: &mut Vec<String>,
 ) -> (String, Vec<Vec<dn::NameAttribute>>) {
+    name_field_with(der, field, name, errors, dn::read_name)
+}
+
+/// [`name_field`] with the whole Name read by `read`.
+fn name_field_with(
+    der: &[u8],
+    field: &str,
+    name: &[u8],
+    errors: &mut Vec<String>,
+    read: impl FnOnce(&[u8]) -> cert_cache::Name,
+) -> (String, Vec<Vec<dn::NameAttribute>>) {
     let start = x509::offset(der, name);
     let whole = whole_name(der, name);
-    let (text, rdns, problem) = dn::read_name(whole);
+    let (text, rdns, problem) = read(whole);
     if let Some((at, what)) = problem {
         errors.push(format!(
             "{field} (at byte {}): malformed name: {what}",

@@ -8,6 +8,7 @@
 mod batches;
 mod cbc;
 pub mod cert;
+mod cert_cache;
 pub mod cert_light;
 pub mod crl;
 pub mod csr;

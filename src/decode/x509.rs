@@ -64,7 +64,7 @@ pub fn signature_algorithms(der: &[u8]) -> Option<(tlv::Tlv<'_>, Option<tlv::Tlv
 }
 
 /// What a signed structure says about its signature beyond the algorithm's name.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct SignatureInfo {
     /// RSA-PSS parameters, for rsassaPss.
     pub pss: Option<Box<PssParameters>>,
@@ -265,31 +265,49 @@ fn within(whole: &[u8], part: &[u8]) -> Option<usize> {
 pub fn extension_name_errors(der: &[u8], exts: &[X509Extension<'_>]) -> Vec<String> {
     let mut out = Vec::new();
     for ext in exts {
-        // Only these extensions hold names: the rest need no dotted OID made.
-        let names = match ext.oid.as_bytes() {
-            [0x55, 0x1d, n] => [17, 18, 28, 29, 30, 31, 35, 46].contains(n),
-            [0x2b, 6, 1, 5, 5, 7, 1, n] => [1, 11].contains(n),
-            _ => false,
-        };
-        if !names {
-            continue;
-        }
-        let oid = oid_text(&ext.oid);
-        let mut found = Vec::new();
-        dirname_problems(&oid, ext.value, &mut found);
+        let found = extension_name_problems(ext);
         if found.is_empty() {
             continue;
         }
-        let base = within(der, ext.value).unwrap_or(0);
+        let oid = oid_text(&ext.oid);
         let name = oids::name_or_oid(oids::extension(&oid), &oid);
+        let base = value_offset(der, ext);
         for (at, what) in found {
-            out.push(format!(
-                "{name} directory name (at byte {}): malformed name: {what}",
-                base + at
-            ));
+            out.push(name_error(&name, base + at, &what));
         }
     }
     out
+}
+
+/// The malformed directory names in one extension (what [`extension_name_errors`]
+/// reports), each with its byte offset inside the extension's value: a function of the
+/// extension's bytes alone, so the certificate decode's cache keeps it with the model.
+pub(super) fn extension_name_problems(ext: &X509Extension<'_>) -> Vec<(usize, String)> {
+    // Only these extensions hold names: the rest need no dotted OID made.
+    let names = match ext.oid.as_bytes() {
+        [0x55, 0x1d, n] => [17, 18, 28, 29, 30, 31, 35, 46].contains(n),
+        [0x2b, 6, 1, 5, 5, 7, 1, n] => [1, 11].contains(n),
+        _ => false,
+    };
+    let mut found = Vec::new();
+    // Problems are reported only in directory names `[4]` and relative names `[1]`: a
+    // value without either octet has none.
+    if names && memchr::memchr2(0xa4, 0xa1, ext.value).is_some() {
+        dirname_problems(&oid_text(&ext.oid), ext.value, &mut found);
+    }
+    found
+}
+
+/// The field error for a malformed directory name at byte `at` of the item, inside the
+/// extension named `ext_name`.
+pub(super) fn name_error(ext_name: &str, at: usize, what: &str) -> String {
+    format!("{ext_name} directory name (at byte {at}): malformed name: {what}")
+}
+
+/// Where an extension's value starts inside `der` (0 when it is not inside it, as
+/// [`extension_name_errors`] counts).
+pub(super) fn value_offset(der: &[u8], ext: &X509Extension<'_>) -> usize {
+    within(der, ext.value).unwrap_or(0)
 }
 
 /// Whether an extension value holds a malformed directory name (what
@@ -500,7 +518,8 @@ pub fn extensions(exts: &[X509Extension<'_>]) -> Vec<Extension> {
     exts.iter().map(extension).collect()
 }
 
-fn extension(ext: &X509Extension<'_>) -> Extension {
+/// One extension's model: a function of its OID, criticality and value alone.
+pub(super) fn extension(ext: &X509Extension<'_>) -> Extension {
     let oid = oid_text(&ext.oid);
     let name = oids::name_or_oid(oids::extension(&oid), &oid);
     let raw = || RawValue {

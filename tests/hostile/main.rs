@@ -13,6 +13,7 @@
 #[path = "../support/mod.rs"]
 mod support;
 
+mod cert_cache;
 mod input;
 mod kdf;
 mod output;

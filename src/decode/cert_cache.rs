@@ -1,0 +1,515 @@
+//! Per-thread caches for the full certificate decode (issue 18, cache18).
+//!
+//! Certificates from one CA share most of their bytes: the issuer and the extensions the CA
+//! writes into every certificate (AKI, AIA, CRL distribution points, policies, EKU, key
+//! usage, basicConstraints). What the decode makes of each is a function of those bytes
+//! alone, so each decoding thread keeps its last answers keyed by the exact bytes, compared
+//! in full: a hash alone could collide, and a hostile input must never get another
+//! element's answer. Bounded: [`SLOTS`] extensions and [`NAME_SLOTS`] names a thread, none
+//! keyed by more than [`MAX_KEY`] bytes; the entry to replace is picked by a clock (one not
+//! used since the hand last passed it; the hand starts at a place the new key's hash
+//! picks), so certificates with values of their own do not push the shared ones out. No
+//! lock: each thread has its own.
+
+use std::cell::{Cell, RefCell};
+
+use x509_parser::extensions::{ParsedExtension, X509Extension};
+use x509_parser::prelude::FromDer;
+
+use crate::asn1::{dn, tlv};
+use crate::model::Extension;
+
+use super::x509;
+
+/// Extensions remembered per thread: a certificate has about ten, and a run of
+/// certificates a few CAs' worth, some with CRL distribution points in shards (the bench
+/// corpus: 64).
+const SLOTS: usize = 64;
+/// Names remembered per thread (issuers).
+const NAME_SLOTS: usize = 8;
+/// Signature algorithm pairs remembered per thread.
+const SIGNATURE_SLOTS: usize = 4;
+/// Elements larger than this are read every time: the cache is for the usual few hundred
+/// bytes, and memory stays small.
+const MAX_KEY: usize = 1024;
+
+/// What a Name reads as: [`dn::read_name`]'s answer (its offset is inside the Name).
+pub(super) type Name = (String, Vec<Vec<dn::NameAttribute>>, Option<(usize, String)>);
+
+/// What one extension decodes to: its model and its malformed directory names, with
+/// offsets inside its value.
+#[derive(Clone)]
+struct Known {
+    model: Extension,
+    problems: Vec<(usize, String)>,
+}
+
+/// One remembered answer and the bytes it is for: `key` holds two byte strings one after
+/// the other (an extension's OID and value), `split` is where the second starts.
+struct Entry<V> {
+    flag: bool,
+    split: usize,
+    key: Vec<u8>,
+    value: V,
+    used: bool,
+}
+
+/// A fixed number of entries, replaced by the clock algorithm. `hashes` holds each
+/// entry's [`hash`], so that a lookup compares bytes only with likely entries.
+struct Clock<V> {
+    entries: Vec<Entry<V>>,
+    hashes: Vec<u64>,
+    hand: usize,
+    cap: usize,
+}
+
+/// A quick hash of a key's parts (not a secret one: a collision costs one more
+/// comparison, never a wrong answer, as keys are compared whole).
+fn hash(a: &[u8], flag: bool, b: &[u8]) -> u64 {
+    let mut h = (a.len() as u64) << 1 | u64::from(flag);
+    for part in [a, b] {
+        let mut words = part.chunks_exact(8);
+        for w in &mut words {
+            let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
+            h = (h.rotate_left(5) ^ w).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+        for &byte in words.remainder() {
+            h = (h.rotate_left(5) ^ u64::from(byte)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    h
+}
+
+impl<V> Clock<V> {
+    const fn new(cap: usize) -> Clock<V> {
+        Clock {
+            entries: Vec::new(),
+            hashes: Vec::new(),
+            hand: 0,
+            cap,
+        }
+    }
+
+    /// The answer for exactly the bytes `a`, `b` and `flag`.
+    fn get(&mut self, a: &[u8], flag: bool, b: &[u8]) -> Option<&V> {
+        let h = hash(a, flag, b);
+        let at = self.hashes.iter().enumerate().find_map(|(i, &x)| {
+            let e = self.entries.get(i).filter(|_| x == h)?;
+            (e.flag == flag
+                && e.split == a.len()
+                && e.key.len() == a.len() + b.len()
+                && e.key.get(..a.len()) == Some(a)
+                && e.key.get(a.len()..) == Some(b))
+            .then_some(i)
+        })?;
+        let entry = self.entries.get_mut(at)?;
+        entry.used = true;
+        Some(&entry.value)
+    }
+
+    /// Whether [`Clock::put`] would keep an answer for keys of these lengths.
+    fn keeps(a: &[u8], b: &[u8]) -> bool {
+        a.len().saturating_add(b.len()) <= MAX_KEY
+    }
+
+    /// Remembers `value` for the bytes (not when they are over [`MAX_KEY`]).
+    fn put(&mut self, a: &[u8], flag: bool, b: &[u8], value: V) {
+        if !Self::keeps(a, b) || self.cap == 0 {
+            return;
+        }
+        let entry = Entry {
+            flag,
+            split: a.len(),
+            key: [a, b].concat(),
+            value,
+            used: false,
+        };
+        let h = hash(a, flag, b);
+        if self.entries.len() < self.cap {
+            self.entries.push(entry);
+            self.hashes.push(h);
+            return;
+        }
+        // The hand starts where the new key's hash points: a clock that moves on in order
+        // (like LRU) misses every time on keys met in a cycle a little longer than the
+        // cache (the bench corpus's 64 CRL shards); a random victim keeps most of them.
+        // One turn clears every `used`, so the second finds a place.
+        self.hand = (h % self.cap as u64) as usize;
+        for _ in 0..2 * self.cap {
+            let at = self.hand;
+            self.hand = (at + 1) % self.cap;
+            if let (Some(e), Some(slot)) = (self.entries.get_mut(at), self.hashes.get_mut(at)) {
+                if e.used {
+                    e.used = false;
+                } else {
+                    *e = entry;
+                    *slot = h;
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// A thread's caches, and the buffers an extension is re-encoded in for its own parse.
+struct Cache {
+    extensions: Clock<Known>,
+    names: Clock<Name>,
+    signatures: Clock<(String, x509::SignatureInfo)>,
+    scratch: [Vec<u8>; 2],
+}
+
+thread_local! {
+    static CACHE: RefCell<Cache> = const {
+        RefCell::new(Cache {
+            extensions: Clock::new(SLOTS),
+            names: Clock::new(NAME_SLOTS),
+            signatures: Clock::new(SIGNATURE_SLOTS),
+            scratch: [Vec::new(), Vec::new()],
+        })
+    };
+    /// Off only in tests, which compare the decode with and without the cache.
+    static ENABLED: Cell<bool> = const { Cell::new(true) };
+}
+
+/// Whether the certificate decode uses the caches (always, outside tests): when it does,
+/// x509-parser leaves the extensions' values to [`extensions`].
+pub(super) fn enabled() -> bool {
+    ENABLED.with(Cell::get)
+}
+
+/// Turns the caches on or off on this thread (and empties them).
+#[cfg(test)]
+pub(super) fn set_enabled(on: bool) {
+    ENABLED.with(|e| e.set(on));
+    clear();
+}
+
+/// Forgets every remembered answer on this thread.
+#[cfg(test)]
+pub(super) fn clear() {
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        c.extensions = Clock::new(SLOTS);
+        c.names = Clock::new(NAME_SLOTS);
+        c.signatures = Clock::new(SIGNATURE_SLOTS);
+    });
+}
+
+/// Extensions whose value is, nearly always, a certificate's own (its key identifier, its
+/// names, its SCTs): not looked up or kept, so they cost no copy and displace nothing.
+fn own_value(oid: &[u8]) -> bool {
+    matches!(
+        oid,
+        [0x55, 0x1d, 14 | 17] | [0x2b, 6, 1, 4, 1, 0xd6, 0x79, 2, 4, 2]
+    )
+}
+
+/// The models of a certificate's extensions and the field errors for the malformed
+/// directory names in them (byte offsets inside `der`), as [`x509::extensions`] and
+/// [`x509::extension_name_errors`] give them. Extensions x509-parser left unparsed are
+/// parsed here one at a time, each only when this thread has not decoded the same bytes
+/// already. `None` when an extension does not parse again on its own (never expected; the
+/// caller then reads the certificate with x509-parser's deep parse).
+pub(super) fn extensions(
+    der: &[u8],
+    exts: &[X509Extension<'_>],
+) -> Option<(Vec<Extension>, Vec<String>)> {
+    CACHE.with(|cache| {
+        let mut guard = cache.try_borrow_mut().ok()?;
+        let Cache {
+            extensions: known,
+            scratch,
+            ..
+        } = &mut *guard;
+        let mut models = Vec::with_capacity(exts.len());
+        let mut errors = Vec::new();
+        for ext in exts {
+            let oid = ext.oid.as_bytes();
+            let shared = !own_value(oid);
+            let base = || x509::value_offset(der, ext);
+            if shared {
+                if let Some(k) = known.get(oid, ext.critical, ext.value) {
+                    for (at, what) in &k.problems {
+                        errors.push(x509::name_error(&k.model.name, base() + at, what));
+                    }
+                    models.push(k.model.clone());
+                    continue;
+                }
+            }
+            let k = decode_one(ext, scratch)?;
+            for (at, what) in &k.problems {
+                errors.push(x509::name_error(&k.model.name, base() + at, what));
+            }
+            if shared && Clock::<Known>::keeps(oid, ext.value) {
+                models.push(k.model.clone());
+                known.put(oid, ext.critical, ext.value, k);
+            } else {
+                models.push(k.model);
+            }
+        }
+        Some((models, errors))
+    })
+}
+
+/// One extension's model and name problems. An extension x509-parser left unparsed is
+/// parsed again from its canonical encoding (`X509Extension::from_der` deep-parses: the
+/// value's parse is a function of the OID and the value, and a value that does not parse
+/// is `ParseError`, as in the certificate's deep parse).
+fn decode_one(ext: &X509Extension<'_>, scratch: &mut [Vec<u8>; 2]) -> Option<Known> {
+    if !matches!(ext.parsed_extension(), ParsedExtension::Unparsed) {
+        return Some(Known {
+            model: x509::extension(ext),
+            problems: x509::extension_name_problems(ext),
+        });
+    }
+    let oid = ext.oid.as_bytes();
+    let [body, whole] = scratch;
+    // A rare large extension does not keep its buffers for the thread's life.
+    for b in [&mut *body, &mut *whole] {
+        if b.capacity() > 1 << 16 {
+            *b = Vec::new();
+        }
+    }
+    body.clear();
+    tlv::write_header(body, tlv::OID, oid.len());
+    body.extend_from_slice(oid);
+    if ext.critical {
+        // BOOLEAN TRUE
+        body.extend_from_slice(&[0x01, 1, 0xff]);
+    }
+    tlv::write_header(body, tlv::OCTET_STRING, ext.value.len());
+    body.extend_from_slice(ext.value);
+    whole.clear();
+    tlv::write_header(whole, tlv::SEQUENCE, body.len());
+    whole.extend_from_slice(body);
+    let (_, parsed) = X509Extension::from_der(whole).ok()?;
+    // The same element, or nothing: the caller then takes x509-parser's own answer.
+    if parsed.oid.as_bytes() != oid || parsed.critical != ext.critical || parsed.value != ext.value
+    {
+        return None;
+    }
+    Some(Known {
+        model: x509::extension(&parsed),
+        problems: x509::extension_name_problems(&parsed),
+    })
+}
+
+/// [`dn::read_name`]'s answer for the whole Name `der`, from this thread's cache when it has
+/// read the same bytes; `keep` remembers a new answer (issuers: shared by a CA's
+/// certificates; a subject is only looked up).
+pub(super) fn name(der: &[u8], keep: bool) -> Name {
+    if !enabled() {
+        return dn::read_name(der);
+    }
+    CACHE.with(|cache| {
+        let Ok(mut c) = cache.try_borrow_mut() else {
+            return dn::read_name(der);
+        };
+        if let Some(n) = c.names.get(der, false, &[]) {
+            return n.clone();
+        }
+        let n = dn::read_name(der);
+        if keep && Clock::<Name>::keeps(der, &[]) {
+            c.names.put(der, false, &[], n.clone());
+        }
+        n
+    })
+}
+
+/// The signature algorithm's name (`name()`) and [`x509::signature_info`] of the certificate
+/// `der`, from this thread's cache when it has read the same two AlgorithmIdentifiers (the
+/// outer one and the one inside the signed part: both answers are functions of these).
+pub(super) fn signature(
+    der: &[u8],
+    name: impl FnOnce() -> String,
+) -> (String, x509::SignatureInfo) {
+    let fresh = |name: String| (name, x509::signature_info(der));
+    let Some((outer, inner)) = x509::signature_algorithms(der).filter(|_| enabled()) else {
+        return fresh(name());
+    };
+    let inner = inner.map_or(&[][..], |i| i.raw);
+    CACHE.with(|cache| {
+        let Ok(mut c) = cache.try_borrow_mut() else {
+            return fresh(name());
+        };
+        let present = !inner.is_empty();
+        if let Some(found) = c.signatures.get(outer.raw, present, inner) {
+            return found.clone();
+        }
+        let found = fresh(name());
+        c.signatures.put(outer.raw, present, inner, found.clone());
+        found
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::decode::{self, cert, Event, Options};
+    use crate::model::{Item, Kind};
+
+    /// Every certificate under `fixtures/` (files up to 4 MiB), as an item of its input.
+    fn fixture_certificates() -> Vec<Item> {
+        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut certs = Vec::new();
+        for path in files {
+            let data = std::fs::read(&path).unwrap();
+            let name = path.to_string_lossy();
+            decode::decode_input(&name, &data, &Options::default(), &mut |e| {
+                if let Event::Item(item) = e {
+                    if item.kind == Kind::Certificate && item.der.is_some() {
+                        certs.push(*item);
+                    }
+                }
+            });
+        }
+        certs
+    }
+
+    /// What the decode of `der` gives: the model and field errors (or the error), and the
+    /// item's JSON line.
+    fn decoded(item: &Item) -> (String, String) {
+        let der = item.der.as_deref().unwrap_or_default();
+        let model = match cert::decode(der) {
+            Ok(d) => format!("{:?} {:?} {:?}", d.cert, d.spki, d.field_errors),
+            Err(e) => format!("error {e}"),
+        };
+        let again = decode::certificate_item(der, item.source.clone(), &Options::default());
+        let mut json = Vec::new();
+        crate::render::json::JsonlWriter::new(&mut json)
+            .item(&again)
+            .unwrap();
+        (model, String::from_utf8(json).unwrap())
+    }
+
+    /// The cache changes nothing: every fixture certificate (hostile and damaged ones
+    /// included) decodes to the same model, field errors (offsets too) and JSON with a
+    /// cold cache, a warm one, in reverse and shuffled orders, and twice in a row, as with
+    /// the cache off (x509-parser's deep parse, as before the cache).
+    #[test]
+    fn the_cache_changes_no_answer() {
+        let certs = fixture_certificates();
+        assert!(certs.len() > 500, "{} certificates", certs.len());
+        eprintln!("{} certificates", certs.len());
+        set_enabled(false);
+        let want: Vec<_> = certs.iter().map(decoded).collect();
+        set_enabled(true);
+        let mut order: Vec<usize> = (0..certs.len()).collect();
+        let check = |order: &[usize], twice: bool| {
+            for &i in order {
+                for _ in 0..if twice { 2 } else { 1 } {
+                    let got = decoded(&certs[i]);
+                    assert_eq!(got, want[i], "{}", certs[i].source.locator(true));
+                }
+            }
+        };
+        check(&order, false);
+        order.reverse();
+        check(&order, false);
+        // A fixed shuffle (xorshift), so a failure repeats.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        for i in (1..order.len()).rev() {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            order.swap(i, (x % (i as u64 + 1)) as usize);
+        }
+        clear();
+        check(&order, true);
+    }
+
+    /// `der` with its serial number `extra` octets longer: every later element (names,
+    /// extensions) moves by `extra` bytes.
+    fn longer_serial(der: &[u8], extra: usize) -> Vec<u8> {
+        let (top, _) = tlv::read(der).unwrap();
+        let mut parts = top.children();
+        let tbs = parts.next().unwrap().unwrap();
+        let mut body = Vec::new();
+        for field in tbs.children() {
+            let field = field.unwrap();
+            if field.tag == tlv::INTEGER {
+                let mut serial = vec![0x01; extra];
+                serial.extend_from_slice(field.value);
+                tlv::write_header(&mut body, tlv::INTEGER, serial.len());
+                body.extend_from_slice(&serial);
+            } else {
+                body.extend_from_slice(field.raw);
+            }
+        }
+        let mut cert = Vec::new();
+        tlv::write_header(&mut cert, tlv::SEQUENCE, body.len());
+        cert.extend_from_slice(&body);
+        for rest in parts {
+            cert.extend_from_slice(rest.unwrap().raw);
+        }
+        let mut out = Vec::new();
+        tlv::write_header(&mut out, tlv::SEQUENCE, cert.len());
+        out.extend_from_slice(&cert);
+        out
+    }
+
+    /// An extension's malformed directory name is named at its offset in the certificate
+    /// being decoded, not in the one whose decode the cache remembers.
+    #[test]
+    fn a_cached_name_error_names_this_certificates_offset() {
+        let fixtures: [&[u8]; 3] = [
+            include_bytes!("../../fixtures/name-errors/cert-aki-issuer.der"),
+            include_bytes!("../../fixtures/name-errors/cert-crldp-fullname.der"),
+            include_bytes!("../../fixtures/name-errors/cert-issuer-truncated-rdn.der"),
+        ];
+        for der in fixtures {
+            let moved = longer_serial(der, 7);
+            set_enabled(false);
+            let want_moved = cert::decode(&moved).unwrap().field_errors;
+            let want = cert::decode(der).unwrap().field_errors;
+            set_enabled(true);
+            assert_eq!(cert::decode(der).unwrap().field_errors, want);
+            let got = cert::decode(&moved).unwrap().field_errors;
+            assert_eq!(got, want_moved);
+            assert_ne!(got, want, "the offsets moved");
+            assert_eq!(cert::decode(der).unwrap().field_errors, want);
+        }
+    }
+
+    #[test]
+    fn the_cache_is_bounded_and_compares_whole_keys() {
+        let mut clock = Clock::new(4);
+        clock.put(b"ab", false, b"c", 1);
+        assert_eq!(clock.get(b"ab", false, b"c"), Some(&1));
+        // The same bytes split differently, or flagged differently, are other keys.
+        assert_eq!(clock.get(b"a", false, b"bc"), None);
+        assert_eq!(clock.get(b"ab", true, b"c"), None);
+        assert_eq!(clock.get(b"ab", false, b"d"), None);
+        // Too large: not kept.
+        clock.put(&[0; MAX_KEY], false, b"x", 2);
+        assert_eq!(clock.get(&[0; MAX_KEY], false, b"x"), None);
+        // Keys whose hashes collide are still told apart by their bytes.
+        let mut long = Clock::new(4);
+        long.put(&[7; 40], false, b"", 3);
+        long.hashes
+            .iter_mut()
+            .for_each(|h| *h = hash(&[7; 41], false, b""));
+        assert_eq!(long.get(&[7; 41], false, b""), None);
+        // Full: an entry not used since the hand passed goes; a used one stays.
+        for n in 0u8..10 {
+            clock.put(&[n], false, b"", i32::from(n) + 10);
+            assert!(clock.entries.len() <= 4);
+            assert_eq!(clock.get(b"ab", false, b"c"), Some(&1), "after {n}");
+        }
+    }
+}
