@@ -147,6 +147,8 @@ impl Driver {
     }
 
     /// Hands one event to the output (`multi`: its input holds several items).
+    // Only `token list` delivers events itself, and it is built with the `pkcs11` feature.
+    #[cfg_attr(not(feature = "pkcs11"), allow(dead_code))]
     pub(super) fn deliver(&mut self, event: Event, multi: bool) {
         self.deliver_prepared(event, None, multi);
     }
