@@ -324,9 +324,11 @@ pub(super) fn certificate(
                     .map(|n| n.value.to_ascii_lowercase())
                     .collect()
             });
-            for cn in crate::asn1::dn::common_names(&c.subject) {
+            // The typed RDNs the decoder read, not a second parse of the subject's text.
+            let cns = crate::asn1::dn::common_names_of(&c.subject, &c.subject_rdns);
+            for cn in cns {
                 let in_san = match &listed {
-                    Some(set) => set.contains(&cn),
+                    Some(set) => set.contains(cn.as_ref()),
                     None => sans
                         .iter()
                         .filter(host)
