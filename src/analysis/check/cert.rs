@@ -305,6 +305,9 @@ pub(super) fn certificate(
             ));
         }
     }
+    // `cn-not-in-san` turned off (`--lint`, `--skip-lint`) is not run: its findings would
+    // be dropped.
+    let cn_lint = opts.enabled(&lints::CN_NOT_IN_SAN);
     if tls {
         let sans = c.subject_alt_names();
         if !sans.iter().any(|n| n.kind == "dns" || n.kind == "ip") {
@@ -312,7 +315,7 @@ pub(super) fn certificate(
                 &lints::SAN_MISSING,
                 "serverAuth certificate without a dNSName or iPAddress subjectAltName".to_string(),
             ));
-        } else {
+        } else if cn_lint {
             let host = |n: &&crate::model::GeneralName| n.kind == "dns" || n.kind == "ip";
             // A set, not a scan per commonName, past a few names: 10,000 of each would be
             // 10^8 comparisons. A few (nearly every certificate) are scanned: hashing them
@@ -324,9 +327,11 @@ pub(super) fn certificate(
                     .map(|n| n.value.to_ascii_lowercase())
                     .collect()
             });
-            for cn in crate::asn1::dn::common_names(&c.subject) {
+            // The typed RDNs the decoder read, not a second parse of the subject's text.
+            let cns = crate::asn1::dn::common_names_of(&c.subject, &c.subject_rdns);
+            for cn in cns {
                 let in_san = match &listed {
-                    Some(set) => set.contains(&cn),
+                    Some(set) => set.contains(cn.as_ref()),
                     None => sans
                         .iter()
                         .filter(host)

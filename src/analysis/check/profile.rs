@@ -85,6 +85,42 @@ const CRL_CRITICALITY: &[Criticality] = &[
     rule("2.5.29.18", false, &lints::ISSUER_ALT_NAME_CRITICAL, false),
 ];
 
+/// `CERT_CRITICALITY` and `CRL_CRITICALITY` by the last arc of their `2.5.29.N` OIDs.
+const CERT_BY_ARC: [u8; 64] = by_arc(CERT_CRITICALITY);
+const CRL_BY_ARC: [u8; 64] = by_arc(CRL_CRITICALITY);
+
+/// The rule for each `2.5.29.N` OID (N < 64) of `rules`: its index + 1, 0 for none. Each
+/// table names an OID once, so an extension has at most one rule.
+// Indexes compile-time tables: a bad index is a compile error, never a panic on input.
+#[allow(clippy::indexing_slicing)]
+const fn by_arc(rules: &[Criticality]) -> [u8; 64] {
+    let mut out = [0u8; 64];
+    let mut i = 0;
+    while i < rules.len() {
+        if let Some(n) = ce_arc(rules[i].oid.as_bytes()) {
+            out[n] = i as u8 + 1;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// N of a `2.5.29.N` OID written as `oids` writes it (no leading zero), when N < 64.
+const fn ce_arc(oid: &[u8]) -> Option<usize> {
+    match oid {
+        [b'2', b'.', b'5', b'.', b'2', b'9', b'.', d @ b'0'..=b'9'] => Some((*d - b'0') as usize),
+        [b'2', b'.', b'5', b'.', b'2', b'9', b'.', h @ b'1'..=b'6', l @ b'0'..=b'9'] => {
+            let n = (*h - b'0') as usize * 10 + (*l - b'0') as usize;
+            if n < 64 {
+                Some(n)
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
 const fn rule(
     oid: &'static str,
     critical: bool,
@@ -102,34 +138,35 @@ const fn rule(
 fn criticality(
     exts: &[crate::model::Extension],
     rules: &[Criticality],
+    by_arc: &[u8; 64],
     ca: bool,
     found: &mut Found,
 ) {
     for e in exts {
-        for r in rules
-            .iter()
-            // The last digit first: most rules' OIDs are `2.5.29.NN`, and a whole
-            // comparison for every rule and extension was a fifth of the profile lints.
-            .filter(|r| {
-                r.oid.as_bytes().last() == e.oid.as_bytes().last()
-                    && r.oid == e.oid
-                    && (ca || !r.ca_only)
-            })
-        {
-            if e.critical != r.critical {
-                found.push((
-                    r.lint,
-                    format!(
-                        "{} is {}",
-                        e.name,
-                        if e.critical {
-                            "critical"
-                        } else {
-                            "not critical"
-                        }
-                    ),
-                ));
-            }
+        // A `2.5.29.N` extension's rule by a table lookup (nearly every extension); any
+        // other by comparing OIDs.
+        let rule = match ce_arc(e.oid.as_bytes()) {
+            Some(n) => by_arc
+                .get(n)
+                .and_then(|&i| rules.get(usize::from(i).checked_sub(1)?)),
+            None => rules.iter().find(|r| r.oid == e.oid),
+        };
+        let Some(r) = rule.filter(|r| r.oid == e.oid && (ca || !r.ca_only)) else {
+            continue;
+        };
+        if e.critical != r.critical {
+            found.push((
+                r.lint,
+                format!(
+                    "{} is {}",
+                    e.name,
+                    if e.critical {
+                        "critical"
+                    } else {
+                        "not critical"
+                    }
+                ),
+            ));
         }
     }
 }
@@ -173,7 +210,13 @@ pub(super) fn certificate(
     if !v3 {
         return;
     }
-    criticality(&c.extensions, CERT_CRITICALITY, c.is_ca(), found);
+    criticality(
+        &c.extensions,
+        CERT_CRITICALITY,
+        &CERT_BY_ARC,
+        c.is_ca(),
+        found,
+    );
     if let Some(e) = c.extension("2.5.29.35") {
         if c.authority_key_id.is_none() && !c.self_signed {
             found.push((
@@ -640,7 +683,7 @@ pub(super) fn crl(c: &Crl, found: &mut Found) {
             "no authorityKeyIdentifier".to_string(),
         ));
     }
-    criticality(&c.extensions, CRL_CRITICALITY, false, found);
+    criticality(&c.extensions, CRL_CRITICALITY, &CRL_BY_ARC, false, found);
     if let Some(next) = c.next_update {
         if next.0 < c.this_update.0 {
             found.push((
@@ -662,6 +705,32 @@ pub(super) fn crl(c: &Crl, found: &mut Found) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The arc tables give, for every OID, the rule a scan of the table finds.
+    #[test]
+    fn criticality_tables_are_the_scans() {
+        for (rules, by_arc) in [
+            (CERT_CRITICALITY, &CERT_BY_ARC),
+            (CRL_CRITICALITY, &CRL_BY_ARC),
+        ] {
+            let mut oids: Vec<String> = (0..200).map(|n| format!("2.5.29.{n}")).collect();
+            oids.extend(rules.iter().map(|r| r.oid.to_string()));
+            oids.extend(
+                ["2.5.29.015", "2.5.29", "2.5.29.", "1.3.6.1.5.5.7.1.12", ""].map(String::from),
+            );
+            for oid in oids {
+                let scan = rules.iter().position(|r| r.oid == oid);
+                let table = match ce_arc(oid.as_bytes()) {
+                    Some(n) => by_arc
+                        .get(n)
+                        .and_then(|&i| usize::from(i).checked_sub(1))
+                        .filter(|&i| rules[i].oid == oid),
+                    None => rules.iter().position(|r| r.oid == oid),
+                };
+                assert_eq!(scan, table, "{oid}");
+            }
+        }
+    }
 
     #[test]
     fn dns_syntax_rules() {

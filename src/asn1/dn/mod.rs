@@ -549,6 +549,51 @@ pub fn common_names(rfc4514: &str) -> Vec<String> {
     out
 }
 
+/// [`common_names`] of the name `rfc4514` whose RDNs (DER order, as [`read_name`] gives
+/// them with it) are `rdns`, read from the typed attributes instead of parsing the text
+/// again: the values [`value_key`] gives for the text's escaped values, in RFC 4514 order,
+/// an RDN's commonNames sorted. A key that is the value itself (ASCII, no space, no upper
+/// case: nearly every one) is borrowed. The text is parsed when there are no RDNs, or when
+/// a value holds a `+`: [`common_names`] splits the key's RDN at it (`CN=a\+b` gives `a`
+/// and `b` is taken for another attribute), which is kept as it was.
+pub fn common_names_of<'a>(rfc4514: &str, rdns: &'a [Vec<NameAttribute>]) -> Vec<Cow<'a, str>> {
+    let plus = || rdns.iter().flatten().any(|a| a.value.contains('+'));
+    if (rdns.is_empty() && !rfc4514.is_empty()) || plus() {
+        return common_names(rfc4514).into_iter().map(Cow::Owned).collect();
+    }
+    let mut out = Vec::new();
+    for rdn in rdns.iter().rev() {
+        let first = out.len();
+        for a in rdn.iter().filter(|a| a.oid == "2.5.4.3") {
+            out.push(raw_value_key(&a.value));
+        }
+        // `name_key` sorts an RDN's attributes; its commonNames share the type.
+        if let Some(cns) = out.get_mut(first..).filter(|c| c.len() > 1) {
+            cns.sort();
+        }
+    }
+    out
+}
+
+/// [`value_key`] of the RFC 4514 escaping of `v` (a value as [`NameAttribute`] holds it):
+/// escaping and unescaping give `v` back, so this is `v` with whitespace collapsed,
+/// lower-cased.
+fn raw_value_key(v: &str) -> Cow<'_, str> {
+    let b = v.as_bytes();
+    if b.is_ascii() && !b.iter().any(|c| c.is_ascii_whitespace() || *c == 0x0b) {
+        if b.iter().any(u8::is_ascii_uppercase) {
+            return Cow::Owned(v.to_ascii_lowercase());
+        }
+        return Cow::Borrowed(v);
+    }
+    Cow::Owned(
+        v.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase(),
+    )
+}
+
 /// Whether two RFC 4514 names are the same after normalisation ([`name_key`]).
 pub fn same_name(a: &str, b: &str) -> bool {
     name_key(a) == name_key(b)
@@ -960,6 +1005,118 @@ mod tests {
             "caf\u{e9}",
         ] {
             assert_eq!(value_key(v), value_key_unescaped(v), "{v:?}");
+        }
+    }
+
+    /// `common_names_of` over the typed RDNs gives what `common_names` gives over the
+    /// RFC 4514 text of the same name, for random names: commonNames of every string type
+    /// (and not strings) with escapes, spaces, upper case and non-ASCII, beside other types,
+    /// in multi-valued RDNs.
+    #[test]
+    fn common_names_of_rdns_are_those_of_the_text() {
+        fn enc(tag: u8, content: &[u8]) -> Vec<u8> {
+            let mut out = vec![tag];
+            match content.len() {
+                n @ 0..=127 => out.push(n as u8),
+                n @ 128..=255 => out.extend([0x81, n as u8]),
+                n => out.extend([0x82, (n >> 8) as u8, n as u8]),
+            }
+            out.extend_from_slice(content);
+            out
+        }
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        let pieces = [
+            "a",
+            "B",
+            "z",
+            " ",
+            "  ",
+            "\t",
+            "#",
+            "\\",
+            ",",
+            "+",
+            ";",
+            "=",
+            "\"",
+            "<",
+            ">",
+            "\0",
+            "\u{b}",
+            "\u{a0}",
+            "\u{3000}",
+            "é",
+            "É",
+            "ß",
+            "İ",
+            "00",
+            "ab",
+            "x.Example",
+            "\n",
+            "\r",
+        ];
+        let oids: [&[u8]; 6] = [
+            &[0x55, 0x04, 0x03],
+            &[0x55, 0x04, 0x0a],
+            &[0x88, 0x37, 0x07],
+            &[0x55, 0x04, 0x83],
+            &[0x80, 0x55],
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01],
+        ];
+        for _ in 0..20_000 {
+            let mut name = Vec::new();
+            for _ in 0..next(5) {
+                let mut set = Vec::new();
+                for _ in 0..1 + next(3) {
+                    let oid = if next(3) == 0 {
+                        oids[next(oids.len())]
+                    } else {
+                        oids[0]
+                    };
+                    let mut text = String::new();
+                    for _ in 0..next(6) {
+                        text.push_str(pieces[next(pieces.len())]);
+                    }
+                    let value = match next(8) {
+                        0 => enc(
+                            0x1e,
+                            &text
+                                .encode_utf16()
+                                .flat_map(u16::to_be_bytes)
+                                .collect::<Vec<_>>(),
+                        ),
+                        1 => enc(0x14, text.as_bytes()),
+                        2 => enc(0x04, text.as_bytes()),
+                        3 => enc(0x0c, &[0xff, b'A', 0xc3]),
+                        4 => enc(
+                            0x1c,
+                            &text
+                                .chars()
+                                .flat_map(|c| u32::from(c).to_be_bytes())
+                                .collect::<Vec<_>>(),
+                        ),
+                        5 => enc(0x16, text.as_bytes()),
+                        _ => enc(0x0c, text.as_bytes()),
+                    };
+                    let mut atv = enc(0x06, oid);
+                    atv.extend(value);
+                    set.extend(enc(0x30, &atv));
+                }
+                name.extend(enc(0x31, &set));
+            }
+            let der = enc(0x30, &name);
+            let (text, rdns, _) = read_name(&der);
+            let of_rdns: Vec<String> = common_names_of(&text, &rdns)
+                .into_iter()
+                .map(Cow::into_owned)
+                .collect();
+            assert_eq!(common_names(&text), of_rdns, "{text:?}");
         }
     }
 
