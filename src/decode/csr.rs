@@ -7,6 +7,7 @@ use crate::asn1::oids;
 use crate::asn1::tlv;
 use crate::model::{Attribute, Csr};
 
+use super::csr_walk::{self, Parts};
 use super::{spki, x509};
 
 /// A decoded request: the model, the SPKI DER, and the fields that could not be read.
@@ -15,6 +16,19 @@ pub type Decoded = (Csr, Vec<u8>, Vec<String>);
 /// Decodes a DER CSR; returns the model, the SPKI DER, and the fields that could not be
 /// read (each in words with its byte offset; the model holds everything else).
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
+    // Most requests are plain DER: their few fields are found by a walk (the same slices
+    // x509-parser would give; see `csr_walk`).
+    match csr_walk::walk(der) {
+        Some((parts, requests)) => {
+            let lists = requests.iter().map(|r| r.extensions.as_slice());
+            build(der, der, &parts, lists)
+        }
+        None => decode_parsed(der),
+    }
+}
+
+/// [`decode`] by x509-parser's parse of the whole request.
+fn decode_parsed(der: &[u8]) -> Result<Decoded, String> {
     // Parsed once: the request handed to [`parse`] is the one just read (the parse is a
     // tenth of a request's decoding besides its signature check).
     match X509CertificationRequest::from_der(der) {
@@ -137,28 +151,51 @@ fn parse(
         return Err(format!("{} bytes after the request", rest.len()));
     }
     let info = &csr.certification_request_info;
-    let spki_der = info.subject_pki.raw.to_vec();
+    let parts = Parts {
+        version: info.version.0 + 1,
+        info: info.raw,
+        subject: info.subject.as_raw(),
+        spki: info.subject_pki.raw,
+        signature_oid: csr.signature_algorithm.algorithm.as_bytes(),
+    };
+    let lists = info
+        .attributes()
+        .iter()
+        .filter_map(|attr| match attr.parsed_attribute() {
+            x509_parser::cri_attributes::ParsedCriAttribute::ExtensionRequest(req) => {
+                Some(req.extensions.as_slice())
+            }
+            _ => None,
+        });
+    build(der, original, &parts, lists)
+}
+
+/// The request's model from its [`Parts`] (slices of `der`) and its requested extension
+/// lists: the one place both the walk and x509-parser's parse end, so they say the same.
+fn build<'a>(
+    der: &[u8],
+    original: &[u8],
+    parts: &Parts<'_>,
+    requests: impl Iterator<Item = &'a [x509_parser::extensions::X509Extension<'a>]>,
+) -> Result<Decoded, String> {
+    let spki_der = parts.spki.to_vec();
     let public_key = spki::describe(&spki_der).map_err(|e| format!("public key: {e}"))?;
     let mut extensions = Vec::new();
     let mut name_errors = Vec::new();
-    for attr in info.attributes() {
-        if let x509_parser::cri_attributes::ParsedCriAttribute::ExtensionRequest(req) =
-            attr.parsed_attribute()
-        {
-            extensions.extend(x509::extensions(&req.extensions));
-            name_errors.extend(x509::extension_name_errors(der, &req.extensions));
-        }
+    for exts in requests {
+        extensions.extend(x509::extensions(exts));
+        name_errors.extend(x509::extension_name_errors(der, exts));
     }
-    let attributes = other_attributes(info.raw);
-    let sig_oid = x509::oid_text(&csr.signature_algorithm.algorithm);
+    let attributes = other_attributes(parts.info);
+    let sig_oid = oids::display(parts.signature_oid);
     let self_signature = crate::verify::verify(original, &spki_der).describe();
     let mut errors = Vec::new();
     let (subject, subject_rdns) =
-        super::cert::name_field(der, "subject", info.subject.as_raw(), &mut errors);
+        super::cert::name_field(der, "subject", parts.subject, &mut errors);
     errors.extend(name_errors);
     Ok((
         Csr {
-            version: info.version.0 + 1,
+            version: parts.version,
             subject,
             subject_rdns,
             public_key,
@@ -327,5 +364,87 @@ mod tests {
             !e.contains("NomError") && !e.contains("Parsing Error"),
             "{e}"
         );
+    }
+
+    /// Every request under `fixtures/` (hostile and damaged ones included), as DER.
+    fn fixture_requests() -> Vec<(String, Vec<u8>)> {
+        use crate::decode::{self, Event, Options};
+        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+        let mut files = Vec::new();
+        while let Some(dir) = dirs.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    dirs.push(path);
+                } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
+                    files.push(path);
+                }
+            }
+        }
+        files.sort();
+        let mut out = Vec::new();
+        for path in files {
+            let data = std::fs::read(&path).unwrap();
+            let name = path.to_string_lossy().into_owned();
+            decode::decode_input(&name, &data, &Options::default(), &mut |e| {
+                if let Event::Item(item) = e {
+                    if item.kind == crate::model::Kind::Csr {
+                        if let Some(der) = item.der {
+                            out.push((name.clone(), der.to_vec()));
+                        }
+                    }
+                }
+            });
+        }
+        out
+    }
+
+    /// The model (also as JSON, the renderers' input), SPKI and field errors, or the error.
+    fn shown(r: &Result<Decoded, String>) -> String {
+        match r {
+            Ok((c, spki, errors)) => format!(
+                "{c:?} {} {spki:02x?} {errors:?}",
+                serde_json::to_string(c).unwrap()
+            ),
+            Err(e) => format!("error {e}"),
+        }
+    }
+
+    /// Whenever the walk answers, x509-parser reads the same request without complaint and
+    /// the model, field errors and JSON are those of x509-parser's path: every fixture
+    /// request, each truncated at every length and with every octet changed three ways.
+    #[test]
+    fn the_walk_says_what_the_parse_says() {
+        let requests = fixture_requests();
+        assert!(requests.len() >= 15, "{} requests", requests.len());
+        let (mut walked, mut tried) = (0, 0);
+        let mut check = |name: &str, der: &[u8]| {
+            tried += 1;
+            let Some((parts, requests)) = csr_walk::walk(der) else {
+                return;
+            };
+            walked += 1;
+            let (rest, parsed) = X509CertificationRequest::from_der(der)
+                .unwrap_or_else(|e| panic!("{name}: walked, x509-parser says {e:?}"));
+            assert!(rest.is_empty(), "{name}");
+            let lists = requests.iter().map(|r| r.extensions.as_slice());
+            let by_walk = shown(&build(der, der, &parts, lists));
+            let by_parse = shown(&parse(der, der, (rest, parsed)));
+            assert_eq!(by_walk, by_parse, "{name}");
+            assert_eq!(by_walk, shown(&decode(der)), "{name}");
+        };
+        for (name, der) in &requests {
+            check(name, der);
+            for n in 0..der.len() {
+                check(&format!("{name} cut at {n}"), &der[..n]);
+                for change in [0x01, 0x80, 0xff] {
+                    let mut d = der.clone();
+                    d[n] ^= change;
+                    check(&format!("{name} octet {n} ^ {change:#x}"), &d);
+                }
+            }
+        }
+        eprintln!("{} requests; walked {walked} of {tried}", requests.len());
+        assert!(walked > requests.len(), "{walked}");
     }
 }

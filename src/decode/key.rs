@@ -26,6 +26,15 @@ pub struct DecodedKey {
 
 fn plain(format: KeyFormat, spki_der: Option<Vec<u8>>) -> DecodedKey {
     let public_key = spki_der.as_deref().and_then(|s| spki::describe(s).ok());
+    described(format, spki_der, public_key)
+}
+
+/// [`plain`] with the SPKI's description already made.
+fn described(
+    format: KeyFormat,
+    spki_der: Option<Vec<u8>>,
+    public_key: Option<PublicKeyInfo>,
+) -> DecodedKey {
     DecodedKey {
         key: Key {
             format,
@@ -47,15 +56,16 @@ pub const RSA_ALG_ID: &[u8] = &[
 /// SEQUENCE { algorithm, BIT STRING key }: a SubjectPublicKeyInfo from its parts (also
 /// used for PKCS#11 public key objects, which hold the parts).
 pub fn build_spki(alg_id_der: &[u8], key: &[u8]) -> Vec<u8> {
-    let mut bits = Vec::with_capacity(key.len() + 1);
-    bits.push(0);
-    bits.extend_from_slice(key);
-    let mut body = alg_id_der.to_vec();
-    tlv::write_header(&mut body, tlv::BIT_STRING, bits.len());
-    body.extend_from_slice(&bits);
-    let mut out = Vec::with_capacity(body.len() + 6);
-    tlv::write_header(&mut out, tlv::SEQUENCE, body.len());
-    out.extend_from_slice(&body);
+    // Written once into its final buffer (every private key's pin is built here).
+    let mut bits_header = Vec::with_capacity(6);
+    tlv::write_header(&mut bits_header, tlv::BIT_STRING, key.len() + 1);
+    let body_len = alg_id_der.len() + bits_header.len() + 1 + key.len();
+    let mut out = Vec::with_capacity(body_len + 6);
+    tlv::write_header(&mut out, tlv::SEQUENCE, body_len);
+    out.extend_from_slice(alg_id_der);
+    out.extend_from_slice(&bits_header);
+    out.push(0);
+    out.extend_from_slice(key);
     out
 }
 
@@ -96,8 +106,9 @@ pub fn pkcs1_public(der: &[u8]) -> Result<DecodedKey, String> {
 
 /// SubjectPublicKeyInfo.
 pub fn spki_public(der: &[u8]) -> Result<DecodedKey, String> {
-    spki::describe(der)?;
-    let mut out = plain(KeyFormat::Spki, Some(der.to_vec()));
+    // Described once: the model's summary is this description.
+    let public_key = spki::describe(der)?;
+    let mut out = described(KeyFormat::Spki, Some(der.to_vec()), Some(public_key));
     // pyca reads such a key (issue 14 item 8); say that the encoding is off, and that the
     // pin is of these bytes, which a certificate's correctly encoded SPKI will not match.
     if let Some(n) = spki::unused_bits(der).filter(|n| *n != 0) {
@@ -788,5 +799,30 @@ mod tests {
         let even = [0x30, 9, 0x02, 1, 22, 0x02, 1, 11, 0x02, 1, 4];
         let (even, _) = tlv::read(&even).unwrap();
         assert!(dsa_public(&even, &[0x02, 1, 3]).is_err());
+    }
+
+    /// The SPKI built in one buffer is the one built from its nested parts, at every
+    /// length-of-length boundary.
+    #[test]
+    fn build_spki_writes_the_nested_encoding() {
+        fn nested(alg: &[u8], key: &[u8]) -> Vec<u8> {
+            let mut bits = vec![0];
+            bits.extend_from_slice(key);
+            let mut body = alg.to_vec();
+            tlv::write_header(&mut body, tlv::BIT_STRING, bits.len());
+            body.extend_from_slice(&bits);
+            let mut out = Vec::new();
+            tlv::write_header(&mut out, tlv::SEQUENCE, body.len());
+            out.extend_from_slice(&body);
+            out
+        }
+        for n in [
+            0, 1, 100, 113, 114, 126, 127, 128, 200, 254, 255, 256, 65_534, 65_535, 70_000,
+        ] {
+            let key: Vec<u8> = (0..n).map(|i| i as u8).collect();
+            for alg in [RSA_ALG_ID, &[]] {
+                assert_eq!(build_spki(alg, &key), nested(alg, &key), "{n}");
+            }
+        }
     }
 }

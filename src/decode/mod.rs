@@ -12,6 +12,7 @@ mod cert_cache;
 pub mod cert_light;
 pub mod crl;
 pub mod csr;
+mod csr_walk;
 mod curves;
 mod dispatch;
 pub mod kdf;

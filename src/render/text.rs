@@ -95,8 +95,13 @@ impl<W: Write> Out<'_, W> {
             _ => bytes.len().max(1),
         };
         let mut chunks = bytes.chunks(per_line);
-        let first = chunks.next().map(colon_hex).unwrap_or_default();
-        self.field(indent, label, &first)?;
+        let first = chunks.next().unwrap_or_default();
+        // Every item shows two or three digests: their hex is written on the stack.
+        let mut buf = [0u8; 3 * 64];
+        match colon_hex_on_stack(first, &mut buf) {
+            Some(text) => self.field(indent, label, text)?,
+            None => self.field(indent, label, &colon_hex(first))?,
+        }
         for c in chunks {
             writeln!(
                 self.w,
@@ -108,6 +113,29 @@ impl<W: Write> Out<'_, W> {
         }
         Ok(())
     }
+}
+
+/// `bytes` as [`colon_hex`] writes them, in `buf`; `None` for more than 64 bytes.
+fn colon_hex_on_stack<'b>(bytes: &[u8], buf: &'b mut [u8; 3 * 64]) -> Option<&'b str> {
+    fn nibble(n: u8) -> u8 {
+        if n < 10 {
+            b'0' + n
+        } else {
+            b'A' + n - 10
+        }
+    }
+    if bytes.len() > 64 {
+        return None;
+    }
+    for (&b, slot) in bytes.iter().zip(buf.chunks_exact_mut(3)) {
+        if let [colon, high, low] = slot {
+            *colon = b':';
+            *high = nibble(b >> 4);
+            *low = nibble(b & 0x0f);
+        }
+    }
+    // The first digit pair has no colon before it.
+    std::str::from_utf8(buf.get(1..bytes.len() * 3).unwrap_or_default()).ok()
 }
 
 /// Writes the header line of an item.
@@ -128,7 +156,15 @@ fn header<W: Write>(out: &mut Out<'_, W>, item: &Item, show_index: bool) -> io::
             Some(l) => sanitize(l).into_owned(),
             None => "(no label)".to_string(),
         },
-        Source::File(_) => sanitize_escaped(&item.source.locator(show_index)).into_owned(),
+        Source::File(_) => {
+            // The locator is kept as built unless escaping changed it (no second copy).
+            let locator = item.source.locator(show_index);
+            match sanitize_escaped(&locator) {
+                std::borrow::Cow::Borrowed(_) => None,
+                std::borrow::Cow::Owned(escaped) => Some(escaped),
+            }
+            .unwrap_or(locator)
+        }
     };
     if let Some(c) = item.source.container() {
         where_.push_str(match c {
@@ -784,5 +820,18 @@ mod tests {
             digest_lines(Some(80)),
             format!("  SHA-256:      {half}\n                {half}\n")
         );
+    }
+
+    #[test]
+    fn digests_on_the_stack_read_as_colon_hex() {
+        let bytes: Vec<u8> = (0..=255u8).map(|b| b.wrapping_mul(167)).collect();
+        let mut buf = [0u8; 3 * 64];
+        for len in 0..=64 {
+            for from in [0, 7, 100, 191] {
+                let part = &bytes[from..from + len];
+                assert_eq!(colon_hex_on_stack(part, &mut buf), Some(&*colon_hex(part)));
+            }
+        }
+        assert_eq!(colon_hex_on_stack(&bytes[..65], &mut buf), None);
     }
 }
