@@ -9,7 +9,7 @@ use crate::asn1::oids;
 use crate::asn1::tlv;
 use crate::model::{Body, Certificate, ExtValue, Timestamp, TrustInfo};
 
-use super::{cert_cache, spki, x509};
+use super::{cert_cache, cert_walk, spki, x509};
 
 /// The decoded certificate and the DER of its public key.
 pub struct Decoded {
@@ -24,6 +24,15 @@ pub struct Decoded {
 
 /// Decodes one DER certificate; `der` must hold exactly the certificate.
 pub fn decode(der: &[u8]) -> Result<Decoded, String> {
+    // Nearly every certificate is plain DER the walk reads exactly: x509-parser's parse
+    // (its copies of both names, its allocations) was most of the decode's time.
+    // With the caches off (tests only) the decode is x509-parser's deep parse, as before
+    // both.
+    if walk_enabled() && cert_cache::enabled() {
+        if let Some(d) = walk(der) {
+            return Ok(d);
+        }
+    }
     match parser().parse(der) {
         // Parsed once: the parse is most of a certificate's decoding time.
         Ok((rest, cert)) => model(der, rest, &cert),
@@ -170,14 +179,117 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
         return Err(format!("{} bytes after the certificate", rest.len()));
     }
     let tbs = &cert.tbs_certificate;
-    let spki_der = tbs.subject_pki.raw.to_vec();
-    let public_key = spki::describe(&spki_der).unwrap_or_else(|_| crate::model::PublicKeyInfo {
-        algorithm: x509::oid_text(&tbs.subject_pki.algorithm.algorithm),
+    let extensions = extensions(der, tbs.extensions())?;
+    Ok(assemble(
+        der,
+        Fields {
+            version: tbs.version.0 + 1,
+            serial: tbs.raw_serial(),
+            issuer: whole_name(der, tbs.issuer.as_raw()),
+            subject: whole_name(der, tbs.subject.as_raw()),
+            not_before: x509::time(tbs.validity.not_before),
+            not_after: x509::time(tbs.validity.not_after),
+            spki: tbs.subject_pki.raw,
+            key_algorithm: tbs.subject_pki.algorithm.algorithm.as_bytes(),
+            signature_algorithm: cert.signature_algorithm.algorithm.as_bytes(),
+            extensions,
+        },
+    ))
+}
+
+/// The decode of a certificate the walk ([`cert_walk::parts`]) reads exactly, with no
+/// x509-parser parse of the certificate: the same model, SPKI and field errors as
+/// [`model`] (both are [`assemble`]d from the same fields), or `None` when anything is
+/// not as the walk expects (then x509-parser reads it). Whatever the walk accepts,
+/// x509-parser accepts too ([`cert_walk`]'s module doc), so this is never an answer where
+/// the parse would have failed.
+fn walk(der: &[u8]) -> Option<Decoded> {
+    let p = cert_walk::parts(der)?;
+    // Differing signature algorithms and a malformed issuer are the full decode's to
+    // report.
+    if p.inner_alg.raw != p.outer_alg.raw || !cert_walk::name(&p.issuer) {
+        return None;
+    }
+    let (not_before, not_after) = cert_walk::validity_times(&p.validity)?;
+    let mut exts = Vec::new();
+    if let Some(e) = &p.extensions {
+        let all = cert_walk::each_extension(e, |oid, critical, value| {
+            exts.push((oid, critical, value));
+            true
+        });
+        if !all {
+            return None;
+        }
+    }
+    let extensions = cert_cache::walked_extensions(der, &exts)?;
+    let key_algorithm = p.spki.children().next()?.ok()?.children().next()?.ok()?;
+    let signature_algorithm = p.outer_alg.children().next()?.ok()?;
+    let d = assemble(
+        der,
+        Fields {
+            version: p.version,
+            serial: p.serial.value,
+            issuer: p.issuer.raw,
+            subject: p.subject.raw,
+            not_before,
+            not_after,
+            spki: p.spki.raw,
+            key_algorithm: key_algorithm.value,
+            signature_algorithm: signature_algorithm.value,
+            extensions,
+        },
+    );
+    // Unreadable signature parameters or names are rare: the full decode reports them.
+    if !d.field_errors.is_empty() || d.cert.inner_signature_algorithm.is_some() {
+        return None;
+    }
+    Some(d)
+}
+
+thread_local! {
+    /// Off only in tests, which compare the walk's decode with x509-parser's.
+    static WALK: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
+}
+
+/// Whether [`decode`] tries [`walk`] first (always, outside tests).
+fn walk_enabled() -> bool {
+    WALK.with(std::cell::Cell::get)
+}
+
+/// Turns [`walk`] on or off on this thread.
+#[cfg(test)]
+pub(super) fn set_walk(on: bool) {
+    WALK.with(|w| w.set(on));
+}
+
+/// A certificate's fields as either reading of it ([`model`], [`walk`]) finds them.
+struct Fields<'a> {
+    version: u32,
+    /// The serial INTEGER's content octets.
+    serial: &'a [u8],
+    /// The whole issuer and subject Names (inside `der`).
+    issuer: &'a [u8],
+    subject: &'a [u8],
+    not_before: Timestamp,
+    not_after: Timestamp,
+    /// The SubjectPublicKeyInfo DER.
+    spki: &'a [u8],
+    /// The content octets of the key's and the (outer) signature's algorithm OIDs.
+    key_algorithm: &'a [u8],
+    signature_algorithm: &'a [u8],
+    /// The extensions' models and field errors.
+    extensions: (Vec<crate::model::Extension>, Vec<String>),
+}
+
+/// The decoded certificate `der` made of its fields.
+fn assemble(der: &[u8], f: Fields<'_>) -> Decoded {
+    let public_key = spki::describe(f.spki).unwrap_or_else(|_| crate::model::PublicKeyInfo {
+        algorithm: oids::display(f.key_algorithm),
         bits: None,
         curve: None,
         pss: None,
     });
-    let (extensions, extension_errors) = extensions(der, tbs.extensions())?;
+    let (extensions, extension_errors) = f.extensions;
     let ski = extensions.iter().find_map(|e| match &e.value {
         ExtValue::KeyId(k) if e.oid == "2.5.29.14" => Some(k.key_id.clone()),
         _ => None,
@@ -188,44 +300,39 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
     });
     let mut field_errors: Vec<String> = Vec::new();
     // A CA's certificates share the issuer: it is kept; the subject is only looked up.
-    let (subject, subject_rdns) = name_field_with(
-        der,
-        "subject",
-        tbs.subject.as_raw(),
-        &mut field_errors,
-        |n| cert_cache::name(n, false),
-    );
-    let (issuer, issuer_rdns) =
-        name_field_with(der, "issuer", tbs.issuer.as_raw(), &mut field_errors, |n| {
-            cert_cache::name(n, true)
+    let (subject, subject_rdns) =
+        name_field_with(der, "subject", f.subject, &mut field_errors, |n| {
+            cert_cache::name(n, false)
         });
+    let (issuer, issuer_rdns) = name_field_with(der, "issuer", f.issuer, &mut field_errors, |n| {
+        cert_cache::name(n, true)
+    });
     field_errors.extend(extension_errors);
     // Whole names: x509-parser's copies stop at the first bad RDN, so two different
     // malformed names could look equal.
-    let names_match = whole_name(der, tbs.subject.as_raw()) == whole_name(der, tbs.issuer.as_raw());
+    let names_match = f.subject == f.issuer;
     let self_signed = names_match
         && match (&ski, &aki) {
             (Some(s), Some(a)) => s == a,
             _ => true,
         };
-    let raw_serial = tbs.raw_serial();
     let (signature_algorithm, sig) = cert_cache::signature(der, || {
-        x509::signature_name(&x509::oid_text(&cert.signature_algorithm.algorithm))
+        x509::signature_name(&oids::display(f.signature_algorithm))
     });
-    Ok(Decoded {
+    Decoded {
         cert: Certificate {
-            version: tbs.version.0 + 1,
-            serial: serial_hex(raw_serial),
-            serial_der_hex: x509::lower_hex(raw_serial),
-            serial_decimal: serial_decimal(raw_serial),
+            version: f.version,
+            serial: serial_hex(f.serial),
+            serial_der_hex: x509::lower_hex(f.serial),
+            serial_decimal: serial_decimal(f.serial),
             subject,
             issuer,
             subject_rdns,
             issuer_rdns,
             subject_key_id: ski,
             authority_key_id: aki,
-            not_before: x509::time(tbs.validity.not_before),
-            not_after: x509::time(tbs.validity.not_after),
+            not_before: f.not_before,
+            not_after: f.not_after,
             signature_algorithm,
             signature_pss: sig.pss,
             inner_signature_algorithm: sig.inner,
@@ -234,9 +341,9 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
             self_signed,
             trust: None,
         },
-        spki: spki_der,
+        spki: f.spki.to_vec(),
         field_errors: sig.problem.into_iter().chain(field_errors).collect(),
-    })
+    }
 }
 
 /// A certificate's or request's name field: its string and RDNs, and, when the Name is
@@ -541,5 +648,166 @@ mod field_error_tests {
             !e.contains("NomError") && !e.contains("Parsing Error"),
             "{e}"
         );
+    }
+}
+
+/// The walk ([`walk`]) against x509-parser's reading: whenever the walk gives an answer,
+/// x509-parser accepts the certificate and the old path gives the same model, SPKI, field
+/// errors and rendering.
+#[cfg(test)]
+mod walk_tests {
+    use super::*;
+    use crate::decode::{self, cert_cache, Options};
+    use crate::model::{Item, Kind, Source};
+
+    /// The model, SPKI and field errors of `der` with the walk on or off, and its JSON
+    /// line and text view.
+    fn answer(der: &[u8], on: bool) -> (String, String, String) {
+        set_walk(on);
+        let model = match decode(der) {
+            Ok(d) => format!("{:?} {:?} {:?}", d.cert, d.spki, d.field_errors),
+            Err(e) => format!("error {e}"),
+        };
+        let item: Item = decode::certificate_item(
+            der,
+            Source::File(crate::model::FileSource {
+                path: "t.der".into(),
+                index: 0,
+                line: None,
+                container: None,
+                key: None,
+            }),
+            &Options::default(),
+        );
+        set_walk(true);
+        let mut json = Vec::new();
+        crate::render::json::JsonlWriter::new(&mut json)
+            .item(&item)
+            .unwrap();
+        let o = crate::render::text::TextOptions {
+            now: time::OffsetDateTime::UNIX_EPOCH,
+            color: false,
+            hashes: Vec::new(),
+            all: true,
+            width: None,
+            name_order: Default::default(),
+        };
+        let mut text = Vec::new();
+        crate::render::text::item(&mut text, &item, true, &o).unwrap();
+        (
+            model,
+            String::from_utf8(json).unwrap(),
+            String::from_utf8(text).unwrap(),
+        )
+    }
+
+    /// Whether the walk read `der`; when it did, that x509-parser accepts it and both
+    /// paths agree.
+    fn agrees(der: &[u8], what: &str) -> bool {
+        if walk(der).is_none() {
+            return false;
+        }
+        let parsed = parser().parse(der);
+        assert!(
+            parsed.as_ref().is_ok_and(|(rest, _)| rest.is_empty()),
+            "{what}: the walk read what x509-parser does not"
+        );
+        assert_eq!(answer(der, true), answer(der, false), "{what}");
+        true
+    }
+
+    #[test]
+    fn the_walk_agrees_on_every_fixture_certificate() {
+        let certs = cert_cache::fixture_certificates();
+        let mut read = 0;
+        for c in &certs {
+            let der = c.der.as_deref().unwrap_or_default();
+            // The item's DER may carry a TRUSTED CERTIFICATE's aux data.
+            let der = split_trusted(der).map_or(der, |(d, _)| d);
+            read += usize::from(agrees(der, &c.source.locator(true)));
+        }
+        eprintln!("the walk read {read} of {} certificates", certs.len());
+        assert!(read * 2 > certs.len(), "{read} of {}", certs.len());
+    }
+
+    /// The elements of `der`: each header's offset and the offset of its length octet.
+    fn headers(der: &[u8]) -> Vec<(usize, usize)> {
+        let mut out = Vec::new();
+        let mut stack = vec![der];
+        while let Some(part) = stack.pop() {
+            let mut rest = part;
+            while let Ok((t, after)) = tlv::read(rest) {
+                let at = x509::offset(der, t.raw);
+                out.push((at, at + 1));
+                if t.constructed() && out.len() < 4096 {
+                    stack.push(t.value);
+                }
+                rest = after;
+            }
+        }
+        out
+    }
+
+    /// Systematic damage to real certificates: every truncation, single-byte changes at a
+    /// sample of positions, every length octet one more and one less, every tag changed.
+    #[test]
+    fn the_walk_agrees_on_damaged_certificates() {
+        let fixtures: [&[u8]; 2] = [
+            include_bytes!("../../fixtures/certs/leaf.der"),
+            include_bytes!("../../fixtures/certs/root-ca.der"),
+        ];
+        let mut pem_fixtures = Vec::new();
+        for text in [
+            &include_bytes!("../../fixtures/certs/ed25519-self.pem")[..],
+            include_bytes!("../../fixtures/extensions/misc.pem"),
+            include_bytes!("../../fixtures/extensions/policies.pem"),
+            include_bytes!("../../fixtures/extensions/ct.pem"),
+        ] {
+            decode::decode_input("fixture", text, &Options::default(), &mut |e| {
+                if let decode::Event::Item(item) = e {
+                    if let Some(der) = item.der.filter(|_| item.kind == Kind::Certificate) {
+                        pem_fixtures.push(der.to_vec());
+                    }
+                }
+            });
+        }
+        let mut all: Vec<&[u8]> = fixtures.to_vec();
+        all.extend(pem_fixtures.iter().map(Vec::as_slice));
+        let (mut tried, mut read) = (0, 0);
+        for der in all {
+            assert!(agrees(der, "the original"), "the walk reads the original");
+            let mut variants: Vec<(String, Vec<u8>)> = Vec::new();
+            for n in 0..der.len() {
+                variants.push((format!("cut at {n}"), der[..n].to_vec()));
+            }
+            for at in (0..der.len()).step_by(3) {
+                for v in [0x00, 0xff, 0x80, der[at] ^ 0x01, der[at].wrapping_add(1)] {
+                    let mut d = der.to_vec();
+                    d[at] = v;
+                    variants.push((format!("byte {at} = {v:02x}"), d));
+                }
+            }
+            for (tag_at, len_at) in headers(der) {
+                for delta in [1u8, 0xff] {
+                    let mut d = der.to_vec();
+                    d[len_at] = d[len_at].wrapping_add(delta);
+                    variants.push((format!("length at {len_at} + {delta}"), d));
+                }
+                for tag in [
+                    0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x0c, 0x13, 0x16, 0x17, 0x18, 0x1e, 0x30,
+                    0x31, 0x80, 0x82, 0xa0, 0xa1, 0xa3, 0xa4,
+                ] {
+                    let mut d = der.to_vec();
+                    d[tag_at] = tag;
+                    variants.push((format!("tag at {tag_at} = {tag:02x}"), d));
+                }
+            }
+            for (what, d) in variants {
+                tried += 1;
+                read += usize::from(agrees(&d, &what));
+            }
+        }
+        eprintln!("the walk read {read} of {tried} damaged certificates");
+        assert!(read > 100, "{read}");
     }
 }

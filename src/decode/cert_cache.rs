@@ -205,6 +205,11 @@ fn own_value(oid: &[u8]) -> bool {
     )
 }
 
+/// One extension as the certificate holds it: its OID's content octets, the critical
+/// flag, its value's content octets (inside the certificate), and x509-parser's element
+/// when x509-parser read it.
+type Raw<'a, 'b> = (&'a [u8], bool, &'a [u8], Option<&'b X509Extension<'a>>);
+
 /// The models of a certificate's extensions and the field errors for the malformed
 /// directory names in them (byte offsets inside `der`), as [`x509::extensions`] and
 /// [`x509::extension_name_errors`] give them. Extensions x509-parser left unparsed are
@@ -215,6 +220,30 @@ pub(super) fn extensions(
     der: &[u8],
     exts: &[X509Extension<'_>],
 ) -> Option<(Vec<Extension>, Vec<String>)> {
+    decode_all(
+        der,
+        exts.iter()
+            .map(|e| (e.oid.as_bytes(), e.critical, e.value, Some(e))),
+    )
+}
+
+/// [`extensions`] for the extensions the certificate walk read (`cert::walk`): each its
+/// OID's content octets, critical flag and value's content octets, all inside `der`.
+pub(super) fn walked_extensions(
+    der: &[u8],
+    exts: &[(&[u8], bool, &[u8])],
+) -> Option<(Vec<Extension>, Vec<String>)> {
+    decode_all(der, exts.iter().map(|&(o, c, v)| (o, c, v, None)))
+}
+
+/// [`extensions`] of the extensions `exts` yields.
+fn decode_all<'a, 'b>(
+    der: &[u8],
+    exts: impl ExactSizeIterator<Item = Raw<'a, 'b>>,
+) -> Option<(Vec<Extension>, Vec<String>)>
+where
+    'a: 'b,
+{
     CACHE.with(|cache| {
         let mut guard = cache.try_borrow_mut().ok()?;
         let Cache {
@@ -224,12 +253,11 @@ pub(super) fn extensions(
         } = &mut *guard;
         let mut models = Vec::with_capacity(exts.len());
         let mut errors = Vec::new();
-        for ext in exts {
-            let oid = ext.oid.as_bytes();
+        for (oid, critical, value, parsed) in exts {
             let shared = !own_value(oid);
-            let base = || x509::value_offset(der, ext);
+            let base = || x509::value_offset(der, value);
             if shared {
-                if let Some(k) = known.get(oid, ext.critical, ext.value) {
+                if let Some(k) = known.get(oid, critical, value) {
                     for (at, what) in &k.problems {
                         errors.push(x509::name_error(&k.model.name, base() + at, what));
                     }
@@ -237,13 +265,13 @@ pub(super) fn extensions(
                     continue;
                 }
             }
-            let k = decode_one(ext, scratch)?;
+            let k = decode_one((oid, critical, value, parsed), scratch)?;
             for (at, what) in &k.problems {
                 errors.push(x509::name_error(&k.model.name, base() + at, what));
             }
-            if shared && Clock::<Known>::keeps(oid, ext.value) {
+            if shared && Clock::<Known>::keeps(oid, value) {
                 models.push(k.model.clone());
-                known.put(oid, ext.critical, ext.value, k);
+                known.put(oid, critical, value, k);
             } else {
                 models.push(k.model);
             }
@@ -252,18 +280,20 @@ pub(super) fn extensions(
     })
 }
 
-/// One extension's model and name problems. An extension x509-parser left unparsed is
-/// parsed again from its canonical encoding (`X509Extension::from_der` deep-parses: the
-/// value's parse is a function of the OID and the value, and a value that does not parse
-/// is `ParseError`, as in the certificate's deep parse).
-fn decode_one(ext: &X509Extension<'_>, scratch: &mut [Vec<u8>; 2]) -> Option<Known> {
-    if !matches!(ext.parsed_extension(), ParsedExtension::Unparsed) {
+/// One extension's model and name problems. An extension x509-parser did not parse (left
+/// unparsed, or not read by it at all) is parsed from its canonical encoding
+/// (`X509Extension::from_der` deep-parses: the value's parse is a function of the OID and
+/// the value, and a value that does not parse is `ParseError`, as in the certificate's deep
+/// parse).
+fn decode_one(ext: Raw<'_, '_>, scratch: &mut [Vec<u8>; 2]) -> Option<Known> {
+    let (oid, critical, value, parsed) = ext;
+    if let Some(ext) = parsed.filter(|e| !matches!(e.parsed_extension(), ParsedExtension::Unparsed))
+    {
         return Some(Known {
             model: x509::extension(ext),
             problems: x509::extension_name_problems(ext),
         });
     }
-    let oid = ext.oid.as_bytes();
     let [body, whole] = scratch;
     // A rare large extension does not keep its buffers for the thread's life.
     for b in [&mut *body, &mut *whole] {
@@ -274,19 +304,18 @@ fn decode_one(ext: &X509Extension<'_>, scratch: &mut [Vec<u8>; 2]) -> Option<Kno
     body.clear();
     tlv::write_header(body, tlv::OID, oid.len());
     body.extend_from_slice(oid);
-    if ext.critical {
+    if critical {
         // BOOLEAN TRUE
         body.extend_from_slice(&[0x01, 1, 0xff]);
     }
-    tlv::write_header(body, tlv::OCTET_STRING, ext.value.len());
-    body.extend_from_slice(ext.value);
+    tlv::write_header(body, tlv::OCTET_STRING, value.len());
+    body.extend_from_slice(value);
     whole.clear();
     tlv::write_header(whole, tlv::SEQUENCE, body.len());
     whole.extend_from_slice(body);
     let (_, parsed) = X509Extension::from_der(whole).ok()?;
     // The same element, or nothing: the caller then takes x509-parser's own answer.
-    if parsed.oid.as_bytes() != oid || parsed.critical != ext.critical || parsed.value != ext.value
-    {
+    if parsed.oid.as_bytes() != oid || parsed.critical != critical || parsed.value != value {
         return None;
     }
     Some(Known {
@@ -344,42 +373,41 @@ pub(super) fn signature(
 }
 
 #[cfg(test)]
-mod tests {
-    use std::path::Path;
-
-    use super::*;
-    use crate::decode::{self, cert, Event, Options};
-    use crate::model::{Item, Kind};
-
-    /// Every certificate under `fixtures/` (files up to 4 MiB), as an item of its input.
-    fn fixture_certificates() -> Vec<Item> {
-        let mut dirs = vec![Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        let mut files = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
-                    files.push(path);
-                }
+/// Every certificate under `fixtures/` (files up to 4 MiB), as an item of its input.
+pub(super) fn fixture_certificates() -> Vec<crate::model::Item> {
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
+                files.push(path);
             }
         }
-        files.sort();
-        let mut certs = Vec::new();
-        for path in files {
-            let data = std::fs::read(&path).unwrap();
-            let name = path.to_string_lossy();
-            decode::decode_input(&name, &data, &Options::default(), &mut |e| {
-                if let Event::Item(item) = e {
-                    if item.kind == Kind::Certificate && item.der.is_some() {
-                        certs.push(*item);
-                    }
-                }
-            });
-        }
-        certs
     }
+    files.sort();
+    let mut certs = Vec::new();
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.to_string_lossy();
+        super::decode_input(&name, &data, &super::Options::default(), &mut |e| {
+            if let super::Event::Item(item) = e {
+                if item.kind == crate::model::Kind::Certificate && item.der.is_some() {
+                    certs.push(*item);
+                }
+            }
+        });
+    }
+    certs
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decode::{self, cert, Options};
+    use crate::model::Item;
 
     /// What the decode of `der` gives: the model and field errors (or the error), and the
     /// item's JSON line.
@@ -403,7 +431,7 @@ mod tests {
     /// the cache off (x509-parser's deep parse, as before the cache).
     #[test]
     fn the_cache_changes_no_answer() {
-        let certs = fixture_certificates();
+        let certs = super::fixture_certificates();
         assert!(certs.len() > 500, "{} certificates", certs.len());
         eprintln!("{} certificates", certs.len());
         set_enabled(false);

@@ -10,6 +10,7 @@ mod cbc;
 pub mod cert;
 mod cert_cache;
 pub mod cert_light;
+mod cert_walk;
 pub mod crl;
 pub mod csr;
 mod csr_walk;

@@ -271,7 +271,7 @@ pub fn extension_name_errors(der: &[u8], exts: &[X509Extension<'_>]) -> Vec<Stri
         }
         let oid = oid_text(&ext.oid);
         let name = oids::name_or_oid(oids::extension(&oid), &oid);
-        let base = value_offset(der, ext);
+        let base = value_offset(der, ext.value);
         for (at, what) in found {
             out.push(name_error(&name, base + at, &what));
         }
@@ -304,10 +304,10 @@ pub(super) fn name_error(ext_name: &str, at: usize, what: &str) -> String {
     format!("{ext_name} directory name (at byte {at}): malformed name: {what}")
 }
 
-/// Where an extension's value starts inside `der` (0 when it is not inside it, as
+/// Where an extension's value (its content octets) starts inside `der` (0 when it is not inside it, as
 /// [`extension_name_errors`] counts).
-pub(super) fn value_offset(der: &[u8], ext: &X509Extension<'_>) -> usize {
-    within(der, ext.value).unwrap_or(0)
+pub(super) fn value_offset(der: &[u8], value: &[u8]) -> usize {
+    within(der, value).unwrap_or(0)
 }
 
 /// Whether an extension value holds a malformed directory name (what
