@@ -375,32 +375,7 @@ pub(super) fn signature(
 #[cfg(test)]
 /// Every certificate under `fixtures/` (files up to 4 MiB), as an item of its input.
 pub(super) fn fixture_certificates() -> Vec<crate::model::Item> {
-    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-    let mut files = Vec::new();
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
-                files.push(path);
-            }
-        }
-    }
-    files.sort();
-    let mut certs = Vec::new();
-    for path in files {
-        let data = std::fs::read(&path).unwrap();
-        let name = path.to_string_lossy();
-        super::decode_input(&name, &data, &super::Options::default(), &mut |e| {
-            if let super::Event::Item(item) = e {
-                if item.kind == crate::model::Kind::Certificate && item.der.is_some() {
-                    certs.push(*item);
-                }
-            }
-        });
-    }
-    certs
+    super::fixture_items(crate::model::Kind::Certificate)
 }
 
 #[cfg(test)]

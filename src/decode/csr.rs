@@ -368,35 +368,10 @@ mod tests {
 
     /// Every request under `fixtures/` (hostile and damaged ones included), as DER.
     fn fixture_requests() -> Vec<(String, Vec<u8>)> {
-        use crate::decode::{self, Event, Options};
-        let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
-        let mut files = Vec::new();
-        while let Some(dir) = dirs.pop() {
-            for entry in std::fs::read_dir(&dir).unwrap() {
-                let path = entry.unwrap().path();
-                if path.is_dir() {
-                    dirs.push(path);
-                } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
-                    files.push(path);
-                }
-            }
-        }
-        files.sort();
-        let mut out = Vec::new();
-        for path in files {
-            let data = std::fs::read(&path).unwrap();
-            let name = path.to_string_lossy().into_owned();
-            decode::decode_input(&name, &data, &Options::default(), &mut |e| {
-                if let Event::Item(item) = e {
-                    if item.kind == crate::model::Kind::Csr {
-                        if let Some(der) = item.der {
-                            out.push((name.clone(), der.to_vec()));
-                        }
-                    }
-                }
-            });
-        }
-        out
+        crate::decode::fixture_items(crate::model::Kind::Csr)
+            .into_iter()
+            .filter_map(|item| Some((item.source.locator(true), item.der?.to_vec())))
+            .collect()
     }
 
     /// The model (also as JSON, the renderers' input), SPKI and field errors, or the error.

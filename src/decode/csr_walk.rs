@@ -20,6 +20,9 @@ use x509_parser::prelude::FromDer;
 
 use crate::asn1::tlv;
 
+// The gate's checks are the certificate walk's: one definition of "plain DER".
+use super::cert_walk::{bit_string, next, oid, plain};
+
 /// What [`super::csr`] reads of a request: slices of the DER given to [`walk`].
 pub struct Parts<'a> {
     /// The version as shown (the INTEGER plus one).
@@ -71,12 +74,12 @@ pub fn walk(der: &[u8]) -> Option<(Parts<'_>, Requests<'_>)> {
     for attr in attributes.children() {
         let attr = attr.ok().filter(|a| plain(a, tlv::SEQUENCE))?;
         let mut kids = attr.children();
-        let oid = next(&mut kids, tlv::OID).filter(valid_oid)?;
+        let attr_type = next(&mut kids, tlv::OID).filter(oid)?;
         let values = next(&mut kids, tlv::SET)?;
-        if kids.next().is_some() || oid.value == CHALLENGE_PASSWORD {
+        if kids.next().is_some() || attr_type.value == CHALLENGE_PASSWORD {
             return None;
         }
-        if oid.value == EXTENSION_REQUEST {
+        if attr_type.value == EXTENSION_REQUEST {
             let mut one = values.children();
             next(&mut one, tlv::SEQUENCE)?;
             if one.next().is_some() {
@@ -103,58 +106,22 @@ pub fn walk(der: &[u8]) -> Option<(Parts<'_>, Requests<'_>)> {
     ))
 }
 
-/// The next element, when it is readable, plain DER and tagged `tag`.
-fn next<'a>(
-    it: &mut impl Iterator<Item = Result<tlv::Tlv<'a>, tlv::TlvError>>,
-    tag: u8,
-) -> Option<tlv::Tlv<'a>> {
-    it.next()?.ok().filter(|t| plain(t, tag))
-}
-
-/// Whether `t` is tagged `tag` with a low tag number and a definite length in its shortest
-/// form: DER as every parser reads it the same way.
-fn plain(t: &tlv::Tlv<'_>, tag: u8) -> bool {
-    let len = t.value.len();
-    let header = if len < 0x80 {
-        2
-    } else {
-        2 + (usize::BITS - len.leading_zeros()).div_ceil(8) as usize
-    };
-    t.tag == tag && tag & 0x1f != 0x1f && !t.indefinite && t.raw.len() == header + len
-}
-
-/// An OBJECT IDENTIFIER's content in its one valid encoding: non-empty, no subidentifier
-/// padded with a leading 0x80, the last octet ending a subidentifier.
-fn valid_oid(t: &tlv::Tlv<'_>) -> bool {
-    let v = t.value;
-    v.last().is_some_and(|b| b & 0x80 == 0)
-        && v.first() != Some(&0x80)
-        && !v
-            .windows(2)
-            .any(|w| matches!(w, [a, 0x80] if a & 0x80 == 0))
-}
-
 /// `AlgorithmIdentifier ::= SEQUENCE { algorithm OID, parameters ANY OPTIONAL }` with
 /// parameters absent, NULL, an OID or a SEQUENCE: the OID's content octets.
 fn algorithm<'a>(t: &tlv::Tlv<'a>) -> Option<&'a [u8]> {
     let mut kids = t.children();
-    let oid = next(&mut kids, tlv::OID).filter(valid_oid)?;
+    let algorithm = next(&mut kids, tlv::OID).filter(oid)?;
     let params_ok = match kids.next() {
         None => true,
         Some(Ok(p)) => match p.tag {
             NULL => plain(&p, NULL) && p.value.is_empty(),
-            tlv::OID => plain(&p, tlv::OID) && valid_oid(&p),
+            tlv::OID => oid(&p),
             tlv::SEQUENCE => plain(&p, tlv::SEQUENCE),
             _ => false,
         },
         Some(Err(_)) => false,
     };
-    (params_ok && kids.next().is_none()).then_some(oid.value)
-}
-
-/// A BIT STRING with no unused bits (keys and signatures are whole octets).
-fn bit_string(t: &tlv::Tlv<'_>) -> bool {
-    t.value.first() == Some(&0)
+    (params_ok && kids.next().is_none()).then_some(algorithm.value)
 }
 
 /// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey

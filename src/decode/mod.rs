@@ -443,6 +443,38 @@ pub(crate) fn items_of_all(files: &[&[u8]]) -> Vec<Item> {
     files.iter().flat_map(|d| items_of(d)).collect()
 }
 
+/// Every item of `kind` with its DER, decoded from the files under `fixtures/` (files up to
+/// 4 MiB, hostile and damaged ones included): the differential tests' corpus.
+#[cfg(test)]
+pub(crate) fn fixture_items(kind: crate::model::Kind) -> Vec<crate::model::Item> {
+    let mut dirs = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")];
+    let mut files = Vec::new();
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if std::fs::metadata(&path).unwrap().len() <= 4 << 20 {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut items = Vec::new();
+    for path in files {
+        let data = std::fs::read(&path).unwrap();
+        let name = path.to_string_lossy();
+        decode_input(&name, &data, &Options::default(), &mut |e| {
+            if let Event::Item(item) = e {
+                if item.kind == kind && item.der.is_some() {
+                    items.push(*item);
+                }
+            }
+        });
+    }
+    items
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
