@@ -348,12 +348,14 @@ fn own_fast(oid: &[u8], critical: bool, value: &[u8]) -> Option<Extension> {
     if !rest.is_empty() {
         return None;
     }
-    let value = match oid {
-        [0x55, 0x1d, 14] if cert_walk::plain(&top, tlv::OCTET_STRING) => {
+    // The dotted OIDs written out: `oids::display` costs more than the rest of an SKI.
+    let (dotted, value) = match oid {
+        [0x55, 0x1d, 14] if cert_walk::plain(&top, tlv::OCTET_STRING) => (
+            "2.5.29.14",
             ExtValue::KeyId(KeyIdValue {
                 key_id: x509::lower_hex(top.value),
-            })
-        }
+            }),
+        ),
         [0x55, 0x1d, 17] if cert_walk::plain(&top, tlv::SEQUENCE) && !top.value.is_empty() => {
             let mut names = Vec::new();
             for n in top.children() {
@@ -381,14 +383,13 @@ fn own_fast(oid: &[u8], critical: bool, value: &[u8]) -> Option<Extension> {
                     }
                 });
             }
-            ExtValue::Names(names)
+            ("2.5.29.17", ExtValue::Names(names))
         }
         _ => return None,
     };
-    let dotted = oids::display(oid);
     Some(Extension {
-        name: oids::name_or_oid(oids::extension(&dotted), &dotted),
-        oid: dotted,
+        name: oids::name_or_oid(oids::extension(dotted), dotted),
+        oid: dotted.to_string(),
         critical,
         value,
     })
