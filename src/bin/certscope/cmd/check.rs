@@ -304,8 +304,11 @@ impl Output for Checked {
     fn prepared(&mut self, stub: Box<Item>, payload: Payload, show_index: bool) -> io::Result<()> {
         match payload.downcast::<check::Prepared>() {
             Ok(p) => self.add(stub, Ok(*p), show_index),
-            // Not the hook's: the item was not prepared.
-            Err(_) => self.item(stub, show_index),
+            // Only `OwnLints` makes payloads for this output, and the stub it delivers has
+            // lost the item: checking the stub would drop the item's findings silently.
+            Err(_) => Err(io::Error::other(
+                "internal error: a check payload of another kind",
+            )),
         }
     }
 
