@@ -59,7 +59,6 @@ struct Entry<V> {
 struct Clock<V> {
     entries: Vec<Entry<V>>,
     hashes: Vec<u64>,
-    hand: usize,
     cap: usize,
 }
 
@@ -85,7 +84,6 @@ impl<V> Clock<V> {
         Clock {
             entries: Vec::new(),
             hashes: Vec::new(),
-            hand: 0,
             cap,
         }
     }
@@ -134,10 +132,9 @@ impl<V> Clock<V> {
         // (like LRU) misses every time on keys met in a cycle a little longer than the
         // cache (the bench corpus's 64 CRL shards); a random victim keeps most of them.
         // One turn clears every `used`, so the second finds a place.
-        self.hand = (h % self.cap as u64) as usize;
-        for _ in 0..2 * self.cap {
-            let at = self.hand;
-            self.hand = (at + 1) % self.cap;
+        let start = (h % self.cap as u64) as usize;
+        for step in 0..2 * self.cap {
+            let at = (start + step) % self.cap;
             if let (Some(e), Some(slot)) = (self.entries.get_mut(at), self.hashes.get_mut(at)) {
                 if e.used {
                     e.used = false;
