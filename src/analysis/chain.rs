@@ -1291,7 +1291,7 @@ impl<'a> Builder<'a> {
         let (Some(ca), Some(n)) = (self.node(ca), self.node(below)) else {
             return found;
         };
-        let Some(ExtValue::NameConstraints(nc)) = ca.cert.extension("2.5.29.30").map(|e| &e.value)
+        let Some(ExtValue::NameConstraints(nc)) = ca.cert.extension("2.5.29.30").map(|e| &*e.value)
         else {
             return found;
         };

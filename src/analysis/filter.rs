@@ -187,7 +187,7 @@ fn san_of(item: &Item) -> Vec<GeneralName> {
             .extensions
             .iter()
             .filter(|e| e.oid == "2.5.29.17")
-            .flat_map(|e| match &e.value {
+            .flat_map(|e| match &*e.value {
                 ExtValue::Names(n) => n.clone(),
                 _ => Vec::new(),
             })
@@ -197,7 +197,7 @@ fn san_of(item: &Item) -> Vec<GeneralName> {
 }
 
 fn san_matches(n: &GeneralName, want: &str) -> bool {
-    match n.kind.as_str() {
+    match &*n.kind {
         "dns" => hostname::dns_matches(&n.value, want) || n.value.eq_ignore_ascii_case(want),
         "ip" => match (n.value.parse::<IpAddr>(), want.parse::<IpAddr>()) {
             (Ok(a), Ok(b)) => a == b,

@@ -40,7 +40,7 @@ pub fn subject_names(subject: &str, sans: &[GeneralName], cn_as_dns: bool) -> Ve
         });
     }
     for n in sans {
-        let kind = match n.kind.as_str() {
+        let kind = match &*n.kind {
             "dns" => "dns",
             "ip" => "ip",
             "email" => "email",
@@ -296,7 +296,7 @@ mod tests {
             value: "CN=x,O=Certscope Validation".to_string(),
         };
         let bad = GeneralName {
-            kind: "dirname".to_string(),
+            kind: "dirname".into(),
             value: "<malformed name 3000>".to_string(),
         };
         let nc = NameConstraints {

@@ -143,14 +143,14 @@ impl Tree {
 }
 
 fn policies(cert: &Certificate) -> Option<Vec<&str>> {
-    match cert.extension("2.5.29.32").map(|e| &e.value) {
+    match cert.extension("2.5.29.32").map(|e| &*e.value) {
         Some(ExtValue::Policies(p)) => Some(p.iter().map(|p| p.oid.as_str()).collect()),
         _ => None,
     }
 }
 
 fn mappings(cert: &Certificate) -> Vec<(String, String)> {
-    match cert.extension("2.5.29.33").map(|e| &e.value) {
+    match cert.extension("2.5.29.33").map(|e| &*e.value) {
         Some(ExtValue::Flags(m)) => m
             .iter()
             .filter_map(|s| s.split_once(" -> "))
@@ -163,7 +163,7 @@ fn mappings(cert: &Certificate) -> Vec<(String, String)> {
 /// policyConstraints: (requireExplicitPolicy, inhibitPolicyMapping), read from the text
 /// certscope decodes it to (`require explicit policy: N, inhibit policy mapping: M`).
 fn constraints(cert: &Certificate) -> (Option<usize>, Option<usize>) {
-    let Some(ExtValue::Text(t)) = cert.extension("2.5.29.36").map(|e| &e.value) else {
+    let Some(ExtValue::Text(t)) = cert.extension("2.5.29.36").map(|e| &*e.value) else {
         return (None, None);
     };
     let num = |label: &str| {
@@ -179,7 +179,7 @@ fn constraints(cert: &Certificate) -> (Option<usize>, Option<usize>) {
 }
 
 fn inhibit_any(cert: &Certificate) -> Option<usize> {
-    match cert.extension("2.5.29.54").map(|e| &e.value) {
+    match cert.extension("2.5.29.54").map(|e| &*e.value) {
         Some(ExtValue::Text(t)) => t
             .text
             .strip_prefix("skip certs:")
@@ -460,10 +460,10 @@ mod tests {
     fn set(c: &mut Certificate, oid: &str, value: ExtValue) {
         c.extensions.retain(|e| e.oid != oid);
         c.extensions.push(Extension {
-            oid: oid.to_string(),
-            name: oid.to_string(),
+            oid: oid.to_string().into(),
+            name: oid.to_string().into(),
             critical: false,
-            value,
+            value: value.into(),
         });
     }
 

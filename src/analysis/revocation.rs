@@ -138,8 +138,8 @@ const PROCESSED_ENTRY_EXTENSIONS: [&str; 3] = ["2.5.29.21", "2.5.29.24", "2.5.29
 /// The name of the first critical extension of `exts` whose OID is not in `processed`.
 fn unprocessed_critical<'e>(exts: &'e [Extension], processed: &[&str]) -> Option<&'e str> {
     exts.iter()
-        .find(|e| e.critical && !processed.contains(&e.oid.as_str()))
-        .map(|e| e.name.as_str())
+        .find(|e| e.critical && !processed.contains(&e.oid.as_ref()))
+        .map(|e| e.name.as_ref())
 }
 
 impl CrlRef<'_> {
@@ -244,7 +244,7 @@ impl CrlRef<'_> {
 
 /// The distribution points of extension `oid` (cRLDistributionPoints, freshestCRL).
 fn distribution_points<'c>(cert: &'c Certificate, oid: &str) -> &'c [DistributionPoint] {
-    match cert.extension(oid).map(|e| &e.value) {
+    match cert.extension(oid).map(|e| &*e.value) {
         Some(ExtValue::DistributionPoints(d)) => d,
         _ => &[],
     }
@@ -261,7 +261,7 @@ enum PointName<'n> {
 /// What `g` names, a nameRelativeToCRLIssuer taken relative to `base` (RFC 4514 order:
 /// the fragment, the most specific RDN, comes first).
 fn point_name<'n>(g: &'n GeneralName, base: &NameKey) -> PointName<'n> {
-    match g.kind.as_str() {
+    match &*g.kind {
         "dirname" => PointName::Directory(dn::name_key(&g.value)),
         "relativename" => {
             let mut key = dn::name_key(&g.value);
@@ -303,7 +303,7 @@ impl<'a> Crls<'a> {
             let (Body::Crl(crl), Some(der)) = (&item.body, item.der.as_deref()) else {
                 continue;
             };
-            let idp = crl.extensions.iter().find_map(|e| match &e.value {
+            let idp = crl.extensions.iter().find_map(|e| match &*e.value {
                 ExtValue::IssuingDistributionPoint(i) if e.oid == "2.5.29.28" => Some(i),
                 _ => None,
             });

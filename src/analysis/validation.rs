@@ -319,10 +319,10 @@ pub fn unknown_critical(cert: &Certificate, leaf: bool) -> Vec<Problem> {
         .iter()
         .filter(|e| e.critical)
         .filter_map(|e| {
-            let known = PROCESSED.contains(&e.oid.as_str());
+            let known = PROCESSED.contains(&e.oid.as_ref());
             let what = if !known {
                 "is not processed"
-            } else if matches!(e.value, ExtValue::Error(_)) {
+            } else if matches!(*e.value, ExtValue::Error(_)) {
                 "does not decode"
             } else {
                 return None;

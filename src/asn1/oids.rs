@@ -625,6 +625,12 @@ pub fn extension(oid: &str) -> Option<&'static str> {
     lookup(EXTENSIONS, oid)
 }
 
+/// [`extension`] with the table's own copy of the dotted OID: both `'static`, so that a
+/// known extension's model holds no text of its own.
+pub fn extension_entry(oid: &str) -> Option<(&'static str, &'static str)> {
+    EXTENSIONS.iter().find(|(o, _)| *o == oid).copied()
+}
+
 const EXTENDED_KEY_USAGES: &[(&str, &str)] = &[
     ("2.5.29.37.0", "anyExtendedKeyUsage"),
     ("1.3.6.1.5.5.7.3.1", "serverAuth"),

@@ -211,7 +211,8 @@ fn walk(der: &[u8]) -> Option<Decoded> {
         return None;
     }
     let (not_before, not_after) = cert_walk::validity_times(&p.validity)?;
-    let mut exts = Vec::new();
+    // Room for a usual certificate's extensions at once (it grew three times).
+    let mut exts = Vec::with_capacity(16);
     if let Some(e) = &p.extensions {
         let all = cert_walk::each_extension(e, |oid, critical, value| {
             exts.push((oid, critical, value));
@@ -290,11 +291,11 @@ fn assemble(der: &[u8], f: Fields<'_>) -> Decoded {
         pss: None,
     });
     let (extensions, extension_errors) = f.extensions;
-    let ski = extensions.iter().find_map(|e| match &e.value {
+    let ski = extensions.iter().find_map(|e| match &*e.value {
         ExtValue::KeyId(k) if e.oid == "2.5.29.14" => Some(k.key_id.clone()),
         _ => None,
     });
-    let aki = extensions.iter().find_map(|e| match &e.value {
+    let aki = extensions.iter().find_map(|e| match &*e.value {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
     });

@@ -16,7 +16,7 @@ use std::cell::{Cell, RefCell};
 use x509_parser::extensions::{ParsedExtension, X509Extension};
 use x509_parser::prelude::FromDer;
 
-use crate::asn1::{dn, oids, tlv};
+use crate::asn1::{dn, tlv};
 use crate::model::{ExtValue, Extension, GeneralName, KeyIdValue};
 
 use super::{cert_walk, x509};
@@ -384,11 +384,12 @@ fn own_fast(oid: &[u8], critical: bool, value: &[u8]) -> Option<Extension> {
         }
         _ => return None,
     };
+    let (oid, name) = x509::extension_names(dotted);
     Some(Extension {
-        name: oids::name_or_oid(oids::extension(dotted), dotted),
-        oid: dotted.to_string(),
+        oid,
+        name,
         critical,
-        value,
+        value: value.into(),
     })
 }
 

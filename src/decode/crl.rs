@@ -80,15 +80,15 @@ pub fn decode_shared(shared: &std::sync::Arc<[u8]>) -> Result<Decoded, String> {
             }
         }
     }
-    let crl_number = extensions.iter().find_map(|e| match &e.value {
+    let crl_number = extensions.iter().find_map(|e| match &*e.value {
         ExtValue::Text(t) if e.oid == "2.5.29.20" => Some(t.text.clone()),
         _ => None,
     });
-    let base_crl_number = extensions.iter().find_map(|e| match &e.value {
+    let base_crl_number = extensions.iter().find_map(|e| match &*e.value {
         ExtValue::Text(t) if e.oid == "2.5.29.27" => Some(t.text.clone()),
         _ => None,
     });
-    let authority_key_id = extensions.iter().find_map(|e| match &e.value {
+    let authority_key_id = extensions.iter().find_map(|e| match &*e.value {
         ExtValue::AuthorityKeyId(a) => a.key_id.clone(),
         _ => None,
     });
@@ -327,14 +327,16 @@ fn entry_parts<'a>(entry: &Tlv<'a>) -> Result<EntryParts<'a>, String> {
 fn unreadable(oid: Option<&[u8]>, error: String, der: &[u8]) -> crate::model::Extension {
     // No readable OID shows as the empty-OID placeholder, never as a plausible OID.
     let oid = oids::display(oid.unwrap_or(&[]));
+    let (oid, name) = x509::extension_names(&oid);
     crate::model::Extension {
-        name: oids::name_or_oid(oids::extension(&oid), &oid),
         oid,
+        name,
         critical: false,
         value: ExtValue::Error(crate::model::ErrorValue {
             error,
             hex: hex::encode(der),
-        }),
+        })
+        .into(),
     }
 }
 
@@ -347,10 +349,10 @@ fn entry_extension(ext: &Tlv<'_>, revoked: &mut Revoked) -> crate::model::Extens
         let reason = x509::reason_name(code);
         revoked.reason = Some(reason.clone());
         return crate::model::Extension {
-            oid: "2.5.29.21".to_string(),
-            name: "cRLReason".to_string(),
+            oid: "2.5.29.21".into(),
+            name: "cRLReason".into(),
             critical: false,
-            value: ExtValue::Text(crate::model::TextValue { text: reason }),
+            value: ExtValue::Text(crate::model::TextValue { text: reason }).into(),
         };
     }
     let parsed = match X509Extension::from_der(ext.raw) {
@@ -376,16 +378,17 @@ fn entry_extension(ext: &Tlv<'_>, revoked: &mut Revoked) -> crate::model::Extens
     let decoded = x509::extensions(std::slice::from_ref(&parsed))
         .pop()
         .unwrap_or_else(|| crate::model::Extension {
-            oid: String::new(),
-            name: String::new(),
+            oid: "".into(),
+            name: "".into(),
             critical: parsed.critical,
             value: ExtValue::Error(crate::model::ErrorValue {
                 error: "not decoded".to_string(),
                 hex: hex::encode(parsed.value),
-            }),
+            })
+            .into(),
         });
     if decoded.oid == "2.5.29.29" {
-        if let ExtValue::Names(names) = &decoded.value {
+        if let ExtValue::Names(names) = &*decoded.value {
             revoked.certificate_issuer = Some(issuer_text(names));
         }
     }
@@ -410,7 +413,7 @@ fn plain_reason_code(raw: &[u8]) -> Option<u8> {
 fn issuer_text(names: &[crate::model::GeneralName]) -> String {
     names
         .iter()
-        .map(|n| match n.kind.as_str() {
+        .map(|n| match &*n.kind {
             "dirname" => n.value.clone(),
             _ => format!("{}:{}", n.label(), n.value),
         })
@@ -665,13 +668,13 @@ mod tests {
         assert_eq!(e.serial, "05");
         assert_eq!(e.extensions.len(), 1);
         assert_eq!(e.extensions[0].oid, "2.5.29.21");
-        assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
+        assert!(matches!(*e.extensions[0].value, ExtValue::Error(_)));
         // crlEntryExtensions cut short inside: the entry stays, with an error extension.
         let der = crl_with_entry_extensions(&[0x30, 0x09, 0x06, 0x03]);
         let crl = decode(&der).unwrap().crl;
         let e = crl.revoked.iter().next().unwrap();
         assert_eq!(e.extensions[0].oid, "<invalid OID: empty>");
-        assert!(matches!(e.extensions[0].value, ExtValue::Error(_)));
+        assert!(matches!(*e.extensions[0].value, ExtValue::Error(_)));
     }
 
     /// The CRL and its field errors, joined.

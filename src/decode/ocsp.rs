@@ -516,7 +516,7 @@ pub fn parse_response(der: &[u8]) -> Result<Parsed<'_>, String> {
 /// What the responder certificate says about its role.
 fn responder(der: &[u8], responses: &[SingleResponse]) -> Option<Responder> {
     let c = cert::decode(der).ok()?.cert;
-    let ocsp_signing = c.extension("2.5.29.37").is_some_and(|e| match &e.value {
+    let ocsp_signing = c.extension("2.5.29.37").is_some_and(|e| match &*e.value {
         crate::model::ExtValue::Flags(f) => {
             f.iter().any(|p| p == "OCSPSigning" || p == OCSP_SIGNING)
         }

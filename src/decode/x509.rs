@@ -1,6 +1,7 @@
 //! Conversions from x509-parser's borrowed types to the owned model: names, times,
 //! extensions. The only place (with cert/csr/crl) that names x509-parser types.
 
+use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use x509_parser::extensions::{
@@ -521,7 +522,6 @@ pub fn extensions(exts: &[X509Extension<'_>]) -> Vec<Extension> {
 /// One extension's model: a function of its OID, criticality and value alone.
 pub(super) fn extension(ext: &X509Extension<'_>) -> Extension {
     let oid = oid_text(&ext.oid);
-    let name = oids::name_or_oid(oids::extension(&oid), &oid);
     let raw = || RawValue {
         hex: hex::encode(ext.value),
         text: tlv::read(ext.value)
@@ -693,11 +693,22 @@ pub(super) fn extension(ext: &X509Extension<'_>) -> Extension {
             _ => ExtValue::Raw(raw()),
         },
     };
+    let (oid, name) = extension_names(&oid);
     Extension {
         oid,
         name,
         critical: ext.critical,
-        value,
+        value: value.into(),
+    }
+}
+
+/// An extension's OID and name as the model holds them: for a known OID the table's
+/// static text (nothing allocated, nothing to copy when the cache hands the extension out
+/// again), else the OID twice.
+pub(super) fn extension_names(oid: &str) -> (Cow<'static, str>, Cow<'static, str>) {
+    match oids::extension_entry(oid) {
+        Some((dotted, name)) => (Cow::Borrowed(dotted), Cow::Borrowed(name)),
+        None => (Cow::Owned(oid.to_string()), Cow::Owned(oid.to_string())),
     }
 }
 
@@ -788,7 +799,7 @@ fn as_other(as_oid: &str, ext: &X509Extension<'_>) -> Result<ExtValue, String> {
     tlv::write_header(&mut der, tlv::SEQUENCE, body.len());
     der.extend_from_slice(&body);
     let (_, parsed) = X509Extension::from_der(&der).map_err(|e| e.to_string())?;
-    Ok(extension(&parsed).value)
+    Ok(std::sync::Arc::unwrap_or_clone(extension(&parsed).value))
 }
 
 /// An INTEGER as decimal (deltaCRLIndicator's base CRL number).
@@ -1381,7 +1392,7 @@ mod tests {
         let cert = super::super::cert::decode(&der).unwrap().cert;
         cert.extensions
             .iter()
-            .map(|e| (e.name.clone(), serde_json::to_value(&e.value).unwrap()))
+            .map(|e| (e.name.to_string(), serde_json::to_value(&e.value).unwrap()))
             .collect()
     }
 

@@ -163,7 +163,7 @@ impl Certificate {
 
     /// basicConstraints (2.5.29.19), when present and decoded.
     pub fn basic_constraints(&self) -> Option<&BasicConstraints> {
-        match self.extension("2.5.29.19").map(|e| &e.value) {
+        match self.extension("2.5.29.19").map(|e| &*e.value) {
             Some(ExtValue::BasicConstraints(b)) => Some(b),
             _ => None,
         }
@@ -176,7 +176,7 @@ impl Certificate {
 
     /// keyUsage (2.5.29.15) bit names, or `None` when the extension is absent.
     pub fn key_usage(&self) -> Option<&[String]> {
-        match self.extension("2.5.29.15").map(|e| &e.value) {
+        match self.extension("2.5.29.15").map(|e| &*e.value) {
             Some(ExtValue::Flags(f)) => Some(f),
             _ => None,
         }
@@ -184,7 +184,7 @@ impl Certificate {
 
     /// extendedKeyUsage (2.5.29.37) purpose names, or `None` when absent.
     pub fn extended_key_usage(&self) -> Option<&[String]> {
-        match self.extension("2.5.29.37").map(|e| &e.value) {
+        match self.extension("2.5.29.37").map(|e| &*e.value) {
             Some(ExtValue::Flags(f)) => Some(f),
             _ => None,
         }
@@ -192,7 +192,7 @@ impl Certificate {
 
     /// subjectAltName (2.5.29.17) entries; empty when absent.
     pub fn subject_alt_names(&self) -> &[GeneralName] {
-        match self.extension("2.5.29.17").map(|e| &e.value) {
+        match self.extension("2.5.29.17").map(|e| &*e.value) {
             Some(ExtValue::Names(n)) => n,
             _ => &[],
         }
@@ -200,7 +200,7 @@ impl Certificate {
 
     /// caIssuers URIs of the authorityInfoAccess extension (RFC 5280 §4.2.2.1).
     pub fn ca_issuers(&self) -> Vec<String> {
-        match self.extension("1.3.6.1.5.5.7.1.1").map(|e| &e.value) {
+        match self.extension("1.3.6.1.5.5.7.1.1").map(|e| &*e.value) {
             Some(ExtValue::Access(list)) => list
                 .iter()
                 .filter(|a| a.method == "caIssuers" && a.location.kind == "uri")

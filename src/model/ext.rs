@@ -4,6 +4,9 @@
 //! [`ExtValue::Raw`] (OID + hex) and anything that fails to decode is [`ExtValue::Error`], so
 //! one odd extension never hides the rest of the certificate.
 
+use std::borrow::Cow;
+use std::sync::Arc;
+
 use serde::Serialize;
 
 /// One GeneralName (RFC 5280 §4.2.1.6).
@@ -11,23 +14,23 @@ use serde::Serialize;
 pub struct GeneralName {
     /// `dns`, `ip`, `email`, `uri`, `dirname`, `othername`, `rid`, `x400`, `edipartyname`.
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Cow<'static, str>,
     /// The value as text: a name, an address, an RFC 4514 DN, `OID:value` for otherName.
     pub value: String,
 }
 
 impl GeneralName {
-    /// Convenience constructor.
-    pub fn new(kind: &str, value: impl Into<String>) -> GeneralName {
+    /// Convenience constructor (the kinds are fixed words: no copy of one is made).
+    pub fn new(kind: &'static str, value: impl Into<String>) -> GeneralName {
         GeneralName {
-            kind: kind.to_string(),
+            kind: Cow::Borrowed(kind),
             value: value.into(),
         }
     }
 
     /// The label people know from openssl: `DNS`, `IP Address`, `email`, `URI`, ...
     pub fn label(&self) -> &str {
-        match self.kind.as_str() {
+        match &*self.kind {
             "dns" => "DNS",
             "ip" => "IP",
             "email" => "email",
@@ -239,15 +242,17 @@ pub struct ErrorValue {
     pub hex: String,
 }
 
-/// One extension.
+/// One extension. Its parts are cheap to copy: the decode's per-thread cache hands the
+/// same extension to every certificate of a CA (issue 18, alloc18), so a known OID and its
+/// name are the tables' static text and the value is shared, not copied.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Extension {
     /// Dotted OID, or the invalid-OID placeholder ([`crate::asn1::oids::display`]).
-    pub oid: String,
+    pub oid: Cow<'static, str>,
     /// Name (`subjectAltName`, ...) or the OID again.
-    pub name: String,
+    pub name: Cow<'static, str>,
     /// Critical flag.
     pub critical: bool,
-    /// Decoded value.
-    pub value: ExtValue,
+    /// Decoded value (serialized as the value itself).
+    pub value: Arc<ExtValue>,
 }

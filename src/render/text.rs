@@ -663,7 +663,7 @@ fn crl<W: Write>(out: &mut Out<'_, W>, c: &Crl) -> io::Result<()> {
             .extensions
             .iter()
             .filter(|e| {
-                !(e.oid == "2.5.29.21" && !e.critical && matches!(e.value, ExtValue::Text(_)))
+                !(e.oid == "2.5.29.21" && !e.critical && matches!(*e.value, ExtValue::Text(_)))
             })
             .collect();
         extension_lines(out, 6, &rest)?;

@@ -129,7 +129,7 @@ fn slim(mut c: Certificate) -> Certificate {
     c.signature_pss = None;
     c.inner_signature_algorithm = None;
     c.extensions
-        .retain(|e| e.critical || READ.contains(&e.oid.as_str()));
+        .retain(|e| e.critical || READ.contains(&e.oid.as_ref()));
     c.extensions.shrink_to_fit();
     c
 }

@@ -63,7 +63,7 @@ pub(super) fn extension_lints(exts: &[Extension], found: &mut Vec<(&'static Lint
         duplicates(exts, found);
     }
     for e in exts.iter().filter(|e| e.critical) {
-        if matches!(e.value, ExtValue::Raw(_)) {
+        if matches!(*e.value, ExtValue::Raw(_)) {
             found.push((
                 &lints::UNKNOWN_CRITICAL_EXTENSION,
                 format!("critical extension {} is not recognised", e.oid),
@@ -93,7 +93,7 @@ fn repeats(exts: &[Extension]) -> bool {
 /// `duplicate-extension`: each repeated OID, in OID order, with its count.
 fn duplicates(exts: &[Extension], found: &mut Vec<(&'static Lint, String)>) {
     // Sorted OIDs, counted in runs: cheaper than a hash map for the usual ten or so.
-    let mut oids: Vec<&str> = exts.iter().map(|e| e.oid.as_str()).collect();
+    let mut oids: Vec<&str> = exts.iter().map(|e| e.oid.as_ref()).collect();
     oids.sort_unstable();
     let dups = oids
         .chunk_by(|a, b| a == b)
@@ -103,7 +103,7 @@ fn duplicates(exts: &[Extension], found: &mut Vec<(&'static Lint, String)>) {
         let name = exts
             .iter()
             .find(|e| e.oid == oid)
-            .map(|e| e.name.as_str())
+            .map(|e| e.name.as_ref())
             .unwrap_or(oid);
         found.push((
             &lints::DUPLICATE_EXTENSION,
@@ -288,7 +288,7 @@ pub(super) fn certificate(
         let host_names = c
             .subject_alt_names()
             .iter()
-            .any(|n| matches!(n.kind.as_str(), "dns" | "ip" | "email"));
+            .any(|n| matches!(&*n.kind, "dns" | "ip" | "email"));
         // A self-signed root issues in other runs; its names and purposes do not make it a
         // leaf.
         if !issued_something && !c.self_signed && (end_entity_purpose || host_names) {

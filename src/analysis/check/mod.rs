@@ -280,7 +280,7 @@ fn own_findings(
             }
             for entry in c.revoked.iter() {
                 for e in entry.extensions.iter().filter(|e| e.critical) {
-                    if matches!(e.value, crate::model::ExtValue::Raw(_)) {
+                    if matches!(*e.value, crate::model::ExtValue::Raw(_)) {
                         found.push((
                             &lints::CRL_ENTRY_UNKNOWN_CRITICAL_EXTENSION,
                             format!(

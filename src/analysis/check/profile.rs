@@ -251,7 +251,7 @@ pub(super) fn certificate(
             "extendedKeyUsage lists anyExtendedKeyUsage".to_string(),
         ));
     }
-    if let Some(ExtValue::Policies(p)) = c.extension("2.5.29.32").map(|e| &e.value) {
+    if let Some(ExtValue::Policies(p)) = c.extension("2.5.29.32").map(|e| &*e.value) {
         // A few policies (nearly every certificate has one or two) are compared with the
         // ones before them: hashing them cost more. Many go through a set.
         let mut seen = (p.len() > FEW_POLICIES).then(HashSet::new);
