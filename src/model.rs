@@ -17,7 +17,7 @@ mod source;
 mod time;
 mod token;
 
-pub use self::cert::{Certificate, PssParameters, PublicKeyInfo, TrustInfo};
+pub use self::cert::{Certificate, PssParameters, PublicKeyInfo, Rdns, TrustInfo};
 pub use self::cms::{Cms, Recipient, Signer};
 pub use self::crl::{Crl, EntryParser, Revoked, RevokedList};
 pub use self::csr::{Attribute, Csr};

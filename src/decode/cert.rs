@@ -360,13 +360,13 @@ pub(super) fn name_field(
 }
 
 /// [`name_field`] with the whole Name read by `read`.
-fn name_field_with(
+fn name_field_with<R>(
     der: &[u8],
     field: &str,
     name: &[u8],
     errors: &mut Vec<String>,
-    read: impl FnOnce(&[u8]) -> cert_cache::Name,
-) -> (String, Vec<Vec<dn::NameAttribute>>) {
+    read: impl FnOnce(&[u8]) -> (String, R, Option<(usize, String)>),
+) -> (String, R) {
     let start = x509::offset(der, name);
     let whole = whole_name(der, name);
     let (text, rdns, problem) = read(whole);

@@ -17,7 +17,7 @@ use x509_parser::extensions::{ParsedExtension, X509Extension};
 use x509_parser::prelude::FromDer;
 
 use crate::asn1::{dn, tlv};
-use crate::model::{ExtValue, Extension, GeneralName, KeyIdValue};
+use crate::model::{ExtValue, Extension, GeneralName, KeyIdValue, Rdns};
 
 use super::{cert_walk, x509};
 
@@ -33,8 +33,15 @@ const SIGNATURE_SLOTS: usize = 4;
 /// bytes, and memory stays small.
 const MAX_KEY: usize = 1024;
 
-/// What a Name reads as: [`dn::read_name`]'s answer (its offset is inside the Name).
-pub(super) type Name = (String, Vec<Vec<dn::NameAttribute>>, Option<(usize, String)>);
+/// What a Name reads as: [`dn::read_name`]'s answer (its offset is inside the Name), the
+/// RDNs shared so that a hit costs no copy of them.
+pub(super) type Name = (String, Rdns, Option<(usize, String)>);
+
+/// [`dn::read_name`] as a [`Name`].
+fn read_name(der: &[u8]) -> Name {
+    let (text, rdns, problem) = dn::read_name(der);
+    (text, Rdns::from(rdns), problem)
+}
 
 /// What one extension decodes to: its model and its malformed directory names, with
 /// offsets inside its value.
@@ -398,16 +405,16 @@ fn own_fast(oid: &[u8], critical: bool, value: &[u8]) -> Option<Extension> {
 /// certificates; a subject is only looked up).
 pub(super) fn name(der: &[u8], keep: bool) -> Name {
     if !enabled() {
-        return dn::read_name(der);
+        return read_name(der);
     }
     CACHE.with(|cache| {
         let Ok(mut c) = cache.try_borrow_mut() else {
-            return dn::read_name(der);
+            return read_name(der);
         };
         if let Some(n) = c.names.get(der, false, &[]) {
             return n.clone();
         }
-        let n = dn::read_name(der);
+        let n = read_name(der);
         if keep && Clock::<Name>::keeps(der, &[]) {
             c.names.put(der, false, &[], n.clone());
         }

@@ -100,6 +100,11 @@ pub struct TrustInfo {
     pub key_id: Option<String>,
 }
 
+/// A certificate's RDNs, shared: a CA's certificates share the issuer's, which the decode
+/// reads once per thread and hands out without a copy (issue 18, alloc18). Serialized as
+/// the list itself; an empty one allocates nothing.
+pub type Rdns = std::sync::Arc<[Vec<crate::asn1::dn::NameAttribute>]>;
+
 /// A decoded certificate.
 #[derive(Debug, Clone, Serialize)]
 pub struct Certificate {
@@ -116,9 +121,9 @@ pub struct Certificate {
     /// Issuer, RFC 4514.
     pub issuer: String,
     /// The subject's RDNs in DER order, each attribute typed (JSON `subject_rdns`).
-    pub subject_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
+    pub subject_rdns: Rdns,
     /// The issuer's RDNs in DER order (JSON `issuer_rdns`).
-    pub issuer_rdns: Vec<Vec<crate::asn1::dn::NameAttribute>>,
+    pub issuer_rdns: Rdns,
     /// Subject key identifier, lower hex.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject_key_id: Option<String>,

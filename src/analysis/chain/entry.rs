@@ -122,8 +122,8 @@ impl Entry {
 /// the serial's other encodings but decimal, trust settings, signature parameters, and the
 /// non-critical extensions outside [`READ`].
 fn slim(mut c: Certificate) -> Certificate {
-    c.subject_rdns = Vec::new();
-    c.issuer_rdns = Vec::new();
+    c.subject_rdns = Default::default();
+    c.issuer_rdns = Default::default();
     c.serial_der_hex = String::new();
     c.trust = None;
     c.signature_pss = None;

@@ -52,8 +52,8 @@ fn slim(item: &mut Item) {
     item.bag = None;
     item.protection = None;
     if let Body::Certificate(c) = &mut item.body {
-        c.subject_rdns = Vec::new();
-        c.issuer_rdns = Vec::new();
+        c.subject_rdns = Default::default();
+        c.issuer_rdns = Default::default();
         c.extensions.retain(|e| e.oid == "2.5.29.19");
         c.extensions.shrink_to_fit();
     }
