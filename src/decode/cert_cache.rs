@@ -694,6 +694,31 @@ mod tests {
         assert_eq!(ski_fast, 9);
     }
 
+    /// A cache hit copies nothing (alloc18): the second decode of a certificate shares
+    /// every cached extension's value and the issuer's RDNs with the first, and a known
+    /// extension's OID and name are the table's text.
+    #[test]
+    fn a_cache_hit_shares_values_and_rdns() {
+        use std::borrow::Cow;
+        use std::sync::Arc;
+        let der = include_bytes!("../../fixtures/certs/leaf.der");
+        set_enabled(true);
+        clear();
+        let (a, b) = (cert::decode(der).unwrap(), cert::decode(der).unwrap());
+        assert!(Arc::ptr_eq(&a.cert.issuer_rdns, &b.cert.issuer_rdns));
+        let mut shared = 0;
+        for (x, y) in a.cert.extensions.iter().zip(&b.cert.extensions) {
+            let known = crate::asn1::oids::extension(&x.oid).is_some();
+            let borrowed = matches!((&x.oid, &x.name), (Cow::Borrowed(_), Cow::Borrowed(_)));
+            assert_eq!(borrowed, known, "{}", x.oid);
+            let own = own_value(&crate::asn1::oids::encode(&x.oid).unwrap());
+            assert_eq!(Arc::ptr_eq(&x.value, &y.value), !own, "{}", x.name);
+            shared += usize::from(!own);
+        }
+        assert!(shared >= 5, "{shared}");
+        assert!(a.cert.extensions.len() > shared + 1);
+    }
+
     #[test]
     fn the_cache_is_bounded_and_compares_whole_keys() {
         let mut clock = Clock::new(4);
