@@ -165,6 +165,10 @@ pub struct Counts {
     pub info: usize,
 }
 
+/// At most this many elements of one list (extensions, names, subtrees) are looked at by
+/// the lints that read a certificate's or CRL's DER: each finding is one line.
+const MAX_ELEMENTS: usize = 10_000;
+
 /// At most this many findings of one lint are listed per item; one more finding says how
 /// many others there are (they are still counted in [`Counts`]).
 pub const MAX_FINDINGS_PER_LINT: usize = 8;
