@@ -431,53 +431,6 @@ mod tests {
         check(&it, o).0.iter().map(|f| f.lint).collect()
     }
 
-    /// `cn-not-in-san` reads the commonNames from the typed RDNs: every certificate of
-    /// every fixture gives what parsing its subject's text gave.
-    #[test]
-    fn common_names_from_rdns_over_every_fixture() {
-        fn walk(dir: &std::path::Path, files: &mut Vec<std::path::PathBuf>) {
-            let Ok(entries) = std::fs::read_dir(dir) else {
-                return;
-            };
-            for e in entries.flatten() {
-                let p = e.path();
-                if e.file_type().is_ok_and(|t| t.is_dir()) {
-                    walk(&p, files);
-                } else {
-                    files.push(p);
-                }
-            }
-        }
-        let mut files = Vec::new();
-        walk(
-            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"),
-            &mut files,
-        );
-        let mut certs = 0;
-        for f in files {
-            // Dangling links and big files are no names to compare.
-            let Ok(data) = std::fs::read(&f) else {
-                continue;
-            };
-            if data.len() > 4 << 20 {
-                continue;
-            }
-            for item in items(&[&data]) {
-                if let Body::Certificate(c) = &item.body {
-                    certs += 1;
-                    let of_rdns: Vec<String> =
-                        crate::asn1::dn::common_names_of(&c.subject, &c.subject_rdns)
-                            .into_iter()
-                            .map(|c| c.into_owned())
-                            .collect();
-                    let of_text = crate::asn1::dn::common_names(&c.subject);
-                    assert_eq!(of_rdns, of_text, "{}: {}", f.display(), c.subject);
-                }
-            }
-        }
-        assert!(certs > 500, "{certs}");
-    }
-
     #[test]
     fn durations() {
         assert_eq!(parse_duration("30d").unwrap(), Duration::days(30));
