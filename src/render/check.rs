@@ -21,6 +21,14 @@ fn color_code(sev: Severity) -> &'static str {
 
 pub use super::style::{short_name, MAX_NAME_CHARS};
 
+/// `s` left-aligned in `width` columns (`{:<width}`, for the ASCII ids and severity names).
+fn padded<W: Write>(w: &mut W, s: &str, width: usize) -> io::Result<()> {
+    const SPACES: &[u8] = &[b' '; 32];
+    w.write_all(s.as_bytes())?;
+    let pad = width.saturating_sub(s.chars().count());
+    w.write_all(SPACES.get(..pad).unwrap_or(SPACES))
+}
+
 /// Text written to `w` sanitised piece by piece: [`sanitize`] maps each character on its
 /// own, so the pieces sanitised are the whole sanitised, and nothing is joined first.
 struct Sanitized<'a, W: Write> {
@@ -47,9 +55,11 @@ pub fn text_finding<W: Write>(
     color: bool,
 ) -> io::Result<()> {
     style::paint_start(w, color, color_code(f.severity))?;
-    write!(w, "{:<5}", f.severity.name())?;
+    padded(w, f.severity.name(), 5)?;
     style::paint_end(w, color)?;
-    write!(w, "  {:<26}  ", f.lint)?;
+    w.write_all(b"  ")?;
+    padded(w, f.lint, 26)?;
+    w.write_all(b"  ")?;
     match item {
         // `style::item_with_name`, sanitised.
         Some(i) => {
