@@ -59,24 +59,36 @@ pub enum Source {
 impl Source {
     /// The `PATH[#INDEX] (line N)` (or URI) prefix used in error messages and text headers.
     pub fn locator(&self, show_index: bool) -> String {
+        let mut s = match self {
+            Source::File(f) => String::with_capacity(f.path.len() + 24),
+            Source::Token(t) => String::with_capacity(t.uri.len()),
+        };
+        let _ = self.write_locator(&mut s, show_index);
+        s
+    }
+
+    /// [`Source::locator`] written to `w`, in pieces: once per finding of a `check` run, so
+    /// it is not built first.
+    pub fn write_locator<W: std::fmt::Write>(
+        &self,
+        w: &mut W,
+        show_index: bool,
+    ) -> std::fmt::Result {
         match self {
             Source::File(f) => {
-                use std::fmt::Write as _;
-                // Once per item in text output: written in place, no string per part.
-                let mut s = String::with_capacity(f.path.len() + 24);
-                s.push_str(&f.path);
+                w.write_str(&f.path)?;
                 if let Some(key) = &f.key {
-                    let _ = write!(s, "[{key}]");
+                    write!(w, "[{key}]")?;
                 }
                 if show_index {
-                    let _ = write!(s, "#{}", f.index);
+                    write!(w, "#{}", f.index)?;
                 }
                 if let Some(line) = f.line {
-                    let _ = write!(s, " (line {line})");
+                    write!(w, " (line {line})")?;
                 }
-                s
+                Ok(())
             }
-            Source::Token(t) => t.uri.clone(),
+            Source::Token(t) => w.write_str(&t.uri),
         }
     }
 

@@ -11,18 +11,42 @@ use super::style::{self, plural};
 use crate::analysis::check::{Counts, Finding, Lint, Severity};
 use crate::model::{Item, Source};
 
-fn paint(color: bool, sev: Severity, s: &str) -> String {
-    let code = match sev {
+fn color_code(sev: Severity) -> &'static str {
+    match sev {
         Severity::Error => "1;31",
         Severity::Warn => "33",
         Severity::Info => "36",
-    };
-    style::paint(color, code, s)
+    }
 }
 
 pub use super::style::{short_name, MAX_NAME_CHARS};
 
+/// `s` left-aligned in `width` columns (`{:<width}`, for the ASCII ids and severity names).
+fn padded<W: Write>(w: &mut W, s: &str, width: usize) -> io::Result<()> {
+    const SPACES: &[u8] = &[b' '; 32];
+    w.write_all(s.as_bytes())?;
+    let pad = width.saturating_sub(s.chars().count());
+    w.write_all(SPACES.get(..pad).unwrap_or(SPACES))
+}
+
+/// Text written to `w` sanitised piece by piece: [`sanitize`] maps each character on its
+/// own, so the pieces sanitised are the whole sanitised, and nothing is joined first.
+struct Sanitized<'a, W: Write> {
+    w: &'a mut W,
+    error: io::Result<()>,
+}
+
+impl<W: Write> std::fmt::Write for Sanitized<'_, W> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.w.write_all(sanitize(s).as_bytes()).map_err(|e| {
+            self.error = Err(e);
+            std::fmt::Error
+        })
+    }
+}
+
 /// One finding's line (`error  expired  PATH [NAME]: message`); `item` names it (`item N` when absent).
+/// Written straight to `w`: it runs once per finding of a run.
 pub fn text_finding<W: Write>(
     w: &mut W,
     f: &Finding,
@@ -30,17 +54,37 @@ pub fn text_finding<W: Write>(
     show_index: bool,
     color: bool,
 ) -> io::Result<()> {
-    let label = item
-        .map(|i| style::item_with_name(i, show_index))
-        .unwrap_or_else(|| format!("item {}", f.item));
-    writeln!(
-        w,
-        "{}  {:<26}  {}: {}",
-        paint(color, f.severity, &format!("{:<5}", f.severity.name())),
-        f.lint,
-        sanitize(&label),
-        sanitize(&f.message)
-    )
+    style::paint_start(w, color, color_code(f.severity))?;
+    padded(w, f.severity.name(), 5)?;
+    style::paint_end(w, color)?;
+    w.write_all(b"  ")?;
+    padded(w, f.lint, 26)?;
+    w.write_all(b"  ")?;
+    match item {
+        // `style::item_with_name`, sanitised.
+        Some(i) => {
+            let mut out = Sanitized {
+                w: &mut *w,
+                error: Ok(()),
+            };
+            let mut label = || -> std::fmt::Result {
+                use std::fmt::Write as _;
+                i.source.write_locator(&mut out, show_index)?;
+                if let Some(name) = i.display_name().filter(|n| !n.is_empty()) {
+                    out.write_str(" [")?;
+                    out.write_str(&short_name(name))?;
+                    out.write_str("]")?;
+                }
+                Ok(())
+            };
+            if label().is_err() {
+                out.error?;
+                return Err(io::Error::other("formatting a finding's locator"));
+            }
+        }
+        None => write!(w, "item {}", f.item)?,
+    }
+    writeln!(w, ": {}", sanitize(&f.message))
 }
 
 /// The summary line after the findings; `failed` as the exit status has it.

@@ -99,6 +99,11 @@ pub const MAX_NAME_CHARS: usize = 256;
 
 /// `name`, cut after [`MAX_NAME_CHARS`] characters with `… (N more characters)`.
 pub fn short_name(name: &str) -> Cow<'_, str> {
+    // No more bytes than the limit, so no more characters: nearly every name, and this
+    // runs for every finding `check` writes.
+    if name.len() <= MAX_NAME_CHARS {
+        return Cow::Borrowed(name);
+    }
     match name.char_indices().nth(MAX_NAME_CHARS) {
         None => Cow::Borrowed(name),
         Some((at, _)) => {

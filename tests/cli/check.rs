@@ -614,3 +614,28 @@ fn pkilint_cross_check_table_is_current() {
         "cargo test --test cli check::pkilint",
     );
 }
+
+/// A commonName holding a `+` (`CN=a\+b.example`) is one name: the subjectAltName that
+/// lists `a+b.example` covers it (it was split at the escaped `+`, and `a` reported).
+#[test]
+fn common_name_with_a_plus_is_one_name() {
+    let o = run(&[
+        "check",
+        "--lint",
+        "cn-not-in-san",
+        "--fail-on",
+        "info",
+        "fixtures/cn-plus/leaf-and-ca.pem",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("cn-not-in-san"), "{}", stdout(&o));
+    // The commonName is still compared: a host name the SAN does not list is a finding.
+    let (code, v) = json(&[
+        "--lint",
+        "cn-not-in-san",
+        "--fail-on",
+        "info",
+        "fixtures/lint/cn-not-in-san.pem",
+    ]);
+    assert_eq!(code, Some(1), "{v}");
+}

@@ -328,7 +328,7 @@ pub(super) fn certificate(
                     .collect()
             });
             // The typed RDNs the decoder read, not a second parse of the subject's text.
-            let cns = crate::asn1::dn::common_names_of(&c.subject, &c.subject_rdns);
+            let cns = crate::asn1::dn::common_names_of(&c.subject_rdns);
             for cn in cns {
                 let in_san = match &listed {
                     Some(set) => set.contains(cn.as_ref()),

@@ -4,15 +4,14 @@
 
 use crate::asn1::tlv::{self, Tlv};
 
+use super::MAX_ELEMENTS;
+
 /// TBSCertificate fields kept (after the version: at most 9 in a well-formed certificate).
 const FIELDS: usize = 16;
 
 /// Extensions kept; a certificate with more is walked again when asked (see
 /// [`CertDer::extensions`]).
 const EXTENSIONS: usize = 24;
-
-/// At most this many extensions are looked at (each finding is one line).
-pub(super) const MAX_EXTENSIONS: usize = 10_000;
 
 /// The pieces of one certificate's DER the lints read, found in one walk.
 pub(super) struct CertDer<'a> {
@@ -108,7 +107,7 @@ impl<'a> CertDer<'a> {
     }
 
     /// (OID, extnValue contents) of the extensions of the first `[3]` field among the
-    /// kept fields (at most [`MAX_EXTENSIONS`] looked at), as the form rules read them.
+    /// kept fields (at most [`MAX_ELEMENTS`] looked at), as the form rules read them.
     pub(super) fn extensions(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> + '_ {
         let (kept, walk) = match self.extension_count {
             Some(n) => (self.extensions.get(..n).unwrap_or_default(), None),
@@ -134,7 +133,7 @@ impl<'a> CertDer<'a> {
 }
 
 /// (OID, extnValue contents) of each extension in `exts` (an `[n] EXPLICIT Extensions`),
-/// the first [`MAX_EXTENSIONS`] looked at; an extension without an OID first or without an
+/// the first [`MAX_ELEMENTS`] looked at; an extension without an OID first or without an
 /// OCTET STRING is left out.
 pub(super) fn extensions_of<'a>(
     exts: Option<Tlv<'a>>,
@@ -142,7 +141,7 @@ pub(super) fn extensions_of<'a>(
     let list = exts.and_then(|e| e.children().next()?.ok());
     list.into_iter()
         .flat_map(|l| l.children().filter_map(Result::ok))
-        .take(MAX_EXTENSIONS)
+        .take(MAX_ELEMENTS)
         .filter_map(|ext| {
             let mut kids = ext.children().filter_map(Result::ok);
             let id = kids.next().filter(|k| k.tag == tlv::OID)?;

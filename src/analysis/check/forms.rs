@@ -8,11 +8,9 @@ use crate::model::{Certificate, Crl};
 
 use super::der_index::{extensions_of, CertDer};
 use super::lints::{self, Lint};
+use super::MAX_ELEMENTS;
 
 type Found = Vec<(&'static Lint, String)>;
-
-/// At most this many elements of one list are looked at (each finding is one line).
-const MAX_ELEMENTS: usize = 10_000;
 
 /// OID content octets.
 const AIA: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];

@@ -245,7 +245,7 @@ impl Checker {
         if self.waiting.is_empty() {
             emit(
                 number,
-                &found,
+                found,
                 anchor,
                 &self.opts,
                 &mut self.ready,
@@ -325,6 +325,18 @@ impl Checker {
         std::mem::take(&mut self.ready)
     }
 
+    /// [`Checker::take_ready`] appended to `out`: a caller that takes them after every item
+    /// reuses one buffer (and the checker its own) instead of a new list per item.
+    pub fn take_ready_into(&mut self, out: &mut Vec<Finding>) {
+        out.append(&mut self.ready);
+    }
+
+    /// Whether some item's findings wait for later items or the end of the run: when not,
+    /// every item taken so far has all its findings out (or ready).
+    pub fn pending(&self) -> bool {
+        !self.waiting.is_empty()
+    }
+
     /// Runs the run-level checks and returns the remaining findings and the counts.
     pub fn finish(mut self) -> (Vec<Finding>, Counts) {
         let checked = self.context_from.map_or(self.kept.len(), |(_, k)| k);
@@ -357,7 +369,7 @@ impl Checker {
             }
             emit(
                 w.number,
-                &found,
+                found,
                 w.anchor,
                 &self.opts,
                 &mut findings,

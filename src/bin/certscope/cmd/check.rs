@@ -8,9 +8,9 @@ use std::rc::Rc;
 
 use anyhow::Result;
 
-use certscope::analysis::check::{self, Checker, Counts, Severity, LINTS};
+use certscope::analysis::check::{self, Checker, Counts, Finding, Severity, LINTS};
 use certscope::decode::Options;
-use certscope::model::{Body, Brief, Item};
+use certscope::model::{Body, Brief, FileSource, Item, Source};
 use certscope::render::check::{self as render, Report};
 use certscope::render::json::ErrorEntry;
 
@@ -86,6 +86,7 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     let run = Rc::new(RefCell::new(Run {
         checker: Checker::new(opts, roots.is_some()),
         names: HashMap::new(),
+        ready: Vec::new(),
         open,
         skipped: 0,
         next: 0,
@@ -132,7 +133,7 @@ pub(super) fn run(args: &CheckArgs, ambient: &Ambient) -> Result<u8> {
     for f in &findings {
         let (item, shown) = names
             .get(&f.item)
-            .map_or((None, true), |(i, s)| (Some(i), *s));
+            .map_or((None, true), |(i, s)| (Some(&**i), *s));
         report.finding(f, item, shown)?;
     }
     let failed = failed(&counts, fail_on);
@@ -201,7 +202,10 @@ impl Open {
 /// to come (a stub with the source and name, not the decoded item), and the report.
 struct Run {
     checker: Checker,
-    names: HashMap<usize, (Item, bool)>,
+    /// Stubs of the items whose findings wait (for later items or the end of the run).
+    names: HashMap<usize, (Box<Item>, bool)>,
+    /// The findings being written, a buffer kept from item to item.
+    ready: Vec<Finding>,
     open: StallClosable<Open>,
     skipped: usize,
     /// Run number of the next checked item.
@@ -218,33 +222,51 @@ impl Run {
         });
     }
 
-    /// Writes the findings that are final, and forgets their items' names.
-    fn write_ready(&mut self) -> io::Result<()> {
-        let ready = self.checker.take_ready();
+    /// Writes the findings that are final, and forgets their items' names; `current` (run
+    /// number, stub, `#INDEX` shown) names the item just taken, which is not in `names`.
+    fn write_ready(&mut self, current: Option<(usize, &Item, bool)>) -> io::Result<()> {
+        let mut ready = std::mem::take(&mut self.ready);
+        self.checker.take_ready_into(&mut ready);
         let (names, counts) = (&self.names, self.checker.counts());
         self.open.with(|open| {
             for f in &ready {
-                let (item, shown) = names
-                    .get(&f.item)
-                    .map_or((None, true), |(i, s)| (Some(i), *s));
+                let (item, shown) = match current {
+                    Some((n, item, shown)) if n == f.item => (Some(item), shown),
+                    _ => names
+                        .get(&f.item)
+                        .map_or((None, true), |(i, s)| (Some(&**i), *s)),
+                };
                 open.report.finding(f, item, shown)?;
             }
             open.counts.clone_from(counts);
             Ok(())
         })?;
         // An item's findings come out together: its name is not needed again.
-        for f in &ready {
-            self.names.remove(&f.item);
+        if !self.names.is_empty() {
+            for f in &ready {
+                self.names.remove(&f.item);
+            }
         }
+        ready.clear();
+        self.ready = ready;
         Ok(())
     }
 }
 
 /// What the report needs to name an item: its kind, source and display name (and its
-/// error, which the driver reports), not the decoded item.
-fn stub(item: &Item) -> Box<Item> {
-    let mut stub = Item::new(item.kind, item.source.clone());
-    stub.error.clone_from(&item.error);
+/// error, which the driver reports), not the decoded item. The source and error are moved
+/// out of `item`: the checker reads neither (its lints read the decoded fields, relating
+/// reads names, keys and DER), and this runs for every item of a run.
+fn stub(item: &mut Item) -> Box<Item> {
+    let no_source = Source::File(FileSource {
+        path: String::new(),
+        index: 0,
+        line: None,
+        container: None,
+        key: None,
+    });
+    let mut stub = Item::new(item.kind, std::mem::replace(&mut item.source, no_source));
+    stub.error = item.error.take();
     stub.body = Body::Brief(Brief {
         subject: item.display_name().map(str::to_string),
     });
@@ -257,11 +279,11 @@ fn stub(item: &Item) -> Box<Item> {
 struct OwnLints(check::Options);
 
 impl Prepare for OwnLints {
-    fn prepare(&self, item: Box<Item>) -> (Box<Item>, Option<Payload>) {
+    fn prepare(&self, mut item: Box<Item>) -> (Box<Item>, Option<Payload>) {
         if !check::checks(&item) {
             return (item, None);
         }
-        let stub = stub(&item);
+        let stub = stub(&mut item);
         let prepared: Payload = Box::new(check::prepare(&self.0, *item));
         (stub, Some(prepared))
     }
@@ -287,17 +309,20 @@ impl Checked {
             Ok(p) => run.checker.take(p),
             Err(item) => run.checker.item(*item),
         };
-        if waits {
-            run.names.insert(number, (*stub, show_index));
+        // With nothing pending, the item's findings (if any) are ready now: it is named
+        // from here, not kept until they come out.
+        if waits && run.checker.pending() {
+            run.names.insert(number, (stub, show_index));
+            return run.write_ready(None);
         }
-        run.write_ready()
+        run.write_ready(Some((number, &stub, show_index)))
     }
 }
 
 impl Output for Checked {
-    fn item(&mut self, item: Box<Item>, show_index: bool) -> io::Result<()> {
+    fn item(&mut self, mut item: Box<Item>, show_index: bool) -> io::Result<()> {
         // Decoded on this thread (a large file, stdin): checked here.
-        let stub = stub(&item);
+        let stub = stub(&mut item);
         self.add(stub, Err(item), show_index)
     }
 
