@@ -343,18 +343,22 @@ mod tests {
     use super::*;
     use crate::fingerprint::HashAlg;
 
-    /// The pin's bytes are the carried hex when it reads, the SPKI's digest otherwise, and
-    /// absent without a key.
-    #[test]
-    fn spki_pin_digest_reads_the_pin_or_hashes_the_key() {
-        let source = Source::File(FileSource {
+    /// The source of a test item: the input `t`.
+    fn file_source() -> Source {
+        Source::File(FileSource {
             path: "t".into(),
             index: 0,
             line: None,
             container: None,
             key: None,
-        });
-        let mut item = Item::new(Kind::PublicKey, source);
+        })
+    }
+
+    /// The pin's bytes are the carried hex when it reads, the SPKI's digest otherwise, and
+    /// absent without a key.
+    #[test]
+    fn spki_pin_digest_reads_the_pin_or_hashes_the_key() {
+        let mut item = Item::new(Kind::PublicKey, file_source());
         assert_eq!(item.spki_pin_digest(), None);
         let spki = b"not really an SPKI".to_vec();
         let digest = HashAlg::Sha256.digest(&spki);
@@ -384,14 +388,7 @@ mod tests {
         let spki = b"an SPKI".to_vec();
         let stand_in = HashAlg::Sha256.digest_value(b"a stand-in");
         let pinned = |der: &[u8]| {
-            let source = Source::File(FileSource {
-                path: "t".into(),
-                index: 0,
-                line: None,
-                container: None,
-                key: None,
-            });
-            let mut item = Item::new(Kind::PublicKey, source);
+            let mut item = Item::new(Kind::PublicKey, file_source());
             item.der = Some(der.into());
             item.spki_der = Some(spki.clone());
             item.fingerprints = Some(Digests(vec![(HashAlg::Sha256, stand_in)]));
