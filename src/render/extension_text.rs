@@ -14,6 +14,14 @@ pub struct Lines {
 }
 
 impl Lines {
+    /// An empty buffer with room for `bytes` of text in `lines` lines before it grows.
+    pub fn with_capacity(bytes: usize, lines: usize) -> Lines {
+        Lines {
+            text: String::with_capacity(bytes),
+            ends: Vec::with_capacity(lines),
+        }
+    }
+
     /// Empties the buffer, keeping its memory.
     pub fn clear(&mut self) {
         self.text.clear();

@@ -783,8 +783,9 @@ fn extension_lines<W: Write>(
     // Hot for bundles (a dozen extensions per certificate): the name is written in pieces,
     // not joined and painted into new strings first.
     const CRITICAL: &str = " (critical)";
-    // One buffer for every extension's lines (no `String` per line).
-    let mut lines = extension_text::Lines::default();
+    // One buffer for every extension's lines (no `String` per line), sized for a typical
+    // certificate's longest (a handful of names) so that it rarely grows.
+    let mut lines = extension_text::Lines::with_capacity(512, 24);
     for e in exts {
         let name_len = e.name.len() + if e.critical { CRITICAL.len() } else { 0 };
         let name = |out: &mut Out<'_, W>| -> io::Result<()> {
