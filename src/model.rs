@@ -253,13 +253,27 @@ impl Item {
     pub fn fill_spki_pin(&mut self) {
         if self.spki_sha256.is_none() {
             if let Some(spki) = self.spki_der.as_deref() {
+                use crate::fingerprint::HashAlg;
+                // A public key's DER is its SPKI: its SHA-256 thumbprint, when computed, is
+                // the pin (not hashed a second time).
+                let thumbprint = match (&self.der, &self.fingerprints) {
+                    (Some(der), Some(d)) if **der == *spki => d.get(HashAlg::Sha256),
+                    _ => None,
+                };
+                let computed;
+                let digest: &[u8] = match thumbprint {
+                    Some(d) => d,
+                    None => {
+                        computed = HashAlg::Sha256.digest_value(spki);
+                        &computed
+                    }
+                };
                 // Encoded on the stack and copied once: `hex::encode` collects a `char` at
                 // a time, a cost every item paid.
-                let digest = crate::fingerprint::HashAlg::Sha256.digest_value(spki);
                 let mut buf = [0u8; 64];
-                self.spki_sha256 = Some(match hex::encode_to_slice(&*digest, &mut buf) {
+                self.spki_sha256 = Some(match hex::encode_to_slice(digest, &mut buf) {
                     Ok(()) => String::from_utf8_lossy(&buf).into_owned(),
-                    Err(_) => hex::encode(&*digest),
+                    Err(_) => hex::encode(digest),
                 });
             }
         }
@@ -329,18 +343,22 @@ mod tests {
     use super::*;
     use crate::fingerprint::HashAlg;
 
-    /// The pin's bytes are the carried hex when it reads, the SPKI's digest otherwise, and
-    /// absent without a key.
-    #[test]
-    fn spki_pin_digest_reads_the_pin_or_hashes_the_key() {
-        let source = Source::File(FileSource {
+    /// The source of a test item: the input `t`.
+    fn file_source() -> Source {
+        Source::File(FileSource {
             path: "t".into(),
             index: 0,
             line: None,
             container: None,
             key: None,
-        });
-        let mut item = Item::new(Kind::PublicKey, source);
+        })
+    }
+
+    /// The pin's bytes are the carried hex when it reads, the SPKI's digest otherwise, and
+    /// absent without a key.
+    #[test]
+    fn spki_pin_digest_reads_the_pin_or_hashes_the_key() {
+        let mut item = Item::new(Kind::PublicKey, file_source());
         assert_eq!(item.spki_pin_digest(), None);
         let spki = b"not really an SPKI".to_vec();
         let digest = HashAlg::Sha256.digest(&spki);
@@ -358,6 +376,29 @@ mod tests {
         assert_eq!(
             item.spki_sha256,
             Some(hex::encode(HashAlg::Sha256.digest(b"not really an SPKI")))
+        );
+    }
+
+    /// A public key's pin is its SHA-256 thumbprint when that was computed over the same
+    /// bytes (a stand-in digest shows it is taken, not hashed again); any other DER is
+    /// hashed.
+    #[test]
+    fn the_pin_of_a_public_key_is_its_sha256_thumbprint() {
+        use crate::fingerprint::Digests;
+        let spki = b"an SPKI".to_vec();
+        let stand_in = HashAlg::Sha256.digest_value(b"a stand-in");
+        let pinned = |der: &[u8]| {
+            let mut item = Item::new(Kind::PublicKey, file_source());
+            item.der = Some(der.into());
+            item.spki_der = Some(spki.clone());
+            item.fingerprints = Some(Digests(vec![(HashAlg::Sha256, stand_in)]));
+            item.fill_spki_pin();
+            item.spki_sha256
+        };
+        assert_eq!(pinned(&spki), Some(hex::encode(&*stand_in)));
+        assert_eq!(
+            pinned(b"a certificate"),
+            Some(hex::encode(HashAlg::Sha256.digest(&spki)))
         );
     }
 }

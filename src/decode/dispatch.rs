@@ -90,7 +90,7 @@ impl Ctx<'_, '_> {
             Some(LabelKind::Certificate) => {
                 self.certificate(block.der.clone(), line, Some(label), None, None)
             }
-            Some(LabelKind::Csr) => self.csr(&block.der, line, Some(label)),
+            Some(LabelKind::Csr) => self.csr(block.der.clone(), line, Some(label)),
             Some(LabelKind::Crl) => self.crl(&block.der, line, Some(label), None),
             Some(LabelKind::OcspRequest) => {
                 self.ocsp(&block.der, line, Some(label), Kind::OcspRequest)
@@ -143,7 +143,7 @@ impl Ctx<'_, '_> {
                         .key_of(der, promised)
                         .unwrap_or_else(|| (key::pkcs1_public(der), Kind::PublicKey)),
                 };
-                self.key(decoded, kind, line, Some(label));
+                self.key(decoded, kind, line, Some(label), Some(&block.der));
             }
             Some(LabelKind::Pkcs7) => self.pkcs7(&block.der, line),
             Some(LabelKind::Parameters) => self.parameters(&block.der, line, Some(label)),
@@ -184,7 +184,7 @@ impl Ctx<'_, '_> {
         let der = tlv.raw;
         match detect::sniff_der(der) {
             DerKind::Certificate => self.certificate(der.into(), None, None, None, None),
-            DerKind::Csr => self.csr(der, None, None),
+            DerKind::Csr => self.csr(der.into(), None, None),
             DerKind::Crl => self.crl(der, None, None, None),
             DerKind::OcspRequest => self.ocsp(der, None, None, Kind::OcspRequest),
             DerKind::OcspResponse => self.ocsp(der, None, None, Kind::OcspResponse),
@@ -196,7 +196,7 @@ impl Ctx<'_, '_> {
             | DerKind::EcPrivate
             | DerKind::DsaPrivate) => {
                 if let Some((decoded, kind)) = self.key_of(der, key) {
-                    self.key(decoded, kind, None, None);
+                    self.key(decoded, kind, None, None, None);
                 }
             }
             DerKind::Pkcs7 => self.pkcs7(der, None),
@@ -240,10 +240,11 @@ impl Ctx<'_, '_> {
         self.emit_item(item);
     }
 
-    fn csr(&mut self, der: &[u8], line: Option<usize>, label: Option<&str>) {
+    /// A request item; `der` is shared with the block it came from (not copied).
+    fn csr(&mut self, der: Arc<[u8]>, line: Option<usize>, label: Option<&str>) {
         let mut item = self.new_item(Kind::Csr, line, None);
         item.pem_label = label.map(pem::label_text);
-        match csr::decode(der) {
+        match csr::decode(&der) {
             Ok((c, spki, field_errors)) => {
                 for e in field_errors {
                     item.add_error(format!("certificate request: {e}"));
@@ -258,7 +259,7 @@ impl Ctx<'_, '_> {
             }
             Err(e) => item.add_error(format!("certificate request: {e}")),
         }
-        item.der = Some(der.into());
+        item.der = Some(der);
         self.emit_item(item);
     }
 
@@ -339,14 +340,16 @@ impl Ctx<'_, '_> {
         })
     }
 
+    /// A key item; `block` is the DER of the PEM block it came from.
     fn key(
         &mut self,
         decoded: Result<key::DecodedKey, String>,
         kind: Kind,
         line: Option<usize>,
         label: Option<&str>,
+        block: Option<&Arc<[u8]>>,
     ) {
-        let item = self.key_item(decoded, kind, line, label, None);
+        let item = self.key_item(decoded, kind, line, label, None, block);
         self.emit_item(item);
     }
 
@@ -357,14 +360,19 @@ impl Ctx<'_, '_> {
         line: Option<usize>,
         label: Option<&str>,
         container: Option<Container>,
+        block: Option<&Arc<[u8]>>,
     ) -> Item {
         let mut item = self.new_item(kind, line, container);
         item.pem_label = label.map(pem::label_text);
         match decoded {
             Ok(d) => {
                 if kind == Kind::PublicKey {
-                    // A public key's thumbprint is that of its SPKI, whatever it was wrapped in.
-                    item.der = d.spki.as_deref().map(Into::into);
+                    // A public key's thumbprint is that of its SPKI, whatever it was wrapped in;
+                    // a block that is the SPKI itself is shared, not copied.
+                    item.der = match (d.spki.as_deref(), block) {
+                        (Some(spki), Some(block)) if **block == *spki => Some(block.clone()),
+                        (spki, _) => spki.map(Into::into),
+                    };
                 }
                 item.spki_der = d.spki;
                 item.body = Body::Key(Box::new(d.key));
@@ -497,7 +505,8 @@ impl Ctx<'_, '_> {
                         }
                         d
                     });
-                    let mut item = self.key_item(decoded, Kind::PrivateKey, line, None, container);
+                    let mut item =
+                        self.key_item(decoded, Kind::PrivateKey, line, None, container, None);
                     item.bag = Some(Box::new(attrs));
                     item.protection = Some(Box::new(protection));
                     self.emit_item(item);

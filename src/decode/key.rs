@@ -72,12 +72,13 @@ pub fn build_spki(alg_id_der: &[u8], key: &[u8]) -> Vec<u8> {
 /// AlgorithmIdentifier { id-ecPublicKey, PARAMS } with the parameters' DER as given
 /// (a named-curve OID or explicit ECParameters).
 pub fn ec_alg_id(params_der: &[u8]) -> Vec<u8> {
-    let mut body = Vec::with_capacity(params_der.len() + 9);
-    body.extend_from_slice(&[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]);
-    body.extend_from_slice(params_der);
-    let mut out = Vec::new();
-    tlv::write_header(&mut out, tlv::SEQUENCE, body.len());
-    out.extend_from_slice(&body);
+    // Written once into its final buffer (every EC private key's pin is built here).
+    const EC_OID: &[u8] = &[0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+    let body_len = EC_OID.len() + params_der.len();
+    let mut out = Vec::with_capacity(body_len + 6);
+    tlv::write_header(&mut out, tlv::SEQUENCE, body_len);
+    out.extend_from_slice(EC_OID);
+    out.extend_from_slice(params_der);
     out
 }
 
@@ -245,7 +246,9 @@ pub fn dsa_private(der: &[u8]) -> Result<DecodedKey, String> {
 /// PKCS#8 PrivateKeyInfo / OneAsymmetricKey.
 pub fn pkcs8_private(der: &[u8]) -> Result<DecodedKey, String> {
     let info = pkcs8::PrivateKeyInfoRef::from_der(der).map_err(|e| e.to_string())?;
-    let oid = oids::display(info.algorithm.oid.as_bytes());
+    let oid = spki::common_oid(info.algorithm.oid.as_bytes())
+        .map(std::borrow::Cow::Borrowed)
+        .unwrap_or_else(|| oids::display(info.algorithm.oid.as_bytes()).into());
     let alg_der = info.algorithm.to_der().map_err(|e| e.to_string())?;
     let private = info.private_key.as_bytes();
     let spki_der = if let Some(public) = &info.public_key {
@@ -288,7 +291,7 @@ pub fn pkcs8_private(der: &[u8]) -> Result<DecodedKey, String> {
                 .public_key
                 .as_ref()
                 .map(PublicKeyInfo::summary)
-                .unwrap_or(oid)
+                .unwrap_or_else(|| oid.into_owned())
         ));
     }
     Ok(out)
@@ -823,6 +826,21 @@ mod tests {
             for alg in [RSA_ALG_ID, &[]] {
                 assert_eq!(build_spki(alg, &key), nested(alg, &key), "{n}");
             }
+        }
+    }
+
+    /// The EC algorithm identifier built in one buffer is the nested encoding, across the
+    /// length-of-length boundaries.
+    #[test]
+    fn ec_alg_id_writes_the_nested_encoding() {
+        for n in [0, 10, 118, 119, 120, 200, 246, 247, 300] {
+            let params: Vec<u8> = (0..n).map(|i| i as u8).collect();
+            let mut body = vec![0x06, 0x07, 0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01];
+            body.extend_from_slice(&params);
+            let mut nested = Vec::new();
+            tlv::write_header(&mut nested, tlv::SEQUENCE, body.len());
+            nested.extend_from_slice(&body);
+            assert_eq!(ec_alg_id(&params), nested, "{n}");
         }
     }
 }

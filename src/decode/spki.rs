@@ -19,11 +19,46 @@ pub fn describe(spki: &[u8]) -> Result<PublicKeyInfo, String> {
     let oid_tlv = oid_tlv
         .filter(|t| t.tag == tlv::OID)
         .ok_or("algorithm identifier without OID")?;
-    let oid = oids::dotted(oid_tlv.value).ok_or("malformed algorithm OID")?;
+    let decoded;
+    let oid = match common_oid(oid_tlv.value) {
+        Some(oid) => oid,
+        None => {
+            decoded = oids::dotted(oid_tlv.value).ok_or("malformed algorithm OID")?;
+            decoded.as_str()
+        }
+    };
     let params = params.as_ref();
     // BIT STRING: first octet is the unused-bits count.
     let key_bits = key.value.get(1..).unwrap_or(&[]);
-    describe_parts(&oid, params, key_bits)
+    describe_parts(oid, params, key_bits)
+}
+
+/// The content octets of the OIDs nearly every SPKI names (RSA, EC and its three NIST
+/// curves) with their dotted form, matched without decoding the OID into a `String`:
+/// every certificate, key and request is described.
+const COMMON_OIDS: &[(&[u8], &str)] = &[
+    (
+        &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01],
+        "1.2.840.113549.1.1.1",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01],
+        "1.2.840.10045.2.1",
+    ),
+    (
+        &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07],
+        "1.2.840.10045.3.1.7",
+    ),
+    (&[0x2b, 0x81, 0x04, 0x00, 0x22], "1.3.132.0.34"),
+    (&[0x2b, 0x81, 0x04, 0x00, 0x23], "1.3.132.0.35"),
+];
+
+/// The dotted form of `content` when it is one of [`COMMON_OIDS`].
+pub(super) fn common_oid(content: &[u8]) -> Option<&'static str> {
+    COMMON_OIDS
+        .iter()
+        .find(|(octets, _)| *octets == content)
+        .map(|(_, dotted)| *dotted)
 }
 
 /// The first two children of `t`, after checking every child as [`Tlv::child_vec`] does
@@ -73,13 +108,16 @@ pub fn describe_parts(
         "ec" => {
             match params {
                 Some(p) if p.tag == tlv::OID => {
-                    let curve_oid = oids::display(p.value);
+                    let curve_oid = match common_oid(p.value) {
+                        Some(oid) => std::borrow::Cow::Borrowed(oid),
+                        None => std::borrow::Cow::Owned(oids::display(p.value)),
+                    };
                     match named_curve(&curve_oid) {
                         Some((name, bits)) => {
                             info.curve = Some(name.to_string());
                             info.bits = Some(bits);
                         }
-                        None => info.curve = Some(curve_oid),
+                        None => info.curve = Some(curve_oid.into_owned()),
                     }
                 }
                 Some(p) if p.tag == tlv::SEQUENCE => {
@@ -188,6 +226,19 @@ pub use crate::asn1::tlv::integer_bits;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table's dotted forms are what decoding its octets gives, and octets it does
+    /// not hold (the same cut or lengthened) are left to the decoder.
+    #[test]
+    fn common_oids_are_their_decoded_form() {
+        for (octets, dotted) in COMMON_OIDS {
+            assert_eq!(oids::dotted(octets).as_deref(), Some(*dotted));
+            assert_eq!(common_oid(octets), Some(*dotted));
+            let cut = octets.get(..octets.len() - 1).unwrap();
+            assert_eq!(common_oid(cut), None);
+            assert_eq!(common_oid(&[*octets, &[0x01][..]].concat()), None);
+        }
+    }
 
     #[test]
     fn bits() {

@@ -219,9 +219,23 @@ pub fn sniff_der(der: &[u8]) -> DerKind {
     if top.tag != tlv::SEQUENCE {
         return DerKind::Unknown;
     }
-    let kids: Vec<Tlv<'_>> = top.children().take(10).filter_map(Result::ok).collect();
-    let tags: Vec<u8> = kids.iter().map(|k| k.tag).collect();
-    match tags.as_slice() {
+    // The first ten children's tags, on the stack: every key block is sniffed.
+    let mut first = None;
+    let mut tag_buf = [0u8; 10];
+    let mut n = 0;
+    for (kid, slot) in top
+        .children()
+        .take(10)
+        .filter_map(Result::ok)
+        .zip(&mut tag_buf)
+    {
+        *slot = kid.tag;
+        first = first.or(Some(kid));
+        n += 1;
+    }
+    let kids = first.as_slice();
+    let tags = tag_buf.get(..n).unwrap_or_default();
+    match tags {
         [tlv::SEQUENCE, tlv::SEQUENCE, tlv::BIT_STRING] => {
             kids.first().map(sniff_tbs).unwrap_or(DerKind::Unknown)
         }

@@ -74,6 +74,25 @@ impl<W: Write> Out<'_, W> {
     }
 
     fn field(&mut self, indent: usize, label: &str, value: &str) -> io::Result<()> {
+        self.label(indent, label)?;
+        self.w.write_all(value.as_bytes())?;
+        self.w.write_all(b"\n")
+    }
+
+    /// [`Out::field`] with the value written from `value` (no `String` made for it).
+    fn field_args(
+        &mut self,
+        indent: usize,
+        label: &str,
+        value: std::fmt::Arguments<'_>,
+    ) -> io::Result<()> {
+        self.label(indent, label)?;
+        self.w.write_fmt(value)?;
+        self.w.write_all(b"\n")
+    }
+
+    /// A field's label and the padding after it.
+    fn label(&mut self, indent: usize, label: &str) -> io::Result<()> {
         // Hot for large bundles: written piece by piece, no intermediate strings.
         let pad = LABEL_WIDTH.saturating_sub(label.len() + 1).max(1);
         self.spaces(indent)?;
@@ -81,9 +100,7 @@ impl<W: Write> Out<'_, W> {
         self.w.write_all(label.as_bytes())?;
         self.w.write_all(b":")?;
         self.close_paint()?;
-        self.spaces(pad)?;
-        self.w.write_all(value.as_bytes())?;
-        self.w.write_all(b"\n")
+        self.spaces(pad)
     }
 
     /// A digest as colon hex on one line; at a terminal too narrow for that line, 16 bytes
@@ -285,10 +302,15 @@ pub fn item<W: Write>(w: &mut W, item: &Item, show_index: bool, o: &TextOptions)
     }
     if let Some(digest) = item.spki_pin_digest() {
         out.digest(2, "SPKI SHA-256", &digest)?;
-        let mut pin_text = String::with_capacity(8 + 44);
-        pin_text.push_str("sha256//");
-        base64::engine::general_purpose::STANDARD.encode_string(digest, &mut pin_text);
-        out.field(2, "Key pin", &pin_text)?;
+        // `sha256//BASE64` on the stack: every item with a key shows it.
+        let mut pin = [0u8; 8 + 44];
+        let (prefix, b64) = pin.split_at_mut(8);
+        prefix.copy_from_slice(b"sha256//");
+        let n = base64::engine::general_purpose::STANDARD
+            .encode_slice(digest, b64)
+            .unwrap_or(0);
+        let text = std::str::from_utf8(pin.get(..8 + n).unwrap_or_default()).unwrap_or_default();
+        out.field(2, "Key pin", text)?;
     }
     for r in item.relations.iter().flatten() {
         let mut value = sanitize(&r.target).into_owned();
@@ -348,20 +370,33 @@ fn certificate<W: Write>(out: &mut Out<'_, W>, c: &Certificate) -> io::Result<()
     )?;
     // The encoded octets only when they differ from the value (padded or negative), so
     // text shows what JSON's serial_der_hex has without repeating the common case.
-    let serial = if c.serial_der_hex == c.serial {
-        format!("{} ({})", c.serial, c.serial_decimal)
+    // Values written from their parts: no `String` per line of every certificate.
+    if c.serial_der_hex == c.serial {
+        out.field_args(
+            2,
+            "Serial",
+            format_args!("{} ({})", c.serial, c.serial_decimal),
+        )?;
     } else {
-        format!(
-            "{} ({}; encoded {})",
-            c.serial, c.serial_decimal, c.serial_der_hex
-        )
-    };
-    out.field(2, "Serial", &serial)?;
-    out.field(2, "Version", &c.version.to_string())?;
-    out.field(2, "Not before", &c.not_before.to_string())?;
+        out.field_args(
+            2,
+            "Serial",
+            format_args!(
+                "{} ({}; encoded {})",
+                c.serial, c.serial_decimal, c.serial_der_hex
+            ),
+        )?;
+    }
+    out.field_args(2, "Version", format_args!("{}", c.version))?;
+    out.field_args(2, "Not before", format_args!("{}", c.not_before))?;
     let (note, ok) = validity_note(out.o, c.not_before, c.not_after);
-    let note = out.paint(if ok { "32" } else { "1;31" }, &note);
-    out.field(2, "Not after", &format!("{} ({note})", c.not_after))?;
+    // `NOT_AFTER (NOTE)` with the note painted, as `paint` would wrap it.
+    out.label(2, "Not after")?;
+    write!(out.w, "{} (", c.not_after)?;
+    out.open_paint(if ok { "32" } else { "1;31" })?;
+    out.w.write_all(note.as_bytes())?;
+    out.close_paint()?;
+    out.w.write_all(b")\n")?;
     signature_line(out, &c.signature_algorithm, c.signature_pss.as_deref())?;
     if let Some(inner) = &c.inner_signature_algorithm {
         out.field(2, "Inner signature", inner)?;
@@ -391,7 +426,7 @@ fn csr<W: Write>(out: &mut Out<'_, W>, c: &Csr) -> io::Result<()> {
         "Subject",
         &style::name(out.o.name_order, &c.subject, &c.subject_rdns),
     )?;
-    out.field(2, "Version", &c.version.to_string())?;
+    out.field_args(2, "Version", format_args!("{}", c.version))?;
     out.field(2, "Public key", &c.public_key.summary())?;
     // `ALGORITHM ([PSS; ]self-signature VERDICT)`, joined in one buffer.
     let mut line = String::with_capacity(64);
@@ -748,6 +783,9 @@ fn extension_lines<W: Write>(
     // Hot for bundles (a dozen extensions per certificate): the name is written in pieces,
     // not joined and painted into new strings first.
     const CRITICAL: &str = " (critical)";
+    // One buffer for every extension's lines (no `String` per line), sized for a typical
+    // certificate's longest (a handful of names) so that it rarely grows.
+    let mut lines = extension_text::Lines::with_capacity(512, 24);
     for e in exts {
         let name_len = e.name.len() + if e.critical { CRITICAL.len() } else { 0 };
         let name = |out: &mut Out<'_, W>| -> io::Result<()> {
@@ -758,28 +796,30 @@ fn extension_lines<W: Write>(
             }
             out.close_paint()
         };
-        let mut lines = extension_text::lines(&e.value);
+        lines.clear();
+        extension_text::lines(&e.value, &mut lines);
         let total = lines.len();
         if e.oid == "2.5.29.17" && !out.o.all && total > SAN_PREVIEW {
             lines.truncate(SAN_PREVIEW);
-            lines.push(format!(
+            lines.line(format_args!(
                 "... {} more, {total} in all (use --all to list every name)",
                 total - SAN_PREVIEW
             ));
         }
         out.spaces(indent)?;
         name(out)?;
-        match lines.as_slice() {
-            [one] if one.len() + name_len + indent < 74 => {
+        let mut each = lines.iter();
+        match (each.next(), each.next()) {
+            (Some(one), None) if one.len() + name_len + indent < 74 => {
                 out.w.write_all(b": ")?;
                 out.w.write_all(sanitize(one).as_bytes())?;
                 out.w.write_all(b"\n")?;
             }
             _ => {
                 out.w.write_all(b":\n")?;
-                for l in lines {
+                for l in lines.iter() {
                     out.spaces(indent + 2)?;
-                    out.w.write_all(sanitize(&l).as_bytes())?;
+                    out.w.write_all(sanitize(l).as_bytes())?;
                     out.w.write_all(b"\n")?;
                 }
             }
