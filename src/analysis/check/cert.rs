@@ -130,11 +130,12 @@ pub(super) fn key_size(k: &crate::model::PublicKeyInfo, found: &mut Vec<(&'stati
 
 /// A TLS server certificate: v3, not a CA, not self-signed (a root, whatever its
 /// constraints say), with serverAuth or anyExtendedKeyUsage in its EKU, or no EKU.
-pub(super) fn tls_server(c: &Certificate) -> bool {
+/// `ca` and `eku`: the certificate's cA flag and extendedKeyUsage, looked up once.
+fn tls_server(c: &Certificate, ca: bool, eku: Option<&[String]>) -> bool {
     c.version >= 3
-        && !c.is_ca()
+        && !ca
         && !c.self_signed
-        && c.extended_key_usage().is_none_or(|eku| {
+        && eku.is_none_or(|eku| {
             eku.iter().any(|p| {
                 p == "serverAuth"
                     || p == "anyExtendedKeyUsage"
@@ -188,11 +189,14 @@ pub(super) fn certificate(
             ));
         }
     }
-    let ee = !c.is_ca();
-    // Asked by several rules below: each asking walks the extensions again.
-    let tls = tls_server(c);
+    // Asked by many rules below: each asking scans the extensions again, so asked once.
+    let ca = c.is_ca();
+    let eku = c.extended_key_usage();
+    let sans = c.subject_alt_names();
+    let ee = !ca;
+    let tls = tls_server(c, ca, eku);
     if let (Some(host), true) = (&opts.hostname, ee) {
-        if !hostname::names_match_host(c.subject_alt_names(), host) {
+        if !hostname::names_match_host(sans, host) {
             found.push((
                 &lints::HOSTNAME_MISMATCH,
                 format!("no subjectAltName matches {host}"),
@@ -200,15 +204,15 @@ pub(super) fn certificate(
         }
     }
     if let (Some(ip), true) = (opts.ip, ee) {
-        if !hostname::names_match_ip(c.subject_alt_names(), ip) {
+        if !hostname::names_match_ip(sans, ip) {
             found.push((
                 &lints::IP_MISMATCH,
                 format!("no subjectAltName iPAddress is {ip}"),
             ));
         }
     }
-    weak_signature(&c.signature_algorithm, c.self_signed && c.is_ca(), found);
-    if !(c.self_signed && c.is_ca()) {
+    weak_signature(&c.signature_algorithm, c.self_signed && ca, found);
+    if !(c.self_signed && ca) {
         pss_sha1(c.signature_pss.as_deref(), found);
     }
     if let Some(inner) = &c.inner_signature_algorithm {
@@ -237,7 +241,7 @@ pub(super) fn certificate(
     if let Some(der) = &der {
         rsa_exponent(c, der, found);
     }
-    if c.extended_key_usage().is_some_and(|e| e.is_empty()) {
+    if eku.is_some_and(|e| e.is_empty()) {
         found.push((
             &lints::EKU_EMPTY,
             "extendedKeyUsage lists no purpose".to_string(),
@@ -251,7 +255,7 @@ pub(super) fn certificate(
             ));
         }
     }
-    if c.is_ca() {
+    if ca {
         if c.extension("2.5.29.19").is_some_and(|e| !e.critical) {
             found.push((
                 &lints::CA_BASIC_CONSTRAINTS_NOT_CRITICAL,
@@ -265,7 +269,7 @@ pub(super) fn certificate(
             ));
         }
     }
-    if c.is_ca() {
+    if ca {
         match c.key_usage() {
             None => found.push((
                 &lints::CA_WITHOUT_KEYCERTSIGN,
@@ -277,7 +281,7 @@ pub(super) fn certificate(
             )),
             Some(_) => {}
         }
-        let end_entity_purpose = c.extended_key_usage().is_some_and(|eku| {
+        let end_entity_purpose = eku.is_some_and(|eku| {
             eku.iter().any(|p| {
                 matches!(
                     p.as_str(),
@@ -285,8 +289,7 @@ pub(super) fn certificate(
                 )
             })
         });
-        let host_names = c
-            .subject_alt_names()
+        let host_names = sans
             .iter()
             .any(|n| matches!(&*n.kind, "dns" | "ip" | "email"));
         // A self-signed root issues in other runs; its names and purposes do not make it a
@@ -309,13 +312,12 @@ pub(super) fn certificate(
     // be dropped.
     let cn_lint = opts.enabled(&lints::CN_NOT_IN_SAN);
     if tls {
-        let sans = c.subject_alt_names();
         if !sans.iter().any(|n| n.kind == "dns" || n.kind == "ip") {
             found.push((
                 &lints::SAN_MISSING,
                 "serverAuth certificate without a dNSName or iPAddress subjectAltName".to_string(),
             ));
-        } else if cn_lint {
+        } else if cn_lint && !plain_names_listed(c, sans) {
             let host = |n: &&crate::model::GeneralName| n.kind == "dns" || n.kind == "ip";
             // A set, not a scan per commonName, past a few names: 10,000 of each would be
             // 10^8 comparisons. A few (nearly every certificate) are scanned: hashing them
@@ -353,7 +355,7 @@ pub(super) fn certificate(
         found.push((&lints::AKI_MISSING, "no authorityKeyIdentifier".to_string()));
     }
     if v3 && c.subject_key_id.is_none() {
-        if c.is_ca() {
+        if ca {
             found.push((
                 &lints::CA_SKI_MISSING,
                 "CA certificate without subjectKeyIdentifier".to_string(),
@@ -363,9 +365,9 @@ pub(super) fn certificate(
         }
     }
     extension_lints(&c.extensions, found);
-    super::profile::certificate(c, der.as_ref(), tls, found);
+    super::profile::certificate(c, der.as_ref(), ca, eku, tls, found);
     if let Some(der) = &der {
-        super::forms::certificate(c, der, tls, found);
+        super::forms::certificate(c, der, ca, tls, found);
     }
     if let Some(serial) = der.as_ref().and_then(serial_octets) {
         if serial.len() > 20 {
@@ -411,6 +413,28 @@ pub(super) fn certificate(
             found.push((&lints::VALIDITY_TOO_LONG, message));
         }
     }
+}
+
+/// Whether every commonName of the subject is plain (ASCII, no whitespace: its key for
+/// `cn-not-in-san` is its lower case) and a dNSName or iPAddress of `sans` (a few names):
+/// then `cn-not-in-san` finds nothing, and no list of keys is made (nearly every TLS
+/// certificate).
+fn plain_names_listed(c: &Certificate, sans: &[crate::model::GeneralName]) -> bool {
+    sans.len() <= SAN_SCAN
+        && c.subject_rdns
+            .iter()
+            .flatten()
+            .filter(|a| a.oid == "2.5.4.3")
+            .all(|a| {
+                let v = a.value.as_bytes();
+                // `dn::common_names_of`'s borrowed key, less the lower-casing.
+                v.is_ascii()
+                    && !v.iter().any(|b| b.is_ascii_whitespace() || *b == 0x0b)
+                    && sans.iter().any(|n| {
+                        (n.kind == "dns" || n.kind == "ip")
+                            && n.value.eq_ignore_ascii_case(&a.value)
+                    })
+            })
 }
 
 /// Content octets of a certificate's serialNumber INTEGER, read from the DER (the model keeps

@@ -81,7 +81,13 @@ fn name_shown(n: &Tlv<'_>) -> String {
 }
 
 /// The form lints of one certificate.
-pub(super) fn certificate(c: &Certificate, der: &CertDer<'_>, tls: bool, found: &mut Found) {
+pub(super) fn certificate(
+    c: &Certificate,
+    der: &CertDer<'_>,
+    ca: bool,
+    tls: bool,
+    found: &mut Found,
+) {
     if !der.read() {
         return;
     }
@@ -121,12 +127,12 @@ pub(super) fn certificate(c: &Certificate, der: &CertDer<'_>, tls: bool, found: 
             AIA if tls => access_locations(value, found),
             CRL_DP => distribution_points(value, tls, found),
             POLICIES => policies(value, tls, found),
-            POLICY_MAPPINGS if c.is_ca() => policy_mappings(value, found),
-            POLICY_CONSTRAINTS if c.is_ca() && elements(value).next().is_none() => found.push((
+            POLICY_MAPPINGS if ca => policy_mappings(value, found),
+            POLICY_CONSTRAINTS if ca && elements(value).next().is_none() => found.push((
                 &lints::POLICY_CONSTRAINTS_EMPTY,
                 "policyConstraints is an empty SEQUENCE".to_string(),
             )),
-            NAME_CONSTRAINTS if c.is_ca() => name_constraints(value, found),
+            NAME_CONSTRAINTS if ca => name_constraints(value, found),
             _ => {}
         }
     }

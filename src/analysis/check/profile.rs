@@ -171,10 +171,13 @@ fn criticality(
     }
 }
 
-/// The profile lints of one certificate (`der`: the certificate's DER, when kept).
+/// The profile lints of one certificate (`der`: the certificate's DER, when kept; `ca`
+/// and `eku`: its cA flag and extendedKeyUsage).
 pub(super) fn certificate(
     c: &Certificate,
     der: Option<&CertDer<'_>>,
+    ca: bool,
+    eku: Option<&[String]>,
     tls: bool,
     found: &mut Found,
 ) {
@@ -183,7 +186,7 @@ pub(super) fn certificate(
         found.push((&lints::ISSUER_EMPTY, "the issuer name is empty".to_string()));
     }
     let san = c.extension("2.5.29.17");
-    if c.subject_rdns.is_empty() && !c.is_ca() {
+    if c.subject_rdns.is_empty() && !ca {
         match san {
             None => found.push((
                 &lints::SUBJECT_EMPTY_WITHOUT_SAN,
@@ -206,17 +209,11 @@ pub(super) fn certificate(
     if let Some(der) = der {
         algorithm_parameters(der, found);
     }
-    key_rules(c, tls, found);
+    key_rules(c, ca, tls, found);
     if !v3 {
         return;
     }
-    criticality(
-        &c.extensions,
-        CERT_CRITICALITY,
-        &CERT_BY_ARC,
-        c.is_ca(),
-        found,
-    );
+    criticality(&c.extensions, CERT_CRITICALITY, &CERT_BY_ARC, ca, found);
     if let Some(e) = c.extension("2.5.29.35") {
         if c.authority_key_id.is_none() && !c.self_signed {
             found.push((
@@ -225,27 +222,21 @@ pub(super) fn certificate(
             ));
         }
     }
-    if c.extension("2.5.29.30").is_some() && !c.is_ca() {
+    if !ca && c.extension("2.5.29.30").is_some() {
         found.push((
             &lints::NAME_CONSTRAINTS_ON_NON_CA,
             "nameConstraints without cA:TRUE".to_string(),
         ));
     }
     if let Some(e) = c.extension("2.5.29.37") {
-        if e.critical
-            && c.extended_key_usage()
-                .is_some_and(|p| p.iter().any(|p| p == "anyExtendedKeyUsage"))
-        {
+        if e.critical && eku.is_some_and(|p| p.iter().any(|p| p == "anyExtendedKeyUsage")) {
             found.push((
                 &lints::EKU_ANY_CRITICAL,
                 "critical extendedKeyUsage with anyExtendedKeyUsage".to_string(),
             ));
         }
     }
-    if tls
-        && c.extended_key_usage()
-            .is_some_and(|p| p.iter().any(|p| p == "anyExtendedKeyUsage"))
-    {
+    if tls && eku.is_some_and(|p| p.iter().any(|p| p == "anyExtendedKeyUsage")) {
         found.push((
             &lints::EKU_ANY_IN_SUBSCRIBER,
             "extendedKeyUsage lists anyExtendedKeyUsage".to_string(),
@@ -278,7 +269,7 @@ pub(super) fn certificate(
 }
 
 /// keyUsage for the certificate and its key; CA/B key rules.
-fn key_rules(c: &Certificate, tls: bool, found: &mut Found) {
+fn key_rules(c: &Certificate, ca: bool, tls: bool, found: &mut Found) {
     let k = &c.public_key;
     if k.algorithm == "rsa" {
         if let Some(bits) = k.bits.filter(|b| b % 8 != 0) {
@@ -304,7 +295,7 @@ fn key_rules(c: &Certificate, tls: bool, found: &mut Found) {
         ));
     }
     let has = |b: &str| ku.iter().any(|k| k == b);
-    if has("keyCertSign") && !c.is_ca() {
+    if has("keyCertSign") && !ca {
         found.push((
             &lints::KEYCERTSIGN_WITHOUT_CA,
             "keyCertSign without cA:TRUE".to_string(),
@@ -557,6 +548,21 @@ fn dns_name(b: &[u8], found: &mut Found) {
     }
 }
 
+/// The characters of a host name label: letters, digits and the hyphen.
+// Indexes a 256-entry table by a byte: in bounds, and evaluated at compile time.
+#[allow(clippy::indexing_slicing)]
+const LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0u8;
+    loop {
+        table[b as usize] = b.is_ascii_alphanumeric() || b == b'-';
+        if b == u8::MAX {
+            break table;
+        }
+        b += 1;
+    }
+};
+
 /// Why `s` is not a host name in the preferred name syntax, if it is not.
 fn dns_syntax(s: &[u8]) -> Option<&'static str> {
     if s.is_empty() {
@@ -573,9 +579,10 @@ fn dns_syntax(s: &[u8]) -> Option<&'static str> {
         if label.len() > 63 {
             return Some("a label longer than 63 characters");
         }
+        // One table lookup per character (every character of every SAN name).
         if !label
             .iter()
-            .all(|c| c.is_ascii_alphanumeric() || *c == b'-')
+            .all(|c| LDH.get(usize::from(*c)) == Some(&true))
         {
             return Some("a character other than a letter, digit or hyphen");
         }
@@ -729,6 +736,14 @@ mod tests {
                 };
                 assert_eq!(scan, table, "{oid}");
             }
+        }
+    }
+
+    #[test]
+    fn ldh_table_is_the_predicate() {
+        for b in 0..=u8::MAX {
+            let want = b.is_ascii_alphanumeric() || b == b'-';
+            assert_eq!(LDH[usize::from(b)], want, "{b:#04x}");
         }
     }
 

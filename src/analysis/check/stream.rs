@@ -54,8 +54,8 @@ fn slim(item: &mut Item) {
     if let Body::Certificate(c) = &mut item.body {
         c.subject_rdns = Default::default();
         c.issuer_rdns = Default::default();
+        // Shrunk only once kept ([`Checker::keep`]): most are dropped past the budget.
         c.extensions.retain(|e| e.oid == "2.5.29.19");
-        c.extensions.shrink_to_fit();
     }
 }
 
@@ -78,8 +78,9 @@ pub struct Prepared {
     /// The item's kind counted (no findings: those are counted as they are emitted).
     counts: Counts,
     /// A certificate or CRL cut to what relating it needs (a CA's whole but its PEM text),
-    /// for [`Checker::take`] to keep or drop.
-    keep: Option<Item>,
+    /// for [`Checker::take`] to keep or drop. Boxed: a `Prepared` is moved several times on
+    /// its way to the printing thread, and most are dropped there.
+    keep: Option<Box<Item>>,
 }
 
 /// Whether `check` examines `item` (a certificate, CRL or CSR); [`prepare`] of any other
@@ -92,8 +93,9 @@ pub fn checks(item: &Item) -> bool {
 }
 
 /// Runs `item`'s own lints with `opts` (a [`Checker`]'s) and cuts it to what the run-level
-/// checks may need; see [`Prepared`].
-pub fn prepare(opts: &Options, mut item: Item) -> Prepared {
+/// checks may need; see [`Prepared`]. A boxed item stays in its box.
+pub fn prepare(opts: &Options, item: impl Into<Box<Item>>) -> Prepared {
+    let mut item: Box<Item> = item.into();
     let ca = matches!(&item.body, Body::Certificate(c) if c.is_ca());
     let mut found = Vec::new();
     let mut counts = Counts::default();
@@ -280,7 +282,7 @@ impl Checker {
     /// Keeps `item` (cut by [`prepare`]) for the run-level checks if it is a CA
     /// certificate or a possible child of one (see the module documentation); its position
     /// in `kept`.
-    fn keep(&mut self, item: Item, number: usize, ca: bool) -> Option<usize> {
+    fn keep(&mut self, mut item: Box<Item>, number: usize, ca: bool) -> Option<usize> {
         let (issuer, aki) = match &item.body {
             Body::Certificate(c) => (&c.issuer, &c.authority_key_id),
             Body::Crl(c) => (&c.issuer, &c.authority_key_id),
@@ -307,10 +309,13 @@ impl Checker {
             }
             *n += 1;
         }
+        if let (false, Body::Certificate(c)) = (ca, &mut item.body) {
+            c.extensions.shrink_to_fit();
+        }
         self.kept_bytes += item.der.as_deref().map_or(0, <[u8]>::len)
             + item.spki_der.as_ref().map_or(0, Vec::len)
             + KEPT_OVERHEAD;
-        self.kept.push(item);
+        self.kept.push(*item);
         self.numbers.push(number);
         Some(self.kept.len() - 1)
     }

@@ -284,7 +284,7 @@ impl Prepare for OwnLints {
             return (item, None);
         }
         let stub = stub(&mut item);
-        let prepared: Payload = Box::new(check::prepare(&self.0, *item));
+        let prepared: Payload = Box::new(check::prepare(&self.0, item));
         (stub, Some(prepared))
     }
 }
