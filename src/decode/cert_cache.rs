@@ -98,15 +98,22 @@ impl<V> Clock<V> {
     /// The answer for exactly the bytes `a`, `b` and `flag`.
     fn get(&mut self, a: &[u8], flag: bool, b: &[u8]) -> Option<&V> {
         let h = hash(a, flag, b);
-        let at = self.hashes.iter().enumerate().find_map(|(i, &x)| {
-            let e = self.entries.get(i).filter(|_| x == h)?;
-            (e.flag == flag
+        // A plain scan of the hashes first (the usual lookup passes every slot), the keys
+        // compared only where one matches.
+        let mut from = 0;
+        let at = loop {
+            let i = from + self.hashes.get(from..)?.iter().position(|&x| x == h)?;
+            let e = self.entries.get(i)?;
+            if e.flag == flag
                 && e.split == a.len()
                 && e.key.len() == a.len() + b.len()
                 && e.key.get(..a.len()) == Some(a)
-                && e.key.get(a.len()..) == Some(b))
-            .then_some(i)
-        })?;
+                && e.key.get(a.len()..) == Some(b)
+            {
+                break i;
+            }
+            from = i + 1;
+        };
         let entry = self.entries.get_mut(at)?;
         entry.used = true;
         Some(&entry.value)

@@ -186,12 +186,19 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
 /// is a known one and its value a string: what [`format_atv`] decides on, for
 /// [`read_well_formed`].
 fn attribute(oid: &Tlv<'_>, value: &Tlv<'_>) -> (NameAttribute, bool, bool) {
-    let dotted = oids::display(oid.value);
     // Known types and string types borrow the tables' text: items held for
-    // relations keep thousands of these.
-    let (kind, oid_text, known) = match oids::attribute_type_entry(&dotted) {
+    // relations keep thousands of these. The X.520 types are found from the OID's octets,
+    // with no dotted text made.
+    let entry = oids::x520_attribute_type_entry(oid.value);
+    let (kind, oid_text, known) = match entry {
         Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o), true),
-        None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted), false),
+        None => {
+            let dotted = oids::display(oid.value);
+            match oids::attribute_type_entry(&dotted) {
+                Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o), true),
+                None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted), false),
+            }
+        }
     };
     let (value_text, string_type, decoded) = match (decode_string(value), string_type(value.tag)) {
         (Some(text), Some(t)) => (text, Cow::Borrowed(t), true),
