@@ -320,11 +320,18 @@ fn assemble(der: &[u8], f: Fields<'_>) -> Decoded {
     let (signature_algorithm, sig) = cert_cache::signature(der, || {
         x509::signature_name(&oids::display(f.signature_algorithm))
     });
+    let serial_der_hex = x509::lower_hex(f.serial);
+    // A positive serial with no leading zero octet (nearly every one) reads the same both
+    // ways: its hex is made once.
+    let serial = match f.serial.first() {
+        Some(1..=0x7f) => serial_der_hex.clone(),
+        _ => serial_hex(f.serial),
+    };
     Decoded {
         cert: Certificate {
             version: f.version,
-            serial: serial_hex(f.serial),
-            serial_der_hex: x509::lower_hex(f.serial),
+            serial,
+            serial_der_hex,
             serial_decimal: serial_decimal(f.serial),
             subject,
             issuer,

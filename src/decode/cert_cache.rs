@@ -66,6 +66,10 @@ struct Entry<V> {
 struct Clock<V> {
     entries: Vec<Entry<V>>,
     hashes: Vec<u64>,
+    /// By a hash's top octet, the slot (plus one; 0 for none) last stored or found with a
+    /// hash of that octet: tried first, so that a hit usually costs no scan. Only a hint:
+    /// the slot's hash and key are compared as in the scan.
+    hint: [u8; 256],
     cap: usize,
 }
 
@@ -91,28 +95,49 @@ impl<V> Clock<V> {
         Clock {
             entries: Vec::new(),
             hashes: Vec::new(),
+            hint: [0; 256],
             cap,
         }
+    }
+
+    /// Whether slot `i` holds exactly the key (`h` its hash).
+    fn holds(&self, i: usize, h: u64, a: &[u8], flag: bool, b: &[u8]) -> bool {
+        self.hashes.get(i) == Some(&h)
+            && self.entries.get(i).is_some_and(|e| {
+                e.flag == flag
+                    && e.split == a.len()
+                    && e.key.len() == a.len() + b.len()
+                    && e.key.get(..a.len()) == Some(a)
+                    && e.key.get(a.len()..) == Some(b)
+            })
+    }
+
+    /// The [`Clock::hint`] entry for hash `h`.
+    fn hint_mut(&mut self, h: u64) -> Option<&mut u8> {
+        self.hint.get_mut(usize::from(h.to_be_bytes()[0]))
     }
 
     /// The answer for exactly the bytes `a`, `b` and `flag`.
     fn get(&mut self, a: &[u8], flag: bool, b: &[u8]) -> Option<&V> {
         let h = hash(a, flag, b);
-        // A plain scan of the hashes first (the usual lookup passes every slot), the keys
-        // compared only where one matches.
-        let mut from = 0;
-        let at = loop {
-            let i = from + self.hashes.get(from..)?.iter().position(|&x| x == h)?;
-            let e = self.entries.get(i)?;
-            if e.flag == flag
-                && e.split == a.len()
-                && e.key.len() == a.len() + b.len()
-                && e.key.get(..a.len()) == Some(a)
-                && e.key.get(a.len()..) == Some(b)
-            {
-                break i;
+        let hinted = usize::from(*self.hint_mut(h)?).checked_sub(1);
+        let at = match hinted.filter(|&i| self.holds(i, h, a, flag, b)) {
+            Some(i) => i,
+            None => {
+                // A scan of the hashes, the keys compared only where one matches.
+                let mut from = 0;
+                let i = loop {
+                    let i = from + self.hashes.get(from..)?.iter().position(|&x| x == h)?;
+                    if self.holds(i, h, a, flag, b) {
+                        break i;
+                    }
+                    from = i + 1;
+                };
+                if let (Some(slot), Ok(n)) = (self.hint_mut(h), u8::try_from(i + 1)) {
+                    *slot = n;
+                }
+                i
             }
-            from = i + 1;
         };
         let entry = self.entries.get_mut(at)?;
         entry.used = true;
@@ -140,6 +165,10 @@ impl<V> Clock<V> {
         if self.entries.len() < self.cap {
             self.entries.push(entry);
             self.hashes.push(h);
+            let n = u8::try_from(self.entries.len()).unwrap_or(0);
+            if let Some(slot) = self.hint_mut(h) {
+                *slot = n;
+            }
             return;
         }
         // The hand starts where the new key's hash points: a clock that moves on in order
@@ -155,6 +184,10 @@ impl<V> Clock<V> {
                 } else {
                     *e = entry;
                     *slot = h;
+                    let n = u8::try_from(at + 1).unwrap_or(0);
+                    if let Some(hint) = self.hint_mut(h) {
+                        *hint = n;
+                    }
                     return;
                 }
             }
@@ -368,7 +401,8 @@ fn own_fast(oid: &[u8], critical: bool, value: &[u8]) -> Option<Extension> {
             }),
         ),
         [0x55, 0x1d, 17] if cert_walk::plain(&top, tlv::SEQUENCE) && !top.value.is_empty() => {
-            let mut names = Vec::new();
+            // Sized at once: it would grow twice for the usual handful of names.
+            let mut names = Vec::with_capacity(top.children().count());
             for n in top.children() {
                 let n = n.ok()?;
                 let kind = match n.tag {

@@ -282,7 +282,8 @@ fn read_well_formed(der: &[u8]) -> Option<(String, Vec<Vec<NameAttribute>>)> {
         }
         rdns.push(attrs);
     }
-    let mut text = String::with_capacity(parts.len());
+    // The parts and a comma between each two.
+    let mut text = String::with_capacity(parts.len() + starts.len());
     let mut end = parts.len();
     for (i, &start) in starts.iter().enumerate().rev() {
         if i + 1 < starts.len() {
