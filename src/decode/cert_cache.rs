@@ -73,11 +73,24 @@ struct Clock<V> {
     cap: usize,
 }
 
+/// The most octets of a value [`hash`] reads.
+const HASHED: usize = 64;
+
 /// A quick hash of a key's parts (not a secret one: a collision costs one more
 /// comparison, never a wrong answer, as keys are compared whole).
 fn hash(a: &[u8], flag: bool, b: &[u8]) -> u64 {
-    let mut h = (a.len() as u64) << 1 | u64::from(flag);
-    for part in [a, b] {
+    let mut h = ((a.len() as u64) << 1 | u64::from(flag)) ^ (b.len() as u64) << 20;
+    // A long value is hashed by its two ends (and its length): enough to tell a CA's
+    // values apart (they differ at their ends: a shard's number, a URL's path), and the
+    // whole key is compared anyway.
+    let (head, tail) = match b.len() {
+        0..=HASHED => (b, &[][..]),
+        n => (
+            b.get(..HASHED / 2).unwrap_or(b),
+            b.get(n - HASHED / 2..).unwrap_or(b),
+        ),
+    };
+    for part in [a, head, tail] {
         let mut words = part.chunks_exact(8);
         for w in &mut words {
             let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
@@ -466,12 +479,14 @@ pub(super) fn name(der: &[u8], keep: bool) -> Name {
 /// The signature algorithm's name (`name()`) and [`x509::signature_info`] of the certificate
 /// `der`, from this thread's cache when it has read the same two AlgorithmIdentifiers (the
 /// outer one and the one inside the signed part: both answers are functions of these).
-pub(super) fn signature(
-    der: &[u8],
+/// `algorithms` is [`x509::signature_algorithms`] of `der` (the walk has them already).
+pub(super) fn signature<'a>(
+    der: &'a [u8],
+    algorithms: Option<(tlv::Tlv<'a>, Option<tlv::Tlv<'a>>)>,
     name: impl FnOnce() -> String,
 ) -> (String, x509::SignatureInfo) {
     let fresh = |name: String| (name, x509::signature_info(der));
-    let Some((outer, inner)) = x509::signature_algorithms(der).filter(|_| enabled()) else {
+    let Some((outer, inner)) = algorithms.filter(|_| enabled()) else {
         return fresh(name());
     };
     let inner = inner.map_or(&[][..], |i| i.raw);

@@ -1329,10 +1329,12 @@ pub(super) fn lower_hex(bytes: &[u8]) -> String {
     // character, several times the cost for a key identifier.
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let digit = |n: u8| DIGITS.get(usize::from(n & 0x0f)).copied().unwrap_or(b'0');
-    let mut buf = Vec::with_capacity(bytes.len().saturating_mul(2));
-    for &b in bytes {
-        buf.push(digit(b >> 4));
-        buf.push(digit(b));
+    let mut buf = vec![0; bytes.len().saturating_mul(2)];
+    for (pair, &b) in buf.chunks_exact_mut(2).zip(bytes) {
+        if let [hi, lo] = pair {
+            *hi = digit(b >> 4);
+            *lo = digit(b);
+        }
     }
     String::from_utf8(buf).unwrap_or_else(|_| hex::encode(bytes))
 }
