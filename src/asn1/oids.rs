@@ -415,31 +415,38 @@ pub fn attribute_type_entry(oid: &str) -> Option<(&'static str, &'static str)> {
 /// byte per arc), without formatting it: the attributes of nearly every name, looked up on
 /// the hot path of `fingerprint`. `None` for any other OID (use [`attribute_type`]).
 pub fn x520_attribute_type(content: &[u8]) -> Option<&'static str> {
+    x520_attribute_type_entry(content).map(|(_, keyword)| keyword)
+}
+
+/// [`attribute_type_entry`] for the DER content of an X.520 attribute OID, without
+/// formatting it (as [`x520_attribute_type`]): the dotted OID and the keyword, both
+/// `'static`.
+pub fn x520_attribute_type_entry(content: &[u8]) -> Option<(&'static str, &'static str)> {
     let [0x55, 0x04, n] = content else {
         return None;
     };
     // The 2.5.4.n rows of `ATTRIBUTE_TYPES` by arc (a test checks they agree): a match,
     // not a parse of every row on each lookup.
     Some(match n {
-        3 => "CN",
-        4 => "SN",
-        5 => "serialNumber",
-        6 => "C",
-        7 => "L",
-        8 => "ST",
-        9 => "STREET",
-        10 => "O",
-        11 => "OU",
-        12 => "title",
-        13 => "description",
-        15 => "businessCategory",
-        17 => "postalCode",
-        42 => "GN",
-        43 => "initials",
-        44 => "generationQualifier",
-        46 => "dnQualifier",
-        65 => "pseudonym",
-        97 => "organizationIdentifier",
+        3 => ("2.5.4.3", "CN"),
+        4 => ("2.5.4.4", "SN"),
+        5 => ("2.5.4.5", "serialNumber"),
+        6 => ("2.5.4.6", "C"),
+        7 => ("2.5.4.7", "L"),
+        8 => ("2.5.4.8", "ST"),
+        9 => ("2.5.4.9", "STREET"),
+        10 => ("2.5.4.10", "O"),
+        11 => ("2.5.4.11", "OU"),
+        12 => ("2.5.4.12", "title"),
+        13 => ("2.5.4.13", "description"),
+        15 => ("2.5.4.15", "businessCategory"),
+        17 => ("2.5.4.17", "postalCode"),
+        42 => ("2.5.4.42", "GN"),
+        43 => ("2.5.4.43", "initials"),
+        44 => ("2.5.4.44", "generationQualifier"),
+        46 => ("2.5.4.46", "dnQualifier"),
+        65 => ("2.5.4.65", "pseudonym"),
+        97 => ("2.5.4.97", "organizationIdentifier"),
         _ => return None,
     })
 }
@@ -982,6 +989,8 @@ mod tests {
             let content = [0x55, 0x04, n];
             let slow = dotted(&content).and_then(|d| attribute_type(&d));
             assert_eq!(x520_attribute_type(&content), slow, "2.5.4.{n}");
+            let slow = dotted(&content).and_then(|d| attribute_type_entry(&d));
+            assert_eq!(x520_attribute_type_entry(&content), slow, "2.5.4.{n}");
         }
         assert_eq!(x520_attribute_type(&[0x55, 0x04, 0x03]), Some("CN"));
         assert_eq!(x520_attribute_type(&[0x55, 0x1d, 0x0e]), None);

@@ -123,6 +123,7 @@ impl<'a> Iterator for Children<'a> {
 }
 
 /// Reads one element from the start of `input`; returns it and the bytes after it.
+#[inline]
 pub fn read(input: &[u8]) -> Result<(Tlv<'_>, &[u8]), TlvError> {
     read_at_depth(input, 0)
 }
@@ -136,7 +137,34 @@ pub fn iter(input: &[u8]) -> Children<'_> {
     }
 }
 
+/// [`read_slow`] with the usual header (a low tag number, a short definite length, the
+/// whole value present) read inline: most elements of certificate material have it, and
+/// the general reader's call and result cost more than the header itself. Any other input,
+/// and any error, is the general reader's, so the answers are the same.
+#[inline]
 fn read_at_depth(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), TlvError> {
+    if let [tag, first, ..] = *input {
+        if tag & 0x1f != 0x1f && first < 0x80 && depth <= MAX_DEPTH {
+            let end = 2 + usize::from(first);
+            if let (Some(value), Some(raw), Some(after)) =
+                (input.get(2..end), input.get(..end), input.get(end..))
+            {
+                let t = Tlv {
+                    tag,
+                    value,
+                    raw,
+                    indefinite: false,
+                };
+                return Ok((t, after));
+            }
+        }
+    }
+    read_slow(input, depth)
+}
+
+/// [`read_at_depth`] for any header: high tag numbers, long and indefinite lengths, errors.
+#[inline(never)]
+fn read_slow(input: &[u8], depth: usize) -> Result<(Tlv<'_>, &[u8]), TlvError> {
     if depth > MAX_DEPTH {
         return Err(TlvError::TooDeep);
     }
@@ -372,6 +400,31 @@ mod tests {
         let kids = t.child_vec().unwrap();
         assert_eq!(kids.len(), 1);
         assert_eq!(kids[0].value, &[5]);
+    }
+
+    /// The inline header read ([`read_at_depth`]) against the general one on every
+    /// two-octet header, each value cut short, complete and followed by more, at the
+    /// depths either side of the limit.
+    #[test]
+    fn the_inline_header_read_agrees_with_the_general_one() {
+        for tag in 0..=0xffu8 {
+            for first in 0..=0xffu8 {
+                for extra in [0usize, 1, 3, 0x7f, 0x80, 0x81] {
+                    let mut v = vec![tag, first];
+                    v.extend((0..extra).map(|n| n as u8));
+                    for depth in [0, MAX_DEPTH, MAX_DEPTH + 1] {
+                        assert_eq!(
+                            read_at_depth(&v, depth),
+                            read_slow(&v, depth),
+                            "{tag:02x} {first:02x} +{extra} at {depth}"
+                        );
+                    }
+                }
+            }
+        }
+        for v in [&[][..], &[0x30]] {
+            assert_eq!(read_at_depth(v, 0), read_slow(v, 0));
+        }
     }
 
     #[test]

@@ -192,6 +192,7 @@ fn model(der: &[u8], rest: &[u8], cert: &X509Certificate<'_>) -> Result<Decoded,
             spki: tbs.subject_pki.raw,
             key_algorithm: tbs.subject_pki.algorithm.algorithm.as_bytes(),
             signature_algorithm: cert.signature_algorithm.algorithm.as_bytes(),
+            algorithms: x509::signature_algorithms(der),
             extensions,
         },
     ))
@@ -237,6 +238,9 @@ fn walk(der: &[u8]) -> Option<Decoded> {
             spki: p.spki.raw,
             key_algorithm: key_algorithm.value,
             signature_algorithm: signature_algorithm.value,
+            // What `x509::signature_algorithms` finds in a walked certificate: the outer
+            // algorithm and the first SEQUENCE of the signed part (a test checks it).
+            algorithms: Some((p.outer_alg, Some(p.inner_alg))),
             extensions,
         },
     );
@@ -278,6 +282,8 @@ struct Fields<'a> {
     /// The content octets of the key's and the (outer) signature's algorithm OIDs.
     key_algorithm: &'a [u8],
     signature_algorithm: &'a [u8],
+    /// [`x509::signature_algorithms`] of the certificate.
+    algorithms: Option<(tlv::Tlv<'a>, Option<tlv::Tlv<'a>>)>,
     /// The extensions' models and field errors.
     extensions: (Vec<crate::model::Extension>, Vec<String>),
 }
@@ -317,14 +323,21 @@ fn assemble(der: &[u8], f: Fields<'_>) -> Decoded {
             (Some(s), Some(a)) => s == a,
             _ => true,
         };
-    let (signature_algorithm, sig) = cert_cache::signature(der, || {
+    let (signature_algorithm, sig) = cert_cache::signature(der, f.algorithms, || {
         x509::signature_name(&oids::display(f.signature_algorithm))
     });
+    let serial_der_hex = x509::lower_hex(f.serial);
+    // A positive serial with no leading zero octet (nearly every one) reads the same both
+    // ways: its hex is made once.
+    let serial = match f.serial.first() {
+        Some(1..=0x7f) => serial_der_hex.clone(),
+        _ => serial_hex(f.serial),
+    };
     Decoded {
         cert: Certificate {
             version: f.version,
-            serial: serial_hex(f.serial),
-            serial_der_hex: x509::lower_hex(f.serial),
+            serial,
+            serial_der_hex,
             serial_decimal: serial_decimal(f.serial),
             subject,
             issuer,
@@ -708,6 +721,12 @@ mod walk_tests {
         if walk(der).is_none() {
             return false;
         }
+        let p = cert_walk::parts(der).unwrap();
+        assert_eq!(
+            x509::signature_algorithms(der),
+            Some((p.outer_alg, Some(p.inner_alg))),
+            "{what}: the walk's signature algorithms"
+        );
         let parsed = parser().parse(der);
         assert!(
             parsed.as_ref().is_ok_and(|(rest, _)| rest.is_empty()),

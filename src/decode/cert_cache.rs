@@ -23,8 +23,10 @@ use super::{cert_walk, x509};
 
 /// Extensions remembered per thread: a certificate has about ten, and a run of
 /// certificates a few CAs' worth, some with CRL distribution points in shards (the bench
-/// corpus: 64).
-const SLOTS: usize = 64;
+/// corpus: 64; a large CA's up to 128). With 64 slots the shards and a CA's other values
+/// pushed each other out (309 of 10,000 lookups missed over files-1k, 142 with 128); a hit
+/// costs no scan ([`Clock::get`]'s hint), and a thread holds at most 128 KiB of keys.
+const SLOTS: usize = 128;
 /// Names remembered per thread (issuers).
 const NAME_SLOTS: usize = 8;
 /// Signature algorithm pairs remembered per thread.
@@ -66,14 +68,31 @@ struct Entry<V> {
 struct Clock<V> {
     entries: Vec<Entry<V>>,
     hashes: Vec<u64>,
+    /// By a hash's top octet, the slot (plus one; 0 for none) last stored or found with a
+    /// hash of that octet: tried first, so that a hit usually costs no scan. Only a hint:
+    /// the slot's hash and key are compared as in the scan.
+    hint: [u8; 256],
     cap: usize,
 }
+
+/// The most octets of a value [`hash`] reads.
+const HASHED: usize = 64;
 
 /// A quick hash of a key's parts (not a secret one: a collision costs one more
 /// comparison, never a wrong answer, as keys are compared whole).
 fn hash(a: &[u8], flag: bool, b: &[u8]) -> u64 {
-    let mut h = (a.len() as u64) << 1 | u64::from(flag);
-    for part in [a, b] {
+    let mut h = ((a.len() as u64) << 1 | u64::from(flag)) ^ (b.len() as u64) << 20;
+    // A long value is hashed by its two ends (and its length): enough to tell a CA's
+    // values apart (they differ at their ends: a shard's number, a URL's path), and the
+    // whole key is compared anyway.
+    let (head, tail) = match b.len() {
+        0..=HASHED => (b, &[][..]),
+        n => (
+            b.get(..HASHED / 2).unwrap_or(b),
+            b.get(n - HASHED / 2..).unwrap_or(b),
+        ),
+    };
+    for part in [a, head, tail] {
         let mut words = part.chunks_exact(8);
         for w in &mut words {
             let w = u64::from_le_bytes(w.try_into().unwrap_or_default());
@@ -91,22 +110,50 @@ impl<V> Clock<V> {
         Clock {
             entries: Vec::new(),
             hashes: Vec::new(),
+            hint: [0; 256],
             cap,
         }
+    }
+
+    /// Whether slot `i` holds exactly the key (`h` its hash).
+    fn holds(&self, i: usize, h: u64, a: &[u8], flag: bool, b: &[u8]) -> bool {
+        self.hashes.get(i) == Some(&h)
+            && self.entries.get(i).is_some_and(|e| {
+                e.flag == flag
+                    && e.split == a.len()
+                    && e.key.len() == a.len() + b.len()
+                    && e.key.get(..a.len()) == Some(a)
+                    && e.key.get(a.len()..) == Some(b)
+            })
+    }
+
+    /// The [`Clock::hint`] entry for hash `h`.
+    fn hint_mut(&mut self, h: u64) -> Option<&mut u8> {
+        self.hint.get_mut(usize::from(h.to_be_bytes()[0]))
     }
 
     /// The answer for exactly the bytes `a`, `b` and `flag`.
     fn get(&mut self, a: &[u8], flag: bool, b: &[u8]) -> Option<&V> {
         let h = hash(a, flag, b);
-        let at = self.hashes.iter().enumerate().find_map(|(i, &x)| {
-            let e = self.entries.get(i).filter(|_| x == h)?;
-            (e.flag == flag
-                && e.split == a.len()
-                && e.key.len() == a.len() + b.len()
-                && e.key.get(..a.len()) == Some(a)
-                && e.key.get(a.len()..) == Some(b))
-            .then_some(i)
-        })?;
+        let hinted = usize::from(*self.hint_mut(h)?).checked_sub(1);
+        let at = match hinted.filter(|&i| self.holds(i, h, a, flag, b)) {
+            Some(i) => i,
+            None => {
+                // A scan of the hashes, the keys compared only where one matches.
+                let mut from = 0;
+                let i = loop {
+                    let i = from + self.hashes.get(from..)?.iter().position(|&x| x == h)?;
+                    if self.holds(i, h, a, flag, b) {
+                        break i;
+                    }
+                    from = i + 1;
+                };
+                if let (Some(slot), Ok(n)) = (self.hint_mut(h), u8::try_from(i + 1)) {
+                    *slot = n;
+                }
+                i
+            }
+        };
         let entry = self.entries.get_mut(at)?;
         entry.used = true;
         Some(&entry.value)
@@ -133,6 +180,10 @@ impl<V> Clock<V> {
         if self.entries.len() < self.cap {
             self.entries.push(entry);
             self.hashes.push(h);
+            let n = u8::try_from(self.entries.len()).unwrap_or(0);
+            if let Some(slot) = self.hint_mut(h) {
+                *slot = n;
+            }
             return;
         }
         // The hand starts where the new key's hash points: a clock that moves on in order
@@ -148,6 +199,10 @@ impl<V> Clock<V> {
                 } else {
                     *e = entry;
                     *slot = h;
+                    let n = u8::try_from(at + 1).unwrap_or(0);
+                    if let Some(hint) = self.hint_mut(h) {
+                        *hint = n;
+                    }
                     return;
                 }
             }
@@ -361,7 +416,8 @@ fn own_fast(oid: &[u8], critical: bool, value: &[u8]) -> Option<Extension> {
             }),
         ),
         [0x55, 0x1d, 17] if cert_walk::plain(&top, tlv::SEQUENCE) && !top.value.is_empty() => {
-            let mut names = Vec::new();
+            // Sized at once: it would grow twice for the usual handful of names.
+            let mut names = Vec::with_capacity(top.children().count());
             for n in top.children() {
                 let n = n.ok()?;
                 let kind = match n.tag {
@@ -425,12 +481,14 @@ pub(super) fn name(der: &[u8], keep: bool) -> Name {
 /// The signature algorithm's name (`name()`) and [`x509::signature_info`] of the certificate
 /// `der`, from this thread's cache when it has read the same two AlgorithmIdentifiers (the
 /// outer one and the one inside the signed part: both answers are functions of these).
-pub(super) fn signature(
-    der: &[u8],
+/// `algorithms` is [`x509::signature_algorithms`] of `der` (the walk has them already).
+pub(super) fn signature<'a>(
+    der: &'a [u8],
+    algorithms: Option<(tlv::Tlv<'a>, Option<tlv::Tlv<'a>>)>,
     name: impl FnOnce() -> String,
 ) -> (String, x509::SignatureInfo) {
     let fresh = |name: String| (name, x509::signature_info(der));
-    let Some((outer, inner)) = x509::signature_algorithms(der).filter(|_| enabled()) else {
+    let Some((outer, inner)) = algorithms.filter(|_| enabled()) else {
         return fresh(name());
     };
     let inner = inner.map_or(&[][..], |i| i.raw);

@@ -186,12 +186,19 @@ pub fn name_rdns(der: &[u8]) -> Option<Vec<Vec<NameAttribute>>> {
 /// is a known one and its value a string: what [`format_atv`] decides on, for
 /// [`read_well_formed`].
 fn attribute(oid: &Tlv<'_>, value: &Tlv<'_>) -> (NameAttribute, bool, bool) {
-    let dotted = oids::display(oid.value);
     // Known types and string types borrow the tables' text: items held for
-    // relations keep thousands of these.
-    let (kind, oid_text, known) = match oids::attribute_type_entry(&dotted) {
+    // relations keep thousands of these. The X.520 types are found from the OID's octets,
+    // with no dotted text made.
+    let entry = oids::x520_attribute_type_entry(oid.value);
+    let (kind, oid_text, known) = match entry {
         Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o), true),
-        None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted), false),
+        None => {
+            let dotted = oids::display(oid.value);
+            match oids::attribute_type_entry(&dotted) {
+                Some((o, k)) => (Cow::Borrowed(k), Cow::Borrowed(o), true),
+                None => (Cow::Owned(dotted.clone()), Cow::Owned(dotted), false),
+            }
+        }
     };
     let (value_text, string_type, decoded) = match (decode_string(value), string_type(value.tag)) {
         (Some(text), Some(t)) => (text, Cow::Borrowed(t), true),
@@ -275,7 +282,8 @@ fn read_well_formed(der: &[u8]) -> Option<(String, Vec<Vec<NameAttribute>>)> {
         }
         rdns.push(attrs);
     }
-    let mut text = String::with_capacity(parts.len());
+    // The parts and a comma between each two.
+    let mut text = String::with_capacity(parts.len() + starts.len());
     let mut end = parts.len();
     for (i, &start) in starts.iter().enumerate().rev() {
         if i + 1 < starts.len() {
@@ -435,11 +443,22 @@ fn string_type(tag: u8) -> Option<&'static str> {
 }
 
 /// Appends `s` escaped per RFC 4514 §2.4; the common case (nothing to escape) is one copy.
+/// The octets [`escape_value`] escapes wherever they are, one bit each (all are ASCII).
+const SPECIAL: u128 =
+    1 << b',' | 1 << b'+' | 1 << b'"' | 1 << b'\\' | 1 << b'<' | 1 << b'>' | 1 << b';' | 1;
+
+/// Whether `b` is one of [`SPECIAL`]: a shift and a test rather than eight comparisons.
+fn special(b: u8) -> bool {
+    SPECIAL
+        .checked_shr(u32::from(b))
+        .is_some_and(|m| m & 1 == 1)
+}
+
 fn push_escaped(out: &mut String, s: &str) {
     // Every special character is ASCII: a byte scan, not a char decode, for every value
     // of every name.
-    let special = |b: &u8| matches!(b, b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | 0);
-    if !s.as_bytes().iter().any(special) && !s.starts_with(['#', ' ']) && !s.ends_with(' ') {
+    if !s.as_bytes().iter().any(|&b| special(b)) && !s.starts_with(['#', ' ']) && !s.ends_with(' ')
+    {
         out.push_str(s);
     } else {
         out.push_str(&escape_value(s));
@@ -450,7 +469,11 @@ fn push_escaped(out: &mut String, s: &str) {
 /// Universal), or `None` for other types.
 pub fn decode_string(value: &Tlv<'_>) -> Option<String> {
     match value.tag {
-        0x0c | 0x13 | 0x16 | 0x12 | 0x1a => Some(String::from_utf8_lossy(value.value).into_owned()),
+        // `from_utf8` first: its ASCII path is much quicker than the lossy decode.
+        0x0c | 0x13 | 0x16 | 0x12 | 0x1a => Some(match std::str::from_utf8(value.value) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(value.value).into_owned(),
+        }),
         // T61String: in practice Latin-1.
         0x14 => Some(value.value.iter().map(|&b| char::from(b)).collect()),
         0x1e => {
@@ -697,6 +720,14 @@ fn split_unescaped(s: &str, seps: &[char]) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_special_table_is_the_escaped_set() {
+        for b in 0..=255u8 {
+            let listed = matches!(b, b',' | b'+' | b'"' | b'\\' | b'<' | b'>' | b';' | 0);
+            assert_eq!(super::special(b), listed, "{b}");
+        }
+    }
+
     use super::*;
 
     /// The commonName values of an RFC 4514 name read from its text, as `check` read them
