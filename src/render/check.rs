@@ -61,23 +61,12 @@ pub fn text_finding<W: Write>(
     padded(w, f.lint, 26)?;
     w.write_all(b"  ")?;
     match item {
-        // `style::item_with_name`, sanitised.
         Some(i) => {
             let mut out = Sanitized {
                 w: &mut *w,
                 error: Ok(()),
             };
-            let mut label = || -> std::fmt::Result {
-                use std::fmt::Write as _;
-                i.source.write_locator(&mut out, show_index)?;
-                if let Some(name) = i.display_name().filter(|n| !n.is_empty()) {
-                    out.write_str(" [")?;
-                    out.write_str(&short_name(name))?;
-                    out.write_str("]")?;
-                }
-                Ok(())
-            };
-            if label().is_err() {
+            if style::write_item_with_name(&mut out, i, show_index).is_err() {
                 out.error?;
                 return Err(io::Error::other("formatting a finding's locator"));
             }

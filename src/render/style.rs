@@ -118,13 +118,25 @@ pub fn short_name(name: &str) -> Cow<'_, str> {
 
 /// A finding's item: `PATH[#INDEX] (line N) [NAME]`.
 pub fn item_with_name(item: &Item, show_index: bool) -> String {
-    let mut s = item.source.locator(show_index);
-    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
-        s.push_str(" [");
-        s.push_str(&short_name(name));
-        s.push(']');
-    }
+    let mut s = String::new();
+    let _ = write_item_with_name(&mut s, item, show_index);
     s
+}
+
+/// [`item_with_name`] written to `w` in pieces (`check` writes one per finding, sanitised
+/// on the way, without building it first).
+pub fn write_item_with_name<W: std::fmt::Write>(
+    w: &mut W,
+    item: &Item,
+    show_index: bool,
+) -> std::fmt::Result {
+    item.source.write_locator(w, show_index)?;
+    if let Some(name) = item.display_name().filter(|n| !n.is_empty()) {
+        w.write_str(" [")?;
+        w.write_str(&short_name(name))?;
+        w.write_str("]")?;
+    }
+    Ok(())
 }
 
 /// A relation's other item: `PATH[#INDEX] (line N): KIND NAME`.
